@@ -1,0 +1,113 @@
+#include "engine/base/text.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace hostprep {
+
+std::string Trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == sep) {
+      out.emplace_back(s.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
+  size_t best = static_cast<size_t>(-1);
+  std::string best_name;
+  size_t limit = std::max<size_t>(1, word.size() / 3);
+  for (const std::string& c : candidates) {
+    size_t d = EditDistance(ToLower(word), ToLower(c));
+    if (d < best) {
+      best = d;
+      best_name = c;
+    }
+  }
+  return best <= limit ? best_name : "";
+}
+
+std::string DidYouMeanSuffix(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string near = DidYouMean(word, candidates);
+  return near.empty() ? "" : " (did you mean '" + near + "'?)";
+}
+
+std::string ShellQuote(std::string_view s) {
+  if (!s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-' || c == '=' ||
+               c == ':' || c == ',' || c == '+' || c == '@' || c == '%';
+      })) {
+    return std::string(s);
+  }
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += "'";
+  return out;
+}
+
+std::string Slugify(std::string_view s) {
+  std::string out;
+  bool dash = false;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '_') {
+      if (dash && !out.empty()) out += '-';
+      out += static_cast<char>(std::tolower(c));
+      dash = false;
+    } else {
+      dash = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace hostprep

@@ -1,0 +1,33 @@
+// Small string helpers shared by the parsers and the output.
+#ifndef HOSTPREP_ENGINE_BASE_TEXT_H_
+#define HOSTPREP_ENGINE_BASE_TEXT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hostprep {
+
+std::string Trim(std::string_view s);
+std::vector<std::string> Split(std::string_view s, char sep);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+std::string ToLower(std::string_view s);
+
+// The candidate closest to `word` by edit distance, or "" when none is close
+// enough to be a likely typo (distance <= max(1, len/3)).
+std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or "" : ready to append to a message.
+std::string DidYouMeanSuffix(std::string_view word, const std::vector<std::string>& candidates);
+
+// Quotes a string for a POSIX shell: 'it'\''s'. The result is always one word,
+// whatever the input holds, so variable values never become shell code.
+std::string ShellQuote(std::string_view s);
+
+// A slug for task ids: lower case, runs of other characters become '-'.
+std::string Slugify(std::string_view s);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_BASE_TEXT_H_

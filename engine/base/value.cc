@@ -1,0 +1,68 @@
+#include "engine/base/value.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace hostprep {
+
+std::string TypeName(const Value& v) {
+  switch (v.type()) {
+    case Value::value_t::null:
+      return "null";
+    case Value::value_t::boolean:
+      return "boolean";
+    case Value::value_t::number_integer:
+    case Value::value_t::number_unsigned:
+      return "integer";
+    case Value::value_t::number_float:
+      return "float";
+    case Value::value_t::string:
+      return "string";
+    case Value::value_t::array:
+      return "list";
+    case Value::value_t::object:
+      return "mapping";
+    default:
+      return "value";
+  }
+}
+
+bool Truthy(const Value& v) {
+  switch (v.type()) {
+    case Value::value_t::null:
+      return false;
+    case Value::value_t::boolean:
+      return v.get<bool>();
+    case Value::value_t::number_integer:
+    case Value::value_t::number_unsigned:
+      return v.get<long long>() != 0;
+    case Value::value_t::number_float:
+      return v.get<double>() != 0.0;
+    case Value::value_t::string: {
+      std::string s = v.get<std::string>();
+      std::transform(s.begin(), s.end(), s.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      return !(s.empty() || s == "false" || s == "no" || s == "off" || s == "0");
+    }
+    case Value::value_t::array:
+    case Value::value_t::object:
+      return !v.empty();
+    default:
+      return false;
+  }
+}
+
+std::string ToText(const Value& v) {
+  switch (v.type()) {
+    case Value::value_t::null:
+      return "";
+    case Value::value_t::boolean:
+      return v.get<bool>() ? "True" : "False";
+    case Value::value_t::string:
+      return v.get<std::string>();
+    default:
+      return v.dump();
+  }
+}
+
+}  // namespace hostprep

@@ -1,0 +1,29 @@
+// The one value type for variables, facts, module arguments and results:
+// JSON's data model (null, bool, number, string, array, object), with objects
+// keeping their insertion order so output follows the user's files.
+#ifndef HOSTPREP_ENGINE_BASE_VALUE_H_
+#define HOSTPREP_ENGINE_BASE_VALUE_H_
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace hostprep {
+
+using Value = nlohmann::ordered_json;
+
+// A short type name for messages: "string", "integer", "list", "mapping", ...
+std::string TypeName(const Value& v);
+
+// Ansible-like truthiness: false, 0, "", [], {}, null, and the strings
+// "false"/"no"/"off"/"0" (any case) are false.
+bool Truthy(const Value& v);
+
+// Renders a value as text the way a template would: strings as they are,
+// numbers and bools in YAML/Python spelling (True/False like Jinja), lists and
+// mappings as compact JSON.
+std::string ToText(const Value& v);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_BASE_VALUE_H_

@@ -1,0 +1,133 @@
+// The inventory: hosts, groups, and the variables attached to them, loaded
+// from Ansible's formats so that existing inventories (Kubespray's included)
+// work unchanged.
+//
+// Sources (`-i`, may be given several times, merged in order):
+//   - a YAML file (Ansible's `all: {hosts, children, vars}` shape),
+//   - an INI file (`[group]`, `[group:children]`, `[group:vars]`,
+//     `host key=value ...`, host ranges `node[1:3]`),
+//   - an executable file: run with `--list`, prints Ansible's dynamic
+//     inventory JSON (`_meta.hostvars` honoured; without it `--host H` is
+//     called per host),
+//   - a directory: every file in it loaded as above (sorted, skipping
+//     hidden files, *.md, *.orig, *.retry, ... and group_vars/host_vars),
+//   - a comma list "host1,host2," (the trailing comma marks it a list).
+// group_vars/ and host_vars/ beside an inventory file (or inside an inventory
+// directory) are loaded: NAME.yml, NAME.yaml, NAME.json, NAME (no extension),
+// or a directory NAME/ whose files are all merged (sorted).
+//
+// Every host is in `all`; a host in no group but `all` is in `ungrouped`.
+// Values are kept raw (templates inside are NOT rendered here: rendering is
+// lazy, see templar.h). INI values are typed as Ansible does: host-line values
+// as Python literals (22 -> integer, 'a b' -> string), [group:vars] values as
+// strings except true/false/numbers.
+//
+// Immutable once loaded; thread-safe to read.
+#ifndef HOSTPREP_ENGINE_INVENTORY_INVENTORY_H_
+#define HOSTPREP_ENGINE_INVENTORY_INVENTORY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/source.h"
+#include "engine/base/status.h"
+#include "engine/base/value.h"
+#include "engine/template/variables.h"
+
+namespace hostprep {
+
+struct InventoryHost {
+  std::string name;
+  std::map<std::string, VarEntry> vars;  // host's own vars (inventory line, host_vars/)
+  std::vector<std::string> groups;       // groups that list it directly, in load order
+  SourceLocation defined_at;             // first definition
+};
+
+struct InventoryGroup {
+  std::string name;
+  std::map<std::string, VarEntry> vars;  // group's own vars ([g:vars], group_vars/)
+  std::vector<std::string> hosts;        // direct members, in load order
+  std::vector<std::string> children;     // direct child groups
+  std::vector<std::string> parents;      // direct parent groups (all for top level)
+  SourceLocation defined_at;
+};
+
+class Inventory {
+ public:
+  // Loads and merges `sources` in order. Every problem found is added to
+  // `diags` (file:line:col where known); returns nullptr when any was an
+  // error. Never contacts a host (dynamic inventory scripts do run locally).
+  static std::unique_ptr<Inventory> Load(const std::vector<std::string>& sources,
+                                         Diagnostics* diags);
+
+  // An inventory of one host "localhost" with ansible_connection=local, as
+  // Ansible uses when no inventory is given.
+  static std::unique_ptr<Inventory> Implicit();
+
+  // Hosts in the order first seen.
+  const std::vector<std::string>& host_names() const { return host_order_; }
+  const InventoryHost* FindHost(const std::string& name) const;
+  const InventoryGroup* FindGroup(const std::string& name) const;
+  std::vector<std::string> group_names() const;  // sorted, including all and ungrouped
+
+  // Resolves a host pattern, as ansible-playbook does:
+  //   "all" or "*", a group, a host, globs "node*", "web[0:2]" (subscript
+  //   of a group's host list), unions "a:b" or "a,b", intersections "a:&b",
+  //   exclusions "a:!b" (applied after unions, then intersections, as
+  //   Ansible does), and "~regex".
+  // The result keeps inventory order. A pattern naming nothing is an error
+  // ("no hosts matched 'webz' (did you mean 'web'?)"); an empty intersection
+  // is not.
+  Result<std::vector<std::string>> Match(const std::string& pattern) const;
+
+  // Every group the host is in, directly or through children, sorted, without
+  // "all" (Ansible's group_names).
+  std::vector<std::string> GroupsOf(const std::string& host) const;
+
+  // The host's inventory variables merged with Ansible's precedence:
+  // all's vars, then the other groups by depth (parents before children; at
+  // equal depth by name; ansible_group_priority honoured), then host vars.
+  // Also sets inventory_hostname, inventory_hostname_short and group_names.
+  void HostVariables(const std::string& host, Variables* into) const;
+
+  // `groups` magic variable: group name -> list of host names.
+  Value GroupsValue() const;
+
+  // ansible-inventory --list: {"_meta": {"hostvars": {...}}, "all":
+  // {"children": [...]}, "<group>": {"hosts": [...], "children": [...]} ...}
+  // with merged host variables.
+  Value ToListJson() const;
+  // ansible-inventory --graph: "@all:\n  |--@group:\n  |  |--host\n".
+  std::string ToGraph(const std::string& root = "all") const;
+
+ private:
+  friend class InventoryBuilder;
+  std::map<std::string, InventoryHost> hosts_;
+  std::vector<std::string> host_order_;
+  std::map<std::string, InventoryGroup> groups_;
+};
+
+// Connection settings for one host, read from its (rendered) variables.
+// Both `ansible_X` and plain `X` names are accepted; ansible_ wins.
+struct ConnectionSettings {
+  std::string connection = "ssh";  // ssh | local
+  std::string address;             // ansible_host, else the inventory name
+  int port = 0;                    // 0 = default (ssh config, else 22)
+  std::string user;                // "" = default
+  std::string private_key_file;
+  std::string ssh_common_args;
+  std::string become_user;         // "" = root
+  bool become = false;
+  bool become_set = false;  // whether the inventory said anything about become
+};
+
+// Reads the connection variables for `host` from `vars`, rendering templates
+// in them. Errors name the variable.
+Result<ConnectionSettings> ReadConnectionSettings(const std::string& host,
+                                                  const Variables& vars);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_INVENTORY_INVENTORY_H_

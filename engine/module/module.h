@@ -1,0 +1,135 @@
+// The module interface. A module is a unit of pure functions; only the engine
+// talks to hosts. For each task and host the engine:
+//   1. normalises the rendered arguments against spec() and calls Validate,
+//   2. calls Probe to learn which reads the plan needs, and performs them
+//      (batched with other tasks' reads when it can),
+//   3. calls Plan with the read results: the change as before/after, a diff,
+//      and the actions that would make it. Plan may ask for one more round
+//      of reads (Change::more_reads); keep that rare,
+//   4. in check mode stops there; otherwise performs the actions in order,
+//      stopping at the first that fails.
+// No module knows whether it runs in check or diff mode, and no module does
+// I/O: so module logic is tested with read results in and a Change out.
+// Modules are stateless and thread-safe: one instance serves every host.
+#ifndef HOSTPREP_ENGINE_MODULE_MODULE_H_
+#define HOSTPREP_ENGINE_MODULE_MODULE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/base/value.h"
+#include "engine/module/arg_spec.h"
+#include "engine/transport/transport.h"
+
+namespace hostprep {
+
+// One read a plan needs. On the target unless kLocalFile.
+struct Read {
+  enum class Kind {
+    kStat,       // lstat `path`
+    kReadFile,   // content of `path` (missing file is not an error)
+    kExec,       // run a read-only query `argv` (dpkg-query, systemctl show, ...)
+    kLocalFile,  // a file on the controller, relative to the playbook's directory;
+                 // with `render` true it is rendered as a template with the
+                 // task's variables (file: template:)
+  };
+  Kind kind = Kind::kStat;
+  std::string path;
+  std::vector<std::string> argv;
+  bool render = false;
+
+  static Read Stat(std::string p) { return {Kind::kStat, std::move(p), {}, false}; }
+  static Read File(std::string p) { return {Kind::kReadFile, std::move(p), {}, false}; }
+  static Read Query(std::vector<std::string> a) { return {Kind::kExec, "", std::move(a), false}; }
+  static Read Local(std::string p, bool render_template) {
+    return {Kind::kLocalFile, std::move(p), {}, render_template};
+  }
+};
+
+// The answer to one Read, in the same position as the Read.
+struct ReadResult {
+  Status status;                       // the read itself failed (permission denied, ...)
+  FileInfo stat;                       // kStat
+  std::optional<std::string> content;  // kReadFile, kLocalFile; nullopt = missing
+  ExecResult exec;                     // kExec
+};
+
+// One step that changes a host. The engine performs them in order.
+struct Action {
+  enum class Kind {
+    kWriteFile,      // path, content, mode/owner/group, validate_argv, backup
+    kMakeDirectory,  // path (and missing parents), mode/owner/group
+    kRemove,         // path (a directory with everything in it)
+    kSymlink,        // path -> target (replacing what is there)
+    kSetAttributes,  // mode/owner/group of path, no content change
+    kTouch,          // create empty or update times
+    kExec,           // argv with stdin_data; non-zero exit fails the task
+  };
+  Kind kind = Kind::kExec;
+  std::string path;
+  std::string content;
+  std::optional<unsigned> mode;
+  std::string owner;
+  std::string group;
+  std::string target;
+  std::vector<std::string> argv;
+  std::string stdin_data;
+  std::vector<std::string> validate_argv;
+  bool backup = false;  // keep PATH.<timestamp>~ of the old file
+};
+
+// The outcome of Plan.
+struct Change {
+  bool changed = false;
+  std::vector<Action> actions;       // empty when nothing is to be done
+  std::string diff;                  // unified diff for --diff; "" = none
+  std::string message;               // one line for the output ("would run: ls")
+  std::vector<Read> more_reads;      // non-empty: read these too, then Plan again
+  Value result = Value::object();    // module return values (path, state, ...)
+  bool skipped = false;              // the module decided not to act (creates: exists)
+  std::string skip_reason;
+};
+
+// Resources a task touches, for the automatic graph edges. Strings:
+//   "dir:/etc/foo"    this task creates or manages the directory /etc/foo
+//   "path:/etc/x/y"   this task writes /etc/x/y: it comes after the task that
+//                     provides the nearest ancestor "dir:"
+//   "kmod:NAME", "pkg:NAME", "service:NAME", "file:/path": matched exactly
+//   between provides and needs.
+struct Resources {
+  std::vector<std::string> provides;
+  std::vector<std::string> needs;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+
+  virtual const ArgSpec& spec() const = 0;
+
+  // Checks beyond the spec (combinations, formats). `args` are normalised;
+  // when `templates_pending` some values may still be template strings.
+  virtual void Validate(const Value& args, bool templates_pending,
+                        std::vector<ArgError>* errors) const {
+    (void)args;
+    (void)templates_pending;
+    (void)errors;
+  }
+
+  virtual std::vector<Read> Probe(const Value& args, const Value& facts) const = 0;
+
+  // `reads` answers Probe's reads in order, followed by any more_reads.
+  virtual Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
+                              const Value& facts) const = 0;
+
+  virtual Resources Declare(const Value& args) const {
+    (void)args;
+    return {};
+  }
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_MODULE_MODULE_H_

@@ -1,0 +1,110 @@
+// The parsed playbook: plays, tasks and handlers, with the source location of
+// everything a later error may need to point at. Built by ParsePlaybook, then
+// immutable and shared read-only by every host's run.
+#ifndef HOSTPREP_ENGINE_PLAYBOOK_PLAYBOOK_H_
+#define HOSTPREP_ENGINE_PLAYBOOK_PLAYBOOK_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/source.h"
+#include "engine/base/value.h"
+#include "engine/module/registry.h"
+
+namespace hostprep {
+
+// A bare expression (when, changed_when, failed_when) and where it was written.
+struct Expression {
+  std::string text;
+  SourceLocation location;
+};
+
+struct TaskSpec {
+  std::string name;          // as written; "" when unnamed (display falls back to the module)
+  std::string id;            // `id:` or a slug of the name (or module name), unique in the play
+  SourceLocation location;   // the task's first key
+  bool is_handler = false;
+  size_t index = 0;          // position among the play's tasks (or handlers), from 0
+
+  std::string module;               // "file", "command", ...
+  SourceLocation module_location;   // the module key
+  Value args = Value::object();     // normalised with templates pending (NormalizeArgs)
+  // Location of each top-level argument key, for errors found per host once
+  // templates are rendered. Missing keys fall back to module_location.
+  std::map<std::string, SourceLocation> arg_locations;
+
+  std::vector<std::string> after;   // ids of tasks this one waits for
+  SourceLocation after_location;
+  std::vector<Expression> when;     // all must hold (a list in YAML is ANDed)
+  std::optional<Value> loop;        // a list, or a template string that renders to one
+  SourceLocation loop_location;
+  std::string loop_var = "item";    // loop_control.loop_var
+  std::string register_as;          // "" = not registered
+  std::vector<std::string> notify;  // handler names (or ids)
+  SourceLocation notify_location;
+  std::optional<bool> become;
+  std::string become_user;
+  std::vector<std::string> tags;
+  bool no_log = false;
+  bool ignore_errors = false;
+  int retries = 0;                  // extra attempts after a failure
+  int delay = 5;                    // seconds between attempts
+  std::vector<Expression> changed_when;
+  std::vector<Expression> failed_when;
+  Value vars = Value::object();     // task vars
+  std::string vars_origin;          // "playbooks/site.yml:12 (task vars)"
+
+  // "name" if set, else "module" (with the id if that differs): for output.
+  std::string DisplayName() const;
+};
+
+enum class PlayOrder { kDag, kSequential };
+
+struct Play {
+  std::string name;
+  SourceLocation location;
+  std::string hosts;              // a host pattern (inventory.h: Inventory::Match)
+  SourceLocation hosts_location;
+  std::string connection;         // "" = from inventory (default ssh), "local", "ssh"
+  std::optional<bool> become;
+  std::string become_user;
+  bool gather_facts = true;
+  std::vector<Value> serial;      // batch sizes: integers or "30%" strings; empty = all
+  int max_fail_percentage = -1;   // -1 = unset (any failure fails only that host)
+  bool any_errors_fatal = false;
+  PlayOrder order = PlayOrder::kDag;
+  std::vector<std::string> tags;  // inherited by every task
+  Value vars = Value::object();   // play vars, then vars_files merged on top
+  std::vector<std::string> vars_files;  // resolved paths, already merged into vars
+  std::vector<TaskSpec> tasks;
+  std::vector<TaskSpec> handlers;
+};
+
+struct Playbook {
+  std::string path;  // as given on the command line
+  std::string dir;   // directory of path: base for relative paths (vars_files, src, template)
+  std::vector<Play> plays;
+};
+
+// Reads, parses and validates a playbook without contacting any host:
+// YAML syntax, duplicate keys, the schema of plays and tasks (unknown keys
+// with "did you mean", wrong types), exactly one module key per task, module
+// arguments (spec and the module's Validate, templates pending), duplicate
+// ids, `after` and `notify` naming nothing, `register` names, template and
+// expression syntax, vars_files loading. Every error found is added to
+// `diags` as file:line:col; returns nullptr when there was any. Dependency
+// cycles are checked by the graph (graph/task_graph.h), not here.
+std::unique_ptr<Playbook> ParsePlaybook(const std::string& path, const ModuleRegistry& modules,
+                                        Diagnostics* diags);
+
+// As ParsePlaybook, from text in memory; `path` names it in locations and
+// gives the base directory.
+std::unique_ptr<Playbook> ParsePlaybookString(const std::string& text, const std::string& path,
+                                              const ModuleRegistry& modules, Diagnostics* diags);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_PLAYBOOK_PLAYBOOK_H_

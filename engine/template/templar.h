@@ -1,0 +1,81 @@
+// Templating: "{{ expr }}" inside any string, and bare expressions for `when`,
+// `changed_when`, `failed_when`.
+//
+// Expressions: variables with dotted paths and indexes (a.b, a['b'], a[0]),
+// string/number/bool/none/list/mapping literals, comparison (== != < <= > >=),
+// `in` / `not in`, `not`, `and`, `or`, `is defined` / `is not defined`,
+// `is undefined`, parentheses, `~` concatenation, arithmetic + - * / %, and
+// filters with `|`: default(v[, true]) (alias d), join(sep), lower, upper,
+// trim, int, bool, length (alias count), replace(a, b), first, last,
+// b64encode, string, list.
+//
+// Rendering is lazy and recursive: when a template uses a variable whose
+// value is itself a string with "{{", that value is rendered then, with the
+// same variables (a loop between variables is an error). So a variable whose
+// value uses syntax this engine does not support only fails the templates
+// that use it, and the error names the variable and where it came from.
+//
+// A string that is exactly one "{{ expr }}" (surrounding whitespace allowed)
+// renders to the expression's native value (a list stays a list, a number a
+// number); any other string renders to a string.
+//
+// All functions are pure and thread-safe given a Variables that is not being
+// written. Errors are Status messages without a location: the caller, who
+// knows where the template came from, prefixes it.
+#ifndef HOSTPREP_ENGINE_TEMPLATE_TEMPLAR_H_
+#define HOSTPREP_ENGINE_TEMPLATE_TEMPLAR_H_
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "engine/base/status.h"
+#include "engine/base/value.h"
+#include "engine/template/variables.h"
+
+namespace hostprep {
+
+class Templar {
+ public:
+  explicit Templar(const Variables& vars) : vars_(vars) {}
+
+  // Renders every string inside `v` (recursively through lists and mappings;
+  // mapping keys too). Non-string scalars are returned as they are.
+  // Errors: "undefined variable 'x'", "unknown filter 'regex_replace'",
+  // "in variable 'bin_dir' (from group_vars/all.yml): ...", syntax errors
+  // with the offending text: "syntax error in '{{ a + }}' at column 6: ...".
+  Result<Value> Render(const Value& v) const;
+
+  // Renders one string as Render does.
+  Result<Value> RenderString(std::string_view text) const;
+
+  // Evaluates a bare expression (no braces): `when: x is defined and y`.
+  Result<Value> Evaluate(std::string_view expr) const;
+
+  // Evaluates a condition: the expression's truthiness (Truthy in value.h).
+  // A condition written with braces ("{{ x }}") is accepted too.
+  Result<bool> EvaluateCondition(std::string_view expr) const;
+
+ private:
+  const Variables& vars_;
+};
+
+// True when `text` contains a "{{" template.
+bool IsTemplate(std::string_view text);
+
+// Checks the syntax of every template inside `v` (or of one bare expression)
+// without evaluating anything; for `hostprep validate`. The error names the
+// bad text and the column within it.
+Status CheckTemplateSyntax(const Value& v);
+Status CheckExpressionSyntax(std::string_view expr);
+
+// The top-level variable names that the templates inside `v` (or a bare
+// expression) refer to: `x.y | default(z)` gives {x, z}. Used to find which
+// tasks read a `register`ed result. Names bound inside an expression
+// (none today) are excluded. Syntax errors give an empty set.
+std::set<std::string> ReferencedVariables(const Value& v);
+std::set<std::string> ReferencedVariablesInExpression(std::string_view expr);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_TEMPLATE_TEMPLAR_H_

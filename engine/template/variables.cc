@@ -1,0 +1,39 @@
+#include "engine/template/variables.h"
+
+#include <algorithm>
+#include <set>
+
+namespace hostprep {
+
+void Variables::Set(const std::string& name, Value value, std::string origin) {
+  vars_[name] = VarEntry{std::move(value), std::move(origin)};
+}
+
+void Variables::SetAll(const Value& mapping, const std::string& origin) {
+  if (!mapping.is_object()) return;
+  for (auto it = mapping.begin(); it != mapping.end(); ++it) Set(it.key(), it.value(), origin);
+}
+
+const VarEntry* Variables::Find(std::string_view name) const {
+  for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
+    auto it = scope->vars_.find(std::string(name));
+    if (it != scope->vars_.end()) return &it->second;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Variables::Names() const {
+  std::set<std::string> names;
+  for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
+    for (const auto& [name, entry] : scope->vars_) names.insert(name);
+  }
+  return {names.begin(), names.end()};
+}
+
+Value Variables::Flatten() const {
+  Value out = Value::object();
+  for (const std::string& name : Names()) out[name] = Find(name)->value;
+  return out;
+}
+
+}  // namespace hostprep

@@ -1,0 +1,55 @@
+// Variables visible to a template: a chain of scopes, each a map from name to
+// value plus where the value came from (for error messages). A child scope
+// shadows its parent, which is how precedence layers stack:
+//   host scope (inventory all < groups parent-before-child < host < facts
+//   < play vars < vars_files), then task scope (task vars, registered results,
+//   loop item), then extra vars on top (-e) which the engine re-applies last.
+// A Variables does not own its parent; the parent must outlive it. Reading is
+// thread-safe; writing is not.
+#ifndef HOSTPREP_ENGINE_TEMPLATE_VARIABLES_H_
+#define HOSTPREP_ENGINE_TEMPLATE_VARIABLES_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/base/value.h"
+
+namespace hostprep {
+
+struct VarEntry {
+  Value value;
+  std::string origin;  // "inventories/prod/group_vars/all.yml", "play vars", "-e", ...
+};
+
+class Variables {
+ public:
+  Variables() = default;
+  explicit Variables(const Variables* parent) : parent_(parent) {}
+
+  // Sets (or replaces) a variable in this scope.
+  void Set(const std::string& name, Value value, std::string origin);
+  // Sets every key of a mapping; does nothing for other values.
+  void SetAll(const Value& mapping, const std::string& origin);
+
+  // The nearest definition of `name`, or nullptr.
+  const VarEntry* Find(std::string_view name) const;
+
+  // All names visible from this scope (this scope and its parents), sorted.
+  std::vector<std::string> Names() const;
+  // Every visible variable flattened into one mapping, nearest definition
+  // winning (for `hostprep inventory --host` and debugging output).
+  Value Flatten() const;
+
+  const Variables* parent() const { return parent_; }
+
+ private:
+  std::unordered_map<std::string, VarEntry> vars_;
+  const Variables* parent_ = nullptr;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_TEMPLATE_VARIABLES_H_

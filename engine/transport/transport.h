@@ -1,0 +1,103 @@
+// The only way the engine touches a host. Modules never see a Transport: they
+// declare reads and actions, and the engine carries them out through one.
+//
+// Implementations: LocalTransport (this machine, `connection: local`),
+// SshTransport (libssh), FakeTransport (in-memory, for tests). Every method
+// may block on I/O. One Transport serves one host and is used by one thread
+// at a time (the host's worker); it is not thread-safe.
+//
+// Errors: a Status error from any method means the host could not be reached
+// or the operation could not be carried out at all (connection lost, sudo
+// refused, permission denied writing a file). A command that ran and exited
+// non-zero is not a transport error: it is an ExecResult with exit_code != 0.
+#ifndef HOSTPREP_ENGINE_TRANSPORT_TRANSPORT_H_
+#define HOSTPREP_ENGINE_TRANSPORT_TRANSPORT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+
+namespace hostprep {
+
+// Privilege escalation for one request: run as `user` through sudo.
+struct Become {
+  bool enabled = false;
+  std::string user;  // "" = root
+};
+
+struct ExecRequest {
+  std::vector<std::string> argv;  // run as is, never re-split by a shell
+  std::string stdin_data;         // sent on stdin, then stdin is closed
+  Become become;
+  int timeout_seconds = 0;        // 0 = no limit
+};
+
+struct ExecResult {
+  int exit_code = 0;  // 128+N when killed by signal N; 124 on timeout
+  std::string stdout_data;
+  std::string stderr_data;
+};
+
+enum class FileType { kMissing, kFile, kDirectory, kSymlink, kOther };
+
+struct FileInfo {
+  FileType type = FileType::kMissing;
+  unsigned mode = 0;         // permission bits, including setuid/setgid/sticky (07777)
+  std::string owner;         // user name (numeric id when the name is unknown)
+  std::string group;         // group name (numeric id when the name is unknown)
+  uint64_t size = 0;
+  std::string link_target;   // for kSymlink
+  bool exists() const { return type != FileType::kMissing; }
+};
+
+struct WriteRequest {
+  std::string path;
+  std::string content;
+  std::optional<unsigned> mode;  // unset: keep the old file's mode, else 0644 (umask-free)
+  std::string owner;             // "" = keep / default
+  std::string group;             // "" = keep / default
+  // A command run on the new content before it replaces `path`; "%s" in any
+  // argument is replaced by the temp file's path. Non-zero exit = refused.
+  std::vector<std::string> validate_argv;
+  Become become;
+};
+
+// Counters for --stats and the round-trip tests.
+struct TransportStats {
+  uint64_t round_trips = 0;  // remote operations that waited for an answer
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+
+  // Opens the connection (idempotent). An error means unreachable.
+  virtual Status Connect() = 0;
+
+  virtual Result<ExecResult> Exec(const ExecRequest& request) = 0;
+
+  // The file's content, or nullopt when it does not exist.
+  virtual Result<std::optional<std::string>> ReadFile(const std::string& path,
+                                                      const Become& become) = 0;
+
+  // Writes atomically: a temp file in the same directory, fsync, rename. A
+  // failure at any point leaves the old file as it was.
+  virtual Status WriteFile(const WriteRequest& request) = 0;
+
+  // lstat(2) of `path`: a symlink is reported as kSymlink, not followed.
+  virtual Result<FileInfo> Stat(const std::string& path, const Become& become) = 0;
+
+  virtual TransportStats stats() const = 0;
+
+  // A short description for messages: "local", "ssh root@10.0.0.1:22".
+  virtual std::string description() const = 0;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_TRANSPORT_TRANSPORT_H_
