@@ -23,26 +23,6 @@ bool HasTemplate(const Value& v) {
   return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
 }
 
-const char* TypeWord(ArgType type) {
-  switch (type) {
-    case ArgType::kString:
-      return "a string";
-    case ArgType::kInt:
-      return "an integer";
-    case ArgType::kBool:
-      return "a boolean (true or false)";
-    case ArgType::kList:
-      return "a list";
-    case ArgType::kMap:
-      return "a mapping";
-    case ArgType::kMode:
-      return "a file mode such as '0644'";
-    case ArgType::kRaw:
-      return "a value";
-  }
-  return "a value";
-}
-
 std::string Describe(const Value& v) {
   if (v.is_string()) return fmt::format("'{}'", v.get<std::string>());
   if (v.is_array()) return "a list";
