@@ -1,0 +1,75 @@
+#include "engine/cli/cli.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "engine/base/text.h"
+#include "engine/cli/commands.h"
+
+namespace hostprep {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: hostprep COMMAND [options]
+
+commands:
+  run PLAYBOOK -i INV       bring hosts to the state the playbook declares
+  validate PLAYBOOK [-i INV] check a playbook (and inventory) without contacting any host
+  graph PLAYBOOK [-i INV]   draw each play's task graph (text, dot, mermaid)
+  inventory -i INV          show the inventory: --list, --graph, --host NAME
+  facts -i INV              gather and print facts of the hosts
+  modules                   list the built-in modules
+  doc MODULE                show a module's arguments and examples
+  version                   print the version
+
+`hostprep COMMAND --help` shows the options of a command.
+)";
+
+}  // namespace
+
+int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitBadOption;
+  }
+  const std::string command = argv[1];
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (command == "version" || command == "--version") {
+    std::puts("hostprep 0.1.0");
+    return kExitOk;
+  }
+  const std::map<std::string, CommandFn> commands = {
+      {"run", RunCommand},         {"validate", ValidateCommand}, {"graph", GraphCommand},
+      {"inventory", InventoryCommand}, {"facts", FactsCommand},   {"modules", ModulesCommand},
+      {"doc", DocCommand}};
+  auto it = commands.find(command);
+  if (it == commands.end()) {
+    std::vector<std::string> names = {"run", "validate", "graph", "inventory", "facts",
+                                      "modules", "doc", "version"};
+    fmt::print(stderr, "hostprep: unknown command '{}'{}\n{}", command,
+               DidYouMeanSuffix(command, names), kUsage);
+    return kExitBadOption;
+  }
+  std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    return it->second(args, modules);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "hostprep {}: {}\n(see hostprep {} --help)\n", command, e.what(), command);
+    return kExitBadOption;
+  }
+}
+
+}  // namespace hostprep

@@ -1,0 +1,135 @@
+// hostprep run PLAYBOOK -i INV [options]
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "engine/cli/cli.h"
+#include "engine/cli/commands.h"
+#include "engine/cli/common.h"
+#include "engine/output/json_reporter.h"
+#include "engine/output/text_reporter.h"
+#include "engine/run/scheduler.h"
+
+namespace hostprep {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Takes -v, -vv, -vvv out of the arguments and returns the level.
+int TakeVerbosity(std::vector<std::string>* args) {
+  int level = 0;
+  std::erase_if(*args, [&](const std::string& a) {
+    if (a.size() >= 2 && a[0] == '-' && a.find_first_not_of('v', 1) == std::string::npos) {
+      level += static_cast<int>(a.size()) - 1;
+      return true;
+    }
+    if (a == "--verbose") {
+      ++level;
+      return true;
+    }
+    return false;
+  });
+  return level;
+}
+
+}  // namespace
+
+int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& modules) {
+  std::vector<std::string> args = raw_args;
+  const int verbosity = TakeVerbosity(&args);
+  std::string playbook_path, output = "text", color = "auto", connection, become_user;
+  std::vector<std::string> inventories, tags, skip_tags, extra;
+  RunOptions opts;
+  bool detailed = false;
+  po::options_description desc(
+      "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("inventory,i", po::value(&inventories), "inventory file, directory, script or 'h1,h2,' (repeatable)")
+      ("check,C", po::bool_switch(&opts.check), "plan only: report what would change, change nothing")
+      ("diff,D", po::bool_switch(&opts.diff), "show the diff of every change")
+      ("limit,l", po::value(&opts.limit), "further limit the hosts to a pattern")
+      ("tags,t", po::value(&tags), "run only tasks with these tags (comma-separated, repeatable)")
+      ("skip-tags", po::value(&skip_tags), "skip tasks with these tags")
+      ("extra-vars,e", po::value(&extra), "variables: key=value, @file.yml or a mapping (repeatable)")
+      ("forks,f", po::value(&opts.forks), "hosts run at once (default: all, up to 256)")
+      ("connection,c", po::value(&connection), "connection type for every host: ssh or local")
+      ("become,b", po::bool_switch(&opts.become), "become (sudo) for every play")
+      ("become-user", po::value(&become_user), "user to become (default root)")
+      ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
+      ("output,o", po::value(&output), "text (default) or json (one event per line)")
+      ("color", po::value(&color), "auto (default), always or never")
+      ("detailed-exitcode", po::bool_switch(&detailed),
+       "with --check: exit 6 when changes are pending, 0 when none")
+      ("playbook", po::value(&playbook_path), "the playbook");
+  po::positional_options_description pos;
+  pos.add("playbook", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return kExitOk;
+  }
+  if (playbook_path.empty()) {
+    fmt::print(stderr, "hostprep run: missing PLAYBOOK (see hostprep run --help)\n");
+    return kExitBadOption;
+  }
+  if (output != "text" && output != "json") {
+    fmt::print(stderr, "hostprep run: --output must be text or json, not '{}'\n", output);
+    return kExitBadOption;
+  }
+  if (color != "auto" && color != "always" && color != "never") {
+    fmt::print(stderr, "hostprep run: --color must be auto, always or never, not '{}'\n", color);
+    return kExitBadOption;
+  }
+  if (opts.forks < 0) {
+    fmt::print(stderr, "hostprep run: --forks must be 1 or more\n");
+    return kExitBadOption;
+  }
+  if (detailed && !opts.check) {
+    fmt::print(stderr, "hostprep run: --detailed-exitcode needs --check\n");
+    return kExitBadOption;
+  }
+  opts.tags = SplitList(tags);
+  opts.skip_tags = SplitList(skip_tags);
+  opts.connection = connection;
+  opts.become_user = become_user;
+  Result<Value> extra_vars = ParseExtraVars(extra);
+  if (!extra_vars.ok()) {
+    fmt::print(stderr, "hostprep run: {}\n", extra_vars.message());
+    return kExitBadOption;
+  }
+  opts.extra_vars = *extra_vars;
+
+  std::unique_ptr<Inventory> inventory = LoadInventoryOrReport(inventories);
+  std::unique_ptr<Playbook> playbook = LoadPlaybookOrReport(playbook_path, modules);
+  if (!inventory || !playbook) return kExitBadInput;
+
+  const bool tty = isatty(fileno(stdout));
+  std::unique_ptr<Reporter> reporter;
+  if (output == "json") {
+    reporter = std::make_unique<JsonReporter>(stdout, opts.diff);
+  } else {
+    TextReporterOptions t;
+    t.show_diff = opts.diff;
+    t.color = color == "always" || (color == "auto" && tty && !std::getenv("NO_COLOR"));
+    t.progress = tty;
+    t.verbosity = verbosity;
+    reporter = std::make_unique<TextReporter>(stdout, t);
+  }
+  std::unique_ptr<TransportFactory> transports = MakeTransportFactory();
+  Scheduler scheduler(*playbook, *inventory, modules, transports.get(), reporter.get(), opts);
+  RunSummary summary = scheduler.Run();
+  int code = summary.exit_code();
+  if (code == kExitOk && detailed && summary.changed) code = kExitDrift;
+  reporter->RunEnd(code);
+  return code;
+}
+
+}  // namespace hostprep

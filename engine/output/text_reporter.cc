@@ -1,0 +1,147 @@
+#include "engine/output/text_reporter.h"
+
+#include <fmt/format.h>
+
+namespace hostprep {
+
+const char* TaskStatusName(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::kOk:
+      return "ok";
+    case TaskStatus::kChanged:
+      return "changed";
+    case TaskStatus::kSkipped:
+      return "skipped";
+    case TaskStatus::kFailed:
+      return "failed";
+    case TaskStatus::kUnreachable:
+      return "unreachable";
+    case TaskStatus::kIgnored:
+      return "ignored";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr const char* kGreen = "32";
+constexpr const char* kYellow = "33";
+constexpr const char* kRed = "31";
+constexpr const char* kCyan = "36";
+
+const char* StatusColor(TaskStatus s) {
+  switch (s) {
+    case TaskStatus::kOk:
+      return kGreen;
+    case TaskStatus::kChanged:
+      return kYellow;
+    case TaskStatus::kSkipped:
+      return kCyan;
+    default:
+      return kRed;
+  }
+}
+
+std::string Indent(const std::string& text, const std::string& pad) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += pad + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TextReporter::TextReporter(std::FILE* out, TextReporterOptions options)
+    : out_(out), options_(options) {}
+
+std::string TextReporter::Paint(const std::string& text, const char* color) const {
+  if (!options_.color) return text;
+  return fmt::format("\033[{}m{}\033[0m", color, text);
+}
+
+void TextReporter::ClearProgress() {
+  if (!progress_shown_) return;
+  std::fputs("\r\033[K", out_);
+  progress_shown_ = false;
+}
+
+void TextReporter::Write(const std::string& text) {
+  ClearProgress();
+  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fflush(out_);
+}
+
+void TextReporter::PlayStart(const std::string& play, const std::vector<std::string>& hosts,
+                             bool check_mode) {
+  std::string title = fmt::format("PLAY [{}]{} ", play, check_mode ? " (check mode)" : "");
+  if (title.size() < 79) title += std::string(79 - title.size(), '*');
+  Write(fmt::format("\n{}\n", title));
+  if (hosts.empty()) Write("skipping: no hosts matched\n");
+}
+
+void TextReporter::Task(const TaskEvent& e) {
+  bool quiet = e.status == TaskStatus::kOk || e.status == TaskStatus::kSkipped;
+  if (quiet && !options_.show_ok) return;
+  std::string status = TaskStatusName(e.status);
+  if (e.status == TaskStatus::kChanged && e.check_mode) status = "changed";
+  std::string line = fmt::format("{}: [{}] {}{}", Paint(status, StatusColor(e.status)), e.host,
+                                 e.handler ? "handler: " : "", e.task);
+  if (!e.item.empty()) line += fmt::format(" (item={})", e.item);
+  if (!e.message.empty()) line += " => " + e.message;
+  std::string text = line + "\n";
+  if (options_.verbosity > 0 && e.result.is_object()) {
+    for (const char* stream : {"stdout", "stderr"}) {
+      auto it = e.result.find(stream);
+      if (it != e.result.end() && it->is_string() && !it->get<std::string>().empty()) {
+        text += fmt::format("  {}:\n{}", stream, Indent(it->get<std::string>(), "    "));
+      }
+    }
+  }
+  if (options_.show_diff && !e.diff.empty()) text += Indent(e.diff, "  ");
+  Write(text);
+}
+
+void TextReporter::Progress(size_t done, size_t running, size_t total) {
+  if (!options_.progress) return;
+  ClearProgress();
+  fmt::print(out_, "[{}/{} hosts done, {} running]", done, total, running);
+  std::fflush(out_);
+  progress_shown_ = true;
+}
+
+void TextReporter::Warning(const std::string& message) {
+  Write(Paint("[WARNING]: " + message, kRed) + "\n");
+}
+
+void TextReporter::Recap(const std::map<std::string, HostStats>& stats,
+                         const std::vector<std::string>& host_order) {
+  std::string out = "\nPLAY RECAP " + std::string(68, '*') + "\n";
+  for (const std::string& h : host_order) {
+    auto it = stats.find(h);
+    if (it == stats.end()) continue;
+    const HostStats& s = it->second;
+    const char* color = s.failed || s.unreachable ? kRed : s.changed ? kYellow : kGreen;
+    // Ansible's exact layout: people grep it.
+    std::string name = fmt::format("{:<26}", h);
+    std::string line = fmt::format(
+        "{} : ok={:<4} changed={:<4} unreachable={:<4} failed={:<4} skipped={:<4} "
+        "rescued={:<4} ignored={:<4}",
+        Paint(name, color), s.ok, s.changed, s.unreachable, s.failed, s.skipped, s.rescued,
+        s.ignored);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  Write(out);
+}
+
+void TextReporter::RunEnd(int exit_code) {
+  (void)exit_code;
+  ClearProgress();
+}
+
+}  // namespace hostprep

@@ -1,0 +1,32 @@
+// Carries out a module's actions on a host through its Transport, in order,
+// stopping at the first that fails. Every path and value travels as an
+// argument or as stdin, never inside shell text.
+#ifndef HOSTPREP_ENGINE_RUN_ACTION_EXECUTOR_H_
+#define HOSTPREP_ENGINE_RUN_ACTION_EXECUTOR_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/base/value.h"
+#include "engine/module/module.h"
+#include "engine/transport/transport.h"
+
+namespace hostprep {
+
+struct ActionOutcome {
+  Status status;            // error: an action could not be carried out
+  bool ran_command = false; // a kExec action ran (its rc/stdout/stderr below)
+  ExecResult last_exec;     // the last kExec action's result
+  std::string backup_file;  // set when a backup was made
+};
+
+// Runs `actions` on `transport`. A kExec action with a non-zero exit code
+// stops the sequence and is reported through last_exec (not as a Status
+// error): the engine decides with failed_when whether that fails the task.
+ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& become,
+                             int timeout_seconds, Transport* transport);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_ACTION_EXECUTOR_H_

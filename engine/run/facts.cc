@@ -1,0 +1,143 @@
+#include "engine/run/facts.h"
+
+#include <map>
+
+#include "engine/base/text.h"
+
+namespace hostprep {
+
+namespace {
+
+// Prints key=value lines. Every probe tolerates a missing tool so that a
+// minimal host (busybox, no iproute2) still answers.
+constexpr const char* kFactsScript = R"SH(
+if [ -r /etc/os-release ]; then . /etc/os-release; fi
+echo "id=${ID:-}"
+echo "id_like=${ID_LIKE:-}"
+echo "version_id=${VERSION_ID:-}"
+echo "codename=${VERSION_CODENAME:-}"
+echo "kernel=$(uname -r)"
+echo "arch=$(uname -m)"
+echo "hostname=$(uname -n)"
+echo "fqdn=$(hostname -f 2>/dev/null || uname -n)"
+echo "uid=$(id -u)"
+while read -r k v _; do
+  case "$k" in
+    MemTotal:) echo "memtotal_kb=$v" ;;
+    SwapTotal:) echo "swaptotal_kb=$v" ;;
+  esac
+done < /proc/meminfo
+for m in apt-get dnf yum zypper apk pacman; do
+  if command -v "$m" >/dev/null 2>&1; then echo "pkg=$m"; break; fi
+done
+if [ -d /run/systemd/system ]; then echo "svc=systemd"; elif command -v rc-service >/dev/null 2>&1; then echo "svc=openrc"; else echo "svc=service"; fi
+if command -v ip >/dev/null 2>&1; then
+  set -- $(ip -4 route show default 2>/dev/null | head -n 1)
+  gw=""; dev=""
+  while [ $# -gt 0 ]; do
+    case "$1" in via) gw="$2"; shift ;; dev) dev="$2"; shift ;; esac
+    shift
+  done
+  echo "gateway=$gw"
+  echo "interface=$dev"
+  if [ -n "$dev" ]; then
+    set -- $(ip -4 -o addr show dev "$dev" 2>/dev/null | head -n 1)
+    echo "address=${4%%/*}"
+  fi
+fi
+echo "end=hostprep-facts"
+)SH";
+
+std::string FamilyOf(const std::string& id, const std::string& id_like) {
+  static const std::map<std::string, std::string> kFamily = {
+      {"debian", "Debian"}, {"ubuntu", "Debian"},   {"linuxmint", "Debian"},
+      {"raspbian", "Debian"}, {"rhel", "RedHat"},   {"centos", "RedHat"},
+      {"fedora", "RedHat"}, {"rocky", "RedHat"},    {"almalinux", "RedHat"},
+      {"ol", "RedHat"},     {"amzn", "RedHat"},     {"sles", "Suse"},
+      {"opensuse", "Suse"}, {"opensuse-leap", "Suse"}, {"alpine", "Alpine"},
+      {"arch", "Archlinux"}, {"flatcar", "Flatcar"}};
+  auto it = kFamily.find(id);
+  if (it != kFamily.end()) return it->second;
+  for (const std::string& like : Split(id_like, ' ')) {
+    it = kFamily.find(like);
+    if (it != kFamily.end()) return it->second;
+  }
+  return id.empty() ? "Unknown" : id;
+}
+
+std::string DistributionOf(const std::string& id) {
+  static const std::map<std::string, std::string> kNames = {
+      {"debian", "Debian"},     {"ubuntu", "Ubuntu"},       {"centos", "CentOS"},
+      {"rhel", "RedHat"},       {"rocky", "Rocky"},         {"almalinux", "AlmaLinux"},
+      {"fedora", "Fedora"},     {"ol", "OracleLinux"},      {"amzn", "Amazon"},
+      {"sles", "SLES"},         {"opensuse-leap", "openSUSE Leap"}, {"alpine", "Alpine"},
+      {"arch", "Archlinux"},    {"flatcar", "Flatcar"}};
+  auto it = kNames.find(id);
+  return it != kNames.end() ? it->second : id;
+}
+
+long long ToMb(const std::string& kb) {
+  try {
+    return std::stoll(kb) / 1024;
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
+
+}  // namespace
+
+ExecRequest FactsRequest() {
+  ExecRequest r;
+  r.argv = {"/bin/sh", "-c", kFactsScript};
+  return r;
+}
+
+Result<Value> ParseFacts(const ExecResult& result) {
+  if (result.exit_code != 0) {
+    return Status::Error("gathering facts failed (exit " + std::to_string(result.exit_code) +
+                         "): " + Trim(result.stderr_data));
+  }
+  std::map<std::string, std::string> kv;
+  for (const std::string& line : Split(result.stdout_data, '\n')) {
+    size_t eq = line.find('=');
+    if (eq != std::string::npos) kv[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  if (kv["end"] != "hostprep-facts") {
+    return Status::Error("gathering facts failed: unexpected output from the target's shell");
+  }
+  Value f = Value::object();
+  const std::string version = kv["version_id"];
+  f["os_family"] = FamilyOf(kv["id"], kv["id_like"]);
+  f["distribution"] = DistributionOf(kv["id"]);
+  f["distribution_version"] = version;
+  f["distribution_major_version"] = Split(version, '.')[0];
+  f["distribution_release"] = kv["codename"];
+  f["kernel"] = kv["kernel"];
+  f["arch"] = kv["arch"];
+  f["architecture"] = kv["arch"];
+  f["hostname"] = Split(kv["hostname"], '.')[0];
+  f["nodename"] = kv["hostname"];
+  f["fqdn"] = kv["fqdn"];
+  f["memtotal_mb"] = ToMb(kv["memtotal_kb"]);
+  f["swaptotal_mb"] = ToMb(kv["swaptotal_kb"]);
+  const std::string pkg = kv["pkg"];
+  f["pkg_mgr"] = pkg == "apt-get" ? "apt" : pkg.empty() ? "unknown" : pkg;
+  f["service_mgr"] = kv["svc"];
+  f["user_id"] = kv["uid"];
+  f["default_ipv4"] = {{"address", kv["address"]},
+                       {"interface", kv["interface"]},
+                       {"gateway", kv["gateway"]}};
+  return f;
+}
+
+Value FactsAsVariables(const Value& facts) {
+  Value vars = Value::object();
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    vars[it.key()] = it.value();
+    vars["ansible_" + it.key()] = it.value();
+  }
+  vars["ansible_facts"] = facts;
+  return vars;
+}
+
+}  // namespace hostprep

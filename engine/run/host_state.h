@@ -1,0 +1,71 @@
+// What one host carries through a run, and what its worker needs to know.
+#ifndef HOSTPREP_ENGINE_RUN_HOST_STATE_H_
+#define HOSTPREP_ENGINE_RUN_HOST_STATE_H_
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/base/status.h"
+#include "engine/base/value.h"
+#include "engine/inventory/inventory.h"
+#include "engine/module/registry.h"
+#include "engine/output/reporter.h"
+#include "engine/playbook/playbook.h"
+#include "engine/run/run_options.h"
+#include "engine/transport/transport.h"
+
+namespace hostprep {
+
+// Makes the transport for a host. The real one picks local or SSH from the
+// connection settings; tests hand out FakeTransports. Called from worker
+// threads: implementations must be thread-safe.
+class TransportFactory {
+ public:
+  virtual ~TransportFactory() = default;
+  virtual Result<std::unique_ptr<Transport>> Create(const std::string& host,
+                                                    const ConnectionSettings& settings) = 0;
+};
+
+// Per-host state that lives for the whole run (across plays). Owned by the
+// Runner; used by one worker thread at a time, never concurrently.
+struct HostState {
+  std::string name;
+  std::unique_ptr<Transport> transport;
+  std::string transport_key;     // connection settings the transport was made for
+  ConnectionSettings connection; // this play's settings (become defaults, address)
+  std::optional<Value> facts;    // gathered once per run
+  Value registered = Value::object();  // register: results, by name
+  bool unreachable = false;      // stays out of later plays, as in Ansible
+  bool failed = false;
+};
+
+// Where workers post results; the coordinator drains it. Thread-safe.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void Post(TaskEvent event) = 0;
+};
+
+// Read-only context shared by every worker of one play.
+struct PlayContext {
+  const Playbook* playbook = nullptr;
+  const Play* play = nullptr;
+  const Inventory* inventory = nullptr;
+  const ModuleRegistry* modules = nullptr;
+  const RunOptions* options = nullptr;
+  TransportFactory* transports = nullptr;
+  const Value* groups = nullptr;           // the `groups` magic variable
+  const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
+};
+
+enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };
+
+// Runs `ctx.play` on one host: connect, facts, graph, tasks, handlers.
+// Blocks; posts every result to `sink`.
+HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sink);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_HOST_STATE_H_

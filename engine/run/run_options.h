@@ -1,0 +1,32 @@
+// What the user asked of a run, from the command line. Plain data.
+#ifndef HOSTPREP_ENGINE_RUN_RUN_OPTIONS_H_
+#define HOSTPREP_ENGINE_RUN_RUN_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "engine/base/value.h"
+
+namespace hostprep {
+
+struct RunOptions {
+  bool check = false;                  // --check: plan only, change nothing
+  bool diff = false;                   // --diff: compute and show diffs
+  std::vector<std::string> tags;       // --tags: run only tasks with one of these
+  std::vector<std::string> skip_tags;  // --skip-tags
+  std::string limit;                   // --limit: a host pattern intersected with each play's
+  Value extra_vars = Value::object();  // -e: highest precedence
+  int forks = 0;                       // --forks: concurrent hosts; 0 = all (capped)
+  int task_timeout = 0;                // --task-timeout seconds per command; 0 = none
+  std::string connection;              // -c: overrides plays and inventory when set
+  bool become = false;                 // -b: become for every play
+  std::string become_user;             // --become-user
+};
+
+// The most hosts run at once when --forks is not given: each host holds a
+// connection (a few file descriptors) and a thread.
+constexpr int kDefaultMaxForks = 256;
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_RUN_OPTIONS_H_

@@ -1,0 +1,228 @@
+#include "engine/run/scheduler.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "engine/base/text.h"
+
+namespace hostprep {
+
+namespace {
+
+struct HostDone {
+  std::string host;
+  HostOutcome outcome;
+};
+
+// The queue from workers to the coordinator.
+class EventQueue : public EventSink {
+ public:
+  using Item = std::variant<TaskEvent, HostDone>;
+
+  void Post(TaskEvent event) override { Push(std::move(event)); }
+  void Done(HostDone done) { Push(std::move(done)); }
+
+  Item Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !items_.empty(); });
+    Item item = std::move(items_.front());
+    items_.pop_front();
+    return item;
+  }
+
+ private:
+  void Push(Item item) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      items_.push_back(std::move(item));
+    }
+    cv_.notify_one();
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> items_;
+};
+
+void Count(HostStats* s, TaskStatus status) {
+  switch (status) {
+    case TaskStatus::kOk:
+      ++s->ok;
+      break;
+    case TaskStatus::kChanged:
+      ++s->ok;  // Ansible counts a changed task as ok too
+      ++s->changed;
+      break;
+    case TaskStatus::kSkipped:
+      ++s->skipped;
+      break;
+    case TaskStatus::kFailed:
+      ++s->failed;
+      break;
+    case TaskStatus::kUnreachable:
+      ++s->unreachable;
+      break;
+    case TaskStatus::kIgnored:
+      ++s->ignored;
+      break;
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> SerialBatches(const std::vector<std::string>& hosts,
+                                                    const std::vector<Value>& serial) {
+  std::vector<size_t> sizes;
+  for (const Value& v : serial) {
+    size_t n = 0;
+    if (v.is_number_integer()) {
+      n = static_cast<size_t>(std::max<long long>(0, v.get<long long>()));
+    } else if (v.is_string()) {
+      std::string s = Trim(v.get<std::string>());
+      double pct = 0;
+      try {
+        pct = std::stod(s);
+      } catch (const std::exception&) {
+      }
+      n = static_cast<size_t>(hosts.size() * pct / 100.0);
+      if (n == 0) n = 1;
+    }
+    sizes.push_back(n == 0 ? hosts.size() : n);
+  }
+  if (sizes.empty()) sizes.push_back(hosts.size());
+  std::vector<std::vector<std::string>> batches;
+  size_t pos = 0;
+  for (size_t i = 0; pos < hosts.size(); ++i) {
+    size_t n = std::max<size_t>(1, sizes[std::min(i, sizes.size() - 1)]);
+    size_t end = std::min(hosts.size(), pos + n);
+    batches.emplace_back(hosts.begin() + pos, hosts.begin() + end);
+    pos = end;
+  }
+  return batches;
+}
+
+Scheduler::Scheduler(const Playbook& playbook, const Inventory& inventory,
+                     const ModuleRegistry& modules, TransportFactory* transports,
+                     Reporter* reporter, const RunOptions& options)
+    : playbook_(playbook),
+      inventory_(inventory),
+      modules_(modules),
+      transports_(transports),
+      reporter_(reporter),
+      options_(options),
+      groups_(inventory.GroupsValue()) {}
+
+RunSummary Scheduler::Run() {
+  for (const Play& play : playbook_.plays) RunPlay(play);
+  reporter_->Recap(summary_.stats, summary_.host_order);
+  return summary_;
+}
+
+void Scheduler::RunPlay(const Play& play) {
+  Result<std::vector<std::string>> matched = inventory_.Match(play.hosts);
+  std::vector<std::string> hosts;
+  if (!matched.ok()) {
+    reporter_->Warning(fmt::format("play '{}': {}", play.name, matched.message()));
+  } else {
+    hosts = *matched;
+  }
+  if (!options_.limit.empty()) {
+    Result<std::vector<std::string>> limit = inventory_.Match(options_.limit);
+    std::set<std::string> allowed;
+    if (limit.ok()) allowed.insert(limit->begin(), limit->end());
+    std::erase_if(hosts, [&](const std::string& h) { return !allowed.count(h); });
+  }
+  std::erase_if(hosts, [&](const std::string& h) {
+    auto it = hosts_.find(h);
+    return it != hosts_.end() && (it->second.failed || it->second.unreachable);
+  });
+  reporter_->PlayStart(play.name, hosts, options_.check);
+  for (const std::string& h : hosts) {
+    if (!summary_.stats.count(h)) {
+      summary_.stats[h] = HostStats{};
+      summary_.host_order.push_back(h);
+    }
+    hosts_[h].name = h;
+  }
+  std::atomic<bool> abort{false};
+  PlayContext ctx;
+  ctx.playbook = &playbook_;
+  ctx.play = &play;
+  ctx.inventory = &inventory_;
+  ctx.modules = &modules_;
+  ctx.options = &options_;
+  ctx.transports = transports_;
+  ctx.groups = &groups_;
+  ctx.abort = &abort;
+  for (const auto& batch : SerialBatches(hosts, play.serial)) {
+    if (!RunBatch(ctx, batch)) break;
+  }
+}
+
+bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch) {
+  const Play& play = *ctx.play;
+  auto& abort = const_cast<std::atomic<bool>&>(*ctx.abort);
+  size_t forks = options_.forks > 0 ? static_cast<size_t>(options_.forks)
+                                    : static_cast<size_t>(kDefaultMaxForks);
+  const size_t workers = std::min(forks, batch.size());
+  EventQueue queue;
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> threads;
+  for (size_t w = 0; w < workers; ++w) {
+    threads.emplace_back([&] {
+      for (size_t i = next++; i < batch.size(); i = next++) {
+        HostState* state = &hosts_.at(batch[i]);  // map nodes are stable; each used by one worker
+        HostOutcome outcome =
+            abort.load() ? HostOutcome::kAborted : RunHostPlay(ctx, state, &queue);
+        queue.Done({batch[i], outcome});
+      }
+    });
+  }
+
+  size_t done = 0;
+  size_t failed = 0;
+  bool stop = false;
+  while (done < batch.size()) {
+    EventQueue::Item item = queue.Pop();
+    if (auto* e = std::get_if<TaskEvent>(&item)) {
+      reporter_->Task(*e);
+      if (e->counts_in_recap) Count(&summary_.stats[e->host], e->recap_status);
+      if (e->changed) summary_.changed = true;
+      continue;
+    }
+    const HostDone& d = std::get<HostDone>(item);
+    ++done;
+    if (d.outcome == HostOutcome::kFailed || d.outcome == HostOutcome::kUnreachable) {
+      ++failed;
+      if (d.outcome == HostOutcome::kFailed) summary_.failed = true;
+      if (d.outcome == HostOutcome::kUnreachable) summary_.unreachable = true;
+      bool too_many = play.max_fail_percentage >= 0 &&
+                      failed * 100.0 / batch.size() > play.max_fail_percentage;
+      if (play.any_errors_fatal || too_many) {
+        if (!stop) {
+          reporter_->Warning(fmt::format(
+              "play '{}': stopping after host {} failed ({})", play.name, d.host,
+              play.any_errors_fatal ? "any_errors_fatal"
+                                    : fmt::format("more than {}% of the batch failed",
+                                                  play.max_fail_percentage)));
+        }
+        stop = true;
+        abort.store(true);
+      }
+    }
+    reporter_->Progress(done, std::min(workers, batch.size() - done), batch.size());
+  }
+  for (std::thread& t : threads) t.join();
+  if (stop) summary_.failed = true;
+  return !stop;
+}
+
+}  // namespace hostprep

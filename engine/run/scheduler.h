@@ -1,0 +1,64 @@
+// The run loop. One coordinator (the thread that calls Run) owns the run
+// state: which hosts are done, failed, unreachable, the recap counters, and
+// the reporter. Workers each run one host's graph at a time (RunHostPlay) and
+// post results back through a queue; no lock guards graph or run state.
+//
+// Per play: the play's hosts (pattern, --limit, minus hosts that failed or
+// were unreachable in earlier plays) are split into serial batches; in each
+// batch up to --forks hosts run at once, every host through its own graph
+// without waiting for the others. any_errors_fatal and max_fail_percentage
+// stop the play: running hosts stop before their next task and later batches
+// do not start.
+#ifndef HOSTPREP_ENGINE_RUN_SCHEDULER_H_
+#define HOSTPREP_ENGINE_RUN_SCHEDULER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/run/host_state.h"
+
+namespace hostprep {
+
+struct RunSummary {
+  std::map<std::string, HostStats> stats;
+  std::vector<std::string> host_order;
+  bool changed = false;      // some task changed (or would change, in check mode)
+  bool failed = false;       // some host failed
+  bool unreachable = false;  // some host was unreachable
+  // ansible-playbook's codes: 0 ok, 2 a host failed, 3 a host unreachable.
+  int exit_code() const { return failed ? 2 : unreachable ? 3 : 0; }
+};
+
+class Scheduler {
+ public:
+  // Borrows everything; all must outlive the scheduler.
+  Scheduler(const Playbook& playbook, const Inventory& inventory, const ModuleRegistry& modules,
+            TransportFactory* transports, Reporter* reporter, const RunOptions& options);
+
+  RunSummary Run();
+
+ private:
+  void RunPlay(const Play& play);
+  // Runs one batch of hosts; returns false when the play must stop.
+  bool RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch);
+
+  const Playbook& playbook_;
+  const Inventory& inventory_;
+  const ModuleRegistry& modules_;
+  TransportFactory* transports_;
+  Reporter* reporter_;
+  const RunOptions& options_;
+  Value groups_;
+  std::map<std::string, HostState> hosts_;
+  RunSummary summary_;
+};
+
+// Splits `hosts` into batches as `serial` says (integers, "N%" of the play's
+// hosts, the last size repeating; empty or 0 = one batch).
+std::vector<std::vector<std::string>> SerialBatches(const std::vector<std::string>& hosts,
+                                                    const std::vector<Value>& serial);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_SCHEDULER_H_

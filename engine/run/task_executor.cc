@@ -1,0 +1,431 @@
+#include "engine/run/task_executor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "engine/base/text.h"
+#include "engine/run/action_executor.h"
+#include "engine/template/templar.h"
+
+namespace hostprep {
+
+struct TaskExecutor::Attempt {
+  TaskStatus status = TaskStatus::kOk;
+  bool changed = false;
+  bool ran_command = false;
+  std::string message;
+  std::string diff;
+  Value result = Value::object();
+};
+
+namespace {
+
+constexpr const char* kNoLogMessage = "the output has been hidden due to no_log: true";
+
+std::string Where(const SourceLocation& loc) {
+  std::string s = loc.ToString();
+  return s.empty() ? "" : s + ": ";
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines = Split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
+}
+
+std::string FirstLine(const std::string& text) {
+  std::string t = Trim(text);
+  size_t nl = t.find('\n');
+  return nl == std::string::npos ? t : t.substr(0, nl) + " ...";
+}
+
+}  // namespace
+
+std::string ItemLabel(const Value& item) {
+  std::string label;
+  if (item.is_object() && item.contains("name")) {
+    label = ToText(item["name"]);
+  } else if (item.is_object() && item.contains("key")) {
+    label = ToText(item["key"]);
+  } else {
+    label = ToText(item);
+  }
+  if (label.size() > 60) label = label.substr(0, 57) + "...";
+  return label;
+}
+
+TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars)
+    : ctx_(ctx), state_(state), host_vars_(host_vars) {}
+
+Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
+  const Play& play = *ctx_.play;
+  Become b;
+  b.enabled = state_->connection.become || ctx_.options->become;
+  if (play.become) b.enabled = *play.become;
+  if (task.become) b.enabled = *task.become;
+  b.user = state_->connection.become_user;
+  if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
+  if (!play.become_user.empty()) b.user = play.become_user;
+  if (!task.become_user.empty()) b.user = task.become_user;
+  return b;
+}
+
+Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variables& vars,
+                                  const Become& become, std::vector<ReadResult>* results) {
+  Transport* t = state_->transport.get();
+  for (const Read& read : reads) {
+    ReadResult r;
+    switch (read.kind) {
+      case Read::Kind::kStat: {
+        Result<FileInfo> s = t->Stat(read.path, become);
+        if (s.ok()) r.stat = *s; else r.status = s.status();
+        break;
+      }
+      case Read::Kind::kReadFile: {
+        Result<std::optional<std::string>> c = t->ReadFile(read.path, become);
+        if (c.ok()) r.content = *c; else r.status = c.status();
+        break;
+      }
+      case Read::Kind::kExec: {
+        ExecRequest req;
+        req.argv = read.argv;
+        req.become = become;
+        req.timeout_seconds = ctx_.options->task_timeout;
+        Result<ExecResult> e = t->Exec(req);
+        if (e.ok()) r.exec = *e; else r.status = e.status();
+        break;
+      }
+      case Read::Kind::kLocalFile: {
+        std::string path = read.path;
+        if (!path.empty() && path[0] != '/') path = ctx_.playbook->dir + "/" + path;
+        std::ifstream in(path, std::ios::binary);
+        if (!in) break;  // missing: content stays nullopt, the module says what is wrong
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!read.render) {
+          r.content = text.str();
+          break;
+        }
+        Result<Value> rendered = Templar(vars).RenderString(text.str());
+        if (rendered.ok()) {
+          r.content = ToText(*rendered);
+        } else {
+          r.status = rendered.status().WithContext("template " + path);
+        }
+        break;
+      }
+    }
+    results->push_back(std::move(r));
+  }
+  return Status::Ok();
+}
+
+TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& module,
+                                            const Variables& vars) {
+  Attempt a;
+  auto fail = [&](const std::string& message) {
+    a.status = TaskStatus::kFailed;
+    a.message = message;
+    return a;
+  };
+  Templar templar(vars);
+  Value args = Value::object();
+  for (auto it = task.args.begin(); it != task.args.end(); ++it) {
+    Result<Value> r = templar.Render(it.value());
+    if (!r.ok()) {
+      auto loc = task.arg_locations.find(it.key());
+      return fail(Where(loc != task.arg_locations.end() ? loc->second : task.module_location) +
+                  r.message());
+    }
+    args[it.key()] = *r;
+  }
+  std::vector<ArgError> errors;
+  args = NormalizeArgs(module.spec(), args, false, &errors);
+  if (errors.empty()) module.Validate(args, false, &errors);
+  if (!errors.empty()) {
+    auto loc = task.arg_locations.find(errors.front().key);
+    return fail(Where(loc != task.arg_locations.end() ? loc->second : task.module_location) +
+                errors.front().message);
+  }
+
+  const Value facts = state_->facts.value_or(Value::object());
+  const Become become = BecomeFor(task);
+  std::vector<Read> reads = module.Probe(args, facts);
+  std::vector<ReadResult> results;
+  Status s = PerformReads(reads, vars, become, &results);
+  if (!s.ok()) return fail(s.message());
+  Result<Change> planned = module.Plan(args, results, facts);
+  // Plan may ask for more reads when the first answers decide what to read.
+  for (int round = 0; planned.ok() && !planned->more_reads.empty(); ++round) {
+    if (round == 3) return fail("internal error: module '" + task.module + "' kept asking for reads");
+    s = PerformReads(planned->more_reads, vars, become, &results);
+    if (!s.ok()) return fail(s.message());
+    planned = module.Plan(args, results, facts);
+  }
+  if (!planned.ok()) return fail(planned.message());
+  Change& change = *planned;
+  a.result = change.result;
+  a.diff = change.diff;
+  a.message = change.message;
+  if (change.skipped) {
+    a.status = TaskStatus::kSkipped;
+    a.message = change.skip_reason;
+    return a;
+  }
+  a.changed = change.changed;
+  a.status = change.changed ? TaskStatus::kChanged : TaskStatus::kOk;
+  if (ctx_.options->check || change.actions.empty()) {
+    if (ctx_.options->check && change.changed && !task.changed_when.empty()) {
+      // Whether it would change depends on output we do not have without running it.
+      a.status = TaskStatus::kSkipped;
+      a.changed = false;
+      a.message = "check mode: not run (changed_when needs the command's result)";
+    }
+    return a;
+  }
+
+  ActionOutcome done =
+      ExecuteActions(change.actions, become, ctx_.options->task_timeout, state_->transport.get());
+  if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
+  if (done.ran_command) {
+    const ExecResult& e = done.last_exec;
+    a.ran_command = true;
+    a.result["rc"] = e.exit_code;
+    a.result["stdout"] = e.stdout_data;
+    a.result["stderr"] = e.stderr_data;
+    a.result["stdout_lines"] = Lines(e.stdout_data);
+    a.result["stderr_lines"] = Lines(e.stderr_data);
+    if (e.exit_code != 0) {
+      a.status = TaskStatus::kFailed;
+      std::string detail = FirstLine(e.stderr_data);
+      a.message = fmt::format("non-zero return code {}{}", e.exit_code,
+                              detail.empty() ? "" : ": " + detail);
+    }
+  }
+  if (!done.status.ok()) return fail(done.status.message());
+  return a;
+}
+
+// changed_when / failed_when, evaluated on a command's real result with the
+// result visible under its register name and as rc/stdout/stderr.
+void TaskExecutor::Finish(const TaskSpec& task, const Variables& vars, Attempt* a) {
+  if (!a->ran_command) return;
+  Variables scope(&vars);
+  Value registered = a->result;
+  registered["changed"] = a->changed;
+  registered["failed"] = a->status == TaskStatus::kFailed;
+  for (const char* key : {"rc", "stdout", "stderr", "stdout_lines", "stderr_lines"}) {
+    scope.Set(key, a->result[key], "the command's result");
+  }
+  if (!task.register_as.empty()) scope.Set(task.register_as, registered, "the command's result");
+  Templar t(scope);
+  if (!task.failed_when.empty()) {
+    bool failed = false;
+    for (const Expression& e : task.failed_when) {  // a list is ORed, as Ansible does
+      Result<bool> r = t.EvaluateCondition(e.text);
+      if (!r.ok()) {
+        a->status = TaskStatus::kFailed;
+        a->message = Where(e.location) + "failed_when: " + r.message();
+        return;
+      }
+      failed = failed || *r;
+    }
+    if (failed) {
+      a->status = TaskStatus::kFailed;
+      if (a->message.empty()) a->message = "failed_when condition matched";
+    } else if (a->status == TaskStatus::kFailed) {
+      a->status = a->changed ? TaskStatus::kChanged : TaskStatus::kOk;
+      a->message.clear();
+    }
+  }
+  if (!task.changed_when.empty() && a->status != TaskStatus::kFailed) {
+    bool changed = true;
+    for (const Expression& e : task.changed_when) {  // a list is ANDed, as Ansible does
+      Result<bool> r = t.EvaluateCondition(e.text);
+      if (!r.ok()) {
+        a->status = TaskStatus::kFailed;
+        a->message = Where(e.location) + "changed_when: " + r.message();
+        return;
+      }
+      changed = changed && *r;
+    }
+    a->changed = changed;
+    a->status = changed ? TaskStatus::kChanged : TaskStatus::kOk;
+  }
+}
+
+}  // namespace hostprep
+
+namespace hostprep {
+
+namespace {
+
+// The registered value of one attempt: the module's result plus the status
+// fields every registered result has.
+Value Registered(const TaskStatus status, bool changed, const std::string& message,
+                 const Value& result) {
+  Value r = result.is_object() ? result : Value::object();
+  r["changed"] = changed;
+  r["failed"] = status == TaskStatus::kFailed;
+  r["skipped"] = status == TaskStatus::kSkipped;
+  if (!message.empty()) r["msg"] = message;
+  return r;
+}
+
+// Marks a loop's item events so the recap counts the task once, with the
+// most telling status of its items.
+void SummarizeLoop(std::vector<TaskEvent>* events) {
+  auto any = [&](TaskStatus s) {
+    return std::any_of(events->begin(), events->end(),
+                       [s](const TaskEvent& e) { return e.status == s; });
+  };
+  TaskStatus summary = TaskStatus::kSkipped;
+  for (TaskStatus s : {TaskStatus::kFailed, TaskStatus::kIgnored, TaskStatus::kChanged,
+                       TaskStatus::kOk}) {
+    if (any(s)) {
+      summary = s;
+      break;
+    }
+  }
+  for (TaskEvent& e : *events) e.counts_in_recap = false;
+  events->back().counts_in_recap = true;
+  events->back().recap_status = summary;
+}
+
+}  // namespace
+
+TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
+  TaskOutcome out;
+  const auto start = std::chrono::steady_clock::now();
+  const Module* module = ctx_.modules->Find(task.module);
+  const RunOptions& opts = *ctx_.options;
+
+  Variables task_scope(&host_vars_);
+  task_scope.SetAll(task.vars, task.vars_origin);
+  Variables registered_scope(&task_scope);
+  registered_scope.SetAll(state_->registered, "a registered result");
+  Variables top(&registered_scope);
+  top.SetAll(opts.extra_vars, "extra vars (-e)");
+
+  auto event = [&](TaskStatus status, bool changed, std::string message, std::string diff,
+                   const Value& result, std::string item) {
+    TaskEvent e;
+    e.host = state_->name;
+    e.play = ctx_.play->name;
+    e.task = task.DisplayName();
+    e.task_id = task.id;
+    e.handler = task.is_handler;
+    e.status = status;
+    e.recap_status = status;
+    e.changed = changed;
+    e.check_mode = opts.check;
+    e.item = std::move(item);
+    e.duration_seconds = SecondsSince(start);
+    if (task.no_log) {
+      e.message = status == TaskStatus::kFailed || status == TaskStatus::kIgnored
+                      ? kNoLogMessage : "";
+      e.diff = diff.empty() ? "" : kNoLogMessage;
+      e.result = Value::object({{"censored", kNoLogMessage}});
+    } else {
+      e.message = std::move(message);
+      e.diff = std::move(diff);
+      e.result = result;
+    }
+    return e;
+  };
+  auto finish = [&](const Value& registered) {
+    if (!task.register_as.empty()) state_->registered[task.register_as] = registered;
+    return out;
+  };
+
+  Templar templar(top);
+  for (const Expression& cond : task.when) {
+    Result<bool> r = templar.EvaluateCondition(cond.text);
+    if (!r.ok()) {
+      std::string msg = Where(cond.location) + "when: " + r.message();
+      out.failed = !task.ignore_errors;
+      out.events.push_back(event(task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed,
+                                 false, msg, "", Value::object(), ""));
+      return finish(Registered(TaskStatus::kFailed, false, msg, Value::object()));
+    }
+    if (!*r) {
+      std::string msg = "condition '" + cond.text + "' was false";
+      out.events.push_back(event(TaskStatus::kSkipped, false, msg, "", Value::object(), ""));
+      return finish(Registered(TaskStatus::kSkipped, false, msg, Value::object()));
+    }
+  }
+
+  std::vector<std::optional<Value>> items;
+  if (task.loop) {
+    Result<Value> rendered = templar.Render(*task.loop);
+    if (rendered.ok() && !rendered->is_array()) {
+      rendered = Status::Error("loop must be a list, not " + TypeName(*rendered));
+    }
+    if (!rendered.ok()) {
+      std::string msg = Where(task.loop_location) + "loop: " + rendered.message();
+      out.failed = !task.ignore_errors;
+      out.events.push_back(event(task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed,
+                                 false, msg, "", Value::object(), ""));
+      return finish(Registered(TaskStatus::kFailed, false, msg, Value::object()));
+    }
+    if (rendered->empty()) {
+      out.events.push_back(event(TaskStatus::kSkipped, false, "no items in loop", "",
+                                 Value::object(), ""));
+      return finish(Registered(TaskStatus::kSkipped, false, "no items in loop",
+                               Value::object({{"results", Value::array()}})));
+    }
+    for (const Value& item : *rendered) items.emplace_back(item);
+  } else {
+    items.emplace_back(std::nullopt);
+  }
+
+  Value loop_results = Value::array();
+  Value last_registered;
+  for (const std::optional<Value>& item : items) {
+    Variables item_scope(&registered_scope);
+    if (item) item_scope.Set(task.loop_var, *item, "loop item");
+    Variables vars(&item_scope);
+    vars.SetAll(opts.extra_vars, "extra vars (-e)");
+    Attempt a;
+    for (int attempt = 0;; ++attempt) {
+      a = RunOnce(task, *module, vars);
+      Finish(task, vars, &a);
+      if (a.status != TaskStatus::kFailed || attempt >= task.retries) break;
+      std::this_thread::sleep_for(std::chrono::seconds(task.delay));
+    }
+    if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
+    out.failed = out.failed || a.status == TaskStatus::kFailed;
+    out.changed = out.changed || a.changed;
+    Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed
+                                                                    : a.status,
+                                  a.changed, a.message, a.result);
+    if (item) {
+      registered[task.loop_var] = *item;
+      loop_results.push_back(registered);
+    }
+    last_registered = registered;
+    out.events.push_back(event(a.status, a.changed, a.message, opts.diff ? a.diff : "",
+                               a.result, item ? ItemLabel(*item) : ""));
+    if (a.status == TaskStatus::kFailed) break;  // a failed item ends the loop, as in Ansible
+  }
+  if (!task.loop) return finish(last_registered);
+  SummarizeLoop(&out.events);
+  bool all_skipped = std::all_of(out.events.begin(), out.events.end(), [](const TaskEvent& e) {
+    return e.status == TaskStatus::kSkipped;
+  });
+  return finish(Value::object({{"changed", out.changed},
+                               {"failed", out.failed},
+                               {"skipped", all_skipped},
+                               {"results", loop_results}}));
+}
+
+}  // namespace hostprep

@@ -1,0 +1,104 @@
+#include "engine/output/text_reporter.h"
+
+#include <cstdio>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "engine/output/json_reporter.h"
+
+namespace hostprep {
+namespace {
+
+// Captures what a reporter writes to a FILE*.
+class Capture {
+ public:
+  Capture() : file_(open_memstream(&buf_, &size_)) {}
+  ~Capture() {
+    std::fclose(file_);
+    std::free(buf_);
+  }
+  std::FILE* file() { return file_; }
+  std::string text() {
+    std::fflush(file_);
+    return std::string(buf_, size_);
+  }
+
+ private:
+  char* buf_ = nullptr;
+  size_t size_ = 0;
+  std::FILE* file_;
+};
+
+TaskEvent Event(TaskStatus status, const std::string& message = "") {
+  TaskEvent e;
+  e.host = "node1";
+  e.task = "containerd config";
+  e.task_id = "containerd-config";
+  e.status = status;
+  e.changed = status == TaskStatus::kChanged;
+  e.message = message;
+  e.diff = "--- before: /etc/x\n+++ after: /etc/x\n@@ -1 +1 @@\n-a\n+b\n";
+  return e;
+}
+
+TEST_CASE("text output prints one line per task result, diffs only with --diff") {
+  Capture out;
+  TextReporter r(out.file(), TextReporterOptions{});
+  r.Task(Event(TaskStatus::kChanged));
+  r.Task(Event(TaskStatus::kFailed, "write /etc/x: permission denied"));
+  CHECK(out.text() ==
+        "changed: [node1] containerd config\n"
+        "failed: [node1] containerd config => write /etc/x: permission denied\n");
+}
+
+TEST_CASE("text output indents the diff under its result line") {
+  Capture out;
+  TextReporterOptions opts;
+  opts.show_diff = true;
+  TextReporter r(out.file(), opts);
+  r.Task(Event(TaskStatus::kChanged));
+  CHECK(out.text() ==
+        "changed: [node1] containerd config\n"
+        "  --- before: /etc/x\n"
+        "  +++ after: /etc/x\n"
+        "  @@ -1 +1 @@\n"
+        "  -a\n"
+        "  +b\n");
+}
+
+TEST_CASE("text output ends with ansible's PLAY RECAP block") {
+  Capture out;
+  TextReporter r(out.file(), TextReporterOptions{});
+  HostStats s;
+  s.ok = 5;
+  s.changed = 2;
+  s.skipped = 1;
+  r.Recap({{"node1", s}, {"node2", HostStats{}}}, {"node1", "node2"});
+  CHECK(out.text() ==
+        "\nPLAY RECAP ********************************************************************\n"
+        "node1                      : ok=5    changed=2    unreachable=0    failed=0    "
+        "skipped=1    rescued=0    ignored=0\n"
+        "node2                      : ok=0    changed=0    unreachable=0    failed=0    "
+        "skipped=0    rescued=0    ignored=0\n");
+}
+
+TEST_CASE("json output is one event per line") {
+  Capture out;
+  JsonReporter r(out.file(), true);
+  r.Task(Event(TaskStatus::kChanged));
+  r.RunEnd(0);
+  std::string text = out.text();
+  size_t nl = text.find('\n');
+  REQUIRE(nl != std::string::npos);
+  Value task = Value::parse(text.substr(0, nl));
+  CHECK(task["event"] == "task");
+  CHECK(task["host"] == "node1");
+  CHECK(task["status"] == "changed");
+  CHECK(task["changed"] == true);
+  CHECK(task["diff"].get<std::string>().find("+b") != std::string::npos);
+  CHECK(Value::parse(text.substr(nl + 1)) == Value({{"event", "run_end"}, {"exit_code", 0}}));
+}
+
+}  // namespace
+}  // namespace hostprep

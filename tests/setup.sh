@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what hostprep needs to build and test, from Debian's packages, and
+# builds it. Installs only what is missing, so it is safe (and quick) to run
+# again. Usage: tests/setup.sh [BUILD_DIR]   (default: build/)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${1:-$root/build}
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libssh-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
+  doctest-dev nlohmann-json3-dev libtomlplusplus-dev
+  util-linux coreutils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOSTPREP_WERROR=ON \
+  >/dev/null
+cmake --build "$build_dir"
