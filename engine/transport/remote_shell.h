@@ -1,0 +1,85 @@
+// File operations on a target that has only a POSIX sh and coreutils (or
+// busybox): ReadFile, WriteFile and Stat as one shell command each, shared by
+// LocalTransport and SshTransport.
+//
+// Every path and value travels as a positional argument of
+//   sh -c SCRIPT sh ARG1 ARG2 ...
+// and file content on stdin; the scripts below are constant text, so no value
+// can become shell code whatever it holds (spaces, quotes, newlines, "$(...)").
+//
+// Tools used on the target: sh, cat, stat -c, mktemp, mv, chmod, chown, rm,
+// readlink, sync; all run with LC_ALL=C so their messages can be recognised.
+#ifndef HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
+#define HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/transport/transport.h"
+
+namespace hostprep {
+
+// The argv that runs `argv` with `become`: unchanged when become is off or
+// already satisfied (`login_user` is the requested user; "" means root), else
+//   sudo -n -u USER -- argv...
+// `-n` makes sudo fail instead of prompting; see CheckBecome.
+std::vector<std::string> BecomeArgv(const Become& become, const std::string& login_user,
+                                    const std::vector<std::string>& argv);
+
+// An error when a command run through sudo was refused by sudo itself
+// ("sudo needs a password on this host: use --ask-become-pass"); ok otherwise,
+// including when the command ran and failed.
+Status CheckBecome(const ExecResult& result);
+
+// The request and the reading of its answer for each file operation. Split
+// in two so the engine can batch several reads into one round trip later.
+//
+// ReadFile follows symlinks. Missing (or a path through a non-directory) is
+// nullopt; "read PATH: permission denied", "read PATH: is a directory" and
+// other failures are errors.
+ExecRequest ReadFileCommand(const std::string& path, const Become& become);
+Result<std::optional<std::string>> ParseReadFile(const std::string& path, const ExecResult& result);
+
+// Stat has lstat(2) semantics: a symlink is kSymlink with its link_target.
+// Missing is a FileInfo with type kMissing; permission denied is an error.
+ExecRequest StatCommand(const std::string& path, const Become& become);
+Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result);
+
+// WriteFile: the content goes on stdin into `mktemp DIR/.hostprep.XXXXXX`
+// beside the file, which gets its mode (given, else the old file's, else
+// 0644) and owner/group (given, else the old file's when replacing and
+// allowed), is checked with validate_argv ("%s" = the temp path), synced,
+// and renamed over PATH with `mv -f`. A symlink at PATH is written through:
+// the file it resolves to (readlink -f) is replaced and the link stays, as
+// Ansible does. On any failure the temp file is removed and the old file is
+// left as it was. A refused validation is "validation failed: STDERR".
+ExecRequest WriteFileCommand(const WriteRequest& request);
+Status ParseWriteFile(const std::string& path, const ExecResult& result);
+
+// A Transport whose ReadFile, WriteFile and Stat are the commands above, each
+// exactly one RunCommand, and whose Exec adds become. Subclasses supply the
+// way to run an argv on the host.
+class ShellTransport : public Transport {
+ public:
+  Result<ExecResult> Exec(const ExecRequest& request) final;
+  Result<std::optional<std::string>> ReadFile(const std::string& path, const Become& become) final;
+  Status WriteFile(const WriteRequest& request) final;
+  Result<FileInfo> Stat(const std::string& path, const Become& become) final;
+
+ protected:
+  // Runs `argv` as the connected user (no shell re-splitting), feeding
+  // `stdin_data`. Counts one round trip. Error Status only when the host
+  // could not be asked at all; exit codes follow ExecResult.
+  virtual Result<ExecResult> RunCommand(const std::vector<std::string>& argv,
+                                        const std::string& stdin_data, int timeout_seconds) = 0;
+
+  // The user commands run as without become, so that become to that same
+  // user needs no sudo.
+  virtual std::string login_user() const = 0;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_

@@ -1,0 +1,559 @@
+#include "modules/file.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "engine/base/text.h"
+#include "engine/base/unified_diff.h"
+
+namespace hostprep::modules {
+
+namespace {
+
+// Bigger contents are written but not shown: a diff of them helps nobody.
+constexpr size_t kMaxDiffBytes = 1 << 20;
+
+ArgSpec MakeSpec() {
+  ArgSpec spec;
+  spec.name = "file";
+  spec.summary = "manage a file, directory or symlink, its content and attributes";
+  spec.description =
+      "Makes `path` a file with the given content, a directory, a symlink, or absent, and "
+      "sets its mode, owner and group. Content comes from `content`, from a file on the "
+      "controller (`src`, relative to the playbook's directory) or from a template rendered "
+      "with the task's variables (`template`). Files are written atomically: a temp file in "
+      "the same directory, validated, synced and renamed over the old one, so a failure "
+      "leaves the old file as it was. A symlink at `path` is written through to its target.";
+  spec.args = {
+      {"path",
+       ArgType::kString,
+       true,
+       nullptr,
+       {},
+       {"dest", "name"},
+       "The absolute path to manage."},
+      {"state",
+       ArgType::kString,
+       false,
+       nullptr,
+       {"file", "directory", "absent", "link", "touch"},
+       {},
+       "file (default), directory, absent, link (to `src`) or touch."},
+      {"content", ArgType::kString, false, nullptr, {}, {}, "The exact content of the file."},
+      {"src",
+       ArgType::kString,
+       false,
+       nullptr,
+       {},
+       {},
+       "With state link: the link target. Otherwise: a file on the controller, relative to "
+       "the playbook's directory, whose content is copied."},
+      {"template",
+       ArgType::kString,
+       false,
+       nullptr,
+       {},
+       {},
+       "A template on the controller, rendered with the task's variables."},
+      {"mode",
+       ArgType::kMode,
+       false,
+       nullptr,
+       {},
+       {},
+       "Permission bits: '0644' (quote it) or 'u=rw,g=r,o=r'. A new file gets 0644 and a "
+       "replaced one keeps its mode when this is not given."},
+      {"owner", ArgType::kString, false, nullptr, {}, {}, "The owning user (name or id)."},
+      {"group", ArgType::kString, false, nullptr, {}, {}, "The owning group (name or id)."},
+      {"backup",
+       ArgType::kBool,
+       false,
+       false,
+       {},
+       {},
+       "Keep the replaced file as PATH.<timestamp>~."},
+      {"validate",
+       ArgType::kString,
+       false,
+       nullptr,
+       {},
+       {},
+       "A command that checks the new content before it replaces the file; %s is the path "
+       "of the new content. Split on whitespace and run without a shell."},
+      {"force",
+       ArgType::kBool,
+       false,
+       false,
+       {},
+       {},
+       "With state link: replace a regular file at `path` with the link."},
+  };
+  spec.mutually_exclusive = {{"content", "src", "template"}};
+  spec.examples =
+      "- name: containerd drop-in\n"
+      "  file:\n"
+      "    path: /etc/systemd/system/containerd.service.d/limits.conf\n"
+      "    content: |\n"
+      "      [Service]\n"
+      "      LimitNOFILE=1048576\n"
+      "    mode: '0644'\n"
+      "- name: sudoers entry, checked before it is installed\n"
+      "  file: {path: /etc/sudoers.d/deploy, src: files/deploy.sudoers, mode: '0440',\n"
+      "         validate: visudo -cf %s}\n"
+      "- name: data directory\n"
+      "  file: {path: /var/lib/app, state: directory, owner: app, mode: '0750'}\n";
+  spec.notes =
+      "Differences from Ansible: `validate` is split on whitespace and run without a shell "
+      "(no quoting, pipes or variables). `path` must be absolute. For a missing path "
+      "without content the default state is an error, as in Ansible; use state: touch to "
+      "create an empty file. mode, owner and group are not used with state link or absent. "
+      "--diff shows the content diff and the attribute changes in one block; binary "
+      "content and content over 1 MiB are not shown. Check mode reports exactly what a run "
+      "would change.";
+  return spec;
+}
+
+bool Pending(const Value& v) {
+  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
+}
+
+std::string Str(const Value& args, const char* key) {
+  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
+}
+
+std::string CleanPath(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::string Parent(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string StateOf(const Value& args) { return args.value("state", std::string("file")); }
+
+bool HasContentSource(const Value& args) {
+  return args.contains("content") || args.contains("template") ||
+         (args.contains("src") && StateOf(args) != "link");
+}
+
+std::string FileTypeName(FileType type) {
+  switch (type) {
+    case FileType::kMissing:
+      return "absent";
+    case FileType::kFile:
+      return "file";
+    case FileType::kDirectory:
+      return "directory";
+    case FileType::kSymlink:
+      return "link";
+    case FileType::kOther:
+      return "special file";
+  }
+  return "unknown";
+}
+
+struct Attrs {
+  std::optional<unsigned> mode;
+  std::string owner;
+  std::string group;
+  bool any() const { return mode || !owner.empty() || !group.empty(); }
+};
+
+// The parts of a change that Plan builds up; turned into a Change at the end.
+struct Draft {
+  explicit Draft(std::string p) : path(std::move(p)) {}
+  std::string path;
+  std::vector<std::string> fields;  // what changes: state, content, target, mode, ...
+  std::vector<std::string> lines;   // attribute lines of the diff
+  std::string content_diff;
+  std::vector<Action> actions;
+  std::string verb;  // "create file", "remove", ... for the message
+};
+
+void AddLine(Draft* d, const std::string& field, const std::string& text) {
+  d->fields.push_back(field);
+  d->lines.push_back(field + ": " + text);
+}
+
+void StateLine(Draft* d, FileType from, const std::string& to) {
+  AddLine(d, "state", FileTypeName(from) + " -> " + to);
+}
+
+// Attribute lines for a path that exists: only what differs.
+void CompareAttrs(const FileInfo& have, const Attrs& want, Draft* d) {
+  if (want.mode && *want.mode != have.mode) {
+    AddLine(d, "mode", FormatMode(have.mode) + " -> " + FormatMode(*want.mode));
+  }
+  if (!want.owner.empty() && want.owner != have.owner) {
+    AddLine(d, "owner", have.owner + " -> " + want.owner);
+  }
+  if (!want.group.empty() && want.group != have.group) {
+    AddLine(d, "group", have.group + " -> " + want.group);
+  }
+}
+
+// Attribute lines for a path being created: what was asked for.
+void NewAttrs(const Attrs& want, Draft* d) {
+  if (want.mode) AddLine(d, "mode", FormatMode(*want.mode));
+  if (!want.owner.empty()) AddLine(d, "owner", want.owner);
+  if (!want.group.empty()) AddLine(d, "group", want.group);
+}
+
+void ContentDiff(const std::string& before, const std::string& after, Draft* d) {
+  d->fields.push_back("content");
+  const std::string before_label = "before: " + d->path;
+  const std::string after_label = "after: " + d->path;
+  const bool binary =
+      before.find('\0') != std::string::npos || after.find('\0') != std::string::npos;
+  if (binary || before.size() > kMaxDiffBytes || after.size() > kMaxDiffBytes) {
+    d->content_diff = fmt::format("--- {}\n+++ {}\ndiff skipped: {}\n", before_label, after_label,
+                                  binary ? "the content is binary" : "the content is over 1 MiB");
+    return;
+  }
+  d->content_diff = UnifiedDiff(before, after, before_label, after_label);
+}
+
+Action MakeAction(Action::Kind kind, const std::string& path, const Attrs& attrs) {
+  Action a;
+  a.kind = kind;
+  a.path = path;
+  a.mode = attrs.mode;
+  a.owner = attrs.owner;
+  a.group = attrs.group;
+  return a;
+}
+
+Change Finish(Draft d, const std::string& state, const FileInfo& final_info) {
+  Change change;
+  change.changed = !d.actions.empty();
+  change.actions = std::move(d.actions);
+  if (!d.content_diff.empty() || !d.lines.empty()) {
+    change.diff = d.content_diff.empty()
+                      ? fmt::format("--- before: {}\n+++ after: {}\n", d.path, d.path)
+                      : d.content_diff;
+    for (const std::string& line : d.lines) change.diff += line + "\n";
+  }
+  if (change.changed) {
+    change.message = d.verb.empty()
+                         ? fmt::format("would change {}: {}", d.path, fmt::join(d.fields, ", "))
+                         : fmt::format("would {} {}", d.verb, d.path);
+  }
+  change.result["path"] = d.path;
+  change.result["state"] = state;
+  if (final_info.exists() && state != "absent" && state != "link") {
+    change.result["mode"] = FormatMode(final_info.mode);
+    change.result["owner"] = final_info.owner;
+    change.result["group"] = final_info.group;
+  }
+  change.result["changed_fields"] = d.fields;
+  return change;
+}
+
+// The attributes a path will have after the change, for the result.
+FileInfo After(FileInfo info, const Attrs& want) {
+  if (want.mode) info.mode = *want.mode;
+  if (!want.owner.empty()) info.owner = want.owner;
+  if (!want.group.empty()) info.group = want.group;
+  return info;
+}
+
+// Everything Plan knows, with a symlink at `path` already followed.
+struct Input {
+  const Value& args;
+  const std::vector<ReadResult>& reads;
+  std::string path;
+  std::string state;
+  Attrs want;
+  FileInfo lstat;  // `path` itself
+  FileInfo real;   // what it resolves to (== lstat unless a symlink)
+  std::string real_path;
+  size_t content_index;  // reads[] of the target's content, when compared
+  size_t local_index;    // reads[] of src/template, when read
+};
+
+Result<std::string> DesiredContent(const Input& in) {
+  if (in.args.contains("content")) return Str(in.args, "content");
+  const ReadResult& local = in.reads[in.local_index];
+  const char* key = in.args.contains("template") ? "template" : "src";
+  if (!local.status.ok()) return local.status;
+  if (!local.content) {
+    return Status::Error(
+        fmt::format("{} '{}' does not exist on the controller", key, Str(in.args, key)));
+  }
+  return *local.content;
+}
+
+Result<Change> PlanFileContent(const Input& in) {
+  Result<std::string> content = DesiredContent(in);
+  if (!content.ok()) return content.status();
+  if (in.real.type == FileType::kDirectory || in.real.type == FileType::kOther) {
+    return Status::Error(
+        fmt::format("cannot write file {}: it is a {}", in.path, FileTypeName(in.real.type)));
+  }
+  Draft d{in.path};
+  Action write = MakeAction(Action::Kind::kWriteFile, in.path, in.want);
+  write.content = *content;
+  const std::string validate = Str(in.args, "validate");
+  for (const std::string& word : Split(validate, ' ')) {
+    if (!Trim(word).empty()) write.validate_argv.push_back(Trim(word));
+  }
+  if (!in.real.exists()) {
+    ContentDiff("", *content, &d);
+    StateLine(&d, FileType::kMissing, "file");
+    NewAttrs(in.want, &d);
+    d.actions.push_back(write);
+    d.verb = "create file";
+    return Finish(d, "file", After({FileType::kFile, 0644, "", "", content->size(), ""}, in.want));
+  }
+  const ReadResult& old = in.reads[in.content_index];
+  if (!old.status.ok()) return old.status;
+  const std::string before = old.content.value_or("");
+  if (before != *content) ContentDiff(before, *content, &d);
+  CompareAttrs(in.real, in.want, &d);
+  if (before != *content) {
+    write.backup = in.args.value("backup", false);
+    d.actions.push_back(write);
+  } else if (!d.fields.empty()) {
+    d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
+  }
+  return Finish(d, "file", After(in.real, in.want));
+}
+
+Result<Change> PlanAttributesOnly(const Input& in) {
+  if (!in.real.exists()) {
+    return Status::Error(fmt::format(
+        "file {} does not exist (use state: touch to create it, or give content)", in.path));
+  }
+  const bool is_dir = in.real.type == FileType::kDirectory;
+  if (is_dir && in.args.contains("state")) {
+    return Status::Error(
+        fmt::format("path {} is a directory, not a file (use state: directory)", in.path));
+  }
+  Draft d{in.path};
+  CompareAttrs(in.real, in.want, &d);
+  if (!d.fields.empty()) {
+    d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
+  }
+  return Finish(d, is_dir ? "directory" : "file", After(in.real, in.want));
+}
+
+Result<Change> PlanDirectory(const Input& in) {
+  Draft d{in.path};
+  if (!in.real.exists()) {
+    StateLine(&d, FileType::kMissing, "directory");
+    NewAttrs(in.want, &d);
+    d.actions.push_back(MakeAction(Action::Kind::kMakeDirectory, in.path, in.want));
+    d.verb = "create directory";
+    return Finish(d, "directory", After({FileType::kDirectory, 0755, "", "", 0, ""}, in.want));
+  }
+  if (in.real.type != FileType::kDirectory) {
+    return Status::Error(fmt::format("path {} exists and is a {}, not a directory", in.path,
+                                     FileTypeName(in.real.type)));
+  }
+  CompareAttrs(in.real, in.want, &d);
+  if (!d.fields.empty()) {
+    d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
+  }
+  return Finish(d, "directory", After(in.real, in.want));
+}
+
+Result<Change> PlanAbsent(const Input& in) {
+  Draft d{in.path};
+  if (in.lstat.exists()) {
+    StateLine(&d, in.lstat.type, "absent");
+    d.actions.push_back(MakeAction(Action::Kind::kRemove, in.path, {}));
+    d.verb = "remove";
+  }
+  return Finish(d, "absent", FileInfo{});
+}
+
+Result<Change> PlanLink(const Input& in) {
+  const std::string src = Str(in.args, "src");
+  Draft d{in.path};
+  Action link = MakeAction(Action::Kind::kSymlink, in.path, {});
+  link.target = src;
+  switch (in.lstat.type) {
+    case FileType::kMissing:
+      StateLine(&d, FileType::kMissing, "link");
+      AddLine(&d, "target", src);
+      d.verb = "create link";
+      break;
+    case FileType::kSymlink:
+      if (in.lstat.link_target != src) AddLine(&d, "target", in.lstat.link_target + " -> " + src);
+      break;
+    case FileType::kDirectory:
+      return Status::Error(fmt::format(
+          "path {} is a directory: remove it first (state: absent) to put a link there", in.path));
+    default:
+      if (!in.args.value("force", false)) {
+        return Status::Error(
+            fmt::format("path {} exists and is a {}: set force: true to replace it with a link",
+                        in.path, FileTypeName(in.lstat.type)));
+      }
+      StateLine(&d, in.lstat.type, "link");
+      AddLine(&d, "target", src);
+      d.verb = "replace with a link";
+  }
+  if (!d.fields.empty()) d.actions.push_back(link);
+  Change change = Finish(d, "link", FileInfo{});
+  change.result["target"] = src;
+  return change;
+}
+
+Result<Change> PlanTouch(const Input& in) {
+  Draft d{in.path};
+  Action touch = MakeAction(Action::Kind::kTouch, in.path, {});
+  if (!in.real.exists()) {
+    StateLine(&d, FileType::kMissing, "file");
+    NewAttrs(in.want, &d);
+    d.verb = "create file";
+    d.actions.push_back(touch);
+    if (in.want.any()) {
+      d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.path, in.want));
+    }
+    return Finish(d, "file", After({FileType::kFile, 0644, "", "", 0, ""}, in.want));
+  }
+  // Touching an existing path updates its times: a change, as in Ansible.
+  CompareAttrs(in.real, in.want, &d);
+  d.actions.push_back(touch);
+  if (!d.fields.empty()) {
+    d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
+  }
+  d.fields.insert(d.fields.begin(), "times");
+  d.verb = "touch";
+  return Finish(d, in.real.type == FileType::kDirectory ? "directory" : "file",
+                After(in.real, in.want));
+}
+
+std::string LinkTargetPath(const std::string& path, const std::string& target) {
+  if (StartsWith(target, "/")) return target;
+  const std::string dir = Parent(path);
+  return dir == "/" ? "/" + target : dir + "/" + target;
+}
+
+}  // namespace
+
+FileModule::FileModule() : spec_(MakeSpec()) {}
+
+void FileModule::Validate(const Value& args, bool templates_pending,
+                          std::vector<ArgError>* errors) const {
+  (void)templates_pending;
+  auto ready = [&](const char* key) { return args.contains(key) && !Pending(args[key]); };
+  if (ready("path") && !StartsWith(Str(args, "path"), "/")) {
+    errors->push_back({"path", fmt::format("argument 'path' must be an absolute path, not '{}'",
+                                           Str(args, "path"))});
+  }
+  if (args.contains("state") && Pending(args["state"])) return;
+  const std::string state = StateOf(args);
+  if (state == "absent" && ready("path") && CleanPath(Str(args, "path")) == "/") {
+    errors->push_back({"path", "refusing to remove /"});
+  }
+  if (state == "link" && !args.contains("src")) {
+    errors->push_back({"src", "state: link needs 'src', the path the link points to"});
+  }
+  for (const char* key : {"content", "src", "template"}) {
+    if (!args.contains(key) || (state == "link" && std::string(key) == "src")) continue;
+    if (state != "file") {
+      errors->push_back({key, fmt::format("argument '{}' is only used with state: file{}", key,
+                                          state == "link" ? " (the link target is 'src')" : "")});
+    }
+  }
+  if (state == "link" || state == "absent") {
+    for (const char* key : {"mode", "owner", "group"}) {
+      if (args.contains(key)) {
+        errors->push_back(
+            {key, fmt::format("argument '{}' is not used with state: {}", key, state)});
+      }
+    }
+  }
+  if (args.contains("validate")) {
+    if (!HasContentSource(args)) {
+      errors->push_back(
+          {"validate", "argument 'validate' is only used with content, src or template"});
+    } else if (ready("validate") && Str(args, "validate").find("%s") == std::string::npos) {
+      errors->push_back(
+          {"validate", "argument 'validate' must contain %s, the path of the new content"});
+    }
+  }
+}
+
+std::vector<Read> FileModule::Probe(const Value& args, const Value& facts) const {
+  (void)facts;
+  const std::string path = CleanPath(Str(args, "path"));
+  std::vector<Read> reads = {Read::Stat(path)};
+  if (StateOf(args) == "file" && HasContentSource(args)) {
+    reads.push_back(Read::File(path));
+    if (args.contains("template")) reads.push_back(Read::Local(Str(args, "template"), true));
+    if (args.contains("src")) reads.push_back(Read::Local(Str(args, "src"), false));
+  }
+  return reads;
+}
+
+Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
+                                const Value& facts) const {
+  const size_t probed = Probe(args, facts).size();
+  if (reads.size() < probed) {
+    return Status::Error(
+        fmt::format("internal error: file got {} reads for {}", reads.size(), probed));
+  }
+  if (!reads[0].status.ok()) return reads[0].status;
+  Input in{args,
+           reads,
+           CleanPath(Str(args, "path")),
+           StateOf(args),
+           {},
+           reads[0].stat,
+           reads[0].stat,
+           "",
+           1,
+           2};
+  in.real_path = in.path;
+  if (args.contains("mode")) in.want.mode = args["mode"].get<unsigned>();
+  in.want.owner = Str(args, "owner");
+  in.want.group = Str(args, "group");
+
+  // State file, directory and touch manage what a symlink points to.
+  if (in.lstat.type == FileType::kSymlink && in.state != "absent" && in.state != "link") {
+    in.real_path = LinkTargetPath(in.path, in.lstat.link_target);
+    if (reads.size() == probed) {
+      Change more;
+      more.more_reads = {Read::Stat(in.real_path)};
+      return more;
+    }
+    const ReadResult& target = reads[probed];
+    if (!target.status.ok()) return target.status;
+    if (target.stat.type == FileType::kSymlink) {
+      return Status::Error(
+          fmt::format("path {} is a link to another link ({}): give the final path instead",
+                      in.path, in.real_path));
+    }
+    in.real = target.stat;
+  }
+
+  if (in.state == "directory") return PlanDirectory(in);
+  if (in.state == "absent") return PlanAbsent(in);
+  if (in.state == "link") return PlanLink(in);
+  if (in.state == "touch") return PlanTouch(in);
+  if (HasContentSource(args)) return PlanFileContent(in);
+  return PlanAttributesOnly(in);
+}
+
+Resources FileModule::Declare(const Value& args) const {
+  Resources r;
+  if (!args.contains("path") || Pending(args["path"])) return r;
+  const std::string path = CleanPath(Str(args, "path"));
+  const Value state = args.contains("state") ? args["state"] : Value("file");
+  r.needs.push_back("path:" + path);
+  if (state == "directory") {
+    r.provides.push_back("dir:" + path);
+  } else if (state != "absent") {
+    r.provides.push_back("file:" + path);
+  }
+  return r;
+}
+
+}  // namespace hostprep::modules

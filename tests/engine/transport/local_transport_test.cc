@@ -1,0 +1,459 @@
+#include "engine/transport/local_transport.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/base/text.h"
+
+namespace hostprep {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A directory under /tmp for one test, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/hostprep-local-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void Spit(const std::string& path, const std::string& content) {
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+unsigned ModeOf(const std::string& path) {
+  struct stat st;
+  REQUIRE(lstat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+ExecResult Run(LocalTransport& t, std::vector<std::string> argv, std::string input = "",
+               int timeout = 0) {
+  ExecRequest request;
+  request.argv = std::move(argv);
+  request.stdin_data = std::move(input);
+  request.timeout_seconds = timeout;
+  Result<ExecResult> result = t.Exec(request);
+  REQUIRE(result.ok());
+  return *result;
+}
+
+TEST_CASE("local transport runs argv without a shell and captures both outputs") {
+  LocalTransport t;
+  ExecResult r = Run(t, {"sh", "-c", "echo out; echo err >&2; exit 3"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.stdout_data == "out\n");
+  CHECK(r.stderr_data == "err\n");
+  // Arguments are passed as they are: no globbing, no variables.
+  r = Run(t, {"echo", "$HOME", "*", "a b"});
+  CHECK(r.stdout_data == "$HOME * a b\n");
+  CHECK(t.description() == "local");
+  CHECK(t.stats().round_trips == 2);
+}
+
+TEST_CASE("local transport feeds stdin and moves 10 MB each way without deadlock") {
+  LocalTransport t;
+  std::string big(10 * 1024 * 1024, 'x');
+  for (size_t i = 0; i < big.size(); i += 4096) big[i] = static_cast<char>('a' + i % 26);
+  // cat echoes stdin while we are still writing: both pipes fill at once.
+  ExecResult r = Run(t, {"sh", "-c", "cat; cat /dev/null >&2"}, big);
+  CHECK(r.exit_code == 0);
+  CHECK(r.stdout_data == big);
+  r = Run(t, {"sh", "-c", "cat >&2"}, big);
+  CHECK(r.stderr_data.size() == big.size());
+  CHECK(t.stats().bytes_sent == 2 * big.size());
+  CHECK(t.stats().bytes_received == 2 * big.size());
+}
+
+TEST_CASE("local transport tolerates a command that ignores its stdin") {
+  LocalTransport t;
+  ExecResult r = Run(t, {"true"}, std::string(1 << 20, 'x'));
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("local transport kills the process group on timeout with exit code 124") {
+  LocalTransport t;
+  const auto start = std::chrono::steady_clock::now();
+  ExecResult r = Run(t, {"sh", "-c", "sleep 30 & sleep 30; echo never"}, "", 1);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(r.exit_code == 124);
+  CHECK(r.stdout_data == "");
+  CHECK(r.stderr_data == "hostprep: sh: timed out after 1 s\n");
+  CHECK(elapsed < std::chrono::seconds(5));
+}
+
+TEST_CASE("local transport times out a command that closed its outputs") {
+  LocalTransport t;
+  ExecResult r = Run(t, {"sh", "-c", "exec >/dev/null 2>&1; sleep 30"}, "", 1);
+  CHECK(r.exit_code == 124);
+}
+
+TEST_CASE("local transport reports a missing program as exit code 127") {
+  LocalTransport t;
+  ExecResult r = Run(t, {"hostprep-no-such-program", "x"});
+  CHECK(r.exit_code == 127);
+  CHECK(r.stderr_data == "hostprep: hostprep-no-such-program: command not found\n");
+}
+
+TEST_CASE("local transport reports death by signal as 128 plus the signal") {
+  LocalTransport t;
+  CHECK(Run(t, {"sh", "-c", "kill -TERM $$"}).exit_code == 128 + 15);
+  CHECK(Run(t, {"sh", "-c", "kill -KILL $$"}).exit_code == 128 + 9);
+}
+
+TEST_CASE("local transport skips sudo when become asks for the current user") {
+  LocalTransport t;
+  ExecRequest request;
+  request.argv = {"id", "-un"};
+  request.become = {true, ""};
+  if (geteuid() != 0) return;  // would need sudo here
+  Result<ExecResult> r = t.Exec(request);
+  REQUIRE(r.ok());
+  CHECK(r->stdout_data == "root\n");
+}
+
+TEST_CASE("become wraps argv in sudo -n only when the user differs") {
+  const std::vector<std::string> argv = {"cat", "/etc/shadow"};
+  CHECK(BecomeArgv({false, ""}, "deploy", argv) == argv);
+  CHECK(BecomeArgv({true, ""}, "root", argv) == argv);
+  CHECK(BecomeArgv({true, "deploy"}, "deploy", argv) == argv);
+  CHECK(BecomeArgv({true, ""}, "deploy", argv) ==
+        std::vector<std::string>{"sudo", "-n", "-u", "root", "--", "cat", "/etc/shadow"});
+  CHECK(BecomeArgv({true, "postgres"}, "root", argv) ==
+        std::vector<std::string>{"sudo", "-n", "-u", "postgres", "--", "cat", "/etc/shadow"});
+}
+
+TEST_CASE("sudo refusals become clear errors") {
+  struct Case {
+    ExecResult result;
+    std::string message;  // "" = ok
+  };
+  const std::vector<Case> cases = {
+      {{1, "", "sudo: a password is required\n"},
+       "sudo needs a password on this host: use --ask-become-pass"},
+      {{1, "", "sudo: a terminal is required to read the password; either use the -S option\n"},
+       "sudo needs a password on this host: use --ask-become-pass"},
+      {{1, "", "deploy is not in the sudoers file.  This incident will be reported.\n"},
+       "sudo refused: deploy is not in the sudoers file.  This incident will be reported."},
+      {{1, "", "sudo: unknown user nobody2\n"}, "become: unknown user nobody2"},
+      {{1, "", "cat: x: No such file or directory\n"}, ""},
+      {{0, "", ""}, ""},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.result.stderr_data);
+    Status s = CheckBecome(c.result);
+    CHECK(s.ok() == c.message.empty());
+    CHECK(s.message() == c.message);
+  }
+}
+
+TEST_CASE("local transport reads files and tells missing from unreadable") {
+  TempDir dir;
+  LocalTransport t;
+  Spit(dir / "f", std::string("bin\0ary\n", 8));
+  Result<std::optional<std::string>> r = t.ReadFile(dir / "f", {});
+  REQUIRE(r.ok());
+  REQUIRE(r->has_value());
+  CHECK(**r == std::string("bin\0ary\n", 8));
+
+  r = t.ReadFile(dir / "missing", {});
+  REQUIRE(r.ok());
+  CHECK(!r->has_value());
+  r = t.ReadFile(dir / "f/below-a-file", {});
+  REQUIRE(r.ok());
+  CHECK(!r->has_value());
+
+  r = t.ReadFile(dir.path(), {});
+  CHECK(r.message() == "read " + dir.path() + ": is a directory");
+  CHECK(t.stats().round_trips == 4);
+}
+
+TEST_CASE("local transport reports permission denied on read as an error") {
+  if (geteuid() == 0) {
+    // Root reads anything; check the parser on the message cat prints.
+    Result<std::optional<std::string>> r =
+        ParseReadFile("/x", {1, "", "cat: /x: Permission denied\n"});
+    CHECK(r.message() == "read /x: permission denied");
+    return;
+  }
+  TempDir dir;
+  LocalTransport t;
+  Spit(dir / "secret", "s");
+  chmod((dir / "secret").c_str(), 0);
+  CHECK(t.ReadFile(dir / "secret", {}).message() ==
+        "read " + (dir / "secret") + ": permission denied");
+}
+
+TEST_CASE("local transport stat has lstat semantics") {
+  TempDir dir;
+  LocalTransport t;
+  Spit(dir / "f", "hello");
+  chmod((dir / "f").c_str(), 04750);
+  fs::create_symlink("f", dir / "link");
+  fs::create_symlink("no such\ntarget", dir / "dangling");
+
+  Result<FileInfo> f = t.Stat(dir / "f", {});
+  REQUIRE(f.ok());
+  CHECK(f->type == FileType::kFile);
+  CHECK(f->mode == 04750);
+  CHECK(f->size == 5);
+  CHECK(!f->owner.empty());
+  CHECK(!f->group.empty());
+
+  Result<FileInfo> link = t.Stat(dir / "link", {});
+  REQUIRE(link.ok());
+  CHECK(link->type == FileType::kSymlink);
+  CHECK(link->link_target == "f");
+  Result<FileInfo> dangling = t.Stat(dir / "dangling", {});
+  REQUIRE(dangling.ok());
+  CHECK(dangling->type == FileType::kSymlink);
+  CHECK(dangling->link_target == "no such\ntarget");
+
+  Result<FileInfo> d = t.Stat(dir.path(), {});
+  REQUIRE(d.ok());
+  CHECK(d->type == FileType::kDirectory);
+  Result<FileInfo> missing = t.Stat(dir / "nope", {});
+  REQUIRE(missing.ok());
+  CHECK(!missing->exists());
+  Result<FileInfo> other = t.Stat("/dev/null", {});
+  REQUIRE(other.ok());
+  CHECK(other->type == FileType::kOther);
+  if (geteuid() == 0) {
+    CHECK(f->owner == "root");
+    CHECK(f->group == "root");
+  }
+}
+
+TEST_CASE("stat parser reports unknown owners by number and permission denied as an error") {
+  Result<FileInfo> r = ParseStat("/x", {0, "81a4 4242 4343 7 UNKNOWN UNKNOWN\n", ""});
+  REQUIRE(r.ok());
+  CHECK(r->owner == "4242");
+  CHECK(r->group == "4343");
+  CHECK(r->mode == 0644);
+  CHECK(ParseStat("/x", {1, "", "stat: cannot statx '/x': Permission denied\n"}).message() ==
+        "stat /x: permission denied");
+  CHECK(ParseStat("/x", {0, "garbage\n", ""}).message() ==
+        "stat /x: unexpected output from stat: 'garbage\n'");
+}
+
+WriteRequest Write(std::string path, std::string content) {
+  WriteRequest w;
+  w.path = std::move(path);
+  w.content = std::move(content);
+  return w;
+}
+
+TEST_CASE("local transport writes a new file with mode 0644 and no temp file left") {
+  TempDir dir;
+  LocalTransport t;
+  REQUIRE(t.WriteFile(Write(dir / "new", "content\n")).ok());
+  CHECK(Slurp(dir / "new") == "content\n");
+  CHECK(ModeOf(dir / "new") == 0644);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"new"});
+  CHECK(t.stats().round_trips == 1);
+
+  WriteRequest w = Write(dir / "exec", "#!/bin/sh\n");
+  w.mode = 04755;
+  REQUIRE(t.WriteFile(w).ok());
+  CHECK(ModeOf(dir / "exec") == 04755);
+}
+
+TEST_CASE("local transport keeps the old mode and owner when replacing a file") {
+  TempDir dir;
+  LocalTransport t;
+  Spit(dir / "f", "old");
+  chmod((dir / "f").c_str(), 0600);
+  if (geteuid() == 0) REQUIRE(chown((dir / "f").c_str(), 65534, 65534) == 0);
+  REQUIRE(t.WriteFile(Write(dir / "f", "new")).ok());
+  CHECK(Slurp(dir / "f") == "new");
+  CHECK(ModeOf(dir / "f") == 0600);
+  if (geteuid() == 0) {
+    struct stat st;
+    REQUIRE(stat((dir / "f").c_str(), &st) == 0);
+    CHECK(st.st_uid == 65534);
+    CHECK(st.st_gid == 65534);
+  }
+}
+
+TEST_CASE("local transport sets the owner and group it is given") {
+  if (geteuid() != 0) return;  // only root can give files away
+  TempDir dir;
+  LocalTransport t;
+  WriteRequest w = Write(dir / "f", "x");
+  w.owner = "nobody";
+  w.group = "root";
+  REQUIRE(t.WriteFile(w).ok());
+  Result<FileInfo> info = t.Stat(dir / "f", {});
+  REQUIRE(info.ok());
+  CHECK(info->owner == "nobody");
+  CHECK(info->group == "root");
+
+  w.owner = "hostprep-no-such-user";
+  Status s = t.WriteFile(w);
+  CHECK(s.message() == "write " + (dir / "f") +
+                           ": cannot set the owner: chown: invalid user: 'hostprep-no-such-user'");
+  CHECK(Slurp(dir / "f") == "x");
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"f"});
+}
+
+TEST_CASE("local transport runs validate on the temp file and keeps the old file on refusal") {
+  TempDir dir;
+  LocalTransport t;
+  const std::string old = std::string("old\0content", 11);
+  Spit(dir / "f", old);
+  chmod((dir / "f").c_str(), 0640);
+
+  WriteRequest w = Write(dir / "f", "bad content\n");
+  w.mode = 0600;
+  w.validate_argv = {"sh", "-c", "grep -q good \"$1\" || { echo \"no good in $1\" >&2; exit 1; }",
+                     "sh", "%s"};
+  Status s = t.WriteFile(w);
+  REQUIRE(!s.ok());
+  CHECK(StartsWith(s.message(), "write " + (dir / "f") + ": validation failed: no good in " +
+                                    dir.path() + "/.hostprep."));
+  CHECK(Slurp(dir / "f") == old);
+  CHECK(ModeOf(dir / "f") == 0640);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"f"});
+
+  w.content = "good content\n";
+  REQUIRE(t.WriteFile(w).ok());
+  CHECK(Slurp(dir / "f") == "good content\n");
+  CHECK(ModeOf(dir / "f") == 0600);
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"f"});
+}
+
+TEST_CASE("local transport substitutes %s inside validate arguments") {
+  TempDir dir;
+  LocalTransport t;
+  WriteRequest w = Write(dir / "f", "x");
+  // Every %s of every argument, with text around it.
+  w.validate_argv = {"sh", "-c", "[ \"$1\" = \"<$2>$2\" ] && [ -f \"$2\" ]", "sh", "<%s>%s", "%s"};
+  CHECK(t.WriteFile(w).ok());
+  w.validate_argv = {"sh", "-c", "[ \"$1\" = \"<$2>\" ]", "sh", "<%s>%s", "%s"};
+  CHECK(!t.WriteFile(w).ok());
+}
+
+TEST_CASE("local transport writes through a symlink to its target") {
+  TempDir dir;
+  LocalTransport t;
+  fs::create_directory(dir / "real");
+  Spit(dir / "real/target", "old");
+  fs::create_symlink("real/target", dir / "link");
+  REQUIRE(t.WriteFile(Write(dir / "link", "new")).ok());
+  CHECK(fs::is_symlink(dir / "link"));
+  CHECK(Slurp(dir / "real/target") == "new");
+  CHECK(Entries(dir / "real") == std::vector<std::string>{"target"});
+}
+
+TEST_CASE("local transport refuses to write a directory or into a missing one") {
+  TempDir dir;
+  LocalTransport t;
+  CHECK(t.WriteFile(Write(dir.path(), "x")).message() ==
+        "write " + dir.path() + ": is a directory");
+  CHECK(t.WriteFile(Write(dir / "no/f", "x")).message() ==
+        "write " + (dir / "no/f") + ": directory " + (dir / "no") + " does not exist");
+}
+
+TEST_CASE("local transport handles hostile file names as plain data") {
+  TempDir dir;
+  LocalTransport t;
+  const std::vector<std::string> names = {
+      "x; rm -rf ~",
+      "$(touch pwned)",
+      "`touch pwned`",
+      "a b",
+      "new\nline",
+      "quote'single",
+      "quote\"double",
+      "-n",
+      "--help",
+      "back\\slash",
+      "%s",
+  };
+  for (const std::string& name : names) {
+    CAPTURE(name);
+    const std::string path = dir / name;
+    WriteRequest w = Write(path, "content of " + name);
+    w.validate_argv = {"test", "-f", "%s"};
+    REQUIRE(t.WriteFile(w).ok());
+    CHECK(Slurp(path) == "content of " + name);
+    Result<std::optional<std::string>> read = t.ReadFile(path, {});
+    REQUIRE(read.ok());
+    CHECK(read->value_or("") == "content of " + name);
+    Result<FileInfo> info = t.Stat(path, {});
+    REQUIRE(info.ok());
+    CHECK(info->type == FileType::kFile);
+  }
+  CHECK(!fs::exists(dir / "pwned"));
+  CHECK(!fs::exists("pwned"));
+  CHECK(Entries(dir.path()).size() == names.size());
+}
+
+TEST_CASE("local transport reads and writes relative paths that look like options") {
+  TempDir dir;
+  const std::string cwd = fs::current_path();
+  fs::current_path(dir.path());
+  LocalTransport t;
+  Status s = t.WriteFile(Write("-rf", "x"));
+  Result<std::optional<std::string>> r = t.ReadFile("-rf", {});
+  Result<FileInfo> info = t.Stat("-rf", {});
+  fs::current_path(cwd);
+  CHECK(s.ok());
+  REQUIRE(r.ok());
+  CHECK(r->value_or("") == "x");
+  REQUIRE(info.ok());
+  CHECK(info->type == FileType::kFile);
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("local transport says so when become needs sudo and there is none") {
+  if (geteuid() != 0 || access("/usr/bin/sudo", X_OK) == 0 || access("/bin/sudo", X_OK) == 0) {
+    return;  // the message is for a host without sudo where another user is wanted
+  }
+  LocalTransport t;
+  CHECK(t.Stat("/", {true, "nobody"}).message() ==
+        "become needs sudo, which is not installed on this host");
+}
+
+}  // namespace
+}  // namespace hostprep
