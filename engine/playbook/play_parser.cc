@@ -22,7 +22,8 @@ namespace {
 std::string PlayLabel(const YAML::Node& node, size_t index) {
   if (node.IsMap()) {
     const YAML::Node name = node["name"];
-    if (name.IsScalar() && !name.Scalar().empty()) return fmt::format("play '{}'", name.Scalar());
+    if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty())
+      return fmt::format("play '{}'", name.Scalar());
   }
   return fmt::format("play {}", index + 1);
 }

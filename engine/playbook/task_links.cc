@@ -66,6 +66,16 @@ void IdTable::Assign(std::vector<TaskDraft*>& drafts, FieldReader* reader) {
   }
 }
 
+// "3 and 9", "3, 9 and 12".
+std::string JoinLines(const std::vector<int>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += i + 1 == lines.size() ? " and " : ", ";
+    out += std::to_string(lines[i]);
+  }
+  return out;
+}
+
 // " (did you mean ...?)" for an `after` entry that names no id: the id of a
 // task whose name was given, or the closest id.
 std::string SuggestId(const std::string& entry, const std::vector<TaskDraft*>& candidates) {
@@ -86,9 +96,9 @@ void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDr
     const SourceLocation& at = d.after_locations[i];
     const TaskDraft* target = ids.Find(entry);
     if (const std::vector<int>* lines = ids.Shared(entry)) {
-      reader->Error(at, fmt::format("{}: 'after' names '{}', which the tasks on lines {} all "
-                                    "get from their names: give them distinct 'id's",
-                                    d.label, entry, fmt::join(*lines, ", ")));
+      reader->Error(at, fmt::format("{}: 'after' names '{}', which the tasks on lines {} get "
+                                    "from their names: give them distinct 'id's",
+                                    d.label, entry, JoinLines(*lines)));
     } else if (target == nullptr) {
       reader->Error(at, fmt::format("{}: 'after' names no task '{}'{}", d.label, entry,
                                     SuggestId(entry, d.spec.is_handler ? all : tasks)));

@@ -26,7 +26,7 @@ std::string Label(const YAML::Node& node, size_t index, bool is_handler,
   const char* kind = is_handler ? "handler" : "task";
   if (node.IsMap()) {
     const YAML::Node name = node["name"];
-    if (name.IsScalar() && !name.Scalar().empty())
+    if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty())
       return fmt::format("{} '{}'", kind, name.Scalar());
     for (const auto& kv : node) {
       if (kv.first.IsScalar() && modules.Find(kv.first.Scalar()) != nullptr) {
@@ -237,8 +237,8 @@ void TaskParser::UnknownKey(const std::string& key, const YAML::Node& key_node) 
 
 void TaskParser::CheckRegister() {
   const std::string& name = task_.register_as;
-  std::string reason =
-      name == task_.loop_var ? "it is this task's loop variable" : ReservedNameReason(name);
+  std::string reason = ReservedNameReason(name);
+  if (reason.empty() && name == task_.loop_var) reason = "it is this task's loop variable";
   if (!IsIdentifier(name)) {
     reader_.Error(*register_node_,
                   fmt::format("'register' name '{}' is not a valid variable name (use letters, "

@@ -97,7 +97,8 @@ inline void RegisterTestModules(ModuleRegistry* registry) {
 struct ParseOutcome {
   std::unique_ptr<Playbook> playbook;
   std::string errors;  // Diagnostics::Format() with the temp dir written as DIR
-  size_t error_count = 0;
+  // Each diagnostic's first line, "DIR/site.yml:5:7: message\n".
+  std::string messages;
 };
 
 // Owns a temp dir under /tmp (removed on destruction) and the test modules.
@@ -132,12 +133,18 @@ class PlaybookFixture {
     Diagnostics diags;
     ParseOutcome out;
     out.playbook = ParsePlaybook(Write(name, text), modules_, &diags);
-    out.errors = diags.Format();
-    out.error_count = diags.size();
-    for (size_t at; (at = out.errors.find(dir_)) != std::string::npos;) {
-      out.errors.replace(at, dir_.size(), "DIR");
+    out.errors = WithoutDir(diags.Format());
+    for (const Diagnostic& d : diags.items()) {
+      out.messages += WithoutDir(d.location.ToString() + ": " + d.message) + "\n";
     }
     return out;
+  }
+
+  // `text` with the temp dir written as DIR.
+  std::string WithoutDir(std::string text) const {
+    for (size_t at; (at = text.find(dir_)) != std::string::npos;)
+      text.replace(at, dir_.size(), "DIR");
+    return text;
   }
 
  private:
