@@ -23,23 +23,23 @@ struct Expression {
 };
 
 struct TaskSpec {
-  std::string name;         // as written; "" when unnamed (display falls back to the module)
-  std::string id;           // `id:` or a slug of the name (or module name), unique in the play
-  SourceLocation location;  // the task's first key
+  std::string name;          // as written; "" when unnamed (display falls back to the module)
+  std::string id;            // `id:` or a slug of the name (or module name), unique in the play
+  SourceLocation location;   // the task's first key
   bool is_handler = false;
-  size_t index = 0;  // position among the play's tasks (or handlers), from 0
+  size_t index = 0;          // position among the play's tasks (or handlers), from 0
 
-  std::string module;              // "file", "command", ...
-  SourceLocation module_location;  // the module key
-  Value args = Value::object();    // normalised with templates pending (NormalizeArgs)
+  std::string module;               // "file", "command", ...
+  SourceLocation module_location;   // the module key
+  Value args = Value::object();     // normalised with templates pending (NormalizeArgs)
   // Location of each top-level argument key, for errors found per host once
   // templates are rendered. Missing keys fall back to module_location.
   std::map<std::string, SourceLocation> arg_locations;
 
-  std::vector<std::string> after;  // ids of tasks this one waits for
+  std::vector<std::string> after;   // ids of tasks this one waits for
   SourceLocation after_location;
-  std::vector<Expression> when;  // all must hold (a list in YAML is ANDed)
-  std::optional<Value> loop;     // a list, or a template string that renders to one
+  std::vector<Expression> when;     // all must hold (a list in YAML is ANDed)
+  std::optional<Value> loop;        // a list, or a template string that renders to one
   SourceLocation loop_location;
   std::string loop_var = "item";    // loop_control.loop_var
   std::string register_as;          // "" = not registered
@@ -50,12 +50,12 @@ struct TaskSpec {
   std::vector<std::string> tags;
   bool no_log = false;
   bool ignore_errors = false;
-  int retries = 0;  // extra attempts after a failure
-  int delay = 5;    // seconds between attempts
+  int retries = 0;                  // extra attempts after a failure
+  int delay = 5;                    // seconds between attempts
   std::vector<Expression> changed_when;
   std::vector<Expression> failed_when;
-  Value vars = Value::object();  // task vars
-  std::string vars_origin;       // "playbooks/site.yml:12 (task vars)"
+  Value vars = Value::object();     // task vars
+  std::string vars_origin;          // "playbooks/site.yml:12 (task vars)"
 
   // "name" if set, else "module" (with the id if that differs): for output.
   std::string DisplayName() const;
@@ -66,18 +66,18 @@ enum class PlayOrder { kDag, kSequential };
 struct Play {
   std::string name;
   SourceLocation location;
-  std::string hosts;  // a host pattern (inventory.h: Inventory::Match)
+  std::string hosts;              // a host pattern (inventory.h: Inventory::Match)
   SourceLocation hosts_location;
-  std::string connection;  // "" = from inventory (default ssh), "local", "ssh"
+  std::string connection;         // "" = from inventory (default ssh), "local", "ssh"
   std::optional<bool> become;
   std::string become_user;
   bool gather_facts = true;
-  std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
-  int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)
+  std::vector<Value> serial;      // batch sizes: integers or "30%" strings; empty = all
+  int max_fail_percentage = -1;   // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;
   PlayOrder order = PlayOrder::kDag;
-  std::vector<std::string> tags;        // inherited by every task
-  Value vars = Value::object();         // play vars, then vars_files merged on top
+  std::vector<std::string> tags;  // inherited by every task
+  Value vars = Value::object();   // play vars, then vars_files merged on top
   std::vector<std::string> vars_files;  // resolved paths, already merged into vars
   std::vector<TaskSpec> tasks;
   std::vector<TaskSpec> handlers;
