@@ -11,13 +11,13 @@ namespace {
 using testing::PlaybookFixture;
 
 // A play whose task list starts on line 3; `tasks` is indented by 4.
-std::string Play(const std::string& tasks) { return "- hosts: all\n  tasks:\n" + tasks; }
+std::string PlayWith(const std::string& tasks) { return "- hosts: all\n  tasks:\n" + tasks; }
 
 TEST_CASE("task parser reports an unknown key with the nearest task key") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - sysctl: {values: {a: 1}}\n"
-                    "      afer: modules\n"));
+      fx.Parse(PlayWith("    - sysctl: {values: {a: 1}}\n"
+                        "      afer: modules\n"));
   CHECK(out.playbook == nullptr);
   CHECK(out.errors ==
         "DIR/site.yml:4:7: unknown key 'afer' in task 'sysctl' (did you mean 'after'?)\n"
@@ -28,8 +28,8 @@ TEST_CASE("task parser reports an unknown key with the nearest task key") {
 TEST_CASE("task parser suggests a module name for a misspelt module key") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: make dir\n"
-                    "      fille: {path: /x}\n"));
+      fx.Parse(PlayWith("    - name: make dir\n"
+                        "      fille: {path: /x}\n"));
   CHECK(out.errors ==
         "DIR/site.yml:3:7: task 'make dir' has no module (one of: command, file, kernel_module, "
         "service, sysctl)\n"
@@ -43,9 +43,9 @@ TEST_CASE("task parser suggests a module name for a misspelt module key") {
 TEST_CASE("task parser refuses a task with two modules at the second module key") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: t\n"
-                    "      file: {path: /x}\n"
-                    "      command: ls\n"));
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      file: {path: /x}\n"
+                        "      command: ls\n"));
   CHECK(out.errors ==
         "DIR/site.yml:5:7: task 't' has two modules, 'file' and 'command': a task runs exactly "
         "one\n"
@@ -109,7 +109,7 @@ TEST_CASE("task parser reports each wrong filled at its value") {
   for (const Case& c : cases) {
     CAPTURE(c.line);
     PlaybookFixture fx;
-    auto out = fx.Parse(Play("    - name: t\n      file: {path: /x}\n      " + c.line + "\n"));
+    auto out = fx.Parse(PlayWith("    - name: t\n      file: {path: /x}\n      " + c.line + "\n"));
     CHECK(out.playbook == nullptr);
     CHECK(out.messages == c.message + "\n");
   }
@@ -118,11 +118,11 @@ TEST_CASE("task parser reports each wrong filled at its value") {
 TEST_CASE("task parser names the loop variable when register would shadow it") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: t\n"
-                    "      file: {path: \"{{ f }}\"}\n"
-                    "      loop: [a]\n"
-                    "      loop_control: {loop_var: f, label: x}\n"
-                    "      register: f\n"));
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      file: {path: \"{{ f }}\"}\n"
+                        "      loop: [a]\n"
+                        "      loop_control: {loop_var: f, label: x}\n"
+                        "      register: f\n"));
   CHECK(out.messages ==
         "DIR/site.yml:6:35: 'loop_control.label' is not supported (only 'loop_var' is)\n"
         "DIR/site.yml:7:17: 'register' name 'f' is reserved: it is this task's loop variable; "
@@ -151,7 +151,7 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
   for (const Case& c : cases) {
     CAPTURE(c.key);
     PlaybookFixture fx;
-    auto out = fx.Parse(Play("    - name: t\n      command: ls\n      " + c.key + "\n"));
+    auto out = fx.Parse(PlayWith("    - name: t\n      command: ls\n      " + c.key + "\n"));
     CHECK(out.messages == "DIR/site.yml:5:7: " + c.message + "\n");
   }
 }
@@ -159,10 +159,10 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
 TEST_CASE("task parser reports block and include_tasks as not supported yet") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: group\n"
-                    "      block:\n"
-                    "        - command: ls\n"
-                    "    - include_tasks: other.yml\n"));
+      fx.Parse(PlayWith("    - name: group\n"
+                        "      block:\n"
+                        "        - command: ls\n"
+                        "    - include_tasks: other.yml\n"));
   CHECK(out.messages ==
         "DIR/site.yml:3:7: task 'group' has no module (one of: command, file, kernel_module, "
         "service, sysctl)\n"
@@ -175,8 +175,8 @@ TEST_CASE("task parser reports block and include_tasks as not supported yet") {
 TEST_CASE("task parser names the hostprep module for an Ansible fully qualified name") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: t\n"
-                    "      ansible.builtin.file: {path: /x, mde: '0644'}\n"));
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      ansible.builtin.file: {path: /x, mde: '0644'}\n"));
   CHECK(out.messages ==
         "DIR/site.yml:4:7: 'ansible.builtin.file' is an Ansible module name: write 'file'\n"
         "DIR/site.yml:4:40: task 't': unknown argument 'mde' for module 'file' (did you mean "
@@ -185,29 +185,29 @@ TEST_CASE("task parser names the hostprep module for an Ansible fully qualified 
 
 TEST_CASE("task parser refuses a task that is not a mapping") {
   PlaybookFixture fx;
-  auto out = fx.Parse(Play("    - just a string\n"));
+  auto out = fx.Parse(PlayWith("    - just a string\n"));
   CHECK(out.messages == "DIR/site.yml:3:7: a task must be a mapping, not 'just a string'\n");
 }
 
 TEST_CASE("task parser reads every task key into the task spec") {
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: run it\n"
-                    "      command: \"echo {{ x }}\"\n"
-                    "      when: true\n"
-                    "      loop: \"{{ things }}\"\n"
-                    "      loop_control: {loop_var: thing}\n"
-                    "      register: result\n"
-                    "      become: yes\n"
-                    "      become_user: postgres\n"
-                    "      no_log: on\n"
-                    "      ignore_errors: \"true\"\n"
-                    "      retries: 3\n"
-                    "      delay: 0\n"
-                    "      tags: one\n"
-                    "      changed_when: [result.rc == 2, \"'x' in result.stdout\"]\n"
-                    "      failed_when: result.rc > 2\n"
-                    "      vars: {x: 1}\n"));
+      fx.Parse(PlayWith("    - name: run it\n"
+                        "      command: \"echo {{ x }}\"\n"
+                        "      when: true\n"
+                        "      loop: \"{{ things }}\"\n"
+                        "      loop_control: {loop_var: thing}\n"
+                        "      register: result\n"
+                        "      become: yes\n"
+                        "      become_user: postgres\n"
+                        "      no_log: on\n"
+                        "      ignore_errors: \"true\"\n"
+                        "      retries: 3\n"
+                        "      delay: 0\n"
+                        "      tags: one\n"
+                        "      changed_when: [result.rc == 2, \"'x' in result.stdout\"]\n"
+                        "      failed_when: result.rc > 2\n"
+                        "      vars: {x: 1}\n"));
   CHECK(out.errors == "");
   REQUIRE(out.playbook != nullptr);
   const TaskSpec& t = out.playbook->plays[0].tasks[0];
@@ -238,7 +238,7 @@ TEST_CASE("task parser reads every task key into the task spec") {
 
 TEST_CASE("task parser leaves defaults for keys a task does not give") {
   PlaybookFixture fx;
-  auto out = fx.Parse(Play("    - command: ls\n"));
+  auto out = fx.Parse(PlayWith("    - command: ls\n"));
   REQUIRE(out.playbook != nullptr);
   const TaskSpec& t = out.playbook->plays[0].tasks[0];
   CHECK(t.name == "");
@@ -258,12 +258,12 @@ TEST_CASE("task parser checks the syntax of templates in the name and expression
   // parser's part is the location, the task, and going on after the error.
   PlaybookFixture fx;
   auto out =
-      fx.Parse(Play("    - name: \"copy {{ item\"\n"
-                    "      command: ls\n"
-                    "      when: x ==\n"
-                    "    - name: t\n"
-                    "      command: ls\n"
-                    "      failed_when: [ok, \"(a\"]\n"));
+      fx.Parse(PlayWith("    - name: \"copy {{ item\"\n"
+                        "      command: ls\n"
+                        "      when: x ==\n"
+                        "    - name: t\n"
+                        "      command: ls\n"
+                        "      failed_when: [ok, \"(a\"]\n"));
   const std::vector<std::string> lines = Split(out.messages, '\n');
   REQUIRE(lines.size() == 4);  // three, and "" after the last newline
   CHECK(StartsWith(lines[0], "DIR/site.yml:3:13: task 'copy {{ item': syntax error in '"));
