@@ -248,8 +248,9 @@ void PlayParser::LoadVarsFile(const std::string& path, const SourceLocation& at)
                           DescribeForError(doc.root)));
   }
   reader_.Adopt(found, at);
-  if (!found.empty() || !doc.root.IsMap()) return;
+  if (!found.empty()) return;
   play_.vars_files.push_back(resolved);
+  if (!doc.root.IsMap()) return;  // an empty file defines nothing
   const Value vars = ToValue(doc.root);
   for (auto it = vars.begin(); it != vars.end(); ++it) play_.vars[it.key()] = it.value();
 }

@@ -113,5 +113,134 @@ TEST_CASE("a kubespray-like prestage playbook parses into plays, tasks and handl
   CHECK(restart.tags == std::vector<std::string>{"prestage"});
 }
 
+TEST_CASE("playbook parser reports every error of a file at once, in file order") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(
+      "- hosts: all\n"
+      "  tasks:\n"
+      "    - name: sysctl\n"
+      "      sysctl: {values: {a: 1}}\n"
+      "      after: modles\n"
+      "    - id: modules\n"
+      "      command: modprobe br_netfilter\n"
+      "      retries: three\n"
+      "    - name: config\n"
+      "      file: {path: /etc/x}\n"
+      "      afer: modules\n");
+  CHECK(out.playbook == nullptr);
+  CHECK(out.errors ==
+        "DIR/site.yml:5:14: task 'sysctl': 'after' names no task 'modles' (did you mean "
+        "'modules'?)\n"
+        "          after: modles\n"
+        "                 ^\n"
+        "DIR/site.yml:8:16: 'retries' must be an integer, not 'three'\n"
+        "          retries: three\n"
+        "                   ^\n"
+        "DIR/site.yml:11:7: unknown key 'afer' in task 'config' (did you mean 'after'?)\n"
+        "          afer: modules\n"
+        "          ^\n");
+}
+
+TEST_CASE("playbook parser refuses a file that is not a list of plays") {
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"hosts: all\ntasks: []\n",
+       "DIR/site.yml:1:1: a playbook must be a list of plays, not a mapping (write each play as "
+       "'- hosts: ...')\n"},
+      {"just words\n", "DIR/site.yml:1:1: a playbook must be a list of plays, not 'just words'\n"},
+      {"", "DIR/site.yml: the playbook is empty: write a list of plays\n"},
+      {"# nothing but a comment\n", "DIR/site.yml: the playbook is empty: write a list of plays\n"},
+      {"[]\n", "DIR/site.yml:1:1: the playbook has no plays\n"},
+      {"- hosts\n",
+       "DIR/site.yml:1:3: a play must be a mapping (with 'hosts' and 'tasks'), not 'hosts'\n"},
+      {"- hosts: all\n  tasks: [\n",
+       "DIR/site.yml:3:1: invalid YAML: end of sequence flow not found\n"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    PlaybookFixture fx;
+    auto out = fx.Parse(c.text);
+    CHECK(out.playbook == nullptr);
+    CHECK(out.messages == c.message);
+  }
+}
+
+TEST_CASE("playbook parser goes on after duplicate keys to report the schema errors too") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(
+      "- hosts: all\n"
+      "  hosts: web\n"
+      "  tasks:\n"
+      "    - command: ls\n"
+      "      become: sure\n");
+  CHECK(out.playbook == nullptr);
+  CHECK(out.messages ==
+        "DIR/site.yml:2:3: duplicate key 'hosts' (first defined on line 1)\n"
+        "DIR/site.yml:5:15: 'become' must be a boolean (true or false), not 'sure'\n");
+}
+
+TEST_CASE("playbook parser reports a playbook file it cannot read") {
+  PlaybookFixture fx;
+  Diagnostics diags;
+  auto playbook = ParsePlaybook(fx.dir() + "/missing.yml", fx.modules(), &diags);
+  CHECK(playbook == nullptr);
+  CHECK(fx.WithoutDir(diags.Format()) ==
+        "DIR/missing.yml: cannot read file: No such file or directory\n");
+}
+
+TEST_CASE("playbook parser reads text in memory with the path's directory as base") {
+  PlaybookFixture fx;
+  struct Case {
+    std::string path;
+    std::string dir;
+  };
+  for (const Case& c : std::vector<Case>{{"playbooks/site.yml", "playbooks"},
+                                         {"site.yml", "."},
+                                         {"/srv/pb/site.yml", "/srv/pb"}}) {
+    CAPTURE(c.path);
+    Diagnostics diags;
+    auto playbook = ParsePlaybookString("- hosts: all\n  tasks: [{command: ls}]\n", c.path,
+                                        fx.modules(), &diags);
+    CHECK(diags.Format() == "");
+    REQUIRE(playbook != nullptr);
+    CHECK(playbook->path == c.path);
+    CHECK(playbook->dir == c.dir);
+    CHECK(playbook->plays[0].tasks[0].location.file == c.path);
+  }
+}
+
+TEST_CASE("playbook parser adds its diagnostics after those already collected") {
+  PlaybookFixture fx;
+  Diagnostics diags;
+  diags.Add(SourceLocation{"inventory.ini", 1, 1}, "earlier error");
+  auto playbook = ParsePlaybookString("- hosts: all\n  tasks: [{command: ls}]\n", "site.yml",
+                                      fx.modules(), &diags);
+  // The earlier error belongs to another phase: this playbook is fine.
+  CHECK(playbook != nullptr);
+  CHECK(diags.size() == 1);
+}
+
+TEST_CASE("task display name is the name, else the module with a differing id") {
+  struct Case {
+    std::string name, id, module, expected;
+  };
+  const std::vector<Case> cases = {
+      {"swap off", "swap-off", "swap", "swap off"},
+      {"", "command", "command", "command"},
+      {"", "command-2", "command", "command (command-2)"},
+      {"", "", "file", "file"},
+  };
+  for (const Case& c : cases) {
+    TaskSpec t;
+    t.name = c.name;
+    t.id = c.id;
+    t.module = c.module;
+    CHECK(t.DisplayName() == c.expected);
+  }
+}
+
 }  // namespace
 }  // namespace hostprep
