@@ -45,8 +45,15 @@ std::unique_ptr<Playbook> ParseDocument(const YamlDocument& doc, bool loaded,
   } else if (root.size() == 0) {
     reader.Error(root, "the playbook has no plays");
   } else {
-    for (size_t i = 0; i < root.size(); ++i) {
-      playbook->plays.push_back(ParsePlay(root[i], i, modules, &reader));
+    // The parser only reads nodes it has checked the type of, so yaml-cpp
+    // should never throw here; if it does, that is reported, not thrown on.
+    try {
+      for (size_t i = 0; i < root.size(); ++i) {
+        playbook->plays.push_back(ParsePlay(root[i], i, modules, &reader));
+      }
+    } catch (const YAML::Exception& e) {
+      reader.Error(SourceLocation{doc.path, 0, 0},
+                   fmt::format("internal error while reading the playbook: {}", e.what()));
     }
   }
   const bool failed = !loaded || reader.error_count() > 0;
