@@ -1,0 +1,167 @@
+#include "engine/playbook/keywords.h"
+
+#include <cctype>
+#include <map>
+
+#include "engine/base/text.h"
+
+namespace hostprep {
+
+const std::vector<std::string>& PlayKeys() {
+  static const std::vector<std::string> kKeys = {"name",
+                                                 "hosts",
+                                                 "connection",
+                                                 "become",
+                                                 "become_user",
+                                                 "gather_facts",
+                                                 "serial",
+                                                 "max_fail_percentage",
+                                                 "any_errors_fatal",
+                                                 "order",
+                                                 "tags",
+                                                 "vars",
+                                                 "vars_files",
+                                                 "tasks",
+                                                 "handlers"};
+  return kKeys;
+}
+
+const std::vector<std::string>& TaskKeys() {
+  static const std::vector<std::string> kKeys = {
+      "name",          "id",      "after",  "when",         "loop",        "loop_control",
+      "register",      "notify",  "become", "become_user",  "tags",        "no_log",
+      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars"};
+  return kKeys;
+}
+
+namespace {
+
+// Keywords shared by plays and tasks in Ansible that hostprep has no
+// equivalent for, with the nearest thing it does have.
+const std::map<std::string, std::string>& CommonKeywords() {
+  static const std::map<std::string, std::string> kMessages = {
+      {"environment",
+       "'environment' is not supported: set variables in the command itself "
+       "(e.g. 'env HTTP_PROXY=... cmd')"},
+      {"remote_user", "'remote_user' is not supported: set 'ansible_user' in the inventory"},
+      {"become_method", "'become_method' is not supported: hostprep becomes root with 'sudo -n'"},
+      {"become_flags", "'become_flags' is not supported: hostprep becomes root with 'sudo -n'"},
+      {"check_mode", "'check_mode' is not supported here: use 'hostprep run --check'"},
+      {"diff", "'diff' is not supported here: use 'hostprep run --diff'"},
+      {"module_defaults", "'module_defaults' is not supported: give the arguments in each task"},
+      {"collections",
+       "'collections' is not supported: hostprep's modules are built in (see 'hostprep "
+       "modules')"},
+      {"throttle", "'throttle' is not supported"},
+      {"debugger", "'debugger' is not supported"},
+      {"ignore_unreachable", "'ignore_unreachable' is not supported"},
+      {"timeout", "'timeout' is not supported yet"},
+  };
+  return kMessages;
+}
+
+std::string Lookup(const std::map<std::string, std::string>& table, const std::string& key) {
+  auto it = table.find(key);
+  if (it != table.end()) return it->second;
+  it = CommonKeywords().find(key);
+  return it == CommonKeywords().end() ? "" : it->second;
+}
+
+}  // namespace
+
+std::string UnsupportedPlayKeyword(const std::string& key) {
+  static const std::map<std::string, std::string> kMessages = {
+      {"roles", "roles are not supported; put the tasks in the play (hostprep has no roles yet)"},
+      {"pre_tasks",
+       "'pre_tasks' is not supported: put these tasks in 'tasks' (order them with 'after', or "
+       "set 'order: sequential')"},
+      {"post_tasks",
+       "'post_tasks' is not supported: put these tasks in 'tasks' (order them with 'after', or "
+       "set 'order: sequential')"},
+      {"import_playbook",
+       "'import_playbook' is not supported: put the plays in one file, or run each playbook"},
+      {"strategy",
+       "'strategy' is not supported: every host runs its own task graph (set "
+       "'order: sequential' for top-to-bottom order)"},
+      {"vars_prompt", "'vars_prompt' is not supported: pass values with '-e'"},
+      {"gather_subset", "'gather_subset' is not supported: hostprep gathers a fixed small set"},
+      {"gather_timeout", "'gather_timeout' is not supported"},
+      {"fact_path", "'fact_path' is not supported"},
+      {"force_handlers", "'force_handlers' is not supported"},
+      {"port", "'port' is not supported: set 'ansible_port' in the inventory"},
+      {"hosts_file", "'hosts_file' is not supported"},
+  };
+  return Lookup(kMessages, key);
+}
+
+std::string UnsupportedTaskKeyword(const std::string& key) {
+  static const std::map<std::string, std::string> kMessages = {
+      {"block", "'block' is not supported yet"},
+      {"rescue", "'rescue' is not supported yet"},
+      {"always", "'always' is not supported yet"},
+      {"include_tasks", "'include_tasks' is not supported yet: put the tasks in the play"},
+      {"import_tasks", "'import_tasks' is not supported yet: put the tasks in the play"},
+      {"include", "'include' is not supported yet: put the tasks in the play"},
+      {"include_role", "'include_role' is not supported: hostprep has no roles yet"},
+      {"import_role", "'import_role' is not supported: hostprep has no roles yet"},
+      {"include_vars", "'include_vars' is not supported: use the play's 'vars_files'"},
+      {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
+      {"delegate_facts", "'delegate_facts' is not supported"},
+      {"local_action",
+       "'local_action' is not supported: a task runs on the play's hosts (a play with "
+       "'hosts: localhost' and 'connection: local' runs on this machine)"},
+      {"action", "'action' is not supported: write the module name as the key"},
+      {"args", "'args' is not supported: put the arguments under the module key"},
+      {"run_once", "'run_once' is not supported"},
+      {"until", "'until' is not supported: use 'retries' and 'delay' (a failed task is retried)"},
+      {"async", "'async' is not supported"},
+      {"poll", "'poll' is not supported"},
+      {"listen", "'listen' is not supported: notify a handler by its name"},
+      {"loop_with", "'loop_with' is not supported: use 'loop'"},
+      {"any_errors_fatal", "'any_errors_fatal' is not supported on a task: set it on the play"},
+      {"connection", "'connection' is not supported on a task: set it on the play"},
+      {"hosts", "'hosts' belongs to a play, not a task: is this task indented too far?"},
+      {"tasks", "'tasks' belongs to a play, not a task: is this list indented too far?"},
+      {"meta", "'meta' is not supported: handlers run once, after the tasks that notify them"},
+  };
+  if (StartsWith(key, "with_")) return "'" + key + "' is not supported: use 'loop'";
+  return Lookup(kMessages, key);
+}
+
+bool IsIdentifier(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (unsigned char c : name) {
+    if (!std::isalnum(c) && c != '_') return false;
+  }
+  return true;
+}
+
+std::string ReservedNameReason(const std::string& name) {
+  static const std::map<std::string, std::string> kReasons = {
+      {"item", "it is the default loop variable"},
+      {"inventory_hostname", "it is set by hostprep for every host"},
+      {"inventory_hostname_short", "it is set by hostprep for every host"},
+      {"groups", "it is set by hostprep for every host"},
+      {"group_names", "it is set by hostprep for every host"},
+      {"hostvars", "it is set by hostprep for every host"},
+      {"play_hosts", "it is set by hostprep for every host"},
+      {"ansible_play_hosts", "it is set by hostprep for every host"},
+      {"ansible_facts", "it holds the gathered facts"},
+      {"playbook_dir", "it is set by hostprep"},
+      {"inventory_dir", "it is set by hostprep"},
+      {"ansible_check_mode", "it is set by hostprep"},
+      {"omit", "it is set by hostprep"},
+      {"vars", "it is set by hostprep"},
+  };
+  static const std::vector<std::string> kWords = {"and",  "or",    "not",  "in",   "is",
+                                                  "true", "false", "none", "True", "False",
+                                                  "None", "if",    "else"};
+  auto it = kReasons.find(name);
+  if (it != kReasons.end()) return it->second;
+  for (const std::string& word : kWords) {
+    if (word == name) return "it is a word of the expression language";
+  }
+  return "";
+}
+
+}  // namespace hostprep

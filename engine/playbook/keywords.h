@@ -1,0 +1,30 @@
+// The vocabulary of the playbook language: the keys a play and a task may
+// have, the names a task may not `register`, and what to tell a user who
+// brings an Ansible keyword that hostprep does not support.
+#ifndef HOSTPREP_ENGINE_PLAYBOOK_KEYWORDS_H_
+#define HOSTPREP_ENGINE_PLAYBOOK_KEYWORDS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hostprep {
+
+const std::vector<std::string>& PlayKeys();
+const std::vector<std::string>& TaskKeys();
+
+// The message for an Ansible play or task keyword that hostprep refuses
+// ("'with_items' is not supported: use 'loop'"), or "" when `key` is not one.
+std::string UnsupportedPlayKeyword(const std::string& key);
+std::string UnsupportedTaskKeyword(const std::string& key);
+
+// True for a name a template can refer to: [A-Za-z_][A-Za-z0-9_]*.
+bool IsIdentifier(std::string_view name);
+
+// Why `name` cannot be a task's `register` (a variable the engine sets, or a
+// word of the expression language), or "" when it can.
+std::string ReservedNameReason(const std::string& name);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_PLAYBOOK_KEYWORDS_H_

@@ -1,0 +1,54 @@
+#include "engine/playbook/module_args.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <vector>
+
+#include "engine/yaml/yaml_file.h"
+
+namespace hostprep {
+
+void ParseModuleArgs(const Module& module, const std::string& name, const YAML::Node& key,
+                     const YAML::Node& value, const std::string& context, FieldReader* reader,
+                     TaskSpec* task) {
+  const ArgSpec& spec = module.spec();
+  task->module = name;
+  task->module_location = reader->At(key);
+
+  // Errors from NormalizeArgs name keys as written (perhaps an alias), those
+  // from Validate the canonical names: index the locations both ways.
+  std::map<std::string, SourceLocation> written;
+  if (value.IsMap()) {
+    for (const auto& kv : value) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string arg = kv.first.Scalar();
+      SourceLocation at = reader->At(kv.first);
+      written.emplace(arg, at);
+      const ArgDef* def = spec.Find(arg);
+      task->arg_locations.emplace(def != nullptr ? def->name : arg, at);
+    }
+  } else if (value.IsScalar() && !spec.free_form_arg.empty()) {
+    task->arg_locations.emplace(spec.free_form_arg, reader->At(value));
+  }
+
+  std::vector<ArgError> errors;
+  task->args = NormalizeArgs(spec, ToValue(value), /*templates_pending=*/true, &errors);
+  // Validate looks at combinations of arguments; after a spec error some are
+  // missing, and its complaints would only repeat the first error.
+  if (errors.empty()) module.Validate(task->args, /*templates_pending=*/true, &errors);
+
+  for (const ArgError& error : errors) {
+    SourceLocation at = task->module_location;
+    if (auto it = written.find(error.key); it != written.end()) {
+      at = it->second;
+    } else if (auto canon = task->arg_locations.find(error.key);
+               canon != task->arg_locations.end()) {
+      at = canon->second;
+    }
+    reader->Error(at, fmt::format("{}: {}", context, error.message));
+  }
+  reader->CheckTemplates(value, context);
+}
+
+}  // namespace hostprep

@@ -1,0 +1,304 @@
+#include "engine/playbook/play_parser.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "engine/base/text.h"
+#include "engine/playbook/keywords.h"
+#include "engine/playbook/task_links.h"
+#include "engine/playbook/task_parser.h"
+#include "engine/template/templar.h"
+#include "engine/yaml/yaml_file.h"
+
+namespace hostprep {
+
+namespace {
+
+std::string PlayLabel(const YAML::Node& node, size_t index) {
+  if (node.IsMap()) {
+    const YAML::Node name = node["name"];
+    if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty())
+      return fmt::format("play '{}'", name.Scalar());
+  }
+  return fmt::format("play {}", index + 1);
+}
+
+// Reads one play mapping key by key; vars_files, ids and tags need the
+// whole play and are settled in Finish.
+class PlayParser {
+ public:
+  PlayParser(const ModuleRegistry& modules, FieldReader* reader, Play* play, std::string label)
+      : modules_(modules), reader_(*reader), play_(*play), label_(std::move(label)) {}
+
+  void ReadKey(const YAML::Node& key, const YAML::Node& value);
+  void Finish(const YAML::Node& node);
+
+ private:
+  bool ReadTarget(const std::string& key, const YAML::Node& value);
+  bool ReadRollout(const std::string& key, const YAML::Node& value);
+  void ReadHosts(const YAML::Node& value);
+  void ReadSerial(const YAML::Node& value);
+  bool ReadBatch(const YAML::Node& item, bool in_list, Value* out);
+  void ReadTaskList(const std::string& key, const YAML::Node& value, bool is_handlers);
+  void UnknownKey(const std::string& key, const YAML::Node& key_node);
+  void LoadVarsFiles();
+  void LoadVarsFile(const std::string& path, const SourceLocation& at);
+
+  const ModuleRegistry& modules_;
+  FieldReader& reader_;
+  Play& play_;
+  std::string label_;
+  bool has_hosts_ = false;
+  std::optional<YAML::Node> vars_files_;  // optional: see task_parser.cc
+  std::vector<TaskDraft> tasks_;
+  std::vector<TaskDraft> handlers_;
+};
+
+void PlayParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
+  const std::string key = key_node.Scalar();
+  if (ReadTarget(key, value) || ReadRollout(key, value)) return;
+  if (key == "tasks" || key == "handlers") {
+    ReadTaskList(key, value, key == "handlers");
+  } else if (key == "tags") {
+    reader_.ReadStringList(key, value, &play_.tags);
+  } else if (key == "vars") {
+    reader_.ReadMapping(key, value, &play_.vars);
+  } else if (key == "vars_files") {
+    vars_files_.emplace(value);
+  } else {
+    UnknownKey(key, key_node);
+  }
+}
+
+bool PlayParser::ReadTarget(const std::string& key, const YAML::Node& value) {
+  if (key == "name") {
+    if (reader_.ReadString(key, value, &play_.name)) reader_.CheckTemplates(value, label_);
+  } else if (key == "hosts") {
+    ReadHosts(value);
+  } else if (key == "connection") {
+    std::string connection;
+    if (!reader_.ReadString(key, value, &connection)) return true;
+    if (connection != "local" && connection != "ssh") {
+      reader_.Error(value,
+                    fmt::format("'connection' must be 'local' or 'ssh', not '{}'", connection));
+    } else {
+      play_.connection = connection;
+    }
+  } else if (key == "become") {
+    bool become = false;
+    if (reader_.ReadBool(key, value, &become)) play_.become = become;
+  } else if (key == "become_user") {
+    reader_.ReadString(key, value, &play_.become_user);
+  } else if (key == "gather_facts") {
+    reader_.ReadBool(key, value, &play_.gather_facts);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool PlayParser::ReadRollout(const std::string& key, const YAML::Node& value) {
+  if (key == "serial") {
+    ReadSerial(value);
+  } else if (key == "max_fail_percentage") {
+    reader_.ReadInt(key, value, 0, 100, &play_.max_fail_percentage);
+  } else if (key == "any_errors_fatal") {
+    reader_.ReadBool(key, value, &play_.any_errors_fatal);
+  } else if (key == "order") {
+    std::string order;
+    if (!reader_.ReadString(key, value, &order)) return true;
+    if (order == "dag") {
+      play_.order = PlayOrder::kDag;
+    } else if (order == "sequential") {
+      play_.order = PlayOrder::kSequential;
+    } else {
+      // Ansible's `order` sorts hosts (inventory, sorted, shuffle, ...); ours
+      // orders tasks, so a migrated playbook needs a word on the difference.
+      reader_.Error(value, fmt::format("'order' must be 'dag' or 'sequential', not '{}' "
+                                       "('order' sets the order of tasks; Ansible's host "
+                                       "orders are not supported)",
+                                       order));
+    }
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void PlayParser::ReadHosts(const YAML::Node& value) {
+  has_hosts_ = true;
+  play_.hosts_location = reader_.At(value);
+  std::vector<std::string> patterns;
+  if (!reader_.ReadStringList("hosts", value, &patterns)) return;
+  for (std::string& p : patterns) p = Trim(p);
+  patterns.erase(std::remove(patterns.begin(), patterns.end(), ""), patterns.end());
+  if (patterns.empty()) {
+    reader_.Error(value,
+                  "'hosts' names no hosts: give a host, a group or a pattern "
+                  "(e.g. 'hosts: all')");
+    return;
+  }
+  play_.hosts = fmt::format("{}", fmt::join(patterns, ":"));
+}
+
+void PlayParser::ReadSerial(const YAML::Node& value) {
+  if (value.IsSequence()) {
+    for (const YAML::Node& item : value) {
+      Value batch;
+      if (ReadBatch(item, true, &batch)) play_.serial.push_back(batch);
+    }
+    return;
+  }
+  Value batch;
+  if (!ReadBatch(value, false, &batch)) return;
+  // A single 0 means all hosts at once, which is what no serial means.
+  if (batch != Value(0)) play_.serial.push_back(batch);
+}
+
+// One batch size: a host count, or a percentage of the play's hosts kept as
+// a "30%" string for the scheduler to apply to the matched hosts.
+bool PlayParser::ReadBatch(const YAML::Node& item, bool in_list, Value* out) {
+  static const std::regex kPercent("^([0-9]+)%$");
+  static const std::regex kCount("^[0-9]+$");
+  const std::string text = item.IsScalar() ? Trim(item.Scalar()) : "";
+  std::smatch m;
+  if (std::regex_match(text, m, kPercent)) {
+    const int percent = m[1].length() > 3 ? 1000 : std::stoi(m[1].str());
+    if (percent < 1 || percent > 100) {
+      reader_.Error(item,
+                    fmt::format("'serial' percentage must be between 1% and 100%, not {}", text));
+      return false;
+    }
+    *out = fmt::format("{}%", percent);
+    return true;
+  }
+  if (std::regex_match(text, kCount) && text.size() < 9) {
+    const int count = std::stoi(text);
+    if (count == 0 && in_list) {
+      reader_.Error(item, "a batch size in a 'serial' list must be at least 1, not 0");
+      return false;
+    }
+    *out = count;
+    return true;
+  }
+  reader_.Error(item, fmt::format("'serial' must be a number of hosts, a percentage such as "
+                                  "'30%', or a list of them, not {}",
+                                  DescribeForError(item)));
+  return false;
+}
+
+void PlayParser::ReadTaskList(const std::string& key, const YAML::Node& value, bool is_handlers) {
+  if (value.IsNull()) return;
+  if (!value.IsSequence()) {
+    reader_.Error(
+        value, fmt::format("'{}' must be a list of {}, not {}", key, key, DescribeForError(value)));
+    return;
+  }
+  std::vector<TaskDraft>& out = is_handlers ? handlers_ : tasks_;
+  for (const YAML::Node& item : value) {
+    out.push_back(ParseTask(item, out.size(), is_handlers, modules_, &reader_));
+  }
+}
+
+void PlayParser::UnknownKey(const std::string& key, const YAML::Node& key_node) {
+  std::string message = UnsupportedPlayKeyword(key);
+  if (message.empty() && modules_.Find(key) != nullptr) {
+    message =
+        fmt::format("unknown key '{}' in {}: a module runs in a task (under 'tasks')", key, label_);
+  } else if (message.empty()) {
+    message =
+        fmt::format("unknown key '{}' in {}{}", key, label_, DidYouMeanSuffix(key, PlayKeys()));
+  }
+  reader_.Error(key_node, message);
+}
+
+void PlayParser::LoadVarsFiles() {
+  std::vector<std::string> paths;
+  std::vector<SourceLocation> locations;
+  if (!reader_.ReadStringList("vars_files", *vars_files_, &paths, &locations)) return;
+  for (size_t i = 0; i < paths.size(); ++i) LoadVarsFile(paths[i], locations[i]);
+}
+
+void PlayParser::LoadVarsFile(const std::string& path, const SourceLocation& at) {
+  if (IsTemplate(path)) {
+    reader_.Error(at, fmt::format("vars file '{}' is a template: templated vars_files are not "
+                                  "supported yet (list the files, or use inventory group_vars)",
+                                  path));
+    return;
+  }
+  const std::string resolved = reader_.Resolve(path);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(resolved, ec)) {
+    reader_.Error(at, resolved == path ? fmt::format("vars file '{}' not found", path)
+                                       : fmt::format("vars file '{}' not found (looked for '{}')",
+                                                     path, resolved));
+    return;
+  }
+  YamlDocument doc;
+  Diagnostics found;
+  LoadYamlFile(resolved, &doc, &found);
+  if (doc.root.IsDefined() && !doc.root.IsNull() && !doc.root.IsMap()) {
+    found.Add(LocationOf(resolved, doc.root),
+              fmt::format("a vars file must be a mapping of variable names to values, not {}",
+                          DescribeForError(doc.root)));
+  }
+  reader_.Adopt(found, at);
+  if (!found.empty()) return;
+  play_.vars_files.push_back(resolved);
+  if (!doc.root.IsMap()) return;  // an empty file defines nothing
+  const Value vars = ToValue(doc.root);
+  for (auto it = vars.begin(); it != vars.end(); ++it) play_.vars[it.key()] = it.value();
+}
+
+void PlayParser::Finish(const YAML::Node& node) {
+  if (!has_hosts_) {
+    reader_.Error(node, fmt::format("{} has no 'hosts': name the hosts it runs on (e.g. "
+                                    "'hosts: all')",
+                                    label_));
+  }
+  if (vars_files_.has_value() && !vars_files_->IsNull()) LoadVarsFiles();
+  LinkTasks(&tasks_, &handlers_, &reader_);
+  for (std::vector<TaskDraft>* drafts : {&tasks_, &handlers_}) {
+    for (TaskDraft& d : *drafts) {
+      for (const std::string& tag : play_.tags) {
+        if (std::find(d.spec.tags.begin(), d.spec.tags.end(), tag) == d.spec.tags.end()) {
+          d.spec.tags.push_back(tag);
+        }
+      }
+      (d.spec.is_handler ? play_.handlers : play_.tasks).push_back(std::move(d.spec));
+    }
+  }
+}
+
+}  // namespace
+
+Play ParsePlay(const YAML::Node& node, size_t index, const ModuleRegistry& modules,
+               FieldReader* reader) {
+  Play play;
+  play.location = reader->At(node);
+  if (!node.IsMap()) {
+    reader->Error(node, fmt::format("a play must be a mapping (with 'hosts' and 'tasks'), not {}",
+                                    DescribeForError(node)));
+    return play;
+  }
+  PlayParser parser(modules, reader, &play, PlayLabel(node, index));
+  std::set<std::string> seen;  // a duplicate key was reported by the YAML loader
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) {
+      reader->Error(kv.first, fmt::format("a key in a play must be a string, not {}",
+                                          DescribeForError(kv.first)));
+      continue;
+    }
+    if (!seen.insert(kv.first.Scalar()).second) continue;
+    parser.ReadKey(kv.first, kv.second);
+  }
+  parser.Finish(node);
+  return play;
+}
+
+}  // namespace hostprep

@@ -1,0 +1,171 @@
+#include "engine/playbook/task_links.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "engine/base/text.h"
+
+namespace hostprep {
+
+namespace {
+
+std::string DerivedId(const TaskSpec& task) {
+  std::string id = Slugify(task.name);
+  if (id.empty()) id = Slugify(task.module);
+  return id.empty() ? "task" : id;
+}
+
+// The ids of a play and who owns them, built once and then only read.
+class IdTable {
+ public:
+  void Assign(std::vector<TaskDraft*>& drafts, FieldReader* reader);
+
+  const TaskDraft* Find(const std::string& id) const {
+    auto it = owners_.find(id);
+    return it == owners_.end() ? nullptr : it->second;
+  }
+  // Lines of the tasks that derive `id` from their names, when more than one does.
+  const std::vector<int>* Shared(const std::string& id) const {
+    auto it = derived_lines_.find(id);
+    return it != derived_lines_.end() && it->second.size() > 1 ? &it->second : nullptr;
+  }
+
+ private:
+  std::map<std::string, const TaskDraft*> owners_;
+  std::map<std::string, std::vector<int>> derived_lines_;
+};
+
+void IdTable::Assign(std::vector<TaskDraft*>& drafts, FieldReader* reader) {
+  for (TaskDraft* d : drafts) {
+    if (!d->explicit_id) continue;
+    auto [it, inserted] = owners_.emplace(d->spec.id, d);
+    if (!inserted) {
+      reader->Error(d->id_location, fmt::format("duplicate task id '{}' (first used on line {})",
+                                                d->spec.id, it->second->id_location.line));
+    }
+  }
+  for (TaskDraft* d : drafts) {
+    if (d->explicit_id) continue;
+    const std::string base = DerivedId(d->spec);
+    derived_lines_[base].push_back(d->spec.location.line);
+    const TaskDraft* owner = Find(base);
+    if (owner != nullptr && owner->explicit_id) {
+      reader->Error(owner->id_location,
+                    fmt::format("task id '{}' is also the id {} on line {} gets from its name: "
+                                "give one of them another 'id'",
+                                base, d->label, d->spec.location.line));
+    }
+    std::string id = base;
+    for (int n = 2; owners_.count(id) > 0; ++n) id = fmt::format("{}-{}", base, n);
+    d->spec.id = id;
+    owners_.emplace(id, d);
+  }
+}
+
+// "3 and 9", "3, 9 and 12".
+std::string JoinLines(const std::vector<int>& lines) {
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += i + 1 == lines.size() ? " and " : ", ";
+    out += std::to_string(lines[i]);
+  }
+  return out;
+}
+
+// " (did you mean ...?)" for an `after` entry that names no id: the id of a
+// task whose name was given, or the closest id.
+std::string SuggestId(const std::string& entry, const std::vector<TaskDraft*>& candidates) {
+  std::vector<std::string> ids;
+  for (const TaskDraft* d : candidates) {
+    if (d->spec.name == entry) {
+      return fmt::format(" (did you mean '{}', the id of {}?)", d->spec.id, d->label);
+    }
+    ids.push_back(d->spec.id);
+  }
+  return DidYouMeanSuffix(entry, ids);
+}
+
+void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDraft*>& tasks,
+                const std::vector<TaskDraft*>& all, FieldReader* reader) {
+  for (size_t i = 0; i < d.spec.after.size(); ++i) {
+    const std::string& entry = d.spec.after[i];
+    const SourceLocation& at = d.after_locations[i];
+    const TaskDraft* target = ids.Find(entry);
+    if (const std::vector<int>* lines = ids.Shared(entry)) {
+      reader->Error(at, fmt::format("{}: 'after' names '{}', which the tasks on lines {} get "
+                                    "from their names: give them distinct 'id's",
+                                    d.label, entry, JoinLines(*lines)));
+    } else if (target == nullptr) {
+      reader->Error(at, fmt::format("{}: 'after' names no task '{}'{}", d.label, entry,
+                                    SuggestId(entry, d.spec.is_handler ? all : tasks)));
+    } else if (target == &d) {
+      reader->Error(at, fmt::format("{}: 'after' names the task itself", d.label));
+    } else if (target->spec.is_handler && !d.spec.is_handler) {
+      reader->Error(at, fmt::format("{}: 'after' cannot name {}: a handler runs when notified "
+                                    "(use 'notify')",
+                                    d.label, target->label));
+    }
+  }
+}
+
+void CheckNotify(const TaskDraft& d, const std::map<std::string, const TaskDraft*>& by_name,
+                 const IdTable& ids, FieldReader* reader) {
+  std::vector<std::string> names;
+  for (const auto& [name, handler] : by_name) names.push_back(name);
+  for (size_t i = 0; i < d.spec.notify.size(); ++i) {
+    const std::string& entry = d.spec.notify[i];
+    const SourceLocation& at = d.notify_locations[i];
+    if (by_name.count(entry) > 0) continue;
+    const TaskDraft* by_id = ids.Find(entry);
+    if (by_id != nullptr && by_id->spec.is_handler) continue;
+    if (by_id != nullptr) {
+      reader->Error(at, fmt::format("{}: 'notify' names {}, which is not a handler (move it "
+                                    "under 'handlers')",
+                                    d.label, by_id->label));
+    } else if (names.empty()) {
+      reader->Error(at, fmt::format("{}: 'notify' names no handler '{}' (the play has no "
+                                    "handlers)",
+                                    d.label, entry));
+    } else {
+      reader->Error(at, fmt::format("{}: 'notify' names no handler '{}'{}", d.label, entry,
+                                    DidYouMeanSuffix(entry, names)));
+    }
+  }
+}
+
+}  // namespace
+
+void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers,
+               FieldReader* reader) {
+  std::vector<TaskDraft*> all;
+  std::vector<TaskDraft*> task_ptrs;
+  for (TaskDraft& d : *tasks) {
+    all.push_back(&d);
+    task_ptrs.push_back(&d);
+  }
+  for (TaskDraft& d : *handlers) all.push_back(&d);
+  IdTable ids;
+  ids.Assign(all, reader);
+
+  std::map<std::string, const TaskDraft*> handler_names;
+  for (const TaskDraft& h : *handlers) {
+    if (h.spec.name.empty()) continue;
+    auto [it, inserted] = handler_names.emplace(h.spec.name, &h);
+    if (!inserted) {
+      reader->Error(h.spec.location,
+                    fmt::format("duplicate handler name '{}' (first used on line {}): 'notify' "
+                                "could not tell them apart",
+                                h.spec.name, it->second->spec.location.line));
+    }
+  }
+  for (const TaskDraft* d : all) {
+    CheckAfter(*d, ids, task_ptrs, all, reader);
+    CheckNotify(*d, handler_names, ids, reader);
+  }
+}
+
+}  // namespace hostprep

@@ -1,0 +1,305 @@
+#include "engine/playbook/task_parser.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <set>
+
+#include "engine/base/text.h"
+#include "engine/playbook/keywords.h"
+#include "engine/playbook/module_args.h"
+#include "engine/template/templar.h"
+#include "engine/yaml/yaml_file.h"
+
+namespace hostprep {
+
+namespace {
+
+// The task's name in messages. Found before the keys are read so that the
+// first error already names the task: its `name`, else its module, else its
+// position.
+std::string Label(const YAML::Node& node, size_t index, bool is_handler,
+                  const ModuleRegistry& modules) {
+  const char* kind = is_handler ? "handler" : "task";
+  if (node.IsMap()) {
+    const YAML::Node name = node["name"];
+    if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty())
+      return fmt::format("{} '{}'", kind, name.Scalar());
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar() && modules.Find(kv.first.Scalar()) != nullptr) {
+        return fmt::format("{} '{}'", kind, kv.first.Scalar());
+      }
+    }
+  }
+  return fmt::format("{} {}", kind, index + 1);
+}
+
+bool IsIdText(const std::string& id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// Reads one task mapping key by key. Checks that need the whole task (the
+// module, loop_var) run in Finish.
+class TaskParser {
+ public:
+  TaskParser(const ModuleRegistry& modules, FieldReader* reader, TaskDraft* draft)
+      : modules_(modules), reader_(*reader), draft_(*draft), task_(draft->spec) {}
+
+  void ReadKey(const YAML::Node& key, const YAML::Node& value);
+  void Finish(const YAML::Node& node);
+
+ private:
+  bool ReadIdentity(const std::string& key, const YAML::Node& value);
+  bool ReadFlow(const std::string& key, const YAML::Node& value);
+  bool ReadBehaviour(const std::string& key, const YAML::Node& value);
+  bool ReadModule(const std::string& key, const YAML::Node& key_node, const YAML::Node& value);
+  void ReadLoop(const YAML::Node& value);
+  void ReadLoopControl(const YAML::Node& value);
+  void UnknownKey(const std::string& key, const YAML::Node& key_node);
+  void CheckRegister();
+
+  const ModuleRegistry& modules_;
+  FieldReader& reader_;
+  TaskDraft& draft_;
+  TaskSpec& task_;
+  std::vector<std::string> module_keys_;  // as written, in order
+  // Nodes kept for checks in Finish. std::optional because assigning to a
+  // YAML::Node that already refers to a node would overwrite that node.
+  std::optional<YAML::Node> register_node_;
+  std::optional<YAML::Node> loop_control_key_;
+  std::optional<YAML::Node> changed_when_key_;
+  std::optional<YAML::Node> failed_when_key_;
+};
+
+void TaskParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
+  const std::string key = key_node.Scalar();
+  if (ReadIdentity(key, value) || ReadFlow(key, value) || ReadBehaviour(key, value) ||
+      ReadModule(key, key_node, value)) {
+    return;
+  }
+  if (key == "loop_control") {
+    loop_control_key_.emplace(key_node);
+    ReadLoopControl(value);
+  } else if (key == "changed_when" || key == "failed_when") {
+    (key == "changed_when" ? changed_when_key_ : failed_when_key_).emplace(key_node);
+    reader_.ReadConditions(key, value, draft_.label,
+                           key == "changed_when" ? &task_.changed_when : &task_.failed_when);
+  } else {
+    UnknownKey(key, key_node);
+  }
+}
+
+bool TaskParser::ReadIdentity(const std::string& key, const YAML::Node& value) {
+  if (key == "name") {
+    if (reader_.ReadString(key, value, &task_.name)) reader_.CheckTemplates(value, draft_.label);
+  } else if (key == "id") {
+    std::string id;
+    if (!reader_.ReadString(key, value, &id)) return true;
+    if (!IsIdText(id)) {
+      reader_.Error(value, fmt::format("task id '{}' may hold only letters, digits, '-', '_' "
+                                       "and '.'",
+                                       id));
+      return true;
+    }
+    task_.id = id;
+    draft_.explicit_id = true;
+    draft_.id_location = reader_.At(value);
+  } else if (key == "vars") {
+    reader_.ReadMapping(key, value, &task_.vars);
+    task_.vars_origin = fmt::format("{}:{} (task vars)", reader_.file(), reader_.At(value).line);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool TaskParser::ReadFlow(const std::string& key, const YAML::Node& value) {
+  if (key == "after") {
+    task_.after_location = reader_.At(value);
+    reader_.ReadStringList(key, value, &task_.after, &draft_.after_locations);
+  } else if (key == "notify") {
+    task_.notify_location = reader_.At(value);
+    reader_.ReadStringList(key, value, &task_.notify, &draft_.notify_locations);
+  } else if (key == "when") {
+    reader_.ReadConditions(key, value, draft_.label, &task_.when);
+  } else if (key == "loop") {
+    ReadLoop(value);
+  } else if (key == "register") {
+    if (reader_.ReadString(key, value, &task_.register_as)) register_node_.emplace(value);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) {
+  if (key == "become") {
+    bool become = false;
+    if (reader_.ReadBool(key, value, &become)) task_.become = become;
+  } else if (key == "become_user") {
+    reader_.ReadString(key, value, &task_.become_user);
+  } else if (key == "tags") {
+    reader_.ReadStringList(key, value, &task_.tags);
+  } else if (key == "no_log") {
+    reader_.ReadBool(key, value, &task_.no_log);
+  } else if (key == "ignore_errors") {
+    reader_.ReadBool(key, value, &task_.ignore_errors);
+  } else if (key == "retries") {
+    reader_.ReadInt(key, value, 0, INT32_MAX, &task_.retries);
+  } else if (key == "delay") {
+    reader_.ReadInt(key, value, 0, INT32_MAX, &task_.delay);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
+                            const YAML::Node& value) {
+  std::string name = key;
+  const Module* module = modules_.Find(key);
+  if (module == nullptr && key.find('.') != std::string::npos) {
+    // Ansible's fully qualified names (ansible.builtin.file): say what to
+    // write, then read the arguments anyway so their errors show up now.
+    name = key.substr(key.rfind('.') + 1);
+    module = modules_.Find(name);
+    if (module == nullptr) return false;
+    reader_.Error(key_node, fmt::format("'{}' is an Ansible module name: write '{}'", key, name));
+  }
+  if (module == nullptr) return false;
+  module_keys_.push_back(key);
+  if (module_keys_.size() > 1) {
+    reader_.Error(key_node,
+                  fmt::format("{} has two modules, '{}' and '{}': a task runs exactly one",
+                              draft_.label, module_keys_[0], key));
+    return true;
+  }
+  ParseModuleArgs(*module, name, key_node, value, draft_.label, &reader_, &task_);
+  return true;
+}
+
+void TaskParser::ReadLoop(const YAML::Node& value) {
+  task_.loop_location = reader_.At(value);
+  if (value.IsSequence() || (value.IsScalar() && IsTemplate(value.Scalar()))) {
+    task_.loop = ToValue(value);
+    reader_.CheckTemplates(value, draft_.label);
+    return;
+  }
+  reader_.Error(value, fmt::format("'loop' must be a list, or a template that gives one "
+                                   "(\"{{{{ my_list }}}}\"), not {}",
+                                   DescribeForError(value)));
+}
+
+void TaskParser::ReadLoopControl(const YAML::Node& value) {
+  if (!value.IsMap()) {
+    reader_.Error(value,
+                  fmt::format("'loop_control' must be a mapping, not {}", DescribeForError(value)));
+    return;
+  }
+  for (const auto& kv : value) {
+    const std::string key = kv.first.Scalar();
+    if (key != "loop_var") {
+      reader_.Error(kv.first, fmt::format("'loop_control.{}' is not supported (only 'loop_var' "
+                                          "is)",
+                                          key));
+      continue;
+    }
+    std::string var;
+    if (!reader_.ReadString("loop_var", kv.second, &var)) continue;
+    std::string reason = var == "item" ? "" : ReservedNameReason(var);
+    if (!IsIdentifier(var)) {
+      reader_.Error(kv.second, fmt::format("'loop_var' '{}' is not a valid variable name (use "
+                                           "letters, digits and '_', not starting with a digit)",
+                                           var));
+    } else if (!reason.empty()) {
+      reader_.Error(kv.second, fmt::format("'loop_var' '{}' is reserved: {}", var, reason));
+    } else {
+      task_.loop_var = var;
+    }
+  }
+}
+
+void TaskParser::UnknownKey(const std::string& key, const YAML::Node& key_node) {
+  std::string message = UnsupportedTaskKeyword(key);
+  if (message.empty()) {
+    std::vector<std::string> candidates = TaskKeys();
+    for (const std::string& name : modules_.names()) candidates.push_back(name);
+    message = fmt::format("unknown key '{}' in {}{}", key, draft_.label,
+                          DidYouMeanSuffix(key, candidates));
+  }
+  reader_.Error(key_node, message);
+}
+
+void TaskParser::CheckRegister() {
+  const std::string& name = task_.register_as;
+  std::string reason = ReservedNameReason(name);
+  if (reason.empty() && name == task_.loop_var) reason = "it is this task's loop variable";
+  if (!IsIdentifier(name)) {
+    reader_.Error(*register_node_,
+                  fmt::format("'register' name '{}' is not a valid variable name (use letters, "
+                              "digits and '_', not starting with a digit)",
+                              name));
+  } else if (!reason.empty()) {
+    reader_.Error(*register_node_, fmt::format("'register' name '{}' is reserved: {}; choose "
+                                               "another name",
+                                               name, reason));
+  } else {
+    return;
+  }
+  task_.register_as.clear();
+}
+
+void TaskParser::Finish(const YAML::Node& node) {
+  if (module_keys_.empty()) {
+    reader_.Error(node, fmt::format("{} has no module (one of: {})", draft_.label,
+                                    fmt::join(modules_.names(), ", ")));
+  }
+  for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {
+    if (key.has_value() && !module_keys_.empty() && task_.module != "command") {
+      reader_.Error(*key, fmt::format("{}: '{}' is only supported on 'command' tasks (this task "
+                                      "runs '{}')",
+                                      draft_.label, key->Scalar(), task_.module));
+    }
+  }
+  if (loop_control_key_.has_value() && !task_.loop.has_value()) {
+    reader_.Error(*loop_control_key_,
+                  fmt::format("{}: 'loop_control' needs a 'loop'", draft_.label));
+  }
+  if (register_node_.has_value()) CheckRegister();
+}
+
+}  // namespace
+
+TaskDraft ParseTask(const YAML::Node& node, size_t index, bool is_handler,
+                    const ModuleRegistry& modules, FieldReader* reader) {
+  TaskDraft draft;
+  draft.spec.is_handler = is_handler;
+  draft.spec.index = index;
+  draft.spec.location = reader->At(node);
+  draft.label = Label(node, index, is_handler, modules);
+  if (!node.IsMap()) {
+    reader->Error(node, fmt::format("a {} must be a mapping, not {}",
+                                    is_handler ? "handler" : "task", DescribeForError(node)));
+    return draft;
+  }
+  TaskParser parser(modules, reader, &draft);
+  std::set<std::string> seen;  // a duplicate key was reported by the YAML loader
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) {
+      reader->Error(kv.first, fmt::format("a key in {} must be a string, not {}", draft.label,
+                                          DescribeForError(kv.first)));
+      continue;
+    }
+    if (!seen.insert(kv.first.Scalar()).second) continue;
+    parser.ReadKey(kv.first, kv.second);
+  }
+  parser.Finish(node);
+  return draft;
+}
+
+}  // namespace hostprep

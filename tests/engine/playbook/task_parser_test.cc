@@ -1,0 +1,275 @@
+#include "engine/playbook/task_parser.h"
+
+#include <doctest/doctest.h>
+
+#include "engine/base/text.h"
+#include "tests/engine/playbook/playbook_fixture.h"
+
+namespace hostprep {
+namespace {
+
+using testing::PlaybookFixture;
+
+// A play whose task list starts on line 3; `tasks` is indented by 4.
+std::string PlayWith(const std::string& tasks) { return "- hosts: all\n  tasks:\n" + tasks; }
+
+TEST_CASE("task parser reports an unknown key with the nearest task key") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - sysctl: {values: {a: 1}}\n"
+                        "      afer: modules\n"));
+  CHECK(out.playbook == nullptr);
+  CHECK(out.errors ==
+        "DIR/site.yml:4:7: unknown key 'afer' in task 'sysctl' (did you mean 'after'?)\n"
+        "          afer: modules\n"
+        "          ^\n");
+}
+
+TEST_CASE("task parser suggests a module name for a misspelt module key") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: make dir\n"
+                        "      fille: {path: /x}\n"));
+  CHECK(out.errors ==
+        "DIR/site.yml:3:7: task 'make dir' has no module (one of: command, file, kernel_module, "
+        "service, sysctl)\n"
+        "        - name: make dir\n"
+        "          ^\n"
+        "DIR/site.yml:4:7: unknown key 'fille' in task 'make dir' (did you mean 'file'?)\n"
+        "          fille: {path: /x}\n"
+        "          ^\n");
+}
+
+TEST_CASE("task parser refuses a task with two modules at the second module key") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      file: {path: /x}\n"
+                        "      command: ls\n"));
+  CHECK(out.errors ==
+        "DIR/site.yml:5:7: task 't' has two modules, 'file' and 'command': a task runs exactly "
+        "one\n"
+        "          command: ls\n"
+        "          ^\n");
+}
+
+TEST_CASE("task parser reports each wrong filled at its value") {
+  struct Case {
+    std::string line;  // one key of task 't' (line 5, after name and module)
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"retries: three", "DIR/site.yml:5:16: 'retries' must be an integer, not 'three'"},
+      {"retries: \"{{ n }}\"",
+       "DIR/site.yml:5:16: 'retries' must be an integer, not '{{ n }}' (templates are not "
+       "supported here)"},
+      {"delay: -1", "DIR/site.yml:5:14: 'delay' must be 0 or more, not -1"},
+      {"retries: 2.5", "DIR/site.yml:5:16: 'retries' must be an integer, not 2.5"},
+      {"become: sure", "DIR/site.yml:5:15: 'become' must be a boolean (true or false), not 'sure'"},
+      {"no_log: [yes]",
+       "DIR/site.yml:5:15: 'no_log' must be a boolean (true or false), not a list"},
+      {"ignore_errors: 1",
+       "DIR/site.yml:5:22: 'ignore_errors' must be a boolean (true or false), not 1"},
+      {"tags: {a: 1}",
+       "DIR/site.yml:5:13: 'tags' must be a string or a list of strings, not a mapping"},
+      {"notify: [[a]]",
+       "DIR/site.yml:5:16: 'notify' must be a list of strings; this item is a list"},
+      {"when: 3",
+       "DIR/site.yml:5:13: 'when' must be an expression or a boolean (or a list of them), not 3"},
+      {"when: [x, [y]]",
+       "DIR/site.yml:5:17: 'when' must be an expression or a boolean, not a list"},
+      {"vars: [a]", "DIR/site.yml:5:13: 'vars' must be a mapping, not a list"},
+      {"become_user: {a: b}", "DIR/site.yml:5:20: 'become_user' must be a string, not a mapping"},
+      {"id: a b",
+       "DIR/site.yml:5:11: task id 'a b' may hold only letters, digits, '-', '_' and '.'"},
+      {"loop: my_list",
+       "DIR/site.yml:5:13: 'loop' must be a list, or a template that gives one (\"{{ my_list "
+       "}}\"), "
+       "not 'my_list'"},
+      {"loop_control: {loop_var: x}", "DIR/site.yml:5:7: task 't': 'loop_control' needs a 'loop'"},
+      {"register: my-result",
+       "DIR/site.yml:5:17: 'register' name 'my-result' is not a valid variable name (use letters, "
+       "digits and '_', not starting with a digit)"},
+      {"register: item",
+       "DIR/site.yml:5:17: 'register' name 'item' is reserved: it is the default loop variable; "
+       "choose another name"},
+      {"register: groups",
+       "DIR/site.yml:5:17: 'register' name 'groups' is reserved: it is set by hostprep for every "
+       "host; choose another name"},
+      {"register: not",
+       "DIR/site.yml:5:17: 'register' name 'not' is reserved: it is a word of the expression "
+       "language; choose another name"},
+      {"changed_when: false",
+       "DIR/site.yml:5:7: task 't': 'changed_when' is only supported on 'command' tasks (this task "
+       "runs 'file')"},
+      {"failed_when: rc != 0",
+       "DIR/site.yml:5:7: task 't': 'failed_when' is only supported on 'command' tasks (this task "
+       "runs 'file')"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.line);
+    PlaybookFixture fx;
+    auto out = fx.Parse(PlayWith("    - name: t\n      file: {path: /x}\n      " + c.line + "\n"));
+    CHECK(out.playbook == nullptr);
+    CHECK(out.messages == c.message + "\n");
+  }
+}
+
+TEST_CASE("task parser names the loop variable when register would shadow it") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      file: {path: \"{{ f }}\"}\n"
+                        "      loop: [a]\n"
+                        "      loop_control: {loop_var: f, label: x}\n"
+                        "      register: f\n"));
+  CHECK(out.messages ==
+        "DIR/site.yml:6:35: 'loop_control.label' is not supported (only 'loop_var' is)\n"
+        "DIR/site.yml:7:17: 'register' name 'f' is reserved: it is this task's loop variable; "
+        "choose another name\n");
+}
+
+TEST_CASE("task parser explains the Ansible keywords it does not support") {
+  struct Case {
+    std::string key;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {"with_items: [a]", "'with_items' is not supported: use 'loop'"},
+      {"with_dict: {a: 1}", "'with_dict' is not supported: use 'loop'"},
+      {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
+      {"run_once: true", "'run_once' is not supported"},
+      {"until: r.rc == 0",
+       "'until' is not supported: use 'retries' and 'delay' (a failed task is retried)"},
+      {"async: 10", "'async' is not supported"},
+      {"environment: {A: b}",
+       "'environment' is not supported: set variables in the command itself (e.g. 'env "
+       "HTTP_PROXY=... cmd')"},
+      {"args: {chdir: /}", "'args' is not supported: put the arguments under the module key"},
+      {"listen: x", "'listen' is not supported: notify a handler by its name"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.key);
+    PlaybookFixture fx;
+    auto out = fx.Parse(PlayWith("    - name: t\n      command: ls\n      " + c.key + "\n"));
+    CHECK(out.messages == "DIR/site.yml:5:7: " + c.message + "\n");
+  }
+}
+
+TEST_CASE("task parser reports block and include_tasks as not supported yet") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: group\n"
+                        "      block:\n"
+                        "        - command: ls\n"
+                        "    - include_tasks: other.yml\n"));
+  CHECK(out.messages ==
+        "DIR/site.yml:3:7: task 'group' has no module (one of: command, file, kernel_module, "
+        "service, sysctl)\n"
+        "DIR/site.yml:4:7: 'block' is not supported yet\n"
+        "DIR/site.yml:6:7: 'include_tasks' is not supported yet: put the tasks in the play\n"
+        "DIR/site.yml:6:7: task 2 has no module (one of: command, file, kernel_module, "
+        "service, sysctl)\n");
+}
+
+TEST_CASE("task parser names the hostprep module for an Ansible fully qualified name") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      ansible.builtin.file: {path: /x, mde: '0644'}\n"));
+  CHECK(out.messages ==
+        "DIR/site.yml:4:7: 'ansible.builtin.file' is an Ansible module name: write 'file'\n"
+        "DIR/site.yml:4:40: task 't': unknown argument 'mde' for module 'file' (did you mean "
+        "'mode'?)\n");
+}
+
+TEST_CASE("task parser refuses a task that is not a mapping") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(PlayWith("    - just a string\n"));
+  CHECK(out.messages == "DIR/site.yml:3:7: a task must be a mapping, not 'just a string'\n");
+}
+
+TEST_CASE("task parser reads every task key into the task spec") {
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: run it\n"
+                        "      command: \"echo {{ x }}\"\n"
+                        "      when: true\n"
+                        "      loop: \"{{ things }}\"\n"
+                        "      loop_control: {loop_var: thing}\n"
+                        "      register: result\n"
+                        "      become: yes\n"
+                        "      become_user: postgres\n"
+                        "      no_log: on\n"
+                        "      ignore_errors: \"true\"\n"
+                        "      retries: 3\n"
+                        "      delay: 0\n"
+                        "      tags: one\n"
+                        "      changed_when: [result.rc == 2, \"'x' in result.stdout\"]\n"
+                        "      failed_when: result.rc > 2\n"
+                        "      vars: {x: 1}\n"));
+  CHECK(out.errors == "");
+  REQUIRE(out.playbook != nullptr);
+  const TaskSpec& t = out.playbook->plays[0].tasks[0];
+  CHECK(t.name == "run it");
+  CHECK(t.id == "run-it");
+  CHECK(t.args == Value::parse(R"({"cmd": "echo {{ x }}"})"));
+  REQUIRE(t.when.size() == 1);
+  CHECK(t.when[0].text == "true");
+  CHECK(t.loop == std::optional<Value>(Value("{{ things }}")));
+  CHECK(t.loop_location.line == 6);
+  CHECK(t.loop_var == "thing");
+  CHECK(t.register_as == "result");
+  CHECK(t.become == std::optional<bool>(true));
+  CHECK(t.become_user == "postgres");
+  CHECK(t.no_log);
+  CHECK(t.ignore_errors);
+  CHECK(t.retries == 3);
+  CHECK(t.delay == 0);
+  CHECK(t.tags == std::vector<std::string>{"one"});
+  REQUIRE(t.changed_when.size() == 2);
+  CHECK(t.changed_when[1].text == "'x' in result.stdout");
+  CHECK(t.changed_when[1].location.line == 16);
+  REQUIRE(t.failed_when.size() == 1);
+  CHECK(t.failed_when[0].text == "result.rc > 2");
+  CHECK(t.vars == Value::parse(R"({"x": 1})"));
+  CHECK(t.vars_origin == fx.dir() + "/site.yml:18 (task vars)");
+}
+
+TEST_CASE("task parser leaves defaults for keys a task does not give") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(PlayWith("    - command: ls\n"));
+  REQUIRE(out.playbook != nullptr);
+  const TaskSpec& t = out.playbook->plays[0].tasks[0];
+  CHECK(t.name == "");
+  CHECK(t.id == "command");
+  CHECK(t.DisplayName() == "command");
+  CHECK(!t.become.has_value());
+  CHECK(!t.loop.has_value());
+  CHECK(t.loop_var == "item");
+  CHECK(t.retries == 0);
+  CHECK(t.delay == 5);
+  CHECK(t.when.empty());
+  CHECK(t.vars == Value::object());
+}
+
+TEST_CASE("task parser checks the syntax of templates in the name and expressions in when") {
+  // The messages after the prefix come from the templar (templar.h); the
+  // parser's part is the location, the task, and going on after the error.
+  PlaybookFixture fx;
+  auto out =
+      fx.Parse(PlayWith("    - name: \"copy {{ item\"\n"
+                        "      command: ls\n"
+                        "      when: x ==\n"
+                        "    - name: t\n"
+                        "      command: ls\n"
+                        "      failed_when: [ok, \"(a\"]\n"));
+  const std::vector<std::string> lines = Split(out.messages, '\n');
+  REQUIRE(lines.size() == 4);  // three, and "" after the last newline
+  CHECK(StartsWith(lines[0], "DIR/site.yml:3:13: task 'copy {{ item': syntax error in '"));
+  CHECK(StartsWith(lines[1], "DIR/site.yml:5:13: task 'copy {{ item': syntax error in '"));
+  CHECK(StartsWith(lines[2], "DIR/site.yml:8:25: task 't': syntax error in '"));
+}
+
+}  // namespace
+}  // namespace hostprep
