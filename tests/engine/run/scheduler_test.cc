@@ -1,0 +1,378 @@
+// The scheduler and host runner, end to end over FakeTransports: a real
+// playbook parsed from text, a real inventory, test modules whose reads and
+// actions land on in-memory hosts.
+#include "engine/run/scheduler.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <mutex>
+
+#include "engine/run/facts.h"
+#include "engine/transport/fake_transport.h"
+
+namespace hostprep {
+namespace {
+
+// `put`: keeps `path` holding `content`. One read, one atomic write.
+class PutModule : public Module {
+ public:
+  PutModule() {
+    spec_.name = "put";
+    spec_.summary = "test module";
+    spec_.args = {{"path", ArgType::kString, true, nullptr, {}, {}, ""},
+                  {"content", ArgType::kString, false, "", {}, {}, ""}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  std::vector<Read> Probe(const Value& args, const Value&) const override {
+    return {Read::File(args["path"].get<std::string>())};
+  }
+  Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
+                      const Value&) const override {
+    if (!reads[0].status.ok()) return reads[0].status;
+    Change c;
+    const std::string want = args["content"].get<std::string>();
+    if (reads[0].content == want) return c;
+    c.changed = true;
+    c.diff = "content of " + args["path"].get<std::string>();
+    Action a;
+    a.kind = Action::Kind::kWriteFile;
+    a.path = args["path"].get<std::string>();
+    a.content = want;
+    c.actions.push_back(a);
+    return c;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+// `run`: an argv the fake answers; changed when it ran.
+class RunModule : public Module {
+ public:
+  RunModule() {
+    spec_.name = "run";
+    spec_.summary = "test module";
+    spec_.free_form_arg = "cmd";
+    spec_.args = {{"cmd", ArgType::kString, true, nullptr, {}, {}, ""}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  std::vector<Read> Probe(const Value&, const Value&) const override { return {}; }
+  Result<Change> Plan(const Value& args, const std::vector<ReadResult>&,
+                      const Value&) const override {
+    Change c;
+    c.changed = true;
+    Action a;
+    a.kind = Action::Kind::kExec;
+    a.argv = {args["cmd"].get<std::string>()};
+    c.actions.push_back(a);
+    return c;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+// Hands each host the same persistent FakeTransport on every run.
+class Hosts : public TransportFactory {
+ public:
+  FakeTransport& operator[](const std::string& host) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = fakes_.find(host);
+    if (it == fakes_.end()) {
+      it = fakes_.emplace(host, std::make_unique<FakeTransport>(host)).first;
+      ExecResult facts;
+      facts.stdout_data = "id=debian\nversion_id=12\nend=hostprep-facts\n";
+      it->second->AddExecResponse(FactsRequest().argv, facts);
+      it->second->AddExecResponse({"true"}, ExecResult{});
+      it->second->AddExecResponse({"false"}, ExecResult{1, "", "it failed\n"});
+    }
+    return *it->second;
+  }
+  Result<std::unique_ptr<Transport>> Create(const std::string& host,
+                                            const ConnectionSettings&) override {
+    return std::unique_ptr<Transport>(std::make_unique<Forward>(&(*this)[host]));
+  }
+
+ private:
+  class Forward : public Transport {
+   public:
+    explicit Forward(FakeTransport* f) : f_(f) {}
+    Status Connect() override { return f_->Connect(); }
+    Result<ExecResult> Exec(const ExecRequest& r) override { return f_->Exec(r); }
+    Result<std::optional<std::string>> ReadFile(const std::string& p, const Become& b) override {
+      return f_->ReadFile(p, b);
+    }
+    Status WriteFile(const WriteRequest& r) override { return f_->WriteFile(r); }
+    Result<FileInfo> Stat(const std::string& p, const Become& b) override { return f_->Stat(p, b); }
+    TransportStats stats() const override { return f_->stats(); }
+    std::string description() const override { return f_->description(); }
+
+   private:
+    FakeTransport* f_;
+  };
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<FakeTransport>> fakes_;
+};
+
+class Recorder : public Reporter {
+ public:
+  void PlayStart(const std::string&, const std::vector<std::string>&, bool) override {}
+  void Task(const TaskEvent& e) override { events.push_back(e); }
+  void Progress(size_t, size_t, size_t) override {}
+  void Warning(const std::string& m) override { warnings.push_back(m); }
+  void Recap(const std::map<std::string, HostStats>&, const std::vector<std::string>&) override {}
+  void RunEnd(int) override {}
+
+  std::vector<std::string> Lines(const std::string& host) const {
+    std::vector<std::string> out;
+    for (const TaskEvent& e : events) {
+      if (e.host == host) out.push_back(std::string(TaskStatusName(e.status)) + " " + e.task_id);
+    }
+    return out;
+  }
+  std::vector<TaskEvent> events;
+  std::vector<std::string> warnings;
+};
+
+struct Fixture {
+  ModuleRegistry modules;
+  Hosts hosts;
+  RunOptions options;
+
+  Fixture() {
+    modules.Register(std::make_unique<PutModule>());
+    modules.Register(std::make_unique<RunModule>());
+  }
+
+  RunSummary Run(const std::string& playbook, const std::string& inventory, Recorder* rec) {
+    Diagnostics diags;
+    std::unique_ptr<Playbook> pb = ParsePlaybookString(playbook, "site.yml", modules, &diags);
+    REQUIRE_MESSAGE(pb != nullptr, diags.Format());
+    std::unique_ptr<Inventory> inv = Inventory::Load({inventory}, &diags);
+    REQUIRE_MESSAGE(inv != nullptr, diags.Format());
+    Scheduler s(*pb, *inv, modules, &hosts, rec, options);
+    return s.Run();
+  }
+};
+
+constexpr const char* kTwoFiles = R"(
+- name: files
+  hosts: all
+  tasks:
+    - name: first
+      put: {path: /etc/a.conf, content: "a={{ inventory_hostname }}\n"}
+      notify: [reload]
+    - name: second
+      put: {path: /etc/b.conf, content: "b\n"}
+      notify: reload
+  handlers:
+    - name: reload
+      run: "true"
+)";
+
+TEST_CASE("scheduler brings every host to the declared state and a re-run changes nothing") {
+  Fixture f;
+  Recorder first;
+  RunSummary s = f.Run(kTwoFiles, "h1,h2,h3,", &first);
+  CHECK(s.exit_code() == 0);
+  CHECK(s.changed);
+  for (const char* h : {"h1", "h2", "h3"}) {
+    CHECK(f.hosts[h].Content("/etc/a.conf") == std::string("a=") + h + "\n");
+    CHECK(first.Lines(h) == std::vector<std::string>{"changed first", "changed second",
+                                                      "changed reload"});
+    CHECK(s.stats[h].changed == 3);
+    CHECK(s.stats[h].ok == 3);
+  }
+  Recorder second;
+  RunSummary again = f.Run(kTwoFiles, "h1,h2,h3,", &second);
+  CHECK_FALSE(again.changed);
+  CHECK(second.Lines("h2") == std::vector<std::string>{"ok first", "ok second"});
+  CHECK(again.stats["h2"].changed == 0);
+}
+
+TEST_CASE("scheduler check mode reports the same changes and writes nothing") {
+  Fixture f;
+  f.options.check = true;
+  Recorder check;
+  RunSummary s = f.Run(kTwoFiles, "h1,h2,", &check);
+  CHECK(s.exit_code() == 0);
+  CHECK(f.hosts["h1"].Content("/etc/a.conf") == std::nullopt);
+  CHECK(f.hosts["h1"].CountCalls(FakeTransport::Call::Kind::kWriteFile) == 0);
+  CHECK(f.hosts["h1"].CountCalls(FakeTransport::Call::Kind::kExec) == 1);  // facts only
+  f.options.check = false;
+  Recorder real;
+  RunSummary r = f.Run(kTwoFiles, "h1,h2,", &real);
+  CHECK(r.stats["h1"].changed == s.stats["h1"].changed);
+  CHECK(r.stats["h2"].changed == s.stats["h2"].changed);
+}
+
+TEST_CASE("scheduler isolates a failed host: the others finish their graphs") {
+  Fixture f;
+  f.hosts["h2"].DenyAccess("/etc/a.conf");
+  Recorder rec;
+  RunSummary s = f.Run(kTwoFiles, "h1,h2,h3,", &rec);
+  CHECK(s.exit_code() == 2);
+  CHECK(rec.Lines("h2") == std::vector<std::string>{"failed first"});
+  CHECK(s.stats["h2"].failed == 1);
+  CHECK(f.hosts["h2"].Content("/etc/b.conf") == std::nullopt);
+  CHECK(f.hosts["h3"].Content("/etc/b.conf") == "b\n");
+  CHECK(s.stats["h3"].changed == 3);
+}
+
+TEST_CASE("scheduler reports an unreachable host and finishes the others") {
+  Fixture f;
+  f.hosts["h1"].SetUnreachable("connection refused");
+  Recorder rec;
+  RunSummary s = f.Run(kTwoFiles, "h1,h2,", &rec);
+  CHECK(s.exit_code() == 3);
+  CHECK(s.stats["h1"].unreachable == 1);
+  REQUIRE(rec.Lines("h1") == std::vector<std::string>{"unreachable connect"});
+  CHECK(rec.events[0].message == "connect to h1: connection refused");
+  CHECK(s.stats["h2"].changed == 3);
+}
+
+TEST_CASE("scheduler stops the play on the first failure under any_errors_fatal") {
+  Fixture f;
+  f.options.forks = 1;  // hosts one after another, so the stop is deterministic
+  f.hosts["h1"].DenyAccess("/etc/a.conf");
+  Recorder rec;
+  std::string pb = std::string(kTwoFiles);
+  pb.replace(pb.find("  hosts: all"), 12, "  hosts: all\n  any_errors_fatal: true");
+  RunSummary s = f.Run(pb, "h1,h2,h3,", &rec);
+  CHECK(s.exit_code() == 2);
+  CHECK(rec.Lines("h2").empty());
+  CHECK(rec.Lines("h3").empty());
+  REQUIRE(rec.warnings.size() == 1);
+  CHECK(rec.warnings[0] == "play 'files': stopping after host h1 failed (any_errors_fatal)");
+}
+
+TEST_CASE("scheduler runs serial batches and stops when max_fail_percentage is passed") {
+  Fixture f;
+  f.hosts["h2"].DenyAccess("/etc/a.conf");
+  Recorder rec;
+  std::string pb = std::string(kTwoFiles);
+  pb.replace(pb.find("  hosts: all"), 12, "  hosts: all\n  serial: 2\n  max_fail_percentage: 40");
+  RunSummary s = f.Run(pb, "h1,h2,h3,h4,", &rec);
+  CHECK(s.exit_code() == 2);
+  CHECK(s.stats["h1"].changed == 3);  // same batch as h2: finished its graph
+  CHECK(rec.Lines("h3").empty());     // the next batch never started
+  CHECK(rec.Lines("h4").empty());
+}
+
+TEST_CASE("scheduler tolerates failures up to max_fail_percentage") {
+  Fixture f;
+  f.hosts["h2"].DenyAccess("/etc/a.conf");
+  Recorder rec;
+  std::string pb = std::string(kTwoFiles);
+  pb.replace(pb.find("  hosts: all"), 12, "  hosts: all\n  max_fail_percentage: 30");
+  RunSummary s = f.Run(pb, "h1,h2,h3,h4,", &rec);
+  CHECK(s.exit_code() == 2);
+  CHECK(s.stats["h4"].changed == 3);
+  CHECK(rec.warnings.empty());
+}
+
+TEST_CASE("scheduler completes every host with fewer forks than hosts") {
+  Fixture f;
+  f.options.forks = 2;
+  Recorder rec;
+  RunSummary s = f.Run(kTwoFiles, "h1,h2,h3,h4,h5,", &rec);
+  CHECK(s.exit_code() == 0);
+  for (const char* h : {"h1", "h2", "h3", "h4", "h5"}) CHECK(s.stats[h].changed == 3);
+}
+
+TEST_CASE("handlers run once, only when a notifying task changed something") {
+  Fixture f;
+  f.hosts["h1"].AddFile("/etc/a.conf", "a=h1\n");
+  f.hosts["h1"].AddFile("/etc/b.conf", "b\n");
+  Recorder rec;
+  f.Run(kTwoFiles, "h1,h2,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"ok first", "ok second"});
+  CHECK(rec.Lines("h2") == std::vector<std::string>{"changed first", "changed second",
+                                                     "changed reload"});
+}
+
+TEST_CASE("registered results drive later conditions; ignore_errors keeps the host going") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: probe
+      run: "false"
+      register: probe
+      ignore_errors: true
+    - name: when probe failed
+      when: probe.failed and probe.rc == 1
+      put: {path: /etc/fallback, content: "{{ probe.stderr }}"}
+    - name: when probe passed
+      when: not probe.failed
+      put: {path: /etc/primary, content: x}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"ignored probe", "changed when-probe-failed",
+                                                     "skipped when-probe-passed"});
+  CHECK(f.hosts["h1"].Content("/etc/fallback") == "it failed\n");
+  CHECK(s.stats["h1"].ignored == 1);
+  CHECK(s.stats["h1"].skipped == 1);
+}
+
+TEST_CASE("a loop runs its task once per item and counts once in the recap") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  vars:
+    names: [overlay, br_netfilter]
+  tasks:
+    - name: modules
+      loop: "{{ names }}"
+      put: {path: "/etc/modules-load.d/{{ item }}.conf", content: "{{ item }}\n"}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(f.hosts["h1"].Content("/etc/modules-load.d/br_netfilter.conf") == "br_netfilter\n");
+  REQUIRE(rec.events.size() == 2);
+  CHECK(rec.events[0].item == "overlay");
+  CHECK(s.stats["h1"].changed == 1);
+}
+
+TEST_CASE("tags select tasks; always runs and never waits to be named") {
+  Fixture f;
+  f.options.tags = {"b"};
+  Recorder rec;
+  f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, tags: [a], put: {path: /etc/a, content: a}}
+    - {name: b, tags: [b], put: {path: /etc/b, content: b}}
+    - {name: c, tags: [always], put: {path: /etc/c, content: c}}
+    - {name: d, tags: [never, debug], put: {path: /etc/d, content: d}}
+)",
+        "h1,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed b", "changed c"});
+}
+
+TEST_CASE("an undefined variable fails the task with its location") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(- hosts: all
+  gather_facts: false
+  tasks:
+    - name: uses a typo
+      put:
+        path: /etc/x
+        content: "{{ sandbox_imgae }}"
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 2);
+  REQUIRE(rec.events.size() == 1);
+  CHECK(rec.events[0].message == "site.yml:7:9: undefined variable 'sandbox_imgae'");
+}
+
+}  // namespace
+}  // namespace hostprep
