@@ -154,7 +154,7 @@ constexpr std::string_view kOneCharOperators = "+-*/%~<>()[]{},:.|=";
 bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutput* out,
                    SyntaxIssue* issue) {
   bool in_template = open_pos != kBareExpression;
-  int depth = 0;
+  std::string closers;
   size_t i = start;
   out->tokens.clear();
   out->strip_after = false;
@@ -173,7 +173,7 @@ bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutp
       return true;
     }
     std::string_view rest = text.substr(i);
-    if (in_template && depth == 0 && (rest.starts_with("}}") || rest.starts_with("-}}"))) {
+    if (in_template && closers.empty() && (rest.starts_with("}}") || rest.starts_with("-}}"))) {
       out->strip_after = rest[0] == '-';
       tok.end = i;
       out->tokens.push_back(std::move(tok));
@@ -205,8 +205,20 @@ bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutp
         *issue = {"unexpected character " + DescribeChar(c), i};
         return false;
       }
-      if (c == '(' || c == '[' || c == '{') ++depth;
-      if ((c == ')' || c == ']' || c == '}') && depth > 0) --depth;
+      // Brackets must balance before a "}}" can close the block, as in
+      // Jinja; a mismatch is reported where it happens.
+      if (c == '(') closers.push_back(')');
+      if (c == '[') closers.push_back(']');
+      if (c == '{') closers.push_back('}');
+      if ((c == ')' || c == ']' || c == '}') && !closers.empty()) {
+        if (closers.back() != c) {
+          *issue = {"unexpected '" + std::string(1, c) + "', expected '" +
+                        std::string(1, closers.back()) + "'",
+                    i};
+          return false;
+        }
+        closers.pop_back();
+      }
       i += tok.text.size();
     }
     tok.end = i;

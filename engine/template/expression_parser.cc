@@ -14,7 +14,7 @@ using NodePtr = std::unique_ptr<Node>;
 
 // Deeper nesting than this is garbage, and recursing further could exhaust
 // the stack on hostile input.
-constexpr int kMaxDepth = 100;
+constexpr int kMaxDepth = 300;
 
 bool IsKeyword(const std::string& s) {
   return s == "and" || s == "or" || s == "not" || s == "in" || s == "is" || s == "if" ||
