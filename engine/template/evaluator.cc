@@ -429,7 +429,21 @@ Result<Evaluator::Operand> Evaluator::EvalCall(const Node& node, std::string_vie
   if (!input.ok()) return input;
   const CallableSpec& spec = *node.spec;
   bool is_filter = node.kind == NodeKind::kFilter;
-  if (is_filter && spec.name == "default" && !input->defined) {
+  if (is_filter && spec.name == "default") {
+    // The replacement is evaluated only when needed, so `x | default(y)`
+    // with x defined works even where y is not.
+    bool boolean = false;
+    if (node.kids[2]) {
+      Result<Value> b = EvalValue(*node.kids[2], src);
+      if (!b.ok()) return b.status();
+      boolean = PyTruthy(*b);
+    }
+    if (input->defined) {
+      if (!boolean) return input;
+      Status s = Materialize(&*input);
+      if (!s.ok()) return s;
+      if (PyTruthy(input->get())) return input;
+    }
     if (!node.kids[1]) return Of(spec.params[0].default_value);
     return Eval(*node.kids[1], src);
   }

@@ -85,7 +85,6 @@ Result<ParsedTemplate> ParseTemplate(std::string_view text) {
     pending.append(text.substr(pos, tag - pos));
     char kind = text[tag + 1];
     bool strip_before = tag + 2 < text.size() && text[tag + 2] == '-';
-    if (strip_before) StripTrailingSpace(&pending);
     if (kind == '%') {
       std::string word = StatementWord(text, tag);
       std::string what = word.empty() ? "'{%' statements" : "'{% " + word + " %}' statements";
@@ -96,14 +95,20 @@ Result<ParsedTemplate> ParseTemplate(std::string_view text) {
                          tag);
     }
     if (kind == '#') {
+      // Jinja rejects a "{#" without "#}", but shell snippets such as
+      // "${#list[@]}" hold one, so it is kept as text here.
       size_t close = text.find("#}", tag + 2);
       if (close == std::string_view::npos) {
-        return FormatIssue(text, {"unterminated comment (missing '#}')", tag}, tag);
+        pending.append(text.substr(tag, 2));
+        pos = tag + 2;
+        continue;
       }
+      if (strip_before) StripTrailingSpace(&pending);
       bool strip_after = close > tag + 2 && text[close - 1] == '-';
       pos = strip_after ? SkipSpace(text, close + 2) : close + 2;
       continue;
     }
+    if (strip_before) StripTrailingSpace(&pending);
     LexOutput lexed;
     SyntaxIssue issue;
     if (!LexExpression(text, tag + (strip_before ? 3 : 2), tag, &lexed, &issue)) {

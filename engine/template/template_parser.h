@@ -3,7 +3,9 @@
 // functions, thread-safe.
 //
 // Supported beyond "{{ }}": whitespace control ("{{-" strips the whitespace
-// before the block, "-}}" the whitespace after it) and "{# comments #}".
+// before the block, "-}}" the whitespace after it) and "{# comments #}". A
+// "{#" with no "#}" after it is kept as text (Jinja rejects it), so shell
+// snippets such as "${#list[@]}" need no escaping.
 // "{% ... %}" statements are not supported: they are an error saying so.
 #ifndef HOSTPREP_ENGINE_TEMPLATE_TEMPLATE_PARSER_H_
 #define HOSTPREP_ENGINE_TEMPLATE_TEMPLATE_PARSER_H_

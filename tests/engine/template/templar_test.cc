@@ -71,6 +71,7 @@ TEST_CASE("templar renders text around expressions with ToText spelling") {
       {"a {{- ' b ' -}} c", R"("a b c")"},
       {"a {# a comment #}b", R"("a b")"},
       {"a  {#- comment -#}  b", R"("ab")"},
+      {"n=${#list[@]} {{ count }}", R"("n=${#list[@]} 3")"},
       {"{{ '{{' }} literal", R"("{{ literal")"},
       {"{{ {'a': {'b': 1}} }}", R"({"a":{"b":1}})"},
       {"{{ {'a': {'b': 1}}['a']['b'] }} }}", R"("1 }}")"},
@@ -187,6 +188,9 @@ TEST_CASE("templar default covers undefined variables attributes keys and indexe
       {"off | default(true, true)", "true"},
       {"nothing | default(5)", "null"},
       {"missing | default(other_missing | default(3))", "3"},
+      {"name | default(other_missing)", R"("web")"},
+      {"name | default(other_missing, true)", R"("web")"},
+      {"empty | default(other_missing, true)", "error: undefined variable 'other_missing'"},
       {"missing is defined", "false"},
       {"missing is undefined", "true"},
       {"missing is not defined", "true"},
@@ -270,8 +274,6 @@ TEST_CASE("templar reports syntax errors with the text and a column") {
       {"{{ 99999999999999999999 }}",
        "error: syntax error in '{{ 99999999999999999999 }}' at column 4: integer literal too "
        "large"},
-      {"a {# b",
-       "error: syntax error in 'a {# b' at column 3: unterminated comment (missing '#}')"},
       {"{{ a | join(x=1) }}",
        "error: syntax error in '{{ a | join(x=1) }}' at column 13: filter 'join' has no argument "
        "'x'"},
