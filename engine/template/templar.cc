@@ -76,10 +76,21 @@ Result<Value> Templar::Evaluate(std::string_view expr) const {
 }
 
 // Ansible treats an empty condition as true, and accepts a condition
-// wrapped in "{{ }}" (with a warning); both are accepted here.
+// wrapped in "{{ }}" (with a warning); both are accepted here. Text around
+// a "{{ }}" (`x == '{{ y }}'`) is refused: Ansible would render it and then
+// evaluate the result as code, which breaks on quotes in values.
 Result<bool> Templar::EvaluateCondition(std::string_view expr) const {
   std::string text = Trim(expr);
   if (text.empty()) return true;
+  if (NeedsRendering(text)) {
+    Result<ParsedTemplate> parsed = ParseTemplate(text);
+    if (!parsed.ok()) return parsed.status();
+    if (!parsed->single_expression) {
+      return Status::Error("condition '" + text +
+                           "' mixes text and '{{ }}'; write it as a bare expression such as "
+                           "\"x == y\"");
+    }
+  }
   Result<Value> v = NeedsRendering(text) ? RenderString(text) : Evaluate(text);
   if (!v.ok()) return v.status();
   return Truthy(*v);

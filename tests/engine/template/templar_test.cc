@@ -496,6 +496,11 @@ TEST_CASE("templar evaluates conditions with Ansible truthiness") {
   CHECK(t.EvaluateCondition("missing").message() == "undefined variable 'missing'");
   CHECK(t.EvaluateCondition("a +").message() ==
         "syntax error in 'a +' at column 4: unexpected end of expression");
+  CHECK(t.EvaluateCondition("name == '{{ name }}'").message() ==
+        "condition 'name == '{{ name }}'' mixes text and '{{ }}'; write it as a bare expression "
+        "such as \"x == y\"");
+  CHECK(t.EvaluateCondition("{{ a +").message() ==
+        "syntax error in '{{ a +' at column 1: unterminated '{{' (missing '}}')");
   CHECK(t.EvaluateCondition("x }}").message() ==
         "syntax error in 'x }}' at column 3: unexpected '}'");
 }
