@@ -140,10 +140,16 @@ Result<Evaluator::Operand> Evaluator::RenderVariableText(const std::string& text
 Status Evaluator::Materialize(Operand* op) {
   if (!op->defined) return Status::Error(op->why);
   if (op->owner.empty() || !ContainsTemplate(op->get())) return Status::Ok();
-  Value copy = op->get();
-  Status s = RenderNested(&copy, op->owner, op->origin);
-  if (!s.ok()) return s;
-  op->owned = std::move(copy);
+  auto cached = op->ref ? materialized_.find(op->ref) : materialized_.end();
+  if (cached != materialized_.end()) {
+    op->owned = cached->second;
+  } else {
+    Value copy = op->get();
+    Status s = RenderNested(&copy, op->owner, op->origin);
+    if (!s.ok()) return s;
+    if (op->ref) materialized_[op->ref] = copy;
+    op->owned = std::move(copy);
+  }
   op->ref = nullptr;
   op->owner.clear();
   return Status::Ok();
@@ -168,11 +174,23 @@ Status Evaluator::RenderNested(Value* v, const std::string& owner, const std::st
   return Status::Ok();
 }
 
+// Renders a template string stored in Variables, once per Evaluator: a
+// variable read many times (or variables that each read the next one several
+// times) must not cost exponential time.
+Result<Evaluator::Operand> Evaluator::RenderStored(const Value* stored, const std::string& owner,
+                                                   const std::string& origin) {
+  auto cached = rendered_.find(stored);
+  if (cached != rendered_.end()) return cached->second;
+  Result<Operand> r = RenderVariableText(stored->get<std::string>(), owner, origin);
+  if (r.ok()) rendered_[stored] = *r;
+  return r;
+}
+
 Result<Evaluator::Operand> Evaluator::Lookup(const std::string& name) {
   const VarEntry* entry = vars_.Find(name);
   if (!entry) return Undefined("undefined variable '" + name + "'");
   if (entry->value.is_string() && NeedsRendering(entry->value.get_ref<const std::string&>())) {
-    return RenderVariableText(entry->value.get<std::string>(), name, entry->origin);
+    return RenderStored(&entry->value, name, entry->origin);
   }
   Operand op;
   op.ref = &entry->value;
@@ -249,6 +267,7 @@ Result<Evaluator::Operand> Evaluator::Child(Operand obj, const Value& key, bool 
   }
   if (!out.owner.empty() && out.get().is_string() &&
       NeedsRendering(out.get().get_ref<const std::string&>())) {
+    if (out.ref) return RenderStored(out.ref, out.owner, out.origin);
     return RenderVariableText(out.get().get<std::string>(), out.owner, out.origin);
   }
   return out;

@@ -20,13 +20,15 @@
 // text, as ToText does (Jinja would print "None").
 //
 // An Evaluator keeps the stack of variables being rendered (to detect
-// loops), so it is single-threaded and meant to be used for one call.
+// loops) and the renderings done so far (each variable is rendered once), so
+// it is single-threaded and meant to be used for one call.
 // Variables must not change while it is in use.
 #ifndef HOSTPREP_ENGINE_TEMPLATE_EVALUATOR_H_
 #define HOSTPREP_ENGINE_TEMPLATE_EVALUATOR_H_
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/base/status.h"
@@ -69,6 +71,8 @@ class Evaluator {
   Result<Operand> RenderTemplate(std::string_view text);
   Result<Operand> RenderVariableText(const std::string& text, const std::string& owner,
                                      const std::string& origin);
+  Result<Operand> RenderStored(const Value* stored, const std::string& owner,
+                               const std::string& origin);
   Status Materialize(Operand* op);
   Status RenderNested(Value* v, const std::string& owner, const std::string& origin);
   Result<Operand> Lookup(const std::string& name);
@@ -83,6 +87,10 @@ class Evaluator {
 
   const Variables& vars_;
   std::vector<std::string> active_;  // variables being rendered, outermost first
+  // Renderings of values stored in Variables, by address: template strings,
+  // and lists or mappings holding templates.
+  std::unordered_map<const Value*, Operand> rendered_;
+  std::unordered_map<const Value*, Value> materialized_;
 };
 
 }  // namespace hostprep

@@ -365,6 +365,11 @@ Result<Value> Dirname(const Value& in, const Args&) {
 
 Result<Value> Quote(const Value& in, const Args&) { return Value(ShellQuote(ToText(in))); }
 
+// Invalid UTF-8 in a value must not throw out of dump().
+std::string SafeDump(const Value& v) {
+  return v.dump(-1, ' ', false, Value::error_handler_t::replace);
+}
+
 // Python's json.dumps layout (", " and ": "), which Ansible's to_json keeps.
 std::string PyJson(const Value& v) {
   std::string out;
@@ -377,12 +382,12 @@ std::string PyJson(const Value& v) {
     out = "{";
     bool first = true;
     for (auto it = v.begin(); it != v.end(); ++it) {
-      out += (first ? "" : ", ") + Value(it.key()).dump() + ": " + PyJson(it.value());
+      out += (first ? "" : ", ") + SafeDump(Value(it.key())) + ": " + PyJson(it.value());
       first = false;
     }
     return out + "}";
   }
-  return v.dump();
+  return SafeDump(v);
 }
 Result<Value> ToJson(const Value& in, const Args&) { return Value(PyJson(in)); }
 

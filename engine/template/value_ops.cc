@@ -91,7 +91,7 @@ Result<int> CompareValues(const Value& a, const Value& b, std::string_view op) {
 namespace {
 
 // Repetition beyond this is a mistake (or fuzz), not a template.
-constexpr size_t kMaxRepeat = 16 << 20;
+constexpr size_t kMaxRepeat = 1 << 20;
 
 Status Unsupported(std::string_view op, const Value& a, const Value& b) {
   return Status::Error("unsupported operand types for " + std::string(op) + ": " + TypeName(a) +

@@ -75,5 +75,24 @@ TEST_CASE("evaluator does not render strings that came from literals or results"
   CHECK(Show(e.EvaluateExpression("['{{ x }}'][0]")) == R"("{{ x }}")");
 }
 
+TEST_CASE("evaluator renders each variable once per call") {
+  // Each level reads the next one four times: without memoising this would
+  // take 4^30 renderings.
+  Variables vars;
+  for (int i = 0; i < 30; ++i) {
+    std::string next = "v" + std::to_string(i + 1);
+    vars.Set("v" + std::to_string(i),
+             "{{ (" + next + " ~ " + next + " ~ " + next + " ~ " + next + ") | length }}", "vars");
+    vars.Set("l" + std::to_string(i), Value::parse("[\"{{ l" + std::to_string(i + 1) + " }}\"]"),
+             "vars");
+  }
+  vars.Set("v30", "x", "vars");
+  vars.Set("l30", "end", "vars");
+  Evaluator e(vars);
+  CHECK(Show(e.EvaluateExpression("v0")) == "4");
+  CHECK(Show(e.EvaluateExpression("l28")) == R"([["end"]])");
+  CHECK(Show(e.EvaluateExpression("v0 + v0")) == "8");
+}
+
 }  // namespace
 }  // namespace hostprep
