@@ -1,0 +1,540 @@
+#include "engine/template/expression_parser.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "engine/base/text.h"
+#include "engine/template/filters.h"
+#include "engine/template/predicates.h"
+
+namespace hostprep {
+namespace {
+
+using NodePtr = std::unique_ptr<Node>;
+
+// Deeper nesting than this is garbage, and recursing further could exhaust
+// the stack on hostile input.
+constexpr int kMaxDepth = 300;
+
+bool IsKeyword(const std::string& s) {
+  return s == "and" || s == "or" || s == "not" || s == "in" || s == "is" || s == "if" ||
+         s == "else";
+}
+
+class Parser {
+ public:
+  Parser(const std::vector<Token>& tokens, SyntaxIssue* issue) : t_(tokens), issue_(issue) {}
+
+  NodePtr ParseAll() {
+    NodePtr n = CondExpr();
+    if (!n) return nullptr;
+    if (Cur().kind != TokenKind::kEnd) return Unexpected();
+    return n;
+  }
+
+ private:
+  const Token& Cur() const { return t_[i_]; }
+  const Token& Peek() const { return t_[std::min(i_ + 1, t_.size() - 1)]; }
+  void Advance() {
+    if (i_ + 1 < t_.size()) ++i_;
+  }
+  bool IsOp(std::string_view op) const {
+    return Cur().kind == TokenKind::kOperator && Cur().text == op;
+  }
+  bool IsName(std::string_view name) const {
+    return Cur().kind == TokenKind::kName && Cur().text == name;
+  }
+  size_t PrevEnd() const { return i_ > 0 ? t_[i_ - 1].end : Cur().pos; }
+
+  std::nullptr_t Fail(std::string detail, size_t pos, IssueKind kind = IssueKind::kSyntax,
+                      std::string hint = "") {
+    if (!failed_) *issue_ = {std::move(detail), pos, kind, std::move(hint)};
+    failed_ = true;
+    return nullptr;
+  }
+
+  static std::string Describe(const Token& t) {
+    switch (t.kind) {
+      case TokenKind::kEnd:
+        return "end of expression";
+      case TokenKind::kString:
+        return "string '" + t.text + "'";
+      case TokenKind::kInteger:
+      case TokenKind::kFloat:
+        return "number " + t.number.dump();
+      default:
+        return "'" + t.text + "'";
+    }
+  }
+  std::nullptr_t Unexpected() { return Fail("unexpected " + Describe(Cur()), Cur().pos); }
+
+  bool Expect(std::string_view op) {
+    if (IsOp(op)) {
+      Advance();
+      return true;
+    }
+    Fail("expected '" + std::string(op) + "' but found " + Describe(Cur()), Cur().pos);
+    return false;
+  }
+
+  NodePtr Make(NodeKind kind, size_t begin) {
+    auto n = std::make_unique<Node>();
+    n->kind = kind;
+    n->begin = begin;
+    n->end = PrevEnd();
+    return n;
+  }
+  NodePtr Join(NodeKind kind, NodePtr a, NodePtr b, std::string name = "") {
+    auto n = Make(kind, a->begin);
+    n->name = std::move(name);
+    n->kids.push_back(std::move(a));
+    n->kids.push_back(std::move(b));
+    return n;
+  }
+
+  // Counts nesting for the functions that recurse into themselves.
+  struct Depth {
+    explicit Depth(int* d) : d_(d) { ++*d_; }
+    ~Depth() { --*d_; }
+    int* d_;
+  };
+  bool TooDeep() {
+    if (depth_ <= kMaxDepth) return false;
+    Fail("expression nested too deeply", Cur().pos);
+    return true;
+  }
+
+  NodePtr CondExpr() {
+    Depth guard(&depth_);
+    if (TooDeep()) return nullptr;
+    NodePtr body = Or();
+    while (body && IsName("if")) {
+      Advance();
+      NodePtr cond = Or();
+      if (!cond) return nullptr;
+      NodePtr otherwise;
+      if (IsName("else")) {
+        Advance();
+        if (!(otherwise = CondExpr())) return nullptr;
+      }
+      NodePtr n = Join(NodeKind::kCondExpr, std::move(body), std::move(cond));
+      n->kids.push_back(std::move(otherwise));
+      body = std::move(n);
+    }
+    return body;
+  }
+
+  NodePtr Or() {
+    NodePtr left = And();
+    while (left && IsName("or")) {
+      Advance();
+      NodePtr right = And();
+      if (!right) return nullptr;
+      left = Join(NodeKind::kOr, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  NodePtr And() {
+    NodePtr left = Not();
+    while (left && IsName("and")) {
+      Advance();
+      NodePtr right = Not();
+      if (!right) return nullptr;
+      left = Join(NodeKind::kAnd, std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  NodePtr Not() {
+    Depth guard(&depth_);
+    if (TooDeep()) return nullptr;
+    if (!IsName("not")) return Compare();
+    size_t begin = Cur().pos;
+    Advance();
+    NodePtr operand = Not();
+    if (!operand) return nullptr;
+    NodePtr n = Make(NodeKind::kNot, begin);
+    n->kids.push_back(std::move(operand));
+    return n;
+  }
+
+  // The comparison operator at the cursor ("" if none), consuming it.
+  std::string CompareOp() {
+    static constexpr std::string_view kOps[] = {"==", "!=", "<", "<=", ">", ">="};
+    for (std::string_view op : kOps) {
+      if (IsOp(op)) {
+        Advance();
+        return std::string(op);
+      }
+    }
+    if (IsName("in")) {
+      Advance();
+      return "in";
+    }
+    if (IsName("not") && Peek().kind == TokenKind::kName && Peek().text == "in") {
+      Advance();
+      Advance();
+      return "not in";
+    }
+    return "";
+  }
+
+  NodePtr Compare() {
+    NodePtr left = Math1();
+    if (!left) return nullptr;
+    NodePtr cmp;
+    for (std::string op = CompareOp(); !op.empty(); op = CompareOp()) {
+      NodePtr right = Math1();
+      if (!right) return nullptr;
+      if (!cmp) {
+        cmp = Make(NodeKind::kCompare, left->begin);
+        cmp->kids.push_back(std::move(left));
+      }
+      cmp->ops.push_back(op);
+      cmp->kids.push_back(std::move(right));
+      cmp->end = PrevEnd();
+    }
+    return cmp ? std::move(cmp) : std::move(left);
+  }
+
+  // One level of left-associative binary operators.
+  template <typename Next>
+  NodePtr Binary(std::initializer_list<std::string_view> ops, Next next) {
+    NodePtr left = (this->*next)();
+    while (left) {
+      auto it = std::find_if(ops.begin(), ops.end(), [&](std::string_view op) { return IsOp(op); });
+      if (it == ops.end()) break;
+      Advance();
+      NodePtr right = (this->*next)();
+      if (!right) return nullptr;
+      left = Join(NodeKind::kBinary, std::move(left), std::move(right), std::string(*it));
+    }
+    return left;
+  }
+  NodePtr Math1() { return Binary({"+", "-"}, &Parser::Concat); }
+  NodePtr Concat() { return Binary({"~"}, &Parser::Math2); }
+  NodePtr Math2() { return Binary({"*", "/", "//", "%"}, &Parser::Pow); }
+  NodePtr Pow() { return Binary({"**"}, &Parser::UnaryWithFilter); }
+  NodePtr UnaryWithFilter() { return Unary(true); }
+
+  NodePtr Unary(bool with_filter) {
+    Depth guard(&depth_);
+    if (TooDeep()) return nullptr;
+    NodePtr node;
+    if (IsOp("-") || IsOp("+")) {
+      size_t begin = Cur().pos;
+      NodeKind kind = IsOp("-") ? NodeKind::kNegate : NodeKind::kPlus;
+      Advance();
+      NodePtr operand = Unary(false);
+      if (!operand) return nullptr;
+      node = Make(kind, begin);
+      node->kids.push_back(std::move(operand));
+    } else {
+      node = Primary();
+    }
+    if (node) node = Postfix(std::move(node));
+    if (node && with_filter) node = FilterExpr(std::move(node));
+    return node;
+  }
+
+  NodePtr Primary();
+  NodePtr Sequence(NodeKind kind, std::string_view close, size_t begin, NodePtr first);
+  NodePtr Postfix(NodePtr node);
+  NodePtr Subscript(NodePtr node);
+  NodePtr FilterExpr(NodePtr node);
+  NodePtr Callable(NodeKind kind, NodePtr input, bool negated);
+  bool BindArguments(Node* call, const Token& name_tok, std::vector<NodePtr> positional,
+                     std::vector<std::pair<const Token*, NodePtr>> keyword);
+  std::nullptr_t CallNotSupported(const Node& callee);
+
+  const std::vector<Token>& t_;
+  size_t i_ = 0;
+  int depth_ = 0;
+  bool failed_ = false;
+  SyntaxIssue* issue_;
+};
+
+NodePtr Parser::Primary() {
+  const Token& tok = Cur();
+  size_t begin = tok.pos;
+  switch (tok.kind) {
+    case TokenKind::kName: {
+      if (IsKeyword(tok.text)) return Unexpected();
+      Advance();
+      NodePtr n = Make(NodeKind::kLiteral, begin);
+      if (tok.text == "true" || tok.text == "True") {
+        n->literal = true;
+      } else if (tok.text == "false" || tok.text == "False") {
+        n->literal = false;
+      } else if (tok.text == "none" || tok.text == "None") {
+        n->literal = nullptr;
+      } else {
+        n->kind = NodeKind::kName;
+        n->name = tok.text;
+      }
+      return n;
+    }
+    case TokenKind::kString: {
+      // Adjacent string literals join, as in Python and Jinja.
+      std::string s;
+      while (Cur().kind == TokenKind::kString) {
+        s += Cur().text;
+        Advance();
+      }
+      NodePtr n = Make(NodeKind::kLiteral, begin);
+      n->literal = std::move(s);
+      return n;
+    }
+    case TokenKind::kInteger:
+    case TokenKind::kFloat: {
+      Advance();
+      NodePtr n = Make(NodeKind::kLiteral, begin);
+      n->literal = tok.number;
+      return n;
+    }
+    case TokenKind::kOperator:
+      if (tok.text == "(") {
+        Advance();
+        if (IsOp(")")) return Sequence(NodeKind::kList, ")", begin, nullptr);
+        NodePtr inner = CondExpr();
+        if (!inner) return nullptr;
+        if (IsOp(",")) return Sequence(NodeKind::kList, ")", begin, std::move(inner));
+        if (!Expect(")")) return nullptr;
+        return inner;
+      }
+      if (tok.text == "[") {
+        Advance();
+        return Sequence(NodeKind::kList, "]", begin, nullptr);
+      }
+      if (tok.text == "{") {
+        Advance();
+        return Sequence(NodeKind::kDict, "}", begin, nullptr);
+      }
+      return Unexpected();
+    case TokenKind::kEnd:
+      return Unexpected();
+  }
+  return Unexpected();
+}
+
+// The rest of a list, tuple or dict literal after its opening bracket (and,
+// for a tuple, its first item), up to and including `close`.
+NodePtr Parser::Sequence(NodeKind kind, std::string_view close, size_t begin, NodePtr first) {
+  std::vector<NodePtr> items;
+  if (first) {
+    items.push_back(std::move(first));
+    if (!Expect(",")) return nullptr;
+  }
+  while (!IsOp(close)) {
+    NodePtr item = CondExpr();
+    if (!item) return nullptr;
+    items.push_back(std::move(item));
+    if (kind == NodeKind::kDict) {
+      if (!Expect(":")) return nullptr;
+      NodePtr value = CondExpr();
+      if (!value) return nullptr;
+      items.push_back(std::move(value));
+    }
+    if (IsOp(close)) break;
+    if (!Expect(",")) return nullptr;
+  }
+  Advance();
+  NodePtr n = Make(kind, begin);
+  n->kids = std::move(items);
+  return n;
+}
+
+std::nullptr_t Parser::CallNotSupported(const Node& callee) {
+  std::string what = "calls are not supported by hostprep";
+  if (callee.kind == NodeKind::kGetAttr) {
+    what = "method calls such as '." + callee.name + "()' are not supported by hostprep";
+  } else if (callee.kind == NodeKind::kName) {
+    what = "function calls such as '" + callee.name + "()' are not supported by hostprep";
+  }
+  return Fail(what + "; use a filter instead", Cur().pos, IssueKind::kUnsupported);
+}
+
+NodePtr Parser::Postfix(NodePtr node) {
+  while (node) {
+    if (IsOp(".")) {
+      Advance();
+      if (Cur().kind != TokenKind::kName && Cur().kind != TokenKind::kInteger) {
+        return Fail("expected an attribute name after '.' but found " + Describe(Cur()), Cur().pos);
+      }
+      std::string name = Cur().kind == TokenKind::kName ? Cur().text : Cur().number.dump();
+      Advance();
+      NodePtr n = Make(NodeKind::kGetAttr, node->begin);
+      n->name = std::move(name);
+      n->kids.push_back(std::move(node));
+      node = std::move(n);
+    } else if (IsOp("[")) {
+      node = Subscript(std::move(node));
+    } else if (IsOp("(")) {
+      return CallNotSupported(*node);
+    } else {
+      break;
+    }
+  }
+  return node;
+}
+
+NodePtr Parser::Subscript(NodePtr node) {
+  Advance();  // [
+  NodePtr parts[3];
+  bool slice = false;
+  if (!IsOp(":") && !(parts[0] = CondExpr())) return nullptr;
+  for (int k = 1; k < 3 && IsOp(":"); ++k) {
+    slice = true;
+    Advance();
+    if (!IsOp("]") && !IsOp(":") && !(parts[k] = CondExpr())) return nullptr;
+  }
+  if (!Expect("]")) return nullptr;
+  NodePtr n = Make(slice ? NodeKind::kSlice : NodeKind::kGetItem, node->begin);
+  n->kids.push_back(std::move(node));
+  n->kids.push_back(std::move(parts[0]));
+  if (slice) {
+    n->kids.push_back(std::move(parts[1]));
+    n->kids.push_back(std::move(parts[2]));
+  }
+  return n;
+}
+
+NodePtr Parser::FilterExpr(NodePtr node) {
+  while (node) {
+    if (IsOp("|")) {
+      Advance();
+      node = Callable(NodeKind::kFilter, std::move(node), false);
+    } else if (IsName("is")) {
+      Advance();
+      bool negated = IsName("not");
+      if (negated) Advance();
+      node = Callable(NodeKind::kTest, std::move(node), negated);
+    } else if (IsOp("(")) {
+      return CallNotSupported(*node);
+    } else {
+      break;
+    }
+  }
+  return node;
+}
+
+// A filter or test name and its arguments: `join(',')`, `default(1, true)`,
+// `version('1.2', operator='>=')`, and a test's one bare argument
+// (`x is divisibleby 3`).
+NodePtr Parser::Callable(NodeKind kind, NodePtr input, bool negated) {
+  bool filter = kind == NodeKind::kFilter;
+  const char* what = filter ? "filter" : "test";
+  if (Cur().kind != TokenKind::kName) {
+    return Fail(std::string("expected a ") + what + " name but found " + Describe(Cur()),
+                Cur().pos);
+  }
+  const Token& name_tok = Cur();
+  const CallableSpec* spec = filter ? FindFilter(name_tok.text) : FindTest(name_tok.text);
+  if (!spec) {
+    return Fail(std::string("unknown ") + what + " '" + name_tok.text + "'", name_tok.pos,
+                IssueKind::kUnknownName,
+                DidYouMeanSuffix(name_tok.text, filter ? FilterNames() : TestNames()));
+  }
+  Advance();
+  std::vector<NodePtr> positional;
+  std::vector<std::pair<const Token*, NodePtr>> keyword;
+  if (IsOp("(")) {
+    Advance();
+    while (!IsOp(")")) {
+      const Token* key = nullptr;
+      if (Cur().kind == TokenKind::kName && Peek().kind == TokenKind::kOperator &&
+          Peek().text == "=") {
+        key = &Cur();
+        Advance();
+        Advance();
+      } else if (!keyword.empty()) {
+        return Fail("positional argument after a keyword argument", Cur().pos);
+      }
+      NodePtr arg = CondExpr();
+      if (!arg) return nullptr;
+      if (key) {
+        keyword.emplace_back(key, std::move(arg));
+      } else {
+        positional.push_back(std::move(arg));
+      }
+      if (IsOp(")")) break;
+      if (!Expect(",")) return nullptr;
+    }
+    Advance();
+  } else if (!filter && (Cur().kind == TokenKind::kString || Cur().kind == TokenKind::kInteger ||
+                         Cur().kind == TokenKind::kFloat ||
+                         (Cur().kind == TokenKind::kName && !IsKeyword(Cur().text)))) {
+    NodePtr arg = Primary();
+    if (arg) arg = Postfix(std::move(arg));
+    if (!arg) return nullptr;
+    positional.push_back(std::move(arg));
+  }
+  NodePtr n = Make(kind, input->begin);
+  n->name = spec->name;
+  n->spec = spec;
+  n->negated = negated;
+  n->kids.push_back(std::move(input));
+  if (!BindArguments(n.get(), name_tok, std::move(positional), std::move(keyword))) return nullptr;
+  return n;
+}
+
+bool Parser::BindArguments(Node* call, const Token& name_tok, std::vector<NodePtr> positional,
+                           std::vector<std::pair<const Token*, NodePtr>> keyword) {
+  const auto& params = call->spec->params;
+  std::string what =
+      (call->kind == NodeKind::kFilter ? "filter '" : "test '") + name_tok.text + "'";
+  if (positional.size() > params.size()) {
+    Fail(what + " takes " +
+             (params.empty() ? std::string("no arguments")
+                             : "at most " + std::to_string(params.size()) + " argument" +
+                                   (params.size() == 1 ? "" : "s")) +
+             ", got " + std::to_string(positional.size()),
+         name_tok.pos);
+    return false;
+  }
+  std::vector<NodePtr> bound(params.size());
+  for (size_t k = 0; k < positional.size(); ++k) bound[k] = std::move(positional[k]);
+  for (auto& [key, arg] : keyword) {
+    auto it = std::find_if(params.begin(), params.end(),
+                           [&](const CallableParam& p) { return p.name == key->text; });
+    if (it == params.end()) {
+      Fail(what + " has no argument '" + key->text + "'", key->pos);
+      return false;
+    }
+    size_t k = static_cast<size_t>(it - params.begin());
+    if (bound[k]) {
+      Fail(what + " got argument '" + key->text + "' twice", key->pos);
+      return false;
+    }
+    bound[k] = std::move(arg);
+  }
+  for (size_t k = 0; k < params.size(); ++k) {
+    if (params[k].required && !bound[k]) {
+      Fail(what + " needs argument '" + params[k].name + "'", name_tok.pos);
+      return false;
+    }
+  }
+  for (NodePtr& b : bound) call->kids.push_back(std::move(b));
+  call->end = PrevEnd();
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<Node> ParseTokens(const std::vector<Token>& tokens, SyntaxIssue* issue) {
+  if (tokens.empty()) {
+    *issue = {"empty expression", 0};
+    return nullptr;
+  }
+  return Parser(tokens, issue).ParseAll();
+}
+
+void CollectNames(const Node& node, std::vector<std::string>* names) {
+  if (node.kind == NodeKind::kName) names->push_back(node.name);
+  for (const auto& kid : node.kids) {
+    if (kid) CollectNames(*kid, names);
+  }
+}
+
+}  // namespace hostprep

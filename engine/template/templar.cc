@@ -1,0 +1,143 @@
+#include "engine/template/templar.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "engine/base/text.h"
+#include "engine/template/evaluator.h"
+#include "engine/template/template_parser.h"
+
+namespace hostprep {
+namespace {
+
+// A broken invariant deep inside (a bad_alloc, a nlohmann type error we did
+// not foresee) must not escape the API as an exception.
+template <typename T, typename Fn>
+Result<T> Guarded(Fn fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("internal error while templating: ") + e.what());
+  }
+}
+
+Status CheckValue(const Value& v) {
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (!NeedsRendering(s)) return Status::Ok();
+    Result<ParsedTemplate> parsed = ParseTemplate(s);
+    return parsed.status();
+  }
+  if (v.is_array() || v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (v.is_object()) {
+        Status s = CheckValue(Value(it.key()));
+        if (!s.ok()) return s;
+      }
+      Status s = CheckValue(it.value());
+      if (!s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
+void CollectReferences(const Value& v, std::set<std::string>* out) {
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    if (!NeedsRendering(s)) return;
+    Result<ParsedTemplate> parsed = ParseTemplate(s);
+    if (!parsed.ok()) return;
+    std::vector<std::string> names;
+    for (const TemplatePart& part : parsed->parts) {
+      if (part.expr) CollectNames(*part.expr, &names);
+    }
+    out->insert(names.begin(), names.end());
+  } else if (v.is_array() || v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (v.is_object()) CollectReferences(Value(it.key()), out);
+      CollectReferences(it.value(), out);
+    }
+  }
+}
+
+}  // namespace
+
+Result<Value> Templar::Render(const Value& v) const {
+  return Guarded<Value>([&] { return Evaluator(vars_).RenderValue(v); });
+}
+
+Result<Value> Templar::RenderString(std::string_view text) const {
+  if (!NeedsRendering(text)) return Value(std::string(text));
+  return Guarded<Value>([&] { return Evaluator(vars_).RenderText(text); });
+}
+
+Result<Value> Templar::Evaluate(std::string_view expr) const {
+  return Guarded<Value>([&] { return Evaluator(vars_).EvaluateExpression(expr); });
+}
+
+// Ansible treats an empty condition as true, and accepts a condition
+// wrapped in "{{ }}" (with a warning); both are accepted here. Text around
+// a "{{ }}" (`x == '{{ y }}'`) is refused: Ansible would render it and then
+// evaluate the result as code, which breaks on quotes in values.
+Result<bool> Templar::EvaluateCondition(std::string_view expr) const {
+  std::string text = Trim(expr);
+  if (text.empty()) return true;
+  if (NeedsRendering(text)) {
+    Result<ParsedTemplate> parsed = ParseTemplate(text);
+    if (!parsed.ok()) return parsed.status();
+    if (!parsed->single_expression) {
+      return Status::Error("condition '" + text +
+                           "' mixes text and '{{ }}'; write it as a bare expression such as "
+                           "\"x == y\"");
+    }
+  }
+  Result<Value> v = NeedsRendering(text) ? RenderString(text) : Evaluate(text);
+  if (!v.ok()) return v.status();
+  return Truthy(*v);
+}
+
+bool IsTemplate(std::string_view text) { return text.find("{{") != std::string_view::npos; }
+
+Status CheckTemplateSyntax(const Value& v) {
+  Result<bool> r = Guarded<bool>([&]() -> Result<bool> {
+    Status s = CheckValue(v);
+    if (!s.ok()) return s;
+    return true;
+  });
+  return r.status();
+}
+
+Status CheckExpressionSyntax(std::string_view expr) {
+  Result<bool> r = Guarded<bool>([&]() -> Result<bool> {
+    Result<ParsedExpression> parsed = ParseExpression(expr);
+    if (!parsed.ok()) return parsed.status();
+    return true;
+  });
+  return r.status();
+}
+
+std::set<std::string> ReferencedVariables(const Value& v) {
+  std::set<std::string> out;
+  try {
+    CollectReferences(v, &out);
+  } catch (const std::exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+std::set<std::string> ReferencedVariablesInExpression(std::string_view expr) {
+  std::set<std::string> out;
+  try {
+    Result<ParsedExpression> parsed = ParseExpression(expr);
+    if (!parsed.ok()) return out;
+    std::vector<std::string> names;
+    CollectNames(*parsed->root, &names);
+    out.insert(names.begin(), names.end());
+  } catch (const std::exception&) {
+    out.clear();
+  }
+  return out;
+}
+
+}  // namespace hostprep

@@ -1,0 +1,98 @@
+#include "engine/template/evaluator.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+namespace hostprep {
+namespace {
+
+std::string Show(const Result<Value>& r) { return r.ok() ? r->dump() : "error: " + r.message(); }
+
+TEST_CASE("evaluator renders text values and expressions") {
+  Variables vars;
+  vars.Set("a", 1, "vars");
+  vars.Set("t", "{{ a + 1 }}", "vars");
+  Evaluator e(vars);
+  CHECK(Show(e.RenderText("plain")) == R"("plain")");
+  CHECK(Show(e.RenderText("{{ t }}")) == "2");
+  CHECK(Show(e.RenderText("n={{ t }}")) == R"("n=2")");
+  CHECK(Show(e.EvaluateExpression("t * 2")) == "4");
+  CHECK(Show(e.RenderValue(Value::parse(R"({"{{ a }}": ["{{ t }}"]})"))) == R"({"1":[2]})");
+}
+
+TEST_CASE("evaluator keeps undefined values until they are used") {
+  Variables vars;
+  vars.Set("m", Value::parse(R"({"k": "{{ nope }}", "ok": 1})"), "group_vars/all.yml");
+  vars.Set("t", "pre {{ nope }} post", "group_vars/all.yml");
+  Evaluator e(vars);
+  struct Case {
+    const char* expr;
+    const char* want;
+  } cases[] = {
+      {"t | default('d')", R"("d")"},
+      {"t is undefined", "true"},
+      {"m.k | default('d')", R"("d")"},
+      {"m.ok", "1"},
+      {"m.k", "error: in variable 'm' (from group_vars/all.yml): undefined variable 'nope'"},
+      {"m", "error: in variable 'm' (from group_vars/all.yml): undefined variable 'nope'"},
+      {"t", "error: in variable 't' (from group_vars/all.yml): undefined variable 'nope'"},
+      {"m.k.x.y | default(0)", "0"},
+      {"[t] | default(1)",
+       "error: in variable 't' (from group_vars/all.yml): undefined variable 'nope'"},
+      {"nope or 1", "error: undefined variable 'nope'"},
+      {"1 if nope else 2", "error: undefined variable 'nope'"},
+      {"'ok' if true else nope", R"("ok")"},
+  };
+  for (const auto& c : cases) {
+    std::string expr = c.expr;
+    CAPTURE(expr);
+    CHECK(Show(e.EvaluateExpression(c.expr)) == c.want);
+  }
+}
+
+TEST_CASE("evaluator renders lists of a variable lazily per element") {
+  Variables vars;
+  vars.Set("base", "/opt", "vars");
+  vars.Set("paths", Value::parse(R"(["{{ base }}/a", "{{ broken.split() }}"])"), "vars");
+  Evaluator e(vars);
+  CHECK(Show(e.EvaluateExpression("paths[0]")) == R"("/opt/a")");
+  CHECK(Show(e.EvaluateExpression("paths | length"))
+            .find("error: in variable 'paths' (from "
+                  "vars): unsupported syntax") == 0);
+  CHECK(Show(e.EvaluateExpression("paths[1] is defined"))
+            .find("error: in variable 'paths' (from vars): unsupported syntax in "
+                  "'{{ broken.split() }}'") == 0);
+}
+
+TEST_CASE("evaluator does not render strings that came from literals or results") {
+  Variables vars;
+  vars.Set("x", 1, "vars");
+  vars.Set("quoted", "{{ '{{ x }}' }}", "vars");
+  Evaluator e(vars);
+  CHECK(Show(e.EvaluateExpression("'{{ x }}'")) == R"("{{ x }}")");
+  CHECK(Show(e.EvaluateExpression("quoted")) == R"("{{ x }}")");
+  CHECK(Show(e.EvaluateExpression("['{{ x }}'][0]")) == R"("{{ x }}")");
+}
+
+TEST_CASE("evaluator renders each variable once per call") {
+  // Each level reads the next one four times: without memoising this would
+  // take 4^30 renderings.
+  Variables vars;
+  for (int i = 0; i < 30; ++i) {
+    std::string next = "v" + std::to_string(i + 1);
+    vars.Set("v" + std::to_string(i),
+             "{{ (" + next + " ~ " + next + " ~ " + next + " ~ " + next + ") | length }}", "vars");
+    vars.Set("l" + std::to_string(i), Value::parse("[\"{{ l" + std::to_string(i + 1) + " }}\"]"),
+             "vars");
+  }
+  vars.Set("v30", "x", "vars");
+  vars.Set("l30", "end", "vars");
+  Evaluator e(vars);
+  CHECK(Show(e.EvaluateExpression("v0")) == "4");
+  CHECK(Show(e.EvaluateExpression("l28")) == R"([["end"]])");
+  CHECK(Show(e.EvaluateExpression("v0 + v0")) == "8");
+}
+
+}  // namespace
+}  // namespace hostprep

@@ -1,0 +1,57 @@
+#include "engine/template/variables.h"
+
+#include <doctest/doctest.h>
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("variables find the nearest definition through parent scopes") {
+  Variables all;
+  all.Set("a", 1, "group_vars/all.yml");
+  all.Set("b", 2, "group_vars/all.yml");
+  Variables task(&all);
+  task.Set("b", 3, "task vars");
+  REQUIRE(task.Find("a") != nullptr);
+  CHECK(task.Find("a")->value == 1);
+  CHECK(task.Find("a")->origin == "group_vars/all.yml");
+  CHECK(task.Find("b")->value == 3);
+  CHECK(task.Find("b")->origin == "task vars");
+  CHECK(all.Find("b")->value == 2);
+  CHECK(task.Find("c") == nullptr);
+  CHECK(task.parent() == &all);
+  CHECK(all.parent() == nullptr);
+}
+
+TEST_CASE("variables set replaces a value in the same scope") {
+  Variables v;
+  v.Set("x", "old", "a.yml");
+  v.Set("x", "new", "b.yml");
+  CHECK(v.Find("x")->value == "new");
+  CHECK(v.Find("x")->origin == "b.yml");
+}
+
+TEST_CASE("variables set all takes every key of a mapping and ignores other values") {
+  Variables v;
+  v.SetAll(Value::parse(R"({"a": 1, "b": [2]})"), "vars.yml");
+  CHECK(v.Find("a")->value == 1);
+  CHECK(v.Find("b")->value == Value::parse("[2]"));
+  CHECK(v.Find("b")->origin == "vars.yml");
+  v.SetAll(Value::parse("[1, 2]"), "list.yml");
+  v.SetAll(Value("text"), "text.yml");
+  CHECK(v.Names() == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("variables names and flatten merge scopes with the nearest value winning") {
+  Variables all;
+  all.Set("z", 1, "all");
+  all.Set("m", 1, "all");
+  Variables host(&all);
+  host.Set("m", 2, "host");
+  host.Set("a", 3, "host");
+  CHECK(host.Names() == std::vector<std::string>{"a", "m", "z"});
+  CHECK(host.Flatten().dump() == R"({"a":3,"m":2,"z":1})");
+  CHECK(Variables().Flatten().dump() == "{}");
+}
+
+}  // namespace
+}  // namespace hostprep
