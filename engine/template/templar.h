@@ -43,7 +43,8 @@ class Templar {
   // mapping keys too). Non-string scalars are returned as they are.
   // Errors: "undefined variable 'x'", "unknown filter 'regex_replace'",
   // "in variable 'bin_dir' (from group_vars/all.yml): ...", syntax errors
-  // with the offending text: "syntax error in '{{ a + }}' at column 6: ...".
+  // with the offending text: "syntax error in '{{ a + }}' at column 8: unexpected
+  // end of expression".
   Result<Value> Render(const Value& v) const;
 
   // Renders one string as Render does.
