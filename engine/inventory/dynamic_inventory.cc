@@ -235,7 +235,7 @@ class JsonInventoryReader {
 bool LoadInventoryJson(const std::string& path, const std::string& json,
                        InventoryBuilder* builder, Diagnostics* diags,
                        const HostVarsFetcher& host_vars) {
-  const std::string what = fmt::format("inventory script '{}' --list", path);
+  const std::string what = fmt::format("inventory script '{} --list'", path);
   Result<Value> data = ParseJson(what, json);
   // These messages name the script themselves: no location in front.
   if (!data.ok()) {
@@ -274,7 +274,7 @@ bool LoadInventoryJson(const std::string& path, const std::string& json,
       reader.Error(out.message());
       continue;
     }
-    Result<Value> vars = ParseJson(fmt::format("inventory script '{}' --host {}", path, host),
+    Result<Value> vars = ParseJson(fmt::format("inventory script '{} --host {}'", path, host),
                                    *out);
     if (!vars.ok()) {
       reader.Error(vars.message());
