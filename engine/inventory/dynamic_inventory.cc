@@ -1,6 +1,7 @@
 #include "engine/inventory/dynamic_inventory.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,8 +10,6 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 
@@ -26,8 +25,8 @@ std::string CommandLine(const std::string& path, const std::vector<std::string>&
 
 // Reads everything from `fds` until both close or `deadline` passes.
 // Returns false on timeout.
-bool Drain(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline,
-           std::string* out, std::string* err) {
+bool Drain(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline, std::string* out,
+           std::string* err) {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {out, err};
   int open_count = 2;
@@ -38,7 +37,7 @@ bool Drain(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadlin
     if (left.count() <= 0) return false;
     int n = poll(fds, 2, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n == 0 ? false : true;
+    if (n <= 0) return false;  // timed out (or poll broke): the caller kills
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       ssize_t got = read(fds[i].fd, buf, sizeof buf);
@@ -93,8 +92,8 @@ Result<std::string> RunInventoryScript(const std::string& path,
     return Status::Error(what + ": fork: " + strerror(errno));
   }
   std::string out, err;
-  bool finished = Drain(out_pipe[0], err_pipe[0], std::chrono::steady_clock::now() + timeout,
-                        &out, &err);
+  bool finished =
+      Drain(out_pipe[0], err_pipe[0], std::chrono::steady_clock::now() + timeout, &out, &err);
   if (!finished) kill(-pid, SIGKILL);
   int exec_errno = 0;
   bool exec_failed = read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
@@ -104,7 +103,8 @@ Result<std::string> RunInventoryScript(const std::string& path,
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (exec_failed) return Status::Error(fmt::format("cannot run {}: {}", what, strerror(exec_errno)));
+  if (exec_failed)
+    return Status::Error(fmt::format("cannot run {}: {}", what, strerror(exec_errno)));
   if (!finished) {
     return Status::Error(fmt::format("{} did not finish within {} s and was killed", what,
                                      timeout.count() / 1000.0));
@@ -147,9 +147,10 @@ class JsonInventoryReader {
       return;
     }
     if (!data.is_object()) {
-      Error(fmt::format("group '{}' must be a list of hosts or a mapping with hosts, vars and "
-                        "children, not {}",
-                        group, TypeName(data)));
+      Error(
+          fmt::format("group '{}' must be a list of hosts or a mapping with hosts, vars and "
+                      "children, not {}",
+                      group, TypeName(data)));
       return;
     }
     for (auto it = data.begin(); it != data.end(); ++it) {
@@ -162,8 +163,7 @@ class JsonInventoryReader {
         }
       } else if (key == "vars") {
         if (!it->is_object()) {
-          Error(fmt::format("vars of group '{}' must be a mapping, not {}", group,
-                            TypeName(*it)));
+          Error(fmt::format("vars of group '{}' must be a mapping, not {}", group, TypeName(*it)));
           continue;
         }
         for (auto v = it->begin(); v != it->end(); ++v) {
@@ -210,8 +210,7 @@ class JsonInventoryReader {
   void SetHostVars(const std::string& host, const Value& vars, const std::string& where) {
     if (vars.is_null()) return;
     if (!vars.is_object()) {
-      Error(fmt::format("{} for host '{}' must be a mapping, not {}", where, host,
-                        TypeName(vars)));
+      Error(fmt::format("{} for host '{}' must be a mapping, not {}", where, host, TypeName(vars)));
       return;
     }
     for (auto v = vars.begin(); v != vars.end(); ++v) {
@@ -232,9 +231,8 @@ class JsonInventoryReader {
 
 }  // namespace
 
-bool LoadInventoryJson(const std::string& path, const std::string& json,
-                       InventoryBuilder* builder, Diagnostics* diags,
-                       const HostVarsFetcher& host_vars) {
+bool LoadInventoryJson(const std::string& path, const std::string& json, InventoryBuilder* builder,
+                       Diagnostics* diags, const HostVarsFetcher& host_vars) {
   const std::string what = fmt::format("inventory script '{} --list'", path);
   Result<Value> data = ParseJson(what, json);
   // These messages name the script themselves: no location in front.
@@ -244,8 +242,7 @@ bool LoadInventoryJson(const std::string& path, const std::string& json,
   }
   if (!data->is_object()) {
     diags->Add(SourceLocation{},
-               fmt::format("{} must print a JSON object of groups, not {}", what,
-                           TypeName(*data)));
+               fmt::format("{} must print a JSON object of groups, not {}", what, TypeName(*data)));
     return false;
   }
   JsonInventoryReader reader(path, builder, diags);
@@ -274,8 +271,8 @@ bool LoadInventoryJson(const std::string& path, const std::string& json,
       reader.Error(out.message());
       continue;
     }
-    Result<Value> vars = ParseJson(fmt::format("inventory script '{} --host {}'", path, host),
-                                   *out);
+    Result<Value> vars =
+        ParseJson(fmt::format("inventory script '{} --host {}'", path, host), *out);
     if (!vars.ok()) {
       reader.Error(vars.message());
       continue;
@@ -285,8 +282,8 @@ bool LoadInventoryJson(const std::string& path, const std::string& json,
   return reader.errors() == 0;
 }
 
-bool LoadDynamicInventory(const std::string& path, InventoryBuilder* builder,
-                          Diagnostics* diags, std::chrono::milliseconds timeout) {
+bool LoadDynamicInventory(const std::string& path, InventoryBuilder* builder, Diagnostics* diags,
+                          std::chrono::milliseconds timeout) {
   Result<std::string> out = RunInventoryScript(path, {"--list"}, timeout);
   if (!out.ok()) {
     diags->Add(SourceLocation{}, out.message());

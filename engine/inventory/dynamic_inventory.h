@@ -33,17 +33,15 @@ Result<std::string> RunInventoryScript(const std::string& path,
 
 // Runs the script and adds what it prints to `builder`. Problems go to
 // `diags` (located at the script's path); returns false when there was any.
-bool LoadDynamicInventory(const std::string& path, InventoryBuilder* builder,
-                          Diagnostics* diags,
+bool LoadDynamicInventory(const std::string& path, InventoryBuilder* builder, Diagnostics* diags,
                           std::chrono::milliseconds timeout = kInventoryScriptTimeout);
 
 // Adds the `--list` output `json` of script `path` to `builder`. When `_meta`
 // is missing, `host_vars(host)` must give the `--host` output for each host
 // (LoadDynamicInventory runs the script). Exposed for tests.
 using HostVarsFetcher = std::function<Result<std::string>(const std::string& host)>;
-bool LoadInventoryJson(const std::string& path, const std::string& json,
-                       InventoryBuilder* builder, Diagnostics* diags,
-                       const HostVarsFetcher& host_vars);
+bool LoadInventoryJson(const std::string& path, const std::string& json, InventoryBuilder* builder,
+                       Diagnostics* diags, const HostVarsFetcher& host_vars);
 
 }  // namespace hostprep
 

@@ -2,14 +2,14 @@
 // split_host_pattern, order_patterns, _match_one_pattern).
 #include "engine/inventory/host_pattern.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/inventory/inventory.h"
@@ -159,8 +159,8 @@ class PatternMatcher {
       try {
         re = std::make_shared<std::regex>(expr.substr(1));
       } catch (const std::regex_error& e) {
-        return Status::Error(fmt::format("invalid regular expression in host pattern '{}': {}",
-                                         expr, e.what()));
+        return Status::Error(
+            fmt::format("invalid regular expression in host pattern '{}': {}", expr, e.what()));
       }
       // Python's re.match: anchored at the start only.
       matches = [re](const std::string& s) {
@@ -204,8 +204,8 @@ class PatternMatcher {
       int i = s.start < 0 ? s.start + n : s.start;
       if (i < 0 || i >= n) {
         return Status::Error(fmt::format(
-            "no hosts matched the subscripted pattern '{}': it has {} host{} (index 0 to {})",
-            term, n, n == 1 ? "" : "s", n - 1));
+            "no hosts matched the subscripted pattern '{}': it has {} host{} (index 0 to {})", term,
+            n, n == 1 ? "" : "s", n - 1));
       }
       return std::vector<std::string>{hosts[i]};
     }
@@ -231,8 +231,8 @@ Result<std::vector<std::string>> Inventory::Match(const std::string& pattern) co
   for (const std::string& t : terms) {
     if (t[0] == '&' || t[0] == '!') {
       if (Trim(t.substr(1)).empty()) {
-        return Status::Error(fmt::format("host pattern '{}' has '{}' with no name after it",
-                                         pattern, t[0]));
+        return Status::Error(
+            fmt::format("host pattern '{}' has '{}' with no name after it", pattern, t[0]));
       }
       (t[0] == '&' ? intersect : exclude).push_back(Trim(t.substr(1)));
     } else {

@@ -1,9 +1,9 @@
 #include "engine/inventory/host_range.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 
@@ -14,9 +14,8 @@ namespace {
 constexpr std::string_view kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-           return std::isdigit(c);
-         });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // Bracket contents that are an IPv6 address rather than a range: ranges have
@@ -30,8 +29,8 @@ bool IsIpv6Literal(std::string_view inside) {
 Result<std::vector<std::string>> RangeValues(std::string_view inside, std::string_view whole) {
   std::vector<std::string> bounds = Split(inside, ':');
   if (bounds.size() != 2 && bounds.size() != 3) {
-    return Status::Error(fmt::format(
-        "host range '{}' must be [begin:end] or [begin:end:step]", whole));
+    return Status::Error(
+        fmt::format("host range '{}' must be [begin:end] or [begin:end:step]", whole));
   }
   std::string beg = bounds[0].empty() ? "0" : bounds[0];
   const std::string& end = bounds[1];
@@ -53,14 +52,14 @@ Result<std::vector<std::string>> RangeValues(std::string_view inside, std::strin
     return out;
   }
   if (!AllDigits(beg) || !AllDigits(end) || beg.size() > 9 || end.size() > 9) {
-    return Status::Error(fmt::format(
-        "host range '{}' must be numbers (01:10) or single letters (a:f)", whole));
+    return Status::Error(
+        fmt::format("host range '{}' must be numbers (01:10) or single letters (a:f)", whole));
   }
   size_t width = 0;
   if (beg.size() > 1 && beg[0] == '0') {
     if (beg.size() != end.size()) {
-      return Status::Error(fmt::format(
-          "host range '{}' must give begin and end the same number of digits", whole));
+      return Status::Error(
+          fmt::format("host range '{}' must give begin and end the same number of digits", whole));
     }
     width = beg.size();
   }
@@ -102,8 +101,8 @@ Result<HostPattern> ParseHostPattern(std::string_view pattern) {
       std::string_view rest = pattern.substr(close + 1);
       if (!rest.empty()) {
         if (rest[0] != ':' || !AllDigits(rest.substr(1))) {
-          return Status::Error(fmt::format("host '{}' has a bad port: write [address]:port",
-                                           pattern));
+          return Status::Error(
+              fmt::format("host '{}' has a bad port: write [address]:port", pattern));
         }
         out.port = std::stoi(std::string(rest.substr(1)));
       }
@@ -126,9 +125,8 @@ Result<HostPattern> ParseHostPattern(std::string_view pattern) {
   if (colons == 1) {
     std::string_view port = pattern.substr(last + 1);
     if (!AllDigits(port) || port.size() > 5) {
-      return Status::Error(
-          fmt::format("host '{}' has a bad port '{}': write name:port with a number", pattern,
-                      port));
+      return Status::Error(fmt::format(
+          "host '{}' has a bad port '{}': write name:port with a number", pattern, port));
     }
     out.port = std::stoi(std::string(port));
     name = pattern.substr(0, last);

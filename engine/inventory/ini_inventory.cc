@@ -1,11 +1,11 @@
 #include "engine/inventory/ini_inventory.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <regex>
 #include <sstream>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/inventory/host_range.h"
@@ -81,9 +81,8 @@ class IniParser {
     std::string type = m[2].matched ? std::string(m[2]) : "hosts";
     if (type != "hosts" && type != "children" && type != "vars") {
       state_ = "";
-      Error(col0 + m.position(2), fmt::format("unknown section type '{}' in [{}:{}]{}", type,
-                                              group, type,
-                                              DidYouMeanSuffix(type, {"children", "vars"})));
+      Error(col0 + m.position(2), fmt::format("unknown section type '{}' in [{}:{}]{}", type, group,
+                                              type, DidYouMeanSuffix(type, {"children", "vars"})));
       return;
     }
     state_ = type;
@@ -132,8 +131,8 @@ class IniParser {
       const ShellWord& w = (*words)[i];
       size_t eq = w.text.find('=');
       if (eq == std::string::npos || eq == 0) {
-        Error(w.column, fmt::format("expected key=value after host '{}', got '{}'", first.text,
-                                    w.text));
+        Error(w.column,
+              fmt::format("expected key=value after host '{}', got '{}'", first.text, w.text));
         continue;
       }
       vars.emplace_back(w.text.substr(0, eq), ParsePythonLiteral(w.text.substr(eq + 1)));
@@ -163,8 +162,8 @@ class IniParser {
     static const std::regex kGroupName(R"(^([^:\]\s]+)\s*(?:#.*)?$)");
     std::smatch m;
     if (!std::regex_match(text, m, kGroupName)) {
-      Error(col0, fmt::format("expected one group name per line in [{}:children], got '{}'",
-                              group_, text));
+      Error(col0, fmt::format("expected one group name per line in [{}:children], got '{}'", group_,
+                              text));
       return;
     }
     std::string child = m[1];
@@ -189,10 +188,10 @@ class IniParser {
         for (const std::string& g : known) {
           if (g != group) others.push_back(g);
         }
-        diags_->Add(p.at, fmt::format("section [{}:children] includes undefined group '{}'{}: "
-                                      "declare it, even empty, with [{}]",
-                                      p.parents.back(), group, DidYouMeanSuffix(group, others),
-                                      group));
+        diags_->Add(p.at,
+                    fmt::format("section [{}:children] includes undefined group '{}'{}: "
+                                "declare it, even empty, with [{}]",
+                                p.parents.back(), group, DidYouMeanSuffix(group, others), group));
       }
     }
   }
@@ -209,8 +208,8 @@ class IniParser {
 
 }  // namespace
 
-bool LoadIniInventory(const std::string& path, const std::string& text,
-                      InventoryBuilder* builder, Diagnostics* diags) {
+bool LoadIniInventory(const std::string& path, const std::string& text, InventoryBuilder* builder,
+                      Diagnostics* diags) {
   IniParser parser(path, builder, diags);
   return parser.Parse(text);
 }

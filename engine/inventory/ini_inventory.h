@@ -24,8 +24,8 @@ namespace hostprep {
 // Parses `text`, the contents of `path` (used in locations and as the origin
 // of variables), into `builder`. Every problem is added to `diags` with
 // path:line:col; returns false when there was any.
-bool LoadIniInventory(const std::string& path, const std::string& text,
-                      InventoryBuilder* builder, Diagnostics* diags);
+bool LoadIniInventory(const std::string& path, const std::string& text, InventoryBuilder* builder,
+                      Diagnostics* diags);
 
 }  // namespace hostprep
 

@@ -118,8 +118,8 @@ class LiteralParser {
 
   std::optional<Value> ParseWordOrString() {
     size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
-                                s_[pos_] == '_')) {
+    while (pos_ < s_.size() &&
+           (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_')) {
       ++pos_;
     }
     std::string word(s_.substr(start, pos_ - start));
@@ -174,12 +174,26 @@ class LiteralParser {
       if (pos_ >= s_.size()) return std::nullopt;
       char e = s_[pos_++];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '0': out += '\0'; break;
-        case '\\': case '\'': case '"': out += e; break;
-        default: out += '\\'; out += e;  // Python keeps unknown escapes
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '0':
+          out += '\0';
+          break;
+        case '\\':
+        case '\'':
+        case '"':
+          out += e;
+          break;
+        default:
+          out += '\\';
+          out += e;  // Python keeps unknown escapes
       }
     }
     if (pos_ >= s_.size()) return std::nullopt;
@@ -189,10 +203,10 @@ class LiteralParser {
 
   std::optional<Value> ParseNumber() {
     size_t start = pos_;
-    while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) ||
-                                s_[pos_] == '_' || s_[pos_] == '.' ||
-                                ((s_[pos_] == '-' || s_[pos_] == '+') &&
-                                 (s_[pos_ - 1] == 'e' || s_[pos_ - 1] == 'E')))) {
+    while (
+        pos_ < s_.size() &&
+        (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_' || s_[pos_] == '.' ||
+         ((s_[pos_] == '-' || s_[pos_] == '+') && (s_[pos_ - 1] == 'e' || s_[pos_ - 1] == 'E')))) {
       ++pos_;
     }
     std::string text;

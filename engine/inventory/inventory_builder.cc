@@ -1,10 +1,10 @@
 #include "engine/inventory/inventory_builder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <set>
-
-#include <fmt/format.h>
 
 namespace hostprep {
 
@@ -100,8 +100,8 @@ bool InventoryBuilder::AddChild(const std::string& parent, const std::string& ch
   if (!back.empty()) {
     std::string cycle = parent;
     for (const std::string& g : back) cycle += " -> " + g;
-    diags->Add(at, fmt::format("group '{}' cannot be a child of '{}': that makes a cycle {}",
-                               child, parent, cycle));
+    diags->Add(at, fmt::format("group '{}' cannot be a child of '{}': that makes a cycle {}", child,
+                               parent, cycle));
     return false;
   }
   AppendUnique(&inv_->groups_[parent].children, child);
@@ -109,8 +109,8 @@ bool InventoryBuilder::AddChild(const std::string& parent, const std::string& ch
   return true;
 }
 
-void InventoryBuilder::SetGroupVar(const std::string& group, const std::string& name,
-                                   Value value, const std::string& origin) {
+void InventoryBuilder::SetGroupVar(const std::string& group, const std::string& name, Value value,
+                                   const std::string& origin) {
   Group(group, {}).vars[name] = VarEntry{std::move(value), origin};
 }
 
@@ -134,9 +134,8 @@ std::unique_ptr<Inventory> InventoryBuilder::Finish() {
   InventoryGroup& ungrouped = groups["ungrouped"];
   for (const std::string& name : inv_->host_order_) {
     InventoryHost& h = inv_->hosts_[name];
-    bool grouped = std::any_of(h.groups.begin(), h.groups.end(), [](const std::string& g) {
-      return g != "all" && g != "ungrouped";
-    });
+    bool grouped = std::any_of(h.groups.begin(), h.groups.end(),
+                               [](const std::string& g) { return g != "all" && g != "ungrouped"; });
     if (grouped) {
       Erase(&h.groups, "ungrouped");
       Erase(&ungrouped.hosts, name);

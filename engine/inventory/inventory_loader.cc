@@ -1,5 +1,6 @@
 // Inventory::Load and Inventory::Implicit: which reader each `-i` source goes
 // to, and the group_vars/host_vars that go with it.
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,8 +12,6 @@
 #include <set>
 #include <sstream>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/inventory/dynamic_inventory.h"
@@ -33,7 +32,7 @@ namespace {
 // Ansible's INVENTORY_IGNORE_EXTS (REJECT_EXTS + .orig, .cfg, .retry):
 // files in an inventory directory with these endings are not inventories.
 bool IgnoredInDirectory(const std::string& name) {
-  static const char* const kIgnored[] = {".pyc", ".pyo", ".swp", ".bak", "~",      ".rpm",
+  static const char* const kIgnored[] = {".pyc", ".pyo", ".swp", ".bak",  "~",    ".rpm",
                                          ".md",  ".txt", ".rst", ".orig", ".cfg", ".retry"};
   if (StartsWith(name, ".")) return true;
   return std::any_of(std::begin(kIgnored), std::end(kIgnored),

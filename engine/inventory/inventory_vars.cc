@@ -1,11 +1,11 @@
 #include "engine/inventory/inventory_vars.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/yaml/yaml_file.h"
@@ -98,9 +98,7 @@ bool LoadInventoryVars(const std::string& base, InventoryBuilder* builder, Diagn
     for (const std::string& file : VarsFilesFor(host_dir, host)) {
       ok &= LoadVarsFile(
           file, fmt::format("host '{}'", host),
-          [&](const std::string& k, Value v) {
-            builder->SetHostVar(host, k, std::move(v), file);
-          },
+          [&](const std::string& k, Value v) { builder->SetHostVar(host, k, std::move(v), file); },
           diags);
     }
   }

@@ -1,9 +1,9 @@
 #include "engine/inventory/yaml_inventory.h"
 
+#include <fmt/format.h>
+
 #include <set>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/inventory/host_range.h"
@@ -48,8 +48,7 @@ class YamlInventoryReader {
       return;
     }
     if (!key.IsScalar() || name.empty()) {
-      Error(key, fmt::format("a group name must be a non-empty string, not {}",
-                             DescribeNode(key)));
+      Error(key, fmt::format("a group name must be a non-empty string, not {}", DescribeNode(key)));
       return;
     }
     builder_->AddGroup(name, LocationOf(file_, key));
@@ -80,11 +79,11 @@ class YamlInventoryReader {
 
   // A string stands for one entry with no value, as Ansible allows
   // (`hosts: web1`); otherwise the section must be a mapping or null.
-  bool CheckSection(const std::string& group, const std::string& section,
-                    const YAML::Node& node, const char* hint) {
+  bool CheckSection(const std::string& group, const std::string& section, const YAML::Node& node,
+                    const char* hint) {
     if (node.IsNull() || node.IsMap()) return true;
-    Error(node, fmt::format("{} of group '{}' must be a mapping ({}), not {}", section, group,
-                            hint, DescribeNode(node)));
+    Error(node, fmt::format("{} of group '{}' must be a mapping ({}), not {}", section, group, hint,
+                            DescribeNode(node)));
     return false;
   }
 
@@ -100,8 +99,8 @@ class YamlInventoryReader {
 
   void AddHosts(const std::string& group, const YAML::Node& key, const YAML::Node& vars) {
     if (!key.IsScalar() || key.Scalar().empty()) {
-      Error(key, fmt::format("a host name in group '{}' must be a non-empty string, not {}",
-                             group, DescribeNode(key)));
+      Error(key, fmt::format("a host name in group '{}' must be a non-empty string, not {}", group,
+                             DescribeNode(key)));
       return;
     }
     Result<HostPattern> hosts = ParseHostPattern(key.Scalar());
@@ -126,8 +125,8 @@ class YamlInventoryReader {
   void ReadVars(const YAML::Node& node, const std::string& what, Setter set) {
     if (node.IsNull()) return;
     if (!node.IsMap()) {
-      Error(node, fmt::format("{} must be a mapping (name: value), not {}", what,
-                              DescribeNode(node)));
+      Error(node,
+            fmt::format("{} must be a mapping (name: value), not {}", what, DescribeNode(node)));
       return;
     }
     for (const auto& kv : node) {

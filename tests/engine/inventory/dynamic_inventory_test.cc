@@ -30,7 +30,7 @@ cat <<'JSON'
  "_meta": {"hostvars": {"w1": {"ansible_host": "192.0.2.1"}, "ghost": {"x": 1}}}}
 JSON
 )",
-                                  true);
+                                 true);
   Diagnostics diags;
   std::unique_ptr<Inventory> inv = LoadScript(script, &diags);
   REQUIRE(inv != nullptr);
@@ -51,7 +51,7 @@ case "$1" in
   --host) echo "{\"who\": \"$2\"}" ;;
 esac
 )",
-                                  true);
+                                 true);
   Diagnostics diags;
   std::unique_ptr<Inventory> inv = LoadScript(script, &diags);
   REQUIRE(inv != nullptr);
@@ -74,8 +74,8 @@ TEST_CASE("dynamic inventory script failures name the script and say why") {
            " --list' printed invalid JSON: [json.exception.parse_error.101] parse error at "
            "line 2, column 1: syntax error while parsing array - unexpected end of input; "
            "expected ']'\n"},
-      {"echo '[1, 2]'", "inventory script '" + path +
-                            " --list' must print a JSON object of groups, not list\n"},
+      {"echo '[1, 2]'",
+       "inventory script '" + path + " --list' must print a JSON object of groups, not list\n"},
       {"echo '{\"web\": {\"hosts\": \"w1\", \"hostz\": []}}'",
        path + ": hosts of group 'web' must be a list, not string\n" + path +
            ": unknown key 'hostz' in group 'web' (did you mean 'hosts'?): a group has hosts, "

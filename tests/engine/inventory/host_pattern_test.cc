@@ -100,7 +100,8 @@ TEST_CASE("host patterns that name nothing are errors") {
       {"web:&stagin",
        "no hosts matched 'stagin' (did you mean 'staging'?): no group or host has that name"},
       {"elsewhere", "no hosts matched 'elsewhere': no group or host has that name"},
-      {"web[5]", "no hosts matched the subscripted pattern 'web[5]': it has 3 hosts (index 0 to 2)"},
+      {"web[5]",
+       "no hosts matched the subscripted pattern 'web[5]': it has 3 hosts (index 0 to 2)"},
       {"", "empty host pattern ''"},
       {" , ", "empty host pattern ' , '"},
       {"web:!", "host pattern 'web:!' has '!' with no name after it"},
@@ -132,11 +133,21 @@ TEST_CASE("host pattern globs follow fnmatch") {
     bool match;
   };
   const Case cases[] = {
-      {"*", "", true},           {"*", "anything", true},     {"web*", "web", true},
-      {"web*", "db1", false},    {"w?b", "web", true},        {"w?b", "wb", false},
-      {"node[1-3]", "node2", true}, {"node[1-3]", "node4", false}, {"node[!1]", "node1", false},
-      {"node[!1]", "node2", true}, {"a[", "a[", true},       {"*.lan", "x.lan", true},
-      {"*a*b", "xaab", true},    {"*a*b", "xaba", false},     {"[]]", "]", true},
+      {"*", "", true},
+      {"*", "anything", true},
+      {"web*", "web", true},
+      {"web*", "db1", false},
+      {"w?b", "web", true},
+      {"w?b", "wb", false},
+      {"node[1-3]", "node2", true},
+      {"node[1-3]", "node4", false},
+      {"node[!1]", "node1", false},
+      {"node[!1]", "node2", true},
+      {"a[", "a[", true},
+      {"*.lan", "x.lan", true},
+      {"*a*b", "xaab", true},
+      {"*a*b", "xaba", false},
+      {"[]]", "]", true},
   };
   for (const Case& c : cases) {
     CAPTURE(c.pattern);

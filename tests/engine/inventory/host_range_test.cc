@@ -36,8 +36,9 @@ TEST_CASE("host ranges report their mistakes") {
       {"node[3:1]", "host range 'node[3:1]' has begin > end"},
       {"node[1]", "host range 'node[1]' must be [begin:end] or [begin:end:step]"},
       {"node[1:]", "host range 'node[1:]' has no end value"},
-      {"node[01:100]", "host range 'node[01:100]' must give begin and end the same number of "
-                       "digits"},
+      {"node[01:100]",
+       "host range 'node[01:100]' must give begin and end the same number of "
+       "digits"},
       {"node[1:x2]", "host range 'node[1:x2]' must be numbers (01:10) or single letters (a:f)"},
       {"node[1:3:0]", "host range 'node[1:3:0]' has step '0': use a positive integer"},
       {"node[1:3", "host range in 'node[1:3' has no closing ']'"},

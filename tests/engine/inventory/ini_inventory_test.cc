@@ -45,7 +45,7 @@ tier = 3
 flag = yes
 path=/srv/app
 )",
-                                             &diags);
+                                            &diags);
   REQUIRE(inv != nullptr);
   CHECK(Messages(diags) == "");
   CHECK(inv->host_names() == std::vector<std::string>{"lonely", "web1", "web2", "db1"});

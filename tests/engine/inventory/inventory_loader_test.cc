@@ -60,8 +60,8 @@ TEST_CASE("inventory loads the kubespray example unchanged, as a directory or as
     CHECK(groups["ungrouped"] == Value::array());
     CHECK(inv->FindGroup("k8s_cluster")->children ==
           Names{"kube_control_plane", "kube_node", "calico_rr"});
-    CHECK(inv->GroupsOf("node3") == Names{"etcd", "k8s_cluster", "kube_control_plane",
-                                          "kube_node"});
+    CHECK(inv->GroupsOf("node3") ==
+          Names{"etcd", "k8s_cluster", "kube_control_plane", "kube_node"});
     CHECK(inv->GroupsOf("bastion") == Names{"bastion"});
 
     // Host variables from the INI lines (typed as Ansible types them).
@@ -103,8 +103,7 @@ TEST_CASE("inventory sample in YAML and in INI load to the same inventory") {
   std::unique_ptr<Inventory> ini = MustLoad({SourcePath("inventories/sample/hosts.ini")});
   CHECK(yml->ToListJson().dump(2) == ini->ToListJson().dump(2));
   CHECK(yml->ToGraph() == ini->ToGraph());
-  CHECK(yml->host_names() ==
-        Names{"jump.example.net", "web01", "web02", "web03", "db1", "db2"});
+  CHECK(yml->host_names() == Names{"jump.example.net", "web01", "web02", "web03", "db1", "db2"});
   // host_vars/db1.yml beats group_vars/databases.yml; the inventory's host
   // value beats group_vars/webservers/.
   CHECK(Var(*ini, "db1", "backup") == false);
@@ -141,7 +140,7 @@ TEST_CASE("inventory loads a directory, skipping what Ansible skips") {
   TempDir dir;
   dir.Write("01-hosts.ini", "[web]\nw1\n");
   dir.Write("02-more.yml", "db:\n  hosts:\n    d1:\n");
-  dir.Write("03-plain", "[cache]\nc1\n");              // no extension, INI
+  dir.Write("03-plain", "[cache]\nc1\n");                // no extension, INI
   dir.Write("04-plain", "queue:\n  hosts:\n    q1:\n");  // no extension, YAML shape
   dir.Write("nested/05.ini", "[nested]\nn1\n");
   dir.Write("script", "#!/bin/sh\necho '{\"dyn\": [\"s1\"]}'\n", true);
@@ -154,8 +153,8 @@ TEST_CASE("inventory loads a directory, skipping what Ansible skips") {
   dir.Write("host_vars/d1.yml", "role: primary\n");
   std::unique_ptr<Inventory> inv = MustLoad({dir.path() + "/"});
   CHECK(inv->host_names() == Names{"w1", "d1", "c1", "q1", "n1", "s1"});
-  CHECK(inv->group_names() == Names{"all", "cache", "db", "dyn", "nested", "queue",
-                                    "ungrouped", "web"});
+  CHECK(inv->group_names() ==
+        Names{"all", "cache", "db", "dyn", "nested", "queue", "ungrouped", "web"});
   CHECK(Var(*inv, "w1", "port") == 80);
   CHECK(Var(*inv, "d1", "role") == "primary");
 }
@@ -180,11 +179,13 @@ TEST_CASE("inventory load reports problems from every source") {
   Diagnostics diags;
   CHECK(Inventory::Load({ini, "missing/inventory", yml}, &diags) == nullptr);
   CHECK(Messages(diags) ==
-        ini + ":1:6: unknown section type 'varz' in [web:varz] (did you mean 'vars'?)\n"
-              "inventory source 'missing/inventory' does not exist: give a file, a directory, "
-              "or a host list such as 'host1,host2,'\n" +
-            yml + ":2:3: unknown key 'hostz' in group 'all' (did you mean 'hosts'?): a group "
-                  "has hosts, children and vars\n");
+        ini +
+            ":1:6: unknown section type 'varz' in [web:varz] (did you mean 'vars'?)\n"
+            "inventory source 'missing/inventory' does not exist: give a file, a directory, "
+            "or a host list such as 'host1,host2,'\n" +
+            yml +
+            ":2:3: unknown key 'hostz' in group 'all' (did you mean 'hosts'?): a group "
+            "has hosts, children and vars\n");
 }
 
 TEST_CASE("inventory implicit is one local host") {

@@ -62,7 +62,7 @@ TEST_CASE("inventory vars files must hold mappings") {
   CHECK_FALSE(LoadInventoryVars(dir.path(), &builder, &diags));
   REQUIRE(diags.size() == 2);
   CHECK(Messages(diags).find(list + ":1:1: variables of group 'all' must be a mapping (name: "
-                             "value), not a list\n") == 0);
+                                    "value), not a list\n") == 0);
   CHECK(diags.items()[1].location.file == broken);
   CHECK(StartsWith(diags.items()[1].message, "invalid YAML: "));
 }

@@ -51,7 +51,7 @@ extra:
   hosts:
     web1:
 )",
-                                              &diags);
+                                             &diags);
   REQUIRE(inv != nullptr);
   CHECK(Messages(diags) == "");
   CHECK(inv->host_names() == std::vector<std::string>{"jump", "web1", "web2", "db1", "db2"});
