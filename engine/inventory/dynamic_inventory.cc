@@ -82,6 +82,8 @@ Result<std::string> RunInventoryScript(const std::string& path,
     (void)ignored;
     _exit(127);
   }
+  // Both sides set the group, so a kill at the timeout cannot race the child.
+  if (pid > 0) setpgid(pid, pid);
   close(out_pipe[1]);
   close(err_pipe[1]);
   close(exec_pipe[1]);

@@ -71,10 +71,13 @@ path=/srv/app
   CHECK(prod->vars.at("path").value == "/srv/app");
 }
 
-TEST_CASE("ini children may name a group declared further down") {
+TEST_CASE("ini children and vars sections may name a group declared further down") {
   Diagnostics diags;
-  std::unique_ptr<Inventory> inv = ParseIni("[cluster:children]\nnodes\n\n[nodes]\nn1\n", &diags);
+  std::unique_ptr<Inventory> inv =
+      ParseIni("[cluster:children]\nnodes\n\n[nodes:vars]\nrole=node\n\n[nodes]\nn1\n", &diags);
   REQUIRE(inv != nullptr);
+  CHECK(Messages(diags) == "");
+  CHECK(inv->FindGroup("nodes")->vars.at("role").value == "node");
   CHECK(inv->FindGroup("cluster")->children == std::vector<std::string>{"nodes"});
   CHECK(inv->FindGroup("nodes")->parents == std::vector<std::string>{"cluster"});
 }
