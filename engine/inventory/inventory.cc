@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <tuple>
@@ -116,6 +117,17 @@ void Inventory::HostVariables(const std::string& host, Variables* into) const {
     for (const auto& [name, entry] : groups_.at(g).vars) into->Set(name, entry.value, entry.origin);
   }
   for (const auto& [name, entry] : h->vars) into->Set(name, entry.value, entry.origin);
+  // Ansible sets these from the source that first defined the host, as
+  // absolute paths (Kubespray's group_vars use "{{ inventory_dir }}").
+  if (h->defined_at.known()) {
+    std::error_code ec;
+    std::filesystem::path file = std::filesystem::absolute(h->defined_at.file, ec);
+    if (!ec) {
+      file = file.lexically_normal();
+      into->Set("inventory_file", file.string(), "inventory");
+      into->Set("inventory_dir", file.parent_path().string(), "inventory");
+    }
+  }
   into->Set("inventory_hostname", host, "inventory");
   into->Set("inventory_hostname_short", host.substr(0, host.find('.')), "inventory");
   Value names = Value::array();
@@ -162,7 +174,8 @@ Value Inventory::ToListJson() const {
     HostVariables(host, &vars);
     Value flat = vars.Flatten();
     // ansible-inventory leaves out its internal magic variables.
-    for (const char* magic : {"inventory_hostname", "inventory_hostname_short", "group_names"}) {
+    for (const char* magic : {"inventory_hostname", "inventory_hostname_short", "group_names",
+                              "inventory_file", "inventory_dir"}) {
       flat.erase(magic);
     }
     if (!flat.empty()) hostvars[host] = std::move(flat);

@@ -102,7 +102,9 @@ class Inventory {
   // The host's inventory variables merged with Ansible's precedence:
   // all's vars, then the other groups by depth (parents before children; at
   // equal depth by name; ansible_group_priority honoured), then host vars.
-  // Also sets inventory_hostname, inventory_hostname_short and group_names.
+  // Also sets inventory_hostname, inventory_hostname_short and group_names,
+  // and inventory_file / inventory_dir (absolute) when the host came from a
+  // file (not from a host list).
   void HostVariables(const std::string& host, Variables* into) const;
 
   // `groups` magic variable: group name -> list of host names.
@@ -111,9 +113,9 @@ class Inventory {
   // ansible-inventory --list: {"_meta": {"hostvars": {...}}, "all":
   // {"children": [...]}, "<group>": {"hosts": [...], "children": [...]} ...}
   // with merged host variables (without the magic inventory_hostname,
-  // inventory_hostname_short, group_names), mapping keys sorted, empty
-  // groups and hosts without variables left out, as ansible-inventory does.
-  // Templates in values are not rendered.
+  // inventory_hostname_short, group_names, inventory_file, inventory_dir),
+  // mapping keys sorted, empty groups and hosts without variables left out,
+  // as ansible-inventory does. Templates in values are not rendered.
   Value ToListJson() const;
   // ansible-inventory --graph: "@all:\n  |--@group:\n  |  |--host\n",
   // children and hosts sorted by name; "" when `root` is not a group.

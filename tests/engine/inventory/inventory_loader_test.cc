@@ -81,6 +81,7 @@ TEST_CASE("inventory loads the kubespray example unchanged, as a directory or as
     CHECK(Var(*inv, "node1", "ansible_user") == "ubuntu");
     CHECK(Var(*inv, "bastion", "ansible_user") == "admin");
     CHECK(Var(*inv, "bastion", "kube_config_dir") == "<undefined>");
+    CHECK(Var(*inv, "node1", "inventory_dir") == SourcePath("inventories/kubespray"));
     // Templates stay raw, including Jinja this engine cannot render.
     CHECK(Var(*inv, "node2", "kube_cert_dir") == "{{ kube_config_dir }}/ssl");
     CHECK(Var(*inv, "node2", "kube_apiserver_ip") ==

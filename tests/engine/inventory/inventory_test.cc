@@ -107,6 +107,13 @@ TEST_CASE("inventory host variables include Ansible's magic names") {
   Variables vars;
   inv->HostVariables("web1.example.com", &vars);
   CHECK(vars.Find("inventory_hostname")->origin == "inventory");
+  CHECK(Var(*inv, "web1.example.com", "inventory_file") == dir.path() + "/hosts.ini");
+  CHECK(Var(*inv, "web1.example.com", "inventory_dir") == dir.path());
+
+  Diagnostics diags;
+  std::unique_ptr<Inventory> listed = Inventory::Load({"h1,"}, &diags);
+  REQUIRE(listed != nullptr);
+  CHECK(Var(*listed, "h1", "inventory_dir") == "<undefined>");
 }
 
 TEST_CASE("inventory groups value lists a group's hosts then its children's") {
