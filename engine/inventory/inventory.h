@@ -9,8 +9,11 @@
 //   - an executable file: run with `--list`, prints Ansible's dynamic
 //     inventory JSON (`_meta.hostvars` honoured; without it `--host H` is
 //     called per host),
-//   - a directory: every file in it loaded as above (sorted, skipping
-//     hidden files, *.md, *.orig, *.retry, ... and group_vars/host_vars),
+//   - a directory: every file in it loaded as above (sorted, subdirectories
+//     too, skipping hidden files, group_vars/, host_vars/ and Ansible's
+//     ignored endings: ~ .orig .bak .cfg .retry .pyc .pyo .swp .rpm .md .txt
+//     .rst); a file with no telling extension is YAML when it has the shape
+//     of a YAML inventory, else INI,
 //   - a comma list "host1,host2," (the trailing comma marks it a list).
 // group_vars/ and host_vars/ beside an inventory file (or inside an inventory
 // directory) are loaded: NAME.yml, NAME.yaml, NAME.json, NAME (no extension),
@@ -18,9 +21,15 @@
 //
 // Every host is in `all`; a host in no group but `all` is in `ungrouped`.
 // Values are kept raw (templates inside are NOT rendered here: rendering is
-// lazy, see templar.h). INI values are typed as Ansible does: host-line values
-// as Python literals (22 -> integer, 'a b' -> string), [group:vars] values as
-// strings except true/false/numbers.
+// lazy, see templar.h). INI values are typed as Ansible's ini plugin types
+// them: host-line and [group:vars] values alike as Python literals (22 ->
+// integer, True -> bool, 'a b' -> string; true, yes, 0644 stay strings).
+// As in Ansible, a [group:children] entry must name a declared group (an
+// empty [calico_rr] section declares one) and ansible_group_priority is read
+// from the group's variables.
+//
+// Load errors: every problem of every source is reported, with file:line:col
+// where the source has lines (a script's output has none).
 //
 // Immutable once loaded; thread-safe to read.
 #ifndef HOSTPREP_ENGINE_INVENTORY_INVENTORY_H_
@@ -77,9 +86,13 @@ class Inventory {
   //   of a group's host list), unions "a:b" or "a,b", intersections "a:&b",
   //   exclusions "a:!b" (applied after unions, then intersections, as
   //   Ansible does), and "~regex".
-  // The result keeps inventory order. A pattern naming nothing is an error
-  // ("no hosts matched 'webz' (did you mean 'web'?)"); an empty intersection
-  // is not.
+  // The result keeps inventory order. A plain name (no glob, no ~) that is no
+  // group or host is an error, wherever it stands ("no hosts matched 'webz'
+  // (did you mean 'web'?): ..."); a glob or regex matching nothing, an empty
+  // intersection, and an out-of-range slice are not. An index out of range
+  // ("web[5]") is. Subscripts index the group's host list (GroupsValue order).
+  // The implicit localhost is not added: "localhost" matches only when the
+  // inventory has it.
   Result<std::vector<std::string>> Match(const std::string& pattern) const;
 
   // Every group the host is in, directly or through children, sorted, without
@@ -89,7 +102,9 @@ class Inventory {
   // The host's inventory variables merged with Ansible's precedence:
   // all's vars, then the other groups by depth (parents before children; at
   // equal depth by name; ansible_group_priority honoured), then host vars.
-  // Also sets inventory_hostname, inventory_hostname_short and group_names.
+  // Also sets inventory_hostname, inventory_hostname_short and group_names,
+  // and inventory_file / inventory_dir (absolute) when the host came from a
+  // file (not from a host list).
   void HostVariables(const std::string& host, Variables* into) const;
 
   // `groups` magic variable: group name -> list of host names.
@@ -97,9 +112,13 @@ class Inventory {
 
   // ansible-inventory --list: {"_meta": {"hostvars": {...}}, "all":
   // {"children": [...]}, "<group>": {"hosts": [...], "children": [...]} ...}
-  // with merged host variables.
+  // with merged host variables (without the magic inventory_hostname,
+  // inventory_hostname_short, group_names, inventory_file, inventory_dir),
+  // mapping keys sorted, empty groups and hosts without variables left out,
+  // as ansible-inventory does. Templates in values are not rendered.
   Value ToListJson() const;
-  // ansible-inventory --graph: "@all:\n  |--@group:\n  |  |--host\n".
+  // ansible-inventory --graph: "@all:\n  |--@group:\n  |  |--host\n",
+  // children and hosts sorted by name; "" when `root` is not a group.
   std::string ToGraph(const std::string& root = "all") const;
 
  private:

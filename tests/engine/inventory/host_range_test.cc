@@ -1,0 +1,80 @@
+#include "engine/inventory/host_range.h"
+
+#include <doctest/doctest.h>
+
+namespace hostprep {
+
+TEST_CASE("host ranges expand like Ansible's") {
+  struct Case {
+    const char* pattern;
+    std::vector<std::string> names;
+  };
+  const Case cases[] = {
+      {"web1", {"web1"}},
+      {"node[1:3]", {"node1", "node2", "node3"}},
+      {"node[01:03]", {"node01", "node02", "node03"}},
+      {"node[08:10]", {"node08", "node09", "node10"}},
+      {"node[a:c]", {"nodea", "nodeb", "nodec"}},
+      {"node[1:9:4]", {"node1", "node5", "node9"}},
+      {"node[:2]", {"node0", "node1", "node2"}},
+      {"db[1:2]-[a:b].lan", {"db1-a.lan", "db1-b.lan", "db2-a.lan", "db2-b.lan"}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pattern);
+    Result<std::vector<std::string>> got = ExpandHostRanges(c.pattern);
+    REQUIRE(got.ok());
+    CHECK(*got == c.names);
+  }
+}
+
+TEST_CASE("host ranges report their mistakes") {
+  struct Case {
+    const char* pattern;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"node[3:1]", "host range 'node[3:1]' has begin > end"},
+      {"node[1]", "host range 'node[1]' must be [begin:end] or [begin:end:step]"},
+      {"node[1:]", "host range 'node[1:]' has no end value"},
+      {"node[01:100]",
+       "host range 'node[01:100]' must give begin and end the same number of "
+       "digits"},
+      {"node[1:x2]", "host range 'node[1:x2]' must be numbers (01:10) or single letters (a:f)"},
+      {"node[1:3:0]", "host range 'node[1:3:0]' has step '0': use a positive integer"},
+      {"node[1:3", "host range in 'node[1:3' has no closing ']'"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pattern);
+    Result<std::vector<std::string>> got = ExpandHostRanges(c.pattern);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.message() == c.message);
+  }
+}
+
+TEST_CASE("host patterns split off a port and keep IPv6 addresses whole") {
+  struct Case {
+    const char* pattern;
+    std::vector<std::string> names;
+    int port;
+  };
+  const Case cases[] = {
+      {"web1", {"web1"}, 0},
+      {"web1:2222", {"web1"}, 2222},
+      {"node[1:2]:22", {"node1", "node2"}, 22},
+      {"2001:db8::1", {"2001:db8::1"}, 0},
+      {"[2001:db8::1]:2200", {"2001:db8::1"}, 2200},
+      {"192.0.2.7:22", {"192.0.2.7"}, 22},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pattern);
+    Result<HostPattern> got = ParseHostPattern(c.pattern);
+    REQUIRE(got.ok());
+    CHECK(got->names == c.names);
+    CHECK(got->port == c.port);
+  }
+  Result<HostPattern> bad = ParseHostPattern("web1:ssh");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.message() == "host 'web1:ssh' has a bad port 'ssh': write name:port with a number");
+}
+
+}  // namespace hostprep
