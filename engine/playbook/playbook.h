@@ -81,6 +81,9 @@ struct Play {
   std::vector<std::string> vars_files;  // resolved paths, already merged into vars
   std::vector<TaskSpec> tasks;
   std::vector<TaskSpec> handlers;
+
+  // The name, or the hosts pattern for an unnamed play (as Ansible shows it).
+  const std::string& DisplayName() const { return name.empty() ? hosts : name; }
 };
 
 struct Playbook {

@@ -84,7 +84,7 @@ ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& b
         w.group = a.group;
         w.validate_argv = a.validate_argv;
         w.become = become;
-        s = t->WriteFile(w).WithContext("write " + a.path);
+        s = t->WriteFile(w);  // its errors already name the path
         break;
       }
       case Action::Kind::kMakeDirectory:

@@ -46,7 +46,7 @@ TaskEvent HostEvent(const PlayContext& ctx, const HostState& state, const std::s
                     TaskStatus status, const std::string& message) {
   TaskEvent e;
   e.host = state.name;
-  e.play = ctx.play->name;
+  e.play = ctx.play->DisplayName();
   e.task = task;
   e.task_id = task;
   e.status = status;

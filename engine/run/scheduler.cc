@@ -130,7 +130,7 @@ void Scheduler::RunPlay(const Play& play) {
   Result<std::vector<std::string>> matched = inventory_.Match(play.hosts);
   std::vector<std::string> hosts;
   if (!matched.ok()) {
-    reporter_->Warning(fmt::format("play '{}': {}", play.name, matched.message()));
+    reporter_->Warning(fmt::format("play '{}': {}", play.DisplayName(), matched.message()));
   } else {
     hosts = *matched;
   }
@@ -144,7 +144,7 @@ void Scheduler::RunPlay(const Play& play) {
     auto it = hosts_.find(h);
     return it != hosts_.end() && (it->second.failed || it->second.unreachable);
   });
-  reporter_->PlayStart(play.name, hosts, options_.check);
+  reporter_->PlayStart(play.DisplayName(), hosts, options_.check);
   for (const std::string& h : hosts) {
     if (!summary_.stats.count(h)) {
       summary_.stats[h] = HostStats{};
@@ -209,7 +209,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
       if (play.any_errors_fatal || too_many) {
         if (!stop) {
           reporter_->Warning(fmt::format(
-              "play '{}': stopping after host {} failed ({})", play.name, d.host,
+              "play '{}': stopping after host {} failed ({})", play.DisplayName(), d.host,
               play.any_errors_fatal ? "any_errors_fatal"
                                     : fmt::format("more than {}% of the batch failed",
                                                   play.max_fail_percentage)));

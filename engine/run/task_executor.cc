@@ -175,7 +175,8 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   Change& change = *planned;
   a.result = change.result;
   a.diff = change.diff;
-  a.message = change.message;
+  // Plan's message describes what would happen: worth showing in check mode only.
+  if (ctx_.options->check) a.message = change.message;
   if (change.skipped) {
     a.status = TaskStatus::kSkipped;
     a.message = change.skip_reason;
@@ -320,7 +321,7 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
                    const Value& result, std::string item) {
     TaskEvent e;
     e.host = state_->name;
-    e.play = ctx_.play->name;
+    e.play = ctx_.play->DisplayName();
     e.task = task.DisplayName();
     e.task_id = task.id;
     e.handler = task.is_handler;

@@ -15,7 +15,7 @@
 // value uses syntax this engine does not support only fails the templates
 // that use it, and the error names the variable and where it came from.
 //
-// A string that is exactly one "{{ expr }}" (surrounding whitespace allowed)
+// A string that is exactly one "{{ expr }}" (nothing before or after it)
 // renders to the expression's native value (a list stays a list, a number a
 // number); any other string renders to a string.
 //

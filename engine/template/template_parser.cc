@@ -123,10 +123,9 @@ Result<ParsedTemplate> ParseTemplate(std::string_view text) {
     pos = lexed.strip_after ? SkipSpace(text, lexed.end) : lexed.end;
   }
   if (!pending.empty()) out.parts.push_back({std::move(pending), nullptr});
-  out.single_expression =
-      blocks == 1 && std::all_of(out.parts.begin(), out.parts.end(), [](const TemplatePart& p) {
-        return p.expr || std::all_of(p.text.begin(), p.text.end(), IsSpace);
-      });
+  // Only a template with nothing around its one block keeps the native type:
+  // text around it, even a newline ("{{ item }}\n"), is part of the string.
+  out.single_expression = blocks == 1 && out.parts.size() == 1;
   return out;
 }
 

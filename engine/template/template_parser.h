@@ -28,8 +28,8 @@ struct TemplatePart {
 struct ParsedTemplate {
   std::string source;  // node spans are offsets into this
   std::vector<TemplatePart> parts;
-  // True when the template is one "{{ }}" block with at most whitespace
-  // around it: it renders to the expression's native value.
+  // True when the template is one "{{ }}" block and nothing else: it
+  // renders to the expression's native value.
   bool single_expression = false;
 };
 

@@ -84,6 +84,7 @@ class Hosts : public TransportFactory {
       ExecResult facts;
       facts.stdout_data = "id=debian\nversion_id=12\nend=hostprep-facts\n";
       it->second->AddExecResponse(FactsRequest().argv, facts);
+      it->second->AddDirectory("/etc/modules-load.d");
       it->second->AddExecResponse({"true"}, ExecResult{});
       it->second->AddExecResponse({"false"}, ExecResult{1, "", "it failed\n"});
     }
@@ -127,7 +128,9 @@ class Recorder : public Reporter {
   std::vector<std::string> Lines(const std::string& host) const {
     std::vector<std::string> out;
     for (const TaskEvent& e : events) {
-      if (e.host == host) out.push_back(std::string(TaskStatusName(e.status)) + " " + e.task_id);
+      if (e.host != host) continue;
+      out.push_back(std::string(TaskStatusName(e.status)) + " " + e.task_id);
+      if (!e.message.empty()) MESSAGE(e.task_id, ": ", e.message);
     }
     return out;
   }
@@ -249,6 +252,7 @@ TEST_CASE("scheduler stops the play on the first failure under any_errors_fatal"
 
 TEST_CASE("scheduler runs serial batches and stops when max_fail_percentage is passed") {
   Fixture f;
+  f.options.forks = 1;  // h1 finishes before h2 fails: deterministic
   f.hosts["h2"].DenyAccess("/etc/a.conf");
   Recorder rec;
   std::string pb = std::string(kTwoFiles);

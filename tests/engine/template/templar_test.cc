@@ -44,7 +44,8 @@ TEST_CASE("templar renders a single expression to its native value") {
   Case cases[] = {
       {"{{ words }}", R"(["a","b","c"])"},
       {"{{ count }}", "3"},
-      {"  {{ flag }}  ", "true"},
+      {"  {{ flag }}  ", "\"  True  \""},  // text around the block: a string
+      {"{{ count }}\n", "\"3\\n\""},
       {"{{ conf }}", R"({"port":8080,"hosts":["h1","h2"],"tls":{"on":true}})"},
       {"{{ nothing }}", "null"},
       {"{{ ratio }}", "0.5"},

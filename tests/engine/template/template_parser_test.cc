@@ -28,7 +28,7 @@ TEST_CASE("template parser splits text and expressions") {
     const char* want;
   } cases[] = {
       {"{{ a }}", "single:{a}"},
-      {" \n{{ a.b | int }}\t", "single:[ \n]{a.b | int}[\t]"},
+      {" \n{{ a.b | int }}\t", "[ \n]{a.b | int}[\t]"},
       {"x{{ a }}", "[x]{a}"},
       {"{{ a }}{{ b }}", "{a}{b}"},
       {"a {{ b }} c", "[a ]{b}[ c]"},
