@@ -30,7 +30,8 @@ const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
       "name",          "id",      "after",  "when",         "loop",        "loop_control",
       "register",      "notify",  "become", "become_user",  "tags",        "no_log",
-      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars"};
+      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
+      "check_mode"};
   return kKeys;
 }
 
@@ -46,7 +47,6 @@ const std::map<std::string, std::string>& CommonKeywords() {
       {"remote_user", "'remote_user' is not supported: set 'ansible_user' in the inventory"},
       {"become_method", "'become_method' is not supported: hostprep becomes root with 'sudo -n'"},
       {"become_flags", "'become_flags' is not supported: hostprep becomes root with 'sudo -n'"},
-      {"check_mode", "'check_mode' is not supported here: use 'hostprep run --check'"},
       {"diff", "'diff' is not supported here: use 'hostprep run --diff'"},
       {"module_defaults", "'module_defaults' is not supported: give the arguments in each task"},
       {"collections",
@@ -90,6 +90,8 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
       {"force_handlers", "'force_handlers' is not supported"},
       {"port", "'port' is not supported: set 'ansible_port' in the inventory"},
       {"hosts_file", "'hosts_file' is not supported"},
+      {"check_mode",
+       "'check_mode' is supported on tasks, not plays: use 'hostprep run --check' for a play"},
   };
   return Lookup(kMessages, key);
 }

@@ -50,6 +50,9 @@ struct TaskSpec {
   std::vector<std::string> tags;
   bool no_log = false;
   bool ignore_errors = false;
+  // check_mode: false runs the task for real even under --check (a read-only
+  // query whose result later tasks need); true never changes anything.
+  std::optional<bool> check_mode;
   int retries = 0;                  // extra attempts after a failure
   int delay = 5;                    // seconds between attempts
   std::vector<Expression> changed_when;

@@ -149,6 +149,9 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     reader_.ReadBool(key, value, &task_.no_log);
   } else if (key == "ignore_errors") {
     reader_.ReadBool(key, value, &task_.ignore_errors);
+  } else if (key == "check_mode") {
+    bool check_mode = false;
+    if (reader_.ReadBool(key, value, &check_mode)) task_.check_mode = check_mode;
   } else if (key == "retries") {
     reader_.ReadInt(key, value, 0, INT32_MAX, &task_.retries);
   } else if (key == "delay") {

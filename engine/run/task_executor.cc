@@ -175,8 +175,9 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   Change& change = *planned;
   a.result = change.result;
   a.diff = change.diff;
+  const bool check = task.check_mode.value_or(ctx_.options->check);
   // Plan's message describes what would happen: worth showing in check mode only.
-  if (ctx_.options->check) a.message = change.message;
+  if (check) a.message = change.message;
   if (change.skipped) {
     a.status = TaskStatus::kSkipped;
     a.message = change.skip_reason;
@@ -184,8 +185,8 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   }
   a.changed = change.changed;
   a.status = change.changed ? TaskStatus::kChanged : TaskStatus::kOk;
-  if (ctx_.options->check || change.actions.empty()) {
-    if (ctx_.options->check && change.changed && !task.changed_when.empty()) {
+  if (check || change.actions.empty()) {
+    if (check && change.changed && !task.changed_when.empty()) {
       // Whether it would change depends on output we do not have without running it.
       a.status = TaskStatus::kSkipped;
       a.changed = false;
@@ -328,7 +329,7 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     e.status = status;
     e.recap_status = status;
     e.changed = changed;
-    e.check_mode = opts.check;
+    e.check_mode = task.check_mode.value_or(opts.check);
     e.item = std::move(item);
     e.duration_seconds = SecondsSince(start);
     if (task.no_log) {

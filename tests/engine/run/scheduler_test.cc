@@ -210,6 +210,28 @@ TEST_CASE("scheduler check mode reports the same changes and writes nothing") {
   CHECK(r.stats["h2"].changed == s.stats["h2"].changed);
 }
 
+TEST_CASE("check_mode false runs a read-only query for real under --check") {
+  Fixture f;
+  f.options.check = true;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: query
+      run: "false"
+      register: q
+      ignore_errors: true
+      check_mode: false
+    - name: write
+      put: {path: /etc/x, content: "{{ q.rc }}"}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"ignored query", "changed write"});
+  CHECK(f.hosts["h1"].Content("/etc/x") == std::nullopt);
+}
+
 TEST_CASE("scheduler isolates a failed host: the others finish their graphs") {
   Fixture f;
   f.hosts["h2"].DenyAccess("/etc/a.conf");
