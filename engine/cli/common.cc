@@ -26,8 +26,8 @@ std::unique_ptr<Playbook> LoadPlaybookOrReport(const std::string& path,
   if (pb) {
     // Cycles among explicit edges do not depend on the host: find them now.
     for (const Play& play : pb->plays) {
-      Result<TaskGraph> g = TaskGraph::Build(play, {});
-      if (!g.ok()) diags.Add(SourceLocation{}, g.message());
+      std::optional<Diagnostic> cycle = TaskGraph::FindCycle(play);
+      if (cycle) diags.Add(cycle->location, cycle->message);
     }
   }
   if (!diags.empty()) {

@@ -67,7 +67,7 @@ std::set<std::string> VariablesReadBy(const TaskSpec& task) {
 
 // Finds a cycle in the graph given by `deps` and returns it as a path of
 // nodes (first == last), or an empty vector.
-std::vector<size_t> FindCycle(const std::vector<std::vector<size_t>>& dependents) {
+std::vector<size_t> CyclePath(const std::vector<std::vector<size_t>>& dependents) {
   const size_t n = dependents.size();
   std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
   std::vector<size_t> stack;
@@ -103,7 +103,8 @@ std::string Parent(const std::string& path) {
 
 }  // namespace
 
-Result<TaskGraph> TaskGraph::Build(const Play& play, const std::vector<Resources>& resources) {
+// The nodes and the explicit edges (after, register, sequential, notify).
+TaskGraph TaskGraph::Explicit(const Play& play) {
   TaskGraph g;
   for (const TaskSpec& t : play.tasks) g.nodes_.push_back(&t);
   g.task_count_ = play.tasks.size();
@@ -151,20 +152,29 @@ Result<TaskGraph> TaskGraph::Build(const Play& play, const std::vector<Resources
       if (it != handler_by_name.end()) g.AddEdge(i, it->second, EdgeKind::kNotify, "notify");
     }
   }
+  return g;
+}
 
-  std::vector<size_t> cycle = FindCycle(g.dependents_);
-  if (!cycle.empty()) {
-    std::string path;
-    for (size_t n : cycle) path += (path.empty() ? "'" : " -> '") + g.nodes_[n]->id + "'";
-    const SourceLocation& loc = g.nodes_[cycle.front()]->location;
-    std::string where = loc.ToString();
-    return Status::Error(fmt::format("{}{}dependency cycle: {}", where, where.empty() ? "" : ": ",
-                                     path));
+Result<TaskGraph> TaskGraph::Build(const Play& play, const std::vector<Resources>& resources) {
+  TaskGraph g = Explicit(play);
+  std::optional<Diagnostic> cycle = g.Cycle();
+  if (cycle) {
+    std::string where = cycle->location.ToString();
+    return Status::Error(where.empty() ? cycle->message : where + ": " + cycle->message);
   }
-
   if (!resources.empty()) g.AddResourceEdges(resources);
   return g;
 }
+
+std::optional<Diagnostic> TaskGraph::Cycle() const {
+  std::vector<size_t> cycle = CyclePath(dependents_);
+  if (cycle.empty()) return std::nullopt;
+  std::string path;
+  for (size_t n : cycle) path += (path.empty() ? "'" : " -> '") + nodes_[n]->id + "'";
+  return Diagnostic{nodes_[cycle.front()]->location, "dependency cycle: " + path};
+}
+
+std::optional<Diagnostic> TaskGraph::FindCycle(const Play& play) { return Explicit(play).Cycle(); }
 
 // Automatic edges from what tasks declare. Handlers take no part: they run
 // after every task anyway.

@@ -16,6 +16,7 @@
 #ifndef HOSTPREP_ENGINE_GRAPH_TASK_GRAPH_H_
 #define HOSTPREP_ENGINE_GRAPH_TASK_GRAPH_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,11 @@ class TaskGraph {
   // "dependency cycle: 'a' -> 'b' -> 'a'" with the location of the first task.
   static Result<TaskGraph> Build(const Play& play, const std::vector<Resources>& resources);
 
+  // The cycle among the explicit edges of `play` (they do not depend on the
+  // host), as a diagnostic at its first task; nullopt when there is none.
+  // For `hostprep validate`, before any host is known.
+  static std::optional<Diagnostic> FindCycle(const Play& play);
+
   size_t size() const { return nodes_.size(); }
   size_t task_count() const { return task_count_; }  // nodes [0, task_count) are tasks
   const TaskSpec& node(size_t i) const { return *nodes_[i]; }
@@ -60,6 +66,8 @@ class TaskGraph {
   std::string ToMermaid() const;
 
  private:
+  static TaskGraph Explicit(const Play& play);
+  std::optional<Diagnostic> Cycle() const;
   bool Reaches(size_t from, size_t to) const;
   void AddResourceEdges(const std::vector<Resources>& resources);
   void AddEdge(size_t from, size_t to, EdgeKind kind, std::string detail);

@@ -1,0 +1,219 @@
+// End to end: the real hostprep binary, run inside a throw-away root
+// (tests/e2e/sandbox.sh: a private mount namespace with a copy of /etc and a
+// fresh /tmp), so runs that write /etc never change the machine.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Output {
+  int exit_code = -1;
+  std::string text;  // stdout and stderr together
+};
+
+// Runs `script` with sh inside the sandbox, from the source directory, with
+// $HP set to the hostprep binary.
+Output Sandboxed(const std::string& script) {
+  std::string quoted = "'";
+  for (char c : script) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  std::string cmd = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
+                    " tests/e2e/sandbox.sh " + quoted + " 2>&1";
+  Output out;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
+  int status = pclose(p);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+std::string RecapLine(const std::string& text, const std::string& host) {
+  size_t recap = text.rfind("PLAY RECAP");
+  if (recap == std::string::npos) return "";
+  size_t at = text.find("\n" + host + " ", recap);
+  if (at == std::string::npos) return "";
+  size_t end = text.find('\n', at + 1);
+  return text.substr(at + 1, end - at - 1);
+}
+
+constexpr const char* kExample = "examples/local-prestage/site.yml";
+
+TEST_CASE("e2e: validate reports every error of a playbook at once, with exit code 4") {
+  Output out = Sandboxed("$HP validate tests/e2e/testdata/broken.yml");
+  CHECK(out.exit_code == 4);
+  CHECK(out.text ==
+        "tests/e2e/testdata/broken.yml:6:63: task 'containerd config': unknown argument 'mdoe' "
+        "for module 'file' (did you mean 'mode'?)\n"
+        "          file: {path: /etc/containerd/config.toml, content: \"x\", mdoe: \"0644\"}\n"
+        "                                                                  ^\n"
+        "tests/e2e/testdata/broken.yml:7:16: task 'containerd config': 'notify' names no handler "
+        "'restart containred' (did you mean 'restart containerd'?)\n"
+        "          notify: [restart containred]\n"
+        "                   ^\n"
+        "tests/e2e/testdata/broken.yml:10:7: unknown key 'afer' in task 'sysctl file' (did you "
+        "mean 'after'?)\n"
+        "          afer: [config]\n"
+        "          ^\n"
+        "tests/e2e/testdata/broken.yml:13:7: duplicate key 'command' (first defined on line 12)\n"
+        "          command: cat /etc/hosts\n"
+        "          ^\n");
+}
+
+TEST_CASE("e2e: a dependency cycle is printed as a path, and run refuses to start") {
+  Output out = Sandboxed("$HP run tests/e2e/testdata/cycle.yml -i localhost, -c local");
+  CHECK(out.exit_code == 4);
+  CHECK(out.text ==
+        "tests/e2e/testdata/cycle.yml:3:7: dependency cycle: 'a' -> 'b' -> 'c' -> 'a'\n"
+        "        - name: a\n"
+        "          ^\n");
+}
+
+TEST_CASE("e2e: check changes nothing, apply changes what check said, re-apply changes nothing") {
+  Output out = Sandboxed(std::string(R"(
+pb=)") + kExample + R"(
+$HP run $pb -i localhost, --check; echo "check exit $?"
+test -e /etc/containerd/config.toml && echo "check wrote a file"
+$HP run $pb -i localhost,; echo "apply exit $?"
+grep -c SystemdCgroup /etc/containerd/config.toml
+stat -c %a /etc/containerd/config.toml
+$HP run $pb -i localhost,; echo "reapply exit $?"
+$HP run $pb -i localhost, --check --detailed-exitcode >/dev/null; echo "drift exit $?"
+)");
+  INFO(out.text);
+  CHECK(out.text.find("check exit 0") != std::string::npos);
+  CHECK(out.text.find("check wrote a file") == std::string::npos);
+  CHECK(out.text.find("apply exit 0\n1\n640\n") != std::string::npos);
+  CHECK(out.text.find("reapply exit 0") != std::string::npos);
+  CHECK(out.text.find("drift exit 0") != std::string::npos);
+  // The three recaps in order: check, apply, re-apply.
+  size_t first = out.text.find("PLAY RECAP");
+  size_t second = out.text.find("PLAY RECAP", first + 1);
+  std::string check_recap = RecapLine(out.text.substr(0, second), "localhost");
+  std::string apply_recap = RecapLine(out.text.substr(0, out.text.find("apply exit")), "localhost");
+  std::string reapply_recap = RecapLine(out.text, "localhost");
+  CHECK(check_recap.find("changed=7 ") != std::string::npos);
+  CHECK(apply_recap.find("changed=7 ") != std::string::npos);
+  CHECK(reapply_recap.find("changed=0 ") != std::string::npos);
+  CHECK(reapply_recap.find("failed=0 ") != std::string::npos);
+}
+
+TEST_CASE("e2e: --check --detailed-exitcode exits 6 when changes are pending") {
+  Output out = Sandboxed(std::string("$HP run ") + kExample +
+                         " -i localhost, --check --detailed-exitcode >/dev/null; echo \"exit $?\"");
+  CHECK(out.text == "exit 6\n");
+}
+
+TEST_CASE("e2e: --diff shows content and attributes of a change in one block") {
+  Output out = Sandboxed(std::string("$HP run ") + kExample +
+                         " -i localhost, --check --diff --tags sysctl");
+  CHECK(out.exit_code == 0);
+  CHECK(out.text.find("changed: [localhost] sysctls for pod networking => would create file "
+                      "/etc/sysctl.d/99-kubernetes.conf\n"
+                      "  --- before: /etc/sysctl.d/99-kubernetes.conf\n"
+                      "  +++ after: /etc/sysctl.d/99-kubernetes.conf\n"
+                      "  @@ -0,0 +1,3 @@\n"
+                      "  +net.ipv4.ip_forward = 1\n") != std::string::npos);
+  CHECK(out.text.find("  mode: 0644\n") != std::string::npos);
+  CHECK(out.text.find("kernel modules") == std::string::npos);  // not tagged sysctl
+}
+
+TEST_CASE("e2e: json output is one parseable event per line, ending with recap and run_end") {
+  Output out = Sandboxed(std::string("$HP run ") + kExample + " -i localhost, --output json");
+  CHECK(out.exit_code == 0);
+  std::vector<nlohmann::json> events;
+  size_t start = 0;
+  while (start < out.text.size()) {
+    size_t end = out.text.find('\n', start);
+    events.push_back(nlohmann::json::parse(out.text.substr(start, end - start)));
+    start = end + 1;
+  }
+  REQUIRE(events.size() >= 4);
+  CHECK(events.front()["event"] == "play_start");
+  CHECK(events[events.size() - 2]["event"] == "recap");
+  CHECK(events[events.size() - 2]["hosts"]["localhost"]["changed"] == 7);
+  CHECK(events.back() == nlohmann::json({{"event", "run_end"}, {"exit_code", 0}}));
+}
+
+TEST_CASE("e2e: hostile variable values arrive as literal text, never as shell code") {
+  Output out = Sandboxed(R"SH(
+mkdir -p /tmp/hostile
+$HP run tests/e2e/testdata/hostile.yml -i localhost, -e 'evil="x; touch /tmp/pwned $(touch /tmp/pwned2)"' -v
+echo "exit $?"
+ls /tmp/pwned /tmp/pwned2 2>&1 | grep -c 'No such file'
+cat "/tmp/hostile/x; touch _tmp_pwned \$(touch _tmp_pwned2)"
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("exit 0\n2\nx; touch /tmp/pwned $(touch /tmp/pwned2)\n") != std::string::npos);
+  CHECK(out.text.find("    x; touch /tmp/pwned $(touch /tmp/pwned2)\n") != std::string::npos);
+}
+
+TEST_CASE("e2e: an undefined variable fails the task with file, line and column") {
+  Output out = Sandboxed("$HP run tests/e2e/testdata/undefined.yml -i localhost,");
+  CHECK(out.exit_code == 2);
+  CHECK(out.text.find("failed: [localhost] uses a typo => tests/e2e/testdata/undefined.yml:8:9: "
+                      "undefined variable 'sandbox_imgae'\n") != std::string::npos);
+}
+
+TEST_CASE("e2e: bad options exit 5 and say what is wrong") {
+  Output a = Sandboxed("$HP run --forks nope x.yml");
+  CHECK(a.exit_code == 5);
+  CHECK(a.text.find("--forks") != std::string::npos);
+  Output b = Sandboxed("$HP rnu x.yml");
+  CHECK(b.exit_code == 5);
+  CHECK(b.text.find("hostprep: unknown command 'rnu' (did you mean 'run'?)") == 0);
+  Output c = Sandboxed("$HP run x.yml --detailed-exitcode");
+  CHECK(c.exit_code == 5);
+  CHECK(c.text == "hostprep run: --detailed-exitcode needs --check\n");
+}
+
+TEST_CASE("e2e: the kubespray inventory loads unchanged and shows as ansible-inventory would") {
+  Output out = Sandboxed("$HP inventory -i inventories/kubespray/inventory.ini --graph k8s_cluster");
+  CHECK(out.exit_code == 0);
+  CHECK(out.text.find("@k8s_cluster:\n") == 0);
+  CHECK(out.text.find("|--@kube_control_plane:") != std::string::npos);
+  Output host = Sandboxed("$HP inventory -i inventories/kubespray/inventory.ini --host node1");
+  CHECK(host.exit_code == 0);
+  nlohmann::json vars = nlohmann::json::parse(host.text);
+  CHECK(vars["ansible_host"].is_string());
+  CHECK(vars["ip"].is_string());
+  CHECK(vars["access_ip"].is_string());
+}
+
+TEST_CASE("e2e: graph draws a play with its automatic edges") {
+  Output out = Sandboxed(std::string("$HP graph ") + kExample + " -i localhost, --format dot");
+  CHECK(out.exit_code == 0);
+  CHECK(out.text.find("\"containerd-config-directory\" -> \"containerd-config\" "
+                      "[label=\"dir:/etc/containerd\", style=dotted];") != std::string::npos);
+}
+
+TEST_CASE("e2e: modules are listed and documented from their own spec") {
+  Output list = Sandboxed("$HP modules");
+  CHECK(list.exit_code == 0);
+  CHECK(list.text.find("command ") != std::string::npos);
+  CHECK(list.text.find("file ") != std::string::npos);
+  Output doc = Sandboxed("$HP doc file");
+  CHECK(doc.exit_code == 0);
+  CHECK(doc.text.find("  mode (mode)") != std::string::npos);
+  Output bad = Sandboxed("$HP doc fiel");
+  CHECK(bad.exit_code == 5);
+  CHECK(bad.text.find("no module 'fiel' (did you mean 'file'?)") != std::string::npos);
+}
+
+TEST_CASE("e2e: facts are gathered from a local host") {
+  Output out = Sandboxed("$HP facts -i localhost, -c local");
+  CHECK(out.exit_code == 0);
+  nlohmann::json facts = nlohmann::json::parse(out.text);
+  CHECK(facts["localhost"]["os_family"] == "Debian");
+  CHECK(facts["localhost"]["kernel"].get<std::string>().size() > 0);
+}
+
+}  // namespace
