@@ -1,6 +1,6 @@
 // End to end: the real hostprep binary, run inside a throw-away root
-// (tests/e2e/sandbox.sh: a private mount namespace with a copy of /etc and a
-// fresh /tmp), so runs that write /etc never change the machine.
+// (tests/e2e/sandbox.sh: a private mount namespace with a copy of /etc on a
+// tmpfs), so runs that write /etc never change the machine.
 #include <sys/wait.h>
 
 #include <array>
@@ -144,16 +144,18 @@ TEST_CASE("e2e: json output is one parseable event per line, ending with recap a
 }
 
 TEST_CASE("e2e: hostile variable values arrive as literal text, never as shell code") {
+  // The value would create /etc/pwned and /etc/pwned2 if it ever reached a
+  // shell; /etc is the sandbox's, so even a failure leaves the machine alone.
   Output out = Sandboxed(R"SH(
-mkdir -p /tmp/hostile
-$HP run tests/e2e/testdata/hostile.yml -i localhost, -e 'evil="x; touch /tmp/pwned $(touch /tmp/pwned2)"' -v
+mkdir -p /etc/hostile
+$HP run tests/e2e/testdata/hostile.yml -i localhost, -e 'evil="x; touch /etc/pwned $(touch /etc/pwned2)"' -v
 echo "exit $?"
-ls /tmp/pwned /tmp/pwned2 2>&1 | grep -c 'No such file'
-cat "/tmp/hostile/x; touch _tmp_pwned \$(touch _tmp_pwned2)"
+ls /etc/pwned /etc/pwned2 2>&1 | grep -c 'No such file'
+cat "/etc/hostile/x; touch _etc_pwned \$(touch _etc_pwned2)"
 )SH");
   INFO(out.text);
-  CHECK(out.text.find("exit 0\n2\nx; touch /tmp/pwned $(touch /tmp/pwned2)\n") != std::string::npos);
-  CHECK(out.text.find("    x; touch /tmp/pwned $(touch /tmp/pwned2)\n") != std::string::npos);
+  CHECK(out.text.find("exit 0\n2\nx; touch /etc/pwned $(touch /etc/pwned2)\n") != std::string::npos);
+  CHECK(out.text.find("    x; touch /etc/pwned $(touch /etc/pwned2)\n") != std::string::npos);
 }
 
 TEST_CASE("e2e: an undefined variable fails the task with file, line and column") {
