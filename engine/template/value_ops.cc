@@ -6,24 +6,9 @@
 namespace hostprep {
 
 bool PyTruthy(const Value& v) {
-  switch (v.type()) {
-    case Value::value_t::null:
-      return false;
-    case Value::value_t::boolean:
-      return v.get<bool>();
-    case Value::value_t::number_integer:
-    case Value::value_t::number_unsigned:
-      return v.get<long long>() != 0;
-    case Value::value_t::number_float:
-      return v.get<double>() != 0.0;
-    case Value::value_t::string:
-      return !v.get_ref<const std::string&>().empty();
-    case Value::value_t::array:
-    case Value::value_t::object:
-      return !v.empty();
-    default:
-      return false;
-  }
+  // Only strings differ from Ansible's Truthy: any non-empty string is true.
+  if (v.is_string()) return !v.get_ref<const std::string&>().empty();
+  return Truthy(v);
 }
 
 bool IsNumeric(const Value& v) { return v.is_number() || v.is_boolean(); }

@@ -5,6 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <map>
 #include <mutex>
 
@@ -398,6 +402,38 @@ TEST_CASE("an undefined variable fails the task with its location") {
   CHECK(s.exit_code() == 2);
   REQUIRE(rec.events.size() == 1);
   CHECK(rec.events[0].message == "site.yml:7:9: undefined variable 'sandbox_imgae'");
+}
+
+TEST_CASE("variables take precedence from inventory up to extra vars, as documented") {
+  char dir[] = "/tmp/hostprep-test-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string inv = std::string(dir) + "/hosts.yml";
+  std::ofstream(inv) << R"(all:
+  vars: {x1: all, x2: all, x3: all, x5: all, x6: all, x7: all}
+  children:
+    g:
+      vars: {x2: group, x3: group, x5: group, x6: group, x7: group}
+      hosts:
+        h1: {x3: host, x5: host, x6: host, x7: host, os_family: inv, distribution: inv}
+)";
+  Fixture f;
+  f.options.extra_vars = {{"x7", "extra"}};
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  vars: {x5: play, x6: play, x7: play, distribution: play}
+  tasks:
+    - name: show
+      vars: {x6: task, x7: task}
+      put:
+        path: /etc/vars
+        content: "{{ x1 }} {{ x2 }} {{ x3 }} {{ os_family }} {{ distribution }} {{ x5 }} {{ x6 }} {{ x7 }}"
+)",
+                       inv, &rec);
+  std::remove(inv.c_str());
+  rmdir(dir);
+  CHECK(s.exit_code() == 0);
+  CHECK(f.hosts["h1"].Content("/etc/vars") == "all group host Debian play play task extra");
 }
 
 }  // namespace

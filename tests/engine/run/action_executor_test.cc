@@ -1,0 +1,101 @@
+#include "engine/run/action_executor.h"
+
+#include <doctest/doctest.h>
+
+#include "engine/transport/fake_transport.h"
+
+namespace hostprep {
+namespace {
+
+std::vector<std::vector<std::string>> ExecArgvs(const FakeTransport& t) {
+  std::vector<std::vector<std::string>> out;
+  for (const FakeTransport::Call& c : t.calls()) {
+    if (c.kind == FakeTransport::Call::Kind::kExec) out.push_back(c.argv);
+  }
+  return out;
+}
+
+Action Dir(const std::string& path, unsigned mode) {
+  Action a;
+  a.kind = Action::Kind::kMakeDirectory;
+  a.path = path;
+  a.mode = mode;
+  return a;
+}
+
+TEST_CASE("actions pass paths as arguments, never inside shell text") {
+  FakeTransport t;
+  t.AddExecResponse({"mkdir"}, ExecResult{});
+  t.AddExecResponse({"chmod"}, ExecResult{});
+  ActionOutcome out = ExecuteActions({Dir("/etc/a b; reboot", 0750)}, Become{}, 0, &t);
+  REQUIRE(out.status.ok());
+  CHECK(ExecArgvs(t) == std::vector<std::vector<std::string>>{
+                           {"mkdir", "-p", "--", "/etc/a b; reboot"},
+                           {"chmod", "--", "0750", "/etc/a b; reboot"}});
+}
+
+TEST_CASE("actions stop at the first that fails and say which") {
+  FakeTransport t;
+  t.AddExecResponse({"mkdir"}, ExecResult{1, "", "mkdir: cannot create directory: Read-only\n"});
+  Action second = Dir("/etc/other", 0755);
+  ActionOutcome out = ExecuteActions({Dir("/etc/x", 0755), second}, Become{}, 0, &t);
+  CHECK(out.status.message() == "create directory /etc/x: mkdir: cannot create directory: Read-only");
+  CHECK(ExecArgvs(t).size() == 1);
+}
+
+TEST_CASE("a command that exits non-zero ends the actions and reports its result") {
+  FakeTransport t;
+  t.AddExecResponse({"false"}, ExecResult{3, "out", "err"});
+  Action run;
+  run.kind = Action::Kind::kExec;
+  run.argv = {"false"};
+  Action after = Dir("/etc/never", 0755);
+  ActionOutcome out = ExecuteActions({run, after}, Become{}, 0, &t);
+  CHECK(out.status.ok());
+  CHECK(out.ran_command);
+  CHECK(out.last_exec.exit_code == 3);
+  CHECK(out.last_exec.stdout_data == "out");
+  CHECK(ExecArgvs(t).size() == 1);
+}
+
+TEST_CASE("a write with backup copies the old file first, then writes atomically") {
+  FakeTransport t;
+  t.AddDirectory("/etc/app");
+  t.AddFile("/etc/app/app.conf", "old\n");
+  t.AddExecResponse({"/bin/sh"}, ExecResult{});
+  Action w;
+  w.kind = Action::Kind::kWriteFile;
+  w.path = "/etc/app/app.conf";
+  w.content = "new\n";
+  w.mode = 0600;
+  w.backup = true;
+  Become become{true, ""};
+  ActionOutcome out = ExecuteActions({w}, become, 0, &t);
+  REQUIRE(out.status.ok());
+  CHECK(out.backup_file.rfind("/etc/app/app.conf.", 0) == 0);
+  CHECK(out.backup_file.back() == '~');
+  REQUIRE(t.calls().size() == 2);
+  REQUIRE(t.calls()[0].argv.size() == 6);
+  CHECK(t.calls()[0].argv[4] == "/etc/app/app.conf");  // the script's $1
+  CHECK(t.calls()[0].argv[5] == out.backup_file);       // and $2
+  CHECK(t.calls()[0].become.enabled);
+  CHECK(t.calls()[1].kind == FakeTransport::Call::Kind::kWriteFile);
+  CHECK(t.Content("/etc/app/app.conf") == "new\n");
+  CHECK(t.Info("/etc/app/app.conf").mode == 0600);
+}
+
+TEST_CASE("a failed write leaves the error of the transport, naming the path") {
+  FakeTransport t;
+  t.AddDirectory("/etc/app");
+  t.DenyAccess("/etc/app");
+  Action w;
+  w.kind = Action::Kind::kWriteFile;
+  w.path = "/etc/app/app.conf";
+  w.content = "x";
+  ActionOutcome out = ExecuteActions({w}, Become{}, 0, &t);
+  CHECK_FALSE(out.status.ok());
+  CHECK(out.status.message().find("/etc/app/app.conf") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace hostprep
