@@ -1,8 +1,8 @@
 #include "engine/base/source.h"
 
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include <fstream>
 
 namespace hostprep {
 

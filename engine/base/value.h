@@ -4,9 +4,8 @@
 #ifndef HOSTPREP_ENGINE_BASE_VALUE_H_
 #define HOSTPREP_ENGINE_BASE_VALUE_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace hostprep {
 

@@ -1,15 +1,14 @@
 #include "engine/cli/cli.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/cli/commands.h"
@@ -52,13 +51,14 @@ int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
     return kExitOk;
   }
   const std::map<std::string, CommandFn> commands = {
-      {"run", RunCommand},         {"validate", ValidateCommand}, {"graph", GraphCommand},
-      {"inventory", InventoryCommand}, {"facts", FactsCommand},   {"modules", ModulesCommand},
+      {"run", RunCommand},     {"validate", ValidateCommand},
+      {"graph", GraphCommand}, {"inventory", InventoryCommand},
+      {"facts", FactsCommand}, {"modules", ModulesCommand},
       {"doc", DocCommand}};
   auto it = commands.find(command);
   if (it == commands.end()) {
-    std::vector<std::string> names = {"run", "validate", "graph", "inventory", "facts",
-                                      "modules", "doc", "version"};
+    std::vector<std::string> names = {"run",   "validate", "graph", "inventory",
+                                      "facts", "modules",  "doc",   "version"};
     fmt::print(stderr, "hostprep: unknown command '{}'{}\n{}", command,
                DidYouMeanSuffix(command, names), kUsage);
     return kExitBadOption;

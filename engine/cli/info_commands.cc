@@ -1,11 +1,11 @@
 // hostprep validate | graph | inventory | modules | doc: commands that never
 // change a host (and, but for facts, never contact one).
-#include <cstdio>
-#include <iostream>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <boost/program_options.hpp>
-#include <fmt/ranges.h>
-#include <fmt/format.h>
+#include <cstdio>
+#include <iostream>
 
 #include "engine/base/text.h"
 #include "engine/cli/cli.h"
@@ -40,8 +40,8 @@ int ValidateCommand(const std::vector<std::string>& args, const ModuleRegistry& 
   std::string path;
   std::vector<std::string> inventories;
   po::options_description desc("usage: hostprep validate PLAYBOOK [-i INVENTORY]\n\noptions");
-  desc.add_options()("help,h", "show this help")(
-      "inventory,i", po::value(&inventories), "also load and check this inventory (repeatable)")(
+  desc.add_options()("help,h", "show this help")("inventory,i", po::value(&inventories),
+                                                 "also load and check this inventory (repeatable)")(
       "playbook", po::value(&path), "the playbook");
   po::variables_map vm;
   if (!Parse(args, desc, "playbook", &vm)) return kExitOk;
@@ -77,12 +77,12 @@ int GraphCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
   po::options_description desc(
       "usage: hostprep graph PLAYBOOK [-i INVENTORY] [--host H] [--format text|dot|mermaid]\n\n"
       "options");
-  desc.add_options()("help,h", "show this help")(
-      "inventory,i", po::value(&inventories), "inventory (for --host)")(
+  desc.add_options()("help,h", "show this help")("inventory,i", po::value(&inventories),
+                                                 "inventory (for --host)")(
       "host", po::value(&host), "render paths with this host's variables (automatic edges)")(
       "format", po::value(&format), "text (default), dot or mermaid")(
-      "extra-vars,e", po::value(&extra), "variables, as for run")(
-      "playbook", po::value(&path), "the playbook");
+      "extra-vars,e", po::value(&extra), "variables, as for run")("playbook", po::value(&path),
+                                                                  "the playbook");
   po::variables_map vm;
   if (!Parse(args, desc, "playbook", &vm)) return kExitOk;
   if (path.empty() || (format != "text" && format != "dot" && format != "mermaid")) {
@@ -136,11 +136,11 @@ int InventoryCommand(const std::vector<std::string>& args, const ModuleRegistry&
   po::options_description desc(
       "usage: hostprep inventory -i INVENTORY (--list | --graph [GROUP] | --host NAME)\n\n"
       "options");
-  desc.add_options()("help,h", "show this help")(
-      "inventory,i", po::value(&inventories), "inventory (repeatable)")(
+  desc.add_options()("help,h", "show this help")("inventory,i", po::value(&inventories),
+                                                 "inventory (repeatable)")(
       "list", po::bool_switch(&list), "all hosts and groups with variables, as JSON")(
-      "graph", po::bool_switch(&graph), "the group tree")(
-      "host", po::value(&host), "one host's merged variables, as JSON")(
+      "graph", po::bool_switch(&graph), "the group tree")("host", po::value(&host),
+                                                          "one host's merged variables, as JSON")(
       "group", po::value(&graph_root), "root group for --graph (default all)");
   po::variables_map vm;
   if (!Parse(args, desc, "group", &vm)) return kExitOk;
@@ -188,13 +188,20 @@ namespace {
 
 const char* TypeLabel(ArgType t) {
   switch (t) {
-    case ArgType::kString: return "string";
-    case ArgType::kInt: return "integer";
-    case ArgType::kBool: return "boolean";
-    case ArgType::kList: return "list";
-    case ArgType::kMap: return "mapping";
-    case ArgType::kMode: return "mode";
-    case ArgType::kRaw: return "any";
+    case ArgType::kString:
+      return "string";
+    case ArgType::kInt:
+      return "integer";
+    case ArgType::kBool:
+      return "boolean";
+    case ArgType::kList:
+      return "list";
+    case ArgType::kMap:
+      return "mapping";
+    case ArgType::kMode:
+      return "mode";
+    case ArgType::kRaw:
+      return "any";
   }
   return "any";
 }
@@ -218,8 +225,8 @@ int DocCommand(const std::vector<std::string>& args, const ModuleRegistry& modul
   if (!s.description.empty()) out += Trim(s.description) + "\n\n";
   out += "ARGUMENTS\n";
   for (const ArgDef& a : s.args) {
-    std::string head = fmt::format("  {} ({}{})", a.name, TypeLabel(a.type),
-                                   a.required ? ", required" : "");
+    std::string head =
+        fmt::format("  {} ({}{})", a.name, TypeLabel(a.type), a.required ? ", required" : "");
     out += head + "\n";
     if (!a.description.empty()) out += "      " + a.description + "\n";
     if (!a.choices.empty()) out += fmt::format("      choices: {}\n", fmt::join(a.choices, ", "));

@@ -40,12 +40,11 @@ std::string TaskGraph::ToText() const {
 }
 
 std::string TaskGraph::ToDot(const std::string& title) const {
-  std::string out = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n",
-                                EscapeQuoted(title));
+  std::string out =
+      fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n", EscapeQuoted(title));
   for (size_t n = 0; n < nodes_.size(); ++n) {
     out += fmt::format("  \"{}\" [label=\"{}\"{}];\n", EscapeQuoted(nodes_[n]->id),
-                       EscapeQuoted(Label(*nodes_[n])),
-                       is_handler(n) ? ", style=dashed" : "");
+                       EscapeQuoted(Label(*nodes_[n])), is_handler(n) ? ", style=dashed" : "");
   }
   for (const GraphEdge& e : edges_) {
     std::string label = EdgeKindName(e.kind);

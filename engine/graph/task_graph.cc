@@ -1,12 +1,12 @@
 #include "engine/graph/task_graph.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <queue>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "engine/template/templar.h"
 

@@ -15,7 +15,8 @@ Result<Value> Lookup(const Variables& vars, const std::string& name) {
     const VarEntry* e = vars.Find(key);
     if (e == nullptr) continue;
     Result<Value> v = Templar(vars).Render(e->value);
-    if (!v.ok()) return v.status().WithContext(fmt::format("variable '{}' (from {})", key, e->origin));
+    if (!v.ok())
+      return v.status().WithContext(fmt::format("variable '{}' (from {})", key, e->origin));
     return *v;
   }
   return Value(nullptr);
@@ -23,8 +24,7 @@ Result<Value> Lookup(const Variables& vars, const std::string& name) {
 
 }  // namespace
 
-Result<ConnectionSettings> ReadConnectionSettings(const std::string& host,
-                                                  const Variables& vars) {
+Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const Variables& vars) {
   ConnectionSettings s;
   s.address = host;
   auto text = [&](const std::string& name, std::string* out) -> Status {
@@ -75,8 +75,8 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host,
   }
   if (s.connection != "ssh" && s.connection != "local" && s.connection != "paramiko" &&
       s.connection != "smart") {
-    return Status::Error(fmt::format(
-        "host {}: connection '{}' is not supported (use ssh or local)", host, s.connection));
+    return Status::Error(fmt::format("host {}: connection '{}' is not supported (use ssh or local)",
+                                     host, s.connection));
   }
   if (s.connection != "local") s.connection = "ssh";
   return s;

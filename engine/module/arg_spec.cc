@@ -1,9 +1,9 @@
 #include "engine/module/arg_spec.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 
@@ -137,10 +137,9 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
     if (!spec.free_form_arg.empty() && (in.is_string() || in.is_number())) {
       in = Value::object({{spec.free_form_arg, in.is_string() ? in : Value(in.dump())}});
     } else {
-      errors->push_back({"", fmt::format("arguments of '{}' must be a mapping{}, not {}",
-                                         spec.name,
-                                         spec.free_form_arg.empty() ? "" : " or a string",
-                                         Describe(in))});
+      errors->push_back(
+          {"", fmt::format("arguments of '{}' must be a mapping{}, not {}", spec.name,
+                           spec.free_form_arg.empty() ? "" : " or a string", Describe(in))});
       return Value::object();
     }
   }
@@ -152,9 +151,8 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
   for (auto it = in.begin(); it != in.end(); ++it) {
     const ArgDef* def = spec.Find(it.key());
     if (def == nullptr) {
-      errors->push_back({it.key(), fmt::format("unknown argument '{}' for module '{}'{}",
-                                               it.key(), spec.name,
-                                               DidYouMeanSuffix(it.key(), known))});
+      errors->push_back({it.key(), fmt::format("unknown argument '{}' for module '{}'{}", it.key(),
+                                               spec.name, DidYouMeanSuffix(it.key(), known))});
       continue;
     }
     if (out.contains(def->name)) {
@@ -178,9 +176,9 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
       if (std::find(def->choices.begin(), def->choices.end(), text) == def->choices.end()) {
         std::string list;
         for (const std::string& c : def->choices) list += (list.empty() ? "" : ", ") + c;
-        errors->push_back({it.key(), fmt::format("argument '{}' must be one of {}, not '{}'{}",
-                                                 def->name, list, text,
-                                                 DidYouMeanSuffix(text, def->choices))});
+        errors->push_back(
+            {it.key(), fmt::format("argument '{}' must be one of {}, not '{}'{}", def->name, list,
+                                   text, DidYouMeanSuffix(text, def->choices))});
         continue;
       }
     }
@@ -190,8 +188,8 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
   for (const ArgDef& def : spec.args) {
     if (out.contains(def.name)) continue;
     if (def.required) {
-      errors->push_back({"", fmt::format("missing required argument '{}' for module '{}'",
-                                         def.name, spec.name)});
+      errors->push_back(
+          {"", fmt::format("missing required argument '{}' for module '{}'", def.name, spec.name)});
     } else if (!def.default_value.is_null()) {
       out[def.name] = def.default_value;
     }
@@ -200,8 +198,8 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
   for (const auto& group : spec.mutually_exclusive) {
     std::vector<std::string> present;
     for (const std::string& name : group) {
-      if (in.contains(name) || (spec.Find(name) && out.contains(name) &&
-                                spec.Find(name)->default_value != out[name])) {
+      if (in.contains(name) ||
+          (spec.Find(name) && out.contains(name) && spec.Find(name)->default_value != out[name])) {
         present.push_back(name);
       }
     }
@@ -232,10 +230,18 @@ bool ParseSymbolicMode(const std::string& s, unsigned* mode) {
     unsigned who = 0;
     for (; i < clause.size() && std::string("ugoa").find(clause[i]) != std::string::npos; ++i) {
       switch (clause[i]) {
-        case 'u': who |= 04700; break;
-        case 'g': who |= 02070; break;
-        case 'o': who |= 01007; break;
-        case 'a': who |= 07777; break;
+        case 'u':
+          who |= 04700;
+          break;
+        case 'g':
+          who |= 02070;
+          break;
+        case 'o':
+          who |= 01007;
+          break;
+        case 'a':
+          who |= 07777;
+          break;
       }
     }
     if (who == 0) who = 07777;
@@ -244,12 +250,23 @@ bool ParseSymbolicMode(const std::string& s, unsigned* mode) {
     unsigned perm = 0;
     for (; i < clause.size(); ++i) {
       switch (clause[i]) {
-        case 'r': perm |= 0444; break;
-        case 'w': perm |= 0222; break;
-        case 'x': perm |= 0111; break;
-        case 's': perm |= 06000; break;
-        case 't': perm |= 01000; break;
-        default: return false;
+        case 'r':
+          perm |= 0444;
+          break;
+        case 'w':
+          perm |= 0222;
+          break;
+        case 'x':
+          perm |= 0111;
+          break;
+        case 's':
+          perm |= 06000;
+          break;
+        case 't':
+          perm |= 01000;
+          break;
+        default:
+          return false;
       }
     }
     perm &= who;
@@ -287,9 +304,10 @@ bool ParseMode(const Value& v, unsigned* mode, std::string* error) {
       if (*mode <= 07777) return true;
     }
     if (ParseSymbolicMode(s, mode)) return true;
-    *error = fmt::format("'{}' is not a file mode (use an octal string such as '0644' or a "
-                         "symbolic mode such as 'u=rw,g=r,o=r')",
-                         s);
+    *error = fmt::format(
+        "'{}' is not a file mode (use an octal string such as '0644' or a "
+        "symbolic mode such as 'u=rw,g=r,o=r')",
+        s);
     return false;
   }
   *error = fmt::format("must be a file mode such as '0644', not {}", Describe(v));

@@ -11,24 +11,24 @@
 namespace hostprep {
 
 enum class ArgType {
-  kString,      // a scalar, kept as text (numbers are converted to text)
-  kInt,         // an integer, or a string of digits
-  kBool,        // true/false/yes/no/on/off/1/0
-  kList,        // a list of strings; a single string is a one-element list,
-                // and "a,b" is NOT split (unlike Ansible)
-  kMap,         // a mapping (values unchecked)
-  kMode,        // file mode: "0644", "644", "u=rw,g=r,o=r" or a YAML octal int
-  kRaw,         // anything
+  kString,  // a scalar, kept as text (numbers are converted to text)
+  kInt,     // an integer, or a string of digits
+  kBool,    // true/false/yes/no/on/off/1/0
+  kList,    // a list of strings; a single string is a one-element list,
+            // and "a,b" is NOT split (unlike Ansible)
+  kMap,     // a mapping (values unchecked)
+  kMode,    // file mode: "0644", "644", "u=rw,g=r,o=r" or a YAML octal int
+  kRaw,     // anything
 };
 
 struct ArgDef {
   std::string name;
   ArgType type = ArgType::kString;
   bool required = false;
-  Value default_value;                // null = no default
-  std::vector<std::string> choices;   // allowed values (compared as text)
+  Value default_value;               // null = no default
+  std::vector<std::string> choices;  // allowed values (compared as text)
   std::vector<std::string> aliases;
-  std::string description;            // one or two sentences for `hostprep doc`
+  std::string description;  // one or two sentences for `hostprep doc`
 };
 
 struct ArgSpec {
@@ -41,8 +41,8 @@ struct ArgSpec {
   std::string free_form_arg;
   std::vector<std::vector<std::string>> mutually_exclusive;
   std::vector<std::vector<std::string>> required_one_of;
-  std::string examples;     // YAML tasks shown by `hostprep doc`
-  std::string notes;        // differences from Ansible, check/diff behaviour
+  std::string examples;  // YAML tasks shown by `hostprep doc`
+  std::string notes;     // differences from Ansible, check/diff behaviour
 
   const ArgDef* Find(const std::string& name) const;  // by name or alias
 };

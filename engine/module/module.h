@@ -83,12 +83,12 @@ struct Action {
 // The outcome of Plan.
 struct Change {
   bool changed = false;
-  std::vector<Action> actions;       // empty when nothing is to be done
-  std::string diff;                  // unified diff for --diff; "" = none
-  std::string message;               // one line for the output ("would run: ls")
-  std::vector<Read> more_reads;      // non-empty: read these too, then Plan again
-  Value result = Value::object();    // module return values (path, state, ...)
-  bool skipped = false;              // the module decided not to act (creates: exists)
+  std::vector<Action> actions;     // empty when nothing is to be done
+  std::string diff;                // unified diff for --diff; "" = none
+  std::string message;             // one line for the output ("would run: ls")
+  std::vector<Read> more_reads;    // non-empty: read these too, then Plan again
+  Value result = Value::object();  // module return values (path, state, ...)
+  bool skipped = false;            // the module decided not to act (creates: exists)
   std::string skip_reason;
 };
 

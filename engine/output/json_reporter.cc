@@ -41,8 +41,8 @@ void JsonReporter::Warning(const std::string& message) {
 }
 
 Value HostStatsToJson(const HostStats& s) {
-  return {{"ok", s.ok},           {"changed", s.changed}, {"unreachable", s.unreachable},
-          {"failed", s.failed},   {"skipped", s.skipped}, {"rescued", s.rescued},
+  return {{"ok", s.ok},          {"changed", s.changed}, {"unreachable", s.unreachable},
+          {"failed", s.failed},  {"skipped", s.skipped}, {"rescued", s.rescued},
           {"ignored", s.ignored}};
 }
 

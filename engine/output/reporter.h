@@ -22,7 +22,7 @@ const char* TaskStatusName(TaskStatus status);
 struct TaskEvent {
   std::string host;
   std::string play;
-  std::string task;     // display name
+  std::string task;  // display name
   std::string task_id;
   bool handler = false;
   TaskStatus status = TaskStatus::kOk;

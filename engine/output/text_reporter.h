@@ -12,10 +12,10 @@ namespace hostprep {
 
 struct TextReporterOptions {
   bool show_diff = false;
-  bool show_ok = true;     // print "ok" and "skipped" lines (false: only changes and failures)
+  bool show_ok = true;  // print "ok" and "skipped" lines (false: only changes and failures)
   bool color = false;
-  bool progress = false;   // a live progress line (only on a terminal)
-  int verbosity = 0;       // -v: show stdout/stderr of commands
+  bool progress = false;  // a live progress line (only on a terminal)
+  int verbosity = 0;      // -v: show stdout/stderr of commands
 };
 
 class TextReporter : public Reporter {

@@ -1,8 +1,8 @@
 #include "engine/run/action_executor.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "engine/base/text.h"
 #include "engine/module/arg_spec.h"
@@ -36,8 +36,8 @@ Status SetAttributes(Transport* t, const Action& a, const Become& become) {
     if (!s.ok()) return s;
   }
   if (a.mode) {
-    Status s = RunChecked(t, {"chmod", "--", FormatMode(*a.mode), a.path}, become,
-                          "chmod " + a.path);
+    Status s =
+        RunChecked(t, {"chmod", "--", FormatMode(*a.mode), a.path}, become, "chmod " + a.path);
     if (!s.ok()) return s;
   }
   return Status::Ok();
@@ -65,13 +65,13 @@ ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& b
           std::string backup = BackupName(a.path);
           ExecRequest req;
           // Only when the file exists: a first write has nothing to keep.
-          req.argv = {"/bin/sh", "-c", "if [ -e \"$1\" ]; then cp -p -- \"$1\" \"$2\"; fi", "sh",
-                      a.path, backup};
+          req.argv = {"/bin/sh", "-c",   "if [ -e \"$1\" ]; then cp -p -- \"$1\" \"$2\"; fi",
+                      "sh",      a.path, backup};
           req.become = become;
           Result<ExecResult> r = t->Exec(req);
           if (!r.ok() || r->exit_code != 0) {
-            out.status = Status::Error(fmt::format(
-                "back up {}: {}", a.path, r.ok() ? Trim(r->stderr_data) : r.message()));
+            out.status = Status::Error(
+                fmt::format("back up {}: {}", a.path, r.ok() ? Trim(r->stderr_data) : r.message()));
             return out;
           }
           out.backup_file = backup;

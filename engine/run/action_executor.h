@@ -15,10 +15,10 @@
 namespace hostprep {
 
 struct ActionOutcome {
-  Status status;            // error: an action could not be carried out
-  bool ran_command = false; // a kExec action ran (its rc/stdout/stderr below)
-  ExecResult last_exec;     // the last kExec action's result
-  std::string backup_file;  // set when a backup was made
+  Status status;             // error: an action could not be carried out
+  bool ran_command = false;  // a kExec action ran (its rc/stdout/stderr below)
+  ExecResult last_exec;      // the last kExec action's result
+  std::string backup_file;   // set when a backup was made
 };
 
 // Runs `actions` on `transport`. A kExec action with a non-zero exit code

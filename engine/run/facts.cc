@@ -50,12 +50,12 @@ echo "end=hostprep-facts"
 
 std::string FamilyOf(const std::string& id, const std::string& id_like) {
   static const std::map<std::string, std::string> kFamily = {
-      {"debian", "Debian"}, {"ubuntu", "Debian"},   {"linuxmint", "Debian"},
-      {"raspbian", "Debian"}, {"rhel", "RedHat"},   {"centos", "RedHat"},
-      {"fedora", "RedHat"}, {"rocky", "RedHat"},    {"almalinux", "RedHat"},
-      {"ol", "RedHat"},     {"amzn", "RedHat"},     {"sles", "Suse"},
-      {"opensuse", "Suse"}, {"opensuse-leap", "Suse"}, {"alpine", "Alpine"},
-      {"arch", "Archlinux"}, {"flatcar", "Flatcar"}};
+      {"debian", "Debian"},   {"ubuntu", "Debian"},      {"linuxmint", "Debian"},
+      {"raspbian", "Debian"}, {"rhel", "RedHat"},        {"centos", "RedHat"},
+      {"fedora", "RedHat"},   {"rocky", "RedHat"},       {"almalinux", "RedHat"},
+      {"ol", "RedHat"},       {"amzn", "RedHat"},        {"sles", "Suse"},
+      {"opensuse", "Suse"},   {"opensuse-leap", "Suse"}, {"alpine", "Alpine"},
+      {"arch", "Archlinux"},  {"flatcar", "Flatcar"}};
   auto it = kFamily.find(id);
   if (it != kFamily.end()) return it->second;
   for (const std::string& like : Split(id_like, ' ')) {
@@ -66,12 +66,20 @@ std::string FamilyOf(const std::string& id, const std::string& id_like) {
 }
 
 std::string DistributionOf(const std::string& id) {
-  static const std::map<std::string, std::string> kNames = {
-      {"debian", "Debian"},     {"ubuntu", "Ubuntu"},       {"centos", "CentOS"},
-      {"rhel", "RedHat"},       {"rocky", "Rocky"},         {"almalinux", "AlmaLinux"},
-      {"fedora", "Fedora"},     {"ol", "OracleLinux"},      {"amzn", "Amazon"},
-      {"sles", "SLES"},         {"opensuse-leap", "openSUSE Leap"}, {"alpine", "Alpine"},
-      {"arch", "Archlinux"},    {"flatcar", "Flatcar"}};
+  static const std::map<std::string, std::string> kNames = {{"debian", "Debian"},
+                                                            {"ubuntu", "Ubuntu"},
+                                                            {"centos", "CentOS"},
+                                                            {"rhel", "RedHat"},
+                                                            {"rocky", "Rocky"},
+                                                            {"almalinux", "AlmaLinux"},
+                                                            {"fedora", "Fedora"},
+                                                            {"ol", "OracleLinux"},
+                                                            {"amzn", "Amazon"},
+                                                            {"sles", "SLES"},
+                                                            {"opensuse-leap", "openSUSE Leap"},
+                                                            {"alpine", "Alpine"},
+                                                            {"arch", "Archlinux"},
+                                                            {"flatcar", "Flatcar"}};
   auto it = kNames.find(id);
   return it != kNames.end() ? it->second : id;
 }
@@ -124,9 +132,8 @@ Result<Value> ParseFacts(const ExecResult& result) {
   f["pkg_mgr"] = pkg == "apt-get" ? "apt" : pkg.empty() ? "unknown" : pkg;
   f["service_mgr"] = kv["svc"];
   f["user_id"] = kv["uid"];
-  f["default_ipv4"] = {{"address", kv["address"]},
-                       {"interface", kv["interface"]},
-                       {"gateway", kv["gateway"]}};
+  f["default_ipv4"] = {
+      {"address", kv["address"]}, {"interface", kv["interface"]}, {"gateway", kv["gateway"]}};
   return f;
 }
 

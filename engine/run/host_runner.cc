@@ -1,9 +1,9 @@
 // RunHostPlay: one host's whole play, on its worker thread.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "engine/graph/task_graph.h"
 #include "engine/run/facts.h"
@@ -91,8 +91,7 @@ HostOutcome Prepare(const PlayContext& ctx, HostState* state, const Variables& c
     if (!facts.ok()) {
       bool lost = !out.ok();
       sink->Post(HostEvent(ctx, *state, "gather facts",
-                           lost ? TaskStatus::kUnreachable : TaskStatus::kFailed,
-                           facts.message()));
+                           lost ? TaskStatus::kUnreachable : TaskStatus::kFailed, facts.message()));
       if (lost) state->unreachable = true;
       return lost ? HostOutcome::kUnreachable : HostOutcome::kFailed;
     }

@@ -33,11 +33,11 @@ class TransportFactory {
 struct HostState {
   std::string name;
   std::unique_ptr<Transport> transport;
-  std::string transport_key;     // connection settings the transport was made for
-  ConnectionSettings connection; // this play's settings (become defaults, address)
-  std::optional<Value> facts;    // gathered once per run
+  std::string transport_key;           // connection settings the transport was made for
+  ConnectionSettings connection;       // this play's settings (become defaults, address)
+  std::optional<Value> facts;          // gathered once per run
   Value registered = Value::object();  // register: results, by name
-  bool unreachable = false;      // stays out of later plays, as in Ansible
+  bool unreachable = false;            // stays out of later plays, as in Ansible
   bool failed = false;
 };
 
@@ -56,7 +56,7 @@ struct PlayContext {
   const ModuleRegistry* modules = nullptr;
   const RunOptions* options = nullptr;
   TransportFactory* transports = nullptr;
-  const Value* groups = nullptr;           // the `groups` magic variable
+  const Value* groups = nullptr;             // the `groups` magic variable
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
 };
 

@@ -1,5 +1,7 @@
 #include "engine/run/scheduler.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -8,8 +10,6 @@
 #include <set>
 #include <thread>
 #include <variant>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 
@@ -204,15 +204,15 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
       ++failed;
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;
       if (d.outcome == HostOutcome::kUnreachable) summary_.unreachable = true;
-      bool too_many = play.max_fail_percentage >= 0 &&
-                      failed * 100.0 / batch.size() > play.max_fail_percentage;
+      bool too_many =
+          play.max_fail_percentage >= 0 && failed * 100.0 / batch.size() > play.max_fail_percentage;
       if (play.any_errors_fatal || too_many) {
         if (!stop) {
           reporter_->Warning(fmt::format(
               "play '{}': stopping after host {} failed ({})", play.DisplayName(), d.host,
-              play.any_errors_fatal ? "any_errors_fatal"
-                                    : fmt::format("more than {}% of the batch failed",
-                                                  play.max_fail_percentage)));
+              play.any_errors_fatal
+                  ? "any_errors_fatal"
+                  : fmt::format("more than {}% of the batch failed", play.max_fail_percentage)));
         }
         stop = true;
         abort.store(true);

@@ -1,12 +1,12 @@
 #include "engine/run/task_executor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/run/action_executor.h"
@@ -87,12 +87,18 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
     switch (read.kind) {
       case Read::Kind::kStat: {
         Result<FileInfo> s = t->Stat(read.path, become);
-        if (s.ok()) r.stat = *s; else r.status = s.status();
+        if (s.ok())
+          r.stat = *s;
+        else
+          r.status = s.status();
         break;
       }
       case Read::Kind::kReadFile: {
         Result<std::optional<std::string>> c = t->ReadFile(read.path, become);
-        if (c.ok()) r.content = *c; else r.status = c.status();
+        if (c.ok())
+          r.content = *c;
+        else
+          r.status = c.status();
         break;
       }
       case Read::Kind::kExec: {
@@ -101,7 +107,10 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
         req.become = become;
         req.timeout_seconds = ctx_.options->task_timeout;
         Result<ExecResult> e = t->Exec(req);
-        if (e.ok()) r.exec = *e; else r.status = e.status();
+        if (e.ok())
+          r.exec = *e;
+        else
+          r.status = e.status();
         break;
       }
       case Read::Kind::kLocalFile: {
@@ -166,7 +175,8 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   Result<Change> planned = module.Plan(args, results, facts);
   // Plan may ask for more reads when the first answers decide what to read.
   for (int round = 0; planned.ok() && !planned->more_reads.empty(); ++round) {
-    if (round == 3) return fail("internal error: module '" + task.module + "' kept asking for reads");
+    if (round == 3)
+      return fail("internal error: module '" + task.module + "' kept asking for reads");
     s = PerformReads(planned->more_reads, vars, become, &results);
     if (!s.ok()) return fail(s.message());
     planned = module.Plan(args, results, facts);
@@ -291,8 +301,8 @@ void SummarizeLoop(std::vector<TaskEvent>* events) {
                        [s](const TaskEvent& e) { return e.status == s; });
   };
   TaskStatus summary = TaskStatus::kSkipped;
-  for (TaskStatus s : {TaskStatus::kFailed, TaskStatus::kIgnored, TaskStatus::kChanged,
-                       TaskStatus::kOk}) {
+  for (TaskStatus s :
+       {TaskStatus::kFailed, TaskStatus::kIgnored, TaskStatus::kChanged, TaskStatus::kOk}) {
     if (any(s)) {
       summary = s;
       break;
@@ -333,8 +343,8 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     e.item = std::move(item);
     e.duration_seconds = SecondsSince(start);
     if (task.no_log) {
-      e.message = status == TaskStatus::kFailed || status == TaskStatus::kIgnored
-                      ? kNoLogMessage : "";
+      e.message =
+          status == TaskStatus::kFailed || status == TaskStatus::kIgnored ? kNoLogMessage : "";
       e.diff = diff.empty() ? "" : kNoLogMessage;
       e.result = Value::object({{"censored", kNoLogMessage}});
     } else {
@@ -380,8 +390,8 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
       return finish(Registered(TaskStatus::kFailed, false, msg, Value::object()));
     }
     if (rendered->empty()) {
-      out.events.push_back(event(TaskStatus::kSkipped, false, "no items in loop", "",
-                                 Value::object(), ""));
+      out.events.push_back(
+          event(TaskStatus::kSkipped, false, "no items in loop", "", Value::object(), ""));
       return finish(Registered(TaskStatus::kSkipped, false, "no items in loop",
                                Value::object({{"results", Value::array()}})));
     }
@@ -407,16 +417,15 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
     out.failed = out.failed || a.status == TaskStatus::kFailed;
     out.changed = out.changed || a.changed;
-    Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed
-                                                                    : a.status,
+    Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed : a.status,
                                   a.changed, a.message, a.result);
     if (item) {
       registered[task.loop_var] = *item;
       loop_results.push_back(registered);
     }
     last_registered = registered;
-    out.events.push_back(event(a.status, a.changed, a.message, opts.diff ? a.diff : "",
-                               a.result, item ? ItemLabel(*item) : ""));
+    out.events.push_back(event(a.status, a.changed, a.message, opts.diff ? a.diff : "", a.result,
+                               item ? ItemLabel(*item) : ""));
     if (a.status == TaskStatus::kFailed) break;  // a failed item ends the loop, as in Ansible
   }
   if (!task.loop) return finish(last_registered);

@@ -1,5 +1,7 @@
 #include "engine/yaml/yaml_file.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -7,8 +9,6 @@
 #include <map>
 #include <regex>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace hostprep {
 
@@ -41,8 +41,8 @@ void CheckDuplicateKeys(const std::string& file, const YAML::Node& node, Diagnos
         SourceLocation loc = LocationOf(file, kv.first);
         auto [it, inserted] = seen.emplace(key, loc.line);
         if (!inserted) {
-          diags->Add(loc, fmt::format("duplicate key '{}' (first defined on line {})", key,
-                                      it->second));
+          diags->Add(loc,
+                     fmt::format("duplicate key '{}' (first defined on line {})", key, it->second));
           *ok = false;
         }
       }

@@ -4,9 +4,9 @@
 #ifndef HOSTPREP_ENGINE_YAML_YAML_FILE_H_
 #define HOSTPREP_ENGINE_YAML_YAML_FILE_H_
 
-#include <string>
-
 #include <yaml-cpp/yaml.h>
+
+#include <string>
 
 #include "engine/base/source.h"
 #include "engine/base/value.h"

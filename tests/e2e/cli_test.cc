@@ -1,14 +1,13 @@
 // End to end: the real hostprep binary, run inside a throw-away root
 // (tests/e2e/sandbox.sh: a private mount namespace with a copy of /etc on a
 // tmpfs), so runs that write /etc never change the machine.
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
-#include <string>
-
-#include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace {
 
@@ -113,8 +112,8 @@ TEST_CASE("e2e: --check --detailed-exitcode exits 6 when changes are pending") {
 }
 
 TEST_CASE("e2e: --diff shows content and attributes of a change in one block") {
-  Output out = Sandboxed(std::string("$HP run ") + kExample +
-                         " -i localhost, --check --diff --tags sysctl");
+  Output out =
+      Sandboxed(std::string("$HP run ") + kExample + " -i localhost, --check --diff --tags sysctl");
   CHECK(out.exit_code == 0);
   CHECK(out.text.find("changed: [localhost] sysctls for pod networking => would create file "
                       "/etc/sysctl.d/99-kubernetes.conf\n"
@@ -154,7 +153,8 @@ ls /etc/pwned /etc/pwned2 2>&1 | grep -c 'No such file'
 cat "/etc/hostile/x; touch _etc_pwned \$(touch _etc_pwned2)"
 )SH");
   INFO(out.text);
-  CHECK(out.text.find("exit 0\n2\nx; touch /etc/pwned $(touch /etc/pwned2)\n") != std::string::npos);
+  CHECK(out.text.find("exit 0\n2\nx; touch /etc/pwned $(touch /etc/pwned2)\n") !=
+        std::string::npos);
   CHECK(out.text.find("    x; touch /etc/pwned $(touch /etc/pwned2)\n") != std::string::npos);
 }
 
@@ -178,7 +178,8 @@ TEST_CASE("e2e: bad options exit 5 and say what is wrong") {
 }
 
 TEST_CASE("e2e: the kubespray inventory loads unchanged and shows as ansible-inventory would") {
-  Output out = Sandboxed("$HP inventory -i inventories/kubespray/inventory.ini --graph k8s_cluster");
+  Output out =
+      Sandboxed("$HP inventory -i inventories/kubespray/inventory.ini --graph k8s_cluster");
   CHECK(out.exit_code == 0);
   CHECK(out.text.find("@k8s_cluster:\n") == 0);
   CHECK(out.text.find("|--@kube_control_plane:") != std::string::npos);

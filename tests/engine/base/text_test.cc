@@ -11,9 +11,9 @@ TEST_CASE("did you mean finds near names, swapped letters included") {
     const char* typo;
     const char* suggestion;
   };
-  for (const Row& row : {Row{"afer", "after"}, Row{"mdoe", "mode"}, Row{"fiel", "file"},
-                         Row{"notfy", "notify"}, Row{"regsiter", "register"},
-                         Row{"WHEN", "when"}, Row{"xyz", ""}, Row{"completely", ""}}) {
+  for (const Row& row :
+       {Row{"afer", "after"}, Row{"mdoe", "mode"}, Row{"fiel", "file"}, Row{"notfy", "notify"},
+        Row{"regsiter", "register"}, Row{"WHEN", "when"}, Row{"xyz", ""}, Row{"completely", ""}}) {
     CHECK_MESSAGE(DidYouMean(row.typo, keys) == row.suggestion, row.typo);
   }
   CHECK(DidYouMeanSuffix("afer", keys) == " (did you mean 'after'?)");

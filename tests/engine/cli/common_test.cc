@@ -1,11 +1,10 @@
 #include "engine/cli/common.h"
 
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
-
-#include <doctest/doctest.h>
 
 namespace hostprep {
 namespace {

@@ -1,9 +1,9 @@
 #include "engine/output/text_reporter.h"
 
+#include <doctest/doctest.h>
+
 #include <cstdio>
 #include <string>
-
-#include <doctest/doctest.h>
 
 #include "engine/output/json_reporter.h"
 

@@ -29,9 +29,9 @@ TEST_CASE("actions pass paths as arguments, never inside shell text") {
   t.AddExecResponse({"chmod"}, ExecResult{});
   ActionOutcome out = ExecuteActions({Dir("/etc/a b; reboot", 0750)}, Become{}, 0, &t);
   REQUIRE(out.status.ok());
-  CHECK(ExecArgvs(t) == std::vector<std::vector<std::string>>{
-                           {"mkdir", "-p", "--", "/etc/a b; reboot"},
-                           {"chmod", "--", "0750", "/etc/a b; reboot"}});
+  CHECK(ExecArgvs(t) ==
+        std::vector<std::vector<std::string>>{{"mkdir", "-p", "--", "/etc/a b; reboot"},
+                                              {"chmod", "--", "0750", "/etc/a b; reboot"}});
 }
 
 TEST_CASE("actions stop at the first that fails and say which") {
@@ -39,7 +39,8 @@ TEST_CASE("actions stop at the first that fails and say which") {
   t.AddExecResponse({"mkdir"}, ExecResult{1, "", "mkdir: cannot create directory: Read-only\n"});
   Action second = Dir("/etc/other", 0755);
   ActionOutcome out = ExecuteActions({Dir("/etc/x", 0755), second}, Become{}, 0, &t);
-  CHECK(out.status.message() == "create directory /etc/x: mkdir: cannot create directory: Read-only");
+  CHECK(out.status.message() ==
+        "create directory /etc/x: mkdir: cannot create directory: Read-only");
   CHECK(ExecArgvs(t).size() == 1);
 }
 
@@ -77,7 +78,7 @@ TEST_CASE("a write with backup copies the old file first, then writes atomically
   REQUIRE(t.calls().size() == 2);
   REQUIRE(t.calls()[0].argv.size() == 6);
   CHECK(t.calls()[0].argv[4] == "/etc/app/app.conf");  // the script's $1
-  CHECK(t.calls()[0].argv[5] == out.backup_file);       // and $2
+  CHECK(t.calls()[0].argv[5] == out.backup_file);      // and $2
   CHECK(t.calls()[0].become.enabled);
   CHECK(t.calls()[1].kind == FakeTransport::Call::Kind::kWriteFile);
   CHECK(t.Content("/etc/app/app.conf") == "new\n");

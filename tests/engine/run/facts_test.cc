@@ -33,11 +33,13 @@ TEST_CASE("facts map distributions to their family") {
     const char* like;
     const char* family;
   };
-  for (const Row& row : {Row{"ubuntu", "debian", "Debian"}, Row{"rocky", "rhel centos fedora", "RedHat"},
-                         Row{"almalinux", "", "RedHat"}, Row{"opensuse-leap", "suse", "Suse"},
-                         Row{"alpine", "", "Alpine"}, Row{"mystery", "rhel fedora", "RedHat"}}) {
+  for (const Row& row :
+       {Row{"ubuntu", "debian", "Debian"}, Row{"rocky", "rhel centos fedora", "RedHat"},
+        Row{"almalinux", "", "RedHat"}, Row{"opensuse-leap", "suse", "Suse"},
+        Row{"alpine", "", "Alpine"}, Row{"mystery", "rhel fedora", "RedHat"}}) {
     ExecResult r;
-    r.stdout_data = std::string("id=") + row.id + "\nid_like=" + row.like + "\nend=hostprep-facts\n";
+    r.stdout_data =
+        std::string("id=") + row.id + "\nid_like=" + row.like + "\nend=hostprep-facts\n";
     Result<Value> f = ParseFacts(r);
     REQUIRE(f.ok());
     CHECK_MESSAGE((*f)["os_family"] == row.family, row.id);

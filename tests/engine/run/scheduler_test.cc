@@ -4,7 +4,6 @@
 #include "engine/run/scheduler.h"
 
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -186,8 +185,8 @@ TEST_CASE("scheduler brings every host to the declared state and a re-run change
   CHECK(s.changed);
   for (const char* h : {"h1", "h2", "h3"}) {
     CHECK(f.hosts[h].Content("/etc/a.conf") == std::string("a=") + h + "\n");
-    CHECK(first.Lines(h) == std::vector<std::string>{"changed first", "changed second",
-                                                      "changed reload"});
+    CHECK(first.Lines(h) ==
+          std::vector<std::string>{"changed first", "changed second", "changed reload"});
     CHECK(s.stats[h].changed == 3);
     CHECK(s.stats[h].ok == 3);
   }
@@ -318,8 +317,8 @@ TEST_CASE("handlers run once, only when a notifying task changed something") {
   Recorder rec;
   f.Run(kTwoFiles, "h1,h2,", &rec);
   CHECK(rec.Lines("h1") == std::vector<std::string>{"ok first", "ok second"});
-  CHECK(rec.Lines("h2") == std::vector<std::string>{"changed first", "changed second",
-                                                     "changed reload"});
+  CHECK(rec.Lines("h2") ==
+        std::vector<std::string>{"changed first", "changed second", "changed reload"});
 }
 
 TEST_CASE("registered results drive later conditions; ignore_errors keeps the host going") {
@@ -343,7 +342,7 @@ TEST_CASE("registered results drive later conditions; ignore_errors keeps the ho
                        "h1,", &rec);
   CHECK(s.exit_code() == 0);
   CHECK(rec.Lines("h1") == std::vector<std::string>{"ignored probe", "changed when-probe-failed",
-                                                     "skipped when-probe-passed"});
+                                                    "skipped when-probe-passed"});
   CHECK(f.hosts["h1"].Content("/etc/fallback") == "it failed\n");
   CHECK(s.stats["h1"].ignored == 1);
   CHECK(s.stats["h1"].skipped == 1);
