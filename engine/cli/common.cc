@@ -1,8 +1,8 @@
 #include "engine/cli/common.h"
 
-#include <fmt/format.h>
-
 #include <cstdio>
+
+#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/graph/task_graph.h"
@@ -67,8 +67,8 @@ Result<Value> ParseExtraVars(const std::vector<std::string>& args) {
         if (i >= arg.size()) break;
         size_t eq = arg.find('=', i);
         if (eq == std::string::npos || eq == i) {
-          return Status::Error(
-              fmt::format("-e '{}': expected key=value, @file.yml or a {{...}} mapping", arg));
+          return Status::Error(fmt::format(
+              "-e '{}': expected key=value, @file.yml or a {{...}} mapping", arg));
         }
         std::string key = arg.substr(i, eq - i);
         std::string value;

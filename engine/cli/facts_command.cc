@@ -1,12 +1,12 @@
 // hostprep facts -i INV [--limit P]: gathers facts from every host, in
 // parallel, and prints them as one JSON mapping host -> facts.
-#include <fmt/format.h>
-
 #include <atomic>
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <thread>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 #include "engine/cli/cli.h"
 #include "engine/cli/commands.h"
@@ -45,10 +45,10 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   std::string limit = "all", connection;
   int forks = 0;
   po::options_description desc("usage: hostprep facts -i INVENTORY [--limit PATTERN]\n\noptions");
-  desc.add_options()("help,h", "show this help")("inventory,i", po::value(&inventories),
-                                                 "inventory (repeatable)")(
-      "limit,l", po::value(&limit), "host pattern (default all)")("extra-vars,e", po::value(&extra),
-                                                                  "variables, as for run")(
+  desc.add_options()("help,h", "show this help")(
+      "inventory,i", po::value(&inventories), "inventory (repeatable)")(
+      "limit,l", po::value(&limit), "host pattern (default all)")(
+      "extra-vars,e", po::value(&extra), "variables, as for run")(
       "connection,c", po::value(&connection), "connection type for every host: ssh or local")(
       "forks,f", po::value(&forks), "hosts at once (default all, up to 256)");
   po::variables_map vm;

@@ -1,10 +1,11 @@
 // hostprep run PLAYBOOK -i INV [options]
-#include <fmt/format.h>
 #include <unistd.h>
 
-#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
 
 #include "engine/cli/cli.h"
 #include "engine/cli/commands.h"
@@ -45,29 +46,27 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   std::vector<std::string> inventories, tags, skip_tags, extra;
   RunOptions opts;
   bool detailed = false;
-  po::options_description desc("usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
-  desc.add_options()("help,h", "show this help")(
-      "inventory,i", po::value(&inventories),
-      "inventory file, directory, script or 'h1,h2,' (repeatable)")(
-      "check,C", po::bool_switch(&opts.check),
-      "plan only: report what would change, change nothing")("diff,D", po::bool_switch(&opts.diff),
-                                                             "show the diff of every change")(
-      "limit,l", po::value(&opts.limit), "further limit the hosts to a pattern")(
-      "tags,t", po::value(&tags), "run only tasks with these tags (comma-separated, repeatable)")(
-      "skip-tags", po::value(&skip_tags), "skip tasks with these tags")(
-      "extra-vars,e", po::value(&extra),
-      "variables: key=value, @file.yml or a mapping (repeatable)")(
-      "forks,f", po::value(&opts.forks), "hosts run at once (default: all, up to 256)")(
-      "connection,c", po::value(&connection), "connection type for every host: ssh or local")(
-      "become,b", po::bool_switch(&opts.become), "become (sudo) for every play")(
-      "become-user", po::value(&become_user), "user to become (default root)")(
-      "task-timeout", po::value(&opts.task_timeout),
-      "seconds a command may run (default: no limit)")(
-      "output,o", po::value(&output), "text (default) or json (one event per line)")(
-      "color", po::value(&color), "auto (default), always or never")(
-      "detailed-exitcode", po::bool_switch(&detailed),
-      "with --check: exit 6 when changes are pending, 0 when none")(
-      "playbook", po::value(&playbook_path), "the playbook");
+  po::options_description desc(
+      "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
+  desc.add_options()
+      ("help,h", "show this help")
+      ("inventory,i", po::value(&inventories), "inventory file, directory, script or 'h1,h2,' (repeatable)")
+      ("check,C", po::bool_switch(&opts.check), "plan only: report what would change, change nothing")
+      ("diff,D", po::bool_switch(&opts.diff), "show the diff of every change")
+      ("limit,l", po::value(&opts.limit), "further limit the hosts to a pattern")
+      ("tags,t", po::value(&tags), "run only tasks with these tags (comma-separated, repeatable)")
+      ("skip-tags", po::value(&skip_tags), "skip tasks with these tags")
+      ("extra-vars,e", po::value(&extra), "variables: key=value, @file.yml or a mapping (repeatable)")
+      ("forks,f", po::value(&opts.forks), "hosts run at once (default: all, up to 256)")
+      ("connection,c", po::value(&connection), "connection type for every host: ssh or local")
+      ("become,b", po::bool_switch(&opts.become), "become (sudo) for every play")
+      ("become-user", po::value(&become_user), "user to become (default root)")
+      ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
+      ("output,o", po::value(&output), "text (default) or json (one event per line)")
+      ("color", po::value(&color), "auto (default), always or never")
+      ("detailed-exitcode", po::bool_switch(&detailed),
+       "with --check: exit 6 when changes are pending, 0 when none")
+      ("playbook", po::value(&playbook_path), "the playbook");
   po::positional_options_description pos;
   pos.add("playbook", 1);
   po::variables_map vm;
