@@ -196,6 +196,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
       reporter_->Task(*e);
       if (e->counts_in_recap) Count(&summary_.stats[e->host], e->recap_status);
       if (e->changed) summary_.changed = true;
+      reporter_->Progress(done, std::min(workers, batch.size() - done), batch.size());
       continue;
     }
     const HostDone& d = std::get<HostDone>(item);
