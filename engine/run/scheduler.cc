@@ -137,7 +137,11 @@ void Scheduler::RunPlay(const Play& play) {
   if (!options_.limit.empty()) {
     Result<std::vector<std::string>> limit = inventory_.Match(options_.limit);
     std::set<std::string> allowed;
-    if (limit.ok()) allowed.insert(limit->begin(), limit->end());
+    if (limit.ok()) {
+      allowed.insert(limit->begin(), limit->end());
+    } else {
+      reporter_->Warning(fmt::format("--limit: {}", limit.message()));
+    }
     std::erase_if(hosts, [&](const std::string& h) { return !allowed.count(h); });
   }
   std::erase_if(hosts, [&](const std::string& h) {
