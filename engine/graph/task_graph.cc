@@ -111,48 +111,60 @@ TaskGraph TaskGraph::Explicit(const Play& play) {
   for (const TaskSpec& h : play.handlers) g.nodes_.push_back(&h);
   g.deps_.resize(g.nodes_.size());
   g.dependents_.resize(g.nodes_.size());
+  g.AddAfterEdges();
+  g.AddRegisterEdges();
+  if (play.order == PlayOrder::kSequential) {
+    for (size_t i = 1; i < g.task_count_; ++i) g.AddEdge(i - 1, i, EdgeKind::kSequential, "");
+  }
+  g.AddNotifyEdges();
+  return g;
+}
 
-  std::map<std::string, size_t> task_by_id;
-  for (size_t i = 0; i < g.task_count_; ++i) task_by_id.emplace(g.nodes_[i]->id, i);
-
-  // Explicit edges: after, register use, sequential order, notify.
-  for (size_t i = 0; i < g.nodes_.size(); ++i) {
-    for (const std::string& id : g.nodes_[i]->after) {
-      auto it = task_by_id.find(id);
-      if (it != task_by_id.end()) g.AddEdge(it->second, i, EdgeKind::kAfter, "after " + id);
+// Tasks and handlers share one id space (the parser checks `after` names).
+void TaskGraph::AddAfterEdges() {
+  std::map<std::string, size_t> by_id;
+  for (size_t i = 0; i < nodes_.size(); ++i) by_id.emplace(nodes_[i]->id, i);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    for (const std::string& id : nodes_[i]->after) {
+      auto it = by_id.find(id);
+      if (it != by_id.end()) AddEdge(it->second, i, EdgeKind::kAfter, "after " + id);
     }
   }
+}
+
+// A node that reads a registered name waits for the task that registers it:
+// the nearest one above it, else the first one below it.
+void TaskGraph::AddRegisterEdges() {
   std::map<std::string, std::vector<size_t>> registrants;
-  for (size_t i = 0; i < g.nodes_.size(); ++i) {
-    if (!g.nodes_[i]->register_as.empty()) registrants[g.nodes_[i]->register_as].push_back(i);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->register_as.empty()) registrants[nodes_[i]->register_as].push_back(i);
   }
-  for (size_t i = 0; i < g.nodes_.size(); ++i) {
-    for (const std::string& name : VariablesReadBy(*g.nodes_[i])) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    for (const std::string& name : VariablesReadBy(*nodes_[i])) {
       auto it = registrants.find(name);
       if (it == registrants.end()) continue;
-      // The nearest registrant above this node, else the first below it.
       size_t source = it->second.front();
       for (size_t r : it->second) {
         if (r < i) source = r;
       }
-      if (source != i) g.AddEdge(source, i, EdgeKind::kRegister, "register " + name);
+      if (source != i) AddEdge(source, i, EdgeKind::kRegister, "register " + name);
     }
   }
-  if (play.order == PlayOrder::kSequential) {
-    for (size_t i = 1; i < g.task_count_; ++i) g.AddEdge(i - 1, i, EdgeKind::kSequential, "");
+}
+
+// `notify` names a handler by name or id.
+void TaskGraph::AddNotifyEdges() {
+  std::map<std::string, size_t> handler;
+  for (size_t i = task_count_; i < nodes_.size(); ++i) {
+    handler.emplace(nodes_[i]->name, i);
+    handler.emplace(nodes_[i]->id, i);
   }
-  std::map<std::string, size_t> handler_by_name;
-  for (size_t i = g.task_count_; i < g.nodes_.size(); ++i) {
-    handler_by_name.emplace(g.nodes_[i]->name, i);
-    handler_by_name.emplace(g.nodes_[i]->id, i);
-  }
-  for (size_t i = 0; i < g.nodes_.size(); ++i) {
-    for (const std::string& name : g.nodes_[i]->notify) {
-      auto it = handler_by_name.find(name);
-      if (it != handler_by_name.end()) g.AddEdge(i, it->second, EdgeKind::kNotify, "notify");
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    for (const std::string& name : nodes_[i]->notify) {
+      auto it = handler.find(name);
+      if (it != handler.end()) AddEdge(i, it->second, EdgeKind::kNotify, "notify");
     }
   }
-  return g;
 }
 
 Result<TaskGraph> TaskGraph::Build(const Play& play, const std::vector<Resources>& resources) {

@@ -67,6 +67,9 @@ class TaskGraph {
 
  private:
   static TaskGraph Explicit(const Play& play);
+  void AddAfterEdges();
+  void AddRegisterEdges();
+  void AddNotifyEdges();
   std::optional<Diagnostic> Cycle() const;
   bool Reaches(size_t from, size_t to) const;
   void AddResourceEdges(const std::vector<Resources>& resources);
