@@ -11,17 +11,24 @@
 
 namespace {
 
+constexpr const char* kCleanSlate =
+    "rm -rf /etc/containerd /etc/sysctl.d/99-kubernetes.conf /etc/modules-load.d/hostprep-* "
+    "/etc/hostprep-prestage.txt\n";
+
 struct Output {
   int exit_code = -1;
   std::string text;  // stdout and stderr together
 };
 
 // Runs `script` with sh inside the sandbox, from the source directory, with
-// $HP set to the hostprep binary.
+// $HP set to the hostprep binary. What the example playbook manages is
+// removed from the sandbox's /etc first, so results do not depend on what the
+// machine has installed (containerd ships an /etc/containerd/config.toml).
 Output Sandboxed(const std::string& script) {
   std::string quoted = "'";
   for (char c : script) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   quoted += "'";
+  quoted.insert(1, kCleanSlate);
   std::string cmd = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
                     " tests/e2e/sandbox.sh " + quoted + " 2>&1";
   Output out;
