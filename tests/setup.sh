@@ -12,6 +12,7 @@ packages=(
   libssh-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
+  openssh-server openssh-client sudo iproute2 openssl jq procps findutils
 )
 
 missing=()
@@ -25,7 +26,17 @@ if ((${#missing[@]})); then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # openssh-server's postinst would start the machine's own sshd: the test hosts run their
+  # own, so deny service starts during the install (policy-rc.d) unless a policy exists.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+    { if [ -n "$policy" ]; then $sudo rm -f "$policy"; fi; exit 1; }
+  if [ -n "$policy" ]; then $sudo rm -f "$policy"; fi
 fi
 
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOSTPREP_WERROR=ON \
