@@ -211,7 +211,13 @@ class DefaultTransportFactory : public TransportFactory {
     if (std::find(groups.begin(), groups.end(), "bastion") == groups.end()) return;
     Variables vars;
     inventory->HostVariables("bastion", &vars);
-    bastion_ = ReadConnectionSettings("bastion", vars);
+    Result<ConnectionSettings> settings = ReadConnectionSettings("bastion", vars);
+    has_bastion_ = true;
+    if (settings.ok()) {
+      bastion_ = *settings;
+    } else {
+      bastion_error_ = settings.message();
+    }
   }
 
   Result<std::unique_ptr<Transport>> Create(const std::string& host,
@@ -226,12 +232,11 @@ class DefaultTransportFactory : public TransportFactory {
           "host {}: unknown connection type '{}': use ssh or local", host, settings.connection));
     }
     const ConnectionSettings* bastion = nullptr;
-    if (bastion_ && host != "bastion") {
-      if (!bastion_->ok()) {
-        return Status::Error(fmt::format("host {}: the bastion host: {}", host,
-                                         bastion_->message()));
+    if (has_bastion_ && host != "bastion") {
+      if (!bastion_error_.empty()) {
+        return Status::Error(fmt::format("host {}: the bastion host: {}", host, bastion_error_));
       }
-      bastion = &**bastion_;
+      bastion = &bastion_;
     }
     Result<SshRoute> route = ResolveSshRoute(host, settings, ssh_, bastion);
     if (!route.ok()) return route.status();
@@ -240,7 +245,9 @@ class DefaultTransportFactory : public TransportFactory {
 
  private:
   SshOptions ssh_;
-  std::optional<Result<ConnectionSettings>> bastion_;
+  bool has_bastion_ = false;  // Kubespray's bastion host is in the inventory
+  ConnectionSettings bastion_;
+  std::string bastion_error_;
 };
 
 }  // namespace
