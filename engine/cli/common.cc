@@ -185,6 +185,7 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
   out.user = cli.user;
   out.known_hosts = cli.known_hosts.empty() ? Home() + "/.ssh/known_hosts" : cli.known_hosts;
   out.ssh_config = cli.ssh_config.empty() ? Home() + "/.ssh/config" : cli.ssh_config;
+  out.ssh_dir = Home() + "/.ssh";
   if (const char* agent = std::getenv("SSH_AUTH_SOCK")) out.agent_socket = agent;
   if (cli.ask_become_pass) {
     Result<std::string> password = AskPassword("BECOME password: ");
