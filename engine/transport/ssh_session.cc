@@ -90,6 +90,8 @@ Status VerifyHostKey(ssh_session session, const SshEndpoint& ep, const SshOption
   }
   if (options.host_key_checking == HostKeyChecking::kAcceptNew) {
     std::lock_guard<std::mutex> lock(known_hosts_mutex);
+    // Another host's thread may have recorded the same key meanwhile.
+    if (ssh_session_is_known_server(session) == SSH_KNOWN_HOSTS_OK) return Status::Ok();
     if (ssh_session_update_known_hosts(session) != SSH_OK) {
       return Status::Error(fmt::format("{}: cannot record the host key in {}: {}", label,
                                        known_hosts, LibsshError(session)));

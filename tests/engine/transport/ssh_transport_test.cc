@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "tests/engine/transport/ssh_test_server.h"
 
@@ -161,6 +163,36 @@ TEST_CASE("ssh host key checking refuses unknown keys under strict and records t
   CHECK(again.Connect().ok());
 }
 
+TEST_CASE("ssh accept-new from many threads at once records a key once") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  SshOptions o = TestOptions(dir);
+  o.host_key_checking = HostKeyChecking::kAcceptNew;
+  std::vector<std::unique_ptr<SshTransport>> transports;
+  for (int i = 0; i < 8; ++i) transports.push_back(std::make_unique<SshTransport>(Route(sshd.port(), o), o));
+  std::vector<Status> results(transports.size(), Status::Ok());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < transports.size(); ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = transports[i]->Connect();
+      if (results[i].ok()) {
+        ExecRequest r;
+        r.argv = {"echo", std::to_string(i)};
+        Result<ExecResult> out = transports[i]->Exec(r);
+        if (!out.ok() || out->stdout_data != std::to_string(i) + "\n") {
+          results[i] = Status::Error("wrong output");
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : results) CHECK_MESSAGE(s.ok(), s.message());
+  const std::string recorded = testing::ReadAll(o.known_hosts);
+  CHECK(std::count(recorded.begin(), recorded.end(), '\n') == 1);
+  CHECK(sshd.logins() == 8);
+}
+
 TEST_CASE("ssh host key checking refuses a changed key under strict and accept-new") {
   SKIP_WITHOUT_SSHD();
   SshTestDir dir;
@@ -229,6 +261,48 @@ TEST_CASE("ssh to a closed port is unreachable at once") {
   ExecRequest r;
   r.argv = {"true"};
   CHECK(!t.Exec(r).ok());
+}
+
+TEST_CASE("ssh to a port that never answers times out after the connect timeout") {
+  SshTestDir dir;
+  // A listening socket that is never accepted: TCP connects, SSH never starts.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(listen(fd, 4) == 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+  SshOptions o = TestOptions(dir);
+  o.connect_timeout = 1;
+  SshTransport t(Route(port, o), o);
+  const auto start = std::chrono::steady_clock::now();
+  const std::string message = t.Connect().message();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  close(fd);
+  CHECK(message == fmt::format("host node1 (127.0.0.1:{}): connection timed out after 1 s", port));
+  CHECK(took < 4);
+}
+
+TEST_CASE("ssh exec round trips on one session are fast") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  auto start = std::chrono::steady_clock::now();
+  auto t = Trusted(dir, sshd);
+  REQUIRE(t->Connect().ok());
+  const double connect =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 20; ++i) CHECK(Run(*t, {"true"}).exit_code == 0);
+  const double each =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 20;
+  MESSAGE("connect " << connect << " s, one exec round trip " << each * 1000 << " ms");
+  CHECK(each < 0.5);
+  CHECK(sshd.logins() == 1);
 }
 
 TEST_CASE("ssh jumps through a bastion given as ProxyJump") {
