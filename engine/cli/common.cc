@@ -1,12 +1,19 @@
 #include "engine/cli/common.h"
 
+#include <termios.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <mutex>
 
 #include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/graph/task_graph.h"
+#include "engine/template/variables.h"
 #include "engine/transport/local_transport.h"
+#include "engine/transport/ssh_transport.h"
 #include "engine/yaml/yaml_file.h"
 
 namespace hostprep {
@@ -106,26 +113,149 @@ std::vector<std::string> SplitList(const std::vector<std::string>& values) {
   return out;
 }
 
+namespace po = boost::program_options;
+
+void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
+  desc->add_options()
+      ("private-key,k", po::value(&out->private_keys), "ssh private key file (repeatable)")
+      ("user,u", po::value(&out->user), "ssh user when the inventory names none")
+      ("known-hosts", po::value(&out->known_hosts), "known_hosts file (default ~/.ssh/known_hosts)")
+      ("host-key-checking", po::value(&out->host_key_checking),
+       "strict (default), accept-new or off")
+      ("timeout,T", po::value(&out->timeout), "ssh connect timeout in seconds (default 10)")
+      ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
+       "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
+      ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)");
+}
+
+namespace {
+
+// Reads one line from the terminal with echo off.
+Result<std::string> AskPassword(const char* prompt) {
+  FILE* tty = std::fopen("/dev/tty", "r+");
+  if (!tty) {
+    return Status::Error(
+        "--ask-become-pass needs a terminal; set HOSTPREP_BECOME_PASSWORD instead");
+  }
+  const int fd = fileno(tty);
+  termios old{};
+  const bool have_termios = tcgetattr(fd, &old) == 0;
+  if (have_termios) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  std::fputs(prompt, tty);
+  std::fflush(tty);
+  std::string line;
+  for (int c; (c = std::fgetc(tty)) != EOF && c != '\n';) line += static_cast<char>(c);
+  if (have_termios) tcsetattr(fd, TCSAFLUSH, &old);
+  std::fputs("\n", tty);
+  std::fclose(tty);
+  return line;
+}
+
+std::string Home() {
+  const char* home = std::getenv("HOME");
+  return home && *home ? home : "/root";
+}
+
+}  // namespace
+
+Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
+  SshOptions out;
+  if (cli.host_key_checking == "strict") {
+    out.host_key_checking = HostKeyChecking::kStrict;
+  } else if (cli.host_key_checking == "accept-new") {
+    out.host_key_checking = HostKeyChecking::kAcceptNew;
+  } else if (cli.host_key_checking == "off") {
+    out.host_key_checking = HostKeyChecking::kOff;
+  } else {
+    return Status::Error(fmt::format(
+        "--host-key-checking must be strict, accept-new or off, not '{}'", cli.host_key_checking));
+  }
+  if (cli.timeout < 1) return Status::Error("--timeout must be 1 second or more");
+  out.connect_timeout = cli.timeout;
+  out.private_keys = cli.private_keys;
+  for (const std::string& key : out.private_keys) {
+    if (access(key.c_str(), R_OK) != 0) {
+      return Status::Error(fmt::format("--private-key {}: cannot read the file", key));
+    }
+  }
+  out.user = cli.user;
+  out.known_hosts = cli.known_hosts.empty() ? Home() + "/.ssh/known_hosts" : cli.known_hosts;
+  out.ssh_config = cli.ssh_config.empty() ? Home() + "/.ssh/config" : cli.ssh_config;
+  out.ssh_dir = Home() + "/.ssh";
+  if (const char* agent = std::getenv("SSH_AUTH_SOCK")) out.agent_socket = agent;
+  if (cli.ask_become_pass) {
+    Result<std::string> password = AskPassword("BECOME password: ");
+    if (!password.ok()) return password.status();
+    out.become_password = *password;
+  } else if (const char* env = std::getenv("HOSTPREP_BECOME_PASSWORD")) {
+    out.become_password = env;
+  }
+  if (out.host_key_checking == HostKeyChecking::kOff) {
+    std::fputs("warning: --host-key-checking off: host keys are not verified, so anyone between "
+               "here and the hosts can pretend to be them\n",
+               stderr);
+  }
+  return out;
+}
+
 namespace {
 
 class DefaultTransportFactory : public TransportFactory {
  public:
+  DefaultTransportFactory(const Inventory* inventory, SshOptions ssh) : ssh_(std::move(ssh)) {
+    if (!inventory || !inventory->FindHost("bastion")) return;
+    const std::vector<std::string> groups = inventory->GroupsOf("bastion");
+    if (std::find(groups.begin(), groups.end(), "bastion") == groups.end()) return;
+    Variables vars;
+    inventory->HostVariables("bastion", &vars);
+    Result<ConnectionSettings> settings = ReadConnectionSettings("bastion", vars);
+    has_bastion_ = true;
+    if (settings.ok()) {
+      bastion_ = *settings;
+    } else {
+      bastion_error_ = settings.message();
+    }
+  }
+
   Result<std::unique_ptr<Transport>> Create(const std::string& host,
                                             const ConnectionSettings& settings) override {
     if (settings.connection == "local") {
-      return std::unique_ptr<Transport>(std::make_unique<LocalTransport>());
+      auto local = std::make_unique<LocalTransport>();
+      if (!ssh_.become_password.empty()) local->set_become_password(ssh_.become_password);
+      return std::unique_ptr<Transport>(std::move(local));
     }
-    return Status::Error(fmt::format(
-        "host {}: the ssh connection is not available in this build yet; set "
-        "ansible_connection=local (or connection: local in the play) to run on this machine",
-        host));
+    if (settings.connection != "ssh") {
+      return Status::Error(fmt::format(
+          "host {}: unknown connection type '{}': use ssh or local", host, settings.connection));
+    }
+    const ConnectionSettings* bastion = nullptr;
+    if (has_bastion_ && host != "bastion") {
+      if (!bastion_error_.empty()) {
+        return Status::Error(fmt::format("host {}: the bastion host: {}", host, bastion_error_));
+      }
+      bastion = &bastion_;
+    }
+    Result<SshRoute> route = ResolveSshRoute(host, settings, ssh_, bastion);
+    if (!route.ok()) return route.status();
+    return std::unique_ptr<Transport>(std::make_unique<SshTransport>(std::move(*route), ssh_));
   }
+
+ private:
+  SshOptions ssh_;
+  bool has_bastion_ = false;  // Kubespray's bastion host is in the inventory
+  ConnectionSettings bastion_;
+  std::string bastion_error_;
 };
 
 }  // namespace
 
-std::unique_ptr<TransportFactory> MakeTransportFactory() {
-  return std::make_unique<DefaultTransportFactory>();
+std::unique_ptr<TransportFactory> MakeTransportFactory(const Inventory* inventory,
+                                                       SshOptions ssh) {
+  return std::make_unique<DefaultTransportFactory>(inventory, std::move(ssh));
 }
 
 }  // namespace hostprep

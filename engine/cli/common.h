@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/program_options.hpp>
+
 #include "engine/base/status.h"
 #include "engine/base/value.h"
 #include "engine/inventory/inventory.h"
@@ -31,8 +33,32 @@ Result<Value> ParseExtraVars(const std::vector<std::string>& args);
 // Splits "a,b" and repeated options into one list.
 std::vector<std::string> SplitList(const std::vector<std::string>& values);
 
-// local -> LocalTransport; ssh -> SshTransport when built in.
-std::unique_ptr<TransportFactory> MakeTransportFactory();
+// The SSH options as typed, before defaults and checks.
+struct SshCliOptions {
+  std::vector<std::string> private_keys;
+  std::string user;
+  std::string known_hosts;
+  std::string host_key_checking = "strict";
+  int timeout = 10;
+  bool ask_become_pass = false;
+  std::string ssh_config;
+};
+
+// Adds --private-key/-k, --user/-u, --known-hosts, --host-key-checking,
+// --timeout, --ask-become-pass and --ssh-config to `desc`.
+void AddSshOptions(boost::program_options::options_description* desc, SshCliOptions* out);
+
+// Checks the values and fills in defaults (~/.ssh/known_hosts, ~/.ssh/config,
+// SSH_AUTH_SOCK). The become password comes from the terminal, read once
+// with echo off, for --ask-become-pass, else from HOSTPREP_BECOME_PASSWORD.
+// With --host-key-checking off, prints one warning to stderr.
+Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli);
+
+// local -> LocalTransport; ssh -> SshTransport. With `inventory`, a host
+// named `bastion` in group `bastion` is the jump host of every other host
+// over ssh (Kubespray's convention) unless the host names its own ProxyJump.
+std::unique_ptr<TransportFactory> MakeTransportFactory(const Inventory* inventory = nullptr,
+                                                       SshOptions ssh = {});
 
 }  // namespace hostprep
 

@@ -44,6 +44,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   std::vector<std::string> inventories, extra;
   std::string limit = "all", connection;
   int forks = 0;
+  SshCliOptions ssh;
   po::options_description desc("usage: hostprep facts -i INVENTORY [--limit PATTERN]\n\noptions");
   desc.add_options()("help,h", "show this help")(
       "inventory,i", po::value(&inventories), "inventory (repeatable)")(
@@ -51,6 +52,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
       "extra-vars,e", po::value(&extra), "variables, as for run")(
       "connection,c", po::value(&connection), "connection type for every host: ssh or local")(
       "forks,f", po::value(&forks), "hosts at once (default all, up to 256)");
+  AddSshOptions(&desc, &ssh);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
   po::notify(vm);
@@ -63,6 +65,11 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
     fmt::print(stderr, "hostprep facts: {}\n", extra_vars.message());
     return kExitBadOption;
   }
+  Result<SshOptions> ssh_options = ResolveSshOptions(ssh);
+  if (!ssh_options.ok()) {
+    fmt::print(stderr, "hostprep facts: {}\n", ssh_options.message());
+    return kExitBadOption;
+  }
   std::unique_ptr<Inventory> inv = LoadInventoryOrReport(inventories);
   if (!inv) return kExitBadInput;
   Result<std::vector<std::string>> hosts = inv->Match(limit);
@@ -70,7 +77,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
     fmt::print(stderr, "hostprep facts: {}\n", hosts.message());
     return kExitBadInput;
   }
-  std::unique_ptr<TransportFactory> factory = MakeTransportFactory();
+  std::unique_ptr<TransportFactory> factory = MakeTransportFactory(inv.get(), std::move(*ssh_options));
   std::vector<Result<Value>> results(hosts->size(), Status::Error("not gathered"));
   std::atomic<size_t> next{0};
   size_t workers = std::min<size_t>(hosts->size(), forks > 0 ? forks : 256);

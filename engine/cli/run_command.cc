@@ -46,6 +46,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   std::vector<std::string> inventories, tags, skip_tags, extra;
   RunOptions opts;
   bool detailed = false;
+  SshCliOptions ssh;
   po::options_description desc(
       "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
   desc.add_options()
@@ -67,6 +68,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("detailed-exitcode", po::bool_switch(&detailed),
        "with --check: exit 6 when changes are pending, 0 when none")
       ("playbook", po::value(&playbook_path), "the playbook");
+  AddSshOptions(&desc, &ssh);
   po::positional_options_description pos;
   pos.add("playbook", 1);
   po::variables_map vm;
@@ -106,6 +108,12 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
     return kExitBadOption;
   }
   opts.extra_vars = *extra_vars;
+  Result<SshOptions> ssh_options = ResolveSshOptions(ssh);
+  if (!ssh_options.ok()) {
+    fmt::print(stderr, "hostprep run: {}\n", ssh_options.message());
+    return kExitBadOption;
+  }
+  opts.ssh = std::move(*ssh_options);
 
   std::unique_ptr<Inventory> inventory = LoadInventoryOrReport(inventories);
   std::unique_ptr<Playbook> playbook = LoadPlaybookOrReport(playbook_path, modules);
@@ -123,7 +131,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
     t.verbosity = verbosity;
     reporter = std::make_unique<TextReporter>(stdout, t);
   }
-  std::unique_ptr<TransportFactory> transports = MakeTransportFactory();
+  std::unique_ptr<TransportFactory> transports = MakeTransportFactory(inventory.get(), opts.ssh);
   Scheduler scheduler(*playbook, *inventory, modules, transports.get(), reporter.get(), opts);
   RunSummary summary = scheduler.Run();
   int code = summary.exit_code();

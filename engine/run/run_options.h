@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/base/value.h"
+#include "engine/transport/ssh_options.h"
 
 namespace hostprep {
 
@@ -21,6 +22,7 @@ struct RunOptions {
   std::string connection;              // -c: overrides plays and inventory when set
   bool become = false;                 // -b: become for every play
   std::string become_user;             // --become-user
+  SshOptions ssh;                      // --private-key, --user, --known-hosts, ...
 };
 
 // The most hosts run at once when --forks is not given: each host holds a

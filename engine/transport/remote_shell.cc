@@ -1,5 +1,7 @@
 #include "engine/transport/remote_shell.h"
 
+#include <random>
+
 #include <fmt/format.h>
 
 #include "engine/base/text.h"
@@ -121,12 +123,28 @@ std::vector<std::string> BecomeArgv(const Become& become, const std::string& log
   return out;
 }
 
+std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::string& marker,
+                                            const std::vector<std::string>& argv) {
+  // $0 is the marker; `read` takes one byte at a time from a pipe, so what
+  // follows the marker line is left for the command.
+  static const char kSkipPassword[] =
+      "while IFS= read -r l; do [ \"$l\" = \"$0\" ] && break; done; exec \"$@\"";
+  std::vector<std::string> out = {"sudo", "-S", "-p", "", "-u",
+                                  become.user.empty() ? "root" : become.user,
+                                  "--", "sh", "-c", kSkipPassword, marker};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
 Status CheckBecome(const ExecResult& result) {
   if (result.exit_code == 0) return Status::Ok();
   const std::string& err = result.stderr_data;
   if (Contains(err, "sudo: a password is required") ||
       Contains(err, "sudo: a terminal is required")) {
     return Status::Error("sudo needs a password on this host: use --ask-become-pass");
+  }
+  if (Contains(err, "incorrect password attempt")) {
+    return Status::Error("sudo rejected the become password: check it, or the user's sudo rights");
   }
   if (Contains(err, "is not in the sudoers file") || Contains(err, "is not allowed to execute")) {
     return Status::Error(fmt::format("sudo refused: {}", Trim(err)));
@@ -214,8 +232,14 @@ Status ParseWriteFile(const std::string& path, const ExecResult& result) {
 }
 
 Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
-  const std::vector<std::string> argv = BecomeArgv(request.become, login_user(), request.argv);
-  Result<ExecResult> result = RunCommand(argv, request.stdin_data, request.timeout_seconds);
+  std::vector<std::string> argv = BecomeArgv(request.become, login_user(), request.argv);
+  const bool with_password = argv.size() != request.argv.size() && !become_password_.empty();
+  if (with_password) argv = PasswordBecomeArgv(request.become, become_marker_, request.argv);
+  Result<ExecResult> result =
+      with_password ? RunCommand(argv,
+                                 become_password_ + "\n" + become_marker_ + "\n" + request.stdin_data,
+                                 request.timeout_seconds)
+                    : RunCommand(argv, request.stdin_data, request.timeout_seconds);
   if (!result.ok() || argv.size() == request.argv.size()) return result;
   if (result->exit_code == 127 && (Contains(result->stderr_data, "sudo: not found") ||
                                    Contains(result->stderr_data, "sudo: command not found"))) {
@@ -224,6 +248,12 @@ Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
   Status sudo = CheckBecome(*result);
   if (!sudo.ok()) return sudo;
   return result;
+}
+
+void ShellTransport::set_become_password(std::string password) {
+  become_password_ = std::move(password);
+  std::random_device random;
+  become_marker_ = fmt::format("hostprep-become-{:08x}{:08x}", random(), random());
 }
 
 Result<std::optional<std::string>> ShellTransport::ReadFile(const std::string& path,

@@ -28,6 +28,15 @@ namespace hostprep {
 std::vector<std::string> BecomeArgv(const Become& become, const std::string& login_user,
                                     const std::vector<std::string>& argv);
 
+// The argv for become with a password: the password is the first line of
+// stdin for `sudo -S -p ''`, then a line holding `marker`, then the request's
+// own stdin; a small sh in front of `argv` drops every line up to the marker,
+// so the command gets exactly its own stdin whether sudo asked for the
+// password or not (NOPASSWD, cached credentials). Unlike BecomeArgv, always
+// wraps: call it only when BecomeArgv did.
+std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::string& marker,
+                                            const std::vector<std::string>& argv);
+
 // An error when a command run through sudo was refused by sudo itself
 // ("sudo needs a password on this host: use --ask-become-pass"); ok otherwise,
 // including when the command ran and failed.
@@ -68,6 +77,10 @@ class ShellTransport : public Transport {
   Status WriteFile(const WriteRequest& request) final;
   Result<FileInfo> Stat(const std::string& path, const Become& become) final;
 
+  // With a password, become uses PasswordBecomeArgv instead of `sudo -n`.
+  // The password only ever travels on the command's stdin.
+  void set_become_password(std::string password);
+
  protected:
   // Runs `argv` as the connected user (no shell re-splitting), feeding
   // `stdin_data`. Counts one round trip. Error Status only when the host
@@ -78,6 +91,10 @@ class ShellTransport : public Transport {
   // The user commands run as without become, so that become to that same
   // user needs no sudo.
   virtual std::string login_user() const = 0;
+
+ private:
+  std::string become_password_;
+  std::string become_marker_;  // random per transport, see PasswordBecomeArgv
 };
 
 }  // namespace hostprep

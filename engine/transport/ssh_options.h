@@ -1,0 +1,33 @@
+// How hostprep connects over SSH: the command line's choices, shared by every
+// host of a run. Plain data.
+#ifndef HOSTPREP_ENGINE_TRANSPORT_SSH_OPTIONS_H_
+#define HOSTPREP_ENGINE_TRANSPORT_SSH_OPTIONS_H_
+
+#include <string>
+#include <vector>
+
+namespace hostprep {
+
+enum class HostKeyChecking {
+  kStrict,     // unknown or changed key: the host is unreachable
+  kAcceptNew,  // unknown key: recorded in known_hosts; changed key: unreachable
+  kOff,        // no check at all (the CLI warns once)
+};
+
+struct SshOptions {
+  std::vector<std::string> private_keys;  // --private-key, tried before anything else
+  std::string user;                       // -u: overrides ansible_user and ssh config
+  std::string known_hosts;                // absolute path; "" = ~/.ssh/known_hosts
+  HostKeyChecking host_key_checking = HostKeyChecking::kStrict;
+  int connect_timeout = 10;               // seconds, for TCP connect, key exchange and auth
+  int keepalive_seconds = 15;             // an SSH ignore message while waiting this long
+  std::string ssh_config;                 // absolute path; "" = ~/.ssh/config; "none" = no file
+  std::string ssh_dir;                    // default identities (id_ed25519...); "" = ~/.ssh
+  std::string agent_socket;               // ssh-agent socket; "" = no agent
+  // For sudo -S. Never printed, logged or put in argv; see ShellTransport.
+  std::string become_password;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_TRANSPORT_SSH_OPTIONS_H_

@@ -1,0 +1,336 @@
+#include "engine/transport/ssh_session.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "engine/base/text.h"
+
+namespace hostprep {
+
+namespace {
+
+// Appends to known_hosts files from many host threads at once.
+std::mutex known_hosts_mutex;
+
+bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
+
+std::string LibsshError(ssh_session session) {
+  std::string text = Trim(ssh_get_error(session));
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+// ssh_connect's message in the words the user expects.
+std::string DescribeConnectError(ssh_session session, int timeout) {
+  const std::string raw = ssh_get_error(session);
+  if (Contains(raw, "Connection refused")) return "connection refused";
+  if (Contains(raw, "No route to host")) return "no route to host";
+  if (Contains(raw, "Network is unreachable")) return "network is unreachable";
+  if (Contains(raw, "Timeout") || Contains(raw, "timed out") || Contains(raw, "timeout")) {
+    return fmt::format("connection timed out after {} s", timeout);
+  }
+  if (Contains(raw, "resolve") || Contains(raw, "getaddrinfo") ||
+      Contains(raw, "Name or service not known")) {
+    return fmt::format("cannot resolve the host name: {}", LibsshError(session));
+  }
+  return LibsshError(session);
+}
+
+// "[addr]:port" as known_hosts and ssh-keygen -R write it, or "addr" for 22.
+std::string KnownHostsName(const SshEndpoint& ep) {
+  return ep.port == 22 ? ep.address : fmt::format("[{}]:{}", ep.address, ep.port);
+}
+
+// The server key's type and SHA256 fingerprint: "ssh-ed25519 SHA256:...".
+std::string Fingerprint(ssh_session session) {
+  ssh_key key = nullptr;
+  if (ssh_get_server_publickey(session, &key) != SSH_OK) return "(unknown key)";
+  unsigned char* hash = nullptr;
+  size_t len = 0;
+  std::string out = ssh_key_type_to_char(ssh_key_type(key));
+  if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &len) == 0) {
+    char* text = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, len);
+    if (text) out += std::string(" ") + text;
+    ssh_string_free_char(text);
+    ssh_clean_pubkey_hash(&hash);
+  }
+  ssh_key_free(key);
+  return out;
+}
+
+Status VerifyHostKey(ssh_session session, const SshEndpoint& ep, const SshOptions& options,
+                     const std::string& known_hosts) {
+  if (options.host_key_checking == HostKeyChecking::kOff) return Status::Ok();
+  const std::string label = ep.Label();
+  const ssh_known_hosts_e state = ssh_session_is_known_server(session);
+  switch (state) {
+    case SSH_KNOWN_HOSTS_OK:
+      return Status::Ok();
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+      return Status::Error(fmt::format(
+          "{}: host key verification failed: the host key changed (it is now {}), which is what "
+          "a man-in-the-middle attack looks like; if the host was reinstalled, remove the old key "
+          "with `ssh-keygen -R '{}' -f {}` and connect again",
+          label, Fingerprint(session), KnownHostsName(ep), known_hosts));
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+      break;
+    case SSH_KNOWN_HOSTS_ERROR:
+    default:
+      return Status::Error(fmt::format("{}: host key verification failed: cannot read {}: {}",
+                                       label, known_hosts, LibsshError(session)));
+  }
+  if (options.host_key_checking == HostKeyChecking::kAcceptNew) {
+    std::lock_guard<std::mutex> lock(known_hosts_mutex);
+    // Another host's thread may have recorded the same key meanwhile.
+    if (ssh_session_is_known_server(session) == SSH_KNOWN_HOSTS_OK) return Status::Ok();
+    if (ssh_session_update_known_hosts(session) != SSH_OK) {
+      return Status::Error(fmt::format("{}: cannot record the host key in {}: {}", label,
+                                       known_hosts, LibsshError(session)));
+    }
+    return Status::Ok();
+  }
+  return Status::Error(fmt::format(
+      "{}: host key verification failed: the host key {} is not in {}; after checking the "
+      "fingerprint, add it with `ssh-keyscan -p {} -H {} >> {}`, or use --host-key-checking "
+      "accept-new",
+      label, Fingerprint(session), known_hosts, ep.port, ep.address, known_hosts));
+}
+
+// Explicit keys, then the agent, then ssh config's IdentityFile and the
+// default keys. Never prompts: encrypted keys without the agent are skipped.
+Status Authenticate(ssh_session session, const SshEndpoint& ep, const SshOptions& options) {
+  std::vector<std::string> tried;
+  auto lost = [&]() {
+    return Status::Error(fmt::format("{}: connection lost during authentication: {}", ep.Label(),
+                                     LibsshError(session)));
+  };
+  // "none" first, as OpenSSH does: it gives the server's list of methods.
+  const int none = ssh_userauth_none(session, nullptr);
+  if (none == SSH_AUTH_SUCCESS) return Status::Ok();
+  if (none == SSH_AUTH_ERROR) return lost();
+  for (const std::string& path : ep.keys) {
+    ssh_key key = nullptr;
+    if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+      tried.push_back(fmt::format("key {} (unreadable, or encrypted: load it into ssh-agent)", path));
+      continue;
+    }
+    const int rc = ssh_userauth_publickey(session, nullptr, key);
+    ssh_key_free(key);
+    if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
+    if (rc == SSH_AUTH_ERROR) return lost();
+    tried.push_back("key " + path);
+  }
+  if (!options.agent_socket.empty()) {
+    const int rc = ssh_userauth_agent(session, nullptr);
+    if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
+    tried.push_back("agent");
+  }
+  const int rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
+  if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
+  if (rc == SSH_AUTH_ERROR) return lost();
+  tried.push_back(options.ssh_dir.empty() ? "default keys in ~/.ssh"
+                                          : fmt::format("default keys in {}", options.ssh_dir));
+  std::vector<std::string> methods;
+  const int allowed = ssh_userauth_list(session, nullptr);
+  if (allowed & SSH_AUTH_METHOD_PUBLICKEY) methods.push_back("publickey");
+  if (allowed & SSH_AUTH_METHOD_PASSWORD) methods.push_back("password");
+  if (allowed & SSH_AUTH_METHOD_INTERACTIVE) methods.push_back("keyboard-interactive");
+  if (allowed & SSH_AUTH_METHOD_GSSAPI_MIC) methods.push_back("gssapi");
+  std::string joined;
+  for (const std::string& t : tried) joined += (joined.empty() ? "" : ", ") + t;
+  std::string allowed_text;
+  for (const std::string& m : methods) allowed_text += (allowed_text.empty() ? "" : ", ") + m;
+  return Status::Error(fmt::format(
+      "{}: authentication failed for user '{}' (tried {}): no key was accepted (the server "
+      "allows: {}); pass the right key with --private-key or ansible_ssh_private_key_file",
+      ep.Label(), ep.user, joined, allowed_text.empty() ? "nothing we can offer" : allowed_text));
+}
+
+Status SetOption(ssh_session session, enum ssh_options_e option, const void* value,
+                 const char* name) {
+  if (ssh_options_set(session, option, value) == SSH_OK) return Status::Ok();
+  return Status::Error(fmt::format("cannot set the ssh option {}: {}", name, LibsshError(session)));
+}
+
+// A configured session for `ep`, not yet connected. `fd` >= 0: the
+// connection is that socket (a tunnel through a bastion); the session owns it.
+Result<SshSessionPtr> NewSession(const SshEndpoint& ep, const SshOptions& options,
+                                 const std::string& known_hosts, int fd) {
+  SshSessionPtr session(ssh_new());
+  if (!session) return Status::Error("cannot create an ssh session (out of memory?)");
+  ssh_session s = session.get();
+  const int no = 0;
+  const unsigned port = static_cast<unsigned>(ep.port);
+  const long timeout = options.connect_timeout;
+  Status st = SetOption(s, SSH_OPTIONS_PROCESS_CONFIG, &no, "ProcessConfig");
+  if (st.ok()) st = SetOption(s, SSH_OPTIONS_HOST, ep.address.c_str(), "Host");
+  if (st.ok()) st = SetOption(s, SSH_OPTIONS_PORT, &port, "Port");
+  if (st.ok() && !ep.user.empty()) st = SetOption(s, SSH_OPTIONS_USER, ep.user.c_str(), "User");
+  if (st.ok()) st = SetOption(s, SSH_OPTIONS_TIMEOUT, &timeout, "Timeout");
+  if (st.ok()) st = SetOption(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str(), "KnownHosts");
+  if (st.ok() && !options.ssh_dir.empty()) {
+    st = SetOption(s, SSH_OPTIONS_SSH_DIR, options.ssh_dir.c_str(), "SshDir");
+  }
+  if (st.ok() && !options.agent_socket.empty()) {
+    st = SetOption(s, SSH_OPTIONS_IDENTITY_AGENT, options.agent_socket.c_str(), "IdentityAgent");
+  }
+  for (const std::string& id : ep.config_identities) {
+    if (st.ok()) st = SetOption(s, SSH_OPTIONS_ADD_IDENTITY, id.c_str(), "IdentityFile");
+  }
+  if (st.ok() && fd >= 0) {
+    socket_t sock = fd;
+    st = SetOption(s, SSH_OPTIONS_FD, &sock, "Fd");
+  }
+  if (!st.ok()) {
+    if (fd >= 0) close(fd);
+    return Status::Error(fmt::format("{}: {}", ep.Label(), st.message()));
+  }
+  return session;
+}
+
+// Dead peers are noticed by TCP too, not only by our own ignore messages.
+void EnableTcpKeepalive(int fd, int seconds) {
+  const int on = 1;
+  const int idle = seconds > 0 ? seconds : 15;
+  const int count = 4;
+  setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &idle, sizeof idle);
+  setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
+bool WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = send(fd, data, size, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+void SshSessionDeleter::operator()(ssh_session session) const {
+  ssh_disconnect(session);
+  ssh_free(session);
+}
+
+void SshChannelDeleter::operator()(ssh_channel channel) const {
+  if (ssh_channel_is_open(channel)) ssh_channel_close(channel);
+  ssh_channel_free(channel);
+}
+
+std::string SshEndpoint::Label() const {
+  return fmt::format("host {} ({}:{})", name, address, port);
+}
+
+Result<std::unique_ptr<SshConnection>> SshConnection::Open(const SshEndpoint& target,
+                                                           const std::vector<SshEndpoint>& jumps,
+                                                           const SshOptions& options) {
+  std::unique_ptr<SshConnection> conn(new SshConnection());
+  const std::string known_hosts = options.known_hosts;
+  int fd = -1;
+  if (!jumps.empty()) {
+    std::vector<SshEndpoint> outer(jumps.begin(), jumps.end() - 1);
+    Result<std::unique_ptr<SshConnection>> via = Open(jumps.back(), outer, options);
+    if (!via.ok()) {
+      return Status::Error(fmt::format("{}: through bastion: {}", target.Label(), via.message()));
+    }
+    conn->via_ = std::move(*via);
+    SshChannelPtr channel(ssh_channel_new(conn->via_->session()));
+    if (!channel || ssh_channel_open_forward(channel.get(), target.address.c_str(), target.port,
+                                             "127.0.0.1", 0) != SSH_OK) {
+      return Status::Error(fmt::format("{}: the bastion {} could not open a connection to it: {}",
+                                       target.Label(), jumps.back().Label(),
+                                       LibsshError(conn->via_->session())));
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+      return Status::Error(fmt::format("{}: socketpair: {}", target.Label(), std::strerror(errno)));
+    }
+    Status pump = conn->StartPump(std::move(channel), sv[1]);
+    if (!pump.ok()) {
+      close(sv[0]);
+      return Status::Error(fmt::format("{}: {}", target.Label(), pump.message()));
+    }
+    fd = sv[0];
+  }
+  Result<SshSessionPtr> session = NewSession(target, options, known_hosts, fd);
+  if (!session.ok()) return session.status();
+  conn->session_ = std::move(*session);
+  ssh_session s = conn->session_.get();
+  if (ssh_connect(s) != SSH_OK) {
+    return Status::Error(
+        fmt::format("{}: {}", target.Label(), DescribeConnectError(s, options.connect_timeout)));
+  }
+  if (fd < 0) EnableTcpKeepalive(ssh_get_fd(s), options.keepalive_seconds);
+  Status verified = VerifyHostKey(s, target, options, known_hosts);
+  if (!verified.ok()) return verified;
+  Status authed = Authenticate(s, target, options);
+  if (!authed.ok()) return authed;
+  // From now on our own deadlines bound each command; this only bounds a
+  // single blocking libssh call (a write waiting for the peer's window).
+  const long io_timeout = 300;
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &io_timeout);
+  return conn;
+}
+
+SshConnection::~SshConnection() {
+  session_.reset();  // closes our end of the tunnel: the pump sees EOF
+  stop_ = true;
+  if (pump_.joinable()) pump_.join();
+  via_.reset();
+}
+
+Status SshConnection::StartPump(SshChannelPtr channel, int fd) {
+  ssh_channel raw = channel.release();
+  try {
+    pump_ = std::thread([this, raw, fd] { Pump(raw, fd); });
+  } catch (const std::system_error& e) {
+    SshChannelDeleter()(raw);
+    close(fd);
+    return Status::Error(fmt::format("cannot start the bastion pump thread: {}", e.what()));
+  }
+  return Status::Ok();
+}
+
+// Copies bytes between the tunnel socket and the bastion's direct-tcpip
+// channel until either side ends. The only user of the bastion's session.
+void SshConnection::Pump(ssh_channel raw, int fd) {
+  SshChannelPtr channel(raw);
+  ssh_session bastion = via_->session();
+  char buf[32768];
+  while (!stop_) {
+    pollfd fds[2] = {{fd, POLLIN, 0}, {ssh_get_fd(bastion), POLLIN, 0}};
+    if (poll(fds, 2, 50) < 0 && errno != EINTR) break;
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      const ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      if (ssh_channel_write(channel.get(), buf, static_cast<uint32_t>(n)) != n) break;
+    }
+    bool failed = false;
+    for (;;) {
+      const int n = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 0);
+      if (n < 0) failed = true;
+      if (n <= 0) break;
+      if (!WriteAll(fd, buf, static_cast<size_t>(n))) failed = true;
+      if (failed) break;
+    }
+    if (failed || ssh_channel_is_eof(channel.get()) || !ssh_channel_is_open(channel.get())) break;
+  }
+  channel.reset();
+  close(fd);
+}
+
+}  // namespace hostprep

@@ -1,0 +1,77 @@
+// libssh sessions and channels with owners, and the connection of one host:
+// TCP connect (direct or through bastions), host key check, authentication.
+//
+// libssh objects are used by one thread at a time. A connection through a
+// bastion has a pump thread that alone uses the bastion's session; the
+// caller's thread alone uses the target's session.
+#ifndef HOSTPREP_ENGINE_TRANSPORT_SSH_SESSION_H_
+#define HOSTPREP_ENGINE_TRANSPORT_SSH_SESSION_H_
+
+#include <libssh/libssh.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/base/status.h"
+#include "engine/transport/ssh_options.h"
+
+namespace hostprep {
+
+struct SshSessionDeleter {
+  void operator()(ssh_session session) const;  // disconnects, then frees
+};
+struct SshChannelDeleter {
+  void operator()(ssh_channel channel) const;  // closes when open, then frees
+};
+using SshSessionPtr = std::unique_ptr<ssh_session_struct, SshSessionDeleter>;
+using SshChannelPtr = std::unique_ptr<ssh_channel_struct, SshChannelDeleter>;
+
+// Where to connect and as whom: fully resolved (ssh config already applied).
+struct SshEndpoint {
+  std::string name;     // for messages: the inventory name or the jump spec
+  std::string address;  // host name or IP
+  int port = 22;
+  std::string user;
+  std::vector<std::string> keys;             // explicit key files, tried first, in order
+  std::vector<std::string> config_identities;  // IdentityFile from ssh config, after the agent
+  // "host NAME (ADDR:PORT)", the start of every error about this endpoint.
+  std::string Label() const;
+};
+
+// One authenticated SSH session, possibly tunnelled through bastions. Owns
+// everything it needs; destroying it closes the target's session first, then
+// stops the pump and closes the bastions' sessions.
+class SshConnection {
+ public:
+  // Connects to `target` through `jumps` (outermost first; empty = direct).
+  // Errors begin with the label of the endpoint that failed ("host NAME
+  // (ADDR:PORT): connection refused", "...: host key verification failed:
+  // ...", "...: authentication failed for user 'root' (tried ...)").
+  static Result<std::unique_ptr<SshConnection>> Open(const SshEndpoint& target,
+                                                     const std::vector<SshEndpoint>& jumps,
+                                                     const SshOptions& options);
+  ~SshConnection();
+  SshConnection(const SshConnection&) = delete;
+  SshConnection& operator=(const SshConnection&) = delete;
+
+  ssh_session session() const { return session_.get(); }
+  // Whether the connection went through a bastion.
+  bool jumped() const { return via_ != nullptr; }
+
+ private:
+  SshConnection() = default;
+  Status StartPump(SshChannelPtr channel, int fd);
+  void Pump(ssh_channel channel, int fd);
+
+  std::unique_ptr<SshConnection> via_;  // the bastion; used only by pump_ while it runs
+  std::thread pump_;
+  std::atomic<bool> stop_{false};
+  SshSessionPtr session_;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_TRANSPORT_SSH_SESSION_H_

@@ -1,0 +1,73 @@
+// The CLI's transport factory over real sshd: Kubespray's bastion group.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "engine/cli/common.h"
+#include "engine/template/variables.h"
+#include "tests/engine/transport/ssh_test_server.h"
+
+namespace hostprep {
+namespace {
+
+using testing::SshTestDir;
+using testing::TestSshd;
+
+TEST_CASE("ssh factory sends every host through the inventory's bastion host") {
+  if (!testing::SshdAvailable()) {
+    MESSAGE("skipped: /usr/sbin/sshd is not installed");
+    return;
+  }
+  SshTestDir dir;
+  TestSshd bastion(dir, "bastion");
+  TestSshd target(dir, "target");
+  const std::string inventory_path = dir.path() + "/hosts.yml";
+  testing::WriteAll(inventory_path,
+                    fmt::format("all:\n  vars:\n    ansible_user: root\n  children:\n"
+                                "    bastion:\n      hosts:\n        bastion:\n"
+                                "          ansible_host: 127.0.0.1\n          ansible_port: {}\n"
+                                "    nodes:\n      hosts:\n        node1:\n"
+                                "          ansible_host: 127.0.0.1\n          ansible_port: {}\n",
+                                bastion.port(), target.port()));
+  Diagnostics diags;
+  std::unique_ptr<Inventory> inv = Inventory::Load({inventory_path}, &diags);
+  REQUIRE_MESSAGE(inv, diags.Format());
+  SshOptions o;
+  o.private_keys = {dir.path() + "/client_key"};
+  o.known_hosts = dir.path() + "/known_hosts";
+  o.ssh_config = "none";
+  o.ssh_dir = dir.path();
+  testing::WriteAll(o.known_hosts, bastion.known_hosts_line() + target.known_hosts_line());
+  std::unique_ptr<TransportFactory> factory = MakeTransportFactory(inv.get(), o);
+
+  auto connect = [&](const std::string& host) {
+    Variables vars;
+    inv->HostVariables(host, &vars);
+    Result<ConnectionSettings> settings = ReadConnectionSettings(host, vars);
+    REQUIRE(settings.ok());
+    Result<std::unique_ptr<Transport>> t = factory->Create(host, *settings);
+    REQUIRE_MESSAGE(t.ok(), t.message());
+    const auto start = std::chrono::steady_clock::now();
+    Status s = (*t)->Connect();
+    REQUIRE_MESSAGE(s.ok(), s.message());
+    ExecRequest r;
+    r.argv = {"echo", host};
+    Result<ExecResult> out = (*t)->Exec(r);
+    REQUIRE(out.ok());
+    CHECK(out->stdout_data == host + "\n");
+    MESSAGE(host << ": connect + one exec took "
+                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
+                 << " s");
+  };
+  connect("node1");
+  CHECK(bastion.log().find(fmt::format("target 127.0.0.1 port {}", target.port())) !=
+        std::string::npos);
+  CHECK(target.logins() == 1);
+  CHECK(bastion.logins() == 1);
+  connect("bastion");  // the bastion itself is reached directly
+  CHECK(bastion.logins() == 2);
+}
+
+}  // namespace
+}  // namespace hostprep
