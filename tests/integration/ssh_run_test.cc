@@ -1,0 +1,133 @@
+// Integration over real SSH: the hostprep binary against the netns sshd test
+// hosts of tests/hosts/testhosts, started once for this test binary by the
+// ctest fixture `ssh_hosts` (its run dir in $HOSTPREP_TESTHOSTS). The hosts
+// have their own /etc, so the example playbook really changes them.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+
+namespace {
+
+struct Output {
+  int exit_code = -1;
+  std::string text;
+};
+
+std::string HostsDir() {
+  const char* dir = std::getenv("HOSTPREP_TESTHOSTS");
+  REQUIRE_MESSAGE(dir != nullptr, "run through ctest: the ssh_hosts fixture sets HOSTPREP_TESTHOSTS");
+  return dir;
+}
+
+// Runs `script` with sh from the source directory; $HP is the binary, $D the
+// hosts' run dir, $TH the harness, $SSH the options every run needs.
+Output Shell(const std::string& script) {
+  const std::string dir = HostsDir();
+  std::string cmd = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
+                    " D=" + dir + " TH=tests/hosts/testhosts" +
+                    " SSH='-c ssh --known-hosts " + dir + "/known_hosts --ssh-config none'" +
+                    " sh -c '";
+  for (char c : script) cmd += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  cmd += "' 2>&1";
+  Output out;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
+  int status = pclose(p);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The files the example playbook writes; a clean slate on every node first.
+constexpr const char* kReset =
+    "for h in node1 node2 node3 node4 node5; do $TH exec $D $h rm -rf /etc/containerd "
+    "/etc/sysctl.d/99-kubernetes.conf /etc/hostprep-prestage.txt; "
+    "$TH exec $D $h sh -c \"rm -f /etc/modules-load.d/hostprep-*\"; done\n";
+
+constexpr const char* kRun =
+    "$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit nodes $SSH";
+
+TEST_CASE("ssh: check, apply and re-apply the example on five hosts") {
+  Output out = Shell(std::string(kReset) + kRun + " --check; echo \"check exit $?\"\n" +
+                     "for h in node1 node2 node3 node4 node5; do $TH exec $D $h test -e "
+                     "/etc/sysctl.d/99-kubernetes.conf && echo \"check wrote on $h\"; done\n" +
+                     kRun + "; echo \"apply exit $?\"\n" +
+                     "for h in node1 node2 node3 node4 node5; do $TH exec $D $h cat "
+                     "/etc/modules-load.d/hostprep-br_netfilter.conf; done\n" +
+                     kRun + " --diff; echo \"reapply exit $?\"\n");
+  INFO(out.text);
+  CHECK(out.text.find("check exit 0") != std::string::npos);
+  CHECK(out.text.find("check wrote on") == std::string::npos);
+  CHECK(out.text.find("apply exit 0") != std::string::npos);
+  CHECK(Count(out.text, "br_netfilter\n") >= 5);
+  CHECK(out.text.find("reapply exit 0") != std::string::npos);
+  // Three recaps of five hosts: check and apply report 7 changes each, re-apply none.
+  CHECK(Count(out.text, "changed=7 ") == 10);
+  CHECK(Count(out.text, "changed=0 ") == 5);
+  CHECK(Count(out.text, "failed=0 ") == 15);
+}
+
+TEST_CASE("ssh: a host whose sshd is stopped is unreachable and the others finish") {
+  Output out = Shell(std::string(kReset) + "$TH stop-sshd $D node3 >/dev/null\n" + kRun +
+                     "; echo \"exit $?\"\n$TH start-sshd $D node3 >/dev/null\n");
+  INFO(out.text);
+  CHECK(out.text.find("unreachable: [node3] connect => ") != std::string::npos);
+  CHECK(out.text.find("exit 3") != std::string::npos);
+  CHECK(Count(out.text, "changed=7 ") == 4);
+}
+
+TEST_CASE("ssh: --forks 2 over five hosts completes every host") {
+  Output out = Shell(std::string(kReset) + kRun + " --forks 2; echo \"exit $?\"");
+  INFO(out.text);
+  CHECK(out.text.find("exit 0") != std::string::npos);
+  CHECK(Count(out.text, "changed=7 ") == 5);
+}
+
+TEST_CASE("ssh: hostile variable values arrive on the target as literal text") {
+  Output out = Shell(R"SH(
+$TH exec $D node1 mkdir -p /etc/hostile
+$HP run tests/e2e/testdata/hostile.yml -i $D/inventory.ini --limit node1 $SSH -v -e 'evil="x; touch /etc/pwned $(touch /etc/pwned2)"'
+echo "exit $?"
+$TH exec $D node1 sh -c 'ls /etc/pwned /etc/pwned2 2>&1 | grep -c "No such file"'
+$TH exec $D node1 sh -c 'cat "/etc/hostile/x; touch _etc_pwned \$(touch _etc_pwned2)"'
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("exit 0\n2\nx; touch /etc/pwned $(touch /etc/pwned2)\n") !=
+        std::string::npos);
+}
+
+TEST_CASE("ssh: an unknown host key is refused under strict and recorded under accept-new") {
+  Output out = Shell(R"SH(
+kh=$(mktemp)
+$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node2 -c ssh --ssh-config none --known-hosts $kh --check
+echo "strict exit $?"
+$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node2 -c ssh --ssh-config none --known-hosts $kh --check --host-key-checking accept-new
+echo "accept-new exit $?"
+grep -c . $kh
+$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node2 -c ssh --ssh-config none --known-hosts $kh --check
+echo "strict again exit $?"
+rm -f $kh
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("strict exit 3") != std::string::npos);
+  CHECK(out.text.find("SHA256:") != std::string::npos);
+  CHECK(out.text.find("accept-new exit 0\n1\n") != std::string::npos);
+  CHECK(out.text.find("strict again exit 0") != std::string::npos);
+}
+
+}  // namespace
