@@ -47,7 +47,7 @@ ExecResult Run(Transport& t, std::vector<std::string> argv, std::string in = "",
   r.stdin_data = std::move(in);
   r.timeout_seconds = timeout;
   Result<ExecResult> out = t.Exec(r);
-  REQUIRE_MESSAGE(out.ok(), out.message());
+  if (!out.ok()) FAIL(out.message());
   return *out;
 }
 
