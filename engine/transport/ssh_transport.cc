@@ -210,8 +210,9 @@ Result<ExecResult> SshTransport::RunOnChannel(ssh_channel channel, const std::st
   for (size_t off = 0; off < stdin_data.size();) {
     const size_t chunk = std::min<size_t>(stdin_data.size() - off, 32768);
     const int n = ssh_channel_write(channel, stdin_data.data() + off, static_cast<uint32_t>(chunk));
-    if (n == SSH_ERROR) return lost("sending input");
-    if (n <= 0) break;  // the command exited without reading all of it
+    // A command may exit without reading all its input: not an error.
+    if (n == SSH_ERROR && !ssh_is_connected(session)) return lost("sending input");
+    if (n <= 0) break;
     off += static_cast<size_t>(n);
     stats_.bytes_sent += static_cast<uint64_t>(n);
     if (!drain()) return lost("reading output");

@@ -80,6 +80,7 @@ TEST_CASE("ssh exec passes hostile arguments literally over one reused session")
   CHECK(err.exit_code == 3);
   CHECK(Run(*t, {"cat"}, "line one\nline two").stdout_data == "line one\nline two");
   CHECK(Run(*t, {"sh", "-c", "kill -9 $$"}).exit_code == 137);
+  CHECK(Run(*t, {"sh", "-c", "exit 4"}, std::string(8 << 20, 'i')).exit_code == 4);
 
   std::string big(3 * 1024 * 1024, 'x');
   for (size_t i = 0; i < big.size(); i += 100) big[i] = '\n';
@@ -91,7 +92,7 @@ TEST_CASE("ssh exec passes hostile arguments literally over one reused session")
   CHECK(many.stdout_data.size() == 5000000);
   CHECK(many.stderr_data.size() == 100000);
 
-  CHECK(t->stats().round_trips == 7);
+  CHECK(t->stats().round_trips == 8);
   CHECK(t->stats().bytes_received >= 5100000 + big.size());
   CHECK(t->stats().bytes_sent >= big.size());
   CHECK(sshd.logins() == 1);
