@@ -1,13 +1,12 @@
 #include "engine/transport/ssh_config.h"
 
+#include <fmt/format.h>
 #include <fnmatch.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 
@@ -118,9 +117,8 @@ Result<SshHostConfig> ReadSshConfig(const std::string& path, const std::string& 
       config.user = value;
     } else if (keyword == "port" && config.port == 0) {
       if (!ParsePort(value, &config.port)) {
-        return Status::Error(
-            fmt::format("{}:{}: Port must be a number from 1 to 65535, not '{}'", path, number,
-                        value));
+        return Status::Error(fmt::format("{}:{}: Port must be a number from 1 to 65535, not '{}'",
+                                         path, number, value));
       }
     } else if (keyword == "identityfile") {
       config.identity_files.push_back(ExpandHome(value, home));

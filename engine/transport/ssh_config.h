@@ -31,7 +31,7 @@ Result<SshHostConfig> ReadSshConfig(const std::string& path, const std::string& 
 struct JumpSpec {
   std::string user;  // "" = default
   std::string host;
-  int port = 0;      // 0 = default
+  int port = 0;  // 0 = default
 };
 
 // "user@host:port,host2" (also "[v6addr]:port" and "ssh://user@host:port");

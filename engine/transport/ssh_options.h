@@ -19,11 +19,11 @@ struct SshOptions {
   std::string user;                       // -u: overrides ansible_user and ssh config
   std::string known_hosts;                // absolute path; "" = ~/.ssh/known_hosts
   HostKeyChecking host_key_checking = HostKeyChecking::kStrict;
-  int connect_timeout = 10;               // seconds, for TCP connect, key exchange and auth
-  int keepalive_seconds = 15;             // an SSH ignore message while waiting this long
-  std::string ssh_config;                 // absolute path; "" = ~/.ssh/config; "none" = no file
-  std::string ssh_dir;                    // default identities (id_ed25519...); "" = ~/.ssh
-  std::string agent_socket;               // ssh-agent socket; "" = no agent
+  int connect_timeout = 10;    // seconds, for TCP connect, key exchange and auth
+  int keepalive_seconds = 15;  // an SSH ignore message while waiting this long
+  std::string ssh_config;      // absolute path; "" = ~/.ssh/config; "none" = no file
+  std::string ssh_dir;         // default identities (id_ed25519...); "" = ~/.ssh
+  std::string agent_socket;    // ssh-agent socket; "" = no agent
   // For sudo -S. Never printed, logged or put in argv; see ShellTransport.
   std::string become_password;
 };

@@ -1,5 +1,6 @@
 #include "engine/transport/ssh_session.h"
 
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -7,8 +8,6 @@
 #include <unistd.h>
 
 #include <mutex>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 
@@ -120,7 +119,8 @@ Status Authenticate(ssh_session session, const SshEndpoint& ep, const SshOptions
   for (const std::string& path : ep.keys) {
     ssh_key key = nullptr;
     if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
-      tried.push_back(fmt::format("key {} (unreadable, or encrypted: load it into ssh-agent)", path));
+      tried.push_back(
+          fmt::format("key {} (unreadable, or encrypted: load it into ssh-agent)", path));
       continue;
     }
     const int rc = ssh_userauth_publickey(session, nullptr, key);

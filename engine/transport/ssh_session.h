@@ -35,7 +35,7 @@ struct SshEndpoint {
   std::string address;  // host name or IP
   int port = 22;
   std::string user;
-  std::vector<std::string> keys;             // explicit key files, tried first, in order
+  std::vector<std::string> keys;               // explicit key files, tried first, in order
   std::vector<std::string> config_identities;  // IdentityFile from ssh config, after the agent
   // "host NAME (ADDR:PORT)", the start of every error about this endpoint.
   std::string Label() const;

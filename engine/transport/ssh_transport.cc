@@ -1,5 +1,6 @@
 #include "engine/transport/ssh_transport.h"
 
+#include <fmt/format.h>
 #include <libssh/callbacks.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -7,8 +8,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/transport/ssh_config.h"
@@ -48,10 +47,10 @@ Result<SshEndpoint> HopEndpoint(const JumpSpec& hop, const SshOptions& options,
   ep.name = hop.host;
   ep.address = config->hostname.empty() ? hop.host : config->hostname;
   ep.port = hop.port ? hop.port : (config->port ? config->port : 22);
-  ep.user = !hop.user.empty()         ? hop.user
-            : !config->user.empty()   ? config->user
-            : !options.user.empty()   ? options.user
-                                      : LocalUser();
+  ep.user = !hop.user.empty()       ? hop.user
+            : !config->user.empty() ? config->user
+            : !options.user.empty() ? options.user
+                                    : LocalUser();
   ep.keys = keys;
   ep.config_identities = config->identity_files;
   return ep;
@@ -62,7 +61,7 @@ int SignalNumber(const char* name) {
   static const struct {
     const char* name;
     int number;
-  } kSignals[] = {{"HUP", 1},   {"INT", 2},   {"QUIT", 3}, {"ILL", 4},   {"ABRT", 6},
+  } kSignals[] = {{"HUP", 1},   {"INT", 2},   {"QUIT", 3},  {"ILL", 4},   {"ABRT", 6},
                   {"FPE", 8},   {"KILL", 9},  {"SEGV", 11}, {"PIPE", 13}, {"ALRM", 14},
                   {"TERM", 15}, {"USR1", 10}, {"USR2", 12}};
   for (const auto& s : kSignals) {
@@ -118,7 +117,8 @@ Result<SshRoute> ResolveSshRoute(const std::string& host, const ConnectionSettin
     source = "ssh config ProxyJump";
   }
   Result<std::vector<JumpSpec>> hops = ParseProxyJump(spec);
-  if (!hops.ok()) return Status::Error(fmt::format("host {}: {}: {}", host, source, hops.message()));
+  if (!hops.ok())
+    return Status::Error(fmt::format("host {}: {}: {}", host, source, hops.message()));
   for (const JumpSpec& hop : *hops) {
     Result<SshEndpoint> ep = HopEndpoint(hop, options, t.keys);
     if (!ep.ok()) return ep.status();
@@ -137,8 +137,7 @@ SshTransport::SshTransport(SshRoute route, SshOptions options)
 SshTransport::~SshTransport() = default;
 
 std::string SshTransport::description() const {
-  return fmt::format("ssh {}@{}:{}", route_.target.user, route_.target.address,
-                     route_.target.port);
+  return fmt::format("ssh {}@{}:{}", route_.target.user, route_.target.address, route_.target.port);
 }
 
 Status SshTransport::Connect() {
@@ -173,14 +172,13 @@ Result<ExecResult> SshTransport::RunCommand(const std::vector<std::string>& argv
 }
 
 Result<ExecResult> SshTransport::RunOnChannel(ssh_channel channel, const std::string& command,
-                                              const std::string& stdin_data,
-                                              int timeout_seconds) {
+                                              const std::string& stdin_data, int timeout_seconds) {
   using Clock = std::chrono::steady_clock;
   const std::string label = route_.target.Label();
   ssh_session session = connection_->session();
   auto lost = [&](const char* what) -> Status {
-    return Status::Error(fmt::format("{}: connection lost while {}: {}", label, what,
-                                     ssh_get_error(session)));
+    return Status::Error(
+        fmt::format("{}: connection lost while {}: {}", label, what, ssh_get_error(session)));
   };
   ChannelState state;
   ssh_channel_callbacks_struct callbacks{};
@@ -212,8 +210,9 @@ Result<ExecResult> SshTransport::RunOnChannel(ssh_channel channel, const std::st
   for (size_t off = 0; off < stdin_data.size();) {
     const size_t chunk = std::min<size_t>(stdin_data.size() - off, 32768);
     const int n = ssh_channel_write(channel, stdin_data.data() + off, static_cast<uint32_t>(chunk));
-    if (n == SSH_ERROR) return lost("sending input");
-    if (n <= 0) break;  // the command exited without reading all of it
+    // A command may exit without reading all its input: not an error.
+    if (n == SSH_ERROR && !ssh_is_connected(session)) return lost("sending input");
+    if (n <= 0) break;
     off += static_cast<size_t>(n);
     stats_.bytes_sent += static_cast<uint64_t>(n);
     if (!drain()) return lost("reading output");

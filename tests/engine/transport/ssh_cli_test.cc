@@ -59,16 +59,18 @@ TEST_CASE("ssh cli runs a playbook over ssh with the become password only on std
   CHECK(json.find("pw-Secret-42") == std::string::npos);
   CHECK(sshd.logins() == 2);
 
-  std::string strict = Shell(fmt::format("cd '{0}' && env -u SSH_AUTH_SOCK HOME='{0}' {1} facts "
-                                         "-i hosts.yml --private-key client_key --known-hosts "
-                                         "empty --ssh-config none; echo exit $?",
-                                         d, HOSTPREP_BINARY));
+  std::string strict =
+      Shell(fmt::format("cd '{0}' && env -u SSH_AUTH_SOCK HOME='{0}' {1} facts "
+                        "-i hosts.yml --private-key client_key --known-hosts "
+                        "empty --ssh-config none; echo exit $?",
+                        d, HOSTPREP_BINARY));
   CHECK(strict.find("host key verification failed") != std::string::npos);
   CHECK(strict.find("exit 3") != std::string::npos);
-  std::string bad = Shell(fmt::format("{} facts -i hosts.yml --host-key-checking maybe; echo exit $?",
-                                      HOSTPREP_BINARY));
-  CHECK(bad == "hostprep facts: --host-key-checking must be strict, accept-new or off, not "
-               "'maybe'\nexit 5\n");
+  std::string bad = Shell(fmt::format(
+      "{} facts -i hosts.yml --host-key-checking maybe; echo exit $?", HOSTPREP_BINARY));
+  CHECK(bad ==
+        "hostprep facts: --host-key-checking must be strict, accept-new or off, not "
+        "'maybe'\nexit 5\n");
 }
 
 }  // namespace

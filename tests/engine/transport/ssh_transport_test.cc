@@ -41,21 +41,20 @@ std::unique_ptr<SshTransport> Trusted(const SshTestDir& dir, const TestSshd& ssh
   return std::make_unique<SshTransport>(Route(sshd.port(), options), options);
 }
 
-ExecResult Run(Transport& t, std::vector<std::string> argv, std::string in = "",
-               int timeout = 0) {
+ExecResult Run(Transport& t, std::vector<std::string> argv, std::string in = "", int timeout = 0) {
   ExecRequest r;
   r.argv = std::move(argv);
   r.stdin_data = std::move(in);
   r.timeout_seconds = timeout;
   Result<ExecResult> out = t.Exec(r);
-  REQUIRE_MESSAGE(out.ok(), out.message());
+  if (!out.ok()) FAIL(out.message());
   return *out;
 }
 
-#define SKIP_WITHOUT_SSHD()                                     \
-  if (!testing::SshdAvailable()) {                              \
-    MESSAGE("skipped: /usr/sbin/sshd is not installed");        \
-    return;                                                     \
+#define SKIP_WITHOUT_SSHD()                              \
+  if (!testing::SshdAvailable()) {                       \
+    MESSAGE("skipped: /usr/sbin/sshd is not installed"); \
+    return;                                              \
   }
 
 TEST_CASE("ssh exec passes hostile arguments literally over one reused session") {
@@ -64,8 +63,8 @@ TEST_CASE("ssh exec passes hostile arguments literally over one reused session")
   TestSshd sshd(dir, "a");
   auto t = Trusted(dir, sshd);
   REQUIRE(t->Connect().ok());
-  const std::vector<std::string> hostile = {"a b", "it's", "\"q\"", "; rm -rf /", "$(reboot)",
-                                            "`id`", "x\ny", "", "*", "-n"};
+  const std::vector<std::string> hostile = {"a b",  "it's", "\"q\"", "; rm -rf /", "$(reboot)",
+                                            "`id`", "x\ny", "",      "*",          "-n"};
   std::vector<std::string> argv = {"printf", "[%s]\\n"};
   argv.insert(argv.end(), hostile.begin(), hostile.end());
   ExecResult r = Run(*t, argv);
@@ -81,17 +80,19 @@ TEST_CASE("ssh exec passes hostile arguments literally over one reused session")
   CHECK(err.exit_code == 3);
   CHECK(Run(*t, {"cat"}, "line one\nline two").stdout_data == "line one\nline two");
   CHECK(Run(*t, {"sh", "-c", "kill -9 $$"}).exit_code == 137);
+  CHECK(Run(*t, {"sh", "-c", "exit 4"}, std::string(8 << 20, 'i')).exit_code == 4);
 
   std::string big(3 * 1024 * 1024, 'x');
   for (size_t i = 0; i < big.size(); i += 100) big[i] = '\n';
   ExecResult echoed = Run(*t, {"cat"}, big);
   CHECK(echoed.stdout_data.size() == big.size());
   CHECK(echoed.stdout_data == big);
-  ExecResult many = Run(*t, {"sh", "-c", "head -c 5000000 /dev/zero; head -c 100000 /dev/zero >&2"});
+  ExecResult many =
+      Run(*t, {"sh", "-c", "head -c 5000000 /dev/zero; head -c 100000 /dev/zero >&2"});
   CHECK(many.stdout_data.size() == 5000000);
   CHECK(many.stderr_data.size() == 100000);
 
-  CHECK(t->stats().round_trips == 7);
+  CHECK(t->stats().round_trips == 8);
   CHECK(t->stats().bytes_received >= 5100000 + big.size());
   CHECK(t->stats().bytes_sent >= big.size());
   CHECK(sshd.logins() == 1);
@@ -138,8 +139,9 @@ TEST_CASE("ssh file operations read, write and stat over the session") {
   CHECK(sshd.logins() == 1);
 }
 
-TEST_CASE("ssh host key checking refuses unknown keys under strict and records them under "
-          "accept-new") {
+TEST_CASE(
+    "ssh host key checking refuses unknown keys under strict and records them under "
+    "accept-new") {
   SKIP_WITHOUT_SSHD();
   SshTestDir dir;
   TestSshd sshd(dir, "a");
@@ -156,8 +158,9 @@ TEST_CASE("ssh host key checking refuses unknown keys under strict and records t
   o.host_key_checking = HostKeyChecking::kAcceptNew;
   SshTransport accept(Route(sshd.port(), o), o);
   REQUIRE(accept.Connect().ok());
-  CHECK(testing::ReadAll(o.known_hosts).find(sshd.known_hosts_line().substr(
-            sshd.known_hosts_line().find(' ') + 1)) != std::string::npos);
+  CHECK(testing::ReadAll(o.known_hosts)
+            .find(sshd.known_hosts_line().substr(sshd.known_hosts_line().find(' ') + 1)) !=
+        std::string::npos);
   o.host_key_checking = HostKeyChecking::kStrict;
   SshTransport again(Route(sshd.port(), o), o);
   CHECK(again.Connect().ok());
@@ -170,7 +173,8 @@ TEST_CASE("ssh accept-new from many threads at once records a key once") {
   SshOptions o = TestOptions(dir);
   o.host_key_checking = HostKeyChecking::kAcceptNew;
   std::vector<std::unique_ptr<SshTransport>> transports;
-  for (int i = 0; i < 8; ++i) transports.push_back(std::make_unique<SshTransport>(Route(sshd.port(), o), o));
+  for (int i = 0; i < 8; ++i)
+    transports.push_back(std::make_unique<SshTransport>(Route(sshd.port(), o), o));
   std::vector<Status> results(transports.size(), Status::Ok());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < transports.size(); ++i) {
@@ -256,7 +260,8 @@ TEST_CASE("ssh to a closed port is unreachable at once") {
   const int port = testing::FreePort();
   SshTransport t(Route(port, TestOptions(dir)), TestOptions(dir));
   const auto start = std::chrono::steady_clock::now();
-  CHECK(t.Connect().message() == fmt::format("host node1 (127.0.0.1:{}): connection refused", port));
+  CHECK(t.Connect().message() ==
+        fmt::format("host node1 (127.0.0.1:{}): connection refused", port));
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
   ExecRequest r;
   r.argv = {"true"};
@@ -343,8 +348,9 @@ TEST_CASE("ssh jumps through a bastion given as ProxyJump") {
 TEST_CASE("ssh become with a password keeps it off argv, stdout and errors") {
   SKIP_WITHOUT_SSHD();
   if (access("/usr/bin/sudo", X_OK) != 0 || getuid() != 0) {
-    MESSAGE("skipped: needs sudo and root (sudo as root needs no password: the password line "
-            "must still be dropped before the command's stdin)");
+    MESSAGE(
+        "skipped: needs sudo and root (sudo as root needs no password: the password line "
+        "must still be dropped before the command's stdin)");
     return;
   }
   SshTestDir dir;
