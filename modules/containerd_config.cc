@@ -545,7 +545,12 @@ Result<Change> ContainerdConfigModule::Plan(const Value& args, const std::vector
   if (!version.ok()) return version.status();
 
   const std::string path = Str(args, "path");
-  const unsigned mode = args.value("mode", kDefaultMode);
+  // A default is not converted by NormalizeArgs: it may still be "0640".
+  unsigned mode = kDefaultMode;
+  std::string mode_error;
+  if (args.contains("mode") && !ParseMode(args["mode"], &mode, &mode_error)) {
+    return Status::Error("argument 'mode': " + mode_error);
+  }
   Status writable = CheckWritable(path, reads[0].stat);
   if (!writable.ok()) return writable;
   const std::optional<std::string>& old = reads[1].content;

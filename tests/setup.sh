@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libssh-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
-  util-linux coreutils
+  util-linux coreutils containerd
 )
 
 missing=()
