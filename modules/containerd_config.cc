@@ -339,14 +339,14 @@ Result<toml::table> EditConfig(const toml::table& before, const Value& args, int
   if (const toml::node* v = before.get("version")) {
     const std::optional<int64_t> have = v->value<int64_t>();
     if (!have || *have != version) {
-      return Status::Error(fmt::format(
-          "{} has version = {} but version {} is used: migrate it (containerd config "
-          "migrate), remove it, or set the version argument to match",
-          path,
-          have               ? std::to_string(*have)
-          : v->is_string()   ? TomlString(*v->value<std::string>())
-                             : std::string("(not an integer)"),
-          version));
+      return Status::Error(
+          fmt::format("{} has version = {} but version {} is used: migrate it (containerd config "
+                      "migrate), remove it, or set the version argument to match",
+                      path,
+                      have             ? std::to_string(*have)
+                      : v->is_string() ? TomlString(*v->value<std::string>())
+                                       : std::string("(not an integer)"),
+                      version));
     }
   } else {
     after.insert("version", version);
@@ -394,8 +394,7 @@ struct FileState {
 
 // Adds the actions making `f.path` hold `after` with `mode`; `same` says the
 // content already matches (semantically for config.toml).
-void PlanFile(const FileState& f, const std::string& after, bool same, unsigned mode,
-              Output* out) {
+void PlanFile(const FileState& f, const std::string& after, bool same, unsigned mode, Output* out) {
   Action write;
   write.kind = Action::Kind::kWriteFile;
   write.path = f.path;
@@ -439,8 +438,8 @@ Status CheckWritable(const std::string& path, const FileInfo& stat) {
     case FileType::kFile:
       return Status::Ok();
     case FileType::kSymlink:
-      return Status::Error(fmt::format(
-          "{} is a symlink: give the path of the file it points to instead", path));
+      return Status::Error(
+          fmt::format("{} is a symlink: give the path of the file it points to instead", path));
     case FileType::kDirectory:
       return Status::Error(fmt::format("cannot write {}: it is a directory", path));
     case FileType::kOther:
@@ -486,7 +485,8 @@ Result<int> ConfigVersionForContainerd(const std::string& version_output) {
   std::string version = words.size() >= 3 && words[0] == "containerd" ? words[2] : "";
   if (StartsWith(version, "v")) version.erase(0, 1);
   const size_t digits = version.find_first_not_of("0123456789");
-  if (version.empty() || digits == 0 || digits > 4 || digits == std::string::npos || version[digits] != '.') {
+  if (version.empty() || digits == 0 || digits > 4 || digits == std::string::npos ||
+      version[digits] != '.') {
     return Status::Error(fmt::format(
         "cannot read the containerd version from '{}' (set the version argument to 2 or 3)",
         Trim(version_output)));
@@ -536,8 +536,8 @@ Result<Change> ContainerdConfigModule::Plan(const Value& args, const std::vector
                                             const Value& facts) const {
   const size_t probed = Probe(args, facts).size();
   if (reads.size() < probed) {
-    return Status::Error(fmt::format("internal error: containerd_config got {} reads for {}",
-                                     reads.size(), probed));
+    return Status::Error(
+        fmt::format("internal error: containerd_config got {} reads for {}", reads.size(), probed));
   }
   Status ok = ReadsOk(reads);
   if (!ok.ok()) return ok;

@@ -170,7 +170,8 @@ Status SetTomlValue(toml::table* root, const std::vector<std::string>& keys, con
     return Status::Ok();
   }
   Status s = InsertValue(table, keys.back(), value);
-  if (!s.ok()) return Status::Error(fmt::format("cannot set {}: {}", TomlKeyPath(keys), s.message()));
+  if (!s.ok())
+    return Status::Error(fmt::format("cannot set {}: {}", TomlKeyPath(keys), s.message()));
   return Status::Ok();
 }
 

@@ -5,10 +5,10 @@
 #ifndef HOSTPREP_MODULES_CONTAINERD_TOML_H_
 #define HOSTPREP_MODULES_CONTAINERD_TOML_H_
 
+#include <toml++/toml.h>
+
 #include <string>
 #include <vector>
-
-#include <toml++/toml.h>
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"

@@ -1,7 +1,6 @@
 #include "modules/containerd_config.h"
 
 #include <doctest/doctest.h>
-
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -120,9 +119,8 @@ const char* const kFreshV3 =
     "SystemdCgroup = true\n";
 
 TEST_CASE("containerd_config creates a version 2 config with its directory") {
-  Value args = Args({{"version", 2},
-                     {"systemd_cgroup", true},
-                     {"sandbox_image", "registry.k8s.io/pause:3.9"}});
+  Value args = Args(
+      {{"version", 2}, {"systemd_cgroup", true}, {"sandbox_image", "registry.k8s.io/pause:3.9"}});
   Result<Change> c = PlanWith(args, kConfigProbe, FileReads(std::nullopt, 0, false));
   REQUIRE(c.ok());
   CHECK(c->changed);
@@ -227,9 +225,8 @@ TEST_CASE("containerd_config leaves a file alone that holds the values in anothe
       "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
       "runtime_type = \"io.containerd.runc.v2\"\n"
       "options.SystemdCgroup = true\n";
-  Value args = Args({{"version", 2},
-                     {"systemd_cgroup", true},
-                     {"sandbox_image", "registry.k8s.io/pause:3.9"}});
+  Value args = Args(
+      {{"version", 2}, {"systemd_cgroup", true}, {"sandbox_image", "registry.k8s.io/pause:3.9"}});
   Result<Change> c = PlanWith(args, kConfigProbe, FileReads(same));
   REQUIRE(c.ok());
   CHECK(!c->changed);
@@ -260,7 +257,9 @@ TEST_CASE("containerd_config writes one hosts.toml per registry, whole and in or
              {"capabilities", {"pull", "resolve"}},
              {"skip_verify", false},
              {"ca", "/etc/ssl/internal-ca.pem"}},
-            {{"host", "http://10.0.0.5:5000"}, {"capabilities", "pull"}, {"override_path", true}}}}},
+            {{"host", "http://10.0.0.5:5000"},
+             {"capabilities", "pull"},
+             {"override_path", true}}}}},
          {{"registry", "quay.io"}, {"server", "https://quay.io"}, {"mirrors", Value::array()}}}}});
   const std::string docker =
       "# Written by hostprep (containerd_config): edits here are overwritten.\n"
@@ -298,7 +297,7 @@ TEST_CASE("containerd_config writes one hosts.toml per registry, whole and in or
   CHECK(c->actions[1].mode == 0640u);
   CHECK(c->message == "would write /etc/containerd/certs.d/docker.io/hosts.toml");
   CHECK(c->result["hosts_files"] == Value({"/etc/containerd/certs.d/docker.io/hosts.toml",
-                                            "/etc/containerd/certs.d/quay.io/hosts.toml"}));
+                                           "/etc/containerd/certs.d/quay.io/hosts.toml"}));
 
   // A hand-edited hosts.toml is replaced whole.
   c = PlanWith(args, probe,
@@ -316,16 +315,15 @@ TEST_CASE("containerd_config writes one hosts.toml per registry, whole and in or
 }
 
 TEST_CASE("containerd_config merges nested settings, with keys taken literally") {
-  Value args = Args(
-      {{"version", 2},
-       {"config_path", "/etc/containerd/certs.d"},
-       {"settings",
-        {{"oom_score", -999},
-         {"plugins",
-          {{"io.containerd.grpc.v1.cri",
-            {{"enable_unprivileged_ports", true}, {"max_concurrent_downloads", 5}}}}},
-         {"debug", {{"level", "info"}}},
-         {"ttrpc", nullptr}}}});
+  Value args = Args({{"version", 2},
+                     {"config_path", "/etc/containerd/certs.d"},
+                     {"settings",
+                      {{"oom_score", -999},
+                       {"plugins",
+                        {{"io.containerd.grpc.v1.cri",
+                          {{"enable_unprivileged_ports", true}, {"max_concurrent_downloads", 5}}}}},
+                       {"debug", {{"level", "info"}}},
+                       {"ttrpc", nullptr}}}});
   const std::string before =
       "version = 2\n[ttrpc]\naddress = \"\"\n[debug]\nformat = \"json\"\nlevel = \"warn\"\n";
   Result<Change> c = PlanWith(args, kConfigProbe, FileReads(before));
@@ -363,8 +361,7 @@ TEST_CASE("containerd_config merges nested settings, with keys taken literally")
 
 TEST_CASE("containerd_config refuses a config that is not TOML or has another version") {
   Value args = Args({{"version", 2}, {"systemd_cgroup", true}});
-  Result<Change> c =
-      PlanWith(args, kConfigProbe, FileReads("version = 2\n[plugins\nx = 1\n"));
+  Result<Change> c = PlanWith(args, kConfigProbe, FileReads("version = 2\n[plugins\nx = 1\n"));
   CHECK(c.message() ==
         "/etc/containerd/config.toml:2:9: invalid TOML: Error while parsing table header: "
         "expected ']', saw '\\n' (fix or remove the file)");
@@ -408,13 +405,13 @@ TEST_CASE("containerd_config reads the config version from containerd --version"
   Value args = Args({{"sandbox_image", "pause:3.9"}});
   std::vector<std::string> probe = kConfigProbe;
   probe.push_back("exec:containerd --version");
-  Result<Change> c = PlanWith(
-      args, probe, Join({FileReads(std::nullopt), {Query(0, "containerd containerd.io 1.7.2 x\n")}}));
+  Result<Change> c =
+      PlanWith(args, probe,
+               Join({FileReads(std::nullopt), {Query(0, "containerd containerd.io 1.7.2 x\n")}}));
   REQUIRE(c.ok());
   CHECK(c->result["version"] == 2);
   CHECK(c->result["version_source"] == "containerd containerd.io 1.7.2 x");
-  c = PlanWith(args, probe,
-               Join({FileReads(std::nullopt), {Query(2, "", "permission denied\n")}}));
+  c = PlanWith(args, probe, Join({FileReads(std::nullopt), {Query(2, "", "permission denied\n")}}));
   CHECK(c.message() ==
         "containerd --version failed (exit 2): permission denied (set the version argument to 2 "
         "or 3)");
@@ -431,7 +428,8 @@ TEST_CASE("containerd_config reports every mistake in its arguments") {
                   {{"registry", "docker.io"},
                    {"mirrors",
                     {{{"hots", "x"}},
-                     {{"host", "https://m"}, {"capabilities", {"pull", "fetch"}},
+                     {{"host", "https://m"},
+                      {"capabilities", {"pull", "fetch"}},
                       {"skip_verify", "no"}}}}}}}}) ==
         std::vector<std::string>{
             "path: argument 'path' must be an absolute path, not 'config.toml'",
@@ -461,8 +459,8 @@ TEST_CASE("containerd_config reports every mistake in its arguments") {
 
 TEST_CASE("containerd_config provides the containerd config and needs its package and paths") {
   ContainerdConfigModule module;
-  Resources r = module.Declare(Args(
-      {{"registry_mirrors", {{{"registry", "docker.io"}}, {{"registry", "_default"}}}}}));
+  Resources r = module.Declare(
+      Args({{"registry_mirrors", {{{"registry", "docker.io"}}, {{"registry", "_default"}}}}}));
   CHECK(r.provides == std::vector<std::string>{"config:containerd"});
   CHECK(r.needs == std::vector<std::string>{"pkg:containerd", "path:/etc/containerd/config.toml",
                                             "path:/etc/containerd/certs.d/docker.io/hosts.toml",
@@ -492,11 +490,12 @@ std::optional<ExecResult> Dump(const std::string& content) {
 TEST_CASE("containerd reads the version 2 configs containerd_config writes") {
   // Debian 12's containerd is 1.6: it knows only the version 2 layout, so
   // version 3 files cannot be checked here.
-  Value fresh = Args({{"version", 2},
-                      {"systemd_cgroup", true},
-                      {"sandbox_image", "registry.k8s.io/pause:3.9"},
-                      {"settings", {{"plugins", {{"io.containerd.grpc.v1.cri",
-                                                  {{"enable_unprivileged_ports", true}}}}}}}});
+  Value fresh = Args(
+      {{"version", 2},
+       {"systemd_cgroup", true},
+       {"sandbox_image", "registry.k8s.io/pause:3.9"},
+       {"settings",
+        {{"plugins", {{"io.containerd.grpc.v1.cri", {{"enable_unprivileged_ports", true}}}}}}}});
   Result<Change> created = PlanWith(fresh, kConfigProbe, FileReads(std::nullopt));
   REQUIRE(created.ok());
   const std::string edited_before =
@@ -508,7 +507,16 @@ TEST_CASE("containerd reads the version 2 configs containerd_config writes") {
       "BinaryName = \"/usr/local/bin/runc\"\n";
   Result<Change> edited = PlanWith(fresh, kConfigProbe, FileReads(edited_before));
   REQUIRE(edited.ok());
-  for (const Change* c : {&*created, &*edited}) {
+  // Debian 12's packaged /etc/containerd/config.toml.
+  const std::string debian =
+      "version = 2\n\n[plugins]\n  [plugins.\"io.containerd.grpc.v1.cri\"]\n"
+      "    [plugins.\"io.containerd.grpc.v1.cri\".cni]\n      bin_dir = \"/usr/lib/cni\"\n"
+      "      conf_dir = \"/etc/cni/net.d\"\n  [plugins.\"io.containerd.internal.v1.opt\"]\n"
+      "    path = \"/var/lib/containerd/opt\"\n";
+  Result<Change> packaged = PlanWith(fresh, kConfigProbe, FileReads(debian, 0644));
+  REQUIRE(packaged.ok());
+  CHECK(packaged->actions.back().content.find("bin_dir = \"/usr/lib/cni\"") != std::string::npos);
+  for (const Change* c : {&*created, &*edited, &*packaged}) {
     REQUIRE(!c->actions.empty());
     const std::string& content = c->actions.back().content;
     CAPTURE(content);
