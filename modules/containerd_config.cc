@@ -124,7 +124,10 @@ ArgSpec MakeSpec() {
       "differs from the one used is refused (run `containerd config migrate`, or remove it). "
       "A file that is not valid TOML is refused, never overwritten. hosts.toml files are owned "
       "by this module and written whole; registries not listed are left alone. A symlink at "
-      "any of the paths is refused. Check mode reports exactly what a run would change.";
+      "any of the paths is refused. With systemd_cgroup, the runc runtime's runtime_type is "
+      "set to io.containerd.runc.v2 when the file has none: a runc table holding only options "
+      "replaces containerd's default one and would leave runtime_type empty. A file without "
+      "`version` gets one. Check mode reports exactly what a run would change.";
   return spec;
 }
 
