@@ -13,6 +13,7 @@ packages=(
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 openssl jq procps findutils
+  containerd
 )
 
 missing=()
