@@ -1,32 +1,34 @@
 #!/usr/bin/env bash
-# The demo: installs what is missing, builds hostprep, then runs the example
-# pre-stage playbook on this machine with connection: local inside a
-# throw-away root (a private mount namespace with a copy of /etc), so the
-# machine itself is not changed: validate, graph, check with diff, apply,
-# and a re-apply that reports changed=0.
+# The demo: installs what is missing, builds hostprep, starts three throw-away
+# SSH test hosts (network namespaces with their own sshd and /etc, see
+# tests/hosts/README.md), and runs the example pre-stage playbook on them over
+# SSH: validate, graph, check with diff, apply, and a re-apply that reports
+# changed=0. The hosts are removed at the end, also on failure or Ctrl-C.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/tests/setup.sh" "$root/build"
 
-# shellcheck disable=SC2016  # expanded inside the sandbox
-script='
-set -e
-cd "$1"
-hp=./build/hostprep
-pb=examples/local-prestage/site.yml
+hp="$root/build/hostprep"
+testhosts="$root/tests/hosts/testhosts"
+pb="$root/examples/local-prestage/site.yml"
 step() { printf "\n\033[1m== %s\033[0m\n" "$*"; }
-step "hostprep validate $pb"
-$hp validate "$pb"
-step "hostprep graph $pb"
-$hp graph "$pb" -i localhost,
+
+step "starting 3 SSH test hosts"
+dir=$(TESTHOSTS_QUIET=1 "$testhosts" up 3 | tail -n 1)
+trap 'step "removing the test hosts"; "$testhosts" down "$dir" >/dev/null' EXIT
+ssh_opts=(-i "$dir/inventory.ini" --limit nodes -c ssh --known-hosts "$dir/known_hosts"
+          --ssh-config none)
+
+step "hostprep validate"
+"$hp" validate "$pb" -i "$dir/inventory.ini"
+step "hostprep graph (text; --format dot or mermaid to draw it)"
+"$hp" graph "$pb"
 step "check mode with diff: what would change (nothing is written)"
-$hp run "$pb" -i localhost, --check --diff
+"$hp" run "$pb" "${ssh_opts[@]}" --check --diff
 step "apply"
-$hp run "$pb" -i localhost,
+"$hp" run "$pb" "${ssh_opts[@]}"
 step "re-apply: nothing left to change"
-$hp run "$pb" -i localhost,
-step "what was written"
-ls -l /etc/modules-load.d/hostprep-* /etc/sysctl.d/99-kubernetes.conf /etc/containerd/config.toml
-'
-"$root/tests/e2e/sandbox.sh" "$script" "$root"
+"$hp" run "$pb" "${ssh_opts[@]}"
+step "what node1 has now"
+"$testhosts" exec "$dir" node1 sh -c 'ls -l /etc/modules-load.d/hostprep-* /etc/sysctl.d/99-kubernetes.conf /etc/containerd/config.toml'

@@ -86,13 +86,13 @@ TEST_CASE("e2e: a dependency cycle is printed as a path, and run refuses to star
 TEST_CASE("e2e: check changes nothing, apply changes what check said, re-apply changes nothing") {
   Output out = Sandboxed(std::string(R"(
 pb=)") + kExample + R"(
-$HP run $pb -i localhost, --check; echo "check exit $?"
+$HP run $pb -i localhost, -c local --check; echo "check exit $?"
 test -e /etc/containerd/config.toml && echo "check wrote a file"
-$HP run $pb -i localhost,; echo "apply exit $?"
+$HP run $pb -i localhost, -c local; echo "apply exit $?"
 grep -c SystemdCgroup /etc/containerd/config.toml
 stat -c %a /etc/containerd/config.toml
-$HP run $pb -i localhost,; echo "reapply exit $?"
-$HP run $pb -i localhost, --check --detailed-exitcode >/dev/null; echo "drift exit $?"
+$HP run $pb -i localhost, -c local; echo "reapply exit $?"
+$HP run $pb -i localhost, -c local --check --detailed-exitcode >/dev/null; echo "drift exit $?"
 )");
   INFO(out.text);
   CHECK(out.text.find("check exit 0") != std::string::npos);
@@ -113,14 +113,15 @@ $HP run $pb -i localhost, --check --detailed-exitcode >/dev/null; echo "drift ex
 }
 
 TEST_CASE("e2e: --check --detailed-exitcode exits 6 when changes are pending") {
-  Output out = Sandboxed(std::string("$HP run ") + kExample +
-                         " -i localhost, --check --detailed-exitcode >/dev/null; echo \"exit $?\"");
+  Output out =
+      Sandboxed(std::string("$HP run ") + kExample +
+                " -i localhost, -c local --check --detailed-exitcode >/dev/null; echo \"exit $?\"");
   CHECK(out.text == "exit 6\n");
 }
 
 TEST_CASE("e2e: --diff shows content and attributes of a change in one block") {
-  Output out =
-      Sandboxed(std::string("$HP run ") + kExample + " -i localhost, --check --diff --tags sysctl");
+  Output out = Sandboxed(std::string("$HP run ") + kExample +
+                         " -i localhost, -c local --check --diff --tags sysctl");
   CHECK(out.exit_code == 0);
   CHECK(out.text.find("changed: [localhost] sysctls for pod networking => would create file "
                       "/etc/sysctl.d/99-kubernetes.conf\n"
@@ -133,7 +134,8 @@ TEST_CASE("e2e: --diff shows content and attributes of a change in one block") {
 }
 
 TEST_CASE("e2e: json output is one parseable event per line, ending with recap and run_end") {
-  Output out = Sandboxed(std::string("$HP run ") + kExample + " -i localhost, --output json");
+  Output out =
+      Sandboxed(std::string("$HP run ") + kExample + " -i localhost, -c local --output json");
   CHECK(out.exit_code == 0);
   std::vector<nlohmann::json> events;
   size_t start = 0;
@@ -154,7 +156,7 @@ TEST_CASE("e2e: hostile variable values arrive as literal text, never as shell c
   // shell; /etc is the sandbox's, so even a failure leaves the machine alone.
   Output out = Sandboxed(R"SH(
 mkdir -p /etc/hostile
-$HP run tests/e2e/testdata/hostile.yml -i localhost, -e 'evil="x; touch /etc/pwned $(touch /etc/pwned2)"' -v
+$HP run tests/e2e/testdata/hostile.yml -i localhost, -c local -e 'evil="x; touch /etc/pwned $(touch /etc/pwned2)"' -v
 echo "exit $?"
 ls /etc/pwned /etc/pwned2 2>&1 | grep -c 'No such file'
 cat "/etc/hostile/x; touch _etc_pwned \$(touch _etc_pwned2)"
@@ -166,7 +168,7 @@ cat "/etc/hostile/x; touch _etc_pwned \$(touch _etc_pwned2)"
 }
 
 TEST_CASE("e2e: an undefined variable fails the task with file, line and column") {
-  Output out = Sandboxed("$HP run tests/e2e/testdata/undefined.yml -i localhost,");
+  Output out = Sandboxed("$HP run tests/e2e/testdata/undefined.yml -i localhost, -c local");
   CHECK(out.exit_code == 2);
   CHECK(out.text.find("failed: [localhost] uses a typo => tests/e2e/testdata/undefined.yml:8:9: "
                       "undefined variable 'sandbox_imgae'\n") != std::string::npos);
