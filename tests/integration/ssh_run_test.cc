@@ -132,4 +132,52 @@ rm -f $kh
   CHECK(out.text.find("strict again exit 0") != std::string::npos);
 }
 
+TEST_CASE("ssh: become as a non-root user, with and without a sudo password") {
+  // node1's hpuser has passwordless sudo; node5's sudo asks for a password.
+  Output out = Shell(R"SH(
+as_hpuser="-e ansible_user=hpuser -b"
+$HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node1 $SSH $as_hpuser
+echo "nopasswd exit $?"
+$TH exec $D node1 stat -c "%U %a" /etc/hostprep-become
+$HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH $as_hpuser
+echo "no password exit $?"
+HOSTPREP_BECOME_PASSWORD=$(cat $D/become-password) $HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH $as_hpuser -o json > /tmp/hostprep-become-$$.json
+echo "password exit $?"
+grep -c "$(cat $D/become-password)" /tmp/hostprep-become-$$.json
+rm -f /tmp/hostprep-become-$$.json
+$TH exec $D node5 stat -c "%U %a" /etc/hostprep-become
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("nopasswd exit 0\nroot 644\n") != std::string::npos);
+  CHECK(out.text.find("failed: [node5] write become marker => ") != std::string::npos);
+  CHECK(out.text.find("sudo needs a password") != std::string::npos);
+  CHECK(out.text.find("no password exit 2") != std::string::npos);
+  CHECK(out.text.find("password exit 0\n0\nroot 644\n") != std::string::npos);
+}
+
+TEST_CASE("ssh: a host behind the bastion is reached through it") {
+  Output out = Shell(std::string(kRun).replace(std::string(kRun).find("--limit nodes"), 13,
+                                              "--limit hidden1") +
+                     " --check; echo \"exit $?\"");
+  INFO(out.text);
+  CHECK(out.text.find("exit 0") != std::string::npos);
+  CHECK(out.text.find("hidden1                    : ok=") != std::string::npos);
+}
+
+TEST_CASE("ssh: a wrong user or a wrong key fails with a clear message") {
+  Output out = Shell(R"SH(
+$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node2 $SSH -e ansible_user=nosuchuser --check
+echo "user exit $?"
+ssh-keygen -q -t ed25519 -N "" -f /tmp/hostprep-wrongkey-$$
+$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node2 $SSH -e ansible_ssh_private_key_file=/tmp/hostprep-wrongkey-$$ --check
+echo "key exit $?"
+rm -f /tmp/hostprep-wrongkey-$$ /tmp/hostprep-wrongkey-$$.pub
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("authentication failed for user 'nosuchuser'") != std::string::npos);
+  CHECK(out.text.find("user exit 3") != std::string::npos);
+  CHECK(out.text.find("authentication failed for user 'root'") != std::string::npos);
+  CHECK(out.text.find("key exit 3") != std::string::npos);
+}
+
 }  // namespace
