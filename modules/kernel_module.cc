@@ -83,9 +83,9 @@ std::string LoadFile(const std::string& name) { return "/etc/modules-load.d/" + 
 std::string OptionsFile(const std::string& name) { return "/etc/modprobe.d/" + name + ".conf"; }
 
 std::string BuiltinPath(const Value& facts) {
-  const std::string kernel =
-      facts.contains("kernel") && facts["kernel"].is_string() ? facts["kernel"].get<std::string>()
-                                                              : "";
+  const std::string kernel = facts.contains("kernel") && facts["kernel"].is_string()
+                                 ? facts["kernel"].get<std::string>()
+                                 : "";
   return kernel.empty() ? "" : "/lib/modules/" + kernel + "/modules.builtin";
 }
 
@@ -181,8 +181,8 @@ void KernelModuleModule::Validate(const Value& args, bool templates_pending,
     if (!problem.empty()) errors->push_back({"name", problem});
   }
   if (!Params(args).empty() && names.size() > 1) {
-    errors->push_back({"params",
-                       "'params' apply to one module: give one name per task when giving params"});
+    errors->push_back(
+        {"params", "'params' apply to one module: give one name per task when giving params"});
   }
   if (!Params(args).empty() && Absent(args)) {
     errors->push_back({"params", "'params' have no meaning with state: absent: drop them"});
@@ -271,8 +271,7 @@ Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<Rea
       WriteIfDifferent(LoadFile(name), *load, name + "\n", &d);
       if (!params.empty()) {
         WriteIfDifferent(OptionsFile(name), *options,
-                         fmt::format("options {} {}\n", name, fmt::join(Fields(params), " ")),
-                         &d);
+                         fmt::format("options {} {}\n", name, fmt::join(Fields(params), " ")), &d);
       }
     }
   }

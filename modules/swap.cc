@@ -65,8 +65,8 @@ std::string FstabPath(const Value& args) {
 std::string DecodeOctal(const std::string& s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' &&
-        s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+        s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
       out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
       i += 3;
     } else {
@@ -82,9 +82,9 @@ Result<std::string> UnitState(const ReadResult& read) {
   if (!read.status.ok()) return read.status.WithContext("query swap.target");
   const std::string state = Trim(read.exec.stdout_data);
   if (state.empty()) {
-    return Status::Error(fmt::format(
-        "query swap.target: systemctl is-enabled exited {} without a state: {}",
-        read.exec.exit_code, Trim(read.exec.stderr_data)));
+    return Status::Error(
+        fmt::format("query swap.target: systemctl is-enabled exited {} without a state: {}",
+                    read.exec.exit_code, Trim(read.exec.stderr_data)));
   }
   return state;
 }
@@ -140,8 +140,7 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
   }
   if (!reads[0].status.ok()) return reads[0].status.WithContext(std::string("read ") + kProcSwaps);
   if (!reads[0].content) {
-    return Status::Error(
-        "read /proc/swaps: it does not exist: is /proc mounted on the target?");
+    return Status::Error("read /proc/swaps: it does not exist: is /proc mounted on the target?");
   }
   if (!reads[1].status.ok()) return reads[1].status.WithContext("read " + fstab);
   std::optional<std::string> unit_state;
@@ -158,7 +157,8 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
     change.actions.push_back(ExecAction({"swapoff", device}));
     lines.push_back(fmt::format("swap: {} (active) -> off", device));
   }
-  if (!active.empty()) what.push_back("turn off swap on " + fmt::format("{}", fmt::join(active, ", ")));
+  if (!active.empty())
+    what.push_back("turn off swap on " + fmt::format("{}", fmt::join(active, ", ")));
 
   std::vector<std::string> commented;
   std::string file_diff;

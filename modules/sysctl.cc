@@ -104,8 +104,8 @@ ArgSpec MakeSpec() {
       "      net.bridge.bridge-nf-call-iptables: 1\n"
       "      net.bridge.bridge-nf-call-ip6tables: 1\n";
   spec.notes =
-      "Ansible's sysctl rewrites the whole file (normalised to k=v, dropping comments' "
-      "neighbours' formatting) and reloads all of it with `sysctl -p`; hostprep edits only the "
+      "Ansible's sysctl rewrites every key line of the file as k=v and reloads the whole file "
+      "with `sysctl -p`; hostprep edits only the "
       "lines of differing keys and sets only the keys whose live value differs, so other keys in "
       "the file are never re-applied. Ansible has no diff; hostprep shows each key's live and "
       "file value before and after, and the file's unified diff. `runtime` replaces Ansible's "
@@ -320,9 +320,9 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
   if (args.contains("name") && !Absent(args)) {
     const bool missing = !args.contains("value") || args["value"].is_null();
     if (missing || (args["value"].is_string() && Trim(args["value"].get<std::string>()).empty())) {
-      errors->push_back(
-          {"value", "argument 'value' is required with 'name' when state is present: give the "
-                    "value to set"});
+      errors->push_back({"value",
+                         "argument 'value' is required with 'name' when state is present: give the "
+                         "value to set"});
     }
   }
   if (Absent(args) && !Persist(args)) {
@@ -362,8 +362,8 @@ Result<std::map<std::string, std::string>> LiveValues(const std::vector<Key>& ke
     const std::string path = SysctlProcPath(k.name);
     auto it = live->find(path);
     if (it == live->end()) {
-      return Status::Error(fmt::format("read the live sysctl values: no answer for key '{}'",
-                                       k.name));
+      return Status::Error(
+          fmt::format("read the live sysctl values: no answer for key '{}'", k.name));
     }
     if (it->second.state == "missing") {
       unknown->push_back(k.name);
@@ -473,9 +473,9 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
   for (const std::string& line : lines) change.diff += line + "\n";
   change.diff += file_diff;
   if (change.changed) {
-    change.message = absent ? fmt::format("would remove {} from {}",
-                                          fmt::join(changed_keys, ", "), file)
-                            : fmt::format("would set {}", fmt::join(changed_keys, ", "));
+    change.message =
+        absent ? fmt::format("would remove {} from {}", fmt::join(changed_keys, ", "), file)
+               : fmt::format("would set {}", fmt::join(changed_keys, ", "));
   }
   Value key_values = Value::object();
   for (const Key& k : keys) key_values[k.name] = absent ? Value(nullptr) : Value(k.value);
