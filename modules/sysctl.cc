@@ -22,7 +22,7 @@ constexpr char kDefaultFile[] = "/etc/sysctl.d/99-hostprep.conf";
 constexpr char kReadScript[] =
     "for p in \"$@\"; do f=\"/proc/sys/$p\"; "
     "if [ ! -e \"$f\" ]; then printf 'missing\\t%s\\n' \"$p\"; "
-    "elif v=$(tr '\\n' ' ' < \"$f\" 2>/dev/null); then printf 'value\\t%s\\t%s\\n' \"$p\" \"$v\"; "
+    "elif v=$(tr '\\n' ' ' 2>/dev/null < \"$f\"); then printf 'value\\t%s\\t%s\\n' \"$p\" \"$v\"; "
     "else printf 'unreadable\\t%s\\n' \"$p\"; fi; done";
 
 ArgSpec MakeSpec() {
