@@ -5,6 +5,9 @@
 #include "modules/command.h"
 #include "modules/containerd_config.h"
 #include "modules/file.h"
+#include "modules/kernel_module.h"
+#include "modules/swap.h"
+#include "modules/sysctl.h"
 
 namespace hostprep::modules {
 
@@ -12,6 +15,9 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<CommandModule>());
   registry->Register(std::make_unique<ContainerdConfigModule>());
   registry->Register(std::make_unique<FileModule>());
+  registry->Register(std::make_unique<KernelModuleModule>());
+  registry->Register(std::make_unique<SwapModule>());
+  registry->Register(std::make_unique<SysctlModule>());
 }
 
 }  // namespace hostprep::modules

@@ -1,0 +1,72 @@
+#include "modules/module_util.h"
+
+#include "engine/base/unified_diff.h"
+
+namespace hostprep::modules {
+
+bool IsPendingTemplate(const Value& v) {
+  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
+}
+
+std::string StringArg(const Value& args, const char* key) {
+  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
+}
+
+std::vector<std::string> SplitLinesKeepEnds(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    lines.emplace_back(text.substr(start, end - start));
+    start = end;
+  }
+  return lines;
+}
+
+std::string_view LineBody(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+std::vector<std::string> Fields(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+    size_t start = i;
+    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
+    if (i > start) out.emplace_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+Action WriteFileAction(const std::string& path, std::string content) {
+  Action a;
+  a.kind = Action::Kind::kWriteFile;
+  a.path = path;
+  a.content = std::move(content);
+  return a;
+}
+
+Action ExecAction(std::vector<std::string> argv) {
+  Action a;
+  a.kind = Action::Kind::kExec;
+  a.argv = std::move(argv);
+  return a;
+}
+
+Action RemoveAction(const std::string& path) {
+  Action a;
+  a.kind = Action::Kind::kRemove;
+  a.path = path;
+  return a;
+}
+
+std::string FileDiff(const std::string& path, const std::optional<std::string>& before,
+                     const std::string& after) {
+  return UnifiedDiff(before.value_or(""), after, "before: " + path, "after: " + path);
+}
+
+}  // namespace hostprep::modules

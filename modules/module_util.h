@@ -1,0 +1,49 @@
+// Small helpers shared by the modules that edit host files line by line
+// (sysctl, swap, kernel_module). Pure functions, thread-safe.
+#ifndef HOSTPREP_MODULES_MODULE_UTIL_H_
+#define HOSTPREP_MODULES_MODULE_UTIL_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/value.h"
+#include "engine/module/module.h"
+
+namespace hostprep::modules {
+
+// True when `v` is a string still holding a template ("{{ ... }}").
+bool IsPendingTemplate(const Value& v);
+
+// args[key] as a string, or "" when it is missing or not a string.
+std::string StringArg(const Value& args, const char* key);
+
+// Splits text into lines, each keeping its "\n" (the last one may lack it),
+// so that joining them gives the text back byte for byte.
+std::vector<std::string> SplitLinesKeepEnds(std::string_view text);
+
+// The line without its trailing "\n" (and "\r" before it).
+std::string_view LineBody(std::string_view line);
+
+// Whitespace-separated fields of `s` (spaces, tabs, newlines).
+std::vector<std::string> Fields(std::string_view s);
+
+// An atomic write of `content` to `path`; the mode of an existing file is
+// kept, a new file gets 0644 (the transport's default).
+Action WriteFileAction(const std::string& path, std::string content);
+
+// A kExec action running `argv`.
+Action ExecAction(std::vector<std::string> argv);
+
+// A kRemove action for `path`.
+Action RemoveAction(const std::string& path);
+
+// The unified diff of a file the module rewrites, labelled as the file
+// module labels it ("before: PATH" / "after: PATH"); a missing file is "".
+std::string FileDiff(const std::string& path, const std::optional<std::string>& before,
+                     const std::string& after);
+
+}  // namespace hostprep::modules
+
+#endif  // HOSTPREP_MODULES_MODULE_UTIL_H_

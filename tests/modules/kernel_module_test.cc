@@ -1,0 +1,326 @@
+#include "modules/kernel_module.h"
+
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hostprep::modules {
+namespace {
+
+using Kind = Action::Kind;
+
+const Value kFacts = {{"kernel", "6.1.0-13-amd64"}};
+constexpr char kBuiltin[] = "/lib/modules/6.1.0-13-amd64/modules.builtin";
+constexpr char kProcModules[] =
+    "overlay 151552 0 - Live 0x0000000000000000\n"
+    "nf_conntrack 176128 1 nf_nat, Live 0x0000000000000000\n"
+    "ip_vs_rr 16384 0 - Live 0x0000000000000000\n";
+constexpr char kBuiltinList[] =
+    "kernel/fs/ext4/ext4.ko\n"
+    "kernel/drivers/net/dummy-irq.ko\n"
+    "kernel/net/ipv4/tcp_bbr.ko\n";
+
+Value Args(const Value& raw) {
+  KernelModuleModule module;
+  std::vector<ArgError> errors;
+  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
+  module.Validate(args, false, &errors);
+  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
+  return args;
+}
+
+std::vector<std::string> Errors(const Value& raw) {
+  KernelModuleModule module;
+  std::vector<ArgError> errors;
+  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
+  module.Validate(args, false, &errors);
+  std::vector<std::string> out;
+  for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
+  return out;
+}
+
+ReadResult FileRead(std::optional<std::string> content) {
+  ReadResult r;
+  r.content = std::move(content);
+  return r;
+}
+
+std::vector<std::string> Probed(const Value& args, const Value& facts = kFacts) {
+  std::vector<std::string> out;
+  for (const Read& r : KernelModuleModule().Probe(args, facts)) {
+    CHECK(r.kind == Read::Kind::kReadFile);
+    out.push_back(r.path);
+  }
+  return out;
+}
+
+Result<Change> PlanWith(const Value& args, const std::vector<ReadResult>& reads,
+                        const Value& facts = kFacts) {
+  return KernelModuleModule().Plan(args, reads, facts);
+}
+
+TEST_CASE("kernel_module probes loaded and built-in modules and its persistence files") {
+  CHECK(Probed(Args({{"name", "br_netfilter"}})) ==
+        std::vector<std::string>{"/proc/modules", kBuiltin});
+  CHECK(Probed(Args({{"name", "br_netfilter"}}), Value::object()) ==
+        std::vector<std::string>{"/proc/modules"});
+  CHECK(Probed(Args({{"name", {"br_netfilter", "overlay"}}, {"persist", true}})) ==
+        std::vector<std::string>{"/proc/modules", kBuiltin, "/etc/modules-load.d/br_netfilter.conf",
+                                 "/etc/modprobe.d/br_netfilter.conf",
+                                 "/etc/modules-load.d/overlay.conf",
+                                 "/etc/modprobe.d/overlay.conf"});
+}
+
+TEST_CASE("kernel_module parses /proc/modules and modules.builtin with '-' as '_'") {
+  CHECK(ParseProcModules(kProcModules) ==
+        std::set<std::string>{"overlay", "nf_conntrack", "ip_vs_rr"});
+  CHECK(ParseProcModules("") == std::set<std::string>{});
+  CHECK(ParseModulesBuiltin(kBuiltinList) == std::set<std::string>{"ext4", "dummy_irq", "tcp_bbr"});
+  CHECK(KernelModuleCanonicalName("nf-conntrack") == "nf_conntrack");
+}
+
+TEST_CASE("kernel_module with every module loaded or built in changes nothing") {
+  struct Case {
+    std::string name;
+    std::string before;
+  };
+  for (const Case& c : std::vector<Case>{{"overlay", "loaded"},
+                                         {"nf-conntrack", "loaded"},
+                                         {"tcp_bbr", "builtin"},
+                                         {"dummy-irq", "builtin"},
+                                         {"dummy_irq", "builtin"}}) {
+    CAPTURE(c.name);
+    Result<Change> r =
+        PlanWith(Args({{"name", c.name}}), {FileRead(kProcModules), FileRead(kBuiltinList)});
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->changed);
+    CHECK(r->actions.empty());
+    CHECK(r->diff == "");
+    CHECK(r->message == "");
+    CHECK(r->result["before"][c.name] == c.before);
+  }
+}
+
+TEST_CASE("kernel_module loads only the missing modules, with params split into words") {
+  Result<Change> c = PlanWith(Args({{"name", {"overlay", "br_netfilter", "ip_vs"}}}),
+                              {FileRead(kProcModules), FileRead(std::nullopt)});
+  REQUIRE(c.ok());
+  CHECK(c->changed);
+  REQUIRE(c->actions.size() == 2);
+  CHECK(c->actions[0].kind == Kind::kExec);
+  CHECK(c->actions[0].argv == std::vector<std::string>{"modprobe", "br_netfilter"});
+  CHECK(c->actions[1].argv == std::vector<std::string>{"modprobe", "ip_vs"});
+  CHECK(c->diff ==
+        "module br_netfilter: not loaded -> loaded\nmodule ip_vs: not loaded -> loaded\n");
+  CHECK(c->message == "would load br_netfilter, load ip_vs");
+  CHECK(
+      c->result ==
+      Value({{"name", {"overlay", "br_netfilter", "ip_vs"}},
+             {"state", "present"},
+             {"params", ""},
+             {"before",
+              {{"overlay", "loaded"}, {"br_netfilter", "not loaded"}, {"ip_vs", "not loaded"}}}}));
+
+  Result<Change> p = PlanWith(Args({{"name", "dummy"}, {"params", " numdummies=0  foo=a,b "}}),
+                              {FileRead(kProcModules), FileRead(kBuiltinList)});
+  REQUIRE(p.ok());
+  REQUIRE(p->actions.size() == 1);
+  CHECK(p->actions[0].argv ==
+        std::vector<std::string>{"modprobe", "dummy", "numdummies=0", "foo=a,b"});
+}
+
+TEST_CASE("kernel_module does not re-apply params to a loaded module") {
+  Result<Change> c = PlanWith(Args({{"name", "overlay"}, {"params", "redirect_dir=on"}}),
+                              {FileRead(kProcModules), FileRead(kBuiltinList)});
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->changed);
+}
+
+TEST_CASE("kernel_module persists the module and its options only when they differ") {
+  Value args = Args({{"name", "dummy"}, {"params", "numdummies=0"}, {"persist", true}});
+  SUBCASE("missing files are written") {
+    Result<Change> c = PlanWith(args, {FileRead(kProcModules), FileRead(kBuiltinList),
+                                       FileRead(std::nullopt), FileRead(std::nullopt)});
+    REQUIRE(c.ok());
+    REQUIRE(c->actions.size() == 3);
+    CHECK(c->actions[0].argv == std::vector<std::string>{"modprobe", "dummy", "numdummies=0"});
+    CHECK(c->actions[1].kind == Kind::kWriteFile);
+    CHECK(c->actions[1].path == "/etc/modules-load.d/dummy.conf");
+    CHECK(c->actions[1].content == "dummy\n");
+    CHECK(c->actions[2].kind == Kind::kWriteFile);
+    CHECK(c->actions[2].path == "/etc/modprobe.d/dummy.conf");
+    CHECK(c->actions[2].content == "options dummy numdummies=0\n");
+    CHECK(c->diff ==
+          "--- before: /etc/modules-load.d/dummy.conf\n"
+          "+++ after: /etc/modules-load.d/dummy.conf\n"
+          "@@ -0,0 +1 @@\n"
+          "+dummy\n"
+          "--- before: /etc/modprobe.d/dummy.conf\n"
+          "+++ after: /etc/modprobe.d/dummy.conf\n"
+          "@@ -0,0 +1 @@\n"
+          "+options dummy numdummies=0\n"
+          "module dummy: not loaded -> loaded\n");
+    CHECK(c->message ==
+          "would load dummy, write /etc/modules-load.d/dummy.conf, write "
+          "/etc/modprobe.d/dummy.conf");
+  }
+  SUBCASE("files as wanted are left alone") {
+    Result<Change> c =
+        PlanWith(args, {FileRead(std::string(kProcModules) + "dummy 16384 0 - Live 0x0\n"),
+                        FileRead(kBuiltinList), FileRead("dummy\n"),
+                        FileRead("options dummy numdummies=0\n")});
+    REQUIRE(c.ok());
+    CHECK_FALSE(c->changed);
+    CHECK(c->diff == "");
+  }
+  SUBCASE("a different options file is rewritten") {
+    Result<Change> c =
+        PlanWith(args, {FileRead(std::string(kProcModules) + "dummy 16384 0 - Live 0x0\n"),
+                        FileRead(kBuiltinList), FileRead("dummy\n"),
+                        FileRead("options dummy numdummies=2\n")});
+    REQUIRE(c.ok());
+    REQUIRE(c->actions.size() == 1);
+    CHECK(c->actions[0].path == "/etc/modprobe.d/dummy.conf");
+    CHECK(c->diff ==
+          "--- before: /etc/modprobe.d/dummy.conf\n"
+          "+++ after: /etc/modprobe.d/dummy.conf\n"
+          "@@ -1 +1 @@\n"
+          "-options dummy numdummies=2\n"
+          "+options dummy numdummies=0\n");
+    CHECK(c->message == "would write /etc/modprobe.d/dummy.conf");
+  }
+}
+
+TEST_CASE("kernel_module without params leaves an existing options file alone") {
+  Result<Change> c = PlanWith(Args({{"name", "overlay"}, {"persist", true}}),
+                              {FileRead(kProcModules), FileRead(kBuiltinList),
+                               FileRead("overlay\n"), FileRead("options overlay x=1\n")});
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->changed);
+}
+
+TEST_CASE("kernel_module absent unloads loaded modules and removes its persistence files") {
+  Value args =
+      Args({{"name", {"ip-vs-rr", "br_netfilter"}}, {"state", "absent"}, {"persist", true}});
+  Result<Change> c =
+      PlanWith(args, {FileRead(kProcModules), FileRead(kBuiltinList), FileRead("ip-vs-rr\n"),
+                      FileRead(std::nullopt), FileRead(std::nullopt),
+                      FileRead("options br_netfilter x=1\n")});
+  REQUIRE(c.ok());
+  CHECK(c->changed);
+  REQUIRE(c->actions.size() == 3);
+  CHECK(c->actions[0].argv == std::vector<std::string>{"modprobe", "-r", "ip-vs-rr"});
+  CHECK(c->actions[1].kind == Kind::kRemove);
+  CHECK(c->actions[1].path == "/etc/modules-load.d/ip-vs-rr.conf");
+  CHECK(c->actions[2].kind == Kind::kRemove);
+  CHECK(c->actions[2].path == "/etc/modprobe.d/br_netfilter.conf");
+  CHECK(c->diff ==
+        "--- before: /etc/modules-load.d/ip-vs-rr.conf\n"
+        "+++ after: /etc/modules-load.d/ip-vs-rr.conf\n"
+        "@@ -1 +0,0 @@\n"
+        "-ip-vs-rr\n"
+        "--- before: /etc/modprobe.d/br_netfilter.conf\n"
+        "+++ after: /etc/modprobe.d/br_netfilter.conf\n"
+        "@@ -1 +0,0 @@\n"
+        "-options br_netfilter x=1\n"
+        "module ip-vs-rr: loaded -> not loaded\n");
+  CHECK(c->message ==
+        "would unload ip-vs-rr, remove /etc/modules-load.d/ip-vs-rr.conf, remove "
+        "/etc/modprobe.d/br_netfilter.conf");
+
+  Result<Change> none = PlanWith(Args({{"name", "br_netfilter"}, {"state", "absent"}}),
+                                 {FileRead(kProcModules), FileRead(kBuiltinList)});
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->changed);
+}
+
+TEST_CASE("kernel_module reports what it cannot do with what to do") {
+  ReadResult denied;
+  denied.status = Status::Error("permission denied");
+  struct Case {
+    Value raw;
+    std::vector<ReadResult> reads;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"name", "tcp-bbr"}, {"state", "absent"}},
+            {FileRead(kProcModules), FileRead(kBuiltinList)},
+            "kernel module 'tcp-bbr' is built into the running kernel and cannot be unloaded: "
+            "drop it from the task or boot a kernel that has it as a module"},
+           {{{"name", "x"}},
+            {FileRead(std::nullopt), FileRead("")},
+            "read /proc/modules: it does not exist: is /proc mounted?"},
+           {{{"name", "x"}}, {denied, FileRead("")}, "read /proc/modules: permission denied"},
+           {{{"name", "x"}},
+            {FileRead(""), denied},
+            "read /lib/modules/6.1.0-13-amd64/modules.builtin: permission denied"},
+           {{{"name", "x"}, {"persist", true}},
+            {FileRead(""), FileRead(""), denied, FileRead("")},
+            "read /etc/modules-load.d/x.conf: permission denied"},
+           {{{"name", "x"}, {"persist", true}},
+            {FileRead(""), FileRead("")},
+            "internal error: kernel_module planned without its reads"},
+       }) {
+    CAPTURE(c.message);
+    Result<Change> r = PlanWith(Args(c.raw), c.reads);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.message() == c.message);
+  }
+}
+
+TEST_CASE("kernel_module rejects bad names and params it cannot place") {
+  struct Case {
+    Value raw;
+    std::vector<std::string> errors;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"name", Value::array()}},
+            {"name: argument 'name' is empty: give at least one module name"}},
+           {{{"name", {"-r", "a b", "x/y"}}},
+            {"name: kernel module name '-r' is not valid: give a module name like br_netfilter "
+             "(no spaces, '/', or leading '-')",
+             "name: kernel module name 'a b' is not valid: give a module name like br_netfilter "
+             "(no spaces, '/', or leading '-')",
+             "name: kernel module name 'x/y' is not valid: give a module name like br_netfilter "
+             "(no spaces, '/', or leading '-')"}},
+           {{{"name", {"a", "b"}}, {"params", "x=1"}},
+            {"params: 'params' apply to one module: give one name per task when giving params"}},
+           {{{"name", "a"}, {"params", "x=1"}, {"state", "absent"}},
+            {"params: 'params' have no meaning with state: absent: drop them"}},
+           {{{"name", {"a", "b"}}, {"persist", true}}, {}},
+       }) {
+    CAPTURE(c.raw.dump());
+    CHECK(Errors(c.raw) == c.errors);
+  }
+}
+
+TEST_CASE("kernel_module provides its modules and needs the files it writes") {
+  KernelModuleModule module;
+  struct Case {
+    Value raw;
+    std::vector<std::string> provides, needs;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"name", {"br_netfilter", "overlay"}}}, {"kmod:br_netfilter", "kmod:overlay"}, {}},
+           {{{"name", "br-netfilter"}, {"persist", true}},
+            {"kmod:br-netfilter", "kmod:br_netfilter"},
+            {"path:/etc/modules-load.d/br-netfilter.conf"}},
+           {{{"name", "dummy"}, {"params", "numdummies=0"}, {"persist", true}},
+            {"kmod:dummy"},
+            {"path:/etc/modules-load.d/dummy.conf", "path:/etc/modprobe.d/dummy.conf"}},
+           {{{"name", "dummy"}, {"state", "absent"}, {"persist", true}},
+            {},
+            {"path:/etc/modules-load.d/dummy.conf", "path:/etc/modprobe.d/dummy.conf"}},
+           {{{"name", "dummy"}, {"state", "absent"}}, {}, {}},
+       }) {
+    CAPTURE(c.raw.dump());
+    Resources r = module.Declare(Args(c.raw));
+    CHECK(r.provides == c.provides);
+    CHECK(r.needs == c.needs);
+  }
+}
+
+}  // namespace
+}  // namespace hostprep::modules
