@@ -55,7 +55,7 @@ ArgSpec MakeSpec() {
       {"daemon_reload",
        ArgType::kBool,
        false,
-       false,
+       nullptr,
        {},
        {},
        "Run systemctl daemon-reload first, to pick up changed unit files."},

@@ -227,8 +227,11 @@ TEST_CASE("service arguments are checked") {
         Words{"name: '-H host' is not a unit name: give a name such as containerd or "
               "containerd.service"});
   CHECK(Errors({{"name", "../etc/x"}, {"state", "started"}}).size() == 1);
-  CHECK(Errors({{"name", "containerd"}}).size() == 1);  // nothing asked for
-  CHECK(Errors({{"name", "containerd"}, {"state", "running"}}).size() == 1);
+  CHECK(Errors({{"name", "containerd"}}) ==
+        Words{": module 'service' needs one of 'state', 'enabled', 'masked', 'daemon_reload'"});
+  CHECK(Errors({{"name", "containerd"}, {"state", "running"}}).at(0) ==
+        "state: argument 'state' must be one of started, stopped, restarted, reloaded, not "
+        "'running'");
 }
 
 TEST_CASE("service needs its package and its configuration") {
