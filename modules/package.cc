@@ -175,9 +175,7 @@ std::string BackendOf(const Value& args, const Value& facts) {
 
 bool CacheAge(const Value& args) { return args.contains("cache_valid_time"); }
 
-std::string Timeout(const Value& args) {
-  return std::to_string(args.value("lock_timeout", 120));
-}
+std::string Timeout(const Value& args) { return std::to_string(args.value("lock_timeout", 120)); }
 
 std::vector<std::string> Names(const std::vector<Spec>& specs) {
   std::vector<std::string> out;
@@ -213,8 +211,8 @@ std::vector<std::string> AptGet(const Value& args, const std::string& verb) {
   if (verb != "update") argv.push_back("-y");
   argv.push_back("-q");
   if (verb == "install") {
-    argv = Join(argv, {"-o", "Dpkg::Options::=--force-confdef", "-o",
-                       "Dpkg::Options::=--force-confold"});
+    argv = Join(argv,
+                {"-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"});
   }
   return Join(argv, {"-o", "DPkg::Lock::Timeout=" + Timeout(args)});
 }
@@ -265,8 +263,8 @@ Result<std::map<std::string, std::string>> Installed(const std::string& backend,
   const char* tool = backend == "apt" ? "dpkg-query" : "rpm";
   // Both exit 1 when some name is not installed; the others are still listed.
   if (e.exit_code != 0 && e.exit_code != 1) {
-    return Status::Error(fmt::format("{} failed (exit {}): {}", tool, e.exit_code,
-                                     Trim(e.stderr_data)));
+    return Status::Error(
+        fmt::format("{} failed (exit {}): {}", tool, e.exit_code, Trim(e.stderr_data)));
   }
   if (backend == "apt") return ParseDpkgQuery(e.stdout_data);
   if (RpmStyle(backend)) return ByGivenName(ParseRpmQuery(e.stdout_data), specs, e.stdout_data);
@@ -352,21 +350,24 @@ Result<Prediction> FromAptSimulation(const ReadResult& read, const std::vector<S
     p.steps = sim.steps;
     return p;
   }
-  const bool all_missing = !sim.errors.empty() && std::all_of(sim.errors.begin(), sim.errors.end(), NotInLists);
+  const bool all_missing =
+      !sim.errors.empty() && std::all_of(sim.errors.begin(), sim.errors.end(), NotInLists);
   if (cache_update && !removing && all_missing) {
     // The refreshed lists may have them: the install will tell.
-    for (const Spec& s : todo) p.steps.push_back({PackageStep::Op::kInstall, s.name, "", s.version});
+    for (const Spec& s : todo)
+      p.steps.push_back({PackageStep::Op::kInstall, s.name, "", s.version});
     return p;
   }
-  return AptError(sim, fmt::format("{} {}", removing ? "remove" : "install",
-                                   fmt::join(Given(todo), " ")));
+  return AptError(
+      sim, fmt::format("{} {}", removing ? "remove" : "install", fmt::join(Given(todo), " ")));
 }
 
 Read UpgradesRead(const std::string& backend, const std::vector<Spec>& specs) {
   if (backend == "dnf" || backend == "yum") {
     return Read::Query(Join({backend, "-q", "check-update", "--"}, Names(specs)));
   }
-  if (backend == "zypper") return Read::Query({"zypper", "--non-interactive", "-q", "list-updates"});
+  if (backend == "zypper")
+    return Read::Query({"zypper", "--non-interactive", "-q", "list-updates"});
   return Read::Query(Join({"apk", "version", "-l", "<", "--"}, Names(specs)));
 }
 
@@ -378,8 +379,8 @@ Result<std::map<std::string, std::string>> Upgrades(
   const bool dnf = backend == "dnf" || backend == "yum";
   // check-update exits 100 when there are updates.
   if (e.exit_code != 0 && !(dnf && e.exit_code == 100)) {
-    return Status::Error(fmt::format("{} cannot list the available upgrades (exit {}): {}",
-                                     backend, e.exit_code, Trim(e.stderr_data)));
+    return Status::Error(fmt::format("{} cannot list the available upgrades (exit {}): {}", backend,
+                                     e.exit_code, Trim(e.stderr_data)));
   }
   if (dnf) return ParseDnfCheckUpdate(e.stdout_data);
   if (backend == "zypper") return ParseZypperListUpdates(e.stdout_data);
@@ -431,9 +432,8 @@ std::string StepText(const PackageStep& s, bool diff) {
   return "";
 }
 
-Change Finish(const std::string& backend, const Value& args, const Prediction& p,
-              bool cache_update, const std::vector<Spec>& specs,
-              const std::map<std::string, std::string>& installed) {
+Change Finish(const std::string& backend, const Value& args, const Prediction& p, bool cache_update,
+              const std::vector<Spec>& specs, const std::map<std::string, std::string>& installed) {
   const std::string state = args.value("state", std::string("present"));
   Change change;
   // Latest after a refresh: the newest versions are known only then.
@@ -442,8 +442,8 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
   if (backend == "apt" || backend == "apk") {
     const bool upgrade_all = unknown_latest || (state == "latest" && !p.steps.empty());
     if (upgrade_all) {
-      change.actions.push_back(
-          Exec(Join(Command(backend, args, backend == "apk" ? "upgrade" : "install"), Given(specs))));
+      change.actions.push_back(Exec(
+          Join(Command(backend, args, backend == "apk" ? "upgrade" : "install"), Given(specs))));
     } else if (!p.install.empty()) {
       change.actions.push_back(Exec(Join(Command(backend, args, "install"), p.install)));
     }
@@ -466,8 +466,12 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
     change.actions.push_back(Exec(Join(Command(backend, args, "remove"), p.remove)));
   }
   change.changed = !p.steps.empty() || unknown_latest;
-  if (!change.changed) change.actions.clear();  // only the refresh: keep it
-  if (cache_update && !change.changed) change.actions.push_back(Exec(Command(backend, args, "update")));
+  if (!change.changed) {
+    // apt may predict nothing for a name it was asked about (an install
+    // that is a no-op): then only the refresh, if any, is left to run.
+    change.actions.clear();
+    if (cache_update) change.actions.push_back(Exec(Command(backend, args, "update")));
+  }
 
   Value installed_names = Value::array(), removed = Value::array(), upgraded = Value::array();
   std::vector<std::string> words;
@@ -549,7 +553,7 @@ AptSimulation ParseAptSimulation(const std::string& out, const std::string& err)
       ++i;
     }
     if (inst && i < w.size() && StartsWith(w[i], "(")) step.new_version = w[i].substr(1);
-    step.op = !inst ? PackageStep::Op::kRemove
+    step.op = !inst                      ? PackageStep::Op::kRemove
               : step.old_version.empty() ? PackageStep::Op::kInstall
                                          : PackageStep::Op::kUpgrade;
     sim.steps.push_back(step);
@@ -631,7 +635,8 @@ void PackageModule::Validate(const Value& args, bool templates_pending,
       if (!v.is_string() || Pending(v)) continue;
       const std::string name = v.get<std::string>();
       const bool blank = std::any_of(name.begin(), name.end(), [](char c) {
-        return std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c));
+        return std::isspace(static_cast<unsigned char>(c)) ||
+               std::iscntrl(static_cast<unsigned char>(c));
       });
       if (name.empty() || name[0] == '-' || blank) {
         errors->push_back({"name", fmt::format("'{}' is not a package name: a name does not start "
@@ -643,7 +648,8 @@ void PackageModule::Validate(const Value& args, bool templates_pending,
   }
   for (const char* key : {"cache_valid_time", "lock_timeout"}) {
     if (args.contains(key) && args[key].is_number_integer() && args[key].get<long long>() < 0) {
-      errors->push_back({key, fmt::format("argument '{}' is negative: give seconds, 0 or more", key)});
+      errors->push_back(
+          {key, fmt::format("argument '{}' is negative: give seconds, 0 or more", key)});
     }
   }
 }
@@ -715,9 +721,9 @@ Result<Change> PackageModule::Plan(const Value& args, const std::vector<ReadResu
     const bool removing = state == "absent";
     if (reads.size() == probed) {
       Change more;
-      more.more_reads.push_back(Read::Query(Join(
-          {"apt-get", "-s", "-q", removing ? "remove" : "install", "--"},
-          removing ? Names(todo) : Given(todo))));
+      more.more_reads.push_back(
+          Read::Query(Join({"apt-get", "-s", "-q", removing ? "remove" : "install", "--"},
+                           removing ? Names(todo) : Given(todo))));
       return more;
     }
     Result<Prediction> sim = FromAptSimulation(reads[probed], todo, removing, cache_update);
@@ -732,7 +738,8 @@ Resources PackageModule::Declare(const Value& args) const {
   if (args.value("state", std::string("present")) == "absent") return r;
   if (!args.contains("name") || !args["name"].is_array()) return r;
   for (const Value& v : args["name"]) {
-    if (v.is_string() && !Pending(v)) r.provides.push_back("pkg:" + PackageNameOf(v.get<std::string>()));
+    if (v.is_string() && !Pending(v))
+      r.provides.push_back("pkg:" + PackageNameOf(v.get<std::string>()));
   }
   return r;
 }

@@ -11,13 +11,13 @@ namespace hostprep::modules {
 
 namespace {
 
-const std::vector<std::string> kUnitSuffixes = {
-    ".service", ".socket", ".target", ".timer",   ".mount", ".automount",
-    ".path",    ".slice",  ".scope",  ".device", ".swap"};
+const std::vector<std::string> kUnitSuffixes = {".service", ".socket",    ".target", ".timer",
+                                                ".mount",   ".automount", ".path",   ".slice",
+                                                ".scope",   ".device",    ".swap"};
 
 // is-enabled answers 0 for these: nothing to enable.
-const std::vector<std::string> kEnabledStates = {"enabled", "enabled-runtime", "alias", "static",
-                                                 "indirect", "generated", "transient"};
+const std::vector<std::string> kEnabledStates = {
+    "enabled", "enabled-runtime", "alias", "static", "indirect", "generated", "transient"};
 
 ArgSpec MakeSpec() {
   ArgSpec spec;
@@ -87,9 +87,7 @@ bool Has(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-std::string Unit(const Value& args) {
-  return UnitNameOf(args.value("name", std::string()));
-}
+std::string Unit(const Value& args) { return UnitNameOf(args.value("name", std::string())); }
 
 Action Systemctl(const std::string& verb, const std::string& unit) {
   Action a;
@@ -103,7 +101,7 @@ Action Systemctl(const std::string& verb, const std::string& unit) {
 struct Draft {
   std::string unit;
   bool found = false;
-  bool active = false;   // active, activating, reloading
+  bool active = false;  // active, activating, reloading
   bool masked = false;
   std::string active_state;
   std::string unit_file_state;
@@ -153,8 +151,9 @@ Status PlanActive(const Value& args, Draft* d) {
   if (state.empty()) return Status::Ok();
   const bool will_be_masked = args.value("masked", d->masked);
   if (state != "stopped" && (d->masked || will_be_masked)) {
-    return Status::Error(fmt::format("unit {} is masked: cannot {} it (set masked: false)",
-                                     d->unit, state == "started" ? "start" : state.substr(0, state.size() - 2)));
+    return Status::Error(
+        fmt::format("unit {} is masked: cannot {} it (set masked: false)", d->unit,
+                    state == "started" ? "start" : state.substr(0, state.size() - 2)));
   }
   const std::string now = d->active_state.empty() ? "inactive" : d->active_state;
   if (state == "started" && !d->active) {
@@ -178,8 +177,7 @@ Status PlanActive(const Value& args, Draft* d) {
 Status CheckFound(const Value& args, const Draft& d) {
   if (d.found || args.value("daemon_reload", false)) return Status::Ok();
   const std::string state = args.value("state", std::string());
-  const bool needs_unit =
-      (!state.empty() && state != "stopped") || args.value("enabled", false);
+  const bool needs_unit = (!state.empty() && state != "stopped") || args.value("enabled", false);
   if (!needs_unit) return Status::Ok();
   return Status::Error(fmt::format(
       "unit {} not found: install the package that provides it, or write its unit file and "
@@ -213,11 +211,11 @@ void ServiceModule::Validate(const Value& args, bool templates_pending,
   (void)templates_pending;
   if (!args.contains("name") || Pending(args["name"])) return;
   const std::string name = args.value("name", std::string());
-  const bool bad = name.empty() || name[0] == '-' ||
-                   std::any_of(name.begin(), name.end(), [](char c) {
-                     return std::isspace(static_cast<unsigned char>(c)) ||
-                            std::iscntrl(static_cast<unsigned char>(c)) || c == '/';
-                   });
+  const bool bad =
+      name.empty() || name[0] == '-' || std::any_of(name.begin(), name.end(), [](char c) {
+        return std::isspace(static_cast<unsigned char>(c)) ||
+               std::iscntrl(static_cast<unsigned char>(c)) || c == '/';
+      });
   if (bad) {
     errors->push_back({"name", fmt::format("'{}' is not a unit name: give a name such as "
                                            "containerd or containerd.service",
@@ -254,8 +252,8 @@ Result<Change> ServiceModule::Plan(const Value& args, const std::vector<ReadResu
   d.found = !load.empty() && load != "not-found";
   d.masked = load == "masked" || StartsWith(props["UnitFileState"], "masked");
   d.active_state = props["ActiveState"];
-  d.active = d.active_state == "active" || d.active_state == "activating" ||
-             d.active_state == "reloading";
+  d.active =
+      d.active_state == "active" || d.active_state == "activating" || d.active_state == "reloading";
   d.unit_file_state = props["UnitFileState"];
   Status s = CheckFound(args, d);
   if (!s.ok()) return s;

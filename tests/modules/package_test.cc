@@ -41,14 +41,18 @@ const Value kApt = Facts("apt");
 
 // The apt-get prefix of every changing command with the default lock timeout.
 Words AptInstall(const Words& names) {
-  Words argv = {"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q",
-                "-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold",
-                "-o", "DPkg::Lock::Timeout=120", "--"};
+  Words argv = {"env",     "DEBIAN_FRONTEND=noninteractive",
+                "apt-get", "install",
+                "-y",      "-q",
+                "-o",      "Dpkg::Options::=--force-confdef",
+                "-o",      "Dpkg::Options::=--force-confold",
+                "-o",      "DPkg::Lock::Timeout=120",
+                "--"};
   argv.insert(argv.end(), names.begin(), names.end());
   return argv;
 }
 const Words kAptUpdate = {"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "update", "-q",
-                          "-o", "DPkg::Lock::Timeout=120"};
+                          "-o",  "DPkg::Lock::Timeout=120"};
 
 std::vector<Words> Argvs(const Change& change) {
   std::vector<Words> out;
@@ -77,8 +81,7 @@ TEST_CASE("package parses dpkg-query output, counting only installed packages") 
                        "nano\tdeinstall ok config-files\t7.2-1\n"
                        "vim\tunknown ok not-installed\t\n"
                        "libc6\thold ok installed\t2.36-9\n"
-                       "garbage line\n") ==
-        Versions{{"bash", "5.2.15-2+b8"}, {"libc6", "2.36-9"}});
+                       "garbage line\n") == Versions{{"bash", "5.2.15-2+b8"}, {"libc6", "2.36-9"}});
 }
 
 TEST_CASE("package parses apt-get simulations: installs, upgrades, removals and errors") {
@@ -120,8 +123,12 @@ TEST_CASE("package parses rpm, apk and upgrade listings") {
 
 TEST_CASE("package names drop the version and architecture for queries and edges") {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"nginx", "nginx"},        {"nginx=1.24-1", "nginx"},   {"libc6:amd64", "libc6"},
-      {"pkg>=2", "pkg"},         {"gcc-12", "gcc-12"},        {"foo=1.2*", "foo"},
+      {"nginx", "nginx"},
+      {"nginx=1.24-1", "nginx"},
+      {"libc6:amd64", "libc6"},
+      {"pkg>=2", "pkg"},
+      {"gcc-12", "gcc-12"},
+      {"foo=1.2*", "foo"},
       {"containerd.io-1.6.28", "containerd.io-1.6.28"},
   };
   for (const auto& [given, name] : cases) {
@@ -184,17 +191,18 @@ TEST_CASE("package names a package the lists do not have, and what would fix it"
   CHECK(change.message() ==
         "packages nosuchpkg, other not in the package lists: check the name, set "
         "update_cache: true, or add the repository that has them");
-  change = module.Plan(Args({{"name", "bash=9"}}),
-                       {Ran(0, kDpkgBashCoreutils), Ran(100, "", "E: Version '9' for 'bash' was not found\n")},
-                       kApt);
+  change = module.Plan(
+      Args({{"name", "bash=9"}}),
+      {Ran(0, kDpkgBashCoreutils), Ran(100, "", "E: Version '9' for 'bash' was not found\n")},
+      kApt);
   CHECK(change.message() == "apt-get cannot install bash=9: Version '9' for 'bash' was not found");
 }
 
 TEST_CASE("package plans an install of unknown names when the lists are refreshed first") {
   PackageModule module;
   Value args = Args({{"name", "tree"}, {"update_cache", true}});
-  Result<Change> change = module.Plan(
-      args, {Ran(1, ""), Ran(100, "", "E: Unable to locate package tree\n")}, kApt);
+  Result<Change> change =
+      module.Plan(args, {Ran(1, ""), Ran(100, "", "E: Unable to locate package tree\n")}, kApt);
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "+ tree\n");
@@ -222,12 +230,13 @@ TEST_CASE("package latest upgrades what apt-get would upgrade, dependencies incl
   REQUIRE(first->more_reads.size() == 1);
   CHECK(first->more_reads[0].argv ==
         Words{"apt-get", "-s", "-q", "install", "--", "bash", "coreutils"});
-  Result<Change> change = module.Plan(
-      args,
-      {Ran(0, kDpkgBashCoreutils),
-       Ran(0, "Inst libfoo (1.0 Debian:12/stable [amd64])\n"
-              "Inst bash [5.2.15-2+b8] (5.2.15-2+b9 Debian:12/stable [amd64])\n")},
-      kApt);
+  Result<Change> change =
+      module.Plan(args,
+                  {Ran(0, kDpkgBashCoreutils),
+                   Ran(0,
+                       "Inst libfoo (1.0 Debian:12/stable [amd64])\n"
+                       "Inst bash [5.2.15-2+b8] (5.2.15-2+b9 Debian:12/stable [amd64])\n")},
+                  kApt);
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "+ libfoo 1.0\n~ bash 5.2.15-2+b8 -> 5.2.15-2+b9\n");
@@ -248,14 +257,12 @@ TEST_CASE("package latest upgrades what apt-get would upgrade, dependencies incl
 TEST_CASE("package latest with a refresh reports changed: the newest versions come after it") {
   PackageModule module;
   Value args = Args({{"name", "bash"}, {"state", "latest"}, {"update_cache", true}});
-  Result<Change> change =
-      module.Plan(args, {Ran(0, kDpkgBashCoreutils), Ran(0, "0 upgraded, 0 newly installed\n")},
-                  kApt);
+  Result<Change> change = module.Plan(
+      args, {Ran(0, kDpkgBashCoreutils), Ran(0, "0 upgraded, 0 newly installed\n")}, kApt);
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "~ the newest versions after the package lists are refreshed\n");
-  CHECK(change->message ==
-        "would refresh the package lists, then upgrade to the newest versions");
+  CHECK(change->message == "would refresh the package lists, then upgrade to the newest versions");
   CHECK(Argvs(*change) == std::vector<Words>{kAptUpdate, AptInstall({"bash"})});
 }
 
@@ -283,9 +290,10 @@ TEST_CASE("package absent removes only installed packages, as apt-get predicts")
   change = module.Plan(
       Args({{"name", "tar"}, {"state", "absent"}}),
       {Ran(0, "tar\tinstall ok installed\t1.34\n"),
-       Ran(100, " dpkg : Depends: tar (>= 1.28-1) but it is not going to be installed\n"
-                "E: Error, pkgProblemResolver::Resolve generated breaks, this may be caused by "
-                "held packages.\n")},
+       Ran(100,
+           " dpkg : Depends: tar (>= 1.28-1) but it is not going to be installed\n"
+           "E: Error, pkgProblemResolver::Resolve generated breaks, this may be caused by "
+           "held packages.\n")},
       kApt);
   CHECK(change.message() ==
         "apt-get cannot remove tar: Error, pkgProblemResolver::Resolve generated breaks, this "
@@ -294,8 +302,8 @@ TEST_CASE("package absent removes only installed packages, as apt-get predicts")
 
 TEST_CASE("package compares pinned apt versions with the installed one") {
   PackageModule module;
-  Result<Change> same = module.Plan(Args({{"name", "bash=5.2.15-2+b8"}}),
-                                    {Ran(0, kDpkgBashCoreutils)}, kApt);
+  Result<Change> same =
+      module.Plan(Args({{"name", "bash=5.2.15-2+b8"}}), {Ran(0, kDpkgBashCoreutils)}, kApt);
   REQUIRE(same.ok());
   CHECK(same->more_reads.empty());
   CHECK(!same->changed);
@@ -329,9 +337,10 @@ TEST_CASE("package cache_valid_time refreshes only lists older than it") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.stat_out);
-    Result<Change> change = module.Plan(
-        args, {Ran(0, kDpkgBashCoreutils), Ran(0, "100000\n"), Ran(c.stat_out.empty() ? 1 : 0, c.stat_out)},
-        kApt);
+    Result<Change> change = module.Plan(args,
+                                        {Ran(0, kDpkgBashCoreutils), Ran(0, "100000\n"),
+                                         Ran(c.stat_out.empty() ? 1 : 0, c.stat_out)},
+                                        kApt);
     REQUIRE(change.ok());
     CHECK(!change->changed);
     CHECK(change->result["cache_updated"] == c.refresh);
@@ -340,9 +349,8 @@ TEST_CASE("package cache_valid_time refreshes only lists older than it") {
                                            "update", "-q", "-o", "DPkg::Lock::Timeout=5"}}
                      : std::vector<Words>{}));
   }
-  Result<Change> broken =
-      module.Plan(args, {Ran(0, kDpkgBashCoreutils), Ran(127, "", "date: not found"), Ran(0, "")},
-                  kApt);
+  Result<Change> broken = module.Plan(
+      args, {Ran(0, kDpkgBashCoreutils), Ran(127, "", "date: not found"), Ran(0, "")}, kApt);
   CHECK(broken.message() == "cannot read the target's clock (date +%s): date: not found");
 }
 
@@ -360,8 +368,9 @@ TEST_CASE("package reports a failed query and an unsupported package manager") {
   CHECK(module.Plan(args, {}, Value::object()).message() ==
         "package manager 'unknown' is not supported: set use: to apt, dnf, yum, zypper or apk");
   CHECK(module.Plan(Args({{"name", "bash"}, {"cache_valid_time", 60}}), {Ran(0, "")}, Facts("dnf"))
-            .message() == "cache_valid_time works with apt only, and this host uses dnf: use "
-                          "update_cache");
+            .message() ==
+        "cache_valid_time works with apt only, and this host uses dnf: use "
+        "update_cache");
   // `use` overrides the fact.
   CHECK(module.Probe(Args({{"name", "bash"}, {"use", "apk"}}), kApt).at(0).path ==
         "/lib/apk/db/installed");
@@ -371,9 +380,9 @@ TEST_CASE("package on dnf and yum installs, removes and upgrades from rpm's answ
   PackageModule module;
   const Value dnf = Facts("dnf");
   Value args = Args({{"name", {"bash", "containerd.io-1.6.28", "tree"}}});
-  CHECK(module.Probe(args, dnf).at(0).argv ==
-        Words{"rpm", "-q", "--qf", "%{NAME}\\t%{VERSION}-%{RELEASE}\\n", "--", "bash",
-              "containerd.io-1.6.28", "tree"});
+  CHECK(module.Probe(args, dnf).at(0).argv == Words{"rpm", "-q", "--qf",
+                                                    "%{NAME}\\t%{VERSION}-%{RELEASE}\\n", "--",
+                                                    "bash", "containerd.io-1.6.28", "tree"});
   const ReadResult rpm = Ran(1,
                              "bash\t5.1.8-9.el9\n"
                              "containerd.io\t1.6.28-3.1.el9\n"
@@ -383,13 +392,14 @@ TEST_CASE("package on dnf and yum installs, removes and upgrades from rpm's answ
   CHECK(change->diff == "+ tree\n");
   CHECK(Argvs(*change) == std::vector<Words>{{"dnf", "-y", "install", "--", "tree"}});
 
-  change = module.Plan(Args({{"name", {"bash", "tree"}}, {"state", "absent"}, {"update_cache", true}}),
-                       {rpm}, Facts("yum"));
+  change =
+      module.Plan(Args({{"name", {"bash", "tree"}}, {"state", "absent"}, {"update_cache", true}}),
+                  {rpm}, Facts("yum"));
   REQUIRE(change.ok());
   CHECK(change->diff == "- bash 5.1.8-9.el9\n");
   CHECK(change->message == "would refresh the package lists, then remove bash 5.1.8-9.el9");
-  CHECK(Argvs(*change) == std::vector<Words>{{"yum", "-y", "makecache"},
-                                             {"yum", "-y", "remove", "--", "bash"}});
+  CHECK(Argvs(*change) ==
+        std::vector<Words>{{"yum", "-y", "makecache"}, {"yum", "-y", "remove", "--", "bash"}});
 
   Value latest = Args({{"name", {"bash", "tree"}}, {"state", "latest"}});
   Result<Change> first = module.Plan(latest, {rpm}, dnf);
@@ -400,9 +410,9 @@ TEST_CASE("package on dnf and yum installs, removes and upgrades from rpm's answ
   CHECK(change->diff == "~ bash 5.1.8-9.el9 -> 5.1.8-10.el9\n+ tree\n");
   CHECK(Argvs(*change) == std::vector<Words>{{"dnf", "-y", "install", "--", "tree"},
                                              {"dnf", "-y", "upgrade", "--", "bash"}});
-  CHECK(module.Plan(latest, {rpm, Ran(1, "", "Error: Failed to download metadata")}, dnf)
-            .message() ==
-        "dnf cannot list the available upgrades (exit 1): Error: Failed to download metadata");
+  CHECK(
+      module.Plan(latest, {rpm, Ran(1, "", "Error: Failed to download metadata")}, dnf).message() ==
+      "dnf cannot list the available upgrades (exit 1): Error: Failed to download metadata");
 }
 
 TEST_CASE("package on zypper and apk waits for the lock with their own settings") {
@@ -412,8 +422,9 @@ TEST_CASE("package on zypper and apk waits for the lock with their own settings"
   const ReadResult rpm = Ran(1, "curl\t8.0.1-1.1\npackage socat is not installed\n");
   Result<Change> change = module.Plan(
       args,
-      {rpm, Ran(0, "S | Repository | Name | Current Version | Available Version | Arch\n"
-                   "v | repo-oss   | curl | 8.0.1-1.1       | 8.0.1-2.1         | x86_64\n")},
+      {rpm, Ran(0,
+                "S | Repository | Name | Current Version | Available Version | Arch\n"
+                "v | repo-oss   | curl | 8.0.1-1.1       | 8.0.1-2.1         | x86_64\n")},
       zypper);
   REQUIRE(change.ok());
   CHECK(change->diff == "~ curl 8.0.1-1.1 -> 8.0.1-2.1\n+ socat\n");
@@ -429,12 +440,14 @@ TEST_CASE("package on zypper and apk waits for the lock with their own settings"
   const Value apk = Facts("apk");
   ReadResult db;
   db.content = "P:busybox\nV:1.36.1-r2\n\nP:musl\nV:1.2.4-r2\n";
-  Value apk_latest = Args({{"name", {"busybox", "musl"}}, {"state", "latest"}, {"lock_timeout", 30}});
+  Value apk_latest =
+      Args({{"name", {"busybox", "musl"}}, {"state", "latest"}, {"lock_timeout", 30}});
   Result<Change> first = module.Plan(apk_latest, {db}, apk);
   REQUIRE(first.ok());
-  CHECK(first->more_reads.at(0).argv == Words{"apk", "version", "-l", "<", "--", "busybox", "musl"});
-  change = module.Plan(apk_latest, {db, Ran(0, "Installed:   Available:\nbusybox-1.36.1-r2  < 1.36.1-r5\n")},
-                       apk);
+  CHECK(first->more_reads.at(0).argv ==
+        Words{"apk", "version", "-l", "<", "--", "busybox", "musl"});
+  change = module.Plan(
+      apk_latest, {db, Ran(0, "Installed:   Available:\nbusybox-1.36.1-r2  < 1.36.1-r5\n")}, apk);
   REQUIRE(change.ok());
   CHECK(change->diff == "~ busybox 1.36.1-r2 -> 1.36.1-r5\n");
   CHECK(Argvs(*change) ==
@@ -443,7 +456,8 @@ TEST_CASE("package on zypper and apk waits for the lock with their own settings"
   CHECK(Argvs(*change) == std::vector<Words>{{"apk", "--wait", "120", "del", "--", "musl"}});
   change = module.Plan(Args({{"name", "musl=1.2.5-r0"}}), {db}, apk);
   CHECK(change->diff == "~ musl 1.2.4-r2 -> 1.2.5-r0\n");
-  CHECK(Argvs(*change) == std::vector<Words>{{"apk", "--wait", "120", "add", "--", "musl=1.2.5-r0"}});
+  CHECK(Argvs(*change) ==
+        std::vector<Words>{{"apk", "--wait", "120", "add", "--", "musl=1.2.5-r0"}});
 }
 
 TEST_CASE("package arguments that would be options or several names are refused") {

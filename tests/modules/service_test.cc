@@ -61,13 +61,13 @@ Words Ctl(const std::string& verb, const std::string& unit = "containerd.service
 
 TEST_CASE("service reads the unit with one systemctl show") {
   ServiceModule module;
-  std::vector<Read> probe = module.Probe(Args({{"name", "containerd"}, {"state", "started"}}),
-                                         kSystemd);
+  std::vector<Read> probe =
+      module.Probe(Args({{"name", "containerd"}, {"state", "started"}}), kSystemd);
   REQUIRE(probe.size() == 1);
   CHECK(probe[0].argv ==
         Words{"systemctl", "show",
-              "--property=LoadState,ActiveState,SubState,UnitFileState,FragmentPath",
-              "--no-pager", "--", "containerd.service"});
+              "--property=LoadState,ActiveState,SubState,UnitFileState,FragmentPath", "--no-pager",
+              "--", "containerd.service"});
 }
 
 TEST_CASE("service unit names get .service unless they have a unit suffix") {
@@ -83,15 +83,17 @@ TEST_CASE("service unit names get .service unless they have a unit suffix") {
 }
 
 TEST_CASE("service parses systemctl show key=value lines") {
-  CHECK(ParseSystemctlShow("LoadState=loaded\nActiveState=active\nExecStart={ path=/x ; argv[]=/x a=b }\n") ==
+  CHECK(ParseSystemctlShow(
+            "LoadState=loaded\nActiveState=active\nExecStart={ path=/x ; argv[]=/x a=b }\n") ==
         std::map<std::string, std::string>{{"LoadState", "loaded"},
                                            {"ActiveState", "active"},
                                            {"ExecStart", "{ path=/x ; argv[]=/x a=b }"}});
 }
 
 TEST_CASE("service starts and enables a stopped, disabled unit in that order") {
-  Result<Change> change = PlanWith({{"name", "containerd"}, {"state", "started"}, {"enabled", true}},
-                                   Show("loaded", "inactive", "disabled"));
+  Result<Change> change =
+      PlanWith({{"name", "containerd"}, {"state", "started"}, {"enabled", true}},
+               Show("loaded", "inactive", "disabled"));
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "enabled: disabled -> enabled\nactive: inactive -> active\n");
@@ -132,26 +134,28 @@ TEST_CASE("service in the asked state changes nothing") {
 }
 
 TEST_CASE("service restarted and reloaded always change; reloading a stopped unit starts it") {
-  Result<Change> change =
-      PlanWith({{"name", "containerd"}, {"state", "restarted"}}, Show("loaded", "active", "enabled"));
+  Result<Change> change = PlanWith({{"name", "containerd"}, {"state", "restarted"}},
+                                   Show("loaded", "active", "enabled"));
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "active: active -> active (restarted)\n");
   CHECK(Argvs(*change) == std::vector<Words>{Ctl("restart")});
 
-  change = PlanWith({{"name", "containerd"}, {"state", "reloaded"}}, Show("loaded", "active", "enabled"));
+  change = PlanWith({{"name", "containerd"}, {"state", "reloaded"}},
+                    Show("loaded", "active", "enabled"));
   CHECK(change->diff == "active: active -> active (reloaded)\n");
   CHECK(Argvs(*change) == std::vector<Words>{Ctl("reload")});
 
-  change = PlanWith({{"name", "containerd"}, {"state", "reloaded"}}, Show("loaded", "inactive", "enabled"));
+  change = PlanWith({{"name", "containerd"}, {"state", "reloaded"}},
+                    Show("loaded", "inactive", "enabled"));
   CHECK(change->diff == "active: inactive -> active\n");
   CHECK(Argvs(*change) == std::vector<Words>{Ctl("start")});
 }
 
 TEST_CASE("service stops and disables, then masks last") {
-  Result<Change> change =
-      PlanWith({{"name", "swap.target"}, {"state", "stopped"}, {"enabled", false}, {"masked", true}},
-               Show("loaded", "active", "enabled", "active"));
+  Result<Change> change = PlanWith(
+      {{"name", "swap.target"}, {"state", "stopped"}, {"enabled", false}, {"masked", true}},
+      Show("loaded", "active", "enabled", "active"));
   REQUIRE(change.ok());
   CHECK(change->diff ==
         "enabled: enabled -> disabled\nactive: active -> inactive\nmasked: no -> yes\n");
@@ -162,9 +166,9 @@ TEST_CASE("service stops and disables, then masks last") {
 }
 
 TEST_CASE("service unmasks first, then enables and starts") {
-  Result<Change> change = PlanWith(
-      {{"name", "containerd"}, {"masked", false}, {"enabled", true}, {"state", "started"}},
-      Show("masked", "inactive", "masked"));
+  Result<Change> change =
+      PlanWith({{"name", "containerd"}, {"masked", false}, {"enabled", true}, {"state", "started"}},
+               Show("masked", "inactive", "masked"));
   REQUIRE(change.ok());
   CHECK(change->diff ==
         "masked: yes -> no\nenabled: disabled -> enabled\nactive: inactive -> active\n");
@@ -172,16 +176,17 @@ TEST_CASE("service unmasks first, then enables and starts") {
 }
 
 TEST_CASE("service daemon-reload runs first and alone is no change") {
-  Result<Change> change =
-      PlanWith({{"name", "containerd"}, {"daemon_reload", true}}, Show("loaded", "active", "enabled"));
+  Result<Change> change = PlanWith({{"name", "containerd"}, {"daemon_reload", true}},
+                                   Show("loaded", "active", "enabled"));
   REQUIRE(change.ok());
   CHECK(!change->changed);
   CHECK(change->message == "would daemon-reload containerd.service");
   CHECK(Argvs(*change) == std::vector<Words>{{"systemctl", "daemon-reload"}});
 
   // A unit file just written is not loaded yet: planned as stopped and disabled.
-  change = PlanWith({{"name", "app"}, {"daemon_reload", true}, {"state", "started"}, {"enabled", true}},
-                    Show("not-found", "inactive", ""));
+  change =
+      PlanWith({{"name", "app"}, {"daemon_reload", true}, {"state", "started"}, {"enabled", true}},
+               Show("not-found", "inactive", ""));
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "enabled: disabled -> enabled\nactive: inactive -> active\n");
@@ -199,17 +204,20 @@ TEST_CASE("service errors name the unit and what would fix it") {
             .message() ==
         "unit nosuch.service not found: install the package that provides it, or write its unit "
         "file and set daemon_reload: true");
-  CHECK(PlanWith({{"name", "containerd"}, {"state", "started"}}, Show("masked", "inactive", "masked"))
-            .message() == "unit containerd.service is masked: cannot start it (set masked: false)");
+  CHECK(
+      PlanWith({{"name", "containerd"}, {"state", "started"}}, Show("masked", "inactive", "masked"))
+          .message() == "unit containerd.service is masked: cannot start it (set masked: false)");
   CHECK(PlanWith({{"name", "containerd"}, {"state", "restarted"}, {"masked", true}},
                  Show("loaded", "active", "enabled"))
             .message() ==
         "unit containerd.service is masked: cannot restart it (set masked: false)");
   CHECK(PlanWith({{"name", "containerd"}, {"enabled", true}}, Show("masked", "inactive", "masked"))
-            .message() == "unit containerd.service is masked: cannot enable it (set masked: false)");
+            .message() ==
+        "unit containerd.service is masked: cannot enable it (set masked: false)");
 
   ReadResult failed;
-  failed.exec = {1, "", "System has not been booted with systemd as init system (PID 1). Can't operate.\n"};
+  failed.exec = {
+      1, "", "System has not been booted with systemd as init system (PID 1). Can't operate.\n"};
   CHECK(PlanWith({{"name", "containerd"}, {"state", "started"}}, failed).message() ==
         "systemctl show containerd.service failed (exit 1): System has not been booted with "
         "systemd as init system (PID 1). Can't operate.");
