@@ -6,6 +6,8 @@
 #include "modules/containerd_config.h"
 #include "modules/file.h"
 #include "modules/kernel_module.h"
+#include "modules/package.h"
+#include "modules/service.h"
 #include "modules/swap.h"
 #include "modules/sysctl.h"
 
@@ -16,6 +18,8 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<ContainerdConfigModule>());
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
+  registry->Register(std::make_unique<PackageModule>());
+  registry->Register(std::make_unique<ServiceModule>());
   registry->Register(std::make_unique<SwapModule>());
   registry->Register(std::make_unique<SysctlModule>());
 }

@@ -1,0 +1,255 @@
+#include "modules/service.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+namespace hostprep::modules {
+namespace {
+
+using Words = std::vector<std::string>;
+
+Value Args(const Value& raw) {
+  ServiceModule module;
+  std::vector<ArgError> errors;
+  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
+  module.Validate(args, false, &errors);
+  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
+  return args;
+}
+
+std::vector<std::string> Errors(const Value& raw) {
+  ServiceModule module;
+  std::vector<ArgError> errors;
+  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
+  module.Validate(args, false, &errors);
+  std::vector<std::string> out;
+  for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
+  return out;
+}
+
+const Value kSystemd = {{"service_mgr", "systemd"}};
+
+// `systemctl show` output in the shape systemd prints it.
+ReadResult Show(const std::string& load, const std::string& active, const std::string& file,
+                const std::string& sub = "dead") {
+  ReadResult r;
+  r.exec.stdout_data = "LoadState=" + load + "\nActiveState=" + active + "\nSubState=" + sub +
+                       "\nUnitFileState=" + file +
+                       "\nFragmentPath=/lib/systemd/system/containerd.service\n";
+  return r;
+}
+
+Result<Change> PlanWith(const Value& raw, const ReadResult& show) {
+  ServiceModule module;
+  return module.Plan(Args(raw), {show}, kSystemd);
+}
+
+std::vector<Words> Argvs(const Change& change) {
+  std::vector<Words> out;
+  for (const Action& a : change.actions) {
+    CHECK(a.kind == Action::Kind::kExec);
+    out.push_back(a.argv);
+  }
+  return out;
+}
+
+Words Ctl(const std::string& verb, const std::string& unit = "containerd.service") {
+  return {"systemctl", verb, "--", unit};
+}
+
+TEST_CASE("service reads the unit with one systemctl show") {
+  ServiceModule module;
+  std::vector<Read> probe =
+      module.Probe(Args({{"name", "containerd"}, {"state", "started"}}), kSystemd);
+  REQUIRE(probe.size() == 1);
+  CHECK(probe[0].argv ==
+        Words{"systemctl", "show",
+              "--property=LoadState,ActiveState,SubState,UnitFileState,FragmentPath", "--no-pager",
+              "--", "containerd.service"});
+}
+
+TEST_CASE("service unit names get .service unless they have a unit suffix") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"containerd", "containerd.service"}, {"swap.target", "swap.target"},
+      {"getty@tty1", "getty@tty1.service"}, {"docker.socket", "docker.socket"},
+      {"fstrim.timer", "fstrim.timer"},     {"my.app", "my.app.service"},
+  };
+  for (const auto& [name, unit] : cases) {
+    CAPTURE(name);
+    CHECK(UnitNameOf(name) == unit);
+  }
+}
+
+TEST_CASE("service parses systemctl show key=value lines") {
+  CHECK(ParseSystemctlShow(
+            "LoadState=loaded\nActiveState=active\nExecStart={ path=/x ; argv[]=/x a=b }\n") ==
+        std::map<std::string, std::string>{{"LoadState", "loaded"},
+                                           {"ActiveState", "active"},
+                                           {"ExecStart", "{ path=/x ; argv[]=/x a=b }"}});
+}
+
+TEST_CASE("service starts and enables a stopped, disabled unit in that order") {
+  Result<Change> change =
+      PlanWith({{"name", "containerd"}, {"state", "started"}, {"enabled", true}},
+               Show("loaded", "inactive", "disabled"));
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(change->diff == "enabled: disabled -> enabled\nactive: inactive -> active\n");
+  CHECK(change->message == "would enable, start containerd.service");
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("enable"), Ctl("start")});
+  CHECK(change->result["name"] == "containerd.service");
+  CHECK(change->result["status"]["ActiveState"] == "inactive");
+}
+
+TEST_CASE("service in the asked state changes nothing") {
+  struct Case {
+    Value raw;
+    ReadResult show;
+  };
+  const std::vector<Case> cases = {
+      {{{"name", "containerd"}, {"state", "started"}, {"enabled", true}},
+       Show("loaded", "active", "enabled", "running")},
+      {{{"name", "containerd"}, {"state", "stopped"}, {"enabled", false}},
+       Show("loaded", "failed", "disabled", "failed")},
+      {{{"name", "containerd"}, {"enabled", true}}, Show("loaded", "inactive", "static")},
+      {{{"name", "containerd"}, {"enabled", false}}, Show("loaded", "inactive", "static")},
+      {{{"name", "containerd"}, {"state", "started"}}, Show("loaded", "activating", "enabled")},
+      {{{"name", "swap.target"}, {"masked", true}}, Show("masked", "inactive", "masked")},
+      {{{"name", "containerd"}, {"masked", false}}, Show("loaded", "active", "enabled")},
+      // A unit that does not exist is stopped, disabled and not masked.
+      {{{"name", "nosuch"}, {"state", "stopped"}, {"enabled", false}, {"masked", false}},
+       Show("not-found", "inactive", "")},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.raw.dump());
+    Result<Change> change = PlanWith(c.raw, c.show);
+    REQUIRE(change.ok());
+    CHECK(!change->changed);
+    CHECK(change->actions.empty());
+    CHECK(change->diff == "");
+    CHECK(change->message == "");
+  }
+}
+
+TEST_CASE("service restarted and reloaded always change; reloading a stopped unit starts it") {
+  Result<Change> change = PlanWith({{"name", "containerd"}, {"state", "restarted"}},
+                                   Show("loaded", "active", "enabled"));
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(change->diff == "active: active -> active (restarted)\n");
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("restart")});
+
+  change = PlanWith({{"name", "containerd"}, {"state", "reloaded"}},
+                    Show("loaded", "active", "enabled"));
+  CHECK(change->diff == "active: active -> active (reloaded)\n");
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("reload")});
+
+  change = PlanWith({{"name", "containerd"}, {"state", "reloaded"}},
+                    Show("loaded", "inactive", "enabled"));
+  CHECK(change->diff == "active: inactive -> active\n");
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("start")});
+}
+
+TEST_CASE("service stops and disables, then masks last") {
+  Result<Change> change = PlanWith(
+      {{"name", "swap.target"}, {"state", "stopped"}, {"enabled", false}, {"masked", true}},
+      Show("loaded", "active", "enabled", "active"));
+  REQUIRE(change.ok());
+  CHECK(change->diff ==
+        "enabled: enabled -> disabled\nactive: active -> inactive\nmasked: no -> yes\n");
+  CHECK(change->message == "would disable, stop, mask swap.target");
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("disable", "swap.target"),
+                                             Ctl("stop", "swap.target"),
+                                             Ctl("mask", "swap.target")});
+}
+
+TEST_CASE("service unmasks first, then enables and starts") {
+  Result<Change> change =
+      PlanWith({{"name", "containerd"}, {"masked", false}, {"enabled", true}, {"state", "started"}},
+               Show("masked", "inactive", "masked"));
+  REQUIRE(change.ok());
+  CHECK(change->diff ==
+        "masked: yes -> no\nenabled: disabled -> enabled\nactive: inactive -> active\n");
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("unmask"), Ctl("enable"), Ctl("start")});
+}
+
+TEST_CASE("service daemon-reload runs first and alone is no change") {
+  Result<Change> change = PlanWith({{"name", "containerd"}, {"daemon_reload", true}},
+                                   Show("loaded", "active", "enabled"));
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+  CHECK(change->message == "would daemon-reload containerd.service");
+  CHECK(Argvs(*change) == std::vector<Words>{{"systemctl", "daemon-reload"}});
+
+  // A unit file just written is not loaded yet: planned as stopped and disabled.
+  change =
+      PlanWith({{"name", "app"}, {"daemon_reload", true}, {"state", "started"}, {"enabled", true}},
+               Show("not-found", "inactive", ""));
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(change->diff == "enabled: disabled -> enabled\nactive: inactive -> active\n");
+  CHECK(Argvs(*change) == std::vector<Words>{{"systemctl", "daemon-reload"},
+                                             Ctl("enable", "app.service"),
+                                             Ctl("start", "app.service")});
+}
+
+TEST_CASE("service errors name the unit and what would fix it") {
+  CHECK(PlanWith({{"name", "nosuch"}, {"state", "started"}}, Show("not-found", "inactive", ""))
+            .message() ==
+        "unit nosuch.service not found: install the package that provides it, or write its unit "
+        "file and set daemon_reload: true");
+  CHECK(PlanWith({{"name", "nosuch"}, {"enabled", true}}, Show("not-found", "inactive", ""))
+            .message() ==
+        "unit nosuch.service not found: install the package that provides it, or write its unit "
+        "file and set daemon_reload: true");
+  CHECK(
+      PlanWith({{"name", "containerd"}, {"state", "started"}}, Show("masked", "inactive", "masked"))
+          .message() == "unit containerd.service is masked: cannot start it (set masked: false)");
+  CHECK(PlanWith({{"name", "containerd"}, {"state", "restarted"}, {"masked", true}},
+                 Show("loaded", "active", "enabled"))
+            .message() ==
+        "unit containerd.service is masked: cannot restart it (set masked: false)");
+  CHECK(PlanWith({{"name", "containerd"}, {"enabled", true}}, Show("masked", "inactive", "masked"))
+            .message() ==
+        "unit containerd.service is masked: cannot enable it (set masked: false)");
+
+  ReadResult failed;
+  failed.exec = {
+      1, "", "System has not been booted with systemd as init system (PID 1). Can't operate.\n"};
+  CHECK(PlanWith({{"name", "containerd"}, {"state", "started"}}, failed).message() ==
+        "systemctl show containerd.service failed (exit 1): System has not been booted with "
+        "systemd as init system (PID 1). Can't operate.");
+
+  ServiceModule module;
+  const Value openrc = {{"service_mgr", "openrc"}};
+  Value args = Args({{"name", "sshd"}, {"state", "started"}});
+  CHECK(module.Probe(args, openrc).empty());
+  CHECK(module.Plan(args, {}, openrc).message() ==
+        "service works with systemd units only, and this host's service manager is openrc");
+}
+
+TEST_CASE("service arguments are checked") {
+  CHECK(Errors({{"name", "-H host"}, {"state", "started"}}) ==
+        Words{"name: '-H host' is not a unit name: give a name such as containerd or "
+              "containerd.service"});
+  CHECK(Errors({{"name", "../etc/x"}, {"state", "started"}}).size() == 1);
+  CHECK(Errors({{"name", "containerd"}}) ==
+        Words{": module 'service' needs one of 'state', 'enabled', 'masked', 'daemon_reload'"});
+  CHECK(Errors({{"name", "containerd"}, {"state", "running"}}).at(0) ==
+        "state: argument 'state' must be one of started, stopped, restarted, reloaded, not "
+        "'running'");
+}
+
+TEST_CASE("service needs its package and its configuration") {
+  ServiceModule module;
+  Resources r = module.Declare(Args({{"name", "containerd.service"}, {"state", "started"}}));
+  CHECK(r.needs == Words{"pkg:containerd", "config:containerd"});
+  CHECK(r.provides.empty());
+  CHECK(module.Declare(Args({{"name", "docker.socket"}, {"state", "started"}})).needs ==
+        Words{"pkg:docker.socket", "config:docker.socket"});
+}
+
+}  // namespace
+}  // namespace hostprep::modules
