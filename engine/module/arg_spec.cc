@@ -148,8 +148,10 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
   for (const ArgDef& def : spec.args) known.push_back(def.name);
 
   Value out = Value::object();
+  std::vector<std::string> given;  // canonical names the task gave, valid or not
   for (auto it = in.begin(); it != in.end(); ++it) {
     const ArgDef* def = spec.Find(it.key());
+    if (def != nullptr) given.push_back(def->name);
     if (def == nullptr) {
       errors->push_back({it.key(), fmt::format("unknown argument '{}' for module '{}'{}", it.key(),
                                                spec.name, DidYouMeanSuffix(it.key(), known))});
@@ -187,10 +189,11 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
 
   for (const ArgDef& def : spec.args) {
     if (out.contains(def.name)) continue;
-    if (def.required) {
+    const bool was_given = std::find(given.begin(), given.end(), def.name) != given.end();
+    if (def.required && !was_given) {
       errors->push_back(
           {"", fmt::format("missing required argument '{}' for module '{}'", def.name, spec.name)});
-    } else if (!def.default_value.is_null()) {
+    } else if (!was_given && !def.default_value.is_null()) {
       out[def.name] = def.default_value;
     }
   }

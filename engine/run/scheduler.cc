@@ -186,6 +186,13 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
         HostState* state = &hosts_.at(batch[i]);  // map nodes are stable; each used by one worker
         HostOutcome outcome =
             abort.load() ? HostOutcome::kAborted : RunHostPlay(ctx, state, &queue);
+        // any_errors_fatal needs no counting: stop at once, before this worker
+        // (or another) starts the next host, rather than when the coordinator
+        // gets to this result.
+        if (play.any_errors_fatal &&
+            (outcome == HostOutcome::kFailed || outcome == HostOutcome::kUnreachable)) {
+          abort.store(true);
+        }
         queue.Done({batch[i], outcome});
       }
     });
