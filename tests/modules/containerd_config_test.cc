@@ -12,20 +12,14 @@
 
 #include "engine/base/text.h"
 #include "engine/transport/local_transport.h"
+#include "tests/modules/module_test_util.h"
 
 namespace hostprep::modules {
 namespace {
 
 using Kind = Action::Kind;
 
-Value Args(const Value& raw) {
-  ContainerdConfigModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(ContainerdConfigModule(), raw); }
 
 std::vector<std::string> Errors(const Value& raw, bool templates_pending = false) {
   ContainerdConfigModule module;

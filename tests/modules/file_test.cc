@@ -5,19 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/modules/module_test_util.h"
+
 namespace hostprep::modules {
 namespace {
 
 using Kind = Action::Kind;
 
-Value Args(const Value& raw) {
-  FileModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(FileModule(), raw); }
 
 std::vector<std::string> Errors(const Value& raw, bool templates_pending = false) {
   FileModule module;

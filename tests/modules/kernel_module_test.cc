@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/modules/module_test_util.h"
+
 namespace hostprep::modules {
 namespace {
 
@@ -22,29 +24,14 @@ constexpr char kBuiltinList[] =
     "kernel/drivers/net/dummy-irq.ko\n"
     "kernel/net/ipv4/tcp_bbr.ko\n";
 
-Value Args(const Value& raw) {
-  KernelModuleModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(KernelModuleModule(), raw); }
 
 std::vector<std::string> Errors(const Value& raw) {
-  KernelModuleModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  std::vector<std::string> out;
-  for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
-  return out;
+  return testing::ArgErrors(KernelModuleModule(), raw);
 }
 
 ReadResult FileRead(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
+  return testing::FileContent(std::move(content));
 }
 
 std::vector<std::string> Probed(const Value& args, const Value& facts = kFacts) {

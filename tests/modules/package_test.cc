@@ -5,29 +5,18 @@
 #include <string>
 #include <vector>
 
+#include "tests/modules/module_test_util.h"
+
 namespace hostprep::modules {
 namespace {
 
 using Words = std::vector<std::string>;
 using Versions = std::map<std::string, std::string>;
 
-Value Args(const Value& raw) {
-  PackageModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(PackageModule(), raw); }
 
 std::vector<std::string> Errors(const Value& raw) {
-  PackageModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  std::vector<std::string> out;
-  for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
-  return out;
+  return testing::ArgErrors(PackageModule(), raw);
 }
 
 ReadResult Ran(int rc, std::string out, std::string err = "") {

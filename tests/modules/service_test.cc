@@ -5,28 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/modules/module_test_util.h"
+
 namespace hostprep::modules {
 namespace {
 
 using Words = std::vector<std::string>;
 
-Value Args(const Value& raw) {
-  ServiceModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(ServiceModule(), raw); }
 
 std::vector<std::string> Errors(const Value& raw) {
-  ServiceModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  std::vector<std::string> out;
-  for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
-  return out;
+  return testing::ArgErrors(ServiceModule(), raw);
 }
 
 const Value kSystemd = {{"service_mgr", "systemd"}};

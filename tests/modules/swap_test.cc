@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/modules/module_test_util.h"
+
 namespace hostprep::modules {
 namespace {
 
@@ -13,19 +15,10 @@ using Kind = Action::Kind;
 
 constexpr char kHeader[] = "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n";
 
-Value Args(const Value& raw) {
-  SwapModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(SwapModule(), raw); }
 
 ReadResult FileRead(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
+  return testing::FileContent(std::move(content));
 }
 
 ReadResult Query(std::string stdout_data, int exit_code = 0, std::string stderr_data = "") {

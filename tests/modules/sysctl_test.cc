@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/modules/module_test_util.h"
+
 namespace hostprep::modules {
 namespace {
 
@@ -13,29 +15,14 @@ using Kind = Action::Kind;
 
 constexpr char kFile[] = "/etc/sysctl.d/99-hostprep.conf";
 
-Value Args(const Value& raw) {
-  SysctlModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  for (const ArgError& e : errors) FAIL_CHECK(std::string(e.key + ": " + e.message));
-  return args;
-}
+Value Args(const Value& raw) { return testing::NormalizedArgs(SysctlModule(), raw); }
 
 std::vector<std::string> Errors(const Value& raw) {
-  SysctlModule module;
-  std::vector<ArgError> errors;
-  Value args = NormalizeArgs(module.spec(), raw, false, &errors);
-  module.Validate(args, false, &errors);
-  std::vector<std::string> out;
-  for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
-  return out;
+  return testing::ArgErrors(SysctlModule(), raw);
 }
 
 ReadResult FileRead(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
+  return testing::FileContent(std::move(content));
 }
 
 ReadResult Live(std::string stdout_data, int exit_code = 0, std::string stderr_data = "") {
