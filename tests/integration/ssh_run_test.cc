@@ -63,7 +63,7 @@ constexpr const char* kRun =
     "$HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit nodes $SSH";
 
 TEST_CASE("ssh: check, apply and re-apply the example on five hosts") {
-  Output out = Shell(std::string(kReset) + kRun + " --check; echo \"check exit $?\"\n" +
+  Output out = Shell(std::string(kReset) + kRun + " --check --diff; echo \"check exit $?\"\n" +
                      "for h in node1 node2 node3 node4 node5; do $TH exec $D $h test -e "
                      "/etc/sysctl.d/99-kubernetes.conf && echo \"check wrote on $h\"; done\n" +
                      kRun + "; echo \"apply exit $?\"\n" +
@@ -72,6 +72,7 @@ TEST_CASE("ssh: check, apply and re-apply the example on five hosts") {
                      kRun + " --diff; echo \"reapply exit $?\"\n");
   INFO(out.text);
   CHECK(out.text.find("check exit 0") != std::string::npos);
+  CHECK(Count(out.text, "  +++ after: /etc/sysctl.d/99-kubernetes.conf\n") == 5);
   CHECK(out.text.find("check wrote on") == std::string::npos);
   CHECK(out.text.find("apply exit 0") != std::string::npos);
   CHECK(Count(out.text, "br_netfilter\n") >= 5);
@@ -178,6 +179,25 @@ rm -f /tmp/hostprep-wrongkey-$$ /tmp/hostprep-wrongkey-$$.pub
   CHECK(out.text.find("user exit 3") != std::string::npos);
   CHECK(out.text.find("authentication failed for user 'root'") != std::string::npos);
   CHECK(out.text.find("key exit 3") != std::string::npos);
+}
+
+// Last in the file: it gives node5 a new host key, then records that key so
+// the hosts stay usable for a later run of the suite.
+TEST_CASE("ssh: a changed host key is refused under strict and under accept-new") {
+  Output out = Shell(R"SH(
+ip=$(jq -r '.[] | select(.name == "node5") | .ip' $D/hosts.json)
+$TH rekey $D node5 >/dev/null
+for policy in strict accept-new; do
+  $HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node5 $SSH --check --host-key-checking $policy
+  echo "$policy exit $?"
+done
+ssh-keygen -q -R $ip -f $D/known_hosts >/dev/null 2>&1
+ssh-keyscan -q -t ed25519 $ip >> $D/known_hosts 2>/dev/null
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("strict exit 3") != std::string::npos);
+  CHECK(out.text.find("accept-new exit 3") != std::string::npos);
+  CHECK(Count(out.text, "unreachable: [node5] connect => ") == 2);
 }
 
 }  // namespace
