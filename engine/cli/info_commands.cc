@@ -61,7 +61,7 @@ int ValidateCommand(const std::vector<std::string>& args, const ModuleRegistry& 
       Result<std::vector<std::string>> hosts = inv->Match(play.hosts);
       if (!hosts.ok()) {
         fmt::print(stderr, "{}: warning: play '{}': {}\n", play.hosts_location.ToString(),
-                   play.name, hosts.message());
+                   play.DisplayName(), hosts.message());
       }
     }
   }
@@ -117,13 +117,14 @@ int GraphCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
       fmt::print(stderr, "{}\n", g.message());
       return kExitBadInput;
     }
-    std::string title = play.name + (host.empty() ? "" : " (" + host + ")");
+    std::string title = play.DisplayName() + (host.empty() ? "" : " (" + host + ")");
     if (format == "dot") {
       std::fputs(g->ToDot(title).c_str(), stdout);
     } else if (format == "mermaid") {
       std::fputs(g->ToMermaid().c_str(), stdout);
     } else {
-      fmt::print("play '{}'{}:\n{}", play.name, host.empty() ? "" : " on " + host, g->ToText());
+      fmt::print("play '{}'{}:\n{}", play.DisplayName(), host.empty() ? "" : " on " + host,
+                 g->ToText());
     }
   }
   return kExitOk;
