@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/text.h"
+#include "modules/module_util.h"
 
 namespace hostprep::modules {
 
@@ -89,14 +90,6 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool Pending(const Value& v) {
-  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
-}
-
-std::string StringArg(const Value& args, const char* key) {
-  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
-}
-
 // Relative `creates`/`removes` are relative to `chdir`, as in Ansible.
 std::string UnderChdir(const Value& args, const std::string& path) {
   const std::string dir = StringArg(args, "chdir");
@@ -174,7 +167,7 @@ CommandModule::CommandModule() : spec_(MakeSpec()) {}
 void CommandModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {
   (void)templates_pending;
-  if (args.contains("cmd") && !Pending(args["cmd"])) {
+  if (args.contains("cmd") && !IsPendingTemplate(args["cmd"])) {
     Result<std::vector<std::string>> words = SplitCommandLine(StringArg(args, "cmd"));
     if (!words.ok() && !args.value("shell", false)) {
       errors->push_back({"cmd", words.message()});

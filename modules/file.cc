@@ -114,10 +114,6 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool Pending(const Value& v) {
-  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
-}
-
 std::string Str(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
 }
@@ -442,12 +438,12 @@ FileModule::FileModule() : spec_(MakeSpec()) {}
 void FileModule::Validate(const Value& args, bool templates_pending,
                           std::vector<ArgError>* errors) const {
   (void)templates_pending;
-  auto ready = [&](const char* key) { return args.contains(key) && !Pending(args[key]); };
+  auto ready = [&](const char* key) { return args.contains(key) && !IsPendingTemplate(args[key]); };
   if (ready("path") && !StartsWith(Str(args, "path"), "/")) {
     errors->push_back({"path", fmt::format("argument 'path' must be an absolute path, not '{}'",
                                            Str(args, "path"))});
   }
-  if (args.contains("state") && Pending(args["state"])) return;
+  if (args.contains("state") && IsPendingTemplate(args["state"])) return;
   const std::string state = StateOf(args);
   if (state == "absent" && ready("path") && CleanPath(Str(args, "path")) == "/") {
     errors->push_back({"path", "refusing to remove /"});
@@ -544,7 +540,7 @@ Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>
 
 Resources FileModule::Declare(const Value& args) const {
   Resources r;
-  if (!args.contains("path") || Pending(args["path"])) return r;
+  if (!args.contains("path") || IsPendingTemplate(args["path"])) return r;
   const std::string path = CleanPath(Str(args, "path"));
   const Value state = args.contains("state") ? args["state"] : Value("file");
   r.needs.push_back("path:" + path);

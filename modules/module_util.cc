@@ -4,10 +4,6 @@
 
 namespace hostprep::modules {
 
-bool IsPendingTemplate(const Value& v) {
-  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
-}
-
 std::string StringArg(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
 }

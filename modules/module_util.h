@@ -13,9 +13,6 @@
 
 namespace hostprep::modules {
 
-// True when `v` is a string still holding a template ("{{ ... }}").
-bool IsPendingTemplate(const Value& v);
-
 // args[key] as a string, or "" when it is missing or not a string.
 std::string StringArg(const Value& args, const char* key);
 

@@ -105,10 +105,6 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool Pending(const Value& v) {
-  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
-}
-
 // A name as given, split into what the package manager is asked for.
 struct Spec {
   std::string given;    // passed to install as is
@@ -632,7 +628,7 @@ void PackageModule::Validate(const Value& args, bool templates_pending,
       errors->push_back({"name", "argument 'name' is empty: give the packages to manage"});
     }
     for (const Value& v : args["name"]) {
-      if (!v.is_string() || Pending(v)) continue;
+      if (!v.is_string() || IsPendingTemplate(v)) continue;
       const std::string name = v.get<std::string>();
       const bool blank = std::any_of(name.begin(), name.end(), [](char c) {
         return std::isspace(static_cast<unsigned char>(c)) ||
@@ -738,7 +734,7 @@ Resources PackageModule::Declare(const Value& args) const {
   if (args.value("state", std::string("present")) == "absent") return r;
   if (!args.contains("name") || !args["name"].is_array()) return r;
   for (const Value& v : args["name"]) {
-    if (v.is_string() && !Pending(v))
+    if (v.is_string() && !IsPendingTemplate(v))
       r.provides.push_back("pkg:" + PackageNameOf(v.get<std::string>()));
   }
   return r;

@@ -79,10 +79,6 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool Pending(const Value& v) {
-  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
-}
-
 bool Has(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -209,7 +205,7 @@ ServiceModule::ServiceModule() : spec_(MakeSpec()) {}
 void ServiceModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {
   (void)templates_pending;
-  if (!args.contains("name") || Pending(args["name"])) return;
+  if (!args.contains("name") || IsPendingTemplate(args["name"])) return;
   const std::string name = args.value("name", std::string());
   const bool bad =
       name.empty() || name[0] == '-' || std::any_of(name.begin(), name.end(), [](char c) {
@@ -286,7 +282,7 @@ Result<Change> ServiceModule::Plan(const Value& args, const std::vector<ReadResu
 
 Resources ServiceModule::Declare(const Value& args) const {
   Resources r;
-  if (!args.contains("name") || Pending(args["name"])) return r;
+  if (!args.contains("name") || IsPendingTemplate(args["name"])) return r;
   std::string base = Unit(args);
   if (EndsWith(base, ".service")) base.resize(base.size() - std::string(".service").size());
   r.needs = {"pkg:" + base, "config:" + base};

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "engine/base/text.h"
+#include "engine/template/templar.h"
 
 namespace hostprep {
 
@@ -18,10 +19,6 @@ const ArgDef* ArgSpec::Find(const std::string& key) const {
 }
 
 namespace {
-
-bool HasTemplate(const Value& v) {
-  return v.is_string() && v.get<std::string>().find("{{") != std::string::npos;
-}
 
 std::string Describe(const Value& v) {
   if (v.is_string()) return fmt::format("'{}'", v.get<std::string>());
@@ -163,7 +160,7 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
       continue;
     }
     const Value& v = it.value();
-    if (templates_pending && HasTemplate(v)) {
+    if (templates_pending && IsPendingTemplate(v)) {
       out[def->name] = v;
       continue;
     }
@@ -315,6 +312,10 @@ bool ParseMode(const Value& v, unsigned* mode, std::string* error) {
   }
   *error = fmt::format("must be a file mode such as '0644', not {}", Describe(v));
   return false;
+}
+
+bool IsPendingTemplate(const Value& v) {
+  return v.is_string() && IsTemplate(v.get_ref<const std::string&>());
 }
 
 std::string FormatMode(unsigned mode) { return fmt::format("{:04o}", mode); }

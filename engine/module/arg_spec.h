@@ -47,6 +47,10 @@ struct ArgSpec {
   const ArgDef* Find(const std::string& name) const;  // by name or alias
 };
 
+// True for a string value that still holds a "{{" template: its type can
+// only be checked once the engine has rendered it for a host.
+bool IsPendingTemplate(const Value& v);
+
 struct ArgError {
   // Where in the arguments: "" = the argument mapping itself, "mode", "values".
   std::string key;
