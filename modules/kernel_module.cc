@@ -22,7 +22,14 @@ ArgSpec MakeSpec() {
       "same module. With `persist: true` the module is also loaded at boot: "
       "/etc/modules-load.d/NAME.conf holds its name and, when `params` are given, "
       "/etc/modprobe.d/NAME.conf holds `options NAME PARAMS`; with `state: absent` those two "
-      "files are removed. Files are written only when their content differs.";
+      "files are removed. With `file: FILE` every name of the task goes into the one file "
+      "/etc/modules-load.d/FILE.conf (one name per line, in the order given) and the params "
+      "into /etc/modprobe.d/FILE.conf, as Kubespray writes kubespray-br_netfilter.conf. Files "
+      "are written only when their content differs.\n\n"
+      "`runtime: false` leaves the running kernel alone: nothing is loaded or unloaded and "
+      "neither /proc/modules nor modules.builtin is read, so only the persistence files are "
+      "managed (it needs `persist: true`). Use it for image builds and for containers that "
+      "share their host's kernel.";
   spec.args = {
       {"name", ArgType::kList, true, nullptr, {}, {}, "The module names, e.g. br_netfilter."},
       {"state",
@@ -47,6 +54,23 @@ ArgSpec MakeSpec() {
        {},
        {},
        "Also load the module at boot (/etc/modules-load.d, /etc/modprobe.d)."},
+      {"file",
+       ArgType::kString,
+       false,
+       nullptr,
+       {},
+       {},
+       "With persist: one file name (without .conf) for all the names of the task: "
+       "/etc/modules-load.d/FILE.conf and /etc/modprobe.d/FILE.conf instead of one NAME.conf "
+       "per module, e.g. kubespray-br_netfilter."},
+      {"runtime",
+       ArgType::kBool,
+       false,
+       true,
+       {},
+       {},
+       "Load or unload the modules in the running kernel now. false: only the persistence "
+       "files are managed (image builds, containers without a kernel of their own)."},
   };
   spec.examples =
       "- name: modules for Kubernetes networking\n"
@@ -56,7 +80,13 @@ ArgSpec MakeSpec() {
       "- name: dummy interfaces without the default two\n"
       "  kernel_module:\n"
       "    name: dummy\n"
-      "    params: numdummies=0\n";
+      "    params: numdummies=0\n"
+      "- name: br_netfilter at boot, in Kubespray's file, without loading it now\n"
+      "  kernel_module:\n"
+      "    name: br_netfilter\n"
+      "    persist: true\n"
+      "    file: kubespray-br_netfilter\n"
+      "    runtime: false\n";
   spec.notes =
       "Like community.general.modprobe: loaded means in /proc/modules or built in, params are "
       "not re-applied to a module that is already loaded (unload it first to change them), and "
@@ -65,7 +95,9 @@ ArgSpec MakeSpec() {
       "`persistent: present/absent` follows `state` here); without `params` an existing "
       "/etc/modprobe.d/NAME.conf is left alone; hostprep owns NAME.conf outright instead of "
       "commenting out `options` lines in other files. Unloading a built-in module is an "
-      "error. The diff shows each module's state and the persistence files' changes.";
+      "error. `file` writes what Kubespray's copy task writes for br_netfilter; `runtime: false` "
+      "is hostprep's (like sysctl's `runtime`). The diff shows each module's state and the "
+      "persistence files' changes.";
   return spec;
 }
 
@@ -77,10 +109,49 @@ std::vector<std::string> Names(const Value& args) {
 }
 
 bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
+// A boolean argument; `fallback` while it is still a template (validation
+// before any host is known sees "{{ prestage_runtime }}").
+bool BoolArg(const Value& args, const char* key, bool fallback) {
+  return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
+}
+bool Runtime(const Value& args) { return BoolArg(args, "runtime", true); }
+bool Persist(const Value& args) { return BoolArg(args, "persist", false); }
 std::string Params(const Value& args) { return Trim(StringArg(args, "params")); }
 
 std::string LoadFile(const std::string& name) { return "/etc/modules-load.d/" + name + ".conf"; }
 std::string OptionsFile(const std::string& name) { return "/etc/modprobe.d/" + name + ".conf"; }
+
+// One pair of persistence files and the module names it holds: one pair per
+// name, or a single pair for all names when `file` is given.
+struct PersistUnit {
+  std::string conf;  // FILE or NAME, without .conf
+  std::vector<std::string> names;
+};
+
+std::vector<PersistUnit> PersistUnits(const Value& args) {
+  const std::vector<std::string> names = Names(args);
+  const std::string file = StringArg(args, "file");
+  if (!file.empty()) return {{file, names}};
+  std::vector<PersistUnit> units;
+  for (const std::string& name : names) units.push_back({name, {name}});
+  return units;
+}
+
+std::string FileProblem(const std::string& file) {
+  if (file.empty()) return "argument 'file' is empty: give a file name like kubespray-br_netfilter";
+  bool bad = file.front() == '.' || file.front() == '-';
+  for (char c : file) bad = bad || c == '/' || static_cast<unsigned char>(c) <= ' ';
+  if (bad) {
+    return fmt::format(
+        "argument 'file' is '{}': give a file name like kubespray-br_netfilter (no spaces, "
+        "'/', or leading '.' or '-')",
+        file);
+  }
+  if (EndsWith(file, ".conf")) {
+    return fmt::format("argument 'file' is '{}': leave out .conf, hostprep adds it", file);
+  }
+  return "";
+}
 
 std::string BuiltinPath(const Value& facts) {
   const std::string kernel = facts.contains("kernel") && facts["kernel"].is_string()
@@ -187,16 +258,32 @@ void KernelModuleModule::Validate(const Value& args, bool templates_pending,
   if (!Params(args).empty() && Absent(args)) {
     errors->push_back({"params", "'params' have no meaning with state: absent: drop them"});
   }
+  if (args.contains("file") && !IsPendingTemplate(args["file"])) {
+    const std::string problem = FileProblem(StringArg(args, "file"));
+    if (!problem.empty()) errors->push_back({"file", problem});
+  }
+  if (args.contains("file") && !Persist(args)) {
+    errors->push_back(
+        {"file", "'file' names the persistence files: set persist: true too, or drop 'file'"});
+  }
+  if (!Runtime(args) && !Persist(args)) {
+    errors->push_back({"runtime",
+                       "with runtime: false and persist: false there is nothing to do: set "
+                       "persist: true to manage the files that load the modules at boot"});
+  }
 }
 
 std::vector<Read> KernelModuleModule::Probe(const Value& args, const Value& facts) const {
-  std::vector<Read> reads = {Read::File("/proc/modules")};
-  const std::string builtin = BuiltinPath(facts);
-  if (!builtin.empty()) reads.push_back(Read::File(builtin));
-  if (args.value("persist", false)) {
-    for (const std::string& name : Names(args)) {
-      reads.push_back(Read::File(LoadFile(name)));
-      reads.push_back(Read::File(OptionsFile(name)));
+  std::vector<Read> reads;
+  if (Runtime(args)) {
+    reads.push_back(Read::File("/proc/modules"));
+    const std::string builtin = BuiltinPath(facts);
+    if (!builtin.empty()) reads.push_back(Read::File(builtin));
+  }
+  if (Persist(args)) {
+    for (const PersistUnit& unit : PersistUnits(args)) {
+      reads.push_back(Read::File(LoadFile(unit.conf)));
+      reads.push_back(Read::File(OptionsFile(unit.conf)));
     }
   }
   return reads;
@@ -231,49 +318,74 @@ Status PlanLoad(const std::string& name, bool absent, const std::string& params,
 
 }  // namespace
 
-Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
-                                        const Value& facts) const {
-  const bool absent = Absent(args), persist = args.value("persist", false);
-  const std::string params = Params(args);
-  size_t next = 0;
-  Result<std::optional<std::string>> proc = TakeFile(reads, &next, "/proc/modules");
+namespace {
+
+// Plans loading or unloading every module of the task, from /proc/modules
+// and modules.builtin; records each module's state in `state`.
+Status PlanRuntime(const Value& args, const std::vector<ReadResult>& reads, const Value& facts,
+                   size_t* next, Draft* d, Value* state) {
+  Result<std::optional<std::string>> proc = TakeFile(reads, next, "/proc/modules");
   if (!proc.ok()) return proc.status();
   if (!*proc) return Status::Error("read /proc/modules: it does not exist: is /proc mounted?");
   const std::set<std::string> loaded = ParseProcModules(**proc);
   std::set<std::string> builtin;
   const std::string builtin_path = BuiltinPath(facts);
   if (!builtin_path.empty()) {
-    Result<std::optional<std::string>> list = TakeFile(reads, &next, builtin_path);
+    Result<std::optional<std::string>> list = TakeFile(reads, next, builtin_path);
     if (!list.ok()) return list.status();
     if (*list) builtin = ParseModulesBuiltin(**list);
   }
-
-  Draft d;
-  Value state = Value::object();
   for (const std::string& name : Names(args)) {
     const std::string canonical = KernelModuleCanonicalName(name);
     const bool is_loaded = loaded.count(canonical) > 0, is_builtin = builtin.count(canonical) > 0;
-    Status s = PlanLoad(name, absent, params, is_loaded, is_builtin, &d);
+    Status s = PlanLoad(name, Absent(args), Params(args), is_loaded, is_builtin, d);
     if (!s.ok()) return s;
-    state[name] = is_builtin ? "builtin" : is_loaded ? "loaded" : "not loaded";
+    (*state)[name] = is_builtin ? "builtin" : is_loaded ? "loaded" : "not loaded";
   }
-  if (persist) {
-    for (const std::string& name : Names(args)) {
-      Result<std::optional<std::string>> load = TakeFile(reads, &next, LoadFile(name));
-      if (!load.ok()) return load.status();
-      Result<std::optional<std::string>> options = TakeFile(reads, &next, OptionsFile(name));
-      if (!options.ok()) return options.status();
-      if (absent) {
-        RemoveIfPresent(LoadFile(name), *load, &d);
-        RemoveIfPresent(OptionsFile(name), *options, &d);
-        continue;
-      }
-      WriteIfDifferent(LoadFile(name), *load, name + "\n", &d);
-      if (!params.empty()) {
-        WriteIfDifferent(OptionsFile(name), *options,
-                         fmt::format("options {} {}\n", name, fmt::join(Fields(params), " ")), &d);
-      }
+  return Status::Ok();
+}
+
+// Plans the files that load the modules at boot (or their removal).
+Status PlanPersist(const Value& args, const std::vector<ReadResult>& reads, size_t* next,
+                   Draft* d) {
+  const std::string params = Params(args);
+  for (const PersistUnit& unit : PersistUnits(args)) {
+    Result<std::optional<std::string>> load = TakeFile(reads, next, LoadFile(unit.conf));
+    if (!load.ok()) return load.status();
+    Result<std::optional<std::string>> options = TakeFile(reads, next, OptionsFile(unit.conf));
+    if (!options.ok()) return options.status();
+    if (Absent(args)) {
+      RemoveIfPresent(LoadFile(unit.conf), *load, d);
+      RemoveIfPresent(OptionsFile(unit.conf), *options, d);
+      continue;
     }
+    WriteIfDifferent(LoadFile(unit.conf), *load, fmt::format("{}\n", fmt::join(unit.names, "\n")),
+                     d);
+    if (!params.empty()) {
+      // Validate allows params with one name only, so the unit holds one.
+      WriteIfDifferent(OptionsFile(unit.conf), *options,
+                       fmt::format("options {} {}\n", unit.names.front(),
+                                   fmt::join(Fields(params), " ")),
+                       d);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
+                                        const Value& facts) const {
+  size_t next = 0;
+  Draft d;
+  Value state = Value::object();
+  if (Runtime(args)) {
+    Status s = PlanRuntime(args, reads, facts, &next, &d, &state);
+    if (!s.ok()) return s;
+  }
+  if (Persist(args)) {
+    Status s = PlanPersist(args, reads, &next, &d);
+    if (!s.ok()) return s;
   }
 
   Change change;
@@ -283,26 +395,35 @@ Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<Rea
   for (const std::string& line : d.lines) change.diff += line + "\n";
   if (change.changed) change.message = fmt::format("would {}", fmt::join(d.what, ", "));
   change.result["name"] = Names(args);
-  change.result["state"] = absent ? "absent" : "present";
-  change.result["params"] = params;
-  change.result["before"] = state;
+  change.result["state"] = Absent(args) ? "absent" : "present";
+  change.result["params"] = Params(args);
+  change.result["runtime"] = Runtime(args);
+  // Without runtime the kernel was not asked: there is no "before" to show.
+  if (Runtime(args)) change.result["before"] = state;
+  if (Persist(args)) {
+    Value files = Value::array();
+    for (const PersistUnit& unit : PersistUnits(args)) files.push_back(LoadFile(unit.conf));
+    change.result["files"] = files;
+  }
   return change;
 }
 
 Resources KernelModuleModule::Declare(const Value& args) const {
   Resources r;
-  const bool absent = Absent(args), persist = args.value("persist", false);
+  const bool absent = Absent(args);
+  // The module is provided by the boot files too, so a net.bridge.* sysctl
+  // keeps its edge when only the files are managed (runtime: false).
   for (const std::string& name : Names(args)) {
-    if (IsPendingTemplate(Value(name))) continue;
-    if (!absent) {
-      r.provides.push_back("kmod:" + name);
-      const std::string canonical = KernelModuleCanonicalName(name);
-      if (canonical != name) r.provides.push_back("kmod:" + canonical);
-    }
-    if (persist) {
-      r.needs.push_back("path:" + LoadFile(name));
-      if (absent || !Params(args).empty()) r.needs.push_back("path:" + OptionsFile(name));
-    }
+    if (absent || IsPendingTemplate(Value(name))) continue;
+    r.provides.push_back("kmod:" + name);
+    const std::string canonical = KernelModuleCanonicalName(name);
+    if (canonical != name) r.provides.push_back("kmod:" + canonical);
+  }
+  if (!Persist(args) || (args.contains("file") && IsPendingTemplate(args["file"]))) return r;
+  for (const PersistUnit& unit : PersistUnits(args)) {
+    if (IsPendingTemplate(Value(unit.conf))) continue;
+    r.needs.push_back("path:" + LoadFile(unit.conf));
+    if (absent || !Params(args).empty()) r.needs.push_back("path:" + OptionsFile(unit.conf));
   }
   return r;
 }

@@ -160,9 +160,14 @@ std::string KeyProblem(const std::string& key) {
       key);
 }
 
-bool Persist(const Value& args) { return args.value("persist", true); }
+// Validate sees "{{ ... }}" for a templated boolean: nlohmann's value()
+// would throw, so a non-boolean reads as the default.
+bool BoolArg(const Value& args, const char* key, bool fallback) {
+  return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
+}
+bool Persist(const Value& args) { return BoolArg(args, "persist", true); }
 bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
-bool ReadsRuntime(const Value& args) { return !Absent(args) && args.value("runtime", true); }
+bool ReadsRuntime(const Value& args) { return !Absent(args) && BoolArg(args, "runtime", true); }
 std::string FilePath(const Value& args) {
   return args.contains("file") ? StringArg(args, "file") : kDefaultFile;
 }
@@ -331,7 +336,7 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
          "state: absent removes keys from 'file' and 'persist: false' forbids touching it: "
          "drop one of them"});
   }
-  if (!Persist(args) && !args.value("runtime", true)) {
+  if (!Persist(args) && !BoolArg(args, "runtime", true)) {
     errors->push_back(
         {"runtime", "'runtime: false' with 'persist: false' leaves nothing to do: drop one"});
   }

@@ -107,6 +107,7 @@ TEST_CASE("kernel_module loads only the missing modules, with params split into 
       Value({{"name", {"overlay", "br_netfilter", "ip_vs"}},
              {"state", "present"},
              {"params", ""},
+             {"runtime", true},
              {"before",
               {{"overlay", "loaded"}, {"br_netfilter", "not loaded"}, {"ip_vs", "not loaded"}}}}));
 
@@ -301,6 +302,226 @@ TEST_CASE("kernel_module provides its modules and needs the files it writes") {
             {},
             {"path:/etc/modules-load.d/dummy.conf", "path:/etc/modprobe.d/dummy.conf"}},
            {{{"name", "dummy"}, {"state", "absent"}}, {}, {}},
+       }) {
+    CAPTURE(c.raw.dump());
+    Resources r = module.Declare(Args(c.raw));
+    CHECK(r.provides == c.provides);
+    CHECK(r.needs == c.needs);
+  }
+}
+
+TEST_CASE("kernel_module with runtime false reads only its persistence files") {
+  struct Case {
+    Value raw;
+    std::vector<std::string> reads;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"name", {"br_netfilter", "overlay"}}, {"persist", true}, {"runtime", false}},
+            {"/etc/modules-load.d/br_netfilter.conf", "/etc/modprobe.d/br_netfilter.conf",
+             "/etc/modules-load.d/overlay.conf", "/etc/modprobe.d/overlay.conf"}},
+           {{{"name", {"br_netfilter", "overlay"}},
+             {"persist", true},
+             {"runtime", false},
+             {"file", "kubespray-br_netfilter"}},
+            {"/etc/modules-load.d/kubespray-br_netfilter.conf",
+             "/etc/modprobe.d/kubespray-br_netfilter.conf"}},
+           {{{"name", {"ip_vs", "ip_vs_rr"}}, {"persist", true}, {"file", "kube_proxy-ipvs"}},
+            {"/proc/modules", kBuiltin, "/etc/modules-load.d/kube_proxy-ipvs.conf",
+             "/etc/modprobe.d/kube_proxy-ipvs.conf"}},
+       }) {
+    CAPTURE(c.raw.dump());
+    CHECK(Probed(Args(c.raw)) == c.reads);
+  }
+}
+
+TEST_CASE("kernel_module with runtime false writes the boot files and never loads or unloads") {
+  Value args = Args({{"name", {"br_netfilter", "overlay"}}, {"persist", true}, {"runtime", false}});
+  SUBCASE("missing files are written, nothing is loaded") {
+    Result<Change> c = PlanWith(args, {FileRead(std::nullopt), FileRead(std::nullopt),
+                                       FileRead(std::nullopt), FileRead(std::nullopt)});
+    REQUIRE(c.ok());
+    CHECK(c->changed);
+    REQUIRE(c->actions.size() == 2);
+    CHECK(c->actions[0].kind == Kind::kWriteFile);
+    CHECK(c->actions[0].path == "/etc/modules-load.d/br_netfilter.conf");
+    CHECK(c->actions[0].content == "br_netfilter\n");
+    CHECK(c->actions[1].path == "/etc/modules-load.d/overlay.conf");
+    CHECK(c->actions[1].content == "overlay\n");
+    CHECK(c->message ==
+          "would write /etc/modules-load.d/br_netfilter.conf, write "
+          "/etc/modules-load.d/overlay.conf");
+    CHECK(c->diff ==
+          "--- before: /etc/modules-load.d/br_netfilter.conf\n"
+          "+++ after: /etc/modules-load.d/br_netfilter.conf\n"
+          "@@ -0,0 +1 @@\n"
+          "+br_netfilter\n"
+          "--- before: /etc/modules-load.d/overlay.conf\n"
+          "+++ after: /etc/modules-load.d/overlay.conf\n"
+          "@@ -0,0 +1 @@\n"
+          "+overlay\n");
+    CHECK(c->result == Value({{"name", {"br_netfilter", "overlay"}},
+                              {"state", "present"},
+                              {"params", ""},
+                              {"runtime", false},
+                              {"files",
+                               {"/etc/modules-load.d/br_netfilter.conf",
+                                "/etc/modules-load.d/overlay.conf"}}}));
+  }
+  SUBCASE("files as wanted: no change") {
+    Result<Change> c = PlanWith(args, {FileRead("br_netfilter\n"), FileRead(std::nullopt),
+                                       FileRead("overlay\n"), FileRead(std::nullopt)});
+    REQUIRE(c.ok());
+    CHECK_FALSE(c->changed);
+    CHECK(c->actions.empty());
+    CHECK(c->diff == "");
+  }
+  SUBCASE("absent removes the files and unloads nothing") {
+    Value absent = Args(
+        {{"name", {"br_netfilter", "overlay"}}, {"persist", true}, {"runtime", false},
+         {"state", "absent"}});
+    Result<Change> c = PlanWith(absent, {FileRead("br_netfilter\n"), FileRead(std::nullopt),
+                                         FileRead(std::nullopt), FileRead(std::nullopt)});
+    REQUIRE(c.ok());
+    REQUIRE(c->actions.size() == 1);
+    CHECK(c->actions[0].kind == Kind::kRemove);
+    CHECK(c->actions[0].path == "/etc/modules-load.d/br_netfilter.conf");
+    CHECK(c->message == "would remove /etc/modules-load.d/br_netfilter.conf");
+  }
+}
+
+TEST_CASE("kernel_module with file keeps every name in one modules-load.d file") {
+  Value args = Args({{"name", {"ip_vs", "ip_vs_rr", "ip_vs_wrr"}},
+                     {"persist", true},
+                     {"runtime", false},
+                     {"file", "kube_proxy-ipvs"}});
+  struct Case {
+    std::optional<std::string> before;
+    bool changed;
+  };
+  for (const Case& c : std::vector<Case>{{std::nullopt, true},
+                                         {"ip_vs\nip_vs_rr\nip_vs_wrr\n", false},
+                                         {"ip_vs\nip_vs_rr\n", true},
+                                         {"ip_vs_wrr\nip_vs\nip_vs_rr\n", true}}) {
+    CAPTURE(c.before.value_or("(missing)"));
+    Result<Change> r = PlanWith(args, {FileRead(c.before), FileRead(std::nullopt)});
+    REQUIRE(r.ok());
+    CHECK(r->changed == c.changed);
+    if (!c.changed) continue;
+    REQUIRE(r->actions.size() == 1);
+    CHECK(r->actions[0].kind == Kind::kWriteFile);
+    CHECK(r->actions[0].path == "/etc/modules-load.d/kube_proxy-ipvs.conf");
+    CHECK(r->actions[0].content == "ip_vs\nip_vs_rr\nip_vs_wrr\n");
+    CHECK(r->message == "would write /etc/modules-load.d/kube_proxy-ipvs.conf");
+  }
+}
+
+TEST_CASE("kernel_module with file and params writes the options into FILE.conf") {
+  Value args = Args({{"name", "dummy"},
+                     {"params", "numdummies=0"},
+                     {"persist", true},
+                     {"file", "kubespray-dummy"}});
+  Result<Change> c = PlanWith(args, {FileRead(kProcModules), FileRead(kBuiltinList),
+                                     FileRead(std::nullopt), FileRead("options dummy x=1\n")});
+  REQUIRE(c.ok());
+  REQUIRE(c->actions.size() == 3);
+  CHECK(c->actions[0].argv == std::vector<std::string>{"modprobe", "dummy", "numdummies=0"});
+  CHECK(c->actions[1].path == "/etc/modules-load.d/kubespray-dummy.conf");
+  CHECK(c->actions[1].content == "dummy\n");
+  CHECK(c->actions[2].path == "/etc/modprobe.d/kubespray-dummy.conf");
+  CHECK(c->actions[2].content == "options dummy numdummies=0\n");
+  CHECK(c->diff ==
+        "--- before: /etc/modules-load.d/kubespray-dummy.conf\n"
+        "+++ after: /etc/modules-load.d/kubespray-dummy.conf\n"
+        "@@ -0,0 +1 @@\n"
+        "+dummy\n"
+        "--- before: /etc/modprobe.d/kubespray-dummy.conf\n"
+        "+++ after: /etc/modprobe.d/kubespray-dummy.conf\n"
+        "@@ -1 +1 @@\n"
+        "-options dummy x=1\n"
+        "+options dummy numdummies=0\n"
+        "module dummy: not loaded -> loaded\n");
+
+  Value absent = Args({{"name", {"a", "b"}},
+                       {"persist", true},
+                       {"file", "kubespray-x"},
+                       {"state", "absent"}});
+  Result<Change> r = PlanWith(absent, {FileRead(kProcModules), FileRead(kBuiltinList),
+                                       FileRead("a\nb\n"), FileRead("options a y=2\n")});
+  REQUIRE(r.ok());
+  REQUIRE(r->actions.size() == 2);
+  CHECK(r->actions[0].kind == Kind::kRemove);
+  CHECK(r->actions[0].path == "/etc/modules-load.d/kubespray-x.conf");
+  CHECK(r->actions[1].kind == Kind::kRemove);
+  CHECK(r->actions[1].path == "/etc/modprobe.d/kubespray-x.conf");
+}
+
+TEST_CASE("kernel_module with runtime false does not need /proc/modules") {
+  ReadResult denied;
+  denied.status = Status::Error("permission denied");
+  Value args = Args({{"name", "br_netfilter"}, {"persist", true}, {"runtime", false},
+                     {"file", "kubespray-br_netfilter"}});
+  Result<Change> r = PlanWith(args, {denied, FileRead(std::nullopt)});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.message() == "read /etc/modules-load.d/kubespray-br_netfilter.conf: permission denied");
+  Result<Change> short_reads = PlanWith(args, {FileRead(std::nullopt)});
+  REQUIRE_FALSE(short_reads.ok());
+  CHECK(short_reads.message() == "internal error: kernel_module planned without its reads");
+}
+
+TEST_CASE("kernel_module rejects a bad file name and runtime false without persist") {
+  const std::string hint =
+      "file: argument 'file' is '{}': give a file name like kubespray-br_netfilter (no spaces, "
+      "'/', or leading '.' or '-')";
+  auto bad = [&](const std::string& file) {
+    std::string out = hint;
+    out.replace(out.find("{}"), 2, file);
+    return out;
+  };
+  struct Case {
+    Value raw;
+    std::vector<std::string> errors;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"name", "a"}, {"persist", true}, {"file", "x/y"}}, {bad("x/y")}},
+           {{{"name", "a"}, {"persist", true}, {"file", "../x"}}, {bad("../x")}},
+           {{{"name", "a"}, {"persist", true}, {"file", "a b"}}, {bad("a b")}},
+           {{{"name", "a"}, {"persist", true}, {"file", ".hidden"}}, {bad(".hidden")}},
+           {{{"name", "a"}, {"persist", true}, {"file", ""}},
+            {"file: argument 'file' is empty: give a file name like kubespray-br_netfilter"}},
+           {{{"name", "a"}, {"persist", true}, {"file", "k.conf"}},
+            {"file: argument 'file' is 'k.conf': leave out .conf, hostprep adds it"}},
+           {{{"name", "a"}, {"file", "k"}},
+            {"file: 'file' names the persistence files: set persist: true too, or drop 'file'"}},
+           {{{"name", "a"}, {"runtime", false}},
+            {"runtime: with runtime: false and persist: false there is nothing to do: set "
+             "persist: true to manage the files that load the modules at boot"}},
+           {{{"name", "a"}, {"persist", true}, {"file", "{{ f }}"}}, {}},
+           {{{"name", {"a", "b"}}, {"persist", true}, {"runtime", false}, {"file", "k8s"}}, {}},
+       }) {
+    CAPTURE(c.raw.dump());
+    CHECK(Errors(c.raw) == c.errors);
+  }
+}
+
+TEST_CASE("kernel_module with file needs its one pair of files and still provides its modules") {
+  KernelModuleModule module;
+  struct Case {
+    Value raw;
+    std::vector<std::string> provides, needs;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"name", {"br_netfilter", "overlay"}},
+             {"persist", true},
+             {"runtime", false},
+             {"file", "kubespray-br_netfilter"}},
+            {"kmod:br_netfilter", "kmod:overlay"},
+            {"path:/etc/modules-load.d/kubespray-br_netfilter.conf"}},
+           {{{"name", "dummy"}, {"params", "numdummies=0"}, {"persist", true}, {"file", "k"}},
+            {"kmod:dummy"},
+            {"path:/etc/modules-load.d/k.conf", "path:/etc/modprobe.d/k.conf"}},
+           {{{"name", {"a", "b"}}, {"persist", true}, {"file", "k"}, {"state", "absent"}},
+            {},
+            {"path:/etc/modules-load.d/k.conf", "path:/etc/modprobe.d/k.conf"}},
        }) {
     CAPTURE(c.raw.dump());
     Resources r = module.Declare(Args(c.raw));
