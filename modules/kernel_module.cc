@@ -363,10 +363,9 @@ Status PlanPersist(const Value& args, const std::vector<ReadResult>& reads, size
                      d);
     if (!params.empty()) {
       // Validate allows params with one name only, so the unit holds one.
-      WriteIfDifferent(OptionsFile(unit.conf), *options,
-                       fmt::format("options {} {}\n", unit.names.front(),
-                                   fmt::join(Fields(params), " ")),
-                       d);
+      WriteIfDifferent(
+          OptionsFile(unit.conf), *options,
+          fmt::format("options {} {}\n", unit.names.front(), fmt::join(Fields(params), " ")), d);
     }
   }
   return Status::Ok();

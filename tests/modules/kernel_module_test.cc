@@ -359,13 +359,13 @@ TEST_CASE("kernel_module with runtime false writes the boot files and never load
           "+++ after: /etc/modules-load.d/overlay.conf\n"
           "@@ -0,0 +1 @@\n"
           "+overlay\n");
-    CHECK(c->result == Value({{"name", {"br_netfilter", "overlay"}},
-                              {"state", "present"},
-                              {"params", ""},
-                              {"runtime", false},
-                              {"files",
-                               {"/etc/modules-load.d/br_netfilter.conf",
-                                "/etc/modules-load.d/overlay.conf"}}}));
+    CHECK(c->result ==
+          Value({{"name", {"br_netfilter", "overlay"}},
+                 {"state", "present"},
+                 {"params", ""},
+                 {"runtime", false},
+                 {"files",
+                  {"/etc/modules-load.d/br_netfilter.conf", "/etc/modules-load.d/overlay.conf"}}}));
   }
   SUBCASE("files as wanted: no change") {
     Result<Change> c = PlanWith(args, {FileRead("br_netfilter\n"), FileRead(std::nullopt),
@@ -376,9 +376,10 @@ TEST_CASE("kernel_module with runtime false writes the boot files and never load
     CHECK(c->diff == "");
   }
   SUBCASE("absent removes the files and unloads nothing") {
-    Value absent = Args(
-        {{"name", {"br_netfilter", "overlay"}}, {"persist", true}, {"runtime", false},
-         {"state", "absent"}});
+    Value absent = Args({{"name", {"br_netfilter", "overlay"}},
+                         {"persist", true},
+                         {"runtime", false},
+                         {"state", "absent"}});
     Result<Change> c = PlanWith(absent, {FileRead("br_netfilter\n"), FileRead(std::nullopt),
                                          FileRead(std::nullopt), FileRead(std::nullopt)});
     REQUIRE(c.ok());
@@ -441,10 +442,8 @@ TEST_CASE("kernel_module with file and params writes the options into FILE.conf"
         "+options dummy numdummies=0\n"
         "module dummy: not loaded -> loaded\n");
 
-  Value absent = Args({{"name", {"a", "b"}},
-                       {"persist", true},
-                       {"file", "kubespray-x"},
-                       {"state", "absent"}});
+  Value absent =
+      Args({{"name", {"a", "b"}}, {"persist", true}, {"file", "kubespray-x"}, {"state", "absent"}});
   Result<Change> r = PlanWith(absent, {FileRead(kProcModules), FileRead(kBuiltinList),
                                        FileRead("a\nb\n"), FileRead("options a y=2\n")});
   REQUIRE(r.ok());
@@ -458,7 +457,9 @@ TEST_CASE("kernel_module with file and params writes the options into FILE.conf"
 TEST_CASE("kernel_module with runtime false does not need /proc/modules") {
   ReadResult denied;
   denied.status = Status::Error("permission denied");
-  Value args = Args({{"name", "br_netfilter"}, {"persist", true}, {"runtime", false},
+  Value args = Args({{"name", "br_netfilter"},
+                     {"persist", true},
+                     {"runtime", false},
                      {"file", "kubespray-br_netfilter"}});
   Result<Change> r = PlanWith(args, {denied, FileRead(std::nullopt)});
   REQUIRE_FALSE(r.ok());
