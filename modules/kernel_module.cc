@@ -114,6 +114,10 @@ bool Absent(const Value& args) { return args.value("state", "present") == std::s
 bool BoolArg(const Value& args, const char* key, bool fallback) {
   return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
 }
+// False for certain: a template ("{{ x }}") may still turn out true.
+bool KnownFalse(const Value& args, const char* key) {
+  return args.contains(key) && args[key].is_boolean() && !args[key].get<bool>();
+}
 bool Runtime(const Value& args) { return BoolArg(args, "runtime", true); }
 bool Persist(const Value& args) { return BoolArg(args, "persist", false); }
 std::string Params(const Value& args) { return Trim(StringArg(args, "params")); }
@@ -262,11 +266,11 @@ void KernelModuleModule::Validate(const Value& args, bool templates_pending,
     const std::string problem = FileProblem(StringArg(args, "file"));
     if (!problem.empty()) errors->push_back({"file", problem});
   }
-  if (args.contains("file") && !Persist(args)) {
+  if (args.contains("file") && KnownFalse(args, "persist")) {
     errors->push_back(
         {"file", "'file' names the persistence files: set persist: true too, or drop 'file'"});
   }
-  if (!Runtime(args) && !Persist(args)) {
+  if (KnownFalse(args, "runtime") && KnownFalse(args, "persist")) {
     errors->push_back({"runtime",
                        "with runtime: false and persist: false there is nothing to do: set "
                        "persist: true to manage the files that load the modules at boot"});

@@ -111,4 +111,14 @@ TEST_CASE("e2e: the Kubespray pre-stage keeps its edges with every part's variab
   }
 }
 
+TEST_CASE("e2e: validate and graph take templated booleans in every module") {
+  for (const char* command : {"validate", "graph"}) {
+    CAPTURE(command);
+    Output out = Hostprep(std::string(command) + " tests/e2e/testdata/templated-bools.yml");
+    CHECK(out.exit_code == 0);
+  }
+  CHECK(Hostprep("validate tests/e2e/testdata/templated-bools.yml").text ==
+        "tests/e2e/testdata/templated-bools.yml: ok (1 play, 7 tasks, 0 handlers)\n");
+}
+
 }  // namespace

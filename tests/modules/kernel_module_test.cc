@@ -531,5 +531,29 @@ TEST_CASE("kernel_module with file needs its one pair of files and still provide
   }
 }
 
+TEST_CASE("kernel_module validates templated booleans only once they are rendered") {
+  auto pending_errors = [](const Value& raw) {
+    KernelModuleModule module;
+    std::vector<ArgError> errors;
+    Value args = NormalizeArgs(module.spec(), raw, true, &errors);
+    module.Validate(args, true, &errors);
+    std::vector<std::string> out;
+    for (const ArgError& e : errors) out.push_back(e.key + ": " + e.message);
+    return out;
+  };
+  for (const Value& raw : std::vector<Value>{
+           {{"name", "a"}, {"persist", "{{ p }}"}, {"file", "k"}},
+           {{"name", "a"}, {"persist", "{{ p }}"}, {"runtime", false}},
+           {{"name", "a"}, {"persist", false}, {"runtime", "{{ r }}"}},
+           {{"name", "a"}, {"persist", "{{ p }}"}, {"runtime", "{{ r }}"}, {"file", "{{ f }}"}},
+       }) {
+    CAPTURE(raw.dump());
+    CHECK(pending_errors(raw) == std::vector<std::string>{});
+  }
+  CHECK(pending_errors({{"name", "a"}, {"persist", false}, {"file", "k"}}) ==
+        std::vector<std::string>{
+            "file: 'file' names the persistence files: set persist: true too, or drop 'file'"});
+}
+
 }  // namespace
 }  // namespace hostprep::modules
