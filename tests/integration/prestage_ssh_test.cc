@@ -22,6 +22,8 @@ const std::vector<std::string> kNodes = {"node1", "node2", "node3"};
 // A Kubespray inventory for node1-3 in a temp dir ($t, removed on exit), and
 // a clean slate on those hosts: none of the files the playbook writes, a
 // legacy Kubespray sysctl file to remove, and an fstab with an active swap line.
+// 99-sysctl.conf is Debian's symlink to ../sysctl.conf: the keys must land in
+// /etc/sysctl.conf and the link stay, as with Kubespray.
 constexpr const char* kSetup = R"SH(
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
@@ -31,7 +33,8 @@ for h in node1 node2 node3; do
       /etc/modules-load.d/kubespray-br_netfilter.conf /etc/modules-load.d/overlay.conf \
       /etc/modules-load.d/ip_vs*.conf /etc/modules-load.d/nf_conntrack.conf \
       /etc/sysctl.d/bridge-nf-call.conf
-    printf "# kept as it is\n" > /etc/sysctl.d/99-sysctl.conf
+    ln -sfn ../sysctl.conf /etc/sysctl.d/99-sysctl.conf
+    printf "# kept as it is\n" > /etc/sysctl.conf
     echo net.ipv4.ip_forward=1 > /etc/sysctl.d/ipv4-ip_forward.conf
     printf "UUID=0a1b / ext4 errors=remount-ro 0 1\n/swapfile none swap sw 0 0\n" > /etc/fstab'
 done
@@ -42,7 +45,8 @@ PB="$HP run playbooks/kubespray-prestage.yml -i $t/inventory.ini $SSH -e @tests/
 constexpr const char* kShowFiles = R"SH(
 for h in node1 node2 node3; do
   echo "== $h"
-  $TH exec $D $h sh -c 'cat /etc/sysctl.d/99-sysctl.conf; ls /etc/sysctl.d/ipv4-ip_forward.conf
+  $TH exec $D $h sh -c 'readlink /etc/sysctl.d/99-sysctl.conf; cat /etc/sysctl.conf
+    ls /etc/sysctl.d/ipv4-ip_forward.conf
     cat /etc/fstab; readlink /etc/systemd/system/swap.target
     for f in kubespray-br_netfilter overlay ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh ip_vs_wlc ip_vs_lc nf_conntrack; do
       printf "%s: " $f; cat /etc/modules-load.d/$f.conf
@@ -83,7 +87,7 @@ TEST_CASE("ssh: the Kubespray pre-stage checks, applies and re-applies on three 
   for (const std::string& h : kNodes) {
     const std::string before = Section(out.text.substr(out.text.find("== check exit")), "== " + h);
     CAPTURE(h);
-    CHECK(before.find("# kept as it is\n/etc/sysctl.d/ipv4-ip_forward.conf\n") !=
+    CHECK(before.find("../sysctl.conf\n# kept as it is\n/etc/sysctl.d/ipv4-ip_forward.conf\n") !=
           std::string::npos);
     CHECK(before.find("\n/swapfile none swap sw 0 0\n") != std::string::npos);
     CHECK(before.find("kubespray-br_netfilter: cat: ") != std::string::npos);
@@ -96,7 +100,8 @@ TEST_CASE("ssh: the Kubespray pre-stage checks, applies and re-applies on three 
   for (const std::string& h : kNodes) {
     const std::string files = Section(after_apply, "== " + h);
     CAPTURE(h);
-    CHECK(files.find("# kept as it is\n"
+    CHECK(files.find("../sysctl.conf\n"
+                     "# kept as it is\n"
                      "net.ipv4.ip_forward = 1\n"
                      "kernel.keys.root_maxbytes = 25000000\n"
                      "kernel.keys.root_maxkeys = 1000000\n"
