@@ -12,6 +12,7 @@
 #include "engine/cli/common.h"
 #include "engine/output/json_reporter.h"
 #include "engine/output/text_reporter.h"
+#include "engine/run/facts_cache.h"
 #include "engine/run/scheduler.h"
 
 namespace hostprep {
@@ -45,7 +46,8 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   std::string playbook_path, output = "text", color = "auto", connection, become_user;
   std::vector<std::string> inventories, tags, skip_tags, extra;
   RunOptions opts;
-  bool detailed = false;
+  opts.facts_cache_dir = FactsCache::DefaultDir();
+  bool detailed = false, show_stats = false;
   SshCliOptions ssh;
   po::options_description desc(
       "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
@@ -64,6 +66,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("become-user", po::value(&become_user), "user to become (default root)")
       ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
       ("output,o", po::value(&output), "text (default) or json (one event per line)")
+      ("stats", po::bool_switch(&show_stats), "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, applying")
       ("color", po::value(&color), "auto (default), always or never")
       ("detailed-exitcode", po::bool_switch(&detailed),
        "with --check: exit 6 when changes are pending, 0 when none")
@@ -129,6 +132,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
     t.color = color == "always" || (color == "auto" && tty && !std::getenv("NO_COLOR"));
     t.progress = tty;
     t.verbosity = verbosity;
+    t.show_stats = show_stats;
     reporter = std::make_unique<TextReporter>(stdout, t);
   }
   std::unique_ptr<TransportFactory> transports = MakeTransportFactory(inventory.get(), opts.ssh);

@@ -25,7 +25,8 @@
 
 namespace hostprep {
 
-// One read a plan needs. On the target unless kLocalFile.
+// One read a plan needs. On the target unless kLocalFile. Its answer is a
+// ReadResult (engine/transport/transport.h), in the same position.
 struct Read {
   enum class Kind {
     kStat,       // lstat `path`
@@ -48,13 +49,6 @@ struct Read {
   }
 };
 
-// The answer to one Read, in the same position as the Read.
-struct ReadResult {
-  Status status;                       // the read itself failed (permission denied, ...)
-  FileInfo stat;                       // kStat
-  std::optional<std::string> content;  // kReadFile, kLocalFile; nullopt = missing
-  ExecResult exec;                     // kExec
-};
 
 // One step that changes a host. The engine performs them in order.
 struct Action {

@@ -43,7 +43,14 @@ void JsonReporter::Warning(const std::string& message) {
 Value HostStatsToJson(const HostStats& s) {
   return {{"ok", s.ok},          {"changed", s.changed}, {"unreachable", s.unreachable},
           {"failed", s.failed},  {"skipped", s.skipped}, {"rescued", s.rescued},
-          {"ignored", s.ignored}};
+          {"ignored", s.ignored},
+          {"cost",
+           {{"round_trips", s.cost.round_trips},
+            {"bytes_sent", s.cost.bytes_sent},
+            {"bytes_received", s.cost.bytes_received},
+            {"connect_seconds", s.cost.connect_seconds},
+            {"probe_seconds", s.cost.probe_seconds},
+            {"apply_seconds", s.cost.apply_seconds}}}};
 }
 
 void JsonReporter::Recap(const std::map<std::string, HostStats>& stats,

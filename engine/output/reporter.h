@@ -5,6 +5,7 @@
 #ifndef HOSTPREP_ENGINE_OUTPUT_REPORTER_H_
 #define HOSTPREP_ENGINE_OUTPUT_REPORTER_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,6 +40,18 @@ struct TaskEvent {
   TaskStatus recap_status = TaskStatus::kOk;
 };
 
+// What a run cost on one host, for --stats and the JSON recap. Round trips
+// count remote operations that waited for an answer, after the connection
+// (SSH handshake and authentication are the connect time).
+struct HostCost {
+  uint64_t round_trips = 0;
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  double connect_seconds = 0;
+  double probe_seconds = 0;  // facts and reads of the tasks' state
+  double apply_seconds = 0;  // actions
+};
+
 // PLAY RECAP counters for one host.
 struct HostStats {
   int ok = 0;
@@ -48,6 +61,7 @@ struct HostStats {
   int skipped = 0;
   int rescued = 0;
   int ignored = 0;
+  HostCost cost;
 };
 
 class Reporter {

@@ -118,6 +118,33 @@ void TextReporter::Warning(const std::string& message) {
   Write(Paint("[WARNING]: " + message, kRed) + "\n");
 }
 
+namespace {
+
+std::string Bytes(uint64_t n) {
+  if (n < 10 * 1024) return fmt::format("{} B", n);
+  if (n < 10 * 1024 * 1024) return fmt::format("{:.1f} KiB", n / 1024.0);
+  return fmt::format("{:.1f} MiB", n / (1024.0 * 1024.0));
+}
+
+// --stats: one line per host after the recap.
+std::string CostTable(const std::map<std::string, HostStats>& stats,
+                      const std::vector<std::string>& host_order) {
+  std::string out = "\nRUN STATS " + std::string(69, '*') + "\n";
+  out += fmt::format("{:<26} {:>11} {:>10} {:>10} {:>9} {:>9} {:>9}\n", "host", "round trips",
+                     "sent", "received", "connect", "probe", "apply");
+  for (const std::string& h : host_order) {
+    auto it = stats.find(h);
+    if (it == stats.end()) continue;
+    const HostCost& c = it->second.cost;
+    out += fmt::format("{:<26} {:>11} {:>10} {:>10} {:>8.3f}s {:>8.3f}s {:>8.3f}s\n", h,
+                       c.round_trips, Bytes(c.bytes_sent), Bytes(c.bytes_received),
+                       c.connect_seconds, c.probe_seconds, c.apply_seconds);
+  }
+  return out;
+}
+
+}  // namespace
+
 void TextReporter::Recap(const std::map<std::string, HostStats>& stats,
                          const std::vector<std::string>& host_order) {
   std::string out = "\nPLAY RECAP " + std::string(68, '*') + "\n";
@@ -136,6 +163,7 @@ void TextReporter::Recap(const std::map<std::string, HostStats>& stats,
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   }
+  if (options_.show_stats) out += CostTable(stats, host_order);
   Write(out);
 }
 

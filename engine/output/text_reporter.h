@@ -16,6 +16,7 @@ struct TextReporterOptions {
   bool color = false;
   bool progress = false;  // a live progress line (only on a terminal)
   int verbosity = 0;      // -v: show stdout/stderr of commands
+  bool show_stats = false;  // --stats: what the run cost per host, after the recap
 };
 
 class TextReporter : public Reporter {

@@ -20,7 +20,7 @@ echo "kernel=$(uname -r)"
 echo "arch=$(uname -m)"
 echo "hostname=$(uname -n)"
 echo "fqdn=$(hostname -f 2>/dev/null || uname -n)"
-echo "uid=$(id -u)"
+echo "uid=${SUDO_UID:-$(id -u)}"
 while read -r k v _; do
   case "$k" in
     MemTotal:) echo "memtotal_kb=$v" ;;

@@ -2,13 +2,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <iterator>
+#include <optional>
 #include <filesystem>
 #include <set>
 
 #include "engine/graph/task_graph.h"
 #include "engine/run/facts.h"
+#include "engine/run/facts_cache.h"
 #include "engine/run/host_state.h"
 #include "engine/run/resources.h"
+#include "engine/run/probe_cache.h"
 #include "engine/run/task_executor.h"
 #include "engine/template/templar.h"
 
@@ -37,6 +42,10 @@ bool Selected(const TaskSpec& task, const RunOptions& opts) {
   return Contains(tags, "always") || HasAny(tags, opts.tags);
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 std::string TransportKey(const ConnectionSettings& s) {
   return fmt::format("{}|{}|{}|{}|{}|{}", s.connection, s.address, s.port, s.user,
                      s.private_key_file, s.ssh_common_args);
@@ -56,7 +65,7 @@ TaskEvent HostEvent(const PlayContext& ctx, const HostState& state, const std::s
   return e;
 }
 
-// Connects (or reuses the connection of an earlier play) and gathers facts.
+// Connects, or reuses the connection of an earlier play.
 HostOutcome Prepare(const PlayContext& ctx, HostState* state, const Variables& conn_vars,
                     EventSink* sink) {
   Result<ConnectionSettings> settings = ReadConnectionSettings(state->name, conn_vars);
@@ -79,23 +88,97 @@ HostOutcome Prepare(const PlayContext& ctx, HostState* state, const Variables& c
     state->transport = std::move(*t);
     state->transport_key = key;
   }
+  const auto start = std::chrono::steady_clock::now();
   Status connected = state->transport->Connect();
+  state->cost.connect_seconds += SecondsSince(start);
   if (!connected.ok()) {
     sink->Post(HostEvent(ctx, *state, "connect", TaskStatus::kUnreachable, connected.message()));
     state->unreachable = true;
     return HostOutcome::kUnreachable;
   }
-  if (ctx.play->gather_facts && !state->facts) {
-    Result<ExecResult> out = state->transport->Exec(FactsRequest());
-    Result<Value> facts = out.ok() ? ParseFacts(*out) : Result<Value>(out.status());
-    if (!facts.ok()) {
-      bool lost = !out.ok();
-      sink->Post(HostEvent(ctx, *state, "gather facts",
-                           lost ? TaskStatus::kUnreachable : TaskStatus::kFailed, facts.message()));
-      if (lost) state->unreachable = true;
-      return lost ? HostOutcome::kUnreachable : HostOutcome::kFailed;
+  return HostOutcome::kOk;
+}
+
+// The remote reads of `tasks` not yet in `cache`, each once.
+std::vector<PendingRead> ReadsAhead(TaskExecutor* executor,
+                                    const std::vector<const TaskSpec*>& tasks,
+                                    const ProbeCache& cache) {
+  std::vector<PendingRead> reads;
+  for (const TaskSpec* task : tasks) {
+    for (PendingRead& r : executor->PlannedReads(*task)) {
+      const bool seen = cache.Contains(r.become, r.read) ||
+                        std::any_of(reads.begin(), reads.end(), [&](const PendingRead& o) {
+                          return o.read == r.read && o.become.enabled == r.become.enabled &&
+                                 o.become.user == r.become.user;
+                        });
+      if (!seen) reads.push_back(std::move(r));
     }
-    state->facts = std::move(*facts);
+  }
+  return reads;
+}
+
+Result<std::vector<ReadResult>> TimedReadAll(const PlayContext& ctx, HostState* state,
+                                             const std::vector<PendingRead>& reads) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<ReadResult>> answers =
+      ReadAll(state->transport.get(), reads, ctx.options->task_timeout);
+  state->cost.probe_seconds += SecondsSince(start);
+  return answers;
+}
+
+// Probes ahead: the remote reads of `tasks` in one round trip per distinct
+// become, answers kept in `cache`. Best effort: when the batch fails (sudo
+// refused, host lost) nothing is cached and each task reads for itself, so
+// the error is reported as that task's.
+void ProbeAhead(const PlayContext& ctx, HostState* state, TaskExecutor* executor,
+                const std::vector<const TaskSpec*>& tasks, ProbeCache* cache) {
+  const std::vector<PendingRead> reads = ReadsAhead(executor, tasks, *cache);
+  cache->mark_fresh();
+  if (reads.empty()) return;
+  Result<std::vector<ReadResult>> answers = TimedReadAll(ctx, state, reads);
+  if (!answers.ok()) return;
+  for (size_t i = 0; i < reads.size(); ++i) {
+    cache->Store(reads[i].become, reads[i].read, std::move((*answers)[i]));
+  }
+}
+
+// The first round trip of a play: the facts together with the reads of
+// every task. The facts run with the tasks' become so that one sudo serves
+// both; if that batch fails they are asked again alone, without become, so
+// that a refused sudo fails the tasks that need it, not the host. Returns
+// kOk, or the outcome of a host whose facts could not be read (reported).
+HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state,
+                                TaskExecutor* executor,
+                                const std::vector<const TaskSpec*>& tasks, ProbeCache* cache,
+                                EventSink* sink) {
+  std::vector<PendingRead> reads = ReadsAhead(executor, tasks, *cache);
+  cache->mark_fresh();
+  PendingRead facts;
+  facts.become = reads.empty() ? Become{} : reads.front().become;
+  facts.read.kind = RemoteRead::Kind::kExec;
+  facts.read.argv = FactsRequest().argv;
+  reads.insert(reads.begin(), facts);
+  Result<std::vector<ReadResult>> answers = TimedReadAll(ctx, state, reads);
+  if (!answers.ok() && reads.size() > 1) {
+    facts.become = Become{};
+    reads = {facts};
+    answers = TimedReadAll(ctx, state, reads);
+  }
+  if (!answers.ok()) {
+    sink->Post(
+        HostEvent(ctx, *state, "gather facts", TaskStatus::kUnreachable, answers.message()));
+    state->unreachable = true;
+    return HostOutcome::kUnreachable;
+  }
+  const ReadResult& answer = (*answers)[0];
+  Result<Value> parsed = answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
+  if (!parsed.ok()) {
+    sink->Post(HostEvent(ctx, *state, "gather facts", TaskStatus::kFailed, parsed.message()));
+    return HostOutcome::kFailed;
+  }
+  state->facts = std::move(*parsed);
+  for (size_t i = 1; i < reads.size(); ++i) {
+    cache->Store(reads[i].become, reads[i].read, std::move((*answers)[i]));
   }
   return HostOutcome::kOk;
 }
@@ -124,16 +207,76 @@ HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sin
 
   HostOutcome ready = Prepare(ctx, state, top, sink);
   if (ready != HostOutcome::kOk) return ready;
-  if (state->facts) facts_vars.SetAll(FactsAsVariables(*state->facts), "facts");
 
-  Result<TaskGraph> graph = TaskGraph::Build(play, PlayResources(play, *ctx.modules, top));
-  if (!graph.ok()) {
-    sink->Post(HostEvent(ctx, *state, "graph", TaskStatus::kFailed, graph.message()));
-    state->failed = true;
-    return HostOutcome::kFailed;
+  // The first round trip: facts (unless known from an earlier play) and the
+  // reads of every task, planned with the facts of the host's last run
+  // when the facts cache has them.
+  const bool gather = play.gather_facts && !state->facts;
+  const FactsCache facts_cache(opts.facts_cache_dir);
+  const std::string connection_key = TransportKey(state->connection);
+  std::optional<Value> guessed;
+  if (gather) guessed = facts_cache.Load(state->name, connection_key);
+  if (state->facts) {
+    facts_vars.SetAll(FactsAsVariables(*state->facts), "facts");
+  } else if (guessed) {
+    state->facts = guessed;
+    facts_vars.SetAll(FactsAsVariables(*guessed), "facts");
+  }
+  // The graph's resources are rendered with the facts (guessed until the
+  // fresh ones arrive; rebuilt if those differ).
+  std::optional<TaskGraph> graph;
+  std::vector<const TaskSpec*> tasks, handlers;
+  auto build = [&]() {
+    Result<TaskGraph> built = TaskGraph::Build(play, PlayResources(play, *ctx.modules, top));
+    if (!built.ok()) {
+      sink->Post(HostEvent(ctx, *state, "graph", TaskStatus::kFailed, built.message()));
+      state->failed = true;
+      return false;
+    }
+    graph.emplace(std::move(*built));
+    tasks.clear();
+    handlers.clear();
+    for (size_t n : graph->Order()) {
+      if (graph->is_handler(n)) {
+        handlers.push_back(&graph->node(n));
+      } else if (Selected(graph->node(n), opts)) {
+        tasks.push_back(&graph->node(n));
+      }
+    }
+    return true;
+  };
+  if (!build()) return HostOutcome::kFailed;
+
+  ProbeCache cache;
+  TaskExecutor executor(ctx, state, play_vars, &cache);
+  if (gather) {
+    HostOutcome probed = GatherFactsAndProbe(ctx, state, &executor, tasks, &cache, sink);
+    if (probed != HostOutcome::kOk) {
+      state->facts.reset();
+      return probed;
+    }
+  } else {
+    ProbeAhead(ctx, state, &executor, tasks, &cache);
+  }
+  if (gather) {
+    facts_vars.Clear();
+    facts_vars.SetAll(FactsAsVariables(*state->facts), "facts");
+    facts_cache.Store(state->name, connection_key, *state->facts);
+    if (state->facts != guessed) {
+      // Planned with no or other facts: probe again, with these, when a
+      // read misses; the graph may depend on them too.
+      cache.mark_stale();
+      if (!build()) return HostOutcome::kFailed;
+    }
   }
 
-  TaskExecutor executor(ctx, state, play_vars);
+  // After a change dropped answers from the cache, the first read that
+  // misses probes everything still to run: the remaining tasks, or the
+  // notified handlers.
+  std::vector<const TaskSpec*> remaining;
+  executor.set_prefetch([&]() {
+    ProbeAhead(ctx, state, &executor, remaining, &cache);
+  });
   std::set<std::string> notified;
   auto run = [&](const TaskSpec& task) {
     TaskOutcome outcome = executor.Execute(task);
@@ -141,25 +284,23 @@ HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sin
     if (outcome.changed) notified.insert(task.notify.begin(), task.notify.end());
     return !outcome.failed;
   };
-  const std::vector<size_t> order = graph->Order();
-  for (size_t n : order) {
-    if (graph->is_handler(n)) continue;
+  for (size_t i = 0; i < tasks.size(); ++i) {
     if (ctx.abort->load()) return HostOutcome::kAborted;
-    const TaskSpec& task = graph->node(n);
-    if (!Selected(task, opts)) continue;
-    if (!run(task)) {
+    remaining.assign(tasks.begin() + i, tasks.end());
+    if (!run(*tasks[i])) {
       state->failed = true;
       return HostOutcome::kFailed;
     }
   }
   // Handlers: once each, after every task, in graph order (so a handler
   // notified by another handler runs after it).
-  for (size_t n : order) {
-    if (!graph->is_handler(n)) continue;
-    const TaskSpec& handler = graph->node(n);
-    if (!notified.count(handler.name) && !notified.count(handler.id)) continue;
+  auto is_notified = [&](const TaskSpec* h) { return notified.count(h->name) || notified.count(h->id); };
+  for (size_t i = 0; i < handlers.size(); ++i) {
+    if (!is_notified(handlers[i])) continue;
     if (ctx.abort->load()) return HostOutcome::kAborted;
-    if (!run(handler)) {
+    remaining.clear();
+    std::copy_if(handlers.begin() + i, handlers.end(), std::back_inserter(remaining), is_notified);
+    if (!run(*handlers[i])) {
       state->failed = true;
       return HostOutcome::kFailed;
     }

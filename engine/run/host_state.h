@@ -38,6 +38,7 @@ struct HostState {
   std::optional<Value> facts;          // gathered once per run
   Value registered = Value::object();  // register: results, by name
   bool unreachable = false;            // stays out of later plays, as in Ansible
+  HostCost cost;                       // times (round trips and bytes: the transport's)
   bool failed = false;
 };
 

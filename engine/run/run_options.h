@@ -19,6 +19,7 @@ struct RunOptions {
   Value extra_vars = Value::object();  // -e: highest precedence
   int forks = 0;                       // --forks: concurrent hosts; 0 = all (capped)
   int task_timeout = 0;                // --task-timeout seconds per command; 0 = none
+  std::string facts_cache_dir;         // "" = no facts cache (see facts_cache.h)
   std::string connection;              // -c: overrides plays and inventory when set
   bool become = false;                 // -b: become for every play
   std::string become_user;             // --become-user

@@ -212,6 +212,16 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     }
     const HostDone& d = std::get<HostDone>(item);
     ++done;
+    // The worker is done with the host: its transport and times are ours to read.
+    HostState& host = hosts_.at(d.host);
+    HostCost& cost = summary_.stats[d.host].cost;
+    cost = host.cost;
+    if (host.transport) {
+      const TransportStats t = host.transport->stats();
+      cost.round_trips = t.round_trips;
+      cost.bytes_sent = t.bytes_sent;
+      cost.bytes_received = t.bytes_received;
+    }
     if (d.outcome == HostOutcome::kFailed || d.outcome == HostOutcome::kUnreachable) {
       ++failed;
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;

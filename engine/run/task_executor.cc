@@ -63,8 +63,24 @@ std::string ItemLabel(const Value& item) {
   return label;
 }
 
-TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars)
-    : ctx_(ctx), state_(state), host_vars_(host_vars) {}
+// The variable scopes of one task, nearest last: task vars, registered
+// results, extra vars on top.
+struct TaskExecutor::Scopes {
+  Variables task;
+  Variables registered;
+  Variables top;
+  Scopes(const Variables& host_vars, const TaskSpec& spec, const Value& registered_results,
+         const Value& extra_vars)
+      : task(&host_vars), registered(&task), top(&registered) {
+    task.SetAll(spec.vars, spec.vars_origin);
+    registered.SetAll(registered_results, "a registered result");
+    top.SetAll(extra_vars, "extra vars (-e)");
+  }
+};
+
+TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars,
+                           ProbeCache* cache)
+    : ctx_(ctx), state_(state), host_vars_(host_vars), cache_(cache) {}
 
 Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
   const Play& play = *ctx_.play;
@@ -79,63 +95,134 @@ Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
   return b;
 }
 
+namespace {
+
+// The local read's answer: a file on the controller, rendered when asked.
+ReadResult ReadLocal(const Read& read, const std::string& playbook_dir, const Variables& vars) {
+  ReadResult r;
+  std::string path = read.path;
+  if (!path.empty() && path[0] != '/') path = playbook_dir + "/" + path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return r;  // missing: content stays nullopt, the module says what is wrong
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!read.render) {
+    r.content = text.str();
+    return r;
+  }
+  Result<Value> rendered = Templar(vars).RenderString(text.str());
+  if (rendered.ok()) {
+    r.content = ToText(*rendered);
+  } else {
+    r.status = rendered.status().WithContext("template " + path);
+  }
+  return r;
+}
+
+RemoteRead ToRemote(const Read& read) {
+  RemoteRead r;
+  r.path = read.path;
+  r.argv = read.argv;
+  r.kind = read.kind == Read::Kind::kStat       ? RemoteRead::Kind::kStat
+           : read.kind == Read::Kind::kReadFile ? RemoteRead::Kind::kReadFile
+                                                : RemoteRead::Kind::kExec;
+  return r;
+}
+
+}  // namespace
+
+// Remote reads come from the probe cache when it has them; the rest go to
+// the host in one round trip. A miss on a stale cache first probes every
+// task still to run, so a run that changed something pays one batch, not
+// one round trip per task.
 Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variables& vars,
                                   const Become& become, std::vector<ReadResult>* results) {
-  Transport* t = state_->transport.get();
-  for (const Read& read : reads) {
-    ReadResult r;
-    switch (read.kind) {
-      case Read::Kind::kStat: {
-        Result<FileInfo> s = t->Stat(read.path, become);
-        if (s.ok())
-          r.stat = *s;
-        else
-          r.status = s.status();
-        break;
-      }
-      case Read::Kind::kReadFile: {
-        Result<std::optional<std::string>> c = t->ReadFile(read.path, become);
-        if (c.ok())
-          r.content = *c;
-        else
-          r.status = c.status();
-        break;
-      }
-      case Read::Kind::kExec: {
-        ExecRequest req;
-        req.argv = read.argv;
-        req.become = become;
-        req.timeout_seconds = ctx_.options->task_timeout;
-        Result<ExecResult> e = t->Exec(req);
-        if (e.ok())
-          r.exec = *e;
-        else
-          r.status = e.status();
-        break;
-      }
-      case Read::Kind::kLocalFile: {
-        std::string path = read.path;
-        if (!path.empty() && path[0] != '/') path = ctx_.playbook->dir + "/" + path;
-        std::ifstream in(path, std::ios::binary);
-        if (!in) break;  // missing: content stays nullopt, the module says what is wrong
-        std::ostringstream text;
-        text << in.rdbuf();
-        if (!read.render) {
-          r.content = text.str();
-          break;
-        }
-        Result<Value> rendered = Templar(vars).RenderString(text.str());
-        if (rendered.ok()) {
-          r.content = ToText(*rendered);
-        } else {
-          r.status = rendered.status().WithContext("template " + path);
-        }
-        break;
-      }
+  const size_t base = results->size();
+  results->resize(base + reads.size());
+  std::vector<PendingRead> missing;
+  std::vector<size_t> missing_at;
+  bool prefetched = false;
+  for (size_t i = 0; i < reads.size(); ++i) {
+    if (reads[i].kind == Read::Kind::kLocalFile) {
+      (*results)[base + i] = ReadLocal(reads[i], ctx_.playbook->dir, vars);
+      continue;
     }
-    results->push_back(std::move(r));
+    const RemoteRead remote = ToRemote(reads[i]);
+    if (!cache_->Contains(become, remote) && cache_->stale() && prefetch_ && !prefetched) {
+      prefetch_();
+      prefetched = true;
+    }
+    if (std::optional<ReadResult> hit = cache_->Find(become, remote)) {
+      (*results)[base + i] = std::move(*hit);
+      continue;
+    }
+    missing.push_back({become, remote});
+    missing_at.push_back(base + i);
+  }
+  if (missing.empty()) return Status::Ok();
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::vector<ReadResult>> answers =
+      ReadAll(state_->transport.get(), missing, ctx_.options->task_timeout);
+  state_->cost.probe_seconds += SecondsSince(start);
+  if (!answers.ok()) return answers.status();
+  for (size_t j = 0; j < missing.size(); ++j) {
+    cache_->Store(missing[j].become, missing[j].read, (*answers)[j]);
+    (*results)[missing_at[j]] = std::move((*answers)[j]);
   }
   return Status::Ok();
+}
+
+Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& module,
+                                       const Variables& vars) {
+  auto where = [&](const std::string& key) {
+    auto loc = task.arg_locations.find(key);
+    return Where(loc != task.arg_locations.end() ? loc->second : task.module_location);
+  };
+  Templar templar(vars);
+  Value args = Value::object();
+  for (auto it = task.args.begin(); it != task.args.end(); ++it) {
+    Result<Value> r = templar.Render(it.value());
+    if (!r.ok()) return Status::Error(where(it.key()) + r.message());
+    args[it.key()] = *r;
+  }
+  std::vector<ArgError> errors;
+  args = NormalizeArgs(module.spec(), args, false, &errors);
+  if (errors.empty()) module.Validate(args, false, &errors);
+  if (!errors.empty()) return Status::Error(where(errors.front().key) + errors.front().message);
+  return args;
+}
+
+std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
+  std::vector<PendingRead> out;
+  const Module* module = ctx_.modules->Find(task.module);
+  if (module == nullptr) return out;
+  Scopes scopes(host_vars_, task, state_->registered, ctx_.options->extra_vars);
+  Templar templar(scopes.top);
+  for (const Expression& cond : task.when) {
+    Result<bool> r = templar.EvaluateCondition(cond.text);
+    if (!r.ok() || !*r) return out;
+  }
+  std::vector<std::optional<Value>> items = {std::nullopt};
+  if (task.loop) {
+    Result<Value> rendered = templar.Render(*task.loop);
+    if (!rendered.ok() || !rendered->is_array()) return out;
+    items.clear();
+    for (const Value& item : *rendered) items.emplace_back(item);
+  }
+  const Value facts = state_->facts.value_or(Value::object());
+  const Become become = BecomeFor(task);
+  for (const std::optional<Value>& item : items) {
+    Variables item_scope(&scopes.registered);
+    if (item) item_scope.Set(task.loop_var, *item, "loop item");
+    Variables vars(&item_scope);
+    vars.SetAll(ctx_.options->extra_vars, "extra vars (-e)");
+    Result<Value> args = RenderArgs(task, *module, vars);
+    if (!args.ok()) continue;
+    for (const Read& read : module->Probe(*args, facts)) {
+      if (read.kind != Read::Kind::kLocalFile) out.push_back({become, ToRemote(read)});
+    }
+  }
+  return out;
 }
 
 TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& module,
@@ -146,25 +233,9 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
     a.message = message;
     return a;
   };
-  Templar templar(vars);
-  Value args = Value::object();
-  for (auto it = task.args.begin(); it != task.args.end(); ++it) {
-    Result<Value> r = templar.Render(it.value());
-    if (!r.ok()) {
-      auto loc = task.arg_locations.find(it.key());
-      return fail(Where(loc != task.arg_locations.end() ? loc->second : task.module_location) +
-                  r.message());
-    }
-    args[it.key()] = *r;
-  }
-  std::vector<ArgError> errors;
-  args = NormalizeArgs(module.spec(), args, false, &errors);
-  if (errors.empty()) module.Validate(args, false, &errors);
-  if (!errors.empty()) {
-    auto loc = task.arg_locations.find(errors.front().key);
-    return fail(Where(loc != task.arg_locations.end() ? loc->second : task.module_location) +
-                errors.front().message);
-  }
+  Result<Value> rendered = RenderArgs(task, module, vars);
+  if (!rendered.ok()) return fail(rendered.message());
+  const Value& args = *rendered;
 
   const Value facts = state_->facts.value_or(Value::object());
   const Become become = BecomeFor(task);
@@ -205,8 +276,11 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
     return a;
   }
 
+  cache_->Invalidate(change.actions);
+  const auto start = std::chrono::steady_clock::now();
   ActionOutcome done =
       ExecuteActions(change.actions, become, ctx_.options->task_timeout, state_->transport.get());
+  state_->cost.apply_seconds += SecondsSince(start);
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;
@@ -321,12 +395,9 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
   const Module* module = ctx_.modules->Find(task.module);
   const RunOptions& opts = *ctx_.options;
 
-  Variables task_scope(&host_vars_);
-  task_scope.SetAll(task.vars, task.vars_origin);
-  Variables registered_scope(&task_scope);
-  registered_scope.SetAll(state_->registered, "a registered result");
-  Variables top(&registered_scope);
-  top.SetAll(opts.extra_vars, "extra vars (-e)");
+  Scopes scopes(host_vars_, task, state_->registered, opts.extra_vars);
+  Variables& registered_scope = scopes.registered;
+  Variables& top = scopes.top;
 
   auto event = [&](TaskStatus status, bool changed, std::string message, std::string diff,
                    const Value& result, std::string item) {

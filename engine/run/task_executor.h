@@ -5,10 +5,12 @@
 #ifndef HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 #define HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 
+#include <functional>
 #include <vector>
 
 #include "engine/playbook/playbook.h"
 #include "engine/run/host_state.h"
+#include "engine/run/probe_cache.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -22,13 +24,29 @@ struct TaskOutcome {
 class TaskExecutor {
  public:
   // `host_vars` holds inventory, facts and play variables; it and the other
-  // arguments must outlive the executor.
-  TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars);
+  // arguments must outlive the executor. Remote reads are answered from
+  // `cache` when it has them.
+  TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars,
+               ProbeCache* cache);
 
   TaskOutcome Execute(const TaskSpec& task);
 
+  // The remote reads `task` would make if it ran now, for probing ahead.
+  // Best effort and silent: a task whose condition, loop or arguments cannot
+  // be rendered yet (a registered result not there yet) contributes none;
+  // Execute reports its errors when it runs.
+  std::vector<PendingRead> PlannedReads(const TaskSpec& task);
+
+  // Called when a read misses a stale cache: should probe the tasks still to
+  // run in one batch and fill the cache.
+  void set_prefetch(std::function<void()> prefetch) { prefetch_ = std::move(prefetch); }
+
  private:
   struct Attempt;
+  struct Scopes;
+  // The task's arguments rendered with `vars`, normalised and validated;
+  // errors carry the argument's location.
+  Result<Value> RenderArgs(const TaskSpec& task, const Module& module, const Variables& vars);
   // One pass over one item: render, probe, plan, apply.
   Attempt RunOnce(const TaskSpec& task, const Module& module, const Variables& vars);
   void Finish(const TaskSpec& task, const Variables& vars, Attempt* attempt);
@@ -39,6 +57,8 @@ class TaskExecutor {
   const PlayContext& ctx_;
   HostState* state_;
   const Variables& host_vars_;
+  ProbeCache* cache_;
+  std::function<void()> prefetch_;
 };
 
 // The label of a loop item in output: its text, or "name" / "key" field of a

@@ -34,6 +34,9 @@ class Variables {
   // Sets every key of a mapping; does nothing for other values.
   void SetAll(const Value& mapping, const std::string& origin);
 
+  // Removes every variable of this scope (not of its parents).
+  void Clear() { vars_.clear(); }
+
   // The nearest definition of `name`, or nullptr.
   const VarEntry* Find(std::string_view name) const;
 

@@ -292,4 +292,14 @@ Status FakeTransport::WriteFile(const WriteRequest& request) {
   return Status::Ok();
 }
 
+Result<std::vector<ReadResult>> FakeTransport::ReadMany(const std::vector<RemoteRead>& reads,
+                                                        const Become& become,
+                                                        int timeout_seconds) {
+  if (reads.empty()) return std::vector<ReadResult>();
+  const uint64_t before = stats_.round_trips;
+  Result<std::vector<ReadResult>> results = Transport::ReadMany(reads, become, timeout_seconds);
+  stats_.round_trips = before + 1;
+  return results;
+}
+
 }  // namespace hostprep

@@ -78,6 +78,10 @@ class FakeTransport final : public Transport {
                                               const Become& become) override;
   Status WriteFile(const WriteRequest& request) override;
   Result<FileInfo> Stat(const std::string& path, const Become& become) override;
+  // Answers each read as its own call (recorded in calls()), but counts one
+  // round trip for the whole batch, as the shell transports make.
+  Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
+                                           const Become& become, int timeout_seconds) override;
   TransportStats stats() const override { return stats_; }
   std::string description() const override { return "fake " + name_; }
 

@@ -1,6 +1,8 @@
 #include "engine/transport/remote_shell.h"
 
+#include <cstdlib>
 #include <random>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -70,6 +72,44 @@ constexpr char kWriteScript[] =
     "sync -- \"$tmp\" 2>/dev/null || sync\n"
     "mv -f -- \"$tmp\" \"$p\" || exit 1\n"
     "tmp=\n";
+
+// Arguments: records `s PATH`, `r PATH` and `x N ARGV...`, in order. Each
+// record leaves its exit code and its stdout and stderr in files N.o and
+// N.e of a private temp dir, so that the answers can be sent back framed by
+// their sizes: one line "rc RC0 RC1...", then `wc -c` of the files, a line
+// "data", and the files' bytes. The stat and read steps are the kStatScript
+// and kReadScript steps above; an exec record's argv is expanded through
+// eval of "${1}" "${2}"... so its values are never parsed as shell text.
+constexpr char kReadManyScript[] =
+    "LC_ALL=C; export LC_ALL\n"
+    "t=$(mktemp -d) || { echo 'cannot make a temporary directory' >&2; exit 97; }\n"
+    "trap 'rm -rf -- \"$t\"' EXIT\n"
+    "trap 'exit 1' HUP INT TERM PIPE\n"
+    "i=0; rcs=; files=\n"
+    "while [ $# -gt 0 ]; do\n"
+    "  k=$1; shift; o=$t/$i.o; e=$t/$i.e\n"
+    "  if [ \"$k\" = x ]; then\n"
+    "    n=$1; shift; c=; j=1\n"
+    "    while [ $j -le $n ]; do c=\"$c \\\"\\${$j}\\\"\"; j=$((j + 1)); done\n"
+    "    eval \"$c\" </dev/null >\"$o\" 2>\"$e\"; rc=$?\n"
+    "    shift $n\n"
+    "  else\n"
+    "    case $1 in /*) p=$1 ;; *) p=./$1 ;; esac; shift\n"
+    "    if [ \"$k\" = r ]; then\n"
+    "      if [ -d \"$p\" ]; then : >\"$o\"; echo 'is a directory' >\"$e\"; rc=21\n"
+    "      else cat -- \"$p\" >\"$o\" 2>\"$e\"; rc=$?; fi\n"
+    "    else\n"
+    "      stat -c '%f %u %g %s %U %G' -- \"$p\" >\"$o\" 2>\"$e\"; rc=$?\n"
+    "      if [ $rc = 0 ] && [ -L \"$p\" ]; then readlink -- \"$p\" >>\"$o\" 2>>\"$e\" || rc=1; fi\n"
+    "    fi\n"
+    "  fi\n"
+    "  rcs=\"$rcs $rc\"; files=\"$files $i.o $i.e\"; i=$((i + 1))\n"
+    "done\n"
+    "cd \"$t\" || exit 97\n"
+    "echo \"rc$rcs\"\n"
+    "if [ $i -gt 0 ]; then wc -c -- $files || exit 98; fi\n"
+    "echo data\n"
+    "if [ $i -gt 0 ]; then cat -- $files || exit 98; fi\n";
 
 ExecRequest ShellRequest(const char* script, std::vector<std::string> args, const Become& become) {
   ExecRequest request;
@@ -273,6 +313,118 @@ Result<FileInfo> ShellTransport::Stat(const std::string& path, const Become& bec
   Result<ExecResult> result = Exec(StatCommand(path, become));
   if (!result.ok()) return result.status();
   return ParseStat(path, *result);
+}
+
+ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become) {
+  ExecRequest request;
+  request.argv = {"sh", "-c", kReadManyScript, "sh"};
+  for (const RemoteRead& read : reads) {
+    switch (read.kind) {
+      case RemoteRead::Kind::kStat:
+      case RemoteRead::Kind::kReadFile:
+        request.argv.push_back(read.kind == RemoteRead::Kind::kStat ? "s" : "r");
+        request.argv.push_back(read.path);
+        break;
+      case RemoteRead::Kind::kExec:
+        request.argv.push_back("x");
+        request.argv.push_back(std::to_string(read.argv.size()));
+        request.argv.insert(request.argv.end(), read.argv.begin(), read.argv.end());
+        break;
+    }
+  }
+  request.become = become;
+  return request;
+}
+
+namespace {
+
+std::vector<std::string> Fields(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string word; in >> word;) out.push_back(word);
+  return out;
+}
+
+// Splits ReadManyCommand's output into one ExecResult per read.
+Result<std::vector<ExecResult>> SplitReadMany(size_t count, const std::string& out) {
+  auto bad = [&](const std::string& what) {
+    return Status::Error(fmt::format("unexpected answer from the probe script ({})", what));
+  };
+  size_t at = 0;
+  auto line = [&](std::string* text) {
+    const size_t eol = out.find('\n', at);
+    if (eol == std::string::npos) return false;
+    *text = out.substr(at, eol - at);
+    at = eol + 1;
+    return true;
+  };
+  std::string text;
+  if (!line(&text) || !StartsWith(text, "rc")) return bad("no exit codes");
+  const std::vector<std::string> rcs = Fields(text.substr(2));
+  if (rcs.size() != count) return bad("wrong number of exit codes");
+  std::vector<uint64_t> sizes;
+  for (size_t i = 0; count > 0 && i < 2 * count + 1; ++i) {  // N.o, N.e per read, then total
+    if (!line(&text)) return bad("sizes cut short");
+    const std::vector<std::string> f = Fields(text);
+    if (f.empty()) return bad("empty size line");
+    if (i < 2 * count) sizes.push_back(std::strtoull(f[0].c_str(), nullptr, 10));
+  }
+  if (!line(&text) || text != "data") return bad("no data marker");
+  std::vector<ExecResult> results(count);
+  for (size_t i = 0; i < count; ++i) {
+    results[i].exit_code = std::atoi(rcs[i].c_str());
+    for (std::string* part : {&results[i].stdout_data, &results[i].stderr_data}) {
+      const uint64_t size = sizes[2 * i + (part == &results[i].stdout_data ? 0 : 1)];
+      if (out.size() - at < size) return bad("data cut short");
+      *part = out.substr(at, size);
+      at += size;
+    }
+  }
+  if (at != out.size()) return bad("trailing data");
+  return results;
+}
+
+}  // namespace
+
+Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
+                                              const ExecResult& result) {
+  if (result.exit_code != 0) {
+    return Status::Error(fmt::format("probe script failed: {}", Reason(result)));
+  }
+  Result<std::vector<ExecResult>> parts = SplitReadMany(reads.size(), result.stdout_data);
+  if (!parts.ok()) return parts.status();
+  std::vector<ReadResult> results(reads.size());
+  for (size_t i = 0; i < reads.size(); ++i) {
+    ExecResult& part = (*parts)[i];
+    ReadResult& r = results[i];
+    switch (reads[i].kind) {
+      case RemoteRead::Kind::kStat: {
+        Result<FileInfo> info = ParseStat(reads[i].path, part);
+        if (info.ok()) r.stat = *info; else r.status = info.status();
+        break;
+      }
+      case RemoteRead::Kind::kReadFile: {
+        Result<std::optional<std::string>> content = ParseReadFile(reads[i].path, part);
+        if (content.ok()) r.content = *content; else r.status = content.status();
+        break;
+      }
+      case RemoteRead::Kind::kExec:
+        r.exec = std::move(part);
+        break;
+    }
+  }
+  return results;
+}
+
+Result<std::vector<ReadResult>> ShellTransport::ReadMany(const std::vector<RemoteRead>& reads,
+                                                         const Become& become,
+                                                         int timeout_seconds) {
+  if (reads.empty()) return std::vector<ReadResult>();
+  ExecRequest request = ReadManyCommand(reads, become);
+  request.timeout_seconds = timeout_seconds;
+  Result<ExecResult> result = Exec(request);
+  if (!result.ok()) return result.status();
+  return ParseReadMany(reads, *result);
 }
 
 }  // namespace hostprep

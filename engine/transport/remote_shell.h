@@ -67,6 +67,16 @@ Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result);
 ExecRequest WriteFileCommand(const WriteRequest& request);
 Status ParseWriteFile(const std::string& path, const ExecResult& result);
 
+// ReadMany in one command: `sh -c SCRIPT sh RECORDS...`, every path and argv
+// element a positional argument. The answer of each read has exactly the
+// semantics of the single-read commands above (ParseStat, ParseReadFile, an
+// exec's own ExecResult). An exec read runs with stdin from /dev/null. A
+// script that could not run at all (no temp dir, cut-off output) is an
+// error Status for the whole batch.
+ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become);
+Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
+                                              const ExecResult& result);
+
 // A Transport whose ReadFile, WriteFile and Stat are the commands above, each
 // exactly one RunCommand, and whose Exec adds become. Subclasses supply the
 // way to run an argv on the host.
@@ -76,6 +86,9 @@ class ShellTransport : public Transport {
   Result<std::optional<std::string>> ReadFile(const std::string& path, const Become& become) final;
   Status WriteFile(const WriteRequest& request) final;
   Result<FileInfo> Stat(const std::string& path, const Become& become) final;
+  // One round trip for all of `reads` (ReadManyCommand).
+  Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
+                                           const Become& become, int timeout_seconds) final;
 
   // With a password, become uses PasswordBecomeArgv instead of `sudo -n`.
   // The password only ever travels on the command's stdin.

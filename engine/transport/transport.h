@@ -65,6 +65,28 @@ struct WriteRequest {
   Become become;
 };
 
+// One read-only question about the host, for ReadMany.
+struct RemoteRead {
+  enum class Kind {
+    kStat,      // lstat `path` (Stat's semantics)
+    kReadFile,  // content of `path` (ReadFile's semantics)
+    kExec,      // run the read-only query `argv`; stdin is empty
+  };
+  Kind kind = Kind::kStat;
+  std::string path;
+  std::vector<std::string> argv;
+
+  bool operator==(const RemoteRead&) const = default;
+};
+
+// The answer to one read, in the same position as the read.
+struct ReadResult {
+  Status status;                       // the read itself failed (permission denied, ...)
+  FileInfo stat;                       // kStat
+  std::optional<std::string> content;  // kReadFile (and the engine's local reads); nullopt = missing
+  ExecResult exec;                     // kExec
+};
+
 // Counters for --stats and the round-trip tests.
 struct TransportStats {
   uint64_t round_trips = 0;  // remote operations that waited for an answer
@@ -91,6 +113,15 @@ class Transport {
 
   // lstat(2) of `path`: a symlink is reported as kSymlink, not followed.
   virtual Result<FileInfo> Stat(const std::string& path, const Become& become) = 0;
+
+  // Answers every read in `reads`, in order, with the semantics of Stat,
+  // ReadFile and Exec. A read that fails on its own (permission denied)
+  // carries its error in its ReadResult; an error Status means the host
+  // could not be asked. The base version makes one call per read; shell
+  // transports override it to answer all of them in one round trip.
+  virtual Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
+                                                   const Become& become,
+                                                   int timeout_seconds);
 
   virtual TransportStats stats() const = 0;
 

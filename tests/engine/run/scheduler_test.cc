@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -109,6 +110,10 @@ class Hosts : public TransportFactory {
     }
     Status WriteFile(const WriteRequest& r) override { return f_->WriteFile(r); }
     Result<FileInfo> Stat(const std::string& p, const Become& b) override { return f_->Stat(p, b); }
+    Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads, const Become& b,
+                                             int timeout) override {
+      return f_->ReadMany(reads, b, timeout);
+    }
     TransportStats stats() const override { return f_->stats(); }
     std::string description() const override { return f_->description(); }
 
@@ -433,6 +438,86 @@ TEST_CASE("variables take precedence from inventory up to extra vars, as documen
   rmdir(dir);
   CHECK(s.exit_code() == 0);
   CHECK(f.hosts["h1"].Content("/etc/vars") == "all group host Debian play play task extra");
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+// Round trips made on `host` by `run`.
+template <typename F>
+uint64_t RoundTrips(FakeTransport& host, F run) {
+  const uint64_t before = host.stats().round_trips;
+  run();
+  return host.stats().round_trips - before;
+}
+
+constexpr const char* kThreeFiles = R"(
+- hosts: all
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}}
+    - {name: b, put: {path: /etc/b.conf, content: "b\n"}}
+    - {name: family, put: {path: "/etc/{{ os_family }}.conf", content: "family\n"}}
+)";
+
+TEST_CASE("an unchanged re-run makes one round trip per host: facts and every task's state") {
+  char tmpl[] = "/tmp/hostprep-facts-XXXXXX";
+  const std::string cache = mkdtemp(tmpl);
+  Fixture f;
+  f.options.facts_cache_dir = cache;
+  Recorder first, second;
+  f.Run(kThreeFiles, "h1,h2,", &first);
+  const uint64_t trips = RoundTrips(f.hosts["h1"], [&] { f.Run(kThreeFiles, "h1,h2,", &second); });
+  CHECK(trips == 1);
+  CHECK(second.Lines("h1") == std::vector<std::string>{"ok a", "ok b", "ok family"});
+  std::filesystem::remove_all(cache);
+}
+
+TEST_CASE("without cached facts a task that needs facts is probed in a second round trip") {
+  Fixture f;  // no facts cache
+  Recorder first, second;
+  f.Run(kThreeFiles, "h1,", &first);
+  const uint64_t trips = RoundTrips(f.hosts["h1"], [&] { f.Run(kThreeFiles, "h1,", &second); });
+  CHECK(trips == 2);
+  CHECK(second.Lines("h1") == std::vector<std::string>{"ok a", "ok b", "ok family"});
+}
+
+TEST_CASE("after a command the remaining tasks are probed again in one round trip") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}}
+    - {name: cmd, run: "true"}
+    - {name: b, put: {path: /etc/b.conf, content: "b\n"}}
+    - {name: c, put: {path: /etc/c.conf, content: "c\n"}}
+  order: sequential
+)";
+  f.hosts["h1"].AddFile("/etc/a.conf", "a\n");
+  f.hosts["h1"].AddFile("/etc/b.conf", "b\n");
+  f.hosts["h1"].AddFile("/etc/c.conf", "c\n");
+  // One probe of all, the command, one probe of the two after it.
+  CHECK(RoundTrips(f.hosts["h1"], [&] { f.Run(play, "h1,", &rec); }) == 3);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"ok a", "changed cmd", "ok b", "ok c"});
+}
+
+TEST_CASE("a task reads what an earlier task of the run wrote, not the answer probed before") {
+  Fixture f;
+  Recorder rec;
+  f.Run(R"(
+- hosts: all
+  gather_facts: false
+  order: sequential
+  tasks:
+    - {name: first, put: {path: /etc/a.conf, content: "new\n"}}
+    - {name: again, put: {path: /etc/a.conf, content: "new\n"}}
+)",
+        "h1,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed first", "ok again"});
 }
 
 }  // namespace

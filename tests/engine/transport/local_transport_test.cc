@@ -457,3 +457,99 @@ TEST_CASE("local transport says so when become needs sudo and there is none") {
 
 }  // namespace
 }  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+// The batch must answer exactly as the single reads do: same content (binary
+// and without a final newline), same lstat, same missing/error cases, and
+// exec output byte for byte, in one round trip.
+TEST_CASE("read many answers every read as the single reads do, in one round trip") {
+  TempDir dir;
+  Spit(dir / "bin", std::string("bin\0ary\nno newline", 18));
+  Spit(dir / "empty", "");
+  fs::create_symlink("bin", dir / "link");
+  fs::create_directory(dir / "sub dir");
+  const std::string hostile = dir / "x; touch pwned $(touch pwned2)\n'\"";
+  Spit(hostile, "hostile\n");
+  using K = RemoteRead::Kind;
+  const std::vector<RemoteRead> reads = {
+      {K::kReadFile, dir / "bin", {}},
+      {K::kReadFile, dir / "empty", {}},
+      {K::kReadFile, dir / "link", {}},
+      {K::kReadFile, dir / "missing", {}},
+      {K::kReadFile, dir / "bin/below-a-file", {}},
+      {K::kReadFile, dir / "sub dir", {}},
+      {K::kReadFile, hostile, {}},
+      {K::kStat, dir / "bin", {}},
+      {K::kStat, dir / "link", {}},
+      {K::kStat, dir / "sub dir", {}},
+      {K::kStat, dir / "missing", {}},
+      {K::kExec, "", {"sh", "-c", "printf 'out\\n'; printf 'err' >&2; exit 3"}},
+      {K::kExec, "", {"printf", "%s|", "a b", "$(touch pwned3)", "'\""}},
+      {K::kExec, "", {"no-such-program-hostprep"}},
+      {K::kExec, "", {"cat"}},  // stdin is empty, not the batch's
+  };
+  LocalTransport batch;
+  Result<std::vector<ReadResult>> many = batch.ReadMany(reads, {}, 0);
+  REQUIRE(many.ok());
+  REQUIRE(many->size() == reads.size());
+  CHECK(batch.stats().round_trips == 1);
+
+  LocalTransport single;
+  Result<std::vector<ReadResult>> one_by_one = single.Transport::ReadMany(reads, {}, 0);
+  REQUIRE(one_by_one.ok());
+  for (size_t i = 0; i < reads.size(); ++i) {
+    INFO("read " << i);
+    const ReadResult& a = (*many)[i];
+    const ReadResult& b = (*one_by_one)[i];
+    CHECK(a.status.message() == b.status.message());
+    CHECK(a.content == b.content);
+    CHECK(a.stat.type == b.stat.type);
+    CHECK(a.stat.mode == b.stat.mode);
+    CHECK(a.stat.size == b.stat.size);
+    CHECK(a.stat.link_target == b.stat.link_target);
+    CHECK(a.exec.exit_code == b.exec.exit_code);
+    CHECK(a.exec.stdout_data == b.exec.stdout_data);
+    if (i != 13) CHECK(a.exec.stderr_data == b.exec.stderr_data);  // names the shell that ran it
+  }
+  CHECK((*many)[0].content == std::string("bin\0ary\nno newline", 18));
+  CHECK((*many)[1].content == std::string());
+  CHECK(!(*many)[3].content.has_value());
+  CHECK((*many)[5].status.message() == "read " + (dir / "sub dir") + ": is a directory");
+  CHECK((*many)[6].content == std::string("hostile\n"));
+  CHECK((*many)[8].stat.link_target == "bin");
+  CHECK((*many)[11].exec.exit_code == 3);
+  CHECK((*many)[11].exec.stdout_data == "out\n");
+  CHECK((*many)[11].exec.stderr_data == "err");
+  CHECK((*many)[12].exec.stdout_data == "a b|$(touch pwned3)|'\"|");
+  CHECK((*many)[13].exec.exit_code == 127);
+  CHECK((*many)[14].exec.stdout_data.empty());
+  CHECK(!fs::exists(dir / "pwned"));
+  CHECK(!fs::exists("pwned3"));
+}
+
+TEST_CASE("read many of nothing makes no round trip") {
+  LocalTransport t;
+  Result<std::vector<ReadResult>> r = t.ReadMany({}, {}, 0);
+  REQUIRE(r.ok());
+  CHECK(r->empty());
+  CHECK(t.stats().round_trips == 0);
+}
+
+TEST_CASE("read many parser refuses an answer that is cut short") {
+  const std::vector<RemoteRead> reads = {{RemoteRead::Kind::kReadFile, "/x", {}}};
+  CHECK(ParseReadMany(reads, {0, "rc 0\n5 0.o\n0 0.e\n5 total\ndata\nab", ""}).message() ==
+        "unexpected answer from the probe script (data cut short)");
+  CHECK(ParseReadMany(reads, {0, "rc 0 1\n", ""}).message() ==
+        "unexpected answer from the probe script (wrong number of exit codes)");
+  CHECK(ParseReadMany(reads, {97, "", "cannot make a temporary directory\n"}).message() ==
+        "probe script failed: cannot make a temporary directory");
+  Result<std::vector<ReadResult>> ok =
+      ParseReadMany(reads, {0, "rc 0\n2 0.o\n0 0.e\n2 total\ndata\nab", ""});
+  REQUIRE(ok.ok());
+  CHECK((*ok)[0].content == std::string("ab"));
+}
+
+}  // namespace
+}  // namespace hostprep

@@ -1,0 +1,70 @@
+// Answers to a host's remote reads made ahead of the tasks that need them,
+// so that one round trip can probe the state of every task of a host.
+//
+// An answer is kept until an action could have changed it: a file action on
+// PATH drops the answers about PATH, the paths below it and its parent
+// directories (mkdir -p creates them); a command can change anything, so it
+// drops every answer. After that, the next read that misses triggers one
+// new batch for the tasks still to run (see TaskExecutor).
+//
+// Owned by one host's worker; not thread-safe.
+#ifndef HOSTPREP_ENGINE_RUN_PROBE_CACHE_H_
+#define HOSTPREP_ENGINE_RUN_PROBE_CACHE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "engine/module/module.h"
+#include "engine/transport/transport.h"
+
+namespace hostprep {
+
+// A read as the transport makes it: with its privilege.
+struct PendingRead {
+  Become become;
+  RemoteRead read;
+};
+
+class ProbeCache {
+ public:
+  void Store(const Become& become, const RemoteRead& read, ReadResult result);
+  // The stored answer, or nullopt.
+  std::optional<ReadResult> Find(const Become& become, const RemoteRead& read) const;
+  bool Contains(const Become& become, const RemoteRead& read) const;
+
+  // Drops what `actions` could have changed (see above) and marks the cache
+  // stale when anything was dropped.
+  void Invalidate(const std::vector<Action>& actions);
+
+  // True after Invalidate dropped answers and before the next batch
+  // (mark_fresh): the engine then probes the remaining tasks in one batch
+  // instead of read by read.
+  bool stale() const { return stale_; }
+  void mark_fresh() { stale_ = false; }
+  // Marks the cache stale without dropping anything: the tasks were probed
+  // without something they needed (the host's facts).
+  void mark_stale() { stale_ = true; }
+
+  size_t size() const { return answers_.size(); }
+
+ private:
+  using Key = std::tuple<bool, std::string, int, std::string, std::vector<std::string>>;
+  static Key KeyOf(const Become& become, const RemoteRead& read);
+  void DropPath(const std::string& path);
+
+  std::map<Key, ReadResult> answers_;
+  bool stale_ = false;
+};
+
+// Makes the transport answer `reads` in as few round trips as it can: one
+// per distinct become. Errors in the result are the transport's (host lost).
+Result<std::vector<ReadResult>> ReadAll(Transport* transport,
+                                        const std::vector<PendingRead>& reads,
+                                        int timeout_seconds);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_PROBE_CACHE_H_

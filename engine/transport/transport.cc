@@ -1,0 +1,39 @@
+#include "engine/transport/transport.h"
+
+namespace hostprep {
+
+Result<std::vector<ReadResult>> Transport::ReadMany(const std::vector<RemoteRead>& reads,
+                                                    const Become& become, int timeout_seconds) {
+  // Each operation's error stays with its read, as Stat/ReadFile cannot tell
+  // "permission denied" from a lost connection; the module reports it.
+  std::vector<ReadResult> results;
+  results.reserve(reads.size());
+  for (const RemoteRead& read : reads) {
+    ReadResult r;
+    switch (read.kind) {
+      case RemoteRead::Kind::kStat: {
+        Result<FileInfo> s = Stat(read.path, become);
+        if (s.ok()) r.stat = *s; else r.status = s.status();
+        break;
+      }
+      case RemoteRead::Kind::kReadFile: {
+        Result<std::optional<std::string>> c = ReadFile(read.path, become);
+        if (c.ok()) r.content = *c; else r.status = c.status();
+        break;
+      }
+      case RemoteRead::Kind::kExec: {
+        ExecRequest request;
+        request.argv = read.argv;
+        request.become = become;
+        request.timeout_seconds = timeout_seconds;
+        Result<ExecResult> e = Exec(request);
+        if (e.ok()) r.exec = *e; else r.status = e.status();
+        break;
+      }
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace hostprep
