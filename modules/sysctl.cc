@@ -399,9 +399,9 @@ Result<std::string> WrittenFile(const std::string& file, const ReadResult& stat,
   const std::string target(LineBody(resolved->exec.stdout_data));
   if (resolved->exec.exit_code != 0 || !StartsWith(target, "/")) {
     const std::string why = Trim(resolved->exec.stderr_data);
-    return Status::Error(fmt::format(
-        "{} is a symlink to {} that cannot be resolved{}: fix or remove the link", file,
-        stat.stat.link_target, why.empty() ? "" : " (" + why + ")"));
+    return Status::Error(
+        fmt::format("{} is a symlink to {} that cannot be resolved{}: fix or remove the link", file,
+                    stat.stat.link_target, why.empty() ? "" : " (" + why + ")"));
   }
   return target;
 }
@@ -435,9 +435,9 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
   const std::string link = file;
   if (persist) {
     Change more;
-    Result<std::string> written = WrittenFile(
-        file, reads[probed - 1], reads.size() > probed ? &reads[probed] : nullptr,
-        &more.more_reads);
+    Result<std::string> written =
+        WrittenFile(file, reads[probed - 1], reads.size() > probed ? &reads[probed] : nullptr,
+                    &more.more_reads);
     if (!written.ok()) return written.status();
     if (!more.more_reads.empty()) return more;
     file = *written;

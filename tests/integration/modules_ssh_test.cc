@@ -7,13 +7,13 @@
 //
 // sysctl: ONLY net.* keys, which are per network namespace. vm.*, kernel.*
 // and fs.* would change the machine itself and must never appear here.
+#include <doctest/doctest.h>
+
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 #include "tests/integration/ssh_test_util.h"
 
@@ -242,10 +242,9 @@ on node2 sh -c 'cp -p /root/fstab.hostprep-test /etc/fstab && rm -f /root/fstab.
 // The machine's own value of each net.* key the sysctl test touches.
 std::map<std::string, std::string> MachineValues() {
   std::map<std::string, std::string> values;
-  for (const char* path :
-       {"net/ipv4/ip_forward", "net/ipv4/conf/all/forwarding", "net/core/somaxconn",
-        "net/ipv4/ip_local_reserved_ports", "net/ipv6/conf/all/forwarding",
-        "net/ipv4/conf/all/rp_filter"}) {
+  for (const char* path : {"net/ipv4/ip_forward", "net/ipv4/conf/all/forwarding",
+                           "net/core/somaxconn", "net/ipv4/ip_local_reserved_ports",
+                           "net/ipv6/conf/all/forwarding", "net/ipv4/conf/all/rp_filter"}) {
     std::ifstream in(std::string("/proc/sys/") + path);
     std::stringstream text;
     text << in.rdbuf();
@@ -258,7 +257,11 @@ TEST_CASE("ssh modules: sysctl sets net keys live and in files on the host only"
   const std::map<std::string, std::string> machine_before = MachineValues();
   Output out = Shell(std::string(kFunctions) + R"SH(
 keys="net.ipv4.ip_forward net.core.somaxconn net.ipv6.conf.all.forwarding net.ipv4.ip_local_reserved_ports net.ipv4.conf.all.rp_filter"
-saved=$(on node3 sysctl $keys | sed "s/ = /=/; s/=\$/=\"\"/" | tr "\n" " ")
+paths=$(echo $keys | tr . /)
+on node3 sh -c 'for p in $1; do printf "%s\n" "$(cat /proc/sys/$p)"; done > /root/hostprep-sysctl.saved' sh "$paths"
+echo "== saved"; on node3 sysctl $keys
+on node3 sysctl -q -w net.ipv4.ip_forward=0 net.ipv6.conf.all.forwarding=0 net.ipv4.conf.all.rp_filter=0
+on node3 sh -c 'echo > /proc/sys/net/ipv4/ip_local_reserved_ports'
 on node3 sh -c 'cd /etc/sysctl.d && rm -rf 9[0-4]-hostprep-*.conf /etc/hostprep-sysctl && printf "# kept comment\nnet.ipv4.tcp_syncookies = 1\nnet.core.somaxconn = 1024\nnet.ipv4.ip_forward=1\n; another comment\nnet.ipv4.conf.all.rp_filter = 2\n" > 90-hostprep-test.conf && mkdir /etc/hostprep-sysctl && printf "# real file\nnet.core.somaxconn = 1024\n" > /etc/hostprep-sysctl/real.conf && ln -s ../hostprep-sysctl/real.conf 93-hostprep-link.conf && sysctl -q -w net.core.somaxconn=2048'
 live() { on node3 sysctl $keys; }
 files() { on node3 sh -c 'cd /etc/sysctl.d; for f in 9[0-4]-hostprep-*.conf; do printf "%s:\n%s\n" $f "$(cat $f)"; done'; }
@@ -276,11 +279,15 @@ echo "== after link"; on node3 sh -c 'cd /etc/sysctl.d; [ -L 93-hostprep-link.co
 echo "== link again"; play sysctl_link.yml node3
 echo "== end"
 on node3 sh -c 'rm -rf /etc/sysctl.d/9[0-4]-hostprep-*.conf /etc/hostprep-sysctl'
-on node3 sysctl -q -w $saved
+on node3 sh -c 'for p in $1; do IFS= read -r v; printf "%s\n" "$v" > /proc/sys/$p; done < /root/hostprep-sysctl.saved && rm /root/hostprep-sysctl.saved' sh "$paths"
+echo "== restored"; on node3 sysctl $keys
 )SH");
   INFO(out.text);
   // The machine's own values never moved: the keys are per namespace.
   CHECK(MachineValues() == machine_before);
+  // The host's runtime values are back as they were.
+  CHECK(Section(out.text, "restored") == Section(out.text, "saved"));
+  CHECK(Has(Section(out.text, "saved"), "net.ipv4.ip_forward = "));
 
   const std::string check = Section(out.text, "check");
   CHECK(Has(check, "exit 0\n"));
@@ -379,7 +386,8 @@ constexpr const char* kDump =
     "snapshotter|BinaryName) =\" /tmp/hostprep-dump; rm -f /tmp/hostprep-dump'; }\n"
     "save() { on $1 sh -c 'rm -rf /root/hostprep-containerd; mkdir /root/hostprep-containerd; "
     "[ ! -e /etc/containerd ] || cp -a /etc/containerd /root/hostprep-containerd/'; }\n"
-    "restore() { on $1 sh -c 'rm -rf /etc/containerd; [ ! -e /root/hostprep-containerd/containerd ] "
+    "restore() { on $1 sh -c 'rm -rf /etc/containerd; [ ! -e /root/hostprep-containerd/containerd "
+    "] "
     "|| cp -a /root/hostprep-containerd/containerd /etc/; rm -rf /root/hostprep-containerd'; }\n";
 
 // The hosts.toml files the v2 and v3 playbooks write.
@@ -494,8 +502,7 @@ echo "== end"
 restore node4
 )SH");
   INFO(out.text);
-  CHECK(Has(Section(out.text, "check"),
-            "  -  sandbox_image = \"registry.k8s.io/pause:3.6\"\n"));
+  CHECK(Has(Section(out.text, "check"), "  -  sandbox_image = \"registry.k8s.io/pause:3.6\"\n"));
   CHECK(Has(Section(out.text, "check"), Recap(1, 1, 0)));
   CHECK(Has(Section(out.text, "apply"), Recap(1, 1, 0)));
   // Version 2 from containerd 1.6's `containerd --version`; every other key
@@ -598,6 +605,7 @@ restore node5
       "    enable_unprivileged_ports = false\n"
       "    sandbox_image = \"registry.k8s.io/pause:3.6\"\n"
       "      snapshotter = \"overlayfs\"\n"
+      "            BinaryName = \"\"\n"
       "            SystemdCgroup = false\n"
       "      config_path = \"\"\n";
   CHECK(Section(out.text, "dump") == "dump exit 0\noom_score = -999\nversion = 2\n" + v16_defaults);
@@ -626,7 +634,8 @@ restore node5
         "BinaryName = \"/usr/local/bin/runc\"\n"
         "SystemdCgroup = true\n"
         "/etc/containerd/config.toml 640\n");
-  CHECK(Section(out.text, "edited dump") == "dump exit 0\nversion = 2\n" + v16_defaults);
+  CHECK(Section(out.text, "edited dump") ==
+        "dump exit 0\noom_score = 0\nversion = 2\n" + v16_defaults);
   CHECK(Has(Section(out.text, "edit again"), Recap(1, 0, 0)));
 }
 

@@ -398,9 +398,8 @@ TEST_CASE("file reads ids only for numeric owners and groups of paths it keeps")
     }
   }
   Value dir = Args({{"path", "/srv/x"}, {"state", "directory"}, {"group", "0"}});
-  Result<Change> change =
-      module.Plan(dir, {Stat(FileType::kDirectory, 0755, "root", "root"), Ids("0 0\n")},
-                  Value::object());
+  Result<Change> change = module.Plan(
+      dir, {Stat(FileType::kDirectory, 0755, "root", "root"), Ids("0 0\n")}, Value::object());
   REQUIRE(change.ok());
   CHECK_FALSE(change->changed);
 }

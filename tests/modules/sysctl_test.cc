@@ -128,7 +128,8 @@ TEST_CASE("sysctl with runtime and file as wanted changes nothing") {
       {FileRead(
            "# forwarding\nnet.ipv4.ip_forward=1\nnet.ipv4.ip_local_port_range = 32768   60999\n"),
        Live("value\tnet/ipv4/ip_forward\t1 \nvalue\tnet/ipv4/ip_local_port_range\t32768\t60999 "
-            "\n"), NoLink()});
+            "\n"),
+       NoLink()});
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->actions.empty());
@@ -150,10 +151,11 @@ TEST_CASE("sysctl sets only the differing keys live and edits only their lines")
       "; another comment\n"
       "vm.swappiness=10\n"
       "fs.inotify.max_user_watches=524288\n";
-  Result<Change> c =
-      PlanWith(args, {FileRead(before), Live("value\tnet/ipv4/ip_forward\t0 \n"
-                                             "value\tnet/bridge/bridge-nf-call-iptables\t1 \n"
-                                             "value\tfs/inotify/max_user_watches\t8192 \n"), NoLink()});
+  Result<Change> c = PlanWith(args, {FileRead(before),
+                                     Live("value\tnet/ipv4/ip_forward\t0 \n"
+                                          "value\tnet/bridge/bridge-nf-call-iptables\t1 \n"
+                                          "value\tfs/inotify/max_user_watches\t8192 \n"),
+                                     NoLink()});
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 2);
@@ -221,15 +223,15 @@ TEST_CASE("sysctl appends after a last line without a newline and keeps CRLF end
 TEST_CASE("sysctl takes a duplicate key's value from its last line") {
   const std::string file = "a.b = 0\n# middle\n-a.b=1\nc.d = 7\n";
   SUBCASE("the last line as wanted is no change, earlier lines stay") {
-    Result<Change> c =
-        PlanWith(Args({{"name", "a.b"}, {"value", 1}, {"runtime", false}}), {FileRead(file), NoLink()});
+    Result<Change> c = PlanWith(Args({{"name", "a.b"}, {"value", 1}, {"runtime", false}}),
+                                {FileRead(file), NoLink()});
     REQUIRE(c.ok());
     CHECK_FALSE(c->changed);
     CHECK(c->diff == "");
   }
   SUBCASE("a change rewrites the first line and removes the later ones") {
-    Result<Change> c =
-        PlanWith(Args({{"name", "a.b"}, {"value", 2}, {"runtime", false}}), {FileRead(file), NoLink()});
+    Result<Change> c = PlanWith(Args({{"name", "a.b"}, {"value", 2}, {"runtime", false}}),
+                                {FileRead(file), NoLink()});
     REQUIRE(c.ok());
     REQUIRE(c->actions.size() == 1);
     CHECK(c->actions[0].content == "a.b = 2\n# middle\nc.d = 7\n");
@@ -286,14 +288,16 @@ TEST_CASE("sysctl absent removes every line of the keys and leaves the live valu
 TEST_CASE("sysctl refuses unknown keys before changing anything") {
   Value args = Args({{"values", {{"net.bridge.bridge-nf-call-iptables", 1}, {"a.b", 1}}}});
   Result<Change> one = PlanWith(
-      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n"), NoLink()});
+      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n"),
+             NoLink()});
   REQUIRE_FALSE(one.ok());
   CHECK(one.message() ==
         "sysctl key 'net.bridge.bridge-nf-call-iptables' is not known to this host's kernel (no "
         "/proc/sys/net/bridge/bridge-nf-call-iptables): check the name, load the kernel module "
         "that provides it first, or set 'ignore_unknown: true'");
   Result<Change> two = PlanWith(
-      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nmissing\ta/b\n"), NoLink()});
+      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nmissing\ta/b\n"),
+             NoLink()});
   REQUIRE_FALSE(two.ok());
   CHECK(two.message() ==
         "sysctl keys 'net.bridge.bridge-nf-call-iptables', 'a.b' are not known to this host's "
@@ -305,7 +309,8 @@ TEST_CASE("sysctl with ignore_unknown only persists an unknown key") {
   Value args = Args({{"values", {{"net.bridge.bridge-nf-call-iptables", 1}, {"a.b", 1}}},
                      {"ignore_unknown", true}});
   Result<Change> c = PlanWith(
-      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n"), NoLink()});
+      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n"),
+             NoLink()});
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 2);
   CHECK(c->actions[0].argv == std::vector<std::string>{"sysctl", "-w", "a.b=1"});
@@ -352,7 +357,9 @@ TEST_CASE("sysctl with persist false sets the live value only") {
 }
 
 TEST_CASE("sysctl writes the target of a symlinked file and keeps the link") {
-  Value args = Args({{"name", "net.core.somaxconn"}, {"value", 2048}, {"runtime", false},
+  Value args = Args({{"name", "net.core.somaxconn"},
+                     {"value", 2048},
+                     {"runtime", false},
                      {"file", "/etc/sysctl.d/99-sysctl.conf"}});
   const std::vector<ReadResult> probed = {FileRead("# real\nnet.core.somaxconn = 1024\n"),
                                           Link("../sysctl.conf")};
@@ -424,10 +431,10 @@ TEST_CASE("sysctl refuses a symlinked file it cannot resolve") {
 }
 
 TEST_CASE("sysctl shows an empty live value as \"\"") {
-  Result<Change> c = PlanWith(
-      Args({{"name", "net.ipv4.ip_local_reserved_ports"}, {"value", "30000-30010"},
-            {"persist", false}}),
-      {Live("value\tnet/ipv4/ip_local_reserved_ports\t\n")});
+  Result<Change> c = PlanWith(Args({{"name", "net.ipv4.ip_local_reserved_ports"},
+                                    {"value", "30000-30010"},
+                                    {"persist", false}}),
+                              {Live("value\tnet/ipv4/ip_local_reserved_ports\t\n")});
   REQUIRE(c.ok());
   CHECK(c->diff == "net.ipv4.ip_local_reserved_ports (runtime): \"\" -> 30000-30010\n");
 }
