@@ -493,17 +493,20 @@ oom_score = -500
 [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
   BinaryName = "/usr/local/bin/runc"
 EOF
+on node4 cp -p /etc/containerd/config.toml /root/hostprep-config.orig
 echo "== check"; play containerd_edit.yml node4 --check --diff
+echo "== after check"; on node4 sh -c 'cmp /root/hostprep-config.orig /etc/containerd/config.toml && stat -c "unchanged %a" /etc/containerd/config.toml'
 echo "== apply"; play containerd_edit.yml node4
 echo "== files"; files node4
 echo "== dump"; dump node4
 echo "== reapply"; play containerd_edit.yml node4
 echo "== end"
-restore node4
+restore node4; on node4 rm -f /root/hostprep-config.orig
 )SH");
   INFO(out.text);
   CHECK(Has(Section(out.text, "check"), "  -  sandbox_image = \"registry.k8s.io/pause:3.6\"\n"));
   CHECK(Has(Section(out.text, "check"), Recap(1, 1, 0)));
+  CHECK(Section(out.text, "after check") == "unchanged 644\n");
   CHECK(Has(Section(out.text, "apply"), Recap(1, 1, 0)));
   // Version 2 from containerd 1.6's `containerd --version`; every other key
   // kept.
@@ -553,6 +556,7 @@ TEST_CASE("ssh modules: containerd_config writes and edits version 3 configs") {
   Output out = Shell(std::string(kFunctions) + kDump + kFilesFn + R"SH(
 save node5; on node5 rm -rf /etc/containerd
 echo "== check"; play containerd_v3.yml node5 --check --diff
+echo "== after check"; on node5 ls /etc/containerd
 echo "== apply"; play containerd_v3.yml node5
 echo "== files"; files node5
 echo "== dump"; dump node5
@@ -576,6 +580,9 @@ restore node5
 )SH");
   INFO(out.text);
   CHECK(Has(Section(out.text, "check"), Recap(1, 1, 0)));
+  CHECK(Has(Section(out.text, "check"),
+            "  +[plugins.\"io.containerd.cri.v1.images\".pinned_images]\n"));
+  CHECK(Has(Section(out.text, "after check"), "No such file or directory"));
   CHECK(Has(Section(out.text, "apply"), Recap(1, 1, 0)));
   CHECK(Section(out.text, "files") ==
         std::string(kHostsFiles) +
