@@ -159,6 +159,43 @@ struct Attrs {
   bool any() const { return mode || !owner.empty() || !group.empty(); }
 };
 
+bool IsNumericId(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The numeric uid and gid of the path, read only when owner or group is
+// given as a number: the stat of a path names its owner, so "4321" would
+// never equal "hpuser" and every run would report a change.
+struct Ids {
+  std::string uid;
+  std::string gid;
+};
+
+bool NeedsIds(const Value& args) {
+  const std::string state = StateOf(args);
+  if (state == "link" || state == "absent") return false;
+  return IsNumericId(Str(args, "owner")) || IsNumericId(Str(args, "group"));
+}
+
+// From `stat -L -c '%u %g'`; empty when the path is missing or stat failed
+// (a path being created has no ids to compare).
+Ids ParseIds(const ReadResult& read) {
+  if (!read.status.ok() || read.exec.exit_code != 0) return {};
+  std::vector<std::string> words;
+  for (const std::string& w : Split(Trim(read.exec.stdout_data), ' ')) {
+    if (!w.empty()) words.push_back(w);
+  }
+  if (words.size() != 2 || !IsNumericId(words[0]) || !IsNumericId(words[1])) return {};
+  return {words[0], words[1]};
+}
+
+// Whether the owner or group `have` (a name, or a number for an unknown
+// one; `id` its number when known) differs from `want` (a name or number).
+bool Differs(const std::string& want, const std::string& have, const std::string& id) {
+  if (want.empty() || want == have) return false;
+  return !(IsNumericId(want) && want == id);
+}
+
 // The parts of a change that Plan builds up; turned into a Change at the end.
 struct Draft {
   explicit Draft(std::string p) : path(std::move(p)) {}
@@ -180,14 +217,14 @@ void StateLine(Draft* d, FileType from, const std::string& to) {
 }
 
 // Attribute lines for a path that exists: only what differs.
-void CompareAttrs(const FileInfo& have, const Attrs& want, Draft* d) {
+void CompareAttrs(const FileInfo& have, const Ids& ids, const Attrs& want, Draft* d) {
   if (want.mode && *want.mode != have.mode) {
     AddLine(d, "mode", FormatMode(have.mode) + " -> " + FormatMode(*want.mode));
   }
-  if (!want.owner.empty() && want.owner != have.owner) {
+  if (Differs(want.owner, have.owner, ids.uid)) {
     AddLine(d, "owner", have.owner + " -> " + want.owner);
   }
-  if (!want.group.empty() && want.group != have.group) {
+  if (Differs(want.group, have.group, ids.gid)) {
     AddLine(d, "group", have.group + " -> " + want.group);
   }
 }
@@ -269,6 +306,7 @@ struct Input {
   std::string real_path;
   size_t content_index;  // reads[] of the target's content, when compared
   size_t local_index;    // reads[] of src/template, when read
+  Ids ids = {};          // of what `path` resolves to, when owner/group are numbers
 };
 
 Result<std::string> DesiredContent(const Input& in) {
@@ -309,7 +347,7 @@ Result<Change> PlanFileContent(const Input& in) {
   if (!old.status.ok()) return old.status;
   const std::string before = old.content.value_or("");
   if (before != *content) ContentDiff(before, *content, &d);
-  CompareAttrs(in.real, in.want, &d);
+  CompareAttrs(in.real, in.ids, in.want, &d);
   if (before != *content) {
     write.backup = in.args.value("backup", false);
     d.actions.push_back(write);
@@ -330,7 +368,7 @@ Result<Change> PlanAttributesOnly(const Input& in) {
         fmt::format("path {} is a directory, not a file (use state: directory)", in.path));
   }
   Draft d{in.path};
-  CompareAttrs(in.real, in.want, &d);
+  CompareAttrs(in.real, in.ids, in.want, &d);
   if (!d.fields.empty()) {
     d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
   }
@@ -350,7 +388,7 @@ Result<Change> PlanDirectory(const Input& in) {
     return Status::Error(fmt::format("path {} exists and is a {}, not a directory", in.path,
                                      FileTypeName(in.real.type)));
   }
-  CompareAttrs(in.real, in.want, &d);
+  CompareAttrs(in.real, in.ids, in.want, &d);
   if (!d.fields.empty()) {
     d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
   }
@@ -414,7 +452,7 @@ Result<Change> PlanTouch(const Input& in) {
     return Finish(d, "file", After({FileType::kFile, 0644, "", "", 0, ""}, in.want));
   }
   // Touching an existing path updates its times: a change, as in Ansible.
-  CompareAttrs(in.real, in.want, &d);
+  CompareAttrs(in.real, in.ids, in.want, &d);
   d.actions.push_back(touch);
   if (!d.fields.empty()) {
     d.actions.push_back(MakeAction(Action::Kind::kSetAttributes, in.real_path, in.want));
@@ -486,6 +524,7 @@ std::vector<Read> FileModule::Probe(const Value& args, const Value& facts) const
     if (args.contains("template")) reads.push_back(Read::Local(Str(args, "template"), true));
     if (args.contains("src")) reads.push_back(Read::Local(Str(args, "src"), false));
   }
+  if (NeedsIds(args)) reads.push_back(Read::Query({"stat", "-L", "-c", "%u %g", "--", path}));
   return reads;
 }
 
@@ -511,6 +550,7 @@ Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>
   if (args.contains("mode")) in.want.mode = args["mode"].get<unsigned>();
   in.want.owner = Str(args, "owner");
   in.want.group = Str(args, "group");
+  if (NeedsIds(args)) in.ids = ParseIds(reads[probed - 1]);
 
   // State file, directory and touch manage what a symlink points to.
   if (in.lstat.type == FileType::kSymlink && in.state != "absent" && in.state != "link") {

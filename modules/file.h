@@ -32,6 +32,9 @@ namespace hostprep::modules {
 //
 // A symlink at `path` for state file, directory or touch is followed one
 // level (one more read); a link to a link is an error that names it.
+// An owner or group given as a number ("4321") is compared with the path's
+// numeric uid/gid (`stat -L -c '%u %g'`, read with the probe), since a
+// stat names the owner ("hpuser") and the two never compare equal.
 class FileModule final : public Module {
  public:
   FileModule();

@@ -37,7 +37,8 @@ ArgSpec MakeSpec() {
       "no/false/off mean 0. Only the keys whose live value differs are set (`sysctl -w`), and "
       "only the lines of keys whose value in `file` differs are changed: comments and other "
       "lines stay byte for byte. `state: absent` removes the keys' lines from `file` and "
-      "leaves the live values alone.";
+      "leaves the live values alone. When `file` is a symlink, the file it points to is "
+      "edited and the link stays (Kubespray resolves its sysctl file the same way).";
   spec.args = {
       {"name", ArgType::kString, false, nullptr, {}, {"key"}, "One key, e.g. net.ipv4.ip_forward."},
       {"value",
@@ -351,6 +352,8 @@ std::vector<Read> SysctlModule::Probe(const Value& args, const Value& facts) con
     for (const Key& k : Keys(args)) argv.push_back(SysctlProcPath(k.name));
     reads.push_back(Read::Query(std::move(argv)));
   }
+  // Last, so the reads above keep their places: is `file` a symlink?
+  if (Persist(args)) reads.push_back(Read::Stat(FilePath(args)));
   return reads;
 }
 
@@ -384,6 +387,30 @@ Result<std::map<std::string, std::string>> LiveValues(const std::vector<Key>& ke
   return values;
 }
 
+// The file the edit is written to. A symlinked `file` is resolved to the
+// file it points to, as Kubespray resolves its sysctl_file to `lnk_source`:
+// that file is edited and the link stays. The target comes from
+// `readlink -f` (one more read, only for a link), so relative links and
+// links to links end at the real file. Empty with `*more` set: ask for it.
+Result<std::string> WrittenFile(const std::string& file, const ReadResult& stat,
+                                const ReadResult* resolved, std::vector<Read>* more) {
+  if (!stat.status.ok()) return stat.status.WithContext("stat " + file);
+  if (stat.stat.type != FileType::kSymlink) return file;
+  if (resolved == nullptr) {
+    more->push_back(Read::Query({"readlink", "-f", "--", file}));
+    return std::string();
+  }
+  if (!resolved->status.ok()) return resolved->status.WithContext("resolve the symlink " + file);
+  const std::string target(LineBody(resolved->exec.stdout_data));
+  if (resolved->exec.exit_code != 0 || !StartsWith(target, "/")) {
+    const std::string why = Trim(resolved->exec.stderr_data);
+    return Status::Error(
+        fmt::format("{} is a symlink to {} that cannot be resolved{}: fix or remove the link", file,
+                    stat.stat.link_target, why.empty() ? "" : " (" + why + ")"));
+  }
+  return target;
+}
+
 Status UnknownKeysError(const std::vector<std::string>& unknown) {
   if (unknown.size() == 1) {
     return Status::Error(fmt::format(
@@ -404,16 +431,27 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
                                   const Value& facts) const {
   (void)facts;
   const std::vector<Key> keys = Keys(args);
-  const std::string file = FilePath(args);
   const bool persist = Persist(args), absent = Absent(args), runtime = ReadsRuntime(args);
-  if (reads.size() < static_cast<size_t>(persist) + static_cast<size_t>(runtime)) {
+  const size_t probed = 2 * static_cast<size_t>(persist) + static_cast<size_t>(runtime);
+  if (reads.size() < probed) {
     return Status::Error("internal error: sysctl planned without its reads");
+  }
+  std::string file = FilePath(args);
+  const std::string link = file;
+  if (persist) {
+    Change more;
+    Result<std::string> written =
+        WrittenFile(file, reads[probed - 1], reads.size() > probed ? &reads[probed] : nullptr,
+                    &more.more_reads);
+    if (!written.ok()) return written.status();
+    if (!more.more_reads.empty()) return more;
+    file = *written;
   }
   size_t next = 0;
   std::optional<std::string> content;
   if (persist) {
     const ReadResult& read = reads[next++];
-    if (!read.status.ok()) return read.status.WithContext("read " + file);
+    if (!read.status.ok()) return read.status.WithContext("read " + link);
     content = read.content;
   }
   std::vector<std::string> unknown;
@@ -448,7 +486,7 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
           SysctlCompareForm(live_it->second) != SysctlCompareForm(k.value)) {
         set_args.push_back(k.name + "=" + k.value);
         lines.push_back(fmt::format("{} (runtime): {} -> {}", k.name,
-                                    SysctlCompareForm(live_it->second), k.value));
+                                    Shown(SysctlCompareForm(live_it->second)), k.value));
         key_changed = true;
       }
       if (persist && (!old || SysctlCompareForm(*old) != SysctlCompareForm(k.value))) {
@@ -487,6 +525,7 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
   change.result["keys"] = key_values;
   change.result["changed_keys"] = changed_keys;
   change.result["file"] = persist ? Value(file) : Value(nullptr);
+  if (persist && file != link) change.result["link"] = link;
   if (!unknown.empty()) change.result["unknown_keys"] = unknown;
   return change;
 }

@@ -22,8 +22,10 @@ std::string SysctlCompareForm(const std::string& value);
 
 // Sets keys at runtime (`sysctl -w`, only the keys whose live value
 // differs) and keeps them in `file` (only the lines of differing keys are
-// touched). Reads the file and, in one query, the live values of exactly
-// the task's keys. Stateless and thread-safe.
+// touched). Reads the file, its lstat and, in one query, the live values of
+// exactly the task's keys. A symlinked file is resolved (`readlink -f`, one
+// more read) and its target edited, the link kept, as Kubespray's
+// lnk_source. Stateless and thread-safe.
 class SysctlModule final : public Module {
  public:
   SysctlModule();

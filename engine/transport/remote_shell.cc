@@ -66,8 +66,9 @@ constexpr char kWriteScript[] =
     "    done\n"
     "    set -- \"$@\" \"$r$a\"; n=$((n - 1))\n"
     "  done\n"
-    "  if ! err=$(\"$@\" 2>&1 </dev/null >/dev/null); then printf '%s\\n' \"$err\" >&2; exit 25; "
-    "fi\n"
+    // A check that fails silently (grep -q) still says how it failed.
+    "  err=$(\"$@\" 2>&1 </dev/null >/dev/null) || { rc=$?; [ -n \"$err\" ] || "
+    "err=\"$1 exited $rc\"; printf '%s\\n' \"$err\" >&2; exit 25; }\n"
     "fi\n"
     "sync -- \"$tmp\" 2>/dev/null || sync\n"
     "mv -f -- \"$tmp\" \"$p\" || exit 1\n"

@@ -344,6 +344,66 @@ TEST_CASE("file follows a symlink one level with one more read") {
         "final path instead");
 }
 
+ReadResult Ids(std::string out, int exit_code = 0) {
+  ReadResult r;
+  r.exec = {exit_code, std::move(out), exit_code == 0 ? "" : "stat: cannot stat"};
+  return r;
+}
+
+TEST_CASE("file compares an owner or group given as a number with the path's ids") {
+  Value args = Args({{"path", "/etc/app.conf"}, {"owner", "4321"}, {"group", "4321"}});
+  const std::vector<std::string> probe = {"stat:/etc/app.conf", "query:/etc/app.conf"};
+  const ReadResult named = Stat(FileType::kFile, 0644, "hpuser", "hpuser");
+  struct Case {
+    ReadResult ids;
+    std::string diff;
+  };
+  for (const Case& c : std::vector<Case>{
+           {Ids("4321 4321\n"), ""},
+           {Ids("4321 0\n"),
+            "--- before: /etc/app.conf\n+++ after: /etc/app.conf\ngroup: hpuser -> 4321\n"},
+           {Ids("", 1),
+            "--- before: /etc/app.conf\n+++ after: /etc/app.conf\nowner: hpuser -> 4321\n"
+            "group: hpuser -> 4321\n"},
+       }) {
+    CAPTURE(c.diff);
+    FileModule module;
+    std::vector<std::string> asked;
+    for (const Read& r : module.Probe(args, Value::object())) {
+      asked.push_back(std::string(r.kind == Read::Kind::kExec ? "query:" : "stat:") +
+                      (r.kind == Read::Kind::kExec ? r.argv.back() : r.path));
+      if (r.kind == Read::Kind::kExec) {
+        CHECK(r.argv ==
+              std::vector<std::string>{"stat", "-L", "-c", "%u %g", "--", "/etc/app.conf"});
+      }
+    }
+    CHECK(asked == probe);
+    Result<Change> change = module.Plan(args, {named, c.ids}, Value::object());
+    REQUIRE(change.ok());
+    CHECK(change->diff == c.diff);
+    CHECK(change->changed == !c.diff.empty());
+  }
+}
+
+TEST_CASE("file reads ids only for numeric owners and groups of paths it keeps") {
+  FileModule module;
+  for (const Value& raw : std::vector<Value>{
+           {{"path", "/x"}, {"owner", "hpuser"}},
+           {{"path", "/x"}, {"state", "absent"}},
+           {{"path", "/x"}, {"state", "link"}, {"src", "/y"}},
+       }) {
+    CAPTURE(raw.dump());
+    for (const Read& r : module.Probe(Args(raw), Value::object())) {
+      CHECK(r.kind != Read::Kind::kExec);
+    }
+  }
+  Value dir = Args({{"path", "/srv/x"}, {"state", "directory"}, {"group", "0"}});
+  Result<Change> change = module.Plan(
+      dir, {Stat(FileType::kDirectory, 0755, "root", "root"), Ids("0 0\n")}, Value::object());
+  REQUIRE(change.ok());
+  CHECK_FALSE(change->changed);
+}
+
 TEST_CASE("file passes on failed reads") {
   Value args = Args({{"path", "/root/x"}, {"content", "x"}});
   CHECK(PlanWith(args, {"stat:/root/x", "read:/root/x"},

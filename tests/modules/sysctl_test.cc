@@ -31,12 +31,28 @@ ReadResult Live(std::string stdout_data, int exit_code = 0, std::string stderr_d
   return r;
 }
 
+// The lstat of the file: a regular file (or missing), or a symlink to `target`.
+ReadResult NoLink() {
+  ReadResult r;
+  r.stat.type = FileType::kFile;
+  return r;
+}
+
+ReadResult Link(std::string target) {
+  ReadResult r;
+  r.stat.type = FileType::kSymlink;
+  r.stat.link_target = std::move(target);
+  return r;
+}
+
 // What Probe asks for, as "read:PATH" and "query:ARGS AFTER THE SCRIPT".
 std::vector<std::string> Probed(const Value& args) {
   std::vector<std::string> out;
   for (const Read& r : SysctlModule().Probe(args, Value::object())) {
     if (r.kind == Read::Kind::kReadFile) {
       out.push_back("read:" + r.path);
+    } else if (r.kind == Read::Kind::kStat) {
+      out.push_back("stat:" + r.path);
     } else {
       REQUIRE(r.argv.size() >= 4);
       CHECK(r.argv[0] == "/bin/sh");
@@ -58,13 +74,15 @@ TEST_CASE("sysctl probes the file and the live values of all keys in one query")
       Args({{"values", {{"net.ipv4.ip_forward", 1}, {"net.ipv4.conf.eth0/100.rp_filter", 0}}}});
   CHECK(Probed(args) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                 "query:sh net/ipv4/ip_forward net/ipv4/conf/eth0.100/rp_filter"});
+                                 "query:sh net/ipv4/ip_forward net/ipv4/conf/eth0.100/rp_filter",
+                                 "stat:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"runtime", false}})) ==
-        std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf"});
+        std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
+                                 "stat:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"persist", false}})) ==
         std::vector<std::string>{"query:sh vm/swappiness"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"state", "absent"}, {"file", "/etc/s.conf"}})) ==
-        std::vector<std::string>{"read:/etc/s.conf"});
+        std::vector<std::string>{"read:/etc/s.conf", "stat:/etc/s.conf"});
 }
 
 TEST_CASE("sysctl maps keys to /proc/sys paths as sysctl does") {
@@ -110,7 +128,8 @@ TEST_CASE("sysctl with runtime and file as wanted changes nothing") {
       {FileRead(
            "# forwarding\nnet.ipv4.ip_forward=1\nnet.ipv4.ip_local_port_range = 32768   60999\n"),
        Live("value\tnet/ipv4/ip_forward\t1 \nvalue\tnet/ipv4/ip_local_port_range\t32768\t60999 "
-            "\n")});
+            "\n"),
+       NoLink()});
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->actions.empty());
@@ -132,10 +151,11 @@ TEST_CASE("sysctl sets only the differing keys live and edits only their lines")
       "; another comment\n"
       "vm.swappiness=10\n"
       "fs.inotify.max_user_watches=524288\n";
-  Result<Change> c =
-      PlanWith(args, {FileRead(before), Live("value\tnet/ipv4/ip_forward\t0 \n"
-                                             "value\tnet/bridge/bridge-nf-call-iptables\t1 \n"
-                                             "value\tfs/inotify/max_user_watches\t8192 \n")});
+  Result<Change> c = PlanWith(args, {FileRead(before),
+                                     Live("value\tnet/ipv4/ip_forward\t0 \n"
+                                          "value\tnet/bridge/bridge-nf-call-iptables\t1 \n"
+                                          "value\tfs/inotify/max_user_watches\t8192 \n"),
+                                     NoLink()});
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 2);
@@ -178,7 +198,7 @@ TEST_CASE("sysctl sets only the differing keys live and edits only their lines")
 TEST_CASE("sysctl creates a missing file with the keys") {
   Value args = Args({{"name", "net.ipv4.ip_forward"}, {"value", "1"}});
   Result<Change> c =
-      PlanWith(args, {FileRead(std::nullopt), Live("value\tnet/ipv4/ip_forward\t1 \n")});
+      PlanWith(args, {FileRead(std::nullopt), Live("value\tnet/ipv4/ip_forward\t1 \n"), NoLink()});
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
   CHECK(c->actions[0].kind == Kind::kWriteFile);
@@ -194,7 +214,7 @@ TEST_CASE("sysctl creates a missing file with the keys") {
 
 TEST_CASE("sysctl appends after a last line without a newline and keeps CRLF endings") {
   Value args = Args({{"values", {{"a.b", 2}, {"c.d", 3}}}, {"runtime", false}});
-  Result<Change> c = PlanWith(args, {FileRead("a.b = 1\r\nx.y = 5")});
+  Result<Change> c = PlanWith(args, {FileRead("a.b = 1\r\nx.y = 5"), NoLink()});
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
   CHECK(c->actions[0].content == "a.b = 2\r\nx.y = 5\nc.d = 3\n");
@@ -203,15 +223,15 @@ TEST_CASE("sysctl appends after a last line without a newline and keeps CRLF end
 TEST_CASE("sysctl takes a duplicate key's value from its last line") {
   const std::string file = "a.b = 0\n# middle\n-a.b=1\nc.d = 7\n";
   SUBCASE("the last line as wanted is no change, earlier lines stay") {
-    Result<Change> c =
-        PlanWith(Args({{"name", "a.b"}, {"value", 1}, {"runtime", false}}), {FileRead(file)});
+    Result<Change> c = PlanWith(Args({{"name", "a.b"}, {"value", 1}, {"runtime", false}}),
+                                {FileRead(file), NoLink()});
     REQUIRE(c.ok());
     CHECK_FALSE(c->changed);
     CHECK(c->diff == "");
   }
   SUBCASE("a change rewrites the first line and removes the later ones") {
-    Result<Change> c =
-        PlanWith(Args({{"name", "a.b"}, {"value", 2}, {"runtime", false}}), {FileRead(file)});
+    Result<Change> c = PlanWith(Args({{"name", "a.b"}, {"value", 2}, {"runtime", false}}),
+                                {FileRead(file), NoLink()});
     REQUIRE(c.ok());
     REQUIRE(c->actions.size() == 1);
     CHECK(c->actions[0].content == "a.b = 2\n# middle\nc.d = 7\n");
@@ -231,7 +251,7 @@ TEST_CASE("sysctl takes a duplicate key's value from its last line") {
 TEST_CASE("sysctl matches file keys written with slashes") {
   Result<Change> c = PlanWith(
       Args({{"name", "net.ipv4.conf.eth0/100.rp_filter"}, {"value", 2}, {"runtime", false}}),
-      {FileRead("net/ipv4/conf/eth0.100/rp_filter = 1\n")});
+      {FileRead("net/ipv4/conf/eth0.100/rp_filter = 1\n"), NoLink()});
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
   CHECK(c->actions[0].content == "net/ipv4/conf/eth0.100/rp_filter = 2\n");
@@ -240,8 +260,9 @@ TEST_CASE("sysctl matches file keys written with slashes") {
 TEST_CASE("sysctl absent removes every line of the keys and leaves the live value") {
   Value args = Args({{"values", {{"a.b", nullptr}, {"e.f", nullptr}}}, {"state", "absent"}});
   const std::string file = "# keep\na.b = 1\nc.d = 2\na.b=3\n";
-  CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf"});
-  Result<Change> c = PlanWith(args, {FileRead(file)});
+  CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
+                                                 "stat:/etc/sysctl.d/99-hostprep.conf"});
+  Result<Change> c = PlanWith(args, {FileRead(file), NoLink()});
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 1);
@@ -258,7 +279,7 @@ TEST_CASE("sysctl absent removes every line of the keys and leaves the live valu
         "-a.b=3\n");
   CHECK(c->message == "would remove a.b from /etc/sysctl.d/99-hostprep.conf");
 
-  Result<Change> none = PlanWith(args, {FileRead(std::nullopt)});
+  Result<Change> none = PlanWith(args, {FileRead(std::nullopt), NoLink()});
   REQUIRE(none.ok());
   CHECK_FALSE(none->changed);
   CHECK(none->actions.empty());
@@ -267,14 +288,16 @@ TEST_CASE("sysctl absent removes every line of the keys and leaves the live valu
 TEST_CASE("sysctl refuses unknown keys before changing anything") {
   Value args = Args({{"values", {{"net.bridge.bridge-nf-call-iptables", 1}, {"a.b", 1}}}});
   Result<Change> one = PlanWith(
-      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n")});
+      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n"),
+             NoLink()});
   REQUIRE_FALSE(one.ok());
   CHECK(one.message() ==
         "sysctl key 'net.bridge.bridge-nf-call-iptables' is not known to this host's kernel (no "
         "/proc/sys/net/bridge/bridge-nf-call-iptables): check the name, load the kernel module "
         "that provides it first, or set 'ignore_unknown: true'");
   Result<Change> two = PlanWith(
-      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nmissing\ta/b\n")});
+      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nmissing\ta/b\n"),
+             NoLink()});
   REQUIRE_FALSE(two.ok());
   CHECK(two.message() ==
         "sysctl keys 'net.bridge.bridge-nf-call-iptables', 'a.b' are not known to this host's "
@@ -286,7 +309,8 @@ TEST_CASE("sysctl with ignore_unknown only persists an unknown key") {
   Value args = Args({{"values", {{"net.bridge.bridge-nf-call-iptables", 1}, {"a.b", 1}}},
                      {"ignore_unknown", true}});
   Result<Change> c = PlanWith(
-      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n")});
+      args, {FileRead(""), Live("missing\tnet/bridge/bridge-nf-call-iptables\nvalue\ta/b\t0\n"),
+             NoLink()});
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 2);
   CHECK(c->actions[0].argv == std::vector<std::string>{"sysctl", "-w", "a.b=1"});
@@ -303,13 +327,13 @@ TEST_CASE("sysctl reports reads that fail with what to do") {
   ReadResult denied;
   denied.status = Status::Error("permission denied");
   for (const Case& c : std::vector<Case>{
-           {{denied, Live("")}, "read /etc/sysctl.d/99-hostprep.conf: permission denied"},
-           {{FileRead(""), denied}, "read the live sysctl values: permission denied"},
-           {{FileRead(""), Live("", 127, "sh: tr: not found\n")},
+           {{denied, Live(""), NoLink()}, "read /etc/sysctl.d/99-hostprep.conf: permission denied"},
+           {{FileRead(""), denied, NoLink()}, "read the live sysctl values: permission denied"},
+           {{FileRead(""), Live("", 127, "sh: tr: not found\n"), NoLink()},
             "read the live sysctl values: exit 127: sh: tr: not found"},
-           {{FileRead(""), Live("")},
+           {{FileRead(""), Live(""), NoLink()},
             "read the live sysctl values: no answer for key 'vm.drop_caches'"},
-           {{FileRead(""), Live("unreadable\tvm/drop_caches\n")},
+           {{FileRead(""), Live("unreadable\tvm/drop_caches\n"), NoLink()},
             "sysctl key 'vm.drop_caches' cannot be read from /proc/sys/vm/drop_caches: set "
             "'runtime: false' to only keep it in the file"},
            {{}, "internal error: sysctl planned without its reads"},
@@ -330,6 +354,89 @@ TEST_CASE("sysctl with persist false sets the live value only") {
   CHECK(c->actions[0].argv == std::vector<std::string>{"sysctl", "-w", "vm.swappiness=1"});
   CHECK(c->diff == "vm.swappiness (runtime): 60 -> 1\n");
   CHECK(c->result["file"].is_null());
+}
+
+TEST_CASE("sysctl writes the target of a symlinked file and keeps the link") {
+  Value args = Args({{"name", "net.core.somaxconn"},
+                     {"value", 2048},
+                     {"runtime", false},
+                     {"file", "/etc/sysctl.d/99-sysctl.conf"}});
+  const std::vector<ReadResult> probed = {FileRead("# real\nnet.core.somaxconn = 1024\n"),
+                                          Link("../sysctl.conf")};
+  Result<Change> first = PlanWith(args, probed);
+  REQUIRE(first.ok());
+  CHECK_FALSE(first->changed);
+  CHECK(first->actions.empty());
+  REQUIRE(first->more_reads.size() == 1);
+  CHECK(first->more_reads[0].kind == Read::Kind::kExec);
+  CHECK(first->more_reads[0].argv ==
+        std::vector<std::string>{"readlink", "-f", "--", "/etc/sysctl.d/99-sysctl.conf"});
+
+  std::vector<ReadResult> reads = probed;
+  reads.push_back(Live("/etc/sysctl.conf\n"));
+  Result<Change> c = PlanWith(args, reads);
+  REQUIRE(c.ok());
+  CHECK(c->more_reads.empty());
+  REQUIRE(c->actions.size() == 1);
+  CHECK(c->actions[0].kind == Kind::kWriteFile);
+  CHECK(c->actions[0].path == "/etc/sysctl.conf");
+  CHECK(c->actions[0].content == "# real\nnet.core.somaxconn = 2048\n");
+  CHECK(c->diff ==
+        "net.core.somaxconn (/etc/sysctl.conf): 1024 -> 2048\n"
+        "--- before: /etc/sysctl.conf\n"
+        "+++ after: /etc/sysctl.conf\n"
+        "@@ -1,2 +1,2 @@\n"
+        " # real\n"
+        "-net.core.somaxconn = 1024\n"
+        "+net.core.somaxconn = 2048\n");
+  CHECK(c->result["file"] == "/etc/sysctl.conf");
+  CHECK(c->result["link"] == "/etc/sysctl.d/99-sysctl.conf");
+}
+
+TEST_CASE("sysctl through a symlink that already holds the value changes nothing") {
+  Value args = Args({{"name", "net.core.somaxconn"}, {"value", 1024}, {"runtime", false}});
+  Result<Change> c = PlanWith(args, {FileRead("net.core.somaxconn = 1024\n"),
+                                     Link("/etc/sysctl.conf"), Live("/etc/sysctl.conf\n")});
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->changed);
+  CHECK(c->diff == "");
+}
+
+TEST_CASE("sysctl refuses a symlinked file it cannot resolve") {
+  Value args = Args({{"name", "net.core.somaxconn"}, {"value", 1}, {"runtime", false}});
+  ReadResult denied;
+  denied.status = Status::Error("permission denied");
+  struct Case {
+    std::vector<ReadResult> reads;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{FileRead(std::nullopt), Link("/gone/x.conf"),
+             Live("", 1, "readlink: /gone/x.conf: No such file or directory\n")},
+            "/etc/sysctl.d/99-hostprep.conf is a symlink to /gone/x.conf that cannot be resolved "
+            "(readlink: /gone/x.conf: No such file or directory): fix or remove the link"},
+           {{FileRead(std::nullopt), Link("x.conf"), Live("")},
+            "/etc/sysctl.d/99-hostprep.conf is a symlink to x.conf that cannot be resolved: fix or "
+            "remove the link"},
+           {{FileRead(std::nullopt), Link("x.conf"), denied},
+            "resolve the symlink /etc/sysctl.d/99-hostprep.conf: permission denied"},
+           {{FileRead(std::nullopt), denied},
+            "stat /etc/sysctl.d/99-hostprep.conf: permission denied"},
+       }) {
+    CAPTURE(c.message);
+    Result<Change> r = PlanWith(args, c.reads);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.message() == c.message);
+  }
+}
+
+TEST_CASE("sysctl shows an empty live value as \"\"") {
+  Result<Change> c = PlanWith(Args({{"name", "net.ipv4.ip_local_reserved_ports"},
+                                    {"value", "30000-30010"},
+                                    {"persist", false}}),
+                              {Live("value\tnet/ipv4/ip_local_reserved_ports\t\n")});
+  REQUIRE(c.ok());
+  CHECK(c->diff == "net.ipv4.ip_local_reserved_ports (runtime): \"\" -> 30000-30010\n");
 }
 
 TEST_CASE("sysctl rejects bad argument combinations and key names") {
