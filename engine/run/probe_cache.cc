@@ -1,7 +1,5 @@
 #include "engine/run/probe_cache.h"
 
-#include "engine/base/text.h"
-
 namespace hostprep {
 
 ProbeCache::Key ProbeCache::KeyOf(const Become& become, const RemoteRead& read) {
@@ -23,39 +21,10 @@ bool ProbeCache::Contains(const Become& become, const RemoteRead& read) const {
   return answers_.count(KeyOf(become, read)) > 0;
 }
 
-namespace {
-
-// `a` is `b` or a path below it.
-bool Within(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  const std::string prefix = EndsWith(b, "/") ? b : b + "/";
-  return StartsWith(a, prefix);
-}
-
-}  // namespace
-
-void ProbeCache::DropPath(const std::string& path) {
-  for (auto it = answers_.begin(); it != answers_.end();) {
-    const std::string& read_path = std::get<3>(it->first);
-    const bool file_read = std::get<2>(it->first) != static_cast<int>(RemoteRead::Kind::kExec);
-    if (file_read && (Within(read_path, path) || Within(path, read_path))) {
-      it = answers_.erase(it);
-      stale_ = true;
-    } else {
-      ++it;
-    }
-  }
-}
-
 void ProbeCache::Invalidate(const std::vector<Action>& actions) {
-  for (const Action& action : actions) {
-    if (action.kind == Action::Kind::kExec) {
-      stale_ = stale_ || !answers_.empty();
-      answers_.clear();
-      return;
-    }
-    DropPath(action.path);
-  }
+  if (actions.empty() || answers_.empty()) return;
+  answers_.clear();
+  stale_ = true;
 }
 
 Result<std::vector<ReadResult>> ReadAll(Transport* transport,

@@ -1,11 +1,13 @@
 // Answers to a host's remote reads made ahead of the tasks that need them,
 // so that one round trip can probe the state of every task of a host.
 //
-// An answer is kept until an action could have changed it: a file action on
-// PATH drops the answers about PATH, the paths below it and its parent
-// directories (mkdir -p creates them); a command can change anything, so it
-// drops every answer. After that, the next read that misses triggers one
-// new batch for the tasks still to run (see TaskExecutor).
+// An answer is kept until an action could have changed it, and any action
+// can: a command can change anything, and a write to one path changes every
+// path that leads to it through a symlink (Debian's
+// /etc/sysctl.d/99-sysctl.conf is one), which the paths alone do not show.
+// So an action drops every answer; the next read that misses then probes
+// the tasks still to run in one batch (see TaskExecutor). An unchanged run
+// keeps its single round trip; each change costs one more.
 //
 // Owned by one host's worker; not thread-safe.
 #ifndef HOSTPREP_ENGINE_RUN_PROBE_CACHE_H_
@@ -35,8 +37,8 @@ class ProbeCache {
   std::optional<ReadResult> Find(const Become& become, const RemoteRead& read) const;
   bool Contains(const Become& become, const RemoteRead& read) const;
 
-  // Drops what `actions` could have changed (see above) and marks the cache
-  // stale when anything was dropped.
+  // Drops what `actions` could have changed (see above: everything, when
+  // there is any action) and marks the cache stale when anything was dropped.
   void Invalidate(const std::vector<Action>& actions);
 
   // True after Invalidate dropped answers and before the next batch
@@ -53,7 +55,6 @@ class ProbeCache {
  private:
   using Key = std::tuple<bool, std::string, int, std::string, std::vector<std::string>>;
   static Key KeyOf(const Become& become, const RemoteRead& read);
-  void DropPath(const std::string& path);
 
   std::map<Key, ReadResult> answers_;
   bool stale_ = false;
