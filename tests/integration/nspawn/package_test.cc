@@ -34,15 +34,16 @@ Q() {
 Output Run(const std::string& script) { return Box(std::string(kReset) + script); }
 
 TEST_CASE("nspawn package: check mode predicts an install with its dependencies and installs nothing") {
-  // The versions are the repository's (jq may carry a security update).
+  // In apt's order, dependencies first; the versions are the repository's
+  // (jq may carry a security update).
   Output out = Run(R"SH(
 v() { dpkg-deb -f $D/repo/$1_*.deb Version; }
 PLAY "install jq" "package: {name: [jq]}"
 RUN $T/p.yml --check --diff | tee $T/out
-grep -qxF "changed: [box] install jq => would install jq $(v jq), libjq1 $(v libjq1), libonig5 $(v libonig5)" $T/out &&
-  echo "message names the three packages"
-grep -A3 -xF "changed: [box] install jq => would install jq $(v jq), libjq1 $(v libjq1), libonig5 $(v libonig5)" $T/out |
-  tail -n 3 | cmp -s - <(printf '  + %s %s\n' jq "$(v jq)" libjq1 "$(v libjq1)" libonig5 "$(v libonig5)") &&
+want="changed: [box] install jq => would install libonig5 $(v libonig5), libjq1 $(v libjq1), jq $(v jq)"
+grep -qxF "$want" $T/out && echo "message names the three packages"
+grep -A3 -xF "$want" $T/out | tail -n 3 |
+  cmp -s - <(printf '  + %s %s\n' libonig5 "$(v libonig5)" libjq1 "$(v libjq1)" jq "$(v jq)") &&
   echo "diff lists the three packages"
 Q jq; Q libjq1
 )SH");
@@ -50,18 +51,19 @@ Q jq; Q libjq1
   CHECK(Has(out.text, "message names the three packages\n"));
   CHECK(Has(out.text, "diff lists the three packages\n"));
   CHECK(Has(out.text, " changed=1 "));
-  CHECK(Has(out.text, "exit 0\njq absent\nlibjq1 absent\n"));
+  CHECK(Has(out.text, "exit 0\n"));
+  CHECK(Has(out.text, "\njq absent\nlibjq1 absent\n"));
 }
 
 TEST_CASE("nspawn package: an install changes the host once and a re-run is ok") {
   Output out = Run(R"SH(
 PLAY "install hello" "package: {name: [hello]}"
-RUN $T/p.yml
+RUN $T/p.yml --diff
 Q hello
 RUN $T/p.yml
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] install hello => install hello 2.10-3\n"));
+  CHECK(Has(out.text, "changed: [box] install hello\n  + hello 2.10-3\n\nPLAY RECAP"));
   CHECK(Has(out.text, "exit 0\nhello 2.10-3 install ok installed\n"));
   CHECK(Count(out.text, " changed=1 ") == 1);
   CHECK(Count(out.text, " changed=0 ") == 1);
@@ -103,9 +105,9 @@ RUN $T/p.yml
 )SH");
   INFO(out.text);
   CHECK(Has(out.text, "hello 2.10-3 install ok installed\n"));
-  CHECK(Has(out.text, "changed: [box] no hello => remove hello 2.10-3\n  - hello 2.10-3\n"));
-  CHECK(Has(out.text, "exit 0\nhello 2.10-3 deinstall ok config-files\n") ||
-        Has(out.text, "exit 0\nhello absent\n"));
+  CHECK(Has(out.text, "changed: [box] no hello\n  - hello 2.10-3\n"));
+  // hello has no configuration files: nothing of it is left.
+  CHECK(Has(out.text, "exit 0\nhello absent\n"));
   CHECK(Count(out.text, " changed=1 ") == 1);
   CHECK(Count(out.text, " changed=0 ") == 1);
 }
@@ -173,7 +175,7 @@ Q hello
   // Empty lists: not found, and a day's validity does not refresh fresh lists.
   CHECK(Count(out.text, "failed: [box] hello => package hello not in the package lists") == 2);
   // Lists older than cache_valid_time are refreshed, then hello installs.
-  CHECK(Count(out.text, "changed: [box] hello => refresh the package lists, then install hello\n") == 2);
+  CHECK(Count(out.text, "changed: [box] hello\n") == 2);
   CHECK(Count(out.text, "hello 2.10-3 install ok installed\n") == 2);
   CHECK(Count(out.text, "exit 2\n") == 2);
   CHECK(Count(out.text, "exit 0\n") == 2);
@@ -203,7 +205,7 @@ Q hello
   INFO(out.text);
   CHECK(Count(out.text, "locked\n") == 2);
   CHECK(Has(out.text, "Could not get lock /var/lib/dpkg/lock-frontend\n"));
-  CHECK(Has(out.text, "changed: [box] hello => install hello 2.10-3\n"));
+  CHECK(Has(out.text, "changed: [box] hello\n"));
   CHECK(Has(out.text, "exit 0\nhello 2.10-3 install ok installed\n"));
   CHECK(Has(out.text, "failed: [box] hello => "));
   CHECK(Has(out.text, "Could not get lock /var/lib/dpkg/lock-frontend"));

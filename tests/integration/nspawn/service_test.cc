@@ -15,15 +15,18 @@ using hostprep::testing::Count;
 using hostprep::testing::Has;
 using hostprep::testing::Output;
 
-// Reset, then: PLAY NAME ARGS writes $T/p.yml with one task; UNIT writes the
-// demo unit and reloads systemd (without hostprep); S prints
+// Reset, then: PLAY NAME ARGS writes $T/p.yml with one task; UNIT [DIR] writes
+// the demo unit into DIR (default /etc/systemd/system) and reloads systemd
+// (without hostprep); S prints
 // "active=... enabled=... pid=..." as systemctl reports them.
 constexpr const char* kReset = R"SH(
 $X sh -c 'systemctl stop hostprep-demo; systemctl unmask hostprep-demo hostprep-demo.service swap.target
-  systemctl disable hostprep-demo; rm -f /etc/systemd/system/hostprep-demo.service; systemctl daemon-reload' >/dev/null 2>&1
+  systemctl disable hostprep-demo
+  rm -f /etc/systemd/system/hostprep-demo.service /usr/local/lib/systemd/system/hostprep-demo.service
+  systemctl daemon-reload' >/dev/null 2>&1
 PLAY() { printf -- '- hosts: box\n  tasks:\n    - name: %s\n      %s\n' "$1" "$2" >$T/p.yml; }
 UNIT() {
-  $X sh -c 'printf "[Unit]\nDescription=hostprep demo\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n" >/etc/systemd/system/hostprep-demo.service && systemctl daemon-reload'
+  $X sh -c 'mkdir -p "$1" && printf "[Unit]\nDescription=hostprep demo\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n" >"$1/hostprep-demo.service" && systemctl daemon-reload' sh "${1:-/etc/systemd/system}"
 }
 S() {
   echo "active=$($X systemctl is-active hostprep-demo) enabled=$($X systemctl is-enabled hostprep-demo 2>/dev/null) pid=$($X systemctl show -P MainPID hostprep-demo)"
@@ -53,13 +56,13 @@ cat >$T/p.yml <<'EOF'
       service: {name: hostprep-demo, state: started, daemon_reload: true}
       after: [unit]
 EOF
-RUN $T/p.yml
+RUN $T/p.yml --diff
 S
 PLAY "demo started" "service: {name: hostprep-demo, state: started}"
 RUN $T/p.yml --diff
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] demo started => daemon-reload, start hostprep-demo.service\n"));
+  CHECK(Has(out.text, "changed: [box] demo started\n  active: inactive -> active\n"));
   CHECK(Has(out.text, "exit 0\nactive=active enabled=disabled pid="));
   CHECK(Has(out.text, " changed=2 "));
   CHECK(Has(out.text, " changed=0 "));
@@ -82,11 +85,10 @@ RUN $T/p.yml --diff
 S
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] demo stopped => stop hostprep-demo.service\n"
-                      "  active: active -> inactive\n"));
+  CHECK(Has(out.text, "changed: [box] demo stopped\n  active: active -> inactive\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=disabled pid=0\n"));
-  CHECK(Count(out.text, "changed: [box] demo restarted => restart hostprep-demo.service\n") == 2);
-  CHECK(Has(out.text, "  active: active -> active (restarted)\n"));
+  CHECK(Count(out.text, "changed: [box] demo restarted\n") == 2);
+  CHECK(Has(out.text, "changed: [box] demo restarted\n  active: active -> active (restarted)\n"));
   // Recaps: stop (changed), stop again (ok), restart twice (changed twice).
   CHECK(Count(out.text, " changed=1 ") == 3);
   CHECK(Count(out.text, " changed=0 ") == 1);
@@ -116,19 +118,18 @@ RUN $T/p.yml --diff
 S
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] demo at boot => enable hostprep-demo.service\n"
-                      "  enabled: disabled -> enabled\n"));
+  CHECK(Has(out.text, "changed: [box] demo at boot\n  enabled: disabled -> enabled\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=enabled pid=0\n"));
-  CHECK(Has(out.text, "changed: [box] demo not at boot => disable hostprep-demo.service\n"
-                      "  enabled: enabled -> disabled\n"));
+  CHECK(Has(out.text, "changed: [box] demo not at boot\n  enabled: enabled -> disabled\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=disabled pid=0\n"));
   CHECK(Count(out.text, " changed=1 ") == 2);
   CHECK(Count(out.text, " changed=0 ") == 1);
 }
 
 TEST_CASE("nspawn service: masked masks a stopped unit once and unmasked brings it back") {
+  // The mask is a link in /etc/systemd/system: this unit's file lives in /usr/local/lib.
   Output out = Run(R"SH(
-UNIT
+UNIT /usr/local/lib/systemd/system
 $X systemctl start hostprep-demo
 PLAY "demo masked" "service: {name: hostprep-demo, state: stopped, masked: true}"
 RUN $T/p.yml --diff
@@ -140,14 +141,32 @@ S
 RUN $T/p.yml
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] demo masked => stop, mask hostprep-demo.service\n"
-                      "  active: active -> inactive\n  masked: no -> yes\n"));
+  CHECK(Has(out.text, "changed: [box] demo masked\n  active: active -> inactive\n"
+                      "  masked: no -> yes\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=masked pid=0\n"));
-  CHECK(Has(out.text, "changed: [box] demo unmasked => unmask hostprep-demo.service\n"
-                      "  masked: yes -> no\n"));
+  CHECK(Has(out.text, "changed: [box] demo unmasked\n  masked: yes -> no\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=disabled pid=0\n"));
   CHECK(Count(out.text, " changed=1 ") == 2);
   CHECK(Count(out.text, " changed=0 ") == 2);
+}
+
+TEST_CASE("nspawn service: masking a unit whose file is in /etc/systemd/system fails before it runs") {
+  Output out = Run(R"SH(
+UNIT
+$X systemctl start hostprep-demo
+PLAY "demo masked" "service: {name: hostprep-demo, state: stopped, masked: true}"
+RUN $T/p.yml --check
+RUN $T/p.yml
+S
+)SH");
+  INFO(out.text);
+  CHECK(Count(out.text, "failed: [box] demo masked => unit hostprep-demo.service cannot be "
+                        "masked: its unit file is /etc/systemd/system/hostprep-demo.service, "
+                        "where the mask would go (move the unit file to "
+                        "/usr/local/lib/systemd/system, or remove it and do not mask)\n") == 2);
+  CHECK(Count(out.text, "exit 2\n") == 2);
+  // Nothing ran: the unit still runs.
+  CHECK(Has(out.text, "exit 2\nactive=active enabled=disabled pid="));
 }
 
 TEST_CASE("nspawn service: check mode shows the change and changes nothing") {
@@ -190,8 +209,7 @@ $X cat /etc/fstab | cmp - $T/fstab.before && echo "fstab unchanged"
 )SH");
   INFO(out.text);
   CHECK(Has(out.text, "swaps: 0\n"));
-  CHECK(Has(out.text, "changed: [box] no swap => mask swap.target\n"));
-  CHECK(Has(out.text, "  swap.target: "));
+  CHECK(Has(out.text, "changed: [box] no swap\n  swap.target: "));
   CHECK(Has(out.text, "swap.target: masked\n"));
   CHECK(!Has(out.text, "swapoff"));
   CHECK(Count(out.text, " changed=1 ") == 1);
