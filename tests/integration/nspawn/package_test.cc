@@ -207,8 +207,10 @@ Q hello
   CHECK(Has(out.text, "Could not get lock /var/lib/dpkg/lock-frontend\n"));
   CHECK(Has(out.text, "changed: [box] hello\n"));
   CHECK(Has(out.text, "exit 0\nhello 2.10-3 install ok installed\n"));
-  CHECK(Has(out.text, "failed: [box] hello => "));
-  CHECK(Has(out.text, "Could not get lock /var/lib/dpkg/lock-frontend"));
+  // apt's own words, after waiting lock_timeout seconds.
+  CHECK(Has(out.text, "failed: [box] hello => non-zero return code 100: E: Unable to acquire "
+                      "the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process "
+                      "using it?\n"));
   CHECK(Has(out.text, "exit 2\n"));
   CHECK(Has(out.text, "hello absent\n"));
 }
