@@ -165,7 +165,8 @@ TEST_CASE("service refuses to mask a unit whose own file is where the mask would
   Result<Change> change = PlanWith({{"name", "app"}, {"masked", false}}, show);
   REQUIRE(change.ok());
   CHECK(!change->changed);
-  change = PlanWith({{"name", "containerd"}, {"masked", true}}, Show("loaded", "inactive", "disabled"));
+  change =
+      PlanWith({{"name", "containerd"}, {"masked", true}}, Show("loaded", "inactive", "disabled"));
   REQUIRE(change.ok());
   CHECK(Argvs(*change) == std::vector<Words>{Ctl("mask")});
 }

@@ -5,14 +5,13 @@
 #ifndef HOSTPREP_TESTS_INTEGRATION_NSPAWN_NSPAWN_TEST_UTIL_H_
 #define HOSTPREP_TESTS_INTEGRATION_NSPAWN_NSPAWN_TEST_UTIL_H_
 
+#include <doctest/doctest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <doctest/doctest.h>
 
 namespace hostprep::testing {
 
@@ -23,7 +22,8 @@ struct Output {
 
 inline std::string NspawnDir() {
   const char* dir = std::getenv("HOSTPREP_NSPAWN");
-  REQUIRE_MESSAGE(dir != nullptr, "run through ctest: the nspawn_host fixture sets HOSTPREP_NSPAWN");
+  REQUIRE_MESSAGE(dir != nullptr,
+                  "run through ctest: the nspawn_host fixture sets HOSTPREP_NSPAWN");
   return dir;
 }
 

@@ -3,9 +3,9 @@
 // offline repository the harness built: hello, jq with libjq1 and libonig5,
 // hostprep-probe 1.0, and hostprep-probe 1.1 kept aside in $D/extra until a
 // test adds it). Each test first puts the packages back as the tree has them.
-#include <string>
-
 #include <doctest/doctest.h>
+
+#include <string>
 
 #include "tests/integration/nspawn/nspawn_test_util.h"
 
@@ -33,7 +33,8 @@ Q() {
 
 Output Run(const std::string& script) { return Box(std::string(kReset) + script); }
 
-TEST_CASE("nspawn package: check mode predicts an install with its dependencies and installs nothing") {
+TEST_CASE(
+    "nspawn package: check mode predicts an install with its dependencies and installs nothing") {
   // In apt's order, dependencies first; the versions are the repository's
   // (jq may carry a security update).
   Output out = Run(R"SH(
@@ -112,7 +113,9 @@ RUN $T/p.yml
   CHECK(Count(out.text, " changed=0 ") == 1);
 }
 
-TEST_CASE("nspawn package: latest is ok when up to date and upgrades when the repository gets a newer version") {
+TEST_CASE(
+    "nspawn package: latest is ok when up to date and upgrades when the repository gets a newer "
+    "version") {
   Output out = Run(R"SH(
 PLAY "newest probe" "package: {name: [hostprep-probe], state: latest}"
 RUN $T/p.yml
@@ -153,7 +156,9 @@ RUN $T/p.yml
   CHECK(Has(out.text, "exit 2\n"));
 }
 
-TEST_CASE("nspawn package: update_cache fills empty lists and cache_valid_time refreshes only stale lists") {
+TEST_CASE(
+    "nspawn package: update_cache fills empty lists and cache_valid_time refreshes only stale "
+    "lists") {
   Output out = Run(R"SH(
 empty() { $X sh -c 'rm -f /var/lib/apt/lists/*_Packages* && touch -d "$1" /var/lib/apt/lists' sh "$1"; }
 empty now
@@ -181,7 +186,8 @@ Q hello
   CHECK(Count(out.text, "exit 0\n") == 2);
 }
 
-TEST_CASE("nspawn package: a held dpkg lock is waited for, and a short lock_timeout fails clearly") {
+TEST_CASE(
+    "nspawn package: a held dpkg lock is waited for, and a short lock_timeout fails clearly") {
   Output out = Run(R"SH(
 hold() {  # holds dpkg's frontend lock as apt does (fcntl), for $1 seconds
   $X perl -MFcntl -e 'open(my $f, ">>", "/var/lib/dpkg/lock-frontend") or die $!;
@@ -208,9 +214,10 @@ Q hello
   CHECK(Has(out.text, "changed: [box] hello\n"));
   CHECK(Has(out.text, "exit 0\nhello 2.10-3 install ok installed\n"));
   // apt's own words, after waiting lock_timeout seconds.
-  CHECK(Has(out.text, "failed: [box] hello => non-zero return code 100: E: Unable to acquire "
-                      "the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process "
-                      "using it?\n"));
+  CHECK(Has(out.text,
+            "failed: [box] hello => non-zero return code 100: E: Unable to acquire "
+            "the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process "
+            "using it?\n"));
   CHECK(Has(out.text, "exit 2\n"));
   CHECK(Has(out.text, "hello absent\n"));
 }

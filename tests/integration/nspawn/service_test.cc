@@ -2,9 +2,9 @@
 // against the nspawn test host, whose PID 1 is systemd. The unit under test,
 // hostprep-demo.service (`sleep infinity`), is written by the tests; each test
 // starts from no such unit, swap.target unmasked.
-#include <string>
-
 #include <doctest/doctest.h>
+
+#include <string>
 
 #include "tests/integration/nspawn/nspawn_test_util.h"
 
@@ -20,22 +20,33 @@ using hostprep::testing::Output;
 // (without hostprep); S prints
 // "active=... enabled=... pid=..." as systemctl reports them.
 constexpr const char* kReset = R"SH(
-$X sh -c 'systemctl stop hostprep-demo; systemctl unmask hostprep-demo hostprep-demo.service swap.target
-  systemctl disable hostprep-demo
-  rm -f /etc/systemd/system/hostprep-demo.service /usr/local/lib/systemd/system/hostprep-demo.service
-  systemctl daemon-reload' >/dev/null 2>&1
+$X sh -c 'systemctl stop hostprep-demo; systemctl unmask hostprep-demo swap.target
+  systemctl disable hostprep-demo; rm -f /etc/systemd/system/hostprep-demo.service \
+    /usr/local/lib/systemd/system/hostprep-demo.service; systemctl daemon-reload' >/dev/null 2>&1
 PLAY() { printf -- '- hosts: box\n  tasks:\n    - name: %s\n      %s\n' "$1" "$2" >$T/p.yml; }
 UNIT() {
-  $X sh -c 'mkdir -p "$1" && printf "[Unit]\nDescription=hostprep demo\n[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n" >"$1/hostprep-demo.service" && systemctl daemon-reload' sh "${1:-/etc/systemd/system}"
+  $X sh -c 'mkdir -p "$1" && cat >"$1/hostprep-demo.service" && systemctl daemon-reload' \
+    sh "${1:-/etc/systemd/system}" <<'EOF'
+[Unit]
+Description=hostprep demo
+[Service]
+ExecStart=/bin/sleep infinity
+[Install]
+WantedBy=multi-user.target
+EOF
 }
 S() {
-  echo "active=$($X systemctl is-active hostprep-demo) enabled=$($X systemctl is-enabled hostprep-demo 2>/dev/null) pid=$($X systemctl show -P MainPID hostprep-demo)"
+  echo "active=$($X systemctl is-active hostprep-demo)" \
+    "enabled=$($X systemctl is-enabled hostprep-demo 2>/dev/null)" \
+    "pid=$($X systemctl show -P MainPID hostprep-demo)"
 }
 )SH";
 
 Output Run(const std::string& script) { return Box(std::string(kReset) + script); }
 
-TEST_CASE("nspawn service: a unit written by the file module is loaded and started, and started again is ok") {
+TEST_CASE(
+    "nspawn service: a unit written by the file module is loaded and started, and started again is "
+    "ok") {
   Output out = Run(R"SH(
 cat >$T/p.yml <<'EOF'
 - hosts: box
@@ -141,8 +152,9 @@ S
 RUN $T/p.yml
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] demo masked\n  active: active -> inactive\n"
-                      "  masked: no -> yes\n"));
+  CHECK(Has(out.text,
+            "changed: [box] demo masked\n  active: active -> inactive\n"
+            "  masked: no -> yes\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=masked pid=0\n"));
   CHECK(Has(out.text, "changed: [box] demo unmasked\n  masked: yes -> no\n"));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=disabled pid=0\n"));
@@ -150,7 +162,8 @@ RUN $T/p.yml
   CHECK(Count(out.text, " changed=0 ") == 2);
 }
 
-TEST_CASE("nspawn service: masking a unit whose file is in /etc/systemd/system fails before it runs") {
+TEST_CASE(
+    "nspawn service: masking a unit whose file is in /etc/systemd/system fails before it runs") {
   Output out = Run(R"SH(
 UNIT
 $X systemctl start hostprep-demo
@@ -160,10 +173,11 @@ RUN $T/p.yml
 S
 )SH");
   INFO(out.text);
-  CHECK(Count(out.text, "failed: [box] demo masked => unit hostprep-demo.service cannot be "
-                        "masked: its unit file is /etc/systemd/system/hostprep-demo.service, "
-                        "where the mask would go (move the unit file to "
-                        "/usr/local/lib/systemd/system, or remove it and do not mask)\n") == 2);
+  CHECK(Count(out.text,
+              "failed: [box] demo masked => unit hostprep-demo.service cannot be "
+              "masked: its unit file is /etc/systemd/system/hostprep-demo.service, "
+              "where the mask would go (move the unit file to "
+              "/usr/local/lib/systemd/system, or remove it and do not mask)\n") == 2);
   CHECK(Count(out.text, "exit 2\n") == 2);
   // Nothing ran: the unit still runs.
   CHECK(Has(out.text, "exit 2\nactive=active enabled=disabled pid="));
@@ -177,8 +191,9 @@ RUN $T/p.yml --check --diff
 S
 )SH");
   INFO(out.text);
-  CHECK(Has(out.text, "changed: [box] demo up => would enable, start hostprep-demo.service\n"
-                      "  enabled: disabled -> enabled\n  active: inactive -> active\n"));
+  CHECK(Has(out.text,
+            "changed: [box] demo up => would enable, start hostprep-demo.service\n"
+            "  enabled: disabled -> enabled\n  active: inactive -> active\n"));
   CHECK(Has(out.text, " changed=1 "));
   CHECK(Has(out.text, "exit 0\nactive=inactive enabled=disabled pid=0\n"));
 }
