@@ -75,7 +75,9 @@ ArgSpec MakeSpec() {
       "and reloaded always report changed, as in Ansible; daemon_reload alone does not. The "
       "unit is read before the daemon-reload: with daemon_reload, a unit that is not loaded "
       "yet is planned as stopped and disabled. A static unit counts as enabled and is never "
-      "disabled. Masking does not stop a running unit: add state: stopped.";
+      "disabled. Masking does not stop a running unit: add state: stopped. A unit whose own "
+      "file is in /etc/systemd/system cannot be masked (systemctl refuses: the mask goes "
+      "there); the task fails before anything runs, also in check mode.";
   return spec;
 }
 
@@ -101,6 +103,7 @@ struct Draft {
   bool masked = false;
   std::string active_state;
   std::string unit_file_state;
+  std::string fragment_path;
   std::vector<Action> actions;
   std::vector<std::string> lines;  // the diff
   std::vector<std::string> verbs;  // for the message
@@ -114,9 +117,18 @@ void Do(Draft* d, const std::string& verb, const std::string& line) {
   d->changed = true;
 }
 
-void PlanMask(const Value& args, Draft* d, bool unmask_phase) {
-  if (!args.contains("masked") || !args["masked"].is_boolean()) return;
+Status PlanMask(const Value& args, Draft* d, bool unmask_phase) {
+  if (!args.contains("masked") || !args["masked"].is_boolean()) return Status::Ok();
   const bool want = args["masked"].get<bool>();
+  // systemctl mask puts a link to /dev/null at /etc/systemd/system/UNIT and
+  // refuses when the unit's own file is there: say so before anything runs.
+  const std::string mask_path = "/etc/systemd/system/" + d->unit;
+  if (!unmask_phase && want && !d->masked && d->fragment_path == mask_path) {
+    return Status::Error(fmt::format(
+        "unit {} cannot be masked: its unit file is {}, where the mask would go (move the unit "
+        "file to /usr/local/lib/systemd/system, or remove it and do not mask)",
+        d->unit, mask_path));
+  }
   if (unmask_phase && !want && d->masked) {
     Do(d, "unmask", "masked: yes -> no");
     d->masked = false;
@@ -124,6 +136,7 @@ void PlanMask(const Value& args, Draft* d, bool unmask_phase) {
   } else if (!unmask_phase && want && !d->masked) {
     Do(d, "mask", "masked: no -> yes");
   }
+  return Status::Ok();
 }
 
 Status PlanEnabled(const Value& args, Draft* d) {
@@ -251,6 +264,7 @@ Result<Change> ServiceModule::Plan(const Value& args, const std::vector<ReadResu
   d.active =
       d.active_state == "active" || d.active_state == "activating" || d.active_state == "reloading";
   d.unit_file_state = props["UnitFileState"];
+  d.fragment_path = props["FragmentPath"];
   Status s = CheckFound(args, d);
   if (!s.ok()) return s;
 
@@ -258,11 +272,11 @@ Result<Change> ServiceModule::Plan(const Value& args, const std::vector<ReadResu
     d.actions.push_back(Systemctl("daemon-reload", ""));
     d.verbs.push_back("daemon-reload");
   }
-  PlanMask(args, &d, true);
-  s = PlanEnabled(args, &d);
+  s = PlanMask(args, &d, true);
+  if (s.ok()) s = PlanEnabled(args, &d);
   if (s.ok()) s = PlanActive(args, &d);
+  if (s.ok()) s = PlanMask(args, &d, false);
   if (!s.ok()) return s;
-  PlanMask(args, &d, false);
 
   Change change;
   change.changed = d.changed;

@@ -14,6 +14,7 @@ packages=(
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 openssl jq procps findutils
   containerd
+  debootstrap systemd-container dpkg-dev
 )
 
 missing=()

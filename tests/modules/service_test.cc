@@ -154,6 +154,23 @@ TEST_CASE("service stops and disables, then masks last") {
                                              Ctl("mask", "swap.target")});
 }
 
+TEST_CASE("service refuses to mask a unit whose own file is where the mask would go") {
+  ReadResult show = Show("loaded", "inactive", "disabled");
+  show.exec.stdout_data += "FragmentPath=/etc/systemd/system/app.service\n";
+  CHECK(PlanWith({{"name", "app"}, {"masked", true}}, show).message() ==
+        "unit app.service cannot be masked: its unit file is /etc/systemd/system/app.service, "
+        "where the mask would go (move the unit file to /usr/local/lib/systemd/system, or "
+        "remove it and do not mask)");
+  // Unmasking, or masking a unit shipped in /lib, is fine.
+  Result<Change> change = PlanWith({{"name", "app"}, {"masked", false}}, show);
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+  change =
+      PlanWith({{"name", "containerd"}, {"masked", true}}, Show("loaded", "inactive", "disabled"));
+  REQUIRE(change.ok());
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("mask")});
+}
+
 TEST_CASE("service unmasks first, then enables and starts") {
   Result<Change> change =
       PlanWith({{"name", "containerd"}, {"masked", false}, {"enabled", true}, {"state", "started"}},
