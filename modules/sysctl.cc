@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -83,6 +84,15 @@ ArgSpec MakeSpec() {
        {},
        {},
        "Keep the keys in `file` so they are set again at boot."},
+      {"minimum",
+       ArgType::kBool,
+       false,
+       false,
+       {},
+       {},
+       "Each value is a lower bound: a key whose live value is already at least the value is "
+       "left alone, live and in `file` (numbers only; Kubespray's rule for "
+       "fs.inotify.max_user_instances). The live values are read even with `runtime: false`."},
       {"ignore_unknown",
        ArgType::kBool,
        false,
@@ -168,7 +178,19 @@ bool BoolArg(const Value& args, const char* key, bool fallback) {
 }
 bool Persist(const Value& args) { return BoolArg(args, "persist", true); }
 bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
-bool ReadsRuntime(const Value& args) { return !Absent(args) && BoolArg(args, "runtime", true); }
+bool SetsRuntime(const Value& args) { return !Absent(args) && BoolArg(args, "runtime", true); }
+bool Minimum(const Value& args) { return !Absent(args) && BoolArg(args, "minimum", false); }
+bool ReadsRuntime(const Value& args) { return SetsRuntime(args) || Minimum(args); }
+
+// `live` is a number at least `wanted` (both whole numbers).
+bool AtLeast(const std::string& live, const std::string& wanted) {
+  char* end = nullptr;
+  const long long l = std::strtoll(live.c_str(), &end, 10);
+  if (live.empty() || *end != '\0') return false;
+  const long long w = std::strtoll(wanted.c_str(), &end, 10);
+  if (wanted.empty() || *end != '\0') return false;
+  return l >= w;
+}
 std::string FilePath(const Value& args) {
   return args.contains("file") ? StringArg(args, "file") : kDefaultFile;
 }
@@ -341,6 +363,15 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
     errors->push_back(
         {"runtime", "'runtime: false' with 'persist: false' leaves nothing to do: drop one"});
   }
+  if (Minimum(args)) {
+    for (const Key& k : Keys(args)) {
+      if (IsPendingTemplate(Value(k.value)) || AtLeast(k.value, k.value)) continue;
+      errors->push_back({args.contains("values") ? "values" : "value",
+                         fmt::format("'minimum: true' compares whole numbers, and the value of "
+                                     "'{}' is '{}': give a number or drop 'minimum'",
+                                     k.name, k.value)});
+    }
+  }
 }
 
 std::vector<Read> SysctlModule::Probe(const Value& args, const Value& facts) const {
@@ -352,8 +383,14 @@ std::vector<Read> SysctlModule::Probe(const Value& args, const Value& facts) con
     for (const Key& k : Keys(args)) argv.push_back(SysctlProcPath(k.name));
     reads.push_back(Read::Query(std::move(argv)));
   }
-  // Last, so the reads above keep their places: is `file` a symlink?
-  if (Persist(args)) reads.push_back(Read::Stat(FilePath(args)));
+  // Last, so the reads above keep their places: is `file` a symlink, and
+  // where does it lead? Asked together, even though the answer to the
+  // second matters only for a link, so that a symlinked file (Debian's
+  // 99-sysctl.conf) costs no second round trip.
+  if (Persist(args)) {
+    reads.push_back(Read::Stat(FilePath(args)));
+    reads.push_back(Read::Query({"readlink", "-f", "--", FilePath(args)}));
+  }
   return reads;
 }
 
@@ -432,6 +469,7 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
   (void)facts;
   const std::vector<Key> keys = Keys(args);
   const bool persist = Persist(args), absent = Absent(args), runtime = ReadsRuntime(args);
+  const bool set_live = SetsRuntime(args), minimum = Minimum(args);
   const size_t probed = 2 * static_cast<size_t>(persist) + static_cast<size_t>(runtime);
   if (reads.size() < probed) {
     return Status::Error("internal error: sysctl planned without its reads");
@@ -482,7 +520,11 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
       }
     } else {
       auto live_it = live.find(path);
-      if (live_it != live.end() &&
+      if (minimum && live_it != live.end() &&
+          AtLeast(SysctlCompareForm(live_it->second), SysctlCompareForm(k.value))) {
+        continue;  // already high enough: not raised, not written
+      }
+      if (set_live && live_it != live.end() &&
           SysctlCompareForm(live_it->second) != SysctlCompareForm(k.value)) {
         set_args.push_back(k.name + "=" + k.value);
         lines.push_back(fmt::format("{} (runtime): {} -> {}", k.name,

@@ -53,6 +53,8 @@ std::vector<std::string> Probed(const Value& args) {
       out.push_back("read:" + r.path);
     } else if (r.kind == Read::Kind::kStat) {
       out.push_back("stat:" + r.path);
+    } else if (r.argv.size() == 4 && r.argv[0] == "readlink") {
+      out.push_back("resolve:" + r.argv[3]);
     } else {
       REQUIRE(r.argv.size() >= 4);
       CHECK(r.argv[0] == "/bin/sh");
@@ -75,14 +77,14 @@ TEST_CASE("sysctl probes the file and the live values of all keys in one query")
   CHECK(Probed(args) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
                                  "query:sh net/ipv4/ip_forward net/ipv4/conf/eth0.100/rp_filter",
-                                 "stat:/etc/sysctl.d/99-hostprep.conf"});
+                                 "stat:/etc/sysctl.d/99-hostprep.conf", "resolve:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"runtime", false}})) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                 "stat:/etc/sysctl.d/99-hostprep.conf"});
+                                 "stat:/etc/sysctl.d/99-hostprep.conf", "resolve:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"persist", false}})) ==
         std::vector<std::string>{"query:sh vm/swappiness"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"state", "absent"}, {"file", "/etc/s.conf"}})) ==
-        std::vector<std::string>{"read:/etc/s.conf", "stat:/etc/s.conf"});
+        std::vector<std::string>{"read:/etc/s.conf", "stat:/etc/s.conf", "resolve:/etc/s.conf"});
 }
 
 TEST_CASE("sysctl maps keys to /proc/sys paths as sysctl does") {
@@ -261,7 +263,7 @@ TEST_CASE("sysctl absent removes every line of the keys and leaves the live valu
   Value args = Args({{"values", {{"a.b", nullptr}, {"e.f", nullptr}}}, {"state", "absent"}});
   const std::string file = "# keep\na.b = 1\nc.d = 2\na.b=3\n";
   CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                                 "stat:/etc/sysctl.d/99-hostprep.conf"});
+                                                 "stat:/etc/sysctl.d/99-hostprep.conf", "resolve:/etc/sysctl.d/99-hostprep.conf"});
   Result<Change> c = PlanWith(args, {FileRead(file), NoLink()});
   REQUIRE(c.ok());
   CHECK(c->changed);
@@ -497,6 +499,59 @@ TEST_CASE("sysctl needs br_netfilter for bridge keys and the file it writes") {
     CHECK(r.provides.empty());
     CHECK(r.needs == c.needs);
   }
+}
+
+}  // namespace
+}  // namespace hostprep::modules
+
+namespace hostprep::modules {
+namespace {
+
+// Kubespray raises fs.inotify.max_user_instances only when the kernel's
+// value is lower; `minimum` does that without a separate read task.
+TEST_CASE("sysctl with minimum leaves a key whose live value is already high enough") {
+  struct Case {
+    std::string live;
+    bool runtime;
+    std::string diff;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"65536", true, ""},
+           {"8192", true, ""},
+           {"128", true,
+            "fs.inotify.max_user_instances (runtime): 128 -> 8192\n"
+            "fs.inotify.max_user_instances (/etc/sysctl.d/99-hostprep.conf): (unset) -> 8192\n"},
+           {"128", false,
+            "fs.inotify.max_user_instances (/etc/sysctl.d/99-hostprep.conf): (unset) -> 8192\n"},
+       }) {
+    CAPTURE(c.live);
+    CAPTURE(c.runtime);
+    Value args = Args({{"name", "fs.inotify.max_user_instances"},
+                       {"value", 8192},
+                       {"minimum", true},
+                       {"runtime", c.runtime}});
+    CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
+                                                   "query:sh fs/inotify/max_user_instances",
+                                                   "stat:/etc/sysctl.d/99-hostprep.conf",
+                                                   "resolve:/etc/sysctl.d/99-hostprep.conf"});
+    Result<Change> r = PlanWith(
+        args, {FileRead(std::nullopt), Live("value\tfs/inotify/max_user_instances\t" + c.live + " \n"),
+               NoLink()});
+    REQUIRE(r.ok());
+    CHECK(r->changed == !c.diff.empty());
+    CHECK(r->diff.substr(0, r->diff.find("---")) == c.diff);
+    const bool sets_live = !r->actions.empty() && r->actions[0].kind == Action::Kind::kExec;
+    CHECK(sets_live == (c.runtime && !c.diff.empty()));
+  }
+}
+
+TEST_CASE("sysctl minimum needs whole-number values") {
+  CHECK(testing::ArgErrors(SysctlModule(), Value({{"name", "net.ipv4.ip_local_port_range"},
+                                                   {"value", "1024 65000"},
+                                                   {"minimum", true}})) ==
+        std::vector<std::string>{
+            "value: 'minimum: true' compares whole numbers, and the value of "
+            "'net.ipv4.ip_local_port_range' is '1024 65000': give a number or drop 'minimum'"});
 }
 
 }  // namespace
