@@ -3,8 +3,8 @@
 namespace hostprep {
 
 ProbeCache::Key ProbeCache::KeyOf(const Become& become, const RemoteRead& read) {
-  return {become.enabled, become.enabled ? become.user : "", static_cast<int>(read.kind),
-          read.path, read.argv};
+  return {become.enabled, become.enabled ? become.user : "", static_cast<int>(read.kind), read.path,
+          read.argv};
 }
 
 void ProbeCache::Store(const Become& become, const RemoteRead& read, ReadResult result) {
@@ -27,8 +27,7 @@ void ProbeCache::Invalidate(const std::vector<Action>& actions) {
   stale_ = true;
 }
 
-Result<std::vector<ReadResult>> ReadAll(Transport* transport,
-                                        const std::vector<PendingRead>& reads,
+Result<std::vector<ReadResult>> ReadAll(Transport* transport, const std::vector<PendingRead>& reads,
                                         int timeout_seconds) {
   std::vector<ReadResult> results(reads.size());
   std::vector<bool> done(reads.size(), false);

@@ -62,8 +62,7 @@ class ProbeCache {
 
 // Makes the transport answer `reads` in as few round trips as it can: one
 // per distinct become. Errors in the result are the transport's (host lost).
-Result<std::vector<ReadResult>> ReadAll(Transport* transport,
-                                        const std::vector<PendingRead>& reads,
+Result<std::vector<ReadResult>> ReadAll(Transport* transport, const std::vector<PendingRead>& reads,
                                         int timeout_seconds);
 
 }  // namespace hostprep

@@ -2,12 +2,11 @@
 // (tests/e2e/sandbox.sh: a private mount namespace with a copy of /etc on a
 // tmpfs), so runs that write /etc never change the machine.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "tests/shell_test_util.h"
 
 namespace {
 
@@ -15,31 +14,17 @@ constexpr const char* kCleanSlate =
     "rm -rf /etc/containerd /etc/sysctl.d/99-kubernetes.conf /etc/modules-load.d/hostprep-* "
     "/etc/hostprep-prestage.txt\n";
 
-struct Output {
-  int exit_code = -1;
-  std::string text;  // stdout and stderr together
-};
+using hostprep::testing::Output;
 
 // Runs `script` with sh inside the sandbox, from the source directory, with
 // $HP set to the hostprep binary. What the example playbook manages is
 // removed from the sandbox's /etc first, so results do not depend on what the
 // machine has installed (containerd ships an /etc/containerd/config.toml).
 Output Sandboxed(const std::string& script) {
-  std::string quoted = "'";
-  for (char c : script) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
+  std::string quoted = hostprep::testing::SingleQuoted(script);
   quoted.insert(1, kCleanSlate);
-  std::string cmd = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
-                    " tests/e2e/sandbox.sh " + quoted + " 2>&1";
-  Output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
-  int status = pclose(p);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return hostprep::testing::RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" +
+                                       HOSTPREP_BINARY + " tests/e2e/sandbox.sh " + quoted);
 }
 
 std::string RecapLine(const std::string& text, const std::string& host) {

@@ -2,32 +2,19 @@
 // against the Kubespray-shaped inventory (inventories/kubespray), with the
 // real hostprep binary. validate and graph never contact a host.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+
+#include "tests/shell_test_util.h"
 
 namespace {
 
-struct Output {
-  int exit_code = -1;
-  std::string text;  // stdout and stderr together
-};
+using hostprep::testing::Output;
 
 // Runs `args` with the hostprep binary from the source directory.
 Output Hostprep(const std::string& args) {
-  std::string cmd =
-      std::string("cd ") + HOSTPREP_SOURCE_DIR + " && " + HOSTPREP_BINARY + " " + args + " 2>&1";
-  Output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
-  int status = pclose(p);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return hostprep::testing::RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && " +
+                                       HOSTPREP_BINARY + " " + args);
 }
 
 constexpr const char* kPlaybook = "playbooks/kubespray-prestage.yml";

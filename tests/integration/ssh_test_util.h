@@ -4,21 +4,14 @@
 #ifndef HOSTPREP_TESTS_INTEGRATION_SSH_TEST_UTIL_H_
 #define HOSTPREP_TESTS_INTEGRATION_SSH_TEST_UTIL_H_
 
-#include <sys/wait.h>
+#include <doctest/doctest.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
-#include <doctest/doctest.h>
+#include "tests/shell_test_util.h"
 
 namespace hostprep::testing {
-
-struct Output {
-  int exit_code = -1;
-  std::string text;  // stdout and stderr together
-};
 
 inline std::string HostsDir() {
   const char* dir = std::getenv("HOSTPREP_TESTHOSTS");
@@ -31,27 +24,9 @@ inline std::string HostsDir() {
 // hosts' run dir, $TH the harness, $SSH the options every run needs.
 inline Output Shell(const std::string& script) {
   const std::string dir = HostsDir();
-  std::string cmd = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
-                    " D=" + dir + " TH=tests/hosts/testhosts" +
-                    " SSH='-c ssh --known-hosts " + dir + "/known_hosts --ssh-config none'" +
-                    " sh -c '";
-  for (char c : script) cmd += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  cmd += "' 2>&1";
-  Output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
-  int status = pclose(p);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-inline size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
+  return RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
+                    " D=" + dir + " TH=tests/hosts/testhosts" + " SSH='-c ssh --known-hosts " +
+                    dir + "/known_hosts --ssh-config none'" + " sh -c " + SingleQuoted(script));
 }
 
 }  // namespace hostprep::testing

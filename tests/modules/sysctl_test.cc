@@ -77,10 +77,12 @@ TEST_CASE("sysctl probes the file and the live values of all keys in one query")
   CHECK(Probed(args) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
                                  "query:sh net/ipv4/ip_forward net/ipv4/conf/eth0.100/rp_filter",
-                                 "stat:/etc/sysctl.d/99-hostprep.conf", "resolve:/etc/sysctl.d/99-hostprep.conf"});
+                                 "stat:/etc/sysctl.d/99-hostprep.conf",
+                                 "resolve:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"runtime", false}})) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                 "stat:/etc/sysctl.d/99-hostprep.conf", "resolve:/etc/sysctl.d/99-hostprep.conf"});
+                                 "stat:/etc/sysctl.d/99-hostprep.conf",
+                                 "resolve:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"persist", false}})) ==
         std::vector<std::string>{"query:sh vm/swappiness"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"state", "absent"}, {"file", "/etc/s.conf"}})) ==
@@ -263,7 +265,8 @@ TEST_CASE("sysctl absent removes every line of the keys and leaves the live valu
   Value args = Args({{"values", {{"a.b", nullptr}, {"e.f", nullptr}}}, {"state", "absent"}});
   const std::string file = "# keep\na.b = 1\nc.d = 2\na.b=3\n";
   CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                                 "stat:/etc/sysctl.d/99-hostprep.conf", "resolve:/etc/sysctl.d/99-hostprep.conf"});
+                                                 "stat:/etc/sysctl.d/99-hostprep.conf",
+                                                 "resolve:/etc/sysctl.d/99-hostprep.conf"});
   Result<Change> c = PlanWith(args, {FileRead(file), NoLink()});
   REQUIRE(c.ok());
   CHECK(c->changed);
@@ -534,9 +537,9 @@ TEST_CASE("sysctl with minimum leaves a key whose live value is already high eno
                                                    "query:sh fs/inotify/max_user_instances",
                                                    "stat:/etc/sysctl.d/99-hostprep.conf",
                                                    "resolve:/etc/sysctl.d/99-hostprep.conf"});
-    Result<Change> r = PlanWith(
-        args, {FileRead(std::nullopt), Live("value\tfs/inotify/max_user_instances\t" + c.live + " \n"),
-               NoLink()});
+    Result<Change> r =
+        PlanWith(args, {FileRead(std::nullopt),
+                        Live("value\tfs/inotify/max_user_instances\t" + c.live + " \n"), NoLink()});
     REQUIRE(r.ok());
     CHECK(r->changed == !c.diff.empty());
     CHECK(r->diff.substr(0, r->diff.find("---")) == c.diff);
@@ -547,8 +550,8 @@ TEST_CASE("sysctl with minimum leaves a key whose live value is already high eno
 
 TEST_CASE("sysctl minimum needs whole-number values") {
   CHECK(testing::ArgErrors(SysctlModule(), Value({{"name", "net.ipv4.ip_local_port_range"},
-                                                   {"value", "1024 65000"},
-                                                   {"minimum", true}})) ==
+                                                  {"value", "1024 65000"},
+                                                  {"minimum", true}})) ==
         std::vector<std::string>{
             "value: 'minimum: true' compares whole numbers, and the value of "
             "'net.ipv4.ip_local_port_range' is '1024 65000': give a number or drop 'minimum'"});

@@ -440,23 +440,6 @@ TEST_CASE("variables take precedence from inventory up to extra vars, as documen
   CHECK(f.hosts["h1"].Content("/etc/vars") == "all group host Debian play play task extra");
 }
 
-TEST_CASE("a task reading through a symlink sees what an earlier task wrote to its target") {
-  Fixture f;
-  Recorder rec;
-  f.hosts["h1"].AddFile("/etc/sysctl.conf", "old\n");
-  f.hosts["h1"].AddSymlink("/etc/sysctl.d/99-sysctl.conf", "../sysctl.conf");
-  f.Run(R"(
-- hosts: all
-  gather_facts: false
-  order: sequential
-  tasks:
-    - {name: target, put: {path: /etc/sysctl.conf, content: "new\n"}}
-    - {name: link, put: {path: /etc/sysctl.d/99-sysctl.conf, content: "new\n"}}
-)",
-        "h1,", &rec);
-  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed target", "ok link"});
-}
-
 }  // namespace
 }  // namespace hostprep
 

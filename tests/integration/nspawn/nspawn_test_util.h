@@ -6,19 +6,13 @@
 #define HOSTPREP_TESTS_INTEGRATION_NSPAWN_NSPAWN_TEST_UTIL_H_
 
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 
-namespace hostprep::testing {
+#include "tests/shell_test_util.h"
 
-struct Output {
-  int exit_code = -1;
-  std::string text;  // stdout and stderr together
-};
+namespace hostprep::testing {
 
 inline std::string NspawnDir() {
   const char* dir = std::getenv("HOSTPREP_NSPAWN");
@@ -39,30 +33,13 @@ inline Output Box(const std::string& script) {
       "RUN() { p=$1; shift; $HP run \"$p\" -i $D/inventory.ini -c ssh --known-hosts "
       "$D/known_hosts --ssh-config none \"$@\"; echo \"exit $?\"; }\n" +
       script;
-  std::string cmd = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
+  return RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
                     " D=" + dir + " NH=tests/nspawn/nspawnhost X='tests/nspawn/nspawnhost exec " +
-                    dir + "' bash -c '";
-  for (char c : body) cmd += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  cmd += "' 2>&1";
-  Output out;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
-  int status = pclose(p);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+                    dir + "' bash -c " + SingleQuoted(body));
 }
 
 inline bool Has(const std::string& text, const std::string& what) {
   return text.find(what) != std::string::npos;
-}
-
-inline size_t Count(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
 }
 
 }  // namespace hostprep::testing

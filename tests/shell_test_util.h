@@ -1,0 +1,49 @@
+// Running a shell command from a test and capturing what a user would see.
+// Shared by the end-to-end tests (the hostprep binary in a sandbox) and the
+// integration tests (over SSH against test hosts).
+#ifndef HOSTPREP_TESTS_SHELL_TEST_UTIL_H_
+#define HOSTPREP_TESTS_SHELL_TEST_UTIL_H_
+
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace hostprep::testing {
+
+struct Output {
+  int exit_code = -1;
+  std::string text;  // stdout and stderr together
+};
+
+// `text` as one single-quoted shell word.
+inline std::string SingleQuoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs `command` with /bin/sh, stderr merged into stdout.
+inline Output RunCommand(const std::string& command) {
+  Output out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.text.append(buf.data(), n);
+  int status = pclose(p);
+  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+inline size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace hostprep::testing
+
+#endif  // HOSTPREP_TESTS_SHELL_TEST_UTIL_H_
