@@ -65,8 +65,9 @@ ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& b
           std::string backup = BackupName(a.path);
           ExecRequest req;
           // Only when the file exists: a first write has nothing to keep.
-          req.argv = {"/bin/sh", "-c",   "if [ -e \"$1\" ]; then cp -p -- \"$1\" \"$2\"; fi",
-                      "sh",      a.path, backup};
+          req.argv = {"/bin/sh", "-c",
+                      "if [ -e \"$1\" ]; then cp -p -- \"$1\" \"$2\" && echo copied; fi", "sh",
+                      a.path, backup};
           req.become = become;
           Result<ExecResult> r = t->Exec(req);
           if (!r.ok() || r->exit_code != 0) {
@@ -74,7 +75,7 @@ ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& b
                 fmt::format("back up {}: {}", a.path, r.ok() ? Trim(r->stderr_data) : r.message()));
             return out;
           }
-          out.backup_file = backup;
+          if (r->stdout_data == "copied\n") out.backup_file = backup;
         }
         WriteRequest w;
         w.path = a.path;
@@ -85,6 +86,15 @@ ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& b
         w.validate_argv = a.validate_argv;
         w.become = become;
         s = t->WriteFile(w);  // its errors already name the path
+        if (!s.ok() && !out.backup_file.empty()) {
+          // The file was left as it was (refused by validate, say): a backup
+          // of it would only be clutter, as in Ansible.
+          ExecRequest rm;
+          rm.argv = {"rm", "-f", "--", out.backup_file};
+          rm.become = become;
+          (void)t->Exec(rm);
+          out.backup_file.clear();
+        }
         break;
       }
       case Action::Kind::kMakeDirectory:

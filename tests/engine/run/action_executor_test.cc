@@ -63,7 +63,7 @@ TEST_CASE("a write with backup copies the old file first, then writes atomically
   FakeTransport t;
   t.AddDirectory("/etc/app");
   t.AddFile("/etc/app/app.conf", "old\n");
-  t.AddExecResponse({"/bin/sh"}, ExecResult{});
+  t.AddExecResponse({"/bin/sh"}, ExecResult{0, "copied\n", ""});
   Action w;
   w.kind = Action::Kind::kWriteFile;
   w.path = "/etc/app/app.conf";
@@ -83,6 +83,43 @@ TEST_CASE("a write with backup copies the old file first, then writes atomically
   CHECK(t.calls()[1].kind == FakeTransport::Call::Kind::kWriteFile);
   CHECK(t.Content("/etc/app/app.conf") == "new\n");
   CHECK(t.Info("/etc/app/app.conf").mode == 0600);
+}
+
+TEST_CASE("a write refused by validate leaves no backup behind") {
+  FakeTransport t;
+  t.AddDirectory("/etc/app");
+  t.AddFile("/etc/app/app.conf", "old\n");
+  t.AddExecResponse({"/bin/sh"}, ExecResult{0, "copied\n", ""});
+  t.AddExecResponse({"rm"}, ExecResult{});
+  t.AddExecResponse({"check-config"}, ExecResult{1, "", "bad line 3\n"});
+  Action w;
+  w.kind = Action::Kind::kWriteFile;
+  w.path = "/etc/app/app.conf";
+  w.content = "broken\n";
+  w.backup = true;
+  w.validate_argv = {"check-config", "%s"};
+  ActionOutcome out = ExecuteActions({w}, Become{}, 0, &t);
+  CHECK_FALSE(out.status.ok());
+  CHECK(out.backup_file.empty());
+  const std::vector<std::vector<std::string>> execs = ExecArgvs(t);
+  REQUIRE(!execs.empty());
+  CHECK(execs.back()[0] == "rm");
+  CHECK(execs.back().back() == t.calls()[0].argv[5]);  // the backup the first call made
+  CHECK(t.Content("/etc/app/app.conf") == "old\n");
+}
+
+TEST_CASE("a backup of a file that did not exist is not reported") {
+  FakeTransport t;
+  t.AddDirectory("/etc/app");
+  t.AddExecResponse({"/bin/sh"}, ExecResult{});  // nothing to copy: no "copied"
+  Action w;
+  w.kind = Action::Kind::kWriteFile;
+  w.path = "/etc/app/new.conf";
+  w.content = "x\n";
+  w.backup = true;
+  ActionOutcome out = ExecuteActions({w}, Become{}, 0, &t);
+  REQUIRE(out.status.ok());
+  CHECK(out.backup_file.empty());
 }
 
 TEST_CASE("a failed write leaves the error of the transport, naming the path") {
