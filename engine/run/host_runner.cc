@@ -3,17 +3,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iterator>
 #include <optional>
-#include <filesystem>
 #include <set>
 
 #include "engine/graph/task_graph.h"
 #include "engine/run/facts.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/host_state.h"
-#include "engine/run/resources.h"
 #include "engine/run/probe_cache.h"
+#include "engine/run/resources.h"
 #include "engine/run/task_executor.h"
 #include "engine/template/templar.h"
 
@@ -147,8 +147,7 @@ void ProbeAhead(const PlayContext& ctx, HostState* state, TaskExecutor* executor
 // both; if that batch fails they are asked again alone, without become, so
 // that a refused sudo fails the tasks that need it, not the host. Returns
 // kOk, or the outcome of a host whose facts could not be read (reported).
-HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state,
-                                TaskExecutor* executor,
+HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state, TaskExecutor* executor,
                                 const std::vector<const TaskSpec*>& tasks, ProbeCache* cache,
                                 EventSink* sink) {
   std::vector<PendingRead> reads = ReadsAhead(executor, tasks, *cache);
@@ -165,13 +164,13 @@ HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state,
     answers = TimedReadAll(ctx, state, reads);
   }
   if (!answers.ok()) {
-    sink->Post(
-        HostEvent(ctx, *state, "gather facts", TaskStatus::kUnreachable, answers.message()));
+    sink->Post(HostEvent(ctx, *state, "gather facts", TaskStatus::kUnreachable, answers.message()));
     state->unreachable = true;
     return HostOutcome::kUnreachable;
   }
   const ReadResult& answer = (*answers)[0];
-  Result<Value> parsed = answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
+  Result<Value> parsed =
+      answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
   if (!parsed.ok()) {
     sink->Post(HostEvent(ctx, *state, "gather facts", TaskStatus::kFailed, parsed.message()));
     return HostOutcome::kFailed;
@@ -183,129 +182,162 @@ HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state,
   return HostOutcome::kOk;
 }
 
-}  // namespace
+// One host's run of one play, phase by phase: variables, connection, the
+// first probe (with the facts), the graph, tasks, handlers.
+class HostPlay {
+ public:
+  HostPlay(const PlayContext& ctx, HostState* state, EventSink* sink)
+      : ctx_(ctx),
+        state_(state),
+        sink_(sink),
+        facts_vars_(&inventory_vars_),
+        play_vars_(&facts_vars_),
+        top_(&play_vars_),
+        executor_(ctx, state, play_vars_, &cache_) {}
 
-HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sink) {
-  const Play& play = *ctx.play;
-  const RunOptions& opts = *ctx.options;
+  HostOutcome Run() {
+    SetVariables();
+    HostOutcome outcome = Prepare(ctx_, state_, top_, sink_);
+    if (outcome == HostOutcome::kOk) outcome = FirstProbe();
+    if (outcome != HostOutcome::kOk) return outcome;
+    // After a change dropped answers from the cache, the first read that
+    // misses probes everything still to run: the remaining tasks, or the
+    // notified handlers.
+    executor_.set_prefetch([this]() { ProbeAhead(ctx_, state_, &executor_, remaining_, &cache_); });
+    outcome = RunTasks();
+    return outcome == HostOutcome::kOk ? RunHandlers() : outcome;
+  }
 
+ private:
   // Precedence, lowest first: inventory, facts, play vars; task scopes and
   // extra vars are stacked on top by the TaskExecutor.
-  Variables inventory_vars;
-  ctx.inventory->HostVariables(state->name, &inventory_vars);
-  inventory_vars.Set("groups", *ctx.groups, "inventory");
-  std::error_code ec;
-  std::filesystem::path dir = std::filesystem::absolute(ctx.playbook->dir, ec);
-  inventory_vars.Set("playbook_dir", dir.lexically_normal().string(), "hostprep");
-  inventory_vars.Set("ansible_check_mode", opts.check, "hostprep");
-  inventory_vars.Set("ansible_diff_mode", opts.diff, "hostprep");
-  Variables facts_vars(&inventory_vars);
-  Variables play_vars(&facts_vars);
-  play_vars.SetAll(play.vars, ctx.playbook->path + " (play vars)");
-  Variables top(&play_vars);
-  top.SetAll(opts.extra_vars, "extra vars (-e)");
+  void SetVariables() {
+    const RunOptions& opts = *ctx_.options;
+    ctx_.inventory->HostVariables(state_->name, &inventory_vars_);
+    inventory_vars_.Set("groups", *ctx_.groups, "inventory");
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::absolute(ctx_.playbook->dir, ec);
+    inventory_vars_.Set("playbook_dir", dir.lexically_normal().string(), "hostprep");
+    inventory_vars_.Set("ansible_check_mode", opts.check, "hostprep");
+    inventory_vars_.Set("ansible_diff_mode", opts.diff, "hostprep");
+    play_vars_.SetAll(ctx_.play->vars, ctx_.playbook->path + " (play vars)");
+    top_.SetAll(opts.extra_vars, "extra vars (-e)");
+  }
 
-  HostOutcome ready = Prepare(ctx, state, top, sink);
-  if (ready != HostOutcome::kOk) return ready;
+  void SetFacts(const Value& facts) {
+    facts_vars_.Clear();
+    facts_vars_.SetAll(FactsAsVariables(facts), "facts");
+  }
 
   // The first round trip: facts (unless known from an earlier play) and the
-  // reads of every task, planned with the facts of the host's last run
-  // when the facts cache has them.
-  const bool gather = play.gather_facts && !state->facts;
-  const FactsCache facts_cache(opts.facts_cache_dir);
-  const std::string connection_key = TransportKey(state->connection);
-  std::optional<Value> guessed;
-  if (gather) guessed = facts_cache.Load(state->name, connection_key);
-  if (state->facts) {
-    facts_vars.SetAll(FactsAsVariables(*state->facts), "facts");
-  } else if (guessed) {
-    state->facts = guessed;
-    facts_vars.SetAll(FactsAsVariables(*guessed), "facts");
+  // reads of every task, planned with the facts of the host's last run when
+  // the facts cache has them. The graph's resources are rendered with those
+  // facts too, and rebuilt when the fresh ones differ.
+  HostOutcome FirstProbe() {
+    const bool gather = ctx_.play->gather_facts && !state_->facts;
+    if (!gather) {
+      if (state_->facts) SetFacts(*state_->facts);
+      if (!BuildGraph()) return HostOutcome::kFailed;
+      ProbeAhead(ctx_, state_, &executor_, tasks_, &cache_);
+      return HostOutcome::kOk;
+    }
+    const FactsCache facts_cache(ctx_.options->facts_cache_dir);
+    const std::string key = TransportKey(state_->connection);
+    const std::optional<Value> guessed = facts_cache.Load(state_->name, key);
+    if (guessed) {
+      state_->facts = guessed;
+      SetFacts(*guessed);
+    }
+    if (!BuildGraph()) return HostOutcome::kFailed;
+    HostOutcome probed = GatherFactsAndProbe(ctx_, state_, &executor_, tasks_, &cache_, sink_);
+    if (probed != HostOutcome::kOk) {
+      state_->facts.reset();
+      return probed;
+    }
+    SetFacts(*state_->facts);
+    facts_cache.Store(state_->name, key, *state_->facts);
+    if (state_->facts != guessed) {
+      // Planned with no or other facts: probe again, with these, when a
+      // read misses.
+      cache_.mark_stale();
+      if (!BuildGraph()) return HostOutcome::kFailed;
+    }
+    return HostOutcome::kOk;
   }
-  // The graph's resources are rendered with the facts (guessed until the
-  // fresh ones arrive; rebuilt if those differ).
-  std::optional<TaskGraph> graph;
-  std::vector<const TaskSpec*> tasks, handlers;
-  auto build = [&]() {
-    Result<TaskGraph> built = TaskGraph::Build(play, PlayResources(play, *ctx.modules, top));
+
+  bool BuildGraph() {
+    const Play& play = *ctx_.play;
+    Result<TaskGraph> built = TaskGraph::Build(play, PlayResources(play, *ctx_.modules, top_));
     if (!built.ok()) {
-      sink->Post(HostEvent(ctx, *state, "graph", TaskStatus::kFailed, built.message()));
-      state->failed = true;
+      sink_->Post(HostEvent(ctx_, *state_, "graph", TaskStatus::kFailed, built.message()));
+      state_->failed = true;
       return false;
     }
-    graph.emplace(std::move(*built));
-    tasks.clear();
-    handlers.clear();
-    for (size_t n : graph->Order()) {
-      if (graph->is_handler(n)) {
-        handlers.push_back(&graph->node(n));
-      } else if (Selected(graph->node(n), opts)) {
-        tasks.push_back(&graph->node(n));
+    graph_.emplace(std::move(*built));
+    tasks_.clear();
+    handlers_.clear();
+    for (size_t n : graph_->Order()) {
+      if (graph_->is_handler(n)) {
+        handlers_.push_back(&graph_->node(n));
+      } else if (Selected(graph_->node(n), *ctx_.options)) {
+        tasks_.push_back(&graph_->node(n));
       }
     }
     return true;
-  };
-  if (!build()) return HostOutcome::kFailed;
-
-  ProbeCache cache;
-  TaskExecutor executor(ctx, state, play_vars, &cache);
-  if (gather) {
-    HostOutcome probed = GatherFactsAndProbe(ctx, state, &executor, tasks, &cache, sink);
-    if (probed != HostOutcome::kOk) {
-      state->facts.reset();
-      return probed;
-    }
-  } else {
-    ProbeAhead(ctx, state, &executor, tasks, &cache);
-  }
-  if (gather) {
-    facts_vars.Clear();
-    facts_vars.SetAll(FactsAsVariables(*state->facts), "facts");
-    facts_cache.Store(state->name, connection_key, *state->facts);
-    if (state->facts != guessed) {
-      // Planned with no or other facts: probe again, with these, when a
-      // read misses; the graph may depend on them too.
-      cache.mark_stale();
-      if (!build()) return HostOutcome::kFailed;
-    }
   }
 
-  // After a change dropped answers from the cache, the first read that
-  // misses probes everything still to run: the remaining tasks, or the
-  // notified handlers.
-  std::vector<const TaskSpec*> remaining;
-  executor.set_prefetch([&]() {
-    ProbeAhead(ctx, state, &executor, remaining, &cache);
-  });
-  std::set<std::string> notified;
-  auto run = [&](const TaskSpec& task) {
-    TaskOutcome outcome = executor.Execute(task);
-    for (TaskEvent& e : outcome.events) sink->Post(std::move(e));
-    if (outcome.changed) notified.insert(task.notify.begin(), task.notify.end());
+  bool RunOne(const TaskSpec& task) {
+    TaskOutcome outcome = executor_.Execute(task);
+    for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
+    if (outcome.changed) notified_.insert(task.notify.begin(), task.notify.end());
+    if (outcome.failed) state_->failed = true;
     return !outcome.failed;
-  };
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    if (ctx.abort->load()) return HostOutcome::kAborted;
-    remaining.assign(tasks.begin() + i, tasks.end());
-    if (!run(*tasks[i])) {
-      state->failed = true;
-      return HostOutcome::kFailed;
-    }
   }
+
+  HostOutcome RunTasks() {
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      if (ctx_.abort->load()) return HostOutcome::kAborted;
+      remaining_.assign(tasks_.begin() + i, tasks_.end());
+      if (!RunOne(*tasks_[i])) return HostOutcome::kFailed;
+    }
+    return HostOutcome::kOk;
+  }
+
   // Handlers: once each, after every task, in graph order (so a handler
   // notified by another handler runs after it).
-  auto is_notified = [&](const TaskSpec* h) { return notified.count(h->name) || notified.count(h->id); };
-  for (size_t i = 0; i < handlers.size(); ++i) {
-    if (!is_notified(handlers[i])) continue;
-    if (ctx.abort->load()) return HostOutcome::kAborted;
-    remaining.clear();
-    std::copy_if(handlers.begin() + i, handlers.end(), std::back_inserter(remaining), is_notified);
-    if (!run(*handlers[i])) {
-      state->failed = true;
-      return HostOutcome::kFailed;
+  HostOutcome RunHandlers() {
+    auto notified = [this](const TaskSpec* h) {
+      return notified_.count(h->name) > 0 || notified_.count(h->id) > 0;
+    };
+    for (size_t i = 0; i < handlers_.size(); ++i) {
+      if (!notified(handlers_[i])) continue;
+      if (ctx_.abort->load()) return HostOutcome::kAborted;
+      remaining_.clear();
+      std::copy_if(handlers_.begin() + i, handlers_.end(), std::back_inserter(remaining_),
+                   notified);
+      if (!RunOne(*handlers_[i])) return HostOutcome::kFailed;
     }
+    return HostOutcome::kOk;
   }
-  return HostOutcome::kOk;
+
+  const PlayContext& ctx_;
+  HostState* state_;
+  EventSink* sink_;
+  Variables inventory_vars_;
+  Variables facts_vars_;
+  Variables play_vars_;
+  Variables top_;
+  ProbeCache cache_;
+  TaskExecutor executor_;
+  std::optional<TaskGraph> graph_;
+  std::vector<const TaskSpec*> tasks_, handlers_, remaining_;
+  std::set<std::string> notified_;
+};
+
+}  // namespace
+
+HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sink) {
+  return HostPlay(ctx, state, sink).Run();
 }
 
 }  // namespace hostprep
