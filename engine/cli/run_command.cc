@@ -48,6 +48,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   RunOptions opts;
   opts.facts_cache_dir = FactsCache::DefaultDir();
   bool detailed = false, show_stats = false;
+  std::string trace_file;
   SshCliOptions ssh;
   po::options_description desc(
       "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
@@ -66,6 +67,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("become-user", po::value(&become_user), "user to become (default root)")
       ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
       ("output,o", po::value(&output), "text (default) or json (one event per line)")
+      ("trace", po::value(&trace_file), "write a Chrome trace-event JSON of the run (Perfetto, chrome://tracing): a lane per host, spans for connect, probe and apply round trips and tasks")
       ("stats", po::bool_switch(&show_stats), "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, applying")
       ("color", po::value(&color), "auto (default), always or never")
       ("detailed-exitcode", po::bool_switch(&detailed),
@@ -137,7 +139,13 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   }
   std::unique_ptr<TransportFactory> transports = MakeTransportFactory(inventory.get(), opts.ssh);
   Scheduler scheduler(*playbook, *inventory, modules, transports.get(), reporter.get(), opts);
+  Trace trace;
+  if (!trace_file.empty()) scheduler.set_trace(&trace);
   RunSummary summary = scheduler.Run();
+  if (!trace_file.empty()) {
+    Status written = trace.Write(trace_file);
+    if (!written.ok()) reporter->Warning(written.message());
+  }
   int code = summary.exit_code();
   if (code == kExitOk && detailed && summary.changed) code = kExitDrift;
   reporter->RunEnd(code);

@@ -89,6 +89,7 @@ HostOutcome Prepare(const PlayContext& ctx, HostState* state, const Variables& c
     state->transport_key = key;
   }
   const auto start = std::chrono::steady_clock::now();
+  TraceSpan span(ctx.trace, state->name, "connect", "connect");
   Status connected = state->transport->Connect();
   state->cost.connect_seconds += SecondsSince(start);
   if (!connected.ok()) {
@@ -120,6 +121,8 @@ std::vector<PendingRead> ReadsAhead(TaskExecutor* executor,
 Result<std::vector<ReadResult>> TimedReadAll(const PlayContext& ctx, HostState* state,
                                              const std::vector<PendingRead>& reads) {
   const auto start = std::chrono::steady_clock::now();
+  TraceSpan span(ctx.trace, state->name, "probe", "probe");
+  span.args()["reads"] = reads.size();
   Result<std::vector<ReadResult>> answers =
       ReadAll(state->transport.get(), reads, ctx.options->task_timeout);
   state->cost.probe_seconds += SecondsSince(start);
@@ -287,7 +290,10 @@ class HostPlay {
   }
 
   bool RunOne(const TaskSpec& task) {
+    TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
     TaskOutcome outcome = executor_.Execute(task);
+    span.args()["changed"] = outcome.changed;
+    span.args()["failed"] = outcome.failed;
     for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
     if (outcome.changed) notified_.insert(task.notify.begin(), task.notify.end());
     if (outcome.failed) state_->failed = true;

@@ -12,6 +12,7 @@
 #include "engine/inventory/inventory.h"
 #include "engine/module/registry.h"
 #include "engine/output/reporter.h"
+#include "engine/output/trace.h"
 #include "engine/playbook/playbook.h"
 #include "engine/run/run_options.h"
 #include "engine/transport/transport.h"
@@ -59,6 +60,7 @@ struct PlayContext {
   TransportFactory* transports = nullptr;
   const Value* groups = nullptr;             // the `groups` magic variable
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
+  Trace* trace = nullptr;                    // --trace; null when not asked for
 };
 
 enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };

@@ -166,6 +166,7 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.transports = transports_;
   ctx.groups = &groups_;
   ctx.abort = &abort;
+  ctx.trace = trace_;
   for (const auto& batch : SerialBatches(hosts, play.serial)) {
     if (!RunBatch(ctx, batch)) break;
   }

@@ -38,6 +38,9 @@ class Scheduler {
 
   RunSummary Run();
 
+  // Spans for --trace go to `trace` (borrowed; may be null).
+  void set_trace(Trace* trace) { trace_ = trace; }
+
  private:
   void RunPlay(const Play& play);
   // Runs one batch of hosts; returns false when the play must stop.
@@ -52,6 +55,7 @@ class Scheduler {
   Value groups_;
   std::map<std::string, HostState> hosts_;
   RunSummary summary_;
+  Trace* trace_ = nullptr;
 };
 
 // Splits `hosts` into batches as `serial` says (integers, "N%" of the play's

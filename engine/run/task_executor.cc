@@ -161,6 +161,8 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
   }
   if (missing.empty()) return Status::Ok();
   const auto start = std::chrono::steady_clock::now();
+  TraceSpan span(ctx_.trace, state_->name, "probe", "probe");
+  span.args()["reads"] = missing.size();
   Result<std::vector<ReadResult>> answers =
       ReadAll(state_->transport.get(), missing, ctx_.options->task_timeout);
   state_->cost.probe_seconds += SecondsSince(start);
@@ -278,6 +280,8 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
 
   cache_->Invalidate(change.actions);
   const auto start = std::chrono::steady_clock::now();
+  TraceSpan span(ctx_.trace, state_->name, "apply", "apply");
+  span.args()["actions"] = change.actions.size();
   ActionOutcome done =
       ExecuteActions(change.actions, become, ctx_.options->task_timeout, state_->transport.get());
   state_->cost.apply_seconds += SecondsSince(start);

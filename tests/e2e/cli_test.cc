@@ -3,7 +3,9 @@
 // tmpfs), so runs that write /etc never change the machine.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "tests/shell_test_util.h"
@@ -211,6 +213,35 @@ TEST_CASE("e2e: facts are gathered from a local host") {
   nlohmann::json facts = nlohmann::json::parse(out.text);
   CHECK(facts["localhost"]["os_family"] == "Debian");
   CHECK(facts["localhost"]["kernel"].get<std::string>().size() > 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("e2e: --trace writes a Chrome trace with a host lane and spans for each phase") {
+  Output out = Sandboxed(
+      "t=$(mktemp -d)\n"
+      "$HP run examples/local-prestage/site.yml -i localhost, -c local --trace $t/trace.json "
+      ">/dev/null\necho \"exit $?\"\ncat $t/trace.json\nrm -rf $t\n");
+  REQUIRE(out.text.rfind("exit 0\n", 0) == 0);
+  nlohmann::json trace = nlohmann::json::parse(out.text.substr(7));
+  std::map<std::string, int> spans;  // category -> count
+  std::set<std::string> tasks, lanes;
+  for (const nlohmann::json& e : trace["traceEvents"]) {
+    if (e["ph"] == "M" && e["name"] == "thread_name") lanes.insert(e["args"]["name"]);
+    if (e["ph"] != "X") continue;
+    CHECK(e["ts"].get<int64_t>() >= 0);
+    CHECK(e["dur"].get<int64_t>() >= 0);
+    ++spans[e["cat"].get<std::string>()];
+    if (e["cat"] == "task") tasks.insert(e["name"].get<std::string>());
+  }
+  CHECK(lanes == std::set<std::string>{"localhost"});
+  CHECK(spans["connect"] == 1);
+  CHECK(spans["probe"] >= 1);
+  CHECK(spans["apply"] >= 1);  // the first run in a fresh sandbox changes files
+  CHECK(tasks.count("containerd config") == 1);
+  CHECK(tasks.count("registry mirror hosts.toml") == 1);
 }
 
 }  // namespace

@@ -83,6 +83,24 @@ TEST_CASE("text output ends with ansible's PLAY RECAP block") {
         "skipped=0    rescued=0    ignored=0\n");
 }
 
+TEST_CASE("text output with --stats adds what the run cost each host after the recap") {
+  Capture out;
+  TextReporterOptions options;
+  options.show_stats = true;
+  TextReporter r(out.file(), options);
+  HostStats s;
+  s.ok = 20;
+  s.cost = {1, 3862, 60013, 0.29, 0.167, 0};
+  r.Recap({{"node1", s}}, {"node1"});
+  const std::string text = out.text();
+  CHECK(text.substr(text.find("\nRUN STATS")) ==
+        "\nRUN STATS *********************************************************************\n"
+        "host                       round trips       sent   received   connect     probe     "
+        "apply\n"
+        "node1                                1     3862 B   58.6 KiB    0.290s    0.167s    "
+        "0.000s\n");
+}
+
 TEST_CASE("json output is one event per line") {
   Capture out;
   JsonReporter r(out.file(), true);
