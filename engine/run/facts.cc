@@ -19,7 +19,13 @@ echo "codename=${VERSION_CODENAME:-}"
 echo "kernel=$(uname -r)"
 echo "arch=$(uname -m)"
 echo "hostname=$(uname -n)"
-echo "fqdn=$(hostname -f 2>/dev/null || uname -n)"
+# hostname -f asks DNS when /etc/hosts does not know the name: on an
+# air-gapped host with an unreachable resolver that would stall every run.
+if command -v timeout >/dev/null 2>&1; then
+  echo "fqdn=$(timeout 2 hostname -f 2>/dev/null || uname -n)"
+else
+  echo "fqdn=$(hostname -f 2>/dev/null || uname -n)"
+fi
 echo "uid=${SUDO_UID:-$(id -u)}"
 while read -r k v _; do
   case "$k" in
