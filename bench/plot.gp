@@ -9,8 +9,8 @@ set xlabel 'hosts'
 set ylabel 'seconds (log scale)'
 set logscale y
 set grid
-set key top left
-set xtics nomirror
+set key bottom right
+set xtics nomirror (10, 50, 100, 200)
 set ytics nomirror
 plot csv every ::1 using 1:6 with linespoints lw 2 pt 7 title 'Ansible re-run', \
      csv every ::1 using 1:5 with linespoints lw 2 pt 5 title 'Ansible first run', \

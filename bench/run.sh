@@ -2,7 +2,7 @@
 # The benchmark of issue 5: hostprep against the SSH floor and against Ansible,
 # on netns SSH test hosts (tests/hosts/testhosts), for N hosts each.
 #
-#   bench/run.sh [--hosts "10 50"] [--with-100] [--runs N] [--ansible-runs K]
+#   bench/run.sh [--hosts "10 50"] [--with-100] [--runs N] [--ansible-runs K] [--report]
 #
 # For each N it starts N test hosts, then measures, interleaved, --runs times
 # (default 3; Ansible only in the first K of them, default all): the floor (one fresh OpenSSH connection per host running
@@ -10,8 +10,9 @@
 # re-run, and Ansible's equivalent playbook first run and re-run. It prints a
 # table of medians and writes results.md, results.csv, samples.csv,
 # machine.txt and bench.png into bench/results/ (BENCH_RESULTS=DIR to change);
-# the logs of every run go to bench/results/raw/. What each side does:
-# bench/README.md.
+# the logs of every run go to bench/results/raw/. --report only rewrites
+# results.md and bench.png from the results.csv and machine.txt there. What
+# each side does: bench/README.md.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,12 +25,14 @@ usage() {
 hosts_list="10 50"
 runs=3
 ansible_runs=""
+report_only=0
 while (($#)); do
   case $1 in
     --hosts) hosts_list=${2:?--hosts needs a list of host counts, e.g. --hosts \"10 50\"}; shift 2 ;;
     --with-100) hosts_list="$hosts_list 100"; shift ;;
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
     --ansible-runs) ansible_runs=${2:?--ansible-runs needs a number}; shift 2 ;;
+    --report) report_only=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "bench: unknown argument '$1': use --hosts \"10 50\", --with-100 or --runs N" >&2; exit 2 ;;
   esac
@@ -58,12 +61,53 @@ install_missing() {
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
+results=${BENCH_RESULTS:-$root/bench/results}
+# --- the report ---------------------------------------------------------------------
+# results.md and bench.png from results.csv and machine.txt in $results.
+write_report() {
+  local csv=$results/results.csv runs_line
+  runs_line=$(sed -n 's/^runs per measurement: //p' "$results/machine.txt")
+  {
+    echo "## Results"
+    echo
+    echo '```'
+    cat "$results/machine.txt"
+    echo '```'
+    echo
+    echo "Runs per measurement: $runs_line; medians, wall time in seconds. Ratios: hostprep re-run / floor, Ansible"
+    echo "re-run / hostprep re-run, Ansible first / hostprep first. Peak RSS: the controller's"
+    echo "largest process (/usr/bin/time %M), maximum over the runs."
+    echo
+    echo "| hosts | floor | hostprep first | hostprep re-run | Ansible first | Ansible re-run | re-run / floor | Ansible / hostprep re-run | Ansible / hostprep first | hostprep peak RSS | Ansible peak RSS | hostprep round trips per host (first, re-run) | load avg (start; end) |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    tail -n +2 "$csv" | awk -F, '{ printf "| %s | %.2f | %.2f | %.2f | %.1f | %.1f | %sx | %sx | %sx | %s MiB | %s MiB | %d, %d | %s; %s |\n",
+      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 / $1, $13 / $1, $20, $21 }'
+    echo
+    echo "Where hostprep's time goes: per-host means from the JSON recap's cost (median over runs)."
+    echo
+    echo "| hosts | re-run connect | re-run probe | re-run apply | first connect | first probe | first apply |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    tail -n +2 "$csv" | awk -F, '{ printf "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", $1, $14, $15, $16, $17, $18, $19 }'
+  } >"$results/results.md"
+
+  gnuplot -e "csv='$csv'; out='$results/bench.png'" "$root/bench/plot.gp" ||
+    echo "bench: gnuplot could not draw $results/bench.png" >&2
+
+  cat "$results/results.md"
+}
+
+if ((report_only)); then
+  [ -f "$results/results.csv" ] && [ -f "$results/machine.txt" ] ||
+    { echo "bench: --report needs results.csv and machine.txt in $results: run the benchmark first" >&2; exit 2; }
+  write_report
+  exit 0
+fi
+
 install_missing
 HP=$root/build/hostprep
 [ -x "$HP" ] || tests/setup.sh
 
 TH=$root/tests/hosts/testhosts
-results=${BENCH_RESULTS:-$root/bench/results}
 raw=$results/raw
 rm -rf "$raw"
 mkdir -p "$raw"
@@ -189,9 +233,9 @@ timed() {
   echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "kernel: $(uname -r)"
-  echo "hostprep: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- engine modules playbooks || echo ' (with uncommitted changes)'), $(dpkg-query -W -f='libssh ${Version}' libssh-4)"
+  echo "hostprep: engine at $(git -C "$root" log -1 --format=%h -- engine modules playbooks CMakeLists.txt)$(git -C "$root" diff --quiet HEAD -- engine modules playbooks || echo ' (with uncommitted changes)'), $(dpkg-query -W -f='libssh ${Version}' libssh-4)"
   echo "openssh: $(ssh -V 2>&1)"
-  echo "ansible: $(ansible --version | head -n1), Debian ansible $(dpkg-query -W -f='${Version}' ansible)"
+  echo "ansible: $(ansible --version 2>/dev/null | sed -n 1p), Debian ansible $(dpkg-query -W -f='${Version}' ansible)"
   echo "runs per measurement: $runs (Ansible: $ansible_runs)"
 } >"$results/machine.txt"
 cat "$results/machine.txt"
@@ -255,39 +299,12 @@ for n in $hosts_list; do
   f=$(median "${floor[@]}") hf=$(median "${hp_first[@]}") hr=$(median "${hp_rerun[@]}")
   af=$(median "${an_first[@]}") ar=$(median "${an_rerun[@]}")
   col() { local i=$1; shift; printf '%s\n' "$@" | awk -v i="$i" '{ print $i }'; }
-  echo "$n,$f,$hf,$hr,$af,$ar,$(ratio "$hr" "$f"),$(ratio "$ar" "$hr"),$(ratio "$af" "$hf"),$(mib "$(maximum "${hp_rss[@]}")"),$(mib "$(maximum "${an_rss[@]}")"),$(median "${rt_first[@]}"),$(median "${rt_rerun[@]}"),$(median $(col 1 "${cost_rerun[@]}")),$(median $(col 2 "${cost_rerun[@]}")),$(median $(col 3 "${cost_rerun[@]}")),$(median $(col 1 "${cost_first[@]}")),$(median $(col 2 "${cost_first[@]}")),$(median $(col 3 "${cost_first[@]}")),$load_start,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$csv"
+  echo "$n,$f,$hf,$hr,$af,$ar,$(ratio "$hr" "$f"),$(ratio "$ar" "$hr"),$(ratio "$af" "$hf"),$(mib "$(maximum "${hp_rss[@]}")"),$(mib "$(maximum "${an_rss[@]}")"),$(printf %.0f "$(median "${rt_first[@]}")"),$(printf %.0f "$(median "${rt_rerun[@]}")"),$(median $(col 1 "${cost_rerun[@]}")),$(median $(col 2 "${cost_rerun[@]}")),$(median $(col 3 "${cost_rerun[@]}")),$(median $(col 1 "${cost_first[@]}")),$(median $(col 2 "${cost_first[@]}")),$(median $(col 3 "${cost_first[@]}")),$load_start,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$csv"
 
   TESTHOSTS_QUIET=1 "$TH" down "$D" >/dev/null || die "could not tear down $D"
   D=""
 done
 
-# --- the report ---------------------------------------------------------------------
-{
-  echo "## Results"
-  echo
-  echo '```'
-  cat "$results/machine.txt"
-  echo '```'
-  echo
-  echo "Medians of $runs runs ($ansible_runs for Ansible), wall time in seconds. Ratios: hostprep re-run / floor, Ansible"
-  echo "re-run / hostprep re-run, Ansible first / hostprep first. Peak RSS: the controller's"
-  echo "largest process (/usr/bin/time %M), maximum over the runs."
-  echo
-  echo "| hosts | floor | hostprep first | hostprep re-run | Ansible first | Ansible re-run | re-run / floor | Ansible / hostprep re-run | Ansible / hostprep first | hostprep peak RSS | Ansible peak RSS | hostprep round trips (first, re-run) | load avg (start; end) |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-  tail -n +2 "$csv" | awk -F, '{ printf "| %s | %.2f | %.2f | %.2f | %.1f | %.1f | %sx | %sx | %sx | %s MiB | %s MiB | %s, %s | %s; %s |\n",
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $20, $21 }'
-  echo
-  echo "Where hostprep's time goes: per-host means from the JSON recap's cost (median over runs)."
-  echo
-  echo "| hosts | re-run connect | re-run probe | re-run apply | first connect | first probe | first apply |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|"
-  tail -n +2 "$csv" | awk -F, '{ printf "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", $1, $14, $15, $16, $17, $18, $19 }'
-} >"$results/results.md"
-
-gnuplot -e "csv='$csv'; out='$results/bench.png'" "$root/bench/plot.gp" ||
-  echo "bench: gnuplot could not draw $results/bench.png" >&2
-
-cat "$results/results.md"
+write_report
 echo
 echo "bench: results in $results (results.md, results.csv, samples.csv, machine.txt, bench.png)"

@@ -7,6 +7,9 @@ rm -rf /etc/containerd /etc/systemd/system/swap.target \
   /etc/modules-load.d/kubespray-br_netfilter.conf /etc/modules-load.d/overlay.conf \
   /etc/modules-load.d/ip_vs*.conf /etc/modules-load.d/nf_conntrack.conf \
   /etc/sysctl.d/bridge-nf-call.conf
+# Gone when empty, as on a machine without one (Debian without kmod): every
+# first run then creates it, not only the first first run.
+rmdir /etc/modprobe.d 2>/dev/null || true
 ln -sfn ../sysctl.conf /etc/sysctl.d/99-sysctl.conf
 printf "# kept as it is\n" >/etc/sysctl.conf
 echo net.ipv4.ip_forward=1 >/etc/sysctl.d/ipv4-ip_forward.conf
