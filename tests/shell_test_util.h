@@ -25,10 +25,16 @@ inline std::string SingleQuoted(const std::string& text) {
   return out + "'";
 }
 
-// Runs `command` with /bin/sh, stderr merged into stdout.
+// Runs `command` with /bin/sh, stderr merged into stdout. hostprep's facts
+// cache is off unless the command or the caller's environment sets one, so
+// that tests leave nothing in the user's ~/.cache.
 inline Output RunCommand(const std::string& command) {
   Output out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  const std::string line =
+      "HOSTPREP_FACTS_CACHE=${HOSTPREP_FACTS_CACHE:-none}; "
+      "export HOSTPREP_FACTS_CACHE; " +
+      command + " 2>&1";
+  FILE* p = popen(line.c_str(), "r");
   REQUIRE(p != nullptr);
   std::array<char, 4096> buf;
   size_t n;

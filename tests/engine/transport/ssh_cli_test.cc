@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "tests/engine/transport/ssh_test_server.h"
+#include "tests/shell_test_util.h"
 
 namespace hostprep {
 namespace {
@@ -13,13 +14,7 @@ using testing::SshTestDir;
 using testing::TestSshd;
 
 std::string Shell(const std::string& script) {
-  std::string out;
-  FILE* p = popen(("(" + script + ") 2>&1").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while (p && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (p) pclose(p);
-  return out;
+  return hostprep::testing::RunCommand("(" + script + ")").text;
 }
 
 TEST_CASE("ssh cli runs a playbook over ssh with the become password only on stdin") {
