@@ -42,19 +42,23 @@ class Trace {
   std::vector<Value> events_;
 };
 
-// Records a span from construction to destruction; does nothing when the
-// trace is null.
+// Records a span from construction to destruction in `trace` (when not
+// null) and adds its length in seconds to `*seconds` (when not null), so the
+// trace and --stats read one clock.
 class TraceSpan {
  public:
-  TraceSpan(Trace* trace, std::string host, std::string name, std::string category)
+  TraceSpan(Trace* trace, std::string host, std::string name, std::string category,
+            double* seconds = nullptr)
       : trace_(trace),
+        seconds_(seconds),
         host_(std::move(host)),
         name_(std::move(name)),
         category_(std::move(category)),
         begin_(Trace::Clock::now()) {}
   ~TraceSpan() {
-    if (trace_ != nullptr)
-      trace_->Span(host_, name_, category_, begin_, Trace::Clock::now(), args_);
+    const Trace::Clock::time_point end = Trace::Clock::now();
+    if (seconds_ != nullptr) *seconds_ += std::chrono::duration<double>(end - begin_).count();
+    if (trace_ != nullptr) trace_->Span(host_, name_, category_, begin_, end, args_);
   }
   TraceSpan(const TraceSpan&) = delete;
   TraceSpan& operator=(const TraceSpan&) = delete;
@@ -63,6 +67,7 @@ class TraceSpan {
 
  private:
   Trace* trace_;
+  double* seconds_;
   std::string host_, name_, category_;
   Trace::Clock::time_point begin_;
   Value args_ = Value::object();

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <iterator>
 #include <optional>
@@ -40,10 +39,6 @@ bool Selected(const TaskSpec& task, const RunOptions& opts) {
   if (Contains(tags, "never") && !HasAny(tags, opts.tags)) return false;
   if (opts.tags.empty() || Contains(opts.tags, "all")) return true;
   return Contains(tags, "always") || HasAny(tags, opts.tags);
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::string TransportKey(const ConnectionSettings& s) {
@@ -88,10 +83,11 @@ HostOutcome Prepare(const PlayContext& ctx, HostState* state, const Variables& c
     state->transport = std::move(*t);
     state->transport_key = key;
   }
-  const auto start = std::chrono::steady_clock::now();
-  TraceSpan span(ctx.trace, state->name, "connect", "connect");
-  Status connected = state->transport->Connect();
-  state->cost.connect_seconds += SecondsSince(start);
+  Status connected;
+  {
+    TraceSpan span(ctx.trace, state->name, "connect", "connect", &state->cost.connect_seconds);
+    connected = state->transport->Connect();
+  }
   if (!connected.ok()) {
     sink->Post(HostEvent(ctx, *state, "connect", TaskStatus::kUnreachable, connected.message()));
     state->unreachable = true;
@@ -109,24 +105,12 @@ std::vector<PendingRead> ReadsAhead(TaskExecutor* executor,
     for (PendingRead& r : executor->PlannedReads(*task)) {
       const bool seen = cache.Contains(r.become, r.read) ||
                         std::any_of(reads.begin(), reads.end(), [&](const PendingRead& o) {
-                          return o.read == r.read && o.become.enabled == r.become.enabled &&
-                                 o.become.user == r.become.user;
+                          return o.read == r.read && SameBecome(o.become, r.become);
                         });
       if (!seen) reads.push_back(std::move(r));
     }
   }
   return reads;
-}
-
-Result<std::vector<ReadResult>> TimedReadAll(const PlayContext& ctx, HostState* state,
-                                             const std::vector<PendingRead>& reads) {
-  const auto start = std::chrono::steady_clock::now();
-  TraceSpan span(ctx.trace, state->name, "probe", "probe");
-  span.args()["reads"] = reads.size();
-  Result<std::vector<ReadResult>> answers =
-      ReadAll(state->transport.get(), reads, ctx.options->task_timeout);
-  state->cost.probe_seconds += SecondsSince(start);
-  return answers;
 }
 
 // Probes ahead: the remote reads of `tasks` in one round trip per distinct
@@ -138,7 +122,7 @@ void ProbeAhead(const PlayContext& ctx, HostState* state, TaskExecutor* executor
   const std::vector<PendingRead> reads = ReadsAhead(executor, tasks, *cache);
   cache->mark_fresh();
   if (reads.empty()) return;
-  Result<std::vector<ReadResult>> answers = TimedReadAll(ctx, state, reads);
+  Result<std::vector<ReadResult>> answers = ProbeHost(ctx, state, reads);
   if (!answers.ok()) return;
   for (size_t i = 0; i < reads.size(); ++i) {
     cache->Store(reads[i].become, reads[i].read, std::move((*answers)[i]));
@@ -160,11 +144,11 @@ HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state, TaskEx
   facts.read.kind = RemoteRead::Kind::kExec;
   facts.read.argv = FactsRequest().argv;
   reads.insert(reads.begin(), facts);
-  Result<std::vector<ReadResult>> answers = TimedReadAll(ctx, state, reads);
+  Result<std::vector<ReadResult>> answers = ProbeHost(ctx, state, reads);
   if (!answers.ok() && reads.size() > 1) {
     facts.become = Become{};
     reads = {facts};
-    answers = TimedReadAll(ctx, state, reads);
+    answers = ProbeHost(ctx, state, reads);
   }
   if (!answers.ok()) {
     sink->Post(HostEvent(ctx, *state, "gather facts", TaskStatus::kUnreachable, answers.message()));

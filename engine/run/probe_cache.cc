@@ -2,6 +2,10 @@
 
 namespace hostprep {
 
+bool SameBecome(const Become& a, const Become& b) {
+  return a.enabled == b.enabled && (!a.enabled || a.user == b.user);
+}
+
 ProbeCache::Key ProbeCache::KeyOf(const Become& become, const RemoteRead& read) {
   return {become.enabled, become.enabled ? become.user : "", static_cast<int>(read.kind), read.path,
           read.argv};
@@ -38,8 +42,7 @@ Result<std::vector<ReadResult>> ReadAll(Transport* transport, const std::vector<
     std::vector<size_t> group;
     std::vector<RemoteRead> batch;
     for (size_t i = first; i < reads.size(); ++i) {
-      const Become& b = reads[i].become;
-      if (done[i] || b.enabled != become.enabled || (b.enabled && b.user != become.user)) continue;
+      if (done[i] || !SameBecome(reads[i].become, become)) continue;
       group.push_back(i);
       batch.push_back(reads[i].read);
     }
@@ -51,6 +54,13 @@ Result<std::vector<ReadResult>> ReadAll(Transport* transport, const std::vector<
     }
   }
   return results;
+}
+
+Result<std::vector<ReadResult>> ProbeHost(const PlayContext& ctx, HostState* state,
+                                          const std::vector<PendingRead>& reads) {
+  TraceSpan span(ctx.trace, state->name, "probe", "probe", &state->cost.probe_seconds);
+  span.args()["reads"] = reads.size();
+  return ReadAll(state->transport.get(), reads, ctx.options->task_timeout);
 }
 
 }  // namespace hostprep

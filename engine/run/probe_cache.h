@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/module/module.h"
+#include "engine/run/host_state.h"
 #include "engine/transport/transport.h"
 
 namespace hostprep {
@@ -29,6 +30,9 @@ struct PendingRead {
   Become become;
   RemoteRead read;
 };
+
+// The two run as the same user (the user does not matter without become).
+bool SameBecome(const Become& a, const Become& b);
 
 class ProbeCache {
  public:
@@ -50,8 +54,6 @@ class ProbeCache {
   // without something they needed (the host's facts).
   void mark_stale() { stale_ = true; }
 
-  size_t size() const { return answers_.size(); }
-
  private:
   using Key = std::tuple<bool, std::string, int, std::string, std::vector<std::string>>;
   static Key KeyOf(const Become& become, const RemoteRead& read);
@@ -64,6 +66,11 @@ class ProbeCache {
 // per distinct become. Errors in the result are the transport's (host lost).
 Result<std::vector<ReadResult>> ReadAll(Transport* transport, const std::vector<PendingRead>& reads,
                                         int timeout_seconds);
+
+// ReadAll on the host's transport, its time added to the host's probe
+// seconds (--stats) and shown as a "probe" span (--trace).
+Result<std::vector<ReadResult>> ProbeHost(const PlayContext& ctx, HostState* state,
+                                          const std::vector<PendingRead>& reads);
 
 }  // namespace hostprep
 

@@ -148,11 +148,13 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
       continue;
     }
     const RemoteRead remote = ToRemote(reads[i]);
-    if (!cache_->Contains(become, remote) && cache_->stale() && prefetch_ && !prefetched) {
+    std::optional<ReadResult> hit = cache_->Find(become, remote);
+    if (!hit && cache_->stale() && prefetch_ && !prefetched) {
       prefetch_();
       prefetched = true;
+      hit = cache_->Find(become, remote);
     }
-    if (std::optional<ReadResult> hit = cache_->Find(become, remote)) {
+    if (hit) {
       (*results)[base + i] = std::move(*hit);
       continue;
     }
@@ -160,12 +162,7 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
     missing_at.push_back(base + i);
   }
   if (missing.empty()) return Status::Ok();
-  const auto start = std::chrono::steady_clock::now();
-  TraceSpan span(ctx_.trace, state_->name, "probe", "probe");
-  span.args()["reads"] = missing.size();
-  Result<std::vector<ReadResult>> answers =
-      ReadAll(state_->transport.get(), missing, ctx_.options->task_timeout);
-  state_->cost.probe_seconds += SecondsSince(start);
+  Result<std::vector<ReadResult>> answers = ProbeHost(ctx_, state_, missing);
   if (!answers.ok()) return answers.status();
   for (size_t j = 0; j < missing.size(); ++j) {
     cache_->Store(missing[j].become, missing[j].read, (*answers)[j]);
@@ -279,12 +276,13 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   }
 
   cache_->Invalidate(change.actions);
-  const auto start = std::chrono::steady_clock::now();
-  TraceSpan span(ctx_.trace, state_->name, "apply", "apply");
-  span.args()["actions"] = change.actions.size();
-  ActionOutcome done =
-      ExecuteActions(change.actions, become, ctx_.options->task_timeout, state_->transport.get());
-  state_->cost.apply_seconds += SecondsSince(start);
+  ActionOutcome done;
+  {
+    TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
+    span.args()["actions"] = change.actions.size();
+    done =
+        ExecuteActions(change.actions, become, ctx_.options->task_timeout, state_->transport.get());
+  }
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;
