@@ -61,7 +61,7 @@ ArgSpec MakeSpec() {
        {},
        {},
        "apt only: refresh the package lists when the last refresh is older than this many "
-       "seconds (implies update_cache when they are)."},
+       "seconds, and only then, also with update_cache: true (as Ansible's apt)."},
       {"lock_timeout",
        ArgType::kInt,
        false,
@@ -682,7 +682,9 @@ Result<Change> PackageModule::Plan(const Value& args, const std::vector<ReadResu
   if (backend == "apt" && CacheAge(args)) {
     Result<bool> stale = AptCacheStale(args, reads[1], reads[2]);
     if (!stale.ok()) return stale.status();
-    cache_update = cache_update || *stale;
+    // As Ansible's apt: with cache_valid_time, fresh lists are not refreshed
+    // even with update_cache: true (Kubespray sets both).
+    cache_update = *stale;
   }
   const std::string state = args.value("state", std::string("present"));
 

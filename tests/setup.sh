@@ -15,6 +15,7 @@ packages=(
   openssh-server openssh-client sudo iproute2 openssl jq procps findutils
   containerd
   debootstrap systemd-container dpkg-dev
+  qemu-system-x86 qemu-utils e2fsprogs
 )
 
 missing=()

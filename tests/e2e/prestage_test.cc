@@ -44,6 +44,7 @@ constexpr const char* kGraph =
     "kube-proxy nftables module  [kube-proxy-nftables-module]\n"
     "    after module-directories  (resource dir:/etc/modules-load.d)\n"
     "dummy module for NodeLocal DNS  [dummy-module-for-nodelocal-dns]\n"
+    "    after module-directories  (resource dir:/etc/modules-load.d)\n"
     "packages  [packages]\n"
     "containerd package  [containerd-package]\n"
     "containerd config  [containerd-config]\n"

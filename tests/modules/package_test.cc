@@ -308,36 +308,43 @@ TEST_CASE("package compares pinned apt versions with the installed one") {
 
 TEST_CASE("package cache_valid_time refreshes only lists older than it") {
   PackageModule module;
-  Value args = Args({{"name", "bash"}, {"cache_valid_time", 3600}, {"lock_timeout", 5}});
-  std::vector<Read> probe = module.Probe(args, kApt);
-  REQUIRE(probe.size() == 3);
-  CHECK(probe[1].argv == Words{"date", "+%s"});
-  CHECK(probe[2].argv == Words{"stat", "-c", "%Y %n", "--",
-                               "/var/lib/apt/periodic/update-success-stamp", "/var/lib/apt/lists"});
-  struct Case {
-    std::string stat_out;
-    bool refresh;
-  };
-  const std::vector<Case> cases = {
-      {"99000 /var/lib/apt/periodic/update-success-stamp\n90000 /var/lib/apt/lists\n", false},
-      {"90000 /var/lib/apt/periodic/update-success-stamp\n99000 /var/lib/apt/lists\n", true},
-      {"99000 /var/lib/apt/lists\n", false},  // no stamp: the lists' time
-      {"", true},
-  };
-  for (const Case& c : cases) {
-    CAPTURE(c.stat_out);
-    Result<Change> change = module.Plan(args,
-                                        {Ran(0, kDpkgBashCoreutils), Ran(0, "100000\n"),
-                                         Ran(c.stat_out.empty() ? 1 : 0, c.stat_out)},
-                                        kApt);
-    REQUIRE(change.ok());
-    CHECK(!change->changed);
-    CHECK(change->result["cache_updated"] == c.refresh);
-    CHECK(Argvs(*change) ==
-          (c.refresh ? std::vector<Words>{{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get",
-                                           "update", "-q", "-o", "DPkg::Lock::Timeout=5"}}
-                     : std::vector<Words>{}));
+  // update_cache: true does not refresh fresh lists when cache_valid_time is set (as Ansible).
+  for (bool update_cache : {false, true}) {
+    CAPTURE(update_cache);
+    Value args = Args({{"name", "bash"}, {"cache_valid_time", 3600}, {"lock_timeout", 5}});
+    if (update_cache) args["update_cache"] = true;
+    std::vector<Read> probe = module.Probe(args, kApt);
+    REQUIRE(probe.size() == 3);
+    CHECK(probe[1].argv == Words{"date", "+%s"});
+    CHECK(probe[2].argv == Words{"stat", "-c", "%Y %n", "--",
+                                 "/var/lib/apt/periodic/update-success-stamp",
+                                 "/var/lib/apt/lists"});
+    struct Case {
+      std::string stat_out;
+      bool refresh;
+    };
+    const std::vector<Case> cases = {
+        {"99000 /var/lib/apt/periodic/update-success-stamp\n90000 /var/lib/apt/lists\n", false},
+        {"90000 /var/lib/apt/periodic/update-success-stamp\n99000 /var/lib/apt/lists\n", true},
+        {"99000 /var/lib/apt/lists\n", false},  // no stamp: the lists' time
+        {"", true},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.stat_out);
+      Result<Change> change = module.Plan(args,
+                                          {Ran(0, kDpkgBashCoreutils), Ran(0, "100000\n"),
+                                           Ran(c.stat_out.empty() ? 1 : 0, c.stat_out)},
+                                          kApt);
+      REQUIRE(change.ok());
+      CHECK(!change->changed);
+      CHECK(change->result["cache_updated"] == c.refresh);
+      CHECK(Argvs(*change) ==
+            (c.refresh ? std::vector<Words>{{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get",
+                                             "update", "-q", "-o", "DPkg::Lock::Timeout=5"}}
+                       : std::vector<Words>{}));
+    }
   }
+  Value args = Args({{"name", "bash"}, {"cache_valid_time", 3600}, {"lock_timeout", 5}});
   Result<Change> broken = module.Plan(
       args, {Ran(0, kDpkgBashCoreutils), Ran(127, "", "date: not found"), Ran(0, "")}, kApt);
   CHECK(broken.message() == "cannot read the target's clock (date +%s): date: not found");
