@@ -58,10 +58,12 @@ int ValidateCommand(const std::vector<std::string>& args, const ModuleRegistry& 
     tasks += play.tasks.size();
     handlers += play.handlers.size();
     if (inv) {
-      Result<std::vector<std::string>> hosts = inv->Match(play.hosts);
-      if (!hosts.ok()) {
+      std::vector<std::string> problems;
+      Result<std::vector<std::string>> hosts = inv->Match(play.hosts, &problems);
+      if (!hosts.ok()) problems.push_back(hosts.message());
+      for (const std::string& problem : problems) {
         fmt::print(stderr, "{}: warning: play '{}': {}\n", play.hosts_location.ToString(),
-                   play.DisplayName(), hosts.message());
+                   play.DisplayName(), problem);
       }
     }
   }

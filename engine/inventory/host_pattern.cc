@@ -137,7 +137,10 @@ std::string SplitSubscript(const std::string& term, std::optional<Subscript>* su
 
 class PatternMatcher {
  public:
-  explicit PatternMatcher(const Inventory& inv) : inv_(inv) {}
+  // With `unmatched`, a plain name that is no group or host is noted there
+  // and matches nothing instead of being an error.
+  PatternMatcher(const Inventory& inv, std::vector<std::string>* unmatched)
+      : inv_(inv), unmatched_(unmatched) {}
 
   // The hosts one term (without its & or ! prefix) names, in the order of
   // the groups' host lists.
@@ -190,8 +193,10 @@ class PatternMatcher {
     if (!any_group && out.empty() && !is_regex && !is_glob) {
       std::vector<std::string> names = inv_.group_names();
       names.insert(names.end(), inv_.host_names().begin(), inv_.host_names().end());
-      return Status::Error(fmt::format("no hosts matched '{}'{}: no group or host has that name",
-                                       expr, DidYouMeanSuffix(expr, names)));
+      std::string message = fmt::format("no hosts matched '{}'{}: no group or host has that name",
+                                        expr, DidYouMeanSuffix(expr, names));
+      if (unmatched_ == nullptr) return Status::Error(message);
+      unmatched_->push_back(std::move(message));
     }
     return out;
   }
@@ -216,11 +221,13 @@ class PatternMatcher {
   }
 
   const Inventory& inv_;
+  std::vector<std::string>* unmatched_;
 };
 
 }  // namespace
 
-Result<std::vector<std::string>> Inventory::Match(const std::string& pattern) const {
+Result<std::vector<std::string>> Inventory::Match(const std::string& pattern,
+                                                  std::vector<std::string>* unmatched) const {
   std::vector<std::string> with_colon;
   for (const std::string& h : host_order_) {
     if (h.find(':') != std::string::npos) with_colon.push_back(h);
@@ -241,7 +248,7 @@ Result<std::vector<std::string>> Inventory::Match(const std::string& pattern) co
   }
   // Ansible: only intersections/exclusions means they apply to all.
   if (regular.empty()) regular.push_back("all");
-  PatternMatcher matcher(*this);
+  PatternMatcher matcher(*this, unmatched);
   std::set<std::string> selected;
   for (const std::string& t : regular) {
     Result<std::vector<std::string>> hosts = matcher.MatchTerm(t);

@@ -88,12 +88,16 @@ class Inventory {
   //   Ansible does), and "~regex".
   // The result keeps inventory order. A plain name (no glob, no ~) that is no
   // group or host is an error, wherever it stands ("no hosts matched 'webz'
-  // (did you mean 'web'?): ..."); a glob or regex matching nothing, an empty
-  // intersection, and an out-of-range slice are not. An index out of range
-  // ("web[5]") is. Subscripts index the group's host list (GroupsValue order).
-  // The implicit localhost is not added: "localhost" matches only when the
-  // inventory has it.
-  Result<std::vector<std::string>> Match(const std::string& pattern) const;
+  // (did you mean 'web'?): ..."), unless `unmatched` is given: the message
+  // then goes there and the name matches nothing, as Ansible warns and
+  // ignores it (a play on "k8s_cluster:etcd" with no etcd group runs on
+  // k8s_cluster). A glob or regex matching nothing, an empty intersection,
+  // and an out-of-range slice are not errors. An index out of range
+  // ("web[5]") is. Subscripts index the group's host list (GroupsValue
+  // order). The implicit localhost is not added: "localhost" matches only
+  // when the inventory has it.
+  Result<std::vector<std::string>> Match(const std::string& pattern,
+                                         std::vector<std::string>* unmatched = nullptr) const;
 
   // Every group the host is in, directly or through children, sorted, without
   // "all" (Ansible's group_names).

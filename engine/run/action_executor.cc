@@ -11,37 +11,45 @@ namespace hostprep {
 
 namespace {
 
-// Runs a fixed program (no shell) and turns a non-zero exit into an error
-// that names what failed.
-Status RunChecked(Transport* t, std::vector<std::string> argv, const Become& become,
-                  const std::string& what) {
-  ExecRequest req;
-  req.argv = std::move(argv);
-  req.become = become;
-  Result<ExecResult> r = t->Exec(req);
-  if (!r.ok()) return r.status().WithContext(what);
-  if (r->exit_code != 0) {
-    std::string err = Trim(r->stderr_data);
-    if (err.empty()) err = fmt::format("exit code {}", r->exit_code);
-    return Status::Error(fmt::format("{}: {}", what, err));
-  }
-  return Status::Ok();
-}
+// What a step of the batch is for, to read its result back.
+struct StepRole {
+  enum class Kind {
+    kBackup,   // copies the old file; prints "copied" when there was one
+    kWrite,    // a file write
+    kChecked,  // a fixed program: a non-zero exit fails with `what`
+    kCommand,  // the module's command: its result is the task's
+    kRead,     // a read after the actions
+  };
+  Kind kind = Kind::kChecked;
+  std::string what;    // for errors: "chown /etc/x", "back up /etc/x"
+  std::string backup;  // kBackup: the backup's path
+};
 
-Status SetAttributes(Transport* t, const Action& a, const Become& become) {
-  if (!a.owner.empty() || !a.group.empty()) {
-    std::string spec = a.owner;
-    if (!a.group.empty()) spec += ":" + a.group;
-    Status s = RunChecked(t, {"chown", "-h", "--", spec, a.path}, become, "chown " + a.path);
-    if (!s.ok()) return s;
+// The steps of `actions`, each with its role.
+class Batch {
+ public:
+  void Add(Step step, StepRole::Kind kind, std::string what = "", std::string backup = "") {
+    steps_.push_back(std::move(step));
+    roles_.push_back({kind, std::move(what), std::move(backup)});
   }
-  if (a.mode) {
-    Status s =
-        RunChecked(t, {"chmod", "--", FormatMode(*a.mode), a.path}, become, "chmod " + a.path);
-    if (!s.ok()) return s;
+  void Checked(std::vector<std::string> argv, std::string what) {
+    Add(Step::Exec(std::move(argv)), StepRole::Kind::kChecked, std::move(what));
   }
-  return Status::Ok();
-}
+  void Attributes(const Action& a, bool with_mode) {
+    if (!a.owner.empty() || !a.group.empty()) {
+      std::string spec = a.owner;
+      if (!a.group.empty()) spec += ":" + a.group;
+      Checked({"chown", "-h", "--", spec, a.path}, "chown " + a.path);
+    }
+    if (a.mode && with_mode) Checked({"chmod", "--", FormatMode(*a.mode), a.path}, "chmod " + a.path);
+  }
+  const std::vector<Step>& steps() const { return steps_; }
+  const std::vector<StepRole>& roles() const { return roles_; }
+
+ private:
+  std::vector<Step> steps_;
+  std::vector<StepRole> roles_;
+};
 
 std::string BackupName(const std::string& path) {
   std::time_t now = std::time(nullptr);
@@ -52,95 +60,116 @@ std::string BackupName(const std::string& path) {
   return fmt::format("{}.{}~", path, stamp);
 }
 
+void AddWrite(const Action& a, Batch* batch) {
+  if (a.backup) {
+    const std::string backup = BackupName(a.path);
+    // Only when the file exists: a first write has nothing to keep.
+    batch->Add(Step::Exec({"/bin/sh", "-c",
+                           "if [ -e \"$1\" ]; then cp -p -- \"$1\" \"$2\" && echo copied; fi",
+                           "sh", a.path, backup}),
+               StepRole::Kind::kBackup, "back up " + a.path, backup);
+  }
+  WriteRequest w;
+  w.path = a.path;
+  w.content = a.content;
+  w.mode = a.mode;
+  w.owner = a.owner;
+  w.group = a.group;
+  w.validate_argv = a.validate_argv;
+  batch->Add(Step::Write(std::move(w)), StepRole::Kind::kWrite, a.path);
+}
+
+void AddAction(const Action& a, Batch* batch) {
+  switch (a.kind) {
+    case Action::Kind::kWriteFile:
+      AddWrite(a, batch);
+      break;
+    case Action::Kind::kMakeDirectory:
+      batch->Checked({"mkdir", "-p", "--", a.path}, "create directory " + a.path);
+      batch->Attributes(a, true);
+      break;
+    case Action::Kind::kRemove:
+      batch->Checked({"rm", "-rf", "--", a.path}, "remove " + a.path);
+      break;
+    case Action::Kind::kSymlink:
+      batch->Checked({"ln", "-sfn", "--", a.target, a.path}, "link " + a.path + " -> " + a.target);
+      batch->Attributes(a, false);  // chmod would follow the link
+      break;
+    case Action::Kind::kSetAttributes:
+      batch->Attributes(a, true);
+      break;
+    case Action::Kind::kTouch:
+      batch->Checked({"touch", "--", a.path}, "touch " + a.path);
+      batch->Attributes(a, true);
+      break;
+    case Action::Kind::kExec:
+      batch->Add(Step::Exec(a.argv, a.stdin_data), StepRole::Kind::kCommand);
+      break;
+  }
+}
+
+// Reads the batch's results into `out`; false at the step that failed.
+bool ReadBack(const StepRole& role, StepResult& r, ActionOutcome* out) {
+  switch (role.kind) {
+    case StepRole::Kind::kBackup:
+      if (r.exec.exit_code != 0) {
+        out->status =
+            Status::Error(fmt::format("{}: {}", role.what, Trim(r.exec.stderr_data)));
+        return false;
+      }
+      if (r.exec.stdout_data == "copied\n") out->backup_file = role.backup;
+      return true;
+    case StepRole::Kind::kWrite:
+      out->status = r.status;  // its errors already name the path
+      return r.status.ok();
+    case StepRole::Kind::kChecked:
+      if (r.exec.exit_code != 0) {
+        std::string err = Trim(r.exec.stderr_data);
+        if (err.empty()) err = fmt::format("exit code {}", r.exec.exit_code);
+        out->status = Status::Error(fmt::format("{}: {}", role.what, err));
+        return false;
+      }
+      return true;
+    case StepRole::Kind::kCommand:
+      out->ran_command = true;
+      out->last_exec = std::move(r.exec);
+      return out->last_exec.exit_code == 0;
+    case StepRole::Kind::kRead:
+      out->reads_after->push_back(std::move(r.read));
+      return true;
+  }
+  return true;
+}
+
 }  // namespace
 
-ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& become,
+ActionOutcome ExecuteActions(const std::vector<Action>& actions,
+                             const std::vector<RemoteRead>& reads_after, const Become& become,
                              int timeout_seconds, Transport* t) {
+  Batch batch;
+  for (const Action& a : actions) AddAction(a, &batch);
+  for (const RemoteRead& read : reads_after) batch.Add(Step::Read(read), StepRole::Kind::kRead);
+
   ActionOutcome out;
-  for (const Action& a : actions) {
-    Status s;
-    switch (a.kind) {
-      case Action::Kind::kWriteFile: {
-        if (a.backup) {
-          std::string backup = BackupName(a.path);
-          ExecRequest req;
-          // Only when the file exists: a first write has nothing to keep.
-          req.argv = {"/bin/sh", "-c",
-                      "if [ -e \"$1\" ]; then cp -p -- \"$1\" \"$2\" && echo copied; fi", "sh",
-                      a.path, backup};
-          req.become = become;
-          Result<ExecResult> r = t->Exec(req);
-          if (!r.ok() || r->exit_code != 0) {
-            out.status = Status::Error(
-                fmt::format("back up {}: {}", a.path, r.ok() ? Trim(r->stderr_data) : r.message()));
-            return out;
-          }
-          if (r->stdout_data == "copied\n") out.backup_file = backup;
-        }
-        WriteRequest w;
-        w.path = a.path;
-        w.content = a.content;
-        w.mode = a.mode;
-        w.owner = a.owner;
-        w.group = a.group;
-        w.validate_argv = a.validate_argv;
-        w.become = become;
-        s = t->WriteFile(w);  // its errors already name the path
-        if (!s.ok() && !out.backup_file.empty()) {
-          // The file was left as it was (refused by validate, say): a backup
-          // of it would only be clutter, as in Ansible.
-          ExecRequest rm;
-          rm.argv = {"rm", "-f", "--", out.backup_file};
-          rm.become = become;
-          (void)t->Exec(rm);
-          out.backup_file.clear();
-        }
-        break;
-      }
-      case Action::Kind::kMakeDirectory:
-        s = RunChecked(t, {"mkdir", "-p", "--", a.path}, become, "create directory " + a.path);
-        if (s.ok()) s = SetAttributes(t, a, become);
-        break;
-      case Action::Kind::kRemove:
-        s = RunChecked(t, {"rm", "-rf", "--", a.path}, become, "remove " + a.path);
-        break;
-      case Action::Kind::kSymlink:
-        s = RunChecked(t, {"ln", "-sfn", "--", a.target, a.path}, become,
-                       "link " + a.path + " -> " + a.target);
-        if (s.ok() && (!a.owner.empty() || !a.group.empty())) {
-          Action attrs = a;
-          attrs.mode.reset();  // chmod would follow the link
-          s = SetAttributes(t, attrs, become);
-        }
-        break;
-      case Action::Kind::kSetAttributes:
-        s = SetAttributes(t, a, become);
-        break;
-      case Action::Kind::kTouch:
-        s = RunChecked(t, {"touch", "--", a.path}, become, "touch " + a.path);
-        if (s.ok()) s = SetAttributes(t, a, become);
-        break;
-      case Action::Kind::kExec: {
-        ExecRequest req;
-        req.argv = a.argv;
-        req.stdin_data = a.stdin_data;
-        req.become = become;
-        req.timeout_seconds = timeout_seconds;
-        Result<ExecResult> r = t->Exec(req);
-        if (!r.ok()) {
-          out.status = r.status();
-          return out;
-        }
-        out.ran_command = true;
-        out.last_exec = *r;
-        if (r->exit_code != 0) return out;
-        break;
-      }
-    }
-    if (!s.ok()) {
-      out.status = s;
-      return out;
-    }
+  Result<std::vector<StepResult>> results = t->RunSteps(batch.steps(), become, timeout_seconds);
+  if (!results.ok()) {
+    out.status = results.status();
+    return out;
+  }
+  if (!reads_after.empty()) out.reads_after.emplace();
+  for (size_t i = 0; i < results->size(); ++i) {
+    StepResult& r = (*results)[i];
+    if (!r.ran || !ReadBack(batch.roles()[i], r, &out)) break;
+  }
+  if (out.reads_after && out.reads_after->size() != reads_after.size()) out.reads_after.reset();
+  if (!out.status.ok() && !out.backup_file.empty()) {
+    // The file was left as it was (refused by validate, say): a backup of it
+    // would only be clutter, as in Ansible.
+    ExecRequest rm;
+    rm.argv = {"rm", "-f", "--", out.backup_file};
+    rm.become = become;
+    (void)t->Exec(rm);
+    out.backup_file.clear();
   }
   return out;
 }

@@ -1,9 +1,11 @@
 // Carries out a module's actions on a host through its Transport, in order,
-// stopping at the first that fails. Every path and value travels as an
+// stopping at the first that fails, in one Transport::RunSteps batch: one
+// round trip on the shell transports. Every path and value travels as an
 // argument or as stdin, never inside shell text.
 #ifndef HOSTPREP_ENGINE_RUN_ACTION_EXECUTOR_H_
 #define HOSTPREP_ENGINE_RUN_ACTION_EXECUTOR_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,12 +21,18 @@ struct ActionOutcome {
   bool ran_command = false;  // a kExec action ran (its rc/stdout/stderr below)
   ExecResult last_exec;      // the last kExec action's result
   std::string backup_file;   // set when a backup was made
+  // The answers to `reads_after`, when every action succeeded.
+  std::optional<std::vector<ReadResult>> reads_after;
 };
 
-// Runs `actions` on `transport`. A kExec action with a non-zero exit code
-// stops the sequence and is reported through last_exec (not as a Status
-// error): the engine decides with failed_when whether that fails the task.
-ActionOutcome ExecuteActions(const std::vector<Action>& actions, const Become& become,
+// Runs `actions` on `transport`, then, in the same batch, `reads_after`: the
+// state the tasks after these actions will need, read after the change. A
+// kExec action with a non-zero exit code stops the sequence and is reported
+// through last_exec (not as a Status error): the engine decides with
+// failed_when whether that fails the task. A write refused after its backup
+// was made removes the backup (one more round trip, on that failure only).
+ActionOutcome ExecuteActions(const std::vector<Action>& actions,
+                             const std::vector<RemoteRead>& reads_after, const Become& become,
                              int timeout_seconds, Transport* transport);
 
 }  // namespace hostprep

@@ -187,10 +187,12 @@ class HostPlay {
     HostOutcome outcome = Prepare(ctx_, state_, top_, sink_);
     if (outcome == HostOutcome::kOk) outcome = FirstProbe();
     if (outcome != HostOutcome::kOk) return outcome;
-    // After a change dropped answers from the cache, the first read that
-    // misses probes everything still to run: the remaining tasks, or the
-    // notified handlers.
+    // A change reads the state of everything still to run (the remaining
+    // tasks, or the notified handlers) in its own round trip, after the
+    // actions. When that was not possible (another become), the first read
+    // that misses probes it in one batch.
     executor_.set_prefetch([this]() { ProbeAhead(ctx_, state_, &executor_, remaining_, &cache_); });
+    executor_.set_reads_ahead([this]() { return ReadsAhead(&executor_, remaining_, cache_); });
     outcome = RunTasks();
     return outcome == HostOutcome::kOk ? RunHandlers() : outcome;
   }

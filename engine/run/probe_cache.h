@@ -5,9 +5,10 @@
 // can: a command can change anything, and a write to one path changes every
 // path that leads to it through a symlink (Debian's
 // /etc/sysctl.d/99-sysctl.conf is one), which the paths alone do not show.
-// So an action drops every answer; the next read that misses then probes
-// the tasks still to run in one batch (see TaskExecutor). An unchanged run
-// keeps its single round trip; each change costs one more.
+// So an action drops every answer, and the same round trip that carries
+// the actions reads the state of the tasks still to run after them (see
+// TaskExecutor::Apply). An unchanged run keeps its single round trip; each
+// change costs one more.
 //
 // Owned by one host's worker; not thread-safe.
 #ifndef HOSTPREP_ENGINE_RUN_PROBE_CACHE_H_

@@ -127,7 +127,11 @@ RunSummary Scheduler::Run() {
 }
 
 void Scheduler::RunPlay(const Play& play) {
-  Result<std::vector<std::string>> matched = inventory_.Match(play.hosts);
+  std::vector<std::string> unmatched;
+  Result<std::vector<std::string>> matched = inventory_.Match(play.hosts, &unmatched);
+  for (const std::string& message : unmatched) {
+    reporter_->Warning(fmt::format("play '{}': {}", play.DisplayName(), message));
+  }
   std::vector<std::string> hosts;
   if (!matched.ok()) {
     reporter_->Warning(fmt::format("play '{}': {}", play.DisplayName(), matched.message()));

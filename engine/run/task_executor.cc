@@ -171,6 +171,36 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
   return Status::Ok();
 }
 
+// The actions, and in the same round trip the reads of the tasks still to
+// run, made after the change: a change costs one round trip, not two.
+ActionOutcome TaskExecutor::Apply(const std::vector<Action>& actions, const Become& become) {
+  cache_->Invalidate(actions);
+  std::vector<RemoteRead> after;
+  bool all_after = true;  // every read ahead is in this batch
+  if (reads_ahead_) {
+    for (PendingRead& r : reads_ahead_()) {
+      if (SameBecome(r.become, become)) {
+        after.push_back(std::move(r.read));
+      } else {
+        all_after = false;
+      }
+    }
+  }
+  TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
+  span.args()["actions"] = actions.size();
+  span.args()["reads"] = after.size();
+  ActionOutcome done = ExecuteActions(actions, after, become, ctx_.options->task_timeout,
+                                      state_->transport.get());
+  if (done.reads_after) {
+    for (size_t i = 0; i < after.size(); ++i) {
+      cache_->Store(become, after[i], std::move((*done.reads_after)[i]));
+    }
+    // Reads with another become are still to be made: the next miss probes them.
+    if (all_after) cache_->mark_fresh();
+  }
+  return done;
+}
+
 Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& module,
                                        const Variables& vars) {
   auto where = [&](const std::string& key) {
@@ -275,14 +305,7 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
     return a;
   }
 
-  cache_->Invalidate(change.actions);
-  ActionOutcome done;
-  {
-    TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
-    span.args()["actions"] = change.actions.size();
-    done =
-        ExecuteActions(change.actions, become, ctx_.options->task_timeout, state_->transport.get());
-  }
+  ActionOutcome done = Apply(change.actions, become);
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/playbook/playbook.h"
+#include "engine/run/action_executor.h"
 #include "engine/run/host_state.h"
 #include "engine/run/probe_cache.h"
 #include "engine/template/variables.h"
@@ -41,6 +42,13 @@ class TaskExecutor {
   // run in one batch and fill the cache.
   void set_prefetch(std::function<void()> prefetch) { prefetch_ = std::move(prefetch); }
 
+  // Returns the remote reads of the tasks still to run (this one included)
+  // that the cache does not hold: they are read in the same round trip as a
+  // task's actions, after them.
+  void set_reads_ahead(std::function<std::vector<PendingRead>()> reads_ahead) {
+    reads_ahead_ = std::move(reads_ahead);
+  }
+
  private:
   struct Attempt;
   struct Scopes;
@@ -53,12 +61,14 @@ class TaskExecutor {
   Status PerformReads(const std::vector<Read>& reads, const Variables& vars, const Become& become,
                       std::vector<ReadResult>* results);
   Become BecomeFor(const TaskSpec& task) const;
+  ActionOutcome Apply(const std::vector<Action>& actions, const Become& become);
 
   const PlayContext& ctx_;
   HostState* state_;
   const Variables& host_vars_;
   ProbeCache* cache_;
   std::function<void()> prefetch_;
+  std::function<std::vector<PendingRead>()> reads_ahead_;
 };
 
 // The label of a loop item in output: its text, or "name" / "key" field of a

@@ -302,4 +302,14 @@ Result<std::vector<ReadResult>> FakeTransport::ReadMany(const std::vector<Remote
   return results;
 }
 
+Result<std::vector<StepResult>> FakeTransport::RunSteps(const std::vector<Step>& steps,
+                                                        const Become& become,
+                                                        int timeout_seconds) {
+  if (steps.empty()) return std::vector<StepResult>();
+  const uint64_t before = stats_.round_trips;
+  Result<std::vector<StepResult>> results = Transport::RunSteps(steps, become, timeout_seconds);
+  stats_.round_trips = before + 1;
+  return results;
+}
+
 }  // namespace hostprep

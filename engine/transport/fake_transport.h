@@ -82,6 +82,9 @@ class FakeTransport final : public Transport {
   // round trip for the whole batch, as the shell transports make.
   Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
                                            const Become& become, int timeout_seconds) override;
+  // Likewise: each step is its own call, the batch one round trip.
+  Result<std::vector<StepResult>> RunSteps(const std::vector<Step>& steps, const Become& become,
+                                           int timeout_seconds) override;
   TransportStats stats() const override { return stats_; }
   std::string description() const override { return "fake " + name_; }
 

@@ -27,83 +27,108 @@ constexpr char kStatScript[] =
     "stat -c '%f %u %g %s %U %G' -- \"$p\" || exit 1\n"
     "if [ -L \"$p\" ]; then readlink -- \"$p\" || exit 1; fi\n";
 
-// Arguments: PATH MODE OWNER GROUP [VALIDATE_ARGV...]; content on stdin.
-// Exit codes 21-25 name the step that refused, for ParseWriteFile.
-constexpr char kWriteScript[] =
-    "mode=$2; owner=$3; group=$4; shift 4\n"
-    // Write through a symlink, as Ansible does: replace the file it points to.
-    "if [ -L \"$p\" ]; then\n"
-    "  t=$(readlink -f -- \"$p\" && echo x) || t=\n"
-    "  case $t in /*x) p=${t%?x} ;; *) echo \"cannot resolve the symlink $p\" >&2; exit 1 ;; esac\n"
-    "fi\n"
-    "if [ -d \"$p\" ]; then echo 'is a directory' >&2; exit 21; fi\n"
-    "d=${p%/*}; [ -n \"$d\" ] || d=/\n"
-    "if [ ! -d \"$d\" ]; then echo \"directory $d does not exist\" >&2; exit 22; fi\n"
-    "tmp=\n"
-    "trap '[ -z \"$tmp\" ] || rm -f -- \"$tmp\"' EXIT\n"
-    "trap 'exit 1' HUP INT TERM PIPE\n"
-    "tmp=$(mktemp \"$d/.hostprep.XXXXXX\") || exit 1\n"
-    "cat > \"$tmp\" || exit 1\n"
-    "if [ -e \"$p\" ]; then\n"
-    "  old=$(stat -c '%a %u %g' -- \"$p\") || exit 1\n"
-    "  om=${old%% *}; og=${old##* }; ou=${old#* }; ou=${ou%% *}\n"
-    // Keeping the old owner is best effort: only root may give files away.
-    "  chown -- \"$ou:$og\" \"$tmp\" 2>/dev/null || :\n"
-    "  [ -n \"$mode\" ] || mode=$om\n"
-    "fi\n"
-    "[ -n \"$mode\" ] || mode=644\n"
-    "if [ -n \"$owner\" ]; then chown -- \"$owner\" \"$tmp\" || exit 23; fi\n"
-    "if [ -n \"$group\" ]; then chown -- \":$group\" \"$tmp\" || exit 24; fi\n"
-    // After chown, which clears the setuid and setgid bits.
-    "chmod \"$mode\" \"$tmp\" || exit 1\n"
-    "if [ $# -gt 0 ]; then\n"
-    // Rotate the arguments once, replacing every %s with the temp path.
-    "  n=$#\n"
-    "  while [ \"$n\" -gt 0 ]; do\n"
-    "    a=$1; shift; r=\n"
-    "    while :; do\n"
-    "      case $a in *%s*) r=$r${a%%\"%s\"*}$tmp; a=${a#*\"%s\"} ;; *) break ;; esac\n"
-    "    done\n"
-    "    set -- \"$@\" \"$r$a\"; n=$((n - 1))\n"
-    "  done\n"
-    // A check that fails silently (grep -q) still says how it failed.
-    "  err=$(\"$@\" 2>&1 </dev/null >/dev/null) || { rc=$?; [ -n \"$err\" ] || "
-    "err=\"$1 exited $rc\"; printf '%s\\n' \"$err\" >&2; exit 25; }\n"
-    "fi\n"
-    "sync -- \"$tmp\" 2>/dev/null || sync\n"
-    "mv -f -- \"$tmp\" \"$p\" || exit 1\n"
-    "tmp=\n";
-
-// Arguments: records `s PATH`, `r PATH` and `x N ARGV...`, in order. Each
-// record leaves its exit code and its stdout and stderr in files N.o and
-// N.e of a private temp dir, so that the answers can be sent back framed by
-// their sizes: one line "rc RC0 RC1...", then `wc -c` of the files, a line
-// "data", and the files' bytes. The stat and read steps are the kStatScript
-// and kReadScript steps above; an exec record's argv is expanded through
-// eval of "${1}" "${2}"... so its values are never parsed as shell text.
-constexpr char kReadManyScript[] =
+// Arguments: records, run in order:
+//   s PATH                 stat (kStatScript's step)
+//   r PATH                 read (kReadScript's step)
+//   x N ARGV...            a read-only query, stdin from /dev/null
+//   X SIZE N ARGV...       a command; its stdin is the next SIZE bytes of ours
+//   w SIZE PATH MODE OWNER GROUP N VALIDATE...
+//                          kWriteScript's write; the content is the next SIZE
+//                          bytes of our stdin
+// A failed change (X or w) stops the batch: later records are not run and
+// their exit code is "-". Each record leaves its exit code and its stdout
+// and stderr in files N.o and N.e of a private temp dir, so that the answers
+// come back framed by their sizes: one line "rc RC0 RC1...", then `wc -c` of
+// the files, a line "data", and the files' bytes. An argv is expanded
+// through eval of "${1}" "${2}"..., and a validate argv through variables
+// v1, v2..., so that no value is ever parsed as shell text. Each write runs
+// in a subshell, so its exit and its trap are its own. `take` copies exactly
+// SIZE bytes of stdin (head -c never reads ahead) and checks that they came.
+constexpr char kStepsScript[] =
     "LC_ALL=C; export LC_ALL\n"
     "t=$(mktemp -d) || { echo 'cannot make a temporary directory' >&2; exit 97; }\n"
     "trap 'rm -rf -- \"$t\"' EXIT\n"
     "trap 'exit 1' HUP INT TERM PIPE\n"
-    "i=0; rcs=; files=\n"
+    "take() {\n"
+    "  head -c \"$1\" >\"$2\" || return 1\n"
+    "  [ \"$1\" = 0 ] || [ \"$(($(wc -c <\"$2\")))\" = \"$1\" ] || "
+    "{ echo 'the input was cut short' >&2; return 1; }\n"
+    "}\n"
+    "i=0; rcs=; files=; stop=\n"
     "while [ $# -gt 0 ]; do\n"
-    "  k=$1; shift; o=$t/$i.o; e=$t/$i.e\n"
-    "  if [ \"$k\" = x ]; then\n"
+    "  k=$1; shift; o=$t/$i.o; e=$t/$i.e; : >\"$o\"; : >\"$e\"; rc=-\n"
+    "  case $k in\n"
+    "  x|X)\n"
+    "    z=0; if [ \"$k\" = X ]; then z=$1; shift; fi\n"
     "    n=$1; shift; c=; j=1\n"
     "    while [ $j -le $n ]; do c=\"$c \\\"\\${$j}\\\"\"; j=$((j + 1)); done\n"
-    "    eval \"$c\" </dev/null >\"$o\" 2>\"$e\"; rc=$?\n"
+    "    if [ -n \"$stop\" ]; then :\n"
+    "    elif [ \"$z\" = 0 ]; then eval \"$c\" </dev/null >\"$o\" 2>\"$e\"; rc=$?\n"
+    "    elif take \"$z\" \"$t/in\" 2>\"$e\"; then eval \"$c\" <\"$t/in\" >\"$o\" 2>\"$e\"; rc=$?\n"
+    "    else rc=96; fi\n"
     "    shift $n\n"
-    "  else\n"
+    "    [ \"$k\" = x ] || [ \"$rc\" = 0 ] || stop=1 ;;\n"
+    "  w)\n"
+    "    n=$6\n"
+    "    if [ -z \"$stop\" ]; then (\n"
+    "      z=$1; mode=$3; owner=$4; group=$5; nv=$6\n"
+    "      case $2 in /*) p=$2 ;; *) p=./$2 ;; esac\n"
+    "      shift 6\n"
+    // Write through a symlink, as Ansible does: replace the file it points to.
+    "      if [ -L \"$p\" ]; then\n"
+    "        l=$(readlink -f -- \"$p\" && echo x) || l=\n"
+    "        case $l in /*x) p=${l%?x} ;; *) echo \"cannot resolve the symlink $p\" >&2; exit 1 ;; esac\n"
+    "      fi\n"
+    "      if [ -d \"$p\" ]; then echo 'is a directory' >&2; exit 21; fi\n"
+    "      d=${p%/*}; [ -n \"$d\" ] || d=/\n"
+    "      if [ ! -d \"$d\" ]; then echo \"directory $d does not exist\" >&2; exit 22; fi\n"
+    "      tmp=\n"
+    "      trap '[ -z \"$tmp\" ] || rm -f -- \"$tmp\"' EXIT\n"
+    "      tmp=$(mktemp \"$d/.hostprep.XXXXXX\") || exit 1\n"
+    "      take \"$z\" \"$tmp\" || exit 1\n"
+    "      if [ -e \"$p\" ]; then\n"
+    "        old=$(stat -c '%a %u %g' -- \"$p\") || exit 1\n"
+    "        om=${old%% *}; og=${old##* }; ou=${old#* }; ou=${ou%% *}\n"
+    // Keeping the old owner is best effort: only root may give files away.
+    "        chown -- \"$ou:$og\" \"$tmp\" 2>/dev/null || :\n"
+    "        [ -n \"$mode\" ] || mode=$om\n"
+    "      fi\n"
+    "      [ -n \"$mode\" ] || mode=644\n"
+    "      if [ -n \"$owner\" ]; then chown -- \"$owner\" \"$tmp\" || exit 23; fi\n"
+    "      if [ -n \"$group\" ]; then chown -- \":$group\" \"$tmp\" || exit 24; fi\n"
+    // After chown, which clears the setuid and setgid bits.
+    "      chmod \"$mode\" \"$tmp\" || exit 1\n"
+    "      if [ \"$nv\" -gt 0 ]; then\n"
+    // Every %s in the validate argv becomes the temp file's path.
+    "        c=; j=1\n"
+    "        while [ $j -le \"$nv\" ]; do\n"
+    "          eval \"a=\\${$j}\"; r=\n"
+    "          while :; do\n"
+    "            case $a in *%s*) r=$r${a%%\"%s\"*}$tmp; a=${a#*\"%s\"} ;; *) break ;; esac\n"
+    "          done\n"
+    "          eval \"v$j=\\$r\\$a\"; c=\"$c \\\"\\$v$j\\\"\"; j=$((j + 1))\n"
+    "        done\n"
+    // A check that fails silently (grep -q) still says how it failed.
+    "        err=$(eval \"$c\" 2>&1 </dev/null >/dev/null) || { rc=$?; [ -n \"$err\" ] || "
+    "err=\"$v1 exited $rc\"; printf '%s\\n' \"$err\" >&2; exit 25; }\n"
+    "      fi\n"
+    "      sync -- \"$tmp\" 2>/dev/null || sync\n"
+    "      mv -f -- \"$tmp\" \"$p\" || exit 1\n"
+    "      tmp=\n"
+    "    ) >\"$o\" 2>\"$e\"; rc=$?; fi\n"
+    "    shift $((6 + n))\n"
+    "    [ \"$rc\" = 0 ] || stop=1 ;;\n"
+    "  *)\n"
     "    case $1 in /*) p=$1 ;; *) p=./$1 ;; esac; shift\n"
-    "    if [ \"$k\" = r ]; then\n"
-    "      if [ -d \"$p\" ]; then : >\"$o\"; echo 'is a directory' >\"$e\"; rc=21\n"
+    "    if [ -n \"$stop\" ]; then :\n"
+    "    elif [ \"$k\" = r ]; then\n"
+    "      if [ -d \"$p\" ]; then echo 'is a directory' >\"$e\"; rc=21\n"
     "      else cat -- \"$p\" >\"$o\" 2>\"$e\"; rc=$?; fi\n"
     "    else\n"
     "      stat -c '%f %u %g %s %U %G' -- \"$p\" >\"$o\" 2>\"$e\"; rc=$?\n"
     "      if [ $rc = 0 ] && [ -L \"$p\" ]; then readlink -- \"$p\" >>\"$o\" 2>>\"$e\" || rc=1; fi\n"
-    "    fi\n"
-    "  fi\n"
+    "    fi ;;\n"
+    "  esac\n"
     "  rcs=\"$rcs $rc\"; files=\"$files $i.o $i.e\"; i=$((i + 1))\n"
     "done\n"
     "cd \"$t\" || exit 97\n"
@@ -242,16 +267,6 @@ Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result) {
   return info;
 }
 
-ExecRequest WriteFileCommand(const WriteRequest& request) {
-  std::vector<std::string> args = {request.path,
-                                   request.mode ? fmt::format("{:o}", *request.mode) : "",
-                                   request.owner, request.group};
-  args.insert(args.end(), request.validate_argv.begin(), request.validate_argv.end());
-  ExecRequest exec = ShellRequest(kWriteScript, std::move(args), request.become);
-  exec.stdin_data = request.content;
-  return exec;
-}
-
 Status ParseWriteFile(const std::string& path, const ExecResult& result) {
   const std::string err = Trim(result.stderr_data);
   switch (result.exit_code) {
@@ -305,9 +320,9 @@ Result<std::optional<std::string>> ShellTransport::ReadFile(const std::string& p
 }
 
 Status ShellTransport::WriteFile(const WriteRequest& request) {
-  Result<ExecResult> result = Exec(WriteFileCommand(request));
+  Result<std::vector<StepResult>> result = RunSteps({Step::Write(request)}, request.become, 0);
   if (!result.ok()) return result.status();
-  return ParseWriteFile(request.path, *result);
+  return result->front().status;
 }
 
 Result<FileInfo> ShellTransport::Stat(const std::string& path, const Become& become) {
@@ -316,25 +331,49 @@ Result<FileInfo> ShellTransport::Stat(const std::string& path, const Become& bec
   return ParseStat(path, *result);
 }
 
-ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become) {
+ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become) {
   ExecRequest request;
-  request.argv = {"sh", "-c", kReadManyScript, "sh"};
-  for (const RemoteRead& read : reads) {
-    switch (read.kind) {
-      case RemoteRead::Kind::kStat:
-      case RemoteRead::Kind::kReadFile:
-        request.argv.push_back(read.kind == RemoteRead::Kind::kStat ? "s" : "r");
-        request.argv.push_back(read.path);
+  request.argv = {"sh", "-c", kStepsScript, "sh"};
+  std::vector<std::string>& argv = request.argv;
+  auto add_argv = [&](const std::vector<std::string>& command) {
+    argv.push_back(std::to_string(command.size()));
+    argv.insert(argv.end(), command.begin(), command.end());
+  };
+  for (const Step& step : steps) {
+    switch (step.kind) {
+      case Step::Kind::kRead:
+        if (step.read.kind == RemoteRead::Kind::kExec) {
+          argv.push_back("x");
+          add_argv(step.read.argv);
+        } else {
+          argv.push_back(step.read.kind == RemoteRead::Kind::kStat ? "s" : "r");
+          argv.push_back(step.read.path);
+        }
         break;
-      case RemoteRead::Kind::kExec:
-        request.argv.push_back("x");
-        request.argv.push_back(std::to_string(read.argv.size()));
-        request.argv.insert(request.argv.end(), read.argv.begin(), read.argv.end());
+      case Step::Kind::kWrite: {
+        const WriteRequest& w = step.write;
+        argv.insert(argv.end(), {"w", std::to_string(w.content.size()), w.path,
+                                 w.mode ? fmt::format("{:o}", *w.mode) : "", w.owner, w.group});
+        add_argv(w.validate_argv);
+        request.stdin_data += w.content;
+        break;
+      }
+      case Step::Kind::kExec:
+        argv.insert(argv.end(), {"X", std::to_string(step.stdin_data.size())});
+        add_argv(step.argv);
+        request.stdin_data += step.stdin_data;
         break;
     }
   }
   request.become = become;
   return request;
+}
+
+ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become) {
+  std::vector<Step> steps;
+  steps.reserve(reads.size());
+  for (const RemoteRead& read : reads) steps.push_back(Step::Read(read));
+  return StepsCommand(steps, become);
 }
 
 namespace {
@@ -346,10 +385,11 @@ std::vector<std::string> Fields(const std::string& text) {
   return out;
 }
 
-// Splits ReadManyCommand's output into one ExecResult per read.
-Result<std::vector<ExecResult>> SplitReadMany(size_t count, const std::string& out) {
+// Splits StepsCommand's output into one ExecResult per step; a step that
+// did not run has exit code -1.
+Result<std::vector<ExecResult>> SplitSteps(size_t count, const std::string& out) {
   auto bad = [&](const std::string& what) {
-    return Status::Error(fmt::format("unexpected answer from the probe script ({})", what));
+    return Status::Error(fmt::format("unexpected answer from the remote script ({})", what));
   };
   size_t at = 0;
   auto line = [&](std::string* text) {
@@ -373,7 +413,7 @@ Result<std::vector<ExecResult>> SplitReadMany(size_t count, const std::string& o
   if (!line(&text) || text != "data") return bad("no data marker");
   std::vector<ExecResult> results(count);
   for (size_t i = 0; i < count; ++i) {
-    results[i].exit_code = std::atoi(rcs[i].c_str());
+    results[i].exit_code = rcs[i] == "-" ? -1 : std::atoi(rcs[i].c_str());
     for (std::string* part : {&results[i].stdout_data, &results[i].stderr_data}) {
       const uint64_t size = sizes[2 * i + (part == &results[i].stdout_data ? 0 : 1)];
       if (out.size() - at < size) return bad("data cut short");
@@ -387,33 +427,59 @@ Result<std::vector<ExecResult>> SplitReadMany(size_t count, const std::string& o
 
 }  // namespace
 
-Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
-                                              const ExecResult& result) {
+Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
+                                           const ExecResult& result) {
   if (result.exit_code != 0) {
-    return Status::Error(fmt::format("probe script failed: {}", Reason(result)));
+    return Status::Error(fmt::format("the remote script failed: {}", Reason(result)));
   }
-  Result<std::vector<ExecResult>> parts = SplitReadMany(reads.size(), result.stdout_data);
+  Result<std::vector<ExecResult>> parts = SplitSteps(steps.size(), result.stdout_data);
   if (!parts.ok()) return parts.status();
-  std::vector<ReadResult> results(reads.size());
-  for (size_t i = 0; i < reads.size(); ++i) {
+  std::vector<StepResult> results(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
     ExecResult& part = (*parts)[i];
-    ReadResult& r = results[i];
-    switch (reads[i].kind) {
-      case RemoteRead::Kind::kStat: {
-        Result<FileInfo> info = ParseStat(reads[i].path, part);
-        if (info.ok()) r.stat = *info; else r.status = info.status();
+    StepResult& r = results[i];
+    r.ran = part.exit_code != -1;
+    if (!r.ran) continue;
+    const Step& step = steps[i];
+    switch (step.kind) {
+      case Step::Kind::kWrite:
+        r.status = ParseWriteFile(step.write.path, part);
         break;
-      }
-      case RemoteRead::Kind::kReadFile: {
-        Result<std::optional<std::string>> content = ParseReadFile(reads[i].path, part);
-        if (content.ok()) r.content = *content; else r.status = content.status();
-        break;
-      }
-      case RemoteRead::Kind::kExec:
+      case Step::Kind::kExec:
         r.exec = std::move(part);
+        break;
+      case Step::Kind::kRead:
+        switch (step.read.kind) {
+          case RemoteRead::Kind::kStat: {
+            Result<FileInfo> info = ParseStat(step.read.path, part);
+            if (info.ok()) r.read.stat = *info; else r.read.status = info.status();
+            break;
+          }
+          case RemoteRead::Kind::kReadFile: {
+            Result<std::optional<std::string>> content = ParseReadFile(step.read.path, part);
+            if (content.ok()) r.read.content = *content; else r.read.status = content.status();
+            break;
+          }
+          case RemoteRead::Kind::kExec:
+            r.read.exec = std::move(part);
+            break;
+        }
         break;
     }
   }
+  return results;
+}
+
+Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
+                                              const ExecResult& result) {
+  std::vector<Step> steps;
+  steps.reserve(reads.size());
+  for (const RemoteRead& read : reads) steps.push_back(Step::Read(read));
+  Result<std::vector<StepResult>> parsed = ParseSteps(steps, result);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<ReadResult> results;
+  results.reserve(reads.size());
+  for (StepResult& r : *parsed) results.push_back(std::move(r.read));
   return results;
 }
 
@@ -426,6 +492,17 @@ Result<std::vector<ReadResult>> ShellTransport::ReadMany(const std::vector<Remot
   Result<ExecResult> result = Exec(request);
   if (!result.ok()) return result.status();
   return ParseReadMany(reads, *result);
+}
+
+Result<std::vector<StepResult>> ShellTransport::RunSteps(const std::vector<Step>& steps,
+                                                         const Become& become,
+                                                         int timeout_seconds) {
+  if (steps.empty()) return std::vector<StepResult>();
+  ExecRequest request = StepsCommand(steps, become);
+  request.timeout_seconds = timeout_seconds;
+  Result<ExecResult> result = Exec(request);
+  if (!result.ok()) return result.status();
+  return ParseSteps(steps, *result);
 }
 
 }  // namespace hostprep

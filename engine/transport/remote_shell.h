@@ -1,6 +1,6 @@
 // File operations on a target that has only a POSIX sh and coreutils (or
-// busybox): ReadFile, WriteFile and Stat as one shell command each, shared by
-// LocalTransport and SshTransport.
+// busybox): every file operation and batch of operations as one shell command,
+// shared by LocalTransport and SshTransport.
 //
 // Every path and value travels as a positional argument of
 //   sh -c SCRIPT sh ARG1 ARG2 ...
@@ -8,7 +8,8 @@
 // can become shell code whatever it holds (spaces, quotes, newlines, "$(...)").
 //
 // Tools used on the target: sh, cat, stat -c, mktemp, mv, chmod, chown, rm,
-// readlink, sync; all run with LC_ALL=C so their messages can be recognised.
+// readlink, sync, head -c, wc -c; all run with LC_ALL=C so their messages
+// can be recognised.
 #ifndef HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
 #define HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
 
@@ -56,28 +57,34 @@ Result<std::optional<std::string>> ParseReadFile(const std::string& path, const 
 ExecRequest StatCommand(const std::string& path, const Become& become);
 Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result);
 
-// WriteFile: the content goes on stdin into `mktemp DIR/.hostprep.XXXXXX`
-// beside the file, which gets its mode (given, else the old file's, else
-// 0644) and owner/group (given, else the old file's when replacing and
-// allowed), is checked with validate_argv ("%s" = the temp path), synced,
-// and renamed over PATH with `mv -f`. A symlink at PATH is written through:
-// the file it resolves to (readlink -f) is replaced and the link stays, as
-// Ansible does. On any failure the temp file is removed and the old file is
-// left as it was. A refused validation is "validation failed: STDERR".
-ExecRequest WriteFileCommand(const WriteRequest& request);
+// WriteFile's answer: the content goes on stdin into
+// `mktemp DIR/.hostprep.XXXXXX` beside the file, which gets its mode (given,
+// else the old file's, else 0644) and owner/group (given, else the old
+// file's when replacing and allowed), is checked with validate_argv ("%s" =
+// the temp path), synced, and renamed over PATH with `mv -f`. A symlink at
+// PATH is written through: the file it resolves to (readlink -f) is replaced
+// and the link stays, as Ansible does. On any failure the temp file is
+// removed and the old file is left as it was. A refused validation is
+// "validation failed: STDERR". The write itself is a step of StepsCommand.
 Status ParseWriteFile(const std::string& path, const ExecResult& result);
 
-// ReadMany in one command: `sh -c SCRIPT sh RECORDS...`, every path and argv
-// element a positional argument. The answer of each read has exactly the
-// semantics of the single-read commands above (ParseStat, ParseReadFile, an
-// exec's own ExecResult). An exec read runs with stdin from /dev/null. A
-// script that could not run at all (no temp dir, cut-off output) is an
-// error Status for the whole batch.
+// Transport::RunSteps in one command: `sh -c SCRIPT sh RECORDS...`, every
+// path and argv element a positional argument, and the content of every
+// write and the stdin of every command, in order, on stdin. Each step's
+// answer has the semantics of the single operation (ParseStat,
+// ParseReadFile, ParseWriteFile, an exec's own ExecResult); a read's exec
+// runs with stdin from /dev/null. A script that could not run at all (no
+// temp dir, cut-off output) is an error Status for the whole batch.
+ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become);
+Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
+                                           const ExecResult& result);
+
+// ReadMany in one command: StepsCommand with only reads.
 ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become);
 Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
                                               const ExecResult& result);
 
-// A Transport whose ReadFile, WriteFile and Stat are the commands above, each
+// A Transport whose file operations and batches are the commands above, each
 // exactly one RunCommand, and whose Exec adds become. Subclasses supply the
 // way to run an argv on the host.
 class ShellTransport : public Transport {
@@ -89,6 +96,9 @@ class ShellTransport : public Transport {
   // One round trip for all of `reads` (ReadManyCommand).
   Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
                                            const Become& become, int timeout_seconds) final;
+  // One round trip for all of `steps` (StepsCommand).
+  Result<std::vector<StepResult>> RunSteps(const std::vector<Step>& steps, const Become& become,
+                                           int timeout_seconds) final;
 
   // With a password, become uses PasswordBecomeArgv instead of `sudo -n`.
   // The password only ever travels on the command's stdin.

@@ -36,4 +36,37 @@ Result<std::vector<ReadResult>> Transport::ReadMany(const std::vector<RemoteRead
   return results;
 }
 
+Result<std::vector<StepResult>> Transport::RunSteps(const std::vector<Step>& steps,
+                                                    const Become& become, int timeout_seconds) {
+  std::vector<StepResult> results(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
+    StepResult& r = results[i];
+    r.ran = true;
+    if (step.kind == Step::Kind::kRead) {
+      Result<std::vector<ReadResult>> answer = ReadMany({step.read}, become, timeout_seconds);
+      if (!answer.ok()) return answer.status();
+      r.read = std::move(answer->front());
+      continue;
+    }
+    if (step.kind == Step::Kind::kWrite) {
+      WriteRequest write = step.write;
+      write.become = become;
+      r.status = WriteFile(write);
+      if (!r.status.ok()) break;
+      continue;
+    }
+    ExecRequest request;
+    request.argv = step.argv;
+    request.stdin_data = step.stdin_data;
+    request.become = become;
+    request.timeout_seconds = timeout_seconds;
+    Result<ExecResult> exec = Exec(request);
+    if (!exec.ok()) return exec.status();
+    r.exec = std::move(*exec);
+    if (r.exec.exit_code != 0) break;
+  }
+  return results;
+}
+
 }  // namespace hostprep

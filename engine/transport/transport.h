@@ -87,6 +87,44 @@ struct ReadResult {
   ExecResult exec;                     // kExec
 };
 
+// One step of Transport::RunSteps: a change (a file write or a command) or
+// a read. A change's become and timeout are the batch's.
+struct Step {
+  enum class Kind { kRead, kWrite, kExec };
+  Kind kind = Kind::kRead;
+  RemoteRead read;                // kRead
+  WriteRequest write;             // kWrite (write.become is ignored)
+  std::vector<std::string> argv;  // kExec: run as is, never re-split by a shell
+  std::string stdin_data;         // kExec
+
+  static Step Read(RemoteRead r) {
+    Step s;
+    s.read = std::move(r);
+    return s;
+  }
+  static Step Write(WriteRequest w) {
+    Step s;
+    s.kind = Kind::kWrite;
+    s.write = std::move(w);
+    return s;
+  }
+  static Step Exec(std::vector<std::string> argv, std::string stdin_data = "") {
+    Step s;
+    s.kind = Kind::kExec;
+    s.argv = std::move(argv);
+    s.stdin_data = std::move(stdin_data);
+    return s;
+  }
+};
+
+// The outcome of one step, in the same position as the step.
+struct StepResult {
+  bool ran = false;  // false: an earlier change failed, so this step was not run
+  Status status;     // kWrite: WriteFile's outcome
+  ExecResult exec;   // kExec: the command's result
+  ReadResult read;   // kRead: the read's answer
+};
+
 // Counters for --stats and the round-trip tests.
 struct TransportStats {
   uint64_t round_trips = 0;  // remote operations that waited for an answer
@@ -122,6 +160,15 @@ class Transport {
   virtual Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
                                                    const Become& become,
                                                    int timeout_seconds);
+
+  // Runs `steps` in order, with the semantics of WriteFile, Exec and
+  // ReadMany's reads. A change that fails (a write's error, a command's
+  // non-zero exit) stops the batch: the steps after it are not run. A read
+  // never stops it. An error Status means the host could not be asked; the
+  // changes may then have run in part. The base version makes one call per
+  // step; shell transports override it to run all of them in one round trip.
+  virtual Result<std::vector<StepResult>> RunSteps(const std::vector<Step>& steps,
+                                                   const Become& become, int timeout_seconds);
 
   virtual TransportStats stats() const = 0;
 

@@ -117,6 +117,41 @@ TEST_CASE("host patterns that name nothing are errors") {
   CHECK(StartsWith(bad_regex.message(), "invalid regular expression in host pattern '~web[': "));
 }
 
+TEST_CASE("host patterns leave out a name that matches nothing when the caller takes the warning") {
+  TempDir dir;
+  Diagnostics diags;
+  std::unique_ptr<Inventory> inv = Inventory::Load({dir.Write("hosts", kInventory)}, &diags);
+  REQUIRE(inv != nullptr);
+  struct Case {
+    const char* pattern;
+    Names hosts;
+    std::vector<std::string> unmatched;
+  };
+  const Case cases[] = {
+      // Kubespray's "k8s_cluster:etcd" on an inventory without an etcd group.
+      {"db:etcd", {"db1", "db2"}, {"no hosts matched 'etcd': no group or host has that name"}},
+      {"webz:db",
+       {"db1", "db2"},
+       {"no hosts matched 'webz' (did you mean 'web'?): no group or host has that name"}},
+      {"web:!dbz",
+       {"web1", "web2", "web3"},
+       {"no hosts matched 'dbz' (did you mean 'db'?): no group or host has that name"}},
+      {"web:&nowhere", {}, {"no hosts matched 'nowhere': no group or host has that name"}},
+      {"web:db", {"web1", "web2", "web3", "db1", "db2"}, {}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.pattern);
+    std::vector<std::string> unmatched;
+    Result<Names> got = inv->Match(c.pattern, &unmatched);
+    REQUIRE(got.ok());
+    CHECK(*got == c.hosts);
+    CHECK(unmatched == c.unmatched);
+  }
+  std::vector<std::string> unmatched;
+  CHECK(inv->Match("web[5]", &unmatched).message() ==
+        "no hosts matched the subscripted pattern 'web[5]': it has 3 hosts (index 0 to 2)");
+}
+
 TEST_CASE("host patterns keep IPv6 host names whole") {
   Diagnostics diags;
   std::unique_ptr<Inventory> inv = Inventory::Load({"2001:db8::1,web1,"}, &diags);

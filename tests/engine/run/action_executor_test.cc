@@ -27,7 +27,7 @@ TEST_CASE("actions pass paths as arguments, never inside shell text") {
   FakeTransport t;
   t.AddExecResponse({"mkdir"}, ExecResult{});
   t.AddExecResponse({"chmod"}, ExecResult{});
-  ActionOutcome out = ExecuteActions({Dir("/etc/a b; reboot", 0750)}, Become{}, 0, &t);
+  ActionOutcome out = ExecuteActions({Dir("/etc/a b; reboot", 0750)}, {}, Become{}, 0, &t);
   REQUIRE(out.status.ok());
   CHECK(ExecArgvs(t) ==
         std::vector<std::vector<std::string>>{{"mkdir", "-p", "--", "/etc/a b; reboot"},
@@ -38,7 +38,7 @@ TEST_CASE("actions stop at the first that fails and say which") {
   FakeTransport t;
   t.AddExecResponse({"mkdir"}, ExecResult{1, "", "mkdir: cannot create directory: Read-only\n"});
   Action second = Dir("/etc/other", 0755);
-  ActionOutcome out = ExecuteActions({Dir("/etc/x", 0755), second}, Become{}, 0, &t);
+  ActionOutcome out = ExecuteActions({Dir("/etc/x", 0755), second}, {}, Become{}, 0, &t);
   CHECK(out.status.message() ==
         "create directory /etc/x: mkdir: cannot create directory: Read-only");
   CHECK(ExecArgvs(t).size() == 1);
@@ -51,7 +51,7 @@ TEST_CASE("a command that exits non-zero ends the actions and reports its result
   run.kind = Action::Kind::kExec;
   run.argv = {"false"};
   Action after = Dir("/etc/never", 0755);
-  ActionOutcome out = ExecuteActions({run, after}, Become{}, 0, &t);
+  ActionOutcome out = ExecuteActions({run, after}, {}, Become{}, 0, &t);
   CHECK(out.status.ok());
   CHECK(out.ran_command);
   CHECK(out.last_exec.exit_code == 3);
@@ -71,7 +71,7 @@ TEST_CASE("a write with backup copies the old file first, then writes atomically
   w.mode = 0600;
   w.backup = true;
   Become become{true, ""};
-  ActionOutcome out = ExecuteActions({w}, become, 0, &t);
+  ActionOutcome out = ExecuteActions({w}, {}, become, 0, &t);
   REQUIRE(out.status.ok());
   CHECK(out.backup_file.rfind("/etc/app/app.conf.", 0) == 0);
   CHECK(out.backup_file.back() == '~');
@@ -98,7 +98,7 @@ TEST_CASE("a write refused by validate leaves no backup behind") {
   w.content = "broken\n";
   w.backup = true;
   w.validate_argv = {"check-config", "%s"};
-  ActionOutcome out = ExecuteActions({w}, Become{}, 0, &t);
+  ActionOutcome out = ExecuteActions({w}, {}, Become{}, 0, &t);
   CHECK_FALSE(out.status.ok());
   CHECK(out.backup_file.empty());
   const std::vector<std::vector<std::string>> execs = ExecArgvs(t);
@@ -117,7 +117,7 @@ TEST_CASE("a backup of a file that did not exist is not reported") {
   w.path = "/etc/app/new.conf";
   w.content = "x\n";
   w.backup = true;
-  ActionOutcome out = ExecuteActions({w}, Become{}, 0, &t);
+  ActionOutcome out = ExecuteActions({w}, {}, Become{}, 0, &t);
   REQUIRE(out.status.ok());
   CHECK(out.backup_file.empty());
 }
@@ -130,9 +130,37 @@ TEST_CASE("a failed write leaves the error of the transport, naming the path") {
   w.kind = Action::Kind::kWriteFile;
   w.path = "/etc/app/app.conf";
   w.content = "x";
-  ActionOutcome out = ExecuteActions({w}, Become{}, 0, &t);
+  ActionOutcome out = ExecuteActions({w}, {}, Become{}, 0, &t);
   CHECK_FALSE(out.status.ok());
   CHECK(out.status.message().find("/etc/app/app.conf") != std::string::npos);
+}
+
+TEST_CASE("actions and the reads after them make one round trip, the reads seeing the change") {
+  FakeTransport t;
+  t.AddFile("/etc/a.conf", "old\n");
+  Action write;
+  write.kind = Action::Kind::kWriteFile;
+  write.path = "/etc/a.conf";
+  write.content = "new\n";
+  const std::vector<RemoteRead> after = {{RemoteRead::Kind::kReadFile, "/etc/a.conf", {}},
+                                         {RemoteRead::Kind::kStat, "/etc/b.conf", {}}};
+  ActionOutcome out = ExecuteActions({write}, after, Become{}, 0, &t);
+  REQUIRE(out.status.ok());
+  CHECK(t.stats().round_trips == 1);
+  REQUIRE(out.reads_after.has_value());
+  REQUIRE(out.reads_after->size() == 2);
+  CHECK((*out.reads_after)[0].content == std::string("new\n"));
+  CHECK(!(*out.reads_after)[1].stat.exists());
+}
+
+TEST_CASE("the reads after actions are not made when an action fails") {
+  FakeTransport t;
+  t.AddExecResponse({"mkdir"}, ExecResult{1, "", "mkdir: Read-only file system\n"});
+  ActionOutcome out = ExecuteActions({Dir("/etc/x", 0755)},
+                                     {{RemoteRead::Kind::kStat, "/etc/x", {}}}, Become{}, 0, &t);
+  CHECK(out.status.message() == "create directory /etc/x: mkdir: Read-only file system");
+  CHECK(!out.reads_after.has_value());
+  CHECK(t.CountCalls(FakeTransport::Call::Kind::kStat) == 0);
 }
 
 }  // namespace

@@ -540,15 +540,121 @@ TEST_CASE("read many of nothing makes no round trip") {
 TEST_CASE("read many parser refuses an answer that is cut short") {
   const std::vector<RemoteRead> reads = {{RemoteRead::Kind::kReadFile, "/x", {}}};
   CHECK(ParseReadMany(reads, {0, "rc 0\n5 0.o\n0 0.e\n5 total\ndata\nab", ""}).message() ==
-        "unexpected answer from the probe script (data cut short)");
+        "unexpected answer from the remote script (data cut short)");
   CHECK(ParseReadMany(reads, {0, "rc 0 1\n", ""}).message() ==
-        "unexpected answer from the probe script (wrong number of exit codes)");
+        "unexpected answer from the remote script (wrong number of exit codes)");
   CHECK(ParseReadMany(reads, {97, "", "cannot make a temporary directory\n"}).message() ==
-        "probe script failed: cannot make a temporary directory");
+        "the remote script failed: cannot make a temporary directory");
   Result<std::vector<ReadResult>> ok =
       ParseReadMany(reads, {0, "rc 0\n2 0.o\n0 0.e\n2 total\ndata\nab", ""});
   REQUIRE(ok.ok());
   CHECK((*ok)[0].content == std::string("ab"));
+}
+
+TEST_CASE("run steps makes changes and reads in order in one round trip") {
+  TempDir dir;
+  LocalTransport t;
+  // Contents of every shape back to back on stdin: empty, binary with NUL
+  // bytes and no final newline, and large, around a command with its own stdin.
+  const std::string binary = std::string("a\0b\n\xff", 5);
+  const std::string large(300000, 'x');
+  WriteRequest attrs = Write(dir / "b", binary);
+  attrs.mode = 0600;
+  const std::vector<Step> steps = {
+      Step::Write(Write(dir / "empty", "")),
+      Step::Write(attrs),
+      Step::Exec({"sh", "-c", "cat > \"$1\"; echo done", "sh", dir / "piped"}, "from stdin\n"),
+      Step::Write(Write(dir / "large", large)),
+      Step::Exec({"true"}),
+      Step::Read({RemoteRead::Kind::kReadFile, dir / "b", {}}),
+      Step::Read({RemoteRead::Kind::kStat, dir / "large", {}}),
+      Step::Read({RemoteRead::Kind::kExec, "", {"cat", dir / "piped"}}),
+      Step::Read({RemoteRead::Kind::kReadFile, dir / "missing", {}}),
+  };
+  Result<std::vector<StepResult>> r = t.RunSteps(steps, Become{}, 0);
+  REQUIRE(r.ok());
+  CHECK(t.stats().round_trips == 1);
+  REQUIRE(r->size() == steps.size());
+  for (const StepResult& step : *r) CHECK(step.ran);
+  CHECK((*r)[0].status.ok());
+  CHECK(Slurp(dir / "empty").empty());
+  CHECK(Slurp(dir / "b") == binary);
+  CHECK(ModeOf(dir / "b") == 0600);
+  CHECK((*r)[2].exec.exit_code == 0);
+  CHECK((*r)[2].exec.stdout_data == "done\n");
+  CHECK(Slurp(dir / "piped") == "from stdin\n");
+  CHECK(Slurp(dir / "large") == large);
+  CHECK((*r)[5].read.content == binary);
+  CHECK((*r)[6].read.stat.size == large.size());
+  CHECK((*r)[7].read.exec.stdout_data == "from stdin\n");
+  CHECK((*r)[8].read.status.ok());
+  CHECK(!(*r)[8].read.content.has_value());
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"b", "empty", "large", "piped"});
+}
+
+TEST_CASE("run steps stops at the first failed change and says which steps did not run") {
+  TempDir dir;
+  LocalTransport t;
+  WriteRequest refused = Write(dir / "f", "bad\n");
+  refused.validate_argv = {"grep", "-q", "good", "%s"};
+  const std::vector<Step> cases[] = {
+      {Step::Exec({"sh", "-c", "echo oops >&2; exit 3"}), Step::Write(Write(dir / "f", "x")),
+       Step::Read({RemoteRead::Kind::kStat, dir / "f", {}})},
+      {Step::Write(refused), Step::Exec({"touch", dir / "f"}),
+       Step::Read({RemoteRead::Kind::kStat, dir / "f", {}})},
+      {Step::Write(Write(dir / "no/f", "x")), Step::Exec({"touch", dir / "f"}, "ignored input"),
+       Step::Read({RemoteRead::Kind::kStat, dir / "f", {}})},
+  };
+  const std::string messages[] = {
+      "",
+      "write " + (dir / "f") + ": validation failed: grep exited 1",
+      "write " + (dir / "no/f") + ": directory " + (dir / "no") + " does not exist",
+  };
+  for (size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    Result<std::vector<StepResult>> r = t.RunSteps(cases[i], Become{}, 0);
+    REQUIRE(r.ok());
+    CHECK((*r)[0].ran);
+    CHECK(!(*r)[1].ran);
+    CHECK(!(*r)[2].ran);
+    if (i == 0) {
+      CHECK((*r)[0].exec.exit_code == 3);
+      CHECK((*r)[0].exec.stderr_data == "oops\n");
+    } else {
+      CHECK((*r)[0].status.message() == messages[i]);
+    }
+    CHECK(Entries(dir.path()).empty());
+  }
+}
+
+TEST_CASE("run steps keeps a failed query from stopping the batch") {
+  TempDir dir;
+  LocalTransport t;
+  const std::vector<Step> steps = {
+      Step::Read({RemoteRead::Kind::kExec, "", {"false"}}),
+      Step::Write(Write(dir / "f", "x")),
+  };
+  Result<std::vector<StepResult>> r = t.RunSteps(steps, Become{}, 0);
+  REQUIRE(r.ok());
+  CHECK((*r)[0].read.exec.exit_code == 1);
+  CHECK((*r)[1].ran);
+  CHECK(Slurp(dir / "f") == "x");
+}
+
+TEST_CASE("run steps passes hostile names and arguments as plain data") {
+  TempDir dir;
+  LocalTransport t;
+  const std::string name = dir / "a b;$(touch pwned)'\"\n`x`";
+  const std::vector<Step> steps = {
+      Step::Write(Write(name, "$(id)")),
+      Step::Exec({"sh", "-c", "printf '%s|' \"$@\"", "sh", "$HOME", "*", "-n", ""}),
+      Step::Read({RemoteRead::Kind::kReadFile, name, {}}),
+  };
+  Result<std::vector<StepResult>> r = t.RunSteps(steps, Become{}, 0);
+  REQUIRE(r.ok());
+  CHECK((*r)[1].exec.stdout_data == "$HOME|*|-n||");
+  CHECK((*r)[2].read.content == std::string("$(id)"));
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"a b;$(touch pwned)'\"\n`x`"});
 }
 
 }  // namespace
