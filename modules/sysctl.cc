@@ -19,7 +19,9 @@ constexpr char kDefaultFile[] = "/etc/sysctl.d/99-hostprep.conf";
 // Prints one record per key, in order, so one round trip reads every key:
 // "value<TAB>PATH<TAB>VALUE" (newlines in the value turned into spaces),
 // "missing<TAB>PATH" or "unreadable<TAB>PATH". The keys are positional
-// arguments: they never become shell code.
+// arguments: they never become shell code. Not the shell's `read`: dash
+// reads a byte at a time, and a sysctl file read at an offset past 0 ends
+// there, so `read` would see only the first character.
 constexpr char kReadScript[] =
     "for p in \"$@\"; do f=\"/proc/sys/$p\"; "
     "if [ ! -e \"$f\" ]; then printf 'missing\\t%s\\n' \"$p\"; "

@@ -36,106 +36,171 @@ constexpr char kStatScript[] =
 //                          kWriteScript's write; the content is the next SIZE
 //                          bytes of our stdin
 // A failed change (X or w) stops the batch: later records are not run and
-// their exit code is "-". Each record leaves its exit code and its stdout
-// and stderr in files N.o and N.e of a private temp dir, so that the answers
-// come back framed by their sizes: one line "rc RC0 RC1...", then `wc -c` of
-// the files, a line "data", and the files' bytes. An argv is expanded
-// through eval of "${1}" "${2}"..., and a validate argv through variables
-// v1, v2..., so that no value is ever parsed as shell text. Each write runs
-// in a subshell, so its exit and its trap are its own. `take` copies exactly
-// SIZE bytes of stdin (head -c never reads ahead) and checks that they came.
-constexpr char kStepsScript[] =
-    "LC_ALL=C; export LC_ALL\n"
-    "t=$(mktemp -d) || { echo 'cannot make a temporary directory' >&2; exit 97; }\n"
-    "trap 'rm -rf -- \"$t\"' EXIT\n"
-    "trap 'exit 1' HUP INT TERM PIPE\n"
-    "take() {\n"
-    "  head -c \"$1\" >\"$2\" || return 1\n"
-    "  [ \"$1\" = 0 ] || [ \"$(($(wc -c <\"$2\")))\" = \"$1\" ] || "
-    "{ echo 'the input was cut short' >&2; return 1; }\n"
-    "}\n"
-    "i=0; rcs=; files=; stop=\n"
-    "while [ $# -gt 0 ]; do\n"
-    "  k=$1; shift; o=$t/$i.o; e=$t/$i.e; : >\"$o\"; : >\"$e\"; rc=-\n"
-    "  case $k in\n"
-    "  x|X)\n"
-    "    z=0; if [ \"$k\" = X ]; then z=$1; shift; fi\n"
-    "    n=$1; shift; c=; j=1\n"
-    "    while [ $j -le $n ]; do c=\"$c \\\"\\${$j}\\\"\"; j=$((j + 1)); done\n"
-    "    if [ -n \"$stop\" ]; then :\n"
-    "    elif [ \"$z\" = 0 ]; then eval \"$c\" </dev/null >\"$o\" 2>\"$e\"; rc=$?\n"
-    "    elif take \"$z\" \"$t/in\" 2>\"$e\"; then eval \"$c\" <\"$t/in\" >\"$o\" 2>\"$e\"; rc=$?\n"
-    "    else rc=96; fi\n"
-    "    shift $n\n"
-    "    [ \"$k\" = x ] || [ \"$rc\" = 0 ] || stop=1 ;;\n"
-    "  w)\n"
-    "    n=$6\n"
-    "    if [ -z \"$stop\" ]; then (\n"
-    "      z=$1; mode=$3; owner=$4; group=$5; nv=$6\n"
-    "      case $2 in /*) p=$2 ;; *) p=./$2 ;; esac\n"
-    "      shift 6\n"
-    // Write through a symlink, as Ansible does: replace the file it points to.
-    "      if [ -L \"$p\" ]; then\n"
-    "        l=$(readlink -f -- \"$p\" && echo x) || l=\n"
-    "        case $l in /*x) p=${l%?x} ;; *) echo \"cannot resolve the symlink $p\" >&2; exit 1 ;; esac\n"
-    "      fi\n"
-    "      if [ -d \"$p\" ]; then echo 'is a directory' >&2; exit 21; fi\n"
-    "      d=${p%/*}; [ -n \"$d\" ] || d=/\n"
-    "      if [ ! -d \"$d\" ]; then echo \"directory $d does not exist\" >&2; exit 22; fi\n"
-    "      tmp=\n"
-    "      trap '[ -z \"$tmp\" ] || rm -f -- \"$tmp\"' EXIT\n"
-    "      tmp=$(mktemp \"$d/.hostprep.XXXXXX\") || exit 1\n"
-    "      take \"$z\" \"$tmp\" || exit 1\n"
-    "      if [ -e \"$p\" ]; then\n"
-    "        old=$(stat -c '%a %u %g' -- \"$p\") || exit 1\n"
-    "        om=${old%% *}; og=${old##* }; ou=${old#* }; ou=${ou%% *}\n"
-    // Keeping the old owner is best effort: only root may give files away.
-    "        chown -- \"$ou:$og\" \"$tmp\" 2>/dev/null || :\n"
-    "        [ -n \"$mode\" ] || mode=$om\n"
-    "      fi\n"
-    "      [ -n \"$mode\" ] || mode=644\n"
-    "      if [ -n \"$owner\" ]; then chown -- \"$owner\" \"$tmp\" || exit 23; fi\n"
-    "      if [ -n \"$group\" ]; then chown -- \":$group\" \"$tmp\" || exit 24; fi\n"
-    // After chown, which clears the setuid and setgid bits.
-    "      chmod \"$mode\" \"$tmp\" || exit 1\n"
-    "      if [ \"$nv\" -gt 0 ]; then\n"
-    // Every %s in the validate argv becomes the temp file's path.
-    "        c=; j=1\n"
-    "        while [ $j -le \"$nv\" ]; do\n"
-    "          eval \"a=\\${$j}\"; r=\n"
-    "          while :; do\n"
-    "            case $a in *%s*) r=$r${a%%\"%s\"*}$tmp; a=${a#*\"%s\"} ;; *) break ;; esac\n"
-    "          done\n"
-    "          eval \"v$j=\\$r\\$a\"; c=\"$c \\\"\\$v$j\\\"\"; j=$((j + 1))\n"
-    "        done\n"
-    // A check that fails silently (grep -q) still says how it failed.
-    "        err=$(eval \"$c\" 2>&1 </dev/null >/dev/null) || { rc=$?; [ -n \"$err\" ] || "
-    "err=\"$v1 exited $rc\"; printf '%s\\n' \"$err\" >&2; exit 25; }\n"
-    "      fi\n"
-    "      sync -- \"$tmp\" 2>/dev/null || sync\n"
-    "      mv -f -- \"$tmp\" \"$p\" || exit 1\n"
-    "      tmp=\n"
-    "    ) >\"$o\" 2>\"$e\"; rc=$?; fi\n"
-    "    shift $((6 + n))\n"
-    "    [ \"$rc\" = 0 ] || stop=1 ;;\n"
-    "  *)\n"
-    "    case $1 in /*) p=$1 ;; *) p=./$1 ;; esac; shift\n"
-    "    if [ -n \"$stop\" ]; then :\n"
-    "    elif [ \"$k\" = r ]; then\n"
-    "      if [ -d \"$p\" ]; then echo 'is a directory' >\"$e\"; rc=21\n"
-    "      else cat -- \"$p\" >\"$o\" 2>\"$e\"; rc=$?; fi\n"
-    "    else\n"
-    "      stat -c '%f %u %g %s %U %G' -- \"$p\" >\"$o\" 2>\"$e\"; rc=$?\n"
-    "      if [ $rc = 0 ] && [ -L \"$p\" ]; then readlink -- \"$p\" >>\"$o\" 2>>\"$e\" || rc=1; fi\n"
-    "    fi ;;\n"
-    "  esac\n"
-    "  rcs=\"$rcs $rc\"; files=\"$files $i.o $i.e\"; i=$((i + 1))\n"
-    "done\n"
-    "cd \"$t\" || exit 97\n"
-    "echo \"rc$rcs\"\n"
-    "if [ $i -gt 0 ]; then wc -c -- $files || exit 98; fi\n"
-    "echo data\n"
-    "if [ $i -gt 0 ]; then cat -- $files || exit 98; fi\n";
+// their exit code is "-". Each record leaves its exit code in R<N> and its
+// stdout and stderr in files N.o and N.e of a private temp dir, so that the
+// answers come back framed by their sizes: a line "rc RC0 RC1...", a line
+// "blob [N SIZE]...", then `wc -c` of the files and the blobs, a line "data",
+// and their bytes.
+//
+// Process starts are what a probe costs on the target, so the stats and
+// reads between two changes wait in a queue (flush): one `stat` answers every
+// stat of an existing path, and one `cat` reads every readable regular file
+// into a blob, framed by the sizes one `stat -L` gave before it; a second
+// `stat -L` after it proves that no file changed meanwhile, else each is read
+// again on its own. Paths that do not exist, cannot be read, are symlinks (a
+// stat) or live in /proc or /sys (whose sizes lie) are answered one by one
+// (one), exactly as the single-read scripts do, and with no process at all
+// when there is no such entry in a directory that can be searched.
+//
+// An argv is expanded through eval of "${1}" "${2}"..., a path through P<N>
+// and a validate argv through v1, v2..., so that no value is ever parsed as
+// shell text. Each write runs in a subshell, so its exit and its trap are its
+// own. `take` copies exactly SIZE bytes of stdin (head -c never reads ahead)
+// and checks that they came.
+constexpr char kStepsScript[] = R"SH(LC_ALL=C; export LC_ALL
+t=$(mktemp -d) || { echo 'cannot make a temporary directory' >&2; exit 97; }
+trap 'rm -rf -- "$t"' EXIT
+trap 'exit 1' HUP INT TERM PIPE
+take() {
+  head -c "$1" >"$2" || return 1
+  [ "$1" = 0 ] || [ "$(($(wc -c <"$2")))" = "$1" ] || { echo 'the input was cut short' >&2; return 1; }
+}
+one() {
+  d=$3
+  while [ -n "$d" ] && [ ! -e "$d" ] && [ ! -L "$d" ]; do d=${d%/*}; done
+  if [ "$d" != "$3" ]; then
+    if [ ! -d "${d:-/}" ]; then
+      echo "$3: Not a directory" >"$t/$2.e"; eval "R$2=1"; return
+    elif [ -x "${d:-/}" ]; then
+      echo "$3: No such file or directory" >"$t/$2.e"; eval "R$2=1"; return
+    fi
+  fi
+  if [ "$1" = r ]; then
+    if [ -d "$3" ]; then echo 'is a directory' >"$t/$2.e"; r=21
+    else cat -- "$3" >"$t/$2.o" 2>"$t/$2.e"; r=$?; fi
+  else
+    stat -c '%f %u %g %s %U %G' -- "$3" >"$t/$2.o" 2>"$t/$2.e"; r=$?
+    if [ $r = 0 ] && [ -L "$3" ]; then readlink -- "$3" >>"$t/$2.o" 2>>"$t/$2.e" || r=1; fi
+  fi
+  eval "R$2=\$r"
+}
+flush() {
+  set --; l=
+  for j in $qs; do
+    eval "p=\$P$j"
+    if [ -L "$p" ] || [ ! -e "$p" ]; then one s "$j" "$p"; else set -- "$@" "$p"; l="$l $j"; fi
+  done
+  if [ $# -gt 0 ]; then
+    if stat -c '%f %u %g %s %U %G' -- "$@" >"$t/st" 2>/dev/null; then
+      { for j in $l; do IFS= read -r a; printf '%s\n' "$a" >"$t/$j.o"; eval "R$j=0"; done; } <"$t/st"
+    else
+      for j in $l; do eval "one s $j \"\$P$j\""; done
+    fi
+  fi
+  set --; l=
+  for j in $qr; do
+    eval "p=\$P$j"
+    case $p in
+    /proc/* | /sys/*) one r "$j" "$p" ;;
+    *) if [ -f "$p" ] && [ -r "$p" ]; then set -- "$@" "$p"; l="$l $j"; else one r "$j" "$p"; fi ;;
+    esac
+  done
+  if [ $# -gt 0 ]; then
+    b=$t/b$i
+    if a=$(stat -L -c '%s %i %Y %Z' -- "$@" 2>/dev/null) && cat -- "$@" >"$b" 2>/dev/null &&
+      [ "$(stat -L -c '%s %i %Y %Z' -- "$@" 2>/dev/null)" = "$a" ]; then
+      set -- $a
+      for j in $l; do m="$m $j $1"; eval "R$j=0"; shift 4; done
+      blobs="$blobs b$i"
+    else
+      for j in $l; do eval "one r $j \"\$P$j\""; done
+    fi
+  fi
+  qs=; qr=
+}
+i=0; stop=; qs=; qr=; m=; blobs=
+while [ $# -gt 0 ]; do
+  k=$1; shift; o=$t/$i.o; e=$t/$i.e; : >"$o"; : >"$e"; rc=-
+  case $k in
+  x)
+    n=$1; shift; c=; j=1
+    while [ $j -le $n ]; do c="$c \"\${$j}\""; j=$((j + 1)); done
+    if [ -z "$stop" ]; then eval "$c" </dev/null >"$o" 2>"$e"; rc=$?; fi
+    shift $n ;;
+  X)
+    flush
+    z=$1; n=$2; shift 2; c=; j=1
+    while [ $j -le $n ]; do c="$c \"\${$j}\""; j=$((j + 1)); done
+    if [ -n "$stop" ]; then :
+    elif [ "$z" = 0 ]; then eval "$c" </dev/null >"$o" 2>"$e"; rc=$?
+    elif take "$z" "$t/in" 2>"$e"; then eval "$c" <"$t/in" >"$o" 2>"$e"; rc=$?
+    else rc=96; fi
+    shift $n
+    [ "$rc" = 0 ] || stop=1 ;;
+  w)
+    flush
+    n=$6
+    if [ -z "$stop" ]; then (
+      z=$1; mode=$3; owner=$4; group=$5; nv=$6
+      case $2 in /*) p=$2 ;; *) p=./$2 ;; esac
+      shift 6
+      if [ -L "$p" ]; then
+        l=$(readlink -f -- "$p" && echo x) || l=
+        case $l in /*x) p=${l%?x} ;; *) echo "cannot resolve the symlink $p" >&2; exit 1 ;; esac
+      fi
+      if [ -d "$p" ]; then echo 'is a directory' >&2; exit 21; fi
+      d=${p%/*}; [ -n "$d" ] || d=/
+      if [ ! -d "$d" ]; then echo "directory $d does not exist" >&2; exit 22; fi
+      tmp=
+      trap '[ -z "$tmp" ] || rm -f -- "$tmp"' EXIT
+      tmp=$(mktemp "$d/.hostprep.XXXXXX") || exit 1
+      take "$z" "$tmp" || exit 1
+      if [ -e "$p" ]; then
+        old=$(stat -c '%a %u %g' -- "$p") || exit 1
+        om=${old%% *}; og=${old##* }; ou=${old#* }; ou=${ou%% *}
+        chown -- "$ou:$og" "$tmp" 2>/dev/null || :
+        [ -n "$mode" ] || mode=$om
+      fi
+      [ -n "$mode" ] || mode=644
+      if [ -n "$owner" ]; then chown -- "$owner" "$tmp" || exit 23; fi
+      if [ -n "$group" ]; then chown -- ":$group" "$tmp" || exit 24; fi
+      chmod "$mode" "$tmp" || exit 1
+      if [ "$nv" -gt 0 ]; then
+        c=; j=1
+        while [ $j -le "$nv" ]; do
+          eval "a=\${$j}"; r=
+          while :; do
+            case $a in *%s*) r=$r${a%%"%s"*}$tmp; a=${a#*"%s"} ;; *) break ;; esac
+          done
+          eval "v$j=\$r\$a"; c="$c \"\$v$j\""; j=$((j + 1))
+        done
+        err=$(eval "$c" 2>&1 </dev/null >/dev/null) || { rc=$?; [ -n "$err" ] || err="$v1 exited $rc"; printf '%s\n' "$err" >&2; exit 25; }
+      fi
+      sync -- "$tmp" 2>/dev/null || sync
+      mv -f -- "$tmp" "$p" || exit 1
+      tmp=
+    ) >"$o" 2>"$e"; rc=$?; fi
+    shift $((6 + n))
+    [ "$rc" = 0 ] || stop=1 ;;
+  *)
+    case $1 in /*) p=$1 ;; *) p=./$1 ;; esac; shift
+    if [ -z "$stop" ]; then
+      eval "P$i=\$p"; rc=
+      if [ "$k" = r ]; then qr="$qr $i"; else qs="$qs $i"; fi
+    fi ;;
+  esac
+  eval "R$i=\$rc"; i=$((i + 1))
+done
+flush
+cd "$t" || exit 97
+j=0; rcs=; files=
+while [ $j -lt $i ]; do eval "rcs=\"\$rcs \$R$j\""; files="$files $j.o $j.e"; j=$((j + 1)); done
+echo "rc$rcs"
+echo "blob$m"
+if [ $i -gt 0 ]; then wc -c -- $files $blobs || exit 98; fi
+echo data
+if [ $i -gt 0 ]; then cat -- $files $blobs || exit 98; fi
+)SH";
 
 ExecRequest ShellRequest(const char* script, std::vector<std::string> args, const Become& become) {
   ExecRequest request;
@@ -403,13 +468,25 @@ Result<std::vector<ExecResult>> SplitSteps(size_t count, const std::string& out)
   if (!line(&text) || !StartsWith(text, "rc")) return bad("no exit codes");
   const std::vector<std::string> rcs = Fields(text.substr(2));
   if (rcs.size() != count) return bad("wrong number of exit codes");
+  // "blob N SIZE...": the steps whose stdout is in the blobs, in order.
+  if (!line(&text) || !StartsWith(text, "blob")) return bad("no blob line");
+  const std::vector<std::string> blob = Fields(text.substr(4));
+  if (blob.size() % 2 != 0) return bad("odd blob line");
   std::vector<uint64_t> sizes;
-  for (size_t i = 0; count > 0 && i < 2 * count + 1; ++i) {  // N.o, N.e per read, then total
+  uint64_t blob_bytes = 0;
+  for (size_t i = 0; count > 0; ++i) {  // N.o, N.e per step, the blob files, then total
     if (!line(&text)) return bad("sizes cut short");
     const std::vector<std::string> f = Fields(text);
-    if (f.empty()) return bad("empty size line");
-    if (i < 2 * count) sizes.push_back(std::strtoull(f[0].c_str(), nullptr, 10));
+    if (f.size() != 2) return bad("bad size line");
+    if (f[1] == "total") break;
+    const uint64_t size = std::strtoull(f[0].c_str(), nullptr, 10);
+    if (i < 2 * count) {
+      sizes.push_back(size);
+    } else {
+      blob_bytes += size;
+    }
   }
+  if (sizes.size() != 2 * count) return bad("wrong number of sizes");
   if (!line(&text) || text != "data") return bad("no data marker");
   std::vector<ExecResult> results(count);
   for (size_t i = 0; i < count; ++i) {
@@ -420,6 +497,14 @@ Result<std::vector<ExecResult>> SplitSteps(size_t count, const std::string& out)
       *part = out.substr(at, size);
       at += size;
     }
+  }
+  if (out.size() - at != blob_bytes) return bad("blob size differs");
+  for (size_t k = 0; k < blob.size(); k += 2) {
+    const size_t step = std::strtoull(blob[k].c_str(), nullptr, 10);
+    const uint64_t size = std::strtoull(blob[k + 1].c_str(), nullptr, 10);
+    if (step >= count || out.size() - at < size) return bad("blob cut short");
+    results[step].stdout_data = out.substr(at, size);
+    at += size;
   }
   if (at != out.size()) return bad("trailing data");
   return results;

@@ -489,6 +489,8 @@ TEST_CASE("read many answers every read as the single reads do, in one round tri
       {K::kExec, "", {"printf", "%s|", "a b", "$(touch pwned3)", "'\""}},
       {K::kExec, "", {"no-such-program-hostprep"}},
       {K::kExec, "", {"cat"}},  // stdin is empty, not the batch's
+      {K::kReadFile, "/proc/sys/kernel/ostype", {}},  // stat says 0 bytes: read on its own
+      {K::kStat, hostile, {}},
   };
   LocalTransport batch;
   Result<std::vector<ReadResult>> many = batch.ReadMany(reads, {}, 0);
@@ -509,6 +511,8 @@ TEST_CASE("read many answers every read as the single reads do, in one round tri
     CHECK(a.stat.mode == b.stat.mode);
     CHECK(a.stat.size == b.stat.size);
     CHECK(a.stat.link_target == b.stat.link_target);
+    CHECK(a.stat.owner == b.stat.owner);
+    CHECK(a.stat.group == b.stat.group);
     CHECK(a.exec.exit_code == b.exec.exit_code);
     CHECK(a.exec.stdout_data == b.exec.stdout_data);
     if (i != 13) CHECK(a.exec.stderr_data == b.exec.stderr_data);  // names the shell that ran it
@@ -525,8 +529,45 @@ TEST_CASE("read many answers every read as the single reads do, in one round tri
   CHECK((*many)[12].exec.stdout_data == "a b|$(touch pwned3)|'\"|");
   CHECK((*many)[13].exec.exit_code == 127);
   CHECK((*many)[14].exec.stdout_data.empty());
+  CHECK((*many)[15].content == std::string("Linux\n"));
+  CHECK((*many)[16].stat.type == FileType::kFile);
   CHECK(!fs::exists(dir / "pwned"));
   CHECK(!fs::exists("pwned3"));
+}
+
+TEST_CASE("read many reads any number of files with one stat and one cat") {
+  // Process starts are what a probe costs on a target: cat and stat are
+  // replaced by shims on PATH that log each start.
+  TempDir dir;
+  const std::string log = dir / "starts";
+  fs::create_directory(dir / "shims");
+  for (const char* tool : {"cat", "stat"}) {
+    const std::string shim = dir / "shims/" + std::string(tool);
+    Spit(shim, "#!/bin/sh\necho " + std::string(tool) + " >>'" + log + "'\nexec /usr/bin/" + tool +
+                   " \"$@\"\n");
+    chmod(shim.c_str(), 0755);
+  }
+  using K = RemoteRead::Kind;
+  std::vector<RemoteRead> reads;
+  for (int i = 0; i < 20; ++i) {
+    const std::string path = dir / ("f" + std::to_string(i));
+    Spit(path, std::string(static_cast<size_t>(i), 'x'));
+    reads.push_back({K::kReadFile, path, {}});
+    reads.push_back({K::kStat, path, {}});
+  }
+  const std::string old_path = getenv("PATH");
+  setenv("PATH", ((dir / "shims") + ":" + old_path).c_str(), 1);
+  LocalTransport t;
+  Result<std::vector<ReadResult>> many = t.ReadMany(reads, {}, 0);
+  setenv("PATH", old_path.c_str(), 1);
+  REQUIRE(many.ok());
+  for (int i = 0; i < 20; ++i) {
+    CHECK((*many)[2 * i].content == std::string(static_cast<size_t>(i), 'x'));
+    CHECK((*many)[2 * i + 1].stat.size == static_cast<uint64_t>(i));
+  }
+  // stat of the 20 paths, stat -L before and after the cat of the 20 files,
+  // and the cat that sends the answers back.
+  CHECK(Slurp(log) == "stat\nstat\ncat\nstat\ncat\n");
 }
 
 TEST_CASE("read many of nothing makes no round trip") {
@@ -539,16 +580,30 @@ TEST_CASE("read many of nothing makes no round trip") {
 
 TEST_CASE("read many parser refuses an answer that is cut short") {
   const std::vector<RemoteRead> reads = {{RemoteRead::Kind::kReadFile, "/x", {}}};
-  CHECK(ParseReadMany(reads, {0, "rc 0\n5 0.o\n0 0.e\n5 total\ndata\nab", ""}).message() ==
+  CHECK(ParseReadMany(reads, {0, "rc 0\nblob\n5 0.o\n0 0.e\n5 total\ndata\nab", ""}).message() ==
         "unexpected answer from the remote script (data cut short)");
   CHECK(ParseReadMany(reads, {0, "rc 0 1\n", ""}).message() ==
         "unexpected answer from the remote script (wrong number of exit codes)");
+  CHECK(ParseReadMany(reads, {0, "rc 0\n5 0.o\n", ""}).message() ==
+        "unexpected answer from the remote script (no blob line)");
+  CHECK(ParseReadMany(reads, {0, "rc 0\nblob 0 4\n0 0.o\n0 0.e\n3 b1\n3 total\ndata\nabc", ""})
+            .message() == "unexpected answer from the remote script (blob cut short)");
   CHECK(ParseReadMany(reads, {97, "", "cannot make a temporary directory\n"}).message() ==
         "the remote script failed: cannot make a temporary directory");
   Result<std::vector<ReadResult>> ok =
-      ParseReadMany(reads, {0, "rc 0\n2 0.o\n0 0.e\n2 total\ndata\nab", ""});
+      ParseReadMany(reads, {0, "rc 0\nblob\n2 0.o\n0 0.e\n2 total\ndata\nab", ""});
   REQUIRE(ok.ok());
   CHECK((*ok)[0].content == std::string("ab"));
+  // Two files read by one cat: their bytes follow the steps' own, in order.
+  const std::vector<RemoteRead> two = {{RemoteRead::Kind::kReadFile, "/a", {}},
+                                       {RemoteRead::Kind::kReadFile, "/b", {}}};
+  ok = ParseReadMany(two, {0,
+                           "rc 0 0\nblob 1 2 0 3\n0 0.o\n0 0.e\n0 1.o\n0 1.e\n5 b2\n5 total\n"
+                           "data\nbbaaa",
+                           ""});
+  REQUIRE(ok.ok());
+  CHECK((*ok)[0].content == std::string("aaa"));
+  CHECK((*ok)[1].content == std::string("bb"));
 }
 
 TEST_CASE("run steps makes changes and reads in order in one round trip") {

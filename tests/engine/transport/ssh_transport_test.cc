@@ -292,7 +292,7 @@ TEST_CASE("ssh to a port that never answers times out after the connect timeout"
   CHECK(took < 4);
 }
 
-TEST_CASE("ssh exec round trips on one session are fast") {
+TEST_CASE("ssh exec round trips share one session and one login") {
   SKIP_WITHOUT_SSHD();
   SshTestDir dir;
   TestSshd sshd(dir, "a");
@@ -305,8 +305,8 @@ TEST_CASE("ssh exec round trips on one session are fast") {
   for (int i = 0; i < 20; ++i) CHECK(Run(*t, {"true"}).exit_code == 0);
   const double each =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 20;
+  // Times are for the reader; a loaded machine must not fail the test.
   MESSAGE("connect " << connect << " s, one exec round trip " << each * 1000 << " ms");
-  CHECK(each < 0.5);
   CHECK(sshd.logins() == 1);
 }
 
