@@ -81,7 +81,6 @@ TEST_CASE("facts are visible plain, with the ansible_ prefix and as ansible_fact
   CHECK(vars["ansible_facts"]["os_family"] == "Debian");
 }
 
-
 // A directory under /tmp for one test, removed with everything in it.
 class TempDir {
  public:
@@ -108,9 +107,7 @@ std::string ReadText(const std::string& path) {
   return text.str();
 }
 
-void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
+void WriteText(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // The first line a shell command prints, and whether it exited 0.
 std::string FirstLine(const std::string& command, bool* ok = nullptr) {
@@ -237,10 +234,11 @@ Probe RunWithStandIns(const std::string& script, const std::vector<std::string>&
   for (std::string tool : {"uname", "hostname", "timeout", "id", "ip", "head"}) {
     if (tool == missing) continue;
     std::string shim = "#!/bin/sh\necho " + tool + " >> " + log + "\n";
-    if (tool == "ip" && ip_without_batch) shim += "case \" $* \" in *\" -batch \"*) exit 1 ;; esac\n";
+    if (tool == "ip" && ip_without_batch)
+      shim += "case \" $* \" in *\" -batch \"*) exit 1 ;; esac\n";
     std::string real;
-    for (const char* bin : {"/usr/local/sbin/", "/usr/local/bin/", "/usr/sbin/", "/usr/bin/",
-                            "/sbin/", "/bin/"}) {
+    for (const char* bin :
+         {"/usr/local/sbin/", "/usr/local/bin/", "/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"}) {
       if (real.empty() && fs::exists(bin + tool)) real = bin + tool;
     }
     REQUIRE_MESSAGE(!real.empty(), tool);
@@ -317,8 +315,8 @@ TEST_CASE("facts script starts a program only where no file answers, with the sa
     std::string fqdn;
     std::string arch;
   };
-  const std::string hidden = Replace(Replace(script, "/proc/s", dir / "none/s"), "/proc/net/",
-                                     dir / "none/net/");
+  const std::string hidden =
+      Replace(Replace(script, "/proc/s", dir / "none/s"), "/proc/net/", dir / "none/net/");
   const std::string dns_first = Replace(script, dir / "nsswitch", dir / "dns-first");
   const std::string fqdn = node + ".facts.test";
   std::vector<std::string> ip_twice;
@@ -326,18 +324,42 @@ TEST_CASE("facts script starts a program only where no file answers, with the sa
   if (!After(route, "dev").empty()) ip_twice.insert(ip_twice.end(), {"ip", "head"});
   ip_twice.push_back(uname_m);
   std::vector<Row> rows = {
-      {"no /proc/sys, /proc/self, /proc/net", {}, hidden, "", false,
-       Sorted({"uname", "uname", "uname", id, "ip"}), fqdn, u.machine},
+      {"no /proc/sys, /proc/self, /proc/net",
+       {},
+       hidden,
+       "",
+       false,
+       Sorted({"uname", "uname", "uname", id, "ip"}),
+       fqdn,
+       u.machine},
       {"ip without -batch", {}, script, "", true, Sorted(ip_twice), fqdn, u.machine},
-      {"DNS asked first", {}, dns_first, "", false,
-       Sorted({"hostname", "timeout", ip, uname_m}), real_fqdn, u.machine},
-      {"DNS asked first, no timeout", {}, dns_first, "timeout", false,
-       Sorted({"hostname", ip, uname_m}), real_fqdn, u.machine},
+      {"DNS asked first",
+       {},
+       dns_first,
+       "",
+       false,
+       Sorted({"hostname", "timeout", ip, uname_m}),
+       real_fqdn,
+       u.machine},
+      {"DNS asked first, no timeout",
+       {},
+       dns_first,
+       "timeout",
+       false,
+       Sorted({"hostname", ip, uname_m}),
+       real_fqdn,
+       u.machine},
       {"no hostname", {}, script, "hostname", false, Sorted({ip, uname_m}), node, u.machine},
   };
   if (std::string(u.machine) == "x86_64" && fs::exists("/usr/bin/setarch")) {
-    rows.push_back({"linux32 personality", {"/usr/bin/setarch", "linux32"}, script, "", false,
-                    Sorted({"uname", "uname", ip}), fqdn, "i686"});
+    rows.push_back({"linux32 personality",
+                    {"/usr/bin/setarch", "linux32"},
+                    script,
+                    "",
+                    false,
+                    Sorted({"uname", "uname", ip}),
+                    fqdn,
+                    "i686"});
   }
   for (const Row& row : rows) {
     INFO(std::string(row.what));
@@ -367,7 +389,8 @@ TEST_CASE("facts script reads the fully qualified name from /etc/hosts as glibc 
     std::string fqdn;
   };
   std::string many;
-  for (int i = 0; i < 70; ++i) many += "10.1.0." + std::to_string(i) + " h" + std::to_string(i) + "\n";
+  for (int i = 0; i < 70; ++i)
+    many += "10.1.0." + std::to_string(i) + " h" + std::to_string(i) + "\n";
   const std::string files = "hosts: files dns\n";
   for (const Row& row : std::vector<Row>{
            {"10.0.0.1 a.example N\n10.0.0.2 b.example N\n", files, "a.example"},
@@ -408,8 +431,8 @@ TEST_CASE("facts script reads the fully qualified name from /etc/hosts as glibc 
     // A hostname that answers "-" shows when the script left the name to it.
     WriteText(dir / "hostname", "#!/bin/sh\necho -\n");
     fs::permissions(dir / "hostname", fs::perms::owner_all);
-    Value facts = RunFacts({"/usr/bin/env", "PATH=" + (dir / "") + ":/usr/bin:/bin", "/bin/sh",
-                            "-c", script});
+    Value facts = RunFacts(
+        {"/usr/bin/env", "PATH=" + (dir / "") + ":/usr/bin:/bin", "/bin/sh", "-c", script});
     CHECK(facts["fqdn"] == Replace(row.fqdn, "N", node));
   }
 }
