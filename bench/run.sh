@@ -158,6 +158,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- helpers ------------------------------------------------------------------
+# Every side's ssh connect timeout, as bench/ansible/ansible.cfg's `timeout`.
+# hostprep's default (10 s) is too short here at 200 hosts: the hosts that
+# connected first start their tasks' shells on the same 2 cores, and a key
+# exchange still waiting behind them took up to 18 s (one host of 200 timed out).
+connect_timeout=30
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # median and maximum print nothing for no values (Ansible under --ansible-runs 0).
@@ -185,7 +190,7 @@ floor_once() {
   local ip pids=() failed=0 p
   local ssh_opts=(-F none -i "$D/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$D/known_hosts"
-    -o KexAlgorithms=curve25519-sha256 -o ControlMaster=no -o ConnectTimeout=30)
+    -o KexAlgorithms=curve25519-sha256 -o ControlMaster=no -o ConnectTimeout="$connect_timeout")
   for ip in $ips; do
     ssh "${ssh_opts[@]}" "root@$ip" true 2>>"$raw/floor-$n.log" &
     pids+=($!)
@@ -203,7 +208,7 @@ hostprep_once() {
     "$HP" run playbooks/kubespray-prestage.yml -i "$inv/inventory.ini" \
     -c ssh --known-hosts "$D/known_hosts" --ssh-config none \
     -e @tests/integration/testdata/prestage/netns-safe.yml \
-    --forks "$n" --output json >"$log" 2>"$log.err" || rc=$?
+    --timeout "$connect_timeout" --forks "$n" --output json >"$log" 2>"$log.err" || rc=$?
   ((rc == 0)) || die "hostprep $kind run exited $rc (see $log, $log.err)"
   local want='.changed > 0'
   [ "$kind" = first ] || want='.changed == 0'
