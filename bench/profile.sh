@@ -131,6 +131,7 @@ measure() {
   # The whole machine's CPU while it runs: perf stat -a until SIGINT.
   "$PERF" stat -a -x, -e task-clock -o "$work/machine" &
   stat_pid=$!
+  sleep 1  # perf stat counts from when it is set up, not from its start
   if [ "$kind" = floor ]; then floor; else hostprep_run "$kind"; fi
   t1=$(now)
   kill -INT "$stat_pid"
@@ -157,13 +158,20 @@ rm -rf "$work/facts"
   measure rerun
 } | tee "$out/summary.txt"
 
-# The top symbols of the controller, by self time and by inclusive time.
+# The top symbols of the controller, by self time and by inclusive time (full
+# reports first, then the head: a pipe closed by head would fail the script).
+report() {
+  local kind=$1 name=$2
+  shift 2
+  "$PERF" report -i "$out/$kind.perf.data" --stdio -g none "$@" >"$work/report" 2>/dev/null ||
+    die "perf report of $out/$kind.perf.data failed"
+  grep -v '^#' "$work/report" | grep -v '^$' | sed 's/ *$//' | cut -c1-200 | head -n 40 \
+    >"$out/$kind-$name.txt" || true
+}
 for kind in first rerun; do
-  "$PERF" report -i "$out/$kind.perf.data" --no-children --sort dso,symbol --stdio \
-    --percent-limit 0.5 -g none 2>/dev/null | grep -v '^$' | head -n 40 >"$out/$kind-self.txt"
-  "$PERF" report -i "$out/$kind.perf.data" --children --sort symbol --stdio \
-    --percent-limit 2 -g none 2>/dev/null | grep -v '^$' | head -n 50 >"$out/$kind-children.txt"
-  "$PERF" report -i "$out/$kind.perf.data" --no-children --sort comm --stdio -g none \
-    2>/dev/null | grep -v '^$' | head -n 20 >"$out/$kind-comm.txt"
+  report "$kind" self --no-children --sort dso,symbol
+  report "$kind" children --children --sort symbol
+  report "$kind" dso --no-children --sort dso
+  report "$kind" comm --no-children --sort comm
 done
-echo "profile: results in $out (summary.txt, *-self.txt, *-children.txt, *-comm.txt, *.perf.data)"
+echo "profile: results in $out (summary.txt, *-self.txt, *-children.txt, *-dso.txt, *-comm.txt, *.perf.data)"
