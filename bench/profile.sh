@@ -126,12 +126,12 @@ hostprep_run() {
 measure() {
   local kind=$1 h0 h1 t0 t1 load machine ctl="-" rt="-"
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  h0=$(hosts_cpu)
-  t0=$(now)
   # The whole machine's CPU while it runs: perf stat -a until SIGINT.
   "$PERF" stat -a -x, -e task-clock -o "$work/machine" &
   stat_pid=$!
   sleep 1  # perf stat counts from when it is set up, not from its start
+  h0=$(hosts_cpu)
+  t0=$(now)
   if [ "$kind" = floor ]; then floor; else hostprep_run "$kind"; fi
   t1=$(now)
   kill -INT "$stat_pid"
