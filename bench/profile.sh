@@ -29,7 +29,7 @@ while (($#)); do
   case $1 in
     --hosts) n=${2:?--hosts needs a host count}; shift 2 ;;
     --freq) freq=${2:?--freq needs a sampling frequency in Hz}; shift 2 ;;
-    -h | --help) sed -n '7p' "$0" | sed 's/^#   /usage: /'; exit 0 ;;
+    -h | --help) sed -n 's/^#   \(bench\/profile.sh .*\)/usage: \1/p' "$0"; exit 0 ;;
     *) echo "profile: unknown argument '$1': use --hosts N or --freq HZ" >&2; exit 2 ;;
   esac
 done
