@@ -5,13 +5,17 @@
 #   bench/run.sh [--hosts "10 50"] [--with-100] [--runs N] [--ansible-runs K] [--report]
 #
 # For each N it starts N test hosts, then measures, interleaved, --runs times
-# (default 3; Ansible only in the first K of them, default all): the floor (one fresh OpenSSH connection per host running
+# (default 3; Ansible only in the first K of them, default all, 0 for none:
+# the floor and hostprep alone, for 100 or 200 hosts where one Ansible run
+# takes many minutes): the floor (one fresh OpenSSH connection per host running
 # `true`, all in parallel), hostprep's pre-stage first run and unchanged
-# re-run, and Ansible's equivalent playbook first run and re-run. It prints a
+# re-run (--forks N), and Ansible's equivalent playbook first run and re-run. It prints a
 # table of medians and writes results.md, results.csv, samples.csv,
 # machine.txt and bench.png into bench/results/ (BENCH_RESULTS=DIR to change);
 # the logs of every run go to bench/results/raw/. --report only rewrites
-# results.md and bench.png from the results.csv and machine.txt there. What
+# results.md and bench.png from the results.csv and machine.txt there.
+# BENCH_HOSTS_NAME=NAME (default bench) names the test-host run dirs
+# /var/tmp/hostprep-testhosts/NAME-N, so two benchmarks never share hosts. What
 # each side does: bench/README.md.
 set -euo pipefail
 
@@ -34,7 +38,7 @@ while (($#)); do
     --ansible-runs) ansible_runs=${2:?--ansible-runs needs a number}; shift 2 ;;
     --report) report_only=1; shift ;;
     -h | --help) usage; exit 0 ;;
-    *) echo "bench: unknown argument '$1': use --hosts \"10 50\", --with-100 or --runs N" >&2; exit 2 ;;
+    *) echo "bench: unknown argument '$1': use --hosts \"10 50\", --with-100, --runs N, --ansible-runs K or --report" >&2; exit 2 ;;
   esac
 done
 for n in $hosts_list; do
@@ -44,8 +48,11 @@ done
 [[ $runs =~ ^[0-9]+$ ]] && ((runs >= 1)) ||
   { echo "bench: --runs '$runs' is not a number of 1 or more" >&2; exit 2; }
 ansible_runs=${ansible_runs:-$runs}
-[[ $ansible_runs =~ ^[0-9]+$ ]] && ((ansible_runs >= 1 && ansible_runs <= runs)) ||
-  { echo "bench: --ansible-runs '$ansible_runs' is not a number from 1 to --runs ($runs)" >&2; exit 2; }
+[[ $ansible_runs =~ ^[0-9]+$ ]] && ((ansible_runs <= runs)) ||
+  { echo "bench: --ansible-runs '$ansible_runs' is not a number from 0 to --runs ($runs)" >&2; exit 2; }
+hosts_name=${BENCH_HOSTS_NAME:-bench}
+[[ $hosts_name =~ ^[A-Za-z0-9_.-]+$ ]] ||
+  { echo "bench: BENCH_HOSTS_NAME '$hosts_name' must be a plain name (letters, digits, . _ -)" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "bench: the test hosts need root: run it as root" >&2; exit 2; }
 
 # --- what it needs ------------------------------------------------------------
@@ -53,7 +60,9 @@ ansible_runs=${ansible_runs:-$runs}
 # hostprep itself when build/hostprep is missing.
 install_missing() {
   local p missing=()
-  for p in ansible gnuplot-nox openssh-client jq time procps iproute2 git; do
+  local want=(gnuplot-nox openssh-client jq time procps iproute2 git)
+  ((ansible_runs == 0)) || want+=(ansible)
+  for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   ((${#missing[@]})) || return 0
@@ -76,12 +85,23 @@ write_report() {
     echo
     echo "Runs per measurement: $runs_line; medians, wall time in seconds. Ratios: hostprep re-run / floor, Ansible"
     echo "re-run / hostprep re-run, Ansible first / hostprep first. Peak RSS: the controller's"
-    echo "largest process (/usr/bin/time %M), maximum over the runs."
+    echo "largest process (/usr/bin/time %M), maximum over the runs; \"-\": not measured (--ansible-runs 0)."
     echo
     echo "| hosts | floor | hostprep first | hostprep re-run | Ansible first | Ansible re-run | re-run / floor | Ansible / hostprep re-run | Ansible / hostprep first | hostprep peak RSS | Ansible peak RSS | hostprep round trips per host (first, re-run) | load avg (start; end) |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    tail -n +2 "$csv" | awk -F, '{ printf "| %s | %.2f | %.2f | %.2f | %.1f | %.1f | %sx | %sx | %sx | %s MiB | %s MiB | %d, %d | %s; %s |\n",
-      $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 / $1, $13 / $1, $20, $21 }'
+    tail -n +2 "$csv" | awk -F, '
+      function num(v, f) { return v == "" || v == "n/a" ? "-" : sprintf(f, v) }
+      { printf "| %s | %.2f | %.2f | %.2f | %s | %s | %sx | %s | %s | %s MiB | %s | %d, %d | %s; %s |\n",
+        $1, $2, $3, $4, num($5, "%.1f"), num($6, "%.1f"), $7, num($8, "%sx"), num($9, "%sx"), $10,
+        num($11, "%s MiB"), $12 / $1, $13 / $1, $20, $21 }'
+    echo
+    echo "The controller's own CPU time (user + system, /usr/bin/time; median over runs) against its"
+    echo "wall time: the rest of the wall time it waits for the hosts."
+    echo
+    echo "| hosts | first run CPU | first run CPU / wall | re-run CPU | re-run CPU / wall |"
+    echo "|---:|---:|---:|---:|---:|"
+    tail -n +2 "$csv" | awk -F, '$22 != "" { printf "| %s | %.2f s | %.1f%% | %.2f s | %.1f%% |\n",
+      $1, $22, 100 * $22 / $3, $23, 100 * $23 / $4 }'
     echo
     echo "Where hostprep's time goes: per-host means from the JSON recap's cost (median over runs)."
     echo
@@ -138,13 +158,23 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- helpers ------------------------------------------------------------------
+# Every side's ssh connect timeout, as bench/ansible/ansible.cfg's `timeout`.
+# hostprep's default (10 s) is too short here at 200 hosts: the hosts that
+# connected first start their tasks' shells on the same 2 cores, and a key
+# exchange still waiting behind them took up to 18 s (one host of 200 timed out).
+connect_timeout=30
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+# median and maximum print nothing for no values (Ansible under --ansible-runs 0).
+median() { (($#)) || return 0; printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
   if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-maximum() { printf '%s\n' "$@" | sort -g | tail -n1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+maximum() { (($#)) || return 0; printf '%s\n' "$@" | sort -g | tail -n1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+mib() { [ -z "$1" ] || awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# The controller's peak RSS in KiB and CPU seconds (user + system) from the
+# /usr/bin/time -f "$time_format" file FILE, as "RSS CPU".
+time_format="%M %U %S"
+rss_cpu() { awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$1"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
 reset_script=$(cat "$root/bench/hostprep/reset-host.sh")
@@ -160,7 +190,7 @@ floor_once() {
   local ip pids=() failed=0 p
   local ssh_opts=(-F none -i "$D/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes
     -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$D/known_hosts"
-    -o KexAlgorithms=curve25519-sha256 -o ControlMaster=no -o ConnectTimeout=30)
+    -o KexAlgorithms=curve25519-sha256 -o ControlMaster=no -o ConnectTimeout="$connect_timeout")
   for ip in $ips; do
     ssh "${ssh_opts[@]}" "root@$ip" true 2>>"$raw/floor-$n.log" &
     pids+=($!)
@@ -174,11 +204,11 @@ floor_once() {
 # nothing on a re-run.
 hostprep_once() {
   local kind=$1 log=$2 rc=0
-  /usr/bin/time -f %M -o "$log.rss" env HOSTPREP_FACTS_CACHE="$work/facts-$n" \
+  /usr/bin/time -f "$time_format" -o "$log.rss" env HOSTPREP_FACTS_CACHE="$work/facts-$n" \
     "$HP" run playbooks/kubespray-prestage.yml -i "$inv/inventory.ini" \
     -c ssh --known-hosts "$D/known_hosts" --ssh-config none \
     -e @tests/integration/testdata/prestage/netns-safe.yml \
-    --forks "$n" --output json >"$log" 2>"$log.err" || rc=$?
+    --timeout "$connect_timeout" --forks "$n" --output json >"$log" 2>"$log.err" || rc=$?
   ((rc == 0)) || die "hostprep $kind run exited $rc (see $log, $log.err)"
   local want='.changed > 0'
   [ "$kind" = first ] || want='.changed == 0'
@@ -201,7 +231,7 @@ hostprep_cost() {
 ansible_once() {
   local kind=$1 log=$2 rc=0 cp
   cp=$(mktemp -d "$work/cp.XXXX")
-  /usr/bin/time -f %M -o "$log.rss" env ANSIBLE_CONFIG="$root/bench/ansible/ansible.cfg" \
+  /usr/bin/time -f "$time_format" -o "$log.rss" env ANSIBLE_CONFIG="$root/bench/ansible/ansible.cfg" \
     ANSIBLE_HOME="$work/ansible-home" ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" ANSIBLE_NOCOLOR=1 \
     ANSIBLE_SSH_CONTROL_PATH_DIR="$cp" \
     ANSIBLE_SSH_COMMON_ARGS="-o UserKnownHostsFile=$D/known_hosts -o StrictHostKeyChecking=yes -o KexAlgorithms=curve25519-sha256 -o BatchMode=yes" \
@@ -235,21 +265,26 @@ timed() {
   echo "kernel: $(uname -r)"
   echo "hostprep: engine at $(git -C "$root" log -1 --format=%h -- engine modules playbooks CMakeLists.txt)$(git -C "$root" diff --quiet HEAD -- engine modules playbooks || echo ' (with uncommitted changes)'), $(dpkg-query -W -f='libssh ${Version}' libssh-4)"
   echo "openssh: $(ssh -V 2>&1)"
-  echo "ansible: $(ansible --version 2>/dev/null | sed -n 1p), Debian ansible $(dpkg-query -W -f='${Version}' ansible)"
+  if ((ansible_runs > 0)); then
+    echo "ansible: $(ansible --version 2>/dev/null | sed -n 1p), Debian ansible $(dpkg-query -W -f='${Version}' ansible)"
+  else
+    echo "ansible: not run (--ansible-runs 0)"
+  fi
   echo "runs per measurement: $runs (Ansible: $ansible_runs)"
 } >"$results/machine.txt"
 cat "$results/machine.txt"
 
 csv=$results/results.csv
 samples=$results/samples.csv
-echo "hosts,floor_s,hostprep_first_s,hostprep_rerun_s,ansible_first_s,ansible_rerun_s,hostprep_rerun_over_floor,ansible_rerun_over_hostprep_rerun,ansible_first_over_hostprep_first,hostprep_peak_rss_mib,ansible_peak_rss_mib,hostprep_round_trips_first,hostprep_round_trips_rerun,rerun_connect_s,rerun_probe_s,rerun_apply_s,first_connect_s,first_probe_s,first_apply_s,load_start,load_end" >"$csv"
-echo "hosts,run,measure,seconds,peak_rss_kib,round_trips,connect_s,probe_s,apply_s" >"$samples"
+echo "hosts,floor_s,hostprep_first_s,hostprep_rerun_s,ansible_first_s,ansible_rerun_s,hostprep_rerun_over_floor,ansible_rerun_over_hostprep_rerun,ansible_first_over_hostprep_first,hostprep_peak_rss_mib,ansible_peak_rss_mib,hostprep_round_trips_first,hostprep_round_trips_rerun,rerun_connect_s,rerun_probe_s,rerun_apply_s,first_connect_s,first_probe_s,first_apply_s,load_start,load_end,hostprep_first_cpu_s,hostprep_rerun_cpu_s" >"$csv"
+echo "hosts,run,measure,seconds,peak_rss_kib,round_trips,connect_s,probe_s,apply_s,cpu_s,load1" >"$samples"
+load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # --- the runs ---------------------------------------------------------------------
 for n in $hosts_list; do
   load_start=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "== $n hosts (load average $load_start)" >&2
-  D=/var/tmp/hostprep-testhosts/bench-$n
+  D=/var/tmp/hostprep-testhosts/$hosts_name-$n
   if [ -e "$D" ] && [ -n "$(ls -A "$D")" ]; then
     echo "bench: tearing down the leftover $D" >&2
     TESTHOSTS_QUIET=1 "$TH" down "$D" >/dev/null
@@ -261,12 +296,13 @@ for n in $hosts_list; do
   bench/hostprep/make-inventory.sh "$D" "$n" "$inv"
 
   floor=() hp_first=() hp_rerun=() an_first=() an_rerun=() hp_rss=() an_rss=()
-  rt_first=() rt_rerun=() cost_first=() cost_rerun=()
+  rt_first=() rt_rerun=() cost_first=() cost_rerun=() cpu_first=() cpu_rerun=()
   for r in $(seq 1 "$runs"); do
     echo "   run $r/$runs: floor" >&2
     s=$(timed floor_once)
     floor+=("$s")
-    echo "$n,$r,floor,$s,,,,," >>"$samples"
+    echo "$n,$r,floor,$s,,,,,,$(load1)" >>"$samples"
+    echo "     floor: ${s}s (load $(load1))" >&2
 
     echo "   run $r/$runs: hostprep first run, re-run" >&2
     reset_hosts
@@ -275,11 +311,12 @@ for n in $hosts_list; do
       log=$raw/hostprep-$n-$r-$kind.json
       s=$(timed hostprep_once "$kind" "$log")
       read -r rt c p a < <(hostprep_cost "$log")
-      rss=$(cat "$log.rss")
+      read -r rss cpu < <(rss_cpu "$log.rss")
       hp_rss+=("$rss")
-      if [ "$kind" = first ]; then hp_first+=("$s") rt_first+=("$rt") cost_first+=("$c $p $a")
-      else hp_rerun+=("$s") rt_rerun+=("$rt") cost_rerun+=("$c $p $a"); fi
-      echo "$n,$r,hostprep_$kind,$s,$rss,$rt,$c,$p,$a" >>"$samples"
+      if [ "$kind" = first ]; then hp_first+=("$s") rt_first+=("$rt") cost_first+=("$c $p $a") cpu_first+=("$cpu")
+      else hp_rerun+=("$s") rt_rerun+=("$rt") cost_rerun+=("$c $p $a") cpu_rerun+=("$cpu"); fi
+      echo "$n,$r,hostprep_$kind,$s,$rss,$rt,$c,$p,$a,$cpu,$(load1)" >>"$samples"
+      echo "     hostprep $kind: ${s}s, peak RSS $(mib "$rss") MiB, CPU ${cpu}s, $((rt / n)) round trips per host (load $(load1))" >&2
     done
 
     ((r <= ansible_runs)) || continue
@@ -288,10 +325,10 @@ for n in $hosts_list; do
     for kind in first rerun; do
       log=$raw/ansible-$n-$r-$kind.log
       s=$(timed ansible_once "$kind" "$log")
-      rss=$(cat "$log.rss")
+      read -r rss cpu < <(rss_cpu "$log.rss")
       an_rss+=("$rss")
       if [ "$kind" = first ]; then an_first+=("$s"); else an_rerun+=("$s"); fi
-      echo "$n,$r,ansible_$kind,$s,$rss,,,," >>"$samples"
+      echo "$n,$r,ansible_$kind,$s,$rss,,,,,$cpu,$(load1)" >>"$samples"
       echo "     ansible $kind: ${s}s" >&2
     done
   done
@@ -299,7 +336,7 @@ for n in $hosts_list; do
   f=$(median "${floor[@]}") hf=$(median "${hp_first[@]}") hr=$(median "${hp_rerun[@]}")
   af=$(median "${an_first[@]}") ar=$(median "${an_rerun[@]}")
   col() { local i=$1; shift; printf '%s\n' "$@" | awk -v i="$i" '{ print $i }'; }
-  echo "$n,$f,$hf,$hr,$af,$ar,$(ratio "$hr" "$f"),$(ratio "$ar" "$hr"),$(ratio "$af" "$hf"),$(mib "$(maximum "${hp_rss[@]}")"),$(mib "$(maximum "${an_rss[@]}")"),$(printf %.0f "$(median "${rt_first[@]}")"),$(printf %.0f "$(median "${rt_rerun[@]}")"),$(median $(col 1 "${cost_rerun[@]}")),$(median $(col 2 "${cost_rerun[@]}")),$(median $(col 3 "${cost_rerun[@]}")),$(median $(col 1 "${cost_first[@]}")),$(median $(col 2 "${cost_first[@]}")),$(median $(col 3 "${cost_first[@]}")),$load_start,$(cut -d' ' -f1-3 /proc/loadavg)" >>"$csv"
+  echo "$n,$f,$hf,$hr,$af,$ar,$(ratio "$hr" "$f"),$(ratio "$ar" "$hr"),$(ratio "$af" "$hf"),$(mib "$(maximum "${hp_rss[@]}")"),$(mib "$(maximum "${an_rss[@]}")"),$(printf %.0f "$(median "${rt_first[@]}")"),$(printf %.0f "$(median "${rt_rerun[@]}")"),$(median $(col 1 "${cost_rerun[@]}")),$(median $(col 2 "${cost_rerun[@]}")),$(median $(col 3 "${cost_rerun[@]}")),$(median $(col 1 "${cost_first[@]}")),$(median $(col 2 "${cost_first[@]}")),$(median $(col 3 "${cost_first[@]}")),$load_start,$(cut -d' ' -f1-3 /proc/loadavg),$(median "${cpu_first[@]}"),$(median "${cpu_rerun[@]}")" >>"$csv"
 
   TESTHOSTS_QUIET=1 "$TH" down "$D" >/dev/null || die "could not tear down $D"
   D=""
