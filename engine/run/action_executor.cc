@@ -19,10 +19,14 @@ struct StepRole {
     kChecked,  // a fixed program: a non-zero exit fails with `what`
     kCommand,  // the module's command: its result is the task's
     kRead,     // a read after the actions
+    kPre,      // a guard read before every unit
+    kPost,     // a guard read just before its unit
+    kGuard,    // the unit's guard
   };
   Kind kind = Kind::kChecked;
   std::string what;    // for errors: "chown /etc/x", "back up /etc/x"
   std::string backup;  // kBackup: the backup's path
+  size_t unit = 0;
 };
 
 // The steps of `actions`, each with its role.
@@ -30,8 +34,10 @@ class Batch {
  public:
   void Add(Step step, StepRole::Kind kind, std::string what = "", std::string backup = "") {
     steps_.push_back(std::move(step));
-    roles_.push_back({kind, std::move(what), std::move(backup)});
+    roles_.push_back({kind, std::move(what), std::move(backup), unit_});
   }
+  void set_unit(size_t unit) { unit_ = unit; }
+  size_t size() const { return steps_.size(); }
   void Checked(std::vector<std::string> argv, std::string what) {
     Add(Step::Exec(std::move(argv)), StepRole::Kind::kChecked, std::move(what));
   }
@@ -49,6 +55,7 @@ class Batch {
  private:
   std::vector<Step> steps_;
   std::vector<StepRole> roles_;
+  size_t unit_ = 0;
 };
 
 std::string BackupName(const std::string& path) {
@@ -135,42 +142,105 @@ bool ReadBack(const StepRole& role, StepResult& r, ActionOutcome* out) {
       out->last_exec = std::move(r.exec);
       return out->last_exec.exit_code == 0;
     case StepRole::Kind::kRead:
-      out->reads_after->push_back(std::move(r.read));
-      return true;
+    case StepRole::Kind::kPre:
+    case StepRole::Kind::kPost:
+    case StepRole::Kind::kGuard:
+      return true;  // read by ExecuteBatch
   }
   return true;
 }
 
 }  // namespace
 
-ActionOutcome ExecuteActions(const std::vector<Action>& actions,
-                             const std::vector<RemoteRead>& reads_after, const Become& become,
-                             int timeout_seconds, Transport* t) {
+// Removes the backup a failed write left behind: the file was left as it
+// was (refused by validate, say), so a backup of it would only be clutter,
+// as in Ansible.
+void DropBackup(const Become& become, Transport* t, ActionOutcome* out) {
+  if (out->status.ok() || out->backup_file.empty()) return;
+  ExecRequest rm;
+  rm.argv = {"rm", "-f", "--", out->backup_file};
+  rm.become = become;
+  (void)t->Exec(rm);
+  out->backup_file.clear();
+}
+
+BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
+                          const std::vector<RemoteRead>& reads_after, const Become& become,
+                          int timeout_seconds, Transport* t) {
   Batch batch;
-  for (const Action& a : actions) AddAction(a, &batch);
+  // The guard reads of every unit but the first, before anything changes.
+  std::vector<std::vector<size_t>> pre(units.size());
+  for (size_t u = 1; u < units.size(); ++u) {
+    batch.set_unit(u);
+    for (const RemoteRead& read : units[u].guard) {
+      pre[u].push_back(batch.size());
+      batch.Add(Step::Read(read, true), StepRole::Kind::kPre);
+    }
+  }
+  std::vector<size_t> end(units.size());  // one past each unit's last step
+  for (size_t u = 0; u < units.size(); ++u) {
+    batch.set_unit(u);
+    if (!pre[u].empty()) {
+      std::vector<std::pair<size_t, size_t>> same;
+      for (size_t k = 0; k < units[u].guard.size(); ++k) {
+        same.emplace_back(pre[u][k], batch.size());
+        batch.Add(Step::Read(units[u].guard[k], true), StepRole::Kind::kPost);
+      }
+      batch.Add(Step::Guard(std::move(same)), StepRole::Kind::kGuard);
+    }
+    for (const Action& a : units[u].actions) AddAction(a, &batch);
+    end[u] = batch.size();
+  }
+  batch.set_unit(units.size());
   for (const RemoteRead& read : reads_after) batch.Add(Step::Read(read), StepRole::Kind::kRead);
 
-  ActionOutcome out;
+  BatchOutcome out;
+  out.units.resize(units.size());
   Result<std::vector<StepResult>> results = t->RunSteps(batch.steps(), become, timeout_seconds);
   if (!results.ok()) {
     out.status = results.status();
     return out;
   }
-  if (!reads_after.empty()) out.reads_after.emplace();
+  std::vector<ReadResult> after;
+  size_t bad = results->size();  // the first step that failed or did not run
   for (size_t i = 0; i < results->size(); ++i) {
     StepResult& r = (*results)[i];
-    if (!r.ran || !ReadBack(batch.roles()[i], r, &out)) break;
+    const StepRole& role = batch.roles()[i];
+    if (!r.ran) {
+      bad = i;
+      break;
+    }
+    if (role.kind == StepRole::Kind::kRead) {
+      after.push_back(std::move(r.read));
+      continue;
+    }
+    UnitOutcome& unit = out.units[role.unit];
+    if (role.kind == StepRole::Kind::kPost) unit.guard_after.push_back(std::move(r.read));
+    if (role.kind == StepRole::Kind::kGuard) unit.guard_failed = r.exec.exit_code != 0;
+    if (unit.guard_failed || !ReadBack(role, r, &unit.actions)) {
+      bad = i;
+      break;
+    }
   }
-  if (out.reads_after && out.reads_after->size() != reads_after.size()) out.reads_after.reset();
-  if (!out.status.ok() && !out.backup_file.empty()) {
-    // The file was left as it was (refused by validate, say): a backup of it
-    // would only be clutter, as in Ansible.
-    ExecRequest rm;
-    rm.argv = {"rm", "-f", "--", out.backup_file};
-    rm.become = become;
-    (void)t->Exec(rm);
-    out.backup_file.clear();
+  for (size_t u = 0; u < units.size(); ++u) {
+    UnitOutcome& unit = out.units[u];
+    unit.ran = bad >= end[u];
+    unit.failed = bad < results->size() && (*results)[bad].ran &&
+                  batch.roles()[bad].unit == u && !unit.guard_failed;
+    DropBackup(become, t, &unit.actions);
   }
+  if (bad == results->size()) out.reads_after = std::move(after);
+  return out;
+}
+
+ActionOutcome ExecuteActions(const std::vector<Action>& actions,
+                             const std::vector<RemoteRead>& reads_after, const Become& become,
+                             int timeout_seconds, Transport* t) {
+  BatchOutcome batch = ExecuteBatch({BatchUnit{{}, actions}}, reads_after, become,
+                                    timeout_seconds, t);
+  ActionOutcome out = std::move(batch.units.front().actions);
+  if (!batch.status.ok()) out.status = batch.status;
+  out.reads_after = std::move(batch.reads_after);
   return out;
 }
 

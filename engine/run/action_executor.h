@@ -31,6 +31,36 @@ struct ActionOutcome {
 // through last_exec (not as a Status error): the engine decides with
 // failed_when whether that fails the task. A write refused after its backup
 // was made removes the backup (one more round trip, on that failure only).
+// Several tasks' actions in one round trip. Each unit's plan was made on
+// the state read before the batch; its `guard` lists the reads that plan
+// used. Before a unit (but the first) acts, its guard reads are made again
+// and compared with the same reads made at the start of the batch: when the
+// units before it changed any answer, the batch stops there, so that no
+// unit acts on a plan made on state that has changed.
+struct BatchUnit {
+  std::vector<RemoteRead> guard;
+  std::vector<Action> actions;
+};
+
+struct UnitOutcome {
+  bool ran = false;           // its guard held and every action of it succeeded
+  bool failed = false;        // an action of it failed (see `actions`)
+  bool guard_failed = false;  // an earlier unit changed what its plan read
+  std::vector<ReadResult> guard_after;  // its guard reads, after the earlier units
+  ActionOutcome actions;      // as ExecuteActions reports it
+};
+
+struct BatchOutcome {
+  Status status;  // the host could not be asked: nothing is known to have run
+  std::vector<UnitOutcome> units;
+  // The answers to `reads_after`, when every unit ran and succeeded.
+  std::optional<std::vector<ReadResult>> reads_after;
+};
+
+BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
+                          const std::vector<RemoteRead>& reads_after, const Become& become,
+                          int timeout_seconds, Transport* transport);
+
 ActionOutcome ExecuteActions(const std::vector<Action>& actions,
                              const std::vector<RemoteRead>& reads_after, const Become& become,
                              int timeout_seconds, Transport* transport);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/graph/task_graph.h"
+#include "engine/run/action_executor.h"
 #include "engine/run/facts.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/host_state.h"
@@ -244,8 +245,10 @@ class HostPlay {
       return probed;
     }
     SetFacts(*state_->facts);
-    facts_cache.Store(state_->name, key, *state_->facts);
     if (state_->facts != guessed) {
+      // Stored only when they changed: 200 hosts renaming files in one
+      // directory on every run queue on its lock.
+      facts_cache.Store(state_->name, key, *state_->facts);
       // Planned with no or other facts: probe again, with these, when a
       // read misses.
       cache_.mark_stale();
@@ -280,19 +283,129 @@ class HostPlay {
     TaskOutcome outcome = executor_.Execute(task);
     span.args()["changed"] = outcome.changed;
     span.args()["failed"] = outcome.failed;
-    for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
-    if (outcome.changed) notified_.insert(task.notify.begin(), task.notify.end());
-    if (outcome.failed) state_->failed = true;
+    Report(task, outcome);
     return !outcome.failed;
   }
 
+  // Tasks that can be planned from the probe cache are planned ahead of the
+  // actions of the tasks before them, and their actions wait (units_); the
+  // waiting actions go to the host in one round trip (Flush) when a task
+  // cannot be planned that way, and at the end. Each unit is guarded by the
+  // reads its plan used, so what the host sees is what running the tasks one
+  // by one would do.
   HostOutcome RunTasks() {
-    for (size_t i = 0; i < tasks_.size(); ++i) {
+    size_t i = 0;
+    while (true) {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
+      if (i == tasks_.size() && units_.empty()) return HostOutcome::kOk;
       remaining_.assign(tasks_.begin() + i, tasks_.end());
+      if (i < tasks_.size() && Speculate(i)) {
+        ++i;
+        continue;
+      }
+      if (!units_.empty()) {
+        const HostOutcome flushed = Flush(&i);
+        if (flushed != HostOutcome::kOk) return flushed;
+        continue;  // task i (or the first task whose guard failed) again
+      }
       if (!RunOne(*tasks_[i])) return HostOutcome::kFailed;
+      ++i;
+    }
+  }
+
+  // Plans task i ahead and keeps it as a unit; false when it must run for
+  // real (it cannot be planned ahead, or needs state not read yet).
+  bool Speculate(size_t i) {
+    const TaskSpec& task = *tasks_[i];
+    if (!executor_.CanSpeculate(task)) return false;
+    const Become become = executor_.BecomeFor(task);
+    if (!units_.empty() && !SameBecome(become, units_become_)) return false;
+    Unit unit;
+    unit.index = i;
+    {
+      TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
+      unit.outcome = executor_.Execute(task, &unit.speculation);
+      span.args()["planned_ahead"] = true;
+      span.args()["actions"] = unit.speculation.actions.size();
+    }
+    if (unit.speculation.needs_state) return false;
+    units_become_ = become;
+    units_.push_back(std::move(unit));
+    return true;
+  }
+
+  // Sends the waiting units in one batch with the reads of the tasks after
+  // them, and reports them in order. A unit whose guard failed is planned
+  // again from where it stands (*next), with the answers its guard read.
+  HostOutcome Flush(size_t* next) {
+    // Until the first unit that acts, the plans were made on the state as it
+    // is: those units are done, and with no actions at all nothing is sent.
+    size_t first = 0;
+    while (first < units_.size() && units_[first].speculation.actions.empty()) {
+      Report(*tasks_[units_[first].index], units_[first].outcome);
+      ++first;
+    }
+    units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(first));
+    if (units_.empty()) return HostOutcome::kOk;
+    std::vector<BatchUnit> batch;
+    for (const Unit& u : units_) batch.push_back({u.speculation.reads, u.speculation.actions});
+    cache_.Clear();
+    std::vector<RemoteRead> after;
+    bool all_after = true;  // every read ahead is in this batch
+    for (PendingRead& r : ReadsAhead(&executor_, remaining_, cache_)) {
+      if (SameBecome(r.become, units_become_)) {
+        after.push_back(std::move(r.read));
+      } else {
+        all_after = false;
+      }
+    }
+    BatchOutcome done;
+    {
+      TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
+      span.args()["tasks"] = units_.size();
+      span.args()["reads"] = after.size();
+      done = ExecuteBatch(batch, after, units_become_, ctx_.options->task_timeout,
+                          state_->transport.get());
+    }
+    std::vector<Unit> units = std::move(units_);
+    units_.clear();
+    for (size_t u = 0; u < units.size(); ++u) {
+      Unit& unit = units[u];
+      const UnitOutcome& result = done.units[u];
+      if (result.guard_failed) {
+        // An earlier unit changed what this one's plan read: plan it again.
+        for (size_t k = 0; k < result.guard_after.size(); ++k) {
+          cache_.Store(units_become_, unit.speculation.reads[k], result.guard_after[k]);
+        }
+        cache_.mark_stale();
+        *next = unit.index;
+        return HostOutcome::kOk;
+      }
+      if (!unit.speculation.actions.empty()) {
+        ActionOutcome actions = result.actions;
+        if (!done.status.ok()) actions.status = done.status;
+        if (result.ran || result.failed || !done.status.ok()) {
+          unit.outcome = unit.speculation.finish(actions);
+        }
+      }
+      Report(*tasks_[unit.index], unit.outcome);
+      if (unit.outcome.failed) return HostOutcome::kFailed;
+      if (!done.status.ok()) return HostOutcome::kFailed;
+    }
+    if (done.reads_after) {
+      for (size_t k = 0; k < after.size(); ++k) {
+        cache_.Store(units_become_, after[k], std::move((*done.reads_after)[k]));
+      }
+      // Reads with another become are still to be made: the next miss probes them.
+      if (all_after) cache_.mark_fresh();
     }
     return HostOutcome::kOk;
+  }
+
+  void Report(const TaskSpec& task, TaskOutcome& outcome) {
+    for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
+    if (outcome.changed) notified_.insert(task.notify.begin(), task.notify.end());
+    if (outcome.failed) state_->failed = true;
   }
 
   // Handlers: once each, after every task, in graph order (so a handler
@@ -324,6 +437,13 @@ class HostPlay {
   std::optional<TaskGraph> graph_;
   std::vector<const TaskSpec*> tasks_, handlers_, remaining_;
   std::set<std::string> notified_;
+  struct Unit {
+    size_t index = 0;  // in tasks_
+    Speculation speculation;
+    TaskOutcome outcome;  // as planned; the real one comes from speculation.finish
+  };
+  std::vector<Unit> units_;
+  Become units_become_;
 };
 
 }  // namespace

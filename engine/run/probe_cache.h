@@ -46,6 +46,12 @@ class ProbeCache {
   // there is any action) and marks the cache stale when anything was dropped.
   void Invalidate(const std::vector<Action>& actions);
 
+  // Drops every answer (the host is about to change) and marks it stale.
+  void Clear() {
+    answers_.clear();
+    stale_ = true;
+  }
+
   // True after Invalidate dropped answers and before the next batch
   // (mark_fresh): the engine then probes the remaining tasks in one batch
   // instead of read by read.

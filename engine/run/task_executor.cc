@@ -149,6 +149,17 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
     }
     const RemoteRead remote = ToRemote(reads[i]);
     std::optional<ReadResult> hit = cache_->Find(become, remote);
+    if (speculation_ != nullptr) {
+      // Planned ahead of earlier actions: from the cache only, and every
+      // answer used is checked again in the batch (the guard).
+      if (!hit) {
+        speculation_->needs_state = true;
+        return Status::Error("the task needs state that is not read yet");
+      }
+      speculation_->reads.push_back(remote);
+      (*results)[base + i] = std::move(*hit);
+      continue;
+    }
     if (!hit && cache_->stale() && prefetch_ && !prefetched) {
       prefetch_();
       prefetched = true;
@@ -305,7 +316,16 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
     return a;
   }
 
-  ActionOutcome done = Apply(change.actions, become);
+  if (speculation_ != nullptr) {
+    speculation_->actions = change.actions;
+    return a;
+  }
+  Absorb(Apply(change.actions, become), &a);
+  return a;
+}
+
+void TaskExecutor::Absorb(const ActionOutcome& done, Attempt* attempt) const {
+  Attempt& a = *attempt;
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;
@@ -322,8 +342,10 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
                               detail.empty() ? "" : ": " + detail);
     }
   }
-  if (!done.status.ok()) return fail(done.status.message());
-  return a;
+  if (!done.status.ok()) {
+    a.status = TaskStatus::kFailed;
+    a.message = done.status.message();
+  }
 }
 
 // changed_when / failed_when, evaluated on a command's real result with the
@@ -414,6 +436,47 @@ void SummarizeLoop(std::vector<TaskEvent>* events) {
 
 }  // namespace
 
+TaskEvent TaskExecutor::Event(const TaskSpec& task, std::chrono::steady_clock::time_point start,
+                              TaskStatus status, bool changed, std::string message,
+                              std::string diff, const Value& result, std::string item) const {
+  TaskEvent e;
+  e.host = state_->name;
+  e.play = ctx_.play->DisplayName();
+  e.task = task.DisplayName();
+  e.task_id = task.id;
+  e.handler = task.is_handler;
+  e.status = status;
+  e.recap_status = status;
+  e.changed = changed;
+  e.check_mode = task.check_mode.value_or(ctx_.options->check);
+  e.item = std::move(item);
+  e.duration_seconds = SecondsSince(start);
+  if (task.no_log) {
+    e.message = status == TaskStatus::kFailed || status == TaskStatus::kIgnored ? kNoLogMessage : "";
+    e.diff = diff.empty() ? "" : kNoLogMessage;
+    e.result = Value::object({{"censored", kNoLogMessage}});
+  } else {
+    e.message = std::move(message);
+    e.diff = std::move(diff);
+    e.result = result;
+  }
+  return e;
+}
+
+bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
+  return !task.check_mode.value_or(ctx_.options->check) && !task.loop &&
+         task.register_as.empty() && task.changed_when.empty() && task.failed_when.empty() &&
+         task.retries == 0 && !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
+}
+
+TaskOutcome TaskExecutor::Execute(const TaskSpec& task, Speculation* speculation) {
+  speculation_ = speculation;
+  TaskOutcome out = Execute(task);
+  speculation_ = nullptr;
+  if (out.failed) speculation->needs_state = true;
+  return out;
+}
+
 TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
   TaskOutcome out;
   const auto start = std::chrono::steady_clock::now();
@@ -426,29 +489,8 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
 
   auto event = [&](TaskStatus status, bool changed, std::string message, std::string diff,
                    const Value& result, std::string item) {
-    TaskEvent e;
-    e.host = state_->name;
-    e.play = ctx_.play->DisplayName();
-    e.task = task.DisplayName();
-    e.task_id = task.id;
-    e.handler = task.is_handler;
-    e.status = status;
-    e.recap_status = status;
-    e.changed = changed;
-    e.check_mode = task.check_mode.value_or(opts.check);
-    e.item = std::move(item);
-    e.duration_seconds = SecondsSince(start);
-    if (task.no_log) {
-      e.message =
-          status == TaskStatus::kFailed || status == TaskStatus::kIgnored ? kNoLogMessage : "";
-      e.diff = diff.empty() ? "" : kNoLogMessage;
-      e.result = Value::object({{"censored", kNoLogMessage}});
-    } else {
-      e.message = std::move(message);
-      e.diff = std::move(diff);
-      e.result = result;
-    }
-    return e;
+    return Event(task, start, status, changed, std::move(message), std::move(diff), result,
+                 std::move(item));
   };
   auto finish = [&](const Value& registered) {
     if (!task.register_as.empty()) state_->registered[task.register_as] = registered;
@@ -506,6 +548,19 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     Attempt a;
     for (int attempt = 0;; ++attempt) {
       a = RunOnce(task, *module, vars);
+      if (speculation_ != nullptr && !speculation_->actions.empty()) {
+        // CanSpeculate: one item, no conditions on the result, no retries.
+        speculation_->finish = [this, &task, a, start](const ActionOutcome& done) {
+          Attempt real = a;
+          Absorb(done, &real);
+          TaskOutcome outcome;
+          outcome.failed = real.status == TaskStatus::kFailed;
+          outcome.changed = real.changed;
+          outcome.events.push_back(Event(task, start, real.status, real.changed, real.message,
+                                         ctx_.options->diff ? real.diff : "", real.result, ""));
+          return outcome;
+        };
+      }
       Finish(task, vars, &a);
       if (a.status != TaskStatus::kFailed || attempt >= task.retries) break;
       std::this_thread::sleep_for(std::chrono::seconds(task.delay));

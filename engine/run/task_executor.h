@@ -5,6 +5,7 @@
 #ifndef HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 #define HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -22,6 +23,19 @@ struct TaskOutcome {
   bool changed = false;           // notify handlers
 };
 
+// A task planned on the state read before earlier tasks' actions run, so
+// that its actions can go in the same round trip as theirs (ExecuteBatch).
+// Filled by TaskExecutor::Execute(task, speculation).
+struct Speculation {
+  std::vector<RemoteRead> reads;  // the cached answers its plan used: its guard
+  std::vector<Action> actions;    // what it would do; empty when nothing
+  // The task could not be planned from the cache (a read missed, or the plan
+  // failed): run it for real once the earlier actions are done.
+  bool needs_state = false;
+  // The task's outcome once its actions ran (set when `actions` is not empty).
+  std::function<TaskOutcome(const ActionOutcome&)> finish;
+};
+
 class TaskExecutor {
  public:
   // `host_vars` holds inventory, facts and play variables; it and the other
@@ -31,6 +45,19 @@ class TaskExecutor {
                ProbeCache* cache);
 
   TaskOutcome Execute(const TaskSpec& task);
+
+  // Plans `task` from the probe cache only and leaves its actions in
+  // `speculation` instead of running them; the outcome assumes they will
+  // succeed (speculation->finish tells the real one). Only for a task that
+  // CanSpeculate.
+  TaskOutcome Execute(const TaskSpec& task, Speculation* speculation);
+
+  // Whether the task's outcome depends on nothing but its plan and whether
+  // its actions succeed: no loop, register, changed_when, failed_when,
+  // retries or ignore_errors, and not in check mode.
+  bool CanSpeculate(const TaskSpec& task) const;
+
+  Become BecomeFor(const TaskSpec& task) const;
 
   // The remote reads `task` would make if it ran now, for probing ahead.
   // Best effort and silent: a task whose condition, loop or arguments cannot
@@ -58,9 +85,14 @@ class TaskExecutor {
   // One pass over one item: render, probe, plan, apply.
   Attempt RunOnce(const TaskSpec& task, const Module& module, const Variables& vars);
   void Finish(const TaskSpec& task, const Variables& vars, Attempt* attempt);
+  // What the actions' outcome makes of the attempt: rc/stdout/stderr of a
+  // command, the backup file, a failure.
+  void Absorb(const ActionOutcome& done, Attempt* attempt) const;
+  TaskEvent Event(const TaskSpec& task, std::chrono::steady_clock::time_point start,
+                  TaskStatus status, bool changed, std::string message, std::string diff,
+                  const Value& result, std::string item) const;
   Status PerformReads(const std::vector<Read>& reads, const Variables& vars, const Become& become,
                       std::vector<ReadResult>* results);
-  Become BecomeFor(const TaskSpec& task) const;
   ActionOutcome Apply(const std::vector<Action>& actions, const Become& become);
 
   const PlayContext& ctx_;
@@ -69,6 +101,7 @@ class TaskExecutor {
   ProbeCache* cache_;
   std::function<void()> prefetch_;
   std::function<std::vector<PendingRead>()> reads_ahead_;
+  Speculation* speculation_ = nullptr;  // set while Execute(task, speculation) runs
 };
 
 // The label of a loop item in output: its text, or "name" / "key" field of a

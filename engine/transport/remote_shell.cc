@@ -31,12 +31,15 @@ constexpr char kStatScript[] =
 //   s PATH                 stat (kStatScript's step)
 //   r PATH                 read (kReadScript's step)
 //   x N ARGV...            a read-only query, stdin from /dev/null
+//   S PATH, R PATH         stat, read, answered at once on their own (for g)
+//   g N A1 B1 ... AN BN    a guard: records A and B gave the same answers
+//                          (exit code, stdout, stderr), for each of N pairs
 //   X SIZE N ARGV...       a command; its stdin is the next SIZE bytes of ours
 //   w SIZE PATH MODE OWNER GROUP N VALIDATE...
 //                          kWriteScript's write; the content is the next SIZE
 //                          bytes of our stdin
-// A failed change (X or w) stops the batch: later records are not run and
-// their exit code is "-". Each record leaves its exit code in R<N> and its
+// A failed change (X or w) or guard (g) stops the batch: later records are
+// not run and their exit code is "-". Each record leaves its exit code in R<N> and its
 // stdout and stderr in files N.o and N.e of a private temp dir, so that the
 // answers come back framed by their sizes: a line "rc RC0 RC1...", a line
 // "blob [N SIZE]...", then `wc -c` of the files and the blobs, a line "data",
@@ -127,6 +130,29 @@ while [ $# -gt 0 ]; do
     while [ $j -le $n ]; do c="$c \"\${$j}\""; j=$((j + 1)); done
     if [ -z "$stop" ]; then eval "$c" </dev/null >"$o" 2>"$e"; rc=$?; fi
     shift $n ;;
+  S|R)
+    case $1 in /*) p=$1 ;; *) p=./$1 ;; esac; shift
+    if [ -z "$stop" ]; then
+      if [ "$k" = R ]; then one r $i "$p"; else one s $i "$p"; fi
+      eval "rc=\$R$i"
+    fi ;;
+  g)
+    n=$1; shift
+    if [ -z "$stop" ]; then
+      rc=0; j=0
+      while [ $j -lt $n ]; do
+        eval "[ \"\$R$1\" = \"\$R$2\" ]" || rc=1
+        for x in o e; do
+          if [ $rc = 0 ] && { [ -s "$t/$1.$x" ] || [ -s "$t/$2.$x" ]; }; then
+            cmp -s -- "$t/$1.$x" "$t/$2.$x" || rc=1
+          fi
+        done
+        shift 2; j=$((j + 1))
+      done
+      [ $rc = 0 ] || stop=1
+    else
+      shift $((2 * n))
+    fi ;;
   X)
     flush
     z=$1; n=$2; shift 2; c=; j=1
@@ -411,8 +437,15 @@ ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become) {
           argv.push_back("x");
           add_argv(step.read.argv);
         } else {
-          argv.push_back(step.read.kind == RemoteRead::Kind::kStat ? "s" : "r");
+          const bool stat = step.read.kind == RemoteRead::Kind::kStat;
+          argv.push_back(step.now ? (stat ? "S" : "R") : (stat ? "s" : "r"));
           argv.push_back(step.read.path);
+        }
+        break;
+      case Step::Kind::kGuard:
+        argv.insert(argv.end(), {"g", std::to_string(step.same.size())});
+        for (const auto& [a, b] : step.same) {
+          argv.insert(argv.end(), {std::to_string(a), std::to_string(b)});
         }
         break;
       case Step::Kind::kWrite: {
@@ -531,6 +564,7 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
         r.status = ParseWriteFile(step.write.path, part);
         break;
       case Step::Kind::kExec:
+      case Step::Kind::kGuard:
         r.exec = std::move(part);
         break;
       case Step::Kind::kRead:

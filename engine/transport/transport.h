@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/base/status.h"
@@ -87,19 +88,31 @@ struct ReadResult {
   ExecResult exec;                     // kExec
 };
 
-// One step of Transport::RunSteps: a change (a file write or a command) or
-// a read. A change's become and timeout are the batch's.
+// One step of Transport::RunSteps: a change (a file write or a command), a
+// read, or a guard. A change's become and timeout are the batch's.
 struct Step {
-  enum class Kind { kRead, kWrite, kExec };
+  enum class Kind { kRead, kWrite, kExec, kGuard };
   Kind kind = Kind::kRead;
   RemoteRead read;                // kRead
+  bool now = false;               // kRead: answered on its own (a guard compares it)
   WriteRequest write;             // kWrite (write.become is ignored)
   std::vector<std::string> argv;  // kExec: run as is, never re-split by a shell
   std::string stdin_data;         // kExec
+  // kGuard: pairs of earlier `now` read steps (by position) whose answers
+  // must be the same; when any pair differs the guard fails, which stops
+  // the batch as a failed change does.
+  std::vector<std::pair<size_t, size_t>> same;
 
-  static Step Read(RemoteRead r) {
+  static Step Read(RemoteRead r, bool now = false) {
     Step s;
     s.read = std::move(r);
+    s.now = now;
+    return s;
+  }
+  static Step Guard(std::vector<std::pair<size_t, size_t>> same) {
+    Step s;
+    s.kind = Kind::kGuard;
+    s.same = std::move(same);
     return s;
   }
   static Step Write(WriteRequest w) {
@@ -119,11 +132,14 @@ struct Step {
 
 // The outcome of one step, in the same position as the step.
 struct StepResult {
-  bool ran = false;  // false: an earlier change failed, so this step was not run
+  bool ran = false;  // false: an earlier change or guard failed, so this step was not run
   Status status;     // kWrite: WriteFile's outcome
-  ExecResult exec;   // kExec: the command's result
+  ExecResult exec;   // kExec: the command's result; kGuard: exit code 0 when all pairs matched
   ReadResult read;   // kRead: the read's answer
 };
+
+// The two answers are the same: same error, content, file info and output.
+bool SameAnswer(const ReadResult& a, const ReadResult& b);
 
 // Counters for --stats and the round-trip tests.
 struct TransportStats {
@@ -163,8 +179,8 @@ class Transport {
 
   // Runs `steps` in order, with the semantics of WriteFile, Exec and
   // ReadMany's reads. A change that fails (a write's error, a command's
-  // non-zero exit) stops the batch: the steps after it are not run. A read
-  // never stops it. An error Status means the host could not be asked; the
+  // non-zero exit) or a guard that fails stops the batch: the steps after it
+  // are not run. A read never stops it. An error Status means the host could not be asked; the
   // changes may then have run in part. The base version makes one call per
   // step; shell transports override it to run all of them in one round trip.
   virtual Result<std::vector<StepResult>> RunSteps(const std::vector<Step>& steps,

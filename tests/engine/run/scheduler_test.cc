@@ -527,16 +527,17 @@ TEST_CASE("a play whose pattern names a missing group runs on the rest, with a w
             "play 'nodes': no hosts matched 'etcd': no group or host has that name"});
 }
 
-TEST_CASE("each change costs one round trip on a first run, the reads of the tasks after it included") {
+TEST_CASE("a registered change costs its own round trip, the reads of the tasks after it included") {
   Fixture f;
   Recorder rec;
+  // A registered result may decide what later tasks do: no planning ahead.
   const char* play = R"(
 - hosts: all
   gather_facts: false
   tasks:
-    - {name: a, put: {path: /etc/a.conf, content: "a\n"}}
-    - {name: b, put: {path: /etc/b.conf, content: "b\n"}}
-    - {name: c, put: {path: /etc/c.conf, content: "c\n"}}
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}, register: ra}
+    - {name: b, put: {path: /etc/b.conf, content: "b\n"}, register: rb}
+    - {name: c, put: {path: /etc/c.conf, content: "c\n"}, register: rc}
 )";
   f.hosts["h1"].AddFile("/etc/b.conf", "b\n");
   // The probe of all three, a's write, c's write.
@@ -574,6 +575,79 @@ TEST_CASE("a task reading through a symlink sees what an earlier task wrote to i
 )",
         "h1,", &rec);
   CHECK(rec.Lines("h1") == std::vector<std::string>{"changed target", "ok link"});
+}
+
+TEST_CASE("the changes of tasks that do not touch each other's state go in one round trip") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}}
+    - {name: b, put: {path: /etc/b.conf, content: "b\n"}}
+    - {name: c, put: {path: /etc/c.conf, content: "c\n"}}
+    - {name: cmd, run: "true"}
+)";
+  f.hosts["h1"].AddExecResponse({"true"}, ExecResult{0, "done\n", ""});
+  // The probe of all four, then every change in one batch.
+  CHECK(RoundTrips(f.hosts["h1"], [&] { f.Run(play, "h1,", &rec); }) == 2);
+  CHECK(rec.Lines("h1") ==
+        std::vector<std::string>{"changed a", "changed b", "changed c", "changed cmd"});
+  CHECK(f.hosts["h1"].Content("/etc/c.conf") == "c\n");
+  CHECK(rec.events.back().result["stdout"] == "done\n");
+}
+
+TEST_CASE("a task planned ahead is planned again when an earlier task changed its state") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: first, put: {path: /etc/a.conf, content: "x\n"}}
+    - {name: same, put: {path: /etc/a.conf, content: "x\n"}}
+    - {name: other, put: {path: /etc/a.conf, content: "y\n"}}
+)";
+  f.Run(play, "h1,", &rec);
+  // As one by one: the second finds the file as the first left it.
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed first", "ok same", "changed other"});
+  CHECK(f.hosts["h1"].Content("/etc/a.conf") == "y\n");
+}
+
+TEST_CASE("a change that fails in a batch fails its task, and the tasks after it never run") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}}
+    - {name: bad, put: {path: /nowhere/b.conf, content: "b\n"}}
+    - {name: c, put: {path: /etc/c.conf, content: "c\n"}}
+)";
+  f.Run(play, "h1,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed a", "failed bad"});
+  CHECK(f.hosts["h1"].Content("/etc/a.conf") == "a\n");
+  CHECK(!f.hosts["h1"].Content("/etc/c.conf").has_value());
+}
+
+TEST_CASE("a failed command in a batch is reported with its own output") {
+  Fixture f;
+  Recorder rec;
+  f.hosts["h1"].AddExecResponse({"false"}, ExecResult{2, "", "it broke\n"});
+  f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}}
+    - {name: cmd, run: "false"}
+    - {name: c, put: {path: /etc/c.conf, content: "c\n"}}
+)",
+        "h1,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed a", "failed cmd"});
+  CHECK(rec.events.back().message == "non-zero return code 2: it broke");
+  CHECK(!f.hosts["h1"].Content("/etc/c.conf").has_value());
 }
 
 }  // namespace
