@@ -338,35 +338,11 @@ class HostPlay {
   // them, and reports them in order. A unit whose guard failed is planned
   // again from where it stands (*next), with the answers its guard read.
   HostOutcome Flush(size_t* next) {
-    // Until the first unit that acts, the plans were made on the state as it
-    // is: those units are done, and with no actions at all nothing is sent.
-    size_t first = 0;
-    while (first < units_.size() && units_[first].speculation.actions.empty()) {
-      Report(*tasks_[units_[first].index], units_[first].outcome);
-      ++first;
-    }
-    units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(first));
+    ReportUnitsBeforeChanges();
     if (units_.empty()) return HostOutcome::kOk;
-    std::vector<BatchUnit> batch;
-    for (const Unit& u : units_) batch.push_back({u.speculation.reads, u.speculation.actions});
-    cache_.Clear();
     std::vector<RemoteRead> after;
     bool all_after = true;  // every read ahead is in this batch
-    for (PendingRead& r : ReadsAhead(&executor_, remaining_, cache_)) {
-      if (SameBecome(r.become, units_become_)) {
-        after.push_back(std::move(r.read));
-      } else {
-        all_after = false;
-      }
-    }
-    BatchOutcome done;
-    {
-      TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
-      span.args()["tasks"] = units_.size();
-      span.args()["reads"] = after.size();
-      done = ExecuteBatch(batch, after, units_become_, ctx_.options->task_timeout,
-                          state_->transport.get());
-    }
+    BatchOutcome done = SendUnits(&after, &all_after);
     std::vector<Unit> units = std::move(units_);
     units_.clear();
     for (size_t u = 0; u < units.size(); ++u) {
@@ -384,13 +360,10 @@ class HostPlay {
       if (!unit.speculation.actions.empty()) {
         ActionOutcome actions = result.actions;
         if (!done.status.ok()) actions.status = done.status;
-        if (result.ran || result.failed || !done.status.ok()) {
-          unit.outcome = unit.speculation.finish(actions);
-        }
+        unit.outcome = unit.speculation.finish(actions);
       }
       Report(*tasks_[unit.index], unit.outcome);
-      if (unit.outcome.failed) return HostOutcome::kFailed;
-      if (!done.status.ok()) return HostOutcome::kFailed;
+      if (unit.outcome.failed || !done.status.ok()) return HostOutcome::kFailed;
     }
     if (done.reads_after) {
       for (size_t k = 0; k < after.size(); ++k) {
@@ -400,6 +373,37 @@ class HostPlay {
       if (all_after) cache_.mark_fresh();
     }
     return HostOutcome::kOk;
+  }
+
+  // Until the first unit that acts, the plans were made on the state as it
+  // is: those units are done, and with no actions at all nothing is sent.
+  void ReportUnitsBeforeChanges() {
+    size_t first = 0;
+    while (first < units_.size() && units_[first].speculation.actions.empty()) {
+      Report(*tasks_[units_[first].index], units_[first].outcome);
+      ++first;
+    }
+    units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(first));
+  }
+
+  // One round trip: the units' guarded actions, then the reads of the tasks
+  // still to run (`after`, those with the units' become).
+  BatchOutcome SendUnits(std::vector<RemoteRead>* after, bool* all_after) {
+    std::vector<BatchUnit> batch;
+    for (const Unit& u : units_) batch.push_back({u.speculation.reads, u.speculation.actions});
+    cache_.Clear();
+    for (PendingRead& r : ReadsAhead(&executor_, remaining_, cache_)) {
+      if (SameBecome(r.become, units_become_)) {
+        after->push_back(std::move(r.read));
+      } else {
+        *all_after = false;
+      }
+    }
+    TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
+    span.args()["tasks"] = units_.size();
+    span.args()["reads"] = after->size();
+    return ExecuteBatch(batch, *after, units_become_, ctx_.options->task_timeout,
+                        state_->transport.get());
   }
 
   void Report(const TaskSpec& task, TaskOutcome& outcome) {
