@@ -150,8 +150,6 @@ bool ReadBack(const StepRole& role, StepResult& r, ActionOutcome* out) {
   return true;
 }
 
-}  // namespace
-
 // Removes the backup a failed write left behind: the file was left as it
 // was (refused by validate, say), so a backup of it would only be clutter,
 // as in Ansible.
@@ -163,6 +161,8 @@ void DropBackup(const Become& become, Transport* t, ActionOutcome* out) {
   (void)t->Exec(rm);
   out->backup_file.clear();
 }
+
+}  // namespace
 
 BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
                           const std::vector<RemoteRead>& reads_after, const Become& become,
@@ -177,7 +177,6 @@ BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
       batch.Add(Step::Read(read, true), StepRole::Kind::kPre);
     }
   }
-  std::vector<size_t> end(units.size());  // one past each unit's last step
   for (size_t u = 0; u < units.size(); ++u) {
     batch.set_unit(u);
     if (!pre[u].empty()) {
@@ -189,7 +188,6 @@ BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
       batch.Add(Step::Guard(std::move(same)), StepRole::Kind::kGuard);
     }
     for (const Action& a : units[u].actions) AddAction(a, &batch);
-    end[u] = batch.size();
   }
   batch.set_unit(units.size());
   for (const RemoteRead& read : reads_after) batch.Add(Step::Read(read), StepRole::Kind::kRead);
@@ -202,12 +200,12 @@ BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
     return out;
   }
   std::vector<ReadResult> after;
-  size_t bad = results->size();  // the first step that failed or did not run
+  bool complete = true;  // every step ran and none failed
   for (size_t i = 0; i < results->size(); ++i) {
     StepResult& r = (*results)[i];
     const StepRole& role = batch.roles()[i];
     if (!r.ran) {
-      bad = i;
+      complete = false;
       break;
     }
     if (role.kind == StepRole::Kind::kRead) {
@@ -218,18 +216,12 @@ BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
     if (role.kind == StepRole::Kind::kPost) unit.guard_after.push_back(std::move(r.read));
     if (role.kind == StepRole::Kind::kGuard) unit.guard_failed = r.exec.exit_code != 0;
     if (unit.guard_failed || !ReadBack(role, r, &unit.actions)) {
-      bad = i;
+      complete = false;
       break;
     }
   }
-  for (size_t u = 0; u < units.size(); ++u) {
-    UnitOutcome& unit = out.units[u];
-    unit.ran = bad >= end[u];
-    unit.failed = bad < results->size() && (*results)[bad].ran &&
-                  batch.roles()[bad].unit == u && !unit.guard_failed;
-    DropBackup(become, t, &unit.actions);
-  }
-  if (bad == results->size()) out.reads_after = std::move(after);
+  for (UnitOutcome& unit : out.units) DropBackup(become, t, &unit.actions);
+  if (complete) out.reads_after = std::move(after);
   return out;
 }
 

@@ -43,8 +43,6 @@ struct BatchUnit {
 };
 
 struct UnitOutcome {
-  bool ran = false;           // its guard held and every action of it succeeded
-  bool failed = false;        // an action of it failed (see `actions`)
   bool guard_failed = false;  // an earlier unit changed what its plan read
   std::vector<ReadResult> guard_after;  // its guard reads, after the earlier units
   ActionOutcome actions;      // as ExecuteActions reports it

@@ -340,9 +340,8 @@ class HostPlay {
   HostOutcome Flush(size_t* next) {
     ReportUnitsBeforeChanges();
     if (units_.empty()) return HostOutcome::kOk;
-    std::vector<RemoteRead> after;
-    bool all_after = true;  // every read ahead is in this batch
-    BatchOutcome done = SendUnits(&after, &all_after);
+    ReadsAfter after;
+    BatchOutcome done = SendUnits(&after);
     std::vector<Unit> units = std::move(units_);
     units_.clear();
     for (size_t u = 0; u < units.size(); ++u) {
@@ -353,8 +352,7 @@ class HostPlay {
         for (size_t k = 0; k < result.guard_after.size(); ++k) {
           cache_.Store(units_become_, unit.speculation.reads[k], result.guard_after[k]);
         }
-        cache_.mark_stale();
-        *next = unit.index;
+        *next = unit.index;  // the cache stays stale (SendUnits)
         return HostOutcome::kOk;
       }
       if (!unit.speculation.actions.empty()) {
@@ -366,11 +364,7 @@ class HostPlay {
       if (unit.outcome.failed || !done.status.ok()) return HostOutcome::kFailed;
     }
     if (done.reads_after) {
-      for (size_t k = 0; k < after.size(); ++k) {
-        cache_.Store(units_become_, after[k], std::move((*done.reads_after)[k]));
-      }
-      // Reads with another become are still to be made: the next miss probes them.
-      if (all_after) cache_.mark_fresh();
+      cache_.StoreAfterChange(units_become_, after, std::move(*done.reads_after));
     }
     return HostOutcome::kOk;
   }
@@ -388,21 +382,15 @@ class HostPlay {
 
   // One round trip: the units' guarded actions, then the reads of the tasks
   // still to run (`after`, those with the units' become).
-  BatchOutcome SendUnits(std::vector<RemoteRead>* after, bool* all_after) {
+  BatchOutcome SendUnits(ReadsAfter* after) {
     std::vector<BatchUnit> batch;
     for (const Unit& u : units_) batch.push_back({u.speculation.reads, u.speculation.actions});
     cache_.Clear();
-    for (PendingRead& r : ReadsAhead(&executor_, remaining_, cache_)) {
-      if (SameBecome(r.become, units_become_)) {
-        after->push_back(std::move(r.read));
-      } else {
-        *all_after = false;
-      }
-    }
+    *after = ReadsWith(units_become_, ReadsAhead(&executor_, remaining_, cache_));
     TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
     span.args()["tasks"] = units_.size();
-    span.args()["reads"] = after->size();
-    return ExecuteBatch(batch, *after, units_become_, ctx_.options->task_timeout,
+    span.args()["reads"] = after->reads.size();
+    return ExecuteBatch(batch, after->reads, units_become_, ctx_.options->task_timeout,
                         state_->transport.get());
   }
 

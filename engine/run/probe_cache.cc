@@ -6,6 +6,26 @@ bool SameBecome(const Become& a, const Become& b) {
   return a.enabled == b.enabled && (!a.enabled || a.user == b.user);
 }
 
+ReadsAfter ReadsWith(const Become& become, std::vector<PendingRead> pending) {
+  ReadsAfter after;
+  for (PendingRead& r : pending) {
+    if (SameBecome(r.become, become)) {
+      after.reads.push_back(std::move(r.read));
+    } else {
+      after.complete = false;
+    }
+  }
+  return after;
+}
+
+void ProbeCache::StoreAfterChange(const Become& become, const ReadsAfter& after,
+                                  std::vector<ReadResult> answers) {
+  for (size_t i = 0; i < after.reads.size(); ++i) {
+    Store(become, after.reads[i], std::move(answers[i]));
+  }
+  if (after.complete) stale_ = false;
+}
+
 ProbeCache::Key ProbeCache::KeyOf(const Become& become, const RemoteRead& read) {
   return {become.enabled, become.enabled ? become.user : "", static_cast<int>(read.kind), read.path,
           read.argv};

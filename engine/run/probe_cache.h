@@ -35,6 +35,14 @@ struct PendingRead {
 // The two run as the same user (the user does not matter without become).
 bool SameBecome(const Become& a, const Become& b);
 
+// The reads still to make after a change made as `become`: those that can
+// go in the change's own round trip, and whether that is all of them.
+struct ReadsAfter {
+  std::vector<RemoteRead> reads;
+  bool complete = true;  // no read needs another become
+};
+ReadsAfter ReadsWith(const Become& become, std::vector<PendingRead> pending);
+
 class ProbeCache {
  public:
   void Store(const Become& become, const RemoteRead& read, ReadResult result);
@@ -45,6 +53,12 @@ class ProbeCache {
   // Drops what `actions` could have changed (see above: everything, when
   // there is any action) and marks the cache stale when anything was dropped.
   void Invalidate(const std::vector<Action>& actions);
+
+  // Keeps the answers to `after`, read after a change: the cache is fresh
+  // again when they were every read still to make (the next miss probes the
+  // others).
+  void StoreAfterChange(const Become& become, const ReadsAfter& after,
+                        std::vector<ReadResult> answers);
 
   // Drops every answer (the host is about to change) and marks it stale.
   void Clear() {

@@ -186,29 +186,13 @@ Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variable
 // run, made after the change: a change costs one round trip, not two.
 ActionOutcome TaskExecutor::Apply(const std::vector<Action>& actions, const Become& become) {
   cache_->Invalidate(actions);
-  std::vector<RemoteRead> after;
-  bool all_after = true;  // every read ahead is in this batch
-  if (reads_ahead_) {
-    for (PendingRead& r : reads_ahead_()) {
-      if (SameBecome(r.become, become)) {
-        after.push_back(std::move(r.read));
-      } else {
-        all_after = false;
-      }
-    }
-  }
+  const ReadsAfter after = reads_ahead_ ? ReadsWith(become, reads_ahead_()) : ReadsAfter{};
   TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
   span.args()["actions"] = actions.size();
-  span.args()["reads"] = after.size();
-  ActionOutcome done = ExecuteActions(actions, after, become, ctx_.options->task_timeout,
+  span.args()["reads"] = after.reads.size();
+  ActionOutcome done = ExecuteActions(actions, after.reads, become, ctx_.options->task_timeout,
                                       state_->transport.get());
-  if (done.reads_after) {
-    for (size_t i = 0; i < after.size(); ++i) {
-      cache_->Store(become, after[i], std::move((*done.reads_after)[i]));
-    }
-    // Reads with another become are still to be made: the next miss probes them.
-    if (all_after) cache_->mark_fresh();
-  }
+  if (done.reads_after) cache_->StoreAfterChange(become, after, std::move(*done.reads_after));
   return done;
 }
 
