@@ -8,7 +8,7 @@
 // can become shell code whatever it holds (spaces, quotes, newlines, "$(...)").
 //
 // Tools used on the target: sh, cat, stat -c, mktemp, mv, chmod, chown, rm,
-// readlink, sync, head -c, wc -c; all run with LC_ALL=C so their messages
+// readlink (-z where it works), sync, head -c, wc -c, cmp; all run with LC_ALL=C so their messages
 // can be recognised.
 #ifndef HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
 #define HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
@@ -43,6 +43,10 @@ std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::str
 // including when the command ran and failed.
 Status CheckBecome(const ExecResult& result);
 
+// The tool's own words for a failed command, for a message the user can act
+// on ("permission denied"), without the "sh: 1:" or "cat: 'x':" noise.
+std::string ShellFailureReason(const ExecResult& result);
+
 // The request and the reading of its answer for each file operation. Split
 // in two so the engine can batch several reads into one round trip later.
 //
@@ -65,24 +69,9 @@ Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result);
 // PATH is written through: the file it resolves to (readlink -f) is replaced
 // and the link stays, as Ansible does. On any failure the temp file is
 // removed and the old file is left as it was. A refused validation is
-// "validation failed: STDERR". The write itself is a step of StepsCommand.
+// "validation failed: STDERR". The write itself is a step of StepsCommand
+// (engine/transport/remote_steps.h).
 Status ParseWriteFile(const std::string& path, const ExecResult& result);
-
-// Transport::RunSteps in one command: `sh -c SCRIPT sh RECORDS...`, every
-// path and argv element a positional argument, and the content of every
-// write and the stdin of every command, in order, on stdin. Each step's
-// answer has the semantics of the single operation (ParseStat,
-// ParseReadFile, ParseWriteFile, an exec's own ExecResult); a read's exec
-// runs with stdin from /dev/null. A script that could not run at all (no
-// temp dir, cut-off output) is an error Status for the whole batch.
-ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become);
-Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
-                                           const ExecResult& result);
-
-// ReadMany in one command: StepsCommand with only reads.
-ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become);
-Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
-                                              const ExecResult& result);
 
 // A Transport whose file operations and batches are the commands above, each
 // exactly one RunCommand, and whose Exec adds become. Subclasses supply the
@@ -93,7 +82,7 @@ class ShellTransport : public Transport {
   Result<std::optional<std::string>> ReadFile(const std::string& path, const Become& become) final;
   Status WriteFile(const WriteRequest& request) final;
   Result<FileInfo> Stat(const std::string& path, const Become& become) final;
-  // One round trip for all of `reads` (ReadManyCommand).
+  // One round trip for all of `reads` (ReadManyCommand, remote_steps.h).
   Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
                                            const Become& become, int timeout_seconds) final;
   // One round trip for all of `steps` (StepsCommand).
