@@ -50,6 +50,17 @@ else
 fi
 )SH";
 
+// Whether $1 is a symlink and, for one, the file it resolves to: "file", or
+// "link" and `readlink -f`'s answer, or on failure "link" and the raw target
+// with exit code 3. Run by the batch in its own shell, it starts a process
+// only for a link (Debian's 99-sysctl.conf is one).
+constexpr char kResolveScript[] = R"SH(if [ ! -L "$1" ]; then echo file; exit 0; fi
+echo link
+readlink -f -- "$1" && exit 0
+readlink -- "$1"
+exit 3
+)SH";
+
 ArgSpec MakeSpec() {
   ArgSpec spec;
   spec.name = "sysctl";
@@ -407,14 +418,9 @@ std::vector<Read> SysctlModule::Probe(const Value& args, const Value& facts) con
     for (const Key& k : Keys(args)) argv.push_back(SysctlProcPath(k.name));
     reads.push_back(Read::Query(std::move(argv)));
   }
-  // Last, so the reads above keep their places: is `file` a symlink, and
-  // where does it lead? Asked together, even though the answer to the
-  // second matters only for a link, so that a symlinked file (Debian's
-  // 99-sysctl.conf) costs no second round trip.
-  if (Persist(args)) {
-    reads.push_back(Read::Stat(FilePath(args)));
-    reads.push_back(Read::Query({"readlink", "-f", "--", FilePath(args)}));
-  }
+  // Last, so the reads above keep their places: where does `file` lead?
+  if (Persist(args))
+    reads.push_back(Read::Query({"/bin/sh", "-c", kResolveScript, "sh", FilePath(args)}));
   return reads;
 }
 
@@ -451,25 +457,25 @@ Result<std::map<std::string, std::string>> LiveValues(const std::vector<Key>& ke
 // The file the edit is written to. A symlinked `file` is resolved to the
 // file it points to, as Kubespray resolves its sysctl_file to `lnk_source`:
 // that file is edited and the link stays. The target comes from
-// `readlink -f` (one more read, only for a link), so relative links and
-// links to links end at the real file. Empty with `*more` set: ask for it.
-Result<std::string> WrittenFile(const std::string& file, const ReadResult& stat,
-                                const ReadResult* resolved, std::vector<Read>* more) {
-  if (!stat.status.ok()) return stat.status.WithContext("stat " + file);
-  if (stat.stat.type != FileType::kSymlink) return file;
-  if (resolved == nullptr) {
-    more->push_back(Read::Query({"readlink", "-f", "--", file}));
-    return std::string();
+// `readlink -f` (kResolveScript), so relative links and links to links end
+// at the real file.
+Result<std::string> WrittenFile(const std::string& file, const ReadResult& resolved) {
+  if (!resolved.status.ok()) return resolved.status.WithContext("resolve " + file);
+  const ExecResult& r = resolved.exec;
+  const std::vector<std::string> lines = Split(Trim(r.stdout_data), '\n');
+  if (r.exit_code == 0 && lines.size() == 1 && lines[0] == "file") return file;
+  if (r.exit_code == 0 && lines.size() == 2 && lines[0] == "link" && StartsWith(lines[1], "/")) {
+    return lines[1];
   }
-  if (!resolved->status.ok()) return resolved->status.WithContext("resolve the symlink " + file);
-  const std::string target(LineBody(resolved->exec.stdout_data));
-  if (resolved->exec.exit_code != 0 || !StartsWith(target, "/")) {
-    const std::string why = Trim(resolved->exec.stderr_data);
-    return Status::Error(
-        fmt::format("{} is a symlink to {} that cannot be resolved{}: fix or remove the link", file,
-                    stat.stat.link_target, why.empty() ? "" : " (" + why + ")"));
+  if (lines.empty() || lines[0] != "link") {
+    return Status::Error(fmt::format("resolve {}: unexpected answer (exit code {}): {}", file,
+                                     r.exit_code, Trim(r.stdout_data + r.stderr_data)));
   }
-  return target;
+  const std::string target = lines.size() > 1 ? lines[1] : "(unknown)";
+  const std::string why = Trim(r.stderr_data);
+  return Status::Error(
+      fmt::format("{} is a symlink to {} that cannot be resolved{}: fix or remove the link", file,
+                  target, why.empty() ? "" : " (" + why + ")"));
 }
 
 Status UnknownKeysError(const std::vector<std::string>& unknown) {
@@ -501,12 +507,8 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
   std::string file = FilePath(args);
   const std::string link = file;
   if (persist) {
-    Change more;
-    Result<std::string> written =
-        WrittenFile(file, reads[probed - 1], reads.size() > probed ? &reads[probed] : nullptr,
-                    &more.more_reads);
+    Result<std::string> written = WrittenFile(file, reads[probed - 1]);
     if (!written.ok()) return written.status();
-    if (!more.more_reads.empty()) return more;
     file = *written;
   }
   size_t next = 0;

@@ -1,9 +1,9 @@
 #include "engine/transport/remote_shell.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/transport/remote_steps.h"
@@ -83,9 +83,9 @@ std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::str
   // follows the marker line is left for the command.
   static const char kSkipPassword[] =
       "while IFS= read -r l; do [ \"$l\" = \"$0\" ] && break; done; exec \"$@\"";
-  std::vector<std::string> out = {"sudo", "-S", "-p", "", "-u",
-                                  become.user.empty() ? "root" : become.user,
-                                  "--", "sh", "-c", kSkipPassword, marker};
+  std::vector<std::string> out = {
+      "sudo", "-S", "-p",          "",    "-u", become.user.empty() ? "root" : become.user, "--",
+      "sh",   "-c", kSkipPassword, marker};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
@@ -180,10 +180,10 @@ Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
   const bool with_password = argv.size() != request.argv.size() && !become_password_.empty();
   if (with_password) argv = PasswordBecomeArgv(request.become, become_marker_, request.argv);
   Result<ExecResult> result =
-      with_password ? RunCommand(argv,
-                                 become_password_ + "\n" + become_marker_ + "\n" + request.stdin_data,
-                                 request.timeout_seconds)
-                    : RunCommand(argv, request.stdin_data, request.timeout_seconds);
+      with_password
+          ? RunCommand(argv, become_password_ + "\n" + become_marker_ + "\n" + request.stdin_data,
+                       request.timeout_seconds)
+          : RunCommand(argv, request.stdin_data, request.timeout_seconds);
   if (!result.ok() || argv.size() == request.argv.size()) return result;
   if (result->exit_code == 127 && (Contains(result->stderr_data, "sudo: not found") ||
                                    Contains(result->stderr_data, "sudo: command not found"))) {

@@ -1,11 +1,11 @@
 #include "engine/transport/remote_steps.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <map>
 #include <random>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "engine/base/text.h"
 #include "engine/transport/remote_shell.h"
@@ -49,11 +49,13 @@ namespace {
 // between two changes wait in a queue (flush): one `stat` answers every
 // stat of an existing path and also records the state of every readable
 // regular file, one `cat` reads all of those, and a second `stat` proves
-// that none changed meanwhile (else each is read again on its own). Paths
-// that do not exist, cannot be read, are symlinks (a read) or live in /proc
-// or /sys (whose sizes lie) are answered one by one (one), exactly as the
-// single scripts do, and with no process at all when there is no such entry
-// in a directory that can be searched.
+// that none changed meanwhile (else each is read again on its own). That
+// `stat` follows symlinks (-L) unless a stat asked about a symlink, whose
+// own answer it must give; then a read through a symlink is made alone.
+// Paths that do not exist, cannot be read or live in /proc or /sys (whose
+// sizes lie) are answered one by one (one), exactly as the single scripts
+// do, and with no process at all when there is no such entry in a
+// directory that can be searched.
 //
 // A query `/bin/sh -c SCRIPT NAME ARGS...` (the modules' own probe
 // scripts) runs in a subshell of this shell, which costs a fork but not the
@@ -107,26 +109,27 @@ again() {
   done
 }
 flush() {
-  set --; l=; cl=; kl=; c=; k=
+  set --; l=; cl=; kl=; c=; k=; L=
   for j in $qs; do
     eval "p=\$P$j"
     if [ -L "$p" ]; then set -- "$@" "$p"; l="$l $j"; kl="$kl $j"; k="$k \"\$P$j\""
     elif [ -e "$p" ]; then set -- "$@" "$p"; l="$l $j"
     else one s "$p"; end "$j" "$r"; fi
   done
+  if [ -n "$kl" ]; then L=; else L=-L; fi
   for j in $qr; do
     eval "p=\$P$j"
     case $p in
     /proc/* | /sys/*) one r "$p"; end "$j" "$r" ;;
     *)
-      if [ -f "$p" ] && [ -r "$p" ] && [ ! -L "$p" ]; then
+      if [ -f "$p" ] && [ -r "$p" ] && { [ -n "$L" ] || [ ! -L "$p" ]; }; then
         set -- "$@" "$p"; l="$l $j"; cl="$cl $j"; c="$c \"\$P$j\""
       else one r "$p"; end "$j" "$r"; fi ;;
     esac
   done
   qs=; qr=
   [ $# -gt 0 ] || return 0
-  if ! a=$(stat -c '%f %u %g %s %U %G %i %Y %Z' -- "$@" 2>/dev/null); then
+  if ! a=$(stat $L -c '%f %u %g %s %U %G %i %Y %Z' -- "$@" 2>/dev/null); then
     again $l; return 0
   fi
   printf '%s\n%s stat%s\n' "$a" "$M" "$l"
@@ -136,7 +139,7 @@ flush() {
   fi
   if [ -n "$cl" ]; then
     if eval "cat -- $c" 2>/dev/null &&
-      [ "$(stat -c '%f %u %g %s %U %G %i %Y %Z' -- "$@" 2>/dev/null)" = "$a" ]; then
+      [ "$(stat $L -c '%f %u %g %s %U %G %i %Y %Z' -- "$@" 2>/dev/null)" = "$a" ]; then
       printf '\n%s blob%s\n' "$M" "$cl"
     else
       printf '\n%s void\n' "$M"; again $cl
@@ -153,13 +156,13 @@ while [ $# -gt 0 ]; do
     if [ -n "$stop" ]; then :
     elif [ "$n" -ge 3 ] && [ "$1" = /bin/sh ] && [ "$2" = -c ]; then
       (
-        q=$3; c=; j=5
+        c=; j=5
         while [ $j -le "$n" ]; do c="$c \"\${$j}\""; j=$((j + 1)); done
-        eval "set -- $c"
+        eval "set -- \"\${3}\" $c"
         j=0; while [ $j -lt $i ]; do unset P$j R$j; j=$((j + 1)); done
         unset -f tmp end take one again flush argv
-        unset M t F i stop qs qr k n c j p r d l cl kl a z o e rc x
-        eval "$q"
+        unset M t F L i stop qs qr k n c j p r d l cl kl a z o e rc x
+        eval "shift; $1"
       ) </dev/null
       end $i $?
     else
@@ -305,8 +308,7 @@ bool ToNumber(std::string_view text, uint64_t* out) {
 
 // The segment of `out` that starts at `*at`, and `*at` moved past it;
 // false when no full segment is left.
-bool NextSegment(std::string_view out, const std::string& separator, size_t* at,
-                 Segment* segment) {
+bool NextSegment(std::string_view out, const std::string& separator, size_t* at, Segment* segment) {
   const size_t found = out.find(separator, *at);
   if (found == std::string_view::npos) return false;
   const size_t tag_at = found + separator.size();
@@ -351,7 +353,7 @@ class Answers {
   Status Files(const Segment& s, std::string_view out, size_t* at);
 
   const std::vector<Step>& steps_;
-  std::vector<ExecResult> results_;  // exit code -1: not run
+  std::vector<ExecResult> results_;                             // exit code -1: not run
   std::map<size_t, std::vector<std::string_view>> stat_lines_;  // step -> words
 };
 
@@ -571,11 +573,9 @@ ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& 
 }
 
 Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
-                                           const std::string& marker,
-                                           const ExecResult& result) {
+                                           const std::string& marker, const ExecResult& result) {
   if (result.exit_code != 0) {
-    return Status::Error(
-        fmt::format("the remote script failed: {}", ShellFailureReason(result)));
+    return Status::Error(fmt::format("the remote script failed: {}", ShellFailureReason(result)));
   }
   const std::string separator = "\n" + marker + " ";
   Answers answers(steps);
@@ -602,12 +602,18 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
         switch (step.read.kind) {
           case RemoteRead::Kind::kStat: {
             Result<FileInfo> info = ParseStat(step.read.path, part);
-            if (info.ok()) r.read.stat = *info; else r.read.status = info.status();
+            if (info.ok())
+              r.read.stat = *info;
+            else
+              r.read.status = info.status();
             break;
           }
           case RemoteRead::Kind::kReadFile: {
             Result<std::optional<std::string>> content = ParseReadFile(step.read.path, part);
-            if (content.ok()) r.read.content = *content; else r.read.status = content.status();
+            if (content.ok())
+              r.read.content = *content;
+            else
+              r.read.status = content.status();
             break;
           }
           case RemoteRead::Kind::kExec:
@@ -621,8 +627,7 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
 }
 
 Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
-                                              const std::string& marker,
-                                              const ExecResult& result) {
+                                              const std::string& marker, const ExecResult& result) {
   std::vector<Step> steps;
   steps.reserve(reads.size());
   for (const RemoteRead& read : reads) steps.push_back(Step::Read(read));

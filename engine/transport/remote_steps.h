@@ -41,15 +41,13 @@ ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become,
 // at all (no temp dir, an answer cut short or not framed by the marker) is an
 // error Status for the whole batch.
 Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
-                                           const std::string& marker,
-                                           const ExecResult& result);
+                                           const std::string& marker, const ExecResult& result);
 
 // ReadMany as StepsCommand with only reads.
 ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become,
                             const std::string& marker);
 Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
-                                              const std::string& marker,
-                                              const ExecResult& result);
+                                              const std::string& marker, const ExecResult& result);
 
 }  // namespace hostprep
 

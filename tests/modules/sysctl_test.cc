@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,19 +34,11 @@ ReadResult Live(std::string stdout_data, int exit_code = 0, std::string stderr_d
   return r;
 }
 
-// The lstat of the file: a regular file (or missing), or a symlink to `target`.
-ReadResult NoLink() {
-  ReadResult r;
-  r.stat.type = FileType::kFile;
-  return r;
-}
+// The resolve query's answers: not a symlink, or a symlink that leads to
+// `resolved`.
+ReadResult NoLink() { return Live("file\n"); }
 
-ReadResult Link(std::string target) {
-  ReadResult r;
-  r.stat.type = FileType::kSymlink;
-  r.stat.link_target = std::move(target);
-  return r;
-}
+ReadResult Link(const std::string& resolved) { return Live("link\n" + resolved + "\n"); }
 
 // What Probe asks for, as "read:PATH" and "query:ARGS AFTER THE SCRIPT".
 std::vector<std::string> Probed(const Value& args) {
@@ -53,8 +48,8 @@ std::vector<std::string> Probed(const Value& args) {
       out.push_back("read:" + r.path);
     } else if (r.kind == Read::Kind::kStat) {
       out.push_back("stat:" + r.path);
-    } else if (r.argv.size() == 4 && r.argv[0] == "readlink") {
-      out.push_back("resolve:" + r.argv[3]);
+    } else if (r.argv.size() == 5 && r.argv[2].find("readlink -f") != std::string::npos) {
+      out.push_back("resolve:" + r.argv[4]);
     } else {
       REQUIRE(r.argv.size() >= 4);
       CHECK(r.argv[0] == "/bin/sh");
@@ -77,16 +72,14 @@ TEST_CASE("sysctl probes the file and the live values of all keys in one query")
   CHECK(Probed(args) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
                                  "query:sh net/ipv4/ip_forward net/ipv4/conf/eth0.100/rp_filter",
-                                 "stat:/etc/sysctl.d/99-hostprep.conf",
                                  "resolve:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"runtime", false}})) ==
         std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                 "stat:/etc/sysctl.d/99-hostprep.conf",
                                  "resolve:/etc/sysctl.d/99-hostprep.conf"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"value", "10"}, {"persist", false}})) ==
         std::vector<std::string>{"query:sh vm/swappiness"});
   CHECK(Probed(Args({{"name", "vm.swappiness"}, {"state", "absent"}, {"file", "/etc/s.conf"}})) ==
-        std::vector<std::string>{"read:/etc/s.conf", "stat:/etc/s.conf", "resolve:/etc/s.conf"});
+        std::vector<std::string>{"read:/etc/s.conf", "resolve:/etc/s.conf"});
 }
 
 TEST_CASE("sysctl maps keys to /proc/sys paths as sysctl does") {
@@ -265,7 +258,6 @@ TEST_CASE("sysctl absent removes every line of the keys and leaves the live valu
   Value args = Args({{"values", {{"a.b", nullptr}, {"e.f", nullptr}}}, {"state", "absent"}});
   const std::string file = "# keep\na.b = 1\nc.d = 2\na.b=3\n";
   CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
-                                                 "stat:/etc/sysctl.d/99-hostprep.conf",
                                                  "resolve:/etc/sysctl.d/99-hostprep.conf"});
   Result<Change> c = PlanWith(args, {FileRead(file), NoLink()});
   REQUIRE(c.ok());
@@ -366,20 +358,8 @@ TEST_CASE("sysctl writes the target of a symlinked file and keeps the link") {
                      {"value", 2048},
                      {"runtime", false},
                      {"file", "/etc/sysctl.d/99-sysctl.conf"}});
-  const std::vector<ReadResult> probed = {FileRead("# real\nnet.core.somaxconn = 1024\n"),
-                                          Link("../sysctl.conf")};
-  Result<Change> first = PlanWith(args, probed);
-  REQUIRE(first.ok());
-  CHECK_FALSE(first->changed);
-  CHECK(first->actions.empty());
-  REQUIRE(first->more_reads.size() == 1);
-  CHECK(first->more_reads[0].kind == Read::Kind::kExec);
-  CHECK(first->more_reads[0].argv ==
-        std::vector<std::string>{"readlink", "-f", "--", "/etc/sysctl.d/99-sysctl.conf"});
-
-  std::vector<ReadResult> reads = probed;
-  reads.push_back(Live("/etc/sysctl.conf\n"));
-  Result<Change> c = PlanWith(args, reads);
+  Result<Change> c =
+      PlanWith(args, {FileRead("# real\nnet.core.somaxconn = 1024\n"), Link("/etc/sysctl.conf")});
   REQUIRE(c.ok());
   CHECK(c->more_reads.empty());
   REQUIRE(c->actions.size() == 1);
@@ -400,11 +380,36 @@ TEST_CASE("sysctl writes the target of a symlinked file and keeps the link") {
 
 TEST_CASE("sysctl through a symlink that already holds the value changes nothing") {
   Value args = Args({{"name", "net.core.somaxconn"}, {"value", 1024}, {"runtime", false}});
-  Result<Change> c = PlanWith(args, {FileRead("net.core.somaxconn = 1024\n"),
-                                     Link("/etc/sysctl.conf"), Live("/etc/sysctl.conf\n")});
+  Result<Change> c =
+      PlanWith(args, {FileRead("net.core.somaxconn = 1024\n"), Link("/etc/sysctl.conf")});
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->diff == "");
+}
+
+TEST_CASE("sysctl resolves its file with a script that starts readlink only for a symlink") {
+  std::string script;
+  for (const Read& r :
+       SysctlModule().Probe(Args({{"name", "a.b"}, {"value", 1}}), Value::object())) {
+    if (r.kind == Read::Kind::kExec && r.argv.size() == 5) script = r.argv[2];
+  }
+  REQUIRE(!script.empty());
+  char tmpl[] = "/tmp/hostprep-sysctl-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  std::ofstream(dir + "/resolve.sh") << script;
+  const std::string run =
+      "cd " + dir +
+      " && touch real && ln -s real link && ln -s gone/x dangling && for f in "
+      "real link dangling missing; do o=$(sh resolve.sh \"$f\" 2>&1); r=$?; echo $o "
+      "rc=$r; done";
+  FILE* p = popen(run.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  char buf[512];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  pclose(p);
+  std::filesystem::remove_all(dir);
+  CHECK(out == "file rc=0\nlink " + dir + "/real rc=0\nlink gone/x rc=3\nfile rc=0\n");
 }
 
 TEST_CASE("sysctl refuses a symlinked file it cannot resolve") {
@@ -416,17 +421,18 @@ TEST_CASE("sysctl refuses a symlinked file it cannot resolve") {
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{FileRead(std::nullopt), Link("/gone/x.conf"),
-             Live("", 1, "readlink: /gone/x.conf: No such file or directory\n")},
+           {{FileRead(std::nullopt), Live("link\n/gone/x.conf\n", 3,
+                                          "readlink: /gone/x.conf: No such file or directory\n")},
             "/etc/sysctl.d/99-hostprep.conf is a symlink to /gone/x.conf that cannot be resolved "
             "(readlink: /gone/x.conf: No such file or directory): fix or remove the link"},
-           {{FileRead(std::nullopt), Link("x.conf"), Live("")},
+           {{FileRead(std::nullopt), Live("link\nx.conf\n", 3)},
             "/etc/sysctl.d/99-hostprep.conf is a symlink to x.conf that cannot be resolved: fix or "
             "remove the link"},
-           {{FileRead(std::nullopt), Link("x.conf"), denied},
-            "resolve the symlink /etc/sysctl.d/99-hostprep.conf: permission denied"},
            {{FileRead(std::nullopt), denied},
-            "stat /etc/sysctl.d/99-hostprep.conf: permission denied"},
+            "resolve /etc/sysctl.d/99-hostprep.conf: permission denied"},
+           {{FileRead(std::nullopt), Live("", 127, "sh: 1: readlink: not found\n")},
+            "resolve /etc/sysctl.d/99-hostprep.conf: unexpected answer (exit code 127): sh: 1: "
+            "readlink: not found"},
        }) {
     CAPTURE(c.message);
     Result<Change> r = PlanWith(args, c.reads);
@@ -535,7 +541,6 @@ TEST_CASE("sysctl with minimum leaves a key whose live value is already high eno
                        {"runtime", c.runtime}});
     CHECK(Probed(args) == std::vector<std::string>{"read:/etc/sysctl.d/99-hostprep.conf",
                                                    "query:sh fs/inotify/max_user_instances",
-                                                   "stat:/etc/sysctl.d/99-hostprep.conf",
                                                    "resolve:/etc/sysctl.d/99-hostprep.conf"});
     Result<Change> r =
         PlanWith(args, {FileRead(std::nullopt),

@@ -488,7 +488,7 @@ TEST_CASE("read many answers every read as the single reads do, in one round tri
       {K::kExec, "", {"sh", "-c", "printf 'out\\n'; printf 'err' >&2; exit 3"}},
       {K::kExec, "", {"printf", "%s|", "a b", "$(touch pwned3)", "'\""}},
       {K::kExec, "", {"no-such-program-hostprep"}},
-      {K::kExec, "", {"cat"}},  // stdin is empty, not the batch's
+      {K::kExec, "", {"cat"}},                        // stdin is empty, not the batch's
       {K::kReadFile, "/proc/sys/kernel/ostype", {}},  // stat says 0 bytes: read on its own
       {K::kStat, hostile, {}},
       // Run in a subshell of the batch: it must see what a new sh sees.
@@ -539,7 +539,8 @@ TEST_CASE("read many answers every read as the single reads do, in one round tri
   CHECK((*many)[15].content == std::string("Linux\n"));
   CHECK((*many)[16].stat.type == FileType::kFile);
   CHECK((*many)[17].exec.exit_code == 4);
-  CHECK((*many)[17].exec.stdout_data == "3|a b|$(touch pwned4)||no M no P0 no stop\nno flush\nno stdin\n");
+  CHECK((*many)[17].exec.stdout_data ==
+        "3|a b|$(touch pwned4)||no M no P0 no stop\nno flush\nno stdin\n");
   CHECK((*many)[17].exec.stderr_data == "err\n");
   CHECK(!fs::exists(dir / "pwned"));
   CHECK(!fs::exists("pwned3"));
@@ -587,6 +588,49 @@ TEST_CASE("read many reads any number of files and links with one stat, one read
   // One stat of every path, one readlink of the links, one cat of the 20
   // files, one stat to check that none changed meanwhile; no temp files.
   CHECK(Slurp(log) == "stat\nreadlink\ncat\nstat\n");
+}
+
+TEST_CASE("read many reads through symlinks in the same cat unless a stat asks about a link") {
+  TempDir dir;
+  const std::string log = dir / "starts";
+  fs::create_directory(dir / "shims");
+  for (const char* tool : {"cat", "stat", "readlink"}) {
+    const std::string shim = dir / "shims/" + std::string(tool);
+    Spit(shim, "#!/bin/sh\necho " + std::string(tool) + " >>'" + log + "'\nexec /usr/bin/" + tool +
+                   " \"$@\"\n");
+    chmod(shim.c_str(), 0755);
+  }
+  Spit(dir / "real", "real content\n");
+  Spit(dir / "plain", "plain\n");
+  fs::create_symlink("real", dir / "link");
+  using K = RemoteRead::Kind;
+  const std::vector<RemoteRead> through = {{K::kReadFile, dir / "link", {}},
+                                           {K::kReadFile, dir / "plain", {}},
+                                           {K::kStat, dir / "plain", {}}};
+  std::vector<RemoteRead> with_link_stat = through;
+  with_link_stat.push_back({K::kStat, dir / "link", {}});
+  const std::string old_path = getenv("PATH");
+  setenv("PATH", ((dir / "shims") + ":" + old_path).c_str(), 1);
+  LocalTransport t;
+  Result<std::vector<ReadResult>> a = t.ReadMany(through, {}, 0);
+  const std::string starts_a = Slurp(log);
+  fs::remove(log);
+  Result<std::vector<ReadResult>> b = t.ReadMany(with_link_stat, {}, 0);
+  setenv("PATH", old_path.c_str(), 1);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  for (const auto* r : {&*a, &*b}) {
+    CHECK((*r)[0].content == std::string("real content\n"));
+    CHECK((*r)[1].content == std::string("plain\n"));
+    CHECK((*r)[2].stat.type == FileType::kFile);
+    CHECK((*r)[2].stat.size == 6);
+  }
+  CHECK((*b)[3].stat.type == FileType::kSymlink);
+  CHECK((*b)[3].stat.link_target == "real");
+  // stat -L, one cat for both files, stat -L again.
+  CHECK(starts_a == "stat\ncat\nstat\n");
+  // The link's own stat needs lstat: the read through it is made alone.
+  CHECK(Slurp(log) == "cat\nstat\nreadlink\ncat\nstat\n");
 }
 
 TEST_CASE("read many of nothing makes no round trip") {

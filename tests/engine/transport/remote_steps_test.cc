@@ -47,18 +47,18 @@ TEST_CASE("the steps command sends the marker and contents on stdin, never in ar
 
 TEST_CASE("steps parser splits streamed answers, stat lines, links and blobs") {
   const std::vector<RemoteRead> reads = {
-      {K::kReadFile, "/a", {}}, {K::kStat, "/a", {}},       {K::kStat, "/l", {}},
-      {K::kReadFile, "/b", {}}, {K::kExec, "", {"q"}},      {K::kStat, "/gone", {}},
+      {K::kReadFile, "/a", {}}, {K::kStat, "/a", {}},  {K::kStat, "/l", {}},
+      {K::kReadFile, "/b", {}}, {K::kExec, "", {"q"}}, {K::kStat, "/gone", {}},
   };
-  const std::string out =
-      "motd from a login script\n" + Start() +
-      Seg("81a4 0 0 3 root root 11 100 100\n"
-          "81a4 0 0 3 root root 11 100 100\n"
-          "a1ff 0 0 1 root root 12 100 100\n"
-          "8180 0 0 2 root root 13 100 100",
-          "stat 0 1 2 3") +
-      Seg(std::string("target\nwith newline\0", 20), "link 2") +
-      Seg("aaabb", "blob 0 3") + Seg("out\nno newline", "o 4 3") + Seg("", "o 5 1") + End();
+  const std::string out = "motd from a login script\n" + Start() +
+                          Seg("81a4 0 0 3 root root 11 100 100\n"
+                              "81a4 0 0 3 root root 11 100 100\n"
+                              "a1ff 0 0 1 root root 12 100 100\n"
+                              "8180 0 0 2 root root 13 100 100",
+                              "stat 0 1 2 3") +
+                          Seg(std::string("target\nwith newline\0", 20), "link 2") +
+                          Seg("aaabb", "blob 0 3") + Seg("out\nno newline", "o 4 3") +
+                          Seg("", "o 5 1") + End();
   const std::string err = "sudo noise\n" + Start() + Seg("err", "e 4") +
                           Seg("stat: cannot statx '/gone': No such file or directory", "e 5") +
                           End();
@@ -90,8 +90,7 @@ TEST_CASE("steps parser takes a voided blob's files from their own answers") {
 
 TEST_CASE("steps parser reads the outputs kept in files and marks steps that did not run") {
   const std::vector<Step> steps = {Step::Exec({"false"}), Step::Read({K::kStat, "/a", {}})};
-  const std::string out = Start() + Seg("", "files 0 1") + "3 0.o\n4 0.e\n7 total\nabcdefg" +
-                          End();
+  const std::string out = Start() + Seg("", "files 0 1") + "3 0.o\n4 0.e\n7 total\nabcdefg" + End();
   Result<std::vector<StepResult>> r = ParseSteps(steps, kM, {0, out, Start() + End()});
   REQUIRE(r.ok());
   CHECK((*r)[0].ran);
@@ -119,12 +118,13 @@ TEST_CASE("steps parser refuses an answer that is cut short or not framed by its
        "unexpected answer from the remote script (blob without sizes)"},
       {Start() + stat, "unexpected answer from the remote script (no end marker)"},
       {Start() + End() + "x", "unexpected answer from the remote script (trailing data)"},
-      {Start() + Seg("", "o 7 0") + End(), "unexpected answer from the remote script (bad step number)"},
+      {Start() + Seg("", "o 7 0") + End(),
+       "unexpected answer from the remote script (bad step number)"},
       {Start() + Seg("", "frob") + End(), "unexpected answer from the remote script (unknown tag)"},
       {Start() + Seg("", "files 0 0") + "3 0.o\n0 0.e\n3 total\nab",
        "unexpected answer from the remote script (data cut short)"},
       // Another marker in the data is only data: it cannot end a segment.
-      {Start() + Seg("x\nffffffffffffffffffffffffffffffff o 0 0\n", "o 0 0"), 
+      {Start() + Seg("x\nffffffffffffffffffffffffffffffff o 0 0\n", "o 0 0"),
        "unexpected answer from the remote script (no end marker)"},
   };
   for (const Case& c : cases) {
