@@ -18,7 +18,9 @@ namespace {
 //   s PATH                 stat (the single stat script's semantics)
 //   r PATH                 read (the single read script's semantics)
 //   x N ARGV...            a read-only query, stdin from /dev/null
-//   S PATH, R PATH         stat, read, answered at once into the temp dir, for g
+//   S PATH, R PATH, Q N ARGV...
+//                          stat, read, query, answered at once into the temp
+//                          dir, for g to compare
 //   g N A1 B1 ... AN BN    a guard: records A and B gave the same answers
 //                          (exit code, stdout, stderr), for each of N pairs
 //   X SIZE N ARGV...       a command; its stdin is the next SIZE bytes of ours
@@ -69,7 +71,8 @@ namespace {
 // and `read` takes the marker line a byte at a time) and checks that they
 // came.
 constexpr char kStepsScript[] = R"SH(LC_ALL=C; export LC_ALL
-IFS= read -r M && [ ${#M} -ge 32 ] || { echo 'no answer marker on stdin' >&2; exit 97; }
+IFS= read -r M && IFS= read -r N && [ ${#M} -ge 32 ] && [ ${#N} -ge 16 ] ||
+  { echo 'no answer marker on stdin' >&2; exit 97; }
 t=; F=
 trap '[ -z "$t" ] || rm -rf -- "$t"' EXIT
 trap 'exit 1' HUP INT TERM PIPE
@@ -147,26 +150,36 @@ flush() {
   fi
 }
 argv() { c=; j=1; while [ $j -le "$1" ]; do c="$c \"\${$j}\""; j=$((j + 1)); done; }
+query() {
+  n=$1; shift
+  if [ "$n" -ge 3 ] && [ "$1" = /bin/sh ] && [ "$2" = -c ]; then
+    (
+      c=; j=5
+      while [ $j -le "$n" ]; do c="$c \"\${$j}\""; j=$((j + 1)); done
+      eval "set -- \"\${3}\" $c"
+      j=0; while [ $j -lt $i ]; do unset P$j R$j; j=$((j + 1)); done
+      unset -f tmp end take one again flush argv query
+      unset M N t F L i stop qs qr k n c j p r d l cl kl a z o e rc x
+      eval "shift; $1"
+    ) </dev/null
+  else
+    argv "$n"; eval "$c" </dev/null
+  fi
+}
 i=0; stop=; qs=; qr=
 while [ $# -gt 0 ]; do
   k=$1; shift
   case $k in
   x)
     n=$1; shift
-    if [ -n "$stop" ]; then :
-    elif [ "$n" -ge 3 ] && [ "$1" = /bin/sh ] && [ "$2" = -c ]; then
-      (
-        c=; j=5
-        while [ $j -le "$n" ]; do c="$c \"\${$j}\""; j=$((j + 1)); done
-        eval "set -- \"\${3}\" $c"
-        j=0; while [ $j -lt $i ]; do unset P$j R$j; j=$((j + 1)); done
-        unset -f tmp end take one again flush argv
-        unset M t F L i stop qs qr k n c j p r d l cl kl a z o e rc x
-        eval "shift; $1"
-      ) </dev/null
-      end $i $?
-    else
-      argv "$n"; eval "$c" </dev/null; end $i $?
+    if [ -z "$stop" ]; then query "$n" "$@"; end $i $?; fi
+    shift $n ;;
+  Q)
+    n=$1; shift
+    if [ -z "$stop" ]; then
+      tmp; F="$F $i"
+      query "$n" "$@" >"$t/$i.o" 2>"$t/$i.e"
+      eval "R$i=\$?"
     fi
     shift $n ;;
   S|R)
@@ -225,14 +238,22 @@ while [ $# -gt 0 ]; do
       if [ ! -d "$d" ]; then echo "directory $d does not exist" >&2; exit 22; fi
       tmp=
       trap '[ -z "$tmp" ] || rm -f -- "$tmp"' EXIT
-      tmp=$(mktemp "$d/.hostprep.XXXXXX") || exit 1
-      take "$z" "$tmp" || exit 1
+      umask 077; set -C; f=$d/.hostprep.$N.$i
+      true >"$f" || exit 1
+      set +C; tmp=$f
+      head -c "$z" >>"$tmp" || exit 1
       if [ -e "$p" ]; then
-        old=$(stat -c '%a %u %g' -- "$p") || exit 1
+        a=$(stat -c '%s %a %u %g' -- "$tmp" "$p") || exit 1
+        old=${a#*"
+"}; a=${a%%"
+"*}; old=${old#* }
         om=${old%% *}; og=${old##* }; ou=${old#* }; ou=${ou%% *}
         chown -- "$ou:$og" "$tmp" 2>/dev/null || :
         [ -n "$mode" ] || mode=$om
+      else
+        a=$(stat -c %s -- "$tmp") || exit 1
       fi
+      [ "${a%% *}" = "$z" ] || { echo 'the input was cut short' >&2; exit 1; }
       [ -n "$mode" ] || mode=644
       if [ -n "$owner" ]; then chown -- "$owner" "$tmp" || exit 23; fi
       if [ -n "$group" ]; then chown -- ":$group" "$tmp" || exit 24; fi
@@ -514,14 +535,18 @@ Status Answers::Stderr(std::string_view err, const std::string& separator) {
 
 std::string NewAnswerMarker() {
   std::random_device random;
-  return fmt::format("{:08x}{:08x}{:08x}{:08x}", random(), random(), random(), random());
+  std::string out;
+  for (int i = 0; i < 6; ++i) out += fmt::format("{:08x}", random());
+  return out;
 }
 
 ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become,
                          const std::string& marker) {
   ExecRequest request;
   request.argv = {"sh", "-c", kStepsScript, "sh"};
-  request.stdin_data = marker + "\n";
+  // The first 32 digits frame the answer; the last 16 name the temp files
+  // of writes, so that those names tell nothing about the marker.
+  request.stdin_data = marker.substr(0, 32) + "\n" + marker.substr(32) + "\n";
   std::vector<std::string>& argv = request.argv;
   auto add_argv = [&](const std::vector<std::string>& command) {
     argv.push_back(std::to_string(command.size()));
@@ -531,7 +556,7 @@ ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become,
     switch (step.kind) {
       case Step::Kind::kRead:
         if (step.read.kind == RemoteRead::Kind::kExec) {
-          argv.push_back("x");
+          argv.push_back(step.now ? "Q" : "x");
           add_argv(step.read.argv);
         } else {
           const bool stat = step.read.kind == RemoteRead::Kind::kStat;
@@ -577,7 +602,7 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
   if (result.exit_code != 0) {
     return Status::Error(fmt::format("the remote script failed: {}", ShellFailureReason(result)));
   }
-  const std::string separator = "\n" + marker + " ";
+  const std::string separator = "\n" + marker.substr(0, 32) + " ";
   Answers answers(steps);
   Status st = answers.Stdout(result.stdout_data, separator);
   if (st.ok()) st = answers.Stderr(result.stderr_data, separator);

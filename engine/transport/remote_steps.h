@@ -27,7 +27,10 @@
 
 namespace hostprep {
 
-// A fresh answer marker: 32 hex digits from the OS's random source.
+// A fresh answer marker: 48 hex digits from the OS's random source. The
+// first 32 frame the answer; the last 16 name the temp files of writes
+// (.hostprep.DIGITS.N beside the file, created with O_EXCL), so that those
+// names, which other users may list, tell nothing about the first 32.
 std::string NewAnswerMarker();
 
 // The command for `steps`. Each step's answer has the semantics of the

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/base/text.h"
+#include "engine/transport/remote_steps.h"
 
 namespace hostprep {
 namespace {
@@ -639,6 +640,88 @@ TEST_CASE("read many of nothing makes no round trip") {
   REQUIRE(r.ok());
   CHECK(r->empty());
   CHECK(t.stats().round_trips == 0);
+}
+
+TEST_CASE("a write keeps the old file when its content is cut short or its temp name is taken") {
+  TempDir dir;
+  Spit(dir / "f", "old\n");
+  Spit(dir / "victim", "victim\n");
+  const std::string key =
+      "0123456789abcdef0123456789abcdef"
+      "fedcba9876543210";
+  WriteRequest w;
+  w.path = dir / "f";
+  w.content = "new content\n";
+  const std::vector<Step> steps = {Step::Write(w)};
+  LocalTransport t;
+  auto run = [&](ExecRequest request) {
+    Result<ExecResult> out = t.Exec(request);
+    REQUIRE(out.ok());
+    Result<std::vector<StepResult>> r = ParseSteps(steps, key, *out);
+    REQUIRE(r.ok());
+    return r->front().status.message();
+  };
+
+  ExecRequest short_input = StepsCommand(steps, {}, key);
+  short_input.stdin_data.resize(short_input.stdin_data.size() - 3);
+  CHECK(run(short_input) == "write " + (dir / "f") + ": the input was cut short");
+  CHECK(Slurp(dir / "f") == "old\n");
+  CHECK(Entries(dir.path()) == std::vector<std::string>{"f", "victim"});
+
+  // Someone else put a symlink where the temp file goes: it is neither
+  // followed nor removed, and the write fails.
+  fs::create_symlink(dir / "victim", dir / ".hostprep.fedcba9876543210.0");
+  const std::string message = run(StepsCommand(steps, {}, key));
+  CHECK(message.find("write " + (dir / "f") + ": ") == 0);
+  CHECK(message.find("File exists") != std::string::npos);
+  CHECK(Slurp(dir / "f") == "old\n");
+  CHECK(Slurp(dir / "victim") == "victim\n");
+  CHECK(fs::is_symlink(dir / ".hostprep.fedcba9876543210.0"));
+}
+
+TEST_CASE("run steps guards compare stats, contents and query answers made before and after") {
+  using K = RemoteRead::Kind;
+  struct Case {
+    std::string name;
+    RemoteRead read;
+    std::string change;  // a shell command run between the two reads
+    bool same;
+  };
+  TempDir dir;
+  const std::string file = dir / "f";
+  const std::vector<Case> cases = {
+      {"stat, unchanged", {K::kStat, file, {}}, "true", true},
+      {"stat, mode changed", {K::kStat, file, {}}, "chmod 600 f", false},
+      {"content, unchanged", {K::kReadFile, file, {}}, "touch g", true},
+      {"content, same size", {K::kReadFile, file, {}}, "printf 'b\\n' >f", false},
+      {"query, unchanged", {K::kExec, "", {"cat", file}}, "touch g", true},
+      {"query, changed", {K::kExec, "", {"cat", file}}, "echo more >>f", false},
+      {"shell query, changed",
+       {K::kExec, "", {"/bin/sh", "-c", "cat \"$1\"", "sh", file}},
+       "echo more >>f",
+       false},
+      {"query exit code", {K::kExec, "", {"test", "-s", dir / "g"}}, "echo x >g", false},
+  };
+  for (const Case& c : cases) {
+    INFO(c.name);
+    Spit(file, "a\n");
+    fs::remove(dir / "g");
+    fs::remove(dir / "after");
+    const std::vector<Step> steps = {
+        Step::Read(c.read, true),
+        Step::Exec({"sh", "-c", "cd \"$1\" && " + c.change, "sh", dir.path()}),
+        Step::Read(c.read, true),
+        Step::Guard({{0, 2}}),
+        Step::Exec({"touch", dir / "after"}),
+    };
+    LocalTransport t;
+    Result<std::vector<StepResult>> r = t.RunSteps(steps, {}, 0);
+    REQUIRE(r.ok());
+    CHECK((*r)[3].ran);
+    CHECK(((*r)[3].exec.exit_code == 0) == c.same);
+    CHECK((*r)[4].ran == c.same);
+    CHECK(fs::exists(dir / "after") == c.same);
+  }
 }
 
 TEST_CASE("run steps makes changes and reads in order in one round trip") {

@@ -9,7 +9,10 @@ namespace hostprep {
 namespace {
 
 // The marker tests use; a real one comes from NewAnswerMarker.
-const std::string kM = "0123456789abcdef0123456789abcdef";
+const std::string kKey =
+    "0123456789abcdef0123456789abcdef"
+    "fedcba9876543210";
+const std::string kM = kKey.substr(0, 32);
 
 // The framed answer of the remote script, from its segments.
 std::string Seg(const std::string& data, const std::string& tag) {
@@ -21,12 +24,12 @@ std::string End() { return Seg("", "end"); }
 using K = RemoteRead::Kind;
 
 std::string Parse(const std::vector<RemoteRead>& reads, const ExecResult& r) {
-  return ParseReadMany(reads, kM, r).message();
+  return ParseReadMany(reads, kKey, r).message();
 }
 
-TEST_CASE("answer markers are 32 random hex digits, new each time") {
+TEST_CASE("answer markers are 48 random hex digits, new each time") {
   const std::string a = NewAnswerMarker();
-  CHECK(a.size() == 32);
+  CHECK(a.size() == 48);
   CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(NewAnswerMarker() != a);
 }
@@ -37,8 +40,8 @@ TEST_CASE("the steps command sends the marker and contents on stdin, never in ar
   w.content = "secret content";
   const std::vector<Step> steps = {Step::Read({K::kStat, "/etc/a", {}}), Step::Write(w),
                                    Step::Exec({"tee", "/y"}, "more")};
-  const ExecRequest request = StepsCommand(steps, {}, kM);
-  CHECK(request.stdin_data == kM + "\nsecret contentmore");
+  const ExecRequest request = StepsCommand(steps, {}, kKey);
+  CHECK(request.stdin_data == kM + "\nfedcba9876543210\nsecret contentmore");
   for (const std::string& arg : request.argv) {
     CHECK(arg.find(kM) == std::string::npos);
     CHECK(arg.find("secret") == std::string::npos);
@@ -62,7 +65,7 @@ TEST_CASE("steps parser splits streamed answers, stat lines, links and blobs") {
   const std::string err = "sudo noise\n" + Start() + Seg("err", "e 4") +
                           Seg("stat: cannot statx '/gone': No such file or directory", "e 5") +
                           End();
-  Result<std::vector<ReadResult>> r = ParseReadMany(reads, kM, {0, out, err});
+  Result<std::vector<ReadResult>> r = ParseReadMany(reads, kKey, {0, out, err});
   REQUIRE_MESSAGE(r.ok(), r.message());
   CHECK((*r)[0].content == std::string("aaa"));
   CHECK((*r)[1].stat.type == FileType::kFile);
@@ -83,7 +86,7 @@ TEST_CASE("steps parser takes a voided blob's files from their own answers") {
   const std::string out = Start() + Seg("8180 0 0 3 root root 11 100 100", "stat 0") +
                           Seg("aaX", "void") + Seg("aaaa", "o 0 0") + End();
   const std::string err = Start() + Seg("", "e 0") + End();
-  Result<std::vector<ReadResult>> r = ParseReadMany(reads, kM, {0, out, err});
+  Result<std::vector<ReadResult>> r = ParseReadMany(reads, kKey, {0, out, err});
   REQUIRE(r.ok());
   CHECK((*r)[0].content == std::string("aaaa"));
 }
@@ -91,7 +94,7 @@ TEST_CASE("steps parser takes a voided blob's files from their own answers") {
 TEST_CASE("steps parser reads the outputs kept in files and marks steps that did not run") {
   const std::vector<Step> steps = {Step::Exec({"false"}), Step::Read({K::kStat, "/a", {}})};
   const std::string out = Start() + Seg("", "files 0 1") + "3 0.o\n4 0.e\n7 total\nabcdefg" + End();
-  Result<std::vector<StepResult>> r = ParseSteps(steps, kM, {0, out, Start() + End()});
+  Result<std::vector<StepResult>> r = ParseSteps(steps, kKey, {0, out, Start() + End()});
   REQUIRE(r.ok());
   CHECK((*r)[0].ran);
   CHECK((*r)[0].exec.exit_code == 1);
