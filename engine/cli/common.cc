@@ -122,10 +122,10 @@ void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
       ("known-hosts", po::value(&out->known_hosts), "known_hosts file (default ~/.ssh/known_hosts)")
       ("host-key-checking", po::value(&out->host_key_checking),
        "strict (default), accept-new or off")
-      ("timeout,T", po::value(&out->timeout),
-       "seconds to connect to a host, handshake and login included (default 10)")
+      ("timeout,T", po::value(&out->timeout), "ssh connect timeout in seconds, login included "
+       "(default 10)")
       ("connect-retries", po::value(&out->connect_retries),
-       "connect again this many times after a refused, timed-out or dropped connect (default 0)")
+       "ssh connect retries after a refused, timed-out or dropped connect (default 0)")
       ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
        "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
       ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)");
