@@ -6,12 +6,15 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -364,6 +367,82 @@ TEST_CASE("ssh connect never retries an authentication or host key failure") {
   CHECK(changed.message.find("attempts") == std::string::npos);
   CHECK(Connections(sshd) == 3);
   CHECK(sshd.logins() == 0);
+}
+
+// An ssh-agent of the test's own on DIR/agent.sock holding DIR/client_key;
+// stopped by its pid.
+class TestAgent {
+ public:
+  explicit TestAgent(const SshTestDir& dir) : socket_(dir.path() + "/agent.sock") {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);  // it prints the shell lines to export its socket
+      execl("/usr/bin/ssh-agent", "ssh-agent", "-D", "-a", socket_.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && !std::filesystem::exists(socket_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const std::string add =
+        fmt::format("SSH_AUTH_SOCK='{}' ssh-add -q '{}/client_key' 2>&1", socket_, dir.path());
+    added_ = std::system(add.c_str()) == 0;
+  }
+  ~TestAgent() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  const std::string& socket() const { return socket_; }
+  bool added() const { return added_; }
+
+ private:
+  std::string socket_;
+  pid_t pid_ = -1;
+  bool added_ = false;
+};
+
+TEST_CASE("ssh connect logs in with the agent, a default key or an IdentityFile") {
+  SKIP_WITHOUT_SSHD();
+  if (access("/usr/bin/ssh-agent", X_OK) != 0) {
+    MESSAGE("skipped: /usr/bin/ssh-agent is not installed");
+    return;
+  }
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  TestAgent agent(dir);
+  REQUIRE(agent.added());
+  const std::string home = dir.path() + "/home-ssh";
+  std::filesystem::create_directories(home);
+  std::filesystem::copy_file(dir.path() + "/client_key", home + "/id_ed25519");
+  std::filesystem::copy_file(dir.path() + "/client_key.pub", home + "/id_ed25519.pub");
+  const std::string empty = dir.path() + "/empty-ssh";
+  std::filesystem::create_directories(empty);
+  struct Case {
+    std::string what;
+    std::string agent_socket;
+    std::string ssh_dir;
+    std::vector<std::string> config_identities;
+  };
+  const Case cases[] = {
+      {"agent", agent.socket(), empty, {}},
+      {"default key", "", home, {}},
+      {"IdentityFile", "", empty, {dir.path() + "/client_key"}},
+  };
+  int logins = 0;
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    SshOptions options = TestOptions(dir);
+    options.private_keys = {};
+    options.agent_socket = c.agent_socket;
+    options.ssh_dir = c.ssh_dir;
+    testing::WriteAll(options.known_hosts, sshd.known_hosts_line());
+    SshEndpoint ep = Endpoint(sshd.port(), options);
+    ep.config_identities = c.config_identities;
+    Result<std::unique_ptr<SshConnection>> conn = SshConnection::Open(ep, {}, options);
+    REQUIRE_MESSAGE(conn.ok(), conn.message());
+    CHECK(sshd.logins() == ++logins);
+  }
 }
 
 }  // namespace
