@@ -3,10 +3,11 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include <boost/program_options.hpp>
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 #include "engine/cli/common.h"
 #include "engine/template/variables.h"
