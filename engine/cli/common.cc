@@ -122,7 +122,10 @@ void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
       ("known-hosts", po::value(&out->known_hosts), "known_hosts file (default ~/.ssh/known_hosts)")
       ("host-key-checking", po::value(&out->host_key_checking),
        "strict (default), accept-new or off")
-      ("timeout,T", po::value(&out->timeout), "ssh connect timeout in seconds (default 10)")
+      ("timeout,T", po::value(&out->timeout), "ssh connect timeout in seconds, login included "
+       "(default 10)")
+      ("connect-retries", po::value(&out->connect_retries),
+       "ssh connect retries after a refused, timed-out or dropped connect (default 0)")
       ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
        "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
       ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)");
@@ -176,6 +179,11 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
   }
   if (cli.timeout < 1) return Status::Error("--timeout must be 1 second or more");
   out.connect_timeout = cli.timeout;
+  if (cli.connect_retries < 0) {
+    return Status::Error(fmt::format("--connect-retries must be 0 or more, not {}",
+                                     cli.connect_retries));
+  }
+  out.connect_retries = cli.connect_retries;
   out.private_keys = cli.private_keys;
   for (const std::string& key : out.private_keys) {
     if (access(key.c_str(), R_OK) != 0) {

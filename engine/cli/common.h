@@ -40,12 +40,13 @@ struct SshCliOptions {
   std::string known_hosts;
   std::string host_key_checking = "strict";
   int timeout = 10;
+  int connect_retries = 0;
   bool ask_become_pass = false;
   std::string ssh_config;
 };
 
 // Adds --private-key/-k, --user/-u, --known-hosts, --host-key-checking,
-// --timeout, --ask-become-pass and --ssh-config to `desc`.
+// --timeout, --connect-retries, --ask-become-pass and --ssh-config to `desc`.
 void AddSshOptions(boost::program_options::options_description* desc, SshCliOptions* out);
 
 // Checks the values and fills in defaults (~/.ssh/known_hosts, ~/.ssh/config,

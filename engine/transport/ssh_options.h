@@ -19,7 +19,13 @@ struct SshOptions {
   std::string user;                       // -u: overrides ansible_user and ssh config
   std::string known_hosts;                // absolute path; "" = ~/.ssh/known_hosts
   HostKeyChecking host_key_checking = HostKeyChecking::kStrict;
-  int connect_timeout = 10;    // seconds, for TCP connect, key exchange and auth
+  // Seconds for the whole of connecting to one endpoint: TCP connect, banner,
+  // key exchange, host key check and authentication together. Each bastion
+  // hop has a deadline of its own.
+  int connect_timeout = 10;
+  // Further attempts after a transient connect failure (refused, timed out,
+  // reset or closed during the handshake, no route); 0 = one attempt only.
+  int connect_retries = 0;
   int keepalive_seconds = 15;  // an SSH ignore message while waiting this long
   std::string ssh_config;      // absolute path; "" = ~/.ssh/config; "none" = no file
   std::string ssh_dir;         // default identities (id_ed25519...); "" = ~/.ssh

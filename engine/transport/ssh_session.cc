@@ -7,7 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "engine/base/text.h"
 
@@ -26,20 +31,86 @@ std::string LibsshError(ssh_session session) {
   return text;
 }
 
-// ssh_connect's message in the words the user expects.
-std::string DescribeConnectError(ssh_session session, int timeout) {
+std::string TimedOut(const SshEndpoint& ep, int seconds) {
+  return fmt::format("{}: connection timed out after {} s", ep.Label(), seconds);
+}
+
+// A failed connect in the words the user expects, and whether it is worth
+// another attempt: only the network's passing troubles are, never a protocol
+// or resolution error, which would fail the same way again.
+struct ConnectError {
+  std::string text;
+  bool transient = false;
+};
+
+ConnectError DescribeConnectError(ssh_session session, int timeout) {
   const std::string raw = ssh_get_error(session);
-  if (Contains(raw, "Connection refused")) return "connection refused";
-  if (Contains(raw, "No route to host")) return "no route to host";
-  if (Contains(raw, "Network is unreachable")) return "network is unreachable";
+  if (Contains(raw, "Connection refused")) return {"connection refused", true};
+  if (Contains(raw, "No route to host")) return {"no route to host", true};
+  if (Contains(raw, "Network is unreachable")) return {"network is unreachable", true};
   if (Contains(raw, "Timeout") || Contains(raw, "timed out") || Contains(raw, "timeout")) {
-    return fmt::format("connection timed out after {} s", timeout);
+    return {fmt::format("connection timed out after {} s", timeout), true};
+  }
+  // Whether the peer's close came as EOF or as a reset is a matter of timing.
+  if (Contains(raw, "Connection reset") || Contains(raw, "disconnected") ||
+      Contains(raw, "Broken pipe")) {
+    return {"connection closed during the handshake", true};
   }
   if (Contains(raw, "resolve") || Contains(raw, "getaddrinfo") ||
       Contains(raw, "Name or service not known")) {
-    return fmt::format("cannot resolve the host name: {}", LibsshError(session));
+    return {fmt::format("cannot resolve the host name: {}", LibsshError(session)), false};
   }
-  return LibsshError(session);
+  return {LibsshError(session), false};
+}
+
+using Clock = std::chrono::steady_clock;
+
+// The end of one hop's connect.
+//
+// Why the handshake runs non-blocking: libssh applies SSH_OPTIONS_TIMEOUT to
+// each blocking wait (ssh_connect, then every authentication request), so a
+// slow host took far longer than --timeout (10 s became 17.8 s). Setting the
+// remaining time before each call is not enough either, as one call waits
+// several times (ssh_userauth_publickey_auto, one round trip per key). So
+// during the handshake libssh never waits: each call returns SSH_AGAIN, and
+// Wait polls the socket for what libssh waits for (ssh_get_poll_flags), never
+// past the deadline.
+class Deadline {
+ public:
+  explicit Deadline(int seconds)
+      : end_(Clock::now() + std::chrono::seconds(seconds)), seconds_(seconds) {}
+  int seconds() const { return seconds_; }
+
+  // Waits until `session`'s socket may let a non-blocking call progress, or
+  // a short while. False when the deadline has passed.
+  bool Wait(ssh_session session) const {
+    const long long left =
+        std::chrono::ceil<std::chrono::milliseconds>(end_ - Clock::now()).count();
+    if (left <= 0) return false;
+    // Capped, so that an event libssh's flags did not announce (or a socket
+    // that does not exist yet: poll ignores fd -1) costs a retry, not the
+    // rest of the deadline.
+    const int wait_ms = static_cast<int>(std::min<long long>(left, 100));
+    pollfd p{ssh_get_fd(session), POLLIN, 0};
+    if (ssh_get_poll_flags(session) & SSH_WRITE_PENDING) p.events |= POLLOUT;
+    poll(&p, 1, wait_ms);
+    return true;
+  }
+
+ private:
+  Clock::time_point end_;
+  int seconds_;
+};
+
+// Calls the non-blocking libssh step `call` until it answers something other
+// than `again`; nullopt when the deadline passed first.
+template <typename Call>
+std::optional<int> UntilDone(ssh_session session, const Deadline& deadline, int again, Call call) {
+  for (;;) {
+    const int rc = call();
+    if (rc != again) return rc;
+    if (!deadline.Wait(session)) return std::nullopt;
+  }
 }
 
 // "[addr]:port" as known_hosts and ssh-keygen -R write it, or "addr" for 22.
@@ -104,18 +175,45 @@ Status VerifyHostKey(ssh_session session, const SshEndpoint& ep, const SshOption
       label, Fingerprint(session), known_hosts, ep.port, ep.address, known_hosts));
 }
 
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+// The authentication methods the server still accepts, for the message.
+std::string AllowedMethods(ssh_session session) {
+  std::vector<std::string> methods;
+  const int allowed = ssh_userauth_list(session, nullptr);
+  if (allowed & SSH_AUTH_METHOD_PUBLICKEY) methods.push_back("publickey");
+  if (allowed & SSH_AUTH_METHOD_PASSWORD) methods.push_back("password");
+  if (allowed & SSH_AUTH_METHOD_INTERACTIVE) methods.push_back("keyboard-interactive");
+  if (allowed & SSH_AUTH_METHOD_GSSAPI_MIC) methods.push_back("gssapi");
+  return methods.empty() ? "nothing we can offer" : Join(methods);
+}
+
 // Explicit keys, then the agent, then ssh config's IdentityFile and the
 // default keys. Never prompts: encrypted keys without the agent are skipped.
-Status Authenticate(ssh_session session, const SshEndpoint& ep, const SshOptions& options) {
+// Only a timeout is transient: a connection lost here is how sshd ends a
+// session after too many rejected keys, and trying again would only add
+// failed logins (and lock accounts, or trip fail2ban).
+Status Authenticate(ssh_session session, const SshEndpoint& ep, const SshOptions& options,
+                    const Deadline& deadline, bool* transient) {
   std::vector<std::string> tried;
   auto lost = [&]() {
     return Status::Error(fmt::format("{}: connection lost during authentication: {}", ep.Label(),
                                      LibsshError(session)));
   };
+  auto timed_out = [&]() {
+    *transient = true;
+    return Status::Error(TimedOut(ep, deadline.seconds()));
+  };
+  auto step = [&](auto call) { return UntilDone(session, deadline, SSH_AUTH_AGAIN, call); };
   // "none" first, as OpenSSH does: it gives the server's list of methods.
-  const int none = ssh_userauth_none(session, nullptr);
-  if (none == SSH_AUTH_SUCCESS) return Status::Ok();
-  if (none == SSH_AUTH_ERROR) return lost();
+  const std::optional<int> none = step([&] { return ssh_userauth_none(session, nullptr); });
+  if (!none) return timed_out();
+  if (*none == SSH_AUTH_SUCCESS) return Status::Ok();
+  if (*none == SSH_AUTH_ERROR) return lost();
   for (const std::string& path : ep.keys) {
     ssh_key key = nullptr;
     if (ssh_pki_import_privkey_file(path.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
@@ -123,36 +221,31 @@ Status Authenticate(ssh_session session, const SshEndpoint& ep, const SshOptions
           fmt::format("key {} (unreadable, or encrypted: load it into ssh-agent)", path));
       continue;
     }
-    const int rc = ssh_userauth_publickey(session, nullptr, key);
+    const std::optional<int> rc =
+        step([&] { return ssh_userauth_publickey(session, nullptr, key); });
     ssh_key_free(key);
-    if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-    if (rc == SSH_AUTH_ERROR) return lost();
+    if (!rc) return timed_out();
+    if (*rc == SSH_AUTH_SUCCESS) return Status::Ok();
+    if (*rc == SSH_AUTH_ERROR) return lost();
     tried.push_back("key " + path);
   }
   if (!options.agent_socket.empty()) {
-    const int rc = ssh_userauth_agent(session, nullptr);
-    if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
+    const std::optional<int> rc = step([&] { return ssh_userauth_agent(session, nullptr); });
+    if (!rc) return timed_out();
+    if (*rc == SSH_AUTH_SUCCESS) return Status::Ok();
     tried.push_back("agent");
   }
-  const int rc = ssh_userauth_publickey_auto(session, nullptr, nullptr);
-  if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-  if (rc == SSH_AUTH_ERROR) return lost();
+  const std::optional<int> rc =
+      step([&] { return ssh_userauth_publickey_auto(session, nullptr, nullptr); });
+  if (!rc) return timed_out();
+  if (*rc == SSH_AUTH_SUCCESS) return Status::Ok();
+  if (*rc == SSH_AUTH_ERROR) return lost();
   tried.push_back(options.ssh_dir.empty() ? "default keys in ~/.ssh"
                                           : fmt::format("default keys in {}", options.ssh_dir));
-  std::vector<std::string> methods;
-  const int allowed = ssh_userauth_list(session, nullptr);
-  if (allowed & SSH_AUTH_METHOD_PUBLICKEY) methods.push_back("publickey");
-  if (allowed & SSH_AUTH_METHOD_PASSWORD) methods.push_back("password");
-  if (allowed & SSH_AUTH_METHOD_INTERACTIVE) methods.push_back("keyboard-interactive");
-  if (allowed & SSH_AUTH_METHOD_GSSAPI_MIC) methods.push_back("gssapi");
-  std::string joined;
-  for (const std::string& t : tried) joined += (joined.empty() ? "" : ", ") + t;
-  std::string allowed_text;
-  for (const std::string& m : methods) allowed_text += (allowed_text.empty() ? "" : ", ") + m;
   return Status::Error(fmt::format(
       "{}: authentication failed for user '{}' (tried {}): no key was accepted (the server "
       "allows: {}); pass the right key with --private-key or ansible_ssh_private_key_file",
-      ep.Label(), ep.user, joined, allowed_text.empty() ? "nothing we can offer" : allowed_text));
+      ep.Label(), ep.user, Join(tried), AllowedMethods(session)));
 }
 
 Status SetOption(ssh_session session, enum ssh_options_e option, const void* value,
@@ -170,12 +263,10 @@ Result<SshSessionPtr> NewSession(const SshEndpoint& ep, const SshOptions& option
   ssh_session s = session.get();
   const int no = 0;
   const unsigned port = static_cast<unsigned>(ep.port);
-  const long timeout = options.connect_timeout;
   Status st = SetOption(s, SSH_OPTIONS_PROCESS_CONFIG, &no, "ProcessConfig");
   if (st.ok()) st = SetOption(s, SSH_OPTIONS_HOST, ep.address.c_str(), "Host");
   if (st.ok()) st = SetOption(s, SSH_OPTIONS_PORT, &port, "Port");
   if (st.ok() && !ep.user.empty()) st = SetOption(s, SSH_OPTIONS_USER, ep.user.c_str(), "User");
-  if (st.ok()) st = SetOption(s, SSH_OPTIONS_TIMEOUT, &timeout, "Timeout");
   if (st.ok()) st = SetOption(s, SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str(), "KnownHosts");
   if (st.ok() && !options.ssh_dir.empty()) {
     st = SetOption(s, SSH_OPTIONS_SSH_DIR, options.ssh_dir.c_str(), "SshDir");
@@ -219,6 +310,69 @@ bool WriteAll(int fd, const char* data, size_t size) {
   return true;
 }
 
+// Connects `s` (TCP unless `tunnelled`), checks the host key and
+// authenticates, all before `deadline`; then leaves the session blocking,
+// as the rest of the transport expects.
+Status Handshake(ssh_session s, const SshEndpoint& ep, const SshOptions& options,
+                 const Deadline& deadline, bool tunnelled, bool* transient) {
+  ssh_set_blocking(s, 0);
+  const std::optional<int> rc = UntilDone(s, deadline, SSH_AGAIN, [&] { return ssh_connect(s); });
+  if (!rc) {
+    *transient = true;
+    return Status::Error(TimedOut(ep, deadline.seconds()));
+  }
+  if (*rc != SSH_OK) {
+    const ConnectError error = DescribeConnectError(s, deadline.seconds());
+    *transient = error.transient;
+    return Status::Error(fmt::format("{}: {}", ep.Label(), error.text));
+  }
+  if (!tunnelled) EnableTcpKeepalive(ssh_get_fd(s), options.keepalive_seconds);
+  Status verified = VerifyHostKey(s, ep, options, options.known_hosts);
+  if (!verified.ok()) return verified;
+  Status authed = Authenticate(s, ep, options, deadline, transient);
+  if (!authed.ok()) return authed;
+  ssh_set_blocking(s, 1);
+  // From now on our own deadlines bound each command; this only bounds a
+  // single blocking libssh call (a write waiting for the peer's window).
+  const long io_timeout = 300;
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &io_timeout);
+  return Status::Ok();
+}
+
+// A direct-tcpip channel from `bastion` to `target`, opened before the
+// target's deadline: the bastion's connect to the target is part of that hop.
+Result<SshChannelPtr> OpenForward(ssh_session bastion, const SshEndpoint& bastion_ep,
+                                  const SshEndpoint& target, const Deadline& deadline,
+                                  bool* transient) {
+  SshChannelPtr channel(ssh_channel_new(bastion));
+  if (!channel) {
+    return Status::Error(fmt::format("{}: cannot create a channel on the bastion {}: {}",
+                                     target.Label(), bastion_ep.Label(), LibsshError(bastion)));
+  }
+  ssh_set_blocking(bastion, 0);
+  const std::optional<int> rc = UntilDone(bastion, deadline, SSH_AGAIN, [&] {
+    return ssh_channel_open_forward(channel.get(), target.address.c_str(), target.port, "127.0.0.1",
+                                    0);
+  });
+  ssh_set_blocking(bastion, 1);
+  if (!rc) {
+    *transient = true;
+    return Status::Error(TimedOut(target, deadline.seconds()));
+  }
+  if (*rc != SSH_OK) {
+    // sshd passes on why its own connect failed ("Connection refused"...).
+    *transient = DescribeConnectError(bastion, deadline.seconds()).transient;
+    return Status::Error(fmt::format("{}: the bastion {} could not open a connection to it: {}",
+                                     target.Label(), bastion_ep.Label(), LibsshError(bastion)));
+  }
+  return channel;
+}
+
+// Seconds to wait before attempt `next` (2, 3...): 1, 2, 4, 8, then 10.
+std::chrono::seconds RetryDelay(int next) {
+  return std::chrono::seconds(next > 4 ? 10 : 1 << (next - 2));
+}
+
 }  // namespace
 
 void SshSessionDeleter::operator()(ssh_session session) const {
@@ -238,51 +392,55 @@ std::string SshEndpoint::Label() const {
 Result<std::unique_ptr<SshConnection>> SshConnection::Open(const SshEndpoint& target,
                                                            const std::vector<SshEndpoint>& jumps,
                                                            const SshOptions& options) {
+  const int attempts = 1 + std::max(0, options.connect_retries);
+  for (int attempt = 1;; ++attempt) {
+    bool transient = false;
+    Result<std::unique_ptr<SshConnection>> conn = OpenOnce(target, jumps, options, &transient);
+    if (conn.ok()) return conn;
+    if (!transient || attempt == attempts) {
+      if (attempt == 1) return conn;
+      return Status::Error(fmt::format("{} (after {} attempts)", conn.message(), attempt));
+    }
+    std::this_thread::sleep_for(RetryDelay(attempt + 1));
+  }
+}
+
+Result<std::unique_ptr<SshConnection>> SshConnection::OpenOnce(
+    const SshEndpoint& target, const std::vector<SshEndpoint>& jumps, const SshOptions& options,
+    bool* transient) {
+  *transient = false;
   std::unique_ptr<SshConnection> conn(new SshConnection());
-  const std::string known_hosts = options.known_hosts;
   int fd = -1;
   if (!jumps.empty()) {
     std::vector<SshEndpoint> outer(jumps.begin(), jumps.end() - 1);
-    Result<std::unique_ptr<SshConnection>> via = Open(jumps.back(), outer, options);
+    Result<std::unique_ptr<SshConnection>> via = OpenOnce(jumps.back(), outer, options, transient);
     if (!via.ok()) {
       return Status::Error(fmt::format("{}: through bastion: {}", target.Label(), via.message()));
     }
     conn->via_ = std::move(*via);
-    SshChannelPtr channel(ssh_channel_new(conn->via_->session()));
-    if (!channel || ssh_channel_open_forward(channel.get(), target.address.c_str(), target.port,
-                                             "127.0.0.1", 0) != SSH_OK) {
-      return Status::Error(fmt::format("{}: the bastion {} could not open a connection to it: {}",
-                                       target.Label(), jumps.back().Label(),
-                                       LibsshError(conn->via_->session())));
-    }
+  }
+  // This hop's own deadline starts here, after the bastions' handshakes.
+  const Deadline deadline(options.connect_timeout);
+  if (conn->via_) {
+    Result<SshChannelPtr> channel =
+        OpenForward(conn->via_->session(), jumps.back(), target, deadline, transient);
+    if (!channel.ok()) return channel.status();
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
       return Status::Error(fmt::format("{}: socketpair: {}", target.Label(), std::strerror(errno)));
     }
-    Status pump = conn->StartPump(std::move(channel), sv[1]);
+    Status pump = conn->StartPump(std::move(*channel), sv[1]);
     if (!pump.ok()) {
       close(sv[0]);
       return Status::Error(fmt::format("{}: {}", target.Label(), pump.message()));
     }
     fd = sv[0];
   }
-  Result<SshSessionPtr> session = NewSession(target, options, known_hosts, fd);
+  Result<SshSessionPtr> session = NewSession(target, options, options.known_hosts, fd);
   if (!session.ok()) return session.status();
   conn->session_ = std::move(*session);
-  ssh_session s = conn->session_.get();
-  if (ssh_connect(s) != SSH_OK) {
-    return Status::Error(
-        fmt::format("{}: {}", target.Label(), DescribeConnectError(s, options.connect_timeout)));
-  }
-  if (fd < 0) EnableTcpKeepalive(ssh_get_fd(s), options.keepalive_seconds);
-  Status verified = VerifyHostKey(s, target, options, known_hosts);
-  if (!verified.ok()) return verified;
-  Status authed = Authenticate(s, target, options);
-  if (!authed.ok()) return authed;
-  // From now on our own deadlines bound each command; this only bounds a
-  // single blocking libssh call (a write waiting for the peer's window).
-  const long io_timeout = 300;
-  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &io_timeout);
+  Status handshake = Handshake(conn->session_.get(), target, options, deadline, fd >= 0, transient);
+  if (!handshake.ok()) return handshake;
   return conn;
 }
 

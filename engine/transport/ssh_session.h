@@ -50,6 +50,20 @@ class SshConnection {
   // Errors begin with the label of the endpoint that failed ("host NAME
   // (ADDR:PORT): connection refused", "...: host key verification failed:
   // ...", "...: authentication failed for user 'root' (tried ...)").
+  //
+  // Deadline: each hop (every bastion, then the target) has
+  // `options.connect_timeout` seconds from its start (for a tunnelled hop,
+  // from asking the bastion for the forwarded channel) to the end of its
+  // authentication; past it the hop fails with "...: connection timed out
+  // after N s". Name resolution (getaddrinfo) is not bounded by it.
+  //
+  // Retries: a transient failure of any hop (connection refused, timed out,
+  // reset or closed during the handshake, no route, network unreachable)
+  // starts the whole route again, up to `options.connect_retries` more
+  // times, after 1 s, 2 s, 4 s... (at most 10 s) of sleep on the calling
+  // thread. Host key and authentication failures are never retried. The
+  // error is the last attempt's, with " (after N attempts)" when N > 1.
+  // Touches the network and, under accept-new, the known_hosts file.
   static Result<std::unique_ptr<SshConnection>> Open(const SshEndpoint& target,
                                                      const std::vector<SshEndpoint>& jumps,
                                                      const SshOptions& options);
@@ -63,6 +77,12 @@ class SshConnection {
 
  private:
   SshConnection() = default;
+  // One attempt at the whole route. `*transient`: whether the failure is one
+  // that trying again may cure.
+  static Result<std::unique_ptr<SshConnection>> OpenOnce(const SshEndpoint& target,
+                                                         const std::vector<SshEndpoint>& jumps,
+                                                         const SshOptions& options,
+                                                         bool* transient);
   Status StartPump(SshChannelPtr channel, int fd);
   void Pump(ssh_channel channel, int fd);
 

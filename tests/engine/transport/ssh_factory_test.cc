@@ -1,8 +1,13 @@
-// The CLI's transport factory over real sshd: Kubespray's bastion group.
+// The CLI's transport factory over real sshd: Kubespray's bastion group; the
+// CLI's ssh options.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 #include <chrono>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
 
 #include "engine/cli/common.h"
 #include "engine/template/variables.h"
@@ -67,6 +72,57 @@ TEST_CASE("ssh factory sends every host through the inventory's bastion host") {
   CHECK(bastion.logins() == 1);
   connect("bastion");  // the bastion itself is reached directly
   CHECK(bastion.logins() == 2);
+}
+
+// The ssh options of `args` as AddSshOptions parses and ResolveSshOptions
+// checks them, or the first error.
+Result<SshOptions> ParseSshOptions(std::vector<std::string> args) {
+  namespace po = boost::program_options;
+  po::options_description desc;
+  SshCliOptions cli;
+  AddSshOptions(&desc, &cli);
+  args.insert(args.begin(), "hostprep");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  try {
+    po::variables_map vm;
+    po::store(po::parse_command_line(static_cast<int>(argv.size()), argv.data(), desc), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Status::Error(e.what());
+  }
+  cli.known_hosts = "/nonexistent/known_hosts";  // nothing is read or written here
+  return ResolveSshOptions(cli);
+}
+
+TEST_CASE("ssh cli options take connect retries and refuse negative or non-numeric ones") {
+  struct Case {
+    std::vector<std::string> args;
+    int retries;  // -1: an error
+    std::string error;
+  };
+  const Case cases[] = {
+      {{}, 0, ""},
+      {{"--connect-retries", "3"}, 3, ""},
+      {{"--connect-retries=0", "-T", "4"}, 0, ""},
+      {{"--connect-retries", "-1"}, -1, "--connect-retries must be 0 or more, not -1"},
+      {{"--connect-retries", "abc"},
+       -1,
+       "the argument ('abc') for option '--connect-retries' is invalid"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.args.size() > 1 ? c.args[1] : std::string("(none)"));
+    Result<SshOptions> options = ParseSshOptions(c.args);
+    if (c.retries < 0) {
+      CHECK(options.message() == c.error);
+    } else {
+      REQUIRE_MESSAGE(options.ok(), options.message());
+      CHECK(options->connect_retries == c.retries);
+    }
+  }
+  Result<SshOptions> timeout = ParseSshOptions({"--timeout", "7"});
+  REQUIRE(timeout.ok());
+  CHECK(timeout->connect_timeout == 7);
 }
 
 }  // namespace
