@@ -2,7 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <optional>
+#include <iterator>
+#include <string>
 
 #include "engine/base/text.h"
 #include "modules/module_util.h"
@@ -13,6 +14,9 @@ namespace {
 
 constexpr char kProcSwaps[] = "/proc/swaps";
 constexpr char kDefaultFstab[] = "/etc/fstab";
+constexpr char kEtcUnit[] = "/etc/systemd/system/swap.target";
+constexpr char kRunUnit[] = "/run/systemd/system/swap.target";
+constexpr const char* kSystemctlPaths[] = {"/usr/bin/systemctl", "/bin/systemctl"};
 
 ArgSpec MakeSpec() {
   ArgSpec spec;
@@ -23,8 +27,12 @@ ArgSpec MakeSpec() {
       "(`swapoff` per device), comments out the swap lines of the fstab (lines whose type "
       "field is `swap` get a leading \"# \"; every other line, including swap lines already "
       "commented out, stays byte for byte) and, with `mask: true`, masks swap.target so "
-      "systemd does not turn swap on again. Reports changed only when swap was on, the fstab "
-      "was edited or swap.target was masked.";
+      "systemd does not turn swap on again. swap.target counts as masked when "
+      "/etc/systemd/system/swap.target (or, for a runtime mask, "
+      "/run/systemd/system/swap.target) is a symlink to /dev/null or an empty file: two "
+      "stats, no systemctl query. Another unit file there is an error (`systemctl mask` "
+      "would refuse to replace it). Reports changed only when swap was on, the fstab was "
+      "edited or swap.target was masked.";
   spec.args = {
       {"state",
        ArgType::kString,
@@ -39,7 +47,8 @@ ArgSpec MakeSpec() {
        false,
        {},
        {},
-       "Also mask swap.target (`systemctl mask swap.target`)."},
+       "Also mask swap.target (`systemctl mask swap.target`). Needs systemctl on the "
+       "target, not a running systemd."},
       {"fstab", ArgType::kString, false, kDefaultFstab, {}, {}, "The fstab file to edit."},
   };
   spec.examples =
@@ -52,8 +61,11 @@ ArgSpec MakeSpec() {
       "or `none` (ansible.posix.mount state=absent), masks swap.target and runs `swapoff -a` "
       "on every run, reporting changed each time. hostprep keeps the lines (commented out, so "
       "they can be restored), selects them by their type field, runs swapoff only for active "
-      "swap and reports ok when there is nothing to do. The diff shows the fstab change and "
-      "one line per active swap.";
+      "swap, masks swap.target only when it is not masked (read from the unit files, not "
+      "from `systemctl is-enabled`) and reports ok when there is nothing to do. The diff "
+      "shows the fstab change, one line per active swap and swap.target's state "
+      "(\"swap.target: unmasked -> masked\"). On a host whose facts name another service "
+      "manager than systemd, masking fails at plan time when there is no systemctl.";
   return spec;
 }
 
@@ -76,17 +88,111 @@ std::string DecodeOctal(const std::string& s) {
   return out;
 }
 
-// "masked" (or "masked-runtime") from `systemctl is-enabled`, which exits
-// non-zero for masked and disabled units but still prints the state.
-Result<std::string> UnitState(const ReadResult& read) {
-  if (!read.status.ok()) return read.status.WithContext("query swap.target");
-  const std::string state = Trim(read.exec.stdout_data);
-  if (state.empty()) {
-    return Status::Error(
-        fmt::format("query swap.target: systemctl is-enabled exited {} without a state: {}",
-                    read.exec.exit_code, Trim(read.exec.stderr_data)));
+// `systemctl mask` links the unit to /dev/null; systemd also takes an empty
+// unit file for a mask.
+bool IsMask(const FileInfo& info) {
+  return (info.type == FileType::kSymlink && info.link_target == "/dev/null") ||
+         (info.type == FileType::kFile && info.size == 0);
+}
+
+std::string Describe(const FileInfo& info) {
+  switch (info.type) {
+    case FileType::kSymlink:
+      return fmt::format("a symlink to {} (not /dev/null)", info.link_target);
+    case FileType::kFile:
+      return fmt::format("a unit file of {} bytes (not a link to /dev/null)", info.size);
+    case FileType::kDirectory:
+      return "a directory";
+    case FileType::kMissing:
+    case FileType::kOther:
+      break;
   }
-  return state;
+  return "a special file";
+}
+
+// "masked" (/etc), "masked-runtime" (/run only) or "unmasked". /etc comes
+// before /run in systemd's unit search path, so a unit file in /etc hides a
+// runtime mask, and `systemctl mask` refuses to replace it ("File ... already
+// exists"): that is an error here, so that check mode says so too.
+Result<std::string> UnitState(const ReadResult& etc, const ReadResult& run) {
+  if (!etc.status.ok()) return etc.status.WithContext(std::string("stat ") + kEtcUnit);
+  if (!run.status.ok()) return run.status.WithContext(std::string("stat ") + kRunUnit);
+  if (IsMask(etc.stat)) return std::string("masked");
+  if (etc.stat.exists()) {
+    return Status::Error(
+        fmt::format("swap.target cannot be masked: {} is {}: remove it or set mask: false",
+                    kEtcUnit, Describe(etc.stat)));
+  }
+  return std::string(IsMask(run.stat) ? "masked-runtime" : "unmasked");
+}
+
+// The service manager the facts name, or "" when they name none (no facts
+// gathered, unit tests).
+std::string ServiceManager(const Value& facts) {
+  if (!facts.is_object() || !facts.contains("service_mgr")) return "";
+  return facts["service_mgr"].is_string() ? facts["service_mgr"].get<std::string>() : "unknown";
+}
+
+// Whether Probe stats the systemctl binary: only when the facts name another
+// service manager than systemd. `systemctl mask` works without a running
+// systemd (it writes the link itself in containers and chroots), so what
+// decides is whether systemctl is installed.
+bool ChecksSystemctl(const Value& facts) {
+  const std::string manager = ServiceManager(facts);
+  return !manager.empty() && manager != "systemd";
+}
+
+// Fails when no systemctl was found where ChecksSystemctl looked; `stats`
+// answers kSystemctlPaths in order.
+Status CheckSystemctl(const Value& facts, const ReadResult* stats) {
+  bool found = false;
+  for (size_t i = 0; i < std::size(kSystemctlPaths); ++i) {
+    if (!stats[i].status.ok()) {
+      return stats[i].status.WithContext(std::string("stat ") + kSystemctlPaths[i]);
+    }
+    found = found || stats[i].stat.exists();
+  }
+  if (found) return Status::Ok();
+  return Status::Error(fmt::format(
+      "mask: true needs systemd, and this host's service manager is '{}' with no systemctl "
+      "({}): set mask: false",
+      ServiceManager(facts), fmt::join(kSystemctlPaths, ", ")));
+}
+
+// What Plan gathers before it becomes the Change.
+struct Draft {
+  Change change;
+  std::string file_diff;
+  std::vector<std::string> lines;  // diff lines after the fstab's diff
+  std::vector<std::string> what;   // the parts of the message
+};
+
+void AddSwapoff(const std::vector<std::string>& active, Draft* d) {
+  for (const std::string& device : active) {
+    d->change.actions.push_back(ExecAction({"swapoff", device}));
+    d->lines.push_back(fmt::format("swap: {} (active) -> off", device));
+  }
+  if (!active.empty())
+    d->what.push_back(fmt::format("turn off swap on {}", fmt::join(active, ", ")));
+}
+
+void AddFstabEdit(const std::string& fstab, const std::string& content,
+                  std::vector<std::string>* commented, Draft* d) {
+  std::string after = CommentOutSwapLines(content, commented);
+  if (commented->empty()) return;
+  d->file_diff = FileDiff(fstab, content, after);
+  d->change.actions.push_back(WriteFileAction(fstab, std::move(after)));
+  d->what.push_back(fmt::format("comment out {} swap line{} in {}", commented->size(),
+                                commented->size() == 1 ? "" : "s", fstab));
+}
+
+Change Finish(Draft d) {
+  Change change = std::move(d.change);
+  change.changed = !change.actions.empty();
+  change.diff = std::move(d.file_diff);
+  for (const std::string& line : d.lines) change.diff += line + "\n";
+  if (change.changed) change.message = fmt::format("would {}", fmt::join(d.what, ", "));
+  return change;
 }
 
 }  // namespace
@@ -122,71 +228,62 @@ std::string CommentOutSwapLines(const std::string& fstab, std::vector<std::strin
 SwapModule::SwapModule() : spec_(MakeSpec()) {}
 
 std::vector<Read> SwapModule::Probe(const Value& args, const Value& facts) const {
-  (void)facts;
   std::vector<Read> reads = {Read::File(kProcSwaps), Read::File(FstabPath(args))};
   if (args.value("mask", false)) {
-    reads.push_back(Read::Query({"systemctl", "is-enabled", "swap.target"}));
+    // Two stats instead of `systemctl is-enabled`: a stat of a missing path
+    // costs no process on the target, and this runs on every re-run.
+    reads.push_back(Read::Stat(kEtcUnit));
+    reads.push_back(Read::Stat(kRunUnit));
+    if (ChecksSystemctl(facts)) {
+      for (const char* path : kSystemctlPaths) reads.push_back(Read::Stat(path));
+    }
   }
   return reads;
 }
 
 Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                 const Value& facts) const {
-  (void)facts;
   const bool mask = args.value("mask", false);
   const std::string fstab = FstabPath(args);
-  if (reads.size() < (mask ? 3u : 2u)) {
-    return Status::Error("internal error: swap planned without its reads");
-  }
+  size_t want = 2;
+  if (mask) want += 2 + (ChecksSystemctl(facts) ? std::size(kSystemctlPaths) : 0);
+  if (reads.size() < want) return Status::Error("internal error: swap planned without its reads");
   if (!reads[0].status.ok()) return reads[0].status.WithContext(std::string("read ") + kProcSwaps);
   if (!reads[0].content) {
     return Status::Error("read /proc/swaps: it does not exist: is /proc mounted on the target?");
   }
   if (!reads[1].status.ok()) return reads[1].status.WithContext("read " + fstab);
-  std::optional<std::string> unit_state;
+  std::string unit_state;
   if (mask) {
-    Result<std::string> state = UnitState(reads[2]);
+    Result<std::string> state = UnitState(reads[2], reads[3]);
     if (!state.ok()) return state.status();
     unit_state = *state;
   }
 
-  Change change;
-  std::vector<std::string> lines, what;
+  Draft d;
   const std::vector<std::string> active = ParseProcSwaps(*reads[0].content);
-  for (const std::string& device : active) {
-    change.actions.push_back(ExecAction({"swapoff", device}));
-    lines.push_back(fmt::format("swap: {} (active) -> off", device));
-  }
-  if (!active.empty())
-    what.push_back("turn off swap on " + fmt::format("{}", fmt::join(active, ", ")));
-
+  AddSwapoff(active, &d);
   std::vector<std::string> commented;
-  std::string file_diff;
-  if (reads[1].content) {
-    std::string after = CommentOutSwapLines(*reads[1].content, &commented);
-    if (!commented.empty()) {
-      file_diff = FileDiff(fstab, reads[1].content, after);
-      change.actions.push_back(WriteFileAction(fstab, std::move(after)));
-      what.push_back(fmt::format("comment out {} swap line{} in {}", commented.size(),
-                                 commented.size() == 1 ? "" : "s", fstab));
-    }
-  }
-  const bool masked = unit_state && StartsWith(*unit_state, "masked");
+  if (reads[1].content) AddFstabEdit(fstab, *reads[1].content, &commented, &d);
+  const bool masked = StartsWith(unit_state, "masked");
   if (mask && !masked) {
-    change.actions.push_back(ExecAction({"systemctl", "mask", "swap.target"}));
-    lines.push_back(fmt::format("swap.target: {} -> masked", *unit_state));
-    what.push_back("mask swap.target");
+    // Only now: a host without systemctl whose swap.target is masked
+    // already has nothing to run.
+    if (ChecksSystemctl(facts)) {
+      Status found = CheckSystemctl(facts, &reads[4]);
+      if (!found.ok()) return found;
+    }
+    d.change.actions.push_back(ExecAction({"systemctl", "mask", "swap.target"}));
+    d.lines.push_back(fmt::format("swap.target: {} -> masked", unit_state));
+    d.what.push_back("mask swap.target");
   }
 
-  change.changed = !change.actions.empty();
-  change.diff = file_diff;
-  for (const std::string& line : lines) change.diff += line + "\n";
-  if (change.changed) change.message = "would " + fmt::format("{}", fmt::join(what, ", "));
+  Change change = Finish(std::move(d));
   change.result["state"] = "absent";
   change.result["active"] = active;
   change.result["fstab"] = fstab;
   change.result["commented"] = commented;
-  if (mask) change.result["swap_target"] = masked ? *unit_state : std::string("masked");
+  if (mask) change.result["swap_target"] = masked ? unit_state : std::string("masked");
   return change;
 }
 

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,35 +22,69 @@ ReadResult FileRead(std::optional<std::string> content) {
   return testing::FileContent(std::move(content));
 }
 
-ReadResult Query(std::string stdout_data, int exit_code = 0, std::string stderr_data = "") {
+// A kStat answer.
+ReadResult Stat(FileType type, uint64_t size = 0, std::string link_target = "") {
   ReadResult r;
-  r.exec = {exit_code, std::move(stdout_data), std::move(stderr_data)};
+  r.stat.type = type;
+  r.stat.size = size;
+  r.stat.link_target = std::move(link_target);
+  return r;
+}
+ReadResult Missing() { return Stat(FileType::kMissing); }
+ReadResult LinkTo(std::string target) { return Stat(FileType::kSymlink, 9, std::move(target)); }
+ReadResult Denied() {
+  ReadResult r;
+  r.status = Status::Error("permission denied");
   return r;
 }
 
-Result<Change> PlanWith(const Value& args, const std::vector<ReadResult>& reads) {
-  return SwapModule().Plan(args, reads, Value::object());
+Result<Change> PlanWith(const Value& args, const std::vector<ReadResult>& reads,
+                        const Value& facts = Value::object()) {
+  return SwapModule().Plan(args, reads, facts);
 }
 
-TEST_CASE("swap probes /proc/swaps, the fstab and swap.target only when masking") {
-  auto probed = [](const Value& args) {
-    std::vector<std::string> out;
-    for (const Read& r : SwapModule().Probe(args, Value::object())) {
-      if (r.kind == Read::Kind::kReadFile) {
-        out.push_back("read:" + r.path);
-      } else {
-        std::string q = "query:";
-        for (const std::string& a : r.argv) q += (q.size() > 6 ? " " : "") + a;
-        out.push_back(q);
-      }
+// The reads Probe asks for, one string each ("read:PATH", "stat:PATH").
+std::vector<std::string> Probed(const Value& args, const Value& facts) {
+  std::vector<std::string> out;
+  for (const Read& r : SwapModule().Probe(args, facts)) {
+    if (r.kind == Read::Kind::kReadFile) {
+      out.push_back("read:" + r.path);
+    } else if (r.kind == Read::Kind::kStat) {
+      out.push_back("stat:" + r.path);
+    } else {
+      out.push_back("other");
     }
-    return out;
+  }
+  return out;
+}
+
+TEST_CASE("swap probes /proc/swaps, the fstab and swap.target's unit files only when masking") {
+  struct Case {
+    Value raw;
+    Value facts;
+    std::vector<std::string> reads;
   };
-  CHECK(probed(Args({{"state", "absent"}})) ==
-        std::vector<std::string>{"read:/proc/swaps", "read:/etc/fstab"});
-  CHECK(probed(Args({{"state", "absent"}, {"mask", true}, {"fstab", "/tmp/x/fstab"}})) ==
-        std::vector<std::string>{"read:/proc/swaps", "read:/tmp/x/fstab",
-                                 "query:systemctl is-enabled swap.target"});
+  const std::vector<std::string> mask_reads = {"read:/proc/swaps", "read:/tmp/x/fstab",
+                                               "stat:/etc/systemd/system/swap.target",
+                                               "stat:/run/systemd/system/swap.target"};
+  std::vector<std::string> with_systemctl = mask_reads;
+  with_systemctl.push_back("stat:/usr/bin/systemctl");
+  with_systemctl.push_back("stat:/bin/systemctl");
+  const Value masking = {{"state", "absent"}, {"mask", true}, {"fstab", "/tmp/x/fstab"}};
+  for (const Case& c : std::vector<Case>{
+           {{{"state", "absent"}}, Value::object(), {"read:/proc/swaps", "read:/etc/fstab"}},
+           {{{"state", "absent"}},
+            {{"service_mgr", "openrc"}},
+            {"read:/proc/swaps", "read:/etc/fstab"}},
+           {masking, Value::object(), mask_reads},
+           {masking, {{"service_mgr", "systemd"}}, mask_reads},
+           {masking, {{"service_mgr", "openrc"}}, with_systemctl},
+           {masking, {{"service_mgr", "service"}}, with_systemctl},
+       }) {
+    CAPTURE(c.raw.dump());
+    CAPTURE(c.facts.dump());
+    CHECK(Probed(Args(c.raw), c.facts) == c.reads);
+  }
 }
 
 TEST_CASE("swap reads the active devices from /proc/swaps") {
@@ -104,7 +139,7 @@ TEST_CASE("swap turns off active swap, comments out the fstab line and masks swa
       PlanWith(Args({{"state", "absent"}, {"mask", true}}),
                {FileRead(std::string(kHeader) +
                          "/dev/sda2 partition 8388604 0 -2\n/swapfile file 1024 0 -3\n"),
-                FileRead(fstab), Query("static\n")});
+                FileRead(fstab), Missing(), Missing()});
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 4);
@@ -125,7 +160,7 @@ TEST_CASE("swap turns off active swap, comments out the fstab line and masks swa
         "+# /dev/sda2 none swap sw 0 0\n"
         "swap: /dev/sda2 (active) -> off\n"
         "swap: /swapfile (active) -> off\n"
-        "swap.target: static -> masked\n");
+        "swap.target: unmasked -> masked\n");
   CHECK(c->message ==
         "would turn off swap on /dev/sda2, /swapfile, comment out 1 swap line in /etc/fstab, "
         "mask swap.target");
@@ -137,9 +172,9 @@ TEST_CASE("swap turns off active swap, comments out the fstab line and masks swa
 }
 
 TEST_CASE("swap with nothing active, nothing to comment and swap.target masked is ok") {
-  Result<Change> c = PlanWith(
-      Args({{"state", "absent"}, {"mask", true}}),
-      {FileRead(kHeader), FileRead("# /dev/sda2 none swap sw 0 0\n"), Query("masked\n", 1)});
+  Result<Change> c = PlanWith(Args({{"state", "absent"}, {"mask", true}}),
+                              {FileRead(kHeader), FileRead("# /dev/sda2 none swap sw 0 0\n"),
+                               LinkTo("/dev/null"), Missing()});
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->actions.empty());
@@ -176,27 +211,160 @@ TEST_CASE("swap turns off active swap that the fstab does not list") {
 }
 
 TEST_CASE("swap reports reads that fail with what to do") {
-  ReadResult denied;
-  denied.status = Status::Error("permission denied");
   struct Case {
     std::vector<ReadResult> reads;
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{FileRead(std::nullopt), FileRead(""), Query("static\n")},
+           {{FileRead(std::nullopt), FileRead(""), Missing(), Missing()},
             "read /proc/swaps: it does not exist: is /proc mounted on the target?"},
-           {{denied, FileRead(""), Query("static\n")}, "read /proc/swaps: permission denied"},
-           {{FileRead(kHeader), denied, Query("static\n")}, "read /etc/fstab: permission denied"},
-           {{FileRead(kHeader), FileRead(""), Query("", 127, "sh: systemctl: not found\n")},
-            "query swap.target: systemctl is-enabled exited 127 without a state: sh: systemctl: "
-            "not found"},
-           {{FileRead(kHeader), FileRead("")}, "internal error: swap planned without its reads"},
+           {{Denied(), FileRead(""), Missing(), Missing()}, "read /proc/swaps: permission denied"},
+           {{FileRead(kHeader), Denied(), Missing(), Missing()},
+            "read /etc/fstab: permission denied"},
+           {{FileRead(kHeader), FileRead(""), Denied(), Missing()},
+            "stat /etc/systemd/system/swap.target: permission denied"},
+           {{FileRead(kHeader), FileRead(""), Missing(), Denied()},
+            "stat /run/systemd/system/swap.target: permission denied"},
+           {{FileRead(kHeader), FileRead(""), Missing()},
+            "internal error: swap planned without its reads"},
        }) {
     CAPTURE(c.message);
     Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}), c.reads);
     REQUIRE_FALSE(r.ok());
     CHECK(r.message() == c.message);
   }
+}
+
+TEST_CASE("swap reads swap.target's mask from its unit files in /etc and /run") {
+  struct Case {
+    std::string name;
+    ReadResult etc;
+    ReadResult run;
+    std::string diff;   // "" = nothing to do
+    std::string state;  // result["swap_target"]
+  };
+  const std::string to_mask = "swap.target: unmasked -> masked\n";
+  for (const Case& c : std::vector<Case>{
+           {"neither exists", Missing(), Missing(), to_mask, "masked"},
+           {"/etc links to /dev/null", LinkTo("/dev/null"), Missing(), "", "masked"},
+           {"/etc is empty", Stat(FileType::kFile, 0), Missing(), "", "masked"},
+           {"both masked", LinkTo("/dev/null"), LinkTo("/dev/null"), "", "masked"},
+           {"only /run links to /dev/null", Missing(), LinkTo("/dev/null"), "", "masked-runtime"},
+           {"only /run is empty", Missing(), Stat(FileType::kFile, 0), "", "masked-runtime"},
+           {"/run has a unit file", Missing(), Stat(FileType::kFile, 120), to_mask, "masked"},
+           {"/run links elsewhere", Missing(), LinkTo("/lib/systemd/system/swap.target"), to_mask,
+            "masked"},
+       }) {
+    CAPTURE(c.name);
+    Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}),
+                                {FileRead(kHeader), FileRead(""), c.etc, c.run});
+    REQUIRE(r.ok());
+    CHECK(r->diff == c.diff);
+    CHECK(r->changed == !c.diff.empty());
+    CHECK(r->message == (c.diff.empty() ? "" : "would mask swap.target"));
+    if (!c.diff.empty()) {
+      REQUIRE(r->actions.size() == 1);
+      CHECK(r->actions[0].argv == std::vector<std::string>{"systemctl", "mask", "swap.target"});
+    }
+    CHECK(r->result["swap_target"] == c.state);
+  }
+}
+
+TEST_CASE("swap refuses to mask over another unit file in /etc/systemd/system") {
+  struct Case {
+    ReadResult etc;
+    ReadResult run;
+    std::string message;
+  };
+  const std::string prefix = "swap.target cannot be masked: /etc/systemd/system/swap.target is ";
+  for (const Case& c : std::vector<Case>{
+           {Stat(FileType::kFile, 312), Missing(),
+            prefix +
+                "a unit file of 312 bytes (not a link to /dev/null): remove it or set mask: false"},
+           {LinkTo("/lib/systemd/system/swap.target"), Missing(),
+            prefix + "a symlink to /lib/systemd/system/swap.target (not /dev/null): remove it "
+                     "or set mask: false"},
+           {LinkTo("/lib/systemd/system/swap.target"), LinkTo("/dev/null"),
+            prefix + "a symlink to /lib/systemd/system/swap.target (not /dev/null): remove it "
+                     "or set mask: false"},
+           {Stat(FileType::kDirectory, 4096), Missing(),
+            prefix + "a directory: remove it or set mask: false"},
+       }) {
+    CAPTURE(c.message);
+    Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}),
+                                {FileRead(kHeader), FileRead(""), c.etc, c.run});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.message() == c.message);
+  }
+}
+
+TEST_CASE("swap masks on a host without systemd only when it has systemctl") {
+  struct Case {
+    std::string name;
+    Value facts;
+    std::vector<ReadResult> reads;  // after /proc/swaps and the fstab
+    std::string error;              // "" = planned
+    bool changed = false;
+  };
+  auto no_systemctl = [](const std::string& manager) {
+    return "mask: true needs systemd, and this host's service manager is '" + manager +
+           "' with no systemctl (/usr/bin/systemctl, /bin/systemctl): set mask: false";
+  };
+  for (const Case& c : std::vector<Case>{
+           {"no facts", Value::object(), {Missing(), Missing()}, "", true},
+           {"systemd", {{"service_mgr", "systemd"}}, {Missing(), Missing()}, "", true},
+           {"openrc without systemctl",
+            {{"service_mgr", "openrc"}},
+            {Missing(), Missing(), Missing(), Missing()},
+            no_systemctl("openrc")},
+           {"service without systemctl",
+            {{"service_mgr", "service"}},
+            {Missing(), Missing(), Missing(), Missing()},
+            no_systemctl("service")},
+           {"openrc without systemctl, already masked",
+            {{"service_mgr", "openrc"}},
+            {LinkTo("/dev/null"), Missing(), Missing(), Missing()},
+            ""},
+           {"service with /usr/bin/systemctl",
+            {{"service_mgr", "service"}},
+            {Missing(), Missing(), Stat(FileType::kFile, 1024), Missing()},
+            "",
+            true},
+           {"service with /bin/systemctl",
+            {{"service_mgr", "service"}},
+            {Missing(), Missing(), Missing(), Stat(FileType::kFile, 1024)},
+            "",
+            true},
+           {"systemctl stat denied",
+            {{"service_mgr", "openrc"}},
+            {Missing(), Missing(), Denied(), Missing()},
+            "stat /usr/bin/systemctl: permission denied"},
+           {"systemctl stats missing",
+            {{"service_mgr", "openrc"}},
+            {Missing(), Missing()},
+            "internal error: swap planned without its reads"},
+       }) {
+    CAPTURE(c.name);
+    std::vector<ReadResult> reads = {FileRead(kHeader), FileRead("")};
+    reads.insert(reads.end(), c.reads.begin(), c.reads.end());
+    Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}), reads, c.facts);
+    if (!c.error.empty()) {
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.message() == c.error);
+      continue;
+    }
+    REQUIRE(r.ok());
+    CHECK(r->changed == c.changed);
+    CHECK(r->diff == (c.changed ? "swap.target: unmasked -> masked\n" : ""));
+  }
+}
+
+TEST_CASE("swap without mask ignores the service manager") {
+  Result<Change> r = PlanWith(Args({{"state", "absent"}}), {FileRead(kHeader), FileRead("")},
+                              {{"service_mgr", "openrc"}});
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->changed);
+  CHECK_FALSE(r->result.contains("swap_target"));
 }
 
 TEST_CASE("swap needs its state and accepts only absent") {
