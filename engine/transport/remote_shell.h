@@ -8,8 +8,8 @@
 // can become shell code whatever it holds (spaces, quotes, newlines, "$(...)").
 //
 // Tools used on the target: sh, cat, stat -c, mktemp, mv, chmod, chown, rm,
-// readlink (-z where it works), sync, head -c, wc -c, cmp; all run with LC_ALL=C so their messages
-// can be recognised.
+// readlink (-z where it works), sync, head -c, wc -c, cmp; all run with
+// LC_ALL=C so their messages can be recognised.
 #ifndef HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
 #define HOSTPREP_ENGINE_TRANSPORT_REMOTE_SHELL_H_
 

@@ -352,6 +352,9 @@ Result<size_t> Start(std::string_view out, const std::string& separator) {
   return at;
 }
 
+// The exit code of a read whose answer must be asked for again on its own.
+constexpr int kReadAgain = -2;
+
 // The answers being put together, one per step; a step without one did not run.
 class Answers {
  public:
@@ -426,6 +429,8 @@ Status Answers::Links(const Segment& s) {
 
 Status Answers::Blob(const Segment& s) {
   std::string_view data = s.data;
+  std::vector<std::pair<size_t, uint64_t>> sizes;  // step, size
+  uint64_t total = 0;
   for (size_t k = 1; k < s.tag.size(); ++k) {
     Result<size_t> i = Index(s.tag[k]);
     if (!i.ok()) return i.status();
@@ -434,11 +439,19 @@ Status Answers::Blob(const Segment& s) {
     if (line == stat_lines_.end() || !ToNumber(line->second[3], &size)) {
       return Bad("blob without sizes");
     }
-    if (data.size() < size) return Bad("blob cut short");
-    results_[*i] = ExecResult{0, std::string(data.substr(0, size)), ""};
+    sizes.emplace_back(*i, size);
+    total += size;
+  }
+  if (data.size() != total) {
+    // A file whose size lies (/proc or /sys reached through a symlink) or
+    // that changed size after the check: each must be read on its own.
+    for (const auto& [i, size] : sizes) results_[i].exit_code = kReadAgain;
+    return Status::Ok();
+  }
+  for (const auto& [i, size] : sizes) {
+    results_[i] = ExecResult{0, std::string(data.substr(0, size)), ""};
     data.remove_prefix(size);
   }
-  if (!data.empty()) return Bad("blob size differs");
   return Status::Ok();
 }
 
@@ -589,16 +602,28 @@ ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become,
   return request;
 }
 
-ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become,
-                            const std::string& marker) {
+std::vector<Step> ReadSteps(const std::vector<RemoteRead>& reads) {
   std::vector<Step> steps;
   steps.reserve(reads.size());
   for (const RemoteRead& read : reads) steps.push_back(Step::Read(read));
-  return StepsCommand(steps, become, marker);
+  return steps;
+}
+
+std::vector<ReadResult> ReadAnswers(std::vector<StepResult> results) {
+  std::vector<ReadResult> out;
+  out.reserve(results.size());
+  for (StepResult& r : results) out.push_back(std::move(r.read));
+  return out;
+}
+
+ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become,
+                            const std::string& marker) {
+  return StepsCommand(ReadSteps(reads), become, marker);
 }
 
 Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
-                                           const std::string& marker, const ExecResult& result) {
+                                           const std::string& marker, const ExecResult& result,
+                                           std::vector<size_t>* read_again) {
   if (result.exit_code != 0) {
     return Status::Error(fmt::format("the remote script failed: {}", ShellFailureReason(result)));
   }
@@ -612,6 +637,11 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
   for (size_t i = 0; i < steps.size(); ++i) {
     ExecResult& part = parts[i];
     StepResult& r = results[i];
+    if (part.exit_code == kReadAgain) {
+      if (read_again == nullptr) return Bad("blob size differs");
+      read_again->push_back(i);
+      continue;
+    }
     r.ran = part.exit_code != -1;
     if (!r.ran) continue;
     const Step& step = steps[i];
@@ -653,15 +683,9 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
 
 Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
                                               const std::string& marker, const ExecResult& result) {
-  std::vector<Step> steps;
-  steps.reserve(reads.size());
-  for (const RemoteRead& read : reads) steps.push_back(Step::Read(read));
-  Result<std::vector<StepResult>> parsed = ParseSteps(steps, marker, result);
+  Result<std::vector<StepResult>> parsed = ParseSteps(ReadSteps(reads), marker, result);
   if (!parsed.ok()) return parsed.status();
-  std::vector<ReadResult> results;
-  results.reserve(reads.size());
-  for (StepResult& r : *parsed) results.push_back(std::move(r.read));
-  return results;
+  return ReadAnswers(std::move(*parsed));
 }
 
 }  // namespace hostprep

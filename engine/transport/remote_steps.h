@@ -42,9 +42,17 @@ ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become,
 
 // The answers to StepsCommand(steps, _, marker). A script that could not run
 // at all (no temp dir, an answer cut short or not framed by the marker) is an
-// error Status for the whole batch.
+// error Status for the whole batch. Reads that the batch's shared `cat`
+// could not answer (a file whose size lies: /proc or /sys behind a symlink)
+// are left not run and listed in `*read_again`, to be asked again on their
+// own (Step::Read(read, true)); without `read_again` they are an error.
 Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
-                                           const std::string& marker, const ExecResult& result);
+                                           const std::string& marker, const ExecResult& result,
+                                           std::vector<size_t>* read_again = nullptr);
+
+// One kRead step per read, in order; and the reads' answers of their results.
+std::vector<Step> ReadSteps(const std::vector<RemoteRead>& reads);
+std::vector<ReadResult> ReadAnswers(std::vector<StepResult> results);
 
 // ReadMany as StepsCommand with only reads.
 ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become,

@@ -634,6 +634,27 @@ TEST_CASE("read many reads through symlinks in the same cat unless a stat asks a
   CHECK(Slurp(log) == "cat\nstat\nreadlink\ncat\nstat\n");
 }
 
+TEST_CASE("read many reads a file whose size lies on its own, also behind a symlink") {
+  // /proc files say they are empty and /sys files 4096 bytes long: through a
+  // symlink (or a symlinked directory) they reach the shared cat, whose
+  // answer then does not add up, and are read again one by one.
+  TempDir dir;
+  Spit(dir / "plain", "plain\n");
+  fs::create_symlink("/proc/version", dir / "version");
+  fs::create_symlink("/proc/sys/kernel", dir / "kernel");
+  using K = RemoteRead::Kind;
+  const std::vector<RemoteRead> reads = {{K::kReadFile, dir / "version", {}},
+                                         {K::kReadFile, dir / "plain", {}},
+                                         {K::kReadFile, dir / "kernel/ostype", {}}};
+  LocalTransport t;
+  Result<std::vector<ReadResult>> many = t.ReadMany(reads, {}, 0);
+  REQUIRE_MESSAGE(many.ok(), many.message());
+  CHECK((*many)[0].content == Slurp("/proc/version"));
+  CHECK((*many)[1].content == std::string("plain\n"));
+  CHECK((*many)[2].content == std::string("Linux\n"));
+  CHECK(t.stats().round_trips == 2);
+}
+
 TEST_CASE("read many of nothing makes no round trip") {
   LocalTransport t;
   Result<std::vector<ReadResult>> r = t.ReadMany({}, {}, 0);

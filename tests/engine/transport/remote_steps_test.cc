@@ -91,6 +91,23 @@ TEST_CASE("steps parser takes a voided blob's files from their own answers") {
   CHECK((*r)[0].content == std::string("aaaa"));
 }
 
+TEST_CASE("steps parser lists the reads of a blob that does not add up, to be read again") {
+  const std::vector<Step> steps = {Step::Read({K::kReadFile, "/proc-behind-a-link", {}}),
+                                   Step::Read({K::kStat, "/a", {}})};
+  const std::string out = Start() +
+                          Seg("8180 0 0 0 root root 11 100 100\n"
+                              "81a4 0 0 3 root root 12 100 100",
+                              "stat 0 1") +
+                          Seg("Linux\n", "blob 0") + End();
+  std::vector<size_t> again;
+  Result<std::vector<StepResult>> r = ParseSteps(steps, kKey, {0, out, Start() + End()}, &again);
+  REQUIRE(r.ok());
+  CHECK(again == std::vector<size_t>{0});
+  CHECK(!(*r)[0].ran);
+  CHECK((*r)[1].ran);
+  CHECK((*r)[1].read.stat.size == 3);
+}
+
 TEST_CASE("steps parser reads the outputs kept in files and marks steps that did not run") {
   const std::vector<Step> steps = {Step::Exec({"false"}), Step::Read({K::kStat, "/a", {}})};
   const std::string out = Start() + Seg("", "files 0 1") + "3 0.o\n4 0.e\n7 total\nabcdefg" + End();
@@ -114,7 +131,7 @@ TEST_CASE("steps parser refuses an answer that is cut short or not framed by its
   const std::vector<Case> cases = {
       {"", "unexpected answer from the remote script (no start marker)"},
       {Start() + stat + Seg("ab", "blob 0") + End(),
-       "unexpected answer from the remote script (blob cut short)"},
+       "unexpected answer from the remote script (blob size differs)"},
       {Start() + stat + Seg("abcdef", "blob 0") + End(),
        "unexpected answer from the remote script (blob size differs)"},
       {Start() + Seg("ab", "blob 0") + End(),
