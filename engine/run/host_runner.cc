@@ -194,8 +194,8 @@ class HostPlay {
     // that misses probes it in one batch.
     executor_.set_prefetch([this]() { ProbeAhead(ctx_, state_, &executor_, remaining_, &cache_); });
     executor_.set_reads_ahead([this]() { return ReadsAhead(&executor_, remaining_, cache_); });
-    outcome = RunTasks();
-    return outcome == HostOutcome::kOk ? RunHandlers() : outcome;
+    outcome = RunList(tasks_, false);
+    return outcome == HostOutcome::kOk ? RunList(handlers_, true) : outcome;
   }
 
  private:
@@ -287,19 +287,33 @@ class HostPlay {
     return !outcome.failed;
   }
 
-  // Tasks that can be planned from the probe cache are planned ahead of the
-  // actions of the tasks before them, and their actions wait (units_); the
-  // waiting actions go to the host in one round trip (Flush) when a task
+  // Runs `list`: the tasks, then the handlers (only the notified ones, once
+  // each, in graph order, so that a handler notified by another runs after
+  // it). Tasks that can be planned from the probe cache are planned ahead of
+  // the actions of the tasks before them, and their actions wait (units_);
+  // the waiting actions go to the host in one round trip (Flush) when a task
   // cannot be planned that way, and at the end. Each unit is guarded by the
   // reads its plan used, so what the host sees is what running the tasks one
   // by one would do.
-  HostOutcome RunTasks() {
+  HostOutcome RunList(const std::vector<const TaskSpec*>& list, bool handlers) {
+    list_ = &list;
     size_t i = 0;
     while (true) {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
-      if (i == tasks_.size() && units_.empty()) return HostOutcome::kOk;
-      remaining_.assign(tasks_.begin() + i, tasks_.end());
-      if (i < tasks_.size() && Speculate(i)) {
+      if (handlers) i = NextNotified(i);
+      if (i == list.size() && units_.empty()) return HostOutcome::kOk;
+      // What is still to run: its state is read after the next change.
+      const std::set<const TaskSpec*> reachable = ReachableHandlers();
+      remaining_.clear();
+      for (size_t k = i; k < list.size(); ++k) {
+        if (!handlers || reachable.count(list[k]) > 0) remaining_.push_back(list[k]);
+      }
+      if (!handlers) {
+        for (const TaskSpec* h : handlers_) {
+          if (reachable.count(h) > 0) remaining_.push_back(h);
+        }
+      }
+      if (i < list.size() && Speculate(i)) {
         ++i;
         continue;
       }
@@ -308,15 +322,47 @@ class HostPlay {
         if (flushed != HostOutcome::kOk) return flushed;
         continue;  // task i (or the first task whose guard failed) again
       }
-      if (!RunOne(*tasks_[i])) return HostOutcome::kFailed;
+      if (!RunOne(*list[i])) return HostOutcome::kFailed;
       ++i;
     }
+  }
+
+  // Notified by a task or handler that ran, or by a unit whose plan changes
+  // something (its actions wait in units_).
+  bool Notified(const TaskSpec& h) const {
+    for (const std::set<std::string>* names : {&notified_, &pending_notified_}) {
+      if (names->count(h.name) > 0 || names->count(h.id) > 0) return true;
+    }
+    return false;
+  }
+
+  // The handlers that the notifications so far can lead to, handlers
+  // notifying handlers included.
+  std::set<const TaskSpec*> ReachableHandlers() const {
+    std::set<std::string> names = notified_;
+    names.insert(pending_notified_.begin(), pending_notified_.end());
+    std::set<const TaskSpec*> out;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const TaskSpec* h : handlers_) {
+        if (out.count(h) > 0 || (names.count(h->name) == 0 && names.count(h->id) == 0)) continue;
+        out.insert(h);
+        names.insert(h->notify.begin(), h->notify.end());
+        grew = true;
+      }
+    }
+    return out;
+  }
+
+  size_t NextNotified(size_t i) const {
+    while (i < list_->size() && !Notified(*(*list_)[i])) ++i;
+    return i;
   }
 
   // Plans task i ahead and keeps it as a unit; false when it must run for
   // real (it cannot be planned ahead, or needs state not read yet).
   bool Speculate(size_t i) {
-    const TaskSpec& task = *tasks_[i];
+    const TaskSpec& task = *(*list_)[i];
     if (!executor_.CanSpeculate(task)) return false;
     const Become become = executor_.BecomeFor(task);
     if (!units_.empty() && !SameBecome(become, units_become_)) return false;
@@ -330,6 +376,7 @@ class HostPlay {
     }
     if (unit.speculation.needs_state) return false;
     units_become_ = become;
+    if (unit.outcome.changed) pending_notified_.insert(task.notify.begin(), task.notify.end());
     units_.push_back(std::move(unit));
     return true;
   }
@@ -344,6 +391,7 @@ class HostPlay {
     BatchOutcome done = SendUnits(&after);
     std::vector<Unit> units = std::move(units_);
     units_.clear();
+    pending_notified_.clear();  // each unit is now reported, or planned again
     for (size_t u = 0; u < units.size(); ++u) {
       Unit& unit = units[u];
       const UnitOutcome& result = done.units[u];
@@ -360,7 +408,7 @@ class HostPlay {
         if (!done.status.ok()) actions.status = done.status;
         unit.outcome = unit.speculation.finish(actions);
       }
-      Report(*tasks_[unit.index], unit.outcome);
+      Report(*(*list_)[unit.index], unit.outcome);
       if (unit.outcome.failed || !done.status.ok()) return HostOutcome::kFailed;
     }
     if (done.reads_after) {
@@ -374,7 +422,7 @@ class HostPlay {
   void ReportUnitsBeforeChanges() {
     size_t first = 0;
     while (first < units_.size() && units_[first].speculation.actions.empty()) {
-      Report(*tasks_[units_[first].index], units_[first].outcome);
+      Report(*(*list_)[units_[first].index], units_[first].outcome);
       ++first;
     }
     units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(first));
@@ -400,23 +448,6 @@ class HostPlay {
     if (outcome.failed) state_->failed = true;
   }
 
-  // Handlers: once each, after every task, in graph order (so a handler
-  // notified by another handler runs after it).
-  HostOutcome RunHandlers() {
-    auto notified = [this](const TaskSpec* h) {
-      return notified_.count(h->name) > 0 || notified_.count(h->id) > 0;
-    };
-    for (size_t i = 0; i < handlers_.size(); ++i) {
-      if (!notified(handlers_[i])) continue;
-      if (ctx_.abort->load()) return HostOutcome::kAborted;
-      remaining_.clear();
-      std::copy_if(handlers_.begin() + i, handlers_.end(), std::back_inserter(remaining_),
-                   notified);
-      if (!RunOne(*handlers_[i])) return HostOutcome::kFailed;
-    }
-    return HostOutcome::kOk;
-  }
-
   const PlayContext& ctx_;
   HostState* state_;
   EventSink* sink_;
@@ -428,9 +459,11 @@ class HostPlay {
   TaskExecutor executor_;
   std::optional<TaskGraph> graph_;
   std::vector<const TaskSpec*> tasks_, handlers_, remaining_;
+  const std::vector<const TaskSpec*>* list_ = &tasks_;  // what RunList runs
   std::set<std::string> notified_;
+  std::set<std::string> pending_notified_;  // by units not sent yet
   struct Unit {
-    size_t index = 0;  // in tasks_
+    size_t index = 0;  // in *list_
     Speculation speculation;
     TaskOutcome outcome;  // as planned; the real one comes from speculation.finish
   };

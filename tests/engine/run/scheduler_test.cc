@@ -527,7 +527,8 @@ TEST_CASE("a play whose pattern names a missing group runs on the rest, with a w
             "play 'nodes': no hosts matched 'etcd': no group or host has that name"});
 }
 
-TEST_CASE("a registered change costs its own round trip, the reads of the tasks after it included") {
+TEST_CASE(
+    "a registered change costs its own round trip, the reads of the tasks after it included") {
   Fixture f;
   Recorder rec;
   // A registered result may decide what later tasks do: no planning ahead.
@@ -596,6 +597,51 @@ TEST_CASE("the changes of tasks that do not touch each other's state go in one r
         std::vector<std::string>{"changed a", "changed b", "changed c", "changed cmd"});
   CHECK(f.hosts["h1"].Content("/etc/c.conf") == "c\n");
   CHECK(rec.events.back().result["stdout"] == "done\n");
+}
+
+TEST_CASE(
+    "notified handlers run together in one round trip, a handler notified by another after it") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}, notify: [first]}
+    - {name: b, put: {path: /etc/b.conf, content: "b\n"}, notify: [second]}
+  handlers:
+    - {name: first, put: {path: /etc/first, content: "1\n"}, notify: [chained]}
+    - {name: unused, put: {path: /etc/unused, content: "x\n"}}
+    - {name: second, put: {path: /etc/second, content: "2\n"}}
+    - {name: chained, put: {path: /etc/chained, content: "3\n"}}
+)";
+  // The probe, the tasks' changes, then the three handlers' changes.
+  CHECK(RoundTrips(f.hosts["h1"], [&] { f.Run(play, "h1,", &rec); }) == 3);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed a", "changed b", "changed first",
+                                                    "changed second", "changed chained"});
+  CHECK(f.hosts["h1"].Content("/etc/chained") == "3\n");
+  CHECK(!f.hosts["h1"].Content("/etc/unused").has_value());
+
+  // Unchanged: no handler runs, and the run is the probe alone.
+  Recorder again;
+  CHECK(RoundTrips(f.hosts["h1"], [&] { f.Run(play, "h1,", &again); }) == 1);
+  CHECK(again.Lines("h1") == std::vector<std::string>{"ok a", "ok b"});
+}
+
+TEST_CASE("a handler planned ahead is planned again when an earlier handler changed its state") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a.conf, content: "a\n"}, notify: [one, two]}
+  handlers:
+    - {name: one, put: {path: /etc/h.conf, content: "same\n"}}
+    - {name: two, put: {path: /etc/h.conf, content: "same\n"}}
+)";
+  f.Run(play, "h1,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed a", "changed one", "ok two"});
 }
 
 TEST_CASE("a task planned ahead is planned again when an earlier task changed its state") {
