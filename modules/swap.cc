@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "engine/base/text.h"
 #include "modules/module_util.h"
@@ -18,6 +20,29 @@ constexpr char kEtcUnit[] = "/etc/systemd/system/swap.target";
 constexpr char kRunUnit[] = "/run/systemd/system/swap.target";
 constexpr const char* kSystemctlPaths[] = {"/usr/bin/systemctl", "/bin/systemctl"};
 
+// What each of its arguments (swap.target's unit files in /etc and /run) is,
+// one line each: "null" (a symlink to /dev/null: a mask), "link TARGET",
+// "file SIZE", "dir", "other" or "missing". The shell's own tests answer a
+// mask or a missing file without starting any program; a stat would not: a
+// stat of a symlink costs the batch a `readlink` and keeps its shared `stat`
+// from following links (so a read through a symlink is made on its own).
+constexpr char kUnitScript[] = R"SH(for p; do
+  if [ -L "$p" ]; then
+    if [ "$p" -ef /dev/null ]; then echo null
+    else
+      t=$(readlink -- "$p") || t=
+      case $t in *"
+"*) t='(a name with a newline)' ;; esac
+      printf 'link %s\n' "$t"
+    fi
+  elif [ -d "$p" ]; then echo dir
+  elif [ -f "$p" ]; then
+    if [ -s "$p" ]; then printf 'file %s\n' "$(wc -c <"$p" 2>/dev/null)"; else echo 'file 0'; fi
+  elif [ -e "$p" ]; then echo other
+  else echo missing; fi
+done
+)SH";
+
 ArgSpec MakeSpec() {
   ArgSpec spec;
   spec.name = "swap";
@@ -29,8 +54,9 @@ ArgSpec MakeSpec() {
       "commented out, stays byte for byte) and, with `mask: true`, masks swap.target so "
       "systemd does not turn swap on again. swap.target counts as masked when "
       "/etc/systemd/system/swap.target (or, for a runtime mask, "
-      "/run/systemd/system/swap.target) is a symlink to /dev/null or an empty file: two "
-      "stats, no systemctl query. Another unit file there is an error (`systemctl mask` "
+      "/run/systemd/system/swap.target) is a symlink to /dev/null or an empty file, read "
+      "with the shell's own tests, no systemctl query. Another unit file there is an error "
+      "(`systemctl mask` "
       "would refuse to replace it). Reports changed only when swap was on, the fstab was "
       "edited or swap.target was masked.";
   spec.args = {
@@ -110,13 +136,44 @@ std::string Describe(const FileInfo& info) {
   return "a special file";
 }
 
+// kUnitScript's answer, as the lstat of each unit file (/etc, then /run).
+Result<std::vector<ReadResult>> UnitFiles(const ReadResult& read) {
+  if (!read.status.ok()) return read.status.WithContext("read swap.target's unit files");
+  const ExecResult& r = read.exec;
+  std::vector<ReadResult> out;
+  for (const std::string& line : SplitLinesKeepEnds(r.stdout_data)) {
+    const std::string body(LineBody(line));
+    const std::string word = body.substr(0, body.find(' '));
+    const std::string rest = body.size() > word.size() ? body.substr(word.size() + 1) : "";
+    FileInfo& info = out.emplace_back().stat;
+    if (word == "null" || word == "link") {
+      info.type = FileType::kSymlink;
+      info.link_target = word == "null" ? "/dev/null" : rest;
+    } else if (word == "file") {
+      info.type = FileType::kFile;
+      info.size = std::strtoull(rest.c_str(), nullptr, 10);
+    } else if (word == "dir" || word == "other" || word == "missing") {
+      info.type = word == "dir"     ? FileType::kDirectory
+                  : word == "other" ? FileType::kOther
+                                    : FileType::kMissing;
+    } else {
+      out.clear();
+      break;
+    }
+  }
+  if (r.exit_code != 0 || out.size() != 2) {
+    return Status::Error(
+        fmt::format("read swap.target's unit files: unexpected answer (exit code {}): {}",
+                    r.exit_code, Trim(r.stdout_data + r.stderr_data)));
+  }
+  return out;
+}
+
 // "masked" (/etc), "masked-runtime" (/run only) or "unmasked". /etc comes
 // before /run in systemd's unit search path, so a unit file in /etc hides a
 // runtime mask, and `systemctl mask` refuses to replace it ("File ... already
 // exists"): that is an error here, so that check mode says so too.
 Result<std::string> UnitState(const ReadResult& etc, const ReadResult& run) {
-  if (!etc.status.ok()) return etc.status.WithContext(std::string("stat ") + kEtcUnit);
-  if (!run.status.ok()) return run.status.WithContext(std::string("stat ") + kRunUnit);
   if (IsMask(etc.stat)) return std::string("masked");
   if (etc.stat.exists()) {
     return Status::Error(
@@ -230,10 +287,9 @@ SwapModule::SwapModule() : spec_(MakeSpec()) {}
 std::vector<Read> SwapModule::Probe(const Value& args, const Value& facts) const {
   std::vector<Read> reads = {Read::File(kProcSwaps), Read::File(FstabPath(args))};
   if (args.value("mask", false)) {
-    // Two stats instead of `systemctl is-enabled`: a stat of a missing path
-    // costs no process on the target, and this runs on every re-run.
-    reads.push_back(Read::Stat(kEtcUnit));
-    reads.push_back(Read::Stat(kRunUnit));
+    // The unit files instead of `systemctl is-enabled` (kUnitScript): this
+    // runs on every re-run, and costs no process when nothing is wrong.
+    reads.push_back(Read::Query({"/bin/sh", "-c", kUnitScript, "sh", kEtcUnit, kRunUnit}));
     if (ChecksSystemctl(facts)) {
       for (const char* path : kSystemctlPaths) reads.push_back(Read::Stat(path));
     }
@@ -246,7 +302,7 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
   const bool mask = args.value("mask", false);
   const std::string fstab = FstabPath(args);
   size_t want = 2;
-  if (mask) want += 2 + (ChecksSystemctl(facts) ? std::size(kSystemctlPaths) : 0);
+  if (mask) want += 1 + (ChecksSystemctl(facts) ? std::size(kSystemctlPaths) : 0);
   if (reads.size() < want) return Status::Error("internal error: swap planned without its reads");
   if (!reads[0].status.ok()) return reads[0].status.WithContext(std::string("read ") + kProcSwaps);
   if (!reads[0].content) {
@@ -255,7 +311,9 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
   if (!reads[1].status.ok()) return reads[1].status.WithContext("read " + fstab);
   std::string unit_state;
   if (mask) {
-    Result<std::string> state = UnitState(reads[2], reads[3]);
+    Result<std::vector<ReadResult>> units = UnitFiles(reads[2]);
+    if (!units.ok()) return units.status();
+    Result<std::string> state = UnitState((*units)[0], (*units)[1]);
     if (!state.ok()) return state.status();
     unit_state = *state;
   }
@@ -270,7 +328,7 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
     // Only now: a host without systemctl whose swap.target is masked
     // already has nothing to run.
     if (ChecksSystemctl(facts)) {
-      Status found = CheckSystemctl(facts, &reads[4]);
+      Status found = CheckSystemctl(facts, &reads[3]);
       if (!found.ok()) return found;
     }
     d.change.actions.push_back(ExecAction({"systemctl", "mask", "swap.target"}));

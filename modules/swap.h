@@ -21,12 +21,12 @@ std::string CommentOutSwapLines(const std::string& fstab, std::vector<std::strin
 
 // state: absent turns off every active swap (swapoff per device), comments
 // out the swap lines of the fstab and, with mask: true, masks swap.target.
-// Reads /proc/swaps and the fstab; with mask: true also stats
-// /etc/systemd/system/swap.target and /run/systemd/system/swap.target (masked:
-// a symlink to /dev/null or an empty file; another unit file in /etc is a plan
-// error) and, when the facts name a service manager other than systemd,
-// /usr/bin/systemctl and /bin/systemctl (neither there and swap.target to
-// mask: a plan error). Stateless and thread-safe.
+// Reads /proc/swaps and the fstab; with mask: true also what
+// /etc/systemd/system/swap.target and /run/systemd/system/swap.target are
+// (one query script; masked: a symlink to /dev/null or an empty file;
+// another unit file in /etc is a plan error) and, when the facts name a service manager other than
+// systemd, /usr/bin/systemctl and /bin/systemctl (neither there and swap.target to mask: a plan
+// error). Stateless and thread-safe.
 class SwapModule final : public Module {
  public:
   SwapModule();

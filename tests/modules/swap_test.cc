@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +41,34 @@ ReadResult Denied() {
   return r;
 }
 
+// The unit script's answer for swap.target's unit files in /etc and /run,
+// from the lstat each stands for.
+std::string UnitLine(const ReadResult& r) {
+  switch (r.stat.type) {
+    case FileType::kMissing:
+      return "missing";
+    case FileType::kSymlink:
+      return r.stat.link_target == "/dev/null" ? "null" : "link " + r.stat.link_target;
+    case FileType::kFile:
+      return "file " + std::to_string(r.stat.size);
+    case FileType::kDirectory:
+      return "dir";
+    case FileType::kOther:
+      break;
+  }
+  return "other";
+}
+ReadResult Query(std::string out, int exit_code, std::string err = "") {
+  ReadResult r;
+  r.exec = {exit_code, std::move(out), std::move(err)};
+  return r;
+}
+ReadResult Units(const ReadResult& etc, const ReadResult& run) {
+  ReadResult r;
+  r.exec = {0, UnitLine(etc) + "\n" + UnitLine(run) + "\n", ""};
+  return r;
+}
+
 Result<Change> PlanWith(const Value& args, const std::vector<ReadResult>& reads,
                         const Value& facts = Value::object()) {
   return SwapModule().Plan(args, reads, facts);
@@ -51,6 +82,8 @@ std::vector<std::string> Probed(const Value& args, const Value& facts) {
       out.push_back("read:" + r.path);
     } else if (r.kind == Read::Kind::kStat) {
       out.push_back("stat:" + r.path);
+    } else if (r.argv.size() == 6 && r.argv[0] == "/bin/sh") {
+      out.push_back("units:" + r.argv[4] + " " + r.argv[5]);
     } else {
       out.push_back("other");
     }
@@ -65,8 +98,8 @@ TEST_CASE("swap probes /proc/swaps, the fstab and swap.target's unit files only 
     std::vector<std::string> reads;
   };
   const std::vector<std::string> mask_reads = {"read:/proc/swaps", "read:/tmp/x/fstab",
-                                               "stat:/etc/systemd/system/swap.target",
-                                               "stat:/run/systemd/system/swap.target"};
+                                               "units:/etc/systemd/system/swap.target "
+                                               "/run/systemd/system/swap.target"};
   std::vector<std::string> with_systemctl = mask_reads;
   with_systemctl.push_back("stat:/usr/bin/systemctl");
   with_systemctl.push_back("stat:/bin/systemctl");
@@ -139,7 +172,7 @@ TEST_CASE("swap turns off active swap, comments out the fstab line and masks swa
       PlanWith(Args({{"state", "absent"}, {"mask", true}}),
                {FileRead(std::string(kHeader) +
                          "/dev/sda2 partition 8388604 0 -2\n/swapfile file 1024 0 -3\n"),
-                FileRead(fstab), Missing(), Missing()});
+                FileRead(fstab), Units(Missing(), Missing())});
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 4);
@@ -174,7 +207,7 @@ TEST_CASE("swap turns off active swap, comments out the fstab line and masks swa
 TEST_CASE("swap with nothing active, nothing to comment and swap.target masked is ok") {
   Result<Change> c = PlanWith(Args({{"state", "absent"}, {"mask", true}}),
                               {FileRead(kHeader), FileRead("# /dev/sda2 none swap sw 0 0\n"),
-                               LinkTo("/dev/null"), Missing()});
+                               Units(LinkTo("/dev/null"), Missing())});
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->actions.empty());
@@ -216,17 +249,20 @@ TEST_CASE("swap reports reads that fail with what to do") {
     std::string message;
   };
   for (const Case& c : std::vector<Case>{
-           {{FileRead(std::nullopt), FileRead(""), Missing(), Missing()},
+           {{FileRead(std::nullopt), FileRead(""), Units(Missing(), Missing())},
             "read /proc/swaps: it does not exist: is /proc mounted on the target?"},
-           {{Denied(), FileRead(""), Missing(), Missing()}, "read /proc/swaps: permission denied"},
-           {{FileRead(kHeader), Denied(), Missing(), Missing()},
+           {{Denied(), FileRead(""), Units(Missing(), Missing())},
+            "read /proc/swaps: permission denied"},
+           {{FileRead(kHeader), Denied(), Units(Missing(), Missing())},
             "read /etc/fstab: permission denied"},
-           {{FileRead(kHeader), FileRead(""), Denied(), Missing()},
-            "stat /etc/systemd/system/swap.target: permission denied"},
-           {{FileRead(kHeader), FileRead(""), Missing(), Denied()},
-            "stat /run/systemd/system/swap.target: permission denied"},
-           {{FileRead(kHeader), FileRead(""), Missing()},
-            "internal error: swap planned without its reads"},
+           {{FileRead(kHeader), FileRead(""), Denied()},
+            "read swap.target's unit files: permission denied"},
+           {{FileRead(kHeader), FileRead(""), Query("missing\n", 0)},
+            "read swap.target's unit files: unexpected answer (exit code 0): missing"},
+           {{FileRead(kHeader), FileRead(""), Query("", 127, "sh: 1: [: not found\n")},
+            "read swap.target's unit files: unexpected answer (exit code 127): sh: 1: [: not "
+            "found"},
+           {{FileRead(kHeader), FileRead("")}, "internal error: swap planned without its reads"},
        }) {
     CAPTURE(c.message);
     Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}), c.reads);
@@ -257,7 +293,7 @@ TEST_CASE("swap reads swap.target's mask from its unit files in /etc and /run") 
        }) {
     CAPTURE(c.name);
     Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}),
-                                {FileRead(kHeader), FileRead(""), c.etc, c.run});
+                                {FileRead(kHeader), FileRead(""), Units(c.etc, c.run)});
     REQUIRE(r.ok());
     CHECK(r->diff == c.diff);
     CHECK(r->changed == !c.diff.empty());
@@ -268,6 +304,31 @@ TEST_CASE("swap reads swap.target's mask from its unit files in /etc and /run") 
     }
     CHECK(r->result["swap_target"] == c.state);
   }
+}
+
+TEST_CASE("swap's unit script tells a mask from anything else with the shell's own tests") {
+  std::string script;
+  for (const Read& r :
+       SwapModule().Probe(Args({{"state", "absent"}, {"mask", true}}), Value::object())) {
+    if (r.kind == Read::Kind::kExec) script = r.argv[2];
+  }
+  REQUIRE(!script.empty());
+  char tmpl[] = "/tmp/hostprep-swap-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  std::ofstream(dir + "/units.sh") << script;
+  std::ofstream(dir + "/unit") << "[Unit]\n";
+  const std::string run = "cd " + dir +
+                          " && ln -s /dev/null null && : >empty && ln -s /lib/x.target elsewhere "
+                          "&& mkdir d && sh units.sh null empty unit elsewhere d missing";
+  FILE* p = popen(run.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::string out;
+  char buf[512];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  const int status = pclose(p);
+  std::filesystem::remove_all(dir);
+  CHECK(status == 0);
+  CHECK(out == "null\nfile 0\nfile 7\nlink /lib/x.target\ndir\nmissing\n");
 }
 
 TEST_CASE("swap refuses to mask over another unit file in /etc/systemd/system") {
@@ -292,7 +353,7 @@ TEST_CASE("swap refuses to mask over another unit file in /etc/systemd/system") 
        }) {
     CAPTURE(c.message);
     Result<Change> r = PlanWith(Args({{"state", "absent"}, {"mask", true}}),
-                                {FileRead(kHeader), FileRead(""), c.etc, c.run});
+                                {FileRead(kHeader), FileRead(""), Units(c.etc, c.run)});
     REQUIRE_FALSE(r.ok());
     CHECK(r.message() == c.message);
   }
@@ -311,37 +372,37 @@ TEST_CASE("swap masks on a host without systemd only when it has systemctl") {
            "' with no systemctl (/usr/bin/systemctl, /bin/systemctl): set mask: false";
   };
   for (const Case& c : std::vector<Case>{
-           {"no facts", Value::object(), {Missing(), Missing()}, "", true},
-           {"systemd", {{"service_mgr", "systemd"}}, {Missing(), Missing()}, "", true},
+           {"no facts", Value::object(), {Units(Missing(), Missing())}, "", true},
+           {"systemd", {{"service_mgr", "systemd"}}, {Units(Missing(), Missing())}, "", true},
            {"openrc without systemctl",
             {{"service_mgr", "openrc"}},
-            {Missing(), Missing(), Missing(), Missing()},
+            {Units(Missing(), Missing()), Missing(), Missing()},
             no_systemctl("openrc")},
            {"service without systemctl",
             {{"service_mgr", "service"}},
-            {Missing(), Missing(), Missing(), Missing()},
+            {Units(Missing(), Missing()), Missing(), Missing()},
             no_systemctl("service")},
            {"openrc without systemctl, already masked",
             {{"service_mgr", "openrc"}},
-            {LinkTo("/dev/null"), Missing(), Missing(), Missing()},
+            {Units(LinkTo("/dev/null"), Missing()), Missing(), Missing()},
             ""},
            {"service with /usr/bin/systemctl",
             {{"service_mgr", "service"}},
-            {Missing(), Missing(), Stat(FileType::kFile, 1024), Missing()},
+            {Units(Missing(), Missing()), Stat(FileType::kFile, 1024), Missing()},
             "",
             true},
            {"service with /bin/systemctl",
             {{"service_mgr", "service"}},
-            {Missing(), Missing(), Missing(), Stat(FileType::kFile, 1024)},
+            {Units(Missing(), Missing()), Missing(), Stat(FileType::kFile, 1024)},
             "",
             true},
            {"systemctl stat denied",
             {{"service_mgr", "openrc"}},
-            {Missing(), Missing(), Denied(), Missing()},
+            {Units(Missing(), Missing()), Denied(), Missing()},
             "stat /usr/bin/systemctl: permission denied"},
            {"systemctl stats missing",
             {{"service_mgr", "openrc"}},
-            {Missing(), Missing()},
+            {Units(Missing(), Missing())},
             "internal error: swap planned without its reads"},
        }) {
     CAPTURE(c.name);
