@@ -1,10 +1,14 @@
 // What the module tests share: arguments normalised as the engine normalises
-// them, and read results built in one line.
+// them, read results built in one line, and probe scripts run for real.
 #ifndef HOSTPREP_TESTS_MODULES_MODULE_TEST_UTIL_H_
 #define HOSTPREP_TESTS_MODULES_MODULE_TEST_UTIL_H_
 
 #include <doctest/doctest.h>
+#include <stdlib.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +41,31 @@ inline Value NormalizedArgs(const Module& module, const Value& raw) {
 inline ReadResult FileContent(std::optional<std::string> content) {
   ReadResult r;
   r.content = std::move(content);
+  return r;
+}
+
+// A module's probe script run for real: written to script.sh in a fresh
+// temp dir, then `shell` runs there (it calls `sh script.sh ...`). Its
+// stdout and exit status; the dir (for expected paths) is gone by then.
+struct ScriptRun {
+  std::string dir;
+  std::string out;
+  int status = -1;
+};
+inline ScriptRun RunScript(const std::string& script, const std::string& shell) {
+  char tmpl[] = "/tmp/hostprep-module-XXXXXX";
+  ScriptRun r;
+  const char* dir = mkdtemp(tmpl);
+  REQUIRE(dir != nullptr);
+  r.dir = dir;
+  std::ofstream(r.dir + "/script.sh") << script;
+  FILE* p = popen(("cd " + r.dir + " && " + shell).c_str(), "r");
+  if (p != nullptr) {
+    char buf[512];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.out.append(buf, n);
+    r.status = pclose(p);
+  }
+  std::filesystem::remove_all(r.dir);
   return r;
 }
 

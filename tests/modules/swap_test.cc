@@ -3,9 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -313,22 +310,12 @@ TEST_CASE("swap's unit script tells a mask from anything else with the shell's o
     if (r.kind == Read::Kind::kExec) script = r.argv[2];
   }
   REQUIRE(!script.empty());
-  char tmpl[] = "/tmp/hostprep-swap-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  std::ofstream(dir + "/units.sh") << script;
-  std::ofstream(dir + "/unit") << "[Unit]\n";
-  const std::string run = "cd " + dir +
-                          " && ln -s /dev/null null && : >empty && ln -s /lib/x.target elsewhere "
-                          "&& mkdir d && sh units.sh null empty unit elsewhere d missing";
-  FILE* p = popen(run.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[512];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  const int status = pclose(p);
-  std::filesystem::remove_all(dir);
-  CHECK(status == 0);
-  CHECK(out == "null\nfile 0\nfile 7\nlink /lib/x.target\ndir\nmissing\n");
+  const testing::ScriptRun r = testing::RunScript(
+      script,
+      "printf '[Unit]\\n' >unit && ln -s /dev/null null && : >empty && ln -s /lib/x.target "
+      "elsewhere && mkdir d && sh script.sh null empty unit elsewhere d missing");
+  CHECK(r.status == 0);
+  CHECK(r.out == "null\nfile 0\nfile 7\nlink /lib/x.target\ndir\nmissing\n");
 }
 
 TEST_CASE("swap refuses to mask over another unit file in /etc/systemd/system") {

@@ -2,9 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -394,22 +391,11 @@ TEST_CASE("sysctl resolves its file with a script that starts readlink only for 
     if (r.kind == Read::Kind::kExec && r.argv.size() == 5) script = r.argv[2];
   }
   REQUIRE(!script.empty());
-  char tmpl[] = "/tmp/hostprep-sysctl-XXXXXX";
-  const std::string dir = mkdtemp(tmpl);
-  std::ofstream(dir + "/resolve.sh") << script;
-  const std::string run =
-      "cd " + dir +
-      " && touch real && ln -s real link && ln -s gone/x dangling && for f in "
-      "real link dangling missing; do o=$(sh resolve.sh \"$f\" 2>&1); r=$?; echo $o "
-      "rc=$r; done";
-  FILE* p = popen(run.c_str(), "r");
-  REQUIRE(p != nullptr);
-  std::string out;
-  char buf[512];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  pclose(p);
-  std::filesystem::remove_all(dir);
-  CHECK(out == "file rc=0\nlink " + dir + "/real rc=0\nlink gone/x rc=3\nfile rc=0\n");
+  const testing::ScriptRun r = testing::RunScript(
+      script,
+      "touch real && ln -s real link && ln -s gone/x dangling && for f in real link dangling "
+      "missing; do o=$(sh script.sh \"$f\" 2>&1); r=$?; echo $o rc=$r; done");
+  CHECK(r.out == "file rc=0\nlink " + r.dir + "/real rc=0\nlink gone/x rc=3\nfile rc=0\n");
 }
 
 TEST_CASE("sysctl refuses a symlinked file it cannot resolve") {
