@@ -25,12 +25,6 @@ struct ActionOutcome {
   std::optional<std::vector<ReadResult>> reads_after;
 };
 
-// Runs `actions` on `transport`, then, in the same batch, `reads_after`: the
-// state the tasks after these actions will need, read after the change. A
-// kExec action with a non-zero exit code stops the sequence and is reported
-// through last_exec (not as a Status error): the engine decides with
-// failed_when whether that fails the task. A write refused after its backup
-// was made removes the backup (one more round trip, on that failure only).
 // Several tasks' actions in one round trip. Each unit's plan was made on
 // the state read before the batch; its `guard` lists the reads that plan
 // used. Before a unit (but the first) acts, its guard reads are made again
@@ -43,9 +37,9 @@ struct BatchUnit {
 };
 
 struct UnitOutcome {
-  bool guard_failed = false;  // an earlier unit changed what its plan read
+  bool guard_failed = false;            // an earlier unit changed what its plan read
   std::vector<ReadResult> guard_after;  // its guard reads, after the earlier units
-  ActionOutcome actions;      // as ExecuteActions reports it
+  ActionOutcome actions;                // as ExecuteActions reports it
 };
 
 struct BatchOutcome {
@@ -59,6 +53,12 @@ BatchOutcome ExecuteBatch(const std::vector<BatchUnit>& units,
                           const std::vector<RemoteRead>& reads_after, const Become& become,
                           int timeout_seconds, Transport* transport);
 
+// Runs `actions` on `transport`, then, in the same batch, `reads_after`: the
+// state the tasks after these actions will need, read after the change. A
+// kExec action with a non-zero exit code stops the sequence and is reported
+// through last_exec (not as a Status error): the engine decides with
+// failed_when whether that fails the task. A write refused after its backup
+// was made removes the backup (one more round trip, on that failure only).
 ActionOutcome ExecuteActions(const std::vector<Action>& actions,
                              const std::vector<RemoteRead>& reads_after, const Become& become,
                              int timeout_seconds, Transport* transport);

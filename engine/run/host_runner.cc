@@ -330,10 +330,12 @@ class HostPlay {
   // Notified by a task or handler that ran, or by a unit whose plan changes
   // something (its actions wait in units_).
   bool Notified(const TaskSpec& h) const {
-    for (const std::set<std::string>* names : {&notified_, &pending_notified_}) {
-      if (names->count(h.name) > 0 || names->count(h.id) > 0) return true;
-    }
-    return false;
+    return Named(notified_, h) || Named(pending_notified_, h);
+  }
+
+  // Whether `names` (what `notify` lists) names the handler `h`.
+  static bool Named(const std::set<std::string>& names, const TaskSpec& h) {
+    return names.count(h.name) > 0 || names.count(h.id) > 0;
   }
 
   // The handlers that the notifications so far can lead to, handlers
@@ -345,7 +347,7 @@ class HostPlay {
     for (bool grew = true; grew;) {
       grew = false;
       for (const TaskSpec* h : handlers_) {
-        if (out.count(h) > 0 || (names.count(h->name) == 0 && names.count(h->id) == 0)) continue;
+        if (out.count(h) > 0 || !Named(names, *h)) continue;
         out.insert(h);
         names.insert(h->notify.begin(), h->notify.end());
         grew = true;

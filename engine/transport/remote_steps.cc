@@ -321,6 +321,12 @@ std::vector<std::string_view> Words(std::string_view text) {
   return out;
 }
 
+bool ToExitCode(std::string_view text, int* out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
 bool ToNumber(std::string_view text, uint64_t* out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, *out);
@@ -477,12 +483,7 @@ Status Answers::Files(const Segment& s, std::string_view out, size_t* at) {
     Result<size_t> i = Index(s.tag[1 + 2 * k]);
     if (!i.ok()) return i.status();
     ExecResult& r = results_[*i];
-    int rc = 0;
-    std::string_view word = s.tag[2 + 2 * k];
-    if (std::from_chars(word.data(), word.data() + word.size(), rc).ec != std::errc()) {
-      return Bad("bad exit code");
-    }
-    r.exit_code = rc;
+    if (!ToExitCode(s.tag[2 + 2 * k], &r.exit_code)) return Bad("bad exit code");
     for (std::string* part : {&r.stdout_data, &r.stderr_data}) {
       const uint64_t size = sizes[2 * k + (part == &r.stdout_data ? 0 : 1)];
       if (out.size() - *at < size) return Bad("data cut short");
@@ -507,10 +508,7 @@ Status Answers::Stdout(std::string_view out, const std::string& separator) {
       Result<size_t> i = Index(s.tag[1]);
       int rc = 0;
       if (!i.ok()) return i.status();
-      if (std::from_chars(s.tag[2].data(), s.tag[2].data() + s.tag[2].size(), rc).ec !=
-          std::errc()) {
-        return Bad("bad exit code");
-      }
+      if (!ToExitCode(s.tag[2], &rc)) return Bad("bad exit code");
       results_[*i] = ExecResult{rc, std::string(s.data), ""};
       continue;
     } else if (kind == "stat") {

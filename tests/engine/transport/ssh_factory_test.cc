@@ -38,11 +38,7 @@ TEST_CASE("ssh factory sends every host through the inventory's bastion host") {
   Diagnostics diags;
   std::unique_ptr<Inventory> inv = Inventory::Load({inventory_path}, &diags);
   REQUIRE_MESSAGE(inv, diags.Format());
-  SshOptions o;
-  o.private_keys = {dir.path() + "/client_key"};
-  o.known_hosts = dir.path() + "/known_hosts";
-  o.ssh_config = "none";
-  o.ssh_dir = dir.path();
+  SshOptions o = testing::TestSshOptions(dir, SshOptions().connect_timeout);
   testing::WriteAll(o.known_hosts, bastion.known_hosts_line() + target.known_hosts_line());
   std::unique_ptr<TransportFactory> factory = MakeTransportFactory(inv.get(), o);
 

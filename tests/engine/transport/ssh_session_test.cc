@@ -154,15 +154,7 @@ class TestPeer {
   std::thread thread_;
 };
 
-SshOptions TestOptions(const SshTestDir& dir) {
-  SshOptions o;
-  o.private_keys = {dir.path() + "/client_key"};
-  o.known_hosts = dir.path() + "/known_hosts";
-  o.ssh_config = "none";
-  o.ssh_dir = dir.path();
-  o.connect_timeout = 2;
-  return o;
-}
+SshOptions TestOptions(const SshTestDir& dir) { return testing::TestSshOptions(dir, 2); }
 
 SshEndpoint Endpoint(int port, const SshOptions& options) {
   SshEndpoint ep;

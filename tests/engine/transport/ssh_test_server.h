@@ -24,6 +24,8 @@
 #include <string>
 #include <thread>
 
+#include "engine/transport/ssh_options.h"
+
 namespace hostprep::testing {
 
 inline bool SshdAvailable() { return access("/usr/sbin/sshd", X_OK) == 0; }
@@ -151,6 +153,18 @@ class TestSshd {
   int port_ = 0;
   pid_t pid_ = -1;
 };
+
+// SSH options that read and write only inside `dir`: its client key, its
+// known_hosts, no ssh config.
+inline SshOptions TestSshOptions(const SshTestDir& dir, int connect_timeout) {
+  SshOptions o;
+  o.private_keys = {dir.path() + "/client_key"};
+  o.known_hosts = dir.path() + "/known_hosts";
+  o.ssh_config = "none";
+  o.ssh_dir = dir.path();
+  o.connect_timeout = connect_timeout;
+  return o;
+}
 
 }  // namespace hostprep::testing
 

@@ -15,16 +15,7 @@ namespace {
 using testing::SshTestDir;
 using testing::TestSshd;
 
-// Options that read and write only inside `dir`.
-SshOptions TestOptions(const SshTestDir& dir) {
-  SshOptions o;
-  o.private_keys = {dir.path() + "/client_key"};
-  o.known_hosts = dir.path() + "/known_hosts";
-  o.ssh_config = "none";
-  o.ssh_dir = dir.path();
-  o.connect_timeout = 5;
-  return o;
-}
+SshOptions TestOptions(const SshTestDir& dir) { return testing::TestSshOptions(dir, 5); }
 
 SshRoute Route(int port, const SshOptions& options) {
   ConnectionSettings s;
