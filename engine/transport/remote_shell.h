@@ -82,7 +82,7 @@ class ShellTransport : public Transport {
   Result<std::optional<std::string>> ReadFile(const std::string& path, const Become& become) final;
   Status WriteFile(const WriteRequest& request) final;
   Result<FileInfo> Stat(const std::string& path, const Become& become) final;
-  // One round trip for all of `reads` (ReadManyCommand, remote_steps.h).
+  // One round trip for all of `reads` (RunSteps of ReadSteps, remote_steps.h).
   Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
                                            const Become& become, int timeout_seconds) final;
   // One round trip for all of `steps` (StepsCommand).

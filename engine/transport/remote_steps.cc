@@ -614,11 +614,6 @@ std::vector<ReadResult> ReadAnswers(std::vector<StepResult> results) {
   return out;
 }
 
-ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become,
-                            const std::string& marker) {
-  return StepsCommand(ReadSteps(reads), become, marker);
-}
-
 Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
                                            const std::string& marker, const ExecResult& result,
                                            std::vector<size_t>* read_again) {
@@ -677,13 +672,6 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
     }
   }
   return results;
-}
-
-Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
-                                              const std::string& marker, const ExecResult& result) {
-  Result<std::vector<StepResult>> parsed = ParseSteps(ReadSteps(reads), marker, result);
-  if (!parsed.ok()) return parsed.status();
-  return ReadAnswers(std::move(*parsed));
 }
 
 }  // namespace hostprep

@@ -50,15 +50,10 @@ Result<std::vector<StepResult>> ParseSteps(const std::vector<Step>& steps,
                                            const std::string& marker, const ExecResult& result,
                                            std::vector<size_t>* read_again = nullptr);
 
-// One kRead step per read, in order; and the reads' answers of their results.
+// ReadMany as RunSteps: one kRead step per read, in order, and the reads'
+// answers of their results.
 std::vector<Step> ReadSteps(const std::vector<RemoteRead>& reads);
 std::vector<ReadResult> ReadAnswers(std::vector<StepResult> results);
-
-// ReadMany as StepsCommand with only reads.
-ExecRequest ReadManyCommand(const std::vector<RemoteRead>& reads, const Become& become,
-                            const std::string& marker);
-Result<std::vector<ReadResult>> ParseReadMany(const std::vector<RemoteRead>& reads,
-                                              const std::string& marker, const ExecResult& result);
 
 }  // namespace hostprep
 

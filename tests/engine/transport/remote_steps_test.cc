@@ -23,8 +23,15 @@ std::string End() { return Seg("", "end"); }
 
 using K = RemoteRead::Kind;
 
+Result<std::vector<ReadResult>> ParseReads(const std::vector<RemoteRead>& reads,
+                                           const ExecResult& result) {
+  Result<std::vector<StepResult>> parsed = ParseSteps(ReadSteps(reads), kKey, result);
+  if (!parsed.ok()) return parsed.status();
+  return ReadAnswers(std::move(*parsed));
+}
+
 std::string Parse(const std::vector<RemoteRead>& reads, const ExecResult& r) {
-  return ParseReadMany(reads, kKey, r).message();
+  return ParseReads(reads, r).message();
 }
 
 TEST_CASE("answer markers are 48 random hex digits, new each time") {
@@ -65,7 +72,7 @@ TEST_CASE("steps parser splits streamed answers, stat lines, links and blobs") {
   const std::string err = "sudo noise\n" + Start() + Seg("err", "e 4") +
                           Seg("stat: cannot statx '/gone': No such file or directory", "e 5") +
                           End();
-  Result<std::vector<ReadResult>> r = ParseReadMany(reads, kKey, {0, out, err});
+  Result<std::vector<ReadResult>> r = ParseReads(reads, {0, out, err});
   REQUIRE_MESSAGE(r.ok(), r.message());
   CHECK((*r)[0].content == std::string("aaa"));
   CHECK((*r)[1].stat.type == FileType::kFile);
@@ -86,7 +93,7 @@ TEST_CASE("steps parser takes a voided blob's files from their own answers") {
   const std::string out = Start() + Seg("8180 0 0 3 root root 11 100 100", "stat 0") +
                           Seg("aaX", "void") + Seg("aaaa", "o 0 0") + End();
   const std::string err = Start() + Seg("", "e 0") + End();
-  Result<std::vector<ReadResult>> r = ParseReadMany(reads, kKey, {0, out, err});
+  Result<std::vector<ReadResult>> r = ParseReads(reads, {0, out, err});
   REQUIRE(r.ok());
   CHECK((*r)[0].content == std::string("aaaa"));
 }
