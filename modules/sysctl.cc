@@ -375,10 +375,22 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
       }
     }
   }
+  const std::string value_arg = args.contains("values") ? "values" : "value";
   for (const Key& k : Keys(args)) {
-    if (IsPendingTemplate(Value(k.name))) continue;
-    const std::string problem = KeyProblem(k.name);
-    if (!problem.empty()) errors->push_back({args.contains("values") ? "values" : "name", problem});
+    if (!IsPendingTemplate(Value(k.name))) {
+      const std::string problem = KeyProblem(k.name);
+      if (!problem.empty())
+        errors->push_back({args.contains("values") ? "values" : "name", problem});
+    }
+    // The value becomes a line of `file`: a newline in it would add a line
+    // (a key nobody declared, applied at every boot).
+    const std::string broken = IsPendingTemplate(Value(k.value)) ? "" : LineBreakProblem(k.value);
+    if (!broken.empty()) {
+      errors->push_back(
+          {value_arg, fmt::format("the value of sysctl key '{}' is {}: it holds {}, and a line of "
+                                  "a sysctl.d file cannot: give the value on one line",
+                                  k.name, Escaped(k.value), broken)});
+    }
   }
   if (args.contains("name") && !Absent(args)) {
     const bool missing = !args.contains("value") || args["value"].is_null();

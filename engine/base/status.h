@@ -16,22 +16,30 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status Ok() { return Status(); }
-  static Status Error(std::string message) { return Status(std::move(message), true); }
+  static Status Error(std::string message) { return Status(std::move(message), Code::kError); }
+  // The host could not be reached, or the connection to it was lost (a dead
+  // peer, sshd gone): the host is unreachable rather than failed, as
+  // ansible-playbook tells them apart.
+  static Status Unreachable(std::string message) {
+    return Status(std::move(message), Code::kUnreachable);
+  }
 
-  bool ok() const { return !error_; }
+  bool ok() const { return code_ == Code::kOk; }
+  bool unreachable() const { return code_ == Code::kUnreachable; }
   const std::string& message() const { return message_; }
 
-  // Returns a copy whose message is "prefix: message". Used to add context
-  // (host, task, file) as an error travels up.
+  // Returns a copy whose message is "prefix: message", of the same kind.
+  // Used to add context (host, task, file) as an error travels up.
   Status WithContext(const std::string& prefix) const {
     if (ok()) return *this;
-    return Error(prefix + ": " + message_);
+    return Status(prefix + ": " + message_, code_);
   }
 
  private:
-  Status(std::string message, bool error) : message_(std::move(message)), error_(error) {}
+  enum class Code { kOk, kError, kUnreachable };
+  Status(std::string message, Code code) : message_(std::move(message)), code_(code) {}
   std::string message_;
-  bool error_ = false;
+  Code code_ = Code::kOk;
 };
 
 template <typename T>

@@ -114,4 +114,67 @@ std::string Slugify(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// The C escape of a control character, DEL, backslash or quote; "" for the rest.
+std::string EscapeOf(unsigned char c) {
+  switch (c) {
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    case '\0':
+      return "\\0";
+    case '\\':
+      return "\\\\";
+    case '"':
+      return "\\\"";
+    default:
+      break;
+  }
+  if (c < 0x20 || c == 0x7f) {
+    static const char kHex[] = "0123456789abcdef";
+    return std::string("\\x") + kHex[c >> 4] + kHex[c & 15];
+  }
+  return "";
+}
+
+const char* ControlName(unsigned char c) {
+  switch (c) {
+    case '\n':
+      return "a newline";
+    case '\r':
+      return "a carriage return";
+    case '\0':
+      return "a NUL byte";
+    case 0x1b:
+      return "an escape character";
+    default:
+      return "a control character";
+  }
+}
+
+}  // namespace
+
+std::string Escaped(std::string_view s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    const std::string e = EscapeOf(static_cast<unsigned char>(ch));
+    out += e.empty() ? std::string(1, ch) : e;
+  }
+  return out + "\"";
+}
+
+std::string LineBreakProblem(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      return std::string(ControlName(c)) + " (" + EscapeOf(c) + ") at byte " + std::to_string(i);
+    }
+  }
+  return "";
+}
+
 }  // namespace hostprep

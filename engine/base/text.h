@@ -25,6 +25,16 @@ std::string DidYouMeanSuffix(std::string_view word, const std::vector<std::strin
 // whatever the input holds, so variable values never become shell code.
 std::string ShellQuote(std::string_view s);
 
+// `s` in double quotes with C escapes (\n, \t, \x1b, \\, \") for what a
+// terminal would not show as it is: for messages that name a value.
+std::string Escaped(std::string_view s);
+
+// What a value written as one line of a text file (a sysctl.d line, an
+// options line) cannot hold: the first control character other than a tab
+// (a newline would start a line nobody declared), as "a newline (\n) at byte
+// 4"; "" when there is none.
+std::string LineBreakProblem(std::string_view s);
+
 // A slug for task ids: lower case, runs of other characters become '-'.
 std::string Slugify(std::string_view s);
 

@@ -13,6 +13,7 @@
 #include "engine/graph/task_graph.h"
 #include "engine/template/variables.h"
 #include "engine/transport/local_transport.h"
+#include "engine/transport/ssh_config.h"
 #include "engine/transport/ssh_transport.h"
 #include "engine/yaml/yaml_file.h"
 
@@ -126,6 +127,10 @@ void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
        "(default 10)")
       ("connect-retries", po::value(&out->connect_retries),
        "ssh connect retries after a refused, timed-out or dropped connect (default 0)")
+      ("server-alive-interval", po::value(&out->server_alive_interval),
+       "seconds of silence before a host is asked to answer; 0 = never (default 15)")
+      ("server-alive-count-max", po::value(&out->server_alive_count_max),
+       "unanswered intervals before a host is unreachable (default 3)")
       ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
        "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
       ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)");
@@ -184,6 +189,16 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
                                      cli.connect_retries));
   }
   out.connect_retries = cli.connect_retries;
+  if (!cli.server_alive_interval.empty()) {
+    Result<int> v = ParseAliveInterval(cli.server_alive_interval);
+    if (!v.ok()) return Status::Error("--server-alive-interval: " + v.message());
+    out.server_alive_interval = *v;
+  }
+  if (!cli.server_alive_count_max.empty()) {
+    Result<int> v = ParseAliveCountMax(cli.server_alive_count_max);
+    if (!v.ok()) return Status::Error("--server-alive-count-max: " + v.message());
+    out.server_alive_count_max = *v;
+  }
   out.private_keys = cli.private_keys;
   for (const std::string& key : out.private_keys) {
     if (access(key.c_str(), R_OK) != 0) {

@@ -3,11 +3,10 @@
 #ifndef HOSTPREP_ENGINE_CLI_COMMON_H_
 #define HOSTPREP_ENGINE_CLI_COMMON_H_
 
+#include <boost/program_options.hpp>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"
@@ -41,6 +40,8 @@ struct SshCliOptions {
   std::string host_key_checking = "strict";
   int timeout = 10;
   int connect_retries = 0;
+  std::string server_alive_interval;   // "" = not given (inventory, ssh config, else 15)
+  std::string server_alive_count_max;  // "" = not given (inventory, ssh config, else 3)
   bool ask_become_pass = false;
   std::string ssh_config;
 };

@@ -43,6 +43,11 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
     Status st = text(name, field);
     if (!st.ok()) return st;
   }
+  // ansible_ssh_extra_args are ssh options too (Ansible passes both to ssh).
+  std::string extra;
+  Status extra_read = text("ssh_extra_args", &extra);
+  if (!extra_read.ok()) return extra_read;
+  if (!extra.empty()) s.ssh_common_args += (s.ssh_common_args.empty() ? "" : " ") + extra;
   // Ansible's older spellings.
   if (s.user.empty()) {
     Status st = text("ssh_user", &s.user);

@@ -140,16 +140,15 @@ struct ConnectionSettings {
   int port = 0;                    // 0 = default (ssh config, else 22)
   std::string user;                // "" = default
   std::string private_key_file;
-  std::string ssh_common_args;
-  std::string become_user;         // "" = root
+  std::string ssh_common_args;  // ansible_ssh_common_args, then ansible_ssh_extra_args
+  std::string become_user;      // "" = root
   bool become = false;
   bool become_set = false;  // whether the inventory said anything about become
 };
 
 // Reads the connection variables for `host` from `vars`, rendering templates
 // in them. Errors name the variable.
-Result<ConnectionSettings> ReadConnectionSettings(const std::string& host,
-                                                  const Variables& vars);
+Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const Variables& vars);
 
 }  // namespace hostprep
 

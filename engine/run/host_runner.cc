@@ -278,13 +278,20 @@ class HostPlay {
     return true;
   }
 
-  bool RunOne(const TaskSpec& task) {
+  HostOutcome RunOne(const TaskSpec& task) {
     TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
     TaskOutcome outcome = executor_.Execute(task);
     span.args()["changed"] = outcome.changed;
     span.args()["failed"] = outcome.failed;
     Report(task, outcome);
-    return !outcome.failed;
+    return Stop(outcome);
+  }
+
+  // How the host goes on after a task: a lost connection makes it
+  // unreachable, a failure failed.
+  static HostOutcome Stop(const TaskOutcome& outcome) {
+    if (outcome.unreachable) return HostOutcome::kUnreachable;
+    return outcome.failed ? HostOutcome::kFailed : HostOutcome::kOk;
   }
 
   // Runs `list`: the tasks, then the handlers (only the notified ones, once
@@ -322,7 +329,8 @@ class HostPlay {
         if (flushed != HostOutcome::kOk) return flushed;
         continue;  // task i (or the first task whose guard failed) again
       }
-      if (!RunOne(*list[i])) return HostOutcome::kFailed;
+      const HostOutcome ran = RunOne(*list[i]);
+      if (ran != HostOutcome::kOk) return ran;
       ++i;
     }
   }
@@ -411,7 +419,9 @@ class HostPlay {
         unit.outcome = unit.speculation.finish(actions);
       }
       Report(*(*list_)[unit.index], unit.outcome);
-      if (unit.outcome.failed || !done.status.ok()) return HostOutcome::kFailed;
+      if (done.status.unreachable()) return HostOutcome::kUnreachable;
+      if (Stop(unit.outcome) != HostOutcome::kOk) return Stop(unit.outcome);
+      if (!done.status.ok()) return HostOutcome::kFailed;
     }
     if (done.reads_after) {
       cache_.StoreAfterChange(units_become_, after, std::move(*done.reads_after));
@@ -448,6 +458,7 @@ class HostPlay {
     for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
     if (outcome.changed) notified_.insert(task.notify.begin(), task.notify.end());
     if (outcome.failed) state_->failed = true;
+    if (outcome.unreachable) state_->unreachable = true;
   }
 
   const PlayContext& ctx_;

@@ -252,13 +252,14 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
 TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& module,
                                             const Variables& vars) {
   Attempt a;
-  auto fail = [&](const std::string& message) {
-    a.status = TaskStatus::kFailed;
-    a.message = message;
+  // A lost connection makes the task (and the host) unreachable, not failed.
+  auto fail = [&](const Status& status) {
+    a.status = status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
+    a.message = status.message();
     return a;
   };
   Result<Value> rendered = RenderArgs(task, module, vars);
-  if (!rendered.ok()) return fail(rendered.message());
+  if (!rendered.ok()) return fail(rendered.status());
   const Value& args = *rendered;
 
   const Value facts = state_->facts.value_or(Value::object());
@@ -266,17 +267,19 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   std::vector<Read> reads = module.Probe(args, facts);
   std::vector<ReadResult> results;
   Status s = PerformReads(reads, vars, become, &results);
-  if (!s.ok()) return fail(s.message());
+  if (!s.ok()) return fail(s);
   Result<Change> planned = module.Plan(args, results, facts);
   // Plan may ask for more reads when the first answers decide what to read.
   for (int round = 0; planned.ok() && !planned->more_reads.empty(); ++round) {
-    if (round == 3)
-      return fail("internal error: module '" + task.module + "' kept asking for reads");
+    if (round == 3) {
+      return fail(
+          Status::Error("internal error: module '" + task.module + "' kept asking for reads"));
+    }
     s = PerformReads(planned->more_reads, vars, become, &results);
-    if (!s.ok()) return fail(s.message());
+    if (!s.ok()) return fail(s);
     planned = module.Plan(args, results, facts);
   }
-  if (!planned.ok()) return fail(planned.message());
+  if (!planned.ok()) return fail(planned.status());
   Change& change = *planned;
   a.result = change.result;
   a.diff = change.diff;
@@ -327,7 +330,7 @@ void TaskExecutor::Absorb(const ActionOutcome& done, Attempt* attempt) const {
     }
   }
   if (!done.status.ok()) {
-    a.status = TaskStatus::kFailed;
+    a.status = done.status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
     a.message = done.status.message();
   }
 }
@@ -394,6 +397,7 @@ Value Registered(const TaskStatus status, bool changed, const std::string& messa
   r["changed"] = changed;
   r["failed"] = status == TaskStatus::kFailed;
   r["skipped"] = status == TaskStatus::kSkipped;
+  if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
   if (!message.empty()) r["msg"] = message;
   return r;
 }
@@ -406,8 +410,8 @@ void SummarizeLoop(std::vector<TaskEvent>* events) {
                        [s](const TaskEvent& e) { return e.status == s; });
   };
   TaskStatus summary = TaskStatus::kSkipped;
-  for (TaskStatus s :
-       {TaskStatus::kFailed, TaskStatus::kIgnored, TaskStatus::kChanged, TaskStatus::kOk}) {
+  for (TaskStatus s : {TaskStatus::kUnreachable, TaskStatus::kFailed, TaskStatus::kIgnored,
+                       TaskStatus::kChanged, TaskStatus::kOk}) {
     if (any(s)) {
       summary = s;
       break;
@@ -436,7 +440,8 @@ TaskEvent TaskExecutor::Event(const TaskSpec& task, std::chrono::steady_clock::t
   e.item = std::move(item);
   e.duration_seconds = SecondsSince(start);
   if (task.no_log) {
-    e.message = status == TaskStatus::kFailed || status == TaskStatus::kIgnored ? kNoLogMessage : "";
+    e.message =
+        status == TaskStatus::kFailed || status == TaskStatus::kIgnored ? kNoLogMessage : "";
     e.diff = diff.empty() ? "" : kNoLogMessage;
     e.result = Value::object({{"censored", kNoLogMessage}});
   } else {
@@ -448,16 +453,16 @@ TaskEvent TaskExecutor::Event(const TaskSpec& task, std::chrono::steady_clock::t
 }
 
 bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
-  return !task.check_mode.value_or(ctx_.options->check) && !task.loop &&
-         task.register_as.empty() && task.changed_when.empty() && task.failed_when.empty() &&
-         task.retries == 0 && !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
+  return !task.check_mode.value_or(ctx_.options->check) && !task.loop && task.register_as.empty() &&
+         task.changed_when.empty() && task.failed_when.empty() && task.retries == 0 &&
+         !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
 }
 
 TaskOutcome TaskExecutor::Execute(const TaskSpec& task, Speculation* speculation) {
   speculation_ = speculation;
   TaskOutcome out = Execute(task);
   speculation_ = nullptr;
-  if (out.failed) speculation->needs_state = true;
+  if (out.failed || out.unreachable) speculation->needs_state = true;
   return out;
 }
 
@@ -539,6 +544,7 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
           Absorb(done, &real);
           TaskOutcome outcome;
           outcome.failed = real.status == TaskStatus::kFailed;
+          outcome.unreachable = real.status == TaskStatus::kUnreachable;
           outcome.changed = real.changed;
           outcome.events.push_back(Event(task, start, real.status, real.changed, real.message,
                                          ctx_.options->diff ? real.diff : "", real.result, ""));
@@ -551,6 +557,7 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     }
     if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
     out.failed = out.failed || a.status == TaskStatus::kFailed;
+    out.unreachable = out.unreachable || a.status == TaskStatus::kUnreachable;
     out.changed = out.changed || a.changed;
     Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed : a.status,
                                   a.changed, a.message, a.result);
@@ -561,7 +568,8 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     last_registered = registered;
     out.events.push_back(event(a.status, a.changed, a.message, opts.diff ? a.diff : "", a.result,
                                item ? ItemLabel(*item) : ""));
-    if (a.status == TaskStatus::kFailed) break;  // a failed item ends the loop, as in Ansible
+    // A failed item ends the loop, as in Ansible, and so does a lost host.
+    if (a.status == TaskStatus::kFailed || a.status == TaskStatus::kUnreachable) break;
   }
   if (!task.loop) return finish(last_registered);
   SummarizeLoop(&out.events);

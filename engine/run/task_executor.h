@@ -20,6 +20,7 @@ namespace hostprep {
 struct TaskOutcome {
   std::vector<TaskEvent> events;  // one per task, or one per loop item
   bool failed = false;            // failed and not ignored: the host stops
+  bool unreachable = false;       // the connection was lost: the host stops, unreachable
   bool changed = false;           // notify handlers
 };
 

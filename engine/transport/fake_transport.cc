@@ -163,9 +163,11 @@ int FakeTransport::CountCalls(Call::Kind kind) const {
 }
 
 Status FakeTransport::BeginOperation() {
-  if (unreachable_) return Status::Error(fmt::format("connect to {}: {}", name_, *unreachable_));
+  if (unreachable_)
+    return Status::Unreachable(fmt::format("connect to {}: {}", name_, *unreachable_));
   if (operations_left_) {
-    if (*operations_left_ <= 0) return Status::Error(fmt::format("connection to {} lost", name_));
+    if (*operations_left_ <= 0)
+      return Status::Unreachable(fmt::format("connection to {} lost", name_));
     --*operations_left_;
   }
   ++stats_.round_trips;
@@ -201,7 +203,8 @@ ExecResult FakeTransport::Answer(const ExecRequest& request) const {
 
 Status FakeTransport::Connect() {
   calls_.push_back({Call::Kind::kConnect, "", {}, "", {}});
-  if (unreachable_) return Status::Error(fmt::format("connect to {}: {}", name_, *unreachable_));
+  if (unreachable_)
+    return Status::Unreachable(fmt::format("connect to {}: {}", name_, *unreachable_));
   connected_ = true;
   return Status::Ok();
 }
@@ -293,8 +296,7 @@ Status FakeTransport::WriteFile(const WriteRequest& request) {
 }
 
 Result<std::vector<ReadResult>> FakeTransport::ReadMany(const std::vector<RemoteRead>& reads,
-                                                        const Become& become,
-                                                        int timeout_seconds) {
+                                                        const Become& become, int timeout_seconds) {
   if (reads.empty()) return std::vector<ReadResult>();
   const uint64_t before = stats_.round_trips;
   Result<std::vector<ReadResult>> results = Transport::ReadMany(reads, become, timeout_seconds);
@@ -303,8 +305,7 @@ Result<std::vector<ReadResult>> FakeTransport::ReadMany(const std::vector<Remote
 }
 
 Result<std::vector<StepResult>> FakeTransport::RunSteps(const std::vector<Step>& steps,
-                                                        const Become& become,
-                                                        int timeout_seconds) {
+                                                        const Become& become, int timeout_seconds) {
   if (steps.empty()) return std::vector<StepResult>();
   const uint64_t before = stats_.round_trips;
   Result<std::vector<StepResult>> results = Transport::RunSteps(steps, become, timeout_seconds);

@@ -59,10 +59,12 @@ class FakeTransport final : public Transport {
   void AddExecResponse(std::vector<std::string> argv_prefix, ExecResult result);
 
   // --- failures.
-  // Connect (and every later operation) fails: "connect to NAME: MESSAGE".
+  // Connect (and every later operation) fails: "connect to NAME: MESSAGE",
+  // an unreachable Status.
   void SetUnreachable(std::string message);
   // After `operations` more successful operations (Exec, ReadFile,
-  // WriteFile, Stat), every operation fails with "connection to NAME lost".
+  // WriteFile, Stat), every operation fails with "connection to NAME lost",
+  // an unreachable Status, as a real transport reports a lost connection.
   void FailAfter(int operations);
 
   // --- what happened.

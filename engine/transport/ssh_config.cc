@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
+#include <optional>
 
 #include "engine/base/text.h"
 
@@ -124,9 +125,45 @@ Result<SshHostConfig> ReadSshConfig(const std::string& path, const std::string& 
       config.identity_files.push_back(ExpandHome(value, home));
     } else if (keyword == "proxyjump" && config.proxy_jump.empty()) {
       config.proxy_jump = value;
+    } else if (keyword == "serveraliveinterval" && config.server_alive_interval < 0) {
+      Result<int> seconds = ParseAliveInterval(value);
+      if (!seconds.ok())
+        return Status::Error(fmt::format("{}:{}: {}", path, number, seconds.message()));
+      config.server_alive_interval = *seconds;
+    } else if (keyword == "serveralivecountmax" && config.server_alive_count_max < 0) {
+      Result<int> count = ParseAliveCountMax(value);
+      if (!count.ok())
+        return Status::Error(fmt::format("{}:{}: {}", path, number, count.message()));
+      config.server_alive_count_max = *count;
     }
   }
   return config;
+}
+
+namespace {
+
+// A whole number from `min` to 1,000,000, or nullopt.
+std::optional<int> WholeNumber(const std::string& text, int min) {
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > 1000000) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+Result<int> ParseAliveInterval(const std::string& text) {
+  if (std::optional<int> v = WholeNumber(text, 0)) return *v;
+  return Status::Error(fmt::format(
+      "ServerAliveInterval must be a whole number of seconds (0 = off), not '{}'", text));
+}
+
+Result<int> ParseAliveCountMax(const std::string& text) {
+  if (std::optional<int> v = WholeNumber(text, 1)) return *v;
+  return Status::Error(
+      fmt::format("ServerAliveCountMax must be a whole number from 1, not '{}'", text));
 }
 
 Result<std::vector<JumpSpec>> ParseProxyJump(const std::string& spec) {
@@ -166,12 +203,10 @@ Result<std::vector<JumpSpec>> ParseProxyJump(const std::string& spec) {
   return hops;
 }
 
-std::string ProxyJumpFromArgs(const std::string& ssh_common_args) {
+std::string OptionFromArgs(const std::string& ssh_common_args, std::string_view keyword) {
   const std::vector<std::string> words = Words(ssh_common_args);
   for (size_t i = 0; i < words.size(); ++i) {
     std::string option;
-    if (words[i] == "-J" && i + 1 < words.size()) return words[i + 1];
-    if (StartsWith(words[i], "-J") && words[i].size() > 2) return words[i].substr(2);
     if (words[i] == "-o" && i + 1 < words.size()) {
       option = words[i + 1];
     } else if (StartsWith(words[i], "-o") && words[i].size() > 2) {
@@ -182,12 +217,21 @@ std::string ProxyJumpFromArgs(const std::string& ssh_common_args) {
     option = Trim(option);
     size_t cut = option.find_first_of(" \t=");
     if (cut == std::string::npos) continue;
-    if (ToLower(option.substr(0, cut)) != "proxyjump") continue;
+    if (ToLower(option.substr(0, cut)) != ToLower(keyword)) continue;
     std::string value = Trim(option.substr(cut));
     if (StartsWith(value, "=")) value = Trim(value.substr(1));
     return value;
   }
   return "";
+}
+
+std::string ProxyJumpFromArgs(const std::string& ssh_common_args) {
+  const std::vector<std::string> words = Words(ssh_common_args);
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (words[i] == "-J" && i + 1 < words.size()) return words[i + 1];
+    if (StartsWith(words[i], "-J") && words[i].size() > 2) return words[i].substr(2);
+  }
+  return OptionFromArgs(ssh_common_args, "ProxyJump");
 }
 
 }  // namespace hostprep

@@ -5,6 +5,7 @@
 #define HOSTPREP_ENGINE_TRANSPORT_SSH_CONFIG_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/status.h"
@@ -18,6 +19,8 @@ struct SshHostConfig {
   int port = 0;
   std::vector<std::string> identity_files;  // "~/" expanded with `home`
   std::string proxy_jump;                   // as written: "user@host:port,host2"
+  int server_alive_interval = -1;           // seconds; 0 = off; -1 = not said
+  int server_alive_count_max = -1;          // -1 = not said
 };
 
 // Reads `path` as ssh_config(5) does for `host`: `Host` patterns (globs,
@@ -41,6 +44,18 @@ Result<std::vector<JumpSpec>> ParseProxyJump(const std::string& spec);
 // The ProxyJump spec in ansible_ssh_common_args: "-o ProxyJump=X",
 // "-oProxyJump=X", "-o 'ProxyJump X'", "-J X"; "" when there is none.
 std::string ProxyJumpFromArgs(const std::string& ssh_common_args);
+
+// The value of the -o option `keyword` (case-insensitive, "ServerAliveInterval")
+// in ansible_ssh_common_args, written as ProxyJumpFromArgs reads it; "" when
+// the arguments do not set it.
+std::string OptionFromArgs(const std::string& ssh_common_args, std::string_view keyword);
+
+// How long a silent peer is trusted, as OpenSSH's ServerAliveInterval (seconds,
+// 0 = never ask) and ServerAliveCountMax (unanswered asks before giving up).
+// Errors name the setting and its source: "ServerAliveInterval must be a whole
+// number of seconds, not 'x'".
+Result<int> ParseAliveInterval(const std::string& text);
+Result<int> ParseAliveCountMax(const std::string& text);
 
 }  // namespace hostprep
 

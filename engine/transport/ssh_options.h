@@ -26,10 +26,17 @@ struct SshOptions {
   // Further attempts after a transient connect failure (refused, timed out,
   // reset or closed during the handshake, no route); 0 = one attempt only.
   int connect_retries = 0;
-  int keepalive_seconds = 15;  // an SSH ignore message while waiting this long
-  std::string ssh_config;      // absolute path; "" = ~/.ssh/config; "none" = no file
-  std::string ssh_dir;         // default identities (id_ed25519...); "" = ~/.ssh
-  std::string agent_socket;    // ssh-agent socket; "" = no agent
+  // A silent host (OpenSSH's ServerAliveInterval and ServerAliveCountMax):
+  // after `server_alive_interval` seconds with nothing from it, hostprep asks
+  // it for an answer, and gives it up as unreachable once nothing came for
+  // interval * count_max seconds. -1: not given on the command line, so the
+  // host's ansible_ssh_common_args (-o ServerAliveInterval=N), else its ssh
+  // config, else 15 s and 3 decide. An interval of 0 never asks.
+  int server_alive_interval = -1;
+  int server_alive_count_max = -1;
+  std::string ssh_config;    // absolute path; "" = ~/.ssh/config; "none" = no file
+  std::string ssh_dir;       // default identities (id_ed25519...); "" = ~/.ssh
+  std::string agent_socket;  // ssh-agent socket; "" = no agent
   // For sudo -S. Never printed, logged or put in argv; see ShellTransport.
   std::string become_password;
 };

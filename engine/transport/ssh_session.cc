@@ -1,6 +1,7 @@
 #include "engine/transport/ssh_session.h"
 
 #include <fmt/format.h>
+#include <libssh/server.h>  // ssh_send_keepalive, which clients use too
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -288,31 +289,20 @@ Result<SshSessionPtr> NewSession(const SshEndpoint& ep, const SshOptions& option
   return session;
 }
 
-// Dead peers are noticed by TCP too, not only by our own ignore messages.
-void EnableTcpKeepalive(int fd, int seconds) {
+// A peer whose machine is gone is noticed by TCP too (the kernel's
+// keepalive probes), not only by CheckAlive's requests.
+void EnableTcpKeepalive(int fd, const SshEndpoint& ep) {
   const int on = 1;
-  const int idle = seconds > 0 ? seconds : 15;
-  const int count = 4;
+  const int idle = ep.alive_interval > 0 ? ep.alive_interval : 15;
+  const int count = ep.alive_count_max;
   setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &idle, sizeof idle);
   setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
-bool WriteAll(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = send(fd, data, size, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Connects `s` (TCP unless `tunnelled`), checks the host key and
-// authenticates, all before `deadline`; then leaves the session blocking,
-// as the rest of the transport expects.
+// authenticates, all before `deadline`; the session stays non-blocking.
 Status Handshake(ssh_session s, const SshEndpoint& ep, const SshOptions& options,
                  const Deadline& deadline, bool tunnelled, bool* transient) {
   ssh_set_blocking(s, 0);
@@ -326,17 +316,10 @@ Status Handshake(ssh_session s, const SshEndpoint& ep, const SshOptions& options
     *transient = error.transient;
     return Status::Error(fmt::format("{}: {}", ep.Label(), error.text));
   }
-  if (!tunnelled) EnableTcpKeepalive(ssh_get_fd(s), options.keepalive_seconds);
+  if (!tunnelled) EnableTcpKeepalive(ssh_get_fd(s), ep);
   Status verified = VerifyHostKey(s, ep, options, options.known_hosts);
   if (!verified.ok()) return verified;
-  Status authed = Authenticate(s, ep, options, deadline, transient);
-  if (!authed.ok()) return authed;
-  ssh_set_blocking(s, 1);
-  // From now on our own deadlines bound each command; this only bounds a
-  // single blocking libssh call (a write waiting for the peer's window).
-  const long io_timeout = 300;
-  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &io_timeout);
-  return Status::Ok();
+  return Authenticate(s, ep, options, deadline, transient);
 }
 
 // A direct-tcpip channel from `bastion` to `target`, opened before the
@@ -349,12 +332,11 @@ Result<SshChannelPtr> OpenForward(ssh_session bastion, const SshEndpoint& bastio
     return Status::Error(fmt::format("{}: cannot create a channel on the bastion {}: {}",
                                      target.Label(), bastion_ep.Label(), LibsshError(bastion)));
   }
-  ssh_set_blocking(bastion, 0);
+  // The bastion's session is non-blocking since its handshake.
   const std::optional<int> rc = UntilDone(bastion, deadline, SSH_AGAIN, [&] {
     return ssh_channel_open_forward(channel.get(), target.address.c_str(), target.port, "127.0.0.1",
                                     0);
   });
-  ssh_set_blocking(bastion, 1);
   if (!rc) {
     *transient = true;
     return Status::Error(TimedOut(target, deadline.seconds()));
@@ -426,7 +408,10 @@ Result<std::unique_ptr<SshConnection>> SshConnection::OpenOnce(
         OpenForward(conn->via_->session(), jumps.back(), target, deadline, transient);
     if (!channel.ok()) return channel.status();
     int sv[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    // Both ends non-blocking: libssh writes only what poll says fits, and
+    // the pump never waits on one side while the other is full (a blocking
+    // end deadlocked a large write against a large answer).
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv) != 0) {
       return Status::Error(fmt::format("{}: socketpair: {}", target.Label(), std::strerror(errno)));
     }
     Status pump = conn->StartPump(std::move(*channel), sv[1]);
@@ -439,9 +424,45 @@ Result<std::unique_ptr<SshConnection>> SshConnection::OpenOnce(
   Result<SshSessionPtr> session = NewSession(target, options, options.known_hosts, fd);
   if (!session.ok()) return session.status();
   conn->session_ = std::move(*session);
+  conn->target_ = target;
+  ssh_set_counters(conn->session_.get(), &conn->sent_, &conn->received_);
   Status handshake = Handshake(conn->session_.get(), target, options, deadline, fd >= 0, transient);
   if (!handshake.ok()) return handshake;
+  conn->packets_seen_ = conn->received_.in_packets;
+  conn->heard_ = conn->asked_ = Clock::now();
   return conn;
+}
+
+void SshConnection::WaitIo(int max_ms) const {
+  pollfd p{ssh_get_fd(session_.get()), POLLIN, 0};
+  if (ssh_get_poll_flags(session_.get()) & SSH_WRITE_PENDING) p.events |= POLLOUT;
+  poll(&p, 1, max_ms);
+}
+
+Status SshConnection::CheckAlive() {
+  const Clock::time_point now = Clock::now();
+  if (received_.in_packets != packets_seen_) {
+    packets_seen_ = received_.in_packets;
+    heard_ = now;
+  }
+  const int interval = target_.alive_interval;
+  if (interval <= 0) return Status::Ok();
+  const auto silent = now - heard_;
+  if (silent >= std::chrono::seconds(interval) * target_.alive_count_max) {
+    return Status::Unreachable(fmt::format(
+        "{}: no answer for {} s (ServerAliveInterval {} x ServerAliveCountMax {}): the "
+        "connection is dead",
+        target_.Label(), interval * target_.alive_count_max, interval, target_.alive_count_max));
+  }
+  if (silent >= std::chrono::seconds(interval) && now - asked_ >= std::chrono::seconds(interval)) {
+    // libssh keeps one global request pending at a time: while the answer to
+    // the last one has not been taken, a call only takes it (and sends
+    // nothing), so the second call makes sure that one is on its way.
+    ssh_send_keepalive(session_.get());
+    ssh_send_keepalive(session_.get());
+    asked_ = now;
+  }
+  return Status::Ok();
 }
 
 SshConnection::~SshConnection() {
@@ -464,28 +485,53 @@ Status SshConnection::StartPump(SshChannelPtr channel, int fd) {
 }
 
 // Copies bytes between the tunnel socket and the bastion's direct-tcpip
-// channel until either side ends. The only user of the bastion's session.
+// channel until either side ends or stop_ is set. The only user of the
+// bastion's session. Nothing here waits on one side: the socket is
+// non-blocking, the session too (a write never waits for the channel's
+// window inside libssh), and each direction keeps what the other side could
+// not take yet. So a dead bastion cannot hold the pump, nor the destructor
+// that joins it.
 void SshConnection::Pump(ssh_channel raw, int fd) {
+  constexpr size_t kMaxBuffered = 1 << 20;  // then stop reading: flow control does the rest
   SshChannelPtr channel(raw);
+  ssh_channel ch = channel.get();
   ssh_session bastion = via_->session();
   char buf[32768];
+  std::string to_channel, to_socket;
   while (!stop_) {
-    pollfd fds[2] = {{fd, POLLIN, 0}, {ssh_get_fd(bastion), POLLIN, 0}};
+    pollfd fds[2] = {{fd, 0, 0}, {ssh_get_fd(bastion), POLLIN, 0}};
+    if (to_channel.size() < kMaxBuffered) fds[0].events |= POLLIN;
+    if (!to_socket.empty()) fds[0].events |= POLLOUT;
+    if (ssh_get_poll_flags(bastion) & SSH_WRITE_PENDING) fds[1].events |= POLLOUT;
     if (poll(fds, 2, 50) < 0 && errno != EINTR) break;
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       const ssize_t n = read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      if (ssh_channel_write(channel.get(), buf, static_cast<uint32_t>(n)) != n) break;
+      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) break;
+      if (n > 0) to_channel.append(buf, static_cast<size_t>(n));
+    }
+    if (!to_channel.empty()) {
+      const uint32_t room =
+          std::min<uint32_t>(ssh_channel_window_size(ch), static_cast<uint32_t>(to_channel.size()));
+      if (room > 0) {
+        const int n = ssh_channel_write(ch, to_channel.data(), room);
+        if (n < 0) break;
+        to_channel.erase(0, static_cast<size_t>(n));
+      }
     }
     bool failed = false;
-    for (;;) {
-      const int n = ssh_channel_read_nonblocking(channel.get(), buf, sizeof buf, 0);
+    while (to_socket.size() < kMaxBuffered) {
+      const int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 0);
       if (n < 0) failed = true;
       if (n <= 0) break;
-      if (!WriteAll(fd, buf, static_cast<size_t>(n))) failed = true;
-      if (failed) break;
+      to_socket.append(buf, static_cast<size_t>(n));
     }
-    if (failed || ssh_channel_is_eof(channel.get()) || !ssh_channel_is_open(channel.get())) break;
+    if (!to_socket.empty()) {
+      const ssize_t n = send(fd, to_socket.data(), to_socket.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno != EAGAIN && errno != EINTR) break;
+      if (n > 0) to_socket.erase(0, static_cast<size_t>(n));
+    }
+    const bool ended = ssh_channel_is_eof(ch) || !ssh_channel_is_open(ch);
+    if (failed || (ended && to_socket.empty())) break;
   }
   channel.reset();
   close(fd);

@@ -10,6 +10,7 @@
 #include <libssh/libssh.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
@@ -37,6 +38,9 @@ struct SshEndpoint {
   std::string user;
   std::vector<std::string> keys;               // explicit key files, tried first, in order
   std::vector<std::string> config_identities;  // IdentityFile from ssh config, after the agent
+  int alive_interval =
+      15;  // seconds of silence before asking; 0 = never (SshConnection::CheckAlive)
+  int alive_count_max = 3;  // silent intervals before the peer counts as dead
   // "host NAME (ADDR:PORT)", the start of every error about this endpoint.
   std::string Label() const;
 };
@@ -71,9 +75,27 @@ class SshConnection {
   SshConnection(const SshConnection&) = delete;
   SshConnection& operator=(const SshConnection&) = delete;
 
+  // The target's session, authenticated and non-blocking: every libssh call
+  // on it returns at once (SSH_AGAIN where it would wait), so that callers
+  // wait with WaitIo and CheckAlive instead of inside libssh, where a dead
+  // peer would hold them for minutes.
   ssh_session session() const { return session_.get(); }
   // Whether the connection went through a bastion.
   bool jumped() const { return via_ != nullptr; }
+
+  // Waits up to `max_ms` for the session's socket to have something for
+  // libssh, or to take what libssh has left to send.
+  void WaitIo(int max_ms) const;
+
+  // Whether the peer still answers, for callers waiting on it (OpenSSH's
+  // ServerAliveInterval and ServerAliveCountMax): once nothing was received
+  // for the target's alive_interval seconds it asks for an answer
+  // (keepalive@openssh.com, which sshd answers even while a command runs),
+  // and again every interval; once nothing arrived for interval *
+  // alive_count_max seconds it returns an unreachable Status ("host NAME
+  // (ADDR:PORT): no answer for 45 s: the connection is dead"). Cheap enough
+  // to call on every wake-up.
+  Status CheckAlive();
 
  private:
   SshConnection() = default;
@@ -89,7 +111,17 @@ class SshConnection {
   std::unique_ptr<SshConnection> via_;  // the bastion; used only by pump_ while it runs
   std::thread pump_;
   std::atomic<bool> stop_{false};
+  // What libssh counts on the session (ssh_set_counters): declared before
+  // session_, so that they outlive it.
+  ssh_counter_struct sent_{};
+  ssh_counter_struct received_{};
   SshSessionPtr session_;
+  SshEndpoint target_;
+  // CheckAlive's state: packets received when last looked at, when that
+  // count last grew, and when the peer was last asked for an answer.
+  uint64_t packets_seen_ = 0;
+  std::chrono::steady_clock::time_point heard_{};
+  std::chrono::steady_clock::time_point asked_{};
 };
 
 }  // namespace hostprep

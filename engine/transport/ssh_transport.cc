@@ -38,6 +38,33 @@ Result<SshHostConfig> LookUp(const SshOptions& options, const std::string& host)
   return ReadSshConfig(ConfigPath(options), host, HomeDir());
 }
 
+// The ServerAlive settings of an endpoint: the host's own ssh arguments
+// (ansible_ssh_common_args, -o ServerAliveInterval=N), else the command
+// line, else its ssh config, else OpenSSH's usual 15 s and 3. `args` is ""
+// for a bastion hop. Errors name the setting.
+Status SetAlive(const std::string& args, const SshOptions& options, const SshHostConfig& config,
+                SshEndpoint* ep) {
+  const std::string interval = OptionFromArgs(args, "ServerAliveInterval");
+  const std::string count = OptionFromArgs(args, "ServerAliveCountMax");
+  ep->alive_interval = options.server_alive_interval >= 0  ? options.server_alive_interval
+                       : config.server_alive_interval >= 0 ? config.server_alive_interval
+                                                           : 15;
+  ep->alive_count_max = options.server_alive_count_max >= 1  ? options.server_alive_count_max
+                        : config.server_alive_count_max >= 1 ? config.server_alive_count_max
+                                                             : 3;
+  if (!interval.empty()) {
+    Result<int> v = ParseAliveInterval(interval);
+    if (!v.ok()) return v.status();
+    ep->alive_interval = *v;
+  }
+  if (!count.empty()) {
+    Result<int> v = ParseAliveCountMax(count);
+    if (!v.ok()) return v.status();
+    ep->alive_count_max = *v;
+  }
+  return Status::Ok();
+}
+
 // A hop named in a ProxyJump spec, completed from ssh config.
 Result<SshEndpoint> HopEndpoint(const JumpSpec& hop, const SshOptions& options,
                                 const std::vector<std::string>& keys) {
@@ -53,6 +80,8 @@ Result<SshEndpoint> HopEndpoint(const JumpSpec& hop, const SshOptions& options,
                                     : LocalUser();
   ep.keys = keys;
   ep.config_identities = config->identity_files;
+  Status alive = SetAlive("", options, *config, &ep);
+  if (!alive.ok()) return alive;
   return ep;
 }
 
@@ -98,6 +127,11 @@ Result<SshRoute> ResolveSshRoute(const std::string& host, const ConnectionSettin
   if (!settings.private_key_file.empty()) t.keys.push_back(settings.private_key_file);
   for (const std::string& key : options.private_keys) t.keys.push_back(key);
   t.config_identities = config->identity_files;
+  Status alive = SetAlive(settings.ssh_common_args, options, *config, &t);
+  if (!alive.ok()) {
+    return Status::Error(
+        fmt::format("host {}: ansible_ssh_common_args: {}", host, alive.message()));
+  }
 
   std::string spec = ProxyJumpFromArgs(settings.ssh_common_args);
   const char* source = "ansible_ssh_common_args";
@@ -109,6 +143,8 @@ Result<SshRoute> ResolveSshRoute(const std::string& host, const ConnectionSettin
     b.user = !bastion->user.empty() ? bastion->user : t.user;
     if (!bastion->private_key_file.empty()) b.keys.push_back(bastion->private_key_file);
     for (const std::string& key : t.keys) b.keys.push_back(key);
+    b.alive_interval = t.alive_interval;
+    b.alive_count_max = t.alive_count_max;
     route.jumps.push_back(std::move(b));
     return route;
   }
@@ -144,7 +180,7 @@ Status SshTransport::Connect() {
   if (connection_) return Status::Ok();
   Result<std::unique_ptr<SshConnection>> conn =
       SshConnection::Open(route_.target, route_.jumps, options_);
-  if (!conn.ok()) return conn.status();
+  if (!conn.ok()) return Status::Unreachable(conn.message());
   connection_ = std::move(*conn);
   broken_ = false;
   return Status::Ok();
@@ -153,52 +189,74 @@ Status SshTransport::Connect() {
 Result<ExecResult> SshTransport::RunCommand(const std::vector<std::string>& argv,
                                             const std::string& stdin_data, int timeout_seconds) {
   const std::string label = route_.target.Label();
-  if (broken_) return Status::Error(fmt::format("{}: the connection was lost earlier", label));
+  if (broken_)
+    return Status::Unreachable(fmt::format("{}: the connection was lost earlier", label));
   Status connected = Connect();
   if (!connected.ok()) return connected;
   std::string command;
   for (const std::string& arg : argv) command += (command.empty() ? "" : " ") + ShellQuote(arg);
-  ssh_session session = connection_->session();
-  SshChannelPtr channel(ssh_channel_new(session));
   ++stats_.round_trips;
-  if (!channel || ssh_channel_open_session(channel.get()) != SSH_OK) {
-    broken_ = true;
-    return Status::Error(fmt::format("{}: connection lost: cannot open a channel: {}", label,
-                                     ssh_get_error(session)));
-  }
-  Result<ExecResult> result = RunOnChannel(channel.get(), command, stdin_data, timeout_seconds);
+  Result<ExecResult> result = RunOnChannel(command, stdin_data, timeout_seconds);
   if (!result.ok()) broken_ = true;
   return result;
 }
 
-Result<ExecResult> SshTransport::RunOnChannel(ssh_channel channel, const std::string& command,
+// The session is non-blocking (SshConnection::session): every call below
+// returns at once, and the loops wait on the socket for at most 100 ms at a
+// time, checking between waits that the host still answers
+// (SshConnection::CheckAlive). So a dead link, a stopped sshd or a host that
+// stops answering mid-command ends the command as unreachable after the
+// ServerAlive bound, whatever the command was doing: starting, taking its
+// input (even while its window is full), or running silently.
+Result<ExecResult> SshTransport::RunOnChannel(const std::string& command,
                                               const std::string& stdin_data, int timeout_seconds) {
   using Clock = std::chrono::steady_clock;
   const std::string label = route_.target.Label();
   ssh_session session = connection_->session();
   auto lost = [&](const char* what) -> Status {
-    return Status::Error(
+    return Status::Unreachable(
         fmt::format("{}: connection lost while {}: {}", label, what, ssh_get_error(session)));
   };
+  // One wait between two tries of a call that could not finish yet.
+  auto wait = [&]() -> Status {
+    connection_->WaitIo(100);
+    return connection_->CheckAlive();
+  };
+  // Repeats the libssh step `call` until it is done; `what` names it in errors.
+  auto until_done = [&](const char* what, auto call) -> Status {
+    for (;;) {
+      const int rc = call();
+      if (rc == SSH_OK) return Status::Ok();
+      if (rc != SSH_AGAIN) return lost(what);
+      Status alive = wait();
+      if (!alive.ok()) return alive;
+    }
+  };
+
+  SshChannelPtr channel(ssh_channel_new(session));
+  if (!channel) return lost("opening a channel");
+  ssh_channel ch = channel.get();
+  Status st = until_done("opening a channel", [&] { return ssh_channel_open_session(ch); });
+  if (!st.ok()) return st;
   ChannelState state;
   ssh_channel_callbacks_struct callbacks{};
   callbacks.userdata = &state;
   callbacks.channel_exit_signal_function = OnExitSignal;
   ssh_callbacks_init(&callbacks);
-  ssh_set_channel_callbacks(channel, &callbacks);
-  if (ssh_channel_request_exec(channel, command.c_str()) != SSH_OK) {
-    return lost("starting a command");
-  }
+  ssh_set_channel_callbacks(ch, &callbacks);
+  st = until_done("starting a command",
+                  [&] { return ssh_channel_request_exec(ch, command.c_str()); });
+  if (!st.ok()) return st;
   stats_.bytes_sent += command.size();
+
   const auto deadline = Clock::now() + std::chrono::seconds(timeout_seconds);
   ExecResult result;
   char buf[65536];
-  // Drains whatever output libssh already holds, so a command that writes
-  // before it reads cannot stall our writes.
+  // Takes whatever output libssh holds or can read now, without waiting.
   auto drain = [&]() -> bool {
     for (int stream = 0; stream < 2; ++stream) {
       for (;;) {
-        const int n = ssh_channel_read_nonblocking(channel, buf, sizeof buf, stream);
+        const int n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, stream);
         if (n == SSH_ERROR) return false;
         if (n <= 0) break;
         (stream ? result.stderr_data : result.stdout_data).append(buf, static_cast<size_t>(n));
@@ -207,55 +265,55 @@ Result<ExecResult> SshTransport::RunOnChannel(ssh_channel channel, const std::st
     }
     return true;
   };
-  for (size_t off = 0; off < stdin_data.size();) {
-    const size_t chunk = std::min<size_t>(stdin_data.size() - off, 32768);
-    const int n = ssh_channel_write(channel, stdin_data.data() + off, static_cast<uint32_t>(chunk));
-    // A command may exit without reading all its input: not an error.
-    if (n == SSH_ERROR && !ssh_is_connected(session)) return lost("sending input");
-    if (n <= 0) break;
-    off += static_cast<size_t>(n);
-    stats_.bytes_sent += static_cast<uint64_t>(n);
-    if (!drain()) return lost("reading output");
-  }
-  ssh_channel_send_eof(channel);
-  auto idle_since = Clock::now();
-  bool timed_out = false;
-  while (!ssh_channel_is_eof(channel)) {
-    const int n = ssh_channel_read_timeout(channel, buf, sizeof buf, 0, 100);
-    if (n == SSH_ERROR) return lost("reading output");
-    if (n > 0) {
-      result.stdout_data.append(buf, static_cast<size_t>(n));
-      stats_.bytes_received += static_cast<uint64_t>(n);
-      idle_since = Clock::now();
+  size_t sent = 0;
+  bool eof_sent = false;
+  for (;;) {
+    // Input, as much as the channel's window takes now. A command may exit
+    // without reading all of it: not an error.
+    if (sent < stdin_data.size()) {
+      const uint32_t room = std::min<uint32_t>(
+          ssh_channel_window_size(ch),
+          static_cast<uint32_t>(std::min<size_t>(stdin_data.size() - sent, 32768)));
+      if (room > 0) {
+        const int n = ssh_channel_write(ch, stdin_data.data() + sent, room);
+        if (n == SSH_ERROR && !ssh_is_connected(session)) return lost("sending input");
+        sent = n == SSH_ERROR ? stdin_data.size() : sent + static_cast<size_t>(n);
+        if (n > 0) stats_.bytes_sent += static_cast<uint64_t>(n);
+      }
+    }
+    if (sent >= stdin_data.size() && !eof_sent) {
+      ssh_channel_send_eof(ch);
+      eof_sent = true;
     }
     if (!drain()) return lost("reading output");
+    if (ssh_channel_is_eof(ch)) {
+      const int status = ssh_channel_get_exit_status(ch);
+      if (status >= 0) {
+        result.exit_code = status;
+        break;
+      }
+      if (state.signal > 0) {
+        result.exit_code = 128 + state.signal;
+        break;
+      }
+      if (ssh_channel_is_closed(ch)) {
+        if (!ssh_is_connected(session)) return lost("waiting for the exit status");
+        result.exit_code = 255;  // closed without a status, as ssh(1) reports it
+        break;
+      }
+    }
+    if (!ssh_is_connected(session)) return lost("waiting for a command");
     if (timeout_seconds > 0 && Clock::now() >= deadline) {
-      timed_out = true;
-      break;
+      ssh_channel_request_send_signal(ch, "KILL");
+      ssh_channel_close(ch);
+      result.exit_code = 124;
+      result.stderr_data += fmt::format("hostprep: timed out after {} s\n", timeout_seconds);
+      return result;
     }
-    if (Clock::now() - idle_since >= std::chrono::seconds(options_.keepalive_seconds)) {
-      if (ssh_send_ignore(session, "") != SSH_OK) return lost("waiting for a command");
-      idle_since = Clock::now();
-    }
-  }
-  if (timed_out) {
-    ssh_channel_request_send_signal(channel, "KILL");
-    ssh_channel_close(channel);
-    result.exit_code = 124;
-    result.stderr_data += fmt::format("hostprep: timed out after {} s\n", timeout_seconds);
-    return result;
+    Status alive = wait();
+    if (!alive.ok()) return alive;
   }
   if (!drain()) return lost("reading output");
-  const int status = ssh_channel_get_exit_status(channel);
-  if (status >= 0) {
-    result.exit_code = status;
-  } else if (state.signal > 0) {
-    result.exit_code = 128 + state.signal;
-  } else if (ssh_is_connected(session)) {
-    result.exit_code = 255;  // the server closed the channel without a status, as ssh(1) reports
-  } else {
-    return lost("waiting for the exit status");
-  }
   return result;
 }
 

@@ -36,9 +36,10 @@ Result<SshRoute> ResolveSshRoute(const std::string& host, const ConnectionSettin
 // Commands run over an exec channel as one command line of ShellQuote'd
 // words, so the login shell only ever sees quoted literals. File operations
 // and become are ShellTransport's. Timeouts close the channel (after a KILL
-// signal) and give exit code 124; a signal gives 128+N. While waiting, an
-// SSH ignore message keeps the connection alive every keepalive_seconds.
-// Not thread-safe (one host, one worker), as Transport says.
+// signal) and give exit code 124; a signal gives 128+N. A host that stops
+// answering (SshConnection::CheckAlive) or a connection that breaks ends
+// the command with an unreachable Status, and every later command fails at
+// once with one. Not thread-safe (one host, one worker), as Transport says.
 class SshTransport final : public ShellTransport {
  public:
   SshTransport(SshRoute route, SshOptions options);
@@ -54,8 +55,8 @@ class SshTransport final : public ShellTransport {
   std::string login_user() const override { return route_.target.user; }
 
  private:
-  Result<ExecResult> RunOnChannel(ssh_channel channel, const std::string& command,
-                                  const std::string& stdin_data, int timeout_seconds);
+  Result<ExecResult> RunOnChannel(const std::string& command, const std::string& stdin_data,
+                                  int timeout_seconds);
 
   SshRoute route_;
   SshOptions options_;

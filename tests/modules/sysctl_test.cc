@@ -474,6 +474,34 @@ TEST_CASE("sysctl rejects bad argument combinations and key names") {
   }
 }
 
+TEST_CASE("sysctl refuses a value that would add a line to the file") {
+  struct Case {
+    Value raw;
+    std::vector<std::string> errors;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{"values", {{"net.ipv4.tcp_keepalive_time", "600\nkernel.panic = 1"}}}},
+            {"values: the value of sysctl key 'net.ipv4.tcp_keepalive_time' is "
+             "\"600\\nkernel.panic = 1\": it holds a newline (\\n) at byte 3, and a line of a "
+             "sysctl.d file cannot: give the value on one line"}},
+           {{{"name", "net.ipv4.ip_forward"}, {"value", "1\rvm.swappiness=0"}},
+            {"value: the value of sysctl key 'net.ipv4.ip_forward' is \"1\\rvm.swappiness=0\": "
+             "it holds a carriage return (\\r) at byte 1, and a line of a sysctl.d file cannot: "
+             "give the value on one line"}},
+           {{{"name", "kernel.domainname"}, {"value", std::string("a\x1b[2Jb")}},
+            {"value: the value of sysctl key 'kernel.domainname' is \"a\\x1b[2Jb\": it holds an "
+             "escape character (\\x1b) at byte 1, and a line of a sysctl.d file cannot: give the "
+             "value on one line"}},
+           // Fields separated by tabs are one line: fine.
+           {{{"name", "net.ipv4.ip_local_port_range"}, {"value", "1024\t65000"}}, {}},
+           // Still a template at validate time: checked once rendered.
+           {{{"name", "net.ipv4.ip_forward"}, {"value", "{{ forward }}"}}, {}},
+       }) {
+    CAPTURE(c.raw.dump());
+    CHECK(Errors(c.raw) == c.errors);
+  }
+}
+
 TEST_CASE("sysctl needs br_netfilter for bridge keys and the file it writes") {
   SysctlModule module;
   struct Case {

@@ -42,5 +42,20 @@ TEST_CASE("split and trim") {
   CHECK(Trim("  a b \n") == "a b");
 }
 
+TEST_CASE("escaped text shows control characters as C escapes") {
+  CHECK(Escaped("600\nkernel.panic = 1") == "\"600\\nkernel.panic = 1\"");
+  CHECK(Escaped(std::string("a\0b\x1b\x7f\t\"\\", 8)) == "\"a\\0b\\x1b\\x7f\\t\\\"\\\\\"");
+  CHECK(Escaped("plain ü") == "\"plain ü\"");
+}
+
+TEST_CASE("a line break problem names the first control character and where it is") {
+  CHECK(LineBreakProblem("1024\t65000") == "");
+  CHECK(LineBreakProblem("600\nx") == "a newline (\\n) at byte 3");
+  CHECK(LineBreakProblem("a\rb") == "a carriage return (\\r) at byte 1");
+  CHECK(LineBreakProblem(std::string("ab\0", 3)) == "a NUL byte (\\0) at byte 2");
+  CHECK(LineBreakProblem("\x1b[2J") == "an escape character (\\x1b) at byte 0");
+  CHECK(LineBreakProblem("x\x7f") == "a control character (\\x7f) at byte 1");
+}
+
 }  // namespace
 }  // namespace hostprep

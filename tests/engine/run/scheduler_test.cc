@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -267,6 +268,43 @@ TEST_CASE("scheduler reports an unreachable host and finishes the others") {
   REQUIRE(rec.Lines("h1") == std::vector<std::string>{"unreachable connect"});
   CHECK(rec.events[0].message == "connect to h1: connection refused");
   CHECK(s.stats["h2"].changed == 3);
+}
+
+TEST_CASE("a connection lost mid-play makes the host unreachable, not failed") {
+  Fixture f;
+  f.hosts["h1"].FailAfter(4);  // facts, the probe and the first change, then nothing
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- name: files
+  hosts: all
+  tasks:
+    - name: first
+      put: {path: /etc/a.conf, content: "a\n"}
+    - name: second
+      run: "true"
+      ignore_errors: true
+      retries: 3
+    - name: third
+      put: {path: /etc/c.conf, content: "c\n"}
+- name: later
+  hosts: all
+  tasks:
+    - name: fourth
+      put: {path: /etc/d.conf, content: "d\n"}
+)",
+                       "h1,h2,", &rec);
+  CHECK(s.exit_code() == 3);
+  // Neither ignore_errors nor retries apply to a lost host, as in Ansible,
+  // and the host stays out of later plays.
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed first", "unreachable second"});
+  CHECK(s.stats["h1"].unreachable == 1);
+  CHECK(s.stats["h1"].failed == 0);
+  const auto& calls = f.hosts["h1"].calls();  // attempts, the failed ones included
+  CHECK(std::count_if(calls.begin(), calls.end(), [](const FakeTransport::Call& c) {
+          return c.argv == std::vector<std::string>{"true"};
+        }) == 1);
+  CHECK(rec.Lines("h2") == std::vector<std::string>{"changed first", "changed second",
+                                                    "changed third", "changed fourth"});
 }
 
 TEST_CASE("scheduler stops the play on the first failure under any_errors_fatal") {

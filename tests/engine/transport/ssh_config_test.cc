@@ -83,5 +83,34 @@ TEST_CASE("proxy jump is found in ssh common args in every spelling") {
   }
 }
 
+TEST_CASE("server alive settings come from ssh config and from -o in ssh args") {
+  char tmpl[] = "/tmp/hostprep-sshcfg-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  const std::string path = dir + "/config";
+  std::ofstream(path) << "Host a\n  ServerAliveInterval 5\n  ServerAliveCountMax=4\n"
+                         "Host *\n  ServerAliveInterval 30\n";
+  Result<SshHostConfig> a = ReadSshConfig(path, "a", "/h");
+  REQUIRE(a.ok());
+  CHECK(a->server_alive_interval == 5);
+  CHECK(a->server_alive_count_max == 4);
+  Result<SshHostConfig> b = ReadSshConfig(path, "b", "/h");
+  REQUIRE(b.ok());
+  CHECK(b->server_alive_interval == 30);
+  CHECK(b->server_alive_count_max == -1);
+  std::ofstream(path) << "ServerAliveInterval soon\n";
+  CHECK(ReadSshConfig(path, "a", "/h").message() ==
+        path + ":1: ServerAliveInterval must be a whole number of seconds (0 = off), not 'soon'");
+  std::ofstream(path) << "ServerAliveCountMax 0\n";
+  CHECK(ReadSshConfig(path, "a", "/h").message() ==
+        path + ":1: ServerAliveCountMax must be a whole number from 1, not '0'");
+  std::filesystem::remove_all(dir);
+
+  const std::string args =
+      "-o StrictHostKeyChecking=no -oServerAliveInterval=7 -o 'ServerAliveCountMax 2'";
+  CHECK(OptionFromArgs(args, "ServerAliveInterval") == "7");
+  CHECK(OptionFromArgs(args, "serveralivecountmax") == "2");
+  CHECK(OptionFromArgs(args, "ProxyJump") == "");
+}
+
 }  // namespace
 }  // namespace hostprep

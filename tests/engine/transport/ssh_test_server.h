@@ -23,6 +23,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "engine/transport/ssh_options.h"
 
@@ -139,6 +140,27 @@ class TestSshd {
     std::string key = host_key_pub();
     key = key.substr(0, key.rfind(' '));
     return "[127.0.0.1]:" + std::to_string(port_) + " " + key + "\n";
+  }
+  // Sends `sig` to every process below the listening sshd: the sessions'
+  // sshd processes and the commands they run (SIGSTOP: a host that stops
+  // answering while TCP stays up; SIGKILL: sshd gone mid-command).
+  void SignalSessions(int sig) const {
+    std::vector<pid_t> parents = {pid_};
+    for (size_t i = 0; i < parents.size(); ++i) {
+      for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::string stat = ReadAll(entry.path().string() + "/stat");
+        size_t close = stat.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream fields(stat.substr(close + 2));
+        char state = 0;
+        pid_t ppid = 0;
+        fields >> state >> ppid;
+        if (ppid == parents[i]) parents.push_back(static_cast<pid_t>(std::stol(name)));
+      }
+    }
+    for (size_t i = 1; i < parents.size(); ++i) kill(parents[i], sig);
   }
   // How many sessions authenticated so far.
   int logins() const {

@@ -42,6 +42,18 @@ ExecResult Run(Transport& t, std::vector<std::string> argv, std::string in = "",
   return *out;
 }
 
+// A short ServerAlive bound: asked after 1 s of silence, dead after 2 s.
+SshOptions QuickAlive(const SshTestDir& dir) {
+  SshOptions o = TestOptions(dir);
+  o.server_alive_interval = 1;
+  o.server_alive_count_max = 2;
+  return o;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 #define SKIP_WITHOUT_SSHD()                              \
   if (!testing::SshdAvailable()) {                       \
     MESSAGE("skipped: /usr/sbin/sshd is not installed"); \
@@ -97,11 +109,96 @@ TEST_CASE("ssh exec stops a command at its timeout with exit code 124") {
   auto t = Trusted(dir, sshd);
   const auto start = std::chrono::steady_clock::now();
   ExecResult r = Run(*t, {"sleep", "30"}, "", 1);
-  const double took =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   CHECK(r.exit_code == 124);
-  CHECK(took < 5);
+  CHECK(SecondsSince(start) < 5);
   CHECK(Run(*t, {"echo", "after"}).stdout_data == "after\n");  // the session still works
+}
+
+TEST_CASE("ssh keeps a live host that runs a silent command longer than the alive bound") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  auto t = Trusted(dir, sshd, QuickAlive(dir));
+  // sshd answers the keepalive requests while the command is silent.
+  CHECK(Run(*t, {"sh", "-c", "sleep 4; echo done"}).stdout_data == "done\n");
+}
+
+TEST_CASE("ssh gives up a host that stops answering mid-command as unreachable") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  auto t = Trusted(dir, sshd, QuickAlive(dir));
+  REQUIRE(Run(*t, {"true"}).exit_code == 0);
+  std::thread stall([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    sshd.SignalSessions(SIGSTOP);  // TCP stays up: only SSH can tell
+  });
+  const auto start = std::chrono::steady_clock::now();
+  ExecRequest r;
+  r.argv = {"sleep", "30"};
+  Result<ExecResult> out = t->Exec(r);
+  const double took = SecondsSince(start);
+  stall.join();
+  sshd.SignalSessions(SIGCONT);
+  REQUIRE(!out.ok());
+  CHECK(out.status().unreachable());
+  CHECK(out.message() == fmt::format("host node1 (127.0.0.1:{}): no answer for 2 s "
+                                     "(ServerAliveInterval 1 x ServerAliveCountMax 2): the "
+                                     "connection is dead",
+                                     sshd.port()));
+  CHECK(took < 10);
+  // The host stays lost for the rest of the run, at once.
+  Result<ExecResult> later = t->Exec(r);
+  CHECK(later.status().unreachable());
+  CHECK(later.message() ==
+        fmt::format("host node1 (127.0.0.1:{}): the connection was lost earlier", sshd.port()));
+}
+
+TEST_CASE("ssh input into a command that does not read waits on the window, bounded") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  auto t = Trusted(dir, sshd, QuickAlive(dir));
+  const std::string big(16 << 20, 'x');  // far more than the channel's window
+  // A live host: the write waits for the window until the task timeout.
+  auto start = std::chrono::steady_clock::now();
+  ExecResult r = Run(*t, {"sleep", "30"}, big, 3);
+  CHECK(r.exit_code == 124);
+  CHECK(SecondsSince(start) < 10);
+  // A host that stops answering while the write waits: unreachable.
+  std::thread stall([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    sshd.SignalSessions(SIGSTOP);
+  });
+  start = std::chrono::steady_clock::now();
+  ExecRequest request;
+  request.argv = {"sleep", "30"};
+  request.stdin_data = big;
+  Result<ExecResult> out = t->Exec(request);
+  stall.join();
+  sshd.SignalSessions(SIGCONT);
+  CHECK(out.status().unreachable());
+  CHECK(SecondsSince(start) < 10);
+}
+
+TEST_CASE("ssh a session whose sshd dies mid-command is unreachable") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  auto t = Trusted(dir, sshd);
+  REQUIRE(Run(*t, {"true"}).exit_code == 0);
+  std::thread kill_sessions([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    sshd.SignalSessions(SIGKILL);
+  });
+  ExecRequest r;
+  r.argv = {"sleep", "30"};
+  Result<ExecResult> out = t->Exec(r);
+  kill_sessions.join();
+  REQUIRE(!out.ok());
+  CHECK(out.status().unreachable());
+  CHECK(out.message().find(
+            fmt::format("host node1 (127.0.0.1:{}): connection lost while ", sshd.port())) == 0);
 }
 
 TEST_CASE("ssh file operations read, write and stat over the session") {
@@ -301,6 +398,30 @@ TEST_CASE("ssh exec round trips share one session and one login") {
   CHECK(sshd.logins() == 1);
 }
 
+TEST_CASE("ssh alive settings: the host's ssh args, then the command line, then defaults") {
+  SshOptions o;
+  o.ssh_config = "none";
+  ConnectionSettings s;
+  s.address = "10.0.0.1";
+  Result<SshRoute> plain = ResolveSshRoute("node1", s, o, nullptr);
+  REQUIRE(plain.ok());
+  CHECK(plain->target.alive_interval == 15);
+  CHECK(plain->target.alive_count_max == 3);
+  o.server_alive_interval = 5;
+  o.server_alive_count_max = 2;
+  s.ssh_common_args = "-o ServerAliveInterval=9 -J admin@jump";
+  Result<SshRoute> mixed = ResolveSshRoute("node1", s, o, nullptr);
+  REQUIRE(mixed.ok());
+  CHECK(mixed->target.alive_interval == 9);
+  CHECK(mixed->target.alive_count_max == 2);
+  REQUIRE(mixed->jumps.size() == 1);
+  CHECK(mixed->jumps[0].alive_interval == 5);
+  s.ssh_common_args = "-o ServerAliveCountMax=none";
+  CHECK(ResolveSshRoute("node1", s, o, nullptr).message() ==
+        "host node1: ansible_ssh_common_args: ServerAliveCountMax must be a whole number from 1, "
+        "not 'none'");
+}
+
 TEST_CASE("ssh jumps through a bastion given as ProxyJump") {
   SKIP_WITHOUT_SSHD();
   SshTestDir dir;
@@ -320,6 +441,8 @@ TEST_CASE("ssh jumps through a bastion given as ProxyJump") {
   REQUIRE(t.Connect().ok());
   CHECK(Run(t, {"echo", "through"}).stdout_data == "through\n");
   CHECK(Run(t, {"cat"}, std::string(1 << 20, 'z')).stdout_data.size() == 1 << 20);
+  // Far more than the windows and socket buffers, both ways at once.
+  CHECK(Run(t, {"cat"}, std::string(24 << 20, 'y')).stdout_data.size() == 24 << 20);
   CHECK(bastion.logins() == 1);
   CHECK(target.logins() == 1);
   CHECK(bastion.log().find(fmt::format("target 127.0.0.1 port {}", target.port())) !=
