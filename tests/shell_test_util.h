@@ -44,6 +44,21 @@ inline Output RunCommand(const std::string& command) {
   return out;
 }
 
+inline bool Has(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+// The text between the line "== NAME" and the next "== " line: the tests'
+// scripts print their steps' output under such markers.
+inline std::string Section(const std::string& text, const std::string& name) {
+  const std::string start = "== " + name + "\n";
+  size_t at = text.find(start);
+  if (at == std::string::npos) return "(no section " + name + ")";
+  at += start.size();
+  size_t end = text.find("\n== ", at - 1);
+  return text.substr(at, end == std::string::npos ? std::string::npos : end + 1 - at);
+}
+
 inline size_t Count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;

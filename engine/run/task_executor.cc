@@ -42,6 +42,13 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+// A task refused for want of rights, run without become, says what would
+// fix it.
+std::string WithBecomeHint(const std::string& message, const Become& become) {
+  if (become.enabled || !EndsWith(message, "permission denied")) return message;
+  return message + ": run the task as root with become: true (or -b)";
+}
+
 std::string FirstLine(const std::string& text) {
   std::string t = Trim(text);
   size_t nl = t.find('\n');
@@ -253,9 +260,10 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
                                             const Variables& vars) {
   Attempt a;
   // A lost connection makes the task (and the host) unreachable, not failed.
+  const Become become = BecomeFor(task);
   auto fail = [&](const Status& status) {
     a.status = status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
-    a.message = status.message();
+    a.message = WithBecomeHint(status.message(), become);
     return a;
   };
   Result<Value> rendered = RenderArgs(task, module, vars);
@@ -263,7 +271,6 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   const Value& args = *rendered;
 
   const Value facts = state_->facts.value_or(Value::object());
-  const Become become = BecomeFor(task);
   std::vector<Read> reads = module.Probe(args, facts);
   std::vector<ReadResult> results;
   Status s = PerformReads(reads, vars, become, &results);
@@ -307,11 +314,11 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
     speculation_->actions = change.actions;
     return a;
   }
-  Absorb(Apply(change.actions, become), &a);
+  Absorb(Apply(change.actions, become), become, &a);
   return a;
 }
 
-void TaskExecutor::Absorb(const ActionOutcome& done, Attempt* attempt) const {
+void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become, Attempt* attempt) const {
   Attempt& a = *attempt;
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
@@ -331,7 +338,7 @@ void TaskExecutor::Absorb(const ActionOutcome& done, Attempt* attempt) const {
   }
   if (!done.status.ok()) {
     a.status = done.status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
-    a.message = done.status.message();
+    a.message = WithBecomeHint(done.status.message(), become);
   }
 }
 
@@ -541,7 +548,7 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
         // CanSpeculate: one item, no conditions on the result, no retries.
         speculation_->finish = [this, &task, a, start](const ActionOutcome& done) {
           Attempt real = a;
-          Absorb(done, &real);
+          Absorb(done, BecomeFor(task), &real);
           TaskOutcome outcome;
           outcome.failed = real.status == TaskStatus::kFailed;
           outcome.unreachable = real.status == TaskStatus::kUnreachable;

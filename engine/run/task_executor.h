@@ -87,8 +87,9 @@ class TaskExecutor {
   Attempt RunOnce(const TaskSpec& task, const Module& module, const Variables& vars);
   void Finish(const TaskSpec& task, const Variables& vars, Attempt* attempt);
   // What the actions' outcome makes of the attempt: rc/stdout/stderr of a
-  // command, the backup file, a failure.
-  void Absorb(const ActionOutcome& done, Attempt* attempt) const;
+  // command, the backup file, a failure (with what would fix a refusal
+  // when the task ran without `become`).
+  void Absorb(const ActionOutcome& done, const Become& become, Attempt* attempt) const;
   TaskEvent Event(const TaskSpec& task, std::chrono::steady_clock::time_point start,
                   TaskStatus status, bool changed, std::string message, std::string diff,
                   const Value& result, std::string item) const;

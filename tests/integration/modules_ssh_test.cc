@@ -20,7 +20,9 @@
 namespace {
 
 using hostprep::testing::Count;
+using hostprep::testing::Has;
 using hostprep::testing::Output;
+using hostprep::testing::Section;
 using hostprep::testing::Shell;
 
 // Shell functions for the scripts: `play FILE NODE ARGS...` runs a playbook
@@ -32,20 +34,6 @@ play() { f=$1; n=$2; shift 2
   echo "exit $?"; }
 on() { $TH exec $D "$@"; }
 )SH";
-
-// The text between the line "== NAME" and the next "== " line.
-std::string Section(const std::string& text, const std::string& name) {
-  const std::string start = "== " + name + "\n";
-  size_t at = text.find(start);
-  if (at == std::string::npos) return "(no section " + name + ")";
-  at += start.size();
-  size_t end = text.find("\n== ", at - 1);
-  return text.substr(at, end == std::string::npos ? std::string::npos : end + 1 - at);
-}
-
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
 
 // The end of a one-host run: its recap counts and the exit code (2 when a
 // task failed, as ansible-playbook).

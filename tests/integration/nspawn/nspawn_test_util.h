@@ -38,10 +38,6 @@ inline Output Box(const std::string& script) {
                     dir + "' bash -c " + SingleQuoted(body));
 }
 
-inline bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
-
 }  // namespace hostprep::testing
 
 #endif  // HOSTPREP_TESTS_INTEGRATION_NSPAWN_NSPAWN_TEST_UTIL_H_

@@ -19,6 +19,7 @@
 namespace {
 
 using hostprep::testing::Count;
+using hostprep::testing::Has;
 using hostprep::testing::Output;
 using hostprep::testing::RunCommand;
 using hostprep::testing::SingleQuoted;
@@ -61,10 +62,6 @@ Output Vm(const std::string& temp, const std::string& script) {
       script;
   return RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
                     " D=" + dir + " T=" + temp + " bash -c " + SingleQuoted(body));
-}
-
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
 }
 
 // Kubespray's inventory shape (the VM is the control plane and etcd) with the
