@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-$root/build}
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   libssh-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
