@@ -321,10 +321,12 @@ std::vector<std::string_view> Words(std::string_view text) {
   return out;
 }
 
+// An exit code as the script prints one ($?, 0 to 255): the negative codes
+// are this parser's own marks (not run, read again), never the target's.
 bool ToExitCode(std::string_view text, int* out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, *out);
-  return ec == std::errc() && ptr == end && !text.empty();
+  return ec == std::errc() && ptr == end && !text.empty() && *out >= 0 && *out <= 255;
 }
 
 bool ToNumber(std::string_view text, uint64_t* out) {
@@ -391,6 +393,13 @@ bool IsStat(const Step& step) {
   return step.kind == Step::Kind::kRead && step.read.kind == RemoteRead::Kind::kStat;
 }
 
+// A read the batch's shared `cat` answers (an r record): only these are in a
+// blob, and only these can be asked again on their own.
+bool IsStreamedRead(const Step& step) {
+  return step.kind == Step::Kind::kRead && step.read.kind == RemoteRead::Kind::kReadFile &&
+         !step.now;
+}
+
 Status Answers::Stats(const Segment& s) {
   std::vector<std::string_view> lines;
   for (size_t at = 0; at <= s.data.size();) {
@@ -436,19 +445,23 @@ Status Answers::Links(const Segment& s) {
 Status Answers::Blob(const Segment& s) {
   std::string_view data = s.data;
   std::vector<std::pair<size_t, uint64_t>> sizes;  // step, size
-  uint64_t total = 0;
+  uint64_t total = 0;  // never above data.size(), so the sum cannot wrap
+  bool adds_up = true;
   for (size_t k = 1; k < s.tag.size(); ++k) {
     Result<size_t> i = Index(s.tag[k]);
     if (!i.ok()) return i.status();
+    // Anything else would be asked again as a read it is not.
+    if (!IsStreamedRead(steps_[*i])) return Bad("blob of a step that is no read");
     auto line = stat_lines_.find(*i);
     uint64_t size = 0;
     if (line == stat_lines_.end() || !ToNumber(line->second[3], &size)) {
       return Bad("blob without sizes");
     }
     sizes.emplace_back(*i, size);
-    total += size;
+    if (size > data.size() - total) adds_up = false;
+    if (adds_up) total += size;
   }
-  if (data.size() != total) {
+  if (!adds_up || data.size() != total) {
     // A file whose size lies (/proc or /sys reached through a symlink) or
     // that changed size after the check: each must be read on its own.
     for (const auto& [i, size] : sizes) results_[i].exit_code = kReadAgain;

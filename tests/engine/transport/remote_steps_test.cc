@@ -164,5 +164,52 @@ TEST_CASE("steps parser refuses an answer that is cut short or not framed by its
         "the remote script failed: cannot make a temporary directory");
 }
 
+// Found by tests/fuzz/batch_answer_fuzz: a compromised target controls the
+// whole answer, and must not make the engine ask again, as a read of a file,
+// a step that is no such read (each such answer could ask for another round
+// trip, without end).
+TEST_CASE("steps parser refuses a blob or exit code that would make it ask again for a non-read") {
+  const std::vector<RemoteRead> reads = {{K::kStat, "/a", {}}, {K::kReadFile, "/b", {}}};
+  const std::string err = Start() + End();
+  struct Case {
+    std::string out;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      // The fuzzer's minimised input: a blob naming the stat step.
+      {Start() + Seg("4 0 0 3 r t 1 1 \xff\n4 0 0 5 o t 1 1 0", "stat 0 1") + Seg("", "blob 0") +
+           End(),
+       "unexpected answer from the remote script (blob of a step that is no read)"},
+      // -2 is the parser's own mark for "read again"; -1 for "not run".
+      {Start() + Seg("", "o 0 -2") + End(),
+       "unexpected answer from the remote script (bad exit code)"},
+      {Start() + Seg("", "o 0 -1") + End(),
+       "unexpected answer from the remote script (bad exit code)"},
+      {Start() + Seg("", "o 0 256") + End(),
+       "unexpected answer from the remote script (bad exit code)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.out);
+    std::vector<size_t> again;
+    Result<std::vector<StepResult>> r = ParseSteps(ReadSteps(reads), kKey, {0, c.out, err}, &again);
+    CHECK(r.message() == c.message);
+    CHECK(again.empty());
+  }
+}
+
+TEST_CASE("steps parser asks again for blob sizes whose sum wraps around") {
+  const std::vector<Step> steps = {Step::Read({K::kReadFile, "/a", {}}),
+                                   Step::Read({K::kReadFile, "/b", {}})};
+  const std::string out = Start() +
+                          Seg("81a4 0 0 18446744073709551615 root root 11 100 100\n"
+                              "81a4 0 0 6 root root 12 100 100",
+                              "stat 0 1") +
+                          Seg("hello", "blob 0 1") + End();
+  std::vector<size_t> again;
+  Result<std::vector<StepResult>> r = ParseSteps(steps, kKey, {0, out, Start() + End()}, &again);
+  REQUIRE(r.ok());
+  CHECK(again == std::vector<size_t>{0, 1});
+}
+
 }  // namespace
 }  // namespace hostprep
