@@ -35,6 +35,11 @@ std::string Escaped(std::string_view s);
 // 4"; "" when there is none.
 std::string LineBreakProblem(std::string_view s);
 
+// The offset of the first byte of `s` that is not part of well-formed UTF-8
+// (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF,
+// which JSON values cannot hold either), or npos when there is none.
+size_t FindInvalidUtf8(std::string_view s);
+
 // A slug for task ids: lower case, runs of other characters become '-'.
 std::string Slugify(std::string_view s);
 

@@ -61,7 +61,9 @@ std::string ToText(const Value& v) {
     case Value::value_t::string:
       return v.get<std::string>();
     default:
-      return v.dump();
+      // A host's output may hold bytes that are not UTF-8: shown as U+FFFD
+      // rather than thrown on.
+      return v.dump(-1, ' ', false, Value::error_handler_t::replace);
   }
 }
 

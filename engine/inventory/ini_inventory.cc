@@ -34,6 +34,15 @@ class IniParser {
     while (std::getline(in, line)) {
       ++line_no_;
       if (!line.empty() && line.back() == '\r') line.pop_back();
+      // A Value holds UTF-8 only (nlohmann throws when printing anything
+      // else), and Ansible refuses such a file too.
+      if (const size_t bad = FindInvalidUtf8(line); bad != std::string::npos) {
+        Error(bad, fmt::format("invalid UTF-8 (byte 0x{:02x}): inventory files must be UTF-8 text",
+                               static_cast<unsigned char>(line[bad])));
+        // Lines after a header that could not be read belong to no section.
+        if (StartsWith(Trim(line), "[")) state_ = "";
+        continue;
+      }
       ParseLine(line);
     }
     ReportPending();

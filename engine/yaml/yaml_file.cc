@@ -10,6 +10,8 @@
 #include <regex>
 #include <sstream>
 
+#include "engine/base/text.h"
+
 namespace hostprep {
 
 SourceLocation LocationOf(const std::string& file, const YAML::Node& node) {
@@ -51,9 +53,27 @@ void CheckDuplicateKeys(const std::string& file, const YAML::Node& node, Diagnos
   }
 }
 
+// The 1-based line and column of byte `offset` of `text`.
+SourceLocation LocationOfByte(const std::string& file, std::string_view text, size_t offset) {
+  const std::string_view before = text.substr(0, offset);
+  const size_t newline = before.rfind('\n');
+  const size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
+  return SourceLocation{file, static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1,
+                        static_cast<int>(offset - line_start) + 1};
+}
+
 bool Parse(const std::string& text, const std::string& name, YamlDocument* doc,
            Diagnostics* diags) {
   doc->path = name;
+  // yaml-cpp takes any bytes, but a Value holds UTF-8 only (nlohmann throws
+  // when printing anything else), and Ansible refuses such a file too.
+  if (const size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
+    diags->Add(LocationOfByte(name, text, bad),
+               fmt::format("invalid UTF-8 (byte 0x{:02x}): YAML files must be UTF-8 text",
+                           static_cast<unsigned char>(text[bad])));
+    doc->root = YAML::Node();
+    return false;
+  }
   try {
     doc->root = YAML::Load(text);
   } catch (const YAML::Exception& e) {

@@ -57,5 +57,32 @@ TEST_CASE("a line break problem names the first control character and where it i
   CHECK(LineBreakProblem("x\x7f") == "a control character (\\x7f) at byte 1");
 }
 
+TEST_CASE("invalid UTF-8 is found at its first byte, overlong forms and surrogates included") {
+  const struct {
+    std::string text;
+    size_t at;
+  } cases[] = {
+      {"", std::string::npos},
+      {"plain ascii", std::string::npos},
+      {"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf", std::string::npos},
+      {std::string("nul \0 is valid", 14), std::string::npos},
+      {"caf\xe9 latin-1", 3},      // a lead byte without its continuation
+      {"\x91", 0},                 // a lone continuation byte
+      {"ab\xc3", 2},               // cut short
+      {"a\xe2\x82", 1},            // cut short
+      {"\xc0\xaf", 0},             // overlong '/'
+      {"\xe0\x80\xaf", 0},         // overlong '/'
+      {"\xf0\x80\x80\xaf", 0},     // overlong '/'
+      {"x\xed\xa0\x80", 1},        // the surrogate U+D800
+      {"\xf4\x90\x80\x80", 0},     // U+110000
+      {"\xf5\x80\x80\x80", 0},     // no such lead byte
+      {"ok \xe2\x82\xac\xff", 6},  // after a valid sequence
+  };
+  for (const auto& c : cases) {
+    CAPTURE(Escaped(c.text));
+    CHECK(FindInvalidUtf8(c.text) == c.at);
+  }
+}
+
 }  // namespace
 }  // namespace hostprep

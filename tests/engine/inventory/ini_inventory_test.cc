@@ -71,6 +71,20 @@ path=/srv/app
   CHECK(prod->vars.at("path").value == "/srv/app");
 }
 
+// Found by tests/fuzz/ini_inventory_fuzz (minimised to one byte): a host
+// name or value that is not UTF-8 made `hostprep inventory --list` throw out
+// of nlohmann's dump(). Each such line is reported; the others are read on.
+TEST_CASE("ini inventory refuses lines that are not UTF-8 text") {
+  CHECK(IniErrors("\x9a") ==
+        "hosts.ini:1:1: invalid UTF-8 (byte 0x9a): inventory files must be UTF-8 text\n");
+  CHECK(IniErrors("[web]\nweb1 motd='caf\xe9'\n[d\xe9"
+                  "b]\nweb2\n[db:vars]\nx=1\n") ==
+        "hosts.ini:2:15: invalid UTF-8 (byte 0xe9): inventory files must be UTF-8 text\n"
+        "hosts.ini:3:3: invalid UTF-8 (byte 0xe9): inventory files must be UTF-8 text\n"
+        "hosts.ini:5:1: section [db:vars] is for undefined group 'db': declare the group with "
+        "[db] or [db:children]\n");
+}
+
 TEST_CASE("ini children and vars sections may name a group declared further down") {
   Diagnostics diags;
   std::unique_ptr<Inventory> inv =

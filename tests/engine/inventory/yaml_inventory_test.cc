@@ -105,6 +105,17 @@ TEST_CASE("yaml inventory checks its shape strictly") {
   }
 }
 
+// Found by tests/fuzz/yaml_inventory_fuzz (minimised to one byte): the
+// host name that is not UTF-8 made `hostprep inventory --list` throw out of
+// nlohmann's dump().
+TEST_CASE("yaml inventory refuses a file that is not UTF-8 text") {
+  CHECK(YamlErrors("\xff") ==
+        "hosts.yml:1:1: invalid UTF-8 (byte 0xff): YAML files must be UTF-8 text\n");
+  CHECK(YamlErrors("all:\n  hosts:\n    web\xe9"
+                   "1:\n") ==
+        "hosts.yml:3:8: invalid UTF-8 (byte 0xe9): YAML files must be UTF-8 text\n");
+}
+
 TEST_CASE("yaml inventory shape is recognised without an extension") {
   struct Case {
     const char* text;

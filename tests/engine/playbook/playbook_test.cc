@@ -191,6 +191,24 @@ TEST_CASE("playbook parser reports a playbook file it cannot read") {
         "DIR/missing.yml: cannot read file: No such file or directory\n");
 }
 
+// Found by tests/fuzz/playbook_fuzz: a byte that is not UTF-8 in a module
+// argument made containerd_config's Validate throw out of nlohmann's dump()
+// and ended the process.
+TEST_CASE("playbook parser refuses a playbook that is not UTF-8 text") {
+  PlaybookFixture fx;
+  testing::ParseOutcome r = fx.Parse(
+      "- tasks:\n"
+      "  - containerd_config:\n"
+      "     registry_mirrors:\n"
+      "          - registry: i\n"
+      "            mirrors:\n"
+      "              - host: h\n"
+      "                capabilities: \x9d");
+  CHECK(r.playbook == nullptr);
+  CHECK(r.messages ==
+        "DIR/site.yml:7:31: invalid UTF-8 (byte 0x9d): YAML files must be UTF-8 text\n");
+}
+
 TEST_CASE("playbook parser reads text in memory with the path's directory as base") {
   PlaybookFixture fx;
   struct Case {

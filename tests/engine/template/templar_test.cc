@@ -5,6 +5,8 @@
 #include <random>
 #include <string>
 
+#include "engine/base/text.h"
+
 namespace hostprep {
 namespace {
 
@@ -599,6 +601,24 @@ TEST_CASE("templar survives hostile nesting") {
   CHECK(t.Evaluate(minus + "1").message().find("expression nested too deeply") !=
         std::string::npos);
   CHECK(Show(t.Evaluate(std::string(50, '(') + "1" + std::string(50, ')'))) == "1");
+}
+
+// Found while fuzzing the templates: a list or mapping holding a string
+// that is not UTF-8 (a lone surrogate escape, a host's binary output in a
+// registered result) made nlohmann's dump() throw, reported as "internal
+// error while templating".
+TEST_CASE("templar renders lists and mappings holding bytes that are not UTF-8") {
+  Variables vars;
+  vars.Set("out", Value::object({{"stdout", "\xff\xfe bin"}}), "register");
+  Templar t(vars);
+  Result<Value> text = t.RenderString("[{{ out }}]");
+  REQUIRE_MESSAGE(text.ok(), text.message());
+  CHECK(text->get<std::string>() == "[{\"stdout\":\"\xef\xbf\xbd\xef\xbf\xbd bin\"}]");
+  // A lone surrogate is no character: what stands for it must be UTF-8.
+  Result<Value> lone = t.RenderString("{{ ['\\ud800'] | string }}");
+  REQUIRE_MESSAGE(lone.ok(), lone.message());
+  CHECK(StartsWith(lone->get<std::string>(), "[\""));
+  CHECK(FindInvalidUtf8(lone->get<std::string>()) == std::string::npos);
 }
 
 }  // namespace
