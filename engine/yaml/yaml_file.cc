@@ -66,11 +66,16 @@ bool Parse(const std::string& text, const std::string& name, YamlDocument* doc,
            Diagnostics* diags) {
   doc->path = name;
   // yaml-cpp takes any bytes, but a Value holds UTF-8 only (nlohmann throws
-  // when printing anything else), and Ansible refuses such a file too.
-  if (const size_t bad = FindInvalidUtf8(text); bad != std::string::npos) {
-    diags->Add(LocationOfByte(name, text, bad),
-               fmt::format("invalid UTF-8 (byte 0x{:02x}): YAML files must be UTF-8 text",
-                           static_cast<unsigned char>(text[bad])));
+  // when printing anything else), and Ansible refuses such a file too. A NUL
+  // byte is no YAML character either, and at the start it makes yaml-cpp
+  // read the file as UTF-16 or UTF-32, into strings that are not UTF-8.
+  if (const size_t bad = std::min(FindInvalidUtf8(text), text.find('\0'));
+      bad != std::string::npos) {
+    const unsigned char byte = static_cast<unsigned char>(text[bad]);
+    diags->Add(
+        LocationOfByte(name, text, bad),
+        fmt::format("{}: YAML files must be UTF-8 text",
+                    byte == 0 ? "a NUL byte" : fmt::format("invalid UTF-8 (byte 0x{:02x})", byte)));
     doc->root = YAML::Node();
     return false;
   }

@@ -16,7 +16,7 @@ std::string Messages(const Diagnostics& diags) {
 
 // Found by tests/fuzz: yaml-cpp takes any bytes, and a value that is not
 // UTF-8 made nlohmann throw out of the first dump() that printed it.
-TEST_CASE("yaml refuses a file that is not UTF-8, at the first bad byte") {
+TEST_CASE("yaml refuses a file that is not UTF-8 text, at the first bad byte") {
   const struct {
     std::string text;
     std::string message;
@@ -26,6 +26,11 @@ TEST_CASE("yaml refuses a file that is not UTF-8, at the first bad byte") {
       {"\x91", "x.yml:1:1: invalid UTF-8 (byte 0x91): YAML files must be UTF-8 text\n"},
       {"# a comment \xff\nk: v\n",
        "x.yml:1:13: invalid UTF-8 (byte 0xff): YAML files must be UTF-8 text\n"},
+      // A NUL byte: yaml-cpp read this as UTF-32 into a string that is not
+      // UTF-8 (tests/fuzz/yaml_inventory_fuzz, minimised).
+      {std::string("!\0\0\0\0\0~\0\0", 9),
+       "x.yml:1:2: a NUL byte: YAML files must be UTF-8 text\n"},
+      {std::string("a: b\0c\n", 7), "x.yml:1:5: a NUL byte: YAML files must be UTF-8 text\n"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
