@@ -496,8 +496,10 @@ bool Parser::BindArguments(Node* call, const Token& name_tok, std::vector<NodePt
   std::vector<NodePtr> bound(params.size());
   for (size_t k = 0; k < positional.size(); ++k) bound[k] = std::move(positional[k]);
   for (auto& [key, arg] : keyword) {
+    // A name of its own: clang before 16 cannot capture a structured binding.
+    const std::string& name = key->text;
     auto it = std::find_if(params.begin(), params.end(),
-                           [&](const CallableParam& p) { return p.name == key->text; });
+                           [&](const CallableParam& p) { return p.name == name; });
     if (it == params.end()) {
       Fail(what + " has no argument '" + key->text + "'", key->pos);
       return false;
