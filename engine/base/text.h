@@ -29,6 +29,10 @@ std::string ShellQuote(std::string_view s);
 // terminal would not show as it is: for messages that name a value.
 std::string Escaped(std::string_view s);
 
+// `s` escaped for XML 1.0 text and attributes (& < > " '), without the
+// control characters XML 1.0 cannot carry (all but tab, newline and CR).
+std::string XmlEscaped(std::string_view s);
+
 // What a value written as one line of a text file (a sysctl.d line, an
 // options line) cannot hold: the first control character other than a tab
 // (a newline would start a line nobody declared), as "a newline (\n) at byte

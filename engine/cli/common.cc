@@ -1,5 +1,6 @@
 #include "engine/cli/common.h"
 
+#include <fmt/format.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -7,9 +8,9 @@
 #include <cstdlib>
 #include <mutex>
 
-#include <fmt/format.h>
-
+#include "engine/base/secrets.h"
 #include "engine/base/text.h"
+#include "engine/cli/cli.h"
 #include "engine/graph/task_graph.h"
 #include "engine/template/variables.h"
 #include "engine/transport/local_transport.h"
@@ -23,7 +24,7 @@ std::unique_ptr<Inventory> LoadInventoryOrReport(const std::vector<std::string>&
   if (sources.empty()) return Inventory::Implicit();
   Diagnostics diags;
   std::unique_ptr<Inventory> inv = Inventory::Load(sources, &diags);
-  if (!diags.empty()) std::fputs(diags.Format().c_str(), stderr);
+  if (!diags.empty()) std::fputs(Secrets::Redact(diags.Format()).c_str(), stderr);
   return inv;
 }
 
@@ -39,13 +40,13 @@ std::unique_ptr<Playbook> LoadPlaybookOrReport(const std::string& path,
     }
   }
   if (!diags.empty()) {
-    std::fputs(diags.Format().c_str(), stderr);
+    std::fputs(Secrets::Redact(diags.Format()).c_str(), stderr);
     return nullptr;
   }
   return pb;
 }
 
-Result<Value> ParseExtraVars(const std::vector<std::string>& args) {
+Result<Value> ParseExtraVars(const std::vector<std::string>& args, Diagnostics* file_errors) {
   Value out = Value::object();
   for (const std::string& arg : args) {
     Value layer;
@@ -53,7 +54,9 @@ Result<Value> ParseExtraVars(const std::vector<std::string>& args) {
       YamlDocument doc;
       Diagnostics diags;
       if (!LoadYamlFile(arg.substr(1), &doc, &diags)) {
-        return Status::Error(fmt::format("-e {}: {}", arg, Trim(diags.Format())));
+        const std::string message = fmt::format("-e {}: {}", arg, Trim(diags.Format()));
+        if (file_errors != nullptr) file_errors->Append(diags);
+        return Status::Error(message);
       }
       layer = ToValue(doc.root);
       if (!layer.is_object()) {
@@ -75,8 +78,8 @@ Result<Value> ParseExtraVars(const std::vector<std::string>& args) {
         if (i >= arg.size()) break;
         size_t eq = arg.find('=', i);
         if (eq == std::string::npos || eq == i) {
-          return Status::Error(fmt::format(
-              "-e '{}': expected key=value, @file.yml or a {{...}} mapping", arg));
+          return Status::Error(
+              fmt::format("-e '{}': expected key=value, @file.yml or a {{...}} mapping", arg));
         }
         std::string key = arg.substr(i, eq - i);
         std::string value;
@@ -103,6 +106,23 @@ Result<Value> ParseExtraVars(const std::vector<std::string>& args) {
   return out;
 }
 
+int ReadExtraVarsOrReport(const std::string& command, const std::vector<std::string>& args,
+                          Value* out) {
+  Diagnostics file_errors;
+  Result<Value> vars = ParseExtraVars(args, &file_errors);
+  if (!file_errors.empty()) {
+    // A vars file is input like the playbook: its errors print the same way.
+    std::fputs(Secrets::Redact(file_errors.Format()).c_str(), stderr);
+    return kExitBadInput;
+  }
+  if (!vars.ok()) {
+    fmt::print(stderr, "hostprep {}: {}\n", command, Secrets::Redact(vars.message()));
+    return kExitBadOption;
+  }
+  *out = std::move(*vars);
+  return kExitOk;
+}
+
 std::vector<std::string> SplitList(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const std::string& v : values) {
@@ -117,6 +137,7 @@ std::vector<std::string> SplitList(const std::vector<std::string>& values) {
 namespace po = boost::program_options;
 
 void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
+  // clang-format off
   desc->add_options()
       ("private-key,k", po::value(&out->private_keys), "ssh private key file (repeatable)")
       ("user,u", po::value(&out->user), "ssh user when the inventory names none")
@@ -131,9 +152,12 @@ void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
        "seconds of silence before a host is asked to answer; 0 = never (default 15)")
       ("server-alive-count-max", po::value(&out->server_alive_count_max),
        "unanswered intervals before a host is unreachable (default 3)")
+      ("max-output-mb", po::value(&out->max_output_mb),
+       "MiB one command may print before it is stopped and fails (default 64)")
       ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
        "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
       ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)");
+  // clang-format on
 }
 
 namespace {
@@ -185,10 +209,15 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
   if (cli.timeout < 1) return Status::Error("--timeout must be 1 second or more");
   out.connect_timeout = cli.timeout;
   if (cli.connect_retries < 0) {
-    return Status::Error(fmt::format("--connect-retries must be 0 or more, not {}",
-                                     cli.connect_retries));
+    return Status::Error(
+        fmt::format("--connect-retries must be 0 or more, not {}", cli.connect_retries));
   }
   out.connect_retries = cli.connect_retries;
+  if (cli.max_output_mb < 1 || cli.max_output_mb > 1 << 20) {
+    return Status::Error(
+        fmt::format("--max-output-mb must be from 1 to 1048576, not {}", cli.max_output_mb));
+  }
+  out.max_output_bytes = static_cast<size_t>(cli.max_output_mb) << 20;
   if (!cli.server_alive_interval.empty()) {
     Result<int> v = ParseAliveInterval(cli.server_alive_interval);
     if (!v.ok()) return Status::Error("--server-alive-interval: " + v.message());
@@ -217,10 +246,12 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
   } else if (const char* env = std::getenv("HOSTPREP_BECOME_PASSWORD")) {
     out.become_password = env;
   }
+  Secrets::Add(out.become_password);
   if (out.host_key_checking == HostKeyChecking::kOff) {
-    std::fputs("warning: --host-key-checking off: host keys are not verified, so anyone between "
-               "here and the hosts can pretend to be them\n",
-               stderr);
+    std::fputs(
+        "warning: --host-key-checking off: host keys are not verified, so anyone between "
+        "here and the hosts can pretend to be them\n",
+        stderr);
   }
   return out;
 }
@@ -252,8 +283,8 @@ class DefaultTransportFactory : public TransportFactory {
       return std::unique_ptr<Transport>(std::move(local));
     }
     if (settings.connection != "ssh") {
-      return Status::Error(fmt::format(
-          "host {}: unknown connection type '{}': use ssh or local", host, settings.connection));
+      return Status::Error(fmt::format("host {}: unknown connection type '{}': use ssh or local",
+                                       host, settings.connection));
     }
     const ConnectionSettings* bastion = nullptr;
     if (has_bastion_ && host != "bastion") {
@@ -276,8 +307,7 @@ class DefaultTransportFactory : public TransportFactory {
 
 }  // namespace
 
-std::unique_ptr<TransportFactory> MakeTransportFactory(const Inventory* inventory,
-                                                       SshOptions ssh) {
+std::unique_ptr<TransportFactory> MakeTransportFactory(const Inventory* inventory, SshOptions ssh) {
   return std::make_unique<DefaultTransportFactory>(inventory, std::move(ssh));
 }
 

@@ -26,8 +26,17 @@ std::unique_ptr<Playbook> LoadPlaybookOrReport(const std::string& path,
                                                const ModuleRegistry& modules);
 
 // -e values, merged left to right: "k=v k2=v2", "@file.yml", or a YAML/JSON
-// mapping "{a: 1}". Errors name the argument.
-Result<Value> ParseExtraVars(const std::vector<std::string>& args);
+// mapping "{a: 1}". Errors name the argument; the errors of a @file that does
+// not load also go to `file_errors` (with the file's line and column).
+Result<Value> ParseExtraVars(const std::vector<std::string>& args,
+                             Diagnostics* file_errors = nullptr);
+
+// ParseExtraVars for the command `command`, printing what is wrong: a @file's
+// errors as the playbook's are printed (returns kExitBadInput), any other
+// error as "hostprep COMMAND: ..." (kExitBadOption). kExitOk and `*out` set
+// when all is well.
+int ReadExtraVarsOrReport(const std::string& command, const std::vector<std::string>& args,
+                          Value* out);
 
 // Splits "a,b" and repeated options into one list.
 std::vector<std::string> SplitList(const std::vector<std::string>& values);
@@ -42,6 +51,7 @@ struct SshCliOptions {
   int connect_retries = 0;
   std::string server_alive_interval;   // "" = not given (inventory, ssh config, else 15)
   std::string server_alive_count_max;  // "" = not given (inventory, ssh config, else 3)
+  int max_output_mb = 64;
   bool ask_become_pass = false;
   std::string ssh_config;
 };

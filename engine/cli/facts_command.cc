@@ -60,11 +60,8 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
     std::cout << desc << "\n";
     return kExitOk;
   }
-  Result<Value> extra_vars = ParseExtraVars(extra);
-  if (!extra_vars.ok()) {
-    fmt::print(stderr, "hostprep facts: {}\n", extra_vars.message());
-    return kExitBadOption;
-  }
+  Value extra_vars;
+  if (int code = ReadExtraVarsOrReport("facts", extra, &extra_vars); code != kExitOk) return code;
   Result<SshOptions> ssh_options = ResolveSshOptions(ssh);
   if (!ssh_options.ok()) {
     fmt::print(stderr, "hostprep facts: {}\n", ssh_options.message());
@@ -85,7 +82,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < hosts->size(); i = next++) {
-        results[i] = HostFacts(*inv, (*hosts)[i], *extra_vars, connection, factory.get());
+        results[i] = HostFacts(*inv, (*hosts)[i], extra_vars, connection, factory.get());
       }
     });
   }

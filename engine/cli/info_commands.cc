@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "engine/base/secrets.h"
 #include "engine/base/text.h"
 #include "engine/cli/cli.h"
 #include "engine/cli/commands.h"
@@ -91,11 +92,8 @@ int GraphCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
     fmt::print(stderr, "hostprep graph: need PLAYBOOK and --format text, dot or mermaid\n");
     return kExitBadOption;
   }
-  Result<Value> extra_vars = ParseExtraVars(extra);
-  if (!extra_vars.ok()) {
-    fmt::print(stderr, "hostprep graph: {}\n", extra_vars.message());
-    return kExitBadOption;
-  }
+  Value extra_vars;
+  if (int code = ReadExtraVarsOrReport("graph", extra, &extra_vars); code != kExitOk) return code;
   std::unique_ptr<Playbook> pb = LoadPlaybookOrReport(path, modules);
   std::unique_ptr<Inventory> inv = LoadInventoryOrReport(inventories);
   if (!pb || !inv) return kExitBadInput;
@@ -113,7 +111,7 @@ int GraphCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
     Variables play_vars(&base);
     play_vars.SetAll(play.vars, "play vars");
     Variables top(&play_vars);
-    top.SetAll(*extra_vars, "extra vars (-e)");
+    top.SetAll(extra_vars, "extra vars (-e)");
     Result<TaskGraph> g = TaskGraph::Build(play, PlayResources(play, modules, top));
     if (!g.ok()) {
       fmt::print(stderr, "{}\n", g.message());
@@ -154,7 +152,7 @@ int InventoryCommand(const std::vector<std::string>& args, const ModuleRegistry&
   std::unique_ptr<Inventory> inv = LoadInventoryOrReport(inventories);
   if (!inv) return kExitBadInput;
   if (list) {
-    std::puts(inv->ToListJson().dump(4).c_str());
+    std::puts(Secrets::Redact(inv->ToListJson().dump(4)).c_str());
   } else if (graph) {
     std::string root = graph_root.empty() ? "all" : graph_root;
     if (inv->FindGroup(root) == nullptr) {
@@ -171,7 +169,7 @@ int InventoryCommand(const std::vector<std::string>& args, const ModuleRegistry&
     }
     Variables vars;
     inv->HostVariables(host, &vars);
-    std::puts(vars.Flatten().dump(4).c_str());
+    std::puts(Secrets::Redact(vars.Flatten().dump(4)).c_str());
   }
   return kExitOk;
 }
@@ -236,6 +234,7 @@ int DocCommand(const std::vector<std::string>& args, const ModuleRegistry& modul
     if (!a.default_value.is_null()) out += "      default: " + ToText(a.default_value) + "\n";
     if (!a.aliases.empty()) out += fmt::format("      aliases: {}\n", fmt::join(a.aliases, ", "));
     if (a.name == s.free_form_arg) out += "      (may be given as the module's plain value)\n";
+    if (a.secret) out += "      (secret: its value is shown as ******** in every output)\n";
   }
   for (const auto& group : s.mutually_exclusive) {
     out += fmt::format("  mutually exclusive: {}\n", fmt::join(group, ", "));

@@ -107,12 +107,9 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   opts.skip_tags = SplitList(skip_tags);
   opts.connection = connection;
   opts.become_user = become_user;
-  Result<Value> extra_vars = ParseExtraVars(extra);
-  if (!extra_vars.ok()) {
-    fmt::print(stderr, "hostprep run: {}\n", extra_vars.message());
-    return kExitBadOption;
-  }
-  opts.extra_vars = *extra_vars;
+  Value extra_vars;
+  if (int code = ReadExtraVarsOrReport("run", extra, &extra_vars); code != kExitOk) return code;
+  opts.extra_vars = std::move(extra_vars);
   Result<SshOptions> ssh_options = ResolveSshOptions(ssh);
   if (!ssh_options.ok()) {
     fmt::print(stderr, "hostprep run: {}\n", ssh_options.message());

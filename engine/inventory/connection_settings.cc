@@ -1,6 +1,9 @@
 // ReadConnectionSettings: the connection variables of a host, rendered.
 #include <fmt/format.h>
 
+#include <cctype>
+#include <string_view>
+
 #include "engine/base/text.h"
 #include "engine/inventory/inventory.h"
 #include "engine/template/templar.h"
@@ -10,16 +13,57 @@ namespace hostprep {
 namespace {
 
 // The rendered value of ansible_NAME, else NAME; null when neither is set.
-Result<Value> Lookup(const Variables& vars, const std::string& name) {
+// `used` gets the name of the variable that was set.
+Result<Value> Lookup(const Variables& vars, const std::string& name, std::string* used = nullptr) {
   for (const std::string& key : {"ansible_" + name, name}) {
     const VarEntry* e = vars.Find(key);
     if (e == nullptr) continue;
+    if (used != nullptr) *used = key;
     Result<Value> v = Templar(vars).Render(e->value);
     if (!v.ok())
       return v.status().WithContext(fmt::format("variable '{}' (from {})", key, e->origin));
     return *v;
   }
   return Value(nullptr);
+}
+
+// Why `address` cannot be an SSH destination, or "". Inventories are edited
+// by many people and filled in by scripts: a value that starts with '-'
+// (`-oProxyCommand=...` is an option to an ssh command line), holds '@' (a
+// second user, as libssh splits user@host), a blank or a control character
+// is refused instead of being handed on.
+std::string AddressProblem(std::string_view address) {
+  if (address.empty()) return "is empty";
+  if (address.front() == '-') return "starts with '-'";
+  for (char c : address) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return "holds a control character";
+    if (c == ' ') return "holds a space";
+    if (c == '@') return "holds '@' (the user goes in ansible_user)";
+    // Names, IPv4, IPv6 (with brackets and a %zone), and non-ASCII names.
+    if (!(std::isalnum(u) || u >= 0x80 || c == '.' || c == '-' || c == '_' || c == ':' ||
+          c == '%' || c == '[' || c == ']')) {
+      return fmt::format("holds '{}'", c);
+    }
+  }
+  return "";
+}
+
+// `s` as it is when it prints safely, else escaped and quoted.
+std::string Shown(std::string_view s) {
+  return LineBreakProblem(s).empty() ? std::string(s) : Escaped(s);
+}
+
+// Why `user` cannot be a login name, or "".
+std::string UserProblem(std::string_view user) {
+  if (user.front() == '-') return "starts with '-'";
+  for (char c : user) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return "holds a control character";
+    if (c == ' ') return "holds a space";
+    if (c == ':' || c == '/') return fmt::format("holds '{}'", c);
+  }
+  return "";
 }
 
 }  // namespace
@@ -33,9 +77,12 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
     if (!v->is_null()) *out = ToText(*v);
     return Status::Ok();
   };
+  std::string address_from = "the inventory host name";
+  Result<Value> address = Lookup(vars, "host", &address_from);
+  if (!address.ok()) return address.status();
+  if (!address->is_null()) s.address = ToText(*address);
   for (auto [name, field] : std::initializer_list<std::pair<const char*, std::string*>>{
            {"connection", &s.connection},
-           {"host", &s.address},
            {"user", &s.user},
            {"ssh_private_key_file", &s.private_key_file},
            {"ssh_common_args", &s.ssh_common_args},
@@ -53,9 +100,10 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
     Status st = text("ssh_user", &s.user);
     if (!st.ok()) return st;
   }
-  if (s.address == host) {
-    Status st = text("ssh_host", &s.address);
-    if (!st.ok()) return st;
+  if (address->is_null()) {
+    Result<Value> old = Lookup(vars, "ssh_host", &address_from);
+    if (!old.ok()) return old.status();
+    if (!old->is_null()) s.address = ToText(*old);
   }
   Result<Value> port = Lookup(vars, "port");
   if (!port.ok()) return port.status();
@@ -84,6 +132,18 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
                                      host, s.connection));
   }
   if (s.connection != "local") s.connection = "ssh";
+  if (s.connection == "ssh") {
+    if (std::string why = AddressProblem(s.address); !why.empty()) {
+      return Status::Error(fmt::format(
+          "host {}: {} {} is not a host name or address: it {}; set ansible_host to a DNS name or "
+          "an IP address",
+          Shown(host), address_from, Escaped(s.address), why));
+    }
+    if (std::string why = s.user.empty() ? "" : UserProblem(s.user); !why.empty()) {
+      return Status::Error(fmt::format("host {}: ansible_user {} is not a login name: it {}",
+                                       Shown(host), Escaped(s.user), why));
+    }
+  }
   return s;
 }
 

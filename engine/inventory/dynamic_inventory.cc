@@ -12,6 +12,7 @@
 #include <set>
 
 #include "engine/base/text.h"
+#include "engine/inventory/host_range.h"
 
 namespace hostprep {
 
@@ -23,33 +24,36 @@ std::string CommandLine(const std::string& path, const std::vector<std::string>&
   return out;
 }
 
-// Reads everything from `fds` until both close or `deadline` passes.
-// Returns false on timeout.
-bool Drain(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline, std::string* out,
-           std::string* err) {
+enum class DrainEnd { kClosed, kTimedOut, kTooLarge };
+
+// Reads everything from `out_fd` and `err_fd` until both close, `deadline`
+// passes, or together they printed more than `limit` bytes.
+DrainEnd Drain(int out_fd, int err_fd, std::chrono::steady_clock::time_point deadline, size_t limit,
+               std::string* out, std::string* err) {
   pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {out, err};
   int open_count = 2;
-  char buf[8192];
+  char buf[65536];
   while (open_count > 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
+    if (left.count() <= 0) return DrainEnd::kTimedOut;
     int n = poll(fds, 2, static_cast<int>(left.count()));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;  // timed out (or poll broke): the caller kills
+    if (n <= 0) return DrainEnd::kTimedOut;  // timed out (or poll broke): the caller kills
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || fds[i].revents == 0) continue;
       ssize_t got = read(fds[i].fd, buf, sizeof buf);
       if (got > 0) {
         sinks[i]->append(buf, static_cast<size_t>(got));
+        if (out->size() + err->size() > limit) return DrainEnd::kTooLarge;
       } else if (got == 0 || errno != EINTR) {
         fds[i].fd = -1;
         --open_count;
       }
     }
   }
-  return true;
+  return DrainEnd::kClosed;
 }
 
 }  // namespace
@@ -94,9 +98,9 @@ Result<std::string> RunInventoryScript(const std::string& path,
     return Status::Error(what + ": fork: " + strerror(errno));
   }
   std::string out, err;
-  bool finished =
-      Drain(out_pipe[0], err_pipe[0], std::chrono::steady_clock::now() + timeout, &out, &err);
-  if (!finished) kill(-pid, SIGKILL);
+  const DrainEnd end = Drain(out_pipe[0], err_pipe[0], std::chrono::steady_clock::now() + timeout,
+                             kInventoryScriptMaxOutput, &out, &err);
+  if (end != DrainEnd::kClosed) kill(-pid, SIGKILL);
   int exec_errno = 0;
   bool exec_failed = read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
   close(out_pipe[0]);
@@ -107,9 +111,17 @@ Result<std::string> RunInventoryScript(const std::string& path,
   }
   if (exec_failed)
     return Status::Error(fmt::format("cannot run {}: {}", what, strerror(exec_errno)));
-  if (!finished) {
+  if (end == DrainEnd::kTimedOut) {
     return Status::Error(fmt::format("{} did not finish within {} s and was killed", what,
                                      timeout.count() / 1000.0));
+  }
+  if (end == DrainEnd::kTooLarge) {
+    out.clear();
+    err.clear();
+    return Status::Error(fmt::format(
+        "{} printed more than {} MiB and was killed: an inventory is not that large; check what "
+        "the script prints",
+        what, kInventoryScriptMaxOutput >> 20));
   }
   if (WIFSIGNALED(status)) {
     return Status::Error(fmt::format("{} was killed by signal {}", what, WTERMSIG(status)));
@@ -185,6 +197,10 @@ class JsonInventoryReader {
       if (!h.is_string() || h.get<std::string>().empty()) {
         Error(fmt::format("a host in group '{}' must be a non-empty string, not {}", group,
                           h.dump()));
+        continue;
+      }
+      if (std::string problem = HostNameProblem(h.get<std::string>()); !problem.empty()) {
+        Error(fmt::format("group '{}': {}", group, problem));
         continue;
       }
       builder_->AddHost(h.get<std::string>(), group, SourceLocation{path_, 0, 0});

@@ -12,6 +12,7 @@
 #define HOSTPREP_ENGINE_INVENTORY_DYNAMIC_INVENTORY_H_
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <vector>
@@ -23,10 +24,13 @@
 namespace hostprep {
 
 inline constexpr std::chrono::milliseconds kInventoryScriptTimeout{30000};
+// What a script may print (stdout and stderr together) before it is killed.
+inline constexpr size_t kInventoryScriptMaxOutput = size_t{64} << 20;
 
 // Runs `path args...` and returns its stdout. Errors (script path and
-// arguments named): cannot start, killed after `timeout`, a non-zero exit
-// (with the script's stderr, trimmed).
+// arguments named): cannot start, killed after `timeout` or after printing
+// more than kInventoryScriptMaxOutput, a non-zero exit (with the script's
+// stderr, trimmed).
 Result<std::string> RunInventoryScript(const std::string& path,
                                        const std::vector<std::string>& args,
                                        std::chrono::milliseconds timeout);

@@ -92,7 +92,23 @@ Result<std::vector<std::string>> ExpandHostRanges(std::string_view pattern) {
   return out;
 }
 
+std::string HostNameProblem(std::string_view name) {
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f || c == ' ') {
+      return fmt::format(
+          "host name {} holds {} at byte {}: a host name is one word of printable characters "
+          "(the address to connect to goes in ansible_host)",
+          Escaped(name), c == ' ' ? "a space" : "a control character", i);
+    }
+  }
+  return "";
+}
+
 Result<HostPattern> ParseHostPattern(std::string_view pattern) {
+  if (std::string problem = HostNameProblem(pattern); !problem.empty()) {
+    return Status::Error(problem);
+  }
   HostPattern out;
   std::string_view name = pattern;
   if (StartsWith(pattern, "[")) {

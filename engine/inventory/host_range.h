@@ -24,8 +24,13 @@ struct HostPattern {
 // Errors: "host range 'node[3:1]' has begin > end", ...
 Result<std::vector<std::string>> ExpandHostRanges(std::string_view pattern);
 
+// Why `name` cannot be an inventory host name (a blank or a control
+// character: it would break patterns and forge lines of output), or "".
+std::string HostNameProblem(std::string_view name);
+
 // Splits off a port and expands ranges. A bracketed IPv6 address
-// ("[::1]:22") is an address, not a range.
+// ("[::1]:22") is an address, not a range. Refuses what HostNameProblem
+// refuses.
 Result<HostPattern> ParseHostPattern(std::string_view pattern);
 
 }  // namespace hostprep

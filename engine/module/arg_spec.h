@@ -29,6 +29,9 @@ struct ArgDef {
   std::vector<std::string> choices;  // allowed values (compared as text)
   std::vector<std::string> aliases;
   std::string description;  // one or two sentences for `hostprep doc`
+  // A value the run must never show (Ansible's no_log on an argument): the
+  // engine hides it in every output once the task's arguments are rendered.
+  bool secret = false;
 };
 
 struct ArgSpec {

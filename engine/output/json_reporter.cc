@@ -1,5 +1,7 @@
 #include "engine/output/json_reporter.h"
 
+#include "engine/base/secrets.h"
+
 namespace hostprep {
 
 JsonReporter::JsonReporter(std::FILE* out, bool include_diff)
@@ -7,7 +9,7 @@ JsonReporter::JsonReporter(std::FILE* out, bool include_diff)
 
 void JsonReporter::Emit(const Value& event) {
   // error_handler replace: output stays valid JSON whatever bytes a command printed.
-  std::string line = event.dump(-1, ' ', false, Value::error_handler_t::replace);
+  std::string line = Secrets::Redact(event.dump(-1, ' ', false, Value::error_handler_t::replace));
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
@@ -41,8 +43,12 @@ void JsonReporter::Warning(const std::string& message) {
 }
 
 Value HostStatsToJson(const HostStats& s) {
-  return {{"ok", s.ok},          {"changed", s.changed}, {"unreachable", s.unreachable},
-          {"failed", s.failed},  {"skipped", s.skipped}, {"rescued", s.rescued},
+  return {{"ok", s.ok},
+          {"changed", s.changed},
+          {"unreachable", s.unreachable},
+          {"failed", s.failed},
+          {"skipped", s.skipped},
+          {"rescued", s.rescued},
           {"ignored", s.ignored},
           {"cost",
            {{"round_trips", s.cost.round_trips},

@@ -7,37 +7,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "engine/base/secrets.h"
+#include "engine/base/text.h"
+
 namespace hostprep {
 
 namespace {
-
-// Escapes text for XML attributes and content; drops the control characters
-// XML 1.0 cannot carry (a command's output may hold anything).
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (c >= 0x20 || c == '\n' || c == '\t' || c == '\r') out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 bool Failed(const TaskEvent& e) {
   return e.status == TaskStatus::kFailed || e.status == TaskStatus::kUnreachable;
@@ -67,17 +42,17 @@ std::string JunitReporter::Xml() const {
     for (const TaskEvent& e : suite.cases) {
       std::string name = e.task + (e.item.empty() ? "" : " (item=" + e.item + ")");
       cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
-                           Escape(e.host), Escape(name), e.duration_seconds);
+                           XmlEscaped(e.host), XmlEscaped(name), e.duration_seconds);
       time += e.duration_seconds;
       if (Failed(e)) {
         ++failures;
         cases += fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                             TaskStatusName(e.status), Escape(e.message), Escape(e.diff));
+                             TaskStatusName(e.status), XmlEscaped(e.message), XmlEscaped(e.diff));
         cases += "    </testcase>\n";
       } else if (e.status == TaskStatus::kSkipped) {
         ++skipped;
         cases +=
-            fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", Escape(e.message));
+            fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", XmlEscaped(e.message));
       } else {
         cases += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n",
                              TaskStatusName(e.status));
@@ -86,7 +61,7 @@ std::string JunitReporter::Xml() const {
     body += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
         "time=\"{:.3f}\">\n{}  </testsuite>\n",
-        Escape(suite.name), suite.cases.size(), failures, skipped, time, cases);
+        XmlEscaped(suite.name), suite.cases.size(), failures, skipped, time, cases);
     all_tests += static_cast<int>(suite.cases.size());
     all_failures += failures;
     all_skipped += skipped;
@@ -106,7 +81,7 @@ void JunitReporter::RunEnd(int) {
     write_status_ = Status::Error(fmt::format("--junit {}: {}", path_, std::strerror(errno)));
     return;
   }
-  const std::string xml = Xml();
+  const std::string xml = Secrets::Redact(Xml());
   bool ok = std::fwrite(xml.data(), 1, xml.size(), f) == xml.size();
   ok = std::fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
   ok = std::fclose(f) == 0 && ok;

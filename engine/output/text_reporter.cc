@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/secrets.h"
+
 namespace hostprep {
 
 const char* TaskStatusName(TaskStatus status) {
@@ -70,8 +72,9 @@ void TextReporter::ClearProgress() {
   progress_shown_ = false;
 }
 
-void TextReporter::Write(const std::string& text) {
+void TextReporter::Write(const std::string& raw) {
   ClearProgress();
+  const std::string text = Secrets::Redact(raw);
   std::fwrite(text.data(), 1, text.size(), out_);
   std::fflush(out_);
 }

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "engine/base/secrets.h"
+
 namespace hostprep {
 
 int Trace::LaneOf(const std::string& host) {
@@ -49,7 +51,7 @@ Status Trace::Write(const std::string& path) const {
   const std::string tmp = fmt::format("{}.{}.tmp", path, getpid());
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << ToJson().dump() << "\n";
+    out << Secrets::Redact(ToJson().dump(-1, ' ', false, Value::error_handler_t::replace)) << "\n";
     if (!out) {
       std::remove(tmp.c_str());
       return Status::Error(fmt::format("--trace {}: cannot write the trace there", path));

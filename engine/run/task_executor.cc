@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/base/secrets.h"
 #include "engine/base/text.h"
 #include "engine/run/action_executor.h"
 #include "engine/template/templar.h"
@@ -218,6 +219,11 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
   }
   std::vector<ArgError> errors;
   args = NormalizeArgs(module.spec(), args, false, &errors);
+  for (const ArgDef& def : module.spec().args) {
+    if (def.secret && args.contains(def.name) && args[def.name].is_string()) {
+      Secrets::Add(args[def.name].get<std::string>());
+    }
+  }
   if (errors.empty()) module.Validate(args, false, &errors);
   if (!errors.empty()) return Status::Error(where(errors.front().key) + errors.front().message);
   return args;

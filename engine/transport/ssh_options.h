@@ -3,6 +3,7 @@
 #ifndef HOSTPREP_ENGINE_TRANSPORT_SSH_OPTIONS_H_
 #define HOSTPREP_ENGINE_TRANSPORT_SSH_OPTIONS_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct SshOptions {
   // config, else 15 s and 3 decide. An interval of 0 never asks.
   int server_alive_interval = -1;
   int server_alive_count_max = -1;
+  // What one command may print (stdout and stderr together) before it is
+  // stopped and fails: one host cannot take the controller's memory.
+  size_t max_output_bytes = size_t{64} << 20;
   std::string ssh_config;    // absolute path; "" = ~/.ssh/config; "none" = no file
   std::string ssh_dir;       // default identities (id_ed25519...); "" = ~/.ssh
   std::string agent_socket;  // ssh-agent socket; "" = no agent

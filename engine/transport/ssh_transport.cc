@@ -197,7 +197,7 @@ Result<ExecResult> SshTransport::RunCommand(const std::vector<std::string>& argv
   for (const std::string& arg : argv) command += (command.empty() ? "" : " ") + ShellQuote(arg);
   ++stats_.round_trips;
   Result<ExecResult> result = RunOnChannel(command, stdin_data, timeout_seconds);
-  if (!result.ok()) broken_ = true;
+  if (!result.ok() && result.status().unreachable()) broken_ = true;
   return result;
 }
 
@@ -286,6 +286,16 @@ Result<ExecResult> SshTransport::RunOnChannel(const std::string& command,
       eof_sent = true;
     }
     if (!drain()) return lost("reading output");
+    if (result.stdout_data.size() + result.stderr_data.size() > options_.max_output_bytes) {
+      // A host that answers without end (or a command that prints a disk)
+      // must not take the controller's memory: the command is stopped.
+      ssh_channel_request_send_signal(ch, "KILL");
+      ssh_channel_close(ch);
+      return Status::Error(fmt::format(
+          "{}: the command printed more than {} MiB, more than hostprep keeps of one command: "
+          "it was stopped (raise the bound with --max-output-mb)",
+          label, options_.max_output_bytes >> 20));
+    }
     if (ssh_channel_is_eof(ch)) {
       const int status = ssh_channel_get_exit_status(ch);
       if (status >= 0) {

@@ -6,6 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <string>
 
 #include "engine/base/source.h"
@@ -13,12 +14,19 @@
 
 namespace hostprep {
 
+// Bounds on what one YAML file may hold, so that no input takes unbounded
+// time or memory: its size, and the number of values it holds once aliases
+// are expanded. Both are far beyond any playbook, inventory or vars file.
+inline constexpr size_t kMaxYamlBytes = size_t{32} << 20;
+inline constexpr size_t kMaxYamlNodes = 2'000'000;
+
 struct YamlDocument {
   std::string path;  // as given; used in every location
   YAML::Node root;   // Null node for an empty file
 };
 
-// Reads and parses `path`. On a syntax error or an unreadable file adds a
+// Reads and parses `path`. On a syntax error, an unreadable file, bytes that
+// are not UTF-8 or a NUL, or a file beyond the bounds above, adds a
 // diagnostic and returns false. Duplicate mapping keys (which yaml-cpp accepts
 // silently) are reported too, and make the result false; the document is
 // still filled in so callers can report more errors from it.

@@ -48,5 +48,63 @@ TEST_CASE("connection settings refuse what they cannot use, naming it") {
         "variable 'ansible_host' (from hosts.ini): undefined variable 'nope'");
 }
 
+TEST_CASE("connection settings refuse hostile addresses, users and ports before any connection") {
+  struct Case {
+    const char* var;
+    const char* value;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"ansible_host", "-oProxyCommand=touch /tmp/x",
+       "host node1: ansible_host \"-oProxyCommand=touch /tmp/x\" is not a host name or address: "
+       "it starts with '-'; set ansible_host to a DNS name or an IP address"},
+      {"ansible_host", "root@10.0.0.1",
+       "host node1: ansible_host \"root@10.0.0.1\" is not a host name or address: it holds '@' "
+       "(the user goes in ansible_user); set ansible_host to a DNS name or an IP address"},
+      {"ansible_host", "10.0.0.1 -oX",
+       "host node1: ansible_host \"10.0.0.1 -oX\" is not a host name or address: it holds a "
+       "space; set ansible_host to a DNS name or an IP address"},
+      {"ansible_host", "10.0.0.1\nProxyCommand x",
+       "host node1: ansible_host \"10.0.0.1\\nProxyCommand x\" is not a host name or address: "
+       "it holds a control character; set ansible_host to a DNS name or an IP address"},
+      {"ansible_host", "a;touch /tmp/x",
+       "host node1: ansible_host \"a;touch /tmp/x\" is not a host name or address: it holds ';'; "
+       "set ansible_host to a DNS name or an IP address"},
+      {"ansible_ssh_host", "$(id)",
+       "host node1: ansible_ssh_host \"$(id)\" is not a host name or address: it holds '$'; "
+       "set ansible_host to a DNS name or an IP address"},
+      {"ansible_host", "",
+       "host node1: ansible_host \"\" is not a host name or address: it is empty; set "
+       "ansible_host to a DNS name or an IP address"},
+      {"ansible_port", "22 -oX", "host node1: ansible_port '22 -oX' is not a port number"},
+      {"ansible_port", "70000", "host node1: ansible_port '70000' is not a port number"},
+      {"ansible_user", "-oProxyCommand=x",
+       "host node1: ansible_user \"-oProxyCommand=x\" is not a login name: it starts with '-'"},
+      {"ansible_user", "root\nx",
+       "host node1: ansible_user \"root\\nx\" is not a login name: it holds a control "
+       "character"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.value);
+    Variables vars;
+    vars.Set(c.var, std::string(c.value), "hosts.ini");
+    CHECK(ReadConnectionSettings("node1", vars).message() == c.message);
+  }
+  // The inventory name is the address when ansible_host is not set.
+  CHECK(ReadConnectionSettings("-oProxyCommand=x", Variables()).message() ==
+        "host -oProxyCommand=x: the inventory host name \"-oProxyCommand=x\" is not a host name "
+        "or address: it starts with '-'; set ansible_host to a DNS name or an IP address");
+  // Names that are fine: IPv6 with a zone, an internationalized name, a local
+  // connection (no address used).
+  for (const char* ok : {"fe80::1%eth0", "2001:db8::1", "bücher.example", "node_1.lan"}) {
+    Variables vars;
+    vars.Set("ansible_host", std::string(ok), "hosts.ini");
+    CHECK(ReadConnectionSettings("node1", vars).ok());
+  }
+  Variables local;
+  local.Set("ansible_connection", std::string("local"), "hosts.ini");
+  CHECK(ReadConnectionSettings("my laptop", local).ok());
+}
+
 }  // namespace
 }  // namespace hostprep

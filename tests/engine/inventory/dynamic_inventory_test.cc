@@ -103,6 +103,19 @@ TEST_CASE("dynamic inventory script that hangs is killed at the timeout") {
         "inventory script '" + script + " --list' did not finish within 0.2 s and was killed");
 }
 
+TEST_CASE("dynamic inventory script that prints without end is killed at the output bound") {
+  TempDir dir;
+  // 200 MB of a valid-looking start, then more: never kept whole in memory.
+  std::string script = dir.Write(
+      "big.sh",
+      "#!/bin/sh\nprintf '{\"all\": {\"hosts\": ['\nexec yes '\"h\",' | head -c 200000000\n", true);
+  Result<std::string> out = RunInventoryScript(script, {"--list"}, kTestTimeout);
+  REQUIRE_FALSE(out.ok());
+  CHECK(out.message() == "inventory script '" + script +
+                             " --list' printed more than 64 MiB and was killed: an inventory is "
+                             "not that large; check what the script prints");
+}
+
 TEST_CASE("dynamic inventory script that cannot start says so") {
   TempDir dir;
   std::string script = dir.Write("bad.sh", "#!/nonexistent/interpreter\n", true);

@@ -77,4 +77,15 @@ TEST_CASE("host patterns split off a port and keep IPv6 addresses whole") {
   CHECK(bad.message() == "host 'web1:ssh' has a bad port 'ssh': write name:port with a number");
 }
 
+TEST_CASE("host names with a blank or a control character are refused") {
+  CHECK(ParseHostPattern("web 1").message() ==
+        "host name \"web 1\" holds a space at byte 3: a host name is one word of printable "
+        "characters (the address to connect to goes in ansible_host)");
+  CHECK(ParseHostPattern("web1\nok: [web2]").message() ==
+        "host name \"web1\\nok: [web2]\" holds a control character at byte 4: a host name is one "
+        "word of printable characters (the address to connect to goes in ansible_host)");
+  CHECK(ParseHostPattern("web\x1b[31m").message().find("holds a control character at byte 3") !=
+        std::string::npos);
+}
+
 }  // namespace hostprep

@@ -3,13 +3,18 @@
 // pid and removed when the object goes (the child also dies with the test
 // process). Nothing outside the temp dir is read or written, except that
 // sshd needs its privilege separation directory /run/sshd (created empty
-// when missing, as sshd's own service does).
+// when missing, as sshd's own service does). As root, sshd runs in a mount
+// namespace of its own with an empty tmpfs on /root, as the test hosts keep
+// their own /root: the commands it runs never read the machine's dotfiles (a
+// slow ~/.bashrc, or one that prints, would change every result).
 #ifndef HOSTPREP_TESTS_ENGINE_TRANSPORT_SSH_TEST_SERVER_H_
 #define HOSTPREP_TESTS_ENGINE_TRANSPORT_SSH_TEST_SERVER_H_
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -106,6 +111,13 @@ class TestSshd {
     pid_ = fork();
     if (pid_ == 0) {
       prctl(PR_SET_PDEATHSIG, SIGTERM);
+      if (geteuid() == 0 && unshare(CLONE_NEWNS) == 0) {
+        // Private propagation first, so the tmpfs never shows outside.
+        if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+            mount("tmpfs", "/root", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=16m") != 0) {
+          _exit(126);
+        }
+      }
       execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-f", config.c_str(), "-E", log.c_str(),
             static_cast<char*>(nullptr));
       _exit(127);

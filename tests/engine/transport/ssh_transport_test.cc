@@ -181,6 +181,26 @@ TEST_CASE("ssh input into a command that does not read waits on the window, boun
   CHECK(SecondsSince(start) < 10);
 }
 
+TEST_CASE("ssh stops a command that prints without end at the output bound") {
+  SKIP_WITHOUT_SSHD();
+  SshTestDir dir;
+  TestSshd sshd(dir, "a");
+  SshOptions o = TestOptions(dir);
+  o.max_output_bytes = 1 << 20;
+  auto t = Trusted(dir, sshd, o);
+  ExecRequest r;
+  r.argv = {"yes", "a hostile host answers forever"};
+  Result<ExecResult> out = t->Exec(r);
+  REQUIRE(!out.ok());
+  CHECK(!out.status().unreachable());
+  CHECK(out.message() == fmt::format("host node1 (127.0.0.1:{}): the command printed more than 1 "
+                                     "MiB, more than hostprep keeps of one command: it was "
+                                     "stopped (raise the bound with --max-output-mb)",
+                                     sshd.port()));
+  // The host stays usable.
+  CHECK(Run(*t, {"echo", "after"}).stdout_data == "after\n");
+}
+
 TEST_CASE("ssh a session whose sshd dies mid-command is unreachable") {
   SKIP_WITHOUT_SSHD();
   SshTestDir dir;
