@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "engine/base/text.h"
@@ -225,6 +226,34 @@ class RegistryReader {
     return v[key].get<bool>();
   }
 
+  // The registry names a directory under config_path: a host name with an
+  // optional port (IPv6 in brackets), or `_default`, and nothing that could
+  // climb out of the directory or start a second line.
+  static std::string RegistryNameProblem(const std::string& name) {
+    if (name.empty()) return "is empty";
+    if (name == "." || name == "..") return "is a path";
+    if (name.front() == '-') return "starts with '-'";
+    for (char c : name) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (!(std::isalnum(u) || c == '.' || c == '-' || c == '_' || c == ':' || c == '[' ||
+            c == ']')) {
+        return c == '/' ? "is a path" : fmt::format("holds {}", Escaped(std::string(1, c)));
+      }
+    }
+    return "";
+  }
+
+  // A mirror's URL: no blank, quote or control character can be part of one.
+  static std::string UrlProblem(const std::string& url) {
+    for (char c : url) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u <= ' ' || u == 0x7f || c == '"' || c == '\\') {
+        return fmt::format("holds {}", Escaped(std::string(1, c)));
+      }
+    }
+    return "";
+  }
+
   std::optional<Registry> ReadRegistry(const Value& v, const std::string& where) {
     if (!Mapping(v, where, {"registry", "server", "mirrors"})) return std::nullopt;
     Registry r;
@@ -233,8 +262,10 @@ class RegistryReader {
       Problem(where, "'registry' is required (docker.io, registry.k8s.io, _default, ...)");
     }
     if (!name) return std::nullopt;
-    if (name->empty() || *name == "." || *name == ".." || name->find('/') != std::string::npos) {
-      Problem(where, fmt::format("registry '{}' must be a registry host name, not a path", *name));
+    if (std::string why = RegistryNameProblem(*name); !why.empty()) {
+      Problem(where, fmt::format("registry {} must be a registry host name (registry.k8s.io, "
+                                 "harbor.internal:5000 or _default): it {}",
+                                 Escaped(*name), why));
       return std::nullopt;
     }
     r.name = *name;
@@ -260,6 +291,10 @@ class RegistryReader {
     std::optional<std::string> host = String(v, "host", where);
     if (!v.contains("host")) Problem(where, "'host' is required (https://mirror.example.com)");
     if (!host) return std::nullopt;
+    if (std::string why = UrlProblem(*host); !why.empty()) {
+      Problem(where, fmt::format("host {} is not a URL: it {}", Escaped(*host), why));
+      return std::nullopt;
+    }
     m.host = *host;
     m.skip_verify = Bool(v, "skip_verify", where);
     m.override_path = Bool(v, "override_path", where);

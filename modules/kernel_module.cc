@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <optional>
 
 #include "engine/base/text.h"
@@ -164,14 +165,20 @@ std::string BuiltinPath(const Value& facts) {
   return kernel.empty() ? "" : "/lib/modules/" + kernel + "/modules.builtin";
 }
 
+// Module names are letters, digits, '_' and '-' (modprobe treats the last
+// two alike): nothing else can name a module, and the name becomes a file
+// name under /etc/modules-load.d and /etc/modprobe.d and a word of modprobe's
+// command line.
 std::string NameProblem(const std::string& name) {
   bool bad = name.empty() || name.front() == '-';
-  for (char c : name) bad = bad || c == '/' || static_cast<unsigned char>(c) <= ' ';
+  for (char c : name) {
+    bad = bad || !(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+  }
   if (!bad) return "";
   return fmt::format(
-      "kernel module name '{}' is not valid: give a module name like br_netfilter (no "
-      "spaces, '/', or leading '-')",
-      name);
+      "kernel module name {} is not valid: give a module name like br_netfilter (letters, "
+      "digits, '_' and '-', not starting with '-')",
+      Escaped(name));
 }
 
 // Reads the file at reads[*next] (missing = nullopt).
@@ -261,6 +268,15 @@ void KernelModuleModule::Validate(const Value& args, bool templates_pending,
   }
   if (!Params(args).empty() && Absent(args)) {
     errors->push_back({"params", "'params' have no meaning with state: absent: drop them"});
+  }
+  if (const std::string params = Params(args);
+      !IsPendingTemplate(Value(params)) && !LineBreakProblem(params).empty()) {
+    // The options line of /etc/modprobe.d/NAME.conf: one line, its words
+    // separated by blanks.
+    errors->push_back({"params", fmt::format("'params' {} holds {}: an options line of "
+                                             "modprobe.d cannot; give the parameters on one "
+                                             "line, separated by spaces",
+                                             Escaped(params), LineBreakProblem(params))});
   }
   if (args.contains("file") && !IsPendingTemplate(args["file"])) {
     const std::string problem = FileProblem(StringArg(args, "file"));

@@ -13,7 +13,7 @@ packages=(
   libssh-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
-  openssh-server openssh-client sudo iproute2 openssl jq procps findutils
+  openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils
   containerd
   debootstrap systemd-container dpkg-dev
   qemu-system-x86 qemu-utils e2fsprogs

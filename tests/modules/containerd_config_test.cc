@@ -433,8 +433,8 @@ TEST_CASE("containerd_config reports every mistake in its arguments") {
             "'mirrors'?)",
             "registry_mirrors: registry_mirrors[1]: 'registry' is required (docker.io, "
             "registry.k8s.io, _default, ...)",
-            "registry_mirrors: registry_mirrors[2]: registry '../etc' must be a registry host "
-            "name, not a path",
+            "registry_mirrors: registry_mirrors[2]: registry \"../etc\" must be a registry host "
+            "name (registry.k8s.io, harbor.internal:5000 or _default): it is a path",
             "registry_mirrors: registry_mirrors[3].mirrors[0]: unknown key 'hots' (did you mean "
             "'host'?)",
             "registry_mirrors: registry_mirrors[3].mirrors[0]: 'host' is required "
@@ -534,6 +534,24 @@ TEST_CASE("containerd reads the version 2 configs containerd_config writes") {
   REQUIRE(dump);
   CHECK(dump->stdout_data.find("BinaryName = \"/usr/local/bin/runc\"") != std::string::npos);
   CHECK(dump->stdout_data.find("oom_score = -999") != std::string::npos);
+}
+
+TEST_CASE("containerd_config refuses registry names and mirror URLs that are not one") {
+  const Value mirrors = Value::array({{{"host", "https://m.example/a\nb"}}});
+  CHECK(Errors({{"registry_mirrors",
+                 {{{"registry", "a b"}, {"mirrors", mirrors}},
+                  {{"registry", "-x"}},
+                  {{"registry", "docker.io"}, {"mirrors", mirrors}},
+                  {{"registry", "harbor.internal:5000"}},
+                  {{"registry", "_default"}}}}}) ==
+        std::vector<std::string>{
+            "registry_mirrors: registry_mirrors[0]: registry \"a b\" must be a registry host "
+            "name (registry.k8s.io, harbor.internal:5000 or _default): it holds \" \"",
+            "registry_mirrors: registry_mirrors[1]: registry \"-x\" must be a registry host "
+            "name (registry.k8s.io, harbor.internal:5000 or _default): it starts with '-'",
+            "registry_mirrors: registry_mirrors[2].mirrors[0]: host "
+            "\"https://m.example/a\\nb\" is not a URL: it holds \"\\n\"",
+        });
 }
 
 }  // namespace

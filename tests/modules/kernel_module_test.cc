@@ -266,13 +266,24 @@ TEST_CASE("kernel_module rejects bad names and params it cannot place") {
   for (const Case& c : std::vector<Case>{
            {{{"name", Value::array()}},
             {"name: argument 'name' is empty: give at least one module name"}},
-           {{{"name", {"-r", "a b", "x/y"}}},
-            {"name: kernel module name '-r' is not valid: give a module name like br_netfilter "
-             "(no spaces, '/', or leading '-')",
-             "name: kernel module name 'a b' is not valid: give a module name like br_netfilter "
-             "(no spaces, '/', or leading '-')",
-             "name: kernel module name 'x/y' is not valid: give a module name like br_netfilter "
-             "(no spaces, '/', or leading '-')"}},
+           {{{"name", {"-r", "a b", "x/y", "it's", "$HOME", "\x1b[31m"}}},
+            {"name: kernel module name \"-r\" is not valid: give a module name like "
+             "br_netfilter (letters, digits, '_' and '-', not starting with '-')",
+             "name: kernel module name \"a b\" is not valid: give a module name like "
+             "br_netfilter (letters, digits, '_' and '-', not starting with '-')",
+             "name: kernel module name \"x/y\" is not valid: give a module name like "
+             "br_netfilter (letters, digits, '_' and '-', not starting with '-')",
+             "name: kernel module name \"it's\" is not valid: give a module name like "
+             "br_netfilter (letters, digits, '_' and '-', not starting with '-')",
+             "name: kernel module name \"$HOME\" is not valid: give a module name like "
+             "br_netfilter (letters, digits, '_' and '-', not starting with '-')",
+             "name: kernel module name \"\\x1b[31m\" is not valid: give a module name like "
+             "br_netfilter (letters, digits, '_' and '-', not starting with '-')"}},
+           {{{"name", {"8021q", "dm-crypt", "nf_conntrack"}}}, {}},
+           {{{"name", "dummy"}, {"params", "numdummies=0\ninstall dummy /bin/sh"}},
+            {"params: 'params' \"numdummies=0\\ninstall dummy /bin/sh\" holds a newline (\\n) "
+             "at byte 12: an options line of modprobe.d cannot; give the parameters on one line, "
+             "separated by spaces"}},
            {{{"name", {"a", "b"}}, {"params", "x=1"}},
             {"params: 'params' apply to one module: give one name per task when giving params"}},
            {{{"name", "a"}, {"params", "x=1"}, {"state", "absent"}},
