@@ -187,7 +187,14 @@ Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
   if (!result.ok() || argv.size() == request.argv.size()) return result;
   if (result->exit_code == 127 && (Contains(result->stderr_data, "sudo: not found") ||
                                    Contains(result->stderr_data, "sudo: command not found"))) {
-    return Status::Error("become needs sudo, which is not installed on this host");
+    return Status::Error(
+        "become needs sudo, which is not installed on this host: install sudo, or log in as the "
+        "become user");
+  }
+  if (result->exit_code == 126 && Contains(result->stderr_data, "sudo: Permission denied")) {
+    return Status::Error(
+        "become needs sudo, which this user may not run on this host (permission denied): check "
+        "the mode of sudo, or log in as the become user");
   }
   Status sudo = CheckBecome(*result);
   if (!sudo.ok()) return sudo;

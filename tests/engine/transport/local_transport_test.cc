@@ -453,7 +453,8 @@ TEST_CASE("local transport says so when become needs sudo and there is none") {
   }
   LocalTransport t;
   CHECK(t.Stat("/", {true, "nobody"}).message() ==
-        "become needs sudo, which is not installed on this host");
+        "become needs sudo, which is not installed on this host: install sudo, or log in as the "
+        "become user");
 }
 
 }  // namespace

@@ -234,6 +234,30 @@ echo "== end"
   CHECK(Has(run, "exit 2\n"));
 }
 
+TEST_CASE("faults: a host without sudo fails become with what to do, the others finish") {
+  // node1's /usr/bin gets an overlay whose upper layer hides sudo (a whiteout),
+  // in node1's own mount namespace only.
+  Output out = Shell(std::string(kFunctions) + R"SH(
+U=/var/tmp/hpnosudo-$ID
+trap 'on node1 umount -l /usr/bin; rm -rf $U; for n in node1 node2; do on $n rm -f /etc/hpfault-become.conf; done' EXIT
+mkdir -p $U/upper $U/work && mknod $U/upper/sudo c 0 0
+on node1 mount -t overlay overlay -o lowerdir=/usr/bin,upperdir=$U/upper,workdir=$U/work /usr/bin
+on node1 sh -c 'test -e /usr/bin/sudo && echo "sudo still there"'
+echo "== run"; LIMIT=node1,node2 play become.yml -e ansible_user=hpuser --become
+echo "== after"; on node1 sh -c 'test -e /etc/hpfault-become.conf && echo written || echo absent'
+echo "== end"
+)SH");
+  INFO(out.text);
+  const std::string run = Section(out.text, "run");
+  CHECK(Has(run,
+            "failed: [node1] write to /etc => become needs sudo, which is not installed on this "
+            "host: install sudo, or log in as the become user\n"));
+  CHECK(Has(run, "changed: [node2] write to /etc\n"));
+  CHECK(Has(run, RecapLine("node1", 0, 0, 0, 1)));
+  CHECK(Has(run, "exit 2\n"));
+  CHECK(Section(out.text, "after") == "absent\n");
+}
+
 TEST_CASE(
     "faults: over a WAN link (200 ms more round trip, 5% loss) the run is right, just slower") {
   // tc netem is missing on these kernels: node2 is reached through a proxy in
