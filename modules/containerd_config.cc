@@ -540,8 +540,8 @@ void ContainerdConfigModule::Validate(const Value& args, bool templates_pending,
   for (const char* key : {"path", "config_path"}) {
     if (!args.contains(key) || Pending(args[key])) continue;
     if (!StartsWith(Str(args, key), "/")) {
-      errors->push_back({key, fmt::format("argument '{}' must be an absolute path, not '{}'", key,
-                                          Str(args, key))});
+      errors->push_back({key, fmt::format("argument '{}' must be an absolute path, not {}", key,
+                                          Quoted(Str(args, key)))});
     }
   }
   if (args.contains("settings") && args["settings"].is_object() &&

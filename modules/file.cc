@@ -478,8 +478,8 @@ void FileModule::Validate(const Value& args, bool templates_pending,
   (void)templates_pending;
   auto ready = [&](const char* key) { return args.contains(key) && !IsPendingTemplate(args[key]); };
   if (ready("path") && !StartsWith(Str(args, "path"), "/")) {
-    errors->push_back({"path", fmt::format("argument 'path' must be an absolute path, not '{}'",
-                                           Str(args, "path"))});
+    errors->push_back({"path", fmt::format("argument 'path' must be an absolute path, not {}",
+                                           Quoted(Str(args, "path")))});
   }
   if (args.contains("state") && IsPendingTemplate(args["state"])) return;
   const std::string state = StateOf(args);

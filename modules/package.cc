@@ -635,10 +635,10 @@ void PackageModule::Validate(const Value& args, bool templates_pending,
                std::iscntrl(static_cast<unsigned char>(c));
       });
       if (name.empty() || name[0] == '-' || blank) {
-        errors->push_back({"name", fmt::format("'{}' is not a package name: a name does not start "
+        errors->push_back({"name", fmt::format("{} is not a package name: a name does not start "
                                                "with '-' and has no spaces (give a list for "
                                                "several packages)",
-                                               name)});
+                                               Quoted(name))});
       }
     }
   }

@@ -226,9 +226,9 @@ void ServiceModule::Validate(const Value& args, bool templates_pending,
                std::iscntrl(static_cast<unsigned char>(c)) || c == '/';
       });
   if (bad) {
-    errors->push_back({"name", fmt::format("'{}' is not a unit name: give a name such as "
+    errors->push_back({"name", fmt::format("{} is not a unit name: give a name such as "
                                            "containerd or containerd.service",
-                                           name)});
+                                           Quoted(name))});
   }
 }
 

@@ -201,9 +201,9 @@ std::string KeyProblem(const std::string& key) {
   for (char c : key) bad = bad || c == '=' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f;
   if (!bad) return "";
   return fmt::format(
-      "sysctl key '{}' is not a valid name: use a dotted name without spaces or '=', like "
+      "sysctl key {} is not a valid name: use a dotted name without spaces or '=', like "
       "net.ipv4.ip_forward",
-      key);
+      Quoted(key));
 }
 
 // Validate sees "{{ ... }}" for a templated boolean: nlohmann's value()

@@ -167,6 +167,12 @@ std::string Escaped(std::string_view s) {
   return out + "\"";
 }
 
+std::string Quoted(std::string_view s) {
+  return LineBreakProblem(s).empty() && s.find('\t') == std::string_view::npos
+             ? "'" + std::string(s) + "'"
+             : Escaped(s);
+}
+
 std::string XmlEscaped(std::string_view s) {
   std::string out;
   for (char ch : s) {

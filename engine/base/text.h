@@ -25,6 +25,11 @@ std::string DidYouMeanSuffix(std::string_view word, const std::vector<std::strin
 // whatever the input holds, so variable values never become shell code.
 std::string ShellQuote(std::string_view s);
 
+// `s` in single quotes when it prints as it is ('br_netfilter'), else as
+// Escaped gives it ("a\nb"): for messages that name a value that came from
+// input, so that a value cannot add lines or escape sequences to them.
+std::string Quoted(std::string_view s);
+
 // `s` in double quotes with C escapes (\n, \t, \x1b, \\, \") for what a
 // terminal would not show as it is: for messages that name a value.
 std::string Escaped(std::string_view s);

@@ -21,7 +21,7 @@ const ArgDef* ArgSpec::Find(const std::string& key) const {
 namespace {
 
 std::string Describe(const Value& v) {
-  if (v.is_string()) return fmt::format("'{}'", v.get<std::string>());
+  if (v.is_string()) return Quoted(v.get<std::string>());
   if (v.is_array()) return "a list";
   if (v.is_object()) return "a mapping";
   if (v.is_null()) return "nothing";
@@ -176,8 +176,8 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
         std::string list;
         for (const std::string& c : def->choices) list += (list.empty() ? "" : ", ") + c;
         errors->push_back(
-            {it.key(), fmt::format("argument '{}' must be one of {}, not '{}'{}", def->name, list,
-                                   text, DidYouMeanSuffix(text, def->choices))});
+            {it.key(), fmt::format("argument '{}' must be one of {}, not {}{}", def->name, list,
+                                   Quoted(text), DidYouMeanSuffix(text, def->choices))});
         continue;
       }
     }
@@ -305,9 +305,9 @@ bool ParseMode(const Value& v, unsigned* mode, std::string* error) {
     }
     if (ParseSymbolicMode(s, mode)) return true;
     *error = fmt::format(
-        "'{}' is not a file mode (use an octal string such as '0644' or a "
+        "{} is not a file mode (use an octal string such as '0644' or a "
         "symbolic mode such as 'u=rw,g=r,o=r')",
-        s);
+        Quoted(s));
     return false;
   }
   *error = fmt::format("must be a file mode such as '0644', not {}", Describe(v));

@@ -84,5 +84,13 @@ TEST_CASE("invalid UTF-8 is found at its first byte, overlong forms and surrogat
   }
 }
 
+TEST_CASE("Quoted keeps printable values in single quotes and escapes the rest") {
+  CHECK(Quoted("br_netfilter") == "'br_netfilter'");
+  CHECK(Quoted("it's") == "'it's'");
+  CHECK(Quoted("a\nok: [web2]") == "\"a\\nok: [web2]\"");
+  CHECK(Quoted("\x1b[31mred") == "\"\\x1b[31mred\"");
+  CHECK(Quoted("a\tb") == "\"a\\tb\"");
+}
+
 }  // namespace
 }  // namespace hostprep
