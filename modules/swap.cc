@@ -9,6 +9,7 @@
 
 #include "engine/base/text.h"
 #include "modules/module_util.h"
+#include "modules/scripts.h"  // generated from scripts/*.sh
 
 namespace hostprep::modules {
 
@@ -19,29 +20,6 @@ constexpr char kDefaultFstab[] = "/etc/fstab";
 constexpr char kEtcUnit[] = "/etc/systemd/system/swap.target";
 constexpr char kRunUnit[] = "/run/systemd/system/swap.target";
 constexpr const char* kSystemctlPaths[] = {"/usr/bin/systemctl", "/bin/systemctl"};
-
-// What each of its arguments (swap.target's unit files in /etc and /run) is,
-// one line each: "null" (a symlink to /dev/null: a mask), "link TARGET",
-// "file SIZE", "dir", "other" or "missing". The shell's own tests answer a
-// mask or a missing file without starting any program; a stat would not: a
-// stat of a symlink costs the batch a `readlink` and keeps its shared `stat`
-// from following links (so a read through a symlink is made on its own).
-constexpr char kUnitScript[] = R"SH(for p; do
-  if [ -L "$p" ]; then
-    if [ "$p" -ef /dev/null ]; then echo null
-    else
-      t=$(readlink -- "$p") || t=
-      case $t in *"
-"*) t='(a name with a newline)' ;; esac
-      printf 'link %s\n' "$t"
-    fi
-  elif [ -d "$p" ]; then echo dir
-  elif [ -f "$p" ]; then
-    if [ -s "$p" ]; then printf 'file %s\n' "$(wc -c <"$p" 2>/dev/null)"; else echo 'file 0'; fi
-  elif [ -e "$p" ]; then echo other
-  else echo missing; fi
-done
-)SH";
 
 ArgSpec MakeSpec() {
   ArgSpec spec;
@@ -136,7 +114,8 @@ std::string Describe(const FileInfo& info) {
   return "a special file";
 }
 
-// kUnitScript's answer, as the lstat of each unit file (/etc, then /run).
+// The answer of scripts/swap_units.sh, as the lstat of each unit file (/etc,
+// then /run).
 Result<std::vector<ReadResult>> UnitFiles(const ReadResult& read) {
   if (!read.status.ok()) return read.status.WithContext("read swap.target's unit files");
   const ExecResult& r = read.exec;
@@ -287,9 +266,9 @@ SwapModule::SwapModule() : spec_(MakeSpec()) {}
 std::vector<Read> SwapModule::Probe(const Value& args, const Value& facts) const {
   std::vector<Read> reads = {Read::File(kProcSwaps), Read::File(FstabPath(args))};
   if (args.value("mask", false)) {
-    // The unit files instead of `systemctl is-enabled` (kUnitScript): this
+    // The unit files instead of `systemctl is-enabled` (swap_units.sh): this
     // runs on every re-run, and costs no process when nothing is wrong.
-    reads.push_back(Read::Query({"/bin/sh", "-c", kUnitScript, "sh", kEtcUnit, kRunUnit}));
+    reads.push_back(Read::Query({"/bin/sh", "-c", scripts::kSwapUnits, "sh", kEtcUnit, kRunUnit}));
     if (ChecksSystemctl(facts)) {
       for (const char* path : kSystemctlPaths) reads.push_back(Read::Stat(path));
     }

@@ -9,57 +9,13 @@
 
 #include "engine/base/text.h"
 #include "modules/module_util.h"
+#include "modules/scripts.h"  // generated from scripts/*.sh
 
 namespace hostprep::modules {
 
 namespace {
 
 constexpr char kDefaultFile[] = "/etc/sysctl.d/99-hostprep.conf";
-
-// Prints one record per key, so one round trip reads every key:
-// "value<TAB>PATH<TAB>VALUE" (each line of the value followed by a space, as
-// `tr '\n' ' '` gives it), "missing<TAB>PATH" or "unreadable<TAB>PATH". The
-// keys are positional arguments: they never become shell code. One `grep`
-// reads every readable key (paths never hold a ':', so "PATH:LINE" splits
-// cleanly); the shell's own `read` cannot read them, as dash reads a byte at
-// a time and a sysctl file read at an offset past 0 ends there. When grep
-// fails, each key is read on its own as before.
-constexpr char kReadScript[] = R"SH(n=$#
-while [ $n -gt 0 ]; do
-  p=$1; shift; n=$((n - 1)); f=/proc/sys/$p
-  if [ ! -e "$f" ]; then printf 'missing\t%s\n' "$p"
-  elif [ ! -r "$f" ]; then printf 'unreadable\t%s\n' "$p"
-  else set -- "$@" "$f"; fi
-done
-[ $# -gt 0 ] || exit 0
-if out=$(grep -aH '' -- "$@" 2>/dev/null) || [ $? = 1 ]; then
-  for f; do
-    v=
-    while IFS= read -r l; do
-      case $l in "$f:"*) v="$v${l#"$f:"} " ;; esac
-    done <<EOF
-$out
-EOF
-    printf 'value\t%s\t%s\n' "${f#/proc/sys/}" "$v"
-  done
-else
-  for f; do
-    if v=$(tr '\n' ' ' 2>/dev/null < "$f"); then printf 'value\t%s\t%s\n' "${f#/proc/sys/}" "$v"
-    else printf 'unreadable\t%s\n' "${f#/proc/sys/}"; fi
-  done
-fi
-)SH";
-
-// Whether $1 is a symlink and, for one, the file it resolves to: "file", or
-// "link" and `readlink -f`'s answer, or on failure "link" and the raw target
-// with exit code 3. Run by the batch in its own shell, it starts a process
-// only for a link (Debian's 99-sysctl.conf is one).
-constexpr char kResolveScript[] = R"SH(if [ ! -L "$1" ]; then echo file; exit 0; fi
-echo link
-readlink -f -- "$1" && exit 0
-readlink -- "$1"
-exit 3
-)SH";
 
 ArgSpec MakeSpec() {
   ArgSpec spec;
@@ -426,13 +382,13 @@ std::vector<Read> SysctlModule::Probe(const Value& args, const Value& facts) con
   std::vector<Read> reads;
   if (Persist(args)) reads.push_back(Read::File(FilePath(args)));
   if (ReadsRuntime(args)) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", kReadScript, "sh"};
+    std::vector<std::string> argv = {"/bin/sh", "-c", scripts::kSysctlRead, "sh"};
     for (const Key& k : Keys(args)) argv.push_back(SysctlProcPath(k.name));
     reads.push_back(Read::Query(std::move(argv)));
   }
   // Last, so the reads above keep their places: where does `file` lead?
   if (Persist(args))
-    reads.push_back(Read::Query({"/bin/sh", "-c", kResolveScript, "sh", FilePath(args)}));
+    reads.push_back(Read::Query({"/bin/sh", "-c", scripts::kSysctlResolve, "sh", FilePath(args)}));
   return reads;
 }
 

@@ -7,29 +7,15 @@
 
 #include "engine/base/text.h"
 #include "engine/transport/remote_steps.h"
+#include "engine/transport/scripts.h"  // generated from scripts/*.sh
 
 namespace hostprep {
 
 namespace {
 
-// Every script starts like this: messages in English so they can be
-// recognised, and a relative path made to start with "./" so that no path
-// can ever be read as an option by a tool that ignores "--".
-constexpr char kPrelude[] =
-    "LC_ALL=C; export LC_ALL\n"
-    "case $1 in /*) p=$1 ;; *) p=./$1 ;; esac\n";
-
-constexpr char kReadScript[] =
-    "if [ -d \"$p\" ]; then echo 'is a directory' >&2; exit 21; fi\n"
-    "exec cat -- \"$p\"\n";
-
-constexpr char kStatScript[] =
-    "stat -c '%f %u %g %s %U %G' -- \"$p\" || exit 1\n"
-    "if [ -L \"$p\" ]; then readlink -- \"$p\" || exit 1; fi\n";
-
 ExecRequest ShellRequest(const char* script, std::vector<std::string> args, const Become& become) {
   ExecRequest request;
-  request.argv = {"sh", "-c", std::string(kPrelude) + script, "sh"};
+  request.argv = {"sh", "-c", script, "sh"};
   request.argv.insert(request.argv.end(), args.begin(), args.end());
   request.become = become;
   return request;
@@ -110,7 +96,7 @@ Status CheckBecome(const ExecResult& result) {
 }
 
 ExecRequest ReadFileCommand(const std::string& path, const Become& become) {
-  return ShellRequest(kReadScript, {path}, become);
+  return ShellRequest(scripts::kReadFile, {path}, become);
 }
 
 Result<std::optional<std::string>> ParseReadFile(const std::string& path,
@@ -122,7 +108,7 @@ Result<std::optional<std::string>> ParseReadFile(const std::string& path,
 }
 
 ExecRequest StatCommand(const std::string& path, const Become& become) {
-  return ShellRequest(kStatScript, {path}, become);
+  return ShellRequest(scripts::kStat, {path}, become);
 }
 
 Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result) {
