@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "engine/base/text.h"
 
@@ -37,7 +38,7 @@ Result<std::vector<std::string>> RangeValues(std::string_view inside, std::strin
   if (end.empty()) return Status::Error(fmt::format("host range '{}' has no end value", whole));
   int step = 1;
   if (bounds.size() == 3) {
-    if (!AllDigits(bounds[2]) || std::stoi(bounds[2]) == 0) {
+    if (!AllDigits(bounds[2]) || bounds[2].size() > 9 || std::stoi(bounds[2]) == 0) {
       return Status::Error(
           fmt::format("host range '{}' has step '{}': use a positive integer", whole, bounds[2]));
     }
@@ -92,6 +93,19 @@ Result<std::vector<std::string>> ExpandHostRanges(std::string_view pattern) {
   return out;
 }
 
+namespace {
+
+// A TCP port written in decimal: 1 to 65535, nothing else (no sign, no
+// blank, no digits past what fits).
+std::optional<int> PortNumber(std::string_view text) {
+  if (text.empty() || text.size() > 5 || !AllDigits(text)) return std::nullopt;
+  const int n = std::stoi(std::string(text));
+  if (n < 1 || n > 65535) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
 std::string HostNameProblem(std::string_view name) {
   for (size_t i = 0; i < name.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(name[i]);
@@ -116,11 +130,13 @@ Result<HostPattern> ParseHostPattern(std::string_view pattern) {
     if (close != std::string_view::npos && IsIpv6Literal(pattern.substr(1, close - 1))) {
       std::string_view rest = pattern.substr(close + 1);
       if (!rest.empty()) {
-        if (rest[0] != ':' || !AllDigits(rest.substr(1))) {
-          return Status::Error(
-              fmt::format("host '{}' has a bad port: write [address]:port", pattern));
+        std::optional<int> port = rest[0] == ':' ? PortNumber(rest.substr(1)) : std::nullopt;
+        if (!port) {
+          return Status::Error(fmt::format(
+              "host '{}' has a bad port: write [address]:port with a port from 1 to 65535",
+              pattern));
         }
-        out.port = std::stoi(std::string(rest.substr(1)));
+        out.port = *port;
       }
       out.names.push_back(std::string(pattern.substr(1, close - 1)));
       return out;
@@ -140,11 +156,13 @@ Result<HostPattern> ParseHostPattern(std::string_view pattern) {
   }
   if (colons == 1) {
     std::string_view port = pattern.substr(last + 1);
-    if (!AllDigits(port) || port.size() > 5) {
+    std::optional<int> number = PortNumber(port);
+    if (!number) {
       return Status::Error(fmt::format(
-          "host '{}' has a bad port '{}': write name:port with a number", pattern, port));
+          "host '{}' has a bad port '{}': write name:port with a number from 1 to 65535", pattern,
+          port));
     }
-    out.port = std::stoi(std::string(port));
+    out.port = *number;
     name = pattern.substr(0, last);
   }
   if (name.empty()) return Status::Error(fmt::format("host '{}' has no name", pattern));

@@ -74,7 +74,20 @@ TEST_CASE("host patterns split off a port and keep IPv6 addresses whole") {
   }
   Result<HostPattern> bad = ParseHostPattern("web1:ssh");
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.message() == "host 'web1:ssh' has a bad port 'ssh': write name:port with a number");
+  CHECK(bad.message() ==
+        "host 'web1:ssh' has a bad port 'ssh': write name:port with a number from 1 to 65535");
+  // Found by tests/fuzz/yaml_inventory_fuzz: digits past an int ended the
+  // process (std::out_of_range) instead of being refused.
+  CHECK(ParseHostPattern("[fe80::1]:29999999999222").message() ==
+        "host '[fe80::1]:29999999999222' has a bad port: write [address]:port with a port from 1 "
+        "to 65535");
+  CHECK(ParseHostPattern("[fe80::1]:0").message() ==
+        "host '[fe80::1]:0' has a bad port: write [address]:port with a port from 1 to 65535");
+  CHECK(ParseHostPattern("web1:70000").message() ==
+        "host 'web1:70000' has a bad port '70000': write name:port with a number from 1 to "
+        "65535");
+  CHECK(ParseHostPattern("web[1:9:99999999999]").message() ==
+        "host range 'web[1:9:99999999999]' has step '99999999999': use a positive integer");
 }
 
 TEST_CASE("host names with a blank or a control character are refused") {

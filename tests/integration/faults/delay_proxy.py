@@ -2,6 +2,7 @@
 """A TCP proxy that adds latency, for WAN tests on a kernel without tc netem.
 
 Usage: delay_proxy.py LISTEN_ADDR LISTEN_PORT TARGET_ADDR TARGET_PORT DELAY_SECONDS
+   or: python3 - LISTEN_ADDR ... < delay_proxy.py   (where the file is not visible)
 
 Every byte read from one side is written to the other side DELAY_SECONDS
 later, in order, in both directions: a round trip through the proxy takes

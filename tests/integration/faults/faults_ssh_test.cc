@@ -270,9 +270,12 @@ trap 'if [ -n "$proxy" ]; then kill $proxy; wait $proxy; fi 2>/dev/null
   on node2 nft delete table inet hpwan 2>/dev/null
   for n in node1 node2; do on $n rm -rf /etc/hpwan /etc/sysctl.d/90-hpwan.conf; done; rm -rf $T' EXIT
 ip2=$(cat $D/hosts/node2/ip)
-on node2 /usr/bin/python3 $PWD/tests/integration/faults/delay_proxy.py $ip2 2222 $ip2 22 0.1 >$T/proxy 2>&1 &
+# The script goes in on stdin: a checkout under /tmp is not visible inside
+# the node, which has a /tmp of its own.
+on node2 /usr/bin/python3 - $ip2 2222 $ip2 22 0.1 <tests/integration/faults/delay_proxy.py >$T/proxy 2>&1 &
 proxy=$!
 for i in $(seq 100); do grep -q ready $T/proxy && break; sleep 0.1; done
+grep -q ready $T/proxy || echo "the delay proxy did not start: $(cat $T/proxy)"
 printf '%s\n' 'table inet hpwan {' \
   '  chain in { type filter hook input priority 0; tcp dport 2222 numgen random mod 100 < 5 drop; }' \
   '  chain out { type filter hook output priority 0; tcp sport 2222 numgen random mod 100 < 5 drop; }' \
