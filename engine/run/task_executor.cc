@@ -581,8 +581,9 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     last_registered = registered;
     out.events.push_back(event(a.status, a.changed, a.message, opts.diff ? a.diff : "", a.result,
                                item ? ItemLabel(*item) : ""));
-    // A failed item ends the loop, as in Ansible, and so does a lost host.
-    if (a.status == TaskStatus::kFailed || a.status == TaskStatus::kUnreachable) break;
+    // A failed item does not end the loop: as in Ansible every item runs,
+    // and the task has failed when one did. A lost host ends it.
+    if (a.status == TaskStatus::kUnreachable) break;
   }
   if (!task.loop) return finish(last_registered);
   SummarizeLoop(&out.events);

@@ -416,6 +416,30 @@ TEST_CASE("a loop runs its task once per item and counts once in the recap") {
   CHECK(s.stats["h1"].changed == 1);
 }
 
+TEST_CASE("a failed loop item does not stop the loop: every item runs, then the host stops") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: files
+      loop: [/etc/a, /nodir/b, /etc/c]
+      put: {path: "{{ item }}", content: x}
+    - name: after
+      put: {path: /etc/after, content: x}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 2);
+  REQUIRE(rec.events.size() == 3);
+  CHECK(rec.events[0].status == TaskStatus::kChanged);
+  CHECK(rec.events[1].status == TaskStatus::kFailed);
+  CHECK(rec.events[2].status == TaskStatus::kChanged);
+  CHECK(f.hosts["h1"].Content("/etc/c") == "x");
+  CHECK_FALSE(f.hosts["h1"].Content("/etc/after").has_value());
+  CHECK(s.stats["h1"].failed == 1);
+}
+
 TEST_CASE("tags select tasks; always runs and never waits to be named") {
   Fixture f;
   f.options.tags = {"b"};
