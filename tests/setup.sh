@@ -15,6 +15,7 @@ packages=(
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils
+  ansible
   containerd
   debootstrap systemd-container dpkg-dev
   qemu-system-x86 qemu-utils e2fsprogs

@@ -1,0 +1,110 @@
+// Ansible as the oracle (label `compat`): each test runs one playbook of
+// testdata/compat with ansible-playbook on node1 and with hostprep on node2
+// (compat_test_util.h) and asserts the same task results in the same order,
+// the same recap and exit code, and the same files on both hosts. The
+// playbooks use only what hostprep supports and where it behaves like
+// Ansible today; each test removes its paths on both hosts before and after.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/integration/compat/compat_test_util.h"
+
+namespace {
+
+using hostprep::testing::compat::Both;
+using hostprep::testing::compat::CheckSameFiles;
+using hostprep::testing::compat::CheckSameResults;
+using hostprep::testing::compat::CleanPaths;
+using hostprep::testing::compat::kAnsibleNode;
+using hostprep::testing::compat::kHostprepNode;
+using hostprep::testing::compat::OnNode;
+using hostprep::testing::compat::RunBoth;
+
+// The same results from both, and Ansible's exit code the one the playbook
+// is written for, so that two runs that both broke early do not pass.
+void CheckSame(const Both& both, int exit_code) {
+  CheckSameResults(both);
+  CHECK_MESSAGE(both.ansible.exit_code == exit_code, both.ansible.raw);
+  CHECK_MESSAGE(!both.ansible.results.empty(), both.ansible.raw);
+}
+
+TEST_CASE("compat: a directory layout matches Ansible's on the first run and on the re-run") {
+  CleanPaths clean({"/etc/hpcompat", "/etc/hpcompat-legacy"});
+  // What an older release left behind, for the playbook to remove.
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(OnNode(node,
+                   "mkdir -p /etc/hpcompat-legacy/spool && touch "
+                   "/etc/hpcompat-legacy/spool/old")
+                .exit_code == 0);
+  Both first = RunBoth("layout.yml");
+  CheckSame(first, 0);
+  CheckSameFiles({"/etc/hpcompat", "/etc/hpcompat-legacy"});
+  Both again = RunBoth("layout.yml");
+  CheckSame(again, 0);
+  CheckSameFiles({"/etc/hpcompat", "/etc/hpcompat-legacy"});
+}
+
+TEST_CASE("compat: commands with creates, removes, chdir, argv and registered results match") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("commands.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: variables, extra vars and conditions match Ansible's") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("conditions.yml", {"-e", "site_env=prod"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: loops and their registered results match Ansible's") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("loops.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: handlers run as in Ansible: once, in written order, chained") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("handlers.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: --tags and --skip-tags select the tasks Ansible selects") {
+  const std::vector<std::vector<std::string>> variants = {
+      {},
+      {"--tags", "config"},
+      {"--skip-tags", "slow"},
+      {"--tags", "debug,install"},
+  };
+  for (const std::vector<std::string>& args : variants) {
+    std::string name;
+    for (const std::string& a : args) name += a + " ";
+    CAPTURE(name);
+    CleanPaths clean({"/etc/hpcompat"});
+    CheckSame(RunBoth("tags.yml", args), 0);
+    CheckSameFiles({"/etc/hpcompat"});
+  }
+}
+
+TEST_CASE("compat: a failing task stops the host as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("failure.yml"), 2);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: a failing loop item fails the task after every item ran, as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("loop_failure.yml"), 2);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: check mode reports what Ansible's check mode reports and changes nothing") {
+  const std::vector<std::string> paths = {"/etc/hpcompat", "/etc/hpcompat-absent",
+                                          "/etc/hpcompat-touched", "/etc/hpcompat-guarded"};
+  CleanPaths clean(paths);
+  CheckSame(RunBoth("check_mode.yml", {"--check"}), 0);
+  CheckSameFiles(paths);
+}
+
+}  // namespace

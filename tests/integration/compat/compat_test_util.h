@@ -1,0 +1,418 @@
+// "Ansible is the oracle": runs one playbook with Debian's ansible-playbook
+// against node1 and with hostprep against node2 of the netns test hosts that
+// the ctest fixture `compat_hosts` starts ($HOSTPREP_TESTHOSTS), reads both
+// outputs into one normalised form (the plays, each host's task results in
+// order, one per loop item, the recap and the exit code) and compares them,
+// and the files the run left under given paths on both hosts.
+//
+// Ansible runs with `env -i` and a private temp dir: its own empty
+// ansible.cfg (ANSIBLE_CONFIG, so no ansible.cfg of the machine or of the
+// working directory is read), ANSIBLE_HOME and its local temp dirs in the
+// temp dir (nothing in ~/.ansible), remote temp in the host's own /tmp,
+// host keys checked against the run dir's known_hosts, no ssh ControlMaster
+// (no ssh process outlives the run), /usr/bin/python3 on the target (no
+// interpreter discovery), and the JSON stdout callback that Debian 12's
+// ansible 7.7 ships (ansible.posix.json, one document at the end).
+//
+// Not thread-safe; one test at a time (the ctest tests are RUN_SERIAL).
+// Failures are doctest checks with both normalised outputs side by side.
+#ifndef HOSTPREP_TESTS_INTEGRATION_COMPAT_COMPAT_TEST_UTIL_H_
+#define HOSTPREP_TESTS_INTEGRATION_COMPAT_COMPAT_TEST_UTIL_H_
+
+#include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/shell_test_util.h"
+
+namespace hostprep::testing::compat {
+
+inline constexpr const char* kAnsibleNode = "node1";
+inline constexpr const char* kHostprepNode = "node2";
+// Stands for the host's name in task names, items and the recap, so that
+// node1's results and node2's compare.
+inline constexpr const char* kHost = "HOST";
+
+inline std::string HostsDir() {
+  const char* dir = std::getenv("HOSTPREP_TESTHOSTS");
+  REQUIRE_MESSAGE(dir != nullptr,
+                  "run through ctest: the compat_hosts fixture sets HOSTPREP_TESTHOSTS");
+  return dir;
+}
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+inline std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// One task's result on one host, or one loop item's.
+struct TaskResult {
+  size_t play = 0;  // index in Run::plays
+  std::string task;
+  std::string item;    // the loop item as JSON; empty for a task without a loop
+  std::string status;  // ok, changed, skipped, failed, ignored or unreachable
+};
+
+// A run, normalised: the same for both tools when they behaved the same.
+struct Run {
+  std::vector<std::string> plays;                           // in order
+  std::map<std::string, std::vector<TaskResult>> results;   // per host, in order
+  std::map<std::string, std::map<std::string, int>> recap;  // per host: ok, changed, ...
+  int exit_code = -1;
+  std::string error;  // why the output could not be read; empty when it could
+  std::string raw;    // what the tool printed (stdout, then stderr)
+
+  // The run as text, a line per play, result, recap and the exit code:
+  // what the tests compare and print.
+  std::vector<std::string> Lines() const {
+    static const char* kCounts[] = {"ok",      "changed", "unreachable", "failed",
+                                    "skipped", "rescued", "ignored"};
+    std::vector<std::string> lines;
+    if (!error.empty()) lines.push_back("ERROR " + error);
+    for (size_t play = 0; play < plays.size(); ++play) {
+      lines.push_back("PLAY [" + plays[play] + "]");
+      for (const auto& [host, list] : results) {
+        for (const TaskResult& r : list) {
+          if (r.play != play) continue;
+          std::string line = r.status + ": [" + host + "] " + r.task;
+          if (!r.item.empty()) line += " (item=" + r.item + ")";
+          lines.push_back(line);
+        }
+      }
+    }
+    for (const auto& [host, counts] : recap) {
+      std::string line = "RECAP " + host + ":";
+      for (const char* name : kCounts) {
+        auto it = counts.find(name);
+        line +=
+            std::string(" ") + name + "=" + (it == counts.end() ? "?" : std::to_string(it->second));
+      }
+      lines.push_back(line);
+    }
+    lines.push_back("EXIT " + std::to_string(exit_code));
+    return lines;
+  }
+};
+
+inline bool Truthy(const nlohmann::json& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end()) return false;
+  if (it->is_boolean()) return it->get<bool>();
+  if (it->is_number()) return it->get<double>() != 0;
+  return false;
+}
+
+// Ansible's status of a result (or of a loop item's result).
+inline std::string AnsibleStatus(const nlohmann::json& r) {
+  if (Truthy(r, "unreachable")) return "unreachable";
+  if (Truthy(r, "skipped")) return "skipped";
+  if (Truthy(r, "failed")) return "failed";
+  if (Truthy(r, "changed")) return "changed";
+  return "ok";
+}
+
+// A loop's per-item results: `results` holding objects with the loop
+// variable's name (TaskExecutor._run_loop sets ansible_loop_var on each).
+// A module's own `results` (apt, dnf: a list of strings) is not one.
+inline bool IsLoopResult(const nlohmann::json& r) {
+  auto it = r.find("results");
+  if (it == r.end() || !it->is_array() || it->empty()) return false;
+  return std::all_of(it->begin(), it->end(), [](const nlohmann::json& i) {
+    return i.is_object() && i.contains("ansible_loop_var");
+  });
+}
+
+// Reads ansible.posix.json's document (`plays[].tasks[].hosts{}`, `stats`).
+// The callback does not say which failures were ignored (ignore_errors), so
+// that is read from how Ansible goes on: a failure that is not ignored stops
+// the host (StrategyBase._process_pending_results marks it failed, and the
+// linear strategy gives it no more tasks, handlers included) and counts in
+// `failures`. So a host's failed results are all ignored when its failures
+// count is 0, and all but the last otherwise. Plays have no blocks here:
+// hostprep has no rescue.
+inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_code,
+                       const std::string& node) {
+  Run run;
+  run.exit_code = exit_code;
+  run.raw = out + err;
+  nlohmann::json doc = nlohmann::json::parse(out, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("plays")) {
+    run.error = "ansible-playbook printed no JSON document";
+    return run;
+  }
+  struct Raw {
+    size_t play;
+    std::string task;
+    const nlohmann::json* result;
+  };
+  std::map<std::string, std::vector<Raw>> per_host;
+  for (const nlohmann::json& play : doc["plays"]) {
+    const std::string play_name = ReplaceAll(play["play"]["name"].get<std::string>(), node, kHost);
+    run.plays.push_back(play_name);
+    for (const nlohmann::json& task : play["tasks"]) {
+      const std::string task_name =
+          ReplaceAll(task["task"]["name"].get<std::string>(), node, kHost);
+      for (const auto& [host, result] : task["hosts"].items())
+        per_host[host].push_back({run.plays.size() - 1, task_name, &result});
+    }
+  }
+  const nlohmann::json stats = doc.value("stats", nlohmann::json::object());
+  for (const auto& [host, list] : per_host) {
+    const int failures = stats.contains(host) ? stats[host].value("failures", 0) : 0;
+    size_t last_failed = list.size();
+    for (size_t i = 0; i < list.size(); ++i)
+      if (AnsibleStatus(*list[i].result) == "failed") last_failed = i;
+    std::vector<TaskResult>& results = run.results[ReplaceAll(host, node, kHost)];
+    for (size_t i = 0; i < list.size(); ++i) {
+      const nlohmann::json& r = *list[i].result;
+      const bool ignored = AnsibleStatus(r) == "failed" && (failures == 0 || i != last_failed);
+      auto status = [&](const nlohmann::json& x) {
+        const std::string s = AnsibleStatus(x);
+        return ignored && s == "failed" ? std::string("ignored") : s;
+      };
+      if (!IsLoopResult(r)) {
+        results.push_back({list[i].play, list[i].task, "", status(r)});
+        continue;
+      }
+      for (const nlohmann::json& item : r["results"]) {
+        const std::string var = item.value("ansible_loop_var", "item");
+        const std::string value = item.contains(var) ? item[var].dump() : "null";
+        results.push_back(
+            {list[i].play, list[i].task, ReplaceAll(value, node, kHost), status(item)});
+      }
+    }
+  }
+  for (const auto& [host, s] : stats.items()) {
+    std::map<std::string, int>& counts = run.recap[ReplaceAll(host, node, kHost)];
+    for (const char* name : {"ok", "changed", "unreachable", "skipped", "rescued", "ignored"})
+      counts[name] = s.value(name, 0);
+    counts["failed"] = s.value("failures", 0);
+  }
+  return run;
+}
+
+// Reads hostprep's `--output json` events: play_start, task (one per loop
+// item, with `item`), recap.
+inline Run ReadHostprep(const std::string& out, const std::string& err, int exit_code,
+                        const std::string& node) {
+  Run run;
+  run.exit_code = exit_code;
+  run.raw = out + err;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_discarded() || !e.is_object()) {
+      run.error = "hostprep printed a line that is not JSON: " + line;
+      continue;
+    }
+    const std::string event = e.value("event", "");
+    if (event == "play_start") {
+      run.plays.push_back(ReplaceAll(e.value("play", ""), node, kHost));
+    } else if (event == "task") {
+      run.results[ReplaceAll(e.value("host", ""), node, kHost)].push_back(
+          {run.plays.empty() ? 0 : run.plays.size() - 1,
+           ReplaceAll(e.value("task", ""), node, kHost),
+           e.contains("item") ? ReplaceAll(e["item"].dump(), node, kHost) : "",
+           e.value("status", "")});
+    } else if (event == "recap") {
+      for (const auto& [host, s] : e["hosts"].items()) {
+        std::map<std::string, int>& counts = run.recap[ReplaceAll(host, node, kHost)];
+        for (const char* name :
+             {"ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"})
+          counts[name] = s.value(name, 0);
+      }
+    }
+  }
+  if (run.plays.empty() && run.error.empty()) run.error = "hostprep printed no play";
+  return run;
+}
+
+// Both lists side by side, lines that differ marked with `|`.
+inline std::string SideBySide(const std::vector<std::string>& left,
+                              const std::vector<std::string>& right) {
+  size_t width = 24;
+  for (const std::string& l : left) width = std::max(width, l.size());
+  std::string out = "ansible-playbook (" + std::string(kAnsibleNode) + ")";
+  out.resize(width, ' ');
+  out += "   hostprep (" + std::string(kHostprepNode) + ")\n";
+  for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
+    std::string l = i < left.size() ? left[i] : "";
+    const std::string r = i < right.size() ? right[i] : "";
+    const bool same = i < left.size() && i < right.size() && l == r;
+    l.resize(width, ' ');
+    out += l + (same ? "   " : " | ") + r + "\n";
+  }
+  return out;
+}
+
+// Runs the shell command `script` inside `node` (its /etc, /root, /tmp).
+inline Output OnNode(const std::string& node, const std::string& script) {
+  return RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && tests/hosts/testhosts exec " +
+                    HostsDir() + " " + node + " sh -c " + SingleQuoted(script));
+}
+
+// What paths hold on a node: for each path and everything below it a line
+// "NAME TYPE MODE OWNER GROUP [SHA256]" (NAME as stat's %N: quoted, with a
+// symlink's target), sorted; "PATH absent" for a path that does not exist.
+inline std::string Files(const std::string& node, const std::vector<std::string>& paths) {
+  constexpr const char* kScript = R"SH(
+for p in "$@"; do
+  if [ ! -e "$p" ] && [ ! -L "$p" ]; then printf '%s absent\n' "$p"; continue; fi
+  find "$p" -exec sh -c 'for f do
+      line=$(stat -c "%N %F %a %U %G" "$f")
+      case $(stat -c %F "$f") in
+        regular*) line="$line $(sha256sum < "$f" | cut -c1-64)" ;;
+      esac
+      printf "%s\n" "$line"
+    done' sh {} + | LC_ALL=C sort
+done
+)SH";
+  std::string command = std::string("cd ") + HOSTPREP_SOURCE_DIR +
+                        " && tests/hosts/testhosts exec " + HostsDir() + " " + node + " sh -c " +
+                        SingleQuoted(kScript) + " sh";
+  for (const std::string& p : paths) command += " " + SingleQuoted(p);
+  Output out = RunCommand(command);
+  REQUIRE_MESSAGE(out.exit_code == 0, out.text);
+  return out.text;
+}
+
+// Removes `paths` on both nodes when made and again when it goes out of
+// scope, so that each test starts clean and leaves nothing, also when a
+// check fails.
+class CleanPaths {
+ public:
+  explicit CleanPaths(std::vector<std::string> paths) : paths_(std::move(paths)) { Clean(); }
+  ~CleanPaths() { Clean(); }
+  CleanPaths(const CleanPaths&) = delete;
+  CleanPaths& operator=(const CleanPaths&) = delete;
+
+ private:
+  void Clean() const {
+    std::string command = "rm -rf --";
+    for (const std::string& p : paths_) command += " " + SingleQuoted(p);
+    for (const char* node : {kAnsibleNode, kHostprepNode}) OnNode(node, command);
+  }
+  std::vector<std::string> paths_;
+};
+
+// A temp dir on the controller, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hpcompat.XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct Both {
+  Run ansible;
+  Run hostprep;
+};
+
+// Runs testdata/compat/PLAYBOOK with ansible-playbook on node1 and with
+// hostprep on node2 at the same time, each with `args` (--tags, -e, --check:
+// options both take), and reads both outputs. Each tool gets 150 s.
+inline Both RunBoth(const std::string& playbook, const std::vector<std::string>& args = {}) {
+  const std::string dir = HostsDir();
+  TempDir tmp;
+  const std::string t = tmp.path().string();
+  {
+    std::ofstream cfg(tmp.path() / "ansible.cfg");
+    cfg << "# written by the compat tests: every setting comes from the environment\n"
+           "[defaults]\n";
+  }
+  std::string extra;
+  for (const std::string& a : args) extra += " " + SingleQuoted(a);
+  const std::string path = SingleQuoted(std::string(HOSTPREP_SOURCE_DIR) +
+                                        "/tests/integration/testdata/compat/" + playbook);
+  const std::string ssh_args = "-F /dev/null -o ControlMaster=no -o UserKnownHostsFile=" + dir +
+                               "/known_hosts -o GlobalKnownHostsFile=/dev/null"
+                               " -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes";
+  const std::string ansible =
+      "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=" + t + "/home" +
+      " ANSIBLE_CONFIG=" + t + "/ansible.cfg ANSIBLE_HOME=" + t + "/home" +
+      " ANSIBLE_LOCAL_TEMP=" + t + "/local ANSIBLE_SSH_CONTROL_PATH_DIR=" + t + "/cp" +
+      " ANSIBLE_REMOTE_TEMP=/tmp/.hpcompat-ansible" +
+      " ANSIBLE_STDOUT_CALLBACK=ansible.posix.json ANSIBLE_JSON_INDENT=0 ANSIBLE_NOCOLOR=1" +
+      " ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_HOST_KEY_CHECKING=True" +
+      " ANSIBLE_PIPELINING=True ANSIBLE_RETRY_FILES_ENABLED=False" +
+      " ANSIBLE_SSH_ARGS=" + SingleQuoted(ssh_args) + " timeout -k 5 150 ansible-playbook -i " +
+      dir + "/inventory.ini --limit " + kAnsibleNode + " " + path + extra;
+  const std::string hostprep = std::string("timeout -k 5 150 ") + HOSTPREP_BINARY + " run " + path +
+                               " -i " + dir + "/inventory.ini --limit " + kHostprepNode +
+                               " -c ssh --known-hosts " + dir +
+                               "/known_hosts --ssh-config none -o json" + extra;
+  const std::string script = "cd " + t + " && { " + ansible +
+                             " >a.out 2>a.err; echo $? >a.rc; } & " + "cd " + t + " && { " +
+                             hostprep + " >h.out 2>h.err; echo $? >h.rc; }; " + "wait";
+  RunCommand(script);
+  auto rc = [&](const char* name) {
+    const std::string text = ReadFile(tmp.path() / name);
+    return text.empty() ? -1 : std::atoi(text.c_str());
+  };
+  Both both;
+  both.ansible = ReadAnsible(ReadFile(tmp.path() / "a.out"), ReadFile(tmp.path() / "a.err"),
+                             rc("a.rc"), kAnsibleNode);
+  both.hostprep = ReadHostprep(ReadFile(tmp.path() / "h.out"), ReadFile(tmp.path() / "h.err"),
+                               rc("h.rc"), kHostprepNode);
+  return both;
+}
+
+// Checks that both tools reported the same plays, results, recap and exit
+// code; prints both side by side (and what each printed) when they did not.
+inline void CheckSameResults(const Both& both) {
+  const std::vector<std::string> a = both.ansible.Lines();
+  const std::vector<std::string> h = both.hostprep.Lines();
+  const bool readable = both.ansible.error.empty() && both.hostprep.error.empty();
+  std::string message = "ansible-playbook and hostprep differ:\n" + SideBySide(a, h);
+  if (!readable)
+    message += "\n--- ansible-playbook printed:\n" + both.ansible.raw +
+               "\n--- hostprep printed:\n" + both.hostprep.raw;
+  CHECK_MESSAGE((readable && a == h), message);
+}
+
+// Checks that `paths` hold the same on both nodes.
+inline void CheckSameFiles(const std::vector<std::string>& paths) {
+  const std::string a = Files(kAnsibleNode, paths);
+  const std::string h = Files(kHostprepNode, paths);
+  std::vector<std::string> al, hl;
+  std::istringstream as(a), hs(h);
+  for (std::string l; std::getline(as, l);) al.push_back(l);
+  for (std::string l; std::getline(hs, l);) hl.push_back(l);
+  const std::string message = "the files differ:\n" + SideBySide(al, hl);
+  const bool same = a == h;
+  CHECK_MESSAGE(same, message);
+}
+
+}  // namespace hostprep::testing::compat
+
+#endif  // HOSTPREP_TESTS_INTEGRATION_COMPAT_COMPAT_TEST_UTIL_H_
