@@ -15,7 +15,8 @@ ArgSpec MakeSpec() {
   spec.summary = "run a command on the target";
   spec.description =
       "Runs a program on the target and reports it as changed, unless `creates` names a "
-      "path that exists or `removes` names one that does not. The command line in `cmd` is "
+      "path that exists or `removes` names one that does not: then it is not run and the "
+      "task is ok, with rc 0 and Ansible's message. The command line in `cmd` is "
       "split into words with shell quoting rules but no shell features: `|`, `;`, `>`, `$VAR` "
       "and `*` are passed to the program as they are. Use `shell: true` to run `cmd` with "
       "/bin/sh -c, or `argv` to give the words as a list. Values from variables never become "
@@ -71,6 +72,13 @@ ArgSpec MakeSpec() {
        {},
        {},
        "Text sent to the command's standard input."},
+      {"stdin_add_newline",
+       ArgType::kBool,
+       false,
+       true,
+       {},
+       {},
+       "End the standard input with a newline (as Ansible does by default)."},
   };
   spec.mutually_exclusive = {{"cmd", "argv"}};
   spec.required_one_of = {{"cmd", "argv"}};
@@ -210,9 +218,16 @@ Result<Change> CommandModule::Plan(const Value& args, const std::vector<ReadResu
     const std::string path = UnderChdir(args, args[key]);
     const bool creates = std::string(key) == "creates";
     if (read.stat.exists() == creates) {
-      change.skipped = true;
-      change.skip_reason = creates ? path + " exists" : path + " does not exist";
-      change.message = change.skip_reason;
+      // Not run, and ok: what Ansible's command module answers.
+      const std::string why = creates ? path + " exists" : path + " does not exist";
+      change.message = "not run: " + why;
+      change.result["rc"] = 0;
+      change.result["stdout"] = "skipped, since " + why;
+      change.result["stdout_lines"] = Value::array({"skipped, since " + why});
+      change.result["stderr"] = "";
+      change.result["stderr_lines"] = Value::array();
+      change.result["msg"] = fmt::format("Did not run command since '{}' {}", path,
+                                         creates ? "exists" : "does not exist");
       return change;
     }
   }
@@ -229,6 +244,10 @@ Result<Change> CommandModule::Plan(const Value& args, const std::vector<ReadResu
     action.argv.insert(action.argv.end(), argv->begin(), argv->end());
   }
   action.stdin_data = StringArg(args, "stdin");
+  // Ansible's stdin_add_newline, on by default: the input ends with a newline.
+  if (!action.stdin_data.empty() && args.value("stdin_add_newline", true)) {
+    action.stdin_data += "\n";
+  }
   change.changed = true;
   change.actions.push_back(std::move(action));
   change.message = "would run: " + DisplayArgv(*argv);

@@ -38,6 +38,7 @@ struct TaskEvent {
   // counts_in_recap false but the last, whose recap_status sums up the items.
   bool counts_in_recap = true;
   TaskStatus recap_status = TaskStatus::kOk;
+  bool recap_changed = false;  // the task (all its items) changed something
 };
 
 // What a run cost on one host, for --stats and the JSON recap. Round trips

@@ -31,15 +31,31 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// --tags / --skip-tags with Ansible's special tags: `always` runs unless
-// skipped by name, `never` runs only when asked for by name, `all` selects
-// every task not tagged never.
+// --tags / --skip-tags with Ansible's special tags (its Taggable rules): a
+// task without tags is tagged `untagged`; `always` runs unless skipped by
+// name (or by `all` without `always`), `never` runs only when asked for by
+// name, `all` selects every task not tagged never, `tagged` every task with
+// a tag of its own.
 bool Selected(const TaskSpec& task, const RunOptions& opts) {
-  const std::vector<std::string>& tags = task.tags;
-  if (HasAny(tags, opts.skip_tags)) return false;
-  if (Contains(tags, "never") && !HasAny(tags, opts.tags)) return false;
-  if (opts.tags.empty() || Contains(opts.tags, "all")) return true;
-  return Contains(tags, "always") || HasAny(tags, opts.tags);
+  const std::vector<std::string> tags =
+      task.tags.empty() ? std::vector<std::string>{"untagged"} : task.tags;
+  const bool untagged = task.tags.empty();
+  const bool never = Contains(tags, "never");
+  bool run = true;
+  if (!opts.tags.empty()) {
+    run = Contains(tags, "always") || (Contains(opts.tags, "all") && !never) ||
+          HasAny(tags, opts.tags) || (Contains(opts.tags, "tagged") && !untagged && !never);
+  } else if (never) {
+    run = false;
+  }
+  if (run && !opts.skip_tags.empty()) {
+    if (Contains(opts.skip_tags, "all")) {
+      run = Contains(tags, "always") && !Contains(opts.skip_tags, "always");
+    } else if (HasAny(tags, opts.skip_tags) || (Contains(opts.skip_tags, "tagged") && !untagged)) {
+      run = false;
+    }
+  }
+  return run;
 }
 
 std::string TransportKey(const ConnectionSettings& s) {

@@ -52,7 +52,7 @@ class EventQueue : public EventSink {
   std::deque<Item> items_;
 };
 
-void Count(HostStats* s, TaskStatus status) {
+void Count(HostStats* s, TaskStatus status, bool changed) {
   switch (status) {
     case TaskStatus::kOk:
       ++s->ok;
@@ -71,7 +71,11 @@ void Count(HostStats* s, TaskStatus status) {
       ++s->unreachable;
       break;
     case TaskStatus::kIgnored:
+      // As Ansible counts an ignored failure: ok and ignored, and changed
+      // when it changed something (a command that ran and failed did).
+      ++s->ok;
       ++s->ignored;
+      if (changed) ++s->changed;
       break;
   }
 }
@@ -121,7 +125,10 @@ Scheduler::Scheduler(const Playbook& playbook, const Inventory& inventory,
       groups_(inventory.GroupsValue()) {}
 
 RunSummary Scheduler::Run() {
-  for (const Play& play : playbook_.plays) RunPlay(play);
+  for (const Play& play : playbook_.plays) {
+    if (stop_playbook_) break;
+    RunPlay(play);
+  }
   reporter_->Recap(summary_.stats, summary_.host_order);
   return summary_;
 }
@@ -210,7 +217,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     EventQueue::Item item = queue.Pop();
     if (auto* e = std::get_if<TaskEvent>(&item)) {
       reporter_->Task(*e);
-      if (e->counts_in_recap) Count(&summary_.stats[e->host], e->recap_status);
+      if (e->counts_in_recap) Count(&summary_.stats[e->host], e->recap_status, e->recap_changed);
       if (e->changed) summary_.changed = true;
       reporter_->Progress(done, std::min(workers, batch.size() - done), batch.size());
       continue;
@@ -249,7 +256,11 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
   }
   for (std::thread& t : threads) t.join();
   if (stop) summary_.failed = true;
-  return !stop;
+  // As ansible-playbook: a play stopped by any_errors_fatal or
+  // max_fail_percentage, or a batch in which every host failed, ends the
+  // playbook; no later batch or play starts.
+  if (stop || (!batch.empty() && failed == batch.size())) stop_playbook_ = true;
+  return !stop_playbook_;
 }
 
 }  // namespace hostprep

@@ -8,7 +8,8 @@
 // batch up to --forks hosts run at once, every host through its own graph
 // without waiting for the others. any_errors_fatal and max_fail_percentage
 // stop the play: running hosts stop before their next task and later batches
-// do not start.
+// do not start. As in ansible-playbook, a stopped play, or a batch whose
+// hosts all failed, ends the playbook.
 #ifndef HOSTPREP_ENGINE_RUN_SCHEDULER_H_
 #define HOSTPREP_ENGINE_RUN_SCHEDULER_H_
 
@@ -56,6 +57,7 @@ class Scheduler {
   std::map<std::string, HostState> hosts_;
   RunSummary summary_;
   Trace* trace_ = nullptr;
+  bool stop_playbook_ = false;  // a play ended the run (see RunBatch)
 };
 
 // Splits `hosts` into batches as `serial` says (integers, "N%" of the play's

@@ -50,6 +50,11 @@ std::string WithBecomeHint(const std::string& message, const Become& become) {
   return message + ": run the task as root with become: true (or -b)";
 }
 
+std::string StripLineEnds(const std::string& text) {
+  const size_t end = text.find_last_not_of("\r\n");
+  return end == std::string::npos ? "" : text.substr(0, end + 1);
+}
+
 std::string FirstLine(const std::string& text) {
   std::string t = Trim(text);
   size_t nl = t.find('\n');
@@ -235,7 +240,7 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
   if (module == nullptr) return out;
   Scopes scopes(host_vars_, task, state_->registered, ctx_.options->extra_vars);
   Templar templar(scopes.top);
-  for (const Expression& cond : task.when) {
+  for (const Expression& cond : task.loop ? std::vector<Expression>{} : task.when) {
     Result<bool> r = templar.EvaluateCondition(cond.text);
     if (!r.ok() || !*r) return out;
   }
@@ -253,6 +258,10 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
     if (item) item_scope.Set(task.loop_var, *item, "loop item");
     Variables vars(&item_scope);
     vars.SetAll(ctx_.options->extra_vars, "extra vars (-e)");
+    if (item) {
+      Result<std::string> skip = ItemSkipReason(task, vars);
+      if (!skip.ok() || !skip->empty()) continue;
+    }
     Result<Value> args = RenderArgs(task, *module, vars);
     if (!args.ok()) continue;
     for (const Read& read : module->Probe(*args, facts)) {
@@ -330,11 +339,14 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become, Attem
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;
     a.ran_command = true;
+    // As Ansible's command module keeps them: without the trailing line
+    // breaks (`echo blue` registers "blue").
+    const std::string out = StripLineEnds(e.stdout_data), err = StripLineEnds(e.stderr_data);
     a.result["rc"] = e.exit_code;
-    a.result["stdout"] = e.stdout_data;
-    a.result["stderr"] = e.stderr_data;
-    a.result["stdout_lines"] = Lines(e.stdout_data);
-    a.result["stderr_lines"] = Lines(e.stderr_data);
+    a.result["stdout"] = out;
+    a.result["stderr"] = err;
+    a.result["stdout_lines"] = Lines(out);
+    a.result["stderr_lines"] = Lines(err);
     if (e.exit_code != 0) {
       a.status = TaskStatus::kFailed;
       std::string detail = FirstLine(e.stderr_data);
@@ -430,9 +442,12 @@ void SummarizeLoop(std::vector<TaskEvent>* events) {
       break;
     }
   }
+  const bool changed =
+      std::any_of(events->begin(), events->end(), [](const TaskEvent& e) { return e.changed; });
   for (TaskEvent& e : *events) e.counts_in_recap = false;
   events->back().counts_in_recap = true;
   events->back().recap_status = summary;
+  events->back().recap_changed = changed;
 }
 
 }  // namespace
@@ -449,6 +464,7 @@ TaskEvent TaskExecutor::Event(const TaskSpec& task, std::chrono::steady_clock::t
   e.status = status;
   e.recap_status = status;
   e.changed = changed;
+  e.recap_changed = changed;
   e.check_mode = task.check_mode.value_or(ctx_.options->check);
   e.item = std::move(item);
   e.duration_seconds = SecondsSince(start);
@@ -469,6 +485,17 @@ bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
   return !task.check_mode.value_or(ctx_.options->check) && !task.loop && task.register_as.empty() &&
          task.changed_when.empty() && task.failed_when.empty() && task.retries == 0 &&
          !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
+}
+
+Result<std::string> TaskExecutor::ItemSkipReason(const TaskSpec& task,
+                                                 const Variables& vars) const {
+  Templar templar(vars);
+  for (const Expression& cond : task.when) {
+    Result<bool> r = templar.EvaluateCondition(cond.text);
+    if (!r.ok()) return Status::Error(Where(cond.location) + "when: " + r.message());
+    if (!*r) return "condition '" + cond.text + "' was false";
+  }
+  return std::string();
 }
 
 TaskOutcome TaskExecutor::Execute(const TaskSpec& task, Speculation* speculation) {
@@ -500,7 +527,9 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
   };
 
   Templar templar(top);
-  for (const Expression& cond : task.when) {
+  // With a loop, `when` is asked of each item (it may name `item`), as
+  // Ansible does; without one, once, before anything else.
+  for (const Expression& cond : task.loop ? std::vector<Expression>{} : task.when) {
     Result<bool> r = templar.EvaluateCondition(cond.text);
     if (!r.ok()) {
       std::string msg = Where(cond.location) + "when: " + r.message();
@@ -547,6 +576,22 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     if (item) item_scope.Set(task.loop_var, *item, "loop item");
     Variables vars(&item_scope);
     vars.SetAll(opts.extra_vars, "extra vars (-e)");
+    if (item) {
+      Result<std::string> skip = ItemSkipReason(task, vars);
+      if (!skip.ok() || !skip->empty()) {
+        const TaskStatus status =
+            !skip.ok() ? (task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed)
+                       : TaskStatus::kSkipped;
+        const std::string msg = skip.ok() ? *skip : skip.message();
+        Value registered = Registered(skip.ok() ? TaskStatus::kSkipped : TaskStatus::kFailed, false,
+                                      msg, Value::object());
+        registered[task.loop_var] = *item;
+        loop_results.push_back(registered);
+        out.events.push_back(event(status, false, msg, "", Value::object(), ItemLabel(*item)));
+        out.failed = out.failed || status == TaskStatus::kFailed;
+        continue;
+      }
+    }
     Attempt a;
     for (int attempt = 0;; ++attempt) {
       a = RunOnce(task, *module, vars);

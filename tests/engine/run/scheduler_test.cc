@@ -131,7 +131,9 @@ class Hosts : public TransportFactory {
 
 class Recorder : public Reporter {
  public:
-  void PlayStart(const std::string&, const std::vector<std::string>&, bool) override {}
+  void PlayStart(const std::string& play, const std::vector<std::string>&, bool) override {
+    plays.push_back(play);
+  }
   void Task(const TaskEvent& e) override { events.push_back(e); }
   void Progress(size_t, size_t, size_t) override {}
   void Warning(const std::string& m) override { warnings.push_back(m); }
@@ -149,6 +151,7 @@ class Recorder : public Reporter {
   }
   std::vector<TaskEvent> events;
   std::vector<std::string> warnings;
+  std::vector<std::string> plays;  // as started
 };
 
 struct Fixture {
@@ -390,9 +393,13 @@ TEST_CASE("registered results drive later conditions; ignore_errors keeps the ho
   CHECK(s.exit_code() == 0);
   CHECK(rec.Lines("h1") == std::vector<std::string>{"ignored probe", "changed when-probe-failed",
                                                     "skipped when-probe-passed"});
-  CHECK(f.hosts["h1"].Content("/etc/fallback") == "it failed\n");
+  CHECK(f.hosts["h1"].Content("/etc/fallback") == "it failed");  // trailing newline stripped
   CHECK(s.stats["h1"].ignored == 1);
   CHECK(s.stats["h1"].skipped == 1);
+  // As ansible-playbook counts: the ignored failure is ok and ignored, and
+  // changed (the command ran).
+  CHECK(s.stats["h1"].ok == 2);
+  CHECK(s.stats["h1"].changed == 2);
 }
 
 TEST_CASE("a loop runs its task once per item and counts once in the recap") {
@@ -440,6 +447,58 @@ TEST_CASE("a failed loop item does not stop the loop: every item runs, then the 
   CHECK(s.stats["h1"].failed == 1);
 }
 
+TEST_CASE("when on a loop is asked of each item, as in Ansible") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: files
+      loop: [a, b, c]
+      when: item != 'b'
+      put: {path: "/etc/{{ item }}", content: x}
+    - name: none
+      loop: [a]
+      when: false
+      put: {path: /etc/never, content: x}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 0);
+  REQUIRE(rec.events.size() == 4);
+  CHECK(rec.events[0].status == TaskStatus::kChanged);
+  CHECK(rec.events[1].status == TaskStatus::kSkipped);
+  CHECK(rec.events[1].item == "b");
+  CHECK(rec.events[2].status == TaskStatus::kChanged);
+  CHECK(rec.events[3].status == TaskStatus::kSkipped);
+  CHECK(rec.events[3].item == "a");
+  CHECK_FALSE(f.hosts["h1"].Content("/etc/b").has_value());
+  CHECK(s.stats["h1"].changed == 1);
+  CHECK(s.stats["h1"].skipped == 1);
+}
+
+TEST_CASE("a play in which every host failed ends the playbook, as in Ansible") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- name: first
+  hosts: all
+  gather_facts: false
+  tasks:
+    - {name: broken, put: {path: /nodir/x, content: x}}
+- name: later
+  hosts: all
+  gather_facts: false
+  tasks:
+    - {name: later, put: {path: /etc/later, content: x}}
+)",
+                       "h1,h2,", &rec);
+  CHECK(s.exit_code() == 2);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"failed broken"});
+  // The later play does not even start (ansible-playbook: NO MORE HOSTS LEFT).
+  CHECK(rec.plays == std::vector<std::string>{"first"});
+}
+
 TEST_CASE("tags select tasks; always runs and never waits to be named") {
   Fixture f;
   f.options.tags = {"b"};
@@ -455,6 +514,37 @@ TEST_CASE("tags select tasks; always runs and never waits to be named") {
 )",
         "h1,", &rec);
   CHECK(rec.Lines("h1") == std::vector<std::string>{"changed b", "changed c"});
+}
+
+TEST_CASE("the special tags tagged and untagged select as in Ansible") {
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a, content: a}}
+    - {name: b, tags: [b], put: {path: /etc/b, content: b}}
+    - {name: c, tags: [always], put: {path: /etc/c, content: c}}
+    - {name: d, tags: [never], put: {path: /etc/d, content: d}}
+)";
+  struct Case {
+    std::vector<std::string> tags, skip_tags;
+    std::vector<std::string> lines;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"untagged"}, {}, {"changed a", "changed c"}},
+           {{"tagged"}, {}, {"changed b", "changed c"}},
+           {{}, {"untagged"}, {"changed b", "changed c"}},
+           {{}, {"tagged"}, {"changed a"}},
+           {{}, {"all"}, {"changed c"}},
+       }) {
+    Fixture f;
+    f.options.tags = c.tags;
+    f.options.skip_tags = c.skip_tags;
+    Recorder rec;
+    f.Run(play, "h1,", &rec);
+    CAPTURE(c.tags.empty() ? "skip " + c.skip_tags[0] : c.tags[0]);
+    CHECK(rec.Lines("h1") == c.lines);
+  }
 }
 
 TEST_CASE("an undefined variable fails the task with its location") {
@@ -658,7 +748,7 @@ TEST_CASE("the changes of tasks that do not touch each other's state go in one r
   CHECK(rec.Lines("h1") ==
         std::vector<std::string>{"changed a", "changed b", "changed c", "changed cmd"});
   CHECK(f.hosts["h1"].Content("/etc/c.conf") == "c\n");
-  CHECK(rec.events.back().result["stdout"] == "done\n");
+  CHECK(rec.events.back().result["stdout"] == "done");  // as Ansible registers it
 }
 
 TEST_CASE(

@@ -76,6 +76,9 @@ TEST_CASE("compat: --tags and --skip-tags select the tasks Ansible selects") {
       {"--tags", "config"},
       {"--skip-tags", "slow"},
       {"--tags", "debug,install"},
+      {"--tags", "untagged"},
+      {"--tags", "tagged"},
+      {"--skip-tags", "untagged"},
   };
   for (const std::vector<std::string>& args : variants) {
     std::string name;
@@ -105,6 +108,30 @@ TEST_CASE("compat: check mode reports what Ansible's check mode reports and chan
   CleanPaths clean(paths);
   CheckSame(RunBoth("check_mode.yml", {"--check"}), 0);
   CheckSameFiles(paths);
+}
+
+TEST_CASE("compat: ignored failures count as Ansible counts them") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("ignored.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: registered stdout, stdin and creates/removes read as Ansible's") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("registered.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: when on a loop is asked of each item") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("loop_when.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: a play in which every host failed ends the playbook") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("all_failed.yml"), 2);
+  CheckSameFiles({"/etc/hpcompat"});
 }
 
 }  // namespace

@@ -162,7 +162,8 @@ echo "== end"
   for (const Hostile& h : kHostile) {
     CAPTURE(h.id);
     CHECK(Has(files, "argv-" + h.id + " " + Hex(h.v) + "\n"));
-    CHECK(Has(files, "stdin-" + h.id + " " + Hex(h.v) + "\n"));
+    // Standard input ends with the newline Ansible's stdin_add_newline adds.
+    CHECK(Has(files, "stdin-" + h.id + " " + Hex(h.v + "\n") + "\n"));
     CHECK(Has(files, "content-" + h.id + " " + Hex(h.v) + "\n"));
     // Refused or failed: no file, and nothing ran.
     for (const char* kind : {"owner-", "group-", "mode-", "validate-", "ran-"}) {
