@@ -58,6 +58,11 @@ bool Selected(const TaskSpec& task, const RunOptions& opts) {
   return run;
 }
 
+// The task ansible-playbook adds to a play that gathers facts, by its name:
+// reported (ok) and counted in the recap as Ansible counts it, once per play,
+// also when hostprep already has the facts from an earlier play.
+constexpr char kGatheringFacts[] = "Gathering Facts";
+
 std::string TransportKey(const ConnectionSettings& s) {
   return fmt::format("{}|{}|{}|{}|{}|{}", s.connection, s.address, s.port, s.user,
                      s.private_key_file, s.ssh_common_args);
@@ -168,7 +173,8 @@ HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state, TaskEx
     answers = ProbeHost(ctx, state, reads);
   }
   if (!answers.ok()) {
-    sink->Post(HostEvent(ctx, *state, "gather facts", TaskStatus::kUnreachable, answers.message()));
+    sink->Post(
+        HostEvent(ctx, *state, kGatheringFacts, TaskStatus::kUnreachable, answers.message()));
     state->unreachable = true;
     return HostOutcome::kUnreachable;
   }
@@ -176,7 +182,7 @@ HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state, TaskEx
   Result<Value> parsed =
       answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
   if (!parsed.ok()) {
-    sink->Post(HostEvent(ctx, *state, "gather facts", TaskStatus::kFailed, parsed.message()));
+    sink->Post(HostEvent(ctx, *state, kGatheringFacts, TaskStatus::kFailed, parsed.message()));
     return HostOutcome::kFailed;
   }
   state->facts = std::move(*parsed);
@@ -243,6 +249,7 @@ class HostPlay {
     const bool gather = ctx_.play->gather_facts && !state_->facts;
     if (!gather) {
       if (state_->facts) SetFacts(*state_->facts);
+      if (ctx_.play->gather_facts) ReportFactsGathered();
       if (!BuildGraph()) return HostOutcome::kFailed;
       ProbeAhead(ctx_, state_, &executor_, tasks_, &cache_);
       return HostOutcome::kOk;
@@ -261,6 +268,7 @@ class HostPlay {
       return probed;
     }
     SetFacts(*state_->facts);
+    ReportFactsGathered();
     if (state_->facts != guessed) {
       // Stored only when they changed: 200 hosts renaming files in one
       // directory on every run queue on its lock.
@@ -271,6 +279,10 @@ class HostPlay {
       if (!BuildGraph()) return HostOutcome::kFailed;
     }
     return HostOutcome::kOk;
+  }
+
+  void ReportFactsGathered() {
+    sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kOk, ""));
   }
 
   bool BuildGraph() {

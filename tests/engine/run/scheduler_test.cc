@@ -198,15 +198,16 @@ TEST_CASE("scheduler brings every host to the declared state and a re-run change
   CHECK(s.changed);
   for (const char* h : {"h1", "h2", "h3"}) {
     CHECK(f.hosts[h].Content("/etc/a.conf") == std::string("a=") + h + "\n");
-    CHECK(first.Lines(h) ==
-          std::vector<std::string>{"changed first", "changed second", "changed reload"});
+    CHECK(first.Lines(h) == std::vector<std::string>{"ok Gathering Facts", "changed first",
+                                                     "changed second", "changed reload"});
     CHECK(s.stats[h].changed == 3);
-    CHECK(s.stats[h].ok == 3);
+    CHECK(s.stats[h].ok == 4);  // Gathering Facts counts, as in Ansible
   }
   Recorder second;
   RunSummary again = f.Run(kTwoFiles, "h1,h2,h3,", &second);
   CHECK_FALSE(again.changed);
-  CHECK(second.Lines("h2") == std::vector<std::string>{"ok first", "ok second"});
+  CHECK(second.Lines("h2") ==
+        std::vector<std::string>{"ok Gathering Facts", "ok first", "ok second"});
   CHECK(again.stats["h2"].changed == 0);
 }
 
@@ -254,7 +255,7 @@ TEST_CASE("scheduler isolates a failed host: the others finish their graphs") {
   Recorder rec;
   RunSummary s = f.Run(kTwoFiles, "h1,h2,h3,", &rec);
   CHECK(s.exit_code() == 2);
-  CHECK(rec.Lines("h2") == std::vector<std::string>{"failed first"});
+  CHECK(rec.Lines("h2") == std::vector<std::string>{"ok Gathering Facts", "failed first"});
   CHECK(s.stats["h2"].failed == 1);
   CHECK(f.hosts["h2"].Content("/etc/b.conf") == std::nullopt);
   CHECK(f.hosts["h3"].Content("/etc/b.conf") == "b\n");
@@ -299,15 +300,18 @@ TEST_CASE("a connection lost mid-play makes the host unreachable, not failed") {
   CHECK(s.exit_code() == 3);
   // Neither ignore_errors nor retries apply to a lost host, as in Ansible,
   // and the host stays out of later plays.
-  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed first", "unreachable second"});
+  CHECK(rec.Lines("h1") ==
+        std::vector<std::string>{"ok Gathering Facts", "changed first", "unreachable second"});
   CHECK(s.stats["h1"].unreachable == 1);
   CHECK(s.stats["h1"].failed == 0);
   const auto& calls = f.hosts["h1"].calls();  // attempts, the failed ones included
   CHECK(std::count_if(calls.begin(), calls.end(), [](const FakeTransport::Call& c) {
           return c.argv == std::vector<std::string>{"true"};
         }) == 1);
-  CHECK(rec.Lines("h2") == std::vector<std::string>{"changed first", "changed second",
-                                                    "changed third", "changed fourth"});
+  // Each play gathers facts, as in Ansible (hostprep reads them once).
+  CHECK(rec.Lines("h2") == std::vector<std::string>{"ok Gathering Facts", "changed first",
+                                                    "changed second", "changed third",
+                                                    "ok Gathering Facts", "changed fourth"});
 }
 
 TEST_CASE("scheduler stops the play on the first failure under any_errors_fatal") {
@@ -366,9 +370,9 @@ TEST_CASE("handlers run once, only when a notifying task changed something") {
   f.hosts["h1"].AddFile("/etc/b.conf", "b\n");
   Recorder rec;
   f.Run(kTwoFiles, "h1,h2,", &rec);
-  CHECK(rec.Lines("h1") == std::vector<std::string>{"ok first", "ok second"});
-  CHECK(rec.Lines("h2") ==
-        std::vector<std::string>{"changed first", "changed second", "changed reload"});
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"ok Gathering Facts", "ok first", "ok second"});
+  CHECK(rec.Lines("h2") == std::vector<std::string>{"ok Gathering Facts", "changed first",
+                                                    "changed second", "changed reload"});
 }
 
 TEST_CASE("registered results drive later conditions; ignore_errors keeps the host going") {
@@ -627,7 +631,8 @@ TEST_CASE("an unchanged re-run makes one round trip per host: facts and every ta
   f.Run(kThreeFiles, "h1,h2,", &first);
   const uint64_t trips = RoundTrips(f.hosts["h1"], [&] { f.Run(kThreeFiles, "h1,h2,", &second); });
   CHECK(trips == 1);
-  CHECK(second.Lines("h1") == std::vector<std::string>{"ok a", "ok b", "ok family"});
+  CHECK(second.Lines("h1") ==
+        std::vector<std::string>{"ok Gathering Facts", "ok a", "ok b", "ok family"});
   std::filesystem::remove_all(cache);
 }
 
@@ -637,7 +642,8 @@ TEST_CASE("without cached facts a task that needs facts is probed in a second ro
   f.Run(kThreeFiles, "h1,", &first);
   const uint64_t trips = RoundTrips(f.hosts["h1"], [&] { f.Run(kThreeFiles, "h1,", &second); });
   CHECK(trips == 2);
-  CHECK(second.Lines("h1") == std::vector<std::string>{"ok a", "ok b", "ok family"});
+  CHECK(second.Lines("h1") ==
+        std::vector<std::string>{"ok Gathering Facts", "ok a", "ok b", "ok family"});
 }
 
 TEST_CASE("a command and the reads of the tasks after it share one round trip") {

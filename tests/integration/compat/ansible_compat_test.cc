@@ -134,4 +134,10 @@ TEST_CASE("compat: a play in which every host failed ends the playbook") {
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: each play that gathers facts reports and counts Gathering Facts") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("gather.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 }  // namespace
