@@ -7,7 +7,12 @@
 # target found a crash, a hang (-timeout), a memory blowup (-rss_limit_mb), a
 # leak or a sanitizer report, and prints where the reproducer was written.
 #
-# Usage: tests/fuzz/run.sh [--build-dir DIR] [SECONDS] [TARGET...]
+# Usage: tests/fuzz/run.sh [--build-dir DIR] [--fixed] [SECONDS] [TARGET...]
+#   --fixed   the test suite's mode: a fixed seed and a fixed number of inputs
+#             per target (what SECONDS gave on a 2-core machine), bounded by
+#             twice SECONDS, so that every run tries the same inputs (or, on
+#             a slower machine, the first of them): a finding fails the suite
+#             on the commit that causes it, never at random on a later one
 #   SECONDS   per target (default 30)
 #   TARGET    playbook ini_inventory yaml_inventory dynamic_inventory
 #             template ssh_config batch_answer (default: all of them)
@@ -22,6 +27,11 @@ if [ "${1:-}" = --build-dir ]; then
   [ $# -ge 2 ] || { echo "usage: $0 [--build-dir DIR] [SECONDS] [TARGET...]" >&2; exit 2; }
   build_dir=$2
   shift 2
+fi
+fixed=
+if [ "${1:-}" = --fixed ]; then
+  fixed=1
+  shift
 fi
 seconds=${1:-30}
 case $seconds in
@@ -38,6 +48,24 @@ for t in "${targets[@]}"; do
     *) echo "run.sh: no fuzz target '$t' (targets: ${all_targets[*]})" >&2; exit 2 ;;
   esac
 done
+
+# --fixed: inputs per target for 30 s here (2 cores, ASan+UBSan), scaled to
+# SECONDS. Measured executions in 30 s: playbook 20-26k, ini_inventory
+# 14-39k, yaml_inventory 33-45k, dynamic_inventory 187-205k, template 34-42k,
+# ssh_config 80-87k, batch_answer 480-594k.
+runs_of() {
+  local per30
+  case $1 in
+    playbook) per30=20000 ;;
+    ini_inventory) per30=14000 ;;
+    yaml_inventory) per30=30000 ;;
+    dynamic_inventory) per30=180000 ;;
+    template) per30=32000 ;;
+    ssh_config) per30=75000 ;;
+    batch_answer) per30=450000 ;;
+  esac
+  echo $((per30 * seconds / 30))
+}
 
 # The dictionaries (tests/fuzz/dict/NAME.dict) each target is given.
 dicts_of() {
@@ -90,10 +118,16 @@ for t in "${targets[@]}"; do
   : >"$dict"
   for d in $(dicts_of "$t"); do cat "$root/tests/fuzz/dict/$d.dict" >>"$dict"; done
   log=$scratch/$t.log
-  echo "fuzz: $t for $seconds s"
+  limits=(-max_total_time="$seconds")
+  if [ -n "$fixed" ]; then
+    limits=(-seed=1 -runs="$(runs_of "$t")" -max_total_time=$((2 * seconds)))
+    echo "fuzz: $t for $(runs_of "$t") inputs from seed 1 (at most $((2 * seconds)) s)"
+  else
+    echo "fuzz: $t for $seconds s"
+  fi
   start=$SECONDS
   # In the background, so that an interrupt can stop it (cleanup).
-  "$build_dir/tests/fuzz/${t}_fuzz" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+  "$build_dir/tests/fuzz/${t}_fuzz" "${limits[@]}" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -dict="$dict" -artifact_prefix="$crashes/" \
     "$scratch/$t" "$root/tests/fuzz/corpus/$t" >"$log" 2>&1 &
   fuzzer_pid=$!
