@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -123,13 +124,22 @@ std::string SplitSubscript(const std::string& term, std::optional<Subscript>* su
   static const std::regex kSub(R"(^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]+)?)\]$)");
   std::smatch m;
   if (term[0] == '~' || !std::regex_match(term, m, kSub)) return term;
+  // An index past any inventory (more digits than an int holds) matches
+  // nothing, as an index past the group's end does; it is not a crash.
+  auto index = [](const std::string& digits) {
+    const bool negative = !digits.empty() && digits[0] == '-';
+    if (digits.size() - (negative ? 1 : 0) > 9) {
+      return negative ? std::numeric_limits<int>::min() / 2 : std::numeric_limits<int>::max() / 2;
+    }
+    return std::stoi(digits);
+  };
   Subscript s;
   if (m[2].matched) {
-    s.start = std::stoi(m[2]);
+    s.start = index(m[2]);
   } else {
     s.slice = true;
-    s.start = std::stoi(m[3]);
-    if (m[5].matched) s.end = std::stoi(m[5]);
+    s.start = index(m[3]);
+    if (m[5].matched) s.end = index(m[5]);
   }
   *sub = s;
   return m[1];

@@ -8,11 +8,10 @@
 # leak or a sanitizer report, and prints where the reproducer was written.
 #
 # Usage: tests/fuzz/run.sh [--build-dir DIR] [--fixed] [SECONDS] [TARGET...]
-#   --fixed   the test suite's mode: a fixed seed and a fixed number of inputs
-#             per target (what SECONDS gave on a 2-core machine), bounded by
-#             twice SECONDS, so that every run tries the same inputs (or, on
-#             a slower machine, the first of them): a finding fails the suite
-#             on the commit that causes it, never at random on a later one
+#   --fixed   the test suite's mode: seed 1 and a fixed number of inputs per
+#             target (what SECONDS gave on a 2-core machine), bounded by twice
+#             SECONDS. Not fully repeatable: libFuzzer reads the seed corpus
+#             in directory order, so two checkouts can try different inputs
 #   SECONDS   per target (default 30)
 #   TARGET    playbook ini_inventory yaml_inventory dynamic_inventory
 #             template ssh_config batch_answer (default: all of them)

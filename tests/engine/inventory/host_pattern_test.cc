@@ -102,6 +102,14 @@ TEST_CASE("host patterns that name nothing are errors") {
       {"elsewhere", "no hosts matched 'elsewhere': no group or host has that name"},
       {"web[5]",
        "no hosts matched the subscripted pattern 'web[5]': it has 3 hosts (index 0 to 2)"},
+      // Found by tests/fuzz/dynamic_inventory_fuzz: more digits than an int
+      // holds had ended the process (std::out_of_range).
+      {"web[4044444452]",
+       "no hosts matched the subscripted pattern 'web[4044444452]': it has 3 hosts (index 0 to "
+       "2)"},
+      {"web[-99999999999]",
+       "no hosts matched the subscripted pattern 'web[-99999999999]': it has 3 hosts (index 0 "
+       "to 2)"},
       {"", "empty host pattern ''"},
       {" , ", "empty host pattern ' , '"},
       {"web:!", "host pattern 'web:!' has '!' with no name after it"},
