@@ -239,11 +239,11 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
   const Module* module = ctx_.modules->Find(task.module);
   if (module == nullptr) return out;
   Scopes scopes(host_vars_, task, state_->registered, ctx_.options->extra_vars);
-  Templar templar(scopes.top);
-  for (const Expression& cond : task.loop ? std::vector<Expression>{} : task.when) {
-    Result<bool> r = templar.EvaluateCondition(cond.text);
-    if (!r.ok() || !*r) return out;
+  if (!task.loop) {
+    Result<std::string> skip = SkipReason(task, scopes.top);
+    if (!skip.ok() || !skip->empty()) return out;
   }
+  Templar templar(scopes.top);
   std::vector<std::optional<Value>> items = {std::nullopt};
   if (task.loop) {
     Result<Value> rendered = templar.Render(*task.loop);
@@ -259,7 +259,7 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
     Variables vars(&item_scope);
     vars.SetAll(ctx_.options->extra_vars, "extra vars (-e)");
     if (item) {
-      Result<std::string> skip = ItemSkipReason(task, vars);
+      Result<std::string> skip = SkipReason(task, vars);
       if (!skip.ok() || !skip->empty()) continue;
     }
     Result<Value> args = RenderArgs(task, *module, vars);
@@ -487,8 +487,7 @@ bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
          !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
 }
 
-Result<std::string> TaskExecutor::ItemSkipReason(const TaskSpec& task,
-                                                 const Variables& vars) const {
+Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variables& vars) const {
   Templar templar(vars);
   for (const Expression& cond : task.when) {
     Result<bool> r = templar.EvaluateCondition(cond.text);
@@ -529,19 +528,17 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
   Templar templar(top);
   // With a loop, `when` is asked of each item (it may name `item`), as
   // Ansible does; without one, once, before anything else.
-  for (const Expression& cond : task.loop ? std::vector<Expression>{} : task.when) {
-    Result<bool> r = templar.EvaluateCondition(cond.text);
-    if (!r.ok()) {
-      std::string msg = Where(cond.location) + "when: " + r.message();
+  if (!task.loop) {
+    Result<std::string> skip = SkipReason(task, top);
+    if (!skip.ok()) {
       out.failed = !task.ignore_errors;
       out.events.push_back(event(task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed,
-                                 false, msg, "", Value::object(), ""));
-      return finish(Registered(TaskStatus::kFailed, false, msg, Value::object()));
+                                 false, skip.message(), "", Value::object(), ""));
+      return finish(Registered(TaskStatus::kFailed, false, skip.message(), Value::object()));
     }
-    if (!*r) {
-      std::string msg = "condition '" + cond.text + "' was false";
-      out.events.push_back(event(TaskStatus::kSkipped, false, msg, "", Value::object(), ""));
-      return finish(Registered(TaskStatus::kSkipped, false, msg, Value::object()));
+    if (!skip->empty()) {
+      out.events.push_back(event(TaskStatus::kSkipped, false, *skip, "", Value::object(), ""));
+      return finish(Registered(TaskStatus::kSkipped, false, *skip, Value::object()));
     }
   }
 
@@ -577,7 +574,7 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
     Variables vars(&item_scope);
     vars.SetAll(opts.extra_vars, "extra vars (-e)");
     if (item) {
-      Result<std::string> skip = ItemSkipReason(task, vars);
+      Result<std::string> skip = SkipReason(task, vars);
       if (!skip.ok() || !skip->empty()) {
         const TaskStatus status =
             !skip.ok() ? (task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed)

@@ -86,9 +86,10 @@ class TaskExecutor {
   // One pass over one item: render, probe, plan, apply.
   Attempt RunOnce(const TaskSpec& task, const Module& module, const Variables& vars);
   void Finish(const TaskSpec& task, const Variables& vars, Attempt* attempt);
-  // Why a loop item is skipped (its `when` is false: the reason), "" when it
-  // runs, or the error of a `when` that cannot be evaluated.
-  Result<std::string> ItemSkipReason(const TaskSpec& task, const Variables& vars) const;
+  // Why the task (or, with a loop, one item: `vars` holds it) is skipped
+  // (a `when` is false: the reason), "" when it runs, or the error of a
+  // `when` that cannot be evaluated.
+  Result<std::string> SkipReason(const TaskSpec& task, const Variables& vars) const;
   // What the actions' outcome makes of the attempt: rc/stdout/stderr of a
   // command, the backup file, a failure (with what would fix a refusal
   // when the task ran without `become`).
