@@ -21,12 +21,12 @@
 #include "engine/base/status.h"
 #include "engine/base/value.h"
 #include "engine/module/arg_spec.h"
-#include "engine/transport/transport.h"
+#include "engine/module/read_result.h"
 
 namespace hostprep {
 
 // One read a plan needs. On the target unless kLocalFile. Its answer is a
-// ReadResult (engine/transport/transport.h), in the same position.
+// ReadResult (engine/module/read_result.h), in the same position.
 struct Read {
   enum class Kind {
     kStat,       // lstat `path`

@@ -2,17 +2,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iterator>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "engine/graph/task_graph.h"
-#include "engine/run/action_executor.h"
 #include "engine/run/facts.h"
 #include "engine/run/facts_cache.h"
+#include "engine/run/host_io.h"
+#include "engine/run/host_plan.h"
 #include "engine/run/host_state.h"
-#include "engine/run/probe_cache.h"
 #include "engine/run/resources.h"
 #include "engine/run/task_executor.h"
 #include "engine/template/templar.h"
@@ -63,11 +67,6 @@ bool Selected(const TaskSpec& task, const RunOptions& opts) {
 // also when hostprep already has the facts from an earlier play.
 constexpr char kGatheringFacts[] = "Gathering Facts";
 
-std::string TransportKey(const ConnectionSettings& s) {
-  return fmt::format("{}|{}|{}|{}|{}|{}", s.connection, s.address, s.port, s.user,
-                     s.private_key_file, s.ssh_common_args);
-}
-
 TaskEvent HostEvent(const PlayContext& ctx, const HostState& state, const std::string& task,
                     TaskStatus status, const std::string& message) {
   TaskEvent e;
@@ -82,50 +81,15 @@ TaskEvent HostEvent(const PlayContext& ctx, const HostState& state, const std::s
   return e;
 }
 
-// Connects, or reuses the connection of an earlier play.
-HostOutcome Prepare(const PlayContext& ctx, HostState* state, const Variables& conn_vars,
-                    EventSink* sink) {
-  Result<ConnectionSettings> settings = ReadConnectionSettings(state->name, conn_vars);
-  if (!settings.ok()) {
-    sink->Post(HostEvent(ctx, *state, "connect", TaskStatus::kFailed, settings.message()));
-    return HostOutcome::kFailed;
-  }
-  if (!ctx.play->connection.empty()) settings->connection = ctx.play->connection;
-  if (!ctx.options->connection.empty()) settings->connection = ctx.options->connection;
-  state->connection = *settings;
-  const std::string key = TransportKey(*settings);
-  if (!state->transport || state->transport_key != key) {
-    state->transport.reset();
-    Result<std::unique_ptr<Transport>> t = ctx.transports->Create(state->name, *settings);
-    if (!t.ok()) {
-      sink->Post(HostEvent(ctx, *state, "connect", TaskStatus::kUnreachable, t.message()));
-      state->unreachable = true;
-      return HostOutcome::kUnreachable;
-    }
-    state->transport = std::move(*t);
-    state->transport_key = key;
-  }
-  Status connected;
-  {
-    TraceSpan span(ctx.trace, state->name, "connect", "connect", &state->cost.connect_seconds);
-    connected = state->transport->Connect();
-  }
-  if (!connected.ok()) {
-    sink->Post(HostEvent(ctx, *state, "connect", TaskStatus::kUnreachable, connected.message()));
-    state->unreachable = true;
-    return HostOutcome::kUnreachable;
-  }
-  return HostOutcome::kOk;
-}
-
-// The remote reads of `tasks` not yet in `cache`, each once.
-std::vector<PendingRead> ReadsAhead(TaskExecutor* executor,
-                                    const std::vector<const TaskSpec*>& tasks,
-                                    const ProbeCache& cache) {
+// The remote reads of `tasks`, each once; without those `known` already
+// holds when it is given.
+std::vector<PendingRead> ReadsOf(const TaskExecutor& executor,
+                                 const std::vector<const TaskSpec*>& tasks,
+                                 const HostIo* known = nullptr) {
   std::vector<PendingRead> reads;
   for (const TaskSpec* task : tasks) {
-    for (PendingRead& r : executor->PlannedReads(*task)) {
-      const bool seen = cache.Contains(r.become, r.read) ||
+    for (PendingRead& r : executor.PlannedReads(*task)) {
+      const bool seen = (known != nullptr && known->Has(r)) ||
                         std::any_of(reads.begin(), reads.end(), [&](const PendingRead& o) {
                           return o.read == r.read && SameBecome(o.become, r.become);
                         });
@@ -135,89 +99,28 @@ std::vector<PendingRead> ReadsAhead(TaskExecutor* executor,
   return reads;
 }
 
-// Probes ahead: the remote reads of `tasks` in one round trip per distinct
-// become, answers kept in `cache`. Best effort: when the batch fails (sudo
-// refused, host lost) nothing is cached and each task reads for itself, so
-// the error is reported as that task's.
-void ProbeAhead(const PlayContext& ctx, HostState* state, TaskExecutor* executor,
-                const std::vector<const TaskSpec*>& tasks, ProbeCache* cache) {
-  const std::vector<PendingRead> reads = ReadsAhead(executor, tasks, *cache);
-  cache->mark_fresh();
-  if (reads.empty()) return;
-  Result<std::vector<ReadResult>> answers = ProbeHost(ctx, state, reads);
-  if (!answers.ok()) return;
-  for (size_t i = 0; i < reads.size(); ++i) {
-    cache->Store(reads[i].become, reads[i].read, std::move((*answers)[i]));
-  }
-}
-
-// The first round trip of a play: the facts together with the reads of
-// every task. The facts run with the tasks' become so that one sudo serves
-// both; if that batch fails they are asked again alone, without become, so
-// that a refused sudo fails the tasks that need it, not the host. Returns
-// kOk, or the outcome of a host whose facts could not be read (reported).
-HostOutcome GatherFactsAndProbe(const PlayContext& ctx, HostState* state, TaskExecutor* executor,
-                                const std::vector<const TaskSpec*>& tasks, ProbeCache* cache,
-                                EventSink* sink) {
-  std::vector<PendingRead> reads = ReadsAhead(executor, tasks, *cache);
-  cache->mark_fresh();
-  PendingRead facts;
-  facts.become = reads.empty() ? Become{} : reads.front().become;
-  facts.read.kind = RemoteRead::Kind::kExec;
-  facts.read.argv = FactsRequest().argv;
-  reads.insert(reads.begin(), facts);
-  Result<std::vector<ReadResult>> answers = ProbeHost(ctx, state, reads);
-  if (!answers.ok() && reads.size() > 1) {
-    facts.become = Become{};
-    reads = {facts};
-    answers = ProbeHost(ctx, state, reads);
-  }
-  if (!answers.ok()) {
-    sink->Post(
-        HostEvent(ctx, *state, kGatheringFacts, TaskStatus::kUnreachable, answers.message()));
-    state->unreachable = true;
-    return HostOutcome::kUnreachable;
-  }
-  const ReadResult& answer = (*answers)[0];
-  Result<Value> parsed =
-      answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
-  if (!parsed.ok()) {
-    sink->Post(HostEvent(ctx, *state, kGatheringFacts, TaskStatus::kFailed, parsed.message()));
-    return HostOutcome::kFailed;
-  }
-  state->facts = std::move(*parsed);
-  for (size_t i = 1; i < reads.size(); ++i) {
-    cache->Store(reads[i].become, reads[i].read, std::move((*answers)[i]));
-  }
-  return HostOutcome::kOk;
-}
-
 // One host's run of one play, phase by phase: variables, connection, the
-// first probe (with the facts), the graph, tasks, handlers.
+// first probe (with the facts), the graph, then the plan's tasks and
+// handlers, each driven through the TaskExecutor with the host's I/O.
 class HostPlay {
  public:
   HostPlay(const PlayContext& ctx, HostState* state, EventSink* sink)
       : ctx_(ctx),
         state_(state),
+        io_(state->io),
         sink_(sink),
         facts_vars_(&inventory_vars_),
         play_vars_(&facts_vars_),
         top_(&play_vars_),
-        executor_(ctx, state, play_vars_, &cache_) {}
+        executor_(ctx, state, play_vars_) {}
 
   HostOutcome Run() {
     SetVariables();
-    HostOutcome outcome = Prepare(ctx_, state_, top_, sink_);
+    io_.BeginPlay(ctx_.trace, ctx_.options->task_timeout);
+    HostOutcome outcome = Connect();
     if (outcome == HostOutcome::kOk) outcome = FirstProbe();
     if (outcome != HostOutcome::kOk) return outcome;
-    // A change reads the state of everything still to run (the remaining
-    // tasks, or the notified handlers) in its own round trip, after the
-    // actions. When that was not possible (another become), the first read
-    // that misses probes it in one batch.
-    executor_.set_prefetch([this]() { ProbeAhead(ctx_, state_, &executor_, remaining_, &cache_); });
-    executor_.set_reads_ahead([this]() { return ReadsAhead(&executor_, remaining_, cache_); });
-    outcome = RunList(tasks_, false);
-    return outcome == HostOutcome::kOk ? RunList(handlers_, true) : outcome;
+    return RunPlan();
   }
 
  private:
@@ -241,6 +144,26 @@ class HostPlay {
     facts_vars_.SetAll(FactsAsVariables(facts), "facts");
   }
 
+  // Connects, or reuses the connection of an earlier play.
+  HostOutcome Connect() {
+    Result<ConnectionSettings> settings = ReadConnectionSettings(state_->name, top_);
+    if (!settings.ok()) {
+      sink_->Post(HostEvent(ctx_, *state_, "connect", TaskStatus::kFailed, settings.message()));
+      return HostOutcome::kFailed;
+    }
+    if (!ctx_.play->connection.empty()) settings->connection = ctx_.play->connection;
+    if (!ctx_.options->connection.empty()) settings->connection = ctx_.options->connection;
+    state_->connection = *settings;
+    const Status connected = io_.Connect(ctx_.transports, *settings);
+    if (!connected.ok()) {
+      sink_->Post(
+          HostEvent(ctx_, *state_, "connect", TaskStatus::kUnreachable, connected.message()));
+      state_->unreachable = true;
+      return HostOutcome::kUnreachable;
+    }
+    return HostOutcome::kOk;
+  }
+
   // The first round trip: facts (unless known from an earlier play) and the
   // reads of every task, planned with the facts of the host's last run when
   // the facts cache has them. The graph's resources are rendered with those
@@ -251,7 +174,7 @@ class HostPlay {
       if (state_->facts) SetFacts(*state_->facts);
       if (ctx_.play->gather_facts) ReportFactsGathered();
       if (!BuildGraph()) return HostOutcome::kFailed;
-      ProbeAhead(ctx_, state_, &executor_, tasks_, &cache_);
+      io_.ReadAhead(ReadsOf(executor_, plan_->Remaining(), &io_));
       return HostOutcome::kOk;
     }
     const FactsCache facts_cache(ctx_.options->facts_cache_dir);
@@ -262,7 +185,7 @@ class HostPlay {
       SetFacts(*guessed);
     }
     if (!BuildGraph()) return HostOutcome::kFailed;
-    HostOutcome probed = GatherFactsAndProbe(ctx_, state_, &executor_, tasks_, &cache_, sink_);
+    HostOutcome probed = GatherFactsAndProbe();
     if (probed != HostOutcome::kOk) {
       state_->facts.reset();
       return probed;
@@ -273,11 +196,45 @@ class HostPlay {
       // Stored only when they changed: 200 hosts renaming files in one
       // directory on every run queue on its lock.
       facts_cache.Store(state_->name, key, *state_->facts);
-      // Planned with no or other facts: probe again, with these, when a
-      // read misses.
-      cache_.mark_stale();
+      // Planned with no or other facts: read ahead again, with these, when
+      // a read misses.
+      io_.MarkStale();
       if (!BuildGraph()) return HostOutcome::kFailed;
     }
+    return HostOutcome::kOk;
+  }
+
+  // The facts together with the reads of every task, in one round trip.
+  // The facts run with the tasks' become so that one sudo serves both; if
+  // that batch fails they are asked again alone, without become, so that a
+  // refused sudo fails the tasks that need it, not the host. Returns kOk,
+  // or the outcome of a host whose facts could not be read (reported).
+  HostOutcome GatherFactsAndProbe() {
+    std::vector<PendingRead> reads = ReadsOf(executor_, plan_->Remaining(), &io_);
+    PendingRead facts;
+    facts.become = reads.empty() ? Become{} : reads.front().become;
+    facts.read.kind = RemoteRead::Kind::kExec;
+    facts.read.argv = FactsRequest().argv;
+    reads.insert(reads.begin(), facts);
+    Result<std::vector<ReadResult>> answers = io_.Read(reads);
+    if (!answers.ok() && reads.size() > 1) {
+      facts.become = Become{};
+      answers = io_.Read({facts});
+    }
+    if (!answers.ok()) {
+      sink_->Post(
+          HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kUnreachable, answers.message()));
+      state_->unreachable = true;
+      return HostOutcome::kUnreachable;
+    }
+    const ReadResult& answer = (*answers)[0];
+    Result<Value> parsed =
+        answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
+    if (!parsed.ok()) {
+      sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kFailed, parsed.message()));
+      return HostOutcome::kFailed;
+    }
+    state_->facts = std::move(*parsed);
     return HostOutcome::kOk;
   }
 
@@ -294,25 +251,16 @@ class HostPlay {
       return false;
     }
     graph_.emplace(std::move(*built));
-    tasks_.clear();
-    handlers_.clear();
+    std::vector<const TaskSpec*> tasks, handlers;
     for (size_t n : graph_->Order()) {
       if (graph_->is_handler(n)) {
-        handlers_.push_back(&graph_->node(n));
+        handlers.push_back(&graph_->node(n));
       } else if (Selected(graph_->node(n), *ctx_.options)) {
-        tasks_.push_back(&graph_->node(n));
+        tasks.push_back(&graph_->node(n));
       }
     }
+    plan_.emplace(std::move(tasks), std::move(handlers));
     return true;
-  }
-
-  HostOutcome RunOne(const TaskSpec& task) {
-    TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
-    TaskOutcome outcome = executor_.Execute(task);
-    span.args()["changed"] = outcome.changed;
-    span.args()["failed"] = outcome.failed;
-    Report(task, outcome);
-    return Stop(outcome);
   }
 
   // How the host goes on after a task: a lost connection makes it
@@ -322,194 +270,176 @@ class HostPlay {
     return outcome.failed ? HostOutcome::kFailed : HostOutcome::kOk;
   }
 
-  // Runs `list`: the tasks, then the handlers (only the notified ones, once
-  // each, in graph order, so that a handler notified by another runs after
-  // it). Tasks that can be planned from the probe cache are planned ahead of
-  // the actions of the tasks before them, and their actions wait (units_);
-  // the waiting actions go to the host in one round trip (Flush) when a task
-  // cannot be planned that way, and at the end. Each unit is guarded by the
-  // reads its plan used, so what the host sees is what running the tasks one
-  // by one would do.
-  HostOutcome RunList(const std::vector<const TaskSpec*>& list, bool handlers) {
-    list_ = &list;
-    size_t i = 0;
+  // Runs the plan: the tasks, then the notified handlers. Tasks that can be
+  // planned from the answers read so far are planned ahead of the actions
+  // of the tasks before them, and their actions wait (the plan's waiting
+  // batch); the waiting actions go to the host in one round trip (Flush)
+  // when a task cannot be planned that way, and at the end. Each is guarded
+  // by the reads its plan used, so what the host sees is what running the
+  // tasks one by one would do.
+  HostOutcome RunPlan() {
     while (true) {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
-      if (handlers) i = NextNotified(i);
-      if (i == list.size() && units_.empty()) return HostOutcome::kOk;
-      // What is still to run: its state is read after the next change.
-      const std::set<const TaskSpec*> reachable = ReachableHandlers();
-      remaining_.clear();
-      for (size_t k = i; k < list.size(); ++k) {
-        if (!handlers || reachable.count(list[k]) > 0) remaining_.push_back(list[k]);
-      }
-      if (!handlers) {
-        for (const TaskSpec* h : handlers_) {
-          if (reachable.count(h) > 0) remaining_.push_back(h);
-        }
-      }
-      if (i < list.size() && Speculate(i)) {
-        ++i;
+      const TaskSpec* task = plan_->Next();
+      if (task == nullptr && plan_->waiting().empty()) return HostOutcome::kOk;
+      if (task != nullptr && Speculate(*task)) {
+        plan_->Advance();
         continue;
       }
-      if (!units_.empty()) {
-        const HostOutcome flushed = Flush(&i);
+      if (!plan_->waiting().empty()) {
+        const HostOutcome flushed = Flush();
         if (flushed != HostOutcome::kOk) return flushed;
-        continue;  // task i (or the first task whose guard failed) again
+        continue;  // the next task (or the first whose guard failed) again
       }
-      const HostOutcome ran = RunOne(*list[i]);
+      const HostOutcome ran = RunOne(*task);
       if (ran != HostOutcome::kOk) return ran;
-      ++i;
+      plan_->Advance();
     }
   }
 
-  // Notified by a task or handler that ran, or by a unit whose plan changes
-  // something (its actions wait in units_).
-  bool Notified(const TaskSpec& h) const {
-    return Named(notified_, h) || Named(pending_notified_, h);
-  }
-
-  // Whether `names` (what `notify` lists) names the handler `h`.
-  static bool Named(const std::set<std::string>& names, const TaskSpec& h) {
-    return names.count(h.name) > 0 || names.count(h.id) > 0;
-  }
-
-  // The handlers that the notifications so far can lead to, handlers
-  // notifying handlers included.
-  std::set<const TaskSpec*> ReachableHandlers() const {
-    std::set<std::string> names = notified_;
-    names.insert(pending_notified_.begin(), pending_notified_.end());
-    std::set<const TaskSpec*> out;
-    for (bool grew = true; grew;) {
-      grew = false;
-      for (const TaskSpec* h : handlers_) {
-        if (out.count(h) > 0 || !Named(names, *h)) continue;
-        out.insert(h);
-        names.insert(h->notify.begin(), h->notify.end());
-        grew = true;
+  // Runs `task` now: its reads (after reading ahead for every task still to
+  // run when the host has changed), its actions with the reads of the tasks
+  // after it in the same round trip, its retries.
+  HostOutcome RunOne(const TaskSpec& task) {
+    TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
+    std::unique_ptr<TaskRun> run = executor_.Start(task);
+    for (TaskStep step = executor_.Prepare(run.get(), io_); step.kind != TaskStep::Kind::kDone;
+         step = executor_.Prepare(run.get(), io_)) {
+      switch (step.kind) {
+        case TaskStep::Kind::kRead:
+          if (io_.stale()) {
+            io_.ReadAhead(ReadsOf(executor_, plan_->Remaining(), &io_));
+          } else if (Result<std::vector<ReadResult>> r = io_.Read(step.reads); !r.ok()) {
+            executor_.Fail(run.get(), r.status());
+          }
+          break;
+        case TaskStep::Kind::kAct:
+          executor_.Complete(run.get(), io_.Apply(step.actions, step.become,
+                                                  ReadsOf(executor_, plan_->Remaining())));
+          break;
+        case TaskStep::Kind::kWait:
+          std::this_thread::sleep_for(std::chrono::seconds(step.wait_seconds));
+          break;
+        case TaskStep::Kind::kDone:
+          break;
       }
     }
-    return out;
+    TaskOutcome outcome = executor_.Finish(std::move(run));
+    span.args()["changed"] = outcome.changed;
+    span.args()["failed"] = outcome.failed;
+    Report(task, outcome);
+    return Stop(outcome);
   }
 
-  size_t NextNotified(size_t i) const {
-    while (i < list_->size() && !Notified(*(*list_)[i])) ++i;
-    return i;
-  }
-
-  // Plans task i ahead and keeps it as a unit; false when it must run for
-  // real (it cannot be planned ahead, or needs state not read yet).
-  bool Speculate(size_t i) {
-    const TaskSpec& task = *(*list_)[i];
+  // Plans `task` ahead into the waiting batch; false when it must run for
+  // real: it cannot be planned ahead, needs state not read yet, would fail
+  // as planned (it runs again after the batch, on the state it leaves), or
+  // runs with another become or in another phase than the batch.
+  bool Speculate(const TaskSpec& task) {
     if (!executor_.CanSpeculate(task)) return false;
     const Become become = executor_.BecomeFor(task);
-    if (!units_.empty() && !SameBecome(become, units_become_)) return false;
-    Unit unit;
-    unit.index = i;
+    std::vector<HostPlan::Unit>& waiting = plan_->waiting();
+    if (!waiting.empty() && (!SameBecome(become, batch_become_) ||
+                             waiting.back().task->is_handler != task.is_handler)) {
+      return false;
+    }
+    HostPlan::Unit unit;
+    unit.task = &task;
+    unit.position = plan_->position();
+    unit.run = executor_.Start(task);
     {
       TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
-      unit.outcome = executor_.Execute(task, &unit.speculation);
+      unit.step = executor_.Prepare(unit.run.get(), io_);
       span.args()["planned_ahead"] = true;
-      span.args()["actions"] = unit.speculation.actions.size();
+      span.args()["actions"] = unit.step.actions.size();
     }
-    if (unit.speculation.needs_state) return false;
-    units_become_ = become;
-    if (unit.outcome.changed) pending_notified_.insert(task.notify.begin(), task.notify.end());
-    units_.push_back(std::move(unit));
+    if (unit.step.kind == TaskStep::Kind::kRead) return false;
+    bool changes = unit.step.changes;
+    if (unit.step.kind == TaskStep::Kind::kDone) {
+      unit.outcome = executor_.Finish(std::move(unit.run));
+      if (unit.outcome->failed || unit.outcome->unreachable) return false;
+      changes = unit.outcome->changed;
+    }
+    batch_become_ = become;
+    if (changes) plan_->NotifyPending(task);
+    waiting.push_back(std::move(unit));
     return true;
   }
 
-  // Sends the waiting units in one batch with the reads of the tasks after
-  // them, and reports them in order. A unit whose guard failed is planned
-  // again from where it stands (*next), with the answers its guard read.
-  HostOutcome Flush(size_t* next) {
-    ReportUnitsBeforeChanges();
-    if (units_.empty()) return HostOutcome::kOk;
-    ReadsAfter after;
-    BatchOutcome done = SendUnits(&after);
-    std::vector<Unit> units = std::move(units_);
-    units_.clear();
-    pending_notified_.clear();  // each unit is now reported, or planned again
+  // Sends the waiting batch in one round trip with the reads of the tasks
+  // after it, and reports its tasks in order. A task whose guard failed is
+  // planned again from where it stands, with the answers its guard read.
+  HostOutcome Flush() {
+    ReportDoneBeforeChanges();
+    if (plan_->waiting().empty()) return HostOutcome::kOk;
+    std::vector<BatchUnit> batch;
+    for (const HostPlan::Unit& u : plan_->waiting())
+      batch.push_back({u.step.guard, u.step.actions});
+    BatchOutcome done = io_.Send(batch, batch_become_, ReadsOf(executor_, plan_->Remaining()));
+    std::vector<HostPlan::Unit> units = plan_->TakeWaiting();
     for (size_t u = 0; u < units.size(); ++u) {
-      Unit& unit = units[u];
+      HostPlan::Unit& unit = units[u];
       const UnitOutcome& result = done.units[u];
       if (result.guard_failed) {
         // An earlier unit changed what this one's plan read: plan it again.
-        for (size_t k = 0; k < result.guard_after.size(); ++k) {
-          cache_.Store(units_become_, unit.speculation.reads[k], result.guard_after[k]);
-        }
-        *next = unit.index;  // the cache stays stale (SendUnits)
+        io_.KeepGuardAnswers(batch_become_, unit.step.guard, result.guard_after);
+        plan_->Rewind(unit.position);
         return HostOutcome::kOk;
       }
-      if (!unit.speculation.actions.empty()) {
+      if (!unit.outcome) {
         ActionOutcome actions = result.actions;
         if (!done.status.ok()) actions.status = done.status;
-        unit.outcome = unit.speculation.finish(actions);
+        executor_.Complete(unit.run.get(), actions);
+        // CanSpeculate: one attempt of one item, so nothing comes after its
+        // actions but the outcome.
+        const TaskStep last = executor_.Prepare(unit.run.get(), io_);
+        if (last.kind != TaskStep::Kind::kDone) {
+          std::fprintf(stderr, "internal error: task '%s' planned ahead wants more steps\n",
+                       unit.task->DisplayName().c_str());
+          std::abort();
+        }
+        unit.outcome = executor_.Finish(std::move(unit.run));
       }
-      Report(*(*list_)[unit.index], unit.outcome);
+      Report(*unit.task, *unit.outcome);
       if (done.status.unreachable()) return HostOutcome::kUnreachable;
-      if (Stop(unit.outcome) != HostOutcome::kOk) return Stop(unit.outcome);
+      if (Stop(*unit.outcome) != HostOutcome::kOk) return Stop(*unit.outcome);
       if (!done.status.ok()) return HostOutcome::kFailed;
-    }
-    if (done.reads_after) {
-      cache_.StoreAfterChange(units_become_, after, std::move(*done.reads_after));
     }
     return HostOutcome::kOk;
   }
 
-  // Until the first unit that acts, the plans were made on the state as it
-  // is: those units are done, and with no actions at all nothing is sent.
-  void ReportUnitsBeforeChanges() {
+  // Until the first task of the batch that acts, the plans were made on the
+  // state as it is: those tasks are done, and with no actions at all
+  // nothing is sent.
+  void ReportDoneBeforeChanges() {
+    std::vector<HostPlan::Unit>& waiting = plan_->waiting();
     size_t first = 0;
-    while (first < units_.size() && units_[first].speculation.actions.empty()) {
-      Report(*(*list_)[units_[first].index], units_[first].outcome);
+    while (first < waiting.size() && waiting[first].outcome) {
+      Report(*waiting[first].task, *waiting[first].outcome);
       ++first;
     }
-    units_.erase(units_.begin(), units_.begin() + static_cast<std::ptrdiff_t>(first));
-  }
-
-  // One round trip: the units' guarded actions, then the reads of the tasks
-  // still to run (`after`, those with the units' become).
-  BatchOutcome SendUnits(ReadsAfter* after) {
-    std::vector<BatchUnit> batch;
-    for (const Unit& u : units_) batch.push_back({u.speculation.reads, u.speculation.actions});
-    cache_.Clear();
-    *after = ReadsWith(units_become_, ReadsAhead(&executor_, remaining_, cache_));
-    TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
-    span.args()["tasks"] = units_.size();
-    span.args()["reads"] = after->reads.size();
-    return ExecuteBatch(batch, after->reads, units_become_, ctx_.options->task_timeout,
-                        state_->transport.get());
+    waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(first));
   }
 
   void Report(const TaskSpec& task, TaskOutcome& outcome) {
     for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
-    if (outcome.changed) notified_.insert(task.notify.begin(), task.notify.end());
+    if (outcome.changed) plan_->Notify(task);
     if (outcome.failed) state_->failed = true;
     if (outcome.unreachable) state_->unreachable = true;
   }
 
   const PlayContext& ctx_;
   HostState* state_;
+  HostIo& io_;
   EventSink* sink_;
   Variables inventory_vars_;
   Variables facts_vars_;
   Variables play_vars_;
   Variables top_;
-  ProbeCache cache_;
   TaskExecutor executor_;
   std::optional<TaskGraph> graph_;
-  std::vector<const TaskSpec*> tasks_, handlers_, remaining_;
-  const std::vector<const TaskSpec*>* list_ = &tasks_;  // what RunList runs
-  std::set<std::string> notified_;
-  std::set<std::string> pending_notified_;  // by units not sent yet
-  struct Unit {
-    size_t index = 0;  // in *list_
-    Speculation speculation;
-    TaskOutcome outcome;  // as planned; the real one comes from speculation.finish
-  };
-  std::vector<Unit> units_;
-  Become units_become_;
+  std::optional<HostPlan> plan_;
+  Become batch_become_;  // the become of the waiting batch
 };
 
 }  // namespace

@@ -14,32 +14,22 @@
 #include "engine/output/reporter.h"
 #include "engine/output/trace.h"
 #include "engine/playbook/playbook.h"
+#include "engine/run/host_io.h"
 #include "engine/run/run_options.h"
-#include "engine/transport/transport.h"
 
 namespace hostprep {
-
-// Makes the transport for a host. The real one picks local or SSH from the
-// connection settings; tests hand out FakeTransports. Called from worker
-// threads: implementations must be thread-safe.
-class TransportFactory {
- public:
-  virtual ~TransportFactory() = default;
-  virtual Result<std::unique_ptr<Transport>> Create(const std::string& host,
-                                                    const ConnectionSettings& settings) = 0;
-};
 
 // Per-host state that lives for the whole run (across plays). Owned by the
 // Runner; used by one worker thread at a time, never concurrently.
 struct HostState {
+  explicit HostState(std::string host) : name(host), io(std::move(host)) {}
+
   std::string name;
-  std::unique_ptr<Transport> transport;
-  std::string transport_key;           // connection settings the transport was made for
+  HostIo io;                           // the connection, answers read ahead, cost
   ConnectionSettings connection;       // this play's settings (become defaults, address)
   std::optional<Value> facts;          // gathered once per run
   Value registered = Value::object();  // register: results, by name
   bool unreachable = false;            // stays out of later plays, as in Ansible
-  HostCost cost;                       // times (round trips and bytes: the transport's)
   bool failed = false;
 };
 

@@ -165,7 +165,7 @@ void Scheduler::RunPlay(const Play& play) {
       summary_.stats[h] = HostStats{};
       summary_.host_order.push_back(h);
     }
-    hosts_[h].name = h;
+    hosts_.try_emplace(h, h);
   }
   std::atomic<bool> abort{false};
   PlayContext ctx;
@@ -226,14 +226,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     ++done;
     // The worker is done with the host: its transport and times are ours to read.
     HostState& host = hosts_.at(d.host);
-    HostCost& cost = summary_.stats[d.host].cost;
-    cost = host.cost;
-    if (host.transport) {
-      const TransportStats t = host.transport->stats();
-      cost.round_trips = t.round_trips;
-      cost.bytes_sent = t.bytes_sent;
-      cost.bytes_received = t.bytes_received;
-    }
+    summary_.stats[d.host].cost = host.io.cost();
     if (d.outcome == HostOutcome::kFailed || d.outcome == HostOutcome::kUnreachable) {
       ++failed;
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;

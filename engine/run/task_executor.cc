@@ -4,24 +4,21 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
-#include <thread>
+#include <optional>
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
-#include "engine/run/action_executor.h"
+#include "engine/run/task_run.h"
 #include "engine/template/templar.h"
 
 namespace hostprep {
 
-struct TaskExecutor::Attempt {
-  TaskStatus status = TaskStatus::kOk;
-  bool changed = false;
-  bool ran_command = false;
-  std::string message;
-  std::string diff;
-  Value result = Value::object();
+// An attempt as far as the answers read so far take it.
+struct TaskExecutor::Planned {
+  TaskAttempt attempt;
+  std::vector<Action> actions;       // to carry out (not in check mode)
+  std::vector<RemoteRead> guard;     // the remote answers the plan used
+  std::vector<PendingRead> missing;  // not read yet: the attempt cannot be planned
 };
 
 namespace {
@@ -61,6 +58,52 @@ std::string FirstLine(const std::string& text) {
   return nl == std::string::npos ? t : t.substr(0, nl) + " ...";
 }
 
+RemoteRead ToRemote(const Read& read) {
+  RemoteRead r;
+  r.path = read.path;
+  r.argv = read.argv;
+  r.kind = read.kind == Read::Kind::kStat       ? RemoteRead::Kind::kStat
+           : read.kind == Read::Kind::kReadFile ? RemoteRead::Kind::kReadFile
+                                                : RemoteRead::Kind::kExec;
+  return r;
+}
+
+// The registered value of one attempt: the module's result plus the status
+// fields every registered result has.
+Value Registered(const TaskStatus status, bool changed, const std::string& message,
+                 const Value& result) {
+  Value r = result.is_object() ? result : Value::object();
+  r["changed"] = changed;
+  r["failed"] = status == TaskStatus::kFailed;
+  r["skipped"] = status == TaskStatus::kSkipped;
+  if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
+  if (!message.empty()) r["msg"] = message;
+  return r;
+}
+
+// Marks a loop's item events so the recap counts the task once, with the
+// most telling status of its items.
+void SummarizeLoop(std::vector<TaskEvent>* events) {
+  auto any = [&](TaskStatus s) {
+    return std::any_of(events->begin(), events->end(),
+                       [s](const TaskEvent& e) { return e.status == s; });
+  };
+  TaskStatus summary = TaskStatus::kSkipped;
+  for (TaskStatus s : {TaskStatus::kUnreachable, TaskStatus::kFailed, TaskStatus::kIgnored,
+                       TaskStatus::kChanged, TaskStatus::kOk}) {
+    if (any(s)) {
+      summary = s;
+      break;
+    }
+  }
+  const bool changed =
+      std::any_of(events->begin(), events->end(), [](const TaskEvent& e) { return e.changed; });
+  for (TaskEvent& e : *events) e.counts_in_recap = false;
+  events->back().counts_in_recap = true;
+  events->back().recap_status = summary;
+  events->back().recap_changed = changed;
+}
+
 }  // namespace
 
 std::string ItemLabel(const Value& item) {
@@ -76,24 +119,10 @@ std::string ItemLabel(const Value& item) {
   return label;
 }
 
-// The variable scopes of one task, nearest last: task vars, registered
-// results, extra vars on top.
-struct TaskExecutor::Scopes {
-  Variables task;
-  Variables registered;
-  Variables top;
-  Scopes(const Variables& host_vars, const TaskSpec& spec, const Value& registered_results,
-         const Value& extra_vars)
-      : task(&host_vars), registered(&task), top(&registered) {
-    task.SetAll(spec.vars, spec.vars_origin);
-    registered.SetAll(registered_results, "a registered result");
-    top.SetAll(extra_vars, "extra vars (-e)");
-  }
-};
+TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars)
+    : ctx_(ctx), state_(state), host_vars_(host_vars) {}
 
-TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars,
-                           ProbeCache* cache)
-    : ctx_(ctx), state_(state), host_vars_(host_vars), cache_(cache) {}
+TaskExecutor::~TaskExecutor() = default;
 
 Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
   const Play& play = *ctx_.play;
@@ -108,109 +137,8 @@ Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
   return b;
 }
 
-namespace {
-
-// The local read's answer: a file on the controller, rendered when asked.
-ReadResult ReadLocal(const Read& read, const std::string& playbook_dir, const Variables& vars) {
-  ReadResult r;
-  std::string path = read.path;
-  if (!path.empty() && path[0] != '/') path = playbook_dir + "/" + path;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return r;  // missing: content stays nullopt, the module says what is wrong
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!read.render) {
-    r.content = text.str();
-    return r;
-  }
-  Result<Value> rendered = Templar(vars).RenderString(text.str());
-  if (rendered.ok()) {
-    r.content = ToText(*rendered);
-  } else {
-    r.status = rendered.status().WithContext("template " + path);
-  }
-  return r;
-}
-
-RemoteRead ToRemote(const Read& read) {
-  RemoteRead r;
-  r.path = read.path;
-  r.argv = read.argv;
-  r.kind = read.kind == Read::Kind::kStat       ? RemoteRead::Kind::kStat
-           : read.kind == Read::Kind::kReadFile ? RemoteRead::Kind::kReadFile
-                                                : RemoteRead::Kind::kExec;
-  return r;
-}
-
-}  // namespace
-
-// Remote reads come from the probe cache when it has them; the rest go to
-// the host in one round trip. A miss on a stale cache first probes every
-// task still to run, so a run that changed something pays one batch, not
-// one round trip per task.
-Status TaskExecutor::PerformReads(const std::vector<Read>& reads, const Variables& vars,
-                                  const Become& become, std::vector<ReadResult>* results) {
-  const size_t base = results->size();
-  results->resize(base + reads.size());
-  std::vector<PendingRead> missing;
-  std::vector<size_t> missing_at;
-  bool prefetched = false;
-  for (size_t i = 0; i < reads.size(); ++i) {
-    if (reads[i].kind == Read::Kind::kLocalFile) {
-      (*results)[base + i] = ReadLocal(reads[i], ctx_.playbook->dir, vars);
-      continue;
-    }
-    const RemoteRead remote = ToRemote(reads[i]);
-    std::optional<ReadResult> hit = cache_->Find(become, remote);
-    if (speculation_ != nullptr) {
-      // Planned ahead of earlier actions: from the cache only, and every
-      // answer used is checked again in the batch (the guard).
-      if (!hit) {
-        speculation_->needs_state = true;
-        return Status::Error("the task needs state that is not read yet");
-      }
-      speculation_->reads.push_back(remote);
-      (*results)[base + i] = std::move(*hit);
-      continue;
-    }
-    if (!hit && cache_->stale() && prefetch_ && !prefetched) {
-      prefetch_();
-      prefetched = true;
-      hit = cache_->Find(become, remote);
-    }
-    if (hit) {
-      (*results)[base + i] = std::move(*hit);
-      continue;
-    }
-    missing.push_back({become, remote});
-    missing_at.push_back(base + i);
-  }
-  if (missing.empty()) return Status::Ok();
-  Result<std::vector<ReadResult>> answers = ProbeHost(ctx_, state_, missing);
-  if (!answers.ok()) return answers.status();
-  for (size_t j = 0; j < missing.size(); ++j) {
-    cache_->Store(missing[j].become, missing[j].read, (*answers)[j]);
-    (*results)[missing_at[j]] = std::move((*answers)[j]);
-  }
-  return Status::Ok();
-}
-
-// The actions, and in the same round trip the reads of the tasks still to
-// run, made after the change: a change costs one round trip, not two.
-ActionOutcome TaskExecutor::Apply(const std::vector<Action>& actions, const Become& become) {
-  cache_->Invalidate(actions);
-  const ReadsAfter after = reads_ahead_ ? ReadsWith(become, reads_ahead_()) : ReadsAfter{};
-  TraceSpan span(ctx_.trace, state_->name, "apply", "apply", &state_->cost.apply_seconds);
-  span.args()["actions"] = actions.size();
-  span.args()["reads"] = after.reads.size();
-  ActionOutcome done = ExecuteActions(actions, after.reads, become, ctx_.options->task_timeout,
-                                      state_->transport.get());
-  if (done.reads_after) cache_->StoreAfterChange(become, after, std::move(*done.reads_after));
-  return done;
-}
-
 Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& module,
-                                       const Variables& vars) {
+                                       const Variables& vars) const {
   auto where = [&](const std::string& key) {
     auto loc = task.arg_locations.find(key);
     return Where(loc != task.arg_locations.end() ? loc->second : task.module_location);
@@ -234,35 +162,28 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
   return args;
 }
 
-std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
+std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) const {
   std::vector<PendingRead> out;
   const Module* module = ctx_.modules->Find(task.module);
   if (module == nullptr) return out;
-  Scopes scopes(host_vars_, task, state_->registered, ctx_.options->extra_vars);
+  TaskRun run(task, module, host_vars_, state_->registered, ctx_.options->extra_vars);
   if (!task.loop) {
-    Result<std::string> skip = SkipReason(task, scopes.top);
+    Result<std::string> skip = SkipReason(task, run.top());
     if (!skip.ok() || !skip->empty()) return out;
-  }
-  Templar templar(scopes.top);
-  std::vector<std::optional<Value>> items = {std::nullopt};
-  if (task.loop) {
-    Result<Value> rendered = templar.Render(*task.loop);
+    run.items = {std::nullopt};
+  } else {
+    Result<Value> rendered = Templar(run.top()).Render(*task.loop);
     if (!rendered.ok() || !rendered->is_array()) return out;
-    items.clear();
-    for (const Value& item : *rendered) items.emplace_back(item);
+    for (const Value& item : *rendered) run.items.emplace_back(item);
   }
   const Value facts = state_->facts.value_or(Value::object());
   const Become become = BecomeFor(task);
-  for (const std::optional<Value>& item : items) {
-    Variables item_scope(&scopes.registered);
-    if (item) item_scope.Set(task.loop_var, *item, "loop item");
-    Variables vars(&item_scope);
-    vars.SetAll(ctx_.options->extra_vars, "extra vars (-e)");
-    if (item) {
-      Result<std::string> skip = SkipReason(task, vars);
+  for (; run.item < run.items.size(); run.NextItem()) {
+    if (run.current_item()) {
+      Result<std::string> skip = SkipReason(task, run.vars());
       if (!skip.ok() || !skip->empty()) continue;
     }
-    Result<Value> args = RenderArgs(task, *module, vars);
+    Result<Value> args = RenderArgs(task, *module, run.vars());
     if (!args.ok()) continue;
     for (const Read& read : module->Probe(*args, facts)) {
       if (read.kind != Read::Kind::kLocalFile) out.push_back({become, ToRemote(read)});
@@ -271,16 +192,55 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) {
   return out;
 }
 
-TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& module,
-                                            const Variables& vars) {
-  Attempt a;
+void TaskExecutor::Answer(const std::vector<Read>& reads, const Variables& vars,
+                          const Become& become, const ReadSource& source,
+                          std::vector<ReadResult>* results, Planned* planned) const {
+  for (const Read& read : reads) {
+    ReadResult r;
+    if (read.kind == Read::Kind::kLocalFile) {
+      // A file on the controller, relative to the playbook, rendered when
+      // asked; missing: content stays nullopt and the module says so.
+      std::string path = read.path;
+      if (!path.empty() && path[0] != '/') path = ctx_.playbook->dir + "/" + path;
+      std::optional<std::string> text = source.ReadLocal(path);
+      if (text && read.render) {
+        Result<Value> rendered = Templar(vars).RenderString(*text);
+        if (rendered.ok()) {
+          r.content = ToText(*rendered);
+        } else {
+          r.status = rendered.status().WithContext("template " + path);
+        }
+      } else {
+        r.content = std::move(text);
+      }
+      results->push_back(std::move(r));
+      continue;
+    }
+    const RemoteRead remote = ToRemote(read);
+    std::optional<ReadResult> hit = source.Find(become, remote);
+    if (!hit) {
+      planned->missing.push_back({become, remote});
+      results->emplace_back();
+      continue;
+    }
+    planned->guard.push_back(remote);
+    results->push_back(std::move(*hit));
+  }
+}
+
+TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& source) {
+  Planned p;
+  TaskAttempt& a = p.attempt;
+  const TaskSpec& task = run->task;
+  const Module& module = *run->module;
   // A lost connection makes the task (and the host) unreachable, not failed.
   const Become become = BecomeFor(task);
   auto fail = [&](const Status& status) {
     a.status = status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
     a.message = WithBecomeHint(status.message(), become);
-    return a;
+    return p;
   };
+  const Variables& vars = run->vars();
   Result<Value> rendered = RenderArgs(task, module, vars);
   if (!rendered.ok()) return fail(rendered.status());
   const Value& args = *rendered;
@@ -288,18 +248,18 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   const Value facts = state_->facts.value_or(Value::object());
   std::vector<Read> reads = module.Probe(args, facts);
   std::vector<ReadResult> results;
-  Status s = PerformReads(reads, vars, become, &results);
-  if (!s.ok()) return fail(s);
-  Result<Change> planned = module.Plan(args, results, facts);
+  Result<Change> planned = Status::Error("not planned");
   // Plan may ask for more reads when the first answers decide what to read.
-  for (int round = 0; planned.ok() && !planned->more_reads.empty(); ++round) {
-    if (round == 3) {
+  for (int round = 0;; ++round) {
+    if (round == 4) {
       return fail(
           Status::Error("internal error: module '" + task.module + "' kept asking for reads"));
     }
-    s = PerformReads(planned->more_reads, vars, become, &results);
-    if (!s.ok()) return fail(s);
+    Answer(reads, vars, become, source, &results, &p);
+    if (!p.missing.empty()) return p;
     planned = module.Plan(args, results, facts);
+    if (!planned.ok() || planned->more_reads.empty()) break;
+    reads = planned->more_reads;
   }
   if (!planned.ok()) return fail(planned.status());
   Change& change = *planned;
@@ -311,30 +271,24 @@ TaskExecutor::Attempt TaskExecutor::RunOnce(const TaskSpec& task, const Module& 
   if (change.skipped) {
     a.status = TaskStatus::kSkipped;
     a.message = change.skip_reason;
-    return a;
+    return p;
   }
   a.changed = change.changed;
   a.status = change.changed ? TaskStatus::kChanged : TaskStatus::kOk;
-  if (check || change.actions.empty()) {
-    if (check && change.changed && !task.changed_when.empty()) {
-      // Whether it would change depends on output we do not have without running it.
-      a.status = TaskStatus::kSkipped;
-      a.changed = false;
-      a.message = "check mode: not run (changed_when needs the command's result)";
-    }
-    return a;
+  if (check && change.changed && !task.changed_when.empty()) {
+    // Whether it would change depends on output we do not have without running it.
+    a.status = TaskStatus::kSkipped;
+    a.changed = false;
+    a.message = "check mode: not run (changed_when needs the command's result)";
+    return p;
   }
-
-  if (speculation_ != nullptr) {
-    speculation_->actions = change.actions;
-    return a;
-  }
-  Absorb(Apply(change.actions, become), become, &a);
-  return a;
+  if (!check) p.actions = std::move(change.actions);
+  return p;
 }
 
-void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become, Attempt* attempt) const {
-  Attempt& a = *attempt;
+void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
+                          TaskAttempt* attempt) const {
+  TaskAttempt& a = *attempt;
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;
@@ -362,7 +316,7 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become, Attem
 
 // changed_when / failed_when, evaluated on a command's real result with the
 // result visible under its register name and as rc/stdout/stderr.
-void TaskExecutor::Finish(const TaskSpec& task, const Variables& vars, Attempt* a) {
+void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttempt* a) const {
   if (!a->ran_command) return;
   Variables scope(&vars);
   Value registered = a->result;
@@ -408,53 +362,10 @@ void TaskExecutor::Finish(const TaskSpec& task, const Variables& vars, Attempt* 
   }
 }
 
-}  // namespace hostprep
-
-namespace hostprep {
-
-namespace {
-
-// The registered value of one attempt: the module's result plus the status
-// fields every registered result has.
-Value Registered(const TaskStatus status, bool changed, const std::string& message,
-                 const Value& result) {
-  Value r = result.is_object() ? result : Value::object();
-  r["changed"] = changed;
-  r["failed"] = status == TaskStatus::kFailed;
-  r["skipped"] = status == TaskStatus::kSkipped;
-  if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
-  if (!message.empty()) r["msg"] = message;
-  return r;
-}
-
-// Marks a loop's item events so the recap counts the task once, with the
-// most telling status of its items.
-void SummarizeLoop(std::vector<TaskEvent>* events) {
-  auto any = [&](TaskStatus s) {
-    return std::any_of(events->begin(), events->end(),
-                       [s](const TaskEvent& e) { return e.status == s; });
-  };
-  TaskStatus summary = TaskStatus::kSkipped;
-  for (TaskStatus s : {TaskStatus::kUnreachable, TaskStatus::kFailed, TaskStatus::kIgnored,
-                       TaskStatus::kChanged, TaskStatus::kOk}) {
-    if (any(s)) {
-      summary = s;
-      break;
-    }
-  }
-  const bool changed =
-      std::any_of(events->begin(), events->end(), [](const TaskEvent& e) { return e.changed; });
-  for (TaskEvent& e : *events) e.counts_in_recap = false;
-  events->back().counts_in_recap = true;
-  events->back().recap_status = summary;
-  events->back().recap_changed = changed;
-}
-
-}  // namespace
-
-TaskEvent TaskExecutor::Event(const TaskSpec& task, std::chrono::steady_clock::time_point start,
-                              TaskStatus status, bool changed, std::string message,
-                              std::string diff, const Value& result, std::string item) const {
+TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool changed,
+                              std::string message, std::string diff, const Value& result,
+                              std::string item) const {
+  const TaskSpec& task = run.task;
   TaskEvent e;
   e.host = state_->name;
   e.play = ctx_.play->DisplayName();
@@ -467,7 +378,7 @@ TaskEvent TaskExecutor::Event(const TaskSpec& task, std::chrono::steady_clock::t
   e.recap_changed = changed;
   e.check_mode = task.check_mode.value_or(ctx_.options->check);
   e.item = std::move(item);
-  e.duration_seconds = SecondsSince(start);
+  e.duration_seconds = SecondsSince(run.start);
   if (task.no_log) {
     e.message =
         status == TaskStatus::kFailed || status == TaskStatus::kIgnored ? kNoLogMessage : "";
@@ -497,84 +408,59 @@ Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variabl
   return std::string();
 }
 
-TaskOutcome TaskExecutor::Execute(const TaskSpec& task, Speculation* speculation) {
-  speculation_ = speculation;
-  TaskOutcome out = Execute(task);
-  speculation_ = nullptr;
-  if (out.failed || out.unreachable) speculation->needs_state = true;
-  return out;
+std::unique_ptr<TaskRun> TaskExecutor::Start(const TaskSpec& task) const {
+  return std::make_unique<TaskRun>(task, ctx_.modules->Find(task.module), host_vars_,
+                                   state_->registered, ctx_.options->extra_vars);
 }
 
-TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
-  TaskOutcome out;
-  const auto start = std::chrono::steady_clock::now();
-  const Module* module = ctx_.modules->Find(task.module);
-  const RunOptions& opts = *ctx_.options;
-
-  Scopes scopes(host_vars_, task, state_->registered, opts.extra_vars);
-  Variables& registered_scope = scopes.registered;
-  Variables& top = scopes.top;
-
-  auto event = [&](TaskStatus status, bool changed, std::string message, std::string diff,
-                   const Value& result, std::string item) {
-    return Event(task, start, status, changed, std::move(message), std::move(diff), result,
-                 std::move(item));
+// With a loop, `when` is asked of each item (it may name `item`), as
+// Ansible does; without one, once, before anything else.
+void TaskExecutor::Begin(TaskRun* run) const {
+  run->begun = true;
+  const TaskSpec& task = run->task;
+  auto end = [&](TaskStatus status, const std::string& msg, Value registered) {
+    run->out.failed = status == TaskStatus::kFailed;
+    run->out.events.push_back(Event(*run, status, false, msg, "", Value::object(), ""));
+    run->registered = std::move(registered);
+    run->done = true;
   };
-  auto finish = [&](const Value& registered) {
-    if (!task.register_as.empty()) state_->registered[task.register_as] = registered;
-    return out;
+  auto error = [&](const std::string& msg) {
+    end(task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed, msg,
+        Registered(TaskStatus::kFailed, false, msg, Value::object()));
   };
-
-  Templar templar(top);
-  // With a loop, `when` is asked of each item (it may name `item`), as
-  // Ansible does; without one, once, before anything else.
   if (!task.loop) {
-    Result<std::string> skip = SkipReason(task, top);
-    if (!skip.ok()) {
-      out.failed = !task.ignore_errors;
-      out.events.push_back(event(task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed,
-                                 false, skip.message(), "", Value::object(), ""));
-      return finish(Registered(TaskStatus::kFailed, false, skip.message(), Value::object()));
-    }
+    Result<std::string> skip = SkipReason(task, run->top());
+    if (!skip.ok()) return error(skip.message());
     if (!skip->empty()) {
-      out.events.push_back(event(TaskStatus::kSkipped, false, *skip, "", Value::object(), ""));
-      return finish(Registered(TaskStatus::kSkipped, false, *skip, Value::object()));
+      return end(TaskStatus::kSkipped, *skip,
+                 Registered(TaskStatus::kSkipped, false, *skip, Value::object()));
     }
+    run->items = {std::nullopt};
+    run->item_checked = true;
+    return;
   }
-
-  std::vector<std::optional<Value>> items;
-  if (task.loop) {
-    Result<Value> rendered = templar.Render(*task.loop);
-    if (rendered.ok() && !rendered->is_array()) {
-      rendered = Status::Error("loop must be a list, not " + TypeName(*rendered));
-    }
-    if (!rendered.ok()) {
-      std::string msg = Where(task.loop_location) + "loop: " + rendered.message();
-      out.failed = !task.ignore_errors;
-      out.events.push_back(event(task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed,
-                                 false, msg, "", Value::object(), ""));
-      return finish(Registered(TaskStatus::kFailed, false, msg, Value::object()));
-    }
-    if (rendered->empty()) {
-      out.events.push_back(
-          event(TaskStatus::kSkipped, false, "no items in loop", "", Value::object(), ""));
-      return finish(Registered(TaskStatus::kSkipped, false, "no items in loop",
-                               Value::object({{"results", Value::array()}})));
-    }
-    for (const Value& item : *rendered) items.emplace_back(item);
-  } else {
-    items.emplace_back(std::nullopt);
+  Result<Value> rendered = Templar(run->top()).Render(*task.loop);
+  if (rendered.ok() && !rendered->is_array()) {
+    rendered = Status::Error("loop must be a list, not " + TypeName(*rendered));
   }
+  if (!rendered.ok()) return error(Where(task.loop_location) + "loop: " + rendered.message());
+  if (rendered->empty()) {
+    return end(TaskStatus::kSkipped, "no items in loop",
+               Registered(TaskStatus::kSkipped, false, "no items in loop",
+                          Value::object({{"results", Value::array()}})));
+  }
+  for (const Value& item : *rendered) run->items.emplace_back(item);
+}
 
-  Value loop_results = Value::array();
-  Value last_registered;
-  for (const std::optional<Value>& item : items) {
-    Variables item_scope(&registered_scope);
-    if (item) item_scope.Set(task.loop_var, *item, "loop item");
-    Variables vars(&item_scope);
-    vars.SetAll(opts.extra_vars, "extra vars (-e)");
-    if (item) {
-      Result<std::string> skip = SkipReason(task, vars);
+TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
+  TaskStep step;
+  if (!run->begun) Begin(run);
+  const TaskSpec& task = run->task;
+  while (!run->done && run->item < run->items.size()) {
+    if (!run->item_checked) {
+      run->item_checked = true;
+      const Value& item = *run->current_item();
+      Result<std::string> skip = SkipReason(task, run->vars());
       if (!skip.ok() || !skip->empty()) {
         const TaskStatus status =
             !skip.ok() ? (task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed)
@@ -582,60 +468,115 @@ TaskOutcome TaskExecutor::Execute(const TaskSpec& task) {
         const std::string msg = skip.ok() ? *skip : skip.message();
         Value registered = Registered(skip.ok() ? TaskStatus::kSkipped : TaskStatus::kFailed, false,
                                       msg, Value::object());
-        registered[task.loop_var] = *item;
-        loop_results.push_back(registered);
-        out.events.push_back(event(status, false, msg, "", Value::object(), ItemLabel(*item)));
-        out.failed = out.failed || status == TaskStatus::kFailed;
+        registered[task.loop_var] = item;
+        run->loop_results.push_back(registered);
+        run->out.events.push_back(
+            Event(*run, status, false, msg, "", Value::object(), ItemLabel(item)));
+        run->out.failed = run->out.failed || status == TaskStatus::kFailed;
+        run->NextItem();
         continue;
       }
     }
-    Attempt a;
-    for (int attempt = 0;; ++attempt) {
-      a = RunOnce(task, *module, vars);
-      if (speculation_ != nullptr && !speculation_->actions.empty()) {
-        // CanSpeculate: one item, no conditions on the result, no retries.
-        speculation_->finish = [this, &task, a, start](const ActionOutcome& done) {
-          Attempt real = a;
-          Absorb(done, BecomeFor(task), &real);
-          TaskOutcome outcome;
-          outcome.failed = real.status == TaskStatus::kFailed;
-          outcome.unreachable = real.status == TaskStatus::kUnreachable;
-          outcome.changed = real.changed;
-          outcome.events.push_back(Event(task, start, real.status, real.changed, real.message,
-                                         ctx_.options->diff ? real.diff : "", real.result, ""));
-          return outcome;
-        };
-      }
-      Finish(task, vars, &a);
-      if (a.status != TaskStatus::kFailed || attempt >= task.retries) break;
-      std::this_thread::sleep_for(std::chrono::seconds(task.delay));
+    if (run->ended) {
+      if (EndAttempt(run, &step)) return step;
+      continue;
     }
-    if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
-    out.failed = out.failed || a.status == TaskStatus::kFailed;
-    out.unreachable = out.unreachable || a.status == TaskStatus::kUnreachable;
-    out.changed = out.changed || a.changed;
-    Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed : a.status,
-                                  a.changed, a.message, a.result);
-    if (item) {
-      registered[task.loop_var] = *item;
-      loop_results.push_back(registered);
+    Planned p = PlanAttempt(run, source);
+    if (!p.missing.empty()) {
+      step.kind = TaskStep::Kind::kRead;
+      step.reads = std::move(p.missing);
+      return step;
     }
-    last_registered = registered;
-    out.events.push_back(event(a.status, a.changed, a.message, opts.diff ? a.diff : "", a.result,
-                               item ? ItemLabel(*item) : ""));
-    // A failed item does not end the loop: as in Ansible every item runs,
-    // and the task has failed when one did. A lost host ends it.
-    if (a.status == TaskStatus::kUnreachable) break;
+    run->used.insert(run->used.end(), p.guard.begin(), p.guard.end());
+    if (!p.actions.empty()) {
+      step.kind = TaskStep::Kind::kAct;
+      step.become = BecomeFor(task);
+      step.actions = std::move(p.actions);
+      step.guard = run->used;
+      step.changes = p.attempt.changed;
+      run->acting_become = step.become;
+      run->acting = std::move(p.attempt);
+      return step;
+    }
+    run->ended = std::move(p.attempt);
   }
-  if (!task.loop) return finish(last_registered);
+  if (!run->done) EndRun(run);
+  step.guard = run->used;
+  return step;  // kDone
+}
+
+void TaskExecutor::Complete(TaskRun* run, const ActionOutcome& done) const {
+  TaskAttempt a = std::move(*run->acting);
+  run->acting.reset();
+  Absorb(done, run->acting_become, &a);
+  run->ended = std::move(a);
+}
+
+void TaskExecutor::Fail(TaskRun* run, const Status& status) const {
+  TaskAttempt a;
+  a.status = status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
+  a.message = WithBecomeHint(status.message(), BecomeFor(run->task));
+  run->ended = std::move(a);
+}
+
+// Returns true with a kWait step when the attempt failed and retries are
+// left; otherwise records the item's result and moves to the next item.
+bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
+  const TaskSpec& task = run->task;
+  TaskAttempt a = std::move(*run->ended);
+  run->ended.reset();
+  Judge(task, run->vars(), &a);
+  if (a.status == TaskStatus::kFailed && run->attempt < task.retries) {
+    ++run->attempt;
+    wait->kind = TaskStep::Kind::kWait;
+    wait->wait_seconds = task.delay;
+    return true;
+  }
+  if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
+  TaskOutcome& out = run->out;
+  out.failed = out.failed || a.status == TaskStatus::kFailed;
+  out.unreachable = out.unreachable || a.status == TaskStatus::kUnreachable;
+  out.changed = out.changed || a.changed;
+  Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed : a.status,
+                                a.changed, a.message, a.result);
+  const std::optional<Value>& item = run->current_item();
+  if (item) {
+    registered[task.loop_var] = *item;
+    run->loop_results.push_back(registered);
+  }
+  run->last_registered = registered;
+  out.events.push_back(Event(*run, a.status, a.changed, a.message, ctx_.options->diff ? a.diff : "",
+                             a.result, item ? ItemLabel(*item) : ""));
+  // A failed item does not end the loop: as in Ansible every item runs,
+  // and the task has failed when one did. A lost host ends it.
+  if (a.status == TaskStatus::kUnreachable) {
+    run->item = run->items.size();
+  } else {
+    run->NextItem();
+  }
+  return false;
+}
+
+void TaskExecutor::EndRun(TaskRun* run) const {
+  run->done = true;
+  if (!run->task.loop) {
+    run->registered = run->last_registered;
+    return;
+  }
+  TaskOutcome& out = run->out;
   SummarizeLoop(&out.events);
-  bool all_skipped = std::all_of(out.events.begin(), out.events.end(), [](const TaskEvent& e) {
-    return e.status == TaskStatus::kSkipped;
-  });
-  return finish(Value::object({{"changed", out.changed},
-                               {"failed", out.failed},
-                               {"skipped", all_skipped},
-                               {"results", loop_results}}));
+  const bool all_skipped =
+      std::all_of(out.events.begin(), out.events.end(),
+                  [](const TaskEvent& e) { return e.status == TaskStatus::kSkipped; });
+  run->registered = Value::object({{"changed", out.changed},
+                                   {"failed", out.failed},
+                                   {"skipped", all_skipped},
+                                   {"results", run->loop_results}});
+}
+
+TaskOutcome TaskExecutor::Finish(std::unique_ptr<TaskRun> run) {
+  if (!run->task.register_as.empty()) state_->registered[run->task.register_as] = run->registered;
+  return std::move(run->out);
 }
 
 }  // namespace hostprep

@@ -1,18 +1,28 @@
-// Runs one task (or handler) on one host: `when`, `loop`, templating of the
-// arguments, the module's Probe and Plan, the actions (not in check mode),
+// Runs one task (or handler) on one host, without doing any I/O: `when`,
+// `loop`, templating of the arguments, the module's Probe and Plan,
 // changed_when / failed_when, retries, ignore_errors, no_log and register.
+//
+// The caller drives it (HostPlay does, with HostIo): Start a task, then
+// Prepare it from what has been read until it is done. Prepare answers with
+// the next step: the reads it still needs (make them, then Prepare again),
+// the actions to carry out (carry them out, Complete with their outcome,
+// then Prepare again), a wait between retries, or done (Finish gives the
+// outcome). Because Prepare only looks at what has been read, a task can be
+// planned on the state read before the tasks ahead of it act, and its
+// actions sent in the same round trip as theirs, guarded by the answers its
+// plan used (TaskStep::guard).
+//
 // Used by the host's worker thread only.
 #ifndef HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 #define HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 
-#include <chrono>
-#include <functional>
+#include <memory>
 #include <vector>
 
 #include "engine/playbook/playbook.h"
 #include "engine/run/action_executor.h"
 #include "engine/run/host_state.h"
-#include "engine/run/probe_cache.h"
+#include "engine/run/read_source.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -24,68 +34,80 @@ struct TaskOutcome {
   bool changed = false;           // notify handlers
 };
 
-// A task planned on the state read before earlier tasks' actions run, so
-// that its actions can go in the same round trip as theirs (ExecuteBatch).
-// Filled by TaskExecutor::Execute(task, speculation).
-struct Speculation {
-  std::vector<RemoteRead> reads;  // the cached answers its plan used: its guard
-  std::vector<Action> actions;    // what it would do; empty when nothing
-  // The task could not be planned from the cache (a read missed, or the plan
-  // failed): run it for real once the earlier actions are done.
-  bool needs_state = false;
-  // The task's outcome once its actions ran (set when `actions` is not empty).
-  std::function<TaskOutcome(const ActionOutcome&)> finish;
+// What a task needs next (TaskExecutor::Prepare).
+struct TaskStep {
+  enum class Kind {
+    kDone,  // nothing more: TaskExecutor::Finish gives the outcome
+    kRead,  // make `reads` where the ReadSource finds them, then Prepare again
+    kAct,   // carry out `actions` as `become`, then Complete, then Prepare again
+    kWait,  // wait `wait_seconds` before the next attempt, then Prepare again
+  };
+  Kind kind = Kind::kDone;
+  std::vector<PendingRead> reads;  // kRead
+  std::vector<Action> actions;     // kAct
+  Become become;                   // kAct
+  // kAct, kDone: the answers (made as the task's become) its plans used. A
+  // task planned ahead of earlier actions holds only while they stay the same.
+  std::vector<RemoteRead> guard;
+  bool changes = false;            // kAct: the plan reports a change (handlers to notify)
+  int wait_seconds = 0;            // kWait
 };
+
+class TaskRun;  // task_run.h
+struct TaskAttempt;
 
 class TaskExecutor {
  public:
   // `host_vars` holds inventory, facts and play variables; it and the other
-  // arguments must outlive the executor. Remote reads are answered from
-  // `cache` when it has them.
-  TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars,
-               ProbeCache* cache);
+  // arguments must outlive the executor. Reads the host's facts, registered
+  // results and connection settings from `state`; writes only its
+  // registered results (Finish).
+  TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars);
+  ~TaskExecutor();
 
-  TaskOutcome Execute(const TaskSpec& task);
-
-  // Plans `task` from the probe cache only and leaves its actions in
-  // `speculation` instead of running them; the outcome assumes they will
-  // succeed (speculation->finish tells the real one). Only for a task that
-  // CanSpeculate.
-  TaskOutcome Execute(const TaskSpec& task, Speculation* speculation);
+  std::unique_ptr<TaskRun> Start(const TaskSpec& task) const;
+  TaskStep Prepare(TaskRun* run, const ReadSource& source);
+  // The outcome of the actions of the last kAct step.
+  void Complete(TaskRun* run, const ActionOutcome& done) const;
+  // The reads of the last kRead step could not be made (`status`): the
+  // attempt fails with it (unreachable when the host was lost).
+  void Fail(TaskRun* run, const Status& status) const;
+  // After kDone: the outcome; keeps the registered result.
+  TaskOutcome Finish(std::unique_ptr<TaskRun> run);
 
   // Whether the task's outcome depends on nothing but its plan and whether
-  // its actions succeed: no loop, register, changed_when, failed_when,
-  // retries or ignore_errors, and not in check mode.
+  // its actions succeed, so that it can be planned ahead of earlier
+  // actions: no loop, register, changed_when, failed_when, retries or
+  // ignore_errors, and not in check mode.
   bool CanSpeculate(const TaskSpec& task) const;
 
   Become BecomeFor(const TaskSpec& task) const;
 
-  // The remote reads `task` would make if it ran now, for probing ahead.
+  // The remote reads `task` would make if it ran now, for reading ahead.
   // Best effort and silent: a task whose condition, loop or arguments cannot
   // be rendered yet (a registered result not there yet) contributes none;
-  // Execute reports its errors when it runs.
-  std::vector<PendingRead> PlannedReads(const TaskSpec& task);
-
-  // Called when a read misses a stale cache: should probe the tasks still to
-  // run in one batch and fill the cache.
-  void set_prefetch(std::function<void()> prefetch) { prefetch_ = std::move(prefetch); }
-
-  // Returns the remote reads of the tasks still to run (this one included)
-  // that the cache does not hold: they are read in the same round trip as a
-  // task's actions, after them.
-  void set_reads_ahead(std::function<std::vector<PendingRead>()> reads_ahead) {
-    reads_ahead_ = std::move(reads_ahead);
-  }
+  // Prepare reports its errors when it runs.
+  std::vector<PendingRead> PlannedReads(const TaskSpec& task) const;
 
  private:
-  struct Attempt;
-  struct Scopes;
+  struct Planned;
   // The task's arguments rendered with `vars`, normalised and validated;
   // errors carry the argument's location.
-  Result<Value> RenderArgs(const TaskSpec& task, const Module& module, const Variables& vars);
-  // One pass over one item: render, probe, plan, apply.
-  Attempt RunOnce(const TaskSpec& task, const Module& module, const Variables& vars);
-  void Finish(const TaskSpec& task, const Variables& vars, Attempt* attempt);
+  Result<Value> RenderArgs(const TaskSpec& task, const Module& module, const Variables& vars) const;
+  // When the task has no loop: its `when` and loop are decided up front,
+  // which may end the run (skipped, an error).
+  void Begin(TaskRun* run) const;
+  // One attempt on one item: render, probe and plan from `source`.
+  Planned PlanAttempt(TaskRun* run, const ReadSource& source);
+  // The answers to `reads` from `source` (local files read and rendered),
+  // appended to `results`; the remote ones used go to planned->guard and
+  // the missing ones to planned->missing.
+  void Answer(const std::vector<Read>& reads, const Variables& vars, const Become& become,
+              const ReadSource& source, std::vector<ReadResult>* results, Planned* planned) const;
+  // The attempt is over: changed_when / failed_when, then the next attempt
+  // (a wait), or the item's result and the next item.
+  bool EndAttempt(TaskRun* run, TaskStep* wait) const;
+  void EndRun(TaskRun* run) const;
   // Why the task (or, with a loop, one item: `vars` holds it) is skipped
   // (a `when` is false: the reason), "" when it runs, or the error of a
   // `when` that cannot be evaluated.
@@ -93,21 +115,15 @@ class TaskExecutor {
   // What the actions' outcome makes of the attempt: rc/stdout/stderr of a
   // command, the backup file, a failure (with what would fix a refusal
   // when the task ran without `become`).
-  void Absorb(const ActionOutcome& done, const Become& become, Attempt* attempt) const;
-  TaskEvent Event(const TaskSpec& task, std::chrono::steady_clock::time_point start,
-                  TaskStatus status, bool changed, std::string message, std::string diff,
-                  const Value& result, std::string item) const;
-  Status PerformReads(const std::vector<Read>& reads, const Variables& vars, const Become& become,
-                      std::vector<ReadResult>* results);
-  ActionOutcome Apply(const std::vector<Action>& actions, const Become& become);
+  void Absorb(const ActionOutcome& done, const Become& become, TaskAttempt* attempt) const;
+  // changed_when / failed_when on a command's real result.
+  void Judge(const TaskSpec& task, const Variables& vars, TaskAttempt* attempt) const;
+  TaskEvent Event(const TaskRun& run, TaskStatus status, bool changed, std::string message,
+                  std::string diff, const Value& result, std::string item) const;
 
   const PlayContext& ctx_;
   HostState* state_;
   const Variables& host_vars_;
-  ProbeCache* cache_;
-  std::function<void()> prefetch_;
-  std::function<std::vector<PendingRead>()> reads_ahead_;
-  Speculation* speculation_ = nullptr;  // set while Execute(task, speculation) runs
 };
 
 // The label of a loop item in output: its text, or "name" / "key" field of a

@@ -36,15 +36,6 @@ Result<std::vector<ReadResult>> Transport::ReadMany(const std::vector<RemoteRead
   return results;
 }
 
-bool SameAnswer(const ReadResult& a, const ReadResult& b) {
-  return a.status.ok() == b.status.ok() && a.status.message() == b.status.message() &&
-         a.content == b.content && a.stat.type == b.stat.type && a.stat.mode == b.stat.mode &&
-         a.stat.owner == b.stat.owner && a.stat.group == b.stat.group &&
-         a.stat.size == b.stat.size && a.stat.link_target == b.stat.link_target &&
-         a.exec.exit_code == b.exec.exit_code && a.exec.stdout_data == b.exec.stdout_data &&
-         a.exec.stderr_data == b.exec.stderr_data;
-}
-
 Result<std::vector<StepResult>> Transport::RunSteps(const std::vector<Step>& steps,
                                                     const Become& become, int timeout_seconds) {
   std::vector<StepResult> results(steps.size());

@@ -20,38 +20,15 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/module/read_result.h"
 
 namespace hostprep {
-
-// Privilege escalation for one request: run as `user` through sudo.
-struct Become {
-  bool enabled = false;
-  std::string user;  // "" = root
-};
 
 struct ExecRequest {
   std::vector<std::string> argv;  // run as is, never re-split by a shell
   std::string stdin_data;         // sent on stdin, then stdin is closed
   Become become;
-  int timeout_seconds = 0;        // 0 = no limit
-};
-
-struct ExecResult {
-  int exit_code = 0;  // 128+N when killed by signal N; 124 on timeout
-  std::string stdout_data;
-  std::string stderr_data;
-};
-
-enum class FileType { kMissing, kFile, kDirectory, kSymlink, kOther };
-
-struct FileInfo {
-  FileType type = FileType::kMissing;
-  unsigned mode = 0;         // permission bits, including setuid/setgid/sticky (07777)
-  std::string owner;         // user name (numeric id when the name is unknown)
-  std::string group;         // group name (numeric id when the name is unknown)
-  uint64_t size = 0;
-  std::string link_target;   // for kSymlink
-  bool exists() const { return type != FileType::kMissing; }
+  int timeout_seconds = 0;  // 0 = no limit
 };
 
 struct WriteRequest {
@@ -64,28 +41,6 @@ struct WriteRequest {
   // argument is replaced by the temp file's path. Non-zero exit = refused.
   std::vector<std::string> validate_argv;
   Become become;
-};
-
-// One read-only question about the host, for ReadMany.
-struct RemoteRead {
-  enum class Kind {
-    kStat,      // lstat `path` (Stat's semantics)
-    kReadFile,  // content of `path` (ReadFile's semantics)
-    kExec,      // run the read-only query `argv`; stdin is empty
-  };
-  Kind kind = Kind::kStat;
-  std::string path;
-  std::vector<std::string> argv;
-
-  bool operator==(const RemoteRead&) const = default;
-};
-
-// The answer to one read, in the same position as the read.
-struct ReadResult {
-  Status status;                       // the read itself failed (permission denied, ...)
-  FileInfo stat;                       // kStat
-  std::optional<std::string> content;  // kReadFile (and the engine's local reads); nullopt = missing
-  ExecResult exec;                     // kExec
 };
 
 // One step of Transport::RunSteps: a change (a file write or a command), a
@@ -138,9 +93,6 @@ struct StepResult {
   ReadResult read;   // kRead: the read's answer
 };
 
-// The two answers are the same: same error, content, file info and output.
-bool SameAnswer(const ReadResult& a, const ReadResult& b);
-
 // Counters for --stats and the round-trip tests.
 struct TransportStats {
   uint64_t round_trips = 0;  // remote operations that waited for an answer
@@ -174,8 +126,7 @@ class Transport {
   // could not be asked. The base version makes one call per read; shell
   // transports override it to answer all of them in one round trip.
   virtual Result<std::vector<ReadResult>> ReadMany(const std::vector<RemoteRead>& reads,
-                                                   const Become& become,
-                                                   int timeout_seconds);
+                                                   const Become& become, int timeout_seconds);
 
   // Runs `steps` in order, with the semantics of WriteFile, Exec and
   // ReadMany's reads. A change that fails (a write's error, a command's

@@ -107,3 +107,16 @@ for p in $pids; do
 done
 check "no process of the run remains" test -z "$still"
 check "no process mentions the run dir" fails sh -c "ps -eo args | grep -v grep | grep -q '$DIR'"
+
+# A run left in a dir (as by a killed ctest) is taken down by `up --replace`
+# into the same dir; without --replace the dir is refused.
+DIR=/var/tmp/hostprep-testhosts/selftest-replace-$$
+check "up 1 into a dir of our own" "$th" up 1 --dir "$DIR"
+old_id=$(sed -n 's/^ID=//p' "$DIR/run.env" 2>/dev/null)
+check "up into the same dir without --replace is refused" fails "$th" up 1 --dir "$DIR"
+check "up --replace into the same dir starts a new run" "$th" up 1 --dir "$DIR" --replace
+new_id=$(sed -n 's/^ID=//p' "$DIR/run.env" 2>/dev/null)
+check "the new run has a new id" test -n "$new_id" -a "$new_id" != "$old_id"
+check "no namespace of the replaced run remains" fails sh -c "ip netns list | grep -q 'hp-$old_id-'"
+check "the new run answers" expect_output node1 sshc node1 hostname
+check "testhosts down of the new run succeeds" "$th" down "$DIR"

@@ -1,0 +1,79 @@
+// What a module learns about a host: the read-only questions the engine asks
+// for it (RemoteRead) and their answers (ReadResult: a file's status, its
+// content, a query's output), with the privilege they are asked with.
+// Plain data, part of the module API: modules read these, the transports
+// fill them in (engine/transport/transport.h includes this, not the reverse).
+#ifndef HOSTPREP_ENGINE_MODULE_READ_RESULT_H_
+#define HOSTPREP_ENGINE_MODULE_READ_RESULT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/status.h"
+
+namespace hostprep {
+
+// Privilege escalation for one request: run as `user` through sudo.
+struct Become {
+  bool enabled = false;
+  std::string user;  // "" = root
+};
+
+// The two run as the same user (the user does not matter without become).
+bool SameBecome(const Become& a, const Become& b);
+
+struct ExecResult {
+  int exit_code = 0;  // 128+N when killed by signal N; 124 on timeout
+  std::string stdout_data;
+  std::string stderr_data;
+};
+
+enum class FileType { kMissing, kFile, kDirectory, kSymlink, kOther };
+
+struct FileInfo {
+  FileType type = FileType::kMissing;
+  unsigned mode = 0;  // permission bits, including setuid/setgid/sticky (07777)
+  std::string owner;  // user name (numeric id when the name is unknown)
+  std::string group;  // group name (numeric id when the name is unknown)
+  uint64_t size = 0;
+  std::string link_target;  // for kSymlink
+  bool exists() const { return type != FileType::kMissing; }
+};
+
+// One read-only question about the host, for ReadMany.
+struct RemoteRead {
+  enum class Kind {
+    kStat,      // lstat `path` (Stat's semantics)
+    kReadFile,  // content of `path` (ReadFile's semantics)
+    kExec,      // run the read-only query `argv`; stdin is empty
+  };
+  Kind kind = Kind::kStat;
+  std::string path;
+  std::vector<std::string> argv;
+
+  bool operator==(const RemoteRead&) const = default;
+};
+
+// The answer to one read, in the same position as the read.
+struct ReadResult {
+  Status status;  // the read itself failed (permission denied, ...)
+  FileInfo stat;  // kStat
+  std::optional<std::string>
+      content;      // kReadFile (and the engine's local reads); nullopt = missing
+  ExecResult exec;  // kExec
+};
+
+// The two answers are the same: same error, content, file info and output.
+bool SameAnswer(const ReadResult& a, const ReadResult& b);
+
+// A read as the transport makes it: with its privilege.
+struct PendingRead {
+  Become become;
+  RemoteRead read;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_MODULE_READ_RESULT_H_

@@ -1,0 +1,104 @@
+// The state of one task's run on one host, between TaskExecutor::Start and
+// Finish: the task's variable scopes, where its loop and retries stand, the
+// attempt under way, and what it has reported so far. Plain data, driven by
+// TaskExecutor; owned by the caller (HostPlay, or HostPlan's waiting batch).
+#ifndef HOSTPREP_ENGINE_RUN_TASK_RUN_H_
+#define HOSTPREP_ENGINE_RUN_TASK_RUN_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/base/value.h"
+#include "engine/module/module.h"
+#include "engine/output/reporter.h"
+#include "engine/playbook/playbook.h"
+#include "engine/run/task_executor.h"
+#include "engine/template/variables.h"
+
+namespace hostprep {
+
+// One attempt of a task on one item, as far as it has gone.
+struct TaskAttempt {
+  TaskStatus status = TaskStatus::kOk;
+  bool changed = false;
+  bool ran_command = false;
+  std::string message;
+  std::string diff;
+  Value result = Value::object();
+};
+
+// Variable scopes, nearest last: task vars, registered results, extra vars
+// on top; and those of the current loop item (the item above the registered
+// results, extra vars above it again). Not copyable: the scopes point at
+// each other.
+class TaskRun {
+ public:
+  TaskRun(const TaskSpec& spec, const Module* module, const Variables& host_vars,
+          const Value& registered_results, const Value& extra_vars)
+      : task(spec),
+        module(module),
+        start(std::chrono::steady_clock::now()),
+        extra_vars_(extra_vars),
+        task_vars_(&host_vars),
+        registered_(&task_vars_),
+        top_(&registered_) {
+    task_vars_.SetAll(spec.vars, spec.vars_origin);
+    registered_.SetAll(registered_results, "a registered result");
+    top_.SetAll(extra_vars, "extra vars (-e)");
+  }
+  TaskRun(const TaskRun&) = delete;
+  TaskRun& operator=(const TaskRun&) = delete;
+
+  const Variables& top() const { return top_; }
+  const std::optional<Value>& current_item() const { return items[item]; }
+  // The variables of the current item (the task's when it has no loop).
+  const Variables& vars() {
+    if (!item_vars_) {
+      item_scope_ = std::make_unique<Variables>(&registered_);
+      if (current_item()) item_scope_->Set(task.loop_var, *current_item(), "loop item");
+      item_vars_ = std::make_unique<Variables>(item_scope_.get());
+      item_vars_->SetAll(extra_vars_, "extra vars (-e)");
+    }
+    return *item_vars_;
+  }
+  void NextItem() {
+    ++item;
+    attempt = 0;
+    item_checked = false;
+    item_vars_.reset();
+    item_scope_.reset();
+  }
+
+  const TaskSpec& task;
+  const Module* module;
+  const std::chrono::steady_clock::time_point start;
+  bool begun = false;
+  bool done = false;
+  std::vector<std::optional<Value>> items;
+  size_t item = 0;
+  int attempt = 0;
+  bool item_checked = false;          // the current item's `when` was asked
+  std::optional<TaskAttempt> acting;  // its actions are out (kAct)
+  std::optional<TaskAttempt> ended;   // over, to be judged
+  Become acting_become;
+  std::vector<RemoteRead> used;  // the remote answers its plans were made from
+  TaskOutcome out;
+  Value loop_results = Value::array();
+  Value last_registered;
+  Value registered;  // when done: what `register` keeps
+
+ private:
+  const Value& extra_vars_;
+  Variables task_vars_;
+  Variables registered_;
+  Variables top_;
+  std::unique_ptr<Variables> item_scope_;
+  std::unique_ptr<Variables> item_vars_;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_TASK_RUN_H_

@@ -1,0 +1,115 @@
+#include "engine/run/host_plan.h"
+
+#include <doctest/doctest.h>
+
+#include <deque>
+
+namespace hostprep {
+namespace {
+
+// Tasks and handlers named as given; a handler notifies those after "->".
+class Specs {
+ public:
+  const TaskSpec* Task(const std::string& name, std::vector<std::string> notify = {}) {
+    return Add(name, false, std::move(notify));
+  }
+  const TaskSpec* Handler(const std::string& name, std::vector<std::string> notify = {}) {
+    return Add(name, true, std::move(notify));
+  }
+
+ private:
+  const TaskSpec* Add(const std::string& name, bool handler, std::vector<std::string> notify) {
+    TaskSpec& t = specs_.emplace_back();
+    t.name = name;
+    t.id = name;
+    t.is_handler = handler;
+    t.notify = std::move(notify);
+    return &t;
+  }
+  std::deque<TaskSpec> specs_;  // stable addresses
+};
+
+std::vector<std::string> Names(const std::vector<const TaskSpec*>& tasks) {
+  std::vector<std::string> out;
+  for (const TaskSpec* t : tasks) out.push_back(t->name);
+  return out;
+}
+
+// Runs the plan to its end, notifying for the tasks in `changes`.
+std::vector<std::string> RunAll(HostPlan* plan, const std::set<std::string>& changes) {
+  std::vector<std::string> ran;
+  while (const TaskSpec* t = plan->Next()) {
+    ran.push_back(t->name);
+    if (changes.count(t->name) > 0) plan->Notify(*t);
+    plan->Advance();
+  }
+  return ran;
+}
+
+TEST_CASE("host plan runs the tasks in order, then only the notified handlers, once each") {
+  Specs s;
+  const TaskSpec* a = s.Task("a", {"restart"});
+  const TaskSpec* b = s.Task("b", {"restart", "reload"});
+  const TaskSpec* c = s.Task("c", {"reload"});
+  HostPlan plan({a, b, c}, {s.Handler("reload"), s.Handler("restart"), s.Handler("unused")});
+  CHECK(RunAll(&plan, {"a", "b"}) == std::vector<std::string>{"a", "b", "c", "reload", "restart"});
+}
+
+TEST_CASE("host plan runs no handler when nothing changed") {
+  Specs s;
+  HostPlan plan({s.Task("a", {"h"})}, {s.Handler("h")});
+  CHECK(RunAll(&plan, {}) == std::vector<std::string>{"a"});
+}
+
+TEST_CASE("host plan runs a handler notified by another handler after it") {
+  Specs s;
+  HostPlan plan({s.Task("a", {"first"})}, {s.Handler("first", {"second"}), s.Handler("second")});
+  CHECK(RunAll(&plan, {"a", "first"}) == std::vector<std::string>{"a", "first", "second"});
+}
+
+TEST_CASE("host plan's remaining work holds the tasks left and the handlers they can reach") {
+  Specs s;
+  const TaskSpec* a = s.Task("a", {"first"});
+  const TaskSpec* b = s.Task("b");
+  HostPlan plan({a, b}, {s.Handler("first", {"second"}), s.Handler("second"), s.Handler("other")});
+  CHECK(Names(plan.Remaining()) == std::vector<std::string>{"a", "b"});
+  plan.Next();
+  plan.Notify(*a);
+  plan.Advance();
+  // Notified handlers are read ahead too, and those they notify in turn.
+  CHECK(Names(plan.Remaining()) == std::vector<std::string>{"b", "first", "second"});
+}
+
+TEST_CASE("host plan forgets what the waiting batch would notify once it is taken") {
+  Specs s;
+  const TaskSpec* a = s.Task("a", {"h"});
+  HostPlan plan({a}, {s.Handler("h")});
+  plan.Next();
+  plan.NotifyPending(*a);
+  HostPlan::Unit unit;
+  unit.task = a;
+  plan.waiting().push_back(std::move(unit));
+  plan.Advance();
+  CHECK(plan.Next() != nullptr);  // the handler, notified by the waiting task
+  CHECK(plan.TakeWaiting().size() == 1);
+  CHECK(plan.waiting().empty());
+  CHECK(plan.Next() == nullptr);  // taken without reporting: nothing notified it
+}
+
+TEST_CASE("host plan rewinds to a task to plan it again") {
+  Specs s;
+  const TaskSpec* a = s.Task("a");
+  const TaskSpec* b = s.Task("b");
+  HostPlan plan({a, b}, {});
+  plan.Next();
+  plan.Advance();
+  plan.Next();
+  plan.Advance();
+  CHECK(plan.Next() == nullptr);
+  plan.Rewind(1);
+  CHECK(plan.Next() == b);
+  CHECK(plan.position() == 1);
+}
+
+}  // namespace
+}  // namespace hostprep

@@ -1,0 +1,263 @@
+// The task executor on its own: no host, no transport. Answers come from an
+// in-memory ReadSource; actions are "carried out" by handing Complete the
+// outcome a host would have given.
+#include "engine/run/task_executor.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "engine/run/task_run.h"
+#include "tests/engine/run/run_test_util.h"
+
+namespace hostprep {
+namespace {
+
+// `show`: reads a template on the controller and returns what it rendered.
+class ShowModule : public Module {
+ public:
+  ShowModule() {
+    spec_.name = "show";
+    spec_.summary = "test module";
+    spec_.args = {{"src", ArgType::kString, true, nullptr, {}, {}, ""}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  std::vector<Read> Probe(const Value& args, const Value&) const override {
+    return {Read::Local(args["src"].get<std::string>(), true)};
+  }
+  Result<Change> Plan(const Value&, const std::vector<ReadResult>& reads,
+                      const Value&) const override {
+    if (!reads[0].status.ok()) return reads[0].status;
+    Change c;
+    c.result["text"] = reads[0].content.value_or("(missing)");
+    return c;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
+// Files on the host (read without regard to become) and on the controller.
+class Answers : public ReadSource {
+ public:
+  std::optional<ReadResult> Find(const Become&, const RemoteRead& read) const override {
+    auto it = host.find(read.path);
+    if (it == host.end()) return std::nullopt;
+    ReadResult r;
+    r.content = it->second;
+    return r;
+  }
+  std::optional<std::string> ReadLocal(const std::string& path) const override {
+    auto it = controller.find(path);
+    if (it == controller.end()) return std::nullopt;
+    return it->second;
+  }
+  std::map<std::string, std::optional<std::string>> host;
+  std::map<std::string, std::string> controller;
+};
+
+struct Fixture {
+  ModuleRegistry modules;
+  RunOptions options;
+  std::unique_ptr<Playbook> playbook;
+  HostState state{"h1"};
+  Variables vars;
+  PlayContext ctx;
+  Answers answers;
+
+  explicit Fixture(const std::string& yaml) {
+    modules.Register(std::make_unique<testing::PutModule>());
+    modules.Register(std::make_unique<testing::RunModule>());
+    modules.Register(std::make_unique<ShowModule>());
+    Diagnostics diags;
+    playbook = ParsePlaybookString(yaml, "/srv/site.yml", modules, &diags);
+    REQUIRE_MESSAGE(playbook != nullptr, diags.Format());
+    ctx.playbook = playbook.get();
+    ctx.play = &playbook->plays.front();
+    ctx.modules = &modules;
+    ctx.options = &options;
+    state.facts = Value::object();
+  }
+  const TaskSpec& task(size_t i) const { return ctx.play->tasks[i]; }
+};
+
+ActionOutcome Exited(int rc, std::string out = "", std::string err = "") {
+  ActionOutcome o;
+  o.ran_command = true;
+  o.last_exec = {rc, std::move(out), std::move(err)};
+  return o;
+}
+
+std::vector<std::string> Statuses(const TaskOutcome& out) {
+  std::vector<std::string> s;
+  for (const TaskEvent& e : out.events) {
+    s.push_back(std::string(TaskStatusName(e.status)) + (e.item.empty() ? "" : " " + e.item));
+  }
+  return s;
+}
+
+TEST_CASE("executor asks for the reads a task needs, then for its actions, then is done") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - name: conf
+      put: {path: /etc/a.conf, content: "new\n"}
+)");
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  TaskStep step = executor.Prepare(run.get(), f.answers);
+  REQUIRE(step.kind == TaskStep::Kind::kRead);
+  REQUIRE(step.reads.size() == 1);
+  CHECK(step.reads[0].read.path == "/etc/a.conf");
+
+  f.answers.host["/etc/a.conf"] = "old\n";
+  step = executor.Prepare(run.get(), f.answers);
+  REQUIRE(step.kind == TaskStep::Kind::kAct);
+  REQUIRE(step.actions.size() == 1);
+  CHECK(step.actions[0].content == "new\n");
+  CHECK(step.changes);
+  REQUIRE(step.guard.size() == 1);  // the plan was made on this answer
+  CHECK(step.guard[0].path == "/etc/a.conf");
+
+  executor.Complete(run.get(), ActionOutcome{});
+  CHECK(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"changed"});
+  CHECK(out.changed);
+  CHECK_FALSE(out.failed);
+}
+
+TEST_CASE("executor in check mode plans the change and asks for no action") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - put: {path: /etc/a.conf, content: "new\n"}
+)");
+  f.options.check = true;
+  f.answers.host["/etc/a.conf"] = "old\n";
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  CHECK(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"changed"});
+  CHECK(out.events[0].check_mode);
+}
+
+TEST_CASE("executor asks a loop's when of each item and runs the items it allows") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - put: {path: "/etc/{{ item }}", content: "x"}
+      loop: [a, b, c]
+      when: item != 'b'
+)");
+  f.answers.host["/etc/a"] = "x";
+  f.answers.host["/etc/c"] = "old";
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  TaskStep step = executor.Prepare(run.get(), f.answers);
+  REQUIRE(step.kind == TaskStep::Kind::kAct);  // a is as wanted, b skipped, c acts
+  CHECK(step.actions[0].path == "/etc/c");
+  executor.Complete(run.get(), ActionOutcome{});
+  CHECK(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"ok a", "skipped b", "changed c"});
+  CHECK(out.events.back().counts_in_recap);
+  CHECK(out.events.back().recap_status == TaskStatus::kChanged);
+}
+
+TEST_CASE("executor waits between retries and reports the last attempt") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - run: "false"
+      retries: 2
+      delay: 7
+)");
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  std::vector<TaskStep::Kind> kinds;
+  for (TaskStep step = executor.Prepare(run.get(), f.answers); step.kind != TaskStep::Kind::kDone;
+       step = executor.Prepare(run.get(), f.answers)) {
+    kinds.push_back(step.kind);
+    if (step.kind == TaskStep::Kind::kWait) CHECK(step.wait_seconds == 7);
+    if (step.kind == TaskStep::Kind::kAct) executor.Complete(run.get(), Exited(1, "", "no\n"));
+  }
+  using K = TaskStep::Kind;
+  CHECK(kinds == std::vector<K>{K::kAct, K::kWait, K::kAct, K::kWait, K::kAct});
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"failed"});
+  CHECK(out.events[0].message == "non-zero return code 1: no");
+  CHECK(out.failed);
+}
+
+TEST_CASE("executor registers a command's result without its trailing line break") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - run: "true"
+      register: said
+)");
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kAct);
+  executor.Complete(run.get(), Exited(0, "hi\n"));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"changed"});
+  CHECK(f.state.registered["said"]["stdout"] == "hi");
+  CHECK(f.state.registered["said"]["stdout_lines"] == Value::array({"hi"}));
+  CHECK(f.state.registered["said"]["rc"] == 0);
+  CHECK(f.state.registered["said"]["changed"] == true);
+}
+
+TEST_CASE("executor makes a task unreachable when its reads could not be made") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - put: {path: /etc/a.conf, content: "x"}
+)");
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kRead);
+  executor.Fail(run.get(), Status::Unreachable("connection to h1 lost"));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(out.unreachable);
+  CHECK(Statuses(out) == std::vector<std::string>{"unreachable"});
+  CHECK(out.events[0].message == "connection to h1 lost");
+}
+
+TEST_CASE("executor renders a controller template beside the playbook with the task's variables") {
+  Fixture f(R"(
+- hosts: all
+  vars: {}
+  tasks:
+    - show: {src: templates/motd.j2}
+      vars: {who: ops}
+)");
+  f.answers.controller["/srv/templates/motd.j2"] = "hello {{ who }}";
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(out.events[0].result["text"] == "hello ops");
+}
+
+TEST_CASE("executor skips a task whose when is false before asking for anything") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - put: {path: /etc/a.conf, content: "x"}
+      when: false
+)");
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"skipped"});
+  CHECK(out.events[0].message == "condition 'false' was false");
+}
+
+}  // namespace
+}  // namespace hostprep
