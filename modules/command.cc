@@ -94,7 +94,9 @@ ArgSpec MakeSpec() {
   spec.notes =
       "Like Ansible's command module, `cmd` is not run by a shell. The task always reports "
       "changed when the command runs; use changed_when and failed_when to refine that. In "
-      "check mode the command is not run and the task reports what it would run.";
+      "check mode the command is not run: as in Ansible, the task is skipped (\"would run: "
+      "...\"), unless creates or removes tell what would happen: then it reports changed when "
+      "the command would run and ok when it would not.";
   return spec;
 }
 
@@ -249,6 +251,7 @@ Result<Change> CommandModule::Plan(const Value& args, const std::vector<ReadResu
     action.stdin_data += "\n";
   }
   change.changed = true;
+  change.predictable = args.contains("creates") || args.contains("removes");
   change.actions.push_back(std::move(action));
   change.message = "would run: " + DisplayArgv(*argv);
   change.result["cmd"] = *argv;

@@ -112,9 +112,12 @@ TaskGraph TaskGraph::Explicit(const Play& play) {
   g.deps_.resize(g.nodes_.size());
   g.dependents_.resize(g.nodes_.size());
   g.AddAfterEdges();
-  g.AddRegisterEdges();
   if (play.order == PlayOrder::kSequential) {
+    // File order already puts every task after those above it; a task that
+    // reads a result registered below it reads it undefined, as in Ansible.
     for (size_t i = 1; i < g.task_count_; ++i) g.AddEdge(i - 1, i, EdgeKind::kSequential, "");
+  } else {
+    g.AddRegisterEdges();
   }
   g.AddNotifyEdges();
   return g;
@@ -174,7 +177,8 @@ Result<TaskGraph> TaskGraph::Build(const Play& play, const std::vector<Resources
     std::string where = cycle->location.ToString();
     return Status::Error(where.empty() ? cycle->message : where + ": " + cycle->message);
   }
-  if (!resources.empty()) g.AddResourceEdges(resources);
+  // In file order, no resource edge could change anything.
+  if (!resources.empty() && play.order == PlayOrder::kDag) g.AddResourceEdges(resources);
   return g;
 }
 

@@ -3,15 +3,17 @@
 //
 // Edges, in the order they are added:
 //   - `after:` ids (explicit),
-//   - register use: a task whose templates or conditions read a registered
-//     name comes after the task that registers it (the nearest one above it,
-//     else the first one below it),
-//   - order: sequential: each task after the one above it,
+//   - in file order (PlayOrder::kSequential, the default): each task after
+//     the one above it; nothing else orders tasks,
+//   - under `order: dag`, register use: a task whose templates or
+//     conditions read a registered name comes after the task that registers
+//     it (the nearest one above it, else the first one below it),
 //   - notify: a handler after every task that notifies it,
-//   - resources (automatic): a path after the task that creates its parent
-//     directory, a `net.bridge.*` sysctl after loading br_netfilter, and so
-//     on (Module::Declare). An automatic edge that would close a cycle with
-//     the edges above is dropped: what the user wrote wins.
+//   - under `order: dag`, resources (automatic): a path after the task that
+//     creates its parent directory, a `net.bridge.*` sysctl after loading
+//     br_netfilter, and so on (Module::Declare). An automatic edge that
+//     would close a cycle with the edges above is dropped: what the user
+//     wrote wins.
 // A cycle among the explicit edges is an error that prints it as a path.
 #ifndef HOSTPREP_ENGINE_GRAPH_TASK_GRAPH_H_
 #define HOSTPREP_ENGINE_GRAPH_TASK_GRAPH_H_

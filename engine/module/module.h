@@ -82,6 +82,10 @@ struct Change {
   std::string message;             // one line for the output ("would run: ls")
   std::vector<Read> more_reads;    // non-empty: read these too, then Plan again
   Value result = Value::object();  // module return values (path, state, ...)
+  // False when whether the host would change cannot be told without acting
+  // (a command with neither creates nor removes): check mode then reports
+  // the task skipped, as Ansible does, instead of guessing.
+  bool predictable = true;
   bool skipped = false;            // the module decided not to act (creates: exists)
   std::string skip_reason;
 };

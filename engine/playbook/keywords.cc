@@ -73,16 +73,14 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
   static const std::map<std::string, std::string> kMessages = {
       {"roles", "roles are not supported; put the tasks in the play (hostprep has no roles yet)"},
       {"pre_tasks",
-       "'pre_tasks' is not supported: put these tasks in 'tasks' (order them with 'after', or "
-       "set 'order: sequential')"},
+       "'pre_tasks' is not supported yet: put these tasks at the top of 'tasks'"},
       {"post_tasks",
-       "'post_tasks' is not supported: put these tasks in 'tasks' (order them with 'after', or "
-       "set 'order: sequential')"},
+       "'post_tasks' is not supported yet: put these tasks at the end of 'tasks'"},
       {"import_playbook",
        "'import_playbook' is not supported: put the plays in one file, or run each playbook"},
       {"strategy",
-       "'strategy' is not supported: every host runs its own task graph (set "
-       "'order: sequential' for top-to-bottom order)"},
+       "'strategy' is not supported: every host runs its tasks without waiting for the "
+       "others, as Ansible's 'free' strategy does"},
       {"vars_prompt", "'vars_prompt' is not supported: pass values with '-e'"},
       {"gather_subset", "'gather_subset' is not supported: hostprep gathers a fixed small set"},
       {"gather_timeout", "'gather_timeout' is not supported"},

@@ -262,7 +262,7 @@ void PlayParser::Finish(const YAML::Node& node) {
                                     label_));
   }
   if (vars_files_.has_value() && !vars_files_->IsNull()) LoadVarsFiles();
-  LinkTasks(&tasks_, &handlers_, &reader_);
+  LinkTasks(&tasks_, &handlers_, play_.order, &reader_);
   for (std::vector<TaskDraft>* drafts : {&tasks_, &handlers_}) {
     for (TaskDraft& d : *drafts) {
       for (const std::string& tag : play_.tags) {

@@ -64,6 +64,10 @@ struct TaskSpec {
   std::string DisplayName() const;
 };
 
+// The order of a play's tasks on each host. kSequential (the default, and
+// Ansible's): as written, top to bottom; `after` may only name a task above.
+// kDag (`order: dag`, hostprep's own): a graph from `after`, registered
+// results and resources; tasks with no path between them keep file order.
 enum class PlayOrder { kDag, kSequential };
 
 struct Play {
@@ -78,7 +82,7 @@ struct Play {
   std::vector<Value> serial;      // batch sizes: integers or "30%" strings; empty = all
   int max_fail_percentage = -1;   // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;
-  PlayOrder order = PlayOrder::kDag;
+  PlayOrder order = PlayOrder::kSequential;
   std::vector<std::string> tags;  // inherited by every task
   Value vars = Value::object();   // play vars, then vars_files merged on top
   std::vector<std::string> vars_files;  // resolved paths, already merged into vars

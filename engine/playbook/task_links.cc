@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -89,8 +90,13 @@ std::string SuggestId(const std::string& entry, const std::vector<TaskDraft*>& c
   return DidYouMeanSuffix(entry, ids);
 }
 
+// The position of `d` among `tasks`, or tasks.size() when it is not one.
+size_t PositionOf(const TaskDraft* d, const std::vector<TaskDraft*>& tasks) {
+  return std::find(tasks.begin(), tasks.end(), d) - tasks.begin();
+}
+
 void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDraft*>& tasks,
-                const std::vector<TaskDraft*>& all, FieldReader* reader) {
+                const std::vector<TaskDraft*>& all, PlayOrder order, FieldReader* reader) {
   for (size_t i = 0; i < d.spec.after.size(); ++i) {
     const std::string& entry = d.spec.after[i];
     const SourceLocation& at = d.after_locations[i];
@@ -107,6 +113,12 @@ void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDr
     } else if (target->spec.is_handler && !d.spec.is_handler) {
       reader->Error(at, fmt::format("{}: 'after' cannot name {}: a handler runs when notified "
                                     "(use 'notify')",
+                                    d.label, target->label));
+    } else if (order == PlayOrder::kSequential && !d.spec.is_handler &&
+               PositionOf(target, tasks) > PositionOf(&d, tasks)) {
+      reader->Error(at, fmt::format("{}: 'after' names {}, which comes below it: tasks run in "
+                                    "file order (move the task below it, or set 'order: dag' "
+                                    "on the play)",
                                     d.label, target->label));
     }
   }
@@ -139,7 +151,7 @@ void CheckNotify(const TaskDraft& d, const std::map<std::string, const TaskDraft
 
 }  // namespace
 
-void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers,
+void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, PlayOrder order,
                FieldReader* reader) {
   std::vector<TaskDraft*> all;
   std::vector<TaskDraft*> task_ptrs;
@@ -163,7 +175,7 @@ void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers,
     }
   }
   for (const TaskDraft* d : all) {
-    CheckAfter(*d, ids, task_ptrs, all, reader);
+    CheckAfter(*d, ids, task_ptrs, all, order, reader);
     CheckNotify(*d, handler_names, ids, reader);
   }
 }

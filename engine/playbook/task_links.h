@@ -20,9 +20,9 @@
 
 namespace hostprep {
 
-// Sets spec.id of every task and handler, then checks `after` and `notify`.
-// Errors go to `reader`.
-void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers,
+// Sets spec.id of every task and handler, then checks `after` and `notify`
+// (in file order, `after` may only name a task above). Errors go to `reader`.
+void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, PlayOrder order,
                FieldReader* reader);
 
 }  // namespace hostprep

@@ -275,6 +275,13 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   }
   a.changed = change.changed;
   a.status = change.changed ? TaskStatus::kChanged : TaskStatus::kOk;
+  if (check && change.changed && !change.predictable) {
+    // As Ansible's command module: not run, and not counted as a change.
+    a.status = TaskStatus::kSkipped;
+    a.changed = false;
+    a.message = change.message + " (not run in check mode)";
+    return p;
+  }
   if (check && change.changed && !task.changed_when.empty()) {
     // Whether it would change depends on output we do not have without running it.
     a.status = TaskStatus::kSkipped;
@@ -309,7 +316,10 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
     }
   }
   if (!done.status.ok()) {
+    // An action that could not be carried out: as Ansible reports a module
+    // that failed, the task changed nothing it can vouch for.
     a.status = done.status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
+    a.changed = false;
     a.message = WithBecomeHint(done.status.message(), become);
   }
 }

@@ -65,7 +65,7 @@ TEST_CASE("e2e: a dependency cycle is printed as a path, and run refuses to star
   Output out = Sandboxed("$HP run tests/e2e/testdata/cycle.yml -i localhost, -c local");
   CHECK(out.exit_code == 4);
   CHECK(out.text ==
-        "tests/e2e/testdata/cycle.yml:3:7: dependency cycle: 'a' -> 'b' -> 'c' -> 'a'\n"
+        "tests/e2e/testdata/cycle.yml:4:7: dependency cycle: 'a' -> 'b' -> 'c' -> 'a'\n"
         "        - name: a\n"
         "          ^\n");
 }

@@ -80,6 +80,8 @@ TEST_CASE("command plans to run the split argv and reports it as changed") {
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(!change->skipped);
+  // What it changes is not known without running it: check mode skips it.
+  CHECK_FALSE(change->predictable);
   CHECK(change->message == "would run: systemctl restart 'my unit'");
   REQUIRE(change->actions.size() == 1);
   CHECK(change->actions[0].kind == Action::Kind::kExec);
@@ -182,6 +184,21 @@ TEST_CASE("command is not run, and ok, when creates exists or removes is missing
       CHECK(change->result["rc"] == 0);
       CHECK(change->result["stdout"] == "skipped, since " + c.reason);
     }
+  }
+}
+
+TEST_CASE("command with creates or removes is predictable: check mode reports what it would do") {
+  CommandModule module;
+  for (const char* key : {"creates", "removes"}) {
+    CAPTURE(key);
+    Value args =
+        Args(Value::object({{"cmd", "kubeadm init"}, {key, "/etc/kubernetes/admin.conf"}}));
+    const FileType found =
+        std::string(key) == "creates" ? FileType::kMissing : FileType::kFile;  // it would run
+    Result<Change> change = module.Plan(args, {StatResult(found)}, Value::object());
+    REQUIRE(change.ok());
+    CHECK(change->changed);
+    CHECK(change->predictable);
   }
 }
 

@@ -15,6 +15,13 @@ TaskSpec Task(const std::string& id, std::vector<std::string> after = {}) {
   return t;
 }
 
+// hostprep's own order; the default is file order (see the tests at the end).
+Play DagPlay() {
+  Play play;
+  play.order = PlayOrder::kDag;
+  return play;
+}
+
 std::vector<std::string> OrderIds(const TaskGraph& g) {
   std::vector<std::string> ids;
   for (size_t n : g.Order()) ids.push_back(g.node(n).id);
@@ -22,7 +29,7 @@ std::vector<std::string> OrderIds(const TaskGraph& g) {
 }
 
 TEST_CASE("graph keeps file order where no edge says otherwise") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("a"), Task("b"), Task("c")};
   Result<TaskGraph> g = TaskGraph::Build(play, {});
   REQUIRE(g.ok());
@@ -31,7 +38,7 @@ TEST_CASE("graph keeps file order where no edge says otherwise") {
 }
 
 TEST_CASE("graph orders a task after the ids it names in after") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("a", {"c"}), Task("b"), Task("c")};
   Result<TaskGraph> g = TaskGraph::Build(play, {});
   REQUIRE(g.ok());
@@ -41,7 +48,7 @@ TEST_CASE("graph orders a task after the ids it names in after") {
 }
 
 TEST_CASE("graph reports a dependency cycle as a path with its location") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("a", {"c"}), Task("b", {"a"}), Task("c", {"b"})};
   Result<TaskGraph> g = TaskGraph::Build(play, {});
   REQUIRE_FALSE(g.ok());
@@ -49,7 +56,7 @@ TEST_CASE("graph reports a dependency cycle as a path with its location") {
 }
 
 TEST_CASE("graph chains every task under order sequential") {
-  Play play;
+  Play play = DagPlay();
   play.order = PlayOrder::kSequential;
   play.tasks = {Task("a"), Task("b"), Task("c")};
   Result<TaskGraph> g = TaskGraph::Build(play, {});
@@ -59,7 +66,7 @@ TEST_CASE("graph chains every task under order sequential") {
 }
 
 TEST_CASE("graph puts a handler after every task that notifies it") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("a"), Task("b"), Task("c")};
   play.tasks[0].notify = {"restart"};
   play.tasks[2].notify = {"restart"};
@@ -73,7 +80,7 @@ TEST_CASE("graph puts a handler after every task that notifies it") {
 }
 
 TEST_CASE("graph adds an edge from a parent directory to the paths inside it") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("config"), Task("unrelated"), Task("dir")};
   std::vector<Resources> r(3);
   r[0].needs = {"path:/etc/containerd/config.toml"};
@@ -89,7 +96,7 @@ TEST_CASE("graph adds an edge from a parent directory to the paths inside it") {
 }
 
 TEST_CASE("graph picks the nearest ancestor directory that a task provides") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("etc"), Task("deep"), Task("file")};
   std::vector<Resources> r(3);
   r[0].provides = {"dir:/etc"};
@@ -101,7 +108,7 @@ TEST_CASE("graph picks the nearest ancestor directory that a task provides") {
 }
 
 TEST_CASE("graph drops an automatic edge that would contradict an explicit one") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("dir", {"file"}), Task("file")};
   std::vector<Resources> r(2);
   r[0].provides = {"dir:/etc/x"};
@@ -113,7 +120,7 @@ TEST_CASE("graph drops an automatic edge that would contradict an explicit one")
 }
 
 TEST_CASE("graph matches named resources exactly") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("sysctl"), Task("modules")};
   std::vector<Resources> r(2);
   r[0].needs = {"kmod:br_netfilter"};
@@ -124,7 +131,7 @@ TEST_CASE("graph matches named resources exactly") {
 }
 
 TEST_CASE("graph orders a task after the task whose registered result it reads") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("use"), Task("probe")};
   play.tasks[0].when = {Expression{"probe_result.rc == 0", {}}};
   play.tasks[1].register_as = "probe_result";
@@ -136,7 +143,7 @@ TEST_CASE("graph orders a task after the task whose registered result it reads")
 }
 
 TEST_CASE("graph renders text, dot and mermaid") {
-  Play play;
+  Play play = DagPlay();
   play.tasks = {Task("dir"), Task("config", {"dir"})};
   play.tasks[1].notify = {"restart"};
   TaskSpec h = Task("restart");
@@ -167,6 +174,26 @@ TEST_CASE("graph renders text, dot and mermaid") {
         "  n2[\"handler: restart\"]\n"
         "  n0 -->|after| n1\n"
         "  n1 -->|notify| n2\n");
+}
+
+TEST_CASE("graph in file order, the default, runs tasks as written whatever they read or need") {
+  Play play;  // order: file order
+  TaskSpec use = Task("use");
+  use.when = {Expression{"probe_result.rc == 0", {}}};
+  TaskSpec config = Task("config");
+  TaskSpec probe = Task("probe");
+  probe.register_as = "probe_result";
+  TaskSpec dir = Task("dir");
+  play.tasks = {use, config, probe, dir};
+  std::vector<Resources> resources(4);
+  resources[1].needs = {"path:/etc/app/app.conf"};
+  resources[3].provides = {"dir:/etc/app"};
+  Result<TaskGraph> g = TaskGraph::Build(play, resources);
+  REQUIRE(g.ok());
+  // As ansible-playbook runs them: a result read above its task is read
+  // undefined, a file above its directory fails; nothing is reordered.
+  CHECK(OrderIds(*g) == std::vector<std::string>{"use", "config", "probe", "dir"});
+  for (const GraphEdge& e : g->edges()) CHECK(e.kind == EdgeKind::kSequential);
 }
 
 }  // namespace

@@ -78,11 +78,11 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "DIR/site.yml:2:3: roles are not supported; put the tasks in the play (hostprep has no "
        "roles yet)"},
       {"pre_tasks: []",
-       "DIR/site.yml:2:3: 'pre_tasks' is not supported: put these tasks in 'tasks' (order them "
-       "with 'after', or set 'order: sequential')"},
+       "DIR/site.yml:2:3: 'pre_tasks' is not supported yet: put these tasks at the top of "
+       "'tasks'"},
       {"strategy: free",
-       "DIR/site.yml:2:3: 'strategy' is not supported: every host runs its own task graph (set "
-       "'order: sequential' for top-to-bottom order)"},
+       "DIR/site.yml:2:3: 'strategy' is not supported: every host runs its tasks without "
+       "waiting for the others, as Ansible's 'free' strategy does"},
       {"remote_user: root",
        "DIR/site.yml:2:3: 'remote_user' is not supported: set 'ansible_user' in the inventory"},
   };
@@ -132,7 +132,7 @@ TEST_CASE("play parser reads the play's own keys") {
   CHECK(!bare.become.has_value());
   CHECK(bare.gather_facts);
   CHECK(bare.max_fail_percentage == -1);
-  CHECK(bare.order == PlayOrder::kDag);
+  CHECK(bare.order == PlayOrder::kSequential);  // file order, as in Ansible
   CHECK(bare.tasks.empty());
 }
 

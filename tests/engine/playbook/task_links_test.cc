@@ -216,5 +216,22 @@ TEST_CASE("task links refuse two handlers with the same name") {
         "could not tell them apart\n");
 }
 
+TEST_CASE("task links in file order refuse an after that names a task below, and dag takes it") {
+  const std::string tasks =
+      "  tasks:\n"
+      "    - name: config\n"
+      "      command: ls\n"
+      "      after: [packages]\n"
+      "    - name: packages\n"
+      "      command: ls\n";
+  PlaybookFixture fx;
+  auto out = fx.Parse(PlayWith(tasks));
+  CHECK(out.messages ==
+        "DIR/site.yml:5:15: task 'config': 'after' names task 'packages', which comes below it: "
+        "tasks run in file order (move the task below it, or set 'order: dag' on the play)\n");
+  PlaybookFixture dag;
+  CHECK(dag.Parse(PlayWith("  order: dag\n" + tasks)).messages == "");
+}
+
 }  // namespace
 }  // namespace hostprep

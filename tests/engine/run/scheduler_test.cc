@@ -495,12 +495,6 @@ TEST_CASE("variables take precedence from inventory up to extra vars, as documen
   CHECK(f.hosts["h1"].Content("/etc/vars") == "all group host Debian play play task extra");
 }
 
-}  // namespace
-}  // namespace hostprep
-
-namespace hostprep {
-namespace {
-
 // Round trips made on `host` by `run`.
 template <typename F>
 uint64_t RoundTrips(FakeTransport& host, F run) {
@@ -749,13 +743,9 @@ TEST_CASE("a failed command in a batch is reported with its own output") {
   CHECK(!f.hosts["h1"].Content("/etc/c.conf").has_value());
 }
 
-}  // namespace
-}  // namespace hostprep
-
-namespace hostprep {
-namespace {
-
-TEST_CASE("a task planned ahead with nothing to do is planned again when a task before it changes what it read") {
+TEST_CASE(
+    "a task planned ahead with nothing to do is planned again when a task before it changes what "
+    "it read") {
   Fixture f;
   f.hosts["h1"].AddFile("/etc/a", "old");
   Recorder rec;

@@ -37,6 +37,28 @@ class ShowModule : public Module {
   ArgSpec spec_;
 };
 
+// `guess`: acts, and cannot tell in advance whether that changes anything.
+class GuessModule : public testing::RunModule {
+ public:
+  GuessModule() {
+    spec_.name = "guess";
+    spec_.summary = "test module";
+    spec_.free_form_arg = "cmd";
+    spec_.args = {{"cmd", ArgType::kString, true, nullptr, {}, {}, ""}};
+  }
+  const ArgSpec& spec() const override { return spec_; }
+  Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
+                      const Value& facts) const override {
+    Result<Change> c = RunModule::Plan(args, reads, facts);
+    c->predictable = false;
+    c->message = "would run: " + args["cmd"].get<std::string>();
+    return c;
+  }
+
+ private:
+  ArgSpec spec_;
+};
+
 // Files on the host (read without regard to become) and on the controller.
 class Answers : public ReadSource {
  public:
@@ -69,6 +91,7 @@ struct Fixture {
     modules.Register(std::make_unique<testing::PutModule>());
     modules.Register(std::make_unique<testing::RunModule>());
     modules.Register(std::make_unique<ShowModule>());
+    modules.Register(std::make_unique<GuessModule>());
     Diagnostics diags;
     playbook = ParsePlaybookString(yaml, "/srv/site.yml", modules, &diags);
     REQUIRE_MESSAGE(playbook != nullptr, diags.Format());
@@ -127,6 +150,28 @@ TEST_CASE("executor asks for the reads a task needs, then for its actions, then 
   CHECK_FALSE(out.failed);
 }
 
+TEST_CASE("executor reports a task whose action could not be carried out as failed, not changed") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - name: conf
+      put: {path: /etc/a.conf, content: "new\n"}
+)");
+  f.answers.host["/etc/a.conf"] = "old\n";
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kAct);
+  ActionOutcome refused;
+  refused.status = Status::Error("write /etc/a.conf: permission denied");
+  executor.Complete(run.get(), refused);
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"failed"});
+  CHECK_FALSE(out.changed);  // as Ansible counts it, also when ignored
+  CHECK(out.events[0].message ==
+        "write /etc/a.conf: permission denied: run the task as root with become: true (or -b)");
+}
+
 TEST_CASE("executor in check mode plans the change and asks for no action") {
   Fixture f(R"(
 - hosts: all
@@ -141,6 +186,22 @@ TEST_CASE("executor in check mode plans the change and asks for no action") {
   TaskOutcome out = executor.Finish(std::move(run));
   CHECK(Statuses(out) == std::vector<std::string>{"changed"});
   CHECK(out.events[0].check_mode);
+}
+
+TEST_CASE("executor in check mode skips a task whose change cannot be predicted, as Ansible") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - guess: "reload-everything"
+)");
+  f.options.check = true;
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+  CHECK(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  TaskOutcome out = executor.Finish(std::move(run));
+  CHECK(Statuses(out) == std::vector<std::string>{"skipped"});
+  CHECK(out.events[0].message == "would run: reload-everything (not run in check mode)");
+  CHECK_FALSE(out.changed);
 }
 
 TEST_CASE("executor asks a loop's when of each item and runs the items it allows") {

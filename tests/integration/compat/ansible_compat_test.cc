@@ -140,4 +140,10 @@ TEST_CASE("compat: each play that gathers facts reports and counts Gathering Fac
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: tasks run in the order written, as in Ansible, even out of dependency order") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("order.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 }  // namespace
