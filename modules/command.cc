@@ -22,6 +22,9 @@ ArgSpec MakeSpec() {
       "/bin/sh -c, or `argv` to give the words as a list. Values from variables never become "
       "shell code unless `shell: true` is asked for.";
   spec.free_form_arg = "cmd";
+  // As Ansible reads `command: kubeadm init creates=/etc/kubernetes/admin.conf`.
+  spec.free_form_keys = {"creates", "removes", "chdir", "executable", "stdin",
+                         "stdin_add_newline", "strip_empty_ends"};
   spec.args = {
       {"cmd",
        ArgType::kString,

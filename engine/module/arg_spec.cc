@@ -126,13 +126,71 @@ bool Convert(const ArgDef& def, const Value& in, Value* out, std::string* error)
 
 }  // namespace
 
+Value SplitFreeForm(const std::string& text, const std::string& free_form_arg,
+                    const std::vector<std::string>& keys) {
+  Value words = Value::object();
+  std::string rest;   // the free form, less the key=value words
+  size_t copied = 0;  // text[copied..] is not in `rest` yet
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n') {
+      ++i;
+      continue;
+    }
+    // One word: up to a blank outside quotes and template blocks.
+    const size_t begin = i;
+    char quote = 0;
+    int depth = 0;
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+      if (quote != 0) {
+        if (c == '\\' && next != '\0') {
+          ++i;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '{' && (next == '{' || next == '%')) {
+        ++depth;
+        ++i;
+      } else if ((c == '}' || c == '%') && next == '}' && depth > 0) {
+        --depth;
+        ++i;
+      } else if (depth == 0 && (c == '\'' || c == '"')) {
+        quote = c;
+      } else if (depth == 0 && (c == ' ' || c == '\t' || c == '\n')) {
+        break;
+      }
+    }
+    const std::string word = text.substr(begin, i - begin);
+    const size_t eq = word.find('=');
+    if (eq == std::string::npos ||
+        std::find(keys.begin(), keys.end(), word.substr(0, eq)) == keys.end()) {
+      continue;
+    }
+    std::string value = word.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    words[word.substr(0, eq)] = value;
+    rest += text.substr(copied, begin - copied);
+    copied = i;
+  }
+  rest += text.substr(copied);
+  Value out = Value::object({{free_form_arg, Trim(rest)}});
+  for (auto it = words.begin(); it != words.end(); ++it) out[it.key()] = it.value();
+  return out;
+}
+
 Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pending,
                     std::vector<ArgError>* errors) {
   Value in = args;
   if (in.is_null()) in = Value::object();
   if (!in.is_object()) {
     if (!spec.free_form_arg.empty() && (in.is_string() || in.is_number())) {
-      in = Value::object({{spec.free_form_arg, in.is_string() ? in : Value(in.dump())}});
+      in = in.is_string()
+               ? SplitFreeForm(in.get<std::string>(), spec.free_form_arg, spec.free_form_keys)
+               : Value::object({{spec.free_form_arg, Value(in.dump())}});
     } else {
       errors->push_back(
           {"", fmt::format("arguments of '{}' must be a mapping{}, not {}", spec.name,

@@ -42,6 +42,10 @@ struct ArgSpec {
   // When set, a task may give a plain string instead of a mapping
   // (`command: ls -l`), which becomes {free_form_arg: "..."}.
   std::string free_form_arg;
+  // Words `key=value` of the free form that are arguments, not part of it,
+  // as Ansible reads them (`command: kubeadm init creates=/etc/kubernetes/admin.conf`).
+  // Only these keys: a word such as `--opt=x` stays in the command.
+  std::vector<std::string> free_form_keys;
   std::vector<std::vector<std::string>> mutually_exclusive;
   std::vector<std::vector<std::string>> required_one_of;
   std::string examples;  // YAML tasks shown by `hostprep doc`
@@ -59,6 +63,14 @@ struct ArgError {
   std::string key;
   std::string message;  // "unknown argument 'mdoe' (did you mean 'mode'?)"
 };
+
+// Splits a free-form string into the free form and its `key=value` words
+// for `keys`: words are separated by blanks outside quotes and outside
+// `{{ }}` / `{% %}`; a value in matching quotes loses them. The free form
+// keeps its text as written, less those words. Returns {free_form_arg: ...,
+// key: value...}.
+Value SplitFreeForm(const std::string& text, const std::string& free_form_arg,
+                    const std::vector<std::string>& keys);
 
 // Checks `args` against `spec` and returns them normalised: aliases renamed
 // to the canonical name, a free-form string wrapped, defaults filled in,

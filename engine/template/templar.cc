@@ -96,7 +96,13 @@ Result<bool> Templar::EvaluateCondition(std::string_view expr) const {
   return Truthy(*v);
 }
 
-bool IsTemplate(std::string_view text) { return text.find("{{") != std::string_view::npos; }
+// As Jinja2 (and Ansible) see it: an expression, a statement or a comment.
+// A string with only "{%" is a template too: rendering it literally would
+// run `echo {% if x %}a{% endif %}` as written where Ansible runs `echo a`.
+bool IsTemplate(std::string_view text) {
+  return text.find("{{") != std::string_view::npos || text.find("{%") != std::string_view::npos ||
+         text.find("{#") != std::string_view::npos;
+}
 
 Status CheckTemplateSyntax(const Value& v) {
   Result<bool> r = Guarded<bool>([&]() -> Result<bool> {

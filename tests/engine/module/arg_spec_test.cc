@@ -32,13 +32,20 @@ std::vector<std::string> Messages(const std::vector<ArgError>& errors) {
 
 TEST_CASE("arguments are normalised to their declared types, with defaults and aliases") {
   std::vector<ArgError> errors;
-  Value out = NormalizeArgs(
-      Spec(), {{"dest", "/etc/x"}, {"count", "3"}, {"force", "yes"}, {"names", "overlay"},
-               {"mode", "0640"}},
-      false, &errors);
+  Value out = NormalizeArgs(Spec(),
+                            {{"dest", "/etc/x"},
+                             {"count", "3"},
+                             {"force", "yes"},
+                             {"names", "overlay"},
+                             {"mode", "0640"}},
+                            false, &errors);
   CHECK(errors.empty());
-  CHECK(out == Value({{"path", "/etc/x"}, {"count", 3}, {"force", true},
-                      {"names", Value::array({"overlay"})}, {"mode", 0640}, {"state", "file"}}));
+  CHECK(out == Value({{"path", "/etc/x"},
+                      {"count", 3},
+                      {"force", true},
+                      {"names", Value::array({"overlay"})},
+                      {"mode", 0640},
+                      {"state", "file"}}));
 }
 
 TEST_CASE("a free-form string becomes the free-form argument") {
@@ -52,8 +59,13 @@ TEST_CASE("a free-form string becomes the free-form argument") {
 TEST_CASE("argument errors are all reported, each naming the argument") {
   std::vector<ArgError> errors;
   NormalizeArgs(Spec(),
-                {{"path", "/x"}, {"mdoe", "0644"}, {"state", "abset"}, {"count", "many"},
-                 {"force", "perhaps"}, {"content", "a"}, {"src", "b"}},
+                {{"path", "/x"},
+                 {"mdoe", "0644"},
+                 {"state", "abset"},
+                 {"count", "many"},
+                 {"force", "perhaps"},
+                 {"content", "a"},
+                 {"src", "b"}},
                 false, &errors);
   CHECK(Messages(errors) ==
         std::vector<std::string>{
@@ -71,9 +83,9 @@ TEST_CASE("an invalid required argument is reported once, not also as missing") 
   s.args[2].required = true;
   std::vector<ArgError> errors;
   NormalizeArgs(s, {{"path", "/x"}, {"state", "present"}}, false, &errors);
-  CHECK(Messages(errors) == std::vector<std::string>{
-                                "state: argument 'state' must be one of file, absent, not "
-                                "'present'"});
+  CHECK(Messages(errors) ==
+        std::vector<std::string>{"state: argument 'state' must be one of file, absent, not "
+                                 "'present'"});
 }
 
 TEST_CASE("template strings wait for rendering when templates are pending") {
@@ -98,10 +110,12 @@ TEST_CASE("file modes accept octal strings, symbolic modes and YAML octal intege
            {"u=rw,g=r,o=r", 0644, ""},
            {"a=rx,u+w", 0755, ""},
            {420, 0644, ""},  // YAML's unquoted 0644
-           {644, 0, "mode 644 is ambiguous: it reads as a decimal number; write it quoted as "
-                    "'0644'"},
-           {"rwx", 0, "'rwx' is not a file mode (use an octal string such as '0644' or a "
-                      "symbolic mode such as 'u=rw,g=r,o=r')"},
+           {644, 0,
+            "mode 644 is ambiguous: it reads as a decimal number; write it quoted as "
+            "'0644'"},
+           {"rwx", 0,
+            "'rwx' is not a file mode (use an octal string such as '0644' or a "
+            "symbolic mode such as 'u=rw,g=r,o=r')"},
        }) {
     unsigned mode = 0;
     std::string error;
@@ -111,6 +125,30 @@ TEST_CASE("file modes accept octal strings, symbolic modes and YAML octal intege
     if (!ok) CHECK(error == row.error);
   }
   CHECK(FormatMode(0640) == "0640");
+}
+
+TEST_CASE("a free form gives up the key=value words of its keys, as Ansible reads them") {
+  const std::vector<std::string> keys = {"creates", "chdir"};
+  struct Case {
+    std::string text;
+    Value want;
+  };
+  const std::vector<Case> cases = {
+      {"kubeadm init creates=/etc/kubernetes/admin.conf",
+       {{"cmd", "kubeadm init"}, {"creates", "/etc/kubernetes/admin.conf"}}},
+      {"chdir=/srv  make   install", {{"cmd", "make   install"}, {"chdir", "/srv"}}},
+      {"touch 'a b' creates=\"/x y\"", {{"cmd", "touch 'a b'"}, {"creates", "/x y"}}},
+      // Only the module's keys; quoted and templated words stay whole.
+      {"curl --output=/x creates=/x", {{"cmd", "curl --output=/x"}, {"creates", "/x"}}},
+      {"echo 'creates=/x'", {{"cmd", "echo 'creates=/x'"}}},
+      {"echo {{ 'a creates=/b' }}", {{"cmd", "echo {{ 'a creates=/b' }}"}}},
+      {"touch {{ f }} creates={{ f }}", {{"cmd", "touch {{ f }}"}, {"creates", "{{ f }}"}}},
+      {"ls\n  -l", {{"cmd", "ls\n  -l"}}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    CHECK(SplitFreeForm(c.text, "cmd", keys) == c.want);
+  }
 }
 
 }  // namespace

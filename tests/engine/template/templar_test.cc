@@ -508,11 +508,13 @@ TEST_CASE("templar evaluates conditions with Ansible truthiness") {
         "syntax error in 'x }}' at column 3: unexpected '}'");
 }
 
-TEST_CASE("IsTemplate finds double braces only") {
+TEST_CASE("IsTemplate finds what Jinja2 sees: expressions, statements and comments") {
   CHECK(IsTemplate("a {{ b }}"));
   CHECK(IsTemplate("{{"));
+  CHECK(IsTemplate("echo {% if x %}a{% endif %}"));  // never run as written
+  CHECK(IsTemplate("{# note #}"));
   CHECK_FALSE(IsTemplate("a { b }"));
-  CHECK_FALSE(IsTemplate("{% if %}"));
+  CHECK_FALSE(IsTemplate("printf '%s' {}"));
   CHECK_FALSE(IsTemplate(""));
 }
 
