@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "engine/base/text.h"
 
@@ -28,10 +29,9 @@ const std::vector<std::string>& PlayKeys() {
 
 const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",          "id",      "after",  "when",         "loop",        "loop_control",
-      "register",      "notify",  "become", "become_user",  "tags",        "no_log",
-      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
-      "check_mode"};
+      "name",   "id",           "after",       "when", "loop",      "loop_control",  "register",
+      "notify", "become",       "become_user", "tags", "no_log",    "ignore_errors", "retries",
+      "delay",  "changed_when", "failed_when", "vars", "check_mode"};
   return kKeys;
 }
 
@@ -72,10 +72,8 @@ std::string Lookup(const std::map<std::string, std::string>& table, const std::s
 std::string UnsupportedPlayKeyword(const std::string& key) {
   static const std::map<std::string, std::string> kMessages = {
       {"roles", "roles are not supported; put the tasks in the play (hostprep has no roles yet)"},
-      {"pre_tasks",
-       "'pre_tasks' is not supported yet: put these tasks at the top of 'tasks'"},
-      {"post_tasks",
-       "'post_tasks' is not supported yet: put these tasks at the end of 'tasks'"},
+      {"pre_tasks", "'pre_tasks' is not supported yet: put these tasks at the top of 'tasks'"},
+      {"post_tasks", "'post_tasks' is not supported yet: put these tasks at the end of 'tasks'"},
       {"import_playbook",
        "'import_playbook' is not supported: put the plays in one file, or run each playbook"},
       {"strategy",
@@ -94,6 +92,14 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
   return Lookup(kMessages, key);
 }
 
+bool IsActionKeyword(const std::string& key) {
+  static const std::set<std::string> kActions = {
+      "block",        "include_tasks", "import_tasks", "include",
+      "include_role", "import_role",   "include_vars", "set_fact",
+      "meta",         "action",        "local_action", "ansible.builtin.set_fact"};
+  return kActions.count(key) > 0;
+}
+
 std::string UnsupportedTaskKeyword(const std::string& key) {
   static const std::map<std::string, std::string> kMessages = {
       {"block", "'block' is not supported yet"},
@@ -105,6 +111,9 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"include_role", "'include_role' is not supported: hostprep has no roles yet"},
       {"import_role", "'import_role' is not supported: hostprep has no roles yet"},
       {"include_vars", "'include_vars' is not supported: use the play's 'vars_files'"},
+      {"set_fact", "'set_fact' is not supported yet: set the value in the play's 'vars'"},
+      {"ansible.builtin.set_fact",
+       "'ansible.builtin.set_fact' is not supported yet: set the value in the play's 'vars'"},
       {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"delegate_facts", "'delegate_facts' is not supported"},
       {"local_action",

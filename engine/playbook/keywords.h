@@ -18,6 +18,11 @@ const std::vector<std::string>& TaskKeys();
 std::string UnsupportedPlayKeyword(const std::string& key);
 std::string UnsupportedTaskKeyword(const std::string& key);
 
+// True for an Ansible task keyword that is what the task does, in place of
+// a module (block, include_tasks, set_fact, meta...): a task with one has no
+// module to name.
+bool IsActionKeyword(const std::string& key);
+
 // True for a name a template can refer to: [A-Za-z_][A-Za-z0-9_]*.
 bool IsIdentifier(std::string_view name);
 

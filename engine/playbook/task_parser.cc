@@ -68,6 +68,7 @@ class TaskParser {
   TaskDraft& draft_;
   TaskSpec& task_;
   std::vector<std::string> module_keys_;  // as written, in order
+  bool has_action_keyword_ = false;       // block, include_tasks, set_fact... (refused)
   // Nodes kept for checks in Finish. std::optional because assigning to a
   // YAML::Node that already refers to a node would overwrite that node.
   std::optional<YAML::Node> register_node_;
@@ -228,6 +229,7 @@ void TaskParser::ReadLoopControl(const YAML::Node& value) {
 }
 
 void TaskParser::UnknownKey(const std::string& key, const YAML::Node& key_node) {
+  has_action_keyword_ = has_action_keyword_ || IsActionKeyword(key);
   std::string message = UnsupportedTaskKeyword(key);
   if (message.empty()) {
     std::vector<std::string> candidates = TaskKeys();
@@ -258,7 +260,9 @@ void TaskParser::CheckRegister() {
 }
 
 void TaskParser::Finish(const YAML::Node& node) {
-  if (module_keys_.empty()) {
+  // A task whose action is a refused keyword (set_fact, include_tasks...)
+  // was reported once, as that.
+  if (module_keys_.empty() && !has_action_keyword_) {
     reader_.Error(node, fmt::format("{} has no module (one of: {})", draft_.label,
                                     fmt::join(modules_.names(), ", ")));
   }
