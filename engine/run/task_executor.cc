@@ -504,7 +504,6 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
       step.actions = std::move(p.actions);
       step.guard = run->used;
       step.changes = p.attempt.changed;
-      run->acting_become = step.become;
       run->acting = std::move(p.attempt);
       return step;
     }
@@ -518,7 +517,7 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
 void TaskExecutor::Complete(TaskRun* run, const ActionOutcome& done) const {
   TaskAttempt a = std::move(*run->acting);
   run->acting.reset();
-  Absorb(done, run->acting_become, &a);
+  Absorb(done, BecomeFor(run->task), &a);
   run->ended = std::move(a);
 }
 

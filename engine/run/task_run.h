@@ -83,7 +83,6 @@ class TaskRun {
   bool item_checked = false;          // the current item's `when` was asked
   std::optional<TaskAttempt> acting;  // its actions are out (kAct)
   std::optional<TaskAttempt> ended;   // over, to be judged
-  Become acting_become;
   std::vector<RemoteRead> used;  // the remote answers its plans were made from
   TaskOutcome out;
   Value loop_results = Value::array();

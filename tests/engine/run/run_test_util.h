@@ -50,11 +50,11 @@ class PutModule : public Module {
   ArgSpec spec_;
 };
 
-// `run`: an argv the fake answers; changed when it ran.
+// `run` (or another name): an argv the fake answers; changed when it ran.
 class RunModule : public Module {
  public:
-  RunModule() {
-    spec_.name = "run";
+  explicit RunModule(std::string name = "run") {
+    spec_.name = std::move(name);
     spec_.summary = "test module";
     spec_.free_form_arg = "cmd";
     spec_.args = {{"cmd", ArgType::kString, true, nullptr, {}, {}, ""}};

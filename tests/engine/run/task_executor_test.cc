@@ -40,13 +40,7 @@ class ShowModule : public Module {
 // `guess`: acts, and cannot tell in advance whether that changes anything.
 class GuessModule : public testing::RunModule {
  public:
-  GuessModule() {
-    spec_.name = "guess";
-    spec_.summary = "test module";
-    spec_.free_form_arg = "cmd";
-    spec_.args = {{"cmd", ArgType::kString, true, nullptr, {}, {}, ""}};
-  }
-  const ArgSpec& spec() const override { return spec_; }
+  GuessModule() : RunModule("guess") {}
   Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                       const Value& facts) const override {
     Result<Change> c = RunModule::Plan(args, reads, facts);
@@ -54,9 +48,6 @@ class GuessModule : public testing::RunModule {
     c->message = "would run: " + args["cmd"].get<std::string>();
     return c;
   }
-
- private:
-  ArgSpec spec_;
 };
 
 // Files on the host (read without regard to become) and on the controller.
@@ -103,6 +94,15 @@ struct Fixture {
   }
   const TaskSpec& task(size_t i) const { return ctx.play->tasks[i]; }
 };
+
+// Runs the play's first task, which must need nothing (no reads, no
+// actions) before it is done.
+TaskOutcome DoneWithoutSteps(Fixture* f) {
+  TaskExecutor executor(f->ctx, &f->state, f->vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f->task(0));
+  REQUIRE(executor.Prepare(run.get(), f->answers).kind == TaskStep::Kind::kDone);
+  return executor.Finish(std::move(run));
+}
 
 ActionOutcome Exited(int rc, std::string out = "", std::string err = "") {
   ActionOutcome o;
@@ -180,10 +180,7 @@ TEST_CASE("executor in check mode plans the change and asks for no action") {
 )");
   f.options.check = true;
   f.answers.host["/etc/a.conf"] = "old\n";
-  TaskExecutor executor(f.ctx, &f.state, f.vars);
-  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
-  CHECK(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
-  TaskOutcome out = executor.Finish(std::move(run));
+  TaskOutcome out = DoneWithoutSteps(&f);
   CHECK(Statuses(out) == std::vector<std::string>{"changed"});
   CHECK(out.events[0].check_mode);
 }
@@ -195,10 +192,7 @@ TEST_CASE("executor in check mode skips a task whose change cannot be predicted,
     - guess: "reload-everything"
 )");
   f.options.check = true;
-  TaskExecutor executor(f.ctx, &f.state, f.vars);
-  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
-  CHECK(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
-  TaskOutcome out = executor.Finish(std::move(run));
+  TaskOutcome out = DoneWithoutSteps(&f);
   CHECK(Statuses(out) == std::vector<std::string>{"skipped"});
   CHECK(out.events[0].message == "would run: reload-everything (not run in check mode)");
   CHECK_FALSE(out.changed);
@@ -298,10 +292,7 @@ TEST_CASE("executor renders a controller template beside the playbook with the t
       vars: {who: ops}
 )");
   f.answers.controller["/srv/templates/motd.j2"] = "hello {{ who }}";
-  TaskExecutor executor(f.ctx, &f.state, f.vars);
-  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
-  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
-  TaskOutcome out = executor.Finish(std::move(run));
+  TaskOutcome out = DoneWithoutSteps(&f);
   CHECK(out.events[0].result["text"] == "hello ops");
 }
 
@@ -312,10 +303,7 @@ TEST_CASE("executor skips a task whose when is false before asking for anything"
     - put: {path: /etc/a.conf, content: "x"}
       when: false
 )");
-  TaskExecutor executor(f.ctx, &f.state, f.vars);
-  std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
-  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
-  TaskOutcome out = executor.Finish(std::move(run));
+  TaskOutcome out = DoneWithoutSteps(&f);
   CHECK(Statuses(out) == std::vector<std::string>{"skipped"});
   CHECK(out.events[0].message == "condition 'false' was false");
 }
