@@ -118,9 +118,23 @@ TaskGraph TaskGraph::Explicit(const Play& play) {
     for (size_t i = 1; i < g.task_count_; ++i) g.AddEdge(i - 1, i, EdgeKind::kSequential, "");
   } else {
     g.AddRegisterEdges();
+    g.AddFlushEdges();
   }
   g.AddNotifyEdges();
   return g;
+}
+
+// Under `order: dag`, a flush of handlers (between pre_tasks, tasks and
+// post_tasks, or `meta: flush_handlers`) stays between the tasks written
+// before it and those after it.
+void TaskGraph::AddFlushEdges() {
+  for (size_t k = 0; k < task_count_; ++k) {
+    if (nodes_[k]->kind != TaskKind::kFlushHandlers && nodes_[k]->kind != TaskKind::kRoleComplete)
+      continue;
+    for (size_t i = 0; i < k; ++i) AddEdge(i, k, EdgeKind::kSequential, "flush handlers");
+    for (size_t j = k + 1; j < task_count_; ++j)
+      AddEdge(k, j, EdgeKind::kSequential, "flush handlers");
+  }
 }
 
 // Tasks and handlers share one id space (the parser checks `after` names).

@@ -72,6 +72,7 @@ class TaskGraph {
   void AddAfterEdges();
   void AddRegisterEdges();
   void AddNotifyEdges();
+  void AddFlushEdges();
   std::optional<Diagnostic> Cycle() const;
   bool Reaches(size_t from, size_t to) const;
   void AddResourceEdges(const std::vector<Resources>& resources);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,10 @@ struct TaskEvent {
   bool handler = false;
   TaskStatus status = TaskStatus::kOk;
   bool changed = false;
-  std::string message;  // one line: the error, "would run: ...", a skip reason
-  std::string diff;     // shown with --diff
-  std::string item;     // loop item label; "" when not a loop item
+  std::string message;              // one line: the error, "would run: ...", a skip reason
+  std::string diff;                 // shown with --diff
+  std::string item;                 // loop item label; "" when not a loop item
+  std::optional<Value> item_value;  // the loop item itself; not under no_log
   bool check_mode = false;
   double duration_seconds = 0;
   Value result = Value::object();  // registered-style result (rc, stdout, ...); hidden by no_log

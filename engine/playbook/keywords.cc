@@ -1,5 +1,6 @@
 #include "engine/playbook/keywords.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -22,16 +23,19 @@ const std::vector<std::string>& PlayKeys() {
                                                  "tags",
                                                  "vars",
                                                  "vars_files",
+                                                 "pre_tasks",
+                                                 "roles",
                                                  "tasks",
+                                                 "post_tasks",
                                                  "handlers"};
   return kKeys;
 }
 
 const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",   "id",           "after",       "when", "loop",      "loop_control",  "register",
-      "notify", "become",       "become_user", "tags", "no_log",    "ignore_errors", "retries",
-      "delay",  "changed_when", "failed_when", "vars", "check_mode"};
+      "name",   "id",           "after",       "when", "loop",       "loop_control",  "register",
+      "notify", "become",       "become_user", "tags", "no_log",     "ignore_errors", "retries",
+      "delay",  "changed_when", "failed_when", "vars", "check_mode", "meta"};
   return kKeys;
 }
 
@@ -71,9 +75,6 @@ std::string Lookup(const std::map<std::string, std::string>& table, const std::s
 
 std::string UnsupportedPlayKeyword(const std::string& key) {
   static const std::map<std::string, std::string> kMessages = {
-      {"roles", "roles are not supported; put the tasks in the play (hostprep has no roles yet)"},
-      {"pre_tasks", "'pre_tasks' is not supported yet: put these tasks at the top of 'tasks'"},
-      {"post_tasks", "'post_tasks' is not supported yet: put these tasks at the end of 'tasks'"},
       {"import_playbook",
        "'import_playbook' is not supported: put the plays in one file, or run each playbook"},
       {"strategy",
@@ -93,10 +94,17 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
 }
 
 bool IsActionKeyword(const std::string& key) {
-  static const std::set<std::string> kActions = {
-      "block",        "include_tasks", "import_tasks", "include",
-      "include_role", "import_role",   "include_vars", "set_fact",
-      "meta",         "action",        "local_action", "ansible.builtin.set_fact"};
+  static const std::set<std::string> kActions = {"block",
+                                                 "include_tasks",
+                                                 "import_tasks",
+                                                 "include",
+                                                 "include_role",
+                                                 "import_role",
+                                                 "include_vars",
+                                                 "set_fact",
+                                                 "action",
+                                                 "local_action",
+                                                 "ansible.builtin.set_fact"};
   return kActions.count(key) > 0;
 }
 
@@ -108,8 +116,9 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"include_tasks", "'include_tasks' is not supported yet: put the tasks in the play"},
       {"import_tasks", "'import_tasks' is not supported yet: put the tasks in the play"},
       {"include", "'include' is not supported yet: put the tasks in the play"},
-      {"include_role", "'include_role' is not supported: hostprep has no roles yet"},
-      {"import_role", "'import_role' is not supported: hostprep has no roles yet"},
+      {"include_role",
+       "'include_role' is not supported yet: list the role under the play's 'roles'"},
+      {"import_role", "'import_role' is not supported yet: list the role under the play's 'roles'"},
       {"include_vars", "'include_vars' is not supported: use the play's 'vars_files'"},
       {"set_fact", "'set_fact' is not supported yet: set the value in the play's 'vars'"},
       {"ansible.builtin.set_fact",
@@ -131,10 +140,26 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"connection", "'connection' is not supported on a task: set it on the play"},
       {"hosts", "'hosts' belongs to a play, not a task: is this task indented too far?"},
       {"tasks", "'tasks' belongs to a play, not a task: is this list indented too far?"},
-      {"meta", "'meta' is not supported: handlers run once, after the tasks that notify them"},
   };
-  if (StartsWith(key, "with_")) return "'" + key + "' is not supported: use 'loop'";
+  if (StartsWith(key, "with_")) {
+    std::string supported;
+    for (const std::string& l : LoopLookups())
+      supported += (supported.empty() ? "with_" : ", with_") + l;
+    return "'" + key + "' is not supported (supported: " + supported + ", and loop)";
+  }
   return Lookup(kMessages, key);
+}
+
+const std::vector<std::string>& LoopLookups() {
+  static const std::vector<std::string> kLookups = {
+      "items",  "list",      "dict",      "indexed_items", "together",
+      "nested", "cartesian", "flattened", "sequence",      "subelements"};
+  return kLookups;
+}
+
+bool IsLoopLookup(const std::string& lookup) {
+  const std::vector<std::string>& all = LoopLookups();
+  return std::find(all.begin(), all.end(), lookup) != all.end();
 }
 
 bool IsIdentifier(std::string_view name) {
@@ -148,6 +173,9 @@ bool IsIdentifier(std::string_view name) {
 std::string ReservedNameReason(const std::string& name) {
   static const std::map<std::string, std::string> kReasons = {
       {"item", "it is the default loop variable"},
+      {"ansible_loop", "it is set by hostprep in a loop with loop_control.extended"},
+      {"ansible_loop_var", "it is set by hostprep in a loop"},
+      {"ansible_index_var", "it is set by hostprep in a loop"},
       {"inventory_hostname", "it is set by hostprep for every host"},
       {"inventory_hostname_short", "it is set by hostprep for every host"},
       {"groups", "it is set by hostprep for every host"},

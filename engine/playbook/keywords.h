@@ -24,6 +24,11 @@ std::string UnsupportedTaskKeyword(const std::string& key);
 bool IsActionKeyword(const std::string& key);
 
 // True for a name a template can refer to: [A-Za-z_][A-Za-z0-9_]*.
+// The `with_<lookup>` loops hostprep runs (engine/run/loop_items.h shapes
+// their items as Ansible's lookup plugins do).
+const std::vector<std::string>& LoopLookups();
+bool IsLoopLookup(const std::string& lookup);
+
 bool IsIdentifier(std::string_view name);
 
 // Why `name` cannot be a task's `register` (a variable the engine sets, or a

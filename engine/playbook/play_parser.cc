@@ -10,7 +10,9 @@
 
 #include "engine/base/text.h"
 #include "engine/playbook/keywords.h"
+#include "engine/playbook/role_loader.h"
 #include "engine/playbook/task_links.h"
+#include "engine/playbook/task_list.h"
 #include "engine/playbook/task_parser.h"
 #include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
@@ -44,7 +46,9 @@ class PlayParser {
   void ReadHosts(const YAML::Node& value);
   void ReadSerial(const YAML::Node& value);
   bool ReadBatch(const YAML::Node& item, bool in_list, Value* out);
-  void ReadTaskList(const std::string& key, const YAML::Node& value, bool is_handlers);
+  void ReadSections();
+  void DropUnneededRoleEnds();
+  void AddFlush(const std::string& after);
   void UnknownKey(const std::string& key, const YAML::Node& key_node);
   void LoadVarsFiles();
   void LoadVarsFile(const std::string& path, const SourceLocation& at);
@@ -55,6 +59,8 @@ class PlayParser {
   std::string label_;
   bool has_hosts_ = false;
   std::optional<YAML::Node> vars_files_;  // optional: see task_parser.cc
+  // The task lists, read in Ansible's order once every key is known.
+  std::optional<YAML::Node> pre_tasks_, roles_, tasks_node_, post_tasks_, handlers_node_;
   std::vector<TaskDraft> tasks_;
   std::vector<TaskDraft> handlers_;
 };
@@ -62,8 +68,16 @@ class PlayParser {
 void PlayParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
   const std::string key = key_node.Scalar();
   if (ReadTarget(key, value) || ReadRollout(key, value)) return;
-  if (key == "tasks" || key == "handlers") {
-    ReadTaskList(key, value, key == "handlers");
+  if (key == "pre_tasks") {
+    pre_tasks_.emplace(value);
+  } else if (key == "roles") {
+    roles_.emplace(value);
+  } else if (key == "tasks") {
+    tasks_node_.emplace(value);
+  } else if (key == "post_tasks") {
+    post_tasks_.emplace(value);
+  } else if (key == "handlers") {
+    handlers_node_.emplace(value);
   } else if (key == "tags") {
     reader_.ReadStringList(key, value, &play_.tags);
   } else if (key == "vars") {
@@ -192,17 +206,75 @@ bool PlayParser::ReadBatch(const YAML::Node& item, bool in_list, Value* out) {
   return false;
 }
 
-void PlayParser::ReadTaskList(const std::string& key, const YAML::Node& value, bool is_handlers) {
-  if (value.IsNull()) return;
-  if (!value.IsSequence()) {
-    reader_.Error(
-        value, fmt::format("'{}' must be a list of {}, not {}", key, key, DescribeForError(value)));
-    return;
+// pre_tasks, then the roles' tasks and the play's tasks, then post_tasks,
+// with handlers flushed between them as Ansible flushes them; the roles'
+// handlers before the play's.
+void PlayParser::ReadSections() {
+  TaskListParser parser(modules_, reader_.dir().empty() ? "." : reader_.dir());
+  TaskListScope scope;
+  scope.reader = &reader_;
+  if (pre_tasks_) {
+    parser.Parse("pre_tasks", *pre_tasks_, scope, &tasks_);
+    if (!tasks_.empty()) AddFlush("pre_tasks");
   }
-  std::vector<TaskDraft>& out = is_handlers ? handlers_ : tasks_;
-  for (const YAML::Node& item : value) {
-    out.push_back(ParseTask(item, out.size(), is_handlers, modules_, &reader_));
+  const size_t main_start = tasks_.size();
+  RoleLoader roles(&parser, reader_.dir().empty() ? "." : reader_.dir(), &play_);
+  if (roles_ && !roles_->IsNull()) {
+    if (!roles_->IsSequence()) {
+      reader_.Error(*roles_, fmt::format("'roles' must be a list of roles, not {}",
+                                         DescribeForError(*roles_)));
+    } else {
+      for (const YAML::Node& entry : *roles_) roles.AddEntry(entry, &reader_, &tasks_, &handlers_);
+    }
   }
+  roles.Finish();
+  if (tasks_node_) parser.Parse("tasks", *tasks_node_, scope, &tasks_);
+  if (post_tasks_) {
+    if (tasks_.size() > main_start) AddFlush("tasks");
+    parser.Parse("post_tasks", *post_tasks_, scope, &tasks_);
+  }
+  if (handlers_node_) {
+    scope.handlers = true;
+    parser.Parse("handlers", *handlers_node_, scope, &handlers_);
+  }
+  DropUnneededRoleEnds();
+  for (size_t i = 0; i < tasks_.size(); ++i) tasks_[i].spec.index = i;
+  for (size_t i = 0; i < handlers_.size(); ++i) handlers_[i].spec.index = i;
+}
+
+// The end of a role matters only where the same role occurs again later;
+// elsewhere it would only hold back the tasks planned ahead.
+void PlayParser::DropUnneededRoleEnds() {
+  std::set<int> later;  // role instances with tasks below the current position
+  std::vector<bool> keep(tasks_.size(), true);
+  for (size_t i = tasks_.size(); i-- > 0;) {
+    const TaskSpec& t = tasks_[i].spec;
+    if (t.kind == TaskKind::kRoleComplete) {
+      keep[i] = later.count(t.role_instance) > 0;
+    } else if (t.role_instance >= 0) {
+      later.insert(t.role_instance);
+    }
+  }
+  std::vector<TaskDraft> kept;
+  for (size_t i = 0; i < tasks_.size(); ++i) {
+    if (keep[i]) kept.push_back(std::move(tasks_[i]));
+  }
+  tasks_ = std::move(kept);
+}
+
+// The flush Ansible adds after a section: notified handlers run there.
+void PlayParser::AddFlush(const std::string& after) {
+  TaskDraft flush;
+  flush.spec.kind = TaskKind::kFlushHandlers;
+  flush.spec.implicit = true;
+  flush.spec.module = "meta";
+  flush.spec.args["action"] = "flush_handlers";
+  flush.spec.name = "flush handlers after " + after;
+  flush.spec.location = play_.location;
+  flush.spec.module_location = play_.location;
+  flush.spec.tags = {"always"};
+  flush.label = flush.spec.name;
+  tasks_.push_back(std::move(flush));
 }
 
 void PlayParser::UnknownKey(const std::string& key, const YAML::Node& key_node) {
@@ -262,6 +334,7 @@ void PlayParser::Finish(const YAML::Node& node) {
                                     label_));
   }
   if (vars_files_.has_value() && !vars_files_->IsNull()) LoadVarsFiles();
+  ReadSections();
   LinkTasks(&tasks_, &handlers_, play_.order, &reader_);
   for (std::vector<TaskDraft>* drafts : {&tasks_, &handlers_}) {
     for (TaskDraft& d : *drafts) {

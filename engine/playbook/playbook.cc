@@ -11,9 +11,12 @@
 namespace hostprep {
 
 std::string TaskSpec::DisplayName() const {
-  if (!name.empty()) return name;
-  if (id.empty() || id == module) return module;
-  return fmt::format("{} ({})", module, id);
+  std::string shown = name;
+  if (shown.empty()) {
+    shown = id.empty() || id == module || !role_name.empty() ? module
+                                                             : fmt::format("{} ({})", module, id);
+  }
+  return role_name.empty() ? shown : role_name + " : " + shown;
 }
 
 namespace {

@@ -22,26 +22,45 @@ struct Expression {
   SourceLocation location;
 };
 
-struct TaskSpec {
-  std::string name;          // as written; "" when unnamed (display falls back to the module)
-  std::string id;            // `id:` or a slug of the name (or module name), unique in the play
-  SourceLocation location;   // the task's first key
-  bool is_handler = false;
-  size_t index = 0;          // position among the play's tasks (or handlers), from 0
+// What a task does: run a module, or steer the run (`meta:`).
+enum class TaskKind {
+  kModule,
+  kFlushHandlers,  // `meta: flush_handlers`, and the flushes Ansible adds after
+                   // pre_tasks, after roles and tasks, and after post_tasks
+  kNoop,           // `meta: noop`
+  kRoleComplete,   // the end of a role's tasks (Ansible's implicit role_complete):
+                   // once a task of the role ran, the role's later occurrences are
+                   // skipped on that host, unless the role allows duplicates
+};
 
-  std::string module;               // "file", "command", ...
-  SourceLocation module_location;   // the module key
-  Value args = Value::object();     // normalised with templates pending (NormalizeArgs)
+struct TaskSpec {
+  std::string name;         // as written; "" when unnamed (display falls back to the module)
+  std::string id;           // `id:` or a slug of the name (or module name), unique in the play
+  SourceLocation location;  // the task's first key
+  bool is_handler = false;
+  size_t index = 0;  // position among the play's tasks (or handlers), from 0
+
+  TaskKind kind = TaskKind::kModule;
+  bool implicit = false;           // added by hostprep (a section's flush), not written
+  std::string module;              // "file", "command", ... ("meta" for the other kinds)
+  SourceLocation module_location;  // the module key
+  Value args = Value::object();    // normalised with templates pending (NormalizeArgs)
   // Location of each top-level argument key, for errors found per host once
   // templates are rendered. Missing keys fall back to module_location.
   std::map<std::string, SourceLocation> arg_locations;
 
-  std::vector<std::string> after;   // ids of tasks this one waits for
+  std::vector<std::string> after;  // ids of tasks this one waits for
   SourceLocation after_location;
-  std::vector<Expression> when;     // all must hold (a list in YAML is ANDed)
-  std::optional<Value> loop;        // a list, or a template string that renders to one
+  std::vector<Expression> when;  // all must hold (a list in YAML is ANDed)
+  std::optional<Value> loop;     // a list, or a template string that renders to one
   SourceLocation loop_location;
+  // "" for `loop`; for `with_<lookup>` the lookup that shapes the rendered
+  // value into items ("items", "dict", "sequence"...: engine/run/loop_items.h).
+  std::string loop_lookup;
   std::string loop_var = "item";    // loop_control.loop_var
+  std::string index_var;            // loop_control.index_var ("" = none)
+  std::optional<Value> loop_label;  // loop_control.label: a template shown for each item
+  bool loop_extended = false;       // loop_control.extended: ansible_loop is set
   std::string register_as;          // "" = not registered
   std::vector<std::string> notify;  // handler names (or ids)
   SourceLocation notify_location;
@@ -53,15 +72,41 @@ struct TaskSpec {
   // check_mode: false runs the task for real even under --check (a read-only
   // query whose result later tasks need); true never changes anything.
   std::optional<bool> check_mode;
-  int retries = 0;                  // extra attempts after a failure
-  int delay = 5;                    // seconds between attempts
+  int retries = 0;  // extra attempts after a failure
+  int delay = 5;    // seconds between attempts
   std::vector<Expression> changed_when;
   std::vector<Expression> failed_when;
-  Value vars = Value::object();     // task vars
-  std::string vars_origin;          // "playbooks/site.yml:12 (task vars)"
+  Value vars = Value::object();  // task vars
+  std::string vars_origin;       // "playbooks/site.yml:12 (task vars)"
 
-  // "name" if set, else "module" (with the id if that differs): for output.
+  // From a role: its scope in Play::roles (-1 outside roles) and its name,
+  // which output puts before the task's ("common : install packages").
+  int role = -1;
+  std::string role_name;
+  // The role as loaded (the same role with the same parameters is one
+  // instance wherever it occurs), -1 outside roles: see kRoleComplete.
+  int role_instance = -1;
+  // Where a local file the task names (a template, a file to copy) is
+  // looked for, nearest first: the role and the roles that depend on it,
+  // then the directory of the file the task is written in. The playbook's
+  // directory is searched after these.
+  std::vector<std::string> search_paths;
+
+  // "name" if set, else "module" (with the id if that differs), after the
+  // role's name for a role's task: for output.
   std::string DisplayName() const;
+};
+
+// A role as the tasks written in it see it (one per role and chain of roles
+// depending on it that the play runs): its name, its directory, and its
+// variables merged as Ansible merges them for those tasks. Host-independent;
+// the values keep their templates, rendered when a task uses them.
+struct RoleScope {
+  std::string name;                  // role_name
+  std::string path;                  // role_path: the role's directory, absolute
+  Value defaults = Value::object();  // its dependencies', its parents', its own defaults/
+  Value vars = Value::object();      // parents', dependencies', the entry's `vars:`, its vars/
+  Value params = Value::object();    // parents' and its own role parameters
 };
 
 // The order of a play's tasks on each host. kSequential (the default, and
@@ -73,21 +118,31 @@ enum class PlayOrder { kDag, kSequential };
 struct Play {
   std::string name;
   SourceLocation location;
-  std::string hosts;              // a host pattern (inventory.h: Inventory::Match)
+  std::string hosts;  // a host pattern (inventory.h: Inventory::Match)
   SourceLocation hosts_location;
-  std::string connection;         // "" = from inventory (default ssh), "local", "ssh"
+  std::string connection;  // "" = from inventory (default ssh), "local", "ssh"
   std::optional<bool> become;
   std::string become_user;
   bool gather_facts = true;
-  std::vector<Value> serial;      // batch sizes: integers or "30%" strings; empty = all
-  int max_fail_percentage = -1;   // -1 = unset (any failure fails only that host)
+  std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
+  int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;
   PlayOrder order = PlayOrder::kSequential;
-  std::vector<std::string> tags;  // inherited by every task
-  Value vars = Value::object();   // play vars, then vars_files merged on top
+  std::vector<std::string> tags;        // inherited by every task
+  Value vars = Value::object();         // play vars, then vars_files merged on top
   std::vector<std::string> vars_files;  // resolved paths, already merged into vars
+  // pre_tasks, the roles' tasks, tasks and post_tasks, in the order they
+  // run, with a kFlushHandlers task after each section (Ansible's order).
   std::vector<TaskSpec> tasks;
+  // The roles' handlers (dependencies first), then the play's.
   std::vector<TaskSpec> handlers;
+  std::vector<RoleScope> roles;         // TaskSpec::role indexes this
+  std::vector<std::string> role_names;  // the roles of `roles:`, for `role_names`
+  // Every role of `roles:` (with its dependencies): their defaults merged,
+  // the lowest precedence of all, and their vars merged, above play vars,
+  // as Ansible exposes them to every task of the play.
+  Value role_defaults = Value::object();
+  Value role_vars = Value::object();
 
   // The name, or the hosts pattern for an unnamed play (as Ansible shows it).
   const std::string& DisplayName() const { return name.empty() ? hosts : name; }

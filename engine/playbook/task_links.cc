@@ -163,20 +163,34 @@ void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, 
   IdTable ids;
   ids.Assign(all, reader);
 
+  // A handler is notified by its name, or a role's by "role : name" too;
+  // where two scopes (roles, the play) have one name, the one loaded last
+  // wins, as in Ansible. Within one scope a repeated name is a mistake.
   std::map<std::string, const TaskDraft*> handler_names;
   for (const TaskDraft& h : *handlers) {
     if (h.spec.name.empty()) continue;
-    auto [it, inserted] = handler_names.emplace(h.spec.name, &h);
-    if (!inserted) {
+    auto it = handler_names.find(h.spec.name);
+    if (it != handler_names.end() && it->second->spec.role == h.spec.role &&
+        it->second->spec.role_name == h.spec.role_name) {
       reader->Error(h.spec.location,
                     fmt::format("duplicate handler name '{}' (first used on line {}): 'notify' "
                                 "could not tell them apart",
                                 h.spec.name, it->second->spec.location.line));
+      continue;
     }
+    handler_names[h.spec.name] = &h;
+    if (!h.spec.role_name.empty()) handler_names[h.spec.role_name + " : " + h.spec.name] = &h;
   }
   for (const TaskDraft* d : all) {
     CheckAfter(*d, ids, task_ptrs, all, order, reader);
     CheckNotify(*d, handler_names, ids, reader);
+  }
+  // From here on a notification names the handler it reaches by its id.
+  for (TaskDraft* d : all) {
+    for (std::string& entry : d->spec.notify) {
+      auto it = handler_names.find(entry);
+      if (it != handler_names.end()) entry = it->second->spec.id;
+    }
   }
 }
 

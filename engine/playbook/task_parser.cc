@@ -58,7 +58,9 @@ class TaskParser {
   bool ReadFlow(const std::string& key, const YAML::Node& value);
   bool ReadBehaviour(const std::string& key, const YAML::Node& value);
   bool ReadModule(const std::string& key, const YAML::Node& key_node, const YAML::Node& value);
-  void ReadLoop(const YAML::Node& value);
+  void ReadMeta(const YAML::Node& key_node, const YAML::Node& value);
+  void ReadLoop(const std::string& key, const YAML::Node& value);
+  void ReadLoopVar(const std::string& key, const YAML::Node& value, std::string* out);
   void ReadLoopControl(const YAML::Node& value);
   void UnknownKey(const std::string& key, const YAML::Node& key_node);
   void CheckRegister();
@@ -68,6 +70,7 @@ class TaskParser {
   TaskDraft& draft_;
   TaskSpec& task_;
   std::vector<std::string> module_keys_;  // as written, in order
+  std::string loop_key_;                  // "loop" or "with_...", once read
   bool has_action_keyword_ = false;       // block, include_tasks, set_fact... (refused)
   // Nodes kept for checks in Finish. std::optional because assigning to a
   // YAML::Node that already refers to a node would overwrite that node.
@@ -129,7 +132,9 @@ bool TaskParser::ReadFlow(const std::string& key, const YAML::Node& value) {
   } else if (key == "when") {
     reader_.ReadConditions(key, value, draft_.label, &task_.when);
   } else if (key == "loop") {
-    ReadLoop(value);
+    ReadLoop(key, value);
+  } else if (StartsWith(key, "with_") && IsLoopLookup(key.substr(5))) {
+    ReadLoop(key, value);
   } else if (key == "register") {
     if (reader_.ReadString(key, value, &task_.register_as)) register_node_.emplace(value);
   } else {
@@ -165,6 +170,10 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
 
 bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
                             const YAML::Node& value) {
+  if (key == "meta" || key == "ansible.builtin.meta") {
+    ReadMeta(key_node, value);
+    return true;
+  }
   std::string name = key;
   const Module* module = modules_.Find(key);
   if (module == nullptr && key.find('.') != std::string::npos) {
@@ -187,16 +196,61 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
   return true;
 }
 
-void TaskParser::ReadLoop(const YAML::Node& value) {
+// `meta:` steers the run instead of running a module on the host.
+void TaskParser::ReadMeta(const YAML::Node& key_node, const YAML::Node& value) {
+  module_keys_.push_back(key_node.Scalar());
+  if (module_keys_.size() > 1) {
+    reader_.Error(key_node, fmt::format("{} has two actions, '{}' and '{}': a task runs exactly "
+                                        "one",
+                                        draft_.label, module_keys_[0], key_node.Scalar()));
+    return;
+  }
+  std::string action;
+  if (!reader_.ReadString("meta", value, &action)) return;
+  task_.module = "meta";
+  task_.module_location = reader_.At(key_node);
+  task_.args = Value::object();
+  task_.args["action"] = action;
+  if (action == "flush_handlers") {
+    task_.kind = TaskKind::kFlushHandlers;
+  } else if (action == "noop") {
+    task_.kind = TaskKind::kNoop;
+  } else if (action == "end_play" || action == "end_host" || action == "end_batch" ||
+             action == "end_role" || action == "reset_connection" || action == "clear_facts" ||
+             action == "clear_host_errors" || action == "refresh_inventory") {
+    reader_.Error(value, fmt::format("'meta: {}' is not supported yet (supported: "
+                                     "flush_handlers, noop)",
+                                     action));
+  } else {
+    reader_.Error(value, fmt::format("unknown 'meta' action '{}' (one of: flush_handlers, noop, "
+                                     "end_play, end_host, end_batch, end_role, "
+                                     "reset_connection, clear_facts, clear_host_errors, "
+                                     "refresh_inventory)",
+                                     action));
+  }
+}
+
+// `loop`, or one of the `with_` lookups (which also take a mapping, as
+// with_dict does, or a string, as with_sequence and with_items do).
+void TaskParser::ReadLoop(const std::string& key, const YAML::Node& value) {
+  if (task_.loop) {
+    reader_.Error(value, fmt::format("{} has two loops ('{}' and '{}'): a task loops once",
+                                     draft_.label, loop_key_, key));
+    return;
+  }
+  loop_key_ = key;
   task_.loop_location = reader_.At(value);
-  if (value.IsSequence() || (value.IsScalar() && IsTemplate(value.Scalar()))) {
+  const bool with = key != "loop";
+  if (value.IsSequence() || (value.IsScalar() && IsTemplate(value.Scalar())) ||
+      (with && (value.IsMap() || value.IsScalar()))) {
     task_.loop = ToValue(value);
+    if (with) task_.loop_lookup = key.substr(5);
     reader_.CheckTemplates(value, draft_.label);
     return;
   }
-  reader_.Error(value, fmt::format("'loop' must be a list, or a template that gives one "
+  reader_.Error(value, fmt::format("'{}' must be a list, or a template that gives one "
                                    "(\"{{{{ my_list }}}}\"), not {}",
-                                   DescribeForError(value)));
+                                   key, DescribeForError(value)));
 }
 
 void TaskParser::ReadLoopControl(const YAML::Node& value) {
@@ -207,24 +261,38 @@ void TaskParser::ReadLoopControl(const YAML::Node& value) {
   }
   for (const auto& kv : value) {
     const std::string key = kv.first.Scalar();
-    if (key != "loop_var") {
-      reader_.Error(kv.first, fmt::format("'loop_control.{}' is not supported (only 'loop_var' "
-                                          "is)",
-                                          key));
-      continue;
-    }
-    std::string var;
-    if (!reader_.ReadString("loop_var", kv.second, &var)) continue;
-    std::string reason = var == "item" ? "" : ReservedNameReason(var);
-    if (!IsIdentifier(var)) {
-      reader_.Error(kv.second, fmt::format("'loop_var' '{}' is not a valid variable name (use "
-                                           "letters, digits and '_', not starting with a digit)",
-                                           var));
-    } else if (!reason.empty()) {
-      reader_.Error(kv.second, fmt::format("'loop_var' '{}' is reserved: {}", var, reason));
+    if (key == "loop_var") {
+      ReadLoopVar(key, kv.second, &task_.loop_var);
+    } else if (key == "index_var") {
+      ReadLoopVar(key, kv.second, &task_.index_var);
+    } else if (key == "label") {
+      task_.loop_label = ToValue(kv.second);
+      reader_.CheckTemplates(kv.second, draft_.label);
+    } else if (key == "extended") {
+      reader_.ReadBool(key, kv.second, &task_.loop_extended);
+    } else if (key == "extended_allitems") {
+      bool ignored = true;
+      reader_.ReadBool(key, kv.second, &ignored);
     } else {
-      task_.loop_var = var;
+      reader_.Error(kv.first, fmt::format("'loop_control.{}' is not supported (supported: "
+                                          "loop_var, index_var, label, extended)",
+                                          key));
     }
+  }
+}
+
+void TaskParser::ReadLoopVar(const std::string& key, const YAML::Node& value, std::string* out) {
+  std::string var;
+  if (!reader_.ReadString(key, value, &var)) return;
+  std::string reason = var == "item" && key == "loop_var" ? "" : ReservedNameReason(var);
+  if (!IsIdentifier(var)) {
+    reader_.Error(value, fmt::format("'{}' '{}' is not a valid variable name (use "
+                                     "letters, digits and '_', not starting with a digit)",
+                                     key, var));
+  } else if (!reason.empty()) {
+    reader_.Error(value, fmt::format("'{}' '{}' is reserved: {}", key, var, reason));
+  } else {
+    *out = var;
   }
 }
 
@@ -266,12 +334,22 @@ void TaskParser::Finish(const YAML::Node& node) {
     reader_.Error(node, fmt::format("{} has no module (one of: {})", draft_.label,
                                     fmt::join(modules_.names(), ", ")));
   }
+  if (task_.module == "meta" &&
+      (task_.loop || !task_.register_as.empty() || !task_.notify.empty() || !task_.when.empty())) {
+    reader_.Error(node, fmt::format("{}: 'meta' takes no loop, register, notify or when (a "
+                                    "condition on a flush is not supported yet)",
+                                    draft_.label));
+  }
   for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {
     if (key.has_value() && !module_keys_.empty() && task_.module != "command") {
       reader_.Error(*key, fmt::format("{}: '{}' is only supported on 'command' tasks (this task "
                                       "runs '{}')",
                                       draft_.label, key->Scalar(), task_.module));
     }
+  }
+  if (!task_.index_var.empty() && task_.index_var == task_.loop_var) {
+    reader_.Error(*loop_control_key_, fmt::format("{}: 'index_var' and 'loop_var' are both '{}'",
+                                                  draft_.label, task_.loop_var));
   }
   if (loop_control_key_.has_value() && !task_.loop.has_value()) {
     reader_.Error(*loop_control_key_,

@@ -1,47 +1,80 @@
 #include "engine/run/host_plan.h"
 
+#include <algorithm>
+
 namespace hostprep {
 
-namespace {
-
-// Whether `names` (what `notify` lists) names the handler `h`.
-bool Named(const std::set<std::string>& names, const TaskSpec& h) {
-  return names.count(h.name) > 0 || names.count(h.id) > 0;
+HostPlan::HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpec*> handlers)
+    : handlers_(std::move(handlers)) {
+  auto flush = [&] {
+    for (const TaskSpec* h : handlers_) entries_.push_back({h, true});
+  };
+  for (const TaskSpec* t : tasks) {
+    if (t->kind == TaskKind::kFlushHandlers) {
+      flush();
+    } else if (t->kind == TaskKind::kModule || t->kind == TaskKind::kRoleComplete) {
+      entries_.push_back({t, false});
+    }
+  }
+  flush();
 }
 
-}  // namespace
+std::vector<const TaskSpec*> HostPlan::Named(const std::vector<std::string>& names) const {
+  std::vector<const TaskSpec*> out;
+  for (const TaskSpec* h : handlers_) {
+    const bool named = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+      return n == h->id || n == h->name;
+    });
+    if (named) out.push_back(h);
+  }
+  return out;
+}
 
-HostPlan::HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpec*> handlers)
-    : tasks_(std::move(tasks)), handlers_(std::move(handlers)) {}
-
-const TaskSpec* HostPlan::At(size_t position) const {
-  if (position < tasks_.size()) return tasks_[position];
-  position -= tasks_.size();
-  return position < handlers_.size() ? handlers_[position] : nullptr;
+void HostPlan::Mark(const TaskSpec& task, size_t position, Marks* marks) const {
+  const long at = static_cast<long>(position);
+  for (const TaskSpec* h : Named(task.notify)) {
+    auto [it, inserted] = marks->emplace(h, at);
+    if (!inserted) it->second = std::max(it->second, at);
+  }
 }
 
 const TaskSpec* HostPlan::Next() {
-  while (IsHandler(position_) && At(position_) != nullptr && !Notified(*At(position_))) {
+  while (position_ < entries_.size()) {
+    const Entry& e = entries_[position_];
+    const bool skip =
+        e.handler ? !Notified(e.task) : completed_roles_.count(e.task->role_instance) > 0;
+    if (!skip) break;
     ++position_;
   }
   return At(position_);
 }
 
-bool HostPlan::Notified(const TaskSpec& h) const {
-  return Named(notified_, h) || Named(pending_notified_, h);
+void HostPlan::Advance() {
+  if (position_ < entries_.size() && entries_[position_].handler) {
+    const TaskSpec* h = entries_[position_].task;
+    taken_.push_back({h, static_cast<long>(position_), Get(taken_at_, h)});
+    taken_at_[h] = static_cast<long>(position_);
+  }
+  ++position_;
+}
+
+void HostPlan::Rewind(size_t position) {
+  position_ = position;
+  while (!taken_.empty() && taken_.back().position >= static_cast<long>(position)) {
+    taken_at_[taken_.back().handler] = taken_.back().before;
+    taken_.pop_back();
+  }
 }
 
 std::set<const TaskSpec*> HostPlan::ReachableHandlers() const {
-  std::set<std::string> names = notified_;
-  names.insert(pending_notified_.begin(), pending_notified_.end());
   std::set<const TaskSpec*> out;
+  for (const TaskSpec* h : handlers_) {
+    if (Notified(h)) out.insert(h);
+  }
   for (bool grew = true; grew;) {
     grew = false;
-    for (const TaskSpec* h : handlers_) {
-      if (out.count(h) > 0 || !Named(names, *h)) continue;
-      out.insert(h);
-      names.insert(h->notify.begin(), h->notify.end());
-      grew = true;
+    for (const TaskSpec* h : std::set<const TaskSpec*>(out)) {
+      for (const TaskSpec* next : Named(h->notify)) grew = out.insert(next).second || grew;
     }
   }
   return out;
@@ -49,9 +82,14 @@ std::set<const TaskSpec*> HostPlan::ReachableHandlers() const {
 
 std::vector<const TaskSpec*> HostPlan::Remaining() const {
   const std::set<const TaskSpec*> reachable = ReachableHandlers();
+  std::set<const TaskSpec*> seen;
   std::vector<const TaskSpec*> out;
-  for (size_t p = position_; At(p) != nullptr; ++p) {
-    if (!IsHandler(p) || reachable.count(At(p)) > 0) out.push_back(At(p));
+  for (size_t p = position_; p < entries_.size(); ++p) {
+    const Entry& e = entries_[p];
+    if (e.handler && (reachable.count(e.task) == 0 || !seen.insert(e.task).second)) continue;
+    if (e.task->kind != TaskKind::kModule) continue;
+    if (!e.handler && completed_roles_.count(e.task->role_instance) > 0) continue;
+    out.push_back(e.task);
   }
   return out;
 }
@@ -59,7 +97,7 @@ std::vector<const TaskSpec*> HostPlan::Remaining() const {
 std::vector<HostPlan::Unit> HostPlan::TakeWaiting() {
   std::vector<Unit> units = std::move(waiting_);
   waiting_.clear();
-  pending_notified_.clear();
+  pending_at_.clear();
   return units;
 }
 

@@ -1,13 +1,17 @@
 // One host's plan for one play (like ninja's Plan): the tasks in the order
-// they run and how far the run has come, the handlers notified so far, and
-// the waiting batch: tasks planned ahead of the actions of the tasks before
-// them, whose actions wait to go to the host in one round trip.
+// they run and how far the run has come, the handlers notified so far and
+// where they run (at each flush: after pre_tasks, after the roles and tasks,
+// at a `meta: flush_handlers`, and at the end), and the waiting batch: tasks
+// planned ahead of the actions of the tasks before them, whose actions wait
+// to go to the host in one round trip.
 //
 // Plain data and no I/O: HostPlay asks it what comes next and tells it what
 // happened. Owned by one host's worker; not thread-safe.
 #ifndef HOSTPREP_ENGINE_RUN_HOST_PLAN_H_
 #define HOSTPREP_ENGINE_RUN_HOST_PLAN_H_
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -31,31 +35,47 @@ class HostPlan {
     std::optional<TaskOutcome> outcome;  // kDone: the outcome, reported in turn
   };
 
-  // `tasks`: the tasks selected to run, in order; `handlers`: the play's
+  // `tasks`: the tasks selected to run, in order, with their flushes
+  // (TaskKind::kFlushHandlers; a kNoop is dropped); `handlers`: the play's
   // handlers in the order they run when notified.
   HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpec*> handlers);
 
   // The task to run next, or null when nothing is left: the tasks in order,
-  // then each notified handler once, in order (a handler notified by
-  // another runs after it). Skips the handlers nothing notified.
+  // and at each flush and at the end each notified handler once, in order
+  // (a handler notified by another runs after it, at the same flush when it
+  // comes later in the list). Skips the handlers nothing notified.
   const TaskSpec* Next();
-  // The task Next() returned is under way: the one after it comes next.
-  void Advance() { ++position_; }
+  // The task Next() returned is under way: the one after it comes next. A
+  // handler's notification is used up: notified again, it runs again at
+  // the next flush.
+  void Advance();
   // Where the run stands: the position of Next()'s task.
   size_t position() const { return position_; }
-  // Back to an earlier position: the tasks from there are planned again.
-  void Rewind(size_t position) { position_ = position; }
+  // Back to an earlier position: the tasks from there are planned again,
+  // the handlers taken from there notified again.
+  void Rewind(size_t position);
 
   // What is still to run from the current position: the tasks, and the
   // handlers that the notifications so far can lead to (handlers notifying
   // handlers included). Their state is read after the next change.
   std::vector<const TaskSpec*> Remaining() const;
 
-  // `task` changed something: the handlers it names are notified.
-  void Notify(const TaskSpec& task) { notified_.insert(task.notify.begin(), task.notify.end()); }
-  // A task whose actions wait in the batch would notify these handlers.
-  void NotifyPending(const TaskSpec& task) {
-    pending_notified_.insert(task.notify.begin(), task.notify.end());
+  // `task`, at `position` (by default the current one), changed something:
+  // the handlers it names are notified.
+  void Notify(const TaskSpec& task) { Notify(task, position_); }
+  void Notify(const TaskSpec& task, size_t position) { Mark(task, position, &notified_at_); }
+  // The task at the current position, planned into the waiting batch,
+  // would notify these handlers.
+  void NotifyPending(const TaskSpec& task) { Mark(task, position_, &pending_at_); }
+
+  // A task of `task`'s role ran on the host (a result that is not skipped).
+  void RoleRan(const TaskSpec& task) {
+    if (task.role_instance >= 0) ran_roles_.insert(task.role_instance);
+  }
+  // The run reached `end` (TaskKind::kRoleComplete) with nothing waiting:
+  // when a task of its role ran, the role's later occurrences are skipped.
+  void EndRole(const TaskSpec& end) {
+    if (ran_roles_.count(end.role_instance) > 0) completed_roles_.insert(end.role_instance);
   }
 
   // The waiting batch, in plan order.
@@ -65,16 +85,45 @@ class HostPlan {
   std::vector<Unit> TakeWaiting();
 
  private:
-  bool IsHandler(size_t position) const { return position >= tasks_.size(); }
-  const TaskSpec* At(size_t position) const;
-  bool Notified(const TaskSpec& handler) const;
+  struct Entry {
+    const TaskSpec* task = nullptr;
+    bool handler = false;  // runs only when notified
+  };
+  // Positions are kept as long, -1 for never.
+  using Marks = std::map<const TaskSpec*, long>;
+  struct Taken {
+    const TaskSpec* handler = nullptr;
+    long position = 0;
+    long before = -1;  // where it was taken before
+  };
+
+  const TaskSpec* At(size_t position) const {
+    return position < entries_.size() ? entries_[position].task : nullptr;
+  }
+  static long Get(const Marks& marks, const TaskSpec* h) {
+    auto it = marks.find(h);
+    return it == marks.end() ? -1 : it->second;
+  }
+  // Notified since it last ran: a notification from a position after the
+  // one where it was last taken (so the order results are reported in does
+  // not matter).
+  bool Notified(const TaskSpec* h) const {
+    return std::max(Get(notified_at_, h), Get(pending_at_, h)) > Get(taken_at_, h);
+  }
+  void Mark(const TaskSpec& task, size_t position, Marks* marks) const;
+  // The handlers `names` (notify entries: ids or names) reach.
+  std::vector<const TaskSpec*> Named(const std::vector<std::string>& names) const;
   std::set<const TaskSpec*> ReachableHandlers() const;
 
-  std::vector<const TaskSpec*> tasks_;
   std::vector<const TaskSpec*> handlers_;
-  size_t position_ = 0;  // in tasks_, then (minus tasks_.size()) in handlers_
-  std::set<std::string> notified_;
-  std::set<std::string> pending_notified_;  // by the waiting batch
+  std::vector<Entry> entries_;  // tasks, and after each flush every handler
+  size_t position_ = 0;
+  Marks notified_at_;              // the latest position that notified each handler
+  Marks pending_at_;               // the same, by tasks of the waiting batch
+  Marks taken_at_;                 // where each handler last ran
+  std::vector<Taken> taken_;       // in order, to undo on Rewind
+  std::set<int> ran_roles_;        // role instances with a task that ran
+  std::set<int> completed_roles_;  // role instances whose later occurrences are skipped
   std::vector<Unit> waiting_;
 };
 

@@ -18,6 +18,7 @@
 #include "engine/run/host_plan.h"
 #include "engine/run/host_state.h"
 #include "engine/run/resources.h"
+#include "engine/run/role_variables.h"
 #include "engine/run/task_executor.h"
 #include "engine/template/templar.h"
 
@@ -41,6 +42,7 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
 // name, `all` selects every task not tagged never, `tagged` every task with
 // a tag of its own.
 bool Selected(const TaskSpec& task, const RunOptions& opts) {
+  if (task.implicit) return true;  // a section's flush, as Ansible keeps its own
   const std::vector<std::string> tags =
       task.tags.empty() ? std::vector<std::string>{"untagged"} : task.tags;
   const bool untagged = task.tags.empty();
@@ -111,8 +113,9 @@ class HostPlay {
         sink_(sink),
         facts_vars_(&inventory_vars_),
         play_vars_(&facts_vars_),
-        top_(&play_vars_),
-        executor_(ctx, state, play_vars_) {}
+        roles_(*ctx.play, &play_vars_),
+        top_(&roles_.play()),
+        executor_(ctx, state, roles_.play(), &roles_) {}
 
   HostOutcome Run() {
     SetVariables();
@@ -124,10 +127,12 @@ class HostPlay {
   }
 
  private:
-  // Precedence, lowest first: inventory, facts, play vars; task scopes and
-  // extra vars are stacked on top by the TaskExecutor.
+  // Precedence, lowest first: role defaults, inventory, facts, play vars,
+  // role vars; task scopes and extra vars are stacked on top by the
+  // TaskExecutor.
   void SetVariables() {
     const RunOptions& opts = *ctx_.options;
+    inventory_vars_.SetFallback(roles_.defaults());
     ctx_.inventory->HostVariables(state_->name, &inventory_vars_);
     inventory_vars_.Set("groups", *ctx_.groups, "inventory");
     std::error_code ec;
@@ -135,6 +140,9 @@ class HostPlay {
     inventory_vars_.Set("playbook_dir", dir.lexically_normal().string(), "hostprep");
     inventory_vars_.Set("ansible_check_mode", opts.check, "hostprep");
     inventory_vars_.Set("ansible_diff_mode", opts.diff, "hostprep");
+    Value role_names = Value::array();
+    for (const std::string& name : ctx_.play->role_names) role_names.push_back(name);
+    inventory_vars_.Set("role_names", role_names, "hostprep");
     play_vars_.SetAll(ctx_.play->vars, ctx_.playbook->path + " (play vars)");
     top_.SetAll(opts.extra_vars, "extra vars (-e)");
   }
@@ -282,7 +290,13 @@ class HostPlay {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
       const TaskSpec* task = plan_->Next();
       if (task == nullptr && plan_->waiting().empty()) return HostOutcome::kOk;
-      if (task != nullptr && Speculate(*task)) {
+      if (task != nullptr && task->kind == TaskKind::kRoleComplete && plan_->waiting().empty()) {
+        // Whether the role ran is known once what waits is reported.
+        plan_->EndRole(*task);
+        plan_->Advance();
+        continue;
+      }
+      if (task != nullptr && task->kind == TaskKind::kModule && Speculate(*task)) {
         plan_->Advance();
         continue;
       }
@@ -327,7 +341,7 @@ class HostPlay {
     TaskOutcome outcome = executor_.Finish(std::move(run));
     span.args()["changed"] = outcome.changed;
     span.args()["failed"] = outcome.failed;
-    Report(task, outcome);
+    Report(task, outcome, plan_->position());
     return Stop(outcome);
   }
 
@@ -400,7 +414,7 @@ class HostPlay {
         }
         unit.outcome = executor_.Finish(std::move(unit.run));
       }
-      Report(*unit.task, *unit.outcome);
+      Report(*unit.task, *unit.outcome, unit.position);
       if (done.status.unreachable()) return HostOutcome::kUnreachable;
       if (Stop(*unit.outcome) != HostOutcome::kOk) return Stop(*unit.outcome);
       if (!done.status.ok()) return HostOutcome::kFailed;
@@ -415,15 +429,21 @@ class HostPlay {
     std::vector<HostPlan::Unit>& waiting = plan_->waiting();
     size_t first = 0;
     while (first < waiting.size() && waiting[first].outcome) {
-      Report(*waiting[first].task, *waiting[first].outcome);
+      Report(*waiting[first].task, *waiting[first].outcome, waiting[first].position);
       ++first;
     }
     waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(first));
   }
 
-  void Report(const TaskSpec& task, TaskOutcome& outcome) {
+  // Posts the outcome of the task at `position` in the plan.
+  void Report(const TaskSpec& task, TaskOutcome& outcome, size_t position) {
+    const bool ran =
+        std::any_of(outcome.events.begin(), outcome.events.end(), [](const TaskEvent& e) {
+          return e.status != TaskStatus::kSkipped && e.status != TaskStatus::kUnreachable;
+        });
+    if (ran) plan_->RoleRan(task);
     for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
-    if (outcome.changed) plan_->Notify(task);
+    if (outcome.changed) plan_->Notify(task, position);
     if (outcome.failed) state_->failed = true;
     if (outcome.unreachable) state_->unreachable = true;
   }
@@ -435,6 +455,7 @@ class HostPlay {
   Variables inventory_vars_;
   Variables facts_vars_;
   Variables play_vars_;
+  RoleVariables roles_;
   Variables top_;
   TaskExecutor executor_;
   std::optional<TaskGraph> graph_;

@@ -1,5 +1,6 @@
 #include "engine/run/resources.h"
 
+#include "engine/run/loop_items.h"
 #include "engine/template/templar.h"
 
 namespace hostprep {
@@ -8,8 +9,8 @@ Resources DeclaredResources(const TaskSpec& task, const Module& module, const Va
   Resources out;
   std::vector<Value> items;
   if (task.loop) {
-    Result<Value> loop = Templar(vars).Render(*task.loop);
-    if (!loop.ok() || !loop->is_array()) return out;
+    Result<Value> loop = RenderLoop(task, vars);
+    if (!loop.ok()) return out;
     items.assign(loop->begin(), loop->end());
   } else {
     items.emplace_back(nullptr);

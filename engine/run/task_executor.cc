@@ -8,6 +8,8 @@
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
+#include "engine/run/local_files.h"
+#include "engine/run/loop_items.h"
 #include "engine/run/task_run.h"
 #include "engine/template/templar.h"
 
@@ -104,6 +106,17 @@ void SummarizeLoop(std::vector<TaskEvent>* events) {
   events->back().recap_changed = changed;
 }
 
+// The fields Ansible adds to each item's registered result.
+void AddItemFields(const TaskRun& run, Value* registered) {
+  const TaskSpec& task = run.task;
+  (*registered)[task.loop_var] = *run.current_item();
+  (*registered)["ansible_loop_var"] = task.loop_var;
+  if (!task.index_var.empty()) {
+    (*registered)[task.index_var] = run.item;
+    (*registered)["ansible_index_var"] = task.index_var;
+  }
+}
+
 }  // namespace
 
 std::string ItemLabel(const Value& item) {
@@ -119,8 +132,18 @@ std::string ItemLabel(const Value& item) {
   return label;
 }
 
-TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars)
-    : ctx_(ctx), state_(state), host_vars_(host_vars) {}
+TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars,
+                           const RoleVariables* roles)
+    : ctx_(ctx), state_(state), host_vars_(host_vars), roles_(roles) {}
+
+std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module* module) const {
+  static const Value kNoParams = Value::object();
+  const bool in_role = roles_ != nullptr && task.role >= 0 &&
+                       static_cast<size_t>(task.role) < ctx_.play->roles.size();
+  return std::make_unique<TaskRun>(task, module, in_role ? roles_->For(task) : host_vars_,
+                                   state_->registered, ctx_.options->extra_vars,
+                                   in_role ? ctx_.play->roles[task.role].params : kNoParams);
+}
 
 TaskExecutor::~TaskExecutor() = default;
 
@@ -166,14 +189,15 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) const 
   std::vector<PendingRead> out;
   const Module* module = ctx_.modules->Find(task.module);
   if (module == nullptr) return out;
-  TaskRun run(task, module, host_vars_, state_->registered, ctx_.options->extra_vars);
+  std::unique_ptr<TaskRun> owned = NewRun(task, module);
+  TaskRun& run = *owned;
   if (!task.loop) {
     Result<std::string> skip = SkipReason(task, run.top());
     if (!skip.ok() || !skip->empty()) return out;
     run.items = {std::nullopt};
   } else {
-    Result<Value> rendered = Templar(run.top()).Render(*task.loop);
-    if (!rendered.ok() || !rendered->is_array()) return out;
+    Result<Value> rendered = RenderLoop(task, run.top());
+    if (!rendered.ok()) return out;
     for (const Value& item : *rendered) run.items.emplace_back(item);
   }
   const Value facts = state_->facts.value_or(Value::object());
@@ -192,16 +216,16 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) const 
   return out;
 }
 
-void TaskExecutor::Answer(const std::vector<Read>& reads, const Variables& vars,
-                          const Become& become, const ReadSource& source,
+void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
+                          const Variables& vars, const Become& become, const ReadSource& source,
                           std::vector<ReadResult>* results, Planned* planned) const {
   for (const Read& read : reads) {
     ReadResult r;
     if (read.kind == Read::Kind::kLocalFile) {
-      // A file on the controller, relative to the playbook, rendered when
+      // A file on the controller, found as Ansible finds it, rendered when
       // asked; missing: content stays nullopt and the module says so.
-      std::string path = read.path;
-      if (!path.empty() && path[0] != '/') path = ctx_.playbook->dir + "/" + path;
+      const std::string path =
+          FindLocalFile(read.path, read.render, task.search_paths, ctx_.playbook->dir);
       std::optional<std::string> text = source.ReadLocal(path);
       if (text && read.render) {
         Result<Value> rendered = Templar(vars).RenderString(*text);
@@ -255,7 +279,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
       return fail(
           Status::Error("internal error: module '" + task.module + "' kept asking for reads"));
     }
-    Answer(reads, vars, become, source, &results, &p);
+    Answer(task, reads, vars, become, source, &results, &p);
     if (!p.missing.empty()) return p;
     planned = module.Plan(args, results, facts);
     if (!planned.ok() || planned->more_reads.empty()) break;
@@ -372,6 +396,13 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
   }
 }
 
+std::string TaskExecutor::Label(TaskRun* run) const {
+  const Value& item = *run->current_item();
+  if (!run->task.loop_label) return ItemLabel(item);
+  Result<Value> label = Templar(run->vars()).Render(*run->task.loop_label);
+  return label.ok() ? ToText(*label) : ItemLabel(item);
+}
+
 TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool changed,
                               std::string message, std::string diff, const Value& result,
                               std::string item) const {
@@ -398,6 +429,8 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
     e.message = std::move(message);
     e.diff = std::move(diff);
     e.result = result;
+    if (task.loop && run.item < run.items.size() && run.current_item())
+      e.item_value = *run.current_item();
   }
   return e;
 }
@@ -419,8 +452,7 @@ Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variabl
 }
 
 std::unique_ptr<TaskRun> TaskExecutor::Start(const TaskSpec& task) const {
-  return std::make_unique<TaskRun>(task, ctx_.modules->Find(task.module), host_vars_,
-                                   state_->registered, ctx_.options->extra_vars);
+  return NewRun(task, ctx_.modules->Find(task.module));
 }
 
 // With a loop, `when` is asked of each item (it may name `item`), as
@@ -449,11 +481,12 @@ void TaskExecutor::Begin(TaskRun* run) const {
     run->item_checked = true;
     return;
   }
-  Result<Value> rendered = Templar(run->top()).Render(*task.loop);
-  if (rendered.ok() && !rendered->is_array()) {
-    rendered = Status::Error("loop must be a list, not " + TypeName(*rendered));
+  Result<Value> rendered = RenderLoop(task, run->top());
+  if (!rendered.ok()) {
+    return error(Where(task.loop_location) +
+                 (task.loop_lookup.empty() ? "loop" : "with_" + task.loop_lookup) + ": " +
+                 rendered.message());
   }
-  if (!rendered.ok()) return error(Where(task.loop_location) + "loop: " + rendered.message());
   if (rendered->empty()) {
     return end(TaskStatus::kSkipped, "no items in loop",
                Registered(TaskStatus::kSkipped, false, "no items in loop",
@@ -469,7 +502,6 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
   while (!run->done && run->item < run->items.size()) {
     if (!run->item_checked) {
       run->item_checked = true;
-      const Value& item = *run->current_item();
       Result<std::string> skip = SkipReason(task, run->vars());
       if (!skip.ok() || !skip->empty()) {
         const TaskStatus status =
@@ -478,10 +510,9 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
         const std::string msg = skip.ok() ? *skip : skip.message();
         Value registered = Registered(skip.ok() ? TaskStatus::kSkipped : TaskStatus::kFailed, false,
                                       msg, Value::object());
-        registered[task.loop_var] = item;
+        AddItemFields(*run, &registered);
         run->loop_results.push_back(registered);
-        run->out.events.push_back(
-            Event(*run, status, false, msg, "", Value::object(), ItemLabel(item)));
+        run->out.events.push_back(Event(*run, status, false, msg, "", Value::object(), Label(run)));
         run->out.failed = run->out.failed || status == TaskStatus::kFailed;
         run->NextItem();
         continue;
@@ -550,12 +581,12 @@ bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
                                 a.changed, a.message, a.result);
   const std::optional<Value>& item = run->current_item();
   if (item) {
-    registered[task.loop_var] = *item;
+    AddItemFields(*run, &registered);
     run->loop_results.push_back(registered);
   }
   run->last_registered = registered;
   out.events.push_back(Event(*run, a.status, a.changed, a.message, ctx_.options->diff ? a.diff : "",
-                             a.result, item ? ItemLabel(*item) : ""));
+                             a.result, item ? Label(run) : ""));
   // A failed item does not end the loop: as in Ansible every item runs,
   // and the task has failed when one did. A lost host ends it.
   if (a.status == TaskStatus::kUnreachable) {

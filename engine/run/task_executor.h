@@ -23,6 +23,7 @@
 #include "engine/run/action_executor.h"
 #include "engine/run/host_state.h"
 #include "engine/run/read_source.h"
+#include "engine/run/role_variables.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -49,8 +50,8 @@ struct TaskStep {
   // kAct, kDone: the answers (made as the task's become) its plans used. A
   // task planned ahead of earlier actions holds only while they stay the same.
   std::vector<RemoteRead> guard;
-  bool changes = false;            // kAct: the plan reports a change (handlers to notify)
-  int wait_seconds = 0;            // kWait
+  bool changes = false;  // kAct: the plan reports a change (handlers to notify)
+  int wait_seconds = 0;  // kWait
 };
 
 class TaskRun;  // task_run.h
@@ -58,11 +59,13 @@ struct TaskAttempt;
 
 class TaskExecutor {
  public:
-  // `host_vars` holds inventory, facts and play variables; it and the other
-  // arguments must outlive the executor. Reads the host's facts, registered
-  // results and connection settings from `state`; writes only its
-  // registered results (Finish).
-  TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars);
+  // `host_vars` holds inventory, facts and play variables; `roles` (may be
+  // null when the play has no roles) the roles' scopes above them. They and
+  // the other arguments must outlive the executor. Reads the host's facts,
+  // registered results and connection settings from `state`; writes only
+  // its registered results (Finish).
+  TaskExecutor(const PlayContext& ctx, HostState* state, const Variables& host_vars,
+               const RoleVariables* roles = nullptr);
   ~TaskExecutor();
 
   std::unique_ptr<TaskRun> Start(const TaskSpec& task) const;
@@ -102,8 +105,9 @@ class TaskExecutor {
   // The answers to `reads` from `source` (local files read and rendered),
   // appended to `results`; the remote ones used go to planned->guard and
   // the missing ones to planned->missing.
-  void Answer(const std::vector<Read>& reads, const Variables& vars, const Become& become,
-              const ReadSource& source, std::vector<ReadResult>* results, Planned* planned) const;
+  void Answer(const TaskSpec& task, const std::vector<Read>& reads, const Variables& vars,
+              const Become& become, const ReadSource& source, std::vector<ReadResult>* results,
+              Planned* planned) const;
   // The attempt is over: changed_when / failed_when, then the next attempt
   // (a wait), or the item's result and the next item.
   bool EndAttempt(TaskRun* run, TaskStep* wait) const;
@@ -118,12 +122,19 @@ class TaskExecutor {
   void Absorb(const ActionOutcome& done, const Become& become, TaskAttempt* attempt) const;
   // changed_when / failed_when on a command's real result.
   void Judge(const TaskSpec& task, const Variables& vars, TaskAttempt* attempt) const;
+  // The current item's label in output: loop_control.label rendered, or
+  // ItemLabel of the item.
+  std::string Label(TaskRun* run) const;
   TaskEvent Event(const TaskRun& run, TaskStatus status, bool changed, std::string message,
                   std::string diff, const Value& result, std::string item) const;
+
+  // A new run of `task`, its scopes on the host's (or its role's).
+  std::unique_ptr<TaskRun> NewRun(const TaskSpec& task, const Module* module) const;
 
   const PlayContext& ctx_;
   HostState* state_;
   const Variables& host_vars_;
+  const RoleVariables* roles_;
 };
 
 // The label of a loop item in output: its text, or "name" / "key" field of a

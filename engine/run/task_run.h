@@ -30,23 +30,28 @@ struct TaskAttempt {
   Value result = Value::object();
 };
 
-// Variable scopes, nearest last: task vars, registered results, extra vars
-// on top; and those of the current loop item (the item above the registered
-// results, extra vars above it again). Not copyable: the scopes point at
-// each other.
+// Variable scopes, nearest last: task vars, registered results, the role's
+// parameters, extra vars on top; and those of the current loop item (the
+// item above the role's parameters, extra vars above it again). Not
+// copyable: the scopes point at each other.
 class TaskRun {
  public:
+  // `host_vars`: the host's scopes up to the play's (and for a role's task
+  // its role's) vars; `role_params`: the role's parameters, or an empty
+  // mapping.
   TaskRun(const TaskSpec& spec, const Module* module, const Variables& host_vars,
-          const Value& registered_results, const Value& extra_vars)
+          const Value& registered_results, const Value& extra_vars, const Value& role_params)
       : task(spec),
         module(module),
         start(std::chrono::steady_clock::now()),
         extra_vars_(extra_vars),
         task_vars_(&host_vars),
         registered_(&task_vars_),
-        top_(&registered_) {
+        params_(&registered_),
+        top_(&params_) {
     task_vars_.SetAll(spec.vars, spec.vars_origin);
     registered_.SetAll(registered_results, "a registered result");
+    params_.SetAll(role_params, "role parameters");
     top_.SetAll(extra_vars, "extra vars (-e)");
   }
   TaskRun(const TaskRun&) = delete;
@@ -57,13 +62,40 @@ class TaskRun {
   // The variables of the current item (the task's when it has no loop).
   const Variables& vars() {
     if (!item_vars_) {
-      item_scope_ = std::make_unique<Variables>(&registered_);
-      if (current_item()) item_scope_->Set(task.loop_var, *current_item(), "loop item");
+      item_scope_ = std::make_unique<Variables>(&params_);
+      if (current_item()) SetItemVariables(item_scope_.get());
       item_vars_ = std::make_unique<Variables>(item_scope_.get());
       item_vars_->SetAll(extra_vars_, "extra vars (-e)");
     }
     return *item_vars_;
   }
+  // What Ansible sets for a loop's item: the loop variable, the index
+  // variable, ansible_loop (extended) and ansible_loop_var.
+  void SetItemVariables(Variables* scope) const {
+    scope->Set(task.loop_var, *current_item(), "loop item");
+    scope->Set("ansible_loop_var", task.loop_var, "loop");
+    if (!task.index_var.empty()) {
+      scope->Set(task.index_var, item, "loop index");
+      scope->Set("ansible_index_var", task.index_var, "loop");
+    }
+    if (task.loop_extended) {
+      const size_t n = items.size();
+      Value all = Value::array();
+      for (const std::optional<Value>& i : items) all.push_back(i.value_or(Value(nullptr)));
+      Value loop = Value::object({{"allitems", all},
+                                  {"index", item + 1},
+                                  {"index0", item},
+                                  {"first", item == 0},
+                                  {"last", item + 1 == n},
+                                  {"length", n},
+                                  {"revindex", n - item},
+                                  {"revindex0", n - item - 1}});
+      if (item + 1 < n) loop["nextitem"] = all[item + 1];
+      if (item > 0) loop["previtem"] = all[item - 1];
+      scope->Set("ansible_loop", loop, "loop");
+    }
+  }
+
   void NextItem() {
     ++item;
     attempt = 0;
@@ -83,7 +115,7 @@ class TaskRun {
   bool item_checked = false;          // the current item's `when` was asked
   std::optional<TaskAttempt> acting;  // its actions are out (kAct)
   std::optional<TaskAttempt> ended;   // over, to be judged
-  std::vector<RemoteRead> used;  // the remote answers its plans were made from
+  std::vector<RemoteRead> used;       // the remote answers its plans were made from
   TaskOutcome out;
   Value loop_results = Value::array();
   Value last_registered;
@@ -93,6 +125,7 @@ class TaskRun {
   const Value& extra_vars_;
   Variables task_vars_;
   Variables registered_;
+  Variables params_;
   Variables top_;
   std::unique_ptr<Variables> item_scope_;
   std::unique_ptr<Variables> item_vars_;

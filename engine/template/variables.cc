@@ -14,18 +14,30 @@ void Variables::SetAll(const Value& mapping, const std::string& origin) {
   for (auto it = mapping.begin(); it != mapping.end(); ++it) Set(it.key(), it.value(), origin);
 }
 
-const VarEntry* Variables::Find(std::string_view name) const {
+const Variables* Variables::NearestFallback() const {
   for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
-    auto it = scope->vars_.find(std::string(name));
-    if (it != scope->vars_.end()) return &it->second;
+    if (scope->fallback_ != nullptr) return scope->fallback_;
   }
   return nullptr;
+}
+
+const VarEntry* Variables::Find(std::string_view name) const {
+  const std::string key(name);
+  for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
+    auto it = scope->vars_.find(key);
+    if (it != scope->vars_.end()) return &it->second;
+  }
+  const Variables* fallback = NearestFallback();
+  return fallback == nullptr ? nullptr : fallback->Find(name);
 }
 
 std::vector<std::string> Variables::Names() const {
   std::set<std::string> names;
   for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
     for (const auto& [name, entry] : scope->vars_) names.insert(name);
+  }
+  if (const Variables* fallback = NearestFallback()) {
+    for (const std::string& name : fallback->Names()) names.insert(name);
   }
   return {names.begin(), names.end()};
 }

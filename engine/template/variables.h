@@ -34,6 +34,11 @@ class Variables {
   // Sets every key of a mapping; does nothing for other values.
   void SetAll(const Value& mapping, const std::string& origin);
 
+  // Scopes below every parent: a name no scope of the chain defines is
+  // looked up in the nearest fallback set on the chain (and its own chain).
+  // Role defaults sit there, below the inventory. Not owned.
+  void SetFallback(const Variables* fallback) { fallback_ = fallback; }
+
   // Removes every variable of this scope (not of its parents).
   void Clear() { vars_.clear(); }
 
@@ -49,8 +54,11 @@ class Variables {
   const Variables* parent() const { return parent_; }
 
  private:
+  const Variables* NearestFallback() const;
+
   std::unordered_map<std::string, VarEntry> vars_;
   const Variables* parent_ = nullptr;
+  const Variables* fallback_ = nullptr;
 };
 
 }  // namespace hostprep

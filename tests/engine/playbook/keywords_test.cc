@@ -6,14 +6,17 @@ namespace hostprep {
 namespace {
 
 TEST_CASE("keywords tell Ansible users what to write instead") {
-  CHECK(UnsupportedTaskKeyword("with_items") == "'with_items' is not supported: use 'loop'");
-  CHECK(UnsupportedTaskKeyword("with_fileglob") == "'with_fileglob' is not supported: use 'loop'");
+  CHECK(UnsupportedTaskKeyword("with_first_found") ==
+        "'with_first_found' is not supported (supported: with_items, with_list, with_dict, "
+        "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
+        "with_sequence, with_subelements, and loop)");
   CHECK(UnsupportedTaskKeyword("local_action") ==
         "'local_action' is not supported: a task runs on the play's hosts (a play with "
         "'hosts: localhost' and 'connection: local' runs on this machine)");
   CHECK(UnsupportedTaskKeyword("environment") == UnsupportedPlayKeyword("environment"));
-  CHECK(UnsupportedPlayKeyword("roles") ==
-        "roles are not supported; put the tasks in the play (hostprep has no roles yet)");
+  CHECK(UnsupportedPlayKeyword("vars_prompt") ==
+        "'vars_prompt' is not supported: pass values with '-e'");
+  CHECK(UnsupportedPlayKeyword("roles") == "");
   CHECK(UnsupportedTaskKeyword("afer") == "");
   CHECK(UnsupportedPlayKeyword("hots") == "");
 }

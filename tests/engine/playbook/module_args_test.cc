@@ -24,7 +24,8 @@ TEST_CASE("module args errors point at the argument they are about") {
                     "        state: dir\n"));
   CHECK(out.playbook == nullptr);
   CHECK(out.errors ==
-        "DIR/site.yml:6:9: task 't': unknown argument 'mdoe' for module 'file' (did you mean 'mode'?)\n"
+        "DIR/site.yml:6:9: task 't': unknown argument 'mdoe' for module 'file' (did you mean "
+        "'mode'?)\n"
         "            mdoe: '0644'\n"
         "            ^\n"
         "DIR/site.yml:7:9: task 't': argument 'state' must be one of absent, directory, file, "

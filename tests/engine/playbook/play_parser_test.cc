@@ -75,11 +75,9 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "DIR/site.yml:2:3: unknown key 'command' in play 1: a module runs in a task (under "
        "'tasks')"},
       {"roles: [common]",
-       "DIR/site.yml:2:3: roles are not supported; put the tasks in the play (hostprep has no "
-       "roles yet)"},
-      {"pre_tasks: []",
-       "DIR/site.yml:2:3: 'pre_tasks' is not supported yet: put these tasks at the top of "
-       "'tasks'"},
+       "DIR/site.yml:2:11: role 'common' not found (looked in DIR/roles, /nonexistent/roles, "
+       "DIR; set ANSIBLE_ROLES_PATH for roles kept elsewhere)"},
+      {"roles: common", "DIR/site.yml:2:10: 'roles' must be a list of roles, not 'common'"},
       {"strategy: free",
        "DIR/site.yml:2:3: 'strategy' is not supported: every host runs its tasks without "
        "waiting for the others, as Ansible's 'free' strategy does"},

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,14 @@ inline void RegisterTestModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<SpecModule>(kernel_module));
 }
 
+// The display names of a play's tasks, a flush written as "FLUSH".
+inline std::vector<std::string> TaskNames(const std::vector<TaskSpec>& tasks) {
+  std::vector<std::string> out;
+  for (const TaskSpec& t : tasks)
+    out.push_back(t.kind == TaskKind::kFlushHandlers ? "FLUSH" : t.DisplayName());
+  return out;
+}
+
 struct ParseOutcome {
   std::unique_ptr<Playbook> playbook;
   std::string errors;  // Diagnostics::Format() with the temp dir written as DIR
@@ -102,6 +111,8 @@ struct ParseOutcome {
 };
 
 // Owns a temp dir under /tmp (removed on destruction) and the test modules.
+// Roles are looked for in the playbook's directory only: ANSIBLE_ROLES_PATH
+// names a directory that does not exist while the fixture lives.
 class PlaybookFixture {
  public:
   PlaybookFixture() {
@@ -109,10 +120,17 @@ class PlaybookFixture {
     char* made = mkdtemp(tmpl);
     dir_ = made != nullptr ? made : "";
     RegisterTestModules(&modules_);
+    if (const char* old = getenv("ANSIBLE_ROLES_PATH")) old_roles_path_ = old;
+    setenv("ANSIBLE_ROLES_PATH", "/nonexistent/roles", 1);
   }
   ~PlaybookFixture() {
     std::error_code ec;
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+    if (old_roles_path_) {
+      setenv("ANSIBLE_ROLES_PATH", old_roles_path_->c_str(), 1);
+    } else {
+      unsetenv("ANSIBLE_ROLES_PATH");
+    }
   }
   PlaybookFixture(const PlaybookFixture&) = delete;
   PlaybookFixture& operator=(const PlaybookFixture&) = delete;
@@ -150,6 +168,7 @@ class PlaybookFixture {
  private:
   std::string dir_;
   ModuleRegistry modules_;
+  std::optional<std::string> old_roles_path_;
 };
 
 }  // namespace hostprep::testing

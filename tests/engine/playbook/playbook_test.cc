@@ -102,7 +102,8 @@ TEST_CASE("a kubespray-like prestage playbook parses into plays, tasks and handl
   const TaskSpec& config = play.tasks[4];
   CHECK(config.args["mode"] == 0640);
   CHECK(config.after == std::vector<std::string>{"modules"});
-  CHECK(config.notify == std::vector<std::string>{"restart containerd"});
+  // Linked to the handler it reaches, by id.
+  CHECK(config.notify == std::vector<std::string>{"restart-containerd"});
   CHECK(config.tags == std::vector<std::string>{"prestage"});
 
   REQUIRE(play.handlers.size() == 1);

@@ -121,10 +121,11 @@ TEST_CASE("task parser names the loop variable when register would shadow it") {
       fx.Parse(PlayWith("    - name: t\n"
                         "      file: {path: \"{{ f }}\"}\n"
                         "      loop: [a]\n"
-                        "      loop_control: {loop_var: f, label: x}\n"
+                        "      loop_control: {loop_var: f, pause: 1}\n"
                         "      register: f\n"));
   CHECK(out.messages ==
-        "DIR/site.yml:6:35: 'loop_control.label' is not supported (only 'loop_var' is)\n"
+        "DIR/site.yml:6:35: 'loop_control.pause' is not supported (supported: loop_var, "
+        "index_var, label, extended)\n"
         "DIR/site.yml:7:17: 'register' name 'f' is reserved: it is this task's loop variable; "
         "choose another name\n");
 }
@@ -135,8 +136,10 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {"with_items: [a]", "'with_items' is not supported: use 'loop'"},
-      {"with_dict: {a: 1}", "'with_dict' is not supported: use 'loop'"},
+      {"with_fileglob: ['*.conf']",
+       "'with_fileglob' is not supported (supported: with_items, with_list, with_dict, "
+       "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
+       "with_sequence, with_subelements, and loop)"},
       {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"run_once: true", "'run_once' is not supported"},
       {"until: r.rc == 0",
@@ -272,6 +275,40 @@ TEST_CASE("task parser checks the syntax of templates in the name and expression
   CHECK(StartsWith(lines[0], "DIR/site.yml:3:13: task 'copy {{ item': syntax error in '"));
   CHECK(StartsWith(lines[1], "DIR/site.yml:5:13: task 'copy {{ item': syntax error in '"));
   CHECK(StartsWith(lines[2], "DIR/site.yml:8:25: task 't': syntax error in '"));
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("task parser reads the with_ loops and loop_control, and refuses two loops") {
+  testing::PlaybookFixture fx;
+  auto ok = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - command: echo {{ i }} {{ n }}\n"
+      "      with_dict: {a: 1}\n"
+      "      loop_control: {loop_var: i, index_var: n, label: \"{{ i.key }}\", extended: true}\n");
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  const TaskSpec& t = ok.playbook->plays[0].tasks[0];
+  CHECK(t.loop_lookup == "dict");
+  CHECK(*t.loop == Value::parse(R"({"a": 1})"));
+  CHECK(t.loop_var == "i");
+  CHECK(t.index_var == "n");
+  CHECK(*t.loop_label == "{{ i.key }}");
+  CHECK(t.loop_extended);
+
+  auto bad = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - command: ls\n      loop: [a]\n      with_items: [b]\n"
+      "    - command: ls\n      with_items: [a]\n      loop_control: {loop_var: x, index_var: "
+      "x}\n");
+  CHECK(bad.messages ==
+        "DIR/site.yml:5:19: task 'command' has two loops ('loop' and 'with_items'): a task "
+        "loops once\n"
+        "DIR/site.yml:8:7: task 'command': 'index_var' and 'loop_var' are both 'x'\n");
 }
 
 }  // namespace

@@ -16,6 +16,11 @@ class Specs {
   const TaskSpec* Handler(const std::string& name, std::vector<std::string> notify = {}) {
     return Add(name, true, std::move(notify));
   }
+  const TaskSpec* Flush() {
+    TaskSpec* t = const_cast<TaskSpec*>(Add("FLUSH", false, {}));
+    t->kind = TaskKind::kFlushHandlers;
+    return t;
+  }
 
  private:
   const TaskSpec* Add(const std::string& name, bool handler, std::vector<std::string> notify) {
@@ -109,6 +114,96 @@ TEST_CASE("host plan rewinds to a task to plan it again") {
   plan.Rewind(1);
   CHECK(plan.Next() == b);
   CHECK(plan.position() == 1);
+}
+
+TEST_CASE("host plan runs notified handlers at each flush, and again when notified again") {
+  Specs s;
+  const TaskSpec* pre = s.Task("pre", {"h"});
+  const TaskSpec* main = s.Task("main", {"h", "g"});
+  const TaskSpec* post = s.Task("post", {"h"});
+  const TaskSpec* quiet = s.Task("quiet", {"g"});
+  HostPlan plan({pre, s.Flush(), main, s.Flush(), post, quiet}, {s.Handler("g"), s.Handler("h")});
+  CHECK(RunAll(&plan, {"pre", "main", "post"}) ==
+        std::vector<std::string>{"pre", "h", "main", "g", "h", "post", "quiet", "h"});
+}
+
+TEST_CASE("host plan runs a handler once when its notification is reported after it was taken") {
+  // A task and the handler it notifies both wait in the batch; the task's
+  // outcome is reported after the handler was planned: the handler does
+  // not run again at the next flush.
+  Specs s;
+  const TaskSpec* a = s.Task("a", {"h"});
+  const TaskSpec* b = s.Task("b");
+  HostPlan plan({a, s.Flush(), b}, {s.Handler("h")});
+  CHECK(plan.Next() == a);
+  plan.NotifyPending(*a);
+  plan.Advance();
+  CHECK(plan.Next()->name == "h");
+  plan.Advance();
+  plan.TakeWaiting();
+  plan.Notify(*a, 0);  // reported now, from where it stood
+  CHECK(plan.Next() == b);
+  plan.Advance();
+  CHECK(plan.Next() == nullptr);
+}
+
+TEST_CASE("host plan notifies a handler again when it rewinds to before it") {
+  Specs s;
+  const TaskSpec* a = s.Task("a", {"h"});
+  HostPlan plan({a}, {s.Handler("h")});
+  plan.Next();
+  plan.Notify(*a);
+  plan.Advance();
+  CHECK(plan.Next()->name == "h");
+  const size_t handler_at = plan.position();
+  plan.Advance();
+  CHECK(plan.Next() == nullptr);
+  plan.Rewind(handler_at);  // its guard failed: it is planned again
+  CHECK(plan.Next()->name == "h");
+}
+
+TEST_CASE("host plan reads ahead for each handler once, however many flushes it appears at") {
+  Specs s;
+  const TaskSpec* a = s.Task("a", {"h"});
+  const TaskSpec* b = s.Task("b");
+  HostPlan plan({a, s.Flush(), b, s.Flush()}, {s.Handler("h")});
+  plan.Next();
+  plan.Notify(*a);
+  CHECK(Names(plan.Remaining()) == std::vector<std::string>{"a", "h", "b"});
+}
+
+TEST_CASE("host plan skips a role's later occurrence once a task of it ran") {
+  Specs s;
+  auto in_role = [](const TaskSpec* t, int instance) {
+    const_cast<TaskSpec*>(t)->role_instance = instance;
+    return t;
+  };
+  const TaskSpec* first = in_role(s.Task("first"), 0);
+  const TaskSpec* end = s.Task("END");
+  const_cast<TaskSpec*>(end)->kind = TaskKind::kRoleComplete;
+  const_cast<TaskSpec*>(end)->role_instance = 0;
+  const TaskSpec* again = in_role(s.Task("again"), 0);
+  const TaskSpec* after = s.Task("after");
+
+  SUBCASE("a task of it ran: the later occurrence is skipped") {
+    HostPlan plan({first, end, again, after}, {});
+    CHECK(plan.Next() == first);
+    plan.RoleRan(*first);
+    plan.Advance();
+    CHECK(plan.Next() == end);
+    plan.EndRole(*end);
+    plan.Advance();
+    CHECK(plan.Next() == after);
+  }
+  SUBCASE("all of it was skipped: the later occurrence runs") {
+    HostPlan plan({first, end, again, after}, {});
+    plan.Next();
+    plan.Advance();
+    CHECK(plan.Next() == end);
+    plan.EndRole(*end);
+    plan.Advance();
+    CHECK(plan.Next() == again);
+  }
 }
 
 }  // namespace

@@ -54,4 +54,26 @@ TEST_CASE("variables names and flatten merge scopes with the nearest value winni
 }
 
 }  // namespace
+TEST_CASE("variables look a name no scope defines up in the nearest fallback") {
+  Variables all_defaults;
+  all_defaults.Set("port", 80, "all roles' defaults");
+  all_defaults.Set("user", "app", "all roles' defaults");
+  Variables own_defaults;
+  own_defaults.SetFallback(&all_defaults);
+  own_defaults.Set("port", 8080, "the role's defaults");
+  Variables inventory;
+  inventory.SetFallback(&all_defaults);
+  inventory.Set("user", "deploy", "inventory");
+  Variables role_vars(&inventory);
+  role_vars.SetFallback(&own_defaults);
+  Variables task(&role_vars);
+  // The inventory beats every default; the role's own defaults beat the
+  // others'; what nothing defines is nowhere.
+  CHECK(task.Find("user")->value == "deploy");
+  CHECK(task.Find("port")->value == 8080);
+  CHECK(inventory.Find("port")->value == 80);
+  CHECK(task.Find("missing") == nullptr);
+  CHECK(task.Names() == std::vector<std::string>{"port", "user"});
+}
+
 }  // namespace hostprep

@@ -147,3 +147,37 @@ TEST_CASE("compat: tasks run in the order written, as in Ansible, even out of de
 }
 
 }  // namespace
+
+TEST_CASE("compat: roles, pre_tasks, post_tasks, imports and flushes run in Ansible's order") {
+  struct Variant {
+    std::vector<std::string> args;
+    int exit_code;
+  };
+  const std::vector<Variant> variants = {
+      {{}, 0},
+      // The dependency skipped by tags under the first occurrence runs
+      // under the tagged one.
+      {{"--tags", "second"}, 0},
+      // The last role's handler of a shared name wins, and fails here: its
+      // directory was skipped with the role's tasks.
+      {{"--skip-tags", "settings,second"}, 2},
+      {{"-e", "optional_wanted=true"}, 0},
+  };
+  for (const Variant& v : variants) {
+    std::string name;
+    for (const std::string& a : v.args) name += a + " ";
+    CAPTURE(name);
+    CleanPaths clean({"/etc/hpcompat"});
+    CheckSame(RunBoth("roles.yml", v.args), v.exit_code);
+    CheckSameFiles({"/etc/hpcompat"});
+    // Again on what the first run left.
+    CheckSame(RunBoth("roles.yml", v.args), v.exit_code);
+    CheckSameFiles({"/etc/hpcompat"});
+  }
+}
+
+TEST_CASE("compat: with_items, with_dict, with_subelements and the other with_ loops match") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("with_loops.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}

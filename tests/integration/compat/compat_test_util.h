@@ -209,7 +209,7 @@ inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_
 }
 
 // Reads hostprep's `--output json` events: play_start, task (one per loop
-// item, with `item`), recap.
+// item, with `item_value`, the item itself), recap.
 inline Run ReadHostprep(const std::string& out, const std::string& err, int exit_code,
                         const std::string& node) {
   Run run;
@@ -230,7 +230,9 @@ inline Run ReadHostprep(const std::string& out, const std::string& err, int exit
       run.results[ReplaceAll(e.value("host", ""), node, kHost)].push_back(
           {run.plays.empty() ? 0 : run.plays.size() - 1,
            ReplaceAll(e.value("task", ""), node, kHost),
-           e.contains("item") ? ReplaceAll(e["item"].dump(), node, kHost) : "",
+           e.contains("item_value") ? ReplaceAll(e["item_value"].dump(), node, kHost)
+           : e.contains("item")     ? ReplaceAll(e["item"].dump(), node, kHost)
+                                    : "",
            e.value("status", "")});
     } else if (event == "recap") {
       for (const auto& [host, s] : e["hosts"].items()) {

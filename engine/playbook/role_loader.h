@@ -1,0 +1,82 @@
+// Roles as ansible-playbook loads them for a play: found by name in the
+// playbook's roles/ directory, ANSIBLE_ROLES_PATH (or Ansible's default
+// roles path), or as a path; read from tasks/, handlers/, defaults/, vars/
+// and meta/ (main, main.yml, main.yaml, main.json; defaults/main/ and
+// vars/main/ may be directories of files); their meta dependencies loaded
+// first; a role named twice with the same parameters runs once (unless its
+// meta says allow_duplicates).
+//
+// Each role's tasks and handlers become the play's, carrying the role's
+// scope (Play::roles): its name and path, and its defaults, vars and
+// parameters merged along the chain of roles depending on it, as Ansible's
+// Role.get_default_vars / get_vars / get_role_params merge them.
+//
+// Parse-time only: reads files, never contacts a host. Not thread-safe.
+#ifndef HOSTPREP_ENGINE_PLAYBOOK_ROLE_LOADER_H_
+#define HOSTPREP_ENGINE_PLAYBOOK_ROLE_LOADER_H_
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/playbook/field_reader.h"
+#include "engine/playbook/playbook.h"
+#include "engine/playbook/task_list.h"
+
+namespace hostprep {
+
+class RoleLoader {
+ public:
+  // `play` receives the role scopes, and in Finish the play-wide defaults
+  // and vars. All must outlive the loader.
+  RoleLoader(TaskListParser* parser, std::string playbook_dir, Play* play);
+  ~RoleLoader();
+
+  // One entry of the play's `roles:` (a name, or a mapping with `role:`,
+  // keywords and parameters) read with `reader`: loads the role and its
+  // dependencies and appends their tasks (dependencies first) and handlers.
+  // Errors (a role not found, a broken file) go to `reader`.
+  void AddEntry(const YAML::Node& entry, FieldReader* reader, std::vector<TaskDraft>* tasks,
+                std::vector<TaskDraft>* handlers);
+
+  // The play-wide defaults and vars of every role added, in order.
+  void Finish();
+
+ private:
+  struct Role;
+  struct Entry;
+
+  // The role an entry names, loaded once per (path, parameters, when,
+  // tags); nullptr after an error. `basedir` is the directory of the role
+  // whose meta names it ("" for the play's roles).
+  Role* Load(const YAML::Node& entry, FieldReader* reader, const std::string& basedir);
+  bool ReadEntry(const YAML::Node& node, FieldReader* reader, Entry* out);
+  std::string FindRole(const std::string& name, const std::string& basedir,
+                       std::vector<std::string>* searched) const;
+  void ReadFiles(Role* role, FieldReader* reader, const SourceLocation& at);
+  void ReadDependencies(Role* role, const std::string& meta_file, FieldReader* reader,
+                        const SourceLocation& at);
+  Value ReadVarsDir(const std::string& dir, FieldReader* reader, const SourceLocation& at);
+
+  // Appends the tasks and handlers of `role` (its dependencies first) under
+  // the roles in `chain` (outermost first).
+  void Compile(Role* role, const std::vector<const Role*>& chain, const Inherited& outer,
+               FieldReader* reader, const SourceLocation& at, std::vector<TaskDraft>* tasks,
+               std::vector<TaskDraft>* handlers);
+  Value Defaults(const Role& role, const std::vector<const Role*>& chain) const;
+  Value Vars(const Role& role, const std::vector<const Role*>& chain) const;
+  std::vector<const Role*> AllDependencies(const Role& role) const;
+
+  TaskListParser& parser_;
+  std::string playbook_dir_;
+  Play& play_;
+  std::vector<std::unique_ptr<Role>> roles_;  // every role loaded, by identity
+  std::vector<const Role*> entries_;          // the roles the play names, in order
+  std::vector<std::string> loading_;          // role paths being loaded (cycles)
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_PLAYBOOK_ROLE_LOADER_H_

@@ -1,0 +1,98 @@
+// Lists of tasks as Ansible composes them: a play's pre_tasks, tasks,
+// post_tasks and handlers, a role's task and handler files, and the files
+// `import_tasks` brings in where it stands. Each task gets what the things
+// around it pass down (a role entry's or an import's `when`, `tags`, `vars`,
+// `become`...), the role it belongs to and where its local files are found.
+//
+// Parse-time only: reads files under the playbook's directory and roles, and
+// never contacts a host. Errors go to the FieldReader of the file they are
+// in, and from there to the playbook's, anchored where the file is named.
+#ifndef HOSTPREP_ENGINE_PLAYBOOK_TASK_LIST_H_
+#define HOSTPREP_ENGINE_PLAYBOOK_TASK_LIST_H_
+
+#include <yaml-cpp/yaml.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/module/registry.h"
+#include "engine/playbook/field_reader.h"
+#include "engine/playbook/playbook.h"
+#include "engine/playbook/task_parser.h"
+
+namespace hostprep {
+
+// What a container (a role entry, an import) passes down to every task in
+// it, as Ansible's parents do: conditions ANDed before the task's own, tags
+// added, vars under the task's own, and the task's own settings winning.
+struct Inherited {
+  std::vector<Expression> when;
+  std::vector<std::string> tags;
+  Value vars = Value::object();
+  std::optional<bool> become;
+  std::string become_user;
+  std::optional<bool> ignore_errors;
+  std::optional<bool> no_log;
+  std::optional<bool> check_mode;
+
+  // `outer` with this container's own settings added on top.
+  Inherited Within(const Inherited& outer) const;
+  // Applies these settings to a task parsed under them.
+  void ApplyTo(TaskSpec* task) const;
+};
+
+// Reads `key` of a container (an import, a role entry) into `out` when it
+// is one that tasks inherit (when, tags, vars, become, become_user,
+// ignore_errors, no_log, check_mode); false for any other key.
+bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
+                      const std::string& label, Inherited* out);
+
+// Where a list of tasks is read.
+struct TaskListScope {
+  FieldReader* reader = nullptr;  // of the file the list is written in
+  bool handlers = false;
+  int role = -1;           // Play::roles index, -1 outside roles
+  int role_instance = -1;  // TaskSpec::role_instance
+  std::string role_name;
+  std::string role_path;                // "" outside roles
+  std::vector<std::string> role_paths;  // the role, then the roles depending on it
+  Inherited inherited;
+  std::vector<std::string> files;  // the files being read, outermost first (import cycles)
+};
+
+class TaskListParser {
+ public:
+  // `playbook_dir` is the base of paths outside roles.
+  TaskListParser(const ModuleRegistry& modules, std::string playbook_dir);
+
+  // Appends the tasks of `list` (a task list; null reads as empty) to `out`.
+  // `key` names the list in messages ("tasks", "pre_tasks").
+  void Parse(const std::string& key, const YAML::Node& list, const TaskListScope& scope,
+             std::vector<TaskDraft>* out);
+
+  // Reads the task file `path` and appends its tasks; an error in it is
+  // anchored at `at` in `scope.reader`'s file. `scope.reader` is replaced by
+  // the file's own. False when the file could not be read as a task list.
+  bool ParseFile(const std::string& path, const SourceLocation& at, TaskListScope scope,
+                 std::vector<TaskDraft>* out);
+
+ private:
+  void Import(const YAML::Node& node, const TaskListScope& scope, std::vector<TaskDraft>* out);
+  // The file an import names, as Ansible finds it: in a role under the
+  // role's tasks/ (handlers/) directory, else beside the importing file,
+  // then under the playbook's directory. "" when it is none of them.
+  std::string FindImport(const std::string& target, const TaskListScope& scope) const;
+
+  const ModuleRegistry& modules_;
+  std::string playbook_dir_;
+};
+
+// The first of `dir`/main, main.yml, main.yaml, main.json that exists (a
+// role's tasks/main.yml...), or "" when there is none. With `or_dir`, a
+// directory `dir`/main counts (vars/main/ of several files).
+std::string FindMainFile(const std::string& dir, const std::string& main, bool or_dir);
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_PLAYBOOK_TASK_LIST_H_

@@ -1,0 +1,115 @@
+#include "engine/playbook/task_list.h"
+
+#include <doctest/doctest.h>
+
+#include "tests/engine/playbook/playbook_fixture.h"
+
+namespace hostprep {
+namespace {
+
+using testing::PlaybookFixture;
+using testing::TaskNames;
+
+TEST_CASE("import_tasks puts the file's tasks in its place, with its when, tags and vars") {
+  PlaybookFixture fx;
+  fx.Write("tasks/setup.yml",
+           "- name: first\n  command: ls\n  vars: {own: 1, shared: task}\n"
+           "- import_tasks: nested/more.yml\n  tags: [inner]\n");
+  // Nested imports are found beside the importing file first.
+  fx.Write("tasks/nested/more.yml", "- name: second\n  command: ls\n  when: b\n");
+  auto out = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - name: before\n      command: ls\n"
+      "    - name: this name is not shown\n"
+      "      import_tasks: tasks/setup.yml\n"
+      "      when: a\n      tags: [outer]\n      vars: {shared: import, from_import: x}\n"
+      "      become: true\n"
+      "    - name: after\n      command: ls\n");
+  CHECK(out.errors == "");
+  REQUIRE(out.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = out.playbook->plays[0].tasks;
+  CHECK(TaskNames(tasks) == std::vector<std::string>{"before", "first", "second", "after"});
+  CHECK(tasks[1].when.size() == 1);
+  CHECK(tasks[1].when[0].text == "a");
+  CHECK(tasks[1].tags == std::vector<std::string>{"outer"});
+  CHECK(tasks[1].vars == Value::parse(R"({"shared":"task","from_import":"x","own":1})"));
+  CHECK(tasks[1].become == true);
+  CHECK(tasks[2].when.size() == 2);
+  CHECK(tasks[2].when[1].text == "b");
+  CHECK(tasks[2].tags == std::vector<std::string>{"outer", "inner"});
+  CHECK(tasks[2].search_paths == std::vector<std::string>{fx.dir() + "/tasks/nested"});
+}
+
+TEST_CASE("import_tasks in a role reads the role's tasks directory") {
+  PlaybookFixture fx;
+  fx.Write("roles/r/tasks/main.yml", "- import_tasks: debian.yml\n");
+  fx.Write("roles/r/tasks/debian.yml", "- name: on debian\n  command: ls\n");
+  fx.Write("roles/r/handlers/main.yml", "- import_tasks: more.yml\n");
+  fx.Write("roles/r/handlers/more.yml", "- name: reload\n  command: ls\n");
+  auto out = fx.Parse("- hosts: all\n  roles: [r]\n");
+  CHECK(out.errors == "");
+  REQUIRE(out.playbook != nullptr);
+  CHECK(TaskNames(out.playbook->plays[0].tasks) == std::vector<std::string>{"r : on debian"});
+  CHECK(TaskNames(out.playbook->plays[0].handlers) == std::vector<std::string>{"r : reload"});
+}
+
+TEST_CASE("import_tasks errors name where the import is and what to do") {
+  PlaybookFixture fx;
+  fx.Write("self.yml", "- import_tasks: self.yml\n");
+  fx.Write("list.yml", "not: a list\n");
+  auto out = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - import_tasks: missing.yml\n"
+      "    - import_tasks: \"{{ os }}.yml\"\n"
+      "    - import_tasks: list.yml\n      loop: [1, 2]\n"
+      "    - import_tasks: self.yml\n"
+      "    - import_tasks: list.yml\n      register: r\n");
+  CHECK(out.playbook == nullptr);
+  CHECK(out.messages ==
+        "DIR/site.yml:3:21: 'import_tasks': no task file 'missing.yml' (looked in the importing "
+        "file's directory and the playbook's)\n"
+        "DIR/site.yml:4:21: 'import_tasks' names the file with a template ('{{ os }}.yml'): an "
+        "import is read before any host is known (use 'include_tasks')\n"
+        "DIR/list.yml:1:1: a task file must be a list of tasks, not a mapping\n"
+        "DIR/site.yml:6:7: 'loop' cannot loop over 'import_tasks' (the import happens before the "
+        "run): use 'include_tasks'\n"
+        "DIR/self.yml:1:17: 'import_tasks' of 'DIR/self.yml' imports itself (through "
+        "DIR/self.yml)\n"
+        "DIR/list.yml:1:1: a task file must be a list of tasks, not a mapping\n"
+        "DIR/site.yml:9:7: 'register' is not supported on 'import_tasks' (supported: name, when, "
+        "tags, vars, become, become_user, ignore_errors, no_log, check_mode)\n");
+}
+
+TEST_CASE("meta: flush_handlers is a flush; noop does nothing; the others are refused by name") {
+  PlaybookFixture fx;
+  auto ok = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - command: ls\n    - meta: flush_handlers\n    - ansible.builtin.meta: noop\n");
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = ok.playbook->plays[0].tasks;
+  REQUIRE(tasks.size() == 3);
+  CHECK(tasks[1].kind == TaskKind::kFlushHandlers);
+  CHECK_FALSE(tasks[1].implicit);
+  CHECK(tasks[2].kind == TaskKind::kNoop);
+
+  auto bad = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - meta: end_host\n"
+      "    - meta: flush_handler\n"
+      "    - meta: flush_handlers\n      when: x\n"
+      "  handlers:\n    - meta: flush_handlers\n");
+  CHECK(bad.playbook == nullptr);
+  CHECK(bad.messages ==
+        "DIR/site.yml:3:13: 'meta: end_host' is not supported yet (supported: flush_handlers, "
+        "noop)\n"
+        "DIR/site.yml:4:13: unknown 'meta' action 'flush_handler' (one of: flush_handlers, noop, "
+        "end_play, end_host, end_batch, end_role, reset_connection, clear_facts, "
+        "clear_host_errors, refresh_inventory)\n"
+        "DIR/site.yml:5:7: task 3: 'meta' takes no loop, register, notify or when (a condition "
+        "on a flush is not supported yet)\n"
+        "DIR/site.yml:8:7: 'meta: flush_handlers' cannot be a handler: handlers run at a flush\n");
+}
+
+}  // namespace
+}  // namespace hostprep
