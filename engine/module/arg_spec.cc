@@ -126,17 +126,18 @@ bool Convert(const ArgDef& def, const Value& in, Value* out, std::string* error)
 
 }  // namespace
 
-Value SplitFreeForm(const std::string& text, const std::string& free_form_arg,
-                    const std::vector<std::string>& keys) {
-  Value words = Value::object();
-  std::string rest;   // the free form, less the key=value words
-  size_t copied = 0;  // text[copied..] is not in `rest` yet
+namespace {
+
+// Calls `word(begin, end)` for each word of `text`: words are separated by
+// blanks outside quotes and outside `{{ }}` / `{% %}` (Ansible's
+// split_args).
+template <typename F>
+void ForEachWord(const std::string& text, F word) {
   for (size_t i = 0; i < text.size();) {
     if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n') {
       ++i;
       continue;
     }
-    // One word: up to a blank outside quotes and template blocks.
     const size_t begin = i;
     char quote = 0;
     int depth = 0;
@@ -161,43 +162,87 @@ Value SplitFreeForm(const std::string& text, const std::string& free_form_arg,
         break;
       }
     }
-    const std::string word = text.substr(begin, i - begin);
+    word(begin, i);
+  }
+}
+
+// A key=value word's value, without matching quotes around it.
+std::string Unquoted(std::string value) {
+  if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
+      value.back() == value.front()) {
+    value = value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+}  // namespace
+
+Value SplitFreeForm(const std::string& text, const std::string& free_form_arg,
+                    const std::vector<std::string>& keys) {
+  Value words = Value::object();
+  std::string rest;   // the free form, less the key=value words
+  size_t copied = 0;  // text[copied..] is not in `rest` yet
+  ForEachWord(text, [&](size_t begin, size_t end) {
+    const std::string word = text.substr(begin, end - begin);
     const size_t eq = word.find('=');
     if (eq == std::string::npos ||
         std::find(keys.begin(), keys.end(), word.substr(0, eq)) == keys.end()) {
-      continue;
+      return;
     }
-    std::string value = word.substr(eq + 1);
-    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') &&
-        value.back() == value.front()) {
-      value = value.substr(1, value.size() - 2);
-    }
-    words[word.substr(0, eq)] = value;
+    words[word.substr(0, eq)] = Unquoted(word.substr(eq + 1));
     rest += text.substr(copied, begin - copied);
-    copied = i;
-  }
+    copied = end;
+  });
   rest += text.substr(copied);
   Value out = Value::object({{free_form_arg, Trim(rest)}});
   for (auto it = words.begin(); it != words.end(); ++it) out[it.key()] = it.value();
   return out;
 }
 
+Result<Value> ParseKeyValues(const std::string& text) {
+  Value out = Value::object();
+  std::string bad;
+  ForEachWord(text, [&](size_t begin, size_t end) {
+    const std::string word = text.substr(begin, end - begin);
+    const size_t eq = word.find('=');
+    if (eq == 0 || eq == std::string::npos) {
+      if (bad.empty()) bad = word;
+      return;
+    }
+    out[word.substr(0, eq)] = Unquoted(word.substr(eq + 1));
+  });
+  if (!bad.empty()) return Status::Error("'" + bad + "' is not a key=value word");
+  return out;
+}
+
+Value ArgsMapping(const ArgSpec& spec, const Value& args, std::vector<ArgError>* errors) {
+  if (args.is_null()) return Value::object();
+  if (args.is_object()) return args;
+  if (!spec.free_form_arg.empty() && (args.is_string() || args.is_number())) {
+    return args.is_string()
+               ? SplitFreeForm(args.get<std::string>(), spec.free_form_arg, spec.free_form_keys)
+               : Value::object({{spec.free_form_arg, Value(args.dump())}});
+  }
+  if (args.is_string()) {
+    // Ansible's key=value form: `file: path=/etc/app state=directory`.
+    Result<Value> words = ParseKeyValues(args.get<std::string>());
+    if (words.ok()) return *words;
+    errors->push_back({"", fmt::format("arguments of '{}' must be a mapping or key=value words: "
+                                       "{}",
+                                       spec.name, words.message())});
+    return Value::object();
+  }
+  errors->push_back({"", fmt::format("arguments of '{}' must be a mapping or {}, not {}", spec.name,
+                                     spec.free_form_arg.empty() ? "key=value words" : "a string",
+                                     Describe(args))});
+  return Value::object();
+}
+
 Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pending,
                     std::vector<ArgError>* errors) {
-  Value in = args;
-  if (in.is_null()) in = Value::object();
-  if (!in.is_object()) {
-    if (!spec.free_form_arg.empty() && (in.is_string() || in.is_number())) {
-      in = in.is_string()
-               ? SplitFreeForm(in.get<std::string>(), spec.free_form_arg, spec.free_form_keys)
-               : Value::object({{spec.free_form_arg, Value(in.dump())}});
-    } else {
-      errors->push_back(
-          {"", fmt::format("arguments of '{}' must be a mapping{}, not {}", spec.name,
-                           spec.free_form_arg.empty() ? "" : " or a string", Describe(in))});
-      return Value::object();
-    }
-  }
+  const size_t errors_before = errors->size();
+  const Value in = ArgsMapping(spec, args, errors);
+  if (errors->size() > errors_before) return Value::object();
 
   std::vector<std::string> known;
   for (const ArgDef& def : spec.args) known.push_back(def.name);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/status.h"
 #include "engine/base/value.h"
 
 namespace hostprep {
@@ -71,6 +72,15 @@ struct ArgError {
 // key: value...}.
 Value SplitFreeForm(const std::string& text, const std::string& free_form_arg,
                     const std::vector<std::string>& keys);
+
+// Ansible's key=value arguments (`path=/etc/app state=directory`) as a
+// mapping of strings; an error names the first word that is not key=value.
+Result<Value> ParseKeyValues(const std::string& text);
+
+// The arguments as a mapping: as given, or a free form split into its
+// free-form argument and key=value words, or key=value words; an error
+// (added to `errors`) gives an empty mapping.
+Value ArgsMapping(const ArgSpec& spec, const Value& args, std::vector<ArgError>* errors);
 
 // Checks `args` against `spec` and returns them normalised: aliases renamed
 // to the canonical name, a free-form string wrapped, defaults filled in,

@@ -35,7 +35,7 @@ const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
       "name",   "id",           "after",       "when", "loop",       "loop_control",  "register",
       "notify", "become",       "become_user", "tags", "no_log",     "ignore_errors", "retries",
-      "delay",  "changed_when", "failed_when", "vars", "check_mode", "meta"};
+      "delay",  "changed_when", "failed_when", "vars", "check_mode", "meta",          "args"};
   return kKeys;
 }
 
@@ -94,17 +94,9 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
 }
 
 bool IsActionKeyword(const std::string& key) {
-  static const std::set<std::string> kActions = {"block",
-                                                 "include_tasks",
-                                                 "import_tasks",
-                                                 "include",
-                                                 "include_role",
-                                                 "import_role",
-                                                 "include_vars",
-                                                 "set_fact",
-                                                 "action",
-                                                 "local_action",
-                                                 "ansible.builtin.set_fact"};
+  static const std::set<std::string> kActions = {"block",        "include_tasks", "import_tasks",
+                                                 "include",      "include_role",  "import_role",
+                                                 "include_vars", "action",        "local_action"};
   return kActions.count(key) > 0;
 }
 
@@ -120,16 +112,12 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
        "'include_role' is not supported yet: list the role under the play's 'roles'"},
       {"import_role", "'import_role' is not supported yet: list the role under the play's 'roles'"},
       {"include_vars", "'include_vars' is not supported: use the play's 'vars_files'"},
-      {"set_fact", "'set_fact' is not supported yet: set the value in the play's 'vars'"},
-      {"ansible.builtin.set_fact",
-       "'ansible.builtin.set_fact' is not supported yet: set the value in the play's 'vars'"},
       {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"delegate_facts", "'delegate_facts' is not supported"},
       {"local_action",
        "'local_action' is not supported: a task runs on the play's hosts (a play with "
        "'hosts: localhost' and 'connection: local' runs on this machine)"},
       {"action", "'action' is not supported: write the module name as the key"},
-      {"args", "'args' is not supported: put the arguments under the module key"},
       {"run_once", "'run_once' is not supported"},
       {"until", "'until' is not supported: use 'retries' and 'delay' (a failed task is retried)"},
       {"async", "'async' is not supported"},

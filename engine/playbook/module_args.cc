@@ -11,7 +11,7 @@ namespace hostprep {
 
 void ParseModuleArgs(const Module& module, const std::string& name, const YAML::Node& key,
                      const YAML::Node& value, const std::string& context, FieldReader* reader,
-                     TaskSpec* task) {
+                     TaskSpec* task, const YAML::Node* extra) {
   const ArgSpec& spec = module.spec();
   task->module = name;
   task->module_location = reader->At(key);
@@ -19,8 +19,8 @@ void ParseModuleArgs(const Module& module, const std::string& name, const YAML::
   // Errors from NormalizeArgs name keys as written (perhaps an alias), those
   // from Validate the canonical names: index the locations both ways.
   std::map<std::string, SourceLocation> written;
-  if (value.IsMap()) {
-    for (const auto& kv : value) {
+  auto index = [&](const YAML::Node& mapping) {
+    for (const auto& kv : mapping) {
       if (!kv.first.IsScalar()) continue;
       const std::string arg = kv.first.Scalar();
       SourceLocation at = reader->At(kv.first);
@@ -28,12 +28,25 @@ void ParseModuleArgs(const Module& module, const std::string& name, const YAML::
       const ArgDef* def = spec.Find(arg);
       task->arg_locations.emplace(def != nullptr ? def->name : arg, at);
     }
+  };
+  if (value.IsMap()) {
+    index(value);
   } else if (value.IsScalar() && !spec.free_form_arg.empty()) {
     task->arg_locations.emplace(spec.free_form_arg, reader->At(value));
   }
 
   std::vector<ArgError> errors;
-  task->args = NormalizeArgs(spec, ToValue(value), /*templates_pending=*/true, &errors);
+  Value given = ToValue(value);
+  if (extra != nullptr && extra->IsMap()) {
+    given = ArgsMapping(spec, given, &errors);
+    const Value more = ToValue(*extra);
+    for (auto it = more.begin(); it != more.end(); ++it) {
+      if (!given.contains(it.key())) given[it.key()] = it.value();
+    }
+    index(*extra);
+    reader->CheckTemplates(*extra, context);
+  }
+  if (errors.empty()) task->args = NormalizeArgs(spec, given, /*templates_pending=*/true, &errors);
   // Validate looks at combinations of arguments; after a spec error some are
   // missing, and its complaints would only repeat the first error.
   if (errors.empty()) module.Validate(task->args, /*templates_pending=*/true, &errors);

@@ -15,12 +15,13 @@
 namespace hostprep {
 
 // Fills task->module (= `name`), module_location, args and arg_locations
-// from the module key `key` and its value `value`. Errors (prefixed with `context`,
-// e.g. "task 'x'") go to `reader`, at the argument's key when there is one,
-// else at the module key.
+// from the module key `key` and its value `value`, and the task's `args:`
+// mapping when `extra` is given (the module key's own arguments win, as in
+// Ansible). Errors (prefixed with `context`, e.g. "task 'x'") go to
+// `reader`, at the argument's key when there is one, else at the module key.
 void ParseModuleArgs(const Module& module, const std::string& name, const YAML::Node& key,
                      const YAML::Node& value, const std::string& context, FieldReader* reader,
-                     TaskSpec* task);
+                     TaskSpec* task, const YAML::Node* extra = nullptr);
 
 }  // namespace hostprep
 

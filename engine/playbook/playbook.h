@@ -25,6 +25,7 @@ struct Expression {
 // What a task does: run a module, or steer the run (`meta:`).
 enum class TaskKind {
   kModule,
+  kSetFact,        // `set_fact`: args are the facts to set on the host, no I/O
   kFlushHandlers,  // `meta: flush_handlers`, and the flushes Ansible adds after
                    // pre_tasks, after roles and tasks, and after post_tasks
   kNoop,           // `meta: noop`

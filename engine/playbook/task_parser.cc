@@ -9,6 +9,7 @@
 #include <set>
 
 #include "engine/base/text.h"
+#include "engine/module/arg_spec.h"
 #include "engine/playbook/keywords.h"
 #include "engine/playbook/module_args.h"
 #include "engine/template/templar.h"
@@ -50,6 +51,8 @@ class TaskParser {
   TaskParser(const ModuleRegistry& modules, FieldReader* reader, TaskDraft* draft)
       : modules_(modules), reader_(*reader), draft_(*draft), task_(draft->spec) {}
 
+  // `args:` must be known before the module key is read, wherever it stands.
+  void FindArgs(const YAML::Node& node);
   void ReadKey(const YAML::Node& key, const YAML::Node& value);
   void Finish(const YAML::Node& node);
 
@@ -59,6 +62,8 @@ class TaskParser {
   bool ReadBehaviour(const std::string& key, const YAML::Node& value);
   bool ReadModule(const std::string& key, const YAML::Node& key_node, const YAML::Node& value);
   void ReadMeta(const YAML::Node& key_node, const YAML::Node& value);
+  void ReadSetFact(const YAML::Node& key_node, const YAML::Node& value);
+  bool AddAction(const YAML::Node& key_node);
   void ReadLoop(const std::string& key, const YAML::Node& value);
   void ReadLoopVar(const std::string& key, const YAML::Node& value, std::string* out);
   void ReadLoopControl(const YAML::Node& value);
@@ -71,6 +76,7 @@ class TaskParser {
   TaskSpec& task_;
   std::vector<std::string> module_keys_;  // as written, in order
   std::string loop_key_;                  // "loop" or "with_...", once read
+  std::optional<YAML::Node> args_;        // `args:`, merged into the module's arguments
   bool has_action_keyword_ = false;       // block, include_tasks, set_fact... (refused)
   // Nodes kept for checks in Finish. std::optional because assigning to a
   // YAML::Node that already refers to a node would overwrite that node.
@@ -79,6 +85,20 @@ class TaskParser {
   std::optional<YAML::Node> changed_when_key_;
   std::optional<YAML::Node> failed_when_key_;
 };
+
+void TaskParser::FindArgs(const YAML::Node& node) {
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar() || kv.first.Scalar() != "args") continue;
+    if (kv.second.IsMap()) {
+      args_.emplace(kv.second);
+    } else if (!kv.second.IsNull()) {
+      reader_.Error(kv.second, fmt::format("'args' must be a mapping of the module's arguments, "
+                                           "not {}",
+                                           DescribeForError(kv.second)));
+    }
+    return;
+  }
+}
 
 void TaskParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
   const std::string key = key_node.Scalar();
@@ -89,6 +109,8 @@ void TaskParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
   if (key == "loop_control") {
     loop_control_key_.emplace(key_node);
     ReadLoopControl(value);
+  } else if (key == "args") {
+    // Read with the module (ParseTask finds it first).
   } else if (key == "changed_when" || key == "failed_when") {
     (key == "changed_when" ? changed_when_key_ : failed_when_key_).emplace(key_node);
     reader_.ReadConditions(key, value, draft_.label,
@@ -174,6 +196,10 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
     ReadMeta(key_node, value);
     return true;
   }
+  if (key == "set_fact" || key == "ansible.builtin.set_fact") {
+    ReadSetFact(key_node, value);
+    return true;
+  }
   std::string name = key;
   const Module* module = modules_.Find(key);
   if (module == nullptr && key.find('.') != std::string::npos) {
@@ -192,19 +218,69 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
                               draft_.label, module_keys_[0], key));
     return true;
   }
-  ParseModuleArgs(*module, name, key_node, value, draft_.label, &reader_, &task_);
+  ParseModuleArgs(*module, name, key_node, value, draft_.label, &reader_, &task_,
+                  args_ ? &*args_ : nullptr);
   return true;
+}
+
+// Notes the task's action key; false (reported) when it already has one.
+bool TaskParser::AddAction(const YAML::Node& key_node) {
+  module_keys_.push_back(key_node.Scalar());
+  if (module_keys_.size() == 1) return true;
+  reader_.Error(key_node, fmt::format("{} has two actions, '{}' and '{}': a task runs exactly one",
+                                      draft_.label, module_keys_[0], key_node.Scalar()));
+  return false;
+}
+
+// `set_fact:` a mapping (or key=value words) of variables to set on the
+// host, above play and role vars, as Ansible's set_fact action does.
+void TaskParser::ReadSetFact(const YAML::Node& key_node, const YAML::Node& value) {
+  if (!AddAction(key_node)) return;
+  task_.kind = TaskKind::kSetFact;
+  task_.module = "set_fact";
+  task_.module_location = reader_.At(key_node);
+  Value facts = Value::object();
+  if (value.IsMap()) {
+    facts = ToValue(value);
+    for (const auto& kv : value) {
+      if (kv.first.IsScalar()) task_.arg_locations[kv.first.Scalar()] = reader_.At(kv.first);
+    }
+  } else if (value.IsScalar()) {
+    Result<Value> words = ParseKeyValues(value.Scalar());
+    if (!words.ok()) {
+      reader_.Error(value, fmt::format("{}: 'set_fact' takes a mapping or key=value words: {}",
+                                       draft_.label, words.message()));
+      return;
+    }
+    facts = *words;
+  } else {
+    reader_.Error(value, fmt::format("{}: 'set_fact' takes a mapping of variables, not {}",
+                                     draft_.label, DescribeForError(value)));
+    return;
+  }
+  facts.erase("cacheable");  // facts live for the run: there is no fact cache to keep them in
+  if (facts.empty()) {
+    reader_.Error(value, fmt::format("{}: 'set_fact' sets no variable", draft_.label));
+  }
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    const std::string reason = ReservedNameReason(it.key());
+    auto at = task_.arg_locations.find(it.key());
+    const SourceLocation where = at != task_.arg_locations.end() ? at->second : reader_.At(value);
+    if (!IsIdentifier(it.key())) {
+      reader_.Error(where, fmt::format("{}: '{}' is not a valid variable name (use letters, "
+                                       "digits and '_', not starting with a digit)",
+                                       draft_.label, it.key()));
+    } else if (!reason.empty()) {
+      reader_.Error(where, fmt::format("{}: '{}' is reserved: {}", draft_.label, it.key(), reason));
+    }
+  }
+  task_.args = std::move(facts);
+  reader_.CheckTemplates(value, draft_.label);
 }
 
 // `meta:` steers the run instead of running a module on the host.
 void TaskParser::ReadMeta(const YAML::Node& key_node, const YAML::Node& value) {
-  module_keys_.push_back(key_node.Scalar());
-  if (module_keys_.size() > 1) {
-    reader_.Error(key_node, fmt::format("{} has two actions, '{}' and '{}': a task runs exactly "
-                                        "one",
-                                        draft_.label, module_keys_[0], key_node.Scalar()));
-    return;
-  }
+  if (!AddAction(key_node)) return;
   std::string action;
   if (!reader_.ReadString("meta", value, &action)) return;
   task_.module = "meta";
@@ -334,6 +410,9 @@ void TaskParser::Finish(const YAML::Node& node) {
     reader_.Error(node, fmt::format("{} has no module (one of: {})", draft_.label,
                                     fmt::join(modules_.names(), ", ")));
   }
+  if (args_ && module_keys_.empty()) {
+    reader_.Error(*args_, fmt::format("{}: 'args' needs a module to give them to", draft_.label));
+  }
   if (task_.module == "meta" &&
       (task_.loop || !task_.register_as.empty() || !task_.notify.empty() || !task_.when.empty())) {
     reader_.Error(node, fmt::format("{}: 'meta' takes no loop, register, notify or when (a "
@@ -373,6 +452,7 @@ TaskDraft ParseTask(const YAML::Node& node, size_t index, bool is_handler,
     return draft;
   }
   TaskParser parser(modules, reader, &draft);
+  parser.FindArgs(node);
   std::set<std::string> seen;  // a duplicate key was reported by the YAML loader
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) {

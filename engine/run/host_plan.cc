@@ -12,7 +12,8 @@ HostPlan::HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpe
   for (const TaskSpec* t : tasks) {
     if (t->kind == TaskKind::kFlushHandlers) {
       flush();
-    } else if (t->kind == TaskKind::kModule || t->kind == TaskKind::kRoleComplete) {
+    } else if (t->kind == TaskKind::kModule || t->kind == TaskKind::kSetFact ||
+               t->kind == TaskKind::kRoleComplete) {
       entries_.push_back({t, false});
     }
   }
@@ -87,7 +88,7 @@ std::vector<const TaskSpec*> HostPlan::Remaining() const {
   for (size_t p = position_; p < entries_.size(); ++p) {
     const Entry& e = entries_[p];
     if (e.handler && (reachable.count(e.task) == 0 || !seen.insert(e.task).second)) continue;
-    if (e.task->kind != TaskKind::kModule) continue;
+    if (e.task->kind == TaskKind::kRoleComplete) continue;
     if (!e.handler && completed_roles_.count(e.task->role_instance) > 0) continue;
     out.push_back(e.task);
   }

@@ -89,8 +89,9 @@ std::vector<PendingRead> ReadsOf(const TaskExecutor& executor,
                                  const std::vector<const TaskSpec*>& tasks,
                                  const HostIo* known = nullptr) {
   std::vector<PendingRead> reads;
+  Value facts_ahead = Value::object();
   for (const TaskSpec* task : tasks) {
-    for (PendingRead& r : executor.PlannedReads(*task)) {
+    for (PendingRead& r : executor.PlannedReads(*task, &facts_ahead)) {
       const bool seen = (known != nullptr && known->Has(r)) ||
                         std::any_of(reads.begin(), reads.end(), [&](const PendingRead& o) {
                           return o.read == r.read && SameBecome(o.become, r.become);

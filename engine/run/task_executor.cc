@@ -106,6 +106,16 @@ void SummarizeLoop(std::vector<TaskEvent>* events) {
   events->back().recap_changed = changed;
 }
 
+// A set_fact value as Ansible's set_fact keeps it: a string that reads as a
+// boolean is one.
+Value FactValue(Value v) {
+  if (!v.is_string()) return v;
+  const std::string lower = ToLower(v.get<std::string>());
+  if (lower == "true" || lower == "yes") return true;
+  if (lower == "false" || lower == "no") return false;
+  return v;
+}
+
 // The fields Ansible adds to each item's registered result.
 void AddItemFields(const TaskRun& run, Value* registered) {
   const TaskSpec& task = run.task;
@@ -185,12 +195,32 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
   return args;
 }
 
-std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task) const {
+std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task,
+                                                    Value* facts_ahead) const {
   std::vector<PendingRead> out;
   const Module* module = ctx_.modules->Find(task.module);
-  if (module == nullptr) return out;
+  const bool set_fact = task.kind == TaskKind::kSetFact && facts_ahead != nullptr;
+  if (module == nullptr && !set_fact) return out;
   std::unique_ptr<TaskRun> owned = NewRun(task, module);
   TaskRun& run = *owned;
+  if (facts_ahead != nullptr) {
+    for (auto it = facts_ahead->begin(); it != facts_ahead->end(); ++it)
+      run.SetFact(it.key(), it.value());
+  }
+  if (set_fact) {
+    // What it will set, for the tasks after it to be read ahead with (a
+    // loop's facts are left for the run itself).
+    if (task.loop) return out;
+    Result<std::string> skip = SkipReason(task, run.top());
+    if (!skip.ok() || !skip->empty()) return out;
+    run.items = {std::nullopt};
+    Templar templar(run.vars());
+    for (auto it = task.args.begin(); it != task.args.end(); ++it) {
+      Result<Value> v = templar.Render(it.value());
+      if (v.ok()) (*facts_ahead)[it.key()] = FactValue(std::move(*v));
+    }
+    return out;
+  }
   if (!task.loop) {
     Result<std::string> skip = SkipReason(task, run.top());
     if (!skip.ok() || !skip->empty()) return out;
@@ -252,7 +282,37 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
   }
 }
 
+// set_fact: the values rendered, set on the host (and for the task's next
+// items) at once, reported ok: nothing on the host changes.
+TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
+  Planned p;
+  TaskAttempt& a = p.attempt;
+  const TaskSpec& task = run->task;
+  Value facts = Value::object();
+  {
+    Templar templar(run->vars());
+    for (auto it = task.args.begin(); it != task.args.end(); ++it) {
+      Result<Value> v = templar.Render(it.value());
+      if (!v.ok()) {
+        auto at = task.arg_locations.find(it.key());
+        a.status = TaskStatus::kFailed;
+        a.message =
+            Where(at != task.arg_locations.end() ? at->second : task.module_location) + v.message();
+        return p;
+      }
+      facts[it.key()] = FactValue(std::move(*v));
+    }
+  }
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    state_->registered[it.key()] = it.value();
+    run->SetFact(it.key(), it.value());
+  }
+  a.result = Value::object({{"ansible_facts", facts}});
+  return p;
+}
+
 TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& source) {
+  if (run->task.kind == TaskKind::kSetFact) return SetFacts(run);
   Planned p;
   TaskAttempt& a = p.attempt;
   const TaskSpec& task = run->task;

@@ -89,8 +89,10 @@ class TaskExecutor {
   // The remote reads `task` would make if it ran now, for reading ahead.
   // Best effort and silent: a task whose condition, loop or arguments cannot
   // be rendered yet (a registered result not there yet) contributes none;
-  // Prepare reports its errors when it runs.
-  std::vector<PendingRead> PlannedReads(const TaskSpec& task) const;
+  // Prepare reports its errors when it runs. `facts_ahead` (optional)
+  // carries what the set_fact tasks before it in the same read-ahead will
+  // set: they add to it, the others see it.
+  std::vector<PendingRead> PlannedReads(const TaskSpec& task, Value* facts_ahead = nullptr) const;
 
  private:
   struct Planned;
@@ -102,6 +104,7 @@ class TaskExecutor {
   void Begin(TaskRun* run) const;
   // One attempt on one item: render, probe and plan from `source`.
   Planned PlanAttempt(TaskRun* run, const ReadSource& source);
+  Planned SetFacts(TaskRun* run) const;
   // The answers to `reads` from `source` (local files read and rendered),
   // appended to `results`; the remote ones used go to planned->guard and
   // the missing ones to planned->missing.

@@ -96,6 +96,13 @@ class TaskRun {
     }
   }
 
+  // A fact set by this task (set_fact): seen by its next items.
+  void SetFact(const std::string& name, const Value& value) {
+    registered_.Set(name, value, "set_fact");
+    item_vars_.reset();
+    item_scope_.reset();
+  }
+
   void NextItem() {
     ++item;
     attempt = 0;

@@ -284,7 +284,7 @@ std::vector<Case> Cases() {
   c.push_back({"module arguments as a list",
                {{"play.yml", PlayWithTask("    - file: [/tmp/x]\n")}},
                "play.yml:4:7:",
-               "arguments of 'file' must be a mapping, not a list"});
+               "arguments of 'file' must be a mapping or key=value words, not a list"});
   c.push_back(
       {"retries that is not a number",
        {{"play.yml", PlayWithTask("    - command: id\n      retries: many\n      until: true\n")}},

@@ -43,7 +43,9 @@ TEST_CASE("module args errors about the whole mapping point at the module key") 
       {"      file: {state: absent}\n",
        "DIR/site.yml:4:7: task 't': missing required argument 'path' for module 'file'\n"},
       {"      file: /etc/x\n",
-       "DIR/site.yml:4:7: task 't': arguments of 'file' must be a mapping, not '/etc/x'\n"},
+       "DIR/site.yml:4:7: task 't': arguments of 'file' must be a mapping or key=value words: "
+       "'/etc/x' is not a key=value word\n"},
+      {"      file: path=/etc/x state=directory mode=0750\n", ""},
       {"      command: [ls]\n",
        "DIR/site.yml:4:7: task 't': arguments of 'command' must be a mapping or a string, not a "
        "list\n"},

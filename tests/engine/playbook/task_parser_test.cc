@@ -148,7 +148,6 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
       {"environment: {A: b}",
        "'environment' is not supported: set variables in the command itself (e.g. 'env "
        "HTTP_PROXY=... cmd')"},
-      {"args: {chdir: /}", "'args' is not supported: put the arguments under the module key"},
       {"listen: x", "'listen' is not supported: notify a handler by its name"},
   };
   for (const Case& c : cases) {
@@ -159,22 +158,20 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
   }
 }
 
-TEST_CASE("task parser reports block, include_tasks and set_fact once each as not supported yet") {
+TEST_CASE("task parser reports block and include_tasks once each as not supported yet") {
   PlaybookFixture fx;
   auto out =
       fx.Parse(PlayWith("    - name: group\n"
                         "      block:\n"
                         "        - command: ls\n"
                         "    - include_tasks: other.yml\n"
-                        "    - set_fact: {a: 1}\n"
                         "    - name: nothing to do\n"
                         "      become: true\n"));
   // No "has no module" for a task whose action is the refused keyword.
   CHECK(out.messages ==
         "DIR/site.yml:4:7: 'block' is not supported yet\n"
         "DIR/site.yml:6:7: 'include_tasks' is not supported yet: put the tasks in the play\n"
-        "DIR/site.yml:7:7: 'set_fact' is not supported yet: set the value in the play's 'vars'\n"
-        "DIR/site.yml:8:7: task 'nothing to do' has no module (one of: command, file, "
+        "DIR/site.yml:7:7: task 'nothing to do' has no module (one of: command, file, "
         "kernel_module, service, sysctl)\n");
 }
 
@@ -309,6 +306,45 @@ TEST_CASE("task parser reads the with_ loops and loop_control, and refuses two l
         "DIR/site.yml:5:19: task 'command' has two loops ('loop' and 'with_items'): a task "
         "loops once\n"
         "DIR/site.yml:8:7: task 'command': 'index_var' and 'loop_var' are both 'x'\n");
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("task parser reads set_fact as a mapping or key=value words, and checks the names") {
+  testing::PlaybookFixture fx;
+  auto ok = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - set_fact: {a: \"{{ b }}\", cacheable: true}\n"
+      "    - set_fact: x=1 y=\"two words\"\n");
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = ok.playbook->plays[0].tasks;
+  CHECK(tasks[0].kind == TaskKind::kSetFact);
+  CHECK(tasks[0].args == Value::parse(R"({"a": "{{ b }}"})"));
+  CHECK(tasks[1].args == Value::parse(R"({"x": "1", "y": "two words"})"));
+
+  auto bad = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - set_fact: {1x: 1, item: 2}\n"
+      "    - set_fact: justaword\n"
+      "    - set_fact: {}\n"
+      "    - command: ls\n      args: [a]\n"
+      "    - args: {chdir: /}\n");
+  CHECK(bad.messages ==
+        "DIR/site.yml:3:18: task 1: '1x' is not a valid variable name (use letters, digits and "
+        "'_', not starting with a digit)\n"
+        "DIR/site.yml:3:25: task 1: 'item' is reserved: it is the default loop variable\n"
+        "DIR/site.yml:4:17: task 2: 'set_fact' takes a mapping or key=value words: 'justaword' "
+        "is not a key=value word\n"
+        "DIR/site.yml:5:17: task 3: 'set_fact' sets no variable\n"
+        "DIR/site.yml:7:13: 'args' must be a mapping of the module's arguments, not a list\n"
+        "DIR/site.yml:8:7: task 5 has no module (one of: command, file, kernel_module, service, "
+        "sysctl)\n"
+        "DIR/site.yml:8:13: task 5: 'args' needs a module to give them to\n");
 }
 
 }  // namespace

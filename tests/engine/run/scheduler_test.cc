@@ -768,3 +768,48 @@ TEST_CASE(
 
 }  // namespace
 }  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("a set_fact ahead of a task lets its state be read in the first round trip") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: where
+      set_fact: {conf_dir: /etc/app, conf_name: "{{ 'main' }}"}
+    - {name: config, put: {path: "{{ conf_dir }}/{{ conf_name }}.conf", content: "x\n"}}
+)";
+  f.hosts["h1"].AddFile("/etc/app/main.conf", "x\n");
+  CHECK(RoundTrips(f.hosts["h1"], [&] { f.Run(play, "h1,", &rec); }) == 1);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"ok where", "ok config"});
+}
+
+TEST_CASE("handlers notified in pre_tasks run before the tasks, and again when notified again") {
+  Fixture f;
+  Recorder rec;
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  pre_tasks:
+    - {name: pre, put: {path: /etc/pre.conf, content: "p\n"}, notify: reload}
+  tasks:
+    - {name: main, put: {path: /etc/main.conf, content: "m\n"}, notify: reload}
+    - meta: flush_handlers
+    - {name: after, put: {path: /etc/after.conf, content: "a\n"}}
+  post_tasks:
+    - {name: post, put: {path: /etc/post.conf, content: "q\n"}, notify: reload}
+  handlers:
+    - {name: reload, run: "true"}
+)";
+  f.Run(play, "h1,", &rec);
+  CHECK(rec.Lines("h1") == std::vector<std::string>{"changed pre", "changed reload", "changed main",
+                                                    "changed reload", "changed after",
+                                                    "changed post", "changed reload"});
+}
+
+}  // namespace
+}  // namespace hostprep

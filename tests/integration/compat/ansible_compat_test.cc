@@ -181,3 +181,9 @@ TEST_CASE("compat: with_items, with_dict, with_subelements and the other with_ l
   CheckSame(RunBoth("with_loops.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: set_fact, args and key=value arguments behave as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("facts.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
