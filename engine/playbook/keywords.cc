@@ -33,9 +33,10 @@ const std::vector<std::string>& PlayKeys() {
 
 const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",   "id",           "after",       "when", "loop",       "loop_control",  "register",
-      "notify", "become",       "become_user", "tags", "no_log",     "ignore_errors", "retries",
-      "delay",  "changed_when", "failed_when", "vars", "check_mode", "meta",          "args"};
+      "name",          "id",      "after",  "when",         "loop",        "loop_control",
+      "register",      "notify",  "become", "become_user",  "tags",        "no_log",
+      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
+      "check_mode",    "meta",    "args",   "listen"};
   return kKeys;
 }
 
@@ -122,7 +123,6 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"until", "'until' is not supported: use 'retries' and 'delay' (a failed task is retried)"},
       {"async", "'async' is not supported"},
       {"poll", "'poll' is not supported"},
-      {"listen", "'listen' is not supported: notify a handler by its name"},
       {"loop_with", "'loop_with' is not supported: use 'loop'"},
       {"any_errors_fatal", "'any_errors_fatal' is not supported on a task: set it on the play"},
       {"connection", "'connection' is not supported on a task: set it on the play"},

@@ -63,7 +63,8 @@ struct TaskSpec {
   std::optional<Value> loop_label;  // loop_control.label: a template shown for each item
   bool loop_extended = false;       // loop_control.extended: ansible_loop is set
   std::string register_as;          // "" = not registered
-  std::vector<std::string> notify;  // handler names (or ids)
+  std::vector<std::string> notify;  // handler names (or ids); linked: the ids they reach
+  std::vector<std::string> listen;  // a handler's topics: `notify` naming one reaches it
   SourceLocation notify_location;
   std::optional<bool> become;
   std::string become_user;

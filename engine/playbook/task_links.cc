@@ -124,8 +124,10 @@ void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDr
   }
 }
 
-void CheckNotify(const TaskDraft& d, const std::map<std::string, const TaskDraft*>& by_name,
-                 const IdTable& ids, FieldReader* reader) {
+using Targets = std::map<std::string, std::vector<const TaskDraft*>>;
+
+void CheckNotify(const TaskDraft& d, const Targets& by_name, const IdTable& ids,
+                 FieldReader* reader) {
   std::vector<std::string> names;
   for (const auto& [name, handler] : by_name) names.push_back(name);
   for (size_t i = 0; i < d.spec.notify.size(); ++i) {
@@ -166,11 +168,13 @@ void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, 
   // A handler is notified by its name, or a role's by "role : name" too;
   // where two scopes (roles, the play) have one name, the one loaded last
   // wins, as in Ansible. Within one scope a repeated name is a mistake.
-  std::map<std::string, const TaskDraft*> handler_names;
+  // Every handler that `listen`s to a topic is notified by it.
+  Targets targets;
+  std::map<std::string, const TaskDraft*> named;
   for (const TaskDraft& h : *handlers) {
     if (h.spec.name.empty()) continue;
-    auto it = handler_names.find(h.spec.name);
-    if (it != handler_names.end() && it->second->spec.role == h.spec.role &&
+    auto it = named.find(h.spec.name);
+    if (it != named.end() && it->second->spec.role == h.spec.role &&
         it->second->spec.role_name == h.spec.role_name) {
       reader->Error(h.spec.location,
                     fmt::format("duplicate handler name '{}' (first used on line {}): 'notify' "
@@ -178,19 +182,35 @@ void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, 
                                 h.spec.name, it->second->spec.location.line));
       continue;
     }
-    handler_names[h.spec.name] = &h;
-    if (!h.spec.role_name.empty()) handler_names[h.spec.role_name + " : " + h.spec.name] = &h;
+    named[h.spec.name] = &h;
+    if (!h.spec.role_name.empty()) named[h.spec.role_name + " : " + h.spec.name] = &h;
+  }
+  for (const auto& [name, h] : named) targets[name].push_back(h);
+  for (const TaskDraft& h : *handlers) {
+    for (const std::string& topic : h.spec.listen) {
+      std::vector<const TaskDraft*>& list = targets[topic];
+      if (std::find(list.begin(), list.end(), &h) == list.end()) list.push_back(&h);
+    }
   }
   for (const TaskDraft* d : all) {
     CheckAfter(*d, ids, task_ptrs, all, order, reader);
-    CheckNotify(*d, handler_names, ids, reader);
+    CheckNotify(*d, targets, ids, reader);
   }
-  // From here on a notification names the handler it reaches by its id.
+  // From here on a notification names the handlers it reaches by their ids.
   for (TaskDraft* d : all) {
-    for (std::string& entry : d->spec.notify) {
-      auto it = handler_names.find(entry);
-      if (it != handler_names.end()) entry = it->second->spec.id;
+    std::vector<std::string> linked;
+    for (const std::string& entry : d->spec.notify) {
+      auto it = targets.find(entry);
+      if (it == targets.end()) {
+        linked.push_back(entry);
+        continue;
+      }
+      for (const TaskDraft* h : it->second) {
+        if (std::find(linked.begin(), linked.end(), h->spec.id) == linked.end())
+          linked.push_back(h->spec.id);
+      }
     }
+    d->spec.notify = std::move(linked);
   }
 }
 

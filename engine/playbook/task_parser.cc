@@ -151,6 +151,13 @@ bool TaskParser::ReadFlow(const std::string& key, const YAML::Node& value) {
   } else if (key == "notify") {
     task_.notify_location = reader_.At(value);
     reader_.ReadStringList(key, value, &task_.notify, &draft_.notify_locations);
+  } else if (key == "listen") {
+    if (!task_.is_handler) {
+      reader_.Error(value, fmt::format("{}: only a handler listens (move it under 'handlers')",
+                                       draft_.label));
+    } else {
+      reader_.ReadStringList(key, value, &task_.listen);
+    }
   } else if (key == "when") {
     reader_.ReadConditions(key, value, draft_.label, &task_.when);
   } else if (key == "loop") {

@@ -148,7 +148,6 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
       {"environment: {A: b}",
        "'environment' is not supported: set variables in the command itself (e.g. 'env "
        "HTTP_PROXY=... cmd')"},
-      {"listen: x", "'listen' is not supported: notify a handler by its name"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.key);
@@ -345,6 +344,36 @@ TEST_CASE("task parser reads set_fact as a mapping or key=value words, and check
         "DIR/site.yml:8:7: task 5 has no module (one of: command, file, kernel_module, service, "
         "sysctl)\n"
         "DIR/site.yml:8:13: task 5: 'args' needs a module to give them to\n");
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("notify reaches the handler of that name and every handler listening to it") {
+  testing::PlaybookFixture fx;
+  auto ok = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - command: ls\n      notify: [restart, changed]\n"
+      "  handlers:\n"
+      "    - {name: restart, command: ls}\n"
+      "    - {name: reload, command: ls, listen: changed}\n"
+      "    - {name: check, command: ls, listen: [changed, restart]}\n");
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  CHECK(ok.playbook->plays[0].tasks[0].notify ==
+        std::vector<std::string>{"restart", "check", "reload"});
+
+  auto bad = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - command: ls\n      listen: x\n      notify: chnaged\n"
+      "  handlers:\n    - {name: h, command: ls, listen: changed}\n");
+  CHECK(bad.messages ==
+        "DIR/site.yml:4:15: task 'command': only a handler listens (move it under 'handlers')\n"
+        "DIR/site.yml:5:15: task 'command': 'notify' names no handler 'chnaged' (did you mean "
+        "'changed'?)\n");
 }
 
 }  // namespace

@@ -187,3 +187,9 @@ TEST_CASE("compat: set_fact, args and key=value arguments behave as in Ansible")
   CheckSame(RunBoth("facts.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: handlers that listen to a topic run as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("listen.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
