@@ -36,7 +36,7 @@ const std::vector<std::string>& TaskKeys() {
       "name",          "id",      "after",  "when",         "loop",        "loop_control",
       "register",      "notify",  "become", "become_user",  "tags",        "no_log",
       "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
-      "check_mode",    "meta",    "args",   "listen"};
+      "check_mode",    "meta",    "args",   "listen",       "until"};
   return kKeys;
 }
 
@@ -120,7 +120,6 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
        "'hosts: localhost' and 'connection: local' runs on this machine)"},
       {"action", "'action' is not supported: write the module name as the key"},
       {"run_once", "'run_once' is not supported"},
-      {"until", "'until' is not supported: use 'retries' and 'delay' (a failed task is retried)"},
       {"async", "'async' is not supported"},
       {"poll", "'poll' is not supported"},
       {"loop_with", "'loop_with' is not supported: use 'loop'"},

@@ -74,8 +74,10 @@ struct TaskSpec {
   // check_mode: false runs the task for real even under --check (a read-only
   // query whose result later tasks need); true never changes anything.
   std::optional<bool> check_mode;
-  int retries = 0;  // extra attempts after a failure
-  int delay = 5;    // seconds between attempts
+  int retries = 0;                // extra attempts after a failure
+  bool retries_set = false;       // `retries` was written (until's default is 3)
+  std::vector<Expression> until;  // retry until all hold (Ansible's until)
+  int delay = 5;                  // seconds between attempts
   std::vector<Expression> changed_when;
   std::vector<Expression> failed_when;
   Value vars = Value::object();  // task vars

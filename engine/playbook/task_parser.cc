@@ -188,7 +188,9 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     bool check_mode = false;
     if (reader_.ReadBool(key, value, &check_mode)) task_.check_mode = check_mode;
   } else if (key == "retries") {
-    reader_.ReadInt(key, value, 0, INT32_MAX, &task_.retries);
+    task_.retries_set = reader_.ReadInt(key, value, 0, INT32_MAX, &task_.retries);
+  } else if (key == "until") {
+    reader_.ReadConditions(key, value, draft_.label, &task_.until);
   } else if (key == "delay") {
     reader_.ReadInt(key, value, 0, INT32_MAX, &task_.delay);
   } else {

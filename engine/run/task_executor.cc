@@ -498,7 +498,7 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
 bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
   return !task.check_mode.value_or(ctx_.options->check) && !task.loop && task.register_as.empty() &&
          task.changed_when.empty() && task.failed_when.empty() && task.retries == 0 &&
-         !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
+         task.until.empty() && !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
 }
 
 Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variables& vars) const {
@@ -621,12 +621,53 @@ void TaskExecutor::Fail(TaskRun* run, const Status& status) const {
 
 // Returns true with a kWait step when the attempt failed and retries are
 // left; otherwise records the item's result and moves to the next item.
+// Ansible's until: the attempt is judged by the conditions, with the task's
+// register name holding this attempt's result. True: try again. Out of
+// attempts, the task fails; a condition that cannot be evaluated fails it.
+// Attempts as in Ansible 2.14: retries + 1, or 4 when retries is not written.
+bool TaskExecutor::Until(TaskRun* run, TaskAttempt* a) const {
+  const TaskSpec& task = run->task;
+  const int attempts = !task.retries_set ? 4 : task.retries <= 0 ? 1 : task.retries + 1;
+  if (attempts <= 1 || a->status == TaskStatus::kUnreachable) return false;
+  a->result["attempts"] = run->attempt + 1;
+  Variables scope(&run->vars());
+  if (!task.register_as.empty()) {
+    scope.Set(task.register_as, Registered(a->status, a->changed, a->message, a->result),
+              "this attempt");
+  }
+  Templar templar(scope);
+  for (const Expression& cond : task.until) {
+    Result<bool> held = templar.EvaluateCondition(cond.text);
+    if (!held.ok()) {
+      a->status = TaskStatus::kFailed;
+      a->message = Where(cond.location) + "until: " + held.message();
+      return false;
+    }
+    if (*held) continue;
+    if (run->attempt + 1 < attempts) return true;
+    a->result["attempts"] = attempts - 1;
+    // Failed, with the change the last attempt made (Ansible counts it
+    // when the failure is ignored).
+    a->status = TaskStatus::kFailed;
+    a->message = fmt::format("until '{}' still false after {} attempts", cond.text, attempts - 1);
+    return false;
+  }
+  return false;
+}
+
 bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
   const TaskSpec& task = run->task;
   TaskAttempt a = std::move(*run->ended);
   run->ended.reset();
   Judge(task, run->vars(), &a);
-  if (a.status == TaskStatus::kFailed && run->attempt < task.retries) {
+  if (!task.until.empty()) {
+    if (Until(run, &a)) {
+      ++run->attempt;
+      wait->kind = TaskStep::Kind::kWait;
+      wait->wait_seconds = task.delay;
+      return true;
+    }
+  } else if (a.status == TaskStatus::kFailed && run->attempt < task.retries) {
     ++run->attempt;
     wait->kind = TaskStep::Kind::kWait;
     wait->wait_seconds = task.delay;

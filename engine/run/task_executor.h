@@ -114,6 +114,7 @@ class TaskExecutor {
   // The attempt is over: changed_when / failed_when, then the next attempt
   // (a wait), or the item's result and the next item.
   bool EndAttempt(TaskRun* run, TaskStep* wait) const;
+  bool Until(TaskRun* run, TaskAttempt* a) const;
   void EndRun(TaskRun* run) const;
   // Why the task (or, with a loop, one item: `vars` holds it) is skipped
   // (a `when` is false: the reason), "" when it runs, or the error of a

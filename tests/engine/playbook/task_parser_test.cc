@@ -142,8 +142,6 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
        "with_sequence, with_subelements, and loop)"},
       {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"run_once: true", "'run_once' is not supported"},
-      {"until: r.rc == 0",
-       "'until' is not supported: use 'retries' and 'delay' (a failed task is retried)"},
       {"async: 10", "'async' is not supported"},
       {"environment: {A: b}",
        "'environment' is not supported: set variables in the command itself (e.g. 'env "
@@ -374,6 +372,29 @@ TEST_CASE("notify reaches the handler of that name and every handler listening t
         "DIR/site.yml:4:15: task 'command': only a handler listens (move it under 'handlers')\n"
         "DIR/site.yml:5:15: task 'command': 'notify' names no handler 'chnaged' (did you mean "
         "'changed'?)\n");
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("task parser reads until, and whether retries was written (until's default is 3)") {
+  testing::PlaybookFixture fx;
+  auto out = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - command: ls\n      register: r\n      until: r.rc == 0\n"
+      "    - command: ls\n      register: s\n      until: [s.rc == 0, s.stdout]\n"
+      "      retries: 0\n");
+  CHECK(out.errors == "");
+  REQUIRE(out.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = out.playbook->plays[0].tasks;
+  REQUIRE(tasks[0].until.size() == 1);
+  CHECK(tasks[0].until[0].text == "r.rc == 0");
+  CHECK_FALSE(tasks[0].retries_set);
+  CHECK(tasks[1].until.size() == 2);
+  CHECK(tasks[1].retries_set);
 }
 
 }  // namespace

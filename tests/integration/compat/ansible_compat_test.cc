@@ -193,3 +193,9 @@ TEST_CASE("compat: handlers that listen to a topic run as in Ansible") {
   CheckSame(RunBoth("listen.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: until retries a task as Ansible does and reports the same attempts") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("until.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
