@@ -43,33 +43,46 @@ namespace {
 
 // Optimal string alignment distance: insertions, deletions, substitutions
 // and swaps of two neighbours each cost one, so "mdoe" is one edit from "mode".
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+// Stops early with a result above `cutoff` once every path costs more: a
+// suggestion is only wanted when it is close, and inventories can hold
+// thousands of long names (three rows, no allocation per cell).
+size_t EditDistance(std::string_view a, std::string_view b, size_t cutoff) {
+  const size_t n = b.size();
+  if ((a.size() > n ? a.size() - n : n - a.size()) > cutoff) return cutoff + 1;
+  std::vector<size_t> before(n + 1), previous(n + 1), row(n + 1);
+  for (size_t j = 0; j <= n; ++j) previous[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+    row[0] = i;
+    size_t lowest = row[0];
+    for (size_t j = 1; j <= n; ++j) {
+      const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        row[j] = std::min(row[j], before[j - 2] + 1);
       }
+      lowest = std::min(lowest, row[j]);
     }
+    if (lowest > cutoff) return cutoff + 1;
+    std::swap(before, previous);
+    std::swap(previous, row);
   }
-  return d[a.size()][b.size()];
+  return previous[n];
 }
 
 }  // namespace
 
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates) {
-  size_t best = static_cast<size_t>(-1);
+  const size_t limit = std::max<size_t>(1, word.size() / 3);
+  size_t best = limit + 1;
   std::string best_name;
-  size_t limit = std::max<size_t>(1, word.size() / 3);
+  const std::string lower = ToLower(word);
   for (const std::string& c : candidates) {
-    size_t d = EditDistance(ToLower(word), ToLower(c));
+    // Only a candidate closer than the best so far matters.
+    const size_t d = EditDistance(lower, ToLower(c), best - 1);
     if (d < best) {
       best = d;
       best_name = c;
+      if (best == 0) break;
     }
   }
   return best <= limit ? best_name : "";

@@ -20,6 +20,16 @@ TEST_CASE("did you mean finds near names, swapped letters included") {
   CHECK(DidYouMeanSuffix("zzz", keys) == "");
 }
 
+TEST_CASE("did you mean takes the closest name, the first of equally close ones") {
+  CHECK(DidYouMean("hosts", {"hots", "hostx", "hosts"}) == "hosts");
+  CHECK(DidYouMean("abcdef", {"abcxxf", "abcdxf", "abcdeg"}) == "abcdxf");
+  CHECK(DidYouMean("abcdef", {"abcdeg", "abcdex"}) == "abcdeg");
+  // Names of very different lengths are never near.
+  CHECK(DidYouMean("web", {"web-frontend-production-01"}) == "");
+  const std::string long_name(150, 'a');
+  CHECK(DidYouMean(long_name, {std::string(150, 'b'), long_name + "bb"}) == long_name + "bb");
+}
+
 TEST_CASE("shell quoting keeps every value one literal word") {
   CHECK(ShellQuote("/etc/hosts") == "/etc/hosts");
   CHECK(ShellQuote("") == "''");
