@@ -10,8 +10,11 @@ namespace hostprep {
 
 namespace {
 
-void AppendUnique(std::vector<std::string>* list, const std::string& item) {
-  if (std::find(list->begin(), list->end(), item) == list->end()) list->push_back(item);
+// Appends `item` unless `list` holds it; true when appended.
+bool AppendUnique(std::vector<std::string>* list, const std::string& item) {
+  if (std::find(list->begin(), list->end(), item) != list->end()) return false;
+  list->push_back(item);
+  return true;
 }
 
 void Erase(std::vector<std::string>* list, const std::string& item) {
@@ -59,8 +62,14 @@ void InventoryBuilder::AddHost(const std::string& host, const std::string& group
     it->second.defined_at = at;
     inv_->host_order_.push_back(host);
   }
-  AppendUnique(&it->second.groups, group);
-  AppendUnique(&Group(group, at).hosts, host);
+  // A host's groups and a group's hosts are kept in step: the host's own
+  // (short) list says whether the group has it, so a range of 100,000 hosts
+  // is not a quadratic search of the group's list.
+  if (AppendUnique(&it->second.groups, group)) {
+    Group(group, at).hosts.push_back(host);
+  } else {
+    Group(group, at);
+  }
 }
 
 std::vector<std::string> InventoryBuilder::PathDown(const std::string& from,
