@@ -106,9 +106,10 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"block", "'block' is not supported yet"},
       {"rescue", "'rescue' is not supported yet"},
       {"always", "'always' is not supported yet"},
-      {"include_tasks", "'include_tasks' is not supported yet: put the tasks in the play"},
       {"import_tasks", "'import_tasks' is not supported yet: put the tasks in the play"},
-      {"include", "'include' is not supported yet: put the tasks in the play"},
+      {"include",
+       "'include' is not supported (Ansible deprecated it): use 'include_tasks' or "
+       "'import_tasks'"},
       {"include_role",
        "'include_role' is not supported yet: list the role under the play's 'roles'"},
       {"import_role", "'import_role' is not supported yet: list the role under the play's 'roles'"},

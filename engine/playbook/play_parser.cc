@@ -52,6 +52,7 @@ class PlayParser {
   void UnknownKey(const std::string& key, const YAML::Node& key_node);
   void LoadVarsFiles();
   void LoadVarsFile(const std::string& path, const SourceLocation& at);
+  void CheckIncludes();
 
   const ModuleRegistry& modules_;
   FieldReader& reader_;
@@ -63,6 +64,7 @@ class PlayParser {
   std::optional<YAML::Node> pre_tasks_, roles_, tasks_node_, post_tasks_, handlers_node_;
   std::vector<TaskDraft> tasks_;
   std::vector<TaskDraft> handlers_;
+  std::vector<CheckedInclude> checked_includes_;  // read by ReadSections, linked in Finish
 };
 
 void PlayParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
@@ -238,6 +240,7 @@ void PlayParser::ReadSections() {
     parser.Parse("handlers", *handlers_node_, scope, &handlers_);
   }
   DropUnneededRoleEnds();
+  checked_includes_ = std::move(parser.checked_includes());
   for (size_t i = 0; i < tasks_.size(); ++i) tasks_[i].spec.index = i;
   for (size_t i = 0; i < handlers_.size(); ++i) handlers_[i].spec.index = i;
 }
@@ -345,6 +348,29 @@ void PlayParser::Finish(const YAML::Node& node) {
       }
       (d.spec.is_handler ? play_.handlers : play_.tasks).push_back(std::move(d.spec));
     }
+  }
+  CheckIncludes();
+}
+
+// The files includes can read, checked against the play's handlers, each
+// once; and includes only where tasks run in file order.
+void PlayParser::CheckIncludes() {
+  std::set<std::string> linked;
+  for (CheckedInclude& c : checked_includes_) {
+    if (!linked.insert(c.path).second) continue;
+    FieldReader reader(c.path, std::filesystem::path(c.path).parent_path().string());
+    LinkIncludedTasks(&c.tasks, "include", play_.handlers, &reader);
+    Diagnostics errors;
+    reader.Flush(&errors);
+    reader_.Adopt(errors, c.at);
+  }
+  if (play_.order != PlayOrder::kDag) return;
+  for (const TaskSpec& t : play_.tasks) {
+    if (t.kind != TaskKind::kInclude) continue;
+    reader_.Error(t.module_location,
+                  "'include_tasks' is not supported in a play with 'order: "
+                  "dag' (its tasks run where the include stands: use "
+                  "'import_tasks', or 'order: sequential')");
   }
 }
 

@@ -13,8 +13,9 @@ namespace hostprep {
 std::string TaskSpec::DisplayName() const {
   std::string shown = name;
   if (shown.empty()) {
-    shown = id.empty() || id == module || !role_name.empty() ? module
-                                                             : fmt::format("{} ({})", module, id);
+    shown = id.empty() || id == module || !role_name.empty() || kind == TaskKind::kInclude
+                ? module
+                : fmt::format("{} ({})", module, id);
   }
   return role_name.empty() ? shown : role_name + " : " + shown;
 }

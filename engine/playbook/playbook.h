@@ -32,7 +32,11 @@ enum class TaskKind {
   kRoleComplete,   // the end of a role's tasks (Ansible's implicit role_complete):
                    // once a task of the role ran, the role's later occurrences are
                    // skipped on that host, unless the role allows duplicates
+  kInclude,        // `include_tasks`: a file of tasks read when the task runs, named
+                   // per host (and per loop item); its tasks run next on that host
 };
+
+struct IncludeSpec;  // task_list.h: what an include_tasks task needs to load its file
 
 struct TaskSpec {
   std::string name;         // as written; "" when unnamed (display falls back to the module)
@@ -95,6 +99,9 @@ struct TaskSpec {
   // then the directory of the file the task is written in. The playbook's
   // directory is searched after these.
   std::vector<std::string> search_paths;
+  // kInclude: the file's name (a template), where it is looked for and what
+  // its tasks inherit. Shared: copies of the task share it.
+  std::shared_ptr<const IncludeSpec> include;
 
   // "name" if set, else "module" (with the id if that differs), after the
   // role's name for a role's task: for output.

@@ -124,7 +124,57 @@ void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDr
   }
 }
 
-using Targets = std::map<std::string, std::vector<const TaskDraft*>>;
+// What a notification can name: a handler's name (a role's also as "role :
+// name"), or a topic handlers listen to; each with the handlers it reaches.
+using Targets = std::map<std::string, std::vector<const TaskSpec*>>;
+
+// Where two scopes (roles, the play) have one handler name, the one loaded
+// last wins, as in Ansible; within one scope a repeated name is a mistake
+// (reported when `reader` is given). Every handler that `listen`s to a
+// topic is notified by it.
+Targets HandlerTargets(const std::vector<const TaskSpec*>& handlers, FieldReader* reader) {
+  Targets targets;
+  std::map<std::string, const TaskSpec*> named;
+  for (const TaskSpec* h : handlers) {
+    if (h->name.empty()) continue;
+    auto it = named.find(h->name);
+    if (it != named.end() && it->second->role == h->role && it->second->role_name == h->role_name) {
+      if (reader != nullptr) {
+        reader->Error(h->location,
+                      fmt::format("duplicate handler name '{}' (first used on line {}): 'notify' "
+                                  "could not tell them apart",
+                                  h->name, it->second->location.line));
+      }
+      continue;
+    }
+    named[h->name] = h;
+    if (!h->role_name.empty()) named[h->role_name + " : " + h->name] = h;
+  }
+  for (const auto& [name, h] : named) targets[name].push_back(h);
+  for (const TaskSpec* h : handlers) {
+    for (const std::string& topic : h->listen) {
+      std::vector<const TaskSpec*>& list = targets[topic];
+      if (std::find(list.begin(), list.end(), h) == list.end()) list.push_back(h);
+    }
+  }
+  return targets;
+}
+
+// Rewrites `task`'s notifications to the ids of the handlers they reach.
+void LinkNotify(const Targets& targets, TaskSpec* task) {
+  std::vector<std::string> linked;
+  for (const std::string& entry : task->notify) {
+    auto it = targets.find(entry);
+    if (it == targets.end()) {
+      linked.push_back(entry);
+      continue;
+    }
+    for (const TaskSpec* h : it->second) {
+      if (std::find(linked.begin(), linked.end(), h->id) == linked.end()) linked.push_back(h->id);
+    }
+  }
+  task->notify = std::move(linked);
+}
 
 void CheckNotify(const TaskDraft& d, const Targets& by_name, const IdTable& ids,
                  FieldReader* reader) {
@@ -165,52 +215,52 @@ void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, 
   IdTable ids;
   ids.Assign(all, reader);
 
-  // A handler is notified by its name, or a role's by "role : name" too;
-  // where two scopes (roles, the play) have one name, the one loaded last
-  // wins, as in Ansible. Within one scope a repeated name is a mistake.
-  // Every handler that `listen`s to a topic is notified by it.
-  Targets targets;
-  std::map<std::string, const TaskDraft*> named;
-  for (const TaskDraft& h : *handlers) {
-    if (h.spec.name.empty()) continue;
-    auto it = named.find(h.spec.name);
-    if (it != named.end() && it->second->spec.role == h.spec.role &&
-        it->second->spec.role_name == h.spec.role_name) {
-      reader->Error(h.spec.location,
-                    fmt::format("duplicate handler name '{}' (first used on line {}): 'notify' "
-                                "could not tell them apart",
-                                h.spec.name, it->second->spec.location.line));
-      continue;
-    }
-    named[h.spec.name] = &h;
-    if (!h.spec.role_name.empty()) named[h.spec.role_name + " : " + h.spec.name] = &h;
-  }
-  for (const auto& [name, h] : named) targets[name].push_back(h);
-  for (const TaskDraft& h : *handlers) {
-    for (const std::string& topic : h.spec.listen) {
-      std::vector<const TaskDraft*>& list = targets[topic];
-      if (std::find(list.begin(), list.end(), &h) == list.end()) list.push_back(&h);
-    }
-  }
+  std::vector<const TaskSpec*> handler_specs;
+  for (const TaskDraft& h : *handlers) handler_specs.push_back(&h.spec);
+  const Targets targets = HandlerTargets(handler_specs, reader);
   for (const TaskDraft* d : all) {
     CheckAfter(*d, ids, task_ptrs, all, order, reader);
     CheckNotify(*d, targets, ids, reader);
   }
   // From here on a notification names the handlers it reaches by their ids.
-  for (TaskDraft* d : all) {
-    std::vector<std::string> linked;
-    for (const std::string& entry : d->spec.notify) {
-      auto it = targets.find(entry);
-      if (it == targets.end()) {
-        linked.push_back(entry);
-        continue;
-      }
-      for (const TaskDraft* h : it->second) {
-        if (std::find(linked.begin(), linked.end(), h->spec.id) == linked.end())
-          linked.push_back(h->spec.id);
-      }
+  for (TaskDraft* d : all) LinkNotify(targets, &d->spec);
+}
+
+void LinkIncludedTasks(std::vector<TaskDraft>* tasks, const std::string& prefix,
+                       const std::vector<TaskSpec>& handlers, FieldReader* reader) {
+  std::vector<const TaskSpec*> handler_specs;
+  for (const TaskSpec& h : handlers) handler_specs.push_back(&h);
+  const Targets targets = HandlerTargets(handler_specs, nullptr);
+  std::vector<std::string> names;
+  for (const auto& [name, list] : targets) names.push_back(name);
+  std::set<std::string> ids;
+  for (TaskDraft& d : *tasks) {
+    TaskSpec& t = d.spec;
+    const std::string base = prefix + "/" + (d.explicit_id ? t.id : DerivedId(t));
+    std::string id = base;
+    for (int n = 2; !ids.insert(id).second; ++n) id = fmt::format("{}-{}", base, n);
+    t.id = id;
+    if (!t.after.empty()) {
+      reader->Error(t.after_location,
+                    fmt::format("{}: 'after' is not supported in a file that 'include_tasks' "
+                                "reads: its tasks run in file order",
+                                d.label));
     }
-    d->spec.notify = std::move(linked);
+    for (size_t i = 0; i < t.notify.size(); ++i) {
+      const std::string& entry = t.notify[i];
+      const bool by_id = std::any_of(handlers.begin(), handlers.end(),
+                                     [&](const TaskSpec& h) { return h.id == entry; });
+      if (targets.count(entry) > 0 || by_id) continue;
+      const SourceLocation at =
+          i < d.notify_locations.size() ? d.notify_locations[i] : t.notify_location;
+      reader->Error(at, names.empty()
+                            ? fmt::format("{}: 'notify' names no handler '{}' (the play has no "
+                                          "handlers)",
+                                          d.label, entry)
+                            : fmt::format("{}: 'notify' names no handler '{}'{}", d.label, entry,
+                                          DidYouMeanSuffix(entry, names)));
+    }
+    LinkNotify(targets, &t);
   }
 }
 

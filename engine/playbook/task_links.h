@@ -25,6 +25,12 @@ namespace hostprep {
 void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, PlayOrder order,
                FieldReader* reader);
 
+// The tasks of a file `include_tasks` read: ids `prefix`/their own (unique
+// in the file), no `after`, and `notify` naming the play's `handlers`
+// (linked: ids), as LinkTasks does for the play's own tasks.
+void LinkIncludedTasks(std::vector<TaskDraft>* tasks, const std::string& prefix,
+                       const std::vector<TaskSpec>& handlers, FieldReader* reader);
+
 }  // namespace hostprep
 
 #endif  // HOSTPREP_ENGINE_PLAYBOOK_TASK_LINKS_H_

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <regex>
 #include <set>
 
 #include "engine/base/text.h"
@@ -40,6 +43,59 @@ std::string DirOf(const std::string& path) {
 
 bool IsImportKey(const std::string& key) {
   return key == "import_tasks" || key == "ansible.builtin.import_tasks";
+}
+
+bool IsIncludeKey(const std::string& key) {
+  return key == "include_tasks" || key == "ansible.builtin.include_tasks";
+}
+
+// The files an include's templated name can stand for, found before any
+// host is known: role_path and playbook_dir filled in, every other
+// template a wildcard (setup-{{ ansible_os_family }}.yml: setup-*.yml). A
+// file name that is nothing but templates, or a templated directory,
+// matches too much to tell: such includes are read when they run.
+std::vector<std::string> MatchingTaskFiles(const IncludeSpec& spec) {
+  static const std::regex kRolePath(R"(\{\{\s*role_path\s*\}\})");
+  static const std::regex kPlaybookDir(R"(\{\{\s*playbook_dir\s*\}\})");
+  static const std::regex kTemplate(R"(\{\{.*?\}\}|\{%.*?%\})");
+  std::string name = spec.file;
+  if (!spec.scope.role_path.empty())
+    name = std::regex_replace(name, kRolePath, spec.scope.role_path);
+  std::error_code ec;
+  name = std::regex_replace(name, kPlaybookDir, fs::absolute(spec.playbook_dir, ec).string());
+  if (!IsTemplate(name)) {
+    const std::string path = FindTaskFile(name, spec.scope, spec.playbook_dir);
+    return path.empty() ? std::vector<std::string>{} : std::vector<std::string>{path};
+  }
+  const std::string pattern = std::regex_replace(name, kTemplate, "*");
+  const fs::path as_path(pattern);
+  const std::string base = as_path.filename().string();
+  const std::string stem = fs::path(base).stem().string();
+  if (as_path.parent_path().string().find('*') != std::string::npos ||
+      stem.find_first_not_of('*') == std::string::npos) {
+    return {};
+  }
+  std::vector<std::string> dirs;
+  if (as_path.is_absolute()) {
+    dirs.push_back(as_path.parent_path().string());
+  } else {
+    for (const std::string& d : TaskFileDirs(spec.scope, spec.playbook_dir))
+      dirs.push_back(Join(d, as_path.parent_path().string()));
+  }
+  std::vector<std::string> out;
+  for (const std::string& dir : dirs) {
+    std::vector<std::string> found;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const std::string file = it->path().filename().string();
+      if (fnmatch(base.c_str(), file.c_str(), FNM_PERIOD) == 0 && it->is_regular_file(ec))
+        found.push_back(Join(dir, file));
+    }
+    std::sort(found.begin(), found.end());
+    for (std::string& f : found) {
+      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(std::move(f));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -142,6 +198,7 @@ void TaskListParser::Parse(const std::string& key, const YAML::Node& list,
     if (task.kind == TaskKind::kFlushHandlers && scope.handlers) {
       reader.Error(item, "'meta: flush_handlers' cannot be a handler: handlers run at a flush");
     }
+    if (task.kind == TaskKind::kInclude) AddInclude(item, scope, &draft);
     scope.inherited.ApplyTo(&task);
     task.role = scope.role;
     task.role_instance = scope.role_instance;
@@ -191,7 +248,7 @@ void TaskListParser::Import(const YAML::Node& node, const TaskListScope& scope,
                              target));
     return;
   }
-  const std::string path = FindImport(target, scope);
+  const std::string path = FindTaskFile(target, scope, playbook_dir_);
   if (path.empty()) {
     reader.Error(
         *target_node,
@@ -212,20 +269,135 @@ void TaskListParser::Import(const YAML::Node& node, const TaskListScope& scope,
   ParseFile(path, reader.At(*target_node), std::move(inner), out);
 }
 
-std::string TaskListParser::FindImport(const std::string& target,
-                                       const TaskListScope& scope) const {
-  if (fs::path(target).is_absolute()) return Exists(target) ? target : "";
-  std::vector<std::string> candidates;
-  // Beside the importing file first (nested imports), as Ansible's
-  // cumulative include path does.
-  if (!scope.files.empty()) candidates.push_back(Join(DirOf(scope.files.back()), target));
-  if (!scope.role_path.empty()) {
-    candidates.push_back(
-        Join(Join(scope.role_path, scope.handlers ? "handlers" : "tasks"), target));
-  } else {
-    candidates.push_back(Join(playbook_dir_, target));
+void TaskListParser::AddInclude(const YAML::Node& node, const TaskListScope& scope,
+                                TaskDraft* draft) {
+  FieldReader& reader = *scope.reader;
+  TaskSpec& task = draft->spec;
+  if (scope.handlers) {
+    reader.Error(task.module_location, fmt::format("{}: 'include_tasks' in handlers is not "
+                                                   "supported yet: use 'import_tasks'",
+                                                   draft->label));
+    return;
   }
-  for (const std::string& c : candidates) {
+  auto spec = std::make_shared<IncludeSpec>();
+  spec->vars = task.vars;  // its own: its containers' reach its tasks as theirs
+  spec->playbook_dir = playbook_dir_;
+  Inherited apply;
+  std::optional<YAML::Node> file_node;
+  // The arguments: the file name alone, or `file` and `apply`, under the
+  // key or under `args`.
+  auto read_args = [&](const YAML::Node& args) {
+    for (const auto& kv : args) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (key == "file" || key == "_raw_params") {
+        if (reader.ReadString(key, kv.second, &spec->file)) file_node.emplace(kv.second);
+      } else if (key == "apply") {
+        if (!kv.second.IsMap()) {
+          reader.Error(kv.second, fmt::format("'apply' must be a mapping of keywords for the "
+                                              "included tasks, not {}",
+                                              DescribeForError(kv.second)));
+          continue;
+        }
+        for (const auto& a : kv.second) {
+          const std::string k = a.first.IsScalar() ? a.first.Scalar() : "";
+          if (!ReadInheritedKey(&reader, k, a.second, "apply", &apply)) {
+            reader.Error(a.first, fmt::format("'{}' is not supported under 'apply' (supported: "
+                                              "when, tags, vars, become, become_user, "
+                                              "ignore_errors, no_log, check_mode)",
+                                              k));
+          }
+        }
+      } else {
+        reader.Error(kv.first, fmt::format("unknown argument '{}' of 'include_tasks' (one of: "
+                                           "file, apply)",
+                                           key));
+      }
+    }
+  };
+  for (const auto& kv : node) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    if (IsIncludeKey(key) && kv.second.IsScalar()) {
+      spec->file = kv.second.Scalar();
+      file_node.emplace(kv.second);
+    } else if (IsIncludeKey(key) && kv.second.IsMap()) {
+      read_args(kv.second);
+    } else if (IsIncludeKey(key) && !kv.second.IsNull()) {
+      reader.Error(kv.second, fmt::format("'{}' takes a file name, or 'file' and 'apply', not {}",
+                                          key, DescribeForError(kv.second)));
+      return;
+    } else if (key == "args" && kv.second.IsMap()) {
+      read_args(kv.second);
+    }
+  }
+  if (!file_node || Trim(spec->file).empty()) {
+    reader.Error(task.module_location,
+                 fmt::format("{}: 'include_tasks' names no file (write 'include_tasks: "
+                             "tasks.yml')",
+                             draft->label));
+    return;
+  }
+  reader.CheckTemplates(*file_node, draft->label);
+  spec->file_location = reader.At(*file_node);
+  spec->scope = scope;
+  spec->scope.reader = nullptr;
+  spec->scope.inherited = apply.Within(scope.inherited);
+  task.args = Value::object({{"file", spec->file}});
+  task.arg_locations["file"] = spec->file_location;
+  task.include = spec;
+  CheckIncludeFiles(*spec, scope);
+}
+
+// Reads now the files the include can name, so that their mistakes show
+// before any host is contacted: the file itself when its name has no
+// template (a missing one is an error), else the files its name matches.
+void TaskListParser::CheckIncludeFiles(const IncludeSpec& spec, const TaskListScope& scope) {
+  FieldReader& reader = *scope.reader;
+  const std::vector<std::string> paths = MatchingTaskFiles(spec);
+  if (paths.empty() && !IsTemplate(spec.file)) {
+    reader.Error(spec.file_location,
+                 fmt::format("'include_tasks': no task file '{}' (looked in {})", spec.file,
+                             fmt::join(TaskFileDirs(spec.scope, playbook_dir_), ", ")));
+    return;
+  }
+  for (const std::string& path : paths) {
+    // A file that includes itself again (under a condition) is read once.
+    if (std::find(scope.files.begin(), scope.files.end(), path) != scope.files.end() ||
+        scope.files.size() > kMaxImportDepth) {
+      continue;
+    }
+    const bool seen = std::any_of(checked_.begin(), checked_.end(), [&](const CheckedInclude& c) {
+      return c.path == path && c.at.file == spec.file_location.file &&
+             c.at.line == spec.file_location.line && c.at.column == spec.file_location.column;
+    });
+    if (seen) continue;
+    TaskListScope inner = spec.scope;
+    inner.reader = &reader;
+    CheckedInclude checked;
+    checked.path = path;
+    checked.at = spec.file_location;
+    ParseFile(path, spec.file_location, inner, &checked.tasks);
+    checked_.push_back(std::move(checked));
+  }
+}
+
+std::vector<std::string> TaskFileDirs(const TaskListScope& scope, const std::string& playbook_dir) {
+  std::vector<std::string> dirs;
+  // Beside the file being read first (nested imports and includes), as
+  // Ansible's cumulative include path does.
+  if (!scope.files.empty()) dirs.push_back(DirOf(scope.files.back()));
+  if (!scope.role_path.empty()) {
+    dirs.push_back(Join(scope.role_path, scope.handlers ? "handlers" : "tasks"));
+  } else {
+    dirs.push_back(playbook_dir);
+  }
+  return dirs;
+}
+
+std::string FindTaskFile(const std::string& target, const TaskListScope& scope,
+                         const std::string& playbook_dir) {
+  if (fs::path(target).is_absolute()) return Exists(target) ? target : "";
+  for (const std::string& dir : TaskFileDirs(scope, playbook_dir)) {
+    const std::string c = Join(dir, target);
     std::error_code ec;
     if (fs::is_regular_file(c, ec)) return c;
   }

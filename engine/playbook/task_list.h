@@ -61,10 +61,44 @@ struct TaskListScope {
   std::vector<std::string> files;  // the files being read, outermost first (import cycles)
 };
 
+// What an `include_tasks` task needs to read its file when it runs: the
+// name as written, the scope it is read in (the role, the file the include
+// is written in, what the tasks inherit: the include's containers and its
+// `apply`, never the include's own when and tags) and the include's own
+// vars, which its tasks see as include parameters.
+struct IncludeSpec {
+  std::string file;  // a template
+  SourceLocation file_location;
+  TaskListScope scope;  // reader is null: each read makes its own
+  Value vars = Value::object();
+  std::string playbook_dir;
+};
+
+// The task file `target` names from where `scope` is, as Ansible finds it:
+// absolute as it is; else beside the file being read (nested includes),
+// then in a role under its tasks/ (handlers/) directory, outside roles
+// under `playbook_dir`. "" when it is none of them.
+std::string FindTaskFile(const std::string& target, const TaskListScope& scope,
+                         const std::string& playbook_dir);
+// The directories FindTaskFile looks in for a relative name, nearest first.
+std::vector<std::string> TaskFileDirs(const TaskListScope& scope, const std::string& playbook_dir);
+
+// A file an include may read, parsed before the run to find its mistakes;
+// its notifications are checked once the play's handlers are known.
+struct CheckedInclude {
+  std::string path;
+  SourceLocation at;  // the include that names it
+  std::vector<TaskDraft> tasks;
+};
+
 class TaskListParser {
  public:
   // `playbook_dir` is the base of paths outside roles.
   TaskListParser(const ModuleRegistry& modules, std::string playbook_dir);
+
+  // The files includes named (or whose templated names matched) while
+  // parsing, each once, in the order met.
+  std::vector<CheckedInclude>& checked_includes() { return checked_; }
 
   // Appends the tasks of `list` (a task list; null reads as empty) to `out`.
   // `key` names the list in messages ("tasks", "pre_tasks").
@@ -79,13 +113,14 @@ class TaskListParser {
 
  private:
   void Import(const YAML::Node& node, const TaskListScope& scope, std::vector<TaskDraft>* out);
-  // The file an import names, as Ansible finds it: in a role under the
-  // role's tasks/ (handlers/) directory, else beside the importing file,
-  // then under the playbook's directory. "" when it is none of them.
-  std::string FindImport(const std::string& target, const TaskListScope& scope) const;
+  // Completes an include_tasks task: its file and `apply`, then reads the
+  // files it can name now (CheckIncludeFiles).
+  void AddInclude(const YAML::Node& node, const TaskListScope& scope, TaskDraft* draft);
+  void CheckIncludeFiles(const IncludeSpec& spec, const TaskListScope& scope);
 
   const ModuleRegistry& modules_;
   std::string playbook_dir_;
+  std::vector<CheckedInclude> checked_;
 };
 
 // The first of `dir`/main, main.yml, main.yaml, main.json that exists (a

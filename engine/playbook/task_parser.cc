@@ -69,6 +69,7 @@ class TaskParser {
   void ReadLoopControl(const YAML::Node& value);
   void UnknownKey(const std::string& key, const YAML::Node& key_node);
   void CheckRegister();
+  void CheckInclude(const YAML::Node& node);
 
   const ModuleRegistry& modules_;
   FieldReader& reader_;
@@ -207,6 +208,15 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
   }
   if (key == "set_fact" || key == "ansible.builtin.set_fact") {
     ReadSetFact(key_node, value);
+    return true;
+  }
+  if (key == "include_tasks" || key == "ansible.builtin.include_tasks") {
+    // The file and `apply` are read by the task list (task_list.h), which
+    // knows where the task is written.
+    if (!AddAction(key_node)) return true;
+    task_.kind = TaskKind::kInclude;
+    task_.module = key;
+    task_.module_location = reader_.At(key_node);
     return true;
   }
   std::string name = key;
@@ -412,6 +422,25 @@ void TaskParser::CheckRegister() {
   task_.register_as.clear();
 }
 
+// The keywords of a task that make no sense on an include: it runs nothing
+// on the host, so it neither changes anything nor has a result to keep.
+void TaskParser::CheckInclude(const YAML::Node& node) {
+  static const char* kRefused[] = {"register", "notify",  "changed_when", "failed_when",
+                                   "until",    "retries", "delay",        "after",
+                                   "listen",   "id",      "check_mode"};
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;
+    for (const char* key : kRefused) {
+      if (kv.first.Scalar() != key) continue;
+      reader_.Error(kv.first, fmt::format("{}: '{}' is not supported on 'include_tasks' (it "
+                                          "runs nothing on the host: put it on the included "
+                                          "tasks, or under 'apply')",
+                                          draft_.label, key));
+    }
+  }
+  if (args_) args_.reset();  // `args: {apply: ...}` belongs to the include
+}
+
 void TaskParser::Finish(const YAML::Node& node) {
   // A task whose action is a refused keyword (set_fact, include_tasks...)
   // was reported once, as that.
@@ -419,6 +448,7 @@ void TaskParser::Finish(const YAML::Node& node) {
     reader_.Error(node, fmt::format("{} has no module (one of: {})", draft_.label,
                                     fmt::join(modules_.names(), ", ")));
   }
+  if (task_.kind == TaskKind::kInclude) CheckInclude(node);
   if (args_ && module_keys_.empty()) {
     reader_.Error(*args_, fmt::format("{}: 'args' needs a module to give them to", draft_.label));
   }

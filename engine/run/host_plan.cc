@@ -6,18 +6,35 @@ namespace hostprep {
 
 HostPlan::HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpec*> handlers)
     : handlers_(std::move(handlers)) {
-  auto flush = [&] {
-    for (const TaskSpec* h : handlers_) entries_.push_back({h, true});
-  };
+  AddEntries(tasks, nullptr, &entries_);
+  for (const TaskSpec* h : handlers_) entries_.push_back({h, true, nullptr});
+}
+
+void HostPlan::AddEntries(const std::vector<const TaskSpec*>& tasks, const IncludeFrame* frame,
+                          std::vector<Entry>* out) const {
   for (const TaskSpec* t : tasks) {
     if (t->kind == TaskKind::kFlushHandlers) {
-      flush();
-    } else if (t->kind == TaskKind::kModule || t->kind == TaskKind::kSetFact ||
-               t->kind == TaskKind::kRoleComplete) {
-      entries_.push_back({t, false});
+      for (const TaskSpec* h : handlers_) out->push_back({h, true, nullptr});
+    } else if (t->kind != TaskKind::kNoop) {
+      out->push_back({t, false, frame});
     }
   }
-  flush();
+}
+
+void HostPlan::Include(std::vector<IncludeFrame> frames,
+                       const std::function<bool(const TaskSpec&)>& selected) {
+  std::vector<Entry> added;
+  for (IncludeFrame& f : frames) {
+    frames_.push_back(std::move(f));
+    const IncludeFrame* frame = &frames_.back();
+    std::vector<const TaskSpec*> tasks;
+    for (const TaskSpec& t : frame->file->tasks) {
+      if (selected(t)) tasks.push_back(&t);
+    }
+    AddEntries(tasks, frame, &added);
+  }
+  const size_t at = std::min(position_ + 1, entries_.size());
+  entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(at), added.begin(), added.end());
 }
 
 std::vector<const TaskSpec*> HostPlan::Named(const std::vector<std::string>& names) const {
@@ -81,16 +98,16 @@ std::set<const TaskSpec*> HostPlan::ReachableHandlers() const {
   return out;
 }
 
-std::vector<const TaskSpec*> HostPlan::Remaining() const {
+std::vector<HostTask> HostPlan::Remaining() const {
   const std::set<const TaskSpec*> reachable = ReachableHandlers();
   std::set<const TaskSpec*> seen;
-  std::vector<const TaskSpec*> out;
+  std::vector<HostTask> out;
   for (size_t p = position_; p < entries_.size(); ++p) {
     const Entry& e = entries_[p];
     if (e.handler && (reachable.count(e.task) == 0 || !seen.insert(e.task).second)) continue;
     if (e.task->kind == TaskKind::kRoleComplete) continue;
     if (!e.handler && completed_roles_.count(e.task->role_instance) > 0) continue;
-    out.push_back(e.task);
+    out.push_back({e.task, e.frame});
   }
   return out;
 }

@@ -11,6 +11,8 @@
 #define HOSTPREP_ENGINE_RUN_HOST_PLAN_H_
 
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -29,10 +31,11 @@ class HostPlan {
   // A task planned ahead whose outcome is not reported yet.
   struct Unit {
     const TaskSpec* task = nullptr;
-    size_t position = 0;                 // where the task stands in the plan
-    std::unique_ptr<TaskRun> run;        // kAct: until its actions' outcome is in
-    TaskStep step;                       // kAct: its actions wait; kDone: nothing to send
-    std::optional<TaskOutcome> outcome;  // kDone: the outcome, reported in turn
+    const IncludeFrame* frame = nullptr;  // the include that brought the task in
+    size_t position = 0;                  // where the task stands in the plan
+    std::unique_ptr<TaskRun> run;         // kAct: until its actions' outcome is in
+    TaskStep step;                        // kAct: its actions wait; kDone: nothing to send
+    std::optional<TaskOutcome> outcome;   // kDone: the outcome, reported in turn
   };
 
   // `tasks`: the tasks selected to run, in order, with their flushes
@@ -51,6 +54,17 @@ class HostPlan {
   void Advance();
   // Where the run stands: the position of Next()'s task.
   size_t position() const { return position_; }
+  // The include that brought Next()'s task in, or null.
+  const IncludeFrame* frame() const {
+    return position_ < entries_.size() ? entries_[position_].frame : nullptr;
+  }
+
+  // The include at the current position included `frames`: their tasks
+  // (those `selected` keeps) run next, frame after frame, a `meta:
+  // flush_handlers` among them flushing as one in the play does. The plan
+  // keeps the frames.
+  void Include(std::vector<IncludeFrame> frames,
+               const std::function<bool(const TaskSpec&)>& selected);
   // Back to an earlier position: the tasks from there are planned again,
   // the handlers taken from there notified again.
   void Rewind(size_t position);
@@ -58,7 +72,7 @@ class HostPlan {
   // What is still to run from the current position: the tasks, and the
   // handlers that the notifications so far can lead to (handlers notifying
   // handlers included). Their state is read after the next change.
-  std::vector<const TaskSpec*> Remaining() const;
+  std::vector<HostTask> Remaining() const;
 
   // `task`, at `position` (by default the current one), changed something:
   // the handlers it names are notified.
@@ -87,8 +101,12 @@ class HostPlan {
  private:
   struct Entry {
     const TaskSpec* task = nullptr;
-    bool handler = false;  // runs only when notified
+    bool handler = false;                 // runs only when notified
+    const IncludeFrame* frame = nullptr;  // the include that brought it in
   };
+  // `tasks` as entries: a flush becomes every handler, a noop nothing.
+  void AddEntries(const std::vector<const TaskSpec*>& tasks, const IncludeFrame* frame,
+                  std::vector<Entry>* out) const;
   // Positions are kept as long, -1 for never.
   using Marks = std::map<const TaskSpec*, long>;
   struct Taken {
@@ -125,6 +143,7 @@ class HostPlan {
   std::set<int> ran_roles_;        // role instances with a task that ran
   std::set<int> completed_roles_;  // role instances whose later occurrences are skipped
   std::vector<Unit> waiting_;
+  std::deque<IncludeFrame> frames_;  // what includes brought in; entries point here
 };
 
 }  // namespace hostprep

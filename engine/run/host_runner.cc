@@ -85,13 +85,12 @@ TaskEvent HostEvent(const PlayContext& ctx, const HostState& state, const std::s
 
 // The remote reads of `tasks`, each once; without those `known` already
 // holds when it is given.
-std::vector<PendingRead> ReadsOf(const TaskExecutor& executor,
-                                 const std::vector<const TaskSpec*>& tasks,
+std::vector<PendingRead> ReadsOf(const TaskExecutor& executor, const std::vector<HostTask>& tasks,
                                  const HostIo* known = nullptr) {
   std::vector<PendingRead> reads;
   Value facts_ahead = Value::object();
-  for (const TaskSpec* task : tasks) {
-    for (PendingRead& r : executor.PlannedReads(*task, &facts_ahead)) {
+  for (const HostTask& task : tasks) {
+    for (PendingRead& r : executor.PlannedReads(task, &facts_ahead)) {
       const bool seen = (known != nullptr && known->Has(r)) ||
                         std::any_of(reads.begin(), reads.end(), [&](const PendingRead& o) {
                           return o.read == r.read && SameBecome(o.become, r.become);
@@ -297,7 +296,7 @@ class HostPlay {
         plan_->Advance();
         continue;
       }
-      if (task != nullptr && task->kind == TaskKind::kModule && Speculate(*task)) {
+      if (task != nullptr && task->kind == TaskKind::kModule && Speculate(*task, plan_->frame())) {
         plan_->Advance();
         continue;
       }
@@ -306,7 +305,7 @@ class HostPlay {
         if (flushed != HostOutcome::kOk) return flushed;
         continue;  // the next task (or the first whose guard failed) again
       }
-      const HostOutcome ran = RunOne(*task);
+      const HostOutcome ran = RunOne(*task, plan_->frame());
       if (ran != HostOutcome::kOk) return ran;
       plan_->Advance();
     }
@@ -315,9 +314,9 @@ class HostPlay {
   // Runs `task` now: its reads (after reading ahead for every task still to
   // run when the host has changed), its actions with the reads of the tasks
   // after it in the same round trip, its retries.
-  HostOutcome RunOne(const TaskSpec& task) {
+  HostOutcome RunOne(const TaskSpec& task, const IncludeFrame* frame) {
     TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
-    std::unique_ptr<TaskRun> run = executor_.Start(task);
+    std::unique_ptr<TaskRun> run = executor_.Start(task, frame);
     for (TaskStep step = executor_.Prepare(run.get(), io_); step.kind != TaskStep::Kind::kDone;
          step = executor_.Prepare(run.get(), io_)) {
       switch (step.kind) {
@@ -350,7 +349,7 @@ class HostPlay {
   // real: it cannot be planned ahead, needs state not read yet, would fail
   // as planned (it runs again after the batch, on the state it leaves), or
   // runs with another become or in another phase than the batch.
-  bool Speculate(const TaskSpec& task) {
+  bool Speculate(const TaskSpec& task, const IncludeFrame* frame) {
     if (!executor_.CanSpeculate(task)) return false;
     const Become become = executor_.BecomeFor(task);
     std::vector<HostPlan::Unit>& waiting = plan_->waiting();
@@ -360,8 +359,9 @@ class HostPlay {
     }
     HostPlan::Unit unit;
     unit.task = &task;
+    unit.frame = frame;
     unit.position = plan_->position();
-    unit.run = executor_.Start(task);
+    unit.run = executor_.Start(task, frame);
     {
       TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
       unit.step = executor_.Prepare(unit.run.get(), io_);
@@ -444,6 +444,10 @@ class HostPlay {
         });
     if (ran) plan_->RoleRan(task);
     for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
+    if (!outcome.included.empty()) {
+      plan_->Include(std::move(outcome.included),
+                     [&](const TaskSpec& t) { return Selected(t, *ctx_.options); });
+    }
     if (outcome.changed) plan_->Notify(task, position);
     if (outcome.failed) state_->failed = true;
     if (outcome.unreachable) state_->unreachable = true;

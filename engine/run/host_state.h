@@ -13,6 +13,7 @@
 #include "engine/module/registry.h"
 #include "engine/output/reporter.h"
 #include "engine/output/trace.h"
+#include "engine/playbook/include_loader.h"
 #include "engine/playbook/playbook.h"
 #include "engine/run/host_io.h"
 #include "engine/run/run_options.h"
@@ -51,6 +52,7 @@ struct PlayContext {
   const Value* groups = nullptr;             // the `groups` magic variable
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
   Trace* trace = nullptr;                    // --trace; null when not asked for
+  IncludeLoader* includes = nullptr;         // the play's; thread-safe; null: no include runs
 };
 
 enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };

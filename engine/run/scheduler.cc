@@ -178,6 +178,8 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.groups = &groups_;
   ctx.abort = &abort;
   ctx.trace = trace_;
+  IncludeLoader includes(play, modules_);
+  ctx.includes = &includes;
   for (const auto& batch : SerialBatches(hosts, play.serial)) {
     if (!RunBatch(ctx, batch)) break;
   }

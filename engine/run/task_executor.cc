@@ -8,6 +8,7 @@
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
+#include "engine/playbook/task_list.h"
 #include "engine/run/local_files.h"
 #include "engine/run/loop_items.h"
 #include "engine/run/task_run.h"
@@ -146,13 +147,14 @@ TaskExecutor::TaskExecutor(const PlayContext& ctx, HostState* state, const Varia
                            const RoleVariables* roles)
     : ctx_(ctx), state_(state), host_vars_(host_vars), roles_(roles) {}
 
-std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module* module) const {
+std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module* module,
+                                              const IncludeFrame* frame) const {
   static const Value kNoParams = Value::object();
   const bool in_role = roles_ != nullptr && task.role >= 0 &&
                        static_cast<size_t>(task.role) < ctx_.play->roles.size();
   return std::make_unique<TaskRun>(task, module, in_role ? roles_->For(task) : host_vars_,
                                    state_->registered, ctx_.options->extra_vars,
-                                   in_role ? ctx_.play->roles[task.role].params : kNoParams);
+                                   in_role ? ctx_.play->roles[task.role].params : kNoParams, frame);
 }
 
 TaskExecutor::~TaskExecutor() = default;
@@ -195,13 +197,15 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
   return args;
 }
 
-std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task,
-                                                    Value* facts_ahead) const {
+std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, Value* facts_ahead,
+                                                    int depth) const {
   std::vector<PendingRead> out;
+  const TaskSpec& task = *host_task.spec;
   const Module* module = ctx_.modules->Find(task.module);
   const bool set_fact = task.kind == TaskKind::kSetFact && facts_ahead != nullptr;
-  if (module == nullptr && !set_fact) return out;
-  std::unique_ptr<TaskRun> owned = NewRun(task, module);
+  const bool include = task.kind == TaskKind::kInclude && depth < 8;
+  if (module == nullptr && !set_fact && !include) return out;
+  std::unique_ptr<TaskRun> owned = NewRun(task, module, host_task.frame);
   TaskRun& run = *owned;
   if (facts_ahead != nullptr) {
     for (auto it = facts_ahead->begin(); it != facts_ahead->end(); ++it)
@@ -236,6 +240,16 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const TaskSpec& task,
     if (run.current_item()) {
       Result<std::string> skip = SkipReason(task, run.vars());
       if (!skip.ok() || !skip->empty()) continue;
+    }
+    if (include) {
+      // The file it would include now, and its tasks' reads in order.
+      Result<IncludeFrame> frame = IncludeItem(&run);
+      if (!frame.ok()) continue;
+      for (const TaskSpec& t : frame->file->tasks) {
+        std::vector<PendingRead> reads = PlannedReads({&t, &*frame}, facts_ahead, depth + 1);
+        out.insert(out.end(), reads.begin(), reads.end());
+      }
+      continue;
     }
     Result<Value> args = RenderArgs(task, *module, run.vars());
     if (!args.ok()) continue;
@@ -311,8 +325,46 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
   return p;
 }
 
+Result<IncludeFrame> TaskExecutor::IncludeItem(TaskRun* run) const {
+  const TaskSpec& task = run->task;
+  const IncludeSpec& spec = *task.include;
+  Result<Value> name = Templar(run->vars()).Render(Value(spec.file));
+  if (!name.ok()) return Status::Error(Where(spec.file_location) + name.message());
+  if (ctx_.includes == nullptr) return Status::Error("internal error: the play has no includes");
+  Result<std::shared_ptr<const IncludedFile>> file = ctx_.includes->Load(task, Trim(ToText(*name)));
+  if (!file.ok()) return file.status();
+  IncludeFrame frame;
+  frame.file = std::move(*file);
+  if (run->frame != nullptr) frame.params = run->frame->params;
+  for (auto it = spec.vars.begin(); it != spec.vars.end(); ++it)
+    frame.params[it.key()] = it.value();
+  if (run->current_item()) {
+    const Value item = run->ItemValues();
+    for (auto it = item.begin(); it != item.end(); ++it) frame.params[it.key()] = it.value();
+  }
+  return frame;
+}
+
+// include_tasks: reported ok with the file it read (as Ansible's
+// "included:" line), its tasks to run next; a file that cannot be read or
+// parsed fails the task.
+TaskExecutor::Planned TaskExecutor::Include(TaskRun* run) const {
+  Planned p;
+  Result<IncludeFrame> frame = IncludeItem(run);
+  if (!frame.ok()) {
+    p.attempt.status = TaskStatus::kFailed;
+    p.attempt.message = frame.message();
+    return p;
+  }
+  p.attempt.message = "included: " + frame->file->path;
+  p.attempt.result = Value::object({{"include", frame->file->path}});
+  run->out.included.push_back(std::move(*frame));
+  return p;
+}
+
 TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& source) {
   if (run->task.kind == TaskKind::kSetFact) return SetFacts(run);
+  if (run->task.kind == TaskKind::kInclude) return Include(run);
   Planned p;
   TaskAttempt& a = p.attempt;
   const TaskSpec& task = run->task;
@@ -511,8 +563,9 @@ Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variabl
   return std::string();
 }
 
-std::unique_ptr<TaskRun> TaskExecutor::Start(const TaskSpec& task) const {
-  return NewRun(task, ctx_.modules->Find(task.module));
+std::unique_ptr<TaskRun> TaskExecutor::Start(const TaskSpec& task,
+                                             const IncludeFrame* frame) const {
+  return NewRun(task, ctx_.modules->Find(task.module), frame);
 }
 
 // With a loop, `when` is asked of each item (it may name `item`), as
@@ -705,7 +758,14 @@ void TaskExecutor::EndRun(TaskRun* run) const {
     return;
   }
   TaskOutcome& out = run->out;
-  SummarizeLoop(&out.events);
+  if (run->task.kind == TaskKind::kInclude) {
+    // As Ansible counts includes: each file included is one ok, and an
+    // include that included nothing, one skip.
+    for (TaskEvent& e : out.events) e.counts_in_recap = e.status != TaskStatus::kSkipped;
+    if (out.included.empty() && !out.events.empty()) out.events.back().counts_in_recap = true;
+  } else {
+    SummarizeLoop(&out.events);
+  }
   const bool all_skipped =
       std::all_of(out.events.begin(), out.events.end(),
                   [](const TaskEvent& e) { return e.status == TaskStatus::kSkipped; });

@@ -19,6 +19,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/playbook/include_loader.h"
 #include "engine/playbook/playbook.h"
 #include "engine/run/action_executor.h"
 #include "engine/run/host_state.h"
@@ -28,11 +29,29 @@
 
 namespace hostprep {
 
+// One item of an include_tasks on one host: the file it read, and the
+// include parameters its tasks see (the include's own vars and loop item,
+// over those of the include it is in), above every scope but extra vars.
+struct IncludeFrame {
+  std::shared_ptr<const IncludedFile> file;
+  Value params = Value::object();
+};
+
+// A task as one host runs it: a task of the play (or of an included file),
+// and for a task an include brought in, that include's frame (owned by the
+// host's plan; null for the play's own tasks).
+struct HostTask {
+  const TaskSpec* spec = nullptr;
+  const IncludeFrame* frame = nullptr;
+};
+
 struct TaskOutcome {
   std::vector<TaskEvent> events;  // one per task, or one per loop item
   bool failed = false;            // failed and not ignored: the host stops
   bool unreachable = false;       // the connection was lost: the host stops, unreachable
   bool changed = false;           // notify handlers
+  // include_tasks: what runs next, in order (one per item included).
+  std::vector<IncludeFrame> included;
 };
 
 // What a task needs next (TaskExecutor::Prepare).
@@ -68,7 +87,8 @@ class TaskExecutor {
                const RoleVariables* roles = nullptr);
   ~TaskExecutor();
 
-  std::unique_ptr<TaskRun> Start(const TaskSpec& task) const;
+  // `frame`: the include that brought the task in, if any (must outlive the run).
+  std::unique_ptr<TaskRun> Start(const TaskSpec& task, const IncludeFrame* frame = nullptr) const;
   TaskStep Prepare(TaskRun* run, const ReadSource& source);
   // The outcome of the actions of the last kAct step.
   void Complete(TaskRun* run, const ActionOutcome& done) const;
@@ -91,8 +111,10 @@ class TaskExecutor {
   // be rendered yet (a registered result not there yet) contributes none;
   // Prepare reports its errors when it runs. `facts_ahead` (optional)
   // carries what the set_fact tasks before it in the same read-ahead will
-  // set: they add to it, the others see it.
-  std::vector<PendingRead> PlannedReads(const TaskSpec& task, Value* facts_ahead = nullptr) const;
+  // set: they add to it, the others see it. An include reads the file it
+  // would include now and answers the reads of its tasks.
+  std::vector<PendingRead> PlannedReads(const HostTask& task, Value* facts_ahead = nullptr,
+                                        int depth = 0) const;
 
  private:
   struct Planned;
@@ -105,6 +127,10 @@ class TaskExecutor {
   // One attempt on one item: render, probe and plan from `source`.
   Planned PlanAttempt(TaskRun* run, const ReadSource& source);
   Planned SetFacts(TaskRun* run) const;
+  // include_tasks, for the current item: the file its name stands for,
+  // loaded, and the parameters its tasks see.
+  Result<IncludeFrame> IncludeItem(TaskRun* run) const;
+  Planned Include(TaskRun* run) const;
   // The answers to `reads` from `source` (local files read and rendered),
   // appended to `results`; the remote ones used go to planned->guard and
   // the missing ones to planned->missing.
@@ -133,7 +159,8 @@ class TaskExecutor {
                   std::string diff, const Value& result, std::string item) const;
 
   // A new run of `task`, its scopes on the host's (or its role's).
-  std::unique_ptr<TaskRun> NewRun(const TaskSpec& task, const Module* module) const;
+  std::unique_ptr<TaskRun> NewRun(const TaskSpec& task, const Module* module,
+                                  const IncludeFrame* frame = nullptr) const;
 
   const PlayContext& ctx_;
   HostState* state_;

@@ -31,27 +31,31 @@ struct TaskAttempt {
 };
 
 // Variable scopes, nearest last: task vars, registered results, the role's
-// parameters, extra vars on top; and those of the current loop item (the
-// item above the role's parameters, extra vars above it again). Not
-// copyable: the scopes point at each other.
+// parameters, the include parameters, extra vars on top; and those of the
+// current loop item (the item above the include parameters, extra vars
+// above it again). Not copyable: the scopes point at each other.
 class TaskRun {
  public:
   // `host_vars`: the host's scopes up to the play's (and for a role's task
   // its role's) vars; `role_params`: the role's parameters, or an empty
-  // mapping.
+  // mapping; `frame`: the include that brought the task in, or null.
   TaskRun(const TaskSpec& spec, const Module* module, const Variables& host_vars,
-          const Value& registered_results, const Value& extra_vars, const Value& role_params)
+          const Value& registered_results, const Value& extra_vars, const Value& role_params,
+          const IncludeFrame* frame = nullptr)
       : task(spec),
         module(module),
+        frame(frame),
         start(std::chrono::steady_clock::now()),
         extra_vars_(extra_vars),
         task_vars_(&host_vars),
         registered_(&task_vars_),
         params_(&registered_),
-        top_(&params_) {
+        includes_(&params_),
+        top_(&includes_) {
     task_vars_.SetAll(spec.vars, spec.vars_origin);
     registered_.SetAll(registered_results, "a registered result");
     params_.SetAll(role_params, "role parameters");
+    if (frame != nullptr) includes_.SetAll(frame->params, "include parameters");
     top_.SetAll(extra_vars, "extra vars (-e)");
   }
   TaskRun(const TaskRun&) = delete;
@@ -62,7 +66,7 @@ class TaskRun {
   // The variables of the current item (the task's when it has no loop).
   const Variables& vars() {
     if (!item_vars_) {
-      item_scope_ = std::make_unique<Variables>(&params_);
+      item_scope_ = std::make_unique<Variables>(&includes_);
       if (current_item()) SetItemVariables(item_scope_.get());
       item_vars_ = std::make_unique<Variables>(item_scope_.get());
       item_vars_->SetAll(extra_vars_, "extra vars (-e)");
@@ -72,12 +76,18 @@ class TaskRun {
   // What Ansible sets for a loop's item: the loop variable, the index
   // variable, ansible_loop (extended) and ansible_loop_var.
   void SetItemVariables(Variables* scope) const {
-    scope->Set(task.loop_var, *current_item(), "loop item");
+    const Value values = ItemValues();
+    for (auto it = values.begin(); it != values.end(); ++it)
+      scope->Set(it.key(), it.value(), it.key() == task.loop_var ? "loop item" : "loop");
     scope->Set("ansible_loop_var", task.loop_var, "loop");
-    if (!task.index_var.empty()) {
-      scope->Set(task.index_var, item, "loop index");
-      scope->Set("ansible_index_var", task.index_var, "loop");
-    }
+    if (!task.index_var.empty()) scope->Set("ansible_index_var", task.index_var, "loop");
+  }
+  // The current item's loop variable, index variable and ansible_loop
+  // (extended): what an include passes on to its tasks.
+  Value ItemValues() const {
+    Value out = Value::object();
+    out[task.loop_var] = *current_item();
+    if (!task.index_var.empty()) out[task.index_var] = item;
     if (task.loop_extended) {
       const size_t n = items.size();
       Value all = Value::array();
@@ -92,8 +102,9 @@ class TaskRun {
                                   {"revindex0", n - item - 1}});
       if (item + 1 < n) loop["nextitem"] = all[item + 1];
       if (item > 0) loop["previtem"] = all[item - 1];
-      scope->Set("ansible_loop", loop, "loop");
+      out["ansible_loop"] = loop;
     }
+    return out;
   }
 
   // A fact set by this task (set_fact): seen by its next items.
@@ -113,6 +124,7 @@ class TaskRun {
 
   const TaskSpec& task;
   const Module* module;
+  const IncludeFrame* frame;  // null unless an include brought the task in
   const std::chrono::steady_clock::time_point start;
   bool begun = false;
   bool done = false;
@@ -133,6 +145,7 @@ class TaskRun {
   Variables task_vars_;
   Variables registered_;
   Variables params_;
+  Variables includes_;
   Variables top_;
   std::unique_ptr<Variables> item_scope_;
   std::unique_ptr<Variables> item_vars_;

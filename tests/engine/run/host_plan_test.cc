@@ -34,9 +34,9 @@ class Specs {
   std::deque<TaskSpec> specs_;  // stable addresses
 };
 
-std::vector<std::string> Names(const std::vector<const TaskSpec*>& tasks) {
+std::vector<std::string> Names(const std::vector<HostTask>& tasks) {
   std::vector<std::string> out;
-  for (const TaskSpec* t : tasks) out.push_back(t->name);
+  for (const HostTask& t : tasks) out.push_back(t.spec->name);
   return out;
 }
 

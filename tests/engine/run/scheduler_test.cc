@@ -15,7 +15,7 @@
 
 #include "engine/run/facts.h"
 #include "engine/transport/fake_transport.h"
-#include "tests/engine/run/run_test_util.h"
+#include "tests/engine/run/scheduler_test_util.h"
 
 namespace hostprep {
 namespace {
@@ -24,51 +24,9 @@ using testing::Hosts;
 using testing::PutModule;
 using testing::RunModule;
 
-class Recorder : public Reporter {
- public:
-  void PlayStart(const std::string& play, const std::vector<std::string>&, bool) override {
-    plays.push_back(play);
-  }
-  void Task(const TaskEvent& e) override { events.push_back(e); }
-  void Progress(size_t, size_t, size_t) override {}
-  void Warning(const std::string& m) override { warnings.push_back(m); }
-  void Recap(const std::map<std::string, HostStats>&, const std::vector<std::string>&) override {}
-  void RunEnd(int) override {}
-
-  std::vector<std::string> Lines(const std::string& host) const {
-    std::vector<std::string> out;
-    for (const TaskEvent& e : events) {
-      if (e.host != host) continue;
-      out.push_back(std::string(TaskStatusName(e.status)) + " " + e.task_id);
-      if (!e.message.empty()) MESSAGE(e.task_id, ": ", e.message);
-    }
-    return out;
-  }
-  std::vector<TaskEvent> events;
-  std::vector<std::string> warnings;
-  std::vector<std::string> plays;  // as started
-};
-
-struct Fixture {
-  ModuleRegistry modules;
-  Hosts hosts;
-  RunOptions options;
-
-  Fixture() {
-    modules.Register(std::make_unique<PutModule>());
-    modules.Register(std::make_unique<RunModule>());
-  }
-
-  RunSummary Run(const std::string& playbook, const std::string& inventory, Recorder* rec) {
-    Diagnostics diags;
-    std::unique_ptr<Playbook> pb = ParsePlaybookString(playbook, "site.yml", modules, &diags);
-    REQUIRE_MESSAGE(pb != nullptr, diags.Format());
-    std::unique_ptr<Inventory> inv = Inventory::Load({inventory}, &diags);
-    REQUIRE_MESSAGE(inv != nullptr, diags.Format());
-    Scheduler s(*pb, *inv, modules, &hosts, rec, options);
-    return s.Run();
-  }
-};
+using Fixture = testing::SchedulerFixture;
+using testing::Recorder;
+using testing::RoundTrips;
 
 constexpr const char* kTwoFiles = R"(
 - name: files
@@ -495,13 +453,6 @@ TEST_CASE("variables take precedence from inventory up to extra vars, as documen
   CHECK(f.hosts["h1"].Content("/etc/vars") == "all group host Debian play play task extra");
 }
 
-// Round trips made on `host` by `run`.
-template <typename F>
-uint64_t RoundTrips(FakeTransport& host, F run) {
-  const uint64_t before = host.stats().round_trips;
-  run();
-  return host.stats().round_trips - before;
-}
 
 constexpr const char* kThreeFiles = R"(
 - hosts: all

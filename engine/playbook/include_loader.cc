@@ -1,0 +1,97 @@
+#include "engine/playbook/include_loader.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "engine/playbook/field_reader.h"
+#include "engine/playbook/task_links.h"
+#include "engine/playbook/task_list.h"
+
+namespace hostprep {
+
+namespace {
+
+// Includes deeper than this are a file including itself without end.
+constexpr size_t kMaxIncludeDepth = 32;
+
+std::string Where(const SourceLocation& loc) {
+  std::string s = loc.ToString();
+  return s.empty() ? "" : s + ": ";
+}
+
+}  // namespace
+
+IncludeLoader::IncludeLoader(const Play& play, const ModuleRegistry& modules)
+    : play_(play), modules_(modules) {}
+
+Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Load(const TaskSpec& include,
+                                                                const std::string& name) {
+  if (include.include == nullptr) {
+    return Status::Error("internal error: task '" + include.DisplayName() + "' is not an include");
+  }
+  const IncludeSpec& spec = *include.include;
+  std::string path = FindTaskFile(name, spec.scope, spec.playbook_dir);
+  std::error_code ec;
+  if (!path.empty()) path = std::filesystem::absolute(path, ec).lexically_normal().string();
+  if (path.empty()) {
+    return Status::Error(fmt::format(
+        "{}include_tasks: no task file '{}' (looked in {})", Where(spec.file_location), name,
+        std::filesystem::path(name).is_absolute()
+            ? std::string("that path")
+            : fmt::format("{}", fmt::join(TaskFileDirs(spec.scope, spec.playbook_dir), ", "))));
+  }
+  if (spec.scope.files.size() > kMaxIncludeDepth) {
+    return Status::Error(fmt::format(
+        "{}include_tasks: includes nest deeper than {} files "
+        "(through {}): a file includes itself without end",
+        Where(spec.file_location), kMaxIncludeDepth, fmt::join(spec.scope.files, " -> ")));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  const Key key(&include, path);
+  auto it = loaded_.find(key);
+  if (it == loaded_.end()) it = loaded_.emplace(key, Read(include, path)).first;
+  return it->second;
+}
+
+// Parsed as the play's task files are: errors collected by a reader of the
+// include's file, anchored at the include.
+Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Read(const TaskSpec& include,
+                                                                const std::string& path) const {
+  const IncludeSpec& spec = *include.include;
+  FieldReader root(spec.file_location.file,
+                   std::filesystem::path(spec.file_location.file).parent_path().string());
+  TaskListParser parser(modules_, spec.playbook_dir);
+  TaskListScope scope = spec.scope;
+  scope.reader = &root;
+  std::vector<TaskDraft> drafts;
+  parser.ParseFile(path, spec.file_location, scope, &drafts);
+  if (root.error_count() == 0) {
+    FieldReader reader(path, std::filesystem::path(path).parent_path().string());
+    LinkIncludedTasks(&drafts, include.id, play_.handlers, &reader);
+    Diagnostics errors;
+    reader.Flush(&errors);
+    root.Adopt(errors, spec.file_location);
+  }
+  Diagnostics errors;
+  root.Flush(&errors);
+  if (!errors.empty()) {
+    return Status::Error(fmt::format("include_tasks: {} has {}:\n{}", path,
+                                     errors.size() == 1 ? "an error" : "errors", errors.Format()));
+  }
+  auto file = std::make_shared<IncludedFile>();
+  file->path = path;
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    drafts[i].spec.index = i;
+    std::vector<std::string>& tags = drafts[i].spec.tags;
+    for (const std::string& tag : play_.tags) {
+      if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+    }
+    file->tasks.push_back(std::move(drafts[i].spec));
+  }
+  return std::shared_ptr<const IncludedFile>(std::move(file));
+}
+
+}  // namespace hostprep
