@@ -111,5 +111,79 @@ TEST_CASE("meta: flush_handlers is a flush; noop does nothing; the others are re
         "DIR/site.yml:8:7: 'meta: flush_handlers' cannot be a handler: handlers run at a flush\n");
 }
 
+TEST_CASE("include_tasks keeps its file, its own vars and what its tasks inherit for the run") {
+  PlaybookFixture fx;
+  fx.Write("roles/r/tasks/main.yml",
+           "- include_tasks: \"setup-{{ ansible_os_family }}.yml\"\n"
+           "  vars: {own: 1}\n"
+           "  when: go\n"
+           "- include_tasks:\n"
+           "    file: extra.yml\n"
+           "    apply: {tags: [applied], become: true}\n"
+           "  tags: [always]\n");
+  fx.Write("roles/r/tasks/setup-Debian.yml", "- name: debian\n  command: ls\n");
+  fx.Write("roles/r/tasks/extra.yml", "- name: extra\n  command: ls\n");
+  auto out = fx.Parse("- hosts: all\n  roles:\n    - role: r\n      tags: [role]\n");
+  CHECK(out.errors == "");
+  REQUIRE(out.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = out.playbook->plays[0].tasks;
+  CHECK(TaskNames(tasks) == std::vector<std::string>{"r : include_tasks", "r : include_tasks"});
+  REQUIRE(tasks[0].include != nullptr);
+  CHECK(tasks[0].kind == TaskKind::kInclude);
+  CHECK(tasks[0].args == Value::parse(R"({"file":"setup-{{ ansible_os_family }}.yml"})"));
+  CHECK(tasks[0].include->vars == Value::parse(R"({"own":1})"));
+  CHECK(tasks[0].include->scope.role_path == fx.dir() + "/roles/r");
+  // The include's own `when` and tags are its own; its tasks get what its
+  // containers pass down, and `apply`.
+  CHECK(tasks[0].when.size() == 1);
+  CHECK(tasks[0].include->scope.inherited.when.empty());
+  CHECK(tasks[0].include->scope.inherited.tags == std::vector<std::string>{"role"});
+  CHECK(tasks[1].tags == std::vector<std::string>{"always", "role"});
+  CHECK(tasks[1].include->scope.inherited.tags == std::vector<std::string>{"role", "applied"});
+  CHECK(tasks[1].include->scope.inherited.become == true);
+}
+
+TEST_CASE("include_tasks errors show before the run: the files it can name are read") {
+  PlaybookFixture fx;
+  fx.Write("setup-Debian.yml", "- name: typo\n  command: ls\n  whne: x\n");
+  fx.Write("setup-RedHat.yml", "- name: ok\n  command: ls\n  notify: restrat\n");
+  fx.Write("other.yml", "not: tasks\n");  // not a match for setup-*.yml
+  auto out = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - include_tasks: missing.yml\n"
+      "    - include_tasks: \"setup-{{ ansible_os_family }}.yml\"\n"
+      "    - include_tasks: \"{{ anything }}\"\n"
+      "    - include_tasks: other.yml\n      register: r\n"
+      "    - include_tasks: {file: x.yml, aply: {}}\n"
+      "    - include_tasks:\n"
+      "  handlers:\n"
+      "    - name: restart\n      command: ls\n"
+      "    - include_tasks: setup-Debian.yml\n");
+  CHECK(out.playbook == nullptr);
+  CHECK(out.messages ==
+        "DIR/site.yml:3:22: 'include_tasks': no task file 'missing.yml' (looked in DIR)\n"
+        "DIR/setup-Debian.yml:3:3: unknown key 'whne' in task 'typo' (did you mean 'when'?)\n"
+        "DIR/setup-RedHat.yml:3:11: task 'ok': 'notify' names no handler 'restrat' (did you "
+        "mean 'restart'?)\n"
+        "DIR/other.yml:1:1: a task file must be a list of tasks, not a mapping\n"
+        "DIR/site.yml:7:7: task 4: 'register' is not supported on 'include_tasks' (it runs "
+        "nothing on the host: put it on the included tasks, or under 'apply')\n"
+        "DIR/site.yml:8:29: 'include_tasks': no task file 'x.yml' (looked in DIR)\n"
+        "DIR/site.yml:8:36: unknown argument 'aply' of 'include_tasks' (one of: file, apply)\n"
+        "DIR/site.yml:9:7: task 6: 'include_tasks' names no file (write 'include_tasks: "
+        "tasks.yml')\n"
+        "DIR/site.yml:13:7: handler 2: 'include_tasks' in handlers is not supported yet: use "
+        "'import_tasks'\n");
+}
+
+TEST_CASE("include_tasks is refused where tasks do not run in file order") {
+  PlaybookFixture fx;
+  fx.Write("more.yml", "- command: ls\n");
+  auto out = fx.Parse("- hosts: all\n  order: dag\n  tasks:\n    - include_tasks: more.yml\n");
+  CHECK(out.messages ==
+        "DIR/site.yml:4:7: 'include_tasks' is not supported in a play with 'order: dag' (its "
+        "tasks run where the include stands: use 'import_tasks', or 'order: sequential')\n");
+}
+
 }  // namespace
 }  // namespace hostprep

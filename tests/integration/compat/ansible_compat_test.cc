@@ -199,3 +199,13 @@ TEST_CASE("compat: until retries a task as Ansible does and reports the same att
   CheckSame(RunBoth("until.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: include_tasks in roles and plays runs the same tasks in the same order") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("includes.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("includes.yml"), 0);
+  // Only what is tagged: the include tagged always, its tasks by apply.
+  CheckSame(RunBoth("includes.yml", {"--tags", "platform"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
