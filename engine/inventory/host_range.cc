@@ -12,6 +12,17 @@ namespace hostprep {
 
 namespace {
 
+// More hosts than this from one pattern is a typo ([1:1000000] for
+// [1:100]), not an inventory: refused before it takes the memory.
+constexpr size_t kMaxExpandedHosts = 100000;
+
+Status TooMany(std::string_view whole) {
+  return Status::Error(
+      fmt::format("host range '{}' expands to more than {} hosts: check the "
+                  "bounds, or split the range",
+                  whole, kMaxExpandedHosts));
+}
+
 constexpr std::string_view kLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 bool AllDigits(std::string_view s) {
@@ -66,6 +77,7 @@ Result<std::vector<std::string>> RangeValues(std::string_view inside, std::strin
   }
   int b = std::stoi(beg), e = std::stoi(end);
   if (b > e) return Status::Error(fmt::format("host range '{}' has begin > end", whole));
+  if (static_cast<size_t>((e - b) / step) >= kMaxExpandedHosts) return TooMany(whole);
   for (int i = b; i <= e; i += step) out.push_back(fmt::format("{:0{}}", i, width));
   return out;
 }
@@ -86,6 +98,7 @@ Result<std::vector<std::string>> ExpandHostRanges(std::string_view pattern) {
   // The tail may hold more ranges: expand it once and multiply.
   Result<std::vector<std::string>> tails = ExpandHostRanges(pattern.substr(close + 1));
   if (!tails.ok()) return tails.status();
+  if (values->size() * tails->size() > kMaxExpandedHosts) return TooMany(pattern);
   std::vector<std::string> out;
   for (const std::string& v : *values) {
     for (const std::string& t : *tails) out.push_back(head + v + t);

@@ -140,18 +140,29 @@ std::unique_ptr<Inventory> InventoryBuilder::Finish() {
     g.parents.push_back("all");
     AppendUnique(&groups["all"].children, name);
   }
+  // A host is in ungrouped's list exactly when ungrouped is in its own
+  // short list of groups: that answers membership without searching the
+  // (possibly very long) host list for every host.
   InventoryGroup& ungrouped = groups["ungrouped"];
+  std::set<std::string> leaving;
   for (const std::string& name : inv_->host_order_) {
     InventoryHost& h = inv_->hosts_[name];
     bool grouped = std::any_of(h.groups.begin(), h.groups.end(),
                                [](const std::string& g) { return g != "all" && g != "ungrouped"; });
-    if (grouped) {
+    const bool listed = std::find(h.groups.begin(), h.groups.end(), "ungrouped") != h.groups.end();
+    if (grouped && listed) {
       Erase(&h.groups, "ungrouped");
-      Erase(&ungrouped.hosts, name);
-    } else {
-      AppendUnique(&h.groups, "ungrouped");
-      AppendUnique(&ungrouped.hosts, name);
+      leaving.insert(name);
+    } else if (!grouped && !listed) {
+      h.groups.push_back("ungrouped");
+      ungrouped.hosts.push_back(name);
     }
+  }
+  if (!leaving.empty()) {
+    std::vector<std::string>& hosts = ungrouped.hosts;
+    hosts.erase(std::remove_if(hosts.begin(), hosts.end(),
+                               [&](const std::string& n) { return leaving.count(n) > 0; }),
+                hosts.end());
   }
   return std::move(inv_);
 }

@@ -41,6 +41,9 @@ struct TaskEvent {
   bool counts_in_recap = true;
   TaskStatus recap_status = TaskStatus::kOk;
   bool recap_changed = false;  // the task (all its items) changed something
+  // A failure a block's `rescue` takes over: counted as rescued, not failed,
+  // and the host goes on (as Ansible counts it).
+  bool rescued = false;
 };
 
 // What a run cost on one host, for --stats and the JSON recap. Round trips

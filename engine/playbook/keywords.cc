@@ -95,17 +95,16 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
 }
 
 bool IsActionKeyword(const std::string& key) {
-  static const std::set<std::string> kActions = {"block",        "include_tasks", "import_tasks",
-                                                 "include",      "include_role",  "import_role",
-                                                 "include_vars", "action",        "local_action"};
+  static const std::set<std::string> kActions = {
+      "block",        "rescue",      "always",       "include_tasks", "import_tasks", "include",
+      "include_role", "import_role", "include_vars", "action",        "local_action"};
   return kActions.count(key) > 0;
 }
 
 std::string UnsupportedTaskKeyword(const std::string& key) {
   static const std::map<std::string, std::string> kMessages = {
-      {"block", "'block' is not supported yet"},
-      {"rescue", "'rescue' is not supported yet"},
-      {"always", "'always' is not supported yet"},
+      {"rescue", "'rescue' belongs to a block: write it beside 'block:', in the same mapping"},
+      {"always", "'always' belongs to a block: write it beside 'block:', in the same mapping"},
       {"import_tasks", "'import_tasks' is not supported yet: put the tasks in the play"},
       {"include",
        "'include' is not supported (Ansible deprecated it): use 'include_tasks' or "

@@ -353,7 +353,7 @@ void PlayParser::Finish(const YAML::Node& node) {
 }
 
 // The files includes can read, checked against the play's handlers, each
-// once; and includes only where tasks run in file order.
+// once; and includes and blocks only where tasks run in file order.
 void PlayParser::CheckIncludes() {
   std::set<std::string> linked;
   for (CheckedInclude& c : checked_includes_) {

@@ -34,6 +34,31 @@ enum class TaskKind {
                    // skipped on that host, unless the role allows duplicates
   kInclude,        // `include_tasks`: a file of tasks read when the task runs, named
                    // per host (and per loop item); its tasks run next on that host
+  // Where a block's sections end (implicit tasks, TaskSpec::block is the
+  // block): the rescue tasks follow kRescueStart, the always tasks
+  // kAlwaysStart, and kBlockEnd closes the block. Their order in the list is
+  // what a failure in the block jumps along.
+  kRescueStart,
+  kAlwaysStart,
+  kBlockEnd,
+};
+
+inline bool IsBlockMarker(TaskKind kind) {
+  return kind == TaskKind::kRescueStart || kind == TaskKind::kAlwaysStart ||
+         kind == TaskKind::kBlockEnd;
+}
+
+// The section of a block a task is written in.
+enum class BlockSection { kBlock, kRescue, kAlways };
+
+// A `block:` as written: where it is, what it has, and the block it is in.
+// Shared by its tasks (TaskSpec::block: the innermost block) and immutable.
+struct BlockSpec {
+  SourceLocation location;
+  bool has_rescue = false;
+  bool has_always = false;
+  std::shared_ptr<const BlockSpec> parent;  // null at the top
+  BlockSection parent_section = BlockSection::kBlock;
 };
 
 struct IncludeSpec;  // task_list.h: what an include_tasks task needs to load its file
@@ -102,6 +127,10 @@ struct TaskSpec {
   // kInclude: the file's name (a template), where it is looked for and what
   // its tasks inherit. Shared: copies of the task share it.
   std::shared_ptr<const IncludeSpec> include;
+  // The innermost block the task is in (null outside blocks) and in which
+  // of its sections; for a kRescueStart/kAlwaysStart/kBlockEnd, its block.
+  std::shared_ptr<const BlockSpec> block;
+  BlockSection block_section = BlockSection::kBlock;
 
   // "name" if set, else "module" (with the id if that differs), after the
   // role's name for a role's task: for output.

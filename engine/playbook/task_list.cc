@@ -184,13 +184,19 @@ void TaskListParser::Parse(const std::string& key, const YAML::Node& list,
     return;
   }
   for (const YAML::Node& item : list) {
-    bool import = false;
+    bool import = false, block = false;
     if (item.IsMap()) {
-      for (const auto& kv : item)
+      for (const auto& kv : item) {
         import = import || (kv.first.IsScalar() && IsImportKey(kv.first.Scalar()));
+        block = block || (kv.first.IsScalar() && kv.first.Scalar() == "block");
+      }
     }
     if (import) {
       Import(item, scope, out);
+      continue;
+    }
+    if (block) {
+      Block(item, scope, out);
       continue;
     }
     TaskDraft draft = ParseTask(item, out->size(), scope.handlers, modules_, &reader);
@@ -203,6 +209,8 @@ void TaskListParser::Parse(const std::string& key, const YAML::Node& list,
     task.role = scope.role;
     task.role_instance = scope.role_instance;
     task.role_name = scope.role_name;
+    task.block = scope.block;
+    task.block_section = scope.section;
     task.search_paths = scope.role_paths;
     const std::string here = DirOf(reader.file());
     if (std::find(task.search_paths.begin(), task.search_paths.end(), here) ==
@@ -210,6 +218,82 @@ void TaskListParser::Parse(const std::string& key, const YAML::Node& list,
       task.search_paths.push_back(here);
     out->push_back(std::move(draft));
   }
+}
+
+void TaskListParser::Block(const YAML::Node& node, const TaskListScope& scope,
+                           std::vector<TaskDraft>* out) {
+  FieldReader& reader = *scope.reader;
+  Inherited own;
+  std::optional<YAML::Node> block, rescue, always;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) {
+      reader.Error(kv.first, fmt::format("a key in a block must be a string, not {}",
+                                         DescribeForError(kv.first)));
+      continue;
+    }
+    const std::string key = kv.first.Scalar();
+    if (key == "block") {
+      block.emplace(kv.second);
+    } else if (key == "rescue") {
+      rescue.emplace(kv.second);
+    } else if (key == "always") {
+      always.emplace(kv.second);
+    } else if (key == "name") {
+      // Ansible shows no result for a block: its name is a comment.
+      std::string name;
+      reader.ReadString(key, kv.second, &name);
+    } else if (!ReadInheritedKey(&reader, key, kv.second, "block", &own)) {
+      reader.Error(kv.first,
+                   fmt::format("'{}' is not supported on a block (supported: name, "
+                               "block, rescue, always, when, tags, vars, become, "
+                               "become_user, ignore_errors, no_log, check_mode){}",
+                               key, DidYouMeanSuffix(key, {"block", "rescue", "always"})));
+    }
+  }
+  if (scope.handlers) {
+    reader.Error(node, "a block in handlers is not supported yet: list the handlers one by one");
+    return;
+  }
+  auto spec = std::make_shared<BlockSpec>();
+  spec->location = reader.At(node);
+  spec->has_rescue = rescue && rescue->IsSequence() && rescue->size() > 0;
+  spec->has_always = always && always->IsSequence() && always->size() > 0;
+  spec->parent = scope.block;
+  spec->parent_section = scope.section;
+  TaskListScope inner = scope;
+  inner.inherited = own.Within(scope.inherited);
+  inner.block = spec;
+  inner.section = BlockSection::kBlock;
+  Parse("block", *block, inner, out);
+  AddMarker(TaskKind::kRescueStart, inner, spec->location, out);
+  inner.section = BlockSection::kRescue;
+  if (rescue) Parse("rescue", *rescue, inner, out);
+  AddMarker(TaskKind::kAlwaysStart, inner, spec->location, out);
+  inner.section = BlockSection::kAlways;
+  if (always) Parse("always", *always, inner, out);
+  AddMarker(TaskKind::kBlockEnd, inner, spec->location, out);
+}
+
+void TaskListParser::AddMarker(TaskKind kind, const TaskListScope& scope, const SourceLocation& at,
+                               std::vector<TaskDraft>* out) const {
+  TaskDraft marker;
+  TaskSpec& t = marker.spec;
+  t.kind = kind;
+  t.implicit = true;
+  t.module = "meta";
+  const char* what = kind == TaskKind::kRescueStart   ? "rescue"
+                     : kind == TaskKind::kAlwaysStart ? "always"
+                                                      : "end";
+  t.args["action"] = std::string("block_") + what;
+  t.name = std::string("block ") + what;
+  t.location = at;
+  t.module_location = at;
+  t.role = scope.role;
+  t.role_instance = scope.role_instance;
+  t.role_name = scope.role_name;
+  t.block = scope.block;
+  marker.label = fmt::format("the block at line {}", at.line);
+  out->push_back(std::move(marker));
 }
 
 void TaskListParser::Import(const YAML::Node& node, const TaskListScope& scope,

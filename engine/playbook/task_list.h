@@ -58,7 +58,9 @@ struct TaskListScope {
   std::string role_path;                // "" outside roles
   std::vector<std::string> role_paths;  // the role, then the roles depending on it
   Inherited inherited;
-  std::vector<std::string> files;  // the files being read, outermost first (import cycles)
+  std::vector<std::string> files;          // the files being read, outermost first (import cycles)
+  std::shared_ptr<const BlockSpec> block;  // the block being read, null outside blocks
+  BlockSection section = BlockSection::kBlock;
 };
 
 // What an `include_tasks` task needs to read its file when it runs: the
@@ -113,6 +115,11 @@ class TaskListParser {
 
  private:
   void Import(const YAML::Node& node, const TaskListScope& scope, std::vector<TaskDraft>* out);
+  // A `block:` with its `rescue:` and `always:`: their tasks in order, each
+  // section closed by an implicit marker task (TaskKind::kRescueStart...).
+  void Block(const YAML::Node& node, const TaskListScope& scope, std::vector<TaskDraft>* out);
+  void AddMarker(TaskKind kind, const TaskListScope& scope, const SourceLocation& at,
+                 std::vector<TaskDraft>* out) const;
   // Completes an include_tasks task: its file and `apply`, then reads the
   // files it can name now (CheckIncludeFiles).
   void AddInclude(const YAML::Node& node, const TaskListScope& scope, TaskDraft* draft);

@@ -105,11 +105,91 @@ std::vector<HostTask> HostPlan::Remaining() const {
   for (size_t p = position_; p < entries_.size(); ++p) {
     const Entry& e = entries_[p];
     if (e.handler && (reachable.count(e.task) == 0 || !seen.insert(e.task).second)) continue;
-    if (e.task->kind == TaskKind::kRoleComplete) continue;
+    if (e.task->kind == TaskKind::kRoleComplete || IsBlockMarker(e.task->kind)) continue;
     if (!e.handler && completed_roles_.count(e.task->role_instance) > 0) continue;
     out.push_back({e.task, e.frame});
   }
   return out;
+}
+
+std::optional<size_t> HostPlan::FindMarker(TaskKind kind, const BlockSpec* block,
+                                           size_t from) const {
+  for (size_t p = from; p < entries_.size(); ++p) {
+    const TaskSpec* t = entries_[p].task;
+    if (t->kind == kind && t->block.get() == block) return p;
+  }
+  return std::nullopt;
+}
+
+std::optional<size_t> HostPlan::Takeover(const BlockSpec* block, BlockSection section, size_t from,
+                                         bool* rescued) {
+  *rescued = false;
+  for (; block != nullptr; section = block->parent_section, block = block->parent.get()) {
+    if (section == BlockSection::kBlock && block->has_rescue) {
+      if (std::optional<size_t> at = FindMarker(TaskKind::kRescueStart, block, from)) {
+        blocks_[block] = BlockState::kRescuing;
+        *rescued = true;
+        return at;
+      }
+    }
+    if (section != BlockSection::kAlways && block->has_always) {
+      if (std::optional<size_t> at = FindMarker(TaskKind::kAlwaysStart, block, from)) {
+        blocks_[block] = BlockState::kFailed;
+        return at;
+      }
+    }
+    blocks_.erase(block);  // failed through: the failure goes to the block around it
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> HostPlan::Fail(size_t position) {
+  const TaskSpec* task = At(position);
+  if (task == nullptr || task->block == nullptr || entries_[position].handler) return std::nullopt;
+  bool rescued = false;
+  std::optional<size_t> at = Takeover(task->block.get(), task->block_section, position, &rescued);
+  if (!at) return std::nullopt;
+  Rewind(position);
+  position_ = *at;
+  return rescued;
+}
+
+bool HostPlan::PassMarker() {
+  const TaskSpec* marker = At(position_);
+  const BlockSpec* block = marker->block.get();
+  auto state = blocks_.find(block);
+  const bool rescuing = state != blocks_.end() && state->second == BlockState::kRescuing;
+  const bool failed = state != blocks_.end() && state->second == BlockState::kFailed;
+  switch (marker->kind) {
+    case TaskKind::kRescueStart:
+      if (!rescuing) {
+        // No failure to rescue: on to the always tasks.
+        position_ = FindMarker(TaskKind::kAlwaysStart, block, position_).value_or(position_ + 1);
+        return true;
+      }
+      break;
+    case TaskKind::kAlwaysStart:
+      if (rescuing) blocks_.erase(state);  // the rescue ran through: rescued
+      break;
+    case TaskKind::kBlockEnd:
+      if (failed) {
+        blocks_.erase(state);
+        bool rescued = false;
+        std::optional<size_t> at =
+            Takeover(block->parent.get(), block->parent_section, position_, &rescued);
+        if (!at) {
+          position_ = entries_.size();
+          return false;
+        }
+        position_ = *at;
+        return true;
+      }
+      break;
+    default:
+      break;
+  }
+  ++position_;
+  return true;
 }
 
 std::vector<HostPlan::Unit> HostPlan::TakeWaiting() {

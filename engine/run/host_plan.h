@@ -92,6 +92,19 @@ class HostPlan {
     if (ran_roles_.count(end.role_instance) > 0) completed_roles_.insert(end.role_instance);
   }
 
+  // The task at `position` failed (a failure not ignored, nor a lost
+  // host). When a block around it takes the failure over, the plan moves
+  // to that block's rescue (true: the failure counts as rescued) or, with
+  // no rescue, its always (false); nullopt when no block does and the host
+  // fails. As Ansible's blocks: a failure in a rescue goes to the always,
+  // and a block that failed fails the block around it once its always ran.
+  std::optional<bool> Fail(size_t position);
+  // Next() returned a block's marker (TaskKind::kRescueStart...): steps over
+  // it, into a rescue under way, past a rescue not needed, into the always,
+  // or at the block's end on to where its failure goes. False when the
+  // failure leaves the host failed.
+  bool PassMarker();
+
   // The waiting batch, in plan order.
   std::vector<Unit>& waiting() { return waiting_; }
   // Empties the waiting batch, and forgets what its tasks would notify:
@@ -129,6 +142,12 @@ class HostPlan {
     return std::max(Get(notified_at_, h), Get(pending_at_, h)) > Get(taken_at_, h);
   }
   void Mark(const TaskSpec& task, size_t position, Marks* marks) const;
+  // The position of `block`'s marker `kind` from `from` on.
+  std::optional<size_t> FindMarker(TaskKind kind, const BlockSpec* block, size_t from) const;
+  // Where a failure in `section` of `block` goes (see Fail), and sets the
+  // state of the blocks it passes.
+  std::optional<size_t> Takeover(const BlockSpec* block, BlockSection section, size_t from,
+                                 bool* rescued);
   // The handlers `names` (notify entries: ids or names) reach.
   std::vector<const TaskSpec*> Named(const std::vector<std::string>& names) const;
   std::set<const TaskSpec*> ReachableHandlers() const;
@@ -144,6 +163,8 @@ class HostPlan {
   std::set<int> completed_roles_;  // role instances whose later occurrences are skipped
   std::vector<Unit> waiting_;
   std::deque<IncludeFrame> frames_;  // what includes brought in; entries point here
+  enum class BlockState { kRescuing, kFailed };
+  std::map<const BlockSpec*, BlockState> blocks_;  // blocks a failure is passing through
 };
 
 }  // namespace hostprep

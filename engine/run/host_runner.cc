@@ -290,6 +290,14 @@ class HostPlay {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
       const TaskSpec* task = plan_->Next();
       if (task == nullptr && plan_->waiting().empty()) return HostOutcome::kOk;
+      if (task != nullptr && IsBlockMarker(task->kind) && plan_->waiting().empty()) {
+        // Where the block goes is known once what waits is reported.
+        if (!plan_->PassMarker()) {
+          state_->failed = true;
+          return HostOutcome::kFailed;
+        }
+        continue;
+      }
       if (task != nullptr && task->kind == TaskKind::kRoleComplete && plan_->waiting().empty()) {
         // Whether the role ran is known once what waits is reported.
         plan_->EndRole(*task);
@@ -341,7 +349,7 @@ class HostPlay {
     TaskOutcome outcome = executor_.Finish(std::move(run));
     span.args()["changed"] = outcome.changed;
     span.args()["failed"] = outcome.failed;
-    Report(task, outcome, plan_->position());
+    if (Report(task, outcome, plan_->position())) return HostOutcome::kOk;
     return Stop(outcome);
   }
 
@@ -415,7 +423,8 @@ class HostPlay {
         }
         unit.outcome = executor_.Finish(std::move(unit.run));
       }
-      Report(*unit.task, *unit.outcome, unit.position);
+      // A failure a block takes over: the units after it never ran.
+      if (Report(*unit.task, *unit.outcome, unit.position)) return HostOutcome::kOk;
       if (done.status.unreachable()) return HostOutcome::kUnreachable;
       if (Stop(*unit.outcome) != HostOutcome::kOk) return Stop(*unit.outcome);
       if (!done.status.ok()) return HostOutcome::kFailed;
@@ -430,14 +439,19 @@ class HostPlay {
     std::vector<HostPlan::Unit>& waiting = plan_->waiting();
     size_t first = 0;
     while (first < waiting.size() && waiting[first].outcome) {
-      Report(*waiting[first].task, *waiting[first].outcome, waiting[first].position);
+      (void)Report(*waiting[first].task, *waiting[first].outcome, waiting[first].position);
       ++first;
     }
     waiting.erase(waiting.begin(), waiting.begin() + static_cast<std::ptrdiff_t>(first));
   }
 
-  // Posts the outcome of the task at `position` in the plan.
-  void Report(const TaskSpec& task, TaskOutcome& outcome, size_t position) {
+  // Posts the outcome of the task at `position` in the plan. True when a
+  // block took its failure over: the plan has moved to the block's rescue
+  // or always, and the host goes on.
+  bool Report(const TaskSpec& task, TaskOutcome& outcome, size_t position) {
+    std::optional<bool> rescued;
+    if (outcome.failed && !outcome.unreachable) rescued = plan_->Fail(position);
+    if (rescued.value_or(false)) Rescued(task, &outcome);
     const bool ran =
         std::any_of(outcome.events.begin(), outcome.events.end(), [](const TaskEvent& e) {
           return e.status != TaskStatus::kSkipped && e.status != TaskStatus::kUnreachable;
@@ -449,8 +463,26 @@ class HostPlay {
                      [&](const TaskSpec& t) { return Selected(t, *ctx_.options); });
     }
     if (outcome.changed) plan_->Notify(task, position);
-    if (outcome.failed) state_->failed = true;
+    if (outcome.failed && !rescued.has_value()) state_->failed = true;
     if (outcome.unreachable) state_->unreachable = true;
+    return rescued.has_value();
+  }
+
+  // A failure a rescue takes over: counted as rescued, and the rescue's
+  // tasks see the failed task and its result, as Ansible sets them.
+  void Rescued(const TaskSpec& task, TaskOutcome* outcome) {
+    Value result = Value::object();
+    for (TaskEvent& e : outcome->events) {
+      if (!e.counts_in_recap) continue;
+      e.rescued = true;
+      result = e.result.is_object() ? e.result : Value::object();
+      result["failed"] = true;
+      result["changed"] = e.changed;
+      if (!e.message.empty()) result["msg"] = e.message;
+    }
+    state_->registered["ansible_failed_task"] =
+        Value::object({{"name", task.name}, {"action", task.module}});
+    state_->registered["ansible_failed_result"] = std::move(result);
   }
 
   const PlayContext& ctx_;

@@ -219,7 +219,11 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     EventQueue::Item item = queue.Pop();
     if (auto* e = std::get_if<TaskEvent>(&item)) {
       reporter_->Task(*e);
-      if (e->counts_in_recap) Count(&summary_.stats[e->host], e->recap_status, e->recap_changed);
+      if (e->rescued) {
+        ++summary_.stats[e->host].rescued;
+      } else if (e->counts_in_recap) {
+        Count(&summary_.stats[e->host], e->recap_status, e->recap_changed);
+      }
       if (e->changed) summary_.changed = true;
       reporter_->Progress(done, std::min(workers, batch.size() - done), batch.size());
       continue;

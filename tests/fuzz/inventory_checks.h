@@ -26,11 +26,15 @@ inline void CheckLoadedInventory(bool loaded, const Diagnostics& diags, Inventor
   std::unique_ptr<Inventory> inventory = builder->Finish();
   Require(inventory != nullptr, "Finish gives an inventory");
   Require(inventory->FindGroup("all") != nullptr, "every inventory has the group all");
+  // --list, --graph and patterns walk every host: on the tens of thousands
+  // a few ranges give, under the sanitizers that measures them, not the code
+  // (0.6 s for 47,000 hosts in a release build).
+  const std::vector<std::string>& hosts = inventory->host_names();
+  if (hosts.size() > 5000) return;
   (void)inventory->ToListJson().dump();
   (void)inventory->ToGraph();
   // Enough hosts and groups to reach every code path, not every entry of a
   // ten-thousand-host range.
-  const std::vector<std::string>& hosts = inventory->host_names();
   for (size_t i = 0; i < std::min<size_t>(hosts.size(), 8); ++i) {
     Variables vars;
     inventory->HostVariables(hosts[i], &vars);

@@ -27,6 +27,13 @@ TEST_CASE("host ranges expand like Ansible's") {
   }
 }
 
+TEST_CASE("host ranges expand up to 100000 hosts from one pattern") {
+  Result<std::vector<std::string>> got = ExpandHostRanges("n[1:100000]");
+  REQUIRE(got.ok());
+  CHECK(got->size() == 100000);
+  CHECK(got->back() == "n100000");
+}
+
 TEST_CASE("host ranges report their mistakes") {
   struct Case {
     const char* pattern;
@@ -42,6 +49,13 @@ TEST_CASE("host ranges report their mistakes") {
       {"node[1:x2]", "host range 'node[1:x2]' must be numbers (01:10) or single letters (a:f)"},
       {"node[1:3:0]", "host range 'node[1:3:0]' has step '0': use a positive integer"},
       {"node[1:3", "host range in 'node[1:3' has no closing ']'"},
+      {"node[0:999999999]",
+       "host range 'node[0:999999999]' expands to more than 100000 hosts: check the bounds, or "
+       "split the range"},
+      // Each range alone is small; together they multiply past the bound.
+      {"n[a:z][a:z][a:z][a:z]",
+       "host range 'n[a:z][a:z][a:z][a:z]' expands to more than 100000 hosts: check the bounds, "
+       "or split the range"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.pattern);
