@@ -151,6 +151,15 @@ std::optional<bool> HostPlan::Fail(size_t position) {
   if (!at) return std::nullopt;
   Rewind(position);
   position_ = *at;
+  // Ansible counts the failure as rescued when any block around the task
+  // has a rescue and the task is in that block's tasks, also where an inner
+  // block's always runs first (PlayIterator.is_any_block_rescuing).
+  rescued = false;
+  BlockSection section = task->block_section;
+  for (const BlockSpec* b = task->block.get(); b != nullptr && !rescued;
+       section = b->parent_section, b = b->parent.get()) {
+    rescued = section == BlockSection::kBlock && b->has_rescue;
+  }
   return rescued;
 }
 

@@ -94,10 +94,11 @@ class HostPlan {
 
   // The task at `position` failed (a failure not ignored, nor a lost
   // host). When a block around it takes the failure over, the plan moves
-  // to that block's rescue (true: the failure counts as rescued) or, with
-  // no rescue, its always (false); nullopt when no block does and the host
-  // fails. As Ansible's blocks: a failure in a rescue goes to the always,
-  // and a block that failed fails the block around it once its always ran.
+  // to that block's rescue or, with no rescue, its always; the answer says
+  // whether the failure counts as rescued (a block around it will rescue
+  // it); nullopt when no block takes it and the host fails. As Ansible's blocks: a failure in a
+  // rescue goes to the always, and a block that failed fails the block around it once its always
+  // ran.
   std::optional<bool> Fail(size_t position);
   // Next() returned a block's marker (TaskKind::kRescueStart...): steps over
   // it, into a rescue under way, past a rescue not needed, into the always,

@@ -176,6 +176,53 @@ TEST_CASE("include_tasks errors show before the run: the files it can name are r
         "'import_tasks'\n");
 }
 
+TEST_CASE("a block lays out its sections with markers, its keywords reaching every task") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - name: the block's name is not shown\n"
+      "      when: a\n      tags: [t]\n      become: true\n"
+      "      block:\n        - {name: one, command: ls}\n"
+      "      rescue:\n        - {name: two, command: ls, when: b}\n"
+      "      always:\n        - {name: three, command: ls}\n"
+      "    - {name: after, command: ls}\n");
+  CHECK(out.errors == "");
+  REQUIRE(out.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = out.playbook->plays[0].tasks;
+  std::vector<std::string> layout;
+  for (const TaskSpec& t : tasks) layout.push_back(t.implicit ? t.name : t.DisplayName());
+  CHECK(layout == std::vector<std::string>{"one", "block rescue", "two", "block always", "three",
+                                           "block end", "after"});
+  REQUIRE(tasks[0].block != nullptr);
+  CHECK(tasks[0].block == tasks[2].block);
+  CHECK(tasks[0].block->has_rescue);
+  CHECK(tasks[2].block_section == BlockSection::kRescue);
+  CHECK(tasks[4].block_section == BlockSection::kAlways);
+  CHECK(tasks[2].when.size() == 2);  // the block's, then its own
+  CHECK(tasks[2].when[0].text == "a");
+  CHECK(tasks[4].tags == std::vector<std::string>{"t"});
+  CHECK(tasks[4].become == true);
+  CHECK(tasks[6].block == nullptr);
+}
+
+TEST_CASE("block errors name the key and what a block takes") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - block:\n        - command: ls\n      resuce:\n        - command: ls\n"
+      "    - block:\n        - command: ls\n      delegate_to: other\n"
+      "  handlers:\n    - block:\n        - command: ls\n");
+  CHECK(out.messages ==
+        "DIR/site.yml:5:7: 'resuce' is not supported on a block (supported: name, block, rescue, "
+        "always, when, tags, vars, become, become_user, ignore_errors, no_log, check_mode) (did "
+        "you mean 'rescue'?)\n"
+        "DIR/site.yml:9:7: 'delegate_to' is not supported on a block (supported: name, block, "
+        "rescue, always, when, tags, vars, become, become_user, ignore_errors, no_log, "
+        "check_mode)\n"
+        "DIR/site.yml:11:7: a block in handlers is not supported yet: list the handlers one by "
+        "one\n");
+}
+
 TEST_CASE("include_tasks is refused where tasks do not run in file order") {
   PlaybookFixture fx;
   fx.Write("more.yml", "- command: ls\n");

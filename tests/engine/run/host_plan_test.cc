@@ -208,3 +208,128 @@ TEST_CASE("host plan skips a role's later occurrence once a task of it ran") {
 
 }  // namespace
 }  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+// Builds a block's tasks with their markers, as the parser lays them out.
+struct BlockBuilder {
+  std::deque<TaskSpec> specs;
+  std::vector<const TaskSpec*> tasks;
+
+  std::shared_ptr<BlockSpec> Open(bool rescue, bool always,
+                                  std::shared_ptr<const BlockSpec> parent = nullptr,
+                                  BlockSection parent_section = BlockSection::kBlock) {
+    auto b = std::make_shared<BlockSpec>();
+    b->has_rescue = rescue;
+    b->has_always = always;
+    b->parent = std::move(parent);
+    b->parent_section = parent_section;
+    return b;
+  }
+  void Task(const std::string& name, std::shared_ptr<const BlockSpec> block = nullptr,
+            BlockSection section = BlockSection::kBlock) {
+    TaskSpec& t = specs.emplace_back();
+    t.name = t.id = name;
+    t.block = std::move(block);
+    t.block_section = section;
+    tasks.push_back(&t);
+  }
+  void Marker(TaskKind kind, std::shared_ptr<const BlockSpec> block) {
+    TaskSpec& t = specs.emplace_back();
+    t.kind = kind;
+    t.implicit = true;
+    t.name = t.id = "marker";
+    t.block = std::move(block);
+    tasks.push_back(&t);
+  }
+};
+
+// Runs the plan as HostPlay does: markers passed, the tasks in `fails`
+// failing (the first time they run); "rescued X" / "failed X" after a
+// failure, "HOST FAILED" when the host stops.
+std::vector<std::string> RunFailing(HostPlan* plan, std::set<std::string> fails) {
+  std::vector<std::string> ran;
+  while (const TaskSpec* t = plan->Next()) {
+    if (IsBlockMarker(t->kind)) {
+      if (!plan->PassMarker()) ran.push_back("HOST FAILED");
+      continue;
+    }
+    ran.push_back(t->name);
+    if (fails.erase(t->name) > 0) {
+      std::optional<bool> rescued = plan->Fail(plan->position());
+      if (!rescued) {
+        ran.push_back("HOST FAILED");
+        break;
+      }
+      ran.push_back(*rescued ? "(rescued)" : "(failed)");
+    }
+    plan->Advance();
+  }
+  return ran;
+}
+
+TEST_CASE("host plan runs a block's rescue after a failure and its always in any case") {
+  BlockBuilder b;
+  auto block = b.Open(true, true);
+  b.Task("a", block);
+  b.Task("b", block);
+  b.Marker(TaskKind::kRescueStart, block);
+  b.Task("r", block, BlockSection::kRescue);
+  b.Marker(TaskKind::kAlwaysStart, block);
+  b.Task("w", block, BlockSection::kAlways);
+  b.Marker(TaskKind::kBlockEnd, block);
+  b.Task("after");
+  {
+    HostPlan plan(b.tasks, {});
+    CHECK(RunFailing(&plan, {}) == std::vector<std::string>{"a", "b", "w", "after"});
+  }
+  {
+    HostPlan plan(b.tasks, {});
+    CHECK(RunFailing(&plan, {"a"}) ==
+          std::vector<std::string>{"a", "(rescued)", "r", "w", "after"});
+  }
+  {
+    // A failure in the rescue: the always runs, then the host fails.
+    HostPlan plan(b.tasks, {});
+    CHECK(RunFailing(&plan, {"a", "r"}) ==
+          std::vector<std::string>{"a", "(rescued)", "r", "(failed)", "w", "HOST FAILED"});
+  }
+}
+
+TEST_CASE("host plan passes a failure to the block around once the inner always ran") {
+  BlockBuilder b;
+  auto outer = b.Open(true, false);
+  auto inner = b.Open(false, true, outer, BlockSection::kBlock);
+  b.Task("x", inner);
+  b.Task("y", inner);
+  b.Marker(TaskKind::kRescueStart, inner);
+  b.Marker(TaskKind::kAlwaysStart, inner);
+  b.Task("inner always", inner, BlockSection::kAlways);
+  b.Marker(TaskKind::kBlockEnd, inner);
+  b.Task("z", outer);
+  b.Marker(TaskKind::kRescueStart, outer);
+  b.Task("outer rescue", outer, BlockSection::kRescue);
+  b.Marker(TaskKind::kAlwaysStart, outer);
+  b.Marker(TaskKind::kBlockEnd, outer);
+  b.Task("after");
+  HostPlan plan(b.tasks, {});
+  // Counted as rescued: the outer block will rescue it (as Ansible counts).
+  CHECK(RunFailing(&plan, {"x"}) ==
+        std::vector<std::string>{"x", "(rescued)", "inner always", "outer rescue", "after"});
+}
+
+TEST_CASE("host plan fails the host on a failure outside blocks, or in a block without either") {
+  BlockBuilder b;
+  auto block = b.Open(false, false);
+  b.Task("a", block);
+  b.Marker(TaskKind::kRescueStart, block);
+  b.Marker(TaskKind::kAlwaysStart, block);
+  b.Marker(TaskKind::kBlockEnd, block);
+  b.Task("after");
+  HostPlan plan(b.tasks, {});
+  CHECK(RunFailing(&plan, {"a"}) == std::vector<std::string>{"a", "HOST FAILED"});
+}
+
+}  // namespace
+}  // namespace hostprep

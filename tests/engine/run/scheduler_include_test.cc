@@ -16,11 +16,6 @@ using testing::Recorder;
 using testing::RoundTrips;
 
 // The recorded lines of `host`, one string, so a failure shows them.
-std::string Joined(const Recorder& rec, const std::string& host) {
-  std::string out;
-  for (const std::string& line : rec.Lines(host)) out += (out.empty() ? "" : ", ") + line;
-  return out;
-}
 
 // A scheduler fixture whose playbook lives in a temp dir, beside the task
 // files the test writes.
@@ -59,9 +54,9 @@ TEST_CASE("include_tasks runs the file its name renders to on each host, where i
 )",
                        "h1,h2,", &rec);
   CHECK(s.exit_code() == 0);
-  CHECK(Joined(rec, "h1") ==
+  CHECK(rec.Joined("h1") ==
         "changed before, ok include_tasks, changed include_tasks/one, changed after");
-  CHECK(Joined(rec, "h2") ==
+  CHECK(rec.Joined("h2") ==
         "changed before, ok include_tasks, changed include_tasks/two, changed include_tasks/three, "
         "changed after");
   for (const TaskEvent& e : rec.events) {
@@ -94,7 +89,7 @@ TEST_CASE("a looped include runs its file once per item, with the item and its v
 )",
                        "h1,", &rec);
   CHECK(s.exit_code() == 0);
-  CHECK(Joined(rec, "h1") ==
+  CHECK(rec.Joined("h1") ==
         "ok include_tasks, ok include_tasks, changed include_tasks/write, ok "
         "include_tasks/include_tasks, changed include_tasks/include_tasks/deeper, changed "
         "include_tasks/write, ok include_tasks/include_tasks, changed "
@@ -143,7 +138,7 @@ TEST_CASE("an include that names no file fails its host, saying where it looked"
 )",
                        "h1,", &rec);
   CHECK(s.exit_code() == 2);
-  CHECK(Joined(rec, "h1") == "failed include_tasks");
+  CHECK(rec.Joined("h1") == "failed include_tasks");
   CHECK(rec.events[0].message == f.dir +
                                      "/site.yml:6:22: include_tasks: no task file "
                                      "'setup-Plan9.yml' (looked in " +
@@ -188,7 +183,7 @@ TEST_CASE("tags select an include; its tasks keep their own tags, and apply's") 
       tags: always
 )",
         "h1,", &rec);
-  CHECK(Joined(rec, "h1") ==
+  CHECK(rec.Joined("h1") ==
         "ok include_tasks-2, changed include_tasks-2/own, ok include_tasks-3, changed "
         "include_tasks-3/plain, ok include_tasks-3/own");
 }
@@ -207,7 +202,7 @@ TEST_CASE("a handler notified by an included task runs at the flush") {
     - {name: reload, run: "true"}
 )",
         "h1,", &rec);
-  CHECK(Joined(rec, "h1") ==
+  CHECK(rec.Joined("h1") ==
         "ok include_tasks, changed include_tasks/conf, changed last, changed reload");
 }
 

@@ -453,7 +453,6 @@ TEST_CASE("variables take precedence from inventory up to extra vars, as documen
   CHECK(f.hosts["h1"].Content("/etc/vars") == "all group host Debian play play task extra");
 }
 
-
 constexpr const char* kThreeFiles = R"(
 - hosts: all
   tasks:

@@ -38,6 +38,12 @@ class Recorder : public Reporter {
     }
     return out;
   }
+  // Lines(host) as one string, so that a failed check shows them.
+  std::string Joined(const std::string& host) const {
+    std::string out;
+    for (const std::string& line : Lines(host)) out += (out.empty() ? "" : ", ") + line;
+    return out;
+  }
   std::vector<TaskEvent> events;
   std::vector<std::string> warnings;
   std::vector<std::string> plays;  // as started

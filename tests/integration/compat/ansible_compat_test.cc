@@ -209,3 +209,9 @@ TEST_CASE("compat: include_tasks in roles and plays runs the same tasks in the s
   CheckSame(RunBoth("includes.yml", {"--tags", "platform"}), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: block, rescue and always run and count as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("blocks.yml"), 2);
+  CheckSameFiles({"/etc/hpcompat"});
+}

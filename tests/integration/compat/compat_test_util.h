@@ -144,9 +144,11 @@ inline bool IsLoopResult(const nlohmann::json& r) {
 // that is read from how Ansible goes on: a failure that is not ignored stops
 // the host (StrategyBase._process_pending_results marks it failed, and the
 // linear strategy gives it no more tasks, handlers included) and counts in
-// `failures`. So a host's failed results are all ignored when its failures
-// count is 0, and all but the last otherwise. Plays have no blocks here:
-// hostprep has no rescue.
+// `failures`. So when the host ignored any failure (`ignored` in its stats),
+// its failed results are all ignored when its failures count is 0, and all
+// but the last otherwise. A failure a block's rescue takes over counts in
+// `rescued`, neither failed nor ignored: the playbooks that rescue ignore
+// no errors.
 inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_code,
                        const std::string& node) {
   Run run;
@@ -176,13 +178,15 @@ inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_
   const nlohmann::json stats = doc.value("stats", nlohmann::json::object());
   for (const auto& [host, list] : per_host) {
     const int failures = stats.contains(host) ? stats[host].value("failures", 0) : 0;
+    const int ignored_count = stats.contains(host) ? stats[host].value("ignored", 0) : 0;
     size_t last_failed = list.size();
     for (size_t i = 0; i < list.size(); ++i)
       if (AnsibleStatus(*list[i].result) == "failed") last_failed = i;
     std::vector<TaskResult>& results = run.results[ReplaceAll(host, node, kHost)];
     for (size_t i = 0; i < list.size(); ++i) {
       const nlohmann::json& r = *list[i].result;
-      const bool ignored = AnsibleStatus(r) == "failed" && (failures == 0 || i != last_failed);
+      const bool ignored =
+          AnsibleStatus(r) == "failed" && ignored_count > 0 && (failures == 0 || i != last_failed);
       auto status = [&](const nlohmann::json& x) {
         const std::string s = AnsibleStatus(x);
         return ignored && s == "failed" ? std::string("ignored") : s;
