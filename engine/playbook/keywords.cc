@@ -112,7 +112,6 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"include_role",
        "'include_role' is not supported yet: list the role under the play's 'roles'"},
       {"import_role", "'import_role' is not supported yet: list the role under the play's 'roles'"},
-      {"include_vars", "'include_vars' is not supported: use the play's 'vars_files'"},
       {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"delegate_facts", "'delegate_facts' is not supported"},
       {"local_action",
@@ -139,8 +138,8 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
 
 const std::vector<std::string>& LoopLookups() {
   static const std::vector<std::string> kLookups = {
-      "items",  "list",      "dict",      "indexed_items", "together",
-      "nested", "cartesian", "flattened", "sequence",      "subelements"};
+      "items",     "list",      "dict",     "indexed_items", "together",    "nested",
+      "cartesian", "flattened", "sequence", "subelements",   "first_found", "fileglob"};
   return kLookups;
 }
 

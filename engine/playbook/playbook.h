@@ -26,6 +26,7 @@ struct Expression {
 enum class TaskKind {
   kModule,
   kSetFact,        // `set_fact`: args are the facts to set on the host, no I/O
+  kIncludeVars,    // `include_vars`: variables read from files on the controller
   kFlushHandlers,  // `meta: flush_handlers`, and the flushes Ansible adds after
                    // pre_tasks, after roles and tasks, and after post_tasks
   kNoop,           // `meta: noop`

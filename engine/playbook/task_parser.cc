@@ -63,6 +63,7 @@ class TaskParser {
   bool ReadModule(const std::string& key, const YAML::Node& key_node, const YAML::Node& value);
   void ReadMeta(const YAML::Node& key_node, const YAML::Node& value);
   void ReadSetFact(const YAML::Node& key_node, const YAML::Node& value);
+  void ReadIncludeVars(const YAML::Node& key_node, const YAML::Node& value);
   bool AddAction(const YAML::Node& key_node);
   void ReadLoop(const std::string& key, const YAML::Node& value);
   void ReadLoopVar(const std::string& key, const YAML::Node& value, std::string* out);
@@ -210,6 +211,10 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
     ReadSetFact(key_node, value);
     return true;
   }
+  if (key == "include_vars" || key == "ansible.builtin.include_vars") {
+    ReadIncludeVars(key_node, value);
+    return true;
+  }
   if (key == "include_tasks" || key == "ansible.builtin.include_tasks") {
     // The file and `apply` are read by the task list (task_list.h), which
     // knows where the task is written.
@@ -294,6 +299,72 @@ void TaskParser::ReadSetFact(const YAML::Node& key_node, const YAML::Node& value
     }
   }
   task_.args = std::move(facts);
+  reader_.CheckTemplates(value, draft_.label);
+}
+
+// `include_vars:` a file or directory name, or its arguments: the files are
+// read when the task runs (engine/run/included_vars.h).
+void TaskParser::ReadIncludeVars(const YAML::Node& key_node, const YAML::Node& value) {
+  if (!AddAction(key_node)) return;
+  task_.kind = TaskKind::kIncludeVars;
+  task_.module = key_node.Scalar();
+  task_.module_location = reader_.At(key_node);
+  static const std::vector<std::string> kArgs = {
+      "file",           "dir",          "name",       "depth",
+      "files_matching", "ignore_files", "extensions", "ignore_unknown_extensions",
+      "hash_behaviour", "_raw_params"};
+  Value args = Value::object();
+  auto read = [&](const YAML::Node& map) {
+    for (const auto& kv : map) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      if (std::find(kArgs.begin(), kArgs.end(), key) == kArgs.end()) {
+        reader_.Error(kv.first, fmt::format("unknown argument '{}' of 'include_vars'{}", key,
+                                            DidYouMeanSuffix(key, kArgs)));
+        continue;
+      }
+      if (key == "hash_behaviour" && !(kv.second.IsScalar() && kv.second.Scalar() == "replace")) {
+        reader_.Error(kv.second,
+                      "'hash_behaviour' other than 'replace' is not supported (the "
+                      "files' keys replace earlier values)");
+        continue;
+      }
+      args[key] = ToValue(kv.second);
+      task_.arg_locations[key] = reader_.At(kv.first);
+    }
+  };
+  if (value.IsScalar()) {
+    args["_raw_params"] = value.Scalar();
+    task_.arg_locations["_raw_params"] = reader_.At(value);
+  } else if (value.IsMap()) {
+    read(value);
+  } else if (!value.IsNull()) {
+    reader_.Error(value, fmt::format("{}: 'include_vars' takes a file or directory name, or its "
+                                     "arguments, not {}",
+                                     draft_.label, DescribeForError(value)));
+    return;
+  }
+  if (args_) {
+    read(*args_);
+    args_.reset();
+  }
+  const int sources = args.contains("file") + args.contains("dir") + args.contains("_raw_params");
+  if (sources == 0) {
+    reader_.Error(key_node,
+                  fmt::format("{}: 'include_vars' names no file or directory", draft_.label));
+  } else if (sources > 1) {
+    reader_.Error(key_node, fmt::format("{}: 'include_vars' takes one of a name, 'file' and "
+                                        "'dir'",
+                                        draft_.label));
+  }
+  if (args.contains("name") && args["name"].is_string()) {
+    const std::string name = args["name"].get<std::string>();
+    if (!IsTemplate(name) && !IsIdentifier(name)) {
+      reader_.Error(
+          task_.arg_locations["name"],
+          fmt::format("{}: 'name' '{}' is not a valid variable name", draft_.label, name));
+    }
+  }
+  task_.args = std::move(args);
   reader_.CheckTemplates(value, draft_.label);
 }
 

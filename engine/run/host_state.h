@@ -26,11 +26,12 @@ struct HostState {
   explicit HostState(std::string host) : name(host), io(std::move(host)) {}
 
   std::string name;
-  HostIo io;                           // the connection, answers read ahead, cost
-  ConnectionSettings connection;       // this play's settings (become defaults, address)
-  std::optional<Value> facts;          // gathered once per run
-  Value registered = Value::object();  // register: results, by name
-  bool unreachable = false;            // stays out of later plays, as in Ansible
+  HostIo io;                              // the connection, answers read ahead, cost
+  ConnectionSettings connection;          // this play's settings (become defaults, address)
+  std::optional<Value> facts;             // gathered once per run
+  Value registered = Value::object();     // register: results, by name (and set_fact)
+  Value included_vars = Value::object();  // include_vars, below registered results
+  bool unreachable = false;               // stays out of later plays, as in Ansible
   bool failed = false;
 };
 

@@ -2,9 +2,10 @@
 // controller, found as Ansible's action plugins find it
 // (DataLoader.path_dwim_relative_stack): for each of the task's search
 // paths (its role, the roles depending on it, the directory of its task
-// file), then the playbook's directory, first `<dir>/templates/<name>` (or
-// `files/` for a file that is not rendered) unless the name already starts
-// with that directory, then `<dir>/<name>`.
+// file), then the playbook's directory, first `<dir>/<subdir>/<name>`
+// (`templates/` for a template, `files/` for a file to copy, `vars/` for
+// include_vars) unless the name already starts with that directory, then
+// `<dir>/<name>`.
 //
 // Reads only the file system's metadata; thread-safe.
 #ifndef HOSTPREP_ENGINE_RUN_LOCAL_FILES_H_
@@ -13,18 +14,38 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/status.h"
+#include "engine/base/value.h"
+
 namespace hostprep {
 
 // The first candidate that exists; when none does, `<playbook_dir>/<name>`
 // (for the module's "not found" message). An absolute `name` is itself.
-std::string FindLocalFile(const std::string& name, bool is_template,
+std::string FindLocalFile(const std::string& name, const std::string& subdir,
                           const std::vector<std::string>& search_paths,
                           const std::string& playbook_dir);
 
 // Every candidate, in the order they are tried.
-std::vector<std::string> LocalFileCandidates(const std::string& name, bool is_template,
+std::vector<std::string> LocalFileCandidates(const std::string& name, const std::string& subdir,
                                              const std::vector<std::string>& search_paths,
                                              const std::string& playbook_dir);
+
+// with_first_found as Ansible's first_found lookup: `terms` (rendered;
+// names, lists of them, or {files, paths, skip} mappings, whose files split
+// on , and ; and paths on , : and ;) tried in order in the task's search
+// paths under `subdir`; a list of the first file that exists (absolute), or
+// empty when none does and a mapping said skip. Errors: nothing found.
+Result<Value> FirstFound(const Value& terms, const std::string& subdir,
+                         const std::vector<std::string>& search_paths,
+                         const std::string& playbook_dir);
+
+// with_fileglob as Ansible's fileglob lookup: each pattern matched in the
+// directory its path names (found in the search paths under files/), or for
+// a bare pattern in each search path's files/ and the path itself, the
+// first that matches; regular files only, sorted (Ansible keeps the order
+// the file system lists them in).
+Value FileGlob(const Value& patterns, const std::vector<std::string>& search_paths,
+               const std::string& playbook_dir);
 
 }  // namespace hostprep
 

@@ -289,6 +289,10 @@ Result<Value> ApplyLoopLookup(const std::string& lookup, const Value& rendered) 
   if (lookup == "nested" || lookup == "cartesian") return Nested(terms);
   if (lookup == "subelements") return Subelements(terms);
   if (lookup == "sequence") return Sequence(rendered);
+  // Names of files on the controller: found by the task's executor, which
+  // knows where to look (local_files.h).
+  if (lookup == "fileglob") return FlattenOnce(terms);
+  if (lookup == "first_found") return terms;
   return Status::Error("with_" + lookup + " is not supported");
 }
 

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <optional>
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
 #include "engine/playbook/task_list.h"
+#include "engine/run/included_vars.h"
 #include "engine/run/local_files.h"
 #include "engine/run/loop_items.h"
 #include "engine/run/task_run.h"
@@ -154,7 +156,8 @@ std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module
                        static_cast<size_t>(task.role) < ctx_.play->roles.size();
   return std::make_unique<TaskRun>(task, module, in_role ? roles_->For(task) : host_vars_,
                                    state_->registered, ctx_.options->extra_vars,
-                                   in_role ? ctx_.play->roles[task.role].params : kNoParams, frame);
+                                   in_role ? ctx_.play->roles[task.role].params : kNoParams, frame,
+                                   &state_->included_vars);
 }
 
 TaskExecutor::~TaskExecutor() = default;
@@ -204,7 +207,8 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
   const Module* module = ctx_.modules->Find(task.module);
   const bool set_fact = task.kind == TaskKind::kSetFact && facts_ahead != nullptr;
   const bool include = task.kind == TaskKind::kInclude && depth < 8;
-  if (module == nullptr && !set_fact && !include) return out;
+  const bool include_vars = task.kind == TaskKind::kIncludeVars && facts_ahead != nullptr;
+  if (module == nullptr && !set_fact && !include && !include_vars) return out;
   std::unique_ptr<TaskRun> owned = NewRun(task, module, host_task.frame);
   TaskRun& run = *owned;
   if (facts_ahead != nullptr) {
@@ -230,7 +234,7 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
     if (!skip.ok() || !skip->empty()) return out;
     run.items = {std::nullopt};
   } else {
-    Result<Value> rendered = RenderLoop(task, run.top());
+    Result<Value> rendered = Items(task, run.top());
     if (!rendered.ok()) return out;
     for (const Value& item : *rendered) run.items.emplace_back(item);
   }
@@ -240,6 +244,18 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
     if (run.current_item()) {
       Result<std::string> skip = SkipReason(task, run.vars());
       if (!skip.ok() || !skip->empty()) continue;
+    }
+    if (include_vars) {
+      // What it will read, for the tasks after it to be read ahead with.
+      Result<Value> args = Templar(run.vars()).Render(task.args);
+      if (!args.ok()) continue;
+      Result<IncludedVars> loaded = LoadIncludedVars(*args, VarsContext(task));
+      if (!loaded.ok()) continue;
+      for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
+        (*facts_ahead)[it.key()] = it.value();
+        run.SetFact(it.key(), it.value());
+      }
+      continue;
     }
     if (include) {
       // The file it would include now, and its tasks' reads in order.
@@ -268,8 +284,8 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
     if (read.kind == Read::Kind::kLocalFile) {
       // A file on the controller, found as Ansible finds it, rendered when
       // asked; missing: content stays nullopt and the module says so.
-      const std::string path =
-          FindLocalFile(read.path, read.render, task.search_paths, ctx_.playbook->dir);
+      const std::string path = FindLocalFile(read.path, read.render ? "templates" : "files",
+                                             task.search_paths, ctx_.playbook->dir);
       std::optional<std::string> text = source.ReadLocal(path);
       if (text && read.render) {
         Result<Value> rendered = Templar(vars).RenderString(*text);
@@ -362,8 +378,74 @@ TaskExecutor::Planned TaskExecutor::Include(TaskRun* run) const {
   return p;
 }
 
+IncludeVarsContext TaskExecutor::VarsContext(const TaskSpec& task) const {
+  IncludeVarsContext where;
+  where.search_paths = task.search_paths;
+  if (task.role >= 0 && static_cast<size_t>(task.role) < ctx_.play->roles.size())
+    where.role_path = ctx_.play->roles[task.role].path;
+  std::error_code ec;
+  where.task_dir = std::filesystem::path(task.location.file).parent_path().string();
+  where.playbook_dir = ctx_.playbook->dir;
+  return where;
+}
+
+// include_vars: the files read now, their variables set on the host (for
+// the rest of the run, below registered results), reported ok.
+TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
+  Planned p;
+  TaskAttempt& a = p.attempt;
+  const TaskSpec& task = run->task;
+  Result<Value> args = Templar(run->vars()).Render(task.args);
+  Result<IncludedVars> loaded =
+      args.ok() ? LoadIncludedVars(*args, VarsContext(task)) : Result<IncludedVars>(args.status());
+  if (!loaded.ok()) {
+    a.status = TaskStatus::kFailed;
+    a.message = Where(task.module_location) + "include_vars: " + loaded.message();
+    return p;
+  }
+  for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
+    state_->included_vars[it.key()] = it.value();
+    run->SetIncluded(it.key(), it.value());
+  }
+  Value files = Value::array();
+  for (const std::string& f : loaded->files) files.push_back(f);
+  a.result = Value::object(
+      {{"ansible_facts", loaded->vars}, {"ansible_included_var_files", std::move(files)}});
+  return p;
+}
+
+// The loop's items, with the lookups that read the controller (first_found,
+// fileglob) resolved where the task finds its files. As Ansible does,
+// first_found's names are rendered one by one and a name that cannot be
+// (an undefined variable) is passed over.
+Result<Value> TaskExecutor::Items(const TaskSpec& task, const Variables& vars) const {
+  if (task.loop_lookup == "first_found") {
+    Templar templar(vars);
+    Value terms = Value::array();
+    if (task.loop->is_array()) {
+      for (const Value& term : *task.loop) {
+        if (Result<Value> r = templar.Render(term); r.ok()) terms.push_back(std::move(*r));
+      }
+    } else {
+      Result<Value> r = templar.Render(*task.loop);
+      if (!r.ok()) return r;
+      terms = r->is_array() ? std::move(*r) : Value::array({std::move(*r)});
+    }
+    // Ansible's task executor gives the lookup the directory its action reads.
+    const std::string subdir = task.module.find("template") != std::string::npos ? "templates"
+                               : task.module.find("var") != std::string::npos    ? "vars"
+                                                                                 : "files";
+    return FirstFound(terms, subdir, task.search_paths, ctx_.playbook->dir);
+  }
+  Result<Value> items = RenderLoop(task, vars);
+  if (items.ok() && task.loop_lookup == "fileglob")
+    return FileGlob(*items, task.search_paths, ctx_.playbook->dir);
+  return items;
+}
+
 TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& source) {
   if (run->task.kind == TaskKind::kSetFact) return SetFacts(run);
+  if (run->task.kind == TaskKind::kIncludeVars) return IncludeVars(run);
   if (run->task.kind == TaskKind::kInclude) return Include(run);
   Planned p;
   TaskAttempt& a = p.attempt;
@@ -594,7 +676,7 @@ void TaskExecutor::Begin(TaskRun* run) const {
     run->item_checked = true;
     return;
   }
-  Result<Value> rendered = RenderLoop(task, run->top());
+  Result<Value> rendered = Items(task, run->top());
   if (!rendered.ok()) {
     return error(Where(task.loop_location) +
                  (task.loop_lookup.empty() ? "loop" : "with_" + task.loop_lookup) + ": " +

@@ -23,6 +23,7 @@
 #include "engine/playbook/playbook.h"
 #include "engine/run/action_executor.h"
 #include "engine/run/host_state.h"
+#include "engine/run/included_vars.h"
 #include "engine/run/read_source.h"
 #include "engine/run/role_variables.h"
 #include "engine/template/variables.h"
@@ -127,6 +128,10 @@ class TaskExecutor {
   // One attempt on one item: render, probe and plan from `source`.
   Planned PlanAttempt(TaskRun* run, const ReadSource& source);
   Planned SetFacts(TaskRun* run) const;
+  Planned IncludeVars(TaskRun* run) const;
+  IncludeVarsContext VarsContext(const TaskSpec& task) const;
+  // The loop's items (RenderLoop), controller lookups resolved.
+  Result<Value> Items(const TaskSpec& task, const Variables& vars) const;
   // include_tasks, for the current item: the file its name stands for,
   // loaded, and the parameters its tasks see.
   Result<IncludeFrame> IncludeItem(TaskRun* run) const;

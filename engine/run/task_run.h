@@ -30,7 +30,7 @@ struct TaskAttempt {
   Value result = Value::object();
 };
 
-// Variable scopes, nearest last: task vars, registered results, the role's
+// Variable scopes, nearest last: task vars, include_vars, registered results, the role's
 // parameters, the include parameters, extra vars on top; and those of the
 // current loop item (the item above the include parameters, extra vars
 // above it again). Not copyable: the scopes point at each other.
@@ -41,18 +41,20 @@ class TaskRun {
   // mapping; `frame`: the include that brought the task in, or null.
   TaskRun(const TaskSpec& spec, const Module* module, const Variables& host_vars,
           const Value& registered_results, const Value& extra_vars, const Value& role_params,
-          const IncludeFrame* frame = nullptr)
+          const IncludeFrame* frame = nullptr, const Value* included_vars = nullptr)
       : task(spec),
         module(module),
         frame(frame),
         start(std::chrono::steady_clock::now()),
         extra_vars_(extra_vars),
         task_vars_(&host_vars),
-        registered_(&task_vars_),
+        included_(&task_vars_),
+        registered_(&included_),
         params_(&registered_),
         includes_(&params_),
         top_(&includes_) {
     task_vars_.SetAll(spec.vars, spec.vars_origin);
+    if (included_vars != nullptr) included_.SetAll(*included_vars, "include_vars");
     registered_.SetAll(registered_results, "a registered result");
     params_.SetAll(role_params, "role parameters");
     if (frame != nullptr) includes_.SetAll(frame->params, "include parameters");
@@ -114,6 +116,13 @@ class TaskRun {
     item_scope_.reset();
   }
 
+  // A variable include_vars read (its next items see it).
+  void SetIncluded(const std::string& name, const Value& value) {
+    included_.Set(name, value, "include_vars");
+    item_vars_.reset();
+    item_scope_.reset();
+  }
+
   void NextItem() {
     ++item;
     attempt = 0;
@@ -143,6 +152,7 @@ class TaskRun {
  private:
   const Value& extra_vars_;
   Variables task_vars_;
+  Variables included_;
   Variables registered_;
   Variables params_;
   Variables includes_;

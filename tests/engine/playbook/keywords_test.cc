@@ -6,10 +6,10 @@ namespace hostprep {
 namespace {
 
 TEST_CASE("keywords tell Ansible users what to write instead") {
-  CHECK(UnsupportedTaskKeyword("with_first_found") ==
-        "'with_first_found' is not supported (supported: with_items, with_list, with_dict, "
+  CHECK(UnsupportedTaskKeyword("with_lines") ==
+        "'with_lines' is not supported (supported: with_items, with_list, with_dict, "
         "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
-        "with_sequence, with_subelements, and loop)");
+        "with_sequence, with_subelements, with_first_found, with_fileglob, and loop)");
   CHECK(UnsupportedTaskKeyword("local_action") ==
         "'local_action' is not supported: a task runs on the play's hosts (a play with "
         "'hosts: localhost' and 'connection: local' runs on this machine)");

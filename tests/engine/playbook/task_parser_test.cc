@@ -136,10 +136,10 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {"with_fileglob: ['*.conf']",
-       "'with_fileglob' is not supported (supported: with_items, with_list, with_dict, "
+      {"with_lines: ['cat x']",
+       "'with_lines' is not supported (supported: with_items, with_list, with_dict, "
        "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
-       "with_sequence, with_subelements, and loop)"},
+       "with_sequence, with_subelements, with_first_found, with_fileglob, and loop)"},
       {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"run_once: true", "'run_once' is not supported"},
       {"async: 10", "'async' is not supported"},
@@ -397,6 +397,44 @@ TEST_CASE("task parser reads until, and whether retries was written (until's def
   CHECK_FALSE(tasks[0].retries_set);
   CHECK(tasks[1].until.size() == 2);
   CHECK(tasks[1].retries_set);
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+using testing::PlaybookFixture;
+
+TEST_CASE("include_vars takes a name or its arguments, and says what is wrong with them") {
+  PlaybookFixture fx;
+  auto ok = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - include_vars: \"{{ ansible_os_family }}.yml\"\n"
+      "    - ansible.builtin.include_vars: {dir: vars/conf.d, files_matching: '^a', depth: 1}\n"
+      "    - include_vars:\n        name: ns\n      args: {file: x.yml}\n");
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  const std::vector<TaskSpec>& tasks = ok.playbook->plays[0].tasks;
+  CHECK(tasks[0].kind == TaskKind::kIncludeVars);
+  CHECK(tasks[0].args == Value::parse(R"({"_raw_params":"{{ ansible_os_family }}.yml"})"));
+  CHECK(tasks[1].args == Value::parse(R"({"dir":"vars/conf.d","files_matching":"^a","depth":1})"));
+  CHECK(tasks[2].args == Value::parse(R"({"name":"ns","file":"x.yml"})"));
+
+  auto bad = fx.Parse(
+      "- hosts: all\n  tasks:\n"
+      "    - include_vars: {fiel: x.yml}\n"
+      "    - include_vars: {file: a.yml, dir: b}\n"
+      "    - include_vars: {file: a.yml, hash_behaviour: merge}\n"
+      "    - include_vars: {file: a.yml, name: 'not a name'}\n");
+  CHECK(bad.messages ==
+        "DIR/site.yml:3:7: task 1: 'include_vars' names no file or directory\n"
+        "DIR/site.yml:3:22: unknown argument 'fiel' of 'include_vars' (did you mean 'file'?)\n"
+        "DIR/site.yml:4:7: task 2: 'include_vars' takes one of a name, 'file' and 'dir'\n"
+        "DIR/site.yml:5:51: 'hash_behaviour' other than 'replace' is not supported (the files' "
+        "keys replace earlier values)\n"
+        "DIR/site.yml:6:35: task 4: 'name' 'not a name' is not a valid variable name\n");
 }
 
 }  // namespace

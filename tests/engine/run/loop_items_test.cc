@@ -69,7 +69,7 @@ TEST_CASE("with_ lookups say what is wrong with their terms") {
         "with_subelements: no key 'g' in {\"n\":\"a\"}");
   CHECK(Error("subelements", R"([[{"g": 1}], "g"])") ==
         "with_subelements: 'g' must hold a list, not integer");
-  CHECK(Error("fileglob", R"(["*"])") == "with_fileglob is not supported");
+  CHECK(Error("lines", R"(["cat x"])") == "with_lines is not supported");
 }
 
 }  // namespace

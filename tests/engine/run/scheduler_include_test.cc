@@ -2,12 +2,9 @@
 // their tasks run where the include stands, read ahead in the first round
 // trip, failing where Ansible fails.
 #include <doctest/doctest.h>
-#include <stdlib.h>
-
-#include <filesystem>
-#include <fstream>
 
 #include "tests/engine/run/scheduler_test_util.h"
+#include "tests/temp_tree.h"
 
 namespace hostprep {
 namespace {
@@ -20,21 +17,10 @@ using testing::RoundTrips;
 // A scheduler fixture whose playbook lives in a temp dir, beside the task
 // files the test writes.
 struct IncludeFixture : testing::SchedulerFixture {
-  IncludeFixture() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hpinclude.XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    dir = pattern;
-    path = dir + "/site.yml";
-  }
-  ~IncludeFixture() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
-  void Write(const std::string& name, const std::string& text) {
-    std::filesystem::create_directories(std::filesystem::path(dir + "/" + name).parent_path());
-    std::ofstream(dir + "/" + name) << text;
-  }
-  std::string dir;
+  IncludeFixture() : dir(tree.dir()) { path = dir + "/site.yml"; }
+  void Write(const std::string& name, const std::string& text) { tree.Write(name, text); }
+  testing::TempTree tree;
+  const std::string& dir;
 };
 
 TEST_CASE("include_tasks runs the file its name renders to on each host, where it stands") {
@@ -186,6 +172,22 @@ TEST_CASE("tags select an include; its tasks keep their own tags, and apply's") 
   CHECK(rec.Joined("h1") ==
         "ok include_tasks-2, changed include_tasks-2/own, ok include_tasks-3, changed "
         "include_tasks-3/plain, ok include_tasks-3/own");
+}
+
+TEST_CASE("include_vars ahead of a task lets its state be read in the first round trip") {
+  IncludeFixture f;
+  f.Write("vars/site.yml", "conf_dir: /etc/app\n");
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - include_vars: site.yml
+    - {name: config, put: {path: "{{ conf_dir }}/main.conf", content: "x\n"}}
+)";
+  f.hosts["h1"].AddFile("/etc/app/main.conf", "x\n");
+  Recorder rec;
+  CHECK(RoundTrips(f.hosts["h1"], [&] { f.Run(play, "h1,", &rec); }) == 1);
+  CHECK(rec.Joined("h1") == "ok include_vars, ok config");
 }
 
 TEST_CASE("a handler notified by an included task runs at the flush") {

@@ -215,3 +215,9 @@ TEST_CASE("compat: block, rescue and always run and count as in Ansible") {
   CheckSame(RunBoth("blocks.yml"), 2);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: include_vars with first_found, directories and names, and with_fileglob") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("include_vars.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
