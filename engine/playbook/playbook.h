@@ -30,6 +30,9 @@ enum class TaskKind {
   kFlushHandlers,  // `meta: flush_handlers`, and the flushes Ansible adds after
                    // pre_tasks, after roles and tasks, and after post_tasks
   kNoop,           // `meta: noop`
+  kEndHost,        // `meta: end_host`: the host runs nothing more in this play
+  kEndPlay,        // `meta: end_play`: every host stops; the next play runs
+  kEndBatch,       // `meta: end_batch`: the batch's hosts stop; the next batch runs
   kRoleComplete,   // the end of a role's tasks (Ansible's implicit role_complete):
                    // once a task of the role ran, the role's later occurrences are
                    // skipped on that host, unless the role allows duplicates

@@ -381,11 +381,16 @@ void TaskParser::ReadMeta(const YAML::Node& key_node, const YAML::Node& value) {
     task_.kind = TaskKind::kFlushHandlers;
   } else if (action == "noop") {
     task_.kind = TaskKind::kNoop;
-  } else if (action == "end_play" || action == "end_host" || action == "end_batch" ||
-             action == "end_role" || action == "reset_connection" || action == "clear_facts" ||
+  } else if (action == "end_host") {
+    task_.kind = TaskKind::kEndHost;
+  } else if (action == "end_play") {
+    task_.kind = TaskKind::kEndPlay;
+  } else if (action == "end_batch") {
+    task_.kind = TaskKind::kEndBatch;
+  } else if (action == "end_role" || action == "reset_connection" || action == "clear_facts" ||
              action == "clear_host_errors" || action == "refresh_inventory") {
     reader_.Error(value, fmt::format("'meta: {}' is not supported yet (supported: "
-                                     "flush_handlers, noop)",
+                                     "flush_handlers, noop, end_host, end_play, end_batch)",
                                      action));
   } else {
     reader_.Error(value, fmt::format("unknown 'meta' action '{}' (one of: flush_handlers, noop, "
@@ -523,10 +528,12 @@ void TaskParser::Finish(const YAML::Node& node) {
   if (args_ && module_keys_.empty()) {
     reader_.Error(*args_, fmt::format("{}: 'args' needs a module to give them to", draft_.label));
   }
-  if (task_.module == "meta" &&
-      (task_.loop || !task_.register_as.empty() || !task_.notify.empty() || !task_.when.empty())) {
-    reader_.Error(node, fmt::format("{}: 'meta' takes no loop, register, notify or when (a "
-                                    "condition on a flush is not supported yet)",
+  const bool ends = task_.kind == TaskKind::kEndHost || task_.kind == TaskKind::kEndPlay ||
+                    task_.kind == TaskKind::kEndBatch;
+  if (task_.module == "meta" && (task_.loop || !task_.register_as.empty() ||
+                                 !task_.notify.empty() || (!ends && !task_.when.empty()))) {
+    reader_.Error(node, fmt::format("{}: 'meta' takes no loop, register or notify, and 'when' "
+                                    "only on end_host, end_play and end_batch",
                                     draft_.label));
   }
   for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {

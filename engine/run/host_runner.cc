@@ -288,6 +288,7 @@ class HostPlay {
   HostOutcome RunPlan() {
     while (true) {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
+      if (ctx_.end != nullptr && ctx_.end->now()) return HostOutcome::kOk;
       const TaskSpec* task = plan_->Next();
       if (task == nullptr && plan_->waiting().empty()) return HostOutcome::kOk;
       if (task != nullptr && IsBlockMarker(task->kind) && plan_->waiting().empty()) {
@@ -296,6 +297,12 @@ class HostPlay {
           state_->failed = true;
           return HostOutcome::kFailed;
         }
+        continue;
+      }
+      if (task != nullptr && IsEnd(task->kind) && plan_->waiting().empty()) {
+        std::optional<HostOutcome> ended = End(*task, plan_->frame());
+        if (ended) return *ended;
+        plan_->Advance();
         continue;
       }
       if (task != nullptr && task->kind == TaskKind::kRoleComplete && plan_->waiting().empty()) {
@@ -317,6 +324,39 @@ class HostPlay {
       if (ran != HostOutcome::kOk) return ran;
       plan_->Advance();
     }
+  }
+
+  static bool IsEnd(TaskKind kind) {
+    return kind == TaskKind::kEndHost || kind == TaskKind::kEndPlay || kind == TaskKind::kEndBatch;
+  }
+
+  // meta end_host, end_play, end_batch: when its condition holds, the host
+  // (and for end_play and end_batch every host, before its next task) runs
+  // nothing more in the play, its notified handlers included, without
+  // failing, and nothing is reported, as in Ansible; when it does not, a
+  // skip that the recap does not count.
+  std::optional<HostOutcome> End(const TaskSpec& task, const IncludeFrame* frame) {
+    const std::string action = task.args.value("action", "");
+    Result<std::string> skip = executor_.Condition(task, frame);
+    if (!skip.ok()) {
+      sink_->Post(
+          HostEvent(ctx_, *state_, task.DisplayName(), TaskStatus::kFailed, skip.message()));
+      state_->failed = true;
+      return HostOutcome::kFailed;
+    }
+    if (!skip->empty()) {
+      TaskEvent e = HostEvent(ctx_, *state_, task.DisplayName(), TaskStatus::kSkipped,
+                              fmt::format("{} conditional evaluated to false, continuing "
+                                          "execution for {}",
+                                          action, state_->name));
+      e.task_id = task.id;
+      e.counts_in_recap = false;
+      sink_->Post(std::move(e));
+      return std::nullopt;
+    }
+    if (task.kind == TaskKind::kEndPlay && ctx_.end != nullptr) ctx_.end->play.store(true);
+    if (task.kind == TaskKind::kEndBatch && ctx_.end != nullptr) ctx_.end->batch.store(true);
+    return HostOutcome::kOk;
   }
 
   // Runs `task` now: its reads (after reading ahead for every task still to

@@ -42,6 +42,15 @@ class EventSink {
   virtual void Post(TaskEvent event) = 0;
 };
 
+// `meta: end_play` and `end_batch`, as a host ran them: every host of the
+// batch stops before its next task (hosts do not wait for each other, so a
+// host further on may have run tasks past that point). Set by workers.
+struct PlayEnd {
+  std::atomic<bool> play{false};   // later batches do not start either
+  std::atomic<bool> batch{false};  // reset for each batch
+  bool now() const { return play.load() || batch.load(); }
+};
+
 // Read-only context shared by every worker of one play.
 struct PlayContext {
   const Playbook* playbook = nullptr;
@@ -54,6 +63,7 @@ struct PlayContext {
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
   Trace* trace = nullptr;                    // --trace; null when not asked for
   IncludeLoader* includes = nullptr;         // the play's; thread-safe; null: no include runs
+  PlayEnd* end = nullptr;                    // the play's; null: no meta end_* runs
 };
 
 enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };

@@ -180,8 +180,11 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.trace = trace_;
   IncludeLoader includes(play, modules_);
   ctx.includes = &includes;
+  PlayEnd end;
+  ctx.end = &end;
   for (const auto& batch : SerialBatches(hosts, play.serial)) {
-    if (!RunBatch(ctx, batch)) break;
+    end.batch.store(false);
+    if (!RunBatch(ctx, batch) || end.play.load()) break;
   }
 }
 

@@ -645,6 +645,11 @@ Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variabl
   return std::string();
 }
 
+Result<std::string> TaskExecutor::Condition(const TaskSpec& task, const IncludeFrame* frame) const {
+  std::unique_ptr<TaskRun> run = NewRun(task, nullptr, frame);
+  return SkipReason(task, run->top());
+}
+
 std::unique_ptr<TaskRun> TaskExecutor::Start(const TaskSpec& task,
                                              const IncludeFrame* frame) const {
   return NewRun(task, ctx_.modules->Find(task.module), frame);

@@ -107,6 +107,11 @@ class TaskExecutor {
 
   Become BecomeFor(const TaskSpec& task) const;
 
+  // A task that only steers the run (meta end_host...): why its `when`
+  // skips it ("" when it runs), or the error of a `when` that cannot be
+  // evaluated.
+  Result<std::string> Condition(const TaskSpec& task, const IncludeFrame* frame) const;
+
   // The remote reads `task` would make if it ran now, for reading ahead.
   // Best effort and silent: a task whose condition, loop or arguments cannot
   // be rendered yet (a registered result not there yet) contributes none;

@@ -221,3 +221,9 @@ TEST_CASE("compat: include_vars with first_found, directories and names, and wit
   CheckSame(RunBoth("include_vars.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: meta end_host and end_play stop as in Ansible, without failing") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("meta.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}

@@ -1,0 +1,72 @@
+// meta end_host, end_play and end_batch through the whole run.
+#include <doctest/doctest.h>
+
+#include "tests/engine/run/scheduler_test_util.h"
+
+namespace hostprep {
+namespace {
+
+using Fixture = testing::SchedulerFixture;
+using testing::Recorder;
+
+TEST_CASE("end_host stops one host without failing it; its notified handlers do not run") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a, content: "a"}, notify: h}
+    - name: stop h2
+      meta: end_host
+      when: inventory_hostname == 'h2'
+    - {name: b, put: {path: /etc/b, content: "b"}}
+  handlers:
+    - {name: h, run: "true"}
+)",
+                       "h1,h2,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(rec.Joined("h1") == "changed a, skipped stop-h2, changed b, changed h");
+  CHECK(rec.Joined("h2") == "changed a");
+  // The skip is shown, not counted, as in Ansible.
+  CHECK(s.stats["h1"].skipped == 0);
+  CHECK(s.stats["h2"].failed == 0);
+}
+
+TEST_CASE("end_batch ends the batch and the next batch runs; end_play ends the play") {
+  const char* play = R"(
+- hosts: all
+  gather_facts: false
+  serial: 1
+  tasks:
+    - {name: a, put: {path: /etc/a, content: "a"}}
+    - meta: ACTION
+    - {name: b, put: {path: /etc/b, content: "b"}}
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: next, put: {path: /etc/next, content: "n"}}
+)";
+  auto with = [&](const std::string& action) {
+    std::string text = play;
+    text.replace(text.find("ACTION"), 6, action);
+    return text;
+  };
+  {
+    Fixture f;
+    Recorder rec;
+    CHECK(f.Run(with("end_batch"), "h1,h2,", &rec).exit_code() == 0);
+    CHECK(rec.Joined("h1") == "changed a, changed next");
+    CHECK(rec.Joined("h2") == "changed a, changed next");
+  }
+  {
+    Fixture f;
+    Recorder rec;
+    CHECK(f.Run(with("end_play"), "h1,h2,", &rec).exit_code() == 0);
+    CHECK(rec.Joined("h1") == "changed a, changed next");
+    CHECK(rec.Joined("h2") == "changed next");
+  }
+}
+
+}  // namespace
+}  // namespace hostprep
