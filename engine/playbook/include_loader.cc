@@ -89,6 +89,8 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Read(const TaskSpec& 
     for (const std::string& tag : play_.tags) {
       if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
     }
+    std::vector<Value>& env = drafts[i].spec.environment;
+    env.insert(env.begin(), play_.environment.begin(), play_.environment.end());
     file->tasks.push_back(std::move(drafts[i].spec));
   }
   return std::shared_ptr<const IncludedFile>(std::move(file));

@@ -21,6 +21,7 @@ const std::vector<std::string>& PlayKeys() {
                                                  "any_errors_fatal",
                                                  "order",
                                                  "tags",
+                                                 "environment",
                                                  "vars",
                                                  "vars_files",
                                                  "pre_tasks",
@@ -36,7 +37,7 @@ const std::vector<std::string>& TaskKeys() {
       "name",          "id",      "after",  "when",         "loop",        "loop_control",
       "register",      "notify",  "become", "become_user",  "tags",        "no_log",
       "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
-      "check_mode",    "meta",    "args",   "listen",       "until"};
+      "check_mode",    "meta",    "args",   "listen",       "until",       "environment"};
   return kKeys;
 }
 
@@ -46,9 +47,6 @@ namespace {
 // equivalent for, with the nearest thing it does have.
 const std::map<std::string, std::string>& CommonKeywords() {
   static const std::map<std::string, std::string> kMessages = {
-      {"environment",
-       "'environment' is not supported: set variables in the command itself "
-       "(e.g. 'env HTTP_PROXY=... cmd')"},
       {"remote_user", "'remote_user' is not supported: set 'ansible_user' in the inventory"},
       {"become_method", "'become_method' is not supported: hostprep becomes root with 'sudo -n'"},
       {"become_flags", "'become_flags' is not supported: hostprep becomes root with 'sudo -n'"},

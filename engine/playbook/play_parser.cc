@@ -82,6 +82,9 @@ void PlayParser::ReadKey(const YAML::Node& key_node, const YAML::Node& value) {
     handlers_node_.emplace(value);
   } else if (key == "tags") {
     reader_.ReadStringList(key, value, &play_.tags);
+  } else if (key == "environment") {
+    Value env;
+    if (ReadEnvironment(&reader_, value, &env)) play_.environment.push_back(std::move(env));
   } else if (key == "vars") {
     reader_.ReadMapping(key, value, &play_.vars);
   } else if (key == "vars_files") {
@@ -346,6 +349,8 @@ void PlayParser::Finish(const YAML::Node& node) {
           d.spec.tags.push_back(tag);
         }
       }
+      d.spec.environment.insert(d.spec.environment.begin(), play_.environment.begin(),
+                                play_.environment.end());
       (d.spec.is_handler ? play_.handlers : play_.tasks).push_back(std::move(d.spec));
     }
   }

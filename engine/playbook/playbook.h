@@ -115,6 +115,11 @@ struct TaskSpec {
   std::vector<Expression> failed_when;
   Value vars = Value::object();  // task vars
   std::string vars_origin;       // "playbooks/site.yml:12 (task vars)"
+  // `environment`: the play's, its containers' and its own, outermost
+  // first, each a mapping or a template that renders to one; merged when
+  // the task runs and given to the commands it runs as data (`env NAME=value`).
+  std::vector<Value> environment;
+  SourceLocation environment_location;
 
   // From a role: its scope in Play::roles (-1 outside roles) and its name,
   // which output puts before the task's ("common : install packages").
@@ -173,6 +178,7 @@ struct Play {
   bool any_errors_fatal = false;
   PlayOrder order = PlayOrder::kSequential;
   std::vector<std::string> tags;        // inherited by every task
+  std::vector<Value> environment;       // `environment`, under every task's own
   Value vars = Value::object();         // play vars, then vars_files merged on top
   std::vector<std::string> vars_files;  // resolved paths, already merged into vars
   // pre_tasks, the roles' tasks, tasks and post_tasks, in the order they

@@ -112,6 +112,7 @@ Inherited Inherited::Within(const Inherited& outer) const {
   if (ignore_errors) out.ignore_errors = ignore_errors;
   if (no_log) out.no_log = no_log;
   if (check_mode) out.check_mode = check_mode;
+  out.environment.insert(out.environment.end(), environment.begin(), environment.end());
   return out;
 }
 
@@ -134,6 +135,7 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   if (ignore_errors && *ignore_errors) task->ignore_errors = true;
   if (no_log && *no_log) task->no_log = true;
   if (!task->check_mode && check_mode) task->check_mode = check_mode;
+  task->environment.insert(task->environment.begin(), environment.begin(), environment.end());
 }
 
 std::string FindMainFile(const std::string& dir, const std::string& main, bool or_dir) {
@@ -165,10 +167,44 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     if (reader->ReadBool(key, value, &flag)) out->no_log = flag;
   } else if (key == "check_mode") {
     if (reader->ReadBool(key, value, &flag)) out->check_mode = flag;
+  } else if (key == "environment") {
+    Value env;
+    if (ReadEnvironment(reader, value, &env)) out->environment.push_back(std::move(env));
   } else {
     return false;
   }
   return true;
+}
+
+bool ReadEnvironment(FieldReader* reader, const YAML::Node& value, Value* out) {
+  if (value.IsScalar() && IsTemplate(value.Scalar())) {
+    *out = value.Scalar();
+    reader->CheckTemplates(value, "environment");
+    return true;
+  }
+  if (!value.IsMap()) {
+    reader->Error(value, fmt::format("'environment' must be a mapping of variable names to "
+                                     "values (or a template giving one), not {}",
+                                     DescribeForError(value)));
+    return false;
+  }
+  bool ok = true;
+  for (const auto& kv : value) {
+    const std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    if (!IsIdentifier(name)) {
+      reader->Error(kv.first, fmt::format("'environment' variable name '{}' is not valid (use "
+                                          "letters, digits and '_', not starting with a digit)",
+                                          name));
+      ok = false;
+    } else if (!kv.second.IsScalar() && !kv.second.IsNull()) {
+      reader->Error(kv.second, fmt::format("'environment' variable '{}' must be a string, not {}",
+                                           name, DescribeForError(kv.second)));
+      ok = false;
+    }
+  }
+  reader->CheckTemplates(value, "environment");
+  if (ok) *out = ToValue(value);
+  return ok;
 }
 
 TaskListParser::TaskListParser(const ModuleRegistry& modules, std::string playbook_dir)

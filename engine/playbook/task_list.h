@@ -35,6 +35,7 @@ struct Inherited {
   std::optional<bool> ignore_errors;
   std::optional<bool> no_log;
   std::optional<bool> check_mode;
+  std::vector<Value> environment;  // outermost first
 
   // `outer` with this container's own settings added on top.
   Inherited Within(const Inherited& outer) const;
@@ -44,9 +45,13 @@ struct Inherited {
 
 // Reads `key` of a container (an import, a role entry) into `out` when it
 // is one that tasks inherit (when, tags, vars, become, become_user,
-// ignore_errors, no_log, check_mode); false for any other key.
+// ignore_errors, no_log, check_mode, environment); false for any other key.
 bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
                       const std::string& label, Inherited* out);
+
+// Reads an `environment:` value: a mapping of variable names to strings, or
+// a template that renders to one. False (reported) when it is neither.
+bool ReadEnvironment(FieldReader* reader, const YAML::Node& value, Value* out);
 
 // Where a list of tasks is read.
 struct TaskListScope {

@@ -12,6 +12,7 @@
 #include "engine/module/arg_spec.h"
 #include "engine/playbook/keywords.h"
 #include "engine/playbook/module_args.h"
+#include "engine/playbook/task_list.h"
 #include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
 
@@ -195,6 +196,10 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     reader_.ReadConditions(key, value, draft_.label, &task_.until);
   } else if (key == "delay") {
     reader_.ReadInt(key, value, 0, INT32_MAX, &task_.delay);
+  } else if (key == "environment") {
+    Value env;
+    task_.environment_location = reader_.At(value);
+    if (ReadEnvironment(&reader_, value, &env)) task_.environment.push_back(std::move(env));
   } else {
     return false;
   }

@@ -9,6 +9,7 @@
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
+#include "engine/playbook/keywords.h"
 #include "engine/playbook/task_list.h"
 #include "engine/run/included_vars.h"
 #include "engine/run/local_files.h"
@@ -508,7 +509,64 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
     return p;
   }
   if (!check) p.actions = std::move(change.actions);
+  if (!p.actions.empty() && !task.environment.empty()) {
+    if (Status env = AddEnvironment(task, vars, &p.actions); !env.ok()) {
+      p.actions.clear();  // nothing runs without its environment
+      return fail(env);
+    }
+  }
   return p;
+}
+
+// `environment`, its layers rendered and merged (inner names win), handed
+// to each command the task runs as `env NAME=value ... argv`: data in the
+// argument vector, never a line of shell, and set after sudo resets the
+// environment.
+Status TaskExecutor::AddEnvironment(const TaskSpec& task, const Variables& vars,
+                                    std::vector<Action>* actions) const {
+  Templar templar(vars);
+  std::vector<std::string> assignments;
+  Value merged = Value::object();
+  for (const Value& layer : task.environment) {
+    Result<Value> rendered = templar.Render(layer);
+    if (!rendered.ok()) {
+      return Status::Error(Where(task.environment_location) + "environment: " + rendered.message());
+    }
+    if (!rendered->is_object()) {
+      return Status::Error(Where(task.environment_location) +
+                           "environment must be a mapping of names to values, not " +
+                           TypeName(*rendered));
+    }
+    for (auto it = rendered->begin(); it != rendered->end(); ++it) {
+      if (!IsIdentifier(it.key())) {
+        return Status::Error(Where(task.environment_location) + "environment variable name '" +
+                             it.key() + "' is not valid");
+      }
+      merged[it.key()] = it.value();
+    }
+  }
+  for (auto it = merged.begin(); it != merged.end(); ++it) {
+    assignments.push_back(it.key() + "=" + (it.value().is_null() ? "" : ToText(it.value())));
+  }
+  Status status = Status::Ok();
+  auto wrap = [&](std::vector<std::string>* argv) {
+    if (argv->empty()) return;
+    if ((*argv)[0].find('=') != std::string::npos) {
+      // env would take it for one more variable.
+      status = Status::Error(Where(task.environment_location) + "environment: the command '" +
+                             (*argv)[0] + "' holds '=': env cannot run it");
+      return;
+    }
+    std::vector<std::string> out = {"env"};
+    out.insert(out.end(), assignments.begin(), assignments.end());
+    out.insert(out.end(), argv->begin(), argv->end());
+    *argv = std::move(out);
+  };
+  for (Action& a : *actions) {
+    if (a.kind == Action::Kind::kExec) wrap(&a.argv);
+    wrap(&a.validate_argv);
+  }
+  return status;
 }
 
 void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,

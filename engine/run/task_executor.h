@@ -134,6 +134,8 @@ class TaskExecutor {
   Planned PlanAttempt(TaskRun* run, const ReadSource& source);
   Planned SetFacts(TaskRun* run) const;
   Planned IncludeVars(TaskRun* run) const;
+  Status AddEnvironment(const TaskSpec& task, const Variables& vars,
+                        std::vector<Action>* actions) const;
   IncludeVarsContext VarsContext(const TaskSpec& task) const;
   // The loop's items (RenderLoop), controller lookups resolved.
   Result<Value> Items(const TaskSpec& task, const Variables& vars) const;

@@ -143,9 +143,6 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
       {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"run_once: true", "'run_once' is not supported"},
       {"async: 10", "'async' is not supported"},
-      {"environment: {A: b}",
-       "'environment' is not supported: set variables in the command itself (e.g. 'env "
-       "HTTP_PROXY=... cmd')"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.key);

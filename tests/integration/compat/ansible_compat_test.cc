@@ -227,3 +227,9 @@ TEST_CASE("compat: meta end_host and end_play stop as in Ansible, without failin
   CheckSame(RunBoth("meta.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: environment at play, block and task level reaches commands as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("environment.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
