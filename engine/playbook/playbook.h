@@ -25,19 +25,20 @@ struct Expression {
 // What a task does: run a module, or steer the run (`meta:`).
 enum class TaskKind {
   kModule,
-  kSetFact,        // `set_fact`: args are the facts to set on the host, no I/O
-  kIncludeVars,    // `include_vars`: variables read from files on the controller
-  kFlushHandlers,  // `meta: flush_handlers`, and the flushes Ansible adds after
-                   // pre_tasks, after roles and tasks, and after post_tasks
-  kNoop,           // `meta: noop`
-  kEndHost,        // `meta: end_host`: the host runs nothing more in this play
-  kEndPlay,        // `meta: end_play`: every host stops; the next play runs
-  kEndBatch,       // `meta: end_batch`: the batch's hosts stop; the next batch runs
-  kRoleComplete,   // the end of a role's tasks (Ansible's implicit role_complete):
-                   // once a task of the role ran, the role's later occurrences are
-                   // skipped on that host, unless the role allows duplicates
-  kInclude,        // `include_tasks`: a file of tasks read when the task runs, named
-                   // per host (and per loop item); its tasks run next on that host
+  kSetFact,          // `set_fact`: args are the facts to set on the host, no I/O
+  kIncludeVars,      // `include_vars`: variables read from files on the controller
+  kFlushHandlers,    // `meta: flush_handlers`, and the flushes Ansible adds after
+                     // pre_tasks, after roles and tasks, and after post_tasks
+  kNoop,             // `meta: noop`
+  kEndHost,          // `meta: end_host`: the host runs nothing more in this play
+  kEndPlay,          // `meta: end_play`: every host stops; the next play runs
+  kEndBatch,         // `meta: end_batch`: the batch's hosts stop; the next batch runs
+  kResetConnection,  // `meta: reset_connection`: the host's connection is opened anew
+  kRoleComplete,     // the end of a role's tasks (Ansible's implicit role_complete):
+                     // once a task of the role ran, the role's later occurrences are
+                     // skipped on that host, unless the role allows duplicates
+  kInclude,          // `include_tasks`: a file of tasks read when the task runs, named
+                     // per host (and per loop item); its tasks run next on that host
   // Where a block's sections end (implicit tasks, TaskSpec::block is the
   // block): the rescue tasks follow kRescueStart, the always tasks
   // kAlwaysStart, and kBlockEnd closes the block. Their order in the list is

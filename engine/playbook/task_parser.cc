@@ -392,10 +392,13 @@ void TaskParser::ReadMeta(const YAML::Node& key_node, const YAML::Node& value) {
     task_.kind = TaskKind::kEndPlay;
   } else if (action == "end_batch") {
     task_.kind = TaskKind::kEndBatch;
-  } else if (action == "end_role" || action == "reset_connection" || action == "clear_facts" ||
-             action == "clear_host_errors" || action == "refresh_inventory") {
+  } else if (action == "reset_connection") {
+    task_.kind = TaskKind::kResetConnection;
+  } else if (action == "end_role" || action == "clear_facts" || action == "clear_host_errors" ||
+             action == "refresh_inventory") {
     reader_.Error(value, fmt::format("'meta: {}' is not supported yet (supported: "
-                                     "flush_handlers, noop, end_host, end_play, end_batch)",
+                                     "flush_handlers, noop, end_host, end_play, end_batch, "
+                                     "reset_connection)",
                                      action));
   } else {
     reader_.Error(value, fmt::format("unknown 'meta' action '{}' (one of: flush_handlers, noop, "
@@ -534,11 +537,11 @@ void TaskParser::Finish(const YAML::Node& node) {
     reader_.Error(*args_, fmt::format("{}: 'args' needs a module to give them to", draft_.label));
   }
   const bool ends = task_.kind == TaskKind::kEndHost || task_.kind == TaskKind::kEndPlay ||
-                    task_.kind == TaskKind::kEndBatch;
+                    task_.kind == TaskKind::kEndBatch || task_.kind == TaskKind::kResetConnection;
   if (task_.module == "meta" && (task_.loop || !task_.register_as.empty() ||
                                  !task_.notify.empty() || (!ends && !task_.when.empty()))) {
     reader_.Error(node, fmt::format("{}: 'meta' takes no loop, register or notify, and 'when' "
-                                    "only on end_host, end_play and end_batch",
+                                    "only on end_host, end_play, end_batch and reset_connection",
                                     draft_.label));
   }
   for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {

@@ -63,13 +63,27 @@ Status HostIo::Connect(TransportFactory* factory, const ConnectionSettings& sett
   return transport_->Connect();
 }
 
-HostCost HostIo::cost() const {
-  HostCost c = cost_;
+Status HostIo::Reconnect(TransportFactory* factory, const ConnectionSettings& settings) {
   if (transport_) {
     const TransportStats t = transport_->stats();
-    c.round_trips = t.round_trips;
-    c.bytes_sent = t.bytes_sent;
-    c.bytes_received = t.bytes_received;
+    retired_.round_trips += t.round_trips;
+    retired_.bytes_sent += t.bytes_sent;
+    retired_.bytes_received += t.bytes_received;
+    transport_.reset();  // closes the session before the new one opens
+  }
+  return Connect(factory, settings);
+}
+
+HostCost HostIo::cost() const {
+  HostCost c = cost_;
+  c.round_trips = retired_.round_trips;
+  c.bytes_sent = retired_.bytes_sent;
+  c.bytes_received = retired_.bytes_received;
+  if (transport_) {
+    const TransportStats t = transport_->stats();
+    c.round_trips += t.round_trips;
+    c.bytes_sent += t.bytes_sent;
+    c.bytes_received += t.bytes_received;
   }
   return c;
 }

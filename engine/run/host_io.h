@@ -58,6 +58,9 @@ class HostIo : public ReadSource {
   // Opens the connection, making a transport when there is none or the
   // settings differ from the last one's. An error: the host is unreachable.
   Status Connect(TransportFactory* factory, const ConnectionSettings& settings);
+  // Drops the connection and opens a new one (`meta: reset_connection`: a
+  // new login sees group changes made since). Its cost is kept.
+  Status Reconnect(TransportFactory* factory, const ConnectionSettings& settings);
 
   // Times, round trips and bytes so far.
   HostCost cost() const;
@@ -105,6 +108,7 @@ class HostIo : public ReadSource {
 
   std::string host_;
   std::unique_ptr<Transport> transport_;
+  TransportStats retired_;     // what connections dropped by Reconnect cost
   std::string transport_key_;  // the connection settings transport_ was made for
   ProbeCache cache_;
   bool stale_ = false;

@@ -327,14 +327,16 @@ class HostPlay {
   }
 
   static bool IsEnd(TaskKind kind) {
-    return kind == TaskKind::kEndHost || kind == TaskKind::kEndPlay || kind == TaskKind::kEndBatch;
+    return kind == TaskKind::kEndHost || kind == TaskKind::kEndPlay ||
+           kind == TaskKind::kEndBatch || kind == TaskKind::kResetConnection;
   }
 
   // meta end_host, end_play, end_batch: when its condition holds, the host
   // (and for end_play and end_batch every host, before its next task) runs
   // nothing more in the play, its notified handlers included, without
   // failing, and nothing is reported, as in Ansible; when it does not, a
-  // skip that the recap does not count.
+  // skip that the recap does not count. reset_connection opens the host's
+  // connection anew and the run goes on (nullopt).
   std::optional<HostOutcome> End(const TaskSpec& task, const IncludeFrame* frame) {
     const std::string action = task.args.value("action", "");
     Result<std::string> skip = executor_.Condition(task, frame);
@@ -353,6 +355,14 @@ class HostPlay {
       e.counts_in_recap = false;
       sink_->Post(std::move(e));
       return std::nullopt;
+    }
+    if (task.kind == TaskKind::kResetConnection) {
+      const Status reconnected = io_.Reconnect(ctx_.transports, state_->connection);
+      if (reconnected.ok()) return std::nullopt;
+      sink_->Post(HostEvent(ctx_, *state_, task.DisplayName(), TaskStatus::kUnreachable,
+                            reconnected.message()));
+      state_->unreachable = true;
+      return HostOutcome::kUnreachable;
     }
     if (task.kind == TaskKind::kEndPlay && ctx_.end != nullptr) ctx_.end->play.store(true);
     if (task.kind == TaskKind::kEndBatch && ctx_.end != nullptr) ctx_.end->batch.store(true);

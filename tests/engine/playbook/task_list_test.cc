@@ -96,19 +96,19 @@ TEST_CASE(
 
   auto bad = fx.Parse(
       "- hosts: all\n  tasks:\n"
-      "    - meta: reset_connection\n"
+      "    - meta: clear_facts\n"
       "    - meta: flush_handler\n"
       "    - meta: flush_handlers\n      when: x\n"
       "  handlers:\n    - meta: flush_handlers\n");
   CHECK(bad.playbook == nullptr);
   CHECK(bad.messages ==
-        "DIR/site.yml:3:13: 'meta: reset_connection' is not supported yet (supported: "
-        "flush_handlers, noop, end_host, end_play, end_batch)\n"
+        "DIR/site.yml:3:13: 'meta: clear_facts' is not supported yet (supported: "
+        "flush_handlers, noop, end_host, end_play, end_batch, reset_connection)\n"
         "DIR/site.yml:4:13: unknown 'meta' action 'flush_handler' (one of: flush_handlers, noop, "
         "end_play, end_host, end_batch, end_role, reset_connection, clear_facts, "
         "clear_host_errors, refresh_inventory)\n"
         "DIR/site.yml:5:7: task 3: 'meta' takes no loop, register or notify, and 'when' only on "
-        "end_host, end_play and end_batch\n"
+        "end_host, end_play, end_batch and reset_connection\n"
         "DIR/site.yml:8:7: 'meta: flush_handlers' cannot be a handler: handlers run at a flush\n");
 }
 

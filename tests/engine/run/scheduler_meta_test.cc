@@ -68,5 +68,25 @@ TEST_CASE("end_batch ends the batch and the next batch runs; end_play ends the p
   }
 }
 
+TEST_CASE("reset_connection opens the host's connection anew and the run goes on") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a, content: "a"}}
+    - meta: reset_connection
+    - name: not here
+      meta: reset_connection
+      when: false
+    - {name: b, put: {path: /etc/b, content: "b"}}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(rec.Joined("h1") == "changed a, skipped not-here, changed b");
+  CHECK(f.hosts["h1"].CountCalls(FakeTransport::Call::Kind::kConnect) == 2);
+}
+
 }  // namespace
 }  // namespace hostprep
