@@ -13,6 +13,11 @@ std::string SourceLocation::ToString() const {
   return fmt::format("{}:{}:{}", file, line, column);
 }
 
+std::string SourceLocation::Prefix() const {
+  std::string s = ToString();
+  return s.empty() ? "" : s + ": ";
+}
+
 void Diagnostics::Add(SourceLocation location, std::string message) {
   items_.push_back({std::move(location), std::move(message)});
 }

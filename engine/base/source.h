@@ -20,6 +20,8 @@ struct SourceLocation {
   bool known() const { return !file.empty(); }
   // "file:line:col", "file:line" or "file"; "" when unknown.
   std::string ToString() const;
+  // ToString() followed by ": ", to put before a message; "" when unknown.
+  std::string Prefix() const;
 };
 
 struct Diagnostic {

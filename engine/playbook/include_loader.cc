@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <algorithm>
 #include <filesystem>
 
 #include "engine/playbook/field_reader.h"
@@ -16,11 +15,6 @@ namespace {
 
 // Includes deeper than this are a file including itself without end.
 constexpr size_t kMaxIncludeDepth = 32;
-
-std::string Where(const SourceLocation& loc) {
-  std::string s = loc.ToString();
-  return s.empty() ? "" : s + ": ";
-}
 
 }  // namespace
 
@@ -38,7 +32,7 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Load(const TaskSpec& 
   if (!path.empty()) path = std::filesystem::absolute(path, ec).lexically_normal().string();
   if (path.empty()) {
     return Status::Error(fmt::format(
-        "{}include_tasks: no task file '{}' (looked in {})", Where(spec.file_location), name,
+        "{}include_tasks: no task file '{}' (looked in {})", spec.file_location.Prefix(), name,
         std::filesystem::path(name).is_absolute()
             ? std::string("that path")
             : fmt::format("{}", fmt::join(TaskFileDirs(spec.scope, spec.playbook_dir), ", "))));
@@ -47,7 +41,7 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Load(const TaskSpec& 
     return Status::Error(fmt::format(
         "{}include_tasks: includes nest deeper than {} files "
         "(through {}): a file includes itself without end",
-        Where(spec.file_location), kMaxIncludeDepth, fmt::join(spec.scope.files, " -> ")));
+        spec.file_location.Prefix(), kMaxIncludeDepth, fmt::join(spec.scope.files, " -> ")));
   }
   std::lock_guard<std::mutex> lock(mu_);
   const Key key(&include, path);
@@ -85,12 +79,7 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Read(const TaskSpec& 
   file->path = path;
   for (size_t i = 0; i < drafts.size(); ++i) {
     drafts[i].spec.index = i;
-    std::vector<std::string>& tags = drafts[i].spec.tags;
-    for (const std::string& tag : play_.tags) {
-      if (std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
-    }
-    std::vector<Value>& env = drafts[i].spec.environment;
-    env.insert(env.begin(), play_.environment.begin(), play_.environment.end());
+    InheritFromPlay(play_, &drafts[i].spec);
     file->tasks.push_back(std::move(drafts[i].spec));
   }
   return std::shared_ptr<const IncludedFile>(std::move(file));

@@ -344,13 +344,7 @@ void PlayParser::Finish(const YAML::Node& node) {
   LinkTasks(&tasks_, &handlers_, play_.order, &reader_);
   for (std::vector<TaskDraft>* drafts : {&tasks_, &handlers_}) {
     for (TaskDraft& d : *drafts) {
-      for (const std::string& tag : play_.tags) {
-        if (std::find(d.spec.tags.begin(), d.spec.tags.end(), tag) == d.spec.tags.end()) {
-          d.spec.tags.push_back(tag);
-        }
-      }
-      d.spec.environment.insert(d.spec.environment.begin(), play_.environment.begin(),
-                                play_.environment.end());
+      InheritFromPlay(play_, &d.spec);
       (d.spec.is_handler ? play_.handlers : play_.tasks).push_back(std::move(d.spec));
     }
   }

@@ -45,6 +45,10 @@ bool IsImportKey(const std::string& key) {
   return key == "import_tasks" || key == "ansible.builtin.import_tasks";
 }
 
+// The keywords ReadInheritedKey reads, for the messages that list them.
+constexpr const char* kInheritedKeys =
+    "when, tags, vars, become, become_user, ignore_errors, no_log, check_mode, environment";
+
 bool IsIncludeKey(const std::string& key) {
   return key == "include_tasks" || key == "ansible.builtin.include_tasks";
 }
@@ -114,6 +118,15 @@ Inherited Inherited::Within(const Inherited& outer) const {
   if (check_mode) out.check_mode = check_mode;
   out.environment.insert(out.environment.end(), environment.begin(), environment.end());
   return out;
+}
+
+void InheritFromPlay(const Play& play, TaskSpec* task) {
+  for (const std::string& tag : play.tags) {
+    if (std::find(task->tags.begin(), task->tags.end(), tag) == task->tags.end())
+      task->tags.push_back(tag);
+  }
+  task->environment.insert(task->environment.begin(), play.environment.begin(),
+                           play.environment.end());
 }
 
 void Inherited::ApplyTo(TaskSpec* task) const {
@@ -279,11 +292,11 @@ void TaskListParser::Block(const YAML::Node& node, const TaskListScope& scope,
       std::string name;
       reader.ReadString(key, kv.second, &name);
     } else if (!ReadInheritedKey(&reader, key, kv.second, "block", &own)) {
-      reader.Error(kv.first,
-                   fmt::format("'{}' is not supported on a block (supported: name, "
-                               "block, rescue, always, when, tags, vars, become, "
-                               "become_user, ignore_errors, no_log, check_mode){}",
-                               key, DidYouMeanSuffix(key, {"block", "rescue", "always"})));
+      reader.Error(
+          kv.first,
+          fmt::format("'{}' is not supported on a block (supported: name, block, "
+                      "rescue, always, {}){}",
+                      key, kInheritedKeys, DidYouMeanSuffix(key, {"block", "rescue", "always"})));
     }
   }
   if (scope.handlers) {
@@ -355,9 +368,8 @@ void TaskListParser::Import(const YAML::Node& node, const TaskListScope& scope,
       reader.Error(kv.first, fmt::format("unknown key '{}' on an import of handlers", key));
     } else {
       reader.Error(kv.first, fmt::format("'{}' is not supported on 'import_tasks' (supported: "
-                                         "name, when, tags, vars, become, become_user, "
-                                         "ignore_errors, no_log, check_mode)",
-                                         key));
+                                         "name, {})",
+                                         key, kInheritedKeys));
     }
   }
   if (!target_node) return;
@@ -421,10 +433,8 @@ void TaskListParser::AddInclude(const YAML::Node& node, const TaskListScope& sco
         for (const auto& a : kv.second) {
           const std::string k = a.first.IsScalar() ? a.first.Scalar() : "";
           if (!ReadInheritedKey(&reader, k, a.second, "apply", &apply)) {
-            reader.Error(a.first, fmt::format("'{}' is not supported under 'apply' (supported: "
-                                              "when, tags, vars, become, become_user, "
-                                              "ignore_errors, no_log, check_mode)",
-                                              k));
+            reader.Error(a.first, fmt::format("'{}' is not supported under 'apply' (supported: {})",
+                                              k, kInheritedKeys));
           }
         }
       } else {

@@ -43,6 +43,10 @@ struct Inherited {
   void ApplyTo(TaskSpec* task) const;
 };
 
+// What every task of `play` (its own, its roles', included ones) gets from
+// the play: its tags, and its environment under the task's own.
+void InheritFromPlay(const Play& play, TaskSpec* task);
+
 // Reads `key` of a container (an import, a role entry) into `out` when it
 // is one that tasks inherit (when, tags, vars, become, become_user,
 // ignore_errors, no_log, check_mode, environment); false for any other key.

@@ -121,14 +121,12 @@ std::optional<size_t> HostPlan::FindMarker(TaskKind kind, const BlockSpec* block
   return std::nullopt;
 }
 
-std::optional<size_t> HostPlan::Takeover(const BlockSpec* block, BlockSection section, size_t from,
-                                         bool* rescued) {
-  *rescued = false;
+std::optional<size_t> HostPlan::Takeover(const BlockSpec* block, BlockSection section,
+                                         size_t from) {
   for (; block != nullptr; section = block->parent_section, block = block->parent.get()) {
     if (section == BlockSection::kBlock && block->has_rescue) {
       if (std::optional<size_t> at = FindMarker(TaskKind::kRescueStart, block, from)) {
         blocks_[block] = BlockState::kRescuing;
-        *rescued = true;
         return at;
       }
     }
@@ -146,15 +144,14 @@ std::optional<size_t> HostPlan::Takeover(const BlockSpec* block, BlockSection se
 std::optional<bool> HostPlan::Fail(size_t position) {
   const TaskSpec* task = At(position);
   if (task == nullptr || task->block == nullptr || entries_[position].handler) return std::nullopt;
-  bool rescued = false;
-  std::optional<size_t> at = Takeover(task->block.get(), task->block_section, position, &rescued);
+  std::optional<size_t> at = Takeover(task->block.get(), task->block_section, position);
   if (!at) return std::nullopt;
   Rewind(position);
   position_ = *at;
   // Ansible counts the failure as rescued when any block around the task
   // has a rescue and the task is in that block's tasks, also where an inner
   // block's always runs first (PlayIterator.is_any_block_rescuing).
-  rescued = false;
+  bool rescued = false;
   BlockSection section = task->block_section;
   for (const BlockSpec* b = task->block.get(); b != nullptr && !rescued;
        section = b->parent_section, b = b->parent.get()) {
@@ -183,9 +180,7 @@ bool HostPlan::PassMarker() {
     case TaskKind::kBlockEnd:
       if (failed) {
         blocks_.erase(state);
-        bool rescued = false;
-        std::optional<size_t> at =
-            Takeover(block->parent.get(), block->parent_section, position_, &rescued);
+        std::optional<size_t> at = Takeover(block->parent.get(), block->parent_section, position_);
         if (!at) {
           position_ = entries_.size();
           return false;

@@ -96,9 +96,9 @@ class HostPlan {
   // host). When a block around it takes the failure over, the plan moves
   // to that block's rescue or, with no rescue, its always; the answer says
   // whether the failure counts as rescued (a block around it will rescue
-  // it); nullopt when no block takes it and the host fails. As Ansible's blocks: a failure in a
-  // rescue goes to the always, and a block that failed fails the block around it once its always
-  // ran.
+  // it); nullopt when no block takes it and the host fails. As Ansible's
+  // blocks: a failure in a rescue goes to the always, and a block that
+  // failed fails the block around it once its always ran.
   std::optional<bool> Fail(size_t position);
   // Next() returned a block's marker (TaskKind::kRescueStart...): steps over
   // it, into a rescue under way, past a rescue not needed, into the always,
@@ -147,8 +147,7 @@ class HostPlan {
   std::optional<size_t> FindMarker(TaskKind kind, const BlockSpec* block, size_t from) const;
   // Where a failure in `section` of `block` goes (see Fail), and sets the
   // state of the blocks it passes.
-  std::optional<size_t> Takeover(const BlockSpec* block, BlockSection section, size_t from,
-                                 bool* rescued);
+  std::optional<size_t> Takeover(const BlockSpec* block, BlockSection section, size_t from);
   // The handlers `names` (notify entries: ids or names) reach.
   std::vector<const TaskSpec*> Named(const std::vector<std::string>& names) const;
   std::set<const TaskSpec*> ReachableHandlers() const;

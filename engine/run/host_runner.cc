@@ -299,8 +299,8 @@ class HostPlay {
         }
         continue;
       }
-      if (task != nullptr && IsEnd(task->kind) && plan_->waiting().empty()) {
-        std::optional<HostOutcome> ended = End(*task, plan_->frame());
+      if (task != nullptr && IsHostMeta(task->kind) && plan_->waiting().empty()) {
+        std::optional<HostOutcome> ended = RunMeta(*task, plan_->frame());
         if (ended) return *ended;
         plan_->Advance();
         continue;
@@ -326,18 +326,19 @@ class HostPlay {
     }
   }
 
-  static bool IsEnd(TaskKind kind) {
+  static bool IsHostMeta(TaskKind kind) {
     return kind == TaskKind::kEndHost || kind == TaskKind::kEndPlay ||
            kind == TaskKind::kEndBatch || kind == TaskKind::kResetConnection;
   }
 
-  // meta end_host, end_play, end_batch: when its condition holds, the host
+  // The meta actions a host runs itself, after what waits is reported.
+  // end_host, end_play, end_batch: when its condition holds, the host
   // (and for end_play and end_batch every host, before its next task) runs
   // nothing more in the play, its notified handlers included, without
   // failing, and nothing is reported, as in Ansible; when it does not, a
   // skip that the recap does not count. reset_connection opens the host's
   // connection anew and the run goes on (nullopt).
-  std::optional<HostOutcome> End(const TaskSpec& task, const IncludeFrame* frame) {
+  std::optional<HostOutcome> RunMeta(const TaskSpec& task, const IncludeFrame* frame) {
     const std::string action = task.args.value("action", "");
     Result<std::string> skip = executor_.Condition(task, frame);
     if (!skip.ok()) {

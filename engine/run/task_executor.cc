@@ -31,11 +31,6 @@ namespace {
 
 constexpr const char* kNoLogMessage = "the output has been hidden due to no_log: true";
 
-std::string Where(const SourceLocation& loc) {
-  std::string s = loc.ToString();
-  return s.empty() ? "" : s + ": ";
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -180,7 +175,7 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
                                        const Variables& vars) const {
   auto where = [&](const std::string& key) {
     auto loc = task.arg_locations.find(key);
-    return Where(loc != task.arg_locations.end() ? loc->second : task.module_location);
+    return (loc != task.arg_locations.end() ? loc->second : task.module_location).Prefix();
   };
   Templar templar(vars);
   Value args = Value::object();
@@ -327,8 +322,8 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
       if (!v.ok()) {
         auto at = task.arg_locations.find(it.key());
         a.status = TaskStatus::kFailed;
-        a.message =
-            Where(at != task.arg_locations.end() ? at->second : task.module_location) + v.message();
+        a.message = (at != task.arg_locations.end() ? at->second : task.module_location).Prefix() +
+                    v.message();
         return p;
       }
       facts[it.key()] = FactValue(std::move(*v));
@@ -346,7 +341,7 @@ Result<IncludeFrame> TaskExecutor::IncludeItem(TaskRun* run) const {
   const TaskSpec& task = run->task;
   const IncludeSpec& spec = *task.include;
   Result<Value> name = Templar(run->vars()).Render(Value(spec.file));
-  if (!name.ok()) return Status::Error(Where(spec.file_location) + name.message());
+  if (!name.ok()) return Status::Error(spec.file_location.Prefix() + name.message());
   if (ctx_.includes == nullptr) return Status::Error("internal error: the play has no includes");
   Result<std::shared_ptr<const IncludedFile>> file = ctx_.includes->Load(task, Trim(ToText(*name)));
   if (!file.ok()) return file.status();
@@ -384,7 +379,6 @@ IncludeVarsContext TaskExecutor::VarsContext(const TaskSpec& task) const {
   where.search_paths = task.search_paths;
   if (task.role >= 0 && static_cast<size_t>(task.role) < ctx_.play->roles.size())
     where.role_path = ctx_.play->roles[task.role].path;
-  std::error_code ec;
   where.task_dir = std::filesystem::path(task.location.file).parent_path().string();
   where.playbook_dir = ctx_.playbook->dir;
   return where;
@@ -401,7 +395,7 @@ TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
       args.ok() ? LoadIncludedVars(*args, VarsContext(task)) : Result<IncludedVars>(args.status());
   if (!loaded.ok()) {
     a.status = TaskStatus::kFailed;
-    a.message = Where(task.module_location) + "include_vars: " + loaded.message();
+    a.message = task.module_location.Prefix() + "include_vars: " + loaded.message();
     return p;
   }
   for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
@@ -530,16 +524,17 @@ Status TaskExecutor::AddEnvironment(const TaskSpec& task, const Variables& vars,
   for (const Value& layer : task.environment) {
     Result<Value> rendered = templar.Render(layer);
     if (!rendered.ok()) {
-      return Status::Error(Where(task.environment_location) + "environment: " + rendered.message());
+      return Status::Error(task.environment_location.Prefix() +
+                           "environment: " + rendered.message());
     }
     if (!rendered->is_object()) {
-      return Status::Error(Where(task.environment_location) +
+      return Status::Error(task.environment_location.Prefix() +
                            "environment must be a mapping of names to values, not " +
                            TypeName(*rendered));
     }
     for (auto it = rendered->begin(); it != rendered->end(); ++it) {
       if (!IsIdentifier(it.key())) {
-        return Status::Error(Where(task.environment_location) + "environment variable name '" +
+        return Status::Error(task.environment_location.Prefix() + "environment variable name '" +
                              it.key() + "' is not valid");
       }
       merged[it.key()] = it.value();
@@ -553,7 +548,7 @@ Status TaskExecutor::AddEnvironment(const TaskSpec& task, const Variables& vars,
     if (argv->empty()) return;
     if ((*argv)[0].find('=') != std::string::npos) {
       // env would take it for one more variable.
-      status = Status::Error(Where(task.environment_location) + "environment: the command '" +
+      status = Status::Error(task.environment_location.Prefix() + "environment: the command '" +
                              (*argv)[0] + "' holds '=': env cannot run it");
       return;
     }
@@ -619,7 +614,7 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
       Result<bool> r = t.EvaluateCondition(e.text);
       if (!r.ok()) {
         a->status = TaskStatus::kFailed;
-        a->message = Where(e.location) + "failed_when: " + r.message();
+        a->message = e.location.Prefix() + "failed_when: " + r.message();
         return;
       }
       failed = failed || *r;
@@ -638,7 +633,7 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
       Result<bool> r = t.EvaluateCondition(e.text);
       if (!r.ok()) {
         a->status = TaskStatus::kFailed;
-        a->message = Where(e.location) + "changed_when: " + r.message();
+        a->message = e.location.Prefix() + "changed_when: " + r.message();
         return;
       }
       changed = changed && *r;
@@ -697,7 +692,7 @@ Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variabl
   Templar templar(vars);
   for (const Expression& cond : task.when) {
     Result<bool> r = templar.EvaluateCondition(cond.text);
-    if (!r.ok()) return Status::Error(Where(cond.location) + "when: " + r.message());
+    if (!r.ok()) return Status::Error(cond.location.Prefix() + "when: " + r.message());
     if (!*r) return "condition '" + cond.text + "' was false";
   }
   return std::string();
@@ -741,7 +736,7 @@ void TaskExecutor::Begin(TaskRun* run) const {
   }
   Result<Value> rendered = Items(task, run->top());
   if (!rendered.ok()) {
-    return error(Where(task.loop_location) +
+    return error(task.loop_location.Prefix() +
                  (task.loop_lookup.empty() ? "loop" : "with_" + task.loop_lookup) + ": " +
                  rendered.message());
   }
@@ -838,7 +833,7 @@ bool TaskExecutor::Until(TaskRun* run, TaskAttempt* a) const {
     Result<bool> held = templar.EvaluateCondition(cond.text);
     if (!held.ok()) {
       a->status = TaskStatus::kFailed;
-      a->message = Where(cond.location) + "until: " + held.message();
+      a->message = cond.location.Prefix() + "until: " + held.message();
       return false;
     }
     if (*held) continue;
