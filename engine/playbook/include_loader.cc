@@ -27,6 +27,14 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Load(const TaskSpec& 
     return Status::Error("internal error: task '" + include.DisplayName() + "' is not an include");
   }
   const IncludeSpec& spec = *include.include;
+  if (!spec.role.empty()) {
+    // include_role: the role's tasks, read with the playbook.
+    std::lock_guard<std::mutex> lock(mu_);
+    const Key key(&include, "");
+    auto it = loaded_.find(key);
+    if (it == loaded_.end()) it = loaded_.emplace(key, Read(include, "")).first;
+    return it->second;
+  }
   std::string path = FindTaskFile(name, spec.scope, spec.playbook_dir);
   std::error_code ec;
   if (!path.empty()) path = std::filesystem::absolute(path, ec).lexically_normal().string();
@@ -61,9 +69,14 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Read(const TaskSpec& 
   TaskListScope scope = spec.scope;
   scope.reader = &root;
   std::vector<TaskDraft> drafts;
-  parser.ParseFile(path, spec.file_location, scope, &drafts);
+  if (spec.role.empty()) {
+    parser.ParseFile(path, spec.file_location, scope, &drafts);
+  } else {
+    drafts = spec.role_tasks;
+  }
   if (root.error_count() == 0) {
-    FieldReader reader(path, std::filesystem::path(path).parent_path().string());
+    FieldReader reader(spec.role.empty() ? path : spec.file_location.file,
+                       std::filesystem::path(path).parent_path().string());
     LinkIncludedTasks(&drafts, include.id, play_.handlers, &reader);
     Diagnostics errors;
     reader.Flush(&errors);
@@ -72,11 +85,12 @@ Result<std::shared_ptr<const IncludedFile>> IncludeLoader::Read(const TaskSpec& 
   Diagnostics errors;
   root.Flush(&errors);
   if (!errors.empty()) {
-    return Status::Error(fmt::format("include_tasks: {} has {}:\n{}", path,
+    return Status::Error(fmt::format("{}: {} has {}:\n{}", include.module,
+                                     spec.role.empty() ? path : "role " + spec.role,
                                      errors.size() == 1 ? "an error" : "errors", errors.Format()));
   }
   auto file = std::make_shared<IncludedFile>();
-  file->path = path;
+  file->path = spec.role.empty() ? path : spec.role;
   for (size_t i = 0; i < drafts.size(); ++i) {
     drafts[i].spec.index = i;
     InheritFromPlay(play_, &drafts[i].spec);

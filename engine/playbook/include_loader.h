@@ -3,7 +3,8 @@
 // task runs: it is found from where the include is written, as Ansible
 // finds it, parsed like any task file, its notifications linked to the
 // play's handlers, once per include and file, and shared by every host
-// that includes it.
+// that includes it. An include_role's tasks were read with the playbook:
+// here they are linked to the play's handlers, once per include.
 //
 // Reads files on the controller, never contacts a host. Thread-safe: the
 // workers of every host of a play call Load at once.
@@ -25,7 +26,7 @@ namespace hostprep {
 
 // A task file as an include read it: immutable once loaded.
 struct IncludedFile {
-  std::string path;
+  std::string path;              // include_role: the role's name
   std::vector<TaskSpec> tasks;  // in file order, ids "<include id>/<own id>"
 };
 

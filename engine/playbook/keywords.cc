@@ -107,9 +107,6 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"include",
        "'include' is not supported (Ansible deprecated it): use 'include_tasks' or "
        "'import_tasks'"},
-      {"include_role",
-       "'include_role' is not supported yet: list the role under the play's 'roles'"},
-      {"import_role", "'import_role' is not supported yet: list the role under the play's 'roles'"},
       {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"delegate_facts", "'delegate_facts' is not supported"},
       {"local_action",

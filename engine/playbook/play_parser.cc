@@ -216,6 +216,8 @@ bool PlayParser::ReadBatch(const YAML::Node& item, bool in_list, Value* out) {
 // handlers before the play's.
 void PlayParser::ReadSections() {
   TaskListParser parser(modules_, reader_.dir().empty() ? "." : reader_.dir());
+  RoleLoader roles(&parser, reader_.dir().empty() ? "." : reader_.dir(), &play_);
+  parser.set_roles(&roles);
   TaskListScope scope;
   scope.reader = &reader_;
   if (pre_tasks_) {
@@ -223,7 +225,6 @@ void PlayParser::ReadSections() {
     if (!tasks_.empty()) AddFlush("pre_tasks");
   }
   const size_t main_start = tasks_.size();
-  RoleLoader roles(&parser, reader_.dir().empty() ? "." : reader_.dir(), &play_);
   if (roles_ && !roles_->IsNull()) {
     if (!roles_->IsSequence()) {
       reader_.Error(*roles_, fmt::format("'roles' must be a list of roles, not {}",
@@ -232,7 +233,6 @@ void PlayParser::ReadSections() {
       for (const YAML::Node& entry : *roles_) roles.AddEntry(entry, &reader_, &tasks_, &handlers_);
     }
   }
-  roles.Finish();
   if (tasks_node_) parser.Parse("tasks", *tasks_node_, scope, &tasks_);
   if (post_tasks_) {
     if (tasks_.size() > main_start) AddFlush("tasks");
@@ -242,16 +242,32 @@ void PlayParser::ReadSections() {
     scope.handlers = true;
     parser.Parse("handlers", *handlers_node_, scope, &handlers_);
   }
+  // The handlers of the roles tasks import and include, after the play's.
+  for (TaskDraft& h : roles.late_handlers()) handlers_.push_back(std::move(h));
+  roles.Finish();
   DropUnneededRoleEnds();
   checked_includes_ = std::move(parser.checked_includes());
   for (size_t i = 0; i < tasks_.size(); ++i) tasks_[i].spec.index = i;
   for (size_t i = 0; i < handlers_.size(); ++i) handlers_[i].spec.index = i;
 }
 
-// The end of a role matters only where the same role occurs again later;
-// elsewhere it would only hold back the tasks planned ahead.
+// The role instances an include_role's tasks (and the includes among them)
+// can run.
+void AddIncludedRoles(const std::vector<TaskDraft>& tasks, std::set<int>* out) {
+  for (const TaskDraft& d : tasks) {
+    if (d.spec.role_instance >= 0) out->insert(d.spec.role_instance);
+    if (d.spec.include != nullptr) AddIncludedRoles(d.spec.include->role_tasks, out);
+  }
+}
+
+// The end of a role matters only where the same role occurs again later
+// (or in a role an include_role runs); elsewhere it would only hold back
+// the tasks planned ahead.
 void PlayParser::DropUnneededRoleEnds() {
   std::set<int> later;  // role instances with tasks below the current position
+  for (const TaskDraft& d : tasks_) {
+    if (d.spec.include != nullptr) AddIncludedRoles(d.spec.include->role_tasks, &later);
+  }
   std::vector<bool> keep(tasks_.size(), true);
   for (size_t i = tasks_.size(); i-- > 0;) {
     const TaskSpec& t = tasks_[i].spec;

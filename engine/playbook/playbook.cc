@@ -6,11 +6,15 @@
 
 #include "engine/playbook/field_reader.h"
 #include "engine/playbook/play_parser.h"
+#include "engine/playbook/task_list.h"
 #include "engine/yaml/yaml_file.h"
 
 namespace hostprep {
 
 std::string TaskSpec::DisplayName() const {
+  // An include_role is shown as Ansible shows it, outside any role.
+  if (include != nullptr && !include->role.empty())
+    return name.empty() ? module + " : " + include->role : name;
   std::string shown = name;
   if (shown.empty()) {
     shown = id.empty() || id == module || !role_name.empty() || kind == TaskKind::kInclude

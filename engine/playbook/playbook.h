@@ -129,6 +129,12 @@ struct TaskSpec {
   // The role as loaded (the same role with the same parameters is one
   // instance wherever it occurs), -1 outside roles: see kRoleComplete.
   int role_instance = -1;
+  // Read for an include_role (its role's tasks and handlers, and those of
+  // the roles under it). Ansible adds such a role's handlers to the play
+  // when the include runs, so a notification from its tasks reaches the
+  // role's own handler of that name, and others reach it only when no
+  // handler loaded with the play has that name.
+  bool included_role = false;
   // Where a local file the task names (a template, a file to copy) is
   // looked for, nearest first: the role and the roles that depend on it,
   // then the directory of the file the task is written in. The playbook's

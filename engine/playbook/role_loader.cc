@@ -34,6 +34,8 @@ struct RoleLoader::Role {
   std::vector<Role*> dependencies;
   int instance = 0;  // its index among the roles loaded
   bool allow_duplicates = false;
+  bool check_specs = true;      // meta/argument_specs is refused unless rolespec_validate is off
+  bool included = false;        // loaded by include_role
   bool handlers_added = false;  // its handlers are the play's once
 };
 
@@ -44,6 +46,10 @@ struct RoleLoader::Entry {
   Inherited inherited;
   Value vars = Value::object();
   Value params = Value::object();
+  std::map<std::string, std::string> from;  // RoleRequest::from
+  bool from_include = false;                // named by import_role or include_role
+  bool included = false;                    // by include_role
+  bool check_specs = true;
 };
 
 namespace {
@@ -101,8 +107,39 @@ void RoleLoader::AddEntry(const YAML::Node& entry, FieldReader* reader,
   Role* role = Load(entry, reader, "");
   if (role == nullptr) return;
   entries_.push_back(role);
-  play_.role_names.push_back(role->name);
   Compile(role, {}, Inherited{}, reader, reader->At(entry), tasks, handlers);
+}
+
+int RoleLoader::AddTask(const RoleRequest& request, const TaskListScope& scope,
+                        const Inherited& inherited, FieldReader* reader,
+                        std::vector<TaskDraft>* tasks) {
+  Entry entry;
+  entry.name = request.name;
+  entry.at = request.at;
+  entry.vars = request.vars;
+  entry.from = request.from;
+  entry.from_include = true;
+  entry.included = request.include;
+  entry.check_specs = request.validate;
+  std::vector<const Role*> chain;
+  if (scope.role >= 0 && static_cast<size_t>(scope.role) < chains_.size())
+    chain = chains_[static_cast<size_t>(scope.role)];
+  Role* role = Load(entry, reader, "");
+  if (role == nullptr) return -1;
+  if (std::find(compiling_.begin(), compiling_.end(), role) != compiling_.end()) {
+    std::vector<std::string> names;
+    for (const Role* r : compiling_) names.push_back(r->name);
+    reader->Error(request.at, fmt::format("role '{}' {} itself ({} -> {}): a role cannot be read "
+                                          "inside itself",
+                                          role->name, request.include ? "includes" : "imports",
+                                          fmt::join(names, " -> "), role->name));
+    return -1;
+  }
+  // include_role and import_role say whether the role runs again (default
+  // yes), whatever its meta says.
+  role->allow_duplicates = request.allow_duplicates;
+  if (!request.include) imports_.push_back(role);
+  return Compile(role, chain, inherited, reader, request.at, tasks, &late_handlers_);
 }
 
 bool RoleLoader::ReadEntry(const YAML::Node& node, FieldReader* reader, Entry* out) {
@@ -172,12 +209,17 @@ RoleLoader::Role* RoleLoader::Load(const YAML::Node& node, FieldReader* reader,
                                    const std::string& basedir) {
   Entry entry;
   if (!ReadEntry(node, reader, &entry)) return nullptr;
+  return Load(entry, reader, basedir);
+}
+
+RoleLoader::Role* RoleLoader::Load(const Entry& entry, FieldReader* reader,
+                                   const std::string& basedir) {
   std::vector<std::string> searched;
   const std::string path = FindRole(entry.name, basedir, &searched);
   if (path.empty()) {
-    reader->Error(node, fmt::format("role '{}' not found (looked in {}; set ANSIBLE_ROLES_PATH "
-                                    "for roles kept elsewhere)",
-                                    entry.name, fmt::join(searched, ", ")));
+    reader->Error(entry.at, fmt::format("role '{}' not found (looked in {}; set ANSIBLE_ROLES_PATH "
+                                        "for roles kept elsewhere)",
+                                        entry.name, fmt::join(searched, ", ")));
     return nullptr;
   }
   std::error_code ec;
@@ -185,12 +227,14 @@ RoleLoader::Role* RoleLoader::Load(const YAML::Node& node, FieldReader* reader,
   std::string identity = abs_path + "\n" + entry.params.dump() + "\n" + entry.vars.dump();
   for (const Expression& w : entry.inherited.when) identity += "\nwhen " + w.text;
   for (const std::string& t : entry.inherited.tags) identity += "\ntag " + t;
+  for (const auto& [dir, file] : entry.from) identity += "\nfrom " + dir + " " + file;
+  if (entry.from_include) identity += entry.included ? "\nincluded" : "\nimported";
   for (const std::unique_ptr<Role>& r : roles_) {
     if (r->identity == identity) return r.get();
   }
   if (std::find(loading_.begin(), loading_.end(), abs_path) != loading_.end()) {
-    reader->Error(node, fmt::format("role '{}' depends on itself ({} -> {})", entry.name,
-                                    fmt::join(loading_, " -> "), abs_path));
+    reader->Error(entry.at, fmt::format("role '{}' depends on itself ({} -> {})", entry.name,
+                                        fmt::join(loading_, " -> "), abs_path));
     return nullptr;
   }
   auto role = std::make_unique<Role>();
@@ -201,8 +245,10 @@ RoleLoader::Role* RoleLoader::Load(const YAML::Node& node, FieldReader* reader,
   role->inherited = entry.inherited;
   role->entry_vars = entry.vars;
   role->params = entry.params;
+  role->check_specs = entry.check_specs;
+  role->included = entry.included;
   loading_.push_back(abs_path);
-  ReadFiles(role.get(), reader, entry.at);
+  ReadFiles(role.get(), entry, reader);
   loading_.pop_back();
   role->instance = static_cast<int>(roles_.size());
   roles_.push_back(std::move(role));
@@ -242,15 +288,32 @@ Value RoleLoader::ReadVarsDir(const std::string& path, FieldReader* reader,
   return out;
 }
 
-void RoleLoader::ReadFiles(Role* role, FieldReader* reader, const SourceLocation& at) {
-  const std::string defaults = FindMainFile(Join(role->path, "defaults"), "main", true);
+// The file of the role's `dir` (tasks, vars...) that `entry` reads: main,
+// or the one its tasks_from (vars_from...) names, which must exist.
+std::string RoleLoader::FindRoleFile(const Role& role, const Entry& entry, const std::string& dir,
+                                     FieldReader* reader) const {
+  const bool vars = dir == "defaults" || dir == "vars";
+  auto named = entry.from.find(dir);
+  if (named == entry.from.end()) return FindMainFile(Join(role.path, dir), "main", vars);
+  const std::string found = FindMainFile(Join(role.path, dir), named->second, vars);
+  if (found.empty()) {
+    reader->Error(entry.at, fmt::format("role '{}': '{}_from' names '{}', which is not in {} "
+                                        "(tried the name alone and with .yml, .yaml, .json)",
+                                        role.name, dir, named->second, Join(role.path, dir)));
+  }
+  return found;
+}
+
+void RoleLoader::ReadFiles(Role* role, const Entry& entry, FieldReader* reader) {
+  const SourceLocation& at = entry.at;
+  const std::string defaults = FindRoleFile(*role, entry, "defaults", reader);
   if (!defaults.empty()) role->defaults = ReadVarsDir(defaults, reader, at);
-  const std::string vars = FindMainFile(Join(role->path, "vars"), "main", true);
+  const std::string vars = FindRoleFile(*role, entry, "vars", reader);
   if (!vars.empty()) role->vars = ReadVarsDir(vars, reader, at);
-  role->tasks_file = FindMainFile(Join(role->path, "tasks"), "main", false);
-  role->handlers_file = FindMainFile(Join(role->path, "handlers"), "main", false);
+  role->tasks_file = FindRoleFile(*role, entry, "tasks", reader);
+  role->handlers_file = FindRoleFile(*role, entry, "handlers", reader);
   const std::string specs = FindMainFile(Join(role->path, "meta"), "argument_specs", false);
-  if (!specs.empty()) {
+  if (!specs.empty() && role->check_specs) {
     reader->Error(
         at, fmt::format("role '{}': argument specs ({}) are not supported yet", role->name, specs));
   }
@@ -274,7 +337,7 @@ void RoleLoader::ReadDependencies(Role* role, const std::string& meta_file, Fiel
         const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
         if (key == "allow_duplicates") {
           meta.ReadBool(key, kv.second, &role->allow_duplicates);
-        } else if (key == "argument_specs") {
+        } else if (key == "argument_specs" && role->check_specs) {
           meta.Error(kv.first,
                      fmt::format("role '{}': argument specs are not supported yet", role->name));
         } else if (key == "dependencies" && kv.second.IsSequence()) {
@@ -324,12 +387,13 @@ Value RoleLoader::Vars(const Role& role, const std::vector<const Role*>& chain) 
   return out;
 }
 
-void RoleLoader::Compile(Role* role, const std::vector<const Role*>& chain, const Inherited& outer,
-                         FieldReader* reader, const SourceLocation& at,
-                         std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers) {
+int RoleLoader::Compile(Role* role, const std::vector<const Role*>& chain, const Inherited& outer,
+                        FieldReader* reader, const SourceLocation& at,
+                        std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers) {
   const Inherited inherited = role->inherited.Within(outer);
   std::vector<const Role*> inner = chain;
   inner.push_back(role);
+  compiling_.push_back(role);
   for (Role* dep : role->dependencies) Compile(dep, inner, inherited, reader, at, tasks, handlers);
 
   RoleScope scope;
@@ -340,11 +404,14 @@ void RoleLoader::Compile(Role* role, const std::vector<const Role*>& chain, cons
   for (const Role* parent : chain) Merge(&scope.params, parent->params);
   Merge(&scope.params, role->params);
   play_.roles.push_back(std::move(scope));
+  chains_.push_back(inner);
 
   TaskListScope list;
   list.reader = reader;
   list.role = static_cast<int>(play_.roles.size() - 1);
   list.role_instance = role->instance;
+  list.included_role = role->included || std::any_of(chain.begin(), chain.end(),
+                                                     [](const Role* r) { return r->included; });
   list.role_name = role->name;
   list.role_path = role->path;
   list.role_paths.push_back(role->path);
@@ -374,12 +441,17 @@ void RoleLoader::Compile(Role* role, const std::vector<const Role*>& chain, cons
     list.handlers = true;
     parser_.ParseFile(role->handlers_file, at, list, handlers);
   }
+  compiling_.pop_back();
+  return list.role;
 }
 
 void RoleLoader::Finish() {
-  for (const Role* role : entries_) {
-    Merge(&play_.role_defaults, Defaults(*role, {}));
-    Merge(&play_.role_vars, Vars(*role, {}));
+  for (const std::vector<const Role*>* list : {&entries_, &imports_}) {
+    for (const Role* role : *list) {
+      play_.role_names.push_back(role->name);
+      Merge(&play_.role_defaults, Defaults(*role, {}));
+      Merge(&play_.role_vars, Vars(*role, {}));
+    }
   }
 }
 

@@ -130,13 +130,21 @@ using Targets = std::map<std::string, std::vector<const TaskSpec*>>;
 
 // Where two scopes (roles, the play) have one handler name, the one loaded
 // last wins, as in Ansible; within one scope a repeated name is a mistake
-// (reported when `reader` is given). Every handler that `listen`s to a
-// topic is notified by it.
+// (reported when `reader` is given). The handlers of included roles join
+// when their include runs: they are the last loaded for their own role's
+// tasks (OwnHandler), and for the rest only where no other handler has the
+// name. Every handler that `listen`s to a topic is notified by it.
 Targets HandlerTargets(const std::vector<const TaskSpec*>& handlers, FieldReader* reader) {
   Targets targets;
   std::map<std::string, const TaskSpec*> named;
+  std::map<std::string, const TaskSpec*> included;
   for (const TaskSpec* h : handlers) {
     if (h->name.empty()) continue;
+    if (h->included_role) {
+      included[h->name] = h;
+      if (!h->role_name.empty()) included[h->role_name + " : " + h->name] = h;
+      continue;
+    }
     auto it = named.find(h->name);
     if (it != named.end() && it->second->role == h->role && it->second->role_name == h->role_name) {
       if (reader != nullptr) {
@@ -150,6 +158,7 @@ Targets HandlerTargets(const std::vector<const TaskSpec*>& handlers, FieldReader
     named[h->name] = h;
     if (!h->role_name.empty()) named[h->role_name + " : " + h->name] = h;
   }
+  for (const auto& [name, h] : included) named.emplace(name, h);
   for (const auto& [name, h] : named) targets[name].push_back(h);
   for (const TaskSpec* h : handlers) {
     for (const std::string& topic : h->listen) {
@@ -160,10 +169,30 @@ Targets HandlerTargets(const std::vector<const TaskSpec*>& handlers, FieldReader
   return targets;
 }
 
+// The handler named `name` that the role of `task`, read for an
+// include_role, brought with it; null for any other task or name.
+const TaskSpec* OwnHandler(const std::vector<const TaskSpec*>& handlers, const TaskSpec& task,
+                           const std::string& name) {
+  if (!task.included_role) return nullptr;
+  for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) {
+    const TaskSpec& h = **it;
+    if (h.included_role && h.role_instance == task.role_instance &&
+        (h.name == name || (!h.role_name.empty() && h.role_name + " : " + h.name == name)))
+      return &h;
+  }
+  return nullptr;
+}
+
 // Rewrites `task`'s notifications to the ids of the handlers they reach.
-void LinkNotify(const Targets& targets, TaskSpec* task) {
+void LinkNotify(const Targets& targets, const std::vector<const TaskSpec*>& handlers,
+                TaskSpec* task) {
   std::vector<std::string> linked;
   for (const std::string& entry : task->notify) {
+    if (const TaskSpec* own = OwnHandler(handlers, *task, entry)) {
+      if (std::find(linked.begin(), linked.end(), own->id) == linked.end())
+        linked.push_back(own->id);
+      continue;
+    }
     auto it = targets.find(entry);
     if (it == targets.end()) {
       linked.push_back(entry);
@@ -223,7 +252,7 @@ void LinkTasks(std::vector<TaskDraft>* tasks, std::vector<TaskDraft>* handlers, 
     CheckNotify(*d, targets, ids, reader);
   }
   // From here on a notification names the handlers it reaches by their ids.
-  for (TaskDraft* d : all) LinkNotify(targets, &d->spec);
+  for (TaskDraft* d : all) LinkNotify(targets, handler_specs, &d->spec);
 }
 
 void LinkIncludedTasks(std::vector<TaskDraft>* tasks, const std::string& prefix,
@@ -260,7 +289,7 @@ void LinkIncludedTasks(std::vector<TaskDraft>* tasks, const std::string& prefix,
                             : fmt::format("{}: 'notify' names no handler '{}'{}", d.label, entry,
                                           DidYouMeanSuffix(entry, names)));
     }
-    LinkNotify(targets, &t);
+    LinkNotify(targets, handler_specs, &t);
   }
 }
 

@@ -11,7 +11,9 @@
 #include <set>
 
 #include "engine/base/text.h"
+#include "engine/module/arg_spec.h"
 #include "engine/playbook/keywords.h"
+#include "engine/playbook/role_loader.h"
 #include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
 
@@ -51,6 +53,14 @@ constexpr const char* kInheritedKeys =
 
 bool IsIncludeKey(const std::string& key) {
   return key == "include_tasks" || key == "ansible.builtin.include_tasks";
+}
+
+bool IsImportRoleKey(const std::string& key) {
+  return key == "import_role" || key == "ansible.builtin.import_role";
+}
+
+bool IsIncludeRoleKey(const std::string& key) {
+  return key == "include_role" || key == "ansible.builtin.include_role";
 }
 
 // The files an include's templated name can stand for, found before any
@@ -233,15 +243,21 @@ void TaskListParser::Parse(const std::string& key, const YAML::Node& list,
     return;
   }
   for (const YAML::Node& item : list) {
-    bool import = false, block = false;
+    bool import = false, import_role = false, block = false;
     if (item.IsMap()) {
       for (const auto& kv : item) {
-        import = import || (kv.first.IsScalar() && IsImportKey(kv.first.Scalar()));
-        block = block || (kv.first.IsScalar() && kv.first.Scalar() == "block");
+        const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+        import = import || IsImportKey(key);
+        import_role = import_role || IsImportRoleKey(key);
+        block = block || key == "block";
       }
     }
     if (import) {
       Import(item, scope, out);
+      continue;
+    }
+    if (import_role) {
+      ImportRole(item, scope, out);
       continue;
     }
     if (block) {
@@ -253,10 +269,15 @@ void TaskListParser::Parse(const std::string& key, const YAML::Node& list,
     if (task.kind == TaskKind::kFlushHandlers && scope.handlers) {
       reader.Error(item, "'meta: flush_handlers' cannot be a handler: handlers run at a flush");
     }
-    if (task.kind == TaskKind::kInclude) AddInclude(item, scope, &draft);
+    if (task.kind == TaskKind::kInclude && IsIncludeRoleKey(task.module)) {
+      AddIncludeRole(item, scope, &draft);
+    } else if (task.kind == TaskKind::kInclude) {
+      AddInclude(item, scope, &draft);
+    }
     scope.inherited.ApplyTo(&task);
     task.role = scope.role;
     task.role_instance = scope.role_instance;
+    task.included_role = scope.included_role;
     task.role_name = scope.role_name;
     task.block = scope.block;
     task.block_section = scope.section;
@@ -471,10 +492,195 @@ void TaskListParser::AddInclude(const YAML::Node& node, const TaskListScope& sco
   spec->scope = scope;
   spec->scope.reader = nullptr;
   spec->scope.inherited = apply.Within(scope.inherited);
+  spec->scope.dynamic = true;
   task.args = Value::object({{"file", spec->file}});
   task.arg_locations["file"] = spec->file_location;
   task.include = spec;
   CheckIncludeFiles(*spec, scope);
+}
+
+bool TaskListParser::ReadRoleArgs(const YAML::Node& node, const TaskListScope& scope,
+                                  RoleRequest* out, Inherited* apply) {
+  FieldReader& reader = *scope.reader;
+  const std::string action = out->include ? "include_role" : "import_role";
+  std::optional<YAML::Node> name_node;
+  auto read = [&](const YAML::Node& args, FieldReader& in) {
+    for (const auto& kv : args) {
+      const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+      std::string text;
+      if (key == "name" || key == "role") {
+        if (in.ReadString(key, kv.second, &out->name)) name_node.emplace(kv.second);
+      } else if (key == "tasks_from" || key == "vars_from" || key == "defaults_from" ||
+                 key == "handlers_from") {
+        // Ansible reads the base name of the file in the role's directory.
+        if (in.ReadString(key, kv.second, &text)) {
+          if (IsTemplate(text)) {
+            in.Error(kv.second, fmt::format("'{}' is a template ('{}'): the role is read "
+                                            "before any host is known, so write the name",
+                                            key, text));
+          }
+          out->from[key.substr(0, key.size() - 5)] = fs::path(text).filename().string();
+        }
+      } else if (key == "allow_duplicates") {
+        in.ReadBool(key, kv.second, &out->allow_duplicates);
+      } else if (key == "rolespec_validate") {
+        in.ReadBool(key, kv.second, &out->validate);
+      } else if (key == "apply" && apply != nullptr && kv.second.IsMap()) {
+        for (const auto& a : kv.second) {
+          const std::string k = a.first.IsScalar() ? a.first.Scalar() : "";
+          if (!ReadInheritedKey(&in, k, a.second, "apply", apply)) {
+            in.Error(a.first, fmt::format("'{}' is not supported under 'apply' (supported: {})", k,
+                                          kInheritedKeys));
+          }
+        }
+      } else if (key == "apply" && apply != nullptr) {
+        in.Error(kv.second, fmt::format("'apply' must be a mapping of keywords for the "
+                                        "role's tasks, not {}",
+                                        DescribeForError(kv.second)));
+      } else if (key == "public" && apply != nullptr) {
+        in.ReadBool(key, kv.second, &out->public_role);
+      } else {
+        in.Error(kv.first, fmt::format("unknown argument '{}' of '{}' (one of: name, "
+                                       "tasks_from, vars_from, defaults_from, handlers_from, "
+                                       "allow_duplicates, rolespec_validate{}){}",
+                                       key, action, apply != nullptr ? ", apply, public" : "",
+                                       apply == nullptr && (key == "apply" || key == "public")
+                                           ? ": only 'include_role' takes it"
+                                           : ""));
+      }
+    }
+  };
+  for (const auto& kv : node) {
+    const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
+    const bool action_key = IsImportRoleKey(key) || IsIncludeRoleKey(key);
+    if (action_key && !out->at.file.empty()) continue;  // a second one: reported with the task
+    if (action_key) out->at = reader.At(kv.first);
+    if (action_key && kv.second.IsMap()) {
+      read(kv.second, reader);
+    } else if (action_key && kv.second.IsScalar() &&
+               kv.second.Scalar().find('=') != std::string::npos) {
+      // name=web tasks_from=setup.yml
+      Result<Value> words = ParseKeyValues(kv.second.Scalar());
+      if (!words.ok()) {
+        reader.Error(kv.second, fmt::format("'{}': {}", key, words.message()));
+        continue;
+      }
+      YAML::Node args(YAML::NodeType::Map);
+      for (auto it = words->begin(); it != words->end(); ++it)
+        args[it.key()] = it.value().get<std::string>();
+      // Nodes made from the words have no place in the file: their errors
+      // are reported at the words.
+      FieldReader words_reader(reader.file(), reader.dir());
+      read(args, words_reader);
+      Diagnostics errors;
+      words_reader.Flush(&errors);
+      for (const Diagnostic& d : errors.items()) reader.Error(kv.second, d.message);
+      if (name_node) name_node.emplace(kv.second);
+    } else if (action_key && !kv.second.IsNull()) {
+      reader.Error(kv.second, fmt::format("'{}' takes the role's 'name' and its options (write "
+                                          "'{}: {{name: ROLE}}' or '{}: name=ROLE'), not {}",
+                                          key, key, key, DescribeForError(kv.second)));
+      return false;
+    } else if (key == "args" && kv.second.IsMap()) {
+      read(kv.second, reader);
+    }
+  }
+  out->name = Trim(out->name);
+  if (out->name.empty()) {
+    reader.Error(node,
+                 fmt::format("'{}' names no role: write '{}: {{name: ROLE}}'", action, action));
+    return false;
+  }
+  if (IsTemplate(out->name)) {
+    reader.Error(*name_node, fmt::format("role name '{}' is a template: roles are read before any "
+                                         "host is known, so write the name",
+                                         out->name));
+    return false;
+  }
+  if (name_node) out->at = reader.At(*name_node);
+  return true;
+}
+
+bool TaskListParser::CanLoadRoles(const YAML::Node& at, const std::string& action,
+                                  const TaskListScope& scope) {
+  FieldReader& reader = *scope.reader;
+  if (scope.handlers) {
+    reader.Error(at, fmt::format("'{}' cannot be a handler (as in Ansible): notify the role's "
+                                 "own handlers",
+                                 action));
+    return false;
+  }
+  if (roles_ == nullptr || scope.dynamic) {
+    reader.Error(at, fmt::format("'{}' in a file that 'include_tasks' reads is not supported "
+                                 "yet: read that file with 'import_tasks', or name the role "
+                                 "where the include stands",
+                                 action));
+    return false;
+  }
+  return true;
+}
+
+void TaskListParser::ImportRole(const YAML::Node& node, const TaskListScope& scope,
+                                std::vector<TaskDraft>* out) {
+  FieldReader& reader = *scope.reader;
+  Inherited own;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;  // reported with the task's other keys below
+    const std::string key = kv.first.Scalar();
+    if (IsImportRoleKey(key) || key == "args") {
+      // read by ReadRoleArgs
+    } else if (key == "name") {
+      // Ansible shows no result for an import: its name is a comment.
+    } else if (ReadInheritedKey(&reader, key, kv.second, "import_role", &own)) {
+    } else if (key == "loop" || StartsWith(key, "with_")) {
+      reader.Error(kv.first, fmt::format("'{}' cannot loop over 'import_role' (the import "
+                                         "happens before the run): use 'include_role'",
+                                         key));
+    } else {
+      reader.Error(kv.first, fmt::format("'{}' is not supported on 'import_role' (supported: "
+                                         "name, args, {})",
+                                         key, kInheritedKeys));
+    }
+  }
+  RoleRequest request;
+  if (!ReadRoleArgs(node, scope, &request, nullptr)) return;
+  if (!CanLoadRoles(node, "import_role", scope)) return;
+  // Its vars are the role entry's, and its tasks' as any container's.
+  request.vars = own.vars;
+  roles_->AddTask(request, scope, own.Within(scope.inherited), &reader, out);
+}
+
+void TaskListParser::AddIncludeRole(const YAML::Node& node, const TaskListScope& scope,
+                                    TaskDraft* draft) {
+  FieldReader& reader = *scope.reader;
+  TaskSpec& task = draft->spec;
+  RoleRequest request;
+  request.include = true;
+  Inherited apply;
+  if (!ReadRoleArgs(node, scope, &request, &apply)) return;
+  if (!CanLoadRoles(node, "include_role", scope)) return;
+  auto spec = std::make_shared<IncludeSpec>();
+  spec->file = request.name;
+  spec->file_location = request.at;
+  spec->role = request.name;
+  spec->vars = task.vars;  // include parameters, and the role entry's vars
+  spec->playbook_dir = playbook_dir_;
+  spec->scope = scope;
+  spec->scope.reader = nullptr;
+  spec->scope.inherited = apply.Within(scope.inherited);
+  request.vars = task.vars;
+  spec->public_role = request.public_role;
+  spec->role_scope =
+      roles_->AddTask(request, scope, spec->scope.inherited, &reader, &spec->role_tasks);
+  task.args = Value::object({{"name", request.name}});
+  task.arg_locations["name"] = request.at;
+  // Their notifications are checked with the play's handlers.
+  CheckedInclude checked;
+  checked.path = fmt::format("role {} at {}", request.name, request.at.Prefix());
+  checked.at = request.at;
+  checked.tasks = spec->role_tasks;
+  checked_.push_back(std::move(checked));
+  task.include = std::move(spec);
 }
 
 // Reads now the files the include can name, so that their mistakes show

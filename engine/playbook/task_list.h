@@ -61,8 +61,9 @@ bool ReadEnvironment(FieldReader* reader, const YAML::Node& value, Value* out);
 struct TaskListScope {
   FieldReader* reader = nullptr;  // of the file the list is written in
   bool handlers = false;
-  int role = -1;           // Play::roles index, -1 outside roles
-  int role_instance = -1;  // TaskSpec::role_instance
+  int role = -1;               // Play::roles index, -1 outside roles
+  int role_instance = -1;      // TaskSpec::role_instance
+  bool included_role = false;  // TaskSpec::included_role
   std::string role_name;
   std::string role_path;                // "" outside roles
   std::vector<std::string> role_paths;  // the role, then the roles depending on it
@@ -70,6 +71,7 @@ struct TaskListScope {
   std::vector<std::string> files;          // the files being read, outermost first (import cycles)
   std::shared_ptr<const BlockSpec> block;  // the block being read, null outside blocks
   BlockSection section = BlockSection::kBlock;
+  bool dynamic = false;  // a file include_tasks reads when it runs
 };
 
 // What an `include_tasks` task needs to read its file when it runs: the
@@ -77,12 +79,21 @@ struct TaskListScope {
 // is written in, what the tasks inherit: the include's containers and its
 // `apply`, never the include's own when and tags) and the include's own
 // vars, which its tasks see as include parameters.
+//
+// An `include_role` names its role without templates, so the role's tasks
+// are read with the playbook and kept here, to be inserted when it runs.
 struct IncludeSpec {
-  std::string file;  // a template
+  std::string file;  // a template; include_role: the role's name
   SourceLocation file_location;
   TaskListScope scope;  // reader is null: each read makes its own
   Value vars = Value::object();
   std::string playbook_dir;
+  std::string role;                   // include_role: the role's name ("" for include_tasks)
+  std::vector<TaskDraft> role_tasks;  // include_role: its tasks, dependencies' first
+  int role_scope = -1;                // include_role: the role's Play::roles index
+  // include_role's `public`: once it ran on a host, the role's defaults and
+  // vars are the play's there, and its name is in role_names.
+  bool public_role = false;
 };
 
 // The task file `target` names from where `scope` is, as Ansible finds it:
@@ -96,16 +107,24 @@ std::vector<std::string> TaskFileDirs(const TaskListScope& scope, const std::str
 
 // A file an include may read, parsed before the run to find its mistakes;
 // its notifications are checked once the play's handlers are known.
+struct RoleRequest;  // role_loader.h
+
 struct CheckedInclude {
   std::string path;
   SourceLocation at;  // the include that names it
   std::vector<TaskDraft> tasks;
 };
 
+class RoleLoader;
+
 class TaskListParser {
  public:
   // `playbook_dir` is the base of paths outside roles.
   TaskListParser(const ModuleRegistry& modules, std::string playbook_dir);
+
+  // Where import_role and include_role load their roles (borrowed). Without
+  // one (a file read while the play runs), they are refused.
+  void set_roles(RoleLoader* roles) { roles_ = roles; }
 
   // The files includes named (or whose templated names matched) while
   // parsing, each once, in the order met.
@@ -133,9 +152,21 @@ class TaskListParser {
   // files it can name now (CheckIncludeFiles).
   void AddInclude(const YAML::Node& node, const TaskListScope& scope, TaskDraft* draft);
   void CheckIncludeFiles(const IncludeSpec& spec, const TaskListScope& scope);
+  // import_role: the role's tasks where the task stands.
+  void ImportRole(const YAML::Node& node, const TaskListScope& scope, std::vector<TaskDraft>* out);
+  // Completes an include_role task: its role's tasks read now, kept for
+  // when it runs.
+  void AddIncludeRole(const YAML::Node& node, const TaskListScope& scope, TaskDraft* draft);
+  // The arguments of an import_role or include_role task (under its key or
+  // `args`) into `out`, and include_role's `apply` into `apply`. False when
+  // there is no role to load.
+  bool ReadRoleArgs(const YAML::Node& node, const TaskListScope& scope, RoleRequest* out,
+                    Inherited* apply);
+  bool CanLoadRoles(const YAML::Node& at, const std::string& action, const TaskListScope& scope);
 
   const ModuleRegistry& modules_;
   std::string playbook_dir_;
+  RoleLoader* roles_ = nullptr;
   std::vector<CheckedInclude> checked_;
 };
 

@@ -220,9 +220,10 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
     ReadIncludeVars(key_node, value);
     return true;
   }
-  if (key == "include_tasks" || key == "ansible.builtin.include_tasks") {
-    // The file and `apply` are read by the task list (task_list.h), which
-    // knows where the task is written.
+  if (key == "include_tasks" || key == "ansible.builtin.include_tasks" || key == "include_role" ||
+      key == "ansible.builtin.include_role") {
+    // The file (the role) and `apply` are read by the task list
+    // (task_list.h), which knows where the task is written.
     if (!AddAction(key_node)) return true;
     task_.kind = TaskKind::kInclude;
     task_.module = key;
@@ -516,10 +517,10 @@ void TaskParser::CheckInclude(const YAML::Node& node) {
     if (!kv.first.IsScalar()) continue;
     for (const char* key : kRefused) {
       if (kv.first.Scalar() != key) continue;
-      reader_.Error(kv.first, fmt::format("{}: '{}' is not supported on 'include_tasks' (it "
-                                          "runs nothing on the host: put it on the included "
-                                          "tasks, or under 'apply')",
-                                          draft_.label, key));
+      reader_.Error(kv.first, fmt::format("{}: '{}' is not supported on '{}' (it runs nothing "
+                                          "on the host: put it on the included tasks, or "
+                                          "under 'apply')",
+                                          draft_.label, key, task_.module));
     }
   }
   if (args_) args_.reset();  // `args: {apply: ...}` belongs to the include

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "engine/graph/task_graph.h"
+#include "engine/playbook/task_list.h"
 #include "engine/run/facts.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/host_io.h"
@@ -509,6 +510,8 @@ class HostPlay {
         });
     if (ran) plan_->RoleRan(task);
     for (TaskEvent& e : outcome.events) sink_->Post(std::move(e));
+    if (!outcome.included.empty() && task.include != nullptr && task.include->public_role)
+      ExposeRole(task.include->role_scope);
     if (!outcome.included.empty()) {
       plan_->Include(std::move(outcome.included),
                      [&](const TaskSpec& t) { return Selected(t, *ctx_.options); });
@@ -517,6 +520,18 @@ class HostPlay {
     if (outcome.failed && !rescued.has_value()) state_->failed = true;
     if (outcome.unreachable) state_->unreachable = true;
     return rescued.has_value();
+  }
+
+  // include_role with `public` ran: the role's variables are the play's on
+  // this host from now on, and it is one of role_names.
+  void ExposeRole(int index) {
+    if (index < 0 || static_cast<size_t>(index) >= ctx_.play->roles.size()) return;
+    const RoleScope& role = ctx_.play->roles[static_cast<size_t>(index)];
+    roles_.Expose(role);
+    const VarEntry* names = inventory_vars_.Find("role_names");
+    Value list = names != nullptr && names->value.is_array() ? names->value : Value::array();
+    list.push_back(role.name);
+    inventory_vars_.Set("role_names", std::move(list), "hostprep");
   }
 
   // A failure a rescue takes over: counted as rescued, and the rescue's

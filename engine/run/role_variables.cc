@@ -17,6 +17,11 @@ RoleVariables::RoleVariables(const Play& play, const Variables* play_vars) : var
   }
 }
 
+void RoleVariables::Expose(const RoleScope& role) {
+  defaults_.SetAll(role.defaults, "role '" + role.name + "' defaults (public)");
+  vars_.SetAll(role.vars, "role '" + role.name + "' vars (public)");
+}
+
 const Variables& RoleVariables::For(const TaskSpec& task) const {
   if (task.role < 0 || static_cast<size_t>(task.role) >= scopes_.size()) return vars_;
   return scopes_[static_cast<size_t>(task.role)]->vars;

@@ -35,6 +35,10 @@ class RoleVariables {
   // scope for a role's task.
   const Variables& For(const TaskSpec& task) const;
 
+  // A role an include_role with `public` ran: its defaults and vars join
+  // every role's, above those there so far, as Ansible adds it to the play.
+  void Expose(const RoleScope& role);
+
  private:
   struct Scope {
     explicit Scope(const Variables* parent) : vars(parent) {}

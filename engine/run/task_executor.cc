@@ -350,6 +350,19 @@ Result<IncludeFrame> TaskExecutor::IncludeItem(TaskRun* run) const {
   if (run->frame != nullptr) frame.params = run->frame->params;
   for (auto it = spec.vars.begin(); it != spec.vars.end(); ++it)
     frame.params[it.key()] = it.value();
+  if (!spec.role.empty() && task.role >= 0 &&
+      static_cast<size_t>(task.role) < ctx_.play->roles.size()) {
+    // The roles an include_role is written in, innermost first.
+    const RoleScope& parent = ctx_.play->roles[static_cast<size_t>(task.role)];
+    auto prepend = [&](const char* key, const std::string& value) {
+      Value list = Value::array({value});
+      if (frame.params.contains(key) && frame.params[key].is_array())
+        for (const Value& v : frame.params[key]) list.push_back(v);
+      frame.params[key] = std::move(list);
+    };
+    prepend("ansible_parent_role_names", parent.name);
+    prepend("ansible_parent_role_paths", parent.path);
+  }
   if (run->current_item()) {
     const Value item = run->ItemValues();
     for (auto it = item.begin(); it != item.end(); ++it) frame.params[it.key()] = it.value();
@@ -368,7 +381,8 @@ TaskExecutor::Planned TaskExecutor::Include(TaskRun* run) const {
     p.attempt.message = frame.message();
     return p;
   }
-  p.attempt.message = "included: " + frame->file->path;
+  p.attempt.message =
+      (run->task.include->role.empty() ? "included: " : "included role: ") + frame->file->path;
   p.attempt.result = Value::object({{"include", frame->file->path}});
   run->out.included.push_back(std::move(*frame));
   return p;
@@ -893,12 +907,21 @@ bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
 
 void TaskExecutor::EndRun(TaskRun* run) const {
   run->done = true;
+  TaskOutcome& out = run->out;
+  const bool role_include = run->task.include != nullptr && !run->task.include->role.empty();
+  if (role_include && !run->task.loop) {
+    // Ansible's recap counts no include_role that included its role.
+    for (TaskEvent& e : out.events) e.counts_in_recap = e.status != TaskStatus::kOk;
+  }
   if (!run->task.loop) {
     run->registered = run->last_registered;
     return;
   }
-  TaskOutcome& out = run->out;
-  if (run->task.kind == TaskKind::kInclude) {
+  if (role_include) {
+    // Nor any item of one: the task counts only when it included nothing.
+    for (TaskEvent& e : out.events) e.counts_in_recap = false;
+    if (out.included.empty() && !out.events.empty()) out.events.back().counts_in_recap = true;
+  } else if (run->task.kind == TaskKind::kInclude) {
     // As Ansible counts includes: each file included is one ok, and an
     // include that included nothing, one skip.
     for (TaskEvent& e : out.events) e.counts_in_recap = e.status != TaskStatus::kSkipped;

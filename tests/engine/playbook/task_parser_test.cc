@@ -152,7 +152,7 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
   }
 }
 
-TEST_CASE("task parser reports include_role and a stray rescue once each") {
+TEST_CASE("task parser reports a missing included role and a stray rescue once each") {
   PlaybookFixture fx;
   auto out =
       fx.Parse(PlayWith("    - name: group\n"
@@ -161,12 +161,12 @@ TEST_CASE("task parser reports include_role and a stray rescue once each") {
                         "    - include_role: {name: other}\n"
                         "    - name: nothing to do\n"
                         "      become: true\n"));
-  // No "has no module" for a task whose action is the refused keyword.
+  // No "has no module" for a task whose action is a keyword (include_role).
   CHECK(out.messages ==
         "DIR/site.yml:4:7: 'rescue' belongs to a block: write it beside 'block:', in the same "
         "mapping\n"
-        "DIR/site.yml:6:7: 'include_role' is not supported yet: list the role under the play's "
-        "'roles'\n"
+        "DIR/site.yml:6:28: role 'other' not found (looked in DIR/roles, /nonexistent/roles, DIR; "
+        "set ANSIBLE_ROLES_PATH for roles kept elsewhere)\n"
         "DIR/site.yml:7:7: task 'nothing to do' has no module (one of: command, file, "
         "kernel_module, service, sysctl)\n");
 }

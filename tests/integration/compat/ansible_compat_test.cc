@@ -210,6 +210,20 @@ TEST_CASE("compat: include_tasks in roles and plays runs the same tasks in the s
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: include_role and import_role run the same tasks, handlers and variables") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("include_roles.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("include_roles.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  // Tags: the import's reach its tasks; the include tagged always runs, and
+  // apply tags its tasks.
+  CheckSame(RunBoth("include_roles.yml", {"--tags", "strict"}), 0);
+  CheckSame(RunBoth("include_roles.yml", {"--tags", "limits"}), 0);
+  CheckSame(RunBoth("include_roles.yml", {"-e", "limits_strict=false"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: block, rescue and always run and count as in Ansible") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("blocks.yml"), 2);
