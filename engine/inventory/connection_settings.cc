@@ -68,6 +68,15 @@ std::string UserProblem(std::string_view user) {
 
 }  // namespace
 
+std::optional<int> ParsePort(const std::string& text) {
+  const std::string t = Trim(text);
+  if (t.empty() || t.size() > 5 || t.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  const int n = std::stoi(t);
+  if (n < 1 || n > 65535) return std::nullopt;
+  return n;
+}
+
 Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const Variables& vars) {
   ConnectionSettings s;
   s.address = host;
@@ -110,15 +119,11 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
   if (port->is_null()) port = Lookup(vars, "ssh_port");
   if (!port.ok()) return port.status();
   if (!port->is_null()) {
-    std::string p = Trim(ToText(*port));
-    try {
-      size_t used = 0;
-      int n = std::stoi(p, &used);
-      if (used != p.size() || n <= 0 || n > 65535) throw std::out_of_range(p);
-      s.port = n;
-    } catch (const std::exception&) {
+    const std::string p = Trim(ToText(*port));
+    const std::optional<int> n = ParsePort(p);
+    if (!n)
       return Status::Error(fmt::format("host {}: ansible_port '{}' is not a port number", host, p));
-    }
+    s.port = *n;
   }
   Result<Value> become = Lookup(vars, "become");
   if (!become.ok()) return become.status();

@@ -37,6 +37,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,10 @@ struct ConnectionSettings {
   bool become = false;
   bool become_set = false;  // whether the inventory said anything about become
 };
+
+// A TCP port number written as text ("22", " 2222 "), or nullopt when the
+// text is not one (1 to 65535, digits only).
+std::optional<int> ParsePort(const std::string& text);
 
 // Reads the connection variables for `host` from `vars`, rendering templates
 // in them. Errors name the variable.

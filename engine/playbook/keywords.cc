@@ -15,7 +15,12 @@ const std::vector<std::string>& PlayKeys() {
                                                  "connection",
                                                  "become",
                                                  "become_user",
+                                                 "become_method",
+                                                 "remote_user",
+                                                 "port",
                                                  "gather_facts",
+                                                 "gather_subset",
+                                                 "strategy",
                                                  "serial",
                                                  "max_fail_percentage",
                                                  "any_errors_fatal",
@@ -34,10 +39,11 @@ const std::vector<std::string>& PlayKeys() {
 
 const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",          "id",      "after",  "when",         "loop",        "loop_control",
-      "register",      "notify",  "become", "become_user",  "tags",        "no_log",
-      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
-      "check_mode",    "meta",    "args",   "listen",       "until",       "environment"};
+      "name",         "id",          "after",         "when",        "loop",
+      "loop_control", "register",    "notify",        "become",      "become_user",
+      "tags",         "no_log",      "ignore_errors", "retries",     "delay",
+      "changed_when", "failed_when", "vars",          "check_mode",  "meta",
+      "args",         "listen",      "until",         "environment", "become_method"};
   return kKeys;
 }
 
@@ -47,9 +53,9 @@ namespace {
 // equivalent for, with the nearest thing it does have.
 const std::map<std::string, std::string>& CommonKeywords() {
   static const std::map<std::string, std::string> kMessages = {
-      {"remote_user", "'remote_user' is not supported: set 'ansible_user' in the inventory"},
-      {"become_method", "'become_method' is not supported: hostprep becomes root with 'sudo -n'"},
-      {"become_flags", "'become_flags' is not supported: hostprep becomes root with 'sudo -n'"},
+      {"become_flags",
+       "'become_flags' is not supported: hostprep becomes another user with 'sudo -n' "
+       "(with --ask-become-pass, 'sudo -S')"},
       {"diff", "'diff' is not supported here: use 'hostprep run --diff'"},
       {"module_defaults", "'module_defaults' is not supported: give the arguments in each task"},
       {"collections",
@@ -74,17 +80,10 @@ std::string Lookup(const std::map<std::string, std::string>& table, const std::s
 
 std::string UnsupportedPlayKeyword(const std::string& key) {
   static const std::map<std::string, std::string> kMessages = {
-      {"import_playbook",
-       "'import_playbook' is not supported: put the plays in one file, or run each playbook"},
-      {"strategy",
-       "'strategy' is not supported: every host runs its tasks without waiting for the "
-       "others, as Ansible's 'free' strategy does"},
       {"vars_prompt", "'vars_prompt' is not supported: pass values with '-e'"},
-      {"gather_subset", "'gather_subset' is not supported: hostprep gathers a fixed small set"},
       {"gather_timeout", "'gather_timeout' is not supported"},
       {"fact_path", "'fact_path' is not supported"},
       {"force_handlers", "'force_handlers' is not supported"},
-      {"port", "'port' is not supported: set 'ansible_port' in the inventory"},
       {"hosts_file", "'hosts_file' is not supported"},
       {"check_mode",
        "'check_mode' is supported on tasks, not plays: use 'hostprep run --check' for a play"},
@@ -108,6 +107,12 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
        "'include' is not supported (Ansible deprecated it): use 'include_tasks' or "
        "'import_tasks'"},
       {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
+      {"remote_user",
+       "'remote_user' is supported on a play, not here: set it on the play, or 'ansible_user' "
+       "in the inventory"},
+      {"port",
+       "'port' is supported on a play, not here: set it on the play, or 'ansible_port' in the "
+       "inventory"},
       {"delegate_facts", "'delegate_facts' is not supported"},
       {"local_action",
        "'local_action' is not supported: a task runs on the play's hosts (a play with "

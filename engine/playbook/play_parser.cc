@@ -9,6 +9,7 @@
 #include <set>
 
 #include "engine/base/text.h"
+#include "engine/inventory/inventory.h"
 #include "engine/playbook/keywords.h"
 #include "engine/playbook/role_loader.h"
 #include "engine/playbook/task_links.h"
@@ -42,6 +43,8 @@ class PlayParser {
 
  private:
   bool ReadTarget(const std::string& key, const YAML::Node& value);
+  void ReadPort(const YAML::Node& value);
+  bool ReadGathering(const std::string& key, const YAML::Node& value);
   bool ReadRollout(const std::string& key, const YAML::Node& value);
   void ReadHosts(const YAML::Node& value);
   void ReadSerial(const YAML::Node& value);
@@ -115,6 +118,51 @@ bool PlayParser::ReadTarget(const std::string& key, const YAML::Node& value) {
     reader_.ReadString(key, value, &play_.become_user);
   } else if (key == "gather_facts") {
     reader_.ReadBool(key, value, &play_.gather_facts);
+  } else if (key == "become_method") {
+    ReadBecomeMethod(&reader_, value);
+  } else if (key == "remote_user") {
+    if (reader_.ReadString(key, value, &play_.remote_user)) reader_.CheckTemplates(value, label_);
+  } else if (key == "port") {
+    ReadPort(value);
+  } else {
+    return ReadGathering(key, value);
+  }
+  return true;
+}
+
+void PlayParser::ReadPort(const YAML::Node& value) {
+  std::string port;
+  if (!reader_.ReadString("port", value, &port)) return;
+  port = Trim(port);
+  if (IsTemplate(port)) {
+    reader_.CheckTemplates(value, label_);
+  } else if (!ParsePort(port)) {
+    reader_.Error(value, fmt::format("'port' must be a port number (1 to 65535), not {}",
+                                     DescribeForError(value)));
+    return;
+  }
+  play_.port = port;
+}
+
+// How facts are gathered. hostprep gathers one small fixed set in the
+// first round trip whatever the subset, which is at least what Ansible's
+// 'min' gives; `strategy` names how hosts pace each other, and hosts here
+// never wait for each other: both of Ansible's own strategies run so.
+bool PlayParser::ReadGathering(const std::string& key, const YAML::Node& value) {
+  if (key == "gather_subset") {
+    std::vector<std::string> subsets;
+    reader_.ReadStringList(key, value, &subsets);
+  } else if (key == "strategy") {
+    std::string strategy;
+    if (!reader_.ReadString(key, value, &strategy)) return true;
+    strategy = Trim(strategy);
+    if (strategy != "linear" && strategy != "free" && strategy != "ansible.builtin.linear" &&
+        strategy != "ansible.builtin.free") {
+      reader_.Error(value, fmt::format("'strategy: {}' is not supported: every host runs its "
+                                       "tasks without waiting for the others ('linear' and "
+                                       "'free' are taken, and run so)",
+                                       strategy));
+    }
   } else {
     return false;
   }
@@ -392,9 +440,10 @@ void PlayParser::CheckIncludes() {
 }  // namespace
 
 Play ParsePlay(const YAML::Node& node, size_t index, const ModuleRegistry& modules,
-               FieldReader* reader) {
+               FieldReader* reader, const PlaybookImport& from) {
   Play play;
   play.location = reader->At(node);
+  play.dir = reader->dir().empty() ? "." : reader->dir();
   if (!node.IsMap()) {
     reader->Error(node, fmt::format("a play must be a mapping (with 'hosts' and 'tasks'), not {}",
                                     DescribeForError(node)));
@@ -411,6 +460,12 @@ Play ParsePlay(const YAML::Node& node, size_t index, const ModuleRegistry& modul
     if (!seen.insert(kv.first.Scalar()).second) continue;
     parser.ReadKey(kv.first, kv.second);
   }
+  for (auto it = from.vars.begin(); it != from.vars.end(); ++it) play.vars[it.key()] = it.value();
+  for (const std::string& tag : from.tags) {
+    if (std::find(play.tags.begin(), play.tags.end(), tag) == play.tags.end())
+      play.tags.push_back(tag);
+  }
+  play.when = from.when;
   parser.Finish(node);
   return play;
 }

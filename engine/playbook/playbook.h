@@ -179,6 +179,19 @@ struct Play {
   std::string connection;  // "" = from inventory (default ssh), "local", "ssh"
   std::optional<bool> become;
   std::string become_user;
+  // `remote_user` and `port` (templates allowed): the login of hosts whose
+  // inventory sets no ansible_user (ansible_port), as in Ansible, where
+  // connection variables win over play keywords.
+  std::string remote_user;
+  std::string port;
+  // The directory of the file the play is written in (its playbook's, or
+  // an imported playbook's): playbook_dir, and the base of its relative
+  // paths, as Ansible sets its basedir per play.
+  std::string dir = ".";
+  // dir as an absolute, normal path: the `playbook_dir` variable.
+  std::string AbsoluteDir() const;
+  // An import_playbook's `when`: before every task's own, not handlers'.
+  std::vector<Expression> when;
   bool gather_facts = true;
   std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
   int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)

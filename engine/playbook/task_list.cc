@@ -49,7 +49,8 @@ bool IsImportKey(const std::string& key) {
 
 // The keywords ReadInheritedKey reads, for the messages that list them.
 constexpr const char* kInheritedKeys =
-    "when, tags, vars, become, become_user, ignore_errors, no_log, check_mode, environment";
+    "when, tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
+    "environment";
 
 bool IsIncludeKey(const std::string& key) {
   return key == "include_tasks" || key == "ansible.builtin.include_tasks";
@@ -137,6 +138,8 @@ void InheritFromPlay(const Play& play, TaskSpec* task) {
   }
   task->environment.insert(task->environment.begin(), play.environment.begin(),
                            play.environment.end());
+  if (!task->is_handler && !task->implicit)
+    task->when.insert(task->when.begin(), play.when.begin(), play.when.end());
 }
 
 void Inherited::ApplyTo(TaskSpec* task) const {
@@ -193,10 +196,23 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
   } else if (key == "environment") {
     Value env;
     if (ReadEnvironment(reader, value, &env)) out->environment.push_back(std::move(env));
+  } else if (key == "become_method") {
+    ReadBecomeMethod(reader, value);
   } else {
     return false;
   }
   return true;
+}
+
+bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value) {
+  std::string method;
+  if (!reader->ReadString("become_method", value, &method)) return false;
+  if (Trim(method) == "sudo" || Trim(method) == "ansible.builtin.sudo") return true;
+  reader->Error(value, fmt::format("'become_method: {}' is not supported: hostprep becomes "
+                                   "another user with sudo ('sudo -n', or 'sudo -S' with "
+                                   "--ask-become-pass); write 'sudo' or leave it out",
+                                   method));
+  return false;
 }
 
 bool ReadEnvironment(FieldReader* reader, const YAML::Node& value, Value* out) {

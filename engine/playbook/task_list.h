@@ -44,7 +44,8 @@ struct Inherited {
 };
 
 // What every task of `play` (its own, its roles', included ones) gets from
-// the play: its tags, and its environment under the task's own.
+// the play: its tags, its environment under the task's own, and (except
+// handlers) an import_playbook's when before the task's own.
 void InheritFromPlay(const Play& play, TaskSpec* task);
 
 // Reads `key` of a container (an import, a role entry) into `out` when it
@@ -52,6 +53,10 @@ void InheritFromPlay(const Play& play, TaskSpec* task);
 // ignore_errors, no_log, check_mode, environment); false for any other key.
 bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
                       const std::string& label, Inherited* out);
+
+// Reads a `become_method:` value: hostprep becomes another user with sudo,
+// so 'sudo' is the one it takes. False (reported) for any other.
+bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value);
 
 // Reads an `environment:` value: a mapping of variable names to strings, or
 // a template that renders to one. False (reported) when it is neither.

@@ -181,6 +181,8 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     if (reader_.ReadBool(key, value, &become)) task_.become = become;
   } else if (key == "become_user") {
     reader_.ReadString(key, value, &task_.become_user);
+  } else if (key == "become_method") {
+    ReadBecomeMethod(&reader_, value);
   } else if (key == "tags") {
     reader_.ReadStringList(key, value, &task_.tags);
   } else if (key == "no_log") {

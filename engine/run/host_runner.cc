@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "engine/base/text.h"
 #include "engine/graph/task_graph.h"
 #include "engine/playbook/task_list.h"
 #include "engine/run/facts.h"
@@ -74,7 +75,7 @@ TaskEvent HostEvent(const PlayContext& ctx, const HostState& state, const std::s
                     TaskStatus status, const std::string& message) {
   TaskEvent e;
   e.host = state.name;
-  e.play = ctx.play->DisplayName();
+  e.play = ctx.play_name;
   e.task = task;
   e.task_id = task;
   e.status = status;
@@ -136,21 +137,50 @@ class HostPlay {
     inventory_vars_.SetFallback(roles_.defaults());
     ctx_.inventory->HostVariables(state_->name, &inventory_vars_);
     inventory_vars_.Set("groups", *ctx_.groups, "inventory");
-    std::error_code ec;
-    std::filesystem::path dir = std::filesystem::absolute(ctx_.playbook->dir, ec);
-    inventory_vars_.Set("playbook_dir", dir.lexically_normal().string(), "hostprep");
+    if (ctx_.play_hosts_all != nullptr)
+      inventory_vars_.Set("ansible_play_hosts_all", *ctx_.play_hosts_all, "hostprep");
+    if (ctx_.play_hosts != nullptr)
+      inventory_vars_.Set("ansible_play_hosts", *ctx_.play_hosts, "hostprep");
+    if (ctx_.play_batch != nullptr) {
+      inventory_vars_.Set("ansible_play_batch", *ctx_.play_batch, "hostprep");
+      inventory_vars_.Set("play_hosts", *ctx_.play_batch, "hostprep");
+    }
+    inventory_vars_.Set("playbook_dir", ctx_.play->AbsoluteDir(), "hostprep");
     inventory_vars_.Set("ansible_check_mode", opts.check, "hostprep");
     inventory_vars_.Set("ansible_diff_mode", opts.diff, "hostprep");
     Value role_names = Value::array();
     for (const std::string& name : ctx_.play->role_names) role_names.push_back(name);
     inventory_vars_.Set("role_names", role_names, "hostprep");
-    play_vars_.SetAll(ctx_.play->vars, ctx_.playbook->path + " (play vars)");
+    play_vars_.SetAll(ctx_.play->vars, ctx_.play->location.file + " (play vars)");
     top_.SetAll(opts.extra_vars, "extra vars (-e)");
   }
 
   void SetFacts(const Value& facts) {
     facts_vars_.Clear();
     facts_vars_.SetAll(FactsAsVariables(facts), "facts");
+  }
+
+  // The play's remote_user and port, rendered for the host, where the
+  // inventory gives none (Ansible's connection variables win over keywords).
+  Status PlayLogin(ConnectionSettings* settings) const {
+    const Play& play = *ctx_.play;
+    Templar templar(top_);
+    if (settings->user.empty() && !play.remote_user.empty()) {
+      Result<Value> user = templar.Render(Value(play.remote_user));
+      if (!user.ok()) return Status::Error("play 'remote_user': " + user.message());
+      settings->user = Trim(ToText(*user));
+    }
+    if (settings->port == 0 && !play.port.empty()) {
+      Result<Value> port = templar.Render(Value(play.port));
+      if (!port.ok()) return Status::Error("play 'port': " + port.message());
+      const std::string text = ToText(*port);
+      const std::optional<int> number = ParsePort(text);
+      if (!number) {
+        return Status::Error("play 'port' must be a port number (1 to 65535), not '" + text + "'");
+      }
+      settings->port = *number;
+    }
+    return Status::Ok();
   }
 
   // Connects, or reuses the connection of an earlier play.
@@ -161,6 +191,10 @@ class HostPlay {
       return HostOutcome::kFailed;
     }
     if (!ctx_.play->connection.empty()) settings->connection = ctx_.play->connection;
+    if (Status s = PlayLogin(&*settings); !s.ok()) {
+      sink_->Post(HostEvent(ctx_, *state_, "connect", TaskStatus::kFailed, s.message()));
+      return HostOutcome::kFailed;
+    }
     if (!ctx_.options->connection.empty()) settings->connection = ctx_.options->connection;
     state_->connection = *settings;
     const Status connected = io_.Connect(ctx_.transports, *settings);
@@ -178,10 +212,15 @@ class HostPlay {
   // the facts cache has them. The graph's resources are rendered with those
   // facts too, and rebuilt when the fresh ones differ.
   HostOutcome FirstProbe() {
-    const bool gather = ctx_.play->gather_facts && !state_->facts;
+    const Result<bool> wanted = GatheringWanted();
+    if (!wanted.ok()) {
+      sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kFailed, wanted.message()));
+      return HostOutcome::kFailed;
+    }
+    const bool gather = *wanted && !state_->facts;
     if (!gather) {
       if (state_->facts) SetFacts(*state_->facts);
-      if (ctx_.play->gather_facts) ReportFactsGathered();
+      if (*wanted) ReportFactsGathered();
       if (!BuildGraph()) return HostOutcome::kFailed;
       io_.ReadAhead(ReadsOf(executor_, plan_->Remaining(), &io_));
       return HostOutcome::kOk;
@@ -211,6 +250,26 @@ class HostPlay {
       if (!BuildGraph()) return HostOutcome::kFailed;
     }
     return HostOutcome::kOk;
+  }
+
+  // Whether the play gathers facts on this host, as Ansible decides for
+  // its own gathering task: tagged `always` unless the play has tags, then
+  // with the play's, so that --tags can leave it out; guarded by an
+  // import_playbook's `when` as every task is, a host it is false for
+  // gathering none and reporting the gathering skipped.
+  Result<bool> GatheringWanted() {
+    if (!ctx_.play->gather_facts) return false;
+    TaskSpec gathering;
+    gathering.name = kGatheringFacts;
+    gathering.tags = ctx_.play->tags.empty() ? std::vector<std::string>{"always"} : ctx_.play->tags;
+    if (!Selected(gathering, *ctx_.options)) return false;
+    if (ctx_.play->when.empty()) return true;
+    gathering.when = ctx_.play->when;
+    Result<std::string> skip = executor_.Condition(gathering, nullptr);
+    if (!skip.ok()) return skip.status();
+    if (skip->empty()) return true;
+    sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kSkipped, *skip));
+    return false;
   }
 
   // The facts together with the reads of every task, in one round trip.

@@ -55,11 +55,19 @@ struct PlayEnd {
 struct PlayContext {
   const Playbook* playbook = nullptr;
   const Play* play = nullptr;
+  std::string play_name;  // as shown: the play's name templated (Scheduler::PlayName)
   const Inventory* inventory = nullptr;
   const ModuleRegistry* modules = nullptr;
   const RunOptions* options = nullptr;
   TransportFactory* transports = nullptr;
   const Value* groups = nullptr;             // the `groups` magic variable
+  // The play's hosts as Ansible's magic variables give them: every host its
+  // pattern matches (ansible_play_hosts_all, --limit aside), those not
+  // failed when the batch started (ansible_play_hosts), and the batch's
+  // (ansible_play_batch, play_hosts). Arrays of names; null: not set.
+  const Value* play_hosts_all = nullptr;
+  const Value* play_hosts = nullptr;
+  const Value* play_batch = nullptr;
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
   Trace* trace = nullptr;                    // --trace; null when not asked for
   IncludeLoader* includes = nullptr;         // the play's; thread-safe; null: no include runs

@@ -12,6 +12,8 @@
 #include <variant>
 
 #include "engine/base/text.h"
+#include "engine/template/templar.h"
+#include "engine/template/variables.h"
 
 namespace hostprep {
 
@@ -133,15 +135,35 @@ RunSummary Scheduler::Run() {
   return summary_;
 }
 
+// Ansible templates a play's name with what it knows before any host: the
+// play's vars, the extra vars and the magic variables of no host; a name
+// that cannot be rendered (an undefined variable) is shown as written.
+std::string Scheduler::PlayName(const Play& play) const {
+  const std::string name = play.DisplayName();
+  if (!IsTemplate(name)) return name;
+  Variables magic;
+  magic.Set("groups", groups_, "inventory");
+  magic.Set("playbook_dir", play.AbsoluteDir(), "hostprep");
+  magic.Set("ansible_check_mode", options_.check, "hostprep");
+  magic.Set("ansible_diff_mode", options_.diff, "hostprep");
+  Variables vars(&magic);
+  vars.SetAll(play.vars, play.location.file + " (play vars)");
+  Variables extra(&vars);
+  extra.SetAll(options_.extra_vars, "extra vars (-e)");
+  Result<Value> rendered = Templar(extra).Render(Value(name));
+  return rendered.ok() ? ToText(*rendered) : name;
+}
+
 void Scheduler::RunPlay(const Play& play) {
+  const std::string name = PlayName(play);
   std::vector<std::string> unmatched;
   Result<std::vector<std::string>> matched = inventory_.Match(play.hosts, &unmatched);
   for (const std::string& message : unmatched) {
-    reporter_->Warning(fmt::format("play '{}': {}", play.DisplayName(), message));
+    reporter_->Warning(fmt::format("play '{}': {}", name, message));
   }
   std::vector<std::string> hosts;
   if (!matched.ok()) {
-    reporter_->Warning(fmt::format("play '{}': {}", play.DisplayName(), matched.message()));
+    reporter_->Warning(fmt::format("play '{}': {}", name, matched.message()));
   } else {
     hosts = *matched;
   }
@@ -155,11 +177,15 @@ void Scheduler::RunPlay(const Play& play) {
     }
     std::erase_if(hosts, [&](const std::string& h) { return !allowed.count(h); });
   }
+  // ansible_play_hosts_all: the pattern's hosts within --limit, earlier
+  // plays' failures included, as Ansible's list ignores only batch limits.
+  Value hosts_all = Value::array();
+  for (const std::string& h : hosts) hosts_all.push_back(h);
   std::erase_if(hosts, [&](const std::string& h) {
     auto it = hosts_.find(h);
     return it != hosts_.end() && (it->second.failed || it->second.unreachable);
   });
-  reporter_->PlayStart(play.DisplayName(), hosts, options_.check);
+  reporter_->PlayStart(name, hosts, options_.check);
   for (const std::string& h : hosts) {
     if (!summary_.stats.count(h)) {
       summary_.stats[h] = HostStats{};
@@ -171,6 +197,7 @@ void Scheduler::RunPlay(const Play& play) {
   PlayContext ctx;
   ctx.playbook = &playbook_;
   ctx.play = &play;
+  ctx.play_name = name;
   ctx.inventory = &inventory_;
   ctx.modules = &modules_;
   ctx.options = &options_;
@@ -182,8 +209,19 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.includes = &includes;
   PlayEnd end;
   ctx.end = &end;
+  ctx.play_hosts_all = &hosts_all;
   for (const auto& batch : SerialBatches(hosts, play.serial)) {
     end.batch.store(false);
+    Value remaining = Value::array();
+    for (const Value& h : hosts_all) {
+      auto it = hosts_.find(h.get<std::string>());
+      if (it == hosts_.end() || !(it->second.failed || it->second.unreachable))
+        remaining.push_back(h);
+    }
+    Value in_batch = Value::array();
+    for (const std::string& h : batch) in_batch.push_back(h);
+    ctx.play_hosts = &remaining;
+    ctx.play_batch = &in_batch;
     if (!RunBatch(ctx, batch) || end.play.load()) break;
   }
 }
@@ -245,7 +283,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
       if (play.any_errors_fatal || too_many) {
         if (!stop) {
           reporter_->Warning(fmt::format(
-              "play '{}': stopping after host {} failed ({})", play.DisplayName(), d.host,
+              "play '{}': stopping after host {} failed ({})", ctx.play_name, d.host,
               play.any_errors_fatal
                   ? "any_errors_fatal"
                   : fmt::format("more than {}% of the batch failed", play.max_fail_percentage)));

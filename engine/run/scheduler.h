@@ -44,6 +44,8 @@ class Scheduler {
 
  private:
   void RunPlay(const Play& play);
+  // The play's name as Ansible shows it (see the .cc).
+  std::string PlayName(const Play& play) const;
   // Runs one batch of hosts; returns false when the play must stop.
   bool RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch);
 

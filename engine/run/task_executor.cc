@@ -281,7 +281,7 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
       // A file on the controller, found as Ansible finds it, rendered when
       // asked; missing: content stays nullopt and the module says so.
       const std::string path = FindLocalFile(read.path, read.render ? "templates" : "files",
-                                             task.search_paths, ctx_.playbook->dir);
+                                             task.search_paths, ctx_.play->dir);
       std::optional<std::string> text = source.ReadLocal(path);
       if (text && read.render) {
         Result<Value> rendered = Templar(vars).RenderString(*text);
@@ -394,7 +394,7 @@ IncludeVarsContext TaskExecutor::VarsContext(const TaskSpec& task) const {
   if (task.role >= 0 && static_cast<size_t>(task.role) < ctx_.play->roles.size())
     where.role_path = ctx_.play->roles[task.role].path;
   where.task_dir = std::filesystem::path(task.location.file).parent_path().string();
-  where.playbook_dir = ctx_.playbook->dir;
+  where.playbook_dir = ctx_.play->dir;
   return where;
 }
 
@@ -444,11 +444,11 @@ Result<Value> TaskExecutor::Items(const TaskSpec& task, const Variables& vars) c
     const std::string subdir = task.module.find("template") != std::string::npos ? "templates"
                                : task.module.find("var") != std::string::npos    ? "vars"
                                                                                  : "files";
-    return FirstFound(terms, subdir, task.search_paths, ctx_.playbook->dir);
+    return FirstFound(terms, subdir, task.search_paths, ctx_.play->dir);
   }
   Result<Value> items = RenderLoop(task, vars);
   if (items.ok() && task.loop_lookup == "fileglob")
-    return FileGlob(*items, task.search_paths, ctx_.playbook->dir);
+    return FileGlob(*items, task.search_paths, ctx_.play->dir);
   return items;
 }
 
@@ -670,7 +670,7 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
   const TaskSpec& task = run.task;
   TaskEvent e;
   e.host = state_->name;
-  e.play = ctx_.play->DisplayName();
+  e.play = ctx_.play_name;
   e.task = task.DisplayName();
   e.task_id = task.id;
   e.handler = task.is_handler;

@@ -78,11 +78,17 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "DIR/site.yml:2:11: role 'common' not found (looked in DIR/roles, /nonexistent/roles, "
        "DIR; set ANSIBLE_ROLES_PATH for roles kept elsewhere)"},
       {"roles: common", "DIR/site.yml:2:10: 'roles' must be a list of roles, not 'common'"},
-      {"strategy: free",
-       "DIR/site.yml:2:3: 'strategy' is not supported: every host runs its tasks without "
-       "waiting for the others, as Ansible's 'free' strategy does"},
-      {"remote_user: root",
-       "DIR/site.yml:2:3: 'remote_user' is not supported: set 'ansible_user' in the inventory"},
+      {"strategy: debug",
+       "DIR/site.yml:2:13: 'strategy: debug' is not supported: every host runs its tasks "
+       "without waiting for the others ('linear' and 'free' are taken, and run so)"},
+      {"port: 70000", "DIR/site.yml:2:9: 'port' must be a port number (1 to 65535), not 70000"},
+      {"become_method: su",
+       "DIR/site.yml:2:18: 'become_method: su' is not supported: hostprep becomes another user "
+       "with sudo ('sudo -n', or 'sudo -S' with --ask-become-pass); write 'sudo' or leave it "
+       "out"},
+      {"become_flags: -i",
+       "DIR/site.yml:2:3: 'become_flags' is not supported: hostprep becomes another user with "
+       "'sudo -n' (with --ask-become-pass, 'sudo -S')"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.line);
@@ -105,8 +111,14 @@ TEST_CASE("play parser reads the play's own keys") {
       "  max_fail_percentage: 20\n"
       "  any_errors_fatal: yes\n"
       "  order: sequential\n"
+      "  remote_user: \"{{ login }}\"\n"
+      "  port: 2222\n"
+      "  become_method: sudo\n"
+      "  strategy: free\n"
+      "  gather_subset: [\"!all\", min]\n"
       "  tasks:\n"
       "    - command: ls\n"
+      "      become_method: sudo\n"
       "- hosts: etcd\n"
       "  tasks:\n");
   CHECK(out.errors == "");
@@ -123,6 +135,8 @@ TEST_CASE("play parser reads the play's own keys") {
   CHECK(play.max_fail_percentage == 20);
   CHECK(play.any_errors_fatal);
   CHECK(play.order == PlayOrder::kSequential);
+  CHECK(play.remote_user == "{{ login }}");
+  CHECK(play.port == "2222");
 
   const Play& bare = out.playbook->plays[1];
   CHECK(bare.hosts == "etcd");

@@ -94,8 +94,17 @@ class Hosts : public TransportFactory {
     return *it->second;
   }
   Result<std::unique_ptr<Transport>> Create(const std::string& host,
-                                            const ConnectionSettings&) override {
+                                            const ConnectionSettings& settings) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      created_[host] = settings;
+    }
     return std::unique_ptr<Transport>(std::make_unique<Forward>(&(*this)[host]));
+  }
+  // The settings of the last transport made for `host`.
+  ConnectionSettings Created(const std::string& host) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return created_[host];
   }
 
  private:
@@ -125,6 +134,7 @@ class Hosts : public TransportFactory {
   };
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<FakeTransport>> fakes_;
+  std::map<std::string, ConnectionSettings> created_;
 };
 
 }  // namespace hostprep::testing

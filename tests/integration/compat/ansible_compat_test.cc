@@ -247,3 +247,13 @@ TEST_CASE("compat: environment at play, block and task level reaches commands as
   CheckSame(RunBoth("environment.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: import_playbook brings plays in with its vars, tags and when, as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("import_playbooks.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("import_playbooks.yml"), 0);
+  CheckSame(RunBoth("import_playbooks.yml", {"-e", "stage_conditional=true"}), 0);
+  CheckSame(RunBoth("import_playbooks.yml", {"--tags", "nested"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
