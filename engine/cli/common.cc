@@ -10,6 +10,7 @@
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
+#include "engine/cli/ansible_config.h"
 #include "engine/cli/cli.h"
 #include "engine/graph/task_graph.h"
 #include "engine/template/variables.h"
@@ -193,6 +194,32 @@ std::string Home() {
 }
 
 }  // namespace
+
+Status StoreAnsibleConfig(const po::options_description& desc, po::variables_map* vm) {
+  std::vector<std::string> warnings;
+  Result<std::vector<std::string>> words = AnsibleConfigArguments(&warnings);
+  for (const std::string& w : warnings) fmt::print(stderr, "warning: {}\n", w);
+  if (!words.ok()) return words.status();
+  // Only the options this command has: `validate` has no --forks.
+  std::vector<std::string> known;
+  for (size_t i = 0; i < words->size(); ++i) {
+    const std::string& word = (*words)[i];
+    const po::option_description* option = desc.find_nothrow(word.substr(2), false);
+    const bool takes_value = i + 1 < words->size() && !StartsWith((*words)[i + 1], "--");
+    if (option != nullptr) {
+      known.push_back(word);
+      if (takes_value) known.push_back((*words)[i + 1]);
+    }
+    if (takes_value) ++i;
+  }
+  if (known.empty()) return Status::Ok();
+  try {
+    po::store(po::command_line_parser(known).options(desc).run(), *vm);
+  } catch (const po::error& e) {
+    return Status::Error(fmt::format("ansible.cfg: {}", e.what()));
+  }
+  return Status::Ok();
+}
 
 Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
   SshOptions out;

@@ -60,6 +60,14 @@ struct SshCliOptions {
 // --timeout, --connect-retries, --ask-become-pass and --ssh-config to `desc`.
 void AddSshOptions(boost::program_options::options_description* desc, SshCliOptions* out);
 
+// Stores into `vm` what ansible.cfg and the ANSIBLE_* variables set
+// (AnsibleConfigArguments) for the options `desc` has and the command line
+// did not give; call after storing the command line, before notify(). Its
+// warnings go to stderr. An error is the configuration's: report it as a
+// bad option.
+[[nodiscard]] Status StoreAnsibleConfig(const boost::program_options::options_description& desc,
+                                        boost::program_options::variables_map* vm);
+
 // Checks the values and fills in defaults (~/.ssh/known_hosts, ~/.ssh/config,
 // SSH_AUTH_SOCK). The become password comes from the terminal, read once
 // with echo off, for --ask-become-pass, else from HOSTPREP_BECOME_PASSWORD.

@@ -55,6 +55,10 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   AddSshOptions(&desc, &ssh);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
+  if (Status s = StoreAnsibleConfig(desc, &vm); !s.ok()) {
+    fmt::print(stderr, "hostprep facts: {}\n", s.message());
+    return kExitBadOption;
+  }
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << desc << "\n";

@@ -78,6 +78,10 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   pos.add("playbook", 1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  if (Status s = StoreAnsibleConfig(desc, &vm); !s.ok()) {
+    fmt::print(stderr, "hostprep run: {}\n", s.message());
+    return kExitBadOption;
+  }
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << desc << "\n";

@@ -216,8 +216,9 @@ RoleLoader::Role* RoleLoader::Load(const Entry& entry, FieldReader* reader,
   std::vector<std::string> searched;
   const std::string path = FindRole(entry.name, basedir, &searched);
   if (path.empty()) {
-    reader->Error(entry.at, fmt::format("role '{}' not found (looked in {}; set ANSIBLE_ROLES_PATH "
-                                        "for roles kept elsewhere)",
+    reader->Error(entry.at, fmt::format("role '{}' not found (looked in {}; set roles_path in "
+                                        "ansible.cfg or ANSIBLE_ROLES_PATH for roles kept "
+                                        "elsewhere)",
                                         entry.name, fmt::join(searched, ", ")));
     return nullptr;
   }

@@ -146,6 +146,7 @@ class HostPlay {
       inventory_vars_.Set("play_hosts", *ctx_.play_batch, "hostprep");
     }
     inventory_vars_.Set("playbook_dir", ctx_.play->AbsoluteDir(), "hostprep");
+    inventory_vars_.Set("omit", OmitToken(), "hostprep");
     inventory_vars_.Set("ansible_check_mode", opts.check, "hostprep");
     inventory_vars_.Set("ansible_diff_mode", opts.diff, "hostprep");
     Value role_names = Value::array();

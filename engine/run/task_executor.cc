@@ -185,7 +185,7 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
     args[it.key()] = *r;
   }
   std::vector<ArgError> errors;
-  args = NormalizeArgs(module.spec(), args, false, &errors);
+  args = NormalizeArgs(module.spec(), WithoutOmitted(args), false, &errors);
   for (const ArgDef& def : module.spec().args) {
     if (def.secret && args.contains(def.name) && args[def.name].is_string()) {
       Secrets::Add(args[def.name].get<std::string>());
@@ -326,7 +326,7 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
                     v.message();
         return p;
       }
-      facts[it.key()] = FactValue(std::move(*v));
+      if (*v != Value(OmitToken())) facts[it.key()] = FactValue(std::move(*v));
     }
   }
   for (auto it = facts.begin(); it != facts.end(); ++it) {

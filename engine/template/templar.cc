@@ -1,6 +1,7 @@
 #include "engine/template/templar.h"
 
 #include <algorithm>
+#include <random>
 #include <vector>
 
 #include "engine/base/text.h"
@@ -94,6 +95,31 @@ Result<bool> Templar::EvaluateCondition(std::string_view expr) const {
   Result<Value> v = NeedsRendering(text) ? RenderString(text) : Evaluate(text);
   if (!v.ok()) return v.status();
   return Truthy(*v);
+}
+
+const std::string& OmitToken() {
+  static const std::string kToken = [] {
+    std::random_device random;
+    std::string token = "__omit_place_holder__";
+    for (int i = 0; i < 40; ++i) token += "0123456789abcdef"[random() % 16];
+    return token;
+  }();
+  return kToken;
+}
+
+Value WithoutOmitted(const Value& args) {
+  if (args.is_array()) {
+    Value out = Value::array();
+    for (const Value& v : args) out.push_back(v.is_object() ? WithoutOmitted(v) : v);
+    return out;
+  }
+  if (!args.is_object()) return args;
+  Value out = Value::object();
+  for (auto it = args.begin(); it != args.end(); ++it) {
+    if (it.value().is_string() && it.value().get<std::string>() == OmitToken()) continue;
+    out[it.key()] = WithoutOmitted(it.value());
+  }
+  return out;
 }
 
 // As Jinja2 (and Ansible) see it: an expression, a statement or a comment.

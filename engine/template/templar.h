@@ -61,6 +61,16 @@ class Templar {
   const Variables& vars_;
 };
 
+// The value of the `omit` variable: one per process, shaped as Ansible's
+// ("__omit_place_holder__" and 40 random hex digits). A module argument
+// that renders to exactly it is left out, as if it were not written.
+const std::string& OmitToken();
+
+// `args` without the mapping entries whose value is OmitToken(), also in
+// nested mappings and in mappings inside lists, as Ansible's remove_omit
+// (a list item that is the token stays).
+Value WithoutOmitted(const Value& args);
+
 // True when `text` contains a "{{" template.
 bool IsTemplate(std::string_view text);
 

@@ -245,3 +245,34 @@ TEST_CASE("e2e: --trace writes a Chrome trace with a host lane and spans for eac
 }
 
 }  // namespace
+
+namespace {
+
+// A project laid out for ansible-playbook: ansible.cfg names the inventory
+// and the roles path, so the command line names only the playbook.
+TEST_CASE("e2e: ansible.cfg in the project directory gives the inventory and roles path") {
+  Output out = Sandboxed(R"SH(set -e
+p=/etc/hostprep-cfg-project
+mkdir -p $p/inventory $p/shared/hp_cfg/tasks
+printf '[defaults]\ninventory = inventory/hosts.yml\nroles_path = shared\nforks = 2\nretry_files_enabled = False\n' > $p/ansible.cfg
+printf 'all:\n  hosts:\n    localhost: {ansible_connection: local}\n' > $p/inventory/hosts.yml
+printf -- '- name: marker\n  file: {path: /etc/hostprep-cfg-e2e.txt, content: "from {{ role_name }}\\n"}\n' > $p/shared/hp_cfg/tasks/main.yml
+printf -- '- hosts: all\n  gather_facts: false\n  roles: [hp_cfg]\n' > $p/site.yml
+cd $p
+$HP validate site.yml
+$HP run site.yml --color never | grep -E "^(changed|ok|failed)"
+cat /etc/hostprep-cfg-e2e.txt
+chmod 0777 $p
+$HP validate site.yml 2>&1 | head -2 | cut -d, -f1 || true
+)SH");
+  CHECK(out.exit_code == 0);
+  CHECK(out.text ==
+        "site.yml: ok (1 play, 1 task, 0 handlers)\n"
+        "changed: [localhost] hp_cfg : marker\n"
+        "from hp_cfg\n"
+        "warning: ignoring /etc/hostprep-cfg-project/ansible.cfg: the directory is "
+        "world-writable\n"
+        "site.yml:3:11: role 'hp_cfg' not found (looked in roles\n");
+}
+
+}  // namespace

@@ -76,7 +76,7 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "'tasks')"},
       {"roles: [common]",
        "DIR/site.yml:2:11: role 'common' not found (looked in DIR/roles, /nonexistent/roles, "
-       "DIR; set ANSIBLE_ROLES_PATH for roles kept elsewhere)"},
+       "DIR; set roles_path in ansible.cfg or ANSIBLE_ROLES_PATH for roles kept elsewhere)"},
       {"roles: common", "DIR/site.yml:2:10: 'roles' must be a list of roles, not 'common'"},
       {"strategy: debug",
        "DIR/site.yml:2:13: 'strategy: debug' is not supported: every host runs its tasks "

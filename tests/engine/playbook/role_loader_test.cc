@@ -189,7 +189,7 @@ TEST_CASE("role errors name the file and line, and every one is reported") {
         "DIR/site.yml:6:7: role name '{{ chosen }}' is a template: roles are found before any "
         "host is known, so write the name\n"
         "DIR/site.yml:7:7: role 'web' not found (looked in DIR/roles, /nonexistent/roles, DIR; "
-        "set ANSIBLE_ROLES_PATH for roles kept elsewhere)\n"
+        "set roles_path in ansible.cfg or ANSIBLE_ROLES_PATH for roles kept elsewhere)\n"
         "DIR/site.yml:8:7: 'delegate_to' is not supported: a task runs on the play's hosts\n");
 }
 

@@ -166,7 +166,7 @@ TEST_CASE("task parser reports a missing included role and a stray rescue once e
         "DIR/site.yml:4:7: 'rescue' belongs to a block: write it beside 'block:', in the same "
         "mapping\n"
         "DIR/site.yml:6:28: role 'other' not found (looked in DIR/roles, /nonexistent/roles, DIR; "
-        "set ANSIBLE_ROLES_PATH for roles kept elsewhere)\n"
+        "set roles_path in ansible.cfg or ANSIBLE_ROLES_PATH for roles kept elsewhere)\n"
         "DIR/site.yml:7:7: task 'nothing to do' has no module (one of: command, file, "
         "kernel_module, service, sysctl)\n");
 }

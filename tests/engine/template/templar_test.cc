@@ -625,3 +625,30 @@ TEST_CASE("templar renders lists and mappings holding bytes that are not UTF-8")
 
 }  // namespace
 }  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("omit: arguments rendered to the omit token are left out, as Ansible's remove_omit") {
+  Variables vars;
+  vars.Set("omit", OmitToken(), "hostprep");
+  vars.Set("mode", "0640", "play vars");
+  Result<Value> args = Templar(vars).Render(Value::parse(
+      R"({"path": "/x", "mode": "{{ mode | default(omit) }}", "owner": "{{ owner | default(omit) }}",
+          "nested": {"keep": 1, "drop": "{{ omit }}"}, "items": [{"a": "{{ omit }}", "b": 2}, "{{ omit }}"],
+          "text": "a {{ omit }}"})"));
+  REQUIRE(args.ok());
+  const Value out = WithoutOmitted(*args);
+  CHECK(out["mode"] == "0640");
+  CHECK(!out.contains("owner"));
+  CHECK(out["nested"] == Value::parse(R"({"keep": 1})"));
+  CHECK(out["items"][0] == Value::parse(R"({"b": 2})"));
+  // A list item and a token inside other text stay, as in Ansible.
+  CHECK(out["items"][1] == OmitToken());
+  CHECK(out["text"] == "a " + OmitToken());
+  CHECK(OmitToken().rfind("__omit_place_holder__", 0) == 0);
+  CHECK(OmitToken().size() == 21 + 40);
+}
+
+}  // namespace
+}  // namespace hostprep
