@@ -10,8 +10,10 @@
 #include "engine/cli/cli.h"
 #include "engine/cli/commands.h"
 #include "engine/cli/common.h"
+#include "engine/cli/playbook_listing.h"
 #include "engine/output/json_reporter.h"
 #include "engine/output/text_reporter.h"
+#include "engine/playbook/task_selection.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/scheduler.h"
 
@@ -38,6 +40,20 @@ int TakeVerbosity(std::vector<std::string>* args) {
   return level;
 }
 
+// Whether --start-at-task names a task of some play, found before any
+// host is contacted (Ansible says so only after running the whole playbook).
+bool HasStartTask(const Playbook& playbook, const RunOptions& opts) {
+  for (const Play& play : playbook.plays) {
+    for (const TaskSpec& task : play.tasks) {
+      if (MatchesStartAt(task, opts.start_at_task) &&
+          SelectedByTags(task.tags, opts.tags, opts.skip_tags)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& modules) {
@@ -48,6 +64,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   RunOptions opts;
   opts.facts_cache_dir = FactsCache::DefaultDir();
   bool detailed = false, show_stats = false;
+  ListingRequest listing;
   std::string trace_file;
   SshCliOptions ssh;
   po::options_description desc(
@@ -70,6 +87,10 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("trace", po::value(&trace_file), "write a Chrome trace-event JSON of the run (Perfetto, chrome://tracing): a lane per host, spans for connect, probe and apply round trips and tasks")
       ("stats", po::bool_switch(&show_stats), "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, applying")
       ("color", po::value(&color), "auto (default), always or never")
+      ("start-at-task", po::value(&opts.start_at_task), "start at the first task with this name (or 'role : name', or a glob); the plays before its play run nothing")
+      ("list-tasks", po::bool_switch(&listing.tasks), "list the tasks the run would take, with their tags, and exit")
+      ("list-tags", po::bool_switch(&listing.tags), "list the tags of each play and of the tasks the run would take, and exit")
+      ("list-hosts", po::bool_switch(&listing.hosts), "list the hosts of each play, and exit")
       ("detailed-exitcode", po::bool_switch(&detailed),
        "with --check: exit 6 when changes are pending, 0 when none")
       ("playbook", po::value(&playbook_path), "the playbook");
@@ -124,6 +145,19 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   std::unique_ptr<Inventory> inventory = LoadInventoryOrReport(inventories);
   std::unique_ptr<Playbook> playbook = LoadPlaybookOrReport(playbook_path, modules);
   if (!inventory || !playbook) return kExitBadInput;
+  if (listing.hosts || listing.tasks || listing.tags) {
+    std::fputs(PlaybookListing(*playbook, playbook_path, *inventory, opts, listing).c_str(),
+               stdout);
+    return kExitOk;
+  }
+  if (!opts.start_at_task.empty() && !HasStartTask(*playbook, opts)) {
+    fmt::print(stderr,
+               "hostprep run: --start-at-task '{}' names no task of {} that the tags select (give "
+               "a task's name, 'role : name' or a glob such as 'install*'; tasks of an "
+               "include_tasks file cannot be started at, as in Ansible)\n",
+               opts.start_at_task, playbook_path);
+    return kExitBadOption;
+  }
 
   const bool tty = isatty(fileno(stdout));
   std::unique_ptr<Reporter> reporter;

@@ -14,6 +14,7 @@
 #include "engine/base/text.h"
 #include "engine/graph/task_graph.h"
 #include "engine/playbook/task_list.h"
+#include "engine/playbook/task_selection.h"
 #include "engine/run/facts.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/host_io.h"
@@ -28,42 +29,10 @@ namespace hostprep {
 
 namespace {
 
-bool HasAny(const std::vector<std::string>& tags, const std::vector<std::string>& wanted) {
-  return std::any_of(tags.begin(), tags.end(), [&](const std::string& t) {
-    return std::find(wanted.begin(), wanted.end(), t) != wanted.end();
-  });
-}
-
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-// --tags / --skip-tags with Ansible's special tags (its Taggable rules): a
-// task without tags is tagged `untagged`; `always` runs unless skipped by
-// name (or by `all` without `always`), `never` runs only when asked for by
-// name, `all` selects every task not tagged never, `tagged` every task with
-// a tag of its own.
+// --tags / --skip-tags (SelectedByTags); a section's flush always runs,
+// as Ansible keeps its own.
 bool Selected(const TaskSpec& task, const RunOptions& opts) {
-  if (task.implicit) return true;  // a section's flush, as Ansible keeps its own
-  const std::vector<std::string> tags =
-      task.tags.empty() ? std::vector<std::string>{"untagged"} : task.tags;
-  const bool untagged = task.tags.empty();
-  const bool never = Contains(tags, "never");
-  bool run = true;
-  if (!opts.tags.empty()) {
-    run = Contains(tags, "always") || (Contains(opts.tags, "all") && !never) ||
-          HasAny(tags, opts.tags) || (Contains(opts.tags, "tagged") && !untagged && !never);
-  } else if (never) {
-    run = false;
-  }
-  if (run && !opts.skip_tags.empty()) {
-    if (Contains(opts.skip_tags, "all")) {
-      run = Contains(tags, "always") && !Contains(opts.skip_tags, "always");
-    } else if (HasAny(tags, opts.skip_tags) || (Contains(opts.skip_tags, "tagged") && !untagged)) {
-      run = false;
-    }
-  }
-  return run;
+  return task.implicit || SelectedByTags(task.tags, opts.tags, opts.skip_tags);
 }
 
 // The task ansible-playbook adds to a play that gathers facts, by its name:
@@ -122,6 +91,7 @@ class HostPlay {
   HostOutcome Run() {
     SetVariables();
     io_.BeginPlay(ctx_.trace, ctx_.options->task_timeout);
+    if (ctx_.skip_all) return HostOutcome::kOk;  // not contacted, as in Ansible
     HostOutcome outcome = Connect();
     if (outcome == HostOutcome::kOk) outcome = FirstProbe();
     if (outcome != HostOutcome::kOk) return outcome;
@@ -259,7 +229,7 @@ class HostPlay {
   // import_playbook's `when` as every task is, a host it is false for
   // gathering none and reporting the gathering skipped.
   Result<bool> GatheringWanted() {
-    if (!ctx_.play->gather_facts) return false;
+    if (!ctx_.play->gather_facts || ctx_.skip_all) return false;
     TaskSpec gathering;
     gathering.name = kGatheringFacts;
     gathering.tags = ctx_.play->tags.empty() ? std::vector<std::string>{"always"} : ctx_.play->tags;
@@ -321,12 +291,14 @@ class HostPlay {
     }
     graph_.emplace(std::move(*built));
     std::vector<const TaskSpec*> tasks, handlers;
+    bool started = ctx_.start_at.empty() && !ctx_.skip_all;
     for (size_t n : graph_->Order()) {
       if (graph_->is_handler(n)) {
         handlers.push_back(&graph_->node(n));
-      } else if (Selected(graph_->node(n), *ctx_.options)) {
-        tasks.push_back(&graph_->node(n));
+        continue;
       }
+      started = started || (!ctx_.skip_all && graph_->node(n).id == ctx_.start_at);
+      if (started && Selected(graph_->node(n), *ctx_.options)) tasks.push_back(&graph_->node(n));
     }
     plan_.emplace(std::move(tasks), std::move(handlers));
     return true;

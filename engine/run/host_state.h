@@ -56,6 +56,11 @@ struct PlayContext {
   const Playbook* playbook = nullptr;
   const Play* play = nullptr;
   std::string play_name;  // as shown: the play's name templated (Scheduler::PlayName)
+  // --start-at-task: the id of the task the play starts at ("" = its
+  // start); `skip_all`: the play runs nothing, not even fact gathering (the
+  // task is in a later play), as in Ansible.
+  std::string start_at;
+  bool skip_all = false;
   const Inventory* inventory = nullptr;
   const ModuleRegistry* modules = nullptr;
   const RunOptions* options = nullptr;

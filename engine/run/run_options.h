@@ -15,6 +15,9 @@ struct RunOptions {
   bool diff = false;                   // --diff: compute and show diffs
   std::vector<std::string> tags;       // --tags: run only tasks with one of these
   std::vector<std::string> skip_tags;  // --skip-tags
+  // --start-at-task: a task name or glob (MatchesStartAt); the plays before
+  // the first play that has it run nothing, and that play runs from it.
+  std::string start_at_task;
   std::string limit;                   // --limit: a host pattern intersected with each play's
   Value extra_vars = Value::object();  // -e: highest precedence
   int forks = 0;                       // --forks: concurrent hosts; 0 = all (capped)

@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "engine/base/text.h"
+#include "engine/playbook/task_selection.h"
 #include "engine/template/templar.h"
 #include "engine/template/variables.h"
 
@@ -127,6 +128,7 @@ Scheduler::Scheduler(const Playbook& playbook, const Inventory& inventory,
       groups_(inventory.GroupsValue()) {}
 
 RunSummary Scheduler::Run() {
+  start_pending_ = !options_.start_at_task.empty();
   for (const Play& play : playbook_.plays) {
     if (stop_playbook_) break;
     RunPlay(play);
@@ -135,27 +137,24 @@ RunSummary Scheduler::Run() {
   return summary_;
 }
 
-// Ansible templates a play's name with what it knows before any host: the
-// play's vars, the extra vars and the magic variables of no host; a name
-// that cannot be rendered (an undefined variable) is shown as written.
-std::string Scheduler::PlayName(const Play& play) const {
+std::string PlayName(const Play& play, const Value& groups, const RunOptions& options) {
   const std::string name = play.DisplayName();
   if (!IsTemplate(name)) return name;
   Variables magic;
-  magic.Set("groups", groups_, "inventory");
+  magic.Set("groups", groups, "inventory");
   magic.Set("playbook_dir", play.AbsoluteDir(), "hostprep");
-  magic.Set("ansible_check_mode", options_.check, "hostprep");
-  magic.Set("ansible_diff_mode", options_.diff, "hostprep");
+  magic.Set("ansible_check_mode", options.check, "hostprep");
+  magic.Set("ansible_diff_mode", options.diff, "hostprep");
   Variables vars(&magic);
   vars.SetAll(play.vars, play.location.file + " (play vars)");
   Variables extra(&vars);
-  extra.SetAll(options_.extra_vars, "extra vars (-e)");
+  extra.SetAll(options.extra_vars, "extra vars (-e)");
   Result<Value> rendered = Templar(extra).Render(Value(name));
   return rendered.ok() ? ToText(*rendered) : name;
 }
 
 void Scheduler::RunPlay(const Play& play) {
-  const std::string name = PlayName(play);
+  const std::string name = PlayName(play, groups_, options_);
   std::vector<std::string> unmatched;
   Result<std::vector<std::string>> matched = inventory_.Match(play.hosts, &unmatched);
   for (const std::string& message : unmatched) {
@@ -198,6 +197,20 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.playbook = &playbook_;
   ctx.play = &play;
   ctx.play_name = name;
+  if (start_pending_) {
+    // As Ansible's play iterator: the first task the tags select that the
+    // pattern names, in the play's order; none, and the play runs nothing.
+    auto start = std::find_if(play.tasks.begin(), play.tasks.end(), [&](const TaskSpec& t) {
+      return MatchesStartAt(t, options_.start_at_task) &&
+             SelectedByTags(t.tags, options_.tags, options_.skip_tags);
+    });
+    if (start == play.tasks.end()) {
+      ctx.skip_all = true;
+    } else {
+      ctx.start_at = start->id;
+      start_pending_ = false;
+    }
+  }
   ctx.inventory = &inventory_;
   ctx.modules = &modules_;
   ctx.options = &options_;

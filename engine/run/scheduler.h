@@ -44,8 +44,6 @@ class Scheduler {
 
  private:
   void RunPlay(const Play& play);
-  // The play's name as Ansible shows it (see the .cc).
-  std::string PlayName(const Play& play) const;
   // Runs one batch of hosts; returns false when the play must stop.
   bool RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch);
 
@@ -60,7 +58,13 @@ class Scheduler {
   RunSummary summary_;
   Trace* trace_ = nullptr;
   bool stop_playbook_ = false;  // a play ended the run (see RunBatch)
+  bool start_pending_ = false;  // --start-at-task given and its task not reached yet
 };
+
+// The play's name as Ansible shows it: templated with what is known before
+// any host (the play's vars, the extra vars, `groups` and the other magic
+// variables of no host); as written when that fails (an undefined variable).
+std::string PlayName(const Play& play, const Value& groups, const RunOptions& options);
 
 // Splits `hosts` into batches as `serial` says (integers, "N%" of the play's
 // hosts, the last size repeating; empty or 0 = one batch).

@@ -257,3 +257,17 @@ TEST_CASE("compat: import_playbook brings plays in with its vars, tags and when,
   CheckSame(RunBoth("import_playbooks.yml", {"--tags", "nested"}), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: --start-at-task starts where Ansible starts, the plays before running nothing") {
+  CleanPaths clean({"/etc/hpcompat"});
+  // The base directory first: Ansible's file module gives the directories
+  // it creates on the way the task's mode, which hostprep's does not yet.
+  CheckSame(RunBoth("import_playbooks.yml", {"--tags", "first"}), 0);
+  CheckSame(RunBoth("import_playbooks.yml", {"--start-at-task", "stage directory"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("import_playbooks.yml", {"--start-at-task", "the play's dir*"}), 0);
+  CheckSame(
+      RunBoth("import_playbooks.yml", {"--start-at-task", "stage directory", "--tags", "nested"}),
+      0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
