@@ -540,11 +540,13 @@ void TaskParser::Finish(const YAML::Node& node) {
     reader_.Error(*args_, fmt::format("{}: 'args' needs a module to give them to", draft_.label));
   }
   const bool ends = task_.kind == TaskKind::kEndHost || task_.kind == TaskKind::kEndPlay ||
-                    task_.kind == TaskKind::kEndBatch || task_.kind == TaskKind::kResetConnection;
+                    task_.kind == TaskKind::kEndBatch || task_.kind == TaskKind::kResetConnection ||
+                    task_.kind == TaskKind::kFlushHandlers;
   if (task_.module == "meta" && (task_.loop || !task_.register_as.empty() ||
                                  !task_.notify.empty() || (!ends && !task_.when.empty()))) {
     reader_.Error(node, fmt::format("{}: 'meta' takes no loop, register or notify, and 'when' "
-                                    "only on end_host, end_play, end_batch and reset_connection",
+                                    "only on flush_handlers, end_host, end_play, end_batch and "
+                                    "reset_connection",
                                     draft_.label));
   }
   for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {

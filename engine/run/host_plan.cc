@@ -14,7 +14,9 @@ void HostPlan::AddEntries(const std::vector<const TaskSpec*>& tasks, const Inclu
                           std::vector<Entry>* out) const {
   for (const TaskSpec* t : tasks) {
     if (t->kind == TaskKind::kFlushHandlers) {
-      for (const TaskSpec* h : handlers_) out->push_back({h, true, nullptr});
+      const TaskSpec* guard = t->when.empty() ? nullptr : t;
+      if (guard != nullptr) out->push_back({t, false, frame});
+      for (const TaskSpec* h : handlers_) out->push_back({h, true, nullptr, guard});
     } else if (t->kind != TaskKind::kNoop) {
       out->push_back({t, false, frame});
     }
@@ -74,6 +76,12 @@ void HostPlan::Advance() {
     taken_at_[h] = static_cast<long>(position_);
   }
   ++position_;
+}
+
+void HostPlan::SkipFlush() {
+  const TaskSpec* flush = position_ < entries_.size() ? entries_[position_].task : nullptr;
+  ++position_;
+  while (position_ < entries_.size() && entries_[position_].flush == flush) ++position_;
 }
 
 void HostPlan::Rewind(size_t position) {

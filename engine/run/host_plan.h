@@ -52,6 +52,10 @@ class HostPlan {
   // handler's notification is used up: notified again, it runs again at
   // the next flush.
   void Advance();
+  // The flush_handlers at the current position has a `when` that is false
+  // on this host: its handlers are passed over, and those notified run at
+  // the next flush, as in Ansible.
+  void SkipFlush();
   // Where the run stands: the position of Next()'s task.
   size_t position() const { return position_; }
   // The include that brought Next()'s task in, or null.
@@ -117,8 +121,10 @@ class HostPlan {
     const TaskSpec* task = nullptr;
     bool handler = false;                 // runs only when notified
     const IncludeFrame* frame = nullptr;  // the include that brought it in
+    const TaskSpec* flush = nullptr;      // a handler of this conditional flush
   };
-  // `tasks` as entries: a flush becomes every handler, a noop nothing.
+  // `tasks` as entries: a flush becomes every handler (after the flush
+  // itself when it has a `when`), a noop nothing.
   void AddEntries(const std::vector<const TaskSpec*>& tasks, const IncludeFrame* frame,
                   std::vector<Entry>* out) const;
   // Positions are kept as long, -1 for never.

@@ -333,9 +333,14 @@ class HostPlay {
         continue;
       }
       if (task != nullptr && IsHostMeta(task->kind) && plan_->waiting().empty()) {
-        std::optional<HostOutcome> ended = RunMeta(*task, plan_->frame());
+        bool skipped = false;
+        std::optional<HostOutcome> ended = RunMeta(*task, plan_->frame(), &skipped);
         if (ended) return *ended;
-        plan_->Advance();
+        if (skipped && task->kind == TaskKind::kFlushHandlers) {
+          plan_->SkipFlush();
+        } else {
+          plan_->Advance();
+        }
         continue;
       }
       if (task != nullptr && task->kind == TaskKind::kRoleComplete && plan_->waiting().empty()) {
@@ -359,9 +364,12 @@ class HostPlay {
     }
   }
 
+  // A flush_handlers reaches here only with a `when` (HostPlan): without
+  // one it is its handlers' entries.
   static bool IsHostMeta(TaskKind kind) {
     return kind == TaskKind::kEndHost || kind == TaskKind::kEndPlay ||
-           kind == TaskKind::kEndBatch || kind == TaskKind::kResetConnection;
+           kind == TaskKind::kEndBatch || kind == TaskKind::kResetConnection ||
+           kind == TaskKind::kFlushHandlers;
   }
 
   // The meta actions a host runs itself, after what waits is reported.
@@ -370,8 +378,11 @@ class HostPlay {
   // nothing more in the play, its notified handlers included, without
   // failing, and nothing is reported, as in Ansible; when it does not, a
   // skip that the recap does not count. reset_connection opens the host's
-  // connection anew and the run goes on (nullopt).
-  std::optional<HostOutcome> RunMeta(const TaskSpec& task, const IncludeFrame* frame) {
+  // connection anew and the run goes on (nullopt). flush_handlers (with a
+  // `when`): its handlers run next when it holds; when it does not, a skip
+  // the recap does not count. `skipped`: the condition was false.
+  std::optional<HostOutcome> RunMeta(const TaskSpec& task, const IncludeFrame* frame,
+                                     bool* skipped) {
     const std::string action = task.args.value("action", "");
     Result<std::string> skip = executor_.Condition(task, frame);
     if (!skip.ok()) {
@@ -381,15 +392,21 @@ class HostPlay {
       return HostOutcome::kFailed;
     }
     if (!skip->empty()) {
-      TaskEvent e = HostEvent(ctx_, *state_, task.DisplayName(), TaskStatus::kSkipped,
-                              fmt::format("{} conditional evaluated to false, continuing "
-                                          "execution for {}",
-                                          action, state_->name));
+      *skipped = true;
+      TaskEvent e = HostEvent(
+          ctx_, *state_, task.DisplayName(), TaskStatus::kSkipped,
+          task.kind == TaskKind::kFlushHandlers
+              ? fmt::format("flush_handlers conditional evaluated to false, not running "
+                            "handlers for {}",
+                            state_->name)
+              : fmt::format("{} conditional evaluated to false, continuing execution for {}",
+                            action, state_->name));
       e.task_id = task.id;
       e.counts_in_recap = false;
       sink_->Post(std::move(e));
       return std::nullopt;
     }
+    if (task.kind == TaskKind::kFlushHandlers) return std::nullopt;
     if (task.kind == TaskKind::kResetConnection) {
       const Status reconnected = io_.Reconnect(ctx_.transports, state_->connection);
       if (reconnected.ok()) return std::nullopt;

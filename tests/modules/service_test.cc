@@ -122,7 +122,7 @@ TEST_CASE("service in the asked state changes nothing") {
   }
 }
 
-TEST_CASE("service restarted and reloaded always change; reloading a stopped unit starts it") {
+TEST_CASE("service restarted and reloaded always change, reloading a stopped unit starts it") {
   Result<Change> change = PlanWith({{"name", "containerd"}, {"state", "restarted"}},
                                    Show("loaded", "active", "enabled"));
   REQUIRE(change.ok());

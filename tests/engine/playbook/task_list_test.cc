@@ -82,7 +82,7 @@ TEST_CASE("import_tasks errors name where the import is and what to do") {
 }
 
 TEST_CASE(
-    "meta: flush_handlers is a flush; noop does nothing; the unsupported are refused by name") {
+    "meta: flush_handlers is a flush, noop does nothing, the unsupported are refused by name") {
   PlaybookFixture fx;
   auto ok = fx.Parse(
       "- hosts: all\n  tasks:\n"
@@ -99,7 +99,7 @@ TEST_CASE(
       "- hosts: all\n  tasks:\n"
       "    - meta: clear_facts\n"
       "    - meta: flush_handler\n"
-      "    - meta: flush_handlers\n      when: x\n"
+      "    - meta: noop\n      when: x\n"
       "  handlers:\n    - meta: flush_handlers\n");
   CHECK(bad.playbook == nullptr);
   CHECK(bad.messages ==
@@ -109,7 +109,7 @@ TEST_CASE(
         "end_play, end_host, end_batch, end_role, reset_connection, clear_facts, "
         "clear_host_errors, refresh_inventory)\n"
         "DIR/site.yml:5:7: task 3: 'meta' takes no loop, register or notify, and 'when' only on "
-        "end_host, end_play, end_batch and reset_connection\n"
+        "flush_handlers, end_host, end_play, end_batch and reset_connection\n"
         "DIR/site.yml:8:7: 'meta: flush_handlers' cannot be a handler: handlers run at a flush\n");
 }
 

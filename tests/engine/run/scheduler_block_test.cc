@@ -27,7 +27,7 @@ constexpr const char* kRescued = R"(
     - {name: after, put: {path: /etc/after, content: "a"}}
 )";
 
-TEST_CASE("a failure planned ahead in a batch goes to the rescue; the host goes on") {
+TEST_CASE("a failure planned ahead in a batch goes to the rescue, the host goes on") {
   Fixture f;
   Recorder rec;
   RunSummary s = f.Run(kRescued, "h1,", &rec);

@@ -149,7 +149,7 @@ TEST_CASE("an included file's mistakes fail the include with their file:line:col
                                      "                          ^\n");
 }
 
-TEST_CASE("tags select an include; its tasks keep their own tags, and apply's") {
+TEST_CASE("tags select an include, its tasks keep their own tags, and apply's") {
   IncludeFixture f;
   f.Write("tagged.yml",
           "- {name: plain, put: {path: /etc/p, content: p}}\n"

@@ -1,4 +1,5 @@
-// meta end_host, end_play and end_batch through the whole run.
+// meta end_host, end_play, end_batch, reset_connection and a conditional
+// flush_handlers through the whole run.
 #include <doctest/doctest.h>
 
 #include "tests/engine/run/scheduler_test_util.h"
@@ -9,7 +10,7 @@ namespace {
 using Fixture = testing::SchedulerFixture;
 using testing::Recorder;
 
-TEST_CASE("end_host stops one host without failing it; its notified handlers do not run") {
+TEST_CASE("end_host stops one host without failing it, its notified handlers do not run") {
   Fixture f;
   Recorder rec;
   RunSummary s = f.Run(R"(
@@ -33,7 +34,29 @@ TEST_CASE("end_host stops one host without failing it; its notified handlers do 
   CHECK(s.stats["h2"].failed == 0);
 }
 
-TEST_CASE("end_batch ends the batch and the next batch runs; end_play ends the play") {
+TEST_CASE("flush_handlers with a when flushes where it holds, elsewhere the handlers wait") {
+  Fixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - {name: a, put: {path: /etc/a, content: "a"}, notify: h}
+    - name: flush on h1
+      meta: flush_handlers
+      when: inventory_hostname == 'h1'
+    - {name: b, put: {path: /etc/b, content: "b"}, notify: h}
+  handlers:
+    - {name: h, run: "true"}
+)",
+                       "h1,h2,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(rec.Joined("h1") == "changed a, changed h, changed b, changed h");
+  CHECK(rec.Joined("h2") == "changed a, skipped flush-on-h1, changed b, changed h");
+  CHECK(s.stats["h2"].skipped == 0);
+}
+
+TEST_CASE("end_batch ends the batch and the next batch runs, end_play ends the play") {
   const char* play = R"(
 - hosts: all
   gather_facts: false

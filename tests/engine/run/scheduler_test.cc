@@ -228,7 +228,7 @@ TEST_CASE("handlers run once, only when a notifying task changed something") {
                                                     "changed second", "changed reload"});
 }
 
-TEST_CASE("registered results drive later conditions; ignore_errors keeps the host going") {
+TEST_CASE("registered results drive later conditions, ignore_errors keeps the host going") {
   Fixture f;
   Recorder rec;
   RunSummary s = f.Run(R"(
@@ -356,7 +356,7 @@ TEST_CASE("a play in which every host failed ends the playbook, as in Ansible") 
   CHECK(rec.plays == std::vector<std::string>{"first"});
 }
 
-TEST_CASE("tags select tasks; always runs and never waits to be named") {
+TEST_CASE("tags select tasks, always runs and never waits to be named") {
   Fixture f;
   f.options.tags = {"b"};
   Recorder rec;

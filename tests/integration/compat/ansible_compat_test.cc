@@ -236,9 +236,13 @@ TEST_CASE("compat: include_vars with first_found, directories and names, and wit
   CheckSameFiles({"/etc/hpcompat"});
 }
 
-TEST_CASE("compat: meta end_host and end_play stop as in Ansible, without failing") {
+TEST_CASE(
+    "compat: meta end_host and end_play stop as in Ansible, and flush_handlers obeys its when") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("meta.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  // The other flush holds: the handler runs at the first.
+  CheckSame(RunBoth("meta.yml", {"-e", "flush_early=true"}), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
 
