@@ -173,6 +173,11 @@ std::string ReservedNameReason(const std::string& name) {
       {"playbook_dir", "it is set by hostprep"},
       {"inventory_dir", "it is set by hostprep"},
       {"ansible_check_mode", "it is set by hostprep"},
+      {"ansible_diff_mode", "it is set by hostprep"},
+      {"ansible_run_tags", "it is set by hostprep from --tags"},
+      {"ansible_skip_tags", "it is set by hostprep from --skip-tags"},
+      {"ansible_limit", "it is set by hostprep from --limit"},
+      {"ansible_version", "it is set by hostprep"},
       {"omit", "it is set by hostprep"},
       {"vars", "it is set by hostprep"},
   };

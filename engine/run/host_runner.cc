@@ -35,6 +35,14 @@ bool Selected(const TaskSpec& task, const RunOptions& opts) {
   return task.implicit || SelectedByTags(task.tags, opts.tags, opts.skip_tags);
 }
 
+// The Ansible release whose semantics hostprep follows (README, "Coming
+// from Ansible"): what `ansible_version` says, so that roles that check it
+// (`ansible_version.full is version('2.10', '>=')`) take their modern path.
+constexpr struct {
+  const char* string;
+  int major, minor, revision;
+} kAnsibleVersion = {"2.14.0", 2, 14, 0};
+
 // The task ansible-playbook adds to a play that gathers facts, by its name:
 // reported (ok) and counted in the recap as Ansible counts it, once per play,
 // also when hostprep already has the facts from an earlier play.
@@ -119,11 +127,34 @@ class HostPlay {
     inventory_vars_.Set("omit", OmitToken(), "hostprep");
     inventory_vars_.Set("ansible_check_mode", opts.check, "hostprep");
     inventory_vars_.Set("ansible_diff_mode", opts.diff, "hostprep");
+    SetRunOptionVariables();
     Value role_names = Value::array();
     for (const std::string& name : ctx_.play->role_names) role_names.push_back(name);
     inventory_vars_.Set("role_names", role_names, "hostprep");
     play_vars_.SetAll(ctx_.play->vars, ctx_.play->location.file + " (play vars)");
     top_.SetAll(opts.extra_vars, "extra vars (-e)");
+  }
+
+  // What Ansible gives every task of the command line (its options vars):
+  // the tags asked for (`all` when none), those skipped, the --limit when
+  // there is one, and the Ansible version whose behaviour hostprep follows.
+  void SetRunOptionVariables() {
+    const RunOptions& opts = *ctx_.options;
+    Value run_tags = Value::array();
+    for (const std::string& t : opts.tags.empty() ? std::vector<std::string>{"all"} : opts.tags)
+      run_tags.push_back(t);
+    Value skip_tags = Value::array();
+    for (const std::string& t : opts.skip_tags) skip_tags.push_back(t);
+    inventory_vars_.Set("ansible_run_tags", std::move(run_tags), "hostprep");
+    inventory_vars_.Set("ansible_skip_tags", std::move(skip_tags), "hostprep");
+    if (!opts.limit.empty()) inventory_vars_.Set("ansible_limit", opts.limit, "hostprep");
+    inventory_vars_.Set("ansible_version",
+                        Value::object({{"string", kAnsibleVersion.string},
+                                       {"full", kAnsibleVersion.string},
+                                       {"major", kAnsibleVersion.major},
+                                       {"minor", kAnsibleVersion.minor},
+                                       {"revision", kAnsibleVersion.revision}}),
+                        "hostprep");
   }
 
   void SetFacts(const Value& facts) {

@@ -72,3 +72,32 @@ TEST_CASE("fact gathering runs as a task tagged always, or with the play's tags"
 
 }  // namespace
 }  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("tasks see the command line as Ansible's options variables") {
+  constexpr char kPlay[] = R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: options
+      put:
+        path: /etc/options
+        content: "{{ ansible_run_tags | join(',') }} [{{ ansible_skip_tags | join(',') }}] {{ ansible_limit | default('none') }} {{ ansible_version.full }} {{ ansible_version.major }}"
+      tags: [always]
+)";
+  testing::SchedulerFixture plain;
+  testing::Recorder rec;
+  plain.Run(kPlay, "h1,", &rec);
+  CHECK(plain.hosts["h1"].Content("/etc/options") == "all [] none 2.14.0 2");
+  testing::SchedulerFixture asked;
+  asked.options.tags = {"web", "db"};
+  asked.options.skip_tags = {"slow"};
+  asked.options.limit = "h*";
+  asked.Run(kPlay, "h1,", &rec);
+  CHECK(asked.hosts["h1"].Content("/etc/options") == "web,db [slow] h* 2.14.0 2");
+}
+
+}  // namespace
+}  // namespace hostprep
