@@ -1,6 +1,7 @@
 // hostprep run PLAYBOOK -i INV [options]
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -43,15 +44,9 @@ int TakeVerbosity(std::vector<std::string>* args) {
 // Whether --start-at-task names a task of some play, found before any
 // host is contacted (Ansible says so only after running the whole playbook).
 bool HasStartTask(const Playbook& playbook, const RunOptions& opts) {
-  for (const Play& play : playbook.plays) {
-    for (const TaskSpec& task : play.tasks) {
-      if (MatchesStartAt(task, opts.start_at_task) &&
-          SelectedByTags(task.tags, opts.tags, opts.skip_tags)) {
-        return true;
-      }
-    }
-  }
-  return false;
+  return std::any_of(playbook.plays.begin(), playbook.plays.end(), [&](const Play& play) {
+    return FindStartTask(play, opts.start_at_task, opts.tags, opts.skip_tags) != nullptr;
+  });
 }
 
 }  // namespace

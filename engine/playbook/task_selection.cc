@@ -66,6 +66,15 @@ bool MatchesStartAt(const TaskSpec& task, const std::string& pattern) {
          shown == pattern || Glob(pattern, shown);
 }
 
+const TaskSpec* FindStartTask(const Play& play, const std::string& pattern,
+                              const std::vector<std::string>& tags,
+                              const std::vector<std::string>& skip_tags) {
+  for (const TaskSpec& task : play.tasks) {
+    if (MatchesStartAt(task, pattern) && SelectedByTags(task.tags, tags, skip_tags)) return &task;
+  }
+  return nullptr;
+}
+
 std::string ListedName(const TaskSpec& task) {
   return task.name.empty() ? task.module : task.DisplayName();
 }

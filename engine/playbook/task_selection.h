@@ -30,6 +30,13 @@ bool IsListedTask(const TaskSpec& task);
 // matches. Only listed tasks (IsListedTask) can be started at.
 bool MatchesStartAt(const TaskSpec& task, const std::string& pattern);
 
+// The task of `play` a run started at `pattern` begins with: the first in
+// the play's order that MatchesStartAt and the tags select; null when the
+// play has none.
+const TaskSpec* FindStartTask(const Play& play, const std::string& pattern,
+                              const std::vector<std::string>& tags,
+                              const std::vector<std::string>& skip_tags);
+
 // The name --list-tasks shows: the task's shown name when it has a name,
 // else its module, as Ansible shows the action of an unnamed task.
 std::string ListedName(const TaskSpec& task);

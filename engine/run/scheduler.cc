@@ -200,11 +200,9 @@ void Scheduler::RunPlay(const Play& play) {
   if (start_pending_) {
     // As Ansible's play iterator: the first task the tags select that the
     // pattern names, in the play's order; none, and the play runs nothing.
-    auto start = std::find_if(play.tasks.begin(), play.tasks.end(), [&](const TaskSpec& t) {
-      return MatchesStartAt(t, options_.start_at_task) &&
-             SelectedByTags(t.tags, options_.tags, options_.skip_tags);
-    });
-    if (start == play.tasks.end()) {
+    const TaskSpec* start =
+        FindStartTask(play, options_.start_at_task, options_.tags, options_.skip_tags);
+    if (start == nullptr) {
       ctx.skip_all = true;
     } else {
       ctx.start_at = start->id;
