@@ -8,6 +8,14 @@ HostPlan::HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpe
     : handlers_(std::move(handlers)) {
   AddEntries(tasks, nullptr, &entries_);
   for (const TaskSpec* h : handlers_) entries_.push_back({h, true, nullptr});
+  for (size_t i = 0; i < entries_.size(); ++i) entries_[i].rank = i;
+  end_rank_ = entries_.size();
+}
+
+size_t HostPlan::done_rank() const {
+  size_t rank = RankAt(position_);
+  for (const Unit& u : waiting_) rank = std::min(rank, RankAt(u.position));
+  return rank;
 }
 
 void HostPlan::AddEntries(const std::vector<const TaskSpec*>& tasks, const IncludeFrame* frame,
@@ -36,6 +44,7 @@ void HostPlan::Include(std::vector<IncludeFrame> frames,
     AddEntries(tasks, frame, &added);
   }
   const size_t at = std::min(position_ + 1, entries_.size());
+  for (Entry& e : added) e.rank = RankAt(position_);
   entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(at), added.begin(), added.end());
 }
 

@@ -20,6 +20,7 @@
 #include "engine/run/host_io.h"
 #include "engine/run/host_plan.h"
 #include "engine/run/host_state.h"
+#include "engine/run/magic_variables.h"
 #include "engine/run/resources.h"
 #include "engine/run/role_variables.h"
 #include "engine/run/task_executor.h"
@@ -34,14 +35,6 @@ namespace {
 bool Selected(const TaskSpec& task, const RunOptions& opts) {
   return task.implicit || SelectedByTags(task.tags, opts.tags, opts.skip_tags);
 }
-
-// The Ansible release whose semantics hostprep follows (README, "Coming
-// from Ansible"): what `ansible_version` says, so that roles that check it
-// (`ansible_version.full is version('2.10', '>=')`) take their modern path.
-constexpr struct {
-  const char* string;
-  int major, minor, revision;
-} kAnsibleVersion = {"2.14.0", 2, 14, 0};
 
 // The task ansible-playbook adds to a play that gathers facts, by its name:
 // reported (ok) and counted in the recap as Ansible counts it, once per play,
@@ -94,7 +87,8 @@ class HostPlay {
         play_vars_(&facts_vars_),
         roles_(*ctx.play, &play_vars_),
         top_(&roles_.play()),
-        executor_(ctx, state, roles_.play(), &roles_) {}
+        executor_(ctx, state, roles_.play(), &roles_),
+        hostvars_(ctx.hostvars, state->name) {}
 
   HostOutcome Run() {
     SetVariables();
@@ -123,38 +117,13 @@ class HostPlay {
       inventory_vars_.Set("ansible_play_batch", *ctx_.play_batch, "hostprep");
       inventory_vars_.Set("play_hosts", *ctx_.play_batch, "hostprep");
     }
-    inventory_vars_.Set("playbook_dir", ctx_.play->AbsoluteDir(), "hostprep");
-    inventory_vars_.Set("omit", OmitToken(), "hostprep");
-    inventory_vars_.Set("ansible_check_mode", opts.check, "hostprep");
-    inventory_vars_.Set("ansible_diff_mode", opts.diff, "hostprep");
-    SetRunOptionVariables();
+    inventory_vars_.SetAll(PlayMagicVariables(*ctx_.play, opts), "hostprep");
+    if (ctx_.hostvars != nullptr) inventory_vars_.SetHostScopes(&hostvars_);
     Value role_names = Value::array();
     for (const std::string& name : ctx_.play->role_names) role_names.push_back(name);
     inventory_vars_.Set("role_names", role_names, "hostprep");
     play_vars_.SetAll(ctx_.play->vars, ctx_.play->location.file + " (play vars)");
     top_.SetAll(opts.extra_vars, "extra vars (-e)");
-  }
-
-  // What Ansible gives every task of the command line (its options vars):
-  // the tags asked for (`all` when none), those skipped, the --limit when
-  // there is one, and the Ansible version whose behaviour hostprep follows.
-  void SetRunOptionVariables() {
-    const RunOptions& opts = *ctx_.options;
-    Value run_tags = Value::array();
-    for (const std::string& t : opts.tags.empty() ? std::vector<std::string>{"all"} : opts.tags)
-      run_tags.push_back(t);
-    Value skip_tags = Value::array();
-    for (const std::string& t : opts.skip_tags) skip_tags.push_back(t);
-    inventory_vars_.Set("ansible_run_tags", std::move(run_tags), "hostprep");
-    inventory_vars_.Set("ansible_skip_tags", std::move(skip_tags), "hostprep");
-    if (!opts.limit.empty()) inventory_vars_.Set("ansible_limit", opts.limit, "hostprep");
-    inventory_vars_.Set("ansible_version",
-                        Value::object({{"string", kAnsibleVersion.string},
-                                       {"full", kAnsibleVersion.string},
-                                       {"major", kAnsibleVersion.major},
-                                       {"minor", kAnsibleVersion.minor},
-                                       {"revision", kAnsibleVersion.revision}}),
-                        "hostprep");
   }
 
   void SetFacts(const Value& facts) {
@@ -241,6 +210,7 @@ class HostPlay {
       return probed;
     }
     SetFacts(*state_->facts);
+    if (ctx_.hostvars != nullptr) ctx_.hostvars->SetFacts(state_->name, *state_->facts);
     ReportFactsGathered();
     if (state_->facts != guessed) {
       // Stored only when they changed: 200 hosts renaming files in one
@@ -354,6 +324,9 @@ class HostPlay {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
       if (ctx_.end != nullptr && ctx_.end->now()) return HostOutcome::kOk;
       const TaskSpec* task = plan_->Next();
+      // Ranks as the hostvars board counts them: gathering facts is 0.
+      if (ctx_.hostvars != nullptr) ctx_.hostvars->Progress(state_->name, 1 + plan_->done_rank());
+      hostvars_.At(1 + plan_->rank());
       if (task == nullptr && plan_->waiting().empty()) return HostOutcome::kOk;
       if (task != nullptr && IsBlockMarker(task->kind) && plan_->waiting().empty()) {
         // Where the block goes is known once what waits is reported.
@@ -365,7 +338,9 @@ class HostPlay {
       }
       if (task != nullptr && IsHostMeta(task->kind) && plan_->waiting().empty()) {
         bool skipped = false;
+        hostvars_.Allow();
         std::optional<HostOutcome> ended = RunMeta(*task, plan_->frame(), &skipped);
+        hostvars_.Forbid();
         if (ended) return *ended;
         if (skipped && task->kind == TaskKind::kFlushHandlers) {
           plan_->SkipFlush();
@@ -389,7 +364,9 @@ class HostPlay {
         if (flushed != HostOutcome::kOk) return flushed;
         continue;  // the next task (or the first whose guard failed) again
       }
+      hostvars_.Allow();
       const HostOutcome ran = RunOne(*task, plan_->frame());
+      hostvars_.Forbid();
       if (ran != HostOutcome::kOk) return ran;
       plan_->Advance();
     }
@@ -502,12 +479,16 @@ class HostPlay {
     unit.frame = frame;
     unit.position = plan_->position();
     unit.run = executor_.Start(task, frame);
+    hostvars_.TakeBlocked();  // what earlier read-ahead saw does not count
     {
       TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");
       unit.step = executor_.Prepare(unit.run.get(), io_);
       span.args()["planned_ahead"] = true;
       span.args()["actions"] = unit.step.actions.size();
     }
+    // Planned with another host's variables from before that host got
+    // here (the board would have waited): planned again in turn instead.
+    if (hostvars_.TakeBlocked()) return false;
     if (unit.step.kind == TaskStep::Kind::kRead) return false;
     bool changes = unit.step.changes;
     if (unit.step.kind == TaskStep::Kind::kDone) {
@@ -641,6 +622,7 @@ class HostPlay {
   RoleVariables roles_;
   Variables top_;
   TaskExecutor executor_;
+  HostVarsBoard::View hostvars_;  // what this host's templates read as `hostvars`
   std::optional<TaskGraph> graph_;
   std::optional<HostPlan> plan_;
   Become batch_become_;  // the become of the waiting batch

@@ -16,6 +16,7 @@
 #include "engine/playbook/include_loader.h"
 #include "engine/playbook/playbook.h"
 #include "engine/run/host_io.h"
+#include "engine/run/host_vars_board.h"
 #include "engine/run/run_options.h"
 
 namespace hostprep {
@@ -77,6 +78,7 @@ struct PlayContext {
   Trace* trace = nullptr;                    // --trace; null when not asked for
   IncludeLoader* includes = nullptr;         // the play's; thread-safe; null: no include runs
   PlayEnd* end = nullptr;                    // the play's; null: no meta end_* runs
+  HostVarsBoard* hostvars = nullptr;         // the run's; null: `hostvars` is undefined
 };
 
 enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };

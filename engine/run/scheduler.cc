@@ -13,6 +13,7 @@
 
 #include "engine/base/text.h"
 #include "engine/playbook/task_selection.h"
+#include "engine/run/magic_variables.h"
 #include "engine/template/templar.h"
 #include "engine/template/variables.h"
 
@@ -125,7 +126,8 @@ Scheduler::Scheduler(const Playbook& playbook, const Inventory& inventory,
       transports_(transports),
       reporter_(reporter),
       options_(options),
-      groups_(inventory.GroupsValue()) {}
+      groups_(inventory.GroupsValue()),
+      hostvars_(inventory, groups_, options.extra_vars) {}
 
 RunSummary Scheduler::Run() {
   start_pending_ = !options_.start_at_task.empty();
@@ -221,6 +223,8 @@ void Scheduler::RunPlay(const Play& play) {
   PlayEnd end;
   ctx.end = &end;
   ctx.play_hosts_all = &hosts_all;
+  hostvars_.BeginPlay(PlayMagicVariables(play, options_));
+  ctx.hostvars = &hostvars_;
   for (const auto& batch : SerialBatches(hosts, play.serial)) {
     end.batch.store(false);
     Value remaining = Value::array();
@@ -246,12 +250,17 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
   EventQueue queue;
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
+  // The hosts that start now are marked before any starts, so that none
+  // reads another's hostvars before that one is known to be under way.
+  for (size_t i = 0; i < workers; ++i) hostvars_.Started(batch[i]);
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < batch.size(); i = next++) {
         HostState* state = &hosts_.at(batch[i]);  // map nodes are stable; each used by one worker
+        if (i >= workers) hostvars_.Started(batch[i]);
         HostOutcome outcome =
             abort.load() ? HostOutcome::kAborted : RunHostPlay(ctx, state, &queue);
+        hostvars_.Finished(batch[i]);
         // any_errors_fatal needs no counting: stop at once, before this worker
         // (or another) starts the next host, rather than when the coordinator
         // gets to this result.

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/run/host_state.h"
+#include "engine/run/host_vars_board.h"
 
 namespace hostprep {
 
@@ -54,6 +55,7 @@ class Scheduler {
   Reporter* reporter_;
   const RunOptions& options_;
   Value groups_;
+  HostVarsBoard hostvars_;  // what `hostvars` reads, for the whole run
   std::map<std::string, HostState> hosts_;
   RunSummary summary_;
   Trace* trace_ = nullptr;

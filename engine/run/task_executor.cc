@@ -330,7 +330,7 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
     }
   }
   for (auto it = facts.begin(); it != facts.end(); ++it) {
-    state_->registered[it.key()] = it.value();
+    Remember(it.key(), it.value());
     run->SetFact(it.key(), it.value());
   }
   a.result = Value::object({{"ansible_facts", facts}});
@@ -414,6 +414,7 @@ TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
   }
   for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
     state_->included_vars[it.key()] = it.value();
+    if (ctx_.hostvars != nullptr) ctx_.hostvars->SetIncluded(state_->name, it.key(), it.value());
     run->SetIncluded(it.key(), it.value());
   }
   Value files = Value::array();
@@ -939,8 +940,15 @@ void TaskExecutor::EndRun(TaskRun* run) const {
 }
 
 TaskOutcome TaskExecutor::Finish(std::unique_ptr<TaskRun> run) {
-  if (!run->task.register_as.empty()) state_->registered[run->task.register_as] = run->registered;
+  if (!run->task.register_as.empty()) Remember(run->task.register_as, run->registered);
   return std::move(run->out);
+}
+
+// A registered result or set_fact value: the host's own, and what other
+// hosts read through hostvars.
+void TaskExecutor::Remember(const std::string& name, const Value& value) const {
+  state_->registered[name] = value;
+  if (ctx_.hostvars != nullptr) ctx_.hostvars->SetRegistered(state_->name, name, value);
 }
 
 }  // namespace hostprep

@@ -133,6 +133,7 @@ class TaskExecutor {
   // One attempt on one item: render, probe and plan from `source`.
   Planned PlanAttempt(TaskRun* run, const ReadSource& source);
   Planned SetFacts(TaskRun* run) const;
+  void Remember(const std::string& name, const Value& value) const;
   Planned IncludeVars(TaskRun* run) const;
   Status AddEnvironment(const TaskSpec& task, const Variables& vars,
                         std::vector<Action>* actions) const;

@@ -35,6 +35,28 @@ bool IsDigits(const std::string& s) {
 
 std::string Article(const std::string& type) { return (type[0] == 'i' ? "an " : "a ") + type; }
 
+// A host's variables as one mapping, each rendered in the host's scope;
+// one whose rendering fails stays as written, as printing hostvars should
+// not fail on a variable nobody reads.
+Value ScopeVars(const Variables& scope) {
+  Value out = Value::object();
+  for (const std::string& name : scope.Names()) {
+    const Value& raw = scope.Find(name)->value;
+    Result<Value> v = Evaluator(scope).RenderValue(raw);
+    out[name] = v.ok() ? std::move(*v) : raw;
+  }
+  return out;
+}
+
+Value AllHostVars(const HostScopes& hosts) {
+  Value out = Value::object();
+  for (const std::string& host : hosts.Hosts()) {
+    std::shared_ptr<const Variables> scope = hosts.Scope(host);
+    if (scope) out[host] = ScopeVars(*scope);
+  }
+  return out;
+}
+
 }  // namespace
 
 Evaluator::Operand Evaluator::Of(Value v) {
@@ -139,6 +161,15 @@ Result<Evaluator::Operand> Evaluator::RenderVariableText(const std::string& text
 // template string inside a variable's list or mapping rendered.
 Status Evaluator::Materialize(Operand* op) {
   if (!op->defined) return Status::Error(op->why);
+  if (op->hosts != nullptr || op->scope) {
+    op->owned = op->hosts != nullptr ? AllHostVars(*op->hosts) : ScopeVars(*op->scope);
+    op->hosts = nullptr;
+    op->scope.reset();
+    op->scope_host.clear();
+    op->ref = nullptr;
+    op->owner.clear();
+    return Status::Ok();
+  }
   if (op->owner.empty() || !ContainsTemplate(op->get())) return Status::Ok();
   auto cached = op->ref ? materialized_.find(op->ref) : materialized_.end();
   if (cached != materialized_.end()) {
@@ -188,6 +219,11 @@ Result<Evaluator::Operand> Evaluator::RenderStored(const Value* stored, const st
 
 Result<Evaluator::Operand> Evaluator::Lookup(const std::string& name) {
   const VarEntry* entry = vars_.Find(name);
+  if (!entry && name == "hostvars" && vars_.host_scopes() != nullptr) {
+    Operand op;
+    op.hosts = vars_.host_scopes();
+    return op;
+  }
   if (!entry) return Undefined("undefined variable '" + name + "'");
   if (entry->value.is_string() && NeedsRendering(entry->value.get_ref<const std::string&>())) {
     return RenderStored(&entry->value, name, entry->origin);
@@ -209,9 +245,46 @@ Result<Value> Evaluator::EvalValue(const Node& node, std::string_view src) {
 
 // obj.key (by_attr) or obj[key]. Missing children are undefined, as in
 // Jinja, so `a.b | default(x)` works; the reason names the expression.
+// hostvars[h]: h's scope, or undefined for a host the inventory lacks.
+Result<Evaluator::Operand> Evaluator::HostChild(const Operand& hosts, const Value& key) {
+  const std::string host = key.is_string() ? key.get<std::string>() : ToText(key);
+  std::shared_ptr<const Variables> scope = hosts.hosts->Scope(host);
+  if (!scope)
+    return Undefined("'hostvars' has no host '" + host + "' (it is not in the inventory)");
+  Operand op;
+  op.scope = std::move(scope);
+  op.owner = "hostvars['" + host + "']";
+  op.scope_host = host;
+  return op;
+}
+
+// hostvars[h].x: x rendered in h's scope by an evaluator of its own, so
+// that the templates in h's variables see h's values, not the reader's.
+Result<Evaluator::Operand> Evaluator::ScopeChild(const Operand& scope, const Value& key,
+                                                 std::string_view display) {
+  const std::string name = key.is_string() ? key.get<std::string>() : ToText(key);
+  Evaluator sub(*scope.scope);
+  Result<Operand> r = sub.Lookup(name);
+  if (!r.ok()) return r.status().WithContext(scope.owner);
+  if (!r->defined && scope.scope->Find(name) != nullptr) {
+    return Undefined(scope.owner + ": " + r->why);  // its template reads something undefined
+  }
+  if (!r->defined) {
+    const HostScopes* hosts = vars_.host_scopes();
+    const std::string hint = hosts ? hosts->MissingHint(scope.scope_host, name) : "";
+    return Undefined("'" + std::string(display) + "' has no attribute '" + name + "'" +
+                     (hint.empty() ? "" : " (" + hint + ")"));
+  }
+  Status s = sub.Materialize(&*r);
+  if (!s.ok()) return s.WithContext(scope.owner);
+  return Of(r->ref ? *r->ref : std::move(r->owned));
+}
+
 Result<Evaluator::Operand> Evaluator::Child(Operand obj, const Value& key, bool by_attr,
                                             std::string_view display) {
   if (!obj.defined) return obj;
+  if (obj.hosts != nullptr) return HostChild(obj, key);
+  if (obj.scope) return ScopeChild(obj, key, display);
   const Value& v = obj.get();
   std::string name = "'" + std::string(display) + "'";
   const Value* child = nullptr;

@@ -14,6 +14,11 @@
 // `x | default(1)` works when x's template uses a missing variable, as in
 // Ansible); other errors are errors.
 //
+// `hostvars` (when the Variables chain has HostScopes) is read lazily:
+// `hostvars[h].x` renders only h's variable x, in h's own scope, as
+// Ansible's HostVarsVars does; using `hostvars[h]` or `hostvars` whole
+// renders every variable (one that fails stays as written).
+//
 // Inside expressions `and`, `or`, `not` and `if` use Python truthiness as
 // Jinja does (PyTruthy: the string "false" is true); only the final result
 // of a condition uses Ansible's Truthy (templar.h). None renders as "" in
@@ -26,6 +31,7 @@
 #ifndef HOSTPREP_ENGINE_TEMPLATE_EVALUATOR_H_
 #define HOSTPREP_ENGINE_TEMPLATE_EVALUATOR_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,6 +69,11 @@ class Evaluator {
     std::string why;  // the reason it is undefined
     std::string owner;
     std::string origin;
+    // `hostvars` itself (hosts) or `hostvars[h]` (scope: h's variables),
+    // read one key at a time; Materialize turns them into mappings.
+    const HostScopes* hosts = nullptr;
+    std::shared_ptr<const Variables> scope;
+    std::string scope_host;
     const Value& get() const { return ref ? *ref : owned; }
   };
   static Operand Of(Value v);
@@ -76,6 +87,8 @@ class Evaluator {
   Status Materialize(Operand* op);
   Status RenderNested(Value* v, const std::string& owner, const std::string& origin);
   Result<Operand> Lookup(const std::string& name);
+  Result<Operand> HostChild(const Operand& hosts, const Value& key);
+  Result<Operand> ScopeChild(const Operand& scope, const Value& key, std::string_view display);
 
   Result<Operand> Eval(const Node& node, std::string_view src);
   Result<Value> EvalValue(const Node& node, std::string_view src);

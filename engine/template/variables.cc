@@ -21,6 +21,13 @@ const Variables* Variables::NearestFallback() const {
   return nullptr;
 }
 
+const HostScopes* Variables::host_scopes() const {
+  for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
+    if (scope->host_scopes_ != nullptr) return scope->host_scopes_;
+  }
+  return nullptr;
+}
+
 const VarEntry* Variables::Find(std::string_view name) const {
   const std::string key(name);
   for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {

@@ -10,6 +10,7 @@
 #define HOSTPREP_ENGINE_TEMPLATE_VARIABLES_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -18,6 +19,25 @@
 #include "engine/base/value.h"
 
 namespace hostprep {
+
+class Variables;
+
+// Other hosts' variables, as the `hostvars` magic variable reads them
+// (`hostvars['node2'].ansible_default_ipv4`). Implemented by the run, which
+// knows every host's inventory variables, facts and registered results.
+// Thread-safe; Scope may block while the host's facts are being gathered.
+class HostScopes {
+ public:
+  virtual ~HostScopes() = default;
+  // Every inventory host, in inventory order (the keys of `hostvars`).
+  virtual std::vector<std::string> Hosts() const = 0;
+  // The variables of `host` as `hostvars[host]` shows them; null for a
+  // host the inventory does not have. The scope owns its whole chain.
+  virtual std::shared_ptr<const Variables> Scope(const std::string& host) const = 0;
+  // Why `hostvars[host][name]` may be missing when the run knows a reason
+  // ("node3 has not gathered facts yet ..."); "" when it does not.
+  virtual std::string MissingHint(const std::string& host, const std::string& name) const = 0;
+};
 
 struct VarEntry {
   Value value;
@@ -39,6 +59,13 @@ class Variables {
   // Role defaults sit there, below the inventory. Not owned.
   void SetFallback(const Variables* fallback) { fallback_ = fallback; }
 
+  // What `hostvars` reads, for this scope and its children (a variable
+  // named hostvars would shadow it; keywords.cc reserves the name). Not
+  // owned; null: `hostvars` is undefined.
+  void SetHostScopes(const HostScopes* hosts) { host_scopes_ = hosts; }
+  // The nearest HostScopes set on the chain, or null.
+  const HostScopes* host_scopes() const;
+
   // Removes every variable of this scope (not of its parents).
   void Clear() { vars_.clear(); }
 
@@ -59,6 +86,7 @@ class Variables {
   std::unordered_map<std::string, VarEntry> vars_;
   const Variables* parent_ = nullptr;
   const Variables* fallback_ = nullptr;
+  const HostScopes* host_scopes_ = nullptr;
 };
 
 }  // namespace hostprep

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <memory>
 #include <string>
 
 namespace hostprep {
@@ -95,4 +97,79 @@ TEST_CASE("evaluator renders each variable once per call") {
 }
 
 }  // namespace
+// hostvars over two hosts whose variables are templates of their own.
+class TwoHosts : public HostScopes {
+ public:
+  TwoHosts() {
+    for (const char* name : {"node1", "node2"}) {
+      auto vars = std::make_shared<Variables>();
+      vars->Set("inventory_hostname", name, "inventory");
+      vars->Set("domain", "example.org", "group_vars/all.yml");
+      vars->Set("fqdn", "{{ inventory_hostname }}.{{ domain }}", "group_vars/all.yml");
+      vars->Set("broken", "{{ nope }}", "group_vars/all.yml");
+      scopes_[name] = vars;
+    }
+  }
+  std::vector<std::string> Hosts() const override { return {"node1", "node2"}; }
+  std::shared_ptr<const Variables> Scope(const std::string& host) const override {
+    auto it = scopes_.find(host);
+    return it == scopes_.end() ? nullptr : it->second;
+  }
+  std::string MissingHint(const std::string& host, const std::string& name) const override {
+    return name == "ansible_hostname" ? host + " has no facts yet" : "";
+  }
+
+ private:
+  std::map<std::string, std::shared_ptr<Variables>> scopes_;
+};
+
+TEST_CASE("evaluator reads hostvars in each host's own scope") {
+  TwoHosts hosts;
+  Variables vars;
+  vars.SetHostScopes(&hosts);
+  vars.Set("inventory_hostname", "node1", "inventory");
+  vars.Set("domain", "reader.example", "play vars");
+  vars.Set("peer", "node2", "play vars");
+  Evaluator e(vars);
+  struct Case {
+    const char* expr;
+    const char* want;
+  } cases[] = {
+      {"hostvars['node2'].fqdn", R"("node2.example.org")"},
+      {"hostvars[peer]['fqdn']", R"("node2.example.org")"},
+      {"hostvars.node1.inventory_hostname", R"("node1")"},
+      {"'node2' in hostvars", "true"},
+      {"'node9' in hostvars", "false"},
+      {"hostvars.node9 | default('none')", R"("none")"},
+      {"hostvars.node9 is defined", "false"},
+      {"hostvars.node2.nothing is defined", "false"},
+      {"hostvars.node2.broken | default('d')", R"("d")"},
+      {"hostvars.node2.fqdn ~ '/' ~ domain", R"("node2.example.org/reader.example")"},
+      {"hostvars['node9'].x", "error: 'hostvars' has no host 'node9' (it is not in the inventory)"},
+      {"hostvars.node2.nothing", "error: 'hostvars.node2' has no attribute 'nothing'"},
+      {"hostvars.node2.ansible_hostname",
+       "error: 'hostvars.node2' has no attribute 'ansible_hostname' (node2 has no facts yet)"},
+      {"hostvars.node2.broken",
+       "error: hostvars['node2']: in variable 'broken' (from group_vars/all.yml): undefined "
+       "variable 'nope'"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.expr);
+    CHECK(Show(e.EvaluateExpression(c.expr)) == c.want);
+  }
+  // Whole: every variable rendered, one that fails kept as written.
+  CHECK(Show(e.EvaluateExpression("hostvars.node2")) ==
+        R"({"broken":"{{ nope }}","domain":"example.org","fqdn":"node2.example.org",)"
+        R"("inventory_hostname":"node2"})");
+  Result<Value> all = e.EvaluateExpression("hostvars");
+  REQUIRE(all.ok());
+  CHECK((*all)["node1"]["fqdn"] == "node1.example.org");
+}
+
+TEST_CASE("evaluator leaves hostvars undefined without host scopes") {
+  Variables vars;
+  CHECK(Show(Evaluator(vars).EvaluateExpression("hostvars")) ==
+        "error: undefined variable 'hostvars'");
+}
+
 }  // namespace hostprep

@@ -275,3 +275,9 @@ TEST_CASE("compat: --start-at-task starts where Ansible starts, the plays before
       0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: hostvars gives other hosts' inventory variables and the host's own values") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("hostvars.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}

@@ -1,0 +1,159 @@
+#include "engine/run/host_vars_board.h"
+
+#include <fmt/format.h>
+
+namespace hostprep {
+
+// One host's variables as hostvars shows them, lowest first: inventory (the
+// board's, shared), the play's magic variables, facts, include_vars,
+// registered and set_fact values, extra vars. Built in place: each level
+// points at the one below.
+struct HostVarsBoard::HostScope {
+  explicit HostScope(const Variables* inventory)
+      : magic(inventory),
+        facts(&magic),
+        included(&facts),
+        registered(&included),
+        extra(&registered) {}
+  HostScope(const HostScope&) = delete;
+  HostScope& operator=(const HostScope&) = delete;
+
+  std::shared_ptr<const Value> magic_values;  // keeps the play's magic alive
+  Variables magic, facts, included, registered, extra;
+};
+
+HostVarsBoard::HostVarsBoard(const Inventory& inventory, Value groups, Value extra_vars)
+    : inventory_(inventory),
+      groups_(std::move(groups)),
+      extra_vars_(std::move(extra_vars)),
+      known_(inventory.host_names().begin(), inventory.host_names().end()),
+      magic_(std::make_shared<const Value>(Value::object())) {}
+
+HostVarsBoard::~HostVarsBoard() = default;
+
+void HostVarsBoard::BeginPlay(Value magic) {
+  std::lock_guard<std::mutex> lock(mu_);
+  magic_ = std::make_shared<const Value>(std::move(magic));
+  for (auto& [host, entry] : entries_) entry.scope.reset();
+}
+
+HostVarsBoard::Entry& HostVarsBoard::EntryOf(const std::string& host) const {
+  return entries_[host];
+}
+
+void HostVarsBoard::Started(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& entry = EntryOf(host);
+  entry.running = true;
+  entry.done_rank = 0;
+}
+
+void HostVarsBoard::Progress(const std::string& host, size_t done_rank) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry& entry = EntryOf(host);
+    if (entry.done_rank == done_rank) return;
+    entry.done_rank = done_rank;
+  }
+  progressed_.notify_all();
+}
+
+void HostVarsBoard::Finished(const std::string& host) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry& entry = EntryOf(host);
+    if (!entry.running) return;
+    entry.running = false;
+  }
+  progressed_.notify_all();
+}
+
+void HostVarsBoard::SetFacts(const std::string& host, const Value& facts) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& entry = EntryOf(host);
+  entry.facts = facts;
+  entry.scope.reset();
+}
+
+void HostVarsBoard::SetRegistered(const std::string& host, const std::string& name,
+                                  const Value& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& entry = EntryOf(host);
+  entry.registered[name] = value;
+  entry.scope.reset();
+}
+
+void HostVarsBoard::SetIncluded(const std::string& host, const std::string& name,
+                                const Value& value) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& entry = EntryOf(host);
+  entry.included[name] = value;
+  entry.scope.reset();
+}
+
+// mu_ held. Copies what the host has published so far; readers keep the
+// copy for as long as they render, whatever the host publishes meanwhile.
+std::shared_ptr<const HostVarsBoard::HostScope> HostVarsBoard::Build(const std::string& host,
+                                                                     Entry* entry) const {
+  if (!entry->inventory) {
+    entry->inventory = std::make_unique<Variables>();
+    inventory_.HostVariables(host, entry->inventory.get());
+    entry->inventory->Set("groups", groups_, "inventory");
+  }
+  auto scope = std::make_shared<HostScope>(entry->inventory.get());
+  scope->magic_values = magic_;
+  scope->magic.SetAll(*magic_, "hostprep");
+  if (entry->facts) {
+    // As Ansible injects them: ansible_<name> and ansible_facts (hostprep's
+    // own unprefixed names stay the host's own).
+    for (auto it = entry->facts->begin(); it != entry->facts->end(); ++it)
+      scope->facts.Set("ansible_" + it.key(), it.value(), "facts");
+    scope->facts.Set("ansible_facts", *entry->facts, "facts");
+  }
+  scope->included.SetAll(entry->included, "include_vars");
+  scope->registered.SetAll(entry->registered, "register or set_fact");
+  scope->extra.SetAll(extra_vars_, "extra vars (-e)");
+  return scope;
+}
+
+std::shared_ptr<const Variables> HostVarsBoard::ScopeFor(const std::string& host,
+                                                         const View& reader) const {
+  if (!known_.count(host)) return nullptr;
+  std::unique_lock<std::mutex> lock(mu_);
+  auto behind = [&] {
+    if (host == reader.reader_) return false;
+    auto it = entries_.find(host);
+    return it != entries_.end() && it->second.running && it->second.done_rank < reader.rank_;
+  };
+  if (behind()) {
+    if (reader.may_wait_) {
+      progressed_.wait(lock, [&] { return !behind(); });
+    } else {
+      reader.blocked_ = true;
+    }
+  }
+  Entry& entry = EntryOf(host);
+  if (!entry.scope) entry.scope = Build(host, &entry);
+  std::shared_ptr<const HostScope> scope = entry.scope;
+  return std::shared_ptr<const Variables>(scope, &scope->extra);
+}
+
+std::vector<std::string> HostVarsBoard::View::Hosts() const {
+  return board_->inventory_.host_names();
+}
+
+std::shared_ptr<const Variables> HostVarsBoard::View::Scope(const std::string& host) const {
+  return board_->ScopeFor(host, *this);
+}
+
+std::string HostVarsBoard::View::MissingHint(const std::string& host,
+                                             const std::string& name) const {
+  if (name.rfind("ansible_", 0) != 0) return "";
+  std::lock_guard<std::mutex> lock(board_->mu_);
+  auto it = board_->entries_.find(host);
+  if (it != board_->entries_.end() && it->second.facts) return "";
+  return fmt::format(
+      "{} has no facts yet: only the plays and batches that run on a host gather its facts", host);
+}
+
+}  // namespace hostprep

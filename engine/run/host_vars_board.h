@@ -1,0 +1,119 @@
+// The run's record of what every host knows, read through the `hostvars`
+// magic variable: a host's inventory variables (with its inventory magic
+// variables), its facts once gathered, its include_vars, registered results
+// and set_fact values, and the extra vars, as Ansible's hostvars gives them
+// (play vars and role variables are not in it, as in Ansible).
+//
+// Hosts do not wait for each other, except where reading another host's
+// variables would otherwise see that host behind (Ansible's linear strategy
+// runs every task on every host before the next): a host reading
+// `hostvars[h]` at its task of rank r (HostPlan::rank; gathering facts is
+// rank 0, the play's tasks 1, 2, ...) waits until h has finished its tasks
+// before r, or h's run of the play ended. So the idiom of kubeadm roles,
+// one host registering a result that the others read the task after,
+// works, and so do other hosts' facts at the first task. Only a host in a
+// task that may wait does (HostPlay lets it: not while it plans ahead or
+// reads ahead), and one that waits has nothing of its own unfinished, so
+// whom it waits for is strictly behind it: no two hosts wait for each other.
+// A host not started (--forks, a later serial batch) is not waited for; the
+// tasks an include brought in share the include's rank.
+//
+// Thread-safe: workers publish their own host's values and read any host's.
+#ifndef HOSTPREP_ENGINE_RUN_HOST_VARS_BOARD_H_
+#define HOSTPREP_ENGINE_RUN_HOST_VARS_BOARD_H_
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/base/value.h"
+#include "engine/inventory/inventory.h"
+#include "engine/template/variables.h"
+
+namespace hostprep {
+
+class HostVarsBoard {
+ public:
+  // Borrows `inventory`; it must outlive the board.
+  HostVarsBoard(const Inventory& inventory, Value groups, Value extra_vars);
+  ~HostVarsBoard();
+
+  // The magic variables every host has in the play starting (playbook_dir,
+  // omit, ansible_version, ...). Call while no worker runs.
+  void BeginPlay(Value magic);
+
+  // `host`'s worker starts its play (before it gathers facts), finished
+  // the tasks before `done_rank` (rank as in the header), and ended the
+  // play (idempotent).
+  void Started(const std::string& host);
+  void Progress(const std::string& host, size_t done_rank);
+  void Finished(const std::string& host);
+  // The facts gathered (they stay for the run).
+  void SetFacts(const std::string& host, const Value& facts);
+  // register: / set_fact (registered) and include_vars (included) values.
+  void SetRegistered(const std::string& host, const std::string& name, const Value& value);
+  void SetIncluded(const std::string& host, const std::string& name, const Value& value);
+
+  // What `reader`'s templates see as `hostvars`. Borrows the board.
+  class View : public HostScopes {
+   public:
+    View(const HostVarsBoard* board, std::string reader)
+        : board_(board), reader_(std::move(reader)) {}
+    // The rank of the task this host renders for, and whether it may wait
+    // there (see the header); the host's worker sets them.
+    void At(size_t rank) { rank_ = rank; }
+    void Allow() { may_wait_ = true; }
+    void Forbid() { may_wait_ = false; }
+    // A read while waiting was forbidden would have waited: what was
+    // rendered saw another host behind (cleared by the call).
+    bool TakeBlocked() { return std::exchange(blocked_, false); }
+
+    std::vector<std::string> Hosts() const override;
+    std::shared_ptr<const Variables> Scope(const std::string& host) const override;
+    std::string MissingHint(const std::string& host, const std::string& name) const override;
+
+   private:
+    friend class HostVarsBoard;
+    const HostVarsBoard* board_;
+    std::string reader_;
+    size_t rank_ = 0;
+    bool may_wait_ = false;
+    mutable bool blocked_ = false;
+  };
+
+ private:
+  struct HostScope;
+  struct Entry {
+    std::unique_ptr<Variables> inventory;  // built on first read; fixed for the run
+    std::optional<Value> facts;
+    Value registered = Value::object();
+    Value included = Value::object();
+    bool running = false;  // in its run of the play
+    size_t done_rank = 0;
+    std::shared_ptr<const HostScope> scope;  // the last one built; reset by every write
+  };
+
+  std::shared_ptr<const Variables> ScopeFor(const std::string& host, const View& reader) const;
+  std::shared_ptr<const HostScope> Build(const std::string& host, Entry* entry) const;
+  Entry& EntryOf(const std::string& host) const;  // mu_ held
+
+  const Inventory& inventory_;
+  const Value groups_;
+  const Value extra_vars_;
+  std::set<std::string> known_;  // the inventory's hosts
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable progressed_;
+  mutable std::map<std::string, Entry> entries_;
+  std::shared_ptr<const Value> magic_;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_HOST_VARS_BOARD_H_

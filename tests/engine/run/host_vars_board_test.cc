@@ -1,0 +1,112 @@
+#include "engine/run/host_vars_board.h"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "tests/engine/inventory/inventory_test_util.h"
+
+namespace hostprep {
+namespace {
+
+struct BoardFixture {
+  TempDir dir;
+  Diagnostics diags;
+  std::unique_ptr<Inventory> inventory = Inventory::Load(
+      {dir.Write("hosts", "[masters]\nnode1 ip=10.0.0.1\n[workers]\nnode2 ip=10.0.0.2\n")}, &diags);
+  HostVarsBoard board{*inventory, inventory->GroupsValue(),
+                      Value::object({{"release", "from -e"}})};
+};
+
+std::string Read(const HostScopes& view, const std::string& host, const std::string& name) {
+  std::shared_ptr<const Variables> scope = view.Scope(host);
+  if (!scope) return "no host";
+  const VarEntry* e = scope->Find(name);
+  return e == nullptr ? "undefined" : e->value.dump();
+}
+
+TEST_CASE("hostvars board gives a host's inventory, facts, results and extra vars") {
+  BoardFixture f;
+  REQUIRE(f.inventory != nullptr);
+  f.board.BeginPlay(Value::object({{"playbook_dir", "/srv/site"}}));
+  f.board.SetFacts("node2", Value::object({{"hostname", "n2"}, {"os_family", "Debian"}}));
+  f.board.SetIncluded("node2", "pkg", "from include_vars");
+  f.board.SetIncluded("node2", "shadowed", "from include_vars");
+  f.board.SetRegistered("node2", "shadowed", "from set_fact");
+  f.board.SetRegistered("node2", "release", "from set_fact");
+  HostVarsBoard::View view(&f.board, "node1");
+  CHECK(Read(view, "node2", "ip") == R"("10.0.0.2")");
+  CHECK(Read(view, "node2", "inventory_hostname") == R"("node2")");
+  CHECK(Read(view, "node2", "group_names") == R"(["workers"])");
+  CHECK(Read(view, "node2", "groups") == R"({"all":["node1","node2"],"masters":["node1"],)"
+                                         R"("ungrouped":[],"workers":["node2"]})");
+  CHECK(Read(view, "node2", "playbook_dir") == R"("/srv/site")");
+  // Facts as Ansible injects them: prefixed, and under ansible_facts.
+  CHECK(Read(view, "node2", "ansible_hostname") == R"("n2")");
+  CHECK(Read(view, "node2", "ansible_facts") == R"({"hostname":"n2","os_family":"Debian"})");
+  CHECK(Read(view, "node2", "hostname") == "undefined");
+  CHECK(Read(view, "node2", "pkg") == R"("from include_vars")");
+  CHECK(Read(view, "node2", "shadowed") == R"("from set_fact")");
+  CHECK(Read(view, "node2", "release") == R"("from -e")");
+  CHECK(Read(view, "node1", "ansible_hostname") == "undefined");
+  CHECK(view.MissingHint("node1", "ansible_hostname") ==
+        "node1 has no facts yet: only the plays and batches that run on a host gather its facts");
+  CHECK(view.MissingHint("node2", "ansible_hostname") == "");
+  CHECK(view.MissingHint("node1", "token") == "");
+  CHECK(Read(view, "node9", "ip") == "no host");
+  CHECK(view.Hosts() == std::vector<std::string>{"node1", "node2"});
+}
+
+TEST_CASE("hostvars board scopes are snapshots that later writes do not change") {
+  BoardFixture f;
+  HostVarsBoard::View view(&f.board, "node1");
+  std::shared_ptr<const Variables> before = view.Scope("node2");
+  f.board.SetRegistered("node2", "token", "abc");
+  CHECK(before->Find("token") == nullptr);
+  CHECK(Read(view, "node2", "token") == R"("abc")");
+}
+
+TEST_CASE("hostvars board says when a read sees a host behind the reader") {
+  BoardFixture f;
+  HostVarsBoard::View view(&f.board, "node1");
+  view.At(3);  // waiting is not allowed: the read says it would have waited
+  Read(view, "node2", "ip");
+  CHECK_FALSE(view.TakeBlocked());  // node2 is not under way: nobody to wait for
+  f.board.Started("node2");
+  f.board.Progress("node2", 2);
+  Read(view, "node2", "ip");
+  CHECK(view.TakeBlocked());
+  CHECK_FALSE(view.TakeBlocked());  // taking it clears it
+  Read(view, "node1", "ip");        // itself: never
+  CHECK_FALSE(view.TakeBlocked());
+  f.board.Progress("node2", 3);  // it finished the tasks before the reader's
+  Read(view, "node2", "ip");
+  CHECK_FALSE(view.TakeBlocked());
+  f.board.Progress("node2", 1);
+  f.board.Finished("node2");  // its play ended where it was
+  Read(view, "node2", "ip");
+  CHECK_FALSE(view.TakeBlocked());
+}
+
+TEST_CASE("hostvars board makes a reader wait until the host behind it catches up") {
+  BoardFixture f;
+  f.board.Started("node2");
+  f.board.Progress("node2", 1);
+  HostVarsBoard::View view(&f.board, "node1");
+  view.At(2);
+  view.Allow();
+  std::string seen;
+  std::thread reader([&] { seen = Read(view, "node2", "token"); });
+  // What node2 does in its task of rank 1, published before it moves on.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  f.board.SetRegistered("node2", "token", "abc");
+  f.board.Progress("node2", 2);
+  reader.join();
+  CHECK(seen == R"("abc")");
+  CHECK_FALSE(view.TakeBlocked());
+}
+
+}  // namespace
+}  // namespace hostprep
