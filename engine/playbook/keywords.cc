@@ -39,11 +39,11 @@ const std::vector<std::string>& PlayKeys() {
 
 const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",         "id",          "after",         "when",        "loop",
-      "loop_control", "register",    "notify",        "become",      "become_user",
-      "tags",         "no_log",      "ignore_errors", "retries",     "delay",
-      "changed_when", "failed_when", "vars",          "check_mode",  "meta",
-      "args",         "listen",      "until",         "environment", "become_method"};
+      "name",          "id",      "after",  "when",         "loop",        "loop_control",
+      "register",      "notify",  "become", "become_user",  "tags",        "no_log",
+      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
+      "check_mode",    "meta",    "args",   "listen",       "until",       "environment",
+      "become_method", "run_once"};
   return kKeys;
 }
 
@@ -118,7 +118,6 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
        "'local_action' is not supported: a task runs on the play's hosts (a play with "
        "'hosts: localhost' and 'connection: local' runs on this machine)"},
       {"action", "'action' is not supported: write the module name as the key"},
-      {"run_once", "'run_once' is not supported"},
       {"async", "'async' is not supported"},
       {"poll", "'poll' is not supported"},
       {"loop_with", "'loop_with' is not supported: use 'loop'"},

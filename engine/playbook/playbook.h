@@ -48,6 +48,11 @@ enum class TaskKind {
   kBlockEnd,
 };
 
+// The kinds of task `run_once` applies to: those with a result to share.
+inline bool RunsOnce(TaskKind kind) {
+  return kind == TaskKind::kModule || kind == TaskKind::kSetFact || kind == TaskKind::kIncludeVars;
+}
+
 inline bool IsBlockMarker(TaskKind kind) {
   return kind == TaskKind::kRescueStart || kind == TaskKind::kAlwaysStart ||
          kind == TaskKind::kBlockEnd;
@@ -105,6 +110,9 @@ struct TaskSpec {
   std::vector<std::string> tags;
   bool no_log = false;
   bool ignore_errors = false;
+  // run_once: the first host of the batch still in the play runs it; its
+  // registered result and facts go to every host of the batch (Scheduler).
+  bool run_once = false;
   // check_mode: false runs the task for real even under --check (a read-only
   // query whose result later tasks need); true never changes anything.
   std::optional<bool> check_mode;

@@ -50,7 +50,7 @@ bool IsImportKey(const std::string& key) {
 // The keywords ReadInheritedKey reads, for the messages that list them.
 constexpr const char* kInheritedKeys =
     "when, tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
-    "environment";
+    "run_once, environment";
 
 bool IsIncludeKey(const std::string& key) {
   return key == "include_tasks" || key == "ansible.builtin.include_tasks";
@@ -127,6 +127,7 @@ Inherited Inherited::Within(const Inherited& outer) const {
   if (ignore_errors) out.ignore_errors = ignore_errors;
   if (no_log) out.no_log = no_log;
   if (check_mode) out.check_mode = check_mode;
+  if (run_once) out.run_once = run_once;
   out.environment.insert(out.environment.end(), environment.begin(), environment.end());
   return out;
 }
@@ -161,6 +162,9 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   if (ignore_errors && *ignore_errors) task->ignore_errors = true;
   if (no_log && *no_log) task->no_log = true;
   if (!task->check_mode && check_mode) task->check_mode = check_mode;
+  // Only the tasks run_once applies to: an include or meta in a block that
+  // runs once runs on every host (README, "Coming from Ansible").
+  if (run_once && *run_once && RunsOnce(task->kind)) task->run_once = true;
   task->environment.insert(task->environment.begin(), environment.begin(), environment.end());
 }
 
@@ -193,6 +197,8 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     if (reader->ReadBool(key, value, &flag)) out->no_log = flag;
   } else if (key == "check_mode") {
     if (reader->ReadBool(key, value, &flag)) out->check_mode = flag;
+  } else if (key == "run_once") {
+    if (reader->ReadBool(key, value, &flag)) out->run_once = flag;
   } else if (key == "environment") {
     Value env;
     if (ReadEnvironment(reader, value, &env)) out->environment.push_back(std::move(env));

@@ -35,6 +35,7 @@ struct Inherited {
   std::optional<bool> ignore_errors;
   std::optional<bool> no_log;
   std::optional<bool> check_mode;
+  std::optional<bool> run_once;
   std::vector<Value> environment;  // outermost first
 
   // `outer` with this container's own settings added on top.
@@ -50,7 +51,8 @@ void InheritFromPlay(const Play& play, TaskSpec* task);
 
 // Reads `key` of a container (an import, a role entry) into `out` when it
 // is one that tasks inherit (when, tags, vars, become, become_user,
-// ignore_errors, no_log, check_mode, environment); false for any other key.
+// ignore_errors, no_log, check_mode, run_once, environment); false for any
+// other key.
 bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
                       const std::string& label, Inherited* out);
 

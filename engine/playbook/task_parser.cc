@@ -87,6 +87,7 @@ class TaskParser {
   std::optional<YAML::Node> loop_control_key_;
   std::optional<YAML::Node> changed_when_key_;
   std::optional<YAML::Node> failed_when_key_;
+  std::optional<YAML::Node> run_once_key_;
 };
 
 void TaskParser::FindArgs(const YAML::Node& node) {
@@ -189,6 +190,9 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     reader_.ReadBool(key, value, &task_.no_log);
   } else if (key == "ignore_errors") {
     reader_.ReadBool(key, value, &task_.ignore_errors);
+  } else if (key == "run_once") {
+    if (reader_.ReadBool(key, value, &task_.run_once) && task_.run_once)
+      run_once_key_.emplace(value);
   } else if (key == "check_mode") {
     bool check_mode = false;
     if (reader_.ReadBool(key, value, &check_mode)) task_.check_mode = check_mode;
@@ -565,6 +569,13 @@ void TaskParser::Finish(const YAML::Node& node) {
                   fmt::format("{}: 'loop_control' needs a 'loop'", draft_.label));
   }
   if (register_node_.has_value()) CheckRegister();
+  if (run_once_key_.has_value() && !RunsOnce(task_.kind)) {
+    reader_.Error(
+        *run_once_key_,
+        fmt::format("{}: 'run_once' is supported on modules, set_fact and include_vars, "
+                    "not on {}: put it on the tasks that should run once",
+                    draft_.label, task_.kind == TaskKind::kInclude ? "include_tasks" : "meta"));
+  }
 }
 
 }  // namespace

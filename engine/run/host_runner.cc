@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <set>
 #include <thread>
@@ -365,7 +366,9 @@ class HostPlay {
         continue;  // the next task (or the first whose guard failed) again
       }
       hostvars_.Allow();
-      const HostOutcome ran = RunOne(*task, plan_->frame());
+      const HostOutcome ran = task->run_once && ctx_.hostvars != nullptr
+                                  ? RunOnce(*task, plan_->frame())
+                                  : RunOne(*task, plan_->frame());
       hostvars_.Forbid();
       if (ran != HostOutcome::kOk) return ran;
       plan_->Advance();
@@ -460,6 +463,35 @@ class HostPlay {
     span.args()["failed"] = outcome.failed;
     if (Report(task, outcome, plan_->position())) return HostOutcome::kOk;
     return Stop(outcome);
+  }
+
+  // A run_once task (HostVarsBoard::AwaitOnce), as Ansible's linear
+  // strategy runs it: the host that runs it reports it and leaves its
+  // registered result, set_fact and include_vars values for the batch's
+  // other hosts; they take them without a report (nor a count in the
+  // recap), and fail with it when it failed. Handlers it notifies are the
+  // runner's alone, as in Ansible.
+  HostOutcome RunOnce(const TaskSpec& task, const IncludeFrame* frame) {
+    const size_t occurrence = once_seen_[&task]++;
+    std::optional<HostVarsBoard::Once> taken =
+        ctx_.hostvars->AwaitOnce(hostvars_, &task, occurrence);
+    if (taken) {
+      for (auto it = taken->registered.begin(); it != taken->registered.end(); ++it)
+        executor_.Remember(it.key(), it.value());
+      for (auto it = taken->included.begin(); it != taken->included.end(); ++it)
+        executor_.RememberIncluded(it.key(), it.value());
+      if (!taken->failed) return HostOutcome::kOk;
+      state_->failed = true;
+      return HostOutcome::kFailed;
+    }
+    HostVarsBoard::Once result;
+    result.host = state_->name;
+    executor_.Capture(&result);
+    const HostOutcome ran = RunOne(task, frame);
+    executor_.Capture(nullptr);
+    result.failed = ran == HostOutcome::kFailed;
+    ctx_.hostvars->PostOnce(&task, occurrence, std::move(result));
+    return ran;
   }
 
   // Plans `task` ahead into the waiting batch; false when it must run for
@@ -623,6 +655,7 @@ class HostPlay {
   Variables top_;
   TaskExecutor executor_;
   HostVarsBoard::View hostvars_;  // what this host's templates read as `hostvars`
+  std::map<const TaskSpec*, size_t> once_seen_;  // run_once tasks reached, how often
   std::optional<TaskGraph> graph_;
   std::optional<HostPlan> plan_;
   Become batch_become_;  // the become of the waiting batch

@@ -37,6 +37,45 @@ void HostVarsBoard::BeginPlay(Value magic) {
   for (auto& [host, entry] : entries_) entry.scope.reset();
 }
 
+void HostVarsBoard::BeginBatch(const std::vector<std::string>& batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  batch_ = batch;
+  once_.clear();
+}
+
+std::optional<HostVarsBoard::Once> HostVarsBoard::AwaitOnce(const View& reader, const void* task,
+                                                            size_t occurrence) {
+  std::unique_lock<std::mutex> lock(mu_);
+  const auto key = std::make_pair(task, occurrence);
+  std::optional<Once> out;
+  progressed_.wait(lock, [&] {
+    if (auto it = once_.find(key); it != once_.end()) {
+      out = it->second;
+      return true;
+    }
+    // The runner: the first host of the batch still under way that has
+    // not passed the task. The reader itself qualifies, so there is one; a
+    // host before it that passes the task without running it (an include
+    // it did not take) hands the task on to the next.
+    for (const std::string& host : batch_) {
+      auto it = entries_.find(host);
+      if (host == reader.reader_) return true;
+      if (it != entries_.end() && it->second.running && it->second.done_rank <= reader.rank_)
+        return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+void HostVarsBoard::PostOnce(const void* task, size_t occurrence, Once result) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    once_[std::make_pair(task, occurrence)] = std::move(result);
+  }
+  progressed_.notify_all();
+}
+
 HostVarsBoard::Entry& HostVarsBoard::EntryOf(const std::string& host) const {
   return entries_[host];
 }

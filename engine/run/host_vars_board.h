@@ -40,9 +40,31 @@ namespace hostprep {
 
 class HostVarsBoard {
  public:
+  class View;  // below: what one host reads
   // Borrows `inventory`; it must outlive the board.
   HostVarsBoard(const Inventory& inventory, Value groups, Value extra_vars);
   ~HostVarsBoard();
+
+  // The hosts of the batch starting, in order (who runs a run_once task).
+  // Call while no worker runs.
+  void BeginBatch(const std::vector<std::string>& batch);
+
+  // What a run_once task left for the batch's other hosts: its registered
+  // result and set_fact values (registered), its include_vars (included),
+  // and whether it failed (they fail with it, as in Ansible).
+  struct Once {
+    Value registered = Value::object();
+    Value included = Value::object();
+    bool failed = false;
+    std::string host;  // the host that ran it
+  };
+  // The `occurrence`th time `reader` reaches the run_once `task` (at the
+  // reader's rank; nothing of its own unfinished): nullopt when the reader
+  // is the one to run it (the first host of the batch that is still in
+  // its run and has not passed the task), else the result of the host
+  // that ran it, waiting for it as long as that host is under way.
+  std::optional<Once> AwaitOnce(const View& reader, const void* task, size_t occurrence);
+  void PostOnce(const void* task, size_t occurrence, Once result);
 
   // The magic variables every host has in the play starting (playbook_dir,
   // omit, ansible_version, ...). Call while no worker runs.
@@ -111,6 +133,8 @@ class HostVarsBoard {
   mutable std::mutex mu_;
   mutable std::condition_variable progressed_;
   mutable std::map<std::string, Entry> entries_;
+  std::vector<std::string> batch_;
+  std::map<std::pair<const void*, size_t>, Once> once_;  // this batch's
   std::shared_ptr<const Value> magic_;
 };
 

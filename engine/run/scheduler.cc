@@ -250,6 +250,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
   EventQueue queue;
   std::atomic<size_t> next{0};
   std::vector<std::thread> threads;
+  hostvars_.BeginBatch(batch);
   // The hosts that start now are marked before any starts, so that none
   // reads another's hostvars before that one is known to be under way.
   for (size_t i = 0; i < workers; ++i) hostvars_.Started(batch[i]);

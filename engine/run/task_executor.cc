@@ -413,8 +413,7 @@ TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
     return p;
   }
   for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
-    state_->included_vars[it.key()] = it.value();
-    if (ctx_.hostvars != nullptr) ctx_.hostvars->SetIncluded(state_->name, it.key(), it.value());
+    RememberIncluded(it.key(), it.value());
     run->SetIncluded(it.key(), it.value());
   }
   Value files = Value::array();
@@ -698,9 +697,10 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
 }
 
 bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
-  return !task.check_mode.value_or(ctx_.options->check) && !task.loop && task.register_as.empty() &&
-         task.changed_when.empty() && task.failed_when.empty() && task.retries == 0 &&
-         task.until.empty() && !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
+  return !task.run_once && !task.check_mode.value_or(ctx_.options->check) && !task.loop &&
+         task.register_as.empty() && task.changed_when.empty() && task.failed_when.empty() &&
+         task.retries == 0 && task.until.empty() && !task.ignore_errors &&
+         ctx_.modules->Find(task.module) != nullptr;
 }
 
 Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variables& vars) const {
@@ -949,6 +949,13 @@ TaskOutcome TaskExecutor::Finish(std::unique_ptr<TaskRun> run) {
 void TaskExecutor::Remember(const std::string& name, const Value& value) const {
   state_->registered[name] = value;
   if (ctx_.hostvars != nullptr) ctx_.hostvars->SetRegistered(state_->name, name, value);
+  if (capture_ != nullptr) capture_->registered[name] = value;
+}
+
+void TaskExecutor::RememberIncluded(const std::string& name, const Value& value) const {
+  state_->included_vars[name] = value;
+  if (ctx_.hostvars != nullptr) ctx_.hostvars->SetIncluded(state_->name, name, value);
+  if (capture_ != nullptr) capture_->included[name] = value;
 }
 
 }  // namespace hostprep

@@ -105,6 +105,14 @@ class TaskExecutor {
   // ignore_errors, and not in check mode.
   bool CanSpeculate(const TaskSpec& task) const;
 
+  // A registered result or set_fact value (Remember), or an include_vars
+  // variable (RememberIncluded): the host's own, and what other hosts read
+  // through hostvars. While `into` is set (Capture), each is copied there
+  // too (a run_once task's results, for the batch's other hosts).
+  void Remember(const std::string& name, const Value& value) const;
+  void RememberIncluded(const std::string& name, const Value& value) const;
+  void Capture(HostVarsBoard::Once* into) { capture_ = into; }
+
   Become BecomeFor(const TaskSpec& task) const;
 
   // A task that only steers the run (meta end_host...): why its `when`
@@ -133,7 +141,6 @@ class TaskExecutor {
   // One attempt on one item: render, probe and plan from `source`.
   Planned PlanAttempt(TaskRun* run, const ReadSource& source);
   Planned SetFacts(TaskRun* run) const;
-  void Remember(const std::string& name, const Value& value) const;
   Planned IncludeVars(TaskRun* run) const;
   Status AddEnvironment(const TaskSpec& task, const Variables& vars,
                         std::vector<Action>* actions) const;
@@ -179,6 +186,7 @@ class TaskExecutor {
   HostState* state_;
   const Variables& host_vars_;
   const RoleVariables* roles_;
+  HostVarsBoard::Once* capture_ = nullptr;
 };
 
 // The label of a loop item in output: its text, or "name" / "key" field of a

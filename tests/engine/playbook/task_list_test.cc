@@ -78,7 +78,7 @@ TEST_CASE("import_tasks errors name where the import is and what to do") {
         "DIR/list.yml:1:1: a task file must be a list of tasks, not a mapping\n"
         "DIR/site.yml:9:7: 'register' is not supported on 'import_tasks' (supported: name, when, "
         "tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
-        "environment)\n");
+        "run_once, environment)\n");
 }
 
 TEST_CASE(
@@ -218,11 +218,11 @@ TEST_CASE("block errors name the key and what a block takes") {
         "DIR/site.yml:5:7: 'resuce' is not supported on a block (supported: name, block, rescue, "
         "always, when, tags, vars, become, become_user, become_method, ignore_errors, no_log, "
         "check_mode, "
-        "environment) (did you mean 'rescue'?)\n"
+        "run_once, environment) (did you mean 'rescue'?)\n"
         "DIR/site.yml:9:7: 'delegate_to' is not supported on a block (supported: name, block, "
         "rescue, always, when, tags, vars, become, become_user, become_method, ignore_errors, "
         "no_log, "
-        "check_mode, environment)\n"
+        "check_mode, run_once, environment)\n"
         "DIR/site.yml:11:7: a block in handlers is not supported yet: list the handlers one by "
         "one\n");
 }

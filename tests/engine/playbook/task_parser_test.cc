@@ -141,7 +141,7 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
        "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
        "with_sequence, with_subelements, with_first_found, with_fileglob, and loop)"},
       {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
-      {"run_once: true", "'run_once' is not supported"},
+      {"delegate_facts: true", "'delegate_facts' is not supported"},
       {"async: 10", "'async' is not supported"},
   };
   for (const Case& c : cases) {
@@ -150,6 +150,30 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
     auto out = fx.Parse(PlayWith("    - name: t\n      command: ls\n      " + c.key + "\n"));
     CHECK(out.messages == "DIR/site.yml:5:7: " + c.message + "\n");
   }
+}
+
+TEST_CASE("task parser reads run_once on tasks and blocks, and refuses it on includes and meta") {
+  PlaybookFixture fx;
+  auto ok =
+      fx.Parse(PlayWith("    - name: once\n      command: ls\n      run_once: true\n"
+                        "    - name: not once\n      command: ls\n      run_once: false\n"
+                        "    - block:\n        - command: ls\n        - set_fact: {a: 1}\n"
+                        "        - meta: noop\n      run_once: true\n"));
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  std::vector<bool> once;
+  for (const TaskSpec& t : ok.playbook->plays[0].tasks) {
+    if (t.kind == TaskKind::kModule || t.kind == TaskKind::kSetFact) once.push_back(t.run_once);
+  }
+  CHECK(once == std::vector<bool>{true, false, true, true});
+  auto bad =
+      fx.Parse(PlayWith("    - include_tasks: \"{{ f }}.yml\"\n      run_once: true\n"
+                        "    - meta: flush_handlers\n      run_once: yes\n"));
+  CHECK(bad.messages ==
+        "DIR/site.yml:4:17: task 1: 'run_once' is supported on modules, set_fact and "
+        "include_vars, not on include_tasks: put it on the tasks that should run once\n"
+        "DIR/site.yml:6:17: task 2: 'run_once' is supported on modules, set_fact and "
+        "include_vars, not on meta: put it on the tasks that should run once\n");
 }
 
 TEST_CASE("task parser reports a missing included role and a stray rescue once each") {

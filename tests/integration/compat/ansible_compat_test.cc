@@ -281,3 +281,9 @@ TEST_CASE("compat: hostvars gives other hosts' inventory variables and the host'
   CheckSame(RunBoth("hostvars.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: run_once tasks and blocks report, register and notify as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("run_once.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
