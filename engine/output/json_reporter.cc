@@ -32,6 +32,7 @@ void JsonReporter::Task(const TaskEvent& e) {
                  {"check_mode", e.check_mode},
                  {"duration", e.duration_seconds}};
   if (!e.item.empty()) event["item"] = e.item;
+  if (!e.delegate.empty()) event["delegate_to"] = e.delegate;
   if (e.item_value) event["item_value"] = *e.item_value;
   if (!e.message.empty()) event["message"] = e.message;
   if (include_diff_ && !e.diff.empty()) event["diff"] = e.diff;

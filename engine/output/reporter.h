@@ -32,6 +32,7 @@ struct TaskEvent {
   std::string message;              // one line: the error, "would run: ...", a skip reason
   std::string diff;                 // shown with --diff
   std::string item;                 // loop item label; "" when not a loop item
+  std::string delegate;             // delegate_to: the host it ran on (DelegateLabel); "" = its own
   std::optional<Value> item_value;  // the loop item itself; not under no_log
   bool check_mode = false;
   double duration_seconds = 0;

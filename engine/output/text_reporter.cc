@@ -92,7 +92,9 @@ void TextReporter::Task(const TaskEvent& e) {
   if (quiet && !options_.show_ok) return;
   std::string status = TaskStatusName(e.status);
   if (e.status == TaskStatus::kChanged && e.check_mode) status = "changed";
-  std::string line = fmt::format("{}: [{}] {}{}", Paint(status, StatusColor(e.status)), e.host,
+  // A delegated task shows where it ran, as Ansible does: [node1 -> node2].
+  const std::string host = e.delegate.empty() ? e.host : e.host + " -> " + e.delegate;
+  std::string line = fmt::format("{}: [{}] {}{}", Paint(status, StatusColor(e.status)), host,
                                  e.handler ? "handler: " : "", e.task);
   if (!e.item.empty()) line += fmt::format(" (item={})", e.item);
   if (!e.message.empty()) line += " => " + e.message;

@@ -39,11 +39,11 @@ const std::vector<std::string>& PlayKeys() {
 
 const std::vector<std::string>& TaskKeys() {
   static const std::vector<std::string> kKeys = {
-      "name",          "id",      "after",  "when",         "loop",        "loop_control",
-      "register",      "notify",  "become", "become_user",  "tags",        "no_log",
-      "ignore_errors", "retries", "delay",  "changed_when", "failed_when", "vars",
-      "check_mode",    "meta",    "args",   "listen",       "until",       "environment",
-      "become_method", "run_once"};
+      "name",          "id",       "after",       "when",          "loop",        "loop_control",
+      "register",      "notify",   "become",      "become_user",   "tags",        "no_log",
+      "ignore_errors", "retries",  "delay",       "changed_when",  "failed_when", "vars",
+      "check_mode",    "meta",     "args",        "listen",        "until",       "environment",
+      "become_method", "run_once", "delegate_to", "delegate_facts"};
   return kKeys;
 }
 
@@ -106,17 +106,15 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       {"include",
        "'include' is not supported (Ansible deprecated it): use 'include_tasks' or "
        "'import_tasks'"},
-      {"delegate_to", "'delegate_to' is not supported: a task runs on the play's hosts"},
       {"remote_user",
        "'remote_user' is supported on a play, not here: set it on the play, or 'ansible_user' "
        "in the inventory"},
       {"port",
        "'port' is supported on a play, not here: set it on the play, or 'ansible_port' in the "
        "inventory"},
-      {"delegate_facts", "'delegate_facts' is not supported"},
       {"local_action",
-       "'local_action' is not supported: a task runs on the play's hosts (a play with "
-       "'hosts: localhost' and 'connection: local' runs on this machine)"},
+       "'local_action' is not supported: write the module as the key with "
+       "'delegate_to: localhost'"},
       {"action", "'action' is not supported: write the module name as the key"},
       {"async", "'async' is not supported"},
       {"poll", "'poll' is not supported"},

@@ -53,6 +53,10 @@ inline bool RunsOnce(TaskKind kind) {
   return kind == TaskKind::kModule || kind == TaskKind::kSetFact || kind == TaskKind::kIncludeVars;
 }
 
+// The kinds of task `delegate_to` applies to: those that run on a host, or
+// (set_fact, include_vars) run on the controller for one.
+inline bool Delegates(TaskKind kind) { return RunsOnce(kind); }
+
 inline bool IsBlockMarker(TaskKind kind) {
   return kind == TaskKind::kRescueStart || kind == TaskKind::kAlwaysStart ||
          kind == TaskKind::kBlockEnd;
@@ -113,6 +117,11 @@ struct TaskSpec {
   // run_once: the first host of the batch still in the play runs it; its
   // registered result and facts go to every host of the batch (Scheduler).
   bool run_once = false;
+  // delegate_to: the host the task's module runs on instead (its
+  // connection, its facts), a template rendered per host and loop item;
+  // "" = the host itself. Variables stay the host's, as do its results.
+  std::string delegate_to;
+  SourceLocation delegate_location;
   // check_mode: false runs the task for real even under --check (a read-only
   // query whose result later tasks need); true never changes anything.
   std::optional<bool> check_mode;

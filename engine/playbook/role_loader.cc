@@ -88,9 +88,9 @@ void Merge(Value* into, const Value& from) {
 // an error, not a role parameter.
 bool IsRefusedRoleKeyword(const std::string& key) {
   static const std::set<std::string> kKeywords = {
-      "delegate_to",  "delegate_facts",   "connection",         "remote_user", "port",
-      "become_flags", "collections",      "module_defaults",    "throttle",    "timeout",
-      "debugger",     "any_errors_fatal", "ignore_unreachable", "diff"};
+      "connection",         "remote_user", "port",    "become_flags", "collections",
+      "module_defaults",    "throttle",    "timeout", "debugger",     "any_errors_fatal",
+      "ignore_unreachable", "diff"};
   return kKeywords.count(key) > 0;
 }
 

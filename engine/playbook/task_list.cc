@@ -50,7 +50,7 @@ bool IsImportKey(const std::string& key) {
 // The keywords ReadInheritedKey reads, for the messages that list them.
 constexpr const char* kInheritedKeys =
     "when, tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
-    "run_once, environment";
+    "run_once, delegate_to, environment";
 
 bool IsIncludeKey(const std::string& key) {
   return key == "include_tasks" || key == "ansible.builtin.include_tasks";
@@ -128,6 +128,10 @@ Inherited Inherited::Within(const Inherited& outer) const {
   if (no_log) out.no_log = no_log;
   if (check_mode) out.check_mode = check_mode;
   if (run_once) out.run_once = run_once;
+  if (!delegate_to.empty()) {
+    out.delegate_to = delegate_to;
+    out.delegate_location = delegate_location;
+  }
   out.environment.insert(out.environment.end(), environment.begin(), environment.end());
   return out;
 }
@@ -165,6 +169,10 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   // Only the tasks run_once applies to: an include or meta in a block that
   // runs once runs on every host (README, "Coming from Ansible").
   if (run_once && *run_once && RunsOnce(task->kind)) task->run_once = true;
+  if (task->delegate_to.empty() && !delegate_to.empty() && Delegates(task->kind)) {
+    task->delegate_to = delegate_to;
+    task->delegate_location = delegate_location;
+  }
   task->environment.insert(task->environment.begin(), environment.begin(), environment.end());
 }
 
@@ -204,10 +212,26 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     if (ReadEnvironment(reader, value, &env)) out->environment.push_back(std::move(env));
   } else if (key == "become_method") {
     ReadBecomeMethod(reader, value);
+  } else if (key == "delegate_to") {
+    if (reader->ReadString(key, value, &out->delegate_to))
+      out->delegate_location = reader->At(value);
+  } else if (key == "delegate_facts") {
+    ReadDelegateFacts(reader, value);
   } else {
     return false;
   }
   return true;
+}
+
+bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value) {
+  bool flag = false;
+  if (!reader->ReadBool("delegate_facts", value, &flag)) return false;
+  if (!flag) return true;
+  reader->Error(value,
+                "'delegate_facts: true' is not supported: the facts a delegated task sets stay "
+                "the host's own (as with 'delegate_facts: false'); to give a host a value, set it "
+                "in a task that runs on that host");
+  return false;
 }
 
 bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value) {

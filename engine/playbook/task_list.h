@@ -36,6 +36,8 @@ struct Inherited {
   std::optional<bool> no_log;
   std::optional<bool> check_mode;
   std::optional<bool> run_once;
+  std::string delegate_to;  // "" = none
+  SourceLocation delegate_location;
   std::vector<Value> environment;  // outermost first
 
   // `outer` with this container's own settings added on top.
@@ -51,7 +53,7 @@ void InheritFromPlay(const Play& play, TaskSpec* task);
 
 // Reads `key` of a container (an import, a role entry) into `out` when it
 // is one that tasks inherit (when, tags, vars, become, become_user,
-// ignore_errors, no_log, check_mode, run_once, environment); false for any
+// ignore_errors, no_log, check_mode, run_once, delegate_to, environment); false for any
 // other key.
 bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
                       const std::string& label, Inherited* out);
@@ -59,6 +61,11 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
 // Reads a `become_method:` value: hostprep becomes another user with sudo,
 // so 'sudo' is the one it takes. False (reported) for any other.
 bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value);
+
+// Reads `delegate_facts:`: false (Ansible's default, the facts stay the
+// host's) is taken; true, which would give them to the delegated host, is
+// refused (reported) with what to do instead.
+bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value);
 
 // Reads an `environment:` value: a mapping of variable names to strings, or
 // a template that renders to one. False (reported) when it is neither.

@@ -88,6 +88,7 @@ class TaskParser {
   std::optional<YAML::Node> changed_when_key_;
   std::optional<YAML::Node> failed_when_key_;
   std::optional<YAML::Node> run_once_key_;
+  std::optional<YAML::Node> delegate_key_;
 };
 
 void TaskParser::FindArgs(const YAML::Node& node) {
@@ -193,6 +194,13 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
   } else if (key == "run_once") {
     if (reader_.ReadBool(key, value, &task_.run_once) && task_.run_once)
       run_once_key_.emplace(value);
+  } else if (key == "delegate_to") {
+    if (reader_.ReadString(key, value, &task_.delegate_to)) {
+      task_.delegate_location = reader_.At(value);
+      delegate_key_.emplace(value);
+    }
+  } else if (key == "delegate_facts") {
+    ReadDelegateFacts(&reader_, value);
   } else if (key == "check_mode") {
     bool check_mode = false;
     if (reader_.ReadBool(key, value, &check_mode)) task_.check_mode = check_mode;
@@ -574,6 +582,13 @@ void TaskParser::Finish(const YAML::Node& node) {
         *run_once_key_,
         fmt::format("{}: 'run_once' is supported on modules, set_fact and include_vars, "
                     "not on {}: put it on the tasks that should run once",
+                    draft_.label, task_.kind == TaskKind::kInclude ? "include_tasks" : "meta"));
+  }
+  if (delegate_key_.has_value() && !Delegates(task_.kind)) {
+    reader_.Error(
+        *delegate_key_,
+        fmt::format("{}: 'delegate_to' is supported on modules, set_fact and include_vars, "
+                    "not on {}: put it on the tasks that should run elsewhere",
                     draft_.label, task_.kind == TaskKind::kInclude ? "include_tasks" : "meta"));
   }
 }

@@ -440,14 +440,34 @@ class HostPlay {
     for (TaskStep step = executor_.Prepare(run.get(), io_); step.kind != TaskStep::Kind::kDone;
          step = executor_.Prepare(run.get(), io_)) {
       switch (step.kind) {
+        case TaskStep::Kind::kConnect:
+          if (Result<const DelegateTarget*> target = Delegate(task, step.delegate); target.ok()) {
+            executor_.Delegate(run.get(), *target);
+          } else {
+            executor_.Fail(run.get(), target.status());
+          }
+          break;
         case TaskStep::Kind::kRead:
-          if (io_.stale()) {
+          if (step.target != nullptr) {
+            // A delegated host: read now; there is nothing to read ahead for.
+            HostIo& io = state_->delegates.at(step.target->name)->io;
+            if (Result<std::vector<ReadResult>> r = io.Read(step.reads); !r.ok())
+              executor_.Fail(run.get(), DelegateStatus(step.target->name, r.status()));
+          } else if (io_.stale()) {
             io_.ReadAhead(ReadsOf(executor_, plan_->Remaining(), &io_));
           } else if (Result<std::vector<ReadResult>> r = io_.Read(step.reads); !r.ok()) {
             executor_.Fail(run.get(), r.status());
           }
           break;
         case TaskStep::Kind::kAct:
+          if (step.target != nullptr) {
+            // The host itself is unchanged: what was read ahead on it holds.
+            HostIo& io = state_->delegates.at(step.target->name)->io;
+            ActionOutcome done = io.Apply(step.actions, step.become, {});
+            if (!done.status.ok()) done.status = DelegateStatus(step.target->name, done.status);
+            executor_.Complete(run.get(), done);
+            break;
+          }
           executor_.Complete(run.get(), io_.Apply(step.actions, step.become,
                                                   ReadsOf(executor_, plan_->Remaining())));
           break;
@@ -463,6 +483,53 @@ class HostPlay {
     span.args()["failed"] = outcome.failed;
     if (Report(task, outcome, plan_->position())) return HostOutcome::kOk;
     return Stop(outcome);
+  }
+
+  // The host `name` a task is delegated to, connected, with its facts
+  // (gathered over that connection the first time): its settings are its
+  // own connection variables (DelegateSettings), the play's remote_user the
+  // login where they give none. What was read on it before is forgotten:
+  // other hosts' delegated tasks may have changed it since. An error: it
+  // cannot be reached (the task, and the host, are unreachable, as in
+  // Ansible) or its settings are wrong.
+  Result<const DelegateTarget*> Delegate(const TaskSpec& task, const std::string& name) {
+    std::unique_ptr<DelegateHost>& slot = state_->delegates[name];
+    if (!slot) slot = std::make_unique<DelegateHost>(name);
+    DelegateHost& delegate = *slot;
+    ConnectionSettings login;
+    if (Status s = PlayLogin(&login); !s.ok()) return s;
+    Result<ConnectionSettings> settings = DelegateSettings(
+        name, *ctx_.inventory, ctx_.options->extra_vars, DelegateDefaults{login.user});
+    if (!settings.ok()) {
+      // The message names the host, escaped where it needs to be.
+      return Status::Error(task.delegate_location.Prefix() + "delegate_to: " + settings.message());
+    }
+    delegate.io.BeginPlay(ctx_.trace, ctx_.options->task_timeout);
+    if (Status s = delegate.io.Connect(ctx_.transports, *settings); !s.ok())
+      return Status::Unreachable(DelegateStatus(name, s).message());
+    if (!delegate.facts_known) {
+      PendingRead facts;
+      facts.read.kind = RemoteRead::Kind::kExec;
+      facts.read.argv = FactsRequest().argv;
+      Result<std::vector<ReadResult>> answer = delegate.io.Read({facts});
+      if (!answer.ok()) return DelegateStatus(name, answer.status());
+      Result<Value> parsed = (*answer)[0].status.ok() ? ParseFacts((*answer)[0].exec)
+                                                      : Result<Value>((*answer)[0].status);
+      if (!parsed.ok()) return DelegateStatus(name, parsed.status());
+      delegate.target.facts = std::move(*parsed);
+      delegate.facts_known = true;
+    }
+    delegate.target.name = name;
+    delegate.target.label = DelegateLabel(name, *settings);
+    delegate.target.connection = *settings;
+    delegate.target.source = &delegate.io;
+    return &delegate.target;
+  }
+
+  // `status` of the delegated host `name`, saying which host it was.
+  static Status DelegateStatus(const std::string& name, const Status& status) {
+    const std::string message = "delegate_to " + name + ": " + status.message();
+    return status.unreachable() ? Status::Unreachable(message) : Status::Error(message);
   }
 
   // A run_once task (HostVarsBoard::AwaitOnce), as Ansible's linear

@@ -3,6 +3,7 @@
 #define HOSTPREP_ENGINE_RUN_HOST_STATE_H_
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include "engine/output/trace.h"
 #include "engine/playbook/include_loader.h"
 #include "engine/playbook/playbook.h"
+#include "engine/run/delegation.h"
 #include "engine/run/host_io.h"
 #include "engine/run/host_vars_board.h"
 #include "engine/run/run_options.h"
@@ -34,6 +36,12 @@ struct HostState {
   Value included_vars = Value::object();  // include_vars, below registered results
   bool unreachable = false;               // stays out of later plays, as in Ansible
   bool failed = false;
+  // delegate_to: the hosts this host's tasks ran on, by name, each with its
+  // own connection, kept for the run.
+  std::map<std::string, std::unique_ptr<DelegateHost>> delegates;
+
+  // What the run cost on this host, its delegated tasks included.
+  HostCost cost() const;
 };
 
 // Where workers post results; the coordinator drains it. Thread-safe.

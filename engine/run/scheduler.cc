@@ -294,7 +294,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     ++done;
     // The worker is done with the host: its transport and times are ours to read.
     HostState& host = hosts_.at(d.host);
-    summary_.stats[d.host].cost = host.io.cost();
+    summary_.stats[d.host].cost = host.cost();
     if (d.outcome == HostOutcome::kFailed || d.outcome == HostOutcome::kUnreachable) {
       ++failed;
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;

@@ -159,12 +159,21 @@ std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module
 TaskExecutor::~TaskExecutor() = default;
 
 Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
+  return BecomeOn(state_->connection, task);
+}
+
+Become TaskExecutor::BecomeFor(const TaskRun& run) const {
+  return BecomeOn(run.target != nullptr ? run.target->connection : state_->connection, run.task);
+}
+
+// The keywords over the connection's become defaults, and -b over both.
+Become TaskExecutor::BecomeOn(const ConnectionSettings& connection, const TaskSpec& task) const {
   const Play& play = *ctx_.play;
   Become b;
-  b.enabled = state_->connection.become || ctx_.options->become;
+  b.enabled = connection.become || ctx_.options->become;
   if (play.become) b.enabled = *play.become;
   if (task.become) b.enabled = *task.become;
-  b.user = state_->connection.become_user;
+  b.user = connection.become_user;
   if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
   if (!play.become_user.empty()) b.user = play.become_user;
   if (!task.become_user.empty()) b.user = task.become_user;
@@ -205,6 +214,8 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
   const bool include = task.kind == TaskKind::kInclude && depth < 8;
   const bool include_vars = task.kind == TaskKind::kIncludeVars && facts_ahead != nullptr;
   if (module == nullptr && !set_fact && !include && !include_vars) return out;
+  // A delegated task reads from its delegated host, when it runs.
+  if (!task.delegate_to.empty() && task.kind == TaskKind::kModule) return out;
   std::unique_ptr<TaskRun> owned = NewRun(task, module, host_task.frame);
   TaskRun& run = *owned;
   if (facts_ahead != nullptr) {
@@ -461,7 +472,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   const TaskSpec& task = run->task;
   const Module& module = *run->module;
   // A lost connection makes the task (and the host) unreachable, not failed.
-  const Become become = BecomeFor(task);
+  const Become become = BecomeFor(*run);
   auto fail = [&](const Status& status) {
     a.status = status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
     a.message = WithBecomeHint(status.message(), become);
@@ -472,7 +483,10 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   if (!rendered.ok()) return fail(rendered.status());
   const Value& args = *rendered;
 
-  const Value facts = state_->facts.value_or(Value::object());
+  // Delegated: planned with the delegated host's facts, on its answers.
+  const Value facts =
+      run->target != nullptr ? run->target->facts : state_->facts.value_or(Value::object());
+  const ReadSource& answers = run->target != nullptr ? *run->target->source : source;
   std::vector<Read> reads = module.Probe(args, facts);
   std::vector<ReadResult> results;
   Result<Change> planned = Status::Error("not planned");
@@ -482,7 +496,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
       return fail(
           Status::Error("internal error: module '" + task.module + "' kept asking for reads"));
     }
-    Answer(task, reads, vars, become, source, &results, &p);
+    Answer(task, reads, vars, become, answers, &results, &p);
     if (!p.missing.empty()) return p;
     planned = module.Plan(args, results, facts);
     if (!planned.ok() || planned->more_reads.empty()) break;
@@ -680,6 +694,7 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
   e.recap_changed = changed;
   e.check_mode = task.check_mode.value_or(ctx_.options->check);
   e.item = std::move(item);
+  if (run.target != nullptr) e.delegate = run.target->label;
   e.duration_seconds = SecondsSince(run.start);
   if (task.no_log) {
     e.message =
@@ -697,10 +712,10 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
 }
 
 bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
-  return !task.run_once && !task.check_mode.value_or(ctx_.options->check) && !task.loop &&
-         task.register_as.empty() && task.changed_when.empty() && task.failed_when.empty() &&
-         task.retries == 0 && task.until.empty() && !task.ignore_errors &&
-         ctx_.modules->Find(task.module) != nullptr;
+  return !task.run_once && task.delegate_to.empty() &&
+         !task.check_mode.value_or(ctx_.options->check) && !task.loop && task.register_as.empty() &&
+         task.changed_when.empty() && task.failed_when.empty() && task.retries == 0 &&
+         task.until.empty() && !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
 }
 
 Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variables& vars) const {
@@ -790,16 +805,34 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
       if (EndAttempt(run, &step)) return step;
       continue;
     }
+    if (!run->delegate_checked && !task.delegate_to.empty() && task.kind == TaskKind::kModule) {
+      run->delegate_checked = true;
+      Result<std::string> delegate = DelegateName(run);
+      if (!delegate.ok()) {
+        TaskAttempt failed;
+        failed.status = TaskStatus::kFailed;
+        failed.message = delegate.message();
+        run->ended = std::move(failed);
+        continue;
+      }
+      if (!delegate->empty()) {
+        step.kind = TaskStep::Kind::kConnect;
+        step.delegate = *delegate;
+        return step;
+      }
+    }
     Planned p = PlanAttempt(run, source);
     if (!p.missing.empty()) {
       step.kind = TaskStep::Kind::kRead;
       step.reads = std::move(p.missing);
+      step.target = run->target;
       return step;
     }
     run->used.insert(run->used.end(), p.guard.begin(), p.guard.end());
     if (!p.actions.empty()) {
       step.kind = TaskStep::Kind::kAct;
-      step.become = BecomeFor(task);
+      step.target = run->target;
+      step.become = BecomeFor(*run);
       step.actions = std::move(p.actions);
       step.guard = run->used;
       step.changes = p.attempt.changed;
@@ -816,15 +849,33 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
 void TaskExecutor::Complete(TaskRun* run, const ActionOutcome& done) const {
   TaskAttempt a = std::move(*run->acting);
   run->acting.reset();
-  Absorb(done, BecomeFor(run->task), &a);
+  Absorb(done, BecomeFor(*run), &a);
   run->ended = std::move(a);
 }
 
 void TaskExecutor::Fail(TaskRun* run, const Status& status) const {
   TaskAttempt a;
   a.status = status.unreachable() ? TaskStatus::kUnreachable : TaskStatus::kFailed;
-  a.message = WithBecomeHint(status.message(), BecomeFor(run->task));
+  a.message = WithBecomeHint(status.message(), BecomeFor(*run));
   run->ended = std::move(a);
+}
+
+void TaskExecutor::Delegate(TaskRun* run, const DelegateTarget* target) const {
+  run->target = target;
+}
+
+Result<std::string> TaskExecutor::DelegateName(TaskRun* run) const {
+  Result<Value> rendered = Templar(run->vars()).Render(Value(run->task.delegate_to));
+  if (!rendered.ok())
+    return Status::Error(run->task.delegate_location.Prefix() +
+                         "delegate_to: " + rendered.message());
+  const std::string name = Trim(ToText(*rendered));
+  if (name.empty()) {
+    return Status::Error(run->task.delegate_location.Prefix() +
+                         "delegate_to rendered to an empty name: give it a host's name or "
+                         "address, or leave delegate_to out to run the task on the host");
+  }
+  return name == state_->name ? std::string() : name;
 }
 
 // Returns true with a kWait step when the attempt failed and retries are

@@ -22,6 +22,7 @@
 #include "engine/playbook/include_loader.h"
 #include "engine/playbook/playbook.h"
 #include "engine/run/action_executor.h"
+#include "engine/run/delegation.h"
 #include "engine/run/host_state.h"
 #include "engine/run/included_vars.h"
 #include "engine/run/read_source.h"
@@ -62,6 +63,10 @@ struct TaskStep {
     kRead,  // make `reads` where the ReadSource finds them, then Prepare again
     kAct,   // carry out `actions` as `become`, then Complete, then Prepare again
     kWait,  // wait `wait_seconds` before the next attempt, then Prepare again
+    // the item runs on `delegate` (delegate_to): make a DelegateTarget for
+    // it and hand it to Delegate (or Fail when it cannot be reached), then
+    // Prepare again
+    kConnect,
   };
   Kind kind = Kind::kDone;
   std::vector<PendingRead> reads;  // kRead
@@ -72,6 +77,9 @@ struct TaskStep {
   std::vector<RemoteRead> guard;
   bool changes = false;  // kAct: the plan reports a change (handlers to notify)
   int wait_seconds = 0;  // kWait
+  std::string delegate;  // kConnect
+  // kRead, kAct: the delegated host the reads and actions go to; null: the host.
+  const DelegateTarget* target = nullptr;
 };
 
 class TaskRun;  // task_run.h
@@ -93,16 +101,20 @@ class TaskExecutor {
   TaskStep Prepare(TaskRun* run, const ReadSource& source);
   // The outcome of the actions of the last kAct step.
   void Complete(TaskRun* run, const ActionOutcome& done) const;
-  // The reads of the last kRead step could not be made (`status`): the
-  // attempt fails with it (unreachable when the host was lost).
+  // The reads of the last kRead step could not be made, or the host of a
+  // kConnect step not reached (`status`): the attempt fails with it
+  // (unreachable when the host was lost).
   void Fail(TaskRun* run, const Status& status) const;
+  // After kConnect: the current item runs on `target` (borrowed; must
+  // outlive the run), its reads answered by target->source.
+  void Delegate(TaskRun* run, const DelegateTarget* target) const;
   // After kDone: the outcome; keeps the registered result.
   TaskOutcome Finish(std::unique_ptr<TaskRun> run);
 
   // Whether the task's outcome depends on nothing but its plan and whether
   // its actions succeed, so that it can be planned ahead of earlier
   // actions: no loop, register, changed_when, failed_when, retries or
-  // ignore_errors, and not in check mode.
+  // ignore_errors, not delegated, and not in check mode.
   bool CanSpeculate(const TaskSpec& task) const;
 
   // A registered result or set_fact value (Remember), or an include_vars
@@ -114,6 +126,9 @@ class TaskExecutor {
   void Capture(HostVarsBoard::Once* into) { capture_ = into; }
 
   Become BecomeFor(const TaskSpec& task) const;
+  // The become of the run's current item: on a delegated host, with that
+  // host's become defaults under the keywords.
+  Become BecomeFor(const TaskRun& run) const;
 
   // A task that only steers the run (meta end_host...): why its `when`
   // skips it ("" when it runs), or the error of a `when` that cannot be
@@ -132,6 +147,8 @@ class TaskExecutor {
 
  private:
   struct Planned;
+  // The task's become on a host reached with `connection`.
+  Become BecomeOn(const ConnectionSettings& connection, const TaskSpec& task) const;
   // The task's arguments rendered with `vars`, normalised and validated;
   // errors carry the argument's location.
   Result<Value> RenderArgs(const TaskSpec& task, const Module& module, const Variables& vars) const;
@@ -172,6 +189,9 @@ class TaskExecutor {
   void Absorb(const ActionOutcome& done, const Become& become, TaskAttempt* attempt) const;
   // changed_when / failed_when on a command's real result.
   void Judge(const TaskSpec& task, const Variables& vars, TaskAttempt* attempt) const;
+  // delegate_to for the current item: "" when it runs on the host itself,
+  // else the host it names; an error when it cannot be rendered.
+  Result<std::string> DelegateName(TaskRun* run) const;
   // The current item's label in output: loop_control.label rendered, or
   // ItemLabel of the item.
   std::string Label(TaskRun* run) const;

@@ -127,6 +127,8 @@ class TaskRun {
     ++item;
     attempt = 0;
     item_checked = false;
+    delegate_checked = false;
+    target = nullptr;
     item_vars_.reset();
     item_scope_.reset();
   }
@@ -141,6 +143,8 @@ class TaskRun {
   size_t item = 0;
   int attempt = 0;
   bool item_checked = false;          // the current item's `when` was asked
+  bool delegate_checked = false;      // the current item's delegate_to was rendered
+  const DelegateTarget* target = nullptr;  // where the current item runs; null: the host
   std::optional<TaskAttempt> acting;  // its actions are out (kAct)
   std::optional<TaskAttempt> ended;   // over, to be judged
   std::vector<RemoteRead> used;       // the remote answers its plans were made from

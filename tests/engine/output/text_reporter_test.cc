@@ -52,6 +52,22 @@ TEST_CASE("text output prints one line per task result, diffs only with --diff")
         "failed: [node1] containerd config => write /etc/x: permission denied\n");
 }
 
+TEST_CASE("text and json output show where a delegated task ran, as Ansible does") {
+  Capture text;
+  TextReporter r(text.file(), TextReporterOptions{});
+  TaskEvent e = Event(TaskStatus::kChanged);
+  e.delegate = "db(10.0.0.9)";
+  e.item = "one";
+  r.Task(e);
+  CHECK(text.text() == "changed: [node1 -> db(10.0.0.9)] containerd config (item=one)\n");
+  Capture json;
+  JsonReporter j(json.file(), false);
+  j.Task(e);
+  Value event = Value::parse(json.text());
+  CHECK(event["host"] == "node1");
+  CHECK(event["delegate_to"] == "db(10.0.0.9)");
+}
+
 TEST_CASE("text output indents the diff under its result line") {
   Capture out;
   TextReporterOptions opts;

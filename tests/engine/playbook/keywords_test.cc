@@ -11,8 +11,8 @@ TEST_CASE("keywords tell Ansible users what to write instead") {
         "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
         "with_sequence, with_subelements, with_first_found, with_fileglob, and loop)");
   CHECK(UnsupportedTaskKeyword("local_action") ==
-        "'local_action' is not supported: a task runs on the play's hosts (a play with "
-        "'hosts: localhost' and 'connection: local' runs on this machine)");
+        "'local_action' is not supported: write the module as the key with "
+        "'delegate_to: localhost'");
   CHECK(UnsupportedTaskKeyword("environment") == UnsupportedPlayKeyword("environment"));
   CHECK(UnsupportedPlayKeyword("vars_prompt") ==
         "'vars_prompt' is not supported: pass values with '-e'");

@@ -175,7 +175,7 @@ TEST_CASE("role errors name the file and line, and every one is reported") {
       "    - broken\n"
       "    - specs\n"
       "    - {role: \"{{ chosen }}\"}\n"
-      "    - role: web\n      delegate_to: other\n");
+      "    - role: web\n      connection: local\n");
   CHECK(out.playbook == nullptr);
   CHECK(out.messages ==
         "DIR/roles/loop_b/meta/main.yml:1:16: role 'loop_a' depends on itself "
@@ -190,7 +190,7 @@ TEST_CASE("role errors name the file and line, and every one is reported") {
         "host is known, so write the name\n"
         "DIR/site.yml:7:7: role 'web' not found (looked in DIR/roles, /nonexistent/roles, DIR; "
         "set roles_path in ansible.cfg or ANSIBLE_ROLES_PATH for roles kept elsewhere)\n"
-        "DIR/site.yml:8:7: 'delegate_to' is not supported: a task runs on the play's hosts\n");
+        "DIR/site.yml:8:7: 'connection' is not supported on a task: set it on the play\n");
 }
 
 TEST_CASE("roles are found on ANSIBLE_ROLES_PATH and by path") {

@@ -78,7 +78,7 @@ TEST_CASE("import_tasks errors name where the import is and what to do") {
         "DIR/list.yml:1:1: a task file must be a list of tasks, not a mapping\n"
         "DIR/site.yml:9:7: 'register' is not supported on 'import_tasks' (supported: name, when, "
         "tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
-        "run_once, environment)\n");
+        "run_once, delegate_to, environment)\n");
 }
 
 TEST_CASE(
@@ -212,17 +212,17 @@ TEST_CASE("block errors name the key and what a block takes") {
   auto out = fx.Parse(
       "- hosts: all\n  tasks:\n"
       "    - block:\n        - command: ls\n      resuce:\n        - command: ls\n"
-      "    - block:\n        - command: ls\n      delegate_to: other\n"
+      "    - block:\n        - command: ls\n      throttle: 2\n"
       "  handlers:\n    - block:\n        - command: ls\n");
   CHECK(out.messages ==
         "DIR/site.yml:5:7: 'resuce' is not supported on a block (supported: name, block, rescue, "
         "always, when, tags, vars, become, become_user, become_method, ignore_errors, no_log, "
         "check_mode, "
-        "run_once, environment) (did you mean 'rescue'?)\n"
-        "DIR/site.yml:9:7: 'delegate_to' is not supported on a block (supported: name, block, "
+        "run_once, delegate_to, environment) (did you mean 'rescue'?)\n"
+        "DIR/site.yml:9:7: 'throttle' is not supported on a block (supported: name, block, "
         "rescue, always, when, tags, vars, become, become_user, become_method, ignore_errors, "
         "no_log, "
-        "check_mode, run_once, environment)\n"
+        "check_mode, run_once, delegate_to, environment)\n"
         "DIR/site.yml:11:7: a block in handlers is not supported yet: list the handlers one by "
         "one\n");
 }

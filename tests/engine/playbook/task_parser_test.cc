@@ -140,8 +140,6 @@ TEST_CASE("task parser explains the Ansible keywords it does not support") {
        "'with_lines' is not supported (supported: with_items, with_list, with_dict, "
        "with_indexed_items, with_together, with_nested, with_cartesian, with_flattened, "
        "with_sequence, with_subelements, with_first_found, with_fileglob, and loop)"},
-      {"delegate_to: localhost", "'delegate_to' is not supported: a task runs on the play's hosts"},
-      {"delegate_facts: true", "'delegate_facts' is not supported"},
       {"async: 10", "'async' is not supported"},
   };
   for (const Case& c : cases) {
@@ -174,6 +172,42 @@ TEST_CASE("task parser reads run_once on tasks and blocks, and refuses it on inc
         "include_vars, not on include_tasks: put it on the tasks that should run once\n"
         "DIR/site.yml:6:17: task 2: 'run_once' is supported on modules, set_fact and "
         "include_vars, not on meta: put it on the tasks that should run once\n");
+}
+
+TEST_CASE(
+    "task parser reads delegate_to on tasks, blocks and imports, and refuses it on includes") {
+  PlaybookFixture fx;
+  fx.Write("more.yml", "- command: ls\n- include_tasks: \"{{ f }}.yml\"\n");
+  auto ok = fx.Parse(
+      PlayWith("    - name: there\n      command: ls\n      delegate_to: \"{{ groups.all[0] }}\"\n"
+               "      delegate_facts: false\n"
+               "    - name: here\n      command: ls\n"
+               "    - block:\n        - command: ls\n        - set_fact: {a: 1}\n"
+               "        - command: ls\n          delegate_to: own\n      delegate_to: localhost\n"
+               "    - import_tasks: more.yml\n      delegate_to: imported\n"));
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  std::vector<std::string> where;
+  for (const TaskSpec& t : ok.playbook->plays[0].tasks) {
+    if (!IsBlockMarker(t.kind)) where.push_back(t.delegate_to);
+  }
+  // An include that an import or block brings in runs on the host: its
+  // tasks are the ones delegated.
+  CHECK(where == std::vector<std::string>{"{{ groups.all[0] }}", "", "localhost", "localhost",
+                                          "own", "imported", ""});
+  CHECK(ok.playbook->plays[0].tasks[0].delegate_location.line == 5);
+  auto bad =
+      fx.Parse(PlayWith("    - include_tasks: \"{{ f }}.yml\"\n      delegate_to: x\n"
+                        "    - meta: noop\n      delegate_to: x\n"
+                        "    - command: ls\n      delegate_facts: true\n"));
+  CHECK(bad.messages ==
+        "DIR/site.yml:4:20: task 1: 'delegate_to' is supported on modules, set_fact and "
+        "include_vars, not on include_tasks: put it on the tasks that should run elsewhere\n"
+        "DIR/site.yml:6:20: task 2: 'delegate_to' is supported on modules, set_fact and "
+        "include_vars, not on meta: put it on the tasks that should run elsewhere\n"
+        "DIR/site.yml:8:23: 'delegate_facts: true' is not supported: the facts a delegated task "
+        "sets stay the host's own (as with 'delegate_facts: false'); to give a host a value, set "
+        "it in a task that runs on that host\n");
 }
 
 TEST_CASE("task parser reports a missing included role and a stray rescue once each") {

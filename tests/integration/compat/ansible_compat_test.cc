@@ -287,3 +287,28 @@ TEST_CASE("compat: run_once tasks and blocks report, register and notify as in A
   CheckSame(RunBoth("run_once.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: delegate_to another host and to localhost runs where Ansible runs it") {
+  CleanPaths clean({"/etc/hpcompat", "/etc/hpcompat-peer"});
+  // What each tool's node made on the controller (delegate_to: localhost).
+  const std::vector<std::string> local = {std::string("/tmp/hpcompat-delegate-") + kAnsibleNode,
+                                          std::string("/tmp/hpcompat-delegate-") + kHostprepNode};
+  struct CleanLocal {
+    const std::vector<std::string>& dirs;
+    ~CleanLocal() {
+      for (const std::string& d : dirs) std::filesystem::remove_all(d);
+    }
+  } clean_local{local};
+  for (const std::string& d : local) std::filesystem::remove_all(d);
+  CheckSame(RunBoth("delegate.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat", "/etc/hpcompat-peer"});
+  for (const std::string& d : local) {
+    CAPTURE(d);
+    std::error_code ec;
+    CHECK(std::filesystem::is_directory(d, ec));
+    CHECK((std::filesystem::status(d, ec).permissions() & std::filesystem::perms::all) ==
+          std::filesystem::perms::owner_all);
+  }
+  // Unchanged: the re-run reports what Ansible's reports.
+  CheckSame(RunBoth("delegate.yml"), 0);
+}
