@@ -10,6 +10,7 @@
 #include "modules/service.h"
 #include "modules/swap.h"
 #include "modules/sysctl.h"
+#include "modules/validate_argument_spec.h"
 
 namespace hostprep::modules {
 
@@ -22,6 +23,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<ServiceModule>());
   registry->Register(std::make_unique<SwapModule>());
   registry->Register(std::make_unique<SysctlModule>());
+  registry->Register(std::make_unique<ValidateArgumentSpecModule>());
 }
 
 }  // namespace hostprep::modules

@@ -11,6 +11,7 @@
 
 #include "engine/base/text.h"
 #include "engine/playbook/keywords.h"
+#include "engine/playbook/role_arg_specs.h"
 #include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
 
@@ -30,11 +31,13 @@ struct RoleLoader::Role {
   Value defaults = Value::object();  // defaults/main
   Value vars = Value::object();      // vars/main
   std::string tasks_file;            // "" when the role has none
+  std::string entry_point = "main";  // the tasks file's name: tasks_from, or main
+  Value arg_specs = Value::object();  // by entry point (ReadRoleArgSpecs); empty: none
   std::string handlers_file;
   std::vector<Role*> dependencies;
   int instance = 0;  // its index among the roles loaded
   bool allow_duplicates = false;
-  bool check_specs = true;      // meta/argument_specs is refused unless rolespec_validate is off
+  bool check_specs = true;      // rolespec_validate: the argument specs are checked
   bool included = false;        // loaded by include_role
   bool handlers_added = false;  // its handlers are the play's once
 };
@@ -312,17 +315,27 @@ void RoleLoader::ReadFiles(Role* role, const Entry& entry, FieldReader* reader) 
   if (!vars.empty()) role->vars = ReadVarsDir(vars, reader, at);
   role->tasks_file = FindRoleFile(*role, entry, "tasks", reader);
   role->handlers_file = FindRoleFile(*role, entry, "handlers", reader);
-  const std::string specs = FindMainFile(Join(role->path, "meta"), "argument_specs", false);
-  if (!specs.empty() && role->check_specs) {
-    reader->Error(
-        at, fmt::format("role '{}': argument specs ({}) are not supported yet", role->name, specs));
+  if (auto from = entry.from.find("tasks"); from != entry.from.end()) {
+    role->entry_point = from->second;
   }
+  // meta/argument_specs.yml wins over meta/main.yml's argument_specs, and
+  // the two are not merged, as in Ansible.
+  const std::string specs = FindMainFile(Join(role->path, "meta"), "argument_specs", false);
+  if (!specs.empty() && role->check_specs)
+    role->arg_specs = ReadRoleArgSpecsFile(specs, reader, at);
   const std::string meta = FindMainFile(Join(role->path, "meta"), "main", false);
-  if (!meta.empty()) ReadDependencies(role, meta, reader, at);
+  if (!meta.empty()) ReadDependencies(role, meta, reader, at, specs.empty());
+  if (!role->check_specs || !role->arg_specs.contains(role->entry_point)) return;
+  const std::string problems = CheckRoleParams(role->arg_specs[role->entry_point], entry.params);
+  if (!problems.empty()) {
+    reader->Error(at, fmt::format("role '{}': its parameters do not pass its argument spec '{}' "
+                                  "(every host would fail the role's first task): {}",
+                                  role->name, role->entry_point, problems));
+  }
 }
 
 void RoleLoader::ReadDependencies(Role* role, const std::string& meta_file, FieldReader* reader,
-                                  const SourceLocation& at) {
+                                  const SourceLocation& at, bool read_specs) {
   YamlDocument doc;
   Diagnostics found;
   LoadYamlFile(meta_file, &doc, &found);
@@ -337,9 +350,8 @@ void RoleLoader::ReadDependencies(Role* role, const std::string& meta_file, Fiel
         const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "";
         if (key == "allow_duplicates") {
           meta.ReadBool(key, kv.second, &role->allow_duplicates);
-        } else if (key == "argument_specs" && role->check_specs) {
-          meta.Error(kv.first,
-                     fmt::format("role '{}': argument specs are not supported yet", role->name));
+        } else if (key == "argument_specs" && role->check_specs && read_specs) {
+          role->arg_specs = ReadRoleArgSpecs(kv.second, &meta);
         } else if (key == "dependencies" && kv.second.IsSequence()) {
           const std::string basedir = fs::path(role->path).parent_path().string();
           for (const YAML::Node& dep : kv.second) {
@@ -417,6 +429,22 @@ int RoleLoader::Compile(Role* role, const std::vector<const Role*>& chain, const
   list.role_paths.push_back(role->path);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) list.role_paths.push_back((*it)->path);
   list.inherited = inherited;
+  if (role->check_specs && role->arg_specs.contains(role->entry_point)) {
+    // Before the role's own tasks, after its dependencies', as Ansible
+    // prepends it to the role's task list.
+    TaskDraft check = RoleArgSpecTask(role->name, role->abs_path, role->entry_point,
+                                      role->arg_specs[role->entry_point], role->params);
+    TaskSpec& task = check.spec;
+    task.location = at;
+    task.module_location = at;
+    inherited.ApplyTo(&task);
+    task.role = list.role;
+    task.role_instance = role->instance;
+    task.included_role = list.included_role;
+    task.role_name = role->name;
+    task.search_paths = list.role_paths;
+    tasks->push_back(std::move(check));
+  }
   if (!role->tasks_file.empty()) parser_.ParseFile(role->tasks_file, at, list, tasks);
   if (!role->allow_duplicates) {
     // Each occurrence runs unless an earlier one ran on the host: decided

@@ -95,8 +95,10 @@ class RoleLoader {
   void ReadFiles(Role* role, const Entry& entry, FieldReader* reader);
   std::string FindRoleFile(const Role& role, const Entry& entry, const std::string& dir,
                            FieldReader* reader) const;
+  // Its meta/main.yml: dependencies, allow_duplicates, and (`read_specs`:
+  // there is no meta/argument_specs.yml) its argument_specs.
   void ReadDependencies(Role* role, const std::string& meta_file, FieldReader* reader,
-                        const SourceLocation& at);
+                        const SourceLocation& at, bool read_specs);
   Value ReadVarsDir(const std::string& dir, FieldReader* reader, const SourceLocation& at);
 
   // Appends the tasks and handlers of `role` (its dependencies first) under

@@ -166,7 +166,7 @@ TEST_CASE("role errors name the file and line, and every one is reported") {
   fx.Write("roles/loop_a/meta/main.yml", "dependencies: [loop_b]\n");
   fx.Write("roles/loop_b/meta/main.yml", "dependencies: [loop_a]\n");
   fx.Write("roles/broken/tasks/main.yml", "- name: bad\n  comand: ls\n");
-  fx.Write("roles/specs/meta/argument_specs.yml", "argument_specs: {}\n");
+  fx.Write("roles/specs/meta/argument_specs.yml", "argument_specs: [main]\n");
   fx.Write("roles/specs/tasks/main.yml", "- command: ls\n");
   auto out = fx.Parse(
       "- hosts: all\n"
@@ -184,8 +184,8 @@ TEST_CASE("role errors name the file and line, and every one is reported") {
         "kernel_module, service, sysctl)\n"
         "DIR/roles/broken/tasks/main.yml:2:3: unknown key 'comand' in task 'bad' (did you mean "
         "'command'?)\n"
-        "DIR/site.yml:5:7: role 'specs': argument specs (DIR/roles/specs/meta/argument_specs.yml) "
-        "are not supported yet\n"
+        "DIR/roles/specs/meta/argument_specs.yml:1:17: 'argument_specs' must be a mapping of "
+        "entry points (main, or a tasks_from name) to their specs, not a list\n"
         "DIR/site.yml:6:7: role name '{{ chosen }}' is a template: roles are found before any "
         "host is known, so write the name\n"
         "DIR/site.yml:7:7: role 'web' not found (looked in DIR/roles, /nonexistent/roles, DIR; "

@@ -312,3 +312,13 @@ TEST_CASE("compat: delegate_to another host and to localhost runs where Ansible 
   // Unchanged: the re-run reports what Ansible's reports.
   CheckSame(RunBoth("delegate.yml"), 0);
 }
+
+TEST_CASE("compat: a role's argument spec checks its inputs where and as Ansible does") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("role_specs.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  // Values that do not pass fail the host at the check, before the role's tasks.
+  CheckSame(RunBoth("role_specs.yml", {"-e", "listen_port=eighty"}), 2);
+  CheckSame(RunBoth("role_specs.yml", {"-e", "specs_mode=test"}), 2);
+  CheckSameFiles({"/etc/hpcompat"});
+}
