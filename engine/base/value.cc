@@ -27,6 +27,26 @@ std::string TypeName(const Value& v) {
   }
 }
 
+std::optional<bool> AnsibleBoolean(const Value& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) {
+    const double d = v.get<double>();
+    if (d == 1) return true;
+    if (d == 0) return false;
+    return std::nullopt;
+  }
+  if (!v.is_string()) return std::nullopt;
+  std::string s = v.get<std::string>();
+  const size_t first = s.find_first_not_of(" \t\r\n");
+  const size_t last = s.find_last_not_of(" \t\r\n");
+  s = first == std::string::npos ? "" : s.substr(first, last - first + 1);
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (s == "y" || s == "yes" || s == "on" || s == "1" || s == "true" || s == "t") return true;
+  if (s == "n" || s == "no" || s == "off" || s == "0" || s == "false" || s == "f") return false;
+  return std::nullopt;
+}
+
 bool Truthy(const Value& v) {
   switch (v.type()) {
     case Value::value_t::null:

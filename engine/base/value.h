@@ -5,6 +5,7 @@
 #define HOSTPREP_ENGINE_BASE_VALUE_H_
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace hostprep {
@@ -17,6 +18,11 @@ std::string TypeName(const Value& v);
 // Ansible-like truthiness: false, 0, "", [], {}, null, and the strings
 // "false"/"no"/"off"/"0" (any case) are false.
 bool Truthy(const Value& v);
+
+// Ansible's boolean() (module_utils.parsing.convert_bool): true for true,
+// 1 and the strings y, yes, on, 1, true, t (any case, blanks around);
+// false for their opposites; nullopt for anything else.
+std::optional<bool> AnsibleBoolean(const Value& v);
 
 // Renders a value as text the way a template would: strings as they are,
 // numbers and bools in YAML/Python spelling (True/False like Jinja), lists and

@@ -15,6 +15,7 @@
 #include "engine/cli/commands.h"
 #include "engine/cli/common.h"
 #include "engine/graph/task_graph.h"
+#include "engine/run/play_keywords.h"
 #include "engine/run/resources.h"
 
 namespace hostprep {
@@ -71,7 +72,9 @@ int ValidateCommand(const std::vector<std::string>& args, const ModuleRegistry& 
     handlers += play.handlers.size();
     if (inv) {
       std::vector<std::string> problems;
-      Result<std::vector<std::string>> hosts = inv->Match(play.hosts, &problems);
+      // A templated pattern as it renders with no -e (as written when it cannot).
+      const std::string pattern = PlayPattern(play, inv->GroupsValue(), RunOptions{});
+      Result<std::vector<std::string>> hosts = inv->Match(pattern, &problems);
       if (!hosts.ok()) problems.push_back(hosts.message());
       for (const std::string& problem : problems) {
         fmt::print(stderr, "{}: warning: play '{}': {}\n", play.hosts_location.ToString(),

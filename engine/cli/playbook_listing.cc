@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine/playbook/task_selection.h"
+#include "engine/run/play_keywords.h"
 #include "engine/run/scheduler.h"
 
 namespace hostprep {
@@ -16,7 +17,8 @@ namespace {
 // The play's hosts within --limit, in inventory order.
 std::vector<std::string> PlayHosts(const Play& play, const Inventory& inventory,
                                    const RunOptions& options) {
-  Result<std::vector<std::string>> matched = inventory.Match(play.hosts);
+  Result<std::vector<std::string>> matched =
+      inventory.Match(PlayPattern(play, inventory.GroupsValue(), options));
   if (!matched.ok()) return {};
   std::vector<std::string> hosts = *matched;
   if (!options.limit.empty()) {
@@ -38,11 +40,12 @@ std::string PlaybookListing(const Playbook& playbook, const std::string& shown_p
   for (size_t i = 0; i < playbook.plays.size(); ++i) {
     const Play& play = playbook.plays[i];
     const std::set<std::string> play_tags(play.tags.begin(), play.tags.end());
-    out += fmt::format("\n  play #{} ({}): {}\tTAGS: [{}]\n", i + 1, play.hosts,
+    const std::string pattern = PlayPattern(play, groups, options);
+    out += fmt::format("\n  play #{} ({}): {}\tTAGS: [{}]\n", i + 1, pattern,
                        PlayName(play, groups, options), fmt::join(play_tags, ","));
     if (request.hosts) {
       const std::vector<std::string> hosts = PlayHosts(play, inventory, options);
-      out += fmt::format("    pattern: ['{}']\n    hosts ({}):\n", play.hosts, hosts.size());
+      out += fmt::format("    pattern: ['{}']\n    hosts ({}):\n", pattern, hosts.size());
       for (const std::string& h : hosts) out += fmt::format("      {}\n", h);
     }
     if (!request.tasks && !request.tags) continue;

@@ -176,6 +176,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
     Status written = trace.Write(trace_file);
     if (!written.ok()) reporter->Warning(written.message());
   }
+  if (!summary.error.empty()) fmt::print(stderr, "hostprep run: {}\n", summary.error);
   int code = summary.exit_code();
   if (code == kExitOk && detailed && summary.changed) code = kExitDrift;
   reporter->RunEnd(code);

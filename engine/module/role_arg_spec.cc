@@ -66,20 +66,6 @@ std::optional<double> ParseFloat(const std::string& text) {
   return d;
 }
 
-// Ansible's boolean(): its BOOLEANS_TRUE and BOOLEANS_FALSE.
-std::optional<bool> ParseBool(const Value& v) {
-  if (v.is_number()) {
-    const double d = v.get<double>();
-    if (d == 1) return true;
-    if (d == 0) return false;
-    return std::nullopt;
-  }
-  const std::string t = ToLower(Trim(v.get<std::string>()));
-  if (t == "y" || t == "yes" || t == "on" || t == "1" || t == "true" || t == "t") return true;
-  if (t == "n" || t == "no" || t == "off" || t == "0" || t == "false" || t == "f") return false;
-  return std::nullopt;
-}
-
 // Ansible's check_type_dict for a string: JSON when it starts with '{',
 // else key=value pairs separated by blanks or commas.
 std::optional<Value> ParseDict(const std::string& text) {
@@ -151,7 +137,7 @@ bool Convert(const std::string& type, Value* v, std::string* error) {
   if (type == "bool") {
     if (in.is_boolean()) return true;
     if (in.is_string() || in.is_number()) {
-      if (std::optional<bool> b = ParseBool(in)) {
+      if (std::optional<bool> b = AnsibleBoolean(in)) {
         *v = *b;
         return true;
       }

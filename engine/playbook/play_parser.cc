@@ -46,6 +46,8 @@ class PlayParser {
   void ReadPort(const YAML::Node& value);
   bool ReadGathering(const std::string& key, const YAML::Node& value);
   bool ReadRollout(const std::string& key, const YAML::Node& value);
+  // A keyword written as a template: kept for the run (Play::keyword_templates).
+  bool Templated(const std::string& key, const YAML::Node& value);
   void ReadHosts(const YAML::Node& value);
   void ReadSerial(const YAML::Node& value);
   bool ReadBatch(const YAML::Node& item, bool in_list, Value* out);
@@ -111,6 +113,7 @@ bool PlayParser::ReadTarget(const std::string& key, const YAML::Node& value) {
     } else {
       play_.connection = connection;
     }
+  } else if (Templated(key, value)) {
   } else if (key == "become") {
     bool become = false;
     if (reader_.ReadBool(key, value, &become)) play_.become = become;
@@ -166,6 +169,19 @@ bool PlayParser::ReadGathering(const std::string& key, const YAML::Node& value) 
   } else {
     return false;
   }
+  return true;
+}
+
+// The keywords a play may write as templates, rendered when the play
+// starts: those Ansible templates with the play's variables before the play
+// (gather_facts, serial, max_fail_percentage; any_errors_fatal too, see
+// play_keywords.h), and become and become_user, which it templates per host.
+bool PlayParser::Templated(const std::string& key, const YAML::Node& value) {
+  static const std::set<std::string> kTemplated = {
+      "gather_facts", "any_errors_fatal", "serial", "max_fail_percentage", "become", "become_user"};
+  if (!kTemplated.count(key) || !value.IsScalar() || !IsTemplate(value.Scalar())) return false;
+  reader_.CheckTemplates(value, label_);
+  play_.keyword_templates.push_back({key, value.Scalar(), reader_.At(value)});
   return true;
 }
 

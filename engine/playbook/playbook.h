@@ -188,6 +188,15 @@ struct RoleScope {
 // results and resources; tasks with no path between them keep file order.
 enum class PlayOrder { kDag, kSequential };
 
+// A play keyword written as a template (`any_errors_fatal: "{{ fatal |
+// default(true) }}"`): its field keeps its default until the run renders it
+// (engine/run/play_keywords.h).
+struct PlayKeywordTemplate {
+  std::string key;  // gather_facts, any_errors_fatal, serial, max_fail_percentage, become...
+  std::string text;
+  SourceLocation location;
+};
+
 struct Play {
   std::string name;
   SourceLocation location;
@@ -213,6 +222,7 @@ struct Play {
   std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
   int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;
+  std::vector<PlayKeywordTemplate> keyword_templates;  // written as templates, in file order
   PlayOrder order = PlayOrder::kSequential;
   std::vector<std::string> tags;        // inherited by every task
   std::vector<Value> environment;       // `environment`, under every task's own

@@ -157,6 +157,14 @@ class HostPlay {
 
   // Connects, or reuses the connection of an earlier play.
   HostOutcome Connect() {
+    // become and become_user, as Ansible templates them for each task: with
+    // the host's variables.
+    Result<PlayBecome> become = ResolvePlayBecome(*ctx_.play, top_);
+    if (!become.ok()) {
+      sink_->Post(HostEvent(ctx_, *state_, "connect", TaskStatus::kFailed, become.message()));
+      return HostOutcome::kFailed;
+    }
+    state_->play_become = std::move(*become);
     Result<ConnectionSettings> settings = ReadConnectionSettings(state_->name, top_);
     if (!settings.ok()) {
       sink_->Post(HostEvent(ctx_, *state_, "connect", TaskStatus::kFailed, settings.message()));
@@ -231,7 +239,7 @@ class HostPlay {
   // import_playbook's `when` as every task is, a host it is false for
   // gathering none and reporting the gathering skipped.
   Result<bool> GatheringWanted() {
-    if (!ctx_.play->gather_facts || ctx_.skip_all) return false;
+    if (!ctx_.settings->gather_facts || ctx_.skip_all) return false;
     TaskSpec gathering;
     gathering.name = kGatheringFacts;
     gathering.tags = ctx_.play->tags.empty() ? std::vector<std::string>{"always"} : ctx_.play->tags;

@@ -19,6 +19,7 @@
 #include "engine/run/delegation.h"
 #include "engine/run/host_io.h"
 #include "engine/run/host_vars_board.h"
+#include "engine/run/play_keywords.h"
 #include "engine/run/run_options.h"
 
 namespace hostprep {
@@ -31,6 +32,7 @@ struct HostState {
   std::string name;
   HostIo io;                              // the connection, answers read ahead, cost
   ConnectionSettings connection;          // this play's settings (become defaults, address)
+  PlayBecome play_become;                 // this play's become keywords, rendered for the host
   std::optional<Value> facts;             // gathered once per run
   Value registered = Value::object();     // register: results, by name (and set_fact)
   Value included_vars = Value::object();  // include_vars, below registered results
@@ -74,6 +76,7 @@ struct PlayContext {
   const ModuleRegistry* modules = nullptr;
   const RunOptions* options = nullptr;
   TransportFactory* transports = nullptr;
+  const PlaySettings* settings = nullptr;    // the play's keywords, rendered
   const Value* groups = nullptr;             // the `groups` magic variable
   // The play's hosts as Ansible's magic variables give them: every host its
   // pattern matches (ansible_play_hosts_all, --limit aside), those not

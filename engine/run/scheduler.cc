@@ -14,6 +14,7 @@
 #include "engine/base/text.h"
 #include "engine/playbook/task_selection.h"
 #include "engine/run/magic_variables.h"
+#include "engine/run/play_keywords.h"
 #include "engine/template/templar.h"
 #include "engine/template/variables.h"
 
@@ -142,23 +143,24 @@ RunSummary Scheduler::Run() {
 std::string PlayName(const Play& play, const Value& groups, const RunOptions& options) {
   const std::string name = play.DisplayName();
   if (!IsTemplate(name)) return name;
-  Variables magic;
-  magic.Set("groups", groups, "inventory");
-  magic.Set("playbook_dir", play.AbsoluteDir(), "hostprep");
-  magic.Set("ansible_check_mode", options.check, "hostprep");
-  magic.Set("ansible_diff_mode", options.diff, "hostprep");
-  Variables vars(&magic);
-  vars.SetAll(play.vars, play.location.file + " (play vars)");
-  Variables extra(&vars);
-  extra.SetAll(options.extra_vars, "extra vars (-e)");
-  Result<Value> rendered = Templar(extra).Render(Value(name));
+  const PlayScope scope(play, groups, options);
+  Result<Value> rendered = Templar(scope.vars()).Render(Value(name));
   return rendered.ok() ? ToText(*rendered) : name;
 }
 
 void Scheduler::RunPlay(const Play& play) {
   const std::string name = PlayName(play, groups_, options_);
+  // As PlaybookExecutor post-validates a play: before it starts, and a
+  // keyword that cannot be rendered ends the run (ansible-playbook's 4).
+  const PlayScope scope(play, groups_, options_);
+  const Result<PlaySettings> settings = ResolvePlaySettings(play, scope.vars());
+  if (!settings.ok()) {
+    summary_.error = fmt::format("play '{}': {}", name, settings.message());
+    stop_playbook_ = true;
+    return;
+  }
   std::vector<std::string> unmatched;
-  Result<std::vector<std::string>> matched = inventory_.Match(play.hosts, &unmatched);
+  Result<std::vector<std::string>> matched = inventory_.Match(settings->hosts, &unmatched);
   for (const std::string& message : unmatched) {
     reporter_->Warning(fmt::format("play '{}': {}", name, message));
   }
@@ -199,6 +201,7 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.playbook = &playbook_;
   ctx.play = &play;
   ctx.play_name = name;
+  ctx.settings = &*settings;
   if (start_pending_) {
     // As Ansible's play iterator: the first task the tags select that the
     // pattern names, in the play's order; none, and the play runs nothing.
@@ -225,7 +228,7 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.play_hosts_all = &hosts_all;
   hostvars_.BeginPlay(PlayMagicVariables(play, options_));
   ctx.hostvars = &hostvars_;
-  for (const auto& batch : SerialBatches(hosts, play.serial)) {
+  for (const auto& batch : SerialBatches(hosts, settings->serial)) {
     end.batch.store(false);
     Value remaining = Value::array();
     for (const Value& h : hosts_all) {
@@ -242,7 +245,7 @@ void Scheduler::RunPlay(const Play& play) {
 }
 
 bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch) {
-  const Play& play = *ctx.play;
+  const PlaySettings& play = *ctx.settings;
   auto& abort = const_cast<std::atomic<bool>&>(*ctx.abort);
   size_t forks = options_.forks > 0 ? static_cast<size_t>(options_.forks)
                                     : static_cast<size_t>(kDefaultMaxForks);

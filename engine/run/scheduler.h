@@ -28,8 +28,12 @@ struct RunSummary {
   bool changed = false;      // some task changed (or would change, in check mode)
   bool failed = false;       // some host failed
   bool unreachable = false;  // some host was unreachable
-  // ansible-playbook's codes: 0 ok, 2 a host failed, 3 a host unreachable.
-  int exit_code() const { return failed ? 2 : unreachable ? 3 : 0; }
+  // Why the playbook could not go on (a play keyword that cannot be
+  // rendered); "" when it could.
+  std::string error;
+  // ansible-playbook's codes: 0 ok, 2 a host failed, 3 a host unreachable,
+  // 4 a play that could not start.
+  int exit_code() const { return !error.empty() ? 4 : failed ? 2 : unreachable ? 3 : 0; }
 };
 
 class Scheduler {
@@ -64,8 +68,9 @@ class Scheduler {
 };
 
 // The play's name as Ansible shows it: templated with what is known before
-// any host (the play's vars, the extra vars, `groups` and the other magic
-// variables of no host); as written when that fails (an undefined variable).
+// any host (PlayScope: the play's and its roles' variables, the extra vars,
+// `groups` and the other magic variables of no host); as written when that
+// fails (an undefined variable).
 std::string PlayName(const Play& play, const Value& groups, const RunOptions& options);
 
 // Splits `hosts` into batches as `serial` says (integers, "N%" of the play's

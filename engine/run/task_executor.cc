@@ -168,14 +168,14 @@ Become TaskExecutor::BecomeFor(const TaskRun& run) const {
 
 // The keywords over the connection's become defaults, and -b over both.
 Become TaskExecutor::BecomeOn(const ConnectionSettings& connection, const TaskSpec& task) const {
-  const Play& play = *ctx_.play;
+  const PlayBecome& play = state_->play_become;
   Become b;
   b.enabled = connection.become || ctx_.options->become;
   if (play.become) b.enabled = *play.become;
   if (task.become) b.enabled = *task.become;
   b.user = connection.become_user;
   if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
-  if (!play.become_user.empty()) b.user = play.become_user;
+  if (!play.user.empty()) b.user = play.user;
   if (!task.become_user.empty()) b.user = task.become_user;
   return b;
 }

@@ -322,3 +322,10 @@ TEST_CASE("compat: a role's argument spec checks its inputs where and as Ansible
   CheckSame(RunBoth("role_specs.yml", {"-e", "specs_mode=test"}), 2);
   CheckSameFiles({"/etc/hpcompat"});
 }
+
+TEST_CASE("compat: play keywords written as templates render as Ansible renders them") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("play_keywords.yml"), 0);
+  CheckSame(RunBoth("play_keywords.yml", {"-e", "want_facts=yes", "-e", "serial_size=1"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}

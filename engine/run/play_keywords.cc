@@ -1,0 +1,179 @@
+#include "engine/run/play_keywords.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "engine/base/text.h"
+#include "engine/run/magic_variables.h"
+#include "engine/template/templar.h"
+
+namespace hostprep {
+
+namespace {
+
+// What the keyword's template renders to, with its location on errors.
+Result<Value> Render(const PlayKeywordTemplate& t, const Variables& vars) {
+  Result<Value> v = Templar(vars).Render(Value(t.text));
+  if (!v.ok()) return Status::Error(t.location.Prefix() + t.key + ": " + v.message());
+  return v;
+}
+
+// Render, for a keyword of the play as a whole: an error says which
+// variables there are.
+Result<Value> RenderForPlay(const PlayKeywordTemplate& t, const Variables& vars) {
+  Result<Value> v = Render(t, vars);
+  if (v.ok()) return v;
+  return Status::Error(v.message() +
+                       " (play keywords are rendered before any host, with the play's vars and "
+                       "vars_files, its roles' variables and -e; inventory variables are not "
+                       "known yet)");
+}
+
+Status NotA(const PlayKeywordTemplate& t, const Value& v, const char* what) {
+  return Status::Error(
+      fmt::format("{}{} rendered to {}, which is not {}", t.location.Prefix(), t.key,
+                  v.is_string() ? "'" + v.get<std::string>() + "'" : ToText(v), what));
+}
+
+Result<bool> Boolean(const PlayKeywordTemplate& t, const Variables& vars, bool for_play) {
+  Result<Value> v = for_play ? RenderForPlay(t, vars) : Render(t, vars);
+  if (!v.ok()) return v.status();
+  if (std::optional<bool> b = AnsibleBoolean(*v)) return *b;
+  return NotA(t, *v, "a boolean (true/false, yes/no, on/off, 1/0)");
+}
+
+// One serial batch: a host count or "N%", as the play parser reads them.
+std::optional<Value> Batch(const Value& item) {
+  static const std::regex kPercent("^([0-9]{1,3})%$");
+  static const std::regex kCount("^[0-9]{1,8}$");
+  if (item.is_number_integer() && item.get<long long>() >= 0 && item.get<long long>() < 100000000) {
+    return item;
+  }
+  if (!item.is_string()) return std::nullopt;
+  const std::string text = Trim(item.get<std::string>());
+  std::smatch m;
+  if (std::regex_match(text, m, kPercent)) {
+    const int percent = std::stoi(m[1].str());
+    if (percent < 1 || percent > 100) return std::nullopt;
+    return Value(fmt::format("{}%", percent));
+  }
+  if (std::regex_match(text, kCount)) return Value(std::stoi(text));
+  return std::nullopt;
+}
+
+Result<std::vector<Value>> Serial(const PlayKeywordTemplate& t, const Variables& vars) {
+  Result<Value> v = RenderForPlay(t, vars);
+  if (!v.ok()) return v.status();
+  const Value list = v->is_array() ? *v : Value::array({*v});
+  std::vector<Value> out;
+  for (const Value& item : list) {
+    std::optional<Value> batch = Batch(item);
+    if (!batch || (list.size() > 1 && *batch == Value(0))) {
+      return NotA(t, *v, "a number of hosts, a percentage such as '30%', or a list of them");
+    }
+    if (*batch != Value(0)) out.push_back(*batch);
+  }
+  return out;
+}
+
+Result<int> Percent(const PlayKeywordTemplate& t, const Variables& vars) {
+  Result<Value> v = RenderForPlay(t, vars);
+  if (!v.ok()) return v.status();
+  std::string text = v->is_string() ? Trim(v->get<std::string>()) : ToText(*v);
+  if (EndsWith(text, "%")) text.pop_back();
+  if (!text.empty() && text.size() < 4 &&
+      text.find_first_not_of("0123456789") == std::string::npos) {
+    const int n = std::stoi(text);
+    if (n <= 100) return n;
+  }
+  return NotA(t, *v, "a percentage from 0 to 100");
+}
+
+// The pattern `hosts` renders to: a list's names joined as a union.
+Result<std::string> Hosts(const Play& play, const Variables& vars) {
+  if (!IsTemplate(play.hosts)) return play.hosts;
+  const PlayKeywordTemplate t{"hosts", play.hosts, play.hosts_location};
+  Result<Value> v = RenderForPlay(t, vars);
+  if (!v.ok()) return v.status();
+  std::string pattern;
+  if (v->is_array()) {
+    for (const Value& h : *v) pattern += (pattern.empty() ? "" : ":") + Trim(ToText(h));
+  } else {
+    pattern = Trim(ToText(*v));
+  }
+  if (pattern.empty()) return NotA(t, *v, "a host pattern (give a host, a group or 'all')");
+  return pattern;
+}
+
+}  // namespace
+
+PlayScope::PlayScope(const Play& play, const Value& groups, const RunOptions& options)
+    : magic_(&defaults_), vars_(&magic_), roles_(&vars_), extra_(&roles_) {
+  defaults_.SetAll(play.role_defaults, "role defaults");
+  magic_.SetAll(PlayMagicVariables(play, options), "hostprep");
+  magic_.Set("groups", groups, "inventory");
+  vars_.SetAll(play.vars, play.location.file + " (play vars)");
+  roles_.SetAll(play.role_vars, "role vars");
+  extra_.SetAll(options.extra_vars, "extra vars (-e)");
+}
+
+Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars) {
+  PlaySettings s;
+  Result<std::string> hosts = Hosts(play, vars);
+  if (!hosts.ok()) return hosts.status();
+  s.hosts = std::move(*hosts);
+  s.gather_facts = play.gather_facts;
+  s.any_errors_fatal = play.any_errors_fatal;
+  s.serial = play.serial;
+  s.max_fail_percentage = play.max_fail_percentage;
+  for (const PlayKeywordTemplate& t : play.keyword_templates) {
+    if (t.key == "gather_facts" || t.key == "any_errors_fatal") {
+      Result<bool> b = Boolean(t, vars, true);
+      if (!b.ok()) return b.status();
+      (t.key == "gather_facts" ? s.gather_facts : s.any_errors_fatal) = *b;
+    } else if (t.key == "serial") {
+      Result<std::vector<Value>> serial = Serial(t, vars);
+      if (!serial.ok()) return serial.status();
+      s.serial = std::move(*serial);
+    } else if (t.key == "max_fail_percentage") {
+      Result<int> percent = Percent(t, vars);
+      if (!percent.ok()) return percent.status();
+      s.max_fail_percentage = *percent;
+    }
+  }
+  return s;
+}
+
+std::string PlayPattern(const Play& play, const Value& groups, const RunOptions& options) {
+  const PlayScope scope(play, groups, options);
+  Result<std::string> hosts = Hosts(play, scope.vars());
+  return hosts.ok() ? *hosts : play.hosts;
+}
+
+Result<PlayBecome> ResolvePlayBecome(const Play& play, const Variables& host_vars) {
+  PlayBecome b;
+  b.become = play.become;
+  b.user = play.become_user;
+  for (const PlayKeywordTemplate& t : play.keyword_templates) {
+    if (t.key == "become") {
+      Result<bool> on = Boolean(t, host_vars, false);
+      if (!on.ok()) return on.status();
+      b.become = *on;
+    } else if (t.key == "become_user") {
+      Result<Value> user = Render(t, host_vars);
+      if (!user.ok()) return user.status();
+      b.user = Trim(ToText(*user));
+      // A value from variables goes to sudo as its -u argument: a name only.
+      const bool bad = b.user.empty() || b.user.front() == '-' ||
+                       std::any_of(b.user.begin(), b.user.end(), [](unsigned char c) {
+                         return c <= ' ' || c == 0x7f || c == ':' || c == '/';
+                       });
+      if (bad) return NotA(t, *user, "a user name");
+    }
+  }
+  return b;
+}
+
+}  // namespace hostprep
