@@ -24,6 +24,7 @@ const std::vector<std::string>& PlayKeys() {
                                                  "serial",
                                                  "max_fail_percentage",
                                                  "any_errors_fatal",
+                                                 "ignore_unreachable",
                                                  "order",
                                                  "tags",
                                                  "environment",
@@ -38,12 +39,35 @@ const std::vector<std::string>& PlayKeys() {
 }
 
 const std::vector<std::string>& TaskKeys() {
-  static const std::vector<std::string> kKeys = {
-      "name",          "id",       "after",       "when",          "loop",        "loop_control",
-      "register",      "notify",   "become",      "become_user",   "tags",        "no_log",
-      "ignore_errors", "retries",  "delay",       "changed_when",  "failed_when", "vars",
-      "check_mode",    "meta",     "args",        "listen",        "until",       "environment",
-      "become_method", "run_once", "delegate_to", "delegate_facts"};
+  static const std::vector<std::string> kKeys = {"name",
+                                                 "id",
+                                                 "after",
+                                                 "when",
+                                                 "loop",
+                                                 "loop_control",
+                                                 "register",
+                                                 "notify",
+                                                 "become",
+                                                 "become_user",
+                                                 "tags",
+                                                 "no_log",
+                                                 "ignore_errors",
+                                                 "retries",
+                                                 "delay",
+                                                 "changed_when",
+                                                 "failed_when",
+                                                 "vars",
+                                                 "check_mode",
+                                                 "meta",
+                                                 "args",
+                                                 "listen",
+                                                 "until",
+                                                 "environment",
+                                                 "become_method",
+                                                 "run_once",
+                                                 "delegate_to",
+                                                 "delegate_facts",
+                                                 "ignore_unreachable"};
   return kKeys;
 }
 
@@ -63,7 +87,6 @@ const std::map<std::string, std::string>& CommonKeywords() {
        "modules')"},
       {"throttle", "'throttle' is not supported"},
       {"debugger", "'debugger' is not supported"},
-      {"ignore_unreachable", "'ignore_unreachable' is not supported"},
       {"timeout", "'timeout' is not supported yet"},
   };
   return kMessages;

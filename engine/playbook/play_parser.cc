@@ -192,6 +192,8 @@ bool PlayParser::ReadRollout(const std::string& key, const YAML::Node& value) {
     reader_.ReadInt(key, value, 0, 100, &play_.max_fail_percentage);
   } else if (key == "any_errors_fatal") {
     reader_.ReadBool(key, value, &play_.any_errors_fatal);
+  } else if (key == "ignore_unreachable") {
+    reader_.ReadBool(key, value, &play_.ignore_unreachable);
   } else if (key == "order") {
     std::string order;
     if (!reader_.ReadString(key, value, &order)) return true;

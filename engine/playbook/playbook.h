@@ -114,6 +114,10 @@ struct TaskSpec {
   std::vector<std::string> tags;
   bool no_log = false;
   bool ignore_errors = false;
+  // ignore_unreachable: a lost connection does not end the host's run: the
+  // result is unreachable (and registered so), counted ok and ignored, and
+  // the next task connects again, as in Ansible.
+  std::optional<bool> ignore_unreachable;  // unset: the play's, else false
   // run_once: the first host of the batch still in the play runs it; its
   // registered result and facts go to every host of the batch (Scheduler).
   bool run_once = false;
@@ -222,6 +226,7 @@ struct Play {
   std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
   int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;
+  bool ignore_unreachable = false;  // inherited by every task (TaskSpec::ignore_unreachable)
   std::vector<PlayKeywordTemplate> keyword_templates;  // written as templates, in file order
   PlayOrder order = PlayOrder::kSequential;
   std::vector<std::string> tags;        // inherited by every task

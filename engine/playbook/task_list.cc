@@ -49,8 +49,8 @@ bool IsImportKey(const std::string& key) {
 
 // The keywords ReadInheritedKey reads, for the messages that list them.
 constexpr const char* kInheritedKeys =
-    "when, tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
-    "run_once, delegate_to, environment";
+    "when, tags, vars, become, become_user, become_method, ignore_errors, ignore_unreachable, "
+    "no_log, check_mode, run_once, delegate_to, environment";
 
 bool IsIncludeKey(const std::string& key) {
   return key == "include_tasks" || key == "ansible.builtin.include_tasks";
@@ -125,6 +125,7 @@ Inherited Inherited::Within(const Inherited& outer) const {
   if (become) out.become = become;
   if (!become_user.empty()) out.become_user = become_user;
   if (ignore_errors) out.ignore_errors = ignore_errors;
+  if (ignore_unreachable) out.ignore_unreachable = ignore_unreachable;
   if (no_log) out.no_log = no_log;
   if (check_mode) out.check_mode = check_mode;
   if (run_once) out.run_once = run_once;
@@ -145,6 +146,7 @@ void InheritFromPlay(const Play& play, TaskSpec* task) {
                            play.environment.end());
   if (!task->is_handler && !task->implicit)
     task->when.insert(task->when.begin(), play.when.begin(), play.when.end());
+  if (!task->ignore_unreachable && play.ignore_unreachable) task->ignore_unreachable = true;
 }
 
 void Inherited::ApplyTo(TaskSpec* task) const {
@@ -164,6 +166,8 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   // A task's own `ignore_errors: false` cannot be told from none here; as in
   // Ansible, a parent's true is what users write these for.
   if (ignore_errors && *ignore_errors) task->ignore_errors = true;
+  if (!task->ignore_unreachable && ignore_unreachable)
+    task->ignore_unreachable = ignore_unreachable;
   if (no_log && *no_log) task->no_log = true;
   if (!task->check_mode && check_mode) task->check_mode = check_mode;
   // Only the tasks run_once applies to: an include or meta in a block that
@@ -201,6 +205,8 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     reader->ReadString(key, value, &out->become_user);
   } else if (key == "ignore_errors") {
     if (reader->ReadBool(key, value, &flag)) out->ignore_errors = flag;
+  } else if (key == "ignore_unreachable") {
+    if (reader->ReadBool(key, value, &flag)) out->ignore_unreachable = flag;
   } else if (key == "no_log") {
     if (reader->ReadBool(key, value, &flag)) out->no_log = flag;
   } else if (key == "check_mode") {

@@ -33,6 +33,7 @@ struct Inherited {
   std::optional<bool> become;
   std::string become_user;
   std::optional<bool> ignore_errors;
+  std::optional<bool> ignore_unreachable;
   std::optional<bool> no_log;
   std::optional<bool> check_mode;
   std::optional<bool> run_once;
@@ -53,8 +54,8 @@ void InheritFromPlay(const Play& play, TaskSpec* task);
 
 // Reads `key` of a container (an import, a role entry) into `out` when it
 // is one that tasks inherit (when, tags, vars, become, become_user,
-// ignore_errors, no_log, check_mode, run_once, delegate_to, environment); false for any
-// other key.
+// ignore_errors, ignore_unreachable, no_log, check_mode, run_once, delegate_to, environment); false
+// for any other key.
 bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
                       const std::string& label, Inherited* out);
 

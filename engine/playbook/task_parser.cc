@@ -191,6 +191,9 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     reader_.ReadBool(key, value, &task_.no_log);
   } else if (key == "ignore_errors") {
     reader_.ReadBool(key, value, &task_.ignore_errors);
+  } else if (key == "ignore_unreachable") {
+    bool flag = false;
+    if (reader_.ReadBool(key, value, &flag)) task_.ignore_unreachable = flag;
   } else if (key == "run_once") {
     if (reader_.ReadBool(key, value, &task_.run_once) && task_.run_once)
       run_once_key_.emplace(value);

@@ -687,7 +687,20 @@ class HostPlay {
     if (outcome.changed) plan_->Notify(task, position);
     if (outcome.failed && !rescued.has_value()) state_->failed = true;
     if (outcome.unreachable) state_->unreachable = true;
+    if (outcome.lost) Reconnect(*outcome.lost);
     return rescued.has_value();
+  }
+
+  // ignore_unreachable took a lost connection over: the next task gets a
+  // new one (when that cannot be made either, it is unreachable there, as
+  // in Ansible); a delegated host's is made anew when next delegated to.
+  void Reconnect(const std::string& delegate) {
+    if (!delegate.empty()) {
+      state_->delegates.erase(delegate);
+      return;
+    }
+    (void)io_.Reconnect(ctx_.transports, state_->connection);
+    io_.MarkStale();
   }
 
   // include_role with `public` ran: the role's variables are the play's on

@@ -712,7 +712,7 @@ TaskEvent TaskExecutor::Event(const TaskRun& run, TaskStatus status, bool change
 }
 
 bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
-  return !task.run_once && task.delegate_to.empty() &&
+  return !task.run_once && task.delegate_to.empty() && !task.ignore_unreachable.value_or(false) &&
          !task.check_mode.value_or(ctx_.options->check) && !task.loop && task.register_as.empty() &&
          task.changed_when.empty() && task.failed_when.empty() && task.retries == 0 &&
          task.until.empty() && !task.ignore_errors && ctx_.modules->Find(task.module) != nullptr;
@@ -934,11 +934,20 @@ bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
   }
   if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
   TaskOutcome& out = run->out;
+  const bool lost = a.status == TaskStatus::kUnreachable;
+  if (lost && task.ignore_unreachable.value_or(false)) {
+    // Registered as unreachable, counted ok and ignored, as Ansible's
+    // strategy counts it; the host goes on.
+    out.lost = run->target != nullptr ? run->target->name : "";
+    a.status = TaskStatus::kIgnored;
+  }
   out.failed = out.failed || a.status == TaskStatus::kFailed;
   out.unreachable = out.unreachable || a.status == TaskStatus::kUnreachable;
   out.changed = out.changed || a.changed;
-  Value registered = Registered(a.status == TaskStatus::kIgnored ? TaskStatus::kFailed : a.status,
-                                a.changed, a.message, a.result);
+  const TaskStatus kept = lost                               ? TaskStatus::kUnreachable
+                          : a.status == TaskStatus::kIgnored ? TaskStatus::kFailed
+                                                             : a.status;
+  Value registered = Registered(kept, a.changed, a.message, a.result);
   const std::optional<Value>& item = run->current_item();
   if (item) {
     AddItemFields(*run, &registered);
@@ -949,7 +958,7 @@ bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
                              a.result, item ? Label(run) : ""));
   // A failed item does not end the loop: as in Ansible every item runs,
   // and the task has failed when one did. A lost host ends it.
-  if (a.status == TaskStatus::kUnreachable) {
+  if (lost) {
     run->item = run->items.size();
   } else {
     run->NextItem();

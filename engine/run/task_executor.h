@@ -17,6 +17,8 @@
 #define HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/playbook/include_loader.h"
@@ -54,6 +56,10 @@ struct TaskOutcome {
   bool changed = false;           // notify handlers
   // include_tasks: what runs next, in order (one per item included).
   std::vector<IncludeFrame> included;
+  // ignore_unreachable took a lost connection over: the host goes on, and
+  // that connection is made again ("" the host's own, else the delegated
+  // host's name).
+  std::optional<std::string> lost;
 };
 
 // What a task needs next (TaskExecutor::Prepare).
@@ -114,7 +120,7 @@ class TaskExecutor {
   // Whether the task's outcome depends on nothing but its plan and whether
   // its actions succeed, so that it can be planned ahead of earlier
   // actions: no loop, register, changed_when, failed_when, retries or
-  // ignore_errors, not delegated, and not in check mode.
+  // ignore_errors, ignore_unreachable or delegate_to, and not in check mode.
   bool CanSpeculate(const TaskSpec& task) const;
 
   // A registered result or set_fact value (Remember), or an include_vars

@@ -77,8 +77,8 @@ TEST_CASE("import_tasks errors name where the import is and what to do") {
         "DIR/self.yml)\n"
         "DIR/list.yml:1:1: a task file must be a list of tasks, not a mapping\n"
         "DIR/site.yml:9:7: 'register' is not supported on 'import_tasks' (supported: name, when, "
-        "tags, vars, become, become_user, become_method, ignore_errors, no_log, check_mode, "
-        "run_once, delegate_to, environment)\n");
+        "tags, vars, become, become_user, become_method, ignore_errors, ignore_unreachable, "
+        "no_log, check_mode, run_once, delegate_to, environment)\n");
 }
 
 TEST_CASE(
@@ -216,13 +216,12 @@ TEST_CASE("block errors name the key and what a block takes") {
       "  handlers:\n    - block:\n        - command: ls\n");
   CHECK(out.messages ==
         "DIR/site.yml:5:7: 'resuce' is not supported on a block (supported: name, block, rescue, "
-        "always, when, tags, vars, become, become_user, become_method, ignore_errors, no_log, "
-        "check_mode, "
-        "run_once, delegate_to, environment) (did you mean 'rescue'?)\n"
+        "always, when, tags, vars, become, become_user, become_method, ignore_errors, "
+        "ignore_unreachable, no_log, check_mode, run_once, delegate_to, environment) (did you "
+        "mean 'rescue'?)\n"
         "DIR/site.yml:9:7: 'throttle' is not supported on a block (supported: name, block, "
         "rescue, always, when, tags, vars, become, become_user, become_method, ignore_errors, "
-        "no_log, "
-        "check_mode, run_once, delegate_to, environment)\n"
+        "ignore_unreachable, no_log, check_mode, run_once, delegate_to, environment)\n"
         "DIR/site.yml:11:7: a block in handlers is not supported yet: list the handlers one by "
         "one\n");
 }

@@ -246,5 +246,51 @@ TEST_CASE("delegated tasks add no round trip to the host's unchanged re-run") {
   CHECK(Where(again, "h1", "there") == "ok d1");
 }
 
+TEST_CASE(
+    "ignore_unreachable: a lost connection is registered and counted ignored, the host goes on") {
+  testing::SchedulerFixture f;
+  testing::TempTree tree;
+  f.hosts["d1"].SetUnreachable("no route to host");
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: there
+      put: {path: /etc/x, content: x}
+      delegate_to: d1
+      register: there
+      ignore_unreachable: true
+    - name: after
+      put: {path: /etc/after, content: "{{ 'lost' if there.unreachable else 'kept' }}"}
+)",
+                       InventoryFile(&tree, "h1\n"), &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(rec.Joined("h1") == "ignored there, changed after");
+  CHECK(f.hosts["h1"].Content("/etc/after") == "lost");
+}
+
+TEST_CASE("ignore_unreachable connects again for the next task, which fails when it cannot") {
+  testing::SchedulerFixture f;
+  testing::TempTree tree;
+  Recorder rec;
+  f.hosts["h1"].FailAfter(0);
+  RunSummary s = f.Run(R"(
+- hosts: h1
+  gather_facts: false
+  ignore_unreachable: true
+  tasks:
+    - name: first
+      run: "true"
+    - name: second
+      run: "true"
+      ignore_unreachable: false
+)",
+                       InventoryFile(&tree, "h1\n"), &rec);
+  CHECK(s.exit_code() == 3);
+  CHECK(rec.Joined("h1") == "ignored first, unreachable second");
+  CHECK(f.hosts["h1"].CountCalls(FakeTransport::Call::Kind::kConnect) >= 2);
+}
+
 }  // namespace
 }  // namespace hostprep
