@@ -193,8 +193,11 @@ int ModulesCommand(const std::vector<std::string>& args, const ModuleRegistry& m
     fmt::print(stderr, "hostprep modules: takes no arguments\n");
     return kExitBadOption;
   }
+  // Summaries in one column, past the longest name.
+  size_t width = 20;
+  for (const std::string& name : modules.names()) width = std::max(width, name.size() + 1);
   for (const std::string& name : modules.names()) {
-    fmt::print("{:<20} {}\n", name, modules.Find(name)->spec().summary);
+    fmt::print("{:<{}} {}\n", name, width, modules.Find(name)->spec().summary);
   }
   return kExitOk;
 }

@@ -3,7 +3,7 @@
 namespace hostprep {
 
 bool SameBecome(const Become& a, const Become& b) {
-  return a.enabled == b.enabled && (!a.enabled || a.user == b.user);
+  return a.enabled == b.enabled && (!a.enabled || (a.user == b.user && a.flags == b.flags));
 }
 
 bool SameAnswer(const ReadResult& a, const ReadResult& b) {

@@ -18,7 +18,8 @@ namespace hostprep {
 // Privilege escalation for one request: run as `user` through sudo.
 struct Become {
   bool enabled = false;
-  std::string user;  // "" = root
+  std::string user;                     // "" = root
+  std::vector<std::string> flags = {};  // sudo options (become_flags): -H, -E
 };
 
 // The two run as the same user (the user does not matter without become).

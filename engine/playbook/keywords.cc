@@ -16,6 +16,7 @@ const std::vector<std::string>& PlayKeys() {
                                                  "become",
                                                  "become_user",
                                                  "become_method",
+                                                 "become_flags",
                                                  "remote_user",
                                                  "port",
                                                  "gather_facts",
@@ -67,7 +68,8 @@ const std::vector<std::string>& TaskKeys() {
                                                  "run_once",
                                                  "delegate_to",
                                                  "delegate_facts",
-                                                 "ignore_unreachable"};
+                                                 "ignore_unreachable",
+                                                 "become_flags"};
   return kKeys;
 }
 
@@ -77,9 +79,6 @@ namespace {
 // equivalent for, with the nearest thing it does have.
 const std::map<std::string, std::string>& CommonKeywords() {
   static const std::map<std::string, std::string> kMessages = {
-      {"become_flags",
-       "'become_flags' is not supported: hostprep becomes another user with 'sudo -n' "
-       "(with --ask-become-pass, 'sudo -S')"},
       {"diff", "'diff' is not supported here: use 'hostprep run --diff'"},
       {"module_defaults", "'module_defaults' is not supported: give the arguments in each task"},
       {"collections",

@@ -123,6 +123,8 @@ bool PlayParser::ReadTarget(const std::string& key, const YAML::Node& value) {
     reader_.ReadBool(key, value, &play_.gather_facts);
   } else if (key == "become_method") {
     ReadBecomeMethod(&reader_, value);
+  } else if (key == "become_flags") {
+    ReadBecomeFlags(&reader_, value, &play_.become_flags);
   } else if (key == "remote_user") {
     if (reader_.ReadString(key, value, &play_.remote_user)) reader_.CheckTemplates(value, label_);
   } else if (key == "port") {

@@ -111,6 +111,8 @@ struct TaskSpec {
   SourceLocation notify_location;
   std::optional<bool> become;
   std::string become_user;
+  // become_flags, checked (ReadBecomeFlags); unset: the play's.
+  std::optional<std::vector<std::string>> become_flags;
   std::vector<std::string> tags;
   bool no_log = false;
   bool ignore_errors = false;
@@ -209,6 +211,7 @@ struct Play {
   std::string connection;  // "" = from inventory (default ssh), "local", "ssh"
   std::optional<bool> become;
   std::string become_user;
+  std::vector<std::string> become_flags;  // checked (ReadBecomeFlags)
   // `remote_user` and `port` (templates allowed): the login of hosts whose
   // inventory sets no ansible_user (ansible_port), as in Ansible, where
   // connection variables win over play keywords.

@@ -91,7 +91,7 @@ void Merge(Value* into, const Value& from) {
 // an error, not a role parameter.
 bool IsRefusedRoleKeyword(const std::string& key) {
   static const std::set<std::string> kKeywords = {
-      "connection", "remote_user", "port",     "become_flags",     "collections", "module_defaults",
+      "connection", "remote_user", "port",     "collections",      "module_defaults",
       "throttle",   "timeout",     "debugger", "any_errors_fatal", "diff"};
   return kKeywords.count(key) > 0;
 }

@@ -124,6 +124,7 @@ Inherited Inherited::Within(const Inherited& outer) const {
   for (auto it = vars.begin(); it != vars.end(); ++it) out.vars[it.key()] = it.value();
   if (become) out.become = become;
   if (!become_user.empty()) out.become_user = become_user;
+  if (become_flags) out.become_flags = become_flags;
   if (ignore_errors) out.ignore_errors = ignore_errors;
   if (ignore_unreachable) out.ignore_unreachable = ignore_unreachable;
   if (no_log) out.no_log = no_log;
@@ -163,6 +164,7 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   }
   if (!task->become && become) task->become = become;
   if (task->become_user.empty()) task->become_user = become_user;
+  if (!task->become_flags) task->become_flags = become_flags;
   // A task's own `ignore_errors: false` cannot be told from none here; as in
   // Ansible, a parent's true is what users write these for.
   if (ignore_errors && *ignore_errors) task->ignore_errors = true;
@@ -218,12 +220,38 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     if (ReadEnvironment(reader, value, &env)) out->environment.push_back(std::move(env));
   } else if (key == "become_method") {
     ReadBecomeMethod(reader, value);
+  } else if (key == "become_flags") {
+    std::vector<std::string> flags;
+    if (ReadBecomeFlags(reader, value, &flags)) out->become_flags = flags;
   } else if (key == "delegate_to") {
     if (reader->ReadString(key, value, &out->delegate_to))
       out->delegate_location = reader->At(value);
   } else if (key == "delegate_facts") {
     ReadDelegateFacts(reader, value);
   } else {
+    return false;
+  }
+  return true;
+}
+
+bool ReadBecomeFlags(FieldReader* reader, const YAML::Node& value, std::vector<std::string>* out) {
+  std::string text;
+  if (!reader->ReadString("become_flags", value, &text)) return false;
+  out->clear();
+  for (const std::string& word : Split(text, ' ')) {
+    const std::string flag = Trim(word);
+    if (flag.empty() || flag == "-n" || flag == "--non-interactive" || flag == "-S" ||
+        flag == "--stdin") {
+      continue;
+    }
+    if (flag == "-H" || flag == "--set-home" || flag == "-E" || flag == "--preserve-env") {
+      if (std::find(out->begin(), out->end(), flag) == out->end()) out->push_back(flag);
+      continue;
+    }
+    reader->Error(value, fmt::format("'become_flags' may hold -H (--set-home) and -E "
+                                     "(--preserve-env), not '{}': hostprep runs 'sudo -n', or "
+                                     "'sudo -S' with --ask-become-pass, and no shell",
+                                     flag));
     return false;
   }
   return true;

@@ -32,6 +32,7 @@ struct Inherited {
   Value vars = Value::object();
   std::optional<bool> become;
   std::string become_user;
+  std::optional<std::vector<std::string>> become_flags;
   std::optional<bool> ignore_errors;
   std::optional<bool> ignore_unreachable;
   std::optional<bool> no_log;
@@ -62,6 +63,11 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
 // Reads a `become_method:` value: hostprep becomes another user with sudo,
 // so 'sudo' is the one it takes. False (reported) for any other.
 bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value);
+
+// Reads `become_flags:` into the sudo options hostprep passes on: -H
+// (--set-home) and -E (--preserve-env); -n and -S are hostprep's to choose
+// and dropped. False (reported) for any other word.
+bool ReadBecomeFlags(FieldReader* reader, const YAML::Node& value, std::vector<std::string>* out);
 
 // Reads `delegate_facts:`: false (Ansible's default, the facts stay the
 // host's) is taken; true, which would give them to the delegated host, is

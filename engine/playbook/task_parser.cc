@@ -185,6 +185,9 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
     reader_.ReadString(key, value, &task_.become_user);
   } else if (key == "become_method") {
     ReadBecomeMethod(&reader_, value);
+  } else if (key == "become_flags") {
+    std::vector<std::string> flags;
+    if (ReadBecomeFlags(&reader_, value, &flags)) task_.become_flags = flags;
   } else if (key == "tags") {
     reader_.ReadStringList(key, value, &task_.tags);
   } else if (key == "no_log") {

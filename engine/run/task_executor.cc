@@ -177,6 +177,7 @@ Become TaskExecutor::BecomeOn(const ConnectionSettings& connection, const TaskSp
   if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
   if (!play.user.empty()) b.user = play.user;
   if (!task.become_user.empty()) b.user = task.become_user;
+  b.flags = task.become_flags.value_or(ctx_.play->become_flags);
   return b;
 }
 

@@ -58,7 +58,11 @@ std::vector<std::string> BecomeArgv(const Become& become, const std::string& log
                                     const std::vector<std::string>& argv) {
   const std::string user = become.user.empty() ? "root" : become.user;
   if (!become.enabled || user == login_user) return argv;
-  std::vector<std::string> out = {"sudo", "-n", "-u", user, "--"};
+  std::vector<std::string> out = {"sudo"};
+  out.insert(out.end(), become.flags.begin(), become.flags.end());
+  for (const char* arg : {"-n", "-u"}) out.push_back(arg);
+  out.push_back(user);
+  out.push_back("--");
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
@@ -69,9 +73,12 @@ std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::str
   // follows the marker line is left for the command.
   static const char kSkipPassword[] =
       "while IFS= read -r l; do [ \"$l\" = \"$0\" ] && break; done; exec \"$@\"";
-  std::vector<std::string> out = {
-      "sudo", "-S", "-p",          "",    "-u", become.user.empty() ? "root" : become.user, "--",
-      "sh",   "-c", kSkipPassword, marker};
+  std::vector<std::string> out = {"sudo"};
+  out.insert(out.end(), become.flags.begin(), become.flags.end());
+  const std::vector<std::string> rest = {
+      "-S", "-p", "",   "-u",          become.user.empty() ? "root" : become.user,
+      "--", "sh", "-c", kSkipPassword, marker};
+  out.insert(out.end(), rest.begin(), rest.end());
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }

@@ -87,8 +87,8 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "with sudo ('sudo -n', or 'sudo -S' with --ask-become-pass); write 'sudo' or leave it "
        "out"},
       {"become_flags: -i",
-       "DIR/site.yml:2:3: 'become_flags' is not supported: hostprep becomes another user with "
-       "'sudo -n' (with --ask-become-pass, 'sudo -S')"},
+       "DIR/site.yml:2:17: 'become_flags' may hold -H (--set-home) and -E (--preserve-env), not "
+       "'-i': hostprep runs 'sudo -n', or 'sudo -S' with --ask-become-pass, and no shell"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.line);

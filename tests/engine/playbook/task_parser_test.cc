@@ -174,6 +174,26 @@ TEST_CASE("task parser reads run_once on tasks and blocks, and refuses it on inc
         "include_vars, not on meta: put it on the tasks that should run once\n");
 }
 
+TEST_CASE("become_flags keeps -H and -E for sudo and refuses what would change how it runs") {
+  PlaybookFixture fx;
+  auto ok = fx.Parse(
+      "- hosts: all\n  become_flags: -H -S -n\n  tasks:\n"
+      "    - name: own\n      command: ls\n      become_flags: --preserve-env -E\n"
+      "    - name: play's\n      command: ls\n"
+      "    - block:\n        - command: ls\n      become_flags: -E\n");
+  CHECK(ok.errors == "");
+  REQUIRE(ok.playbook != nullptr);
+  const Play& play = ok.playbook->plays[0];
+  CHECK(play.become_flags == std::vector<std::string>{"-H"});
+  CHECK(play.tasks[0].become_flags == std::vector<std::string>{"--preserve-env", "-E"});
+  CHECK_FALSE(play.tasks[1].become_flags.has_value());
+  CHECK(play.tasks[2].become_flags == std::vector<std::string>{"-E"});
+  auto bad = fx.Parse(PlayWith("    - command: ls\n      become_flags: -H -i\n"));
+  CHECK(bad.messages ==
+        "DIR/site.yml:4:21: 'become_flags' may hold -H (--set-home) and -E (--preserve-env), not "
+        "'-i': hostprep runs 'sudo -n', or 'sudo -S' with --ask-become-pass, and no shell\n");
+}
+
 TEST_CASE(
     "task parser reads delegate_to on tasks, blocks and imports, and refuses it on includes") {
   PlaybookFixture fx;

@@ -97,5 +97,25 @@ TEST_CASE("a play's templated become is rendered with each host's variables") {
   CHECK(became("h2"));
 }
 
+TEST_CASE("become_flags reach every command the task runs as another user") {
+  testing::SchedulerFixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  become: true
+  become_flags: -H
+  tasks:
+    - {name: play flags, put: {path: /etc/a, content: a}}
+    - {name: own flags, put: {path: /etc/b, content: b}, become_flags: -E}
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 0);
+  std::vector<std::vector<std::string>> flags;
+  for (const FakeTransport::Call& c : f.hosts["h1"].calls())
+    if (c.kind == FakeTransport::Call::Kind::kWriteFile) flags.push_back(c.become.flags);
+  CHECK(flags == std::vector<std::vector<std::string>>{{"-H"}, {"-E"}});
+}
+
 }  // namespace
 }  // namespace hostprep

@@ -157,6 +157,11 @@ TEST_CASE("become wraps argv in sudo -n only when the user differs") {
         std::vector<std::string>{"sudo", "-n", "-u", "root", "--", "cat", "/etc/shadow"});
   CHECK(BecomeArgv({true, "postgres"}, "root", argv) ==
         std::vector<std::string>{"sudo", "-n", "-u", "postgres", "--", "cat", "/etc/shadow"});
+  // become_flags go to sudo, before hostprep's own options.
+  CHECK(BecomeArgv({true, "postgres", {"-H", "-E"}}, "root", argv) ==
+        std::vector<std::string>{"sudo", "-H", "-E", "-n", "-u", "postgres", "--", "cat",
+                                 "/etc/shadow"});
+  CHECK(PasswordBecomeArgv({true, "", {"-H"}}, "MARK", argv)[1] == "-H");
 }
 
 TEST_CASE("sudo refusals become clear errors") {

@@ -19,8 +19,10 @@ using hostprep::testing::compat::CheckSameResults;
 using hostprep::testing::compat::CleanPaths;
 using hostprep::testing::compat::kAnsibleNode;
 using hostprep::testing::compat::kHostprepNode;
+using hostprep::testing::compat::ListBoth;
 using hostprep::testing::compat::OnNode;
 using hostprep::testing::compat::RunBoth;
+using hostprep::testing::compat::SideBySide;
 
 // The same results from both, and Ansible's exit code the one the playbook
 // is written for, so that two runs that both broke early do not pass.
@@ -328,4 +330,37 @@ TEST_CASE("compat: play keywords written as templates render as Ansible renders 
   CheckSame(RunBoth("play_keywords.yml"), 0);
   CheckSame(RunBoth("play_keywords.yml", {"-e", "want_facts=yes", "-e", "serial_size=1"}), 0);
   CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: --list-tasks, --list-tags and --list-hosts print what ansible-playbook prints") {
+  struct Case {
+    const char* playbook;
+    std::vector<std::string> args;
+  };
+  const Case cases[] = {
+      {"roles.yml", {"--list-tasks", "--list-tags"}},
+      {"include_roles.yml", {"--list-tasks"}},
+      // One host: Ansible prints a play's hosts from a Python set, in an order
+      // that changes from run to run; hostprep prints them in inventory order.
+      {"role_specs.yml", {"--list-tasks", "--list-hosts", "--limit", "node1"}},
+      {"import_playbooks.yml", {"--list-tasks", "--list-tags"}},
+      {"tags.yml", {"--list-tasks", "--tags", "config"}},
+      {"tags.yml", {"--list-tasks", "--skip-tags", "slow"}},
+      {"blocks.yml", {"--list-tasks"}},
+      {"play_keywords.yml", {"--list-hosts", "--list-tasks", "-e", "target=node2"}},
+      {"delegate.yml", {"--list-tasks", "--limit", "node1"}},
+  };
+  for (const Case& c : cases) {
+    std::string shown = c.playbook;
+    for (const std::string& a : c.args) shown += " " + a;
+    CAPTURE(shown);
+    const auto [ansible, hostprep] = ListBoth(c.playbook, c.args);
+    std::vector<std::string> al, hl;
+    std::istringstream as(ansible), hs(hostprep);
+    for (std::string l; std::getline(as, l);) al.push_back(l);
+    for (std::string l; std::getline(hs, l);) hl.push_back(l);
+    CHECK_MESSAGE(!al.empty(), "ansible-playbook printed nothing");
+    const std::string differ = "the listings differ:\n" + SideBySide(al, hl);
+    CHECK_MESSAGE(ansible == hostprep, differ);
+  }
 }

@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/shell_test_util.h"
@@ -344,39 +345,59 @@ struct Both {
   Run hostprep;
 };
 
+// The ansible-playbook command line the compat tests run, with `tmp` as its
+// private dir (its ansible.cfg written there) and the test hosts'
+// inventory: everything but the options and the playbook. `callback`: the
+// stdout callback (the JSON one the tests read results from, by default).
+inline std::string AnsiblePlaybook(const std::filesystem::path& tmp,
+                                   const std::string& callback = "ansible.posix.json") {
+  const std::string dir = HostsDir();
+  const std::string t = tmp.string();
+  {
+    std::ofstream cfg(tmp / "ansible.cfg");
+    cfg << "# written by the compat tests: every setting comes from the environment\n"
+           "[defaults]\n";
+  }
+  const std::string ssh_args = "-F /dev/null -o ControlMaster=no -o UserKnownHostsFile=" + dir +
+                               "/known_hosts -o GlobalKnownHostsFile=/dev/null"
+                               " -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes";
+  return "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=" + t + "/home" +
+         " ANSIBLE_CONFIG=" + t + "/ansible.cfg ANSIBLE_HOME=" + t + "/home" +
+         " ANSIBLE_LOCAL_TEMP=" + t + "/local ANSIBLE_SSH_CONTROL_PATH_DIR=" + t + "/cp" +
+         " ANSIBLE_REMOTE_TEMP=/tmp/.hpcompat-ansible" + " ANSIBLE_STDOUT_CALLBACK=" + callback +
+         " ANSIBLE_JSON_INDENT=0 ANSIBLE_NOCOLOR=1" +
+         " ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_HOST_KEY_CHECKING=True" +
+         " ANSIBLE_PIPELINING=True ANSIBLE_RETRY_FILES_ENABLED=False" +
+         " ANSIBLE_SSH_ARGS=" + SingleQuoted(ssh_args) + " timeout -k 5 150 ansible-playbook -i " +
+         dir + "/inventory.ini";
+}
+
+// The hostprep command line the compat tests run, but the options and the
+// playbook.
+inline std::string HostprepRun() {
+  const std::string dir = HostsDir();
+  return std::string("timeout -k 5 150 ") + HOSTPREP_BINARY + " run -i " + dir +
+         "/inventory.ini -c ssh --known-hosts " + dir + "/known_hosts --ssh-config none";
+}
+
+inline std::string PlaybookPath(const std::string& playbook) {
+  return SingleQuoted(std::string(HOSTPREP_SOURCE_DIR) + "/tests/integration/testdata/compat/" +
+                      playbook);
+}
+
 // Runs testdata/compat/PLAYBOOK with ansible-playbook on node1 and with
 // hostprep on node2 at the same time, each with `args` (--tags, -e, --check:
 // options both take), and reads both outputs. Each tool gets 150 s.
 inline Both RunBoth(const std::string& playbook, const std::vector<std::string>& args = {}) {
-  const std::string dir = HostsDir();
   TempDir tmp;
   const std::string t = tmp.path().string();
-  {
-    std::ofstream cfg(tmp.path() / "ansible.cfg");
-    cfg << "# written by the compat tests: every setting comes from the environment\n"
-           "[defaults]\n";
-  }
   std::string extra;
   for (const std::string& a : args) extra += " " + SingleQuoted(a);
-  const std::string path = SingleQuoted(std::string(HOSTPREP_SOURCE_DIR) +
-                                        "/tests/integration/testdata/compat/" + playbook);
-  const std::string ssh_args = "-F /dev/null -o ControlMaster=no -o UserKnownHostsFile=" + dir +
-                               "/known_hosts -o GlobalKnownHostsFile=/dev/null"
-                               " -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes";
+  const std::string path = PlaybookPath(playbook);
   const std::string ansible =
-      "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=" + t + "/home" +
-      " ANSIBLE_CONFIG=" + t + "/ansible.cfg ANSIBLE_HOME=" + t + "/home" +
-      " ANSIBLE_LOCAL_TEMP=" + t + "/local ANSIBLE_SSH_CONTROL_PATH_DIR=" + t + "/cp" +
-      " ANSIBLE_REMOTE_TEMP=/tmp/.hpcompat-ansible" +
-      " ANSIBLE_STDOUT_CALLBACK=ansible.posix.json ANSIBLE_JSON_INDENT=0 ANSIBLE_NOCOLOR=1" +
-      " ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_HOST_KEY_CHECKING=True" +
-      " ANSIBLE_PIPELINING=True ANSIBLE_RETRY_FILES_ENABLED=False" +
-      " ANSIBLE_SSH_ARGS=" + SingleQuoted(ssh_args) + " timeout -k 5 150 ansible-playbook -i " +
-      dir + "/inventory.ini --limit " + kAnsibleNode + " " + path + extra;
-  const std::string hostprep = std::string("timeout -k 5 150 ") + HOSTPREP_BINARY + " run " + path +
-                               " -i " + dir + "/inventory.ini --limit " + kHostprepNode +
-                               " -c ssh --known-hosts " + dir +
-                               "/known_hosts --ssh-config none -o json" + extra;
+      AnsiblePlaybook(tmp.path()) + " --limit " + kAnsibleNode + " " + path + extra;
+  const std::string hostprep =
+      HostprepRun() + " --limit " + kHostprepNode + " -o json " + path + extra;
   const std::string script = "cd " + t + " && { " + ansible +
                              " >a.out 2>a.err; echo $? >a.rc; } & " + "cd " + t + " && { " +
                              hostprep + " >h.out 2>h.err; echo $? >h.rc; }; " + "wait";
@@ -391,6 +412,23 @@ inline Both RunBoth(const std::string& playbook, const std::vector<std::string>&
   both.hostprep = ReadHostprep(ReadFile(tmp.path() / "h.out"), ReadFile(tmp.path() / "h.err"),
                                rc("h.rc"), kHostprepNode);
   return both;
+}
+
+// What ansible-playbook and hostprep print on stdout for testdata/compat/
+// PLAYBOOK with `args` (--list-tasks, --list-tags, --list-hosts: nothing
+// runs on a host). Ansible's default callback, as users see these.
+inline std::pair<std::string, std::string> ListBoth(const std::string& playbook,
+                                                    const std::vector<std::string>& args) {
+  TempDir tmp;
+  std::string extra;
+  for (const std::string& a : args) extra += " " + SingleQuoted(a);
+  const std::string path = PlaybookPath(playbook);
+  // Their warnings (a group and a host both named bastion) go elsewhere.
+  const Output ansible =
+      RunCommand("cd " + tmp.path().string() + " && { " + AnsiblePlaybook(tmp.path(), "default") +
+                 " " + path + extra + " 2>/dev/null; }");
+  const Output hostprep = RunCommand("{ " + HostprepRun() + " " + path + extra + " 2>/dev/null; }");
+  return {ansible.text, hostprep.text};
 }
 
 // Checks that both tools reported the same plays, results, recap and exit
