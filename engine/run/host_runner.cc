@@ -494,7 +494,8 @@ class HostPlay {
   }
 
   // The host `name` a task is delegated to, connected, with its facts
-  // (gathered over that connection the first time): its settings are its
+  // (those it gathered in this run, else gathered over that connection the
+  // first time it is needed): its settings are its
   // own connection variables (DelegateSettings), the play's remote_user the
   // login where they give none. What was read on it before is forgotten:
   // other hosts' delegated tasks may have changed it since. An error: it
@@ -515,6 +516,13 @@ class HostPlay {
     delegate.io.BeginPlay(ctx_.trace, ctx_.options->task_timeout);
     if (Status s = delegate.io.Connect(ctx_.transports, *settings); !s.ok())
       return Status::Unreachable(DelegateStatus(name, s).message());
+    if (!delegate.facts_known && ctx_.hostvars != nullptr) {
+      // Gathered by that host in this run: as Ansible's hostvars has them.
+      if (std::optional<Value> known = ctx_.hostvars->Facts(name)) {
+        delegate.target.facts = std::move(*known);
+        delegate.facts_known = true;
+      }
+    }
     if (!delegate.facts_known) {
       PendingRead facts;
       facts.read.kind = RemoteRead::Kind::kExec;

@@ -114,6 +114,12 @@ void HostVarsBoard::SetFacts(const std::string& host, const Value& facts) {
   entry.scope.reset();
 }
 
+std::optional<Value> HostVarsBoard::Facts(const std::string& host) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(host);
+  return it == entries_.end() ? std::nullopt : it->second.facts;
+}
+
 void HostVarsBoard::SetRegistered(const std::string& host, const std::string& name,
                                   const Value& value) {
   std::lock_guard<std::mutex> lock(mu_);

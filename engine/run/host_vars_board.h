@@ -78,6 +78,9 @@ class HostVarsBoard {
   void Finished(const std::string& host);
   // The facts gathered (they stay for the run).
   void SetFacts(const std::string& host, const Value& facts);
+  // The facts `host` has gathered in this run so far; nullopt when it has
+  // gathered none (yet). Does not wait.
+  std::optional<Value> Facts(const std::string& host) const;
   // register: / set_fact (registered) and include_vars (included) values.
   void SetRegistered(const std::string& host, const std::string& name, const Value& value);
   void SetIncluded(const std::string& host, const std::string& name, const Value& value);

@@ -59,6 +59,15 @@ TEST_CASE("hostvars board gives a host's inventory, facts, results and extra var
   CHECK(view.Hosts() == std::vector<std::string>{"node1", "node2"});
 }
 
+TEST_CASE("hostvars board gives the facts a host gathered, and none before") {
+  BoardFixture f;
+  REQUIRE(f.inventory != nullptr);
+  CHECK(f.board.Facts("node2") == std::nullopt);
+  CHECK(f.board.Facts("elsewhere") == std::nullopt);
+  f.board.SetFacts("node2", Value::object({{"os_family", "Debian"}}));
+  CHECK(f.board.Facts("node2") == Value::object({{"os_family", "Debian"}}));
+}
+
 TEST_CASE("hostvars board scopes are snapshots that later writes do not change") {
   BoardFixture f;
   HostVarsBoard::View view(&f.board, "node1");

@@ -164,6 +164,31 @@ TEST_CASE("a delegated task plans with the delegated host's facts") {
   CHECK(gathered);
 }
 
+TEST_CASE("a delegated host that gathered facts in the run is not asked for them again") {
+  testing::SchedulerFixture f;
+  testing::TempTree tree;
+  f.options.forks = 1;  // h2 gathers before h1 delegates to it
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: h2
+  gather_facts: true
+  tasks: []
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - name: there
+      put: {path: /etc/x, content: x}
+      delegate_to: h2
+)",
+                       InventoryFile(&tree, "h1\nh2\n"), &rec);
+  CHECK(s.exit_code() == 0);
+  int gathered = 0;
+  for (const FakeTransport::Call& c : f.hosts["h2"].calls())
+    gathered += c.argv == FactsRequest().argv ? 1 : 0;
+  CHECK(gathered == 1);
+  CHECK(f.hosts["h2"].Content("/etc/x") == "x");
+}
+
 TEST_CASE("an unreachable delegated host makes the host unreachable, naming both") {
   testing::SchedulerFixture f;
   testing::TempTree tree;
