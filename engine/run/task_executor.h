@@ -215,6 +215,10 @@ class TaskExecutor {
   HostVarsBoard::Once* capture_ = nullptr;
 };
 
+// A set_fact value as Ansible's set_fact keeps it: a string that reads as a
+// boolean (true/yes/false/no, any case) is one.
+Value FactValue(Value v);
+
 // The label of a loop item in output: its text, or "name" / "key" field of a
 // mapping, shortened to 60 characters.
 std::string ItemLabel(const Value& item);

@@ -30,6 +30,14 @@ struct TaskAttempt {
   Value result = Value::object();
 };
 
+// An attempt as far as the answers read so far take it.
+struct TaskExecutor::Planned {
+  TaskAttempt attempt;
+  std::vector<Action> actions;       // to carry out (not in check mode)
+  std::vector<RemoteRead> guard;     // the remote answers the plan used
+  std::vector<PendingRead> missing;  // not read yet: the attempt cannot be planned
+};
+
 // Variable scopes, nearest last: task vars, include_vars, registered results, the role's
 // parameters, the include parameters, extra vars on top; and those of the
 // current loop item (the item above the include parameters, extra vars

@@ -1,0 +1,165 @@
+// TaskExecutor's tasks that run on the controller, for a host: set_fact,
+// include_vars and include_tasks (the file an include's name stands for,
+// loaded per host and item), and the items of loops whose lookups read the
+// controller's files. The rest of TaskExecutor is in task_executor.cc.
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "engine/base/text.h"
+#include "engine/playbook/keywords.h"
+#include "engine/playbook/task_list.h"
+#include "engine/run/included_vars.h"
+#include "engine/run/local_files.h"
+#include "engine/run/loop_items.h"
+#include "engine/run/task_executor.h"
+#include "engine/run/task_run.h"
+#include "engine/template/templar.h"
+
+namespace hostprep {
+
+// set_fact: the values rendered, set on the host (and for the task's next
+// items) at once, reported ok: nothing on the host changes.
+TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
+  Planned p;
+  TaskAttempt& a = p.attempt;
+  const TaskSpec& task = run->task;
+  Value facts = Value::object();
+  {
+    Templar templar(run->vars());
+    for (auto it = task.args.begin(); it != task.args.end(); ++it) {
+      Result<Value> v = templar.Render(it.value());
+      if (!v.ok()) {
+        auto at = task.arg_locations.find(it.key());
+        a.status = TaskStatus::kFailed;
+        a.message = (at != task.arg_locations.end() ? at->second : task.module_location).Prefix() +
+                    v.message();
+        return p;
+      }
+      if (*v != Value(OmitToken())) facts[it.key()] = FactValue(std::move(*v));
+    }
+  }
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    Remember(it.key(), it.value());
+    run->SetFact(it.key(), it.value());
+  }
+  a.result = Value::object({{"ansible_facts", facts}});
+  return p;
+}
+
+Result<IncludeFrame> TaskExecutor::IncludeItem(TaskRun* run) const {
+  const TaskSpec& task = run->task;
+  const IncludeSpec& spec = *task.include;
+  Result<Value> name = Templar(run->vars()).Render(Value(spec.file));
+  if (!name.ok()) return Status::Error(spec.file_location.Prefix() + name.message());
+  if (ctx_.includes == nullptr) return Status::Error("internal error: the play has no includes");
+  Result<std::shared_ptr<const IncludedFile>> file = ctx_.includes->Load(task, Trim(ToText(*name)));
+  if (!file.ok()) return file.status();
+  IncludeFrame frame;
+  frame.file = std::move(*file);
+  if (run->frame != nullptr) frame.params = run->frame->params;
+  for (auto it = spec.vars.begin(); it != spec.vars.end(); ++it)
+    frame.params[it.key()] = it.value();
+  if (!spec.role.empty() && task.role >= 0 &&
+      static_cast<size_t>(task.role) < ctx_.play->roles.size()) {
+    // The roles an include_role is written in, innermost first.
+    const RoleScope& parent = ctx_.play->roles[static_cast<size_t>(task.role)];
+    auto prepend = [&](const char* key, const std::string& value) {
+      Value list = Value::array({value});
+      if (frame.params.contains(key) && frame.params[key].is_array())
+        for (const Value& v : frame.params[key]) list.push_back(v);
+      frame.params[key] = std::move(list);
+    };
+    prepend("ansible_parent_role_names", parent.name);
+    prepend("ansible_parent_role_paths", parent.path);
+  }
+  if (run->current_item()) {
+    const Value item = run->ItemValues();
+    for (auto it = item.begin(); it != item.end(); ++it) frame.params[it.key()] = it.value();
+  }
+  return frame;
+}
+
+// include_tasks: reported ok with the file it read (as Ansible's
+// "included:" line), its tasks to run next; a file that cannot be read or
+// parsed fails the task.
+TaskExecutor::Planned TaskExecutor::Include(TaskRun* run) const {
+  Planned p;
+  Result<IncludeFrame> frame = IncludeItem(run);
+  if (!frame.ok()) {
+    p.attempt.status = TaskStatus::kFailed;
+    p.attempt.message = frame.message();
+    return p;
+  }
+  p.attempt.message =
+      (run->task.include->role.empty() ? "included: " : "included role: ") + frame->file->path;
+  p.attempt.result = Value::object({{"include", frame->file->path}});
+  run->out.included.push_back(std::move(*frame));
+  return p;
+}
+
+IncludeVarsContext TaskExecutor::VarsContext(const TaskSpec& task) const {
+  IncludeVarsContext where;
+  where.search_paths = task.search_paths;
+  if (task.role >= 0 && static_cast<size_t>(task.role) < ctx_.play->roles.size())
+    where.role_path = ctx_.play->roles[task.role].path;
+  where.task_dir = std::filesystem::path(task.location.file).parent_path().string();
+  where.playbook_dir = ctx_.play->dir;
+  return where;
+}
+
+// include_vars: the files read now, their variables set on the host (for
+// the rest of the run, below registered results), reported ok.
+TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
+  Planned p;
+  TaskAttempt& a = p.attempt;
+  const TaskSpec& task = run->task;
+  Result<Value> args = Templar(run->vars()).Render(task.args);
+  Result<IncludedVars> loaded =
+      args.ok() ? LoadIncludedVars(*args, VarsContext(task)) : Result<IncludedVars>(args.status());
+  if (!loaded.ok()) {
+    a.status = TaskStatus::kFailed;
+    a.message = task.module_location.Prefix() + "include_vars: " + loaded.message();
+    return p;
+  }
+  for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
+    RememberIncluded(it.key(), it.value());
+    run->SetIncluded(it.key(), it.value());
+  }
+  Value files = Value::array();
+  for (const std::string& f : loaded->files) files.push_back(f);
+  a.result = Value::object(
+      {{"ansible_facts", loaded->vars}, {"ansible_included_var_files", std::move(files)}});
+  return p;
+}
+
+// The loop's items, with the lookups that read the controller (first_found,
+// fileglob) resolved where the task finds its files. As Ansible does,
+// first_found's names are rendered one by one and a name that cannot be
+// (an undefined variable) is passed over.
+Result<Value> TaskExecutor::Items(const TaskSpec& task, const Variables& vars) const {
+  if (task.loop_lookup == "first_found") {
+    Templar templar(vars);
+    Value terms = Value::array();
+    if (task.loop->is_array()) {
+      for (const Value& term : *task.loop) {
+        if (Result<Value> r = templar.Render(term); r.ok()) terms.push_back(std::move(*r));
+      }
+    } else {
+      Result<Value> r = templar.Render(*task.loop);
+      if (!r.ok()) return r;
+      terms = r->is_array() ? std::move(*r) : Value::array({std::move(*r)});
+    }
+    // Ansible's task executor gives the lookup the directory its action reads.
+    const std::string subdir = task.module.find("template") != std::string::npos ? "templates"
+                               : task.module.find("var") != std::string::npos    ? "vars"
+                                                                                 : "files";
+    return FirstFound(terms, subdir, task.search_paths, ctx_.play->dir);
+  }
+  Result<Value> items = RenderLoop(task, vars);
+  if (items.ok() && task.loop_lookup == "fileglob")
+    return FileGlob(*items, task.search_paths, ctx_.play->dir);
+  return items;
+}
+
+}  // namespace hostprep
