@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "engine/base/text.h"
@@ -165,6 +166,22 @@ const std::vector<std::string>& LoopLookups() {
 bool IsLoopLookup(const std::string& lookup) {
   const std::vector<std::string>& all = LoopLookups();
   return std::find(all.begin(), all.end(), lookup) != all.end();
+}
+
+std::optional<Value> SerialBatchSize(std::string_view text, bool* bad_percent) {
+  static const std::regex kPercent("^([0-9]+)%$");
+  static const std::regex kCount("^[0-9]+$");
+  const std::string t = Trim(text);
+  if (bad_percent != nullptr) *bad_percent = false;
+  std::smatch m;
+  if (std::regex_match(t, m, kPercent)) {
+    const int percent = m[1].length() > 3 ? 1000 : std::stoi(m[1].str());
+    if (percent >= 1 && percent <= 100) return Value(std::to_string(percent) + "%");
+    if (bad_percent != nullptr) *bad_percent = true;
+    return std::nullopt;
+  }
+  if (std::regex_match(t, kCount) && t.size() < 9) return Value(std::stoi(t));
+  return std::nullopt;
 }
 
 bool IsIdentifier(std::string_view name) {

@@ -4,9 +4,12 @@
 #ifndef HOSTPREP_ENGINE_PLAYBOOK_KEYWORDS_H_
 #define HOSTPREP_ENGINE_PLAYBOOK_KEYWORDS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "engine/base/value.h"
 
 namespace hostprep {
 
@@ -30,6 +33,13 @@ const std::vector<std::string>& LoopLookups();
 bool IsLoopLookup(const std::string& lookup);
 
 bool IsIdentifier(std::string_view name);
+
+// One `serial` batch size written as text (blanks around allowed): a host
+// count (an int, up to 8 digits) or a percentage "N%" with N from 1 to 100
+// (kept as that text, for the scheduler to apply to the play's hosts).
+// nullopt when it is neither; `bad_percent` (optional) tells a percentage
+// out of range from anything else.
+std::optional<Value> SerialBatchSize(std::string_view text, bool* bad_percent = nullptr);
 
 // Why `name` cannot be a task's `register` (a variable the engine sets, or a
 // word of the expression language), or "" when it can.

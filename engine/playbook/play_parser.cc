@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
-#include <regex>
 #include <set>
 
 #include "engine/base/text.h"
@@ -250,27 +249,20 @@ void PlayParser::ReadSerial(const YAML::Node& value) {
 // One batch size: a host count, or a percentage of the play's hosts kept as
 // a "30%" string for the scheduler to apply to the matched hosts.
 bool PlayParser::ReadBatch(const YAML::Node& item, bool in_list, Value* out) {
-  static const std::regex kPercent("^([0-9]+)%$");
-  static const std::regex kCount("^[0-9]+$");
   const std::string text = item.IsScalar() ? Trim(item.Scalar()) : "";
-  std::smatch m;
-  if (std::regex_match(text, m, kPercent)) {
-    const int percent = m[1].length() > 3 ? 1000 : std::stoi(m[1].str());
-    if (percent < 1 || percent > 100) {
-      reader_.Error(item,
-                    fmt::format("'serial' percentage must be between 1% and 100%, not {}", text));
-      return false;
-    }
-    *out = fmt::format("{}%", percent);
-    return true;
+  bool bad_percent = false;
+  std::optional<Value> batch = item.IsScalar() ? SerialBatchSize(text, &bad_percent) : std::nullopt;
+  if (bad_percent) {
+    reader_.Error(item,
+                  fmt::format("'serial' percentage must be between 1% and 100%, not {}", text));
+    return false;
   }
-  if (std::regex_match(text, kCount) && text.size() < 9) {
-    const int count = std::stoi(text);
-    if (count == 0 && in_list) {
-      reader_.Error(item, "a batch size in a 'serial' list must be at least 1, not 0");
-      return false;
-    }
-    *out = count;
+  if (batch && *batch == Value(0) && in_list) {
+    reader_.Error(item, "a batch size in a 'serial' list must be at least 1, not 0");
+    return false;
+  }
+  if (batch) {
+    *out = std::move(*batch);
     return true;
   }
   reader_.Error(item, fmt::format("'serial' must be a number of hosts, a percentage such as "

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 
 #include "engine/base/text.h"
+#include "engine/playbook/keywords.h"
 #include "engine/run/magic_variables.h"
 #include "engine/template/templar.h"
 
@@ -44,32 +44,16 @@ Result<bool> Boolean(const PlayKeywordTemplate& t, const Variables& vars, bool f
   return NotA(t, *v, "a boolean (true/false, yes/no, on/off, 1/0)");
 }
 
-// One serial batch: a host count or "N%", as the play parser reads them.
-std::optional<Value> Batch(const Value& item) {
-  static const std::regex kPercent("^([0-9]{1,3})%$");
-  static const std::regex kCount("^[0-9]{1,8}$");
-  if (item.is_number_integer() && item.get<long long>() >= 0 && item.get<long long>() < 100000000) {
-    return item;
-  }
-  if (!item.is_string()) return std::nullopt;
-  const std::string text = Trim(item.get<std::string>());
-  std::smatch m;
-  if (std::regex_match(text, m, kPercent)) {
-    const int percent = std::stoi(m[1].str());
-    if (percent < 1 || percent > 100) return std::nullopt;
-    return Value(fmt::format("{}%", percent));
-  }
-  if (std::regex_match(text, kCount)) return Value(std::stoi(text));
-  return std::nullopt;
-}
-
 Result<std::vector<Value>> Serial(const PlayKeywordTemplate& t, const Variables& vars) {
   Result<Value> v = RenderForPlay(t, vars);
   if (!v.ok()) return v.status();
   const Value list = v->is_array() ? *v : Value::array({*v});
   std::vector<Value> out;
   for (const Value& item : list) {
-    std::optional<Value> batch = Batch(item);
+    // A rendered count is a number; written out, text: both as the parser reads them.
+    const bool number = item.is_number_integer() && !item.is_boolean();
+    std::optional<Value> batch =
+        number || item.is_string() ? SerialBatchSize(ToText(item)) : std::nullopt;
     if (!batch || (list.size() > 1 && *batch == Value(0))) {
       return NotA(t, *v, "a number of hosts, a percentage such as '30%', or a list of them");
     }
