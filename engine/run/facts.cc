@@ -109,4 +109,16 @@ Value FactsAsVariables(const Value& facts) {
   return vars;
 }
 
+RemoteRead FactsRead() {
+  RemoteRead read;
+  read.kind = RemoteRead::Kind::kExec;
+  read.argv = FactsRequest().argv;
+  return read;
+}
+
+Result<Value> ParseFacts(const ReadResult& answer) {
+  if (!answer.status.ok()) return answer.status;
+  return ParseFacts(answer.exec);
+}
+
 }  // namespace hostprep

@@ -10,6 +10,7 @@
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"
+#include "engine/module/read_result.h"
 #include "engine/transport/transport.h"
 
 namespace hostprep {
@@ -25,6 +26,12 @@ ExecRequest FactsRequest();
 //   gateway}, user_id.
 // Pure; errors when the output is not the script's.
 Result<Value> ParseFacts(const ExecResult& result);
+
+// FactsRequest as a read, to go with a host's other reads in one round trip.
+RemoteRead FactsRead();
+
+// The facts in the answer to FactsRead: parsed, or the read's own error.
+Result<Value> ParseFacts(const ReadResult& answer);
 
 // The names under which a facts mapping is visible to templates: every key
 // plain and with an "ansible_" prefix, and the whole mapping as ansible_facts.

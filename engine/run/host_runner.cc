@@ -260,10 +260,7 @@ class HostPlay {
   // or the outcome of a host whose facts could not be read (reported).
   HostOutcome GatherFactsAndProbe() {
     std::vector<PendingRead> reads = ReadsOf(executor_, plan_->Remaining(), &io_);
-    PendingRead facts;
-    facts.become = reads.empty() ? Become{} : reads.front().become;
-    facts.read.kind = RemoteRead::Kind::kExec;
-    facts.read.argv = FactsRequest().argv;
+    PendingRead facts{reads.empty() ? Become{} : reads.front().become, FactsRead()};
     reads.insert(reads.begin(), facts);
     Result<std::vector<ReadResult>> answers = io_.Read(reads);
     if (!answers.ok() && reads.size() > 1) {
@@ -276,9 +273,7 @@ class HostPlay {
       state_->unreachable = true;
       return HostOutcome::kUnreachable;
     }
-    const ReadResult& answer = (*answers)[0];
-    Result<Value> parsed =
-        answer.status.ok() ? ParseFacts(answer.exec) : Result<Value>(answer.status);
+    Result<Value> parsed = ParseFacts((*answers)[0]);
     if (!parsed.ok()) {
       sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kFailed, parsed.message()));
       return HostOutcome::kFailed;
@@ -524,13 +519,9 @@ class HostPlay {
       }
     }
     if (!delegate.facts_known) {
-      PendingRead facts;
-      facts.read.kind = RemoteRead::Kind::kExec;
-      facts.read.argv = FactsRequest().argv;
-      Result<std::vector<ReadResult>> answer = delegate.io.Read({facts});
+      Result<std::vector<ReadResult>> answer = delegate.io.Read({{Become{}, FactsRead()}});
       if (!answer.ok()) return DelegateStatus(name, answer.status());
-      Result<Value> parsed = (*answer)[0].status.ok() ? ParseFacts((*answer)[0].exec)
-                                                      : Result<Value>((*answer)[0].status);
+      Result<Value> parsed = ParseFacts((*answer)[0]);
       if (!parsed.ok()) return DelegateStatus(name, parsed.status());
       delegate.target.facts = std::move(*parsed);
       delegate.facts_known = true;
