@@ -141,18 +141,23 @@ RunSummary Scheduler::Run() {
 }
 
 std::string PlayName(const Play& play, const Value& groups, const RunOptions& options) {
+  if (!IsTemplate(play.DisplayName())) return play.DisplayName();
+  const PlayScope scope(play, groups, options);
+  return PlayName(play, scope.vars());
+}
+
+std::string PlayName(const Play& play, const Variables& play_vars) {
   const std::string name = play.DisplayName();
   if (!IsTemplate(name)) return name;
-  const PlayScope scope(play, groups, options);
-  Result<Value> rendered = Templar(scope.vars()).Render(Value(name));
+  Result<Value> rendered = Templar(play_vars).Render(Value(name));
   return rendered.ok() ? ToText(*rendered) : name;
 }
 
 void Scheduler::RunPlay(const Play& play) {
-  const std::string name = PlayName(play, groups_, options_);
+  const PlayScope scope(play, groups_, options_);
+  const std::string name = PlayName(play, scope.vars());
   // As PlaybookExecutor post-validates a play: before it starts, and a
   // keyword that cannot be rendered ends the run (ansible-playbook's 4).
-  const PlayScope scope(play, groups_, options_);
   const Result<PlaySettings> settings = ResolvePlaySettings(play, scope.vars());
   if (!settings.ok()) {
     summary_.error = fmt::format("play '{}': {}", name, settings.message());

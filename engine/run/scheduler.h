@@ -72,6 +72,8 @@ class Scheduler {
 // `groups` and the other magic variables of no host); as written when that
 // fails (an undefined variable).
 std::string PlayName(const Play& play, const Value& groups, const RunOptions& options);
+// The same, with the play's variables already at hand (a PlayScope's).
+std::string PlayName(const Play& play, const Variables& play_vars);
 
 // Splits `hosts` into batches as `serial` says (integers, "N%" of the play's
 // hosts, the last size repeating; empty or 0 = one batch).
