@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/base/text.h"
+#include "engine/playbook/keywords.h"
 
 namespace hostprep {
 
@@ -59,7 +60,16 @@ std::string WithoutInlineComment(const std::string& text) {
 
 // What one setting is: where it is written in the file, its environment
 // variable, and how it becomes command-line words.
-enum class Kind { kText, kPath, kPathList, kNumber, kFlag, kHostKeyChecking, kBecomeMethod };
+enum class Kind {
+  kText,
+  kPath,
+  kPathList,
+  kNumber,
+  kFlag,
+  kHostKeyChecking,
+  kBecomeMethod,
+  kStrategy
+};
 
 struct Setting {
   const char* section;
@@ -77,6 +87,7 @@ constexpr Setting kSettings[] = {
      Kind::kHostKeyChecking},
     {"defaults", "forks", "ANSIBLE_FORKS", "--forks", Kind::kNumber},
     {"defaults", "timeout", "ANSIBLE_TIMEOUT", "--timeout", Kind::kNumber},
+    {"defaults", "strategy", "ANSIBLE_STRATEGY", "--strategy", Kind::kStrategy},
     {"privilege_escalation", "become", "ANSIBLE_BECOME", "--become", Kind::kFlag},
     {"privilege_escalation", "become_user", "ANSIBLE_BECOME_USER", "--become-user", Kind::kText},
     {"privilege_escalation", "become_method", "ANSIBLE_BECOME_METHOD", "", Kind::kBecomeMethod},
@@ -129,6 +140,14 @@ Status AddWords(const Setting& s, const std::string& value, const std::string& w
       }
       return Status::Ok();
     }
+    case Kind::kStrategy:
+      if (v.empty()) return Status::Ok();
+      if (!StrategyName(v)) {
+        return Status::Error(fmt::format(
+            "{}: strategy '{}' is not supported: hostprep has linear and free", where, v));
+      }
+      words->insert(words->end(), {s.option, v});
+      return Status::Ok();
     case Kind::kBecomeMethod:
       if (v.empty() || v == "sudo" || v == "ansible.builtin.sudo") return Status::Ok();
       return Status::Error(fmt::format(

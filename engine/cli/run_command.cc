@@ -14,6 +14,7 @@
 #include "engine/cli/playbook_listing.h"
 #include "engine/output/json_reporter.h"
 #include "engine/output/text_reporter.h"
+#include "engine/playbook/keywords.h"
 #include "engine/playbook/task_selection.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/scheduler.h"
@@ -61,6 +62,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   bool detailed = false, show_stats = false;
   ListingRequest listing;
   std::string trace_file;
+  std::string strategy = "free";
   SshCliOptions ssh;
   po::options_description desc(
       "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
@@ -74,6 +76,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("skip-tags", po::value(&skip_tags), "skip tasks with these tags")
       ("extra-vars,e", po::value(&extra), "variables: key=value, @file.yml or a mapping (repeatable)")
       ("forks,f", po::value(&opts.forks), "hosts run at once (default: all, up to 256)")
+      ("strategy", po::value(&strategy), "for plays that set none: free (default; hosts never wait for each other) or linear (each task on every host before the next)")
       ("connection,c", po::value(&connection), "connection type for every host: ssh or local")
       ("become,b", po::bool_switch(&opts.become), "become (sudo) for every play")
       ("become-user", po::value(&become_user), "user to become (default root)")
@@ -113,6 +116,12 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   }
   if (color != "auto" && color != "always" && color != "never") {
     fmt::print(stderr, "hostprep run: --color must be auto, always or never, not '{}'\n", color);
+    return kExitBadOption;
+  }
+  if (std::optional<std::string> name = StrategyName(strategy)) {
+    opts.strategy = *name;
+  } else {
+    fmt::print(stderr, "hostprep run: --strategy must be free or linear, not '{}'\n", strategy);
     return kExitBadOption;
   }
   if (opts.forks < 0) {

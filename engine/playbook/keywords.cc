@@ -184,6 +184,13 @@ std::optional<Value> SerialBatchSize(std::string_view text, bool* bad_percent) {
   return std::nullopt;
 }
 
+std::optional<std::string> StrategyName(std::string_view text) {
+  std::string t = Trim(text);
+  if (t.rfind("ansible.builtin.", 0) == 0) t = t.substr(std::string("ansible.builtin.").size());
+  if (t == "linear" || t == "free") return t;
+  return std::nullopt;
+}
+
 bool IsIdentifier(std::string_view name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
   for (unsigned char c : name) {

@@ -41,6 +41,11 @@ bool IsIdentifier(std::string_view name);
 // out of range from anything else.
 std::optional<Value> SerialBatchSize(std::string_view text, bool* bad_percent = nullptr);
 
+// A `strategy` (play keyword, ansible.cfg, --strategy) as hostprep names
+// it: "linear" or "free", from those or their ansible.builtin. names
+// (blanks around allowed); nullopt for any other.
+std::optional<std::string> StrategyName(std::string_view text);
+
 // Why `name` cannot be a task's `register` (a variable the engine sets, or a
 // word of the expression language), or "" when it can.
 std::string ReservedNameReason(const std::string& name);

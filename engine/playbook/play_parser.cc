@@ -148,10 +148,10 @@ void PlayParser::ReadPort(const YAML::Node& value) {
   play_.port = port;
 }
 
-// How facts are gathered. hostprep gathers one small fixed set in the
-// first round trip whatever the subset, which is at least what Ansible's
-// 'min' gives; `strategy` names how hosts pace each other, and hosts here
-// never wait for each other: both of Ansible's own strategies run so.
+// How facts are gathered, and how hosts pace each other. hostprep gathers
+// one small fixed set in the first round trip whatever the subset, which is
+// at least what Ansible's 'min' gives. `strategy`: Ansible's two that
+// come with it (the others need Python plugins).
 bool PlayParser::ReadGathering(const std::string& key, const YAML::Node& value) {
   if (key == "gather_subset") {
     std::vector<std::string> subsets;
@@ -159,14 +159,15 @@ bool PlayParser::ReadGathering(const std::string& key, const YAML::Node& value) 
   } else if (key == "strategy") {
     std::string strategy;
     if (!reader_.ReadString(key, value, &strategy)) return true;
-    strategy = Trim(strategy);
-    if (strategy != "linear" && strategy != "free" && strategy != "ansible.builtin.linear" &&
-        strategy != "ansible.builtin.free") {
-      reader_.Error(value, fmt::format("'strategy: {}' is not supported: every host runs its "
-                                       "tasks without waiting for the others ('linear' and "
-                                       "'free' are taken, and run so)",
-                                       strategy));
+    const std::optional<std::string> known = StrategyName(strategy);
+    if (!known) {
+      reader_.Error(value, fmt::format("'strategy: {}' is not supported: hostprep has Ansible's "
+                                       "'linear' (every task on every host of the batch before "
+                                       "the next) and 'free' (hosts never wait for each other)",
+                                       Trim(strategy)));
+      return true;
     }
+    play_.strategy = *known;
   } else {
     return false;
   }
@@ -175,11 +176,12 @@ bool PlayParser::ReadGathering(const std::string& key, const YAML::Node& value) 
 
 // The keywords a play may write as templates, rendered when the play
 // starts: those Ansible templates with the play's variables before the play
-// (gather_facts, serial, max_fail_percentage; any_errors_fatal too, see
+// (gather_facts, serial, max_fail_percentage, strategy; any_errors_fatal too, see
 // play_keywords.h), and become and become_user, which it templates per host.
 bool PlayParser::Templated(const std::string& key, const YAML::Node& value) {
   static const std::set<std::string> kTemplated = {
-      "gather_facts", "any_errors_fatal", "serial", "max_fail_percentage", "become", "become_user"};
+      "gather_facts", "any_errors_fatal", "serial",     "max_fail_percentage",
+      "strategy",     "become",           "become_user"};
   if (!kTemplated.count(key) || !value.IsScalar() || !IsTemplate(value.Scalar())) return false;
   reader_.CheckTemplates(value, label_);
   play_.keyword_templates.push_back({key, value.Scalar(), reader_.At(value)});

@@ -229,6 +229,9 @@ struct Play {
   std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
   int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;
+  // `strategy`: "linear" (lock-step, ansible.builtin.linear), "free", or ""
+  // when the play does not say (the run's --strategy, free by default).
+  std::string strategy;
   bool ignore_unreachable = false;  // inherited by every task (TaskSpec::ignore_unreachable)
   std::vector<PlayKeywordTemplate> keyword_templates;  // written as templates, in file order
   PlayOrder order = PlayOrder::kSequential;

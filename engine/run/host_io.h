@@ -75,6 +75,13 @@ class HostIo : public ReadSource {
   // The reads ahead were planned with facts that turned out different: the
   // next miss reads ahead again.
   void MarkStale() { stale_ = true; }
+  // Something other than this host's own tasks acted on it (another host's
+  // delegate_to): no answer read so far holds, and the next miss reads
+  // ahead again.
+  void Invalidate() {
+    cache_.Clear();
+    stale_ = true;
+  }
 
   // Reads now, one round trip per distinct become, and keeps the answers.
   // An error: the host could not be asked (nothing kept).

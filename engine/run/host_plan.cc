@@ -8,12 +8,13 @@ HostPlan::HostPlan(std::vector<const TaskSpec*> tasks, std::vector<const TaskSpe
     : handlers_(std::move(handlers)) {
   AddEntries(tasks, nullptr, &entries_);
   for (const TaskSpec* h : handlers_) entries_.push_back({h, true, nullptr});
-  for (size_t i = 0; i < entries_.size(); ++i) entries_[i].rank = i;
-  end_rank_ = entries_.size();
+  // {0} is before the plan: the host gathering facts.
+  for (size_t i = 0; i < entries_.size(); ++i) entries_[i].rank = {i + 1};
+  end_rank_ = {entries_.size() + 1};
 }
 
-size_t HostPlan::done_rank() const {
-  size_t rank = RankAt(position_);
+Rank HostPlan::done_rank() const {
+  Rank rank = RankAt(position_);
   for (const Unit& u : waiting_) rank = std::min(rank, RankAt(u.position));
   return rank;
 }
@@ -44,7 +45,11 @@ void HostPlan::Include(std::vector<IncludeFrame> frames,
     AddEntries(tasks, frame, &added);
   }
   const size_t at = std::min(position_ + 1, entries_.size());
-  for (Entry& e : added) e.rank = RankAt(position_);
+  const Rank include = RankAt(position_);
+  for (size_t j = 0; j < added.size(); ++j) {
+    added[j].rank = include;
+    added[j].rank.push_back(j);
+  }
   entries_.insert(entries_.begin() + static_cast<std::ptrdiff_t>(at), added.begin(), added.end());
 }
 

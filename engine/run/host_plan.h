@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/playbook/playbook.h"
+#include "engine/run/rank.h"
 #include "engine/run/task_executor.h"
 #include "engine/run/task_run.h"
 
@@ -58,13 +59,11 @@ class HostPlan {
   void SkipFlush();
   // Where the run stands: the position of Next()'s task.
   size_t position() const { return position_; }
-  // How far the host has come, comparable between the hosts of a play (they
-  // share its tasks): the rank of the current task (an entry's place in the
-  // plan before any include; a task an include brought in has its
-  // include's), and the rank of the first task not finished yet (the
-  // waiting batch's first, else the current one). At the end, the end rank.
-  size_t rank() const { return RankAt(position_); }
-  size_t done_rank() const;
+  // How far the host has come (rank.h): the rank of the current task, and
+  // the rank of the first task not finished yet (the waiting batch's
+  // first, else the current one). At the end, a rank past every task's.
+  const Rank& rank() const { return RankAt(position_); }
+  Rank done_rank() const;
   // The include that brought Next()'s task in, or null.
   const IncludeFrame* frame() const {
     return position_ < entries_.size() ? entries_[position_].frame : nullptr;
@@ -129,9 +128,9 @@ class HostPlan {
     bool handler = false;                 // runs only when notified
     const IncludeFrame* frame = nullptr;  // the include that brought it in
     const TaskSpec* flush = nullptr;      // a handler of this conditional flush
-    size_t rank = 0;                      // see rank()
+    Rank rank = {};                       // see rank()
   };
-  size_t RankAt(size_t position) const {
+  const Rank& RankAt(size_t position) const {
     return position < entries_.size() ? entries_[position].rank : end_rank_;
   }
   // `tasks` as entries: a flush becomes every handler (after the flush
@@ -171,7 +170,7 @@ class HostPlan {
 
   std::vector<const TaskSpec*> handlers_;
   std::vector<Entry> entries_;  // tasks, and after each flush every handler
-  size_t end_rank_ = 0;
+  Rank end_rank_;
   size_t position_ = 0;
   Marks notified_at_;              // the latest position that notified each handler
   Marks pending_at_;               // the same, by tasks of the waiting batch

@@ -89,9 +89,13 @@ class HostPlay {
         roles_(*ctx.play, &play_vars_),
         top_(&roles_.play()),
         executor_(ctx, state, roles_.play(), &roles_),
-        hostvars_(ctx.hostvars, state->name) {}
+        hostvars_(ctx.hostvars, state->name),
+        linear_(ctx.settings != nullptr && ctx.settings->linear && ctx.hostvars != nullptr) {}
 
   HostOutcome Run() {
+    // What other hosts' delegated tasks did before this play is behind the
+    // first probe.
+    if (ctx_.hostvars != nullptr) touches_seen_ = ctx_.hostvars->Touches(state_->name);
     SetVariables();
     io_.BeginPlay(ctx_.trace, ctx_.options->task_timeout);
     if (ctx_.skip_all) return HostOutcome::kOk;  // not contacted, as in Ansible
@@ -328,10 +332,17 @@ class HostPlay {
       if (ctx_.abort->load()) return HostOutcome::kAborted;
       if (ctx_.end != nullptr && ctx_.end->now()) return HostOutcome::kOk;
       const TaskSpec* task = plan_->Next();
-      // Ranks as the hostvars board counts them: gathering facts is 0.
-      if (ctx_.hostvars != nullptr) ctx_.hostvars->Progress(state_->name, 1 + plan_->done_rank());
-      hostvars_.At(1 + plan_->rank());
+      if (ctx_.hostvars != nullptr) ctx_.hostvars->Progress(state_->name, plan_->done_rank());
+      hostvars_.At(plan_->rank());
       if (task == nullptr && plan_->waiting().empty()) return HostOutcome::kOk;
+      if (linear_) {
+        // Lock-step: nothing waits (no task is planned ahead), so the
+        // tasks before this one are all reported.
+        ctx_.hostvars->AwaitTurn(hostvars_);
+        if (ctx_.abort->load()) return HostOutcome::kAborted;
+        if (ctx_.end != nullptr && ctx_.end->now()) return HostOutcome::kOk;
+      }
+      ForgetIfTouched();
       if (task != nullptr && IsBlockMarker(task->kind) && plan_->waiting().empty()) {
         // Where the block goes is known once what waits is reported.
         if (!plan_->PassMarker()) {
@@ -464,9 +475,12 @@ class HostPlay {
           break;
         case TaskStep::Kind::kAct:
           if (step.target != nullptr) {
-            // The host itself is unchanged: what was read ahead on it holds.
+            // What the target read ahead, when it is a host of the run, is
+            // forgotten before its next task (ForgetIfTouched); this
+            // host's own, unless it is the target, holds.
             HostIo& io = state_->delegates.at(step.target->name)->io;
             ActionOutcome done = io.Apply(step.actions, step.become, {});
+            if (ctx_.hostvars != nullptr) ctx_.hostvars->Touch(step.target->name);
             if (!done.status.ok()) done.status = DelegateStatus(step.target->name, done.status);
             executor_.Complete(run.get(), done);
             break;
@@ -568,12 +582,24 @@ class HostPlay {
     return ran;
   }
 
+  // Another host's delegated task acted on this one since the host last
+  // looked: what it read ahead no longer holds.
+  void ForgetIfTouched() {
+    if (ctx_.hostvars == nullptr) return;
+    const size_t touches = ctx_.hostvars->Touches(state_->name);
+    if (touches == touches_seen_) return;
+    touches_seen_ = touches;
+    io_.Invalidate();
+  }
+
   // Plans `task` ahead into the waiting batch; false when it must run for
   // real: it cannot be planned ahead, needs state not read yet, would fail
   // as planned (it runs again after the batch, on the state it leaves), or
-  // runs with another become or in another phase than the batch.
+  // runs with another become or in another phase than the batch. Never in
+  // lock-step: each task starts only when every host finished the one
+  // before, so its actions cannot ride with those of the task before.
   bool Speculate(const TaskSpec& task, const IncludeFrame* frame) {
-    if (!executor_.CanSpeculate(task)) return false;
+    if (linear_ || !executor_.CanSpeculate(task)) return false;
     const Become become = executor_.BecomeFor(task);
     std::vector<HostPlan::Unit>& waiting = plan_->waiting();
     if (!waiting.empty() && (!SameBecome(become, batch_become_) ||
@@ -742,6 +768,8 @@ class HostPlay {
   Variables top_;
   TaskExecutor executor_;
   HostVarsBoard::View hostvars_;  // what this host's templates read as `hostvars`
+  const bool linear_;             // strategy: linear (HostVarsBoard::AwaitTurn)
+  size_t touches_seen_ = 0;       // HostVarsBoard::Touches when last looked
   std::map<const TaskSpec*, size_t> once_seen_;  // run_once tasks reached, how often
   std::optional<TaskGraph> graph_;
   std::optional<HostPlan> plan_;

@@ -37,10 +37,64 @@ void HostVarsBoard::BeginPlay(Value magic) {
   for (auto& [host, entry] : entries_) entry.scope.reset();
 }
 
-void HostVarsBoard::BeginBatch(const std::vector<std::string>& batch) {
+void HostVarsBoard::BeginBatch(const std::vector<std::string>& batch, size_t slots) {
   std::lock_guard<std::mutex> lock(mu_);
   batch_ = batch;
+  slots_ = slots;
+  slots_used_ = 0;
   once_.clear();
+}
+
+template <typename Ready>
+void HostVarsBoard::Wait(std::unique_lock<std::mutex>& lock, const std::string& host,
+                         Ready ready) const {
+  if (ready()) return;
+  Entry& entry = EntryOf(host);
+  const bool held = entry.slot;
+  if (held) {
+    entry.slot = false;
+    --slots_used_;
+    progressed_.notify_all();
+  }
+  progressed_.wait(lock, [&] { return ready() && (!held || slots_ == 0 || slots_used_ < slots_); });
+  if (held) {
+    entry.slot = true;
+    ++slots_used_;
+  }
+}
+
+void HostVarsBoard::TakeSlot(const std::string& host) {
+  std::unique_lock<std::mutex> lock(mu_);
+  Entry& entry = EntryOf(host);
+  if (entry.slot) return;
+  progressed_.wait(lock, [&] { return slots_ == 0 || slots_used_ < slots_; });
+  entry.slot = true;
+  ++slots_used_;
+}
+
+void HostVarsBoard::AwaitTurn(const View& reader) {
+  std::unique_lock<std::mutex> lock(mu_);
+  Wait(lock, reader.reader_, [&] {
+    for (const std::string& host : batch_) {
+      auto it = entries_.find(host);
+      if (host != reader.reader_ && it != entries_.end() && it->second.running &&
+          it->second.done_rank < reader.rank_)
+        return false;
+    }
+    return true;
+  });
+}
+
+void HostVarsBoard::Touch(const std::string& host) {
+  if (!known_.count(host)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  ++EntryOf(host).touches;
+}
+
+size_t HostVarsBoard::Touches(const std::string& host) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(host);
+  return it == entries_.end() ? 0 : it->second.touches;
 }
 
 std::optional<HostVarsBoard::Once> HostVarsBoard::AwaitOnce(const View& reader, const void* task,
@@ -48,7 +102,7 @@ std::optional<HostVarsBoard::Once> HostVarsBoard::AwaitOnce(const View& reader, 
   std::unique_lock<std::mutex> lock(mu_);
   const auto key = std::make_pair(task, occurrence);
   std::optional<Once> out;
-  progressed_.wait(lock, [&] {
+  Wait(lock, reader.reader_, [&] {
     if (auto it = once_.find(key); it != once_.end()) {
       out = it->second;
       return true;
@@ -84,10 +138,10 @@ void HostVarsBoard::Started(const std::string& host) {
   std::lock_guard<std::mutex> lock(mu_);
   Entry& entry = EntryOf(host);
   entry.running = true;
-  entry.done_rank = 0;
+  entry.done_rank = {0};
 }
 
-void HostVarsBoard::Progress(const std::string& host, size_t done_rank) {
+void HostVarsBoard::Progress(const std::string& host, const Rank& done_rank) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     Entry& entry = EntryOf(host);
@@ -101,7 +155,9 @@ void HostVarsBoard::Finished(const std::string& host) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     Entry& entry = EntryOf(host);
-    if (!entry.running) return;
+    if (!entry.running && !entry.slot) return;
+    if (entry.slot) --slots_used_;
+    entry.slot = false;
     entry.running = false;
   }
   progressed_.notify_all();
@@ -172,7 +228,7 @@ std::shared_ptr<const Variables> HostVarsBoard::ScopeFor(const std::string& host
   };
   if (behind()) {
     if (reader.may_wait_) {
-      progressed_.wait(lock, [&] { return !behind(); });
+      Wait(lock, reader.reader_, [&] { return !behind(); });
     } else {
       reader.blocked_ = true;
     }

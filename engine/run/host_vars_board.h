@@ -1,22 +1,28 @@
-// The run's record of what every host knows, read through the `hostvars`
-// magic variable: a host's inventory variables (with its inventory magic
-// variables), its facts once gathered, its include_vars, registered results
-// and set_fact values, and the extra vars, as Ansible's hostvars gives them
-// (play vars and role variables are not in it, as in Ansible).
+// The run's record of what every host knows and how far it has come. What
+// it knows is read through the `hostvars` magic variable: a host's
+// inventory variables (with its inventory magic variables), its facts once
+// gathered, its include_vars, registered results and set_fact values, and
+// the extra vars, as Ansible's hostvars gives them (play vars and role
+// variables are not in it, as in Ansible).
 //
-// Hosts do not wait for each other, except where reading another host's
-// variables would otherwise see that host behind (Ansible's linear strategy
-// runs every task on every host before the next): a host reading
-// `hostvars[h]` at its task of rank r (HostPlan::rank; gathering facts is
-// rank 0, the play's tasks 1, 2, ...) waits until h has finished its tasks
-// before r, or h's run of the play ended. So the idiom of kubeadm roles,
-// one host registering a result that the others read the task after,
-// works, and so do other hosts' facts at the first task. Only a host in a
-// task that may wait does (HostPlay lets it: not while it plans ahead or
-// reads ahead), and one that waits has nothing of its own unfinished, so
-// whom it waits for is strictly behind it: no two hosts wait for each other.
-// A host not started (--forks, a later serial batch) is not waited for; the
-// tasks an include brought in share the include's rank.
+// How far each host has come is its rank (rank.h). Hosts do not wait for
+// each other, except where reading another host's variables would
+// otherwise see that host behind (Ansible's linear strategy runs every
+// task on every host before the next): a host reading `hostvars[h]` at its
+// task of rank r waits until h has finished its tasks before r, or h's run
+// of the play ended. So the idiom of kubeadm roles, one host registering a
+// result that the others read the task after, works, and so do other
+// hosts' facts at the first task. Only a host in a task that may wait
+// does (HostPlay lets it: not while it plans ahead or reads ahead), and
+// one that waits has nothing of its own unfinished, so whom it waits for
+// is strictly behind it: no two hosts wait for each other. A host not
+// started (--forks, a later serial batch) is not waited for.
+//
+// A play with `strategy: linear` goes in lock-step (AwaitTurn): a host
+// starts the task of rank r once every host of the batch has finished its
+// tasks before r (or ended its run). There every host of the batch is
+// under way from the start, and --forks bounds how many run a step at
+// once: slots, which a host gives up while it waits on the board.
 //
 // Thread-safe: workers publish their own host's values and read any host's.
 #ifndef HOSTPREP_ENGINE_RUN_HOST_VARS_BOARD_H_
@@ -34,6 +40,7 @@
 
 #include "engine/base/value.h"
 #include "engine/inventory/inventory.h"
+#include "engine/run/rank.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -45,9 +52,10 @@ class HostVarsBoard {
   HostVarsBoard(const Inventory& inventory, Value groups, Value extra_vars);
   ~HostVarsBoard();
 
-  // The hosts of the batch starting, in order (who runs a run_once task).
-  // Call while no worker runs.
-  void BeginBatch(const std::vector<std::string>& batch);
+  // The hosts of the batch starting, in order (who runs a run_once task),
+  // and how many of them may hold a slot at once (0: no limit; see
+  // TakeSlot). Call while no worker runs.
+  void BeginBatch(const std::vector<std::string>& batch, size_t slots = 0);
 
   // What a run_once task left for the batch's other hosts: its registered
   // result and set_fact values (registered), its include_vars (included),
@@ -71,11 +79,26 @@ class HostVarsBoard {
   void BeginPlay(Value magic);
 
   // `host`'s worker starts its play (before it gathers facts), finished
-  // the tasks before `done_rank` (rank as in the header), and ended the
-  // play (idempotent).
+  // the tasks before `done_rank`, and ended the play (idempotent; gives up
+  // its slot).
   void Started(const std::string& host);
-  void Progress(const std::string& host, size_t done_rank);
+  void Progress(const std::string& host, const Rank& done_rank);
   void Finished(const std::string& host);
+
+  // strategy: linear. Blocks until `host` holds one of the batch's slots
+  // (at once when they are not limited); a host waiting on the board gives
+  // its slot up and takes one again before it goes on.
+  void TakeSlot(const std::string& host);
+  // strategy: linear. Blocks until every other host of the batch under way
+  // has finished its tasks before the reader's rank (View::At), or ended
+  // its run. The reader has nothing of its own unfinished before it.
+  void AwaitTurn(const View& reader);
+
+  // A delegated task acted on `host` (by name): whatever that host read
+  // ahead may no longer hold. Touches(host) counts the times, for the host
+  // to compare with the count it last saw.
+  void Touch(const std::string& host);
+  size_t Touches(const std::string& host) const;
   // The facts gathered (they stay for the run).
   void SetFacts(const std::string& host, const Value& facts);
   // The facts `host` has gathered in this run so far; nullopt when it has
@@ -92,7 +115,7 @@ class HostVarsBoard {
         : board_(board), reader_(std::move(reader)) {}
     // The rank of the task this host renders for, and whether it may wait
     // there (see the header); the host's worker sets them.
-    void At(size_t rank) { rank_ = rank; }
+    void At(Rank rank) { rank_ = std::move(rank); }
     void Allow() { may_wait_ = true; }
     void Forbid() { may_wait_ = false; }
     // A read while waiting was forbidden would have waited: what was
@@ -107,7 +130,7 @@ class HostVarsBoard {
     friend class HostVarsBoard;
     const HostVarsBoard* board_;
     std::string reader_;
-    size_t rank_ = 0;
+    Rank rank_;
     bool may_wait_ = false;
     mutable bool blocked_ = false;
   };
@@ -120,13 +143,19 @@ class HostVarsBoard {
     Value registered = Value::object();
     Value included = Value::object();
     bool running = false;  // in its run of the play
-    size_t done_rank = 0;
+    Rank done_rank;
+    bool slot = false;                       // holds one of the batch's slots
+    size_t touches = 0;                      // see Touch
     std::shared_ptr<const HostScope> scope;  // the last one built; reset by every write
   };
 
   std::shared_ptr<const Variables> ScopeFor(const std::string& host, const View& reader) const;
   std::shared_ptr<const HostScope> Build(const std::string& host, Entry* entry) const;
   Entry& EntryOf(const std::string& host) const;  // mu_ held
+  // Waits on progressed_ until `ready`, giving `host`'s slot up meanwhile
+  // and taking one again before it returns.
+  template <typename Ready>
+  void Wait(std::unique_lock<std::mutex>& lock, const std::string& host, Ready ready) const;
 
   const Inventory& inventory_;
   const Value groups_;
@@ -137,6 +166,8 @@ class HostVarsBoard {
   mutable std::condition_variable progressed_;
   mutable std::map<std::string, Entry> entries_;
   std::vector<std::string> batch_;
+  size_t slots_ = 0;  // 0: no limit
+  mutable size_t slots_used_ = 0;
   std::map<std::pair<const void*, size_t>, Once> once_;  // this batch's
   std::shared_ptr<const Value> magic_;
 };

@@ -103,7 +103,8 @@ PlayScope::PlayScope(const Play& play, const Value& groups, const RunOptions& op
   extra_.SetAll(options.extra_vars, "extra vars (-e)");
 }
 
-Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars) {
+Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars,
+                                         const std::string& default_strategy) {
   PlaySettings s;
   Result<std::string> hosts = Hosts(play, vars);
   if (!hosts.ok()) return hosts.status();
@@ -112,6 +113,7 @@ Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars
   s.any_errors_fatal = play.any_errors_fatal;
   s.serial = play.serial;
   s.max_fail_percentage = play.max_fail_percentage;
+  s.linear = (play.strategy.empty() ? default_strategy : play.strategy) == "linear";
   for (const PlayKeywordTemplate& t : play.keyword_templates) {
     if (t.key == "gather_facts" || t.key == "any_errors_fatal") {
       Result<bool> b = Boolean(t, vars, true);
@@ -125,6 +127,12 @@ Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars
       Result<int> percent = Percent(t, vars);
       if (!percent.ok()) return percent.status();
       s.max_fail_percentage = *percent;
+    } else if (t.key == "strategy") {
+      Result<Value> v = RenderForPlay(t, vars);
+      if (!v.ok()) return v.status();
+      const std::optional<std::string> name = StrategyName(ToText(*v));
+      if (!name) return NotA(t, *v, "a strategy hostprep has (linear or free)");
+      s.linear = *name == "linear";
     }
   }
   return s;

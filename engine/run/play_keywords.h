@@ -1,5 +1,5 @@
 // Play keywords written as templates (Play::keyword_templates), rendered as
-// Ansible renders them: hosts, gather_facts, serial and max_fail_percentage when
+// Ansible renders them: hosts, gather_facts, serial, max_fail_percentage and strategy when
 // the play starts, with the play's variables and no host's (PlaybookExecutor
 // post-validates the play with VariableManager.get_vars(play=...), so
 // inventory variables are not there); become and become_user for each host,
@@ -53,12 +53,17 @@ struct PlaySettings {
   bool any_errors_fatal = false;
   std::vector<Value> serial;  // as Play::serial
   int max_fail_percentage = -1;
+  // strategy: linear (the play's, else the run's --strategy): every task
+  // on every host of the batch before the next (HostVarsBoard::AwaitTurn).
+  bool linear = false;
 };
 
 // The play's keywords as written, those written as templates rendered with
-// `vars` (a PlayScope's). Errors name the keyword's file:line:col, what it
+// `vars` (a PlayScope's); `strategy`, when the play has none, is
+// `default_strategy` (RunOptions::strategy). Errors name the keyword's file:line:col, what it
 // rendered to and what it takes.
-Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars);
+Result<PlaySettings> ResolvePlaySettings(const Play& play, const Variables& vars,
+                                         const std::string& default_strategy = "free");
 
 // The play's host pattern for listings and checks that have no run: rendered
 // with the play's variables (PlayScope) when written as a template; as

@@ -21,6 +21,9 @@ struct RunOptions {
   std::string limit;                   // --limit: a host pattern intersected with each play's
   Value extra_vars = Value::object();  // -e: highest precedence
   int forks = 0;                       // --forks: concurrent hosts; 0 = all (capped)
+  // --strategy: how hosts pace each other in plays that do not say:
+  // "free" (never wait) or "linear" (lock-step, PlaySettings::linear).
+  std::string strategy = "free";
   int task_timeout = 0;                // --task-timeout seconds per command; 0 = none
   std::string facts_cache_dir;         // "" = no facts cache (see facts_cache.h)
   std::string connection;              // -c: overrides plays and inventory when set

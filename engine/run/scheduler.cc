@@ -25,6 +25,7 @@ namespace {
 struct HostDone {
   std::string host;
   HostOutcome outcome;
+  bool stops_play = false;  // its failure stops the play (any_errors_fatal, max_fail_percentage)
 };
 
 // The queue from workers to the coordinator.
@@ -158,7 +159,7 @@ void Scheduler::RunPlay(const Play& play) {
   const std::string name = PlayName(play, scope.vars());
   // As PlaybookExecutor post-validates a play: before it starts, and a
   // keyword that cannot be rendered ends the run (ansible-playbook's 4).
-  const Result<PlaySettings> settings = ResolvePlaySettings(play, scope.vars());
+  const Result<PlaySettings> settings = ResolvePlaySettings(play, scope.vars(), options_.strategy);
   if (!settings.ok()) {
     summary_.error = fmt::format("play '{}': {}", name, settings.message());
     stop_playbook_ = true;
@@ -254,11 +255,15 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
   auto& abort = const_cast<std::atomic<bool>&>(*ctx.abort);
   size_t forks = options_.forks > 0 ? static_cast<size_t>(options_.forks)
                                     : static_cast<size_t>(kDefaultMaxForks);
-  const size_t workers = std::min(forks, batch.size());
+  // strategy: linear: every host of the batch is under way from the start
+  // (so that each waits for all the others at each task), and --forks
+  // bounds how many run a step at once (the board's slots).
+  const size_t workers = play.linear ? batch.size() : std::min(forks, batch.size());
   EventQueue queue;
   std::atomic<size_t> next{0};
+  std::atomic<size_t> failed_hosts{0};
   std::vector<std::thread> threads;
-  hostvars_.BeginBatch(batch);
+  hostvars_.BeginBatch(batch, play.linear ? forks : 0);
   // The hosts that start now are marked before any starts, so that none
   // reads another's hostvars before that one is known to be under way.
   for (size_t i = 0; i < workers; ++i) hostvars_.Started(batch[i]);
@@ -267,17 +272,22 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
       for (size_t i = next++; i < batch.size(); i = next++) {
         HostState* state = &hosts_.at(batch[i]);  // map nodes are stable; each used by one worker
         if (i >= workers) hostvars_.Started(batch[i]);
+        if (play.linear) hostvars_.TakeSlot(batch[i]);
         HostOutcome outcome =
             abort.load() ? HostOutcome::kAborted : RunHostPlay(ctx, state, &queue);
-        hostvars_.Finished(batch[i]);
-        // any_errors_fatal needs no counting: stop at once, before this worker
-        // (or another) starts the next host, rather than when the coordinator
-        // gets to this result.
-        if (play.any_errors_fatal &&
-            (outcome == HostOutcome::kFailed || outcome == HostOutcome::kUnreachable)) {
-          abort.store(true);
+        // any_errors_fatal and max_fail_percentage stop the play at once:
+        // before this host is seen to end (hosts in lock-step wait for
+        // it), and before this worker (or another) starts the next host.
+        HostDone result{batch[i], outcome};
+        if (outcome == HostOutcome::kFailed || outcome == HostOutcome::kUnreachable) {
+          const size_t failed = ++failed_hosts;
+          result.stops_play =
+              play.any_errors_fatal || (play.max_fail_percentage >= 0 &&
+                                        failed * 100.0 / batch.size() > play.max_fail_percentage);
+          if (result.stops_play) abort.store(true);
         }
-        queue.Done({batch[i], outcome});
+        hostvars_.Finished(batch[i]);
+        queue.Done(std::move(result));
       }
     });
   }
@@ -307,9 +317,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
       ++failed;
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;
       if (d.outcome == HostOutcome::kUnreachable) summary_.unreachable = true;
-      bool too_many =
-          play.max_fail_percentage >= 0 && failed * 100.0 / batch.size() > play.max_fail_percentage;
-      if (play.any_errors_fatal || too_many) {
+      if (d.stops_play) {
         if (!stop) {
           reporter_->Warning(fmt::format(
               "play '{}': stopping after host {} failed ({})", ctx.play_name, d.host,
@@ -318,7 +326,6 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
                   : fmt::format("more than {}% of the batch failed", play.max_fail_percentage)));
         }
         stop = true;
-        abort.store(true);
       }
     }
     reporter_->Progress(done, std::min(workers, batch.size() - done), batch.size());

@@ -6,7 +6,7 @@
 // run again: the re-run changes nothing and costs each host one round trip
 // after the SSH handshake, as a playbook without any of these does (with the
 // facts cache a user has by default; without one, two: the tasks named by
-// the facts are read once they are known).
+// the facts are read once they are known), in lock-step too.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -76,6 +76,17 @@ TEST_CASE("ssh: a role-based project re-runs unchanged in one round trip per hos
     CAPTURE(host);
     CHECK(stats["changed"].get<int>() == 0);
     CHECK(stats["cost"]["round_trips"].get<int>() <= 2);
+  }
+  // In lock-step (strategy: linear, as Ansible runs it) the hosts wait for
+  // each other at every task, but not on the network: still one.
+  Output linear = Shell(cache + kRun + " -o json --stats --strategy linear");
+  INFO(linear.text);
+  const nlohmann::json lock_step = Recap(linear.text);
+  REQUIRE(lock_step.size() == 3);
+  for (const auto& [host, stats] : lock_step.items()) {
+    CAPTURE(host);
+    CHECK(stats["changed"].get<int>() == 0);
+    CHECK(stats["cost"]["round_trips"].get<int>() == 1);
   }
   Shell(reset);
 }

@@ -78,6 +78,7 @@ private_key_file: keys/id_ed25519
 forks = 20
 timeout = 30
 host_key_checking = False
+strategy = linear
 stdout_callback = yaml
 
 [privilege_escalation]
@@ -100,8 +101,8 @@ TEST_CASE("ansible.cfg in the current directory gives the settings hostprep uses
   CHECK(Words(AnsibleConfigArguments(&warnings)) ==
         "--inventory " + d + "/inventory/hosts.yml --inventory " + d +
             "/inventory/extra.ini --user deploy --private-key " + d +
-            "/keys/id_ed25519 --host-key-checking off --forks 20 --timeout 30 --become "
-            "--become-user admin");
+            "/keys/id_ed25519 --host-key-checking off --forks 20 --timeout 30 --strategy linear "
+            "--become --become-user admin");
   CHECK(warnings.empty());
   // roles_path reaches the role loader, relative paths from the file's
   // directory and ~ expanded.
@@ -116,11 +117,13 @@ TEST_CASE("ANSIBLE_* variables win over the file's keys, relative to the current
   scope.env.Set("ANSIBLE_INVENTORY", "other.yml");
   scope.env.Set("ANSIBLE_BECOME", "False");
   scope.env.Set("ANSIBLE_ROLES_PATH", "/opt/roles");
+  scope.env.Set("ANSIBLE_STRATEGY", "free");
   std::vector<std::string> warnings;
   const std::string d = tree.dir();
   CHECK(Words(AnsibleConfigArguments(&warnings)) ==
         "--inventory other.yml --user deploy --private-key " + d +
-            "/keys/id_ed25519 --host-key-checking off --forks 5 --timeout 30 --become-user admin");
+            "/keys/id_ed25519 --host-key-checking off --forks 5 --timeout 30 --strategy free "
+            "--become-user admin");
   CHECK(std::string(std::getenv("ANSIBLE_ROLES_PATH")) == "/opt/roles");
 }
 
@@ -166,6 +169,8 @@ TEST_CASE("ansible.cfg mistakes name the file and line") {
       {"[privilege_escalation]\nbecome_method = su\n",
        "CFG:2: become_method 'su' is not supported: hostprep becomes another user with sudo "
        "(remove the setting, or set it to sudo)"},
+      {"[defaults]\nstrategy = host_pinned\n",
+       "CFG:2: strategy 'host_pinned' is not supported: hostprep has linear and free"},
       {"forks = 2\n", "CFG:1: 'forks = 2' comes before any [section] (put it under [defaults])"},
       {"[defaults]\nforks = 2\nforks = 3\n",
        "CFG:3: 'forks' is set twice in [defaults] (first on line 2)"},

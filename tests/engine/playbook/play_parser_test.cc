@@ -79,8 +79,9 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "DIR; set roles_path in ansible.cfg or ANSIBLE_ROLES_PATH for roles kept elsewhere)"},
       {"roles: common", "DIR/site.yml:2:10: 'roles' must be a list of roles, not 'common'"},
       {"strategy: debug",
-       "DIR/site.yml:2:13: 'strategy: debug' is not supported: every host runs its tasks "
-       "without waiting for the others ('linear' and 'free' are taken, and run so)"},
+       "DIR/site.yml:2:13: 'strategy: debug' is not supported: hostprep has Ansible's 'linear' "
+       "(every task on every host of the batch before the next) and 'free' (hosts never wait "
+       "for each other)"},
       {"port: 70000", "DIR/site.yml:2:9: 'port' must be a port number (1 to 65535), not 70000"},
       {"become_method: su",
        "DIR/site.yml:2:18: 'become_method: su' is not supported: hostprep becomes another user "

@@ -59,6 +59,36 @@ TEST_CASE("templated play keywords render with the play's vars and -e before any
   CHECK_FALSE(plain->gather_facts);
 }
 
+TEST_CASE("a play's strategy is its own, written or templated, else the run's default") {
+  PlaybookFixture fx;
+  auto out = fx.Parse(R"(- hosts: all
+  tasks: []
+- hosts: all
+  strategy: ansible.builtin.linear
+  tasks: []
+- hosts: all
+  strategy: free
+  tasks: []
+- hosts: all
+  strategy: "{{ pace }}"
+  vars: {pace: linear}
+  tasks: []
+)");
+  REQUIRE_MESSAGE(out.playbook != nullptr, out.messages);
+  const std::vector<Play>& plays = out.playbook->plays;
+  auto linear = [&](size_t play, const std::string& default_strategy) {
+    const PlayScope scope(plays[play], Value::object(), RunOptions{});
+    Result<PlaySettings> s = ResolvePlaySettings(plays[play], scope.vars(), default_strategy);
+    REQUIRE(s.ok());
+    return s->linear;
+  };
+  CHECK_FALSE(linear(0, "free"));
+  CHECK(linear(0, "linear"));
+  CHECK(linear(1, "free"));
+  CHECK_FALSE(linear(2, "linear"));
+  CHECK(linear(3, "free"));
+}
+
 TEST_CASE("a templated hosts pattern renders from -e and vars, a list as a union") {
   const std::string play =
       "- hosts: \"{{ target | default(fallback) }}\"\n"
@@ -90,6 +120,9 @@ TEST_CASE("a templated play keyword that cannot be used says where and why") {
       {"serial: \"{{ 'half' }}\"",
        "DIR/site.yml:2:11: serial rendered to 'half', which is not a number of hosts, a "
        "percentage such as '30%', or a list of them"},
+      {"strategy: \"{{ 'debug' }}\"",
+       "DIR/site.yml:2:13: strategy rendered to 'debug', which is not a strategy hostprep has "
+       "(linear or free)"},
       {"max_fail_percentage: \"{{ 150 }}\"",
        "DIR/site.yml:2:24: max_fail_percentage rendered to 150, which is not a percentage from 0 "
        "to 100"},

@@ -22,6 +22,7 @@ using hostprep::testing::compat::kHostprepNode;
 using hostprep::testing::compat::ListBoth;
 using hostprep::testing::compat::OnNode;
 using hostprep::testing::compat::RunBoth;
+using hostprep::testing::compat::RunEachOnAll;
 using hostprep::testing::compat::SideBySide;
 
 // The same results from both, and Ansible's exit code the one the playbook
@@ -330,6 +331,14 @@ TEST_CASE("compat: play keywords written as templates render as Ansible renders 
   CheckSame(RunBoth("play_keywords.yml"), 0);
   CheckSame(RunBoth("play_keywords.yml", {"-e", "want_facts=yes", "-e", "serial_size=1"}), 0);
   CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: strategy linear runs each task on every host before the next, as Ansible") {
+  const Both both = RunEachOnAll("linear.yml");
+  CheckSame(both, 0);
+  const std::string order = SideBySide(both.ansible.sequence, both.hostprep.sequence);
+  CHECK_MESSAGE(both.hostprep.sequence == both.ansible.sequence, "in the order reported:\n", order);
+  CHECK(both.ansible.sequence.size() == 7);
 }
 
 TEST_CASE("compat: --list-tasks, --list-tags and --list-hosts print what ansible-playbook prints") {

@@ -77,6 +77,10 @@ struct Run {
   std::map<std::string, std::vector<TaskResult>> results;   // per host, in order
   std::map<std::string, std::map<std::string, int>> recap;  // per host: ok, changed, ...
   int exit_code = -1;
+  // The tasks in the order they were reported, all hosts together, a task
+  // reported for several hosts in a row once: in lock-step (Ansible's
+  // linear strategy), each task once.
+  std::vector<std::string> sequence;
   std::string error;  // why the output could not be read; empty when it could
   std::string raw;    // what the tool printed (stdout, then stderr)
 
@@ -174,6 +178,8 @@ inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_
           ReplaceAll(task["task"]["name"].get<std::string>(), node, kHost);
       for (const auto& [host, result] : task["hosts"].items())
         per_host[host].push_back({run.plays.size() - 1, task_name, &result});
+      if (run.sequence.empty() || run.sequence.back() != task_name)
+        run.sequence.push_back(task_name);
     }
   }
   const nlohmann::json stats = doc.value("stats", nlohmann::json::object());
@@ -232,6 +238,8 @@ inline Run ReadHostprep(const std::string& out, const std::string& err, int exit
     if (event == "play_start") {
       run.plays.push_back(ReplaceAll(e.value("play", ""), node, kHost));
     } else if (event == "task") {
+      const std::string task = ReplaceAll(e.value("task", ""), node, kHost);
+      if (run.sequence.empty() || run.sequence.back() != task) run.sequence.push_back(task);
       run.results[ReplaceAll(e.value("host", ""), node, kHost)].push_back(
           {run.plays.empty() ? 0 : run.plays.size() - 1,
            ReplaceAll(e.value("task", ""), node, kHost),
@@ -385,6 +393,22 @@ inline std::string PlaybookPath(const std::string& playbook) {
                       playbook);
 }
 
+// What the tools left in `dir`: ansible-playbook's output (a.out, a.err,
+// a.rc) and hostprep's (h.*), each read with `*_node` standing for HOST.
+inline Both ReadOutputs(const std::filesystem::path& dir, const std::string& ansible_node,
+                        const std::string& hostprep_node) {
+  auto rc = [&](const char* name) {
+    const std::string text = ReadFile(dir / name);
+    return text.empty() ? -1 : std::atoi(text.c_str());
+  };
+  Both both;
+  both.ansible =
+      ReadAnsible(ReadFile(dir / "a.out"), ReadFile(dir / "a.err"), rc("a.rc"), ansible_node);
+  both.hostprep =
+      ReadHostprep(ReadFile(dir / "h.out"), ReadFile(dir / "h.err"), rc("h.rc"), hostprep_node);
+  return both;
+}
+
 // Runs testdata/compat/PLAYBOOK with ansible-playbook on node1 and with
 // hostprep on node2 at the same time, each with `args` (--tags, -e, --check:
 // options both take), and reads both outputs. Each tool gets 150 s.
@@ -402,16 +426,21 @@ inline Both RunBoth(const std::string& playbook, const std::vector<std::string>&
                              " >a.out 2>a.err; echo $? >a.rc; } & " + "cd " + t + " && { " +
                              hostprep + " >h.out 2>h.err; echo $? >h.rc; }; " + "wait";
   RunCommand(script);
-  auto rc = [&](const char* name) {
-    const std::string text = ReadFile(tmp.path() / name);
-    return text.empty() ? -1 : std::atoi(text.c_str());
-  };
-  Both both;
-  both.ansible = ReadAnsible(ReadFile(tmp.path() / "a.out"), ReadFile(tmp.path() / "a.err"),
-                             rc("a.rc"), kAnsibleNode);
-  both.hostprep = ReadHostprep(ReadFile(tmp.path() / "h.out"), ReadFile(tmp.path() / "h.err"),
-                               rc("h.rc"), kHostprepNode);
-  return both;
+  return ReadOutputs(tmp.path(), kAnsibleNode, kHostprepNode);
+}
+
+// Runs testdata/compat/PLAYBOOK with ansible-playbook and then with
+// hostprep, each on every host the playbook names (for what hosts do to
+// each other's pace: the playbook must leave the hosts as it found them).
+inline Both RunEachOnAll(const std::string& playbook) {
+  TempDir tmp;
+  const std::string t = tmp.path().string();
+  const std::string path = PlaybookPath(playbook);
+  RunCommand("cd " + t + " && { " + AnsiblePlaybook(tmp.path()) + " " + path +
+             " >a.out 2>a.err; echo $? >a.rc; }; " + HostprepRun() + " -o json " + path +
+             " >h.out 2>h.err; echo $? >h.rc");
+  // Each host keeps its own name: there is nothing to stand for.
+  return ReadOutputs(tmp.path(), "\x01", "\x01");
 }
 
 // What ansible-playbook and hostprep print on stdout for testdata/compat/
