@@ -88,6 +88,7 @@ constexpr Setting kSettings[] = {
     {"defaults", "forks", "ANSIBLE_FORKS", "--forks", Kind::kNumber},
     {"defaults", "timeout", "ANSIBLE_TIMEOUT", "--timeout", Kind::kNumber},
     {"defaults", "strategy", "ANSIBLE_STRATEGY", "--strategy", Kind::kStrategy},
+    {"ssh_connection", "ssh_args", "ANSIBLE_SSH_ARGS", "--ssh-args", Kind::kText},
     {"privilege_escalation", "become", "ANSIBLE_BECOME", "--become", Kind::kFlag},
     {"privilege_escalation", "become_user", "ANSIBLE_BECOME_USER", "--become-user", Kind::kText},
     {"privilege_escalation", "become_method", "ANSIBLE_BECOME_METHOD", "", Kind::kBecomeMethod},
@@ -106,9 +107,13 @@ Status AddWords(const Setting& s, const std::string& value, const std::string& w
                                                                   : base + "/" + expanded;
   };
   switch (s.kind) {
-    case Kind::kText:
-      if (!v.empty()) words->insert(words->end(), {s.option, v});
+    case Kind::kText: {
+      // A value continued on indented lines (ssh_args) is one line of words.
+      std::string text = v;
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      if (!text.empty()) words->insert(words->end(), {s.option, text});
       return Status::Ok();
+    }
     case Kind::kPath:
       if (!v.empty()) words->insert(words->end(), {s.option, path(v)});
       return Status::Ok();

@@ -157,7 +157,11 @@ void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
        "MiB one command may print before it is stopped and fails (default 64)")
       ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
        "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
-      ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)");
+      ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)")
+      ("ssh-args", po::value(&out->ssh_args), "ssh options for every host, as ansible.cfg's "
+       "[ssh_connection] ssh_args: -J/ProxyJump (for hosts whose ansible_ssh_common_args name "
+       "none) and ServerAliveInterval/CountMax (unless given above) are honoured; the rest, "
+       "such as ControlMaster, tunes OpenSSH and is ignored");
   // clang-format on
 }
 
@@ -186,6 +190,34 @@ Result<std::string> AskPassword(const char* prompt) {
   std::fputs("\n", tty);
   std::fclose(tty);
   return line;
+}
+
+// --ssh-args (ansible.cfg's ssh_args): its ProxyJump, checked, and its
+// ServerAlive settings where the command line gives none.
+Status ReadSshArgs(const SshCliOptions& cli, SshOptions* out) {
+  if (cli.ssh_args.empty()) return Status::Ok();
+  auto error = [](const std::string& message) {
+    return Status::Error(
+        "--ssh-args (or ansible.cfg's [ssh_connection] ssh_args, "
+        "ANSIBLE_SSH_ARGS): " +
+        message);
+  };
+  out->proxy_jump = ProxyJumpFromArgs(cli.ssh_args);
+  if (Result<std::vector<JumpSpec>> hops = ParseProxyJump(out->proxy_jump); !hops.ok())
+    return error(hops.message());
+  const std::string interval = OptionFromArgs(cli.ssh_args, "ServerAliveInterval");
+  if (!interval.empty() && cli.server_alive_interval.empty()) {
+    Result<int> v = ParseAliveInterval(interval);
+    if (!v.ok()) return error(v.message());
+    out->server_alive_interval = *v;
+  }
+  const std::string count = OptionFromArgs(cli.ssh_args, "ServerAliveCountMax");
+  if (!count.empty() && cli.server_alive_count_max.empty()) {
+    Result<int> v = ParseAliveCountMax(count);
+    if (!v.ok()) return error(v.message());
+    out->server_alive_count_max = *v;
+  }
+  return Status::Ok();
 }
 
 std::string Home() {
@@ -255,6 +287,7 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
     if (!v.ok()) return Status::Error("--server-alive-count-max: " + v.message());
     out.server_alive_count_max = *v;
   }
+  if (Status s = ReadSshArgs(cli, &out); !s.ok()) return s;
   out.private_keys = cli.private_keys;
   for (const std::string& key : out.private_keys) {
     if (access(key.c_str(), R_OK) != 0) {

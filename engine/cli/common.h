@@ -54,10 +54,12 @@ struct SshCliOptions {
   int max_output_mb = 64;
   bool ask_become_pass = false;
   std::string ssh_config;
+  std::string ssh_args;  // --ssh-args: ansible.cfg's [ssh_connection] ssh_args
 };
 
 // Adds --private-key/-k, --user/-u, --known-hosts, --host-key-checking,
-// --timeout, --connect-retries, --ask-become-pass and --ssh-config to `desc`.
+// --timeout, --connect-retries, --ask-become-pass, --ssh-config and
+// --ssh-args to `desc`.
 void AddSshOptions(boost::program_options::options_description* desc, SshCliOptions* out);
 
 // Stores into `vm` what ansible.cfg and the ANSIBLE_* variables set

@@ -38,6 +38,10 @@ struct SshOptions {
   // What one command may print (stdout and stderr together) before it is
   // stopped and fails: one host cannot take the controller's memory.
   size_t max_output_bytes = size_t{64} << 20;
+  // The bastion route (-J or -o ProxyJump) of --ssh-args (ansible.cfg's
+  // [ssh_connection] ssh_args), for hosts whose ansible_ssh_common_args
+  // name none; checked (ParseProxyJump). "" = none.
+  std::string proxy_jump;
   std::string ssh_config;    // absolute path; "" = ~/.ssh/config; "none" = no file
   std::string ssh_dir;       // default identities (id_ed25519...); "" = ~/.ssh
   std::string agent_socket;  // ssh-agent socket; "" = no agent

@@ -135,6 +135,10 @@ Result<SshRoute> ResolveSshRoute(const std::string& host, const ConnectionSettin
 
   std::string spec = ProxyJumpFromArgs(settings.ssh_common_args);
   const char* source = "ansible_ssh_common_args";
+  if (spec.empty() && !options.proxy_jump.empty()) {
+    spec = options.proxy_jump;
+    source = "ssh_args";
+  }
   if (spec.empty() && bastion) {
     SshEndpoint b;
     b.name = "bastion";

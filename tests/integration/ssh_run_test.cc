@@ -128,6 +128,28 @@ TEST_CASE("ssh: a host behind the bastion is reached through it") {
   CHECK(out.text.find("hidden1                    : ok=") != std::string::npos);
 }
 
+// ansible.cfg's ssh_args as projects write them: OpenSSH tuning hostprep
+// ignores, and the bastion route (here the only way to hidden1, whose
+// inventory has no bastion group).
+TEST_CASE("ssh: ansible.cfg's ssh_args route reaches a host behind the bastion") {
+  Output out = Shell(R"SH(
+root=$(pwd)
+t=$(mktemp -d /tmp/hostprep-sshargs-XXXXXX)
+grep '^hidden1 ' $D/inventory.ini > $t/hosts
+bastion=$(sed -n 's/^bastion .*ansible_host=\([^ ]*\).*/\1/p' $D/inventory.ini)
+printf '[ssh_connection]\nssh_args = -C -o ControlMaster=auto\n  -o ControlPersist=60s -J root@%s\n' "$bastion" > $t/ansible.cfg
+cd $t
+$HP run $root/examples/local-prestage/site.yml -i hosts $SSH --check -T 3; echo "route exit $?"
+ANSIBLE_SSH_ARGS="-o ControlMaster=auto" $HP run $root/examples/local-prestage/site.yml -i hosts $SSH --check -T 3; echo "no route exit $?"
+cd $root
+rm -rf $t
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("hidden1                    : ok=") != std::string::npos);
+  CHECK(out.text.find("route exit 0") != std::string::npos);
+  CHECK(out.text.find("no route exit 3") != std::string::npos);
+}
+
 TEST_CASE("ssh: a wrong user or a wrong key fails with a clear message") {
   Output out = Shell(R"SH(
 $HP run examples/local-prestage/site.yml -i $D/inventory.ini --limit node2 $SSH -e ansible_user=nosuchuser --check

@@ -102,7 +102,7 @@ TEST_CASE("ansible.cfg in the current directory gives the settings hostprep uses
         "--inventory " + d + "/inventory/hosts.yml --inventory " + d +
             "/inventory/extra.ini --user deploy --private-key " + d +
             "/keys/id_ed25519 --host-key-checking off --forks 20 --timeout 30 --strategy linear "
-            "--become --become-user admin");
+            "--ssh-args -o ControlMaster=auto -o ControlPersist=60s --become --become-user admin");
   CHECK(warnings.empty());
   // roles_path reaches the role loader, relative paths from the file's
   // directory and ~ expanded.
@@ -123,7 +123,7 @@ TEST_CASE("ANSIBLE_* variables win over the file's keys, relative to the current
   CHECK(Words(AnsibleConfigArguments(&warnings)) ==
         "--inventory other.yml --user deploy --private-key " + d +
             "/keys/id_ed25519 --host-key-checking off --forks 5 --timeout 30 --strategy free "
-            "--become-user admin");
+            "--ssh-args -o ControlMaster=auto -o ControlPersist=60s --become-user admin");
   CHECK(std::string(std::getenv("ANSIBLE_ROLES_PATH")) == "/opt/roles");
 }
 

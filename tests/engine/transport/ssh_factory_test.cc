@@ -3,14 +3,14 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
 #include "engine/cli/common.h"
 #include "engine/template/variables.h"
+#include "engine/transport/ssh_transport.h"
 #include "tests/engine/transport/ssh_test_server.h"
 
 namespace hostprep {
@@ -119,6 +119,43 @@ TEST_CASE("ssh cli options take connect retries and refuse negative or non-numer
   Result<SshOptions> timeout = ParseSshOptions({"--timeout", "7"});
   REQUIRE(timeout.ok());
   CHECK(timeout->connect_timeout == 7);
+}
+
+TEST_CASE("ssh cli options take ansible.cfg's ssh_args: the bastion route and alive settings") {
+  Result<SshOptions> args =
+      ParseSshOptions({"--ssh-args",
+                       "-C -o ControlMaster=auto -o ControlPersist=60s -J admin@jump:2222 "
+                       "-o ServerAliveInterval=20 -o ServerAliveCountMax=4"});
+  REQUIRE_MESSAGE(args.ok(), args.message());
+  CHECK(args->proxy_jump == "admin@jump:2222");
+  CHECK(args->server_alive_interval == 20);
+  CHECK(args->server_alive_count_max == 4);
+  // The command line's own alive options win over ssh_args.
+  Result<SshOptions> both =
+      ParseSshOptions({"--ssh-args", "-o ServerAliveInterval=20", "--server-alive-interval", "5"});
+  REQUIRE(both.ok());
+  CHECK(both->server_alive_interval == 5);
+  CHECK(ParseSshOptions({"--ssh-args", "-o ProxyJump=admin@jump:port"}).message() ==
+        "--ssh-args (or ansible.cfg's [ssh_connection] ssh_args, ANSIBLE_SSH_ARGS): ProxyJump "
+        "'admin@jump:port': the port must be a number from 1 to 65535, not 'port'");
+
+  // A host's own ansible_ssh_common_args route wins; others take ssh_args'.
+  args->ssh_config = "none";
+  ConnectionSettings plain;
+  plain.address = "10.0.0.1";
+  Result<SshRoute> through = ResolveSshRoute("node1", plain, *args, nullptr);
+  REQUIRE_MESSAGE(through.ok(), through.message());
+  REQUIRE(through->jumps.size() == 1);
+  CHECK(through->jumps[0].address == "jump");
+  CHECK(through->jumps[0].port == 2222);
+  CHECK(through->jumps[0].user == "admin");
+  CHECK(through->target.alive_interval == 20);
+  ConnectionSettings own = plain;
+  own.ssh_common_args = "-o ProxyJump=ops@gate";
+  Result<SshRoute> gate = ResolveSshRoute("node1", own, *args, nullptr);
+  REQUIRE(gate.ok());
+  REQUIRE(gate->jumps.size() == 1);
+  CHECK(gate->jumps[0].address == "gate");
 }
 
 }  // namespace
