@@ -110,6 +110,11 @@ struct TaskSpec {
   std::vector<std::string> listen;  // a handler's topics: `notify` naming one reaches it
   SourceLocation notify_location;
   std::optional<bool> become;
+  // `become` written as a template ("{{ use_sudo }}"), in place of a
+  // literal one: rendered for each host, and each loop item, with the
+  // task's variables when it runs, as Ansible templates it.
+  std::string become_template;
+  SourceLocation become_location;
   std::string become_user;
   // become_flags, checked (ReadBecomeFlags); unset: the play's.
   std::optional<std::vector<std::string>> become_flags;

@@ -122,7 +122,11 @@ Inherited Inherited::Within(const Inherited& outer) const {
     if (std::find(out.tags.begin(), out.tags.end(), t) == out.tags.end()) out.tags.push_back(t);
   }
   for (auto it = vars.begin(); it != vars.end(); ++it) out.vars[it.key()] = it.value();
-  if (become) out.become = become;
+  if (become || !become_template.empty()) {
+    out.become = become;
+    out.become_template = become_template;
+    out.become_location = become_location;
+  }
   if (!become_user.empty()) out.become_user = become_user;
   if (become_flags) out.become_flags = become_flags;
   if (ignore_errors) out.ignore_errors = ignore_errors;
@@ -162,7 +166,11 @@ void Inherited::ApplyTo(TaskSpec* task) const {
     task->vars = std::move(merged);
     if (task->vars_origin.empty()) task->vars_origin = "vars of an import or role";
   }
-  if (!task->become && become) task->become = become;
+  if (!task->become && task->become_template.empty()) {
+    task->become = become;
+    task->become_template = become_template;
+    task->become_location = become_location;
+  }
   if (task->become_user.empty()) task->become_user = become_user;
   if (!task->become_flags) task->become_flags = become_flags;
   // A task's own `ignore_errors: false` cannot be told from none here; as in
@@ -202,7 +210,7 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
   } else if (key == "vars") {
     reader->ReadMapping(key, value, &out->vars);
   } else if (key == "become") {
-    if (reader->ReadBool(key, value, &flag)) out->become = flag;
+    ReadBecome(reader, value, label, &out->become, &out->become_template, &out->become_location);
   } else if (key == "become_user") {
     reader->ReadString(key, value, &out->become_user);
   } else if (key == "ignore_errors") {
@@ -266,6 +274,20 @@ bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value) {
                 "the host's own (as with 'delegate_facts: false'); to give a host a value, set it "
                 "in a task that runs on that host");
   return false;
+}
+
+bool ReadBecome(FieldReader* reader, const YAML::Node& value, const std::string& label,
+                std::optional<bool>* out, std::string* templ, SourceLocation* at) {
+  if (value.IsScalar() && IsTemplate(value.Scalar())) {
+    reader->CheckTemplates(value, label);
+    *templ = value.Scalar();
+    *at = reader->At(value);
+    return true;
+  }
+  bool flag = false;
+  if (!reader->ReadBool("become", value, &flag)) return false;
+  *out = flag;
+  return true;
 }
 
 bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value) {

@@ -31,6 +31,8 @@ struct Inherited {
   std::vector<std::string> tags;
   Value vars = Value::object();
   std::optional<bool> become;
+  std::string become_template;  // TaskSpec::become_template
+  SourceLocation become_location;
   std::string become_user;
   std::optional<std::vector<std::string>> become_flags;
   std::optional<bool> ignore_errors;
@@ -59,6 +61,12 @@ void InheritFromPlay(const Play& play, TaskSpec* task);
 // for any other key.
 bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::Node& value,
                       const std::string& label, Inherited* out);
+
+// Reads a `become:` value: a boolean into `out`, or a template into
+// `templ` and `at` (TaskSpec::become_template). False (reported) for
+// anything else.
+bool ReadBecome(FieldReader* reader, const YAML::Node& value, const std::string& label,
+                std::optional<bool>* out, std::string* templ, SourceLocation* at);
 
 // Reads a `become_method:` value: hostprep becomes another user with sudo,
 // so 'sudo' is the one it takes. False (reported) for any other.

@@ -179,8 +179,8 @@ bool TaskParser::ReadFlow(const std::string& key, const YAML::Node& value) {
 
 bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) {
   if (key == "become") {
-    bool become = false;
-    if (reader_.ReadBool(key, value, &become)) task_.become = become;
+    ReadBecome(&reader_, value, draft_.label, &task_.become, &task_.become_template,
+               &task_.become_location);
   } else if (key == "become_user") {
     reader_.ReadString(key, value, &task_.become_user);
   } else if (key == "become_method") {

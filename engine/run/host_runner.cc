@@ -600,17 +600,17 @@ class HostPlay {
   // before, so its actions cannot ride with those of the task before.
   bool Speculate(const TaskSpec& task, const IncludeFrame* frame) {
     if (linear_ || !executor_.CanSpeculate(task)) return false;
-    const Become become = executor_.BecomeFor(task);
-    std::vector<HostPlan::Unit>& waiting = plan_->waiting();
-    if (!waiting.empty() && (!SameBecome(become, batch_become_) ||
-                             waiting.back().task->is_handler != task.is_handler)) {
-      return false;
-    }
     HostPlan::Unit unit;
     unit.task = &task;
     unit.frame = frame;
     unit.position = plan_->position();
     unit.run = executor_.Start(task, frame);
+    const Become become = executor_.BecomeFor(*unit.run);
+    std::vector<HostPlan::Unit>& waiting = plan_->waiting();
+    if (!waiting.empty() && (!SameBecome(become, batch_become_) ||
+                             waiting.back().task->is_handler != task.is_handler)) {
+      return false;
+    }
     hostvars_.TakeBlocked();  // what earlier read-ahead saw does not count
     {
       TraceSpan span(ctx_.trace, state_->name, task.DisplayName(), "task");

@@ -148,21 +148,42 @@ std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module
 
 TaskExecutor::~TaskExecutor() = default;
 
-Become TaskExecutor::BecomeFor(const TaskSpec& task) const {
-  return BecomeOn(state_->connection, task);
+Become TaskExecutor::BecomeFor(const TaskSpec& task, const Variables* vars) const {
+  return BecomeOn(state_->connection, task, vars);
 }
 
 Become TaskExecutor::BecomeFor(const TaskRun& run) const {
-  return BecomeOn(run.target != nullptr ? run.target->connection : state_->connection, run.task);
+  // Before its items are known (planned ahead), the task's own variables.
+  const Variables& vars = run.items.empty() ? run.top() : run.vars();
+  return BecomeOn(run.target != nullptr ? run.target->connection : state_->connection, run.task,
+                  &vars);
+}
+
+Result<std::optional<bool>> TaskExecutor::TemplatedBecome(const TaskSpec& task,
+                                                          const Variables& vars) {
+  if (task.become_template.empty()) return std::optional<bool>();
+  const std::string where = task.become_location.Prefix() + "become: ";
+  Result<Value> v = Templar(vars).Render(Value(task.become_template));
+  if (!v.ok()) return Status::Error(where + v.message());
+  if (std::optional<bool> b = AnsibleBoolean(*v)) return std::optional<bool>(*b);
+  return Status::Error(
+      fmt::format("{}rendered to {}, which is not a boolean (true/false, "
+                  "yes/no, on/off, 1/0)",
+                  where, v->is_string() ? "'" + v->get<std::string>() + "'" : ToText(*v)));
 }
 
 // The keywords over the connection's become defaults, and -b over both.
-Become TaskExecutor::BecomeOn(const ConnectionSettings& connection, const TaskSpec& task) const {
+Become TaskExecutor::BecomeOn(const ConnectionSettings& connection, const TaskSpec& task,
+                              const Variables* vars) const {
   const PlayBecome& play = state_->play_become;
   Become b;
   b.enabled = connection.become || ctx_.options->become;
   if (play.become) b.enabled = *play.become;
   if (task.become) b.enabled = *task.become;
+  if (vars != nullptr && !task.become_template.empty()) {
+    Result<std::optional<bool>> templated = TemplatedBecome(task, *vars);
+    if (templated.ok() && *templated) b.enabled = **templated;
+  }
   b.user = connection.become_user;
   if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
   if (!play.user.empty()) b.user = play.user;
@@ -237,7 +258,6 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
     for (const Value& item : *rendered) run.items.emplace_back(item);
   }
   const Value facts = state_->facts.value_or(Value::object());
-  const Become become = BecomeFor(task);
   for (; run.item < run.items.size(); run.NextItem()) {
     if (run.current_item()) {
       Result<std::string> skip = SkipReason(task, run.vars());
@@ -267,6 +287,7 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
     }
     Result<Value> args = RenderArgs(task, *module, run.vars());
     if (!args.ok()) continue;
+    const Become become = BecomeFor(run);
     for (const Read& read : module->Probe(*args, facts)) {
       if (read.kind != Read::Kind::kLocalFile) out.push_back({become, ToRemote(read)});
     }
@@ -326,6 +347,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
     return p;
   };
   const Variables& vars = run->vars();
+  if (Result<std::optional<bool>> b = TemplatedBecome(task, vars); !b.ok()) return fail(b.status());
   Result<Value> rendered = RenderArgs(task, module, vars);
   if (!rendered.ok()) return fail(rendered.status());
   const Value& args = *rendered;

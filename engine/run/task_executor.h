@@ -131,7 +131,10 @@ class TaskExecutor {
   void RememberIncluded(const std::string& name, const Value& value) const;
   void Capture(HostVarsBoard::Once* into) { capture_ = into; }
 
-  Become BecomeFor(const TaskSpec& task) const;
+  // The task's become; a templated `become` (TaskSpec::become_template)
+  // rendered with `vars`, or, without them or when it cannot be rendered
+  // (PlanAttempt reports that), as if not written.
+  Become BecomeFor(const TaskSpec& task, const Variables* vars = nullptr) const;
   // The become of the run's current item: on a delegated host, with that
   // host's become defaults under the keywords.
   Become BecomeFor(const TaskRun& run) const;
@@ -153,8 +156,12 @@ class TaskExecutor {
 
  private:
   struct Planned;
-  // The task's become on a host reached with `connection`.
-  Become BecomeOn(const ConnectionSettings& connection, const TaskSpec& task) const;
+  // The task's become on a host reached with `connection` (BecomeFor).
+  Become BecomeOn(const ConnectionSettings& connection, const TaskSpec& task,
+                  const Variables* vars) const;
+  // A templated `become` rendered with `vars`: nullopt when the task has
+  // none; an error names where it is written and what it rendered to.
+  static Result<std::optional<bool>> TemplatedBecome(const TaskSpec& task, const Variables& vars);
   // The task's arguments rendered with `vars`, normalised and validated;
   // errors carry the argument's location.
   Result<Value> RenderArgs(const TaskSpec& task, const Module& module, const Variables& vars) const;

@@ -73,11 +73,12 @@ class TaskRun {
 
   const Variables& top() const { return top_; }
   const std::optional<Value>& current_item() const { return items[item]; }
-  // The variables of the current item (the task's when it has no loop).
-  const Variables& vars() {
+  // The variables of the current item (the task's when it has no loop, or
+  // its items are not known yet). Built on first use.
+  const Variables& vars() const {
     if (!item_vars_) {
       item_scope_ = std::make_unique<Variables>(&includes_);
-      if (current_item()) SetItemVariables(item_scope_.get());
+      if (item < items.size() && current_item()) SetItemVariables(item_scope_.get());
       item_vars_ = std::make_unique<Variables>(item_scope_.get());
       item_vars_->SetAll(extra_vars_, "extra vars (-e)");
     }
@@ -169,8 +170,8 @@ class TaskRun {
   Variables params_;
   Variables includes_;
   Variables top_;
-  std::unique_ptr<Variables> item_scope_;
-  std::unique_ptr<Variables> item_vars_;
+  mutable std::unique_ptr<Variables> item_scope_;  // vars(), for the current item
+  mutable std::unique_ptr<Variables> item_vars_;
 };
 
 }  // namespace hostprep

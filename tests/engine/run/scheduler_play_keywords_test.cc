@@ -97,6 +97,68 @@ TEST_CASE("a play's templated become is rendered with each host's variables") {
   CHECK(became("h2"));
 }
 
+// Which paths `host` wrote as another user, and which as itself.
+std::string Writes(testing::SchedulerFixture& f, const char* host) {
+  std::string out;
+  for (const FakeTransport::Call& c : f.hosts[host].calls()) {
+    if (c.kind != FakeTransport::Call::Kind::kWriteFile) continue;
+    out += (out.empty() ? "" : ", ") + c.path + (c.become.enabled ? " as root" : " as login");
+  }
+  return out;
+}
+
+TEST_CASE("a templated become on tasks, blocks and loop items renders with their variables") {
+  testing::SchedulerFixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  vars:
+    privileged: ["h2"]
+  tasks:
+    - name: per host
+      put: {path: /etc/a, content: a}
+      become: "{{ inventory_hostname in privileged }}"
+    - name: a block's, under a literal one
+      become: "{{ inventory_hostname == 'h1' }}"
+      block:
+        - {name: inherited, put: {path: /etc/b, content: b}}
+        - {name: own, put: {path: /etc/c, content: c}, become: false}
+    - name: per item
+      put: {path: "/etc/{{ item }}", content: x}
+      become: "{{ item == 'root-owned' }}"
+      loop: [root-owned, plain]
+)",
+                       "h1,h2,", &rec);
+  CHECK(s.exit_code() == 0);
+  CHECK(Writes(f, "h1") ==
+        "/etc/a as login, /etc/b as root, /etc/c as login, /etc/root-owned as root, /etc/plain as "
+        "login");
+  CHECK(Writes(f, "h2") ==
+        "/etc/a as root, /etc/b as login, /etc/c as login, /etc/root-owned as root, /etc/plain as "
+        "login");
+}
+
+TEST_CASE("a templated become that is not a boolean fails the task where it is written") {
+  testing::SchedulerFixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: t
+      put: {path: /etc/t, content: t}
+      become: "{{ 'sometimes' }}"
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 2);
+  REQUIRE(rec.events.size() == 1);
+  CHECK(rec.events[0].message ==
+        "site.yml:7:15: become: rendered to 'sometimes', which is not a boolean (true/false, "
+        "yes/no, on/off, 1/0)");
+  CHECK(f.hosts["h1"].Content("/etc/t") == std::nullopt);
+}
+
 TEST_CASE("become_flags reach every command the task runs as another user") {
   testing::SchedulerFixture f;
   Recorder rec;
