@@ -53,8 +53,10 @@ ValidateArgumentSpecModule::ValidateArgumentSpecModule() {
       app_port: "{{ app_port }}"
 )";
   spec_.notes =
-      "Unlike Ansible's, a direct call checks `provided_arguments` only (Ansible also reads "
-      "variables named as the options); the check hostprep adds to a role reads both.";
+      "As in Ansible, each option whose name is a variable name is read from that variable "
+      "too, `provided_arguments` winning over it (when both are written out in the task; an "
+      "`argument_spec` or `provided_arguments` given as one template checks what it renders "
+      "to).";
 }
 
 void ValidateArgumentSpecModule::Validate(const Value& args, bool templates_pending,

@@ -120,23 +120,25 @@ std::string CheckRoleParams(const Value& entry_spec, const Value& params) {
   return Joined(ValidateRoleArgs(options, literal));
 }
 
+Value ProvidedWithVars(const Value& options, const Value& given) {
+  Value provided = given.is_object() ? given : Value::object();
+  for (auto it = options.begin(); it != options.end(); ++it) {
+    if (IsIdentifier(it.key()) && !provided.contains(it.key()))
+      provided[it.key()] = "{{ " + it.key() + " | default(omit) }}";
+  }
+  return provided;
+}
+
 TaskDraft RoleArgSpecTask(const std::string& role_name, const std::string& role_path,
                           const std::string& entry_point, const Value& entry_spec,
                           const Value& params) {
   const Value options = ValidationOnly(entry_spec["options"]);
-  // Ansible checks the role's parameters over the variables named as the
-  // options (ActionModule.get_args_from_task_vars): the task's variables
-  // already have the parameters on top, so each option reads its name.
-  Value provided = Value::object();
+  // The role's parameters are on top of the task's variables already: an
+  // option that reads its variable reads its parameter.
+  Value given = Value::object();
   for (auto it = params.begin(); it != params.end(); ++it)
-    if (!options.contains(it.key())) provided[it.key()] = it.value();
-  for (auto it = options.begin(); it != options.end(); ++it) {
-    if (IsIdentifier(it.key())) {
-      provided[it.key()] = "{{ " + it.key() + " | default(omit) }}";
-    } else if (params.contains(it.key())) {
-      provided[it.key()] = params[it.key()];
-    }
-  }
+    if (!options.contains(it.key()) || !IsIdentifier(it.key())) given[it.key()] = it.value();
+  Value provided = ProvidedWithVars(options, given);
   TaskDraft draft;
   TaskSpec& task = draft.spec;
   task.kind = TaskKind::kModule;

@@ -37,6 +37,13 @@ Value ReadRoleArgSpecsFile(const std::string& file, FieldReader* reader, const S
 // Required options are not judged: a variable may give them. "" when none.
 std::string CheckRoleParams(const Value& entry_spec, const Value& params);
 
+// What Ansible's validate_argument_spec checks against `options`
+// (ActionModule.get_args_from_task_vars, then `given` over it): each option
+// whose name is a variable name read from that variable as the task runs
+// ("{{ name | default(omit) }}": left out when undefined), and what `given`
+// (provided_arguments) holds over them.
+Value ProvidedWithVars(const Value& options, const Value& given);
+
 // The validation task for `entry_spec` (one entry of ReadRoleArgSpecs) of
 // role `role_name` at `role_path`, with the role's parameters `params`.
 // The caller sets the role fields and applies the inherited keywords.

@@ -12,6 +12,7 @@
 #include "engine/module/arg_spec.h"
 #include "engine/playbook/keywords.h"
 #include "engine/playbook/module_args.h"
+#include "engine/playbook/role_arg_specs.h"
 #include "engine/playbook/task_list.h"
 #include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
@@ -71,6 +72,7 @@ class TaskParser {
   void ReadLoopControl(const YAML::Node& value);
   void UnknownKey(const std::string& key, const YAML::Node& key_node);
   void CheckRegister();
+  void ReadOptionsFromVars();
   void CheckInclude(const YAML::Node& node);
 
   const ModuleRegistry& modules_;
@@ -546,6 +548,18 @@ void TaskParser::CheckInclude(const YAML::Node& node) {
   if (args_) args_.reset();  // `args: {apply: ...}` belongs to the include
 }
 
+// validate_argument_spec checks, as Ansible's does, the variables named as
+// its options under `provided_arguments` (ProvidedWithVars), where both
+// are written out; a spec or arguments given as one template are checked
+// as they render.
+void TaskParser::ReadOptionsFromVars() {
+  const Value* spec = task_.args.contains("argument_spec") ? &task_.args["argument_spec"] : nullptr;
+  if (spec == nullptr || !spec->is_object()) return;
+  const Value given = task_.args.value("provided_arguments", Value::object());
+  if (!given.is_object()) return;
+  task_.args["provided_arguments"] = ProvidedWithVars(*spec, given);
+}
+
 void TaskParser::Finish(const YAML::Node& node) {
   // A task whose action is a refused keyword (set_fact, include_tasks...)
   // was reported once, as that.
@@ -583,6 +597,7 @@ void TaskParser::Finish(const YAML::Node& node) {
                   fmt::format("{}: 'loop_control' needs a 'loop'", draft_.label));
   }
   if (register_node_.has_value()) CheckRegister();
+  if (task_.module == "validate_argument_spec") ReadOptionsFromVars();
   if (run_once_key_.has_value() && !RunsOnce(task_.kind)) {
     reader_.Error(
         *run_once_key_,

@@ -83,5 +83,39 @@ TEST_CASE("a role's argument check fails a host whose values do not pass, with A
   CHECK(f.hosts["h2"].Content("/etc/web") == std::nullopt);
 }
 
+// Called directly, as Ansible's: the variables named as the options are
+// checked too, provided_arguments winning over them.
+TEST_CASE("validate_argument_spec called directly reads the variables named as its options") {
+  SpecFixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  vars:
+    app_port: "{{ 8080 if inventory_hostname == 'h1' else 'eighty' }}"
+    app_mode: staging
+  tasks:
+    - name: inputs
+      validate_argument_spec:
+        argument_spec:
+          app_port: {type: int, required: true}
+          app_mode: {choices: [prod, dev]}
+          app_user: {type: str, required: true}
+        provided_arguments:
+          app_mode: dev
+          app_user: "{{ inventory_hostname }}"
+)",
+                       "h1,h2,", &rec);
+  CHECK(s.exit_code() == 2);
+  CHECK(rec.Joined("h1") == "ok inputs");
+  REQUIRE(rec.Joined("h2") == "failed inputs");
+  for (const TaskEvent& e : rec.events) {
+    if (e.host == "h2")
+      CHECK(e.message ==
+            "Validation of arguments failed: argument 'app_port' is of type <class 'str'> and we "
+            "were unable to convert to int: <class 'str'> cannot be converted to an int");
+  }
+}
+
 }  // namespace
 }  // namespace hostprep
