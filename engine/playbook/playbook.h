@@ -133,6 +133,9 @@ struct TaskSpec {
   // "" = the host itself. Variables stay the host's, as do its results.
   std::string delegate_to;
   SourceLocation delegate_location;
+  // delegate_facts: the values a delegated set_fact or include_vars sets
+  // go to the delegated host instead (HostVarsBoard::Give), as in Ansible.
+  std::optional<bool> delegate_facts;
   // check_mode: false runs the task for real even under --check (a read-only
   // query whose result later tasks need); true never changes anything.
   std::optional<bool> check_mode;

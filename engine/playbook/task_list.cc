@@ -138,6 +138,7 @@ Inherited Inherited::Within(const Inherited& outer) const {
     out.delegate_to = delegate_to;
     out.delegate_location = delegate_location;
   }
+  if (delegate_facts) out.delegate_facts = delegate_facts;
   out.environment.insert(out.environment.end(), environment.begin(), environment.end());
   return out;
 }
@@ -187,6 +188,7 @@ void Inherited::ApplyTo(TaskSpec* task) const {
     task->delegate_to = delegate_to;
     task->delegate_location = delegate_location;
   }
+  if (!task->delegate_facts && delegate_facts) task->delegate_facts = delegate_facts;
   task->environment.insert(task->environment.begin(), environment.begin(), environment.end());
 }
 
@@ -235,7 +237,7 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     if (reader->ReadString(key, value, &out->delegate_to))
       out->delegate_location = reader->At(value);
   } else if (key == "delegate_facts") {
-    ReadDelegateFacts(reader, value);
+    ReadDelegateFacts(reader, value, &out->delegate_facts);
   } else {
     return false;
   }
@@ -265,15 +267,11 @@ bool ReadBecomeFlags(FieldReader* reader, const YAML::Node& value, std::vector<s
   return true;
 }
 
-bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value) {
+bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value, std::optional<bool>* out) {
   bool flag = false;
   if (!reader->ReadBool("delegate_facts", value, &flag)) return false;
-  if (!flag) return true;
-  reader->Error(value,
-                "'delegate_facts: true' is not supported: the facts a delegated task sets stay "
-                "the host's own (as with 'delegate_facts: false'); to give a host a value, set it "
-                "in a task that runs on that host");
-  return false;
+  *out = flag;
+  return true;
 }
 
 bool ReadBecome(FieldReader* reader, const YAML::Node& value, const std::string& label,

@@ -42,6 +42,7 @@ struct Inherited {
   std::optional<bool> run_once;
   std::string delegate_to;  // "" = none
   SourceLocation delegate_location;
+  std::optional<bool> delegate_facts;
   std::vector<Value> environment;  // outermost first
 
   // `outer` with this container's own settings added on top.
@@ -77,10 +78,8 @@ bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value);
 // and dropped. False (reported) for any other word.
 bool ReadBecomeFlags(FieldReader* reader, const YAML::Node& value, std::vector<std::string>* out);
 
-// Reads `delegate_facts:`: false (Ansible's default, the facts stay the
-// host's) is taken; true, which would give them to the delegated host, is
-// refused (reported) with what to do instead.
-bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value);
+// Reads `delegate_facts:` (TaskSpec::delegate_facts) into `out`.
+bool ReadDelegateFacts(FieldReader* reader, const YAML::Node& value, std::optional<bool>* out);
 
 // Reads an `environment:` value: a mapping of variable names to strings, or
 // a template that renders to one. False (reported) when it is neither.

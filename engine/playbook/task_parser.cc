@@ -208,7 +208,7 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
       delegate_key_.emplace(value);
     }
   } else if (key == "delegate_facts") {
-    ReadDelegateFacts(&reader_, value);
+    ReadDelegateFacts(&reader_, value, &task_.delegate_facts);
   } else if (key == "check_mode") {
     bool check_mode = false;
     if (reader_.ReadBool(key, value, &check_mode)) task_.check_mode = check_mode;

@@ -343,6 +343,7 @@ class HostPlay {
         if (ctx_.end != nullptr && ctx_.end->now()) return HostOutcome::kOk;
       }
       ForgetIfTouched();
+      TakeGiven();
       if (task != nullptr && IsBlockMarker(task->kind) && plan_->waiting().empty()) {
         // Where the block goes is known once what waits is reported.
         if (!plan_->PassMarker()) {
@@ -580,6 +581,17 @@ class HostPlay {
     result.failed = ran == HostOutcome::kFailed;
     ctx_.hostvars->PostOnce(&task, occurrence, std::move(result));
     return ran;
+  }
+
+  // What other hosts' delegated set_fact and include_vars gave this one
+  // (delegate_facts) since it last looked: its own from now on.
+  void TakeGiven() {
+    if (ctx_.hostvars == nullptr) return;
+    auto [registered, included] = ctx_.hostvars->TakeGiven(state_->name);
+    for (auto it = registered.begin(); it != registered.end(); ++it)
+      executor_.Remember(it.key(), it.value());
+    for (auto it = included.begin(); it != included.end(); ++it)
+      executor_.RememberIncluded(it.key(), it.value());
   }
 
   // Another host's delegated task acted on this one since the host last

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace hostprep {
 
 // One host's variables as hostvars shows them, lowest first: inventory (the
@@ -83,6 +85,30 @@ void HostVarsBoard::AwaitTurn(const View& reader) {
     }
     return true;
   });
+}
+
+bool HostVarsBoard::Give(const std::string& host, const Value& registered, const Value& included) {
+  if (!known_.count(host)) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  Entry& entry = EntryOf(host);
+  for (auto it = registered.begin(); it != registered.end(); ++it) {
+    entry.registered[it.key()] = it.value();
+    entry.given_registered[it.key()] = it.value();
+  }
+  for (auto it = included.begin(); it != included.end(); ++it) {
+    entry.included[it.key()] = it.value();
+    entry.given_included[it.key()] = it.value();
+  }
+  entry.scope.reset();
+  return true;
+}
+
+std::pair<Value, Value> HostVarsBoard::TakeGiven(const std::string& host) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(host);
+  if (it == entries_.end()) return {Value::object(), Value::object()};
+  return {std::exchange(it->second.given_registered, Value::object()),
+          std::exchange(it->second.given_included, Value::object())};
 }
 
 void HostVarsBoard::Touch(const std::string& host) {

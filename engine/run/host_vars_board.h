@@ -94,6 +94,15 @@ class HostVarsBoard {
   // its run. The reader has nothing of its own unfinished before it.
   void AwaitTurn(const View& reader);
 
+  // delegate_facts: another host's delegated set_fact (registered) or
+  // include_vars (included) gave `host` these values: in its hostvars at
+  // once, and its own from its next task (TakeGiven). False: `host` is not
+  // in the inventory.
+  bool Give(const std::string& host, const Value& registered, const Value& included);
+  // What was given to `host` since it last took (objects, empty when
+  // nothing was).
+  std::pair<Value, Value> TakeGiven(const std::string& host);
+
   // A delegated task acted on `host` (by name): whatever that host read
   // ahead may no longer hold. Touches(host) counts the times, for the host
   // to compare with the count it last saw.
@@ -146,6 +155,8 @@ class HostVarsBoard {
     Rank done_rank;
     bool slot = false;                       // holds one of the batch's slots
     size_t touches = 0;                      // see Touch
+    Value given_registered = Value::object();  // see Give, until taken
+    Value given_included = Value::object();
     std::shared_ptr<const HostScope> scope;  // the last one built; reset by every write
   };
 

@@ -159,6 +159,9 @@ class TaskExecutor {
   // The task's become on a host reached with `connection` (BecomeFor).
   Become BecomeOn(const ConnectionSettings& connection, const TaskSpec& task,
                   const Variables* vars) const;
+  // The host a delegated set_fact or include_vars with delegate_facts gives
+  // its values to; "" for the host's own (task_executor_controller.cc).
+  Result<std::string> FactsTarget(TaskRun* run) const;
   // A templated `become` rendered with `vars`: nullopt when the task has
   // none; an error names where it is written and what it rendered to.
   static Result<std::optional<bool>> TemplatedBecome(const TaskSpec& task, const Variables& vars);

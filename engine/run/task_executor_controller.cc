@@ -18,8 +18,27 @@
 
 namespace hostprep {
 
+// delegate_facts: the host a delegated set_fact or include_vars gives its
+// values to; "" when they are the host's own (no delegate_facts, or
+// delegated to itself). An error: delegate_to cannot be rendered, or names
+// no host of the inventory (Ansible would make one up).
+Result<std::string> TaskExecutor::FactsTarget(TaskRun* run) const {
+  const TaskSpec& task = run->task;
+  if (!task.delegate_facts.value_or(false) || task.delegate_to.empty()) return std::string();
+  Result<std::string> name = DelegateName(run);
+  if (!name.ok() || name->empty()) return name;
+  if (ctx_.hostvars != nullptr && ctx_.inventory != nullptr &&
+      ctx_.inventory->FindHost(*name) != nullptr)
+    return name;
+  return Status::Error(
+      fmt::format("{}delegate_facts: '{}' is not a host of the inventory: give "
+                  "its values to a host hostprep knows",
+                  task.delegate_location.Prefix(), *name));
+}
+
 // set_fact: the values rendered, set on the host (and for the task's next
-// items) at once, reported ok: nothing on the host changes.
+// items) at once, reported ok: nothing on the host changes. With
+// delegate_facts, on the delegated host instead.
 TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
   Planned p;
   TaskAttempt& a = p.attempt;
@@ -39,11 +58,21 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
       if (*v != Value(OmitToken())) facts[it.key()] = FactValue(std::move(*v));
     }
   }
+  Result<std::string> target = FactsTarget(run);
+  if (!target.ok()) {
+    a.status = TaskStatus::kFailed;
+    a.message = target.message();
+    return p;
+  }
+  a.result = Value::object({{"ansible_facts", facts}});
+  if (!target->empty()) {
+    ctx_.hostvars->Give(*target, facts, Value::object());
+    return p;
+  }
   for (auto it = facts.begin(); it != facts.end(); ++it) {
     Remember(it.key(), it.value());
     run->SetFact(it.key(), it.value());
   }
-  a.result = Value::object({{"ansible_facts", facts}});
   return p;
 }
 
@@ -122,14 +151,24 @@ TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
     a.message = task.module_location.Prefix() + "include_vars: " + loaded.message();
     return p;
   }
-  for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
-    RememberIncluded(it.key(), it.value());
-    run->SetIncluded(it.key(), it.value());
+  Result<std::string> target = FactsTarget(run);
+  if (!target.ok()) {
+    a.status = TaskStatus::kFailed;
+    a.message = target.message();
+    return p;
   }
   Value files = Value::array();
   for (const std::string& f : loaded->files) files.push_back(f);
   a.result = Value::object(
       {{"ansible_facts", loaded->vars}, {"ansible_included_var_files", std::move(files)}});
+  if (!target->empty()) {
+    ctx_.hostvars->Give(*target, Value::object(), loaded->vars);
+    return p;
+  }
+  for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
+    RememberIncluded(it.key(), it.value());
+    run->SetIncluded(it.key(), it.value());
+  }
   return p;
 }
 

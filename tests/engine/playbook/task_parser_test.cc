@@ -219,15 +219,22 @@ TEST_CASE(
   auto bad =
       fx.Parse(PlayWith("    - include_tasks: \"{{ f }}.yml\"\n      delegate_to: x\n"
                         "    - meta: noop\n      delegate_to: x\n"
-                        "    - command: ls\n      delegate_facts: true\n"));
+                        "    - command: ls\n      delegate_facts: maybe\n"));
   CHECK(bad.messages ==
         "DIR/site.yml:4:20: task 1: 'delegate_to' is supported on modules, set_fact and "
         "include_vars, not on include_tasks: put it on the tasks that should run elsewhere\n"
         "DIR/site.yml:6:20: task 2: 'delegate_to' is supported on modules, set_fact and "
         "include_vars, not on meta: put it on the tasks that should run elsewhere\n"
-        "DIR/site.yml:8:23: 'delegate_facts: true' is not supported: the facts a delegated task "
-        "sets stay the host's own (as with 'delegate_facts: false'); to give a host a value, set "
-        "it in a task that runs on that host\n");
+        "DIR/site.yml:8:23: 'delegate_facts' must be a boolean (true or false), not 'maybe'\n");
+  // delegate_facts on a block reaches its tasks; a task's own wins.
+  auto facts = fx.Parse(PlayWith(
+      "    - block:\n        - set_fact: {a: 1}\n        - set_fact: {b: 1}\n"
+      "          delegate_facts: false\n      delegate_to: peer\n      delegate_facts: true\n"));
+  REQUIRE_MESSAGE(facts.playbook != nullptr, facts.messages);
+  std::vector<std::optional<bool>> given;
+  for (const TaskSpec& t : facts.playbook->plays[0].tasks)
+    if (t.kind == TaskKind::kSetFact) given.push_back(t.delegate_facts);
+  CHECK(given == std::vector<std::optional<bool>>{true, false});
 }
 
 TEST_CASE("task parser reports a missing included role and a stray rescue once each") {

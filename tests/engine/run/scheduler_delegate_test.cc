@@ -317,5 +317,62 @@ TEST_CASE("ignore_unreachable connects again for the next task, which fails when
   CHECK(f.hosts["h1"].CountCalls(FakeTransport::Call::Kind::kConnect) >= 2);
 }
 
+// delegate_facts, as Ansible's: what a delegated set_fact or include_vars
+// sets is the delegated host's, in its hostvars at once and its own from
+// its next task; the host that ran it keeps nothing. In lock-step, so that
+// h2's next task comes after h1's.
+TEST_CASE("delegate_facts gives a delegated set_fact's and include_vars' values to that host") {
+  testing::SchedulerFixture f;
+  testing::TempTree tree;
+  f.path = tree.dir() + "/site.yml";
+  tree.Write("peer.yml", "peer_port: 6443\n");
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  strategy: linear
+  tasks:
+    - name: give
+      when: inventory_hostname == 'h1'
+      delegate_to: h2
+      delegate_facts: true
+      block:
+        - set_fact: {token: from-h1}
+        - include_vars: peer.yml
+    - name: own
+      put:
+        path: /etc/given
+        content: "{{ token | default('none') }} {{ peer_port | default('none') }}"
+    - name: seen from h1
+      put: {path: /etc/seen, content: "{{ hostvars['h2'].token }}"}
+      when: inventory_hostname == 'h1'
+)",
+                       "h1,h2,", &rec);
+  CHECK_MESSAGE(s.exit_code() == 0, rec.Joined("h1"));
+  CHECK(f.hosts["h1"].Content("/etc/given") == "none none");
+  CHECK(f.hosts["h2"].Content("/etc/given") == "from-h1 6443");
+  CHECK(f.hosts["h1"].Content("/etc/seen") == "from-h1");
+}
+
+TEST_CASE("delegate_facts to a host not in the inventory fails the task and says so") {
+  testing::SchedulerFixture f;
+  Recorder rec;
+  RunSummary s = f.Run(R"(
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: give
+      set_fact: {token: x}
+      delegate_to: elsewhere.example
+      delegate_facts: true
+)",
+                       "h1,", &rec);
+  CHECK(s.exit_code() == 2);
+  REQUIRE(rec.events.size() == 1);
+  CHECK(rec.events[0].message ==
+        "site.yml:7:20: delegate_facts: 'elsewhere.example' is not a host of the inventory: give "
+        "its values to a host hostprep knows");
+}
+
 }  // namespace
 }  // namespace hostprep

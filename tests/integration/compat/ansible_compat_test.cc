@@ -316,6 +316,12 @@ TEST_CASE("compat: delegate_to another host and to localhost runs where Ansible 
   CheckSame(RunBoth("delegate.yml"), 0);
 }
 
+TEST_CASE("compat: delegate_facts gives a delegated set_fact's value to the other host") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("delegate_facts.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: a role's argument spec checks its inputs where and as Ansible does") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("role_specs.yml"), 0);
