@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <string>
+
+#include "tests/temp_tree.h"
 
 namespace hostprep {
 namespace {
@@ -48,6 +51,33 @@ TEST_CASE("yaml takes UTF-8 text, escapes included") {
   REQUIRE(LoadYamlString("a: caf\xc3\xa9\nb: \"\\xe9\\U0001F600\"\n", "x.yml", &doc, &diags));
   CHECK(Messages(diags) == "");
   CHECK(ToValue(doc.root).dump() == "{\"a\":\"caf\xc3\xa9\",\"b\":\"\xc3\xa9\xf0\x9f\x98\x80\"}");
+}
+
+TEST_CASE("yaml reads a file whole, across read pieces, and refuses one past the bound") {
+  testing::TempTree tree;
+  // Longer than one read piece (64 KiB), shorter than the bound.
+  std::string big = "items:\n";
+  while (big.size() < 200 * 1024) big += "  - a fairly long list item to fill the file\n";
+  big += "last: true\n";
+  tree.Write("big.yml", big);
+  YamlDocument doc;
+  Diagnostics diags;
+  REQUIRE(LoadYamlFile(tree.dir() + "/big.yml", &doc, &diags));
+  CHECK(Messages(diags) == "");
+  CHECK(doc.root["last"].as<std::string>() == "true");
+
+  {
+    std::ofstream huge(tree.dir() + "/huge.yml", std::ios::binary);
+    const std::string line = "# " + std::string(1021, 'x') + "\n";
+    for (size_t n = 0; n <= kMaxYamlBytes / line.size(); ++n) huge << line;
+  }
+  YamlDocument refused;
+  Diagnostics why;
+  CHECK_FALSE(LoadYamlFile(tree.dir() + "/huge.yml", &refused, &why));
+  REQUIRE(why.items().size() == 1);
+  CHECK(why.items()[0].message ==
+        "the file is larger than 32 MiB, the most hostprep reads as YAML: split it, or keep "
+        "large data in files that tasks copy");
 }
 
 }  // namespace
