@@ -2,7 +2,14 @@
 # The benchmark of issue 5: hostprep against the SSH floor and against Ansible,
 # on netns SSH test hosts (tests/hosts/testhosts), for N hosts each.
 #
-#   bench/run.sh [--hosts "10 50"] [--with-100] [--runs N] [--ansible-runs K] [--report]
+#   bench/run.sh [--workload prestage|roles] [--hosts "10 50"] [--with-100] [--runs N] [--ansible-runs K] [--report]
+#
+# --workload: prestage (default) is Kubespray's node pre-stage; roles is the
+# Ansible-shaped role project of tests/integration/testdata/role_project
+# (roles, include_tasks by OS family, include_vars, set_fact, handlers, an
+# argument spec), which both tools run as written but for the content
+# writes (bench/roles/ansible: copy where hostprep uses file), with the
+# facts gathered; its results go to bench/results-roles.
 #
 # For each N it starts N test hosts, then measures, interleaved, --runs times
 # (default 3; Ansible only in the first K of them, default all, 0 for none:
@@ -27,20 +34,24 @@ usage() {
 }
 
 hosts_list="10 50"
+workload=prestage
 runs=3
 ansible_runs=""
 report_only=0
 while (($#)); do
   case $1 in
+    --workload) workload=${2:?--workload needs prestage or roles}; shift 2 ;;
     --hosts) hosts_list=${2:?--hosts needs a list of host counts, e.g. --hosts \"10 50\"}; shift 2 ;;
     --with-100) hosts_list="$hosts_list 100"; shift ;;
     --runs) runs=${2:?--runs needs a number}; shift 2 ;;
     --ansible-runs) ansible_runs=${2:?--ansible-runs needs a number}; shift 2 ;;
     --report) report_only=1; shift ;;
     -h | --help) usage; exit 0 ;;
-    *) echo "bench: unknown argument '$1': use --hosts \"10 50\", --with-100, --runs N, --ansible-runs K or --report" >&2; exit 2 ;;
+    *) echo "bench: unknown argument '$1': use --workload prestage|roles, --hosts \"10 50\", --with-100, --runs N, --ansible-runs K or --report" >&2; exit 2 ;;
   esac
 done
+[[ $workload == prestage || $workload == roles ]] ||
+  { echo "bench: --workload '$workload' is not prestage or roles" >&2; exit 2; }
 for n in $hosts_list; do
   [[ $n =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 200)) ||
     { echo "bench: host count '$n' is not a number from 1 to 200: fix --hosts" >&2; exit 2; }
@@ -70,7 +81,11 @@ install_missing() {
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
-results=${BENCH_RESULTS:-$root/bench/results}
+if [ "$workload" = roles ]; then
+  results=${BENCH_RESULTS:-$root/bench/results-roles}
+else
+  results=${BENCH_RESULTS:-$root/bench/results}
+fi
 # --- the report ---------------------------------------------------------------------
 # results.md and bench.png from results.csv and machine.txt in $results.
 write_report() {
@@ -177,7 +192,15 @@ time_format="%M %U %S"
 rss_cpu() { awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$1"; }
 die() { echo "bench: $*" >&2; exit 1; }
 
-reset_script=$(cat "$root/bench/hostprep/reset-host.sh")
+if [ "$workload" = roles ]; then
+  reset_script="rm -rf /etc/hprole"
+  # What ansible-playbook runs: the role project with bench/roles/ansible over it.
+  ansible_project=$work/ansible-roles
+  cp -r "$root/tests/integration/testdata/role_project" "$ansible_project"
+  cp -r "$root/bench/roles/ansible/." "$ansible_project/"
+else
+  reset_script=$(cat "$root/bench/hostprep/reset-host.sh")
+fi
 # Every node back on the clean slate, 8 at a time.
 reset_hosts() {
   seq 1 "$n" | xargs -P 8 -I{} "$TH" exec "$D" node{} sh -c "$reset_script" ||
@@ -204,10 +227,12 @@ floor_once() {
 # nothing on a re-run.
 hostprep_once() {
   local kind=$1 log=$2 rc=0
+  local what=(playbooks/kubespray-prestage.yml -i "$inv/inventory.ini"
+    -e @tests/integration/testdata/prestage/netns-safe.yml)
+  [ "$workload" = prestage ] ||
+    what=(tests/integration/testdata/role_project/site.yml -i "$inv/nodes.ini")
   /usr/bin/time -f "$time_format" -o "$log.rss" env HOSTPREP_FACTS_CACHE="$work/facts-$n" \
-    "$HP" run playbooks/kubespray-prestage.yml -i "$inv/inventory.ini" \
-    -c ssh --known-hosts "$D/known_hosts" --ssh-config none \
-    -e @tests/integration/testdata/prestage/netns-safe.yml \
+    "$HP" run "${what[@]}" -c ssh --known-hosts "$D/known_hosts" --ssh-config none \
     --timeout "$connect_timeout" --forks "$n" --output json >"$log" 2>"$log.err" || rc=$?
   ((rc == 0)) || die "hostprep $kind run exited $rc (see $log, $log.err)"
   local want='.changed > 0'
@@ -226,16 +251,23 @@ hostprep_cost() {
         + " \($c | map(.probe_seconds) | add / $k) \($c | map(.apply_seconds) | add / $k)"' "$1"
 }
 
-# One ansible-playbook run (KIND first or rerun) of bench/ansible/prestage.yml,
-# forks = N, with fresh ssh connections; checks the recap like hostprep_once.
+# One ansible-playbook run (KIND first or rerun) of bench/ansible/prestage.yml
+# (or the role project, gathering facts as a play does by default), forks =
+# N, with fresh ssh connections; checks the recap like hostprep_once.
 ansible_once() {
   local kind=$1 log=$2 rc=0 cp
+  local what=(-i "$inv/inventory.ini" bench/ansible/prestage.yml) gathering=explicit
+  if [ "$workload" = roles ]; then
+    what=(-i "$inv/nodes.ini" "$ansible_project/site.yml")
+    gathering=implicit
+  fi
   cp=$(mktemp -d "$work/cp.XXXX")
   /usr/bin/time -f "$time_format" -o "$log.rss" env ANSIBLE_CONFIG="$root/bench/ansible/ansible.cfg" \
+    ANSIBLE_GATHERING="$gathering" \
     ANSIBLE_HOME="$work/ansible-home" ANSIBLE_LOCAL_TEMP="$work/ansible-tmp" ANSIBLE_NOCOLOR=1 \
     ANSIBLE_SSH_CONTROL_PATH_DIR="$cp" \
     ANSIBLE_SSH_COMMON_ARGS="-o UserKnownHostsFile=$D/known_hosts -o StrictHostKeyChecking=yes -o KexAlgorithms=curve25519-sha256 -o BatchMode=yes" \
-    ansible-playbook -i "$inv/inventory.ini" bench/ansible/prestage.yml -f "$n" \
+    ansible-playbook "${what[@]}" -f "$n" \
     >"$log" 2>&1 || rc=$?
   close_masters
   ((rc == 0)) || die "ansible $kind run exited $rc (see $log)"
@@ -260,6 +292,7 @@ timed() {
 # --- the machine -----------------------------------------------------------------
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "workload: $workload"
   echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "memory: $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "kernel: $(uname -r)"
@@ -294,6 +327,10 @@ for n in $hosts_list; do
   inv=$work/inventory-$n
   mkdir -p "$inv"
   bench/hostprep/make-inventory.sh "$D" "$n" "$inv"
+  # The role project's group: the nodes alone, as the harness lists them
+  # (its bastion group would route every hostprep connection through the
+  # bastion, Kubespray's convention, which Ansible does not follow).
+  { echo "[nodes]"; grep -E '^node[0-9]+ ' "$D/inventory.ini"; } >"$inv/nodes.ini"
 
   floor=() hp_first=() hp_rerun=() an_first=() an_rerun=() hp_rss=() an_rss=()
   rt_first=() rt_rerun=() cost_first=() cost_rerun=() cpu_first=() cpu_rerun=()
