@@ -192,31 +192,19 @@ Result<std::string> AskPassword(const char* prompt) {
   return line;
 }
 
-// --ssh-args (ansible.cfg's ssh_args): its ProxyJump, checked, and its
-// ServerAlive settings where the command line gives none.
-Status ReadSshArgs(const SshCliOptions& cli, SshOptions* out) {
-  if (cli.ssh_args.empty()) return Status::Ok();
-  auto error = [](const std::string& message) {
-    return Status::Error(
-        "--ssh-args (or ansible.cfg's [ssh_connection] ssh_args, "
-        "ANSIBLE_SSH_ARGS): " +
-        message);
-  };
-  out->proxy_jump = ProxyJumpFromArgs(cli.ssh_args);
-  if (Result<std::vector<JumpSpec>> hops = ParseProxyJump(out->proxy_jump); !hops.ok())
-    return error(hops.message());
-  const std::string interval = OptionFromArgs(cli.ssh_args, "ServerAliveInterval");
-  if (!interval.empty() && cli.server_alive_interval.empty()) {
-    Result<int> v = ParseAliveInterval(interval);
-    if (!v.ok()) return error(v.message());
-    out->server_alive_interval = *v;
-  }
-  const std::string count = OptionFromArgs(cli.ssh_args, "ServerAliveCountMax");
-  if (!count.empty() && cli.server_alive_count_max.empty()) {
-    Result<int> v = ParseAliveCountMax(count);
-    if (!v.ok()) return error(v.message());
-    out->server_alive_count_max = *v;
-  }
+constexpr char kSshArgsSource[] =
+    "--ssh-args (or ansible.cfg's [ssh_connection] ssh_args, ANSIBLE_SSH_ARGS)";
+
+// A ServerAlive setting: its command-line option's value (named `flag`),
+// else the `keyword` option of --ssh-args; unset when neither gives one.
+Status ReadAlive(const SshCliOptions& cli, const std::string& given, const char* flag,
+                 const char* keyword, Result<int> (*parse)(const std::string&), int* out) {
+  const std::string text = !given.empty() ? given : OptionFromArgs(cli.ssh_args, keyword);
+  if (text.empty()) return Status::Ok();
+  Result<int> v = parse(text);
+  if (!v.ok())
+    return Status::Error((!given.empty() ? flag : kSshArgsSource) + (": " + v.message()));
+  *out = *v;
   return Status::Ok();
 }
 
@@ -277,17 +265,18 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
         fmt::format("--max-output-mb must be from 1 to 1048576, not {}", cli.max_output_mb));
   }
   out.max_output_bytes = static_cast<size_t>(cli.max_output_mb) << 20;
-  if (!cli.server_alive_interval.empty()) {
-    Result<int> v = ParseAliveInterval(cli.server_alive_interval);
-    if (!v.ok()) return Status::Error("--server-alive-interval: " + v.message());
-    out.server_alive_interval = *v;
-  }
-  if (!cli.server_alive_count_max.empty()) {
-    Result<int> v = ParseAliveCountMax(cli.server_alive_count_max);
-    if (!v.ok()) return Status::Error("--server-alive-count-max: " + v.message());
-    out.server_alive_count_max = *v;
-  }
-  if (Status s = ReadSshArgs(cli, &out); !s.ok()) return s;
+  if (Status s = ReadAlive(cli, cli.server_alive_interval, "--server-alive-interval",
+                           "ServerAliveInterval", ParseAliveInterval, &out.server_alive_interval);
+      !s.ok())
+    return s;
+  if (Status s = ReadAlive(cli, cli.server_alive_count_max, "--server-alive-count-max",
+                           "ServerAliveCountMax", ParseAliveCountMax, &out.server_alive_count_max);
+      !s.ok())
+    return s;
+  // The bastion route of --ssh-args, checked now.
+  out.proxy_jump = ProxyJumpFromArgs(cli.ssh_args);
+  if (Result<std::vector<JumpSpec>> hops = ParseProxyJump(out.proxy_jump); !hops.ok())
+    return Status::Error(std::string(kSshArgsSource) + ": " + hops.message());
   out.private_keys = cli.private_keys;
   for (const std::string& key : out.private_keys) {
     if (access(key.c_str(), R_OK) != 0) {

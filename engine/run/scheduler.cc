@@ -293,7 +293,6 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
   }
 
   size_t done = 0;
-  size_t failed = 0;
   bool stop = false;
   while (done < batch.size()) {
     EventQueue::Item item = queue.Pop();
@@ -314,7 +313,6 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     HostState& host = hosts_.at(d.host);
     summary_.stats[d.host].cost = host.cost();
     if (d.outcome == HostOutcome::kFailed || d.outcome == HostOutcome::kUnreachable) {
-      ++failed;
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;
       if (d.outcome == HostOutcome::kUnreachable) summary_.unreachable = true;
       if (d.stops_play) {
@@ -335,7 +333,7 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
   // As ansible-playbook: a play stopped by any_errors_fatal or
   // max_fail_percentage, or a batch in which every host failed, ends the
   // playbook; no later batch or play starts.
-  if (stop || (!batch.empty() && failed == batch.size())) stop_playbook_ = true;
+  if (stop || (!batch.empty() && failed_hosts.load() == batch.size())) stop_playbook_ = true;
   return !stop_playbook_;
 }
 

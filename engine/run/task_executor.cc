@@ -148,15 +148,27 @@ std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module
 
 TaskExecutor::~TaskExecutor() = default;
 
-Become TaskExecutor::BecomeFor(const TaskSpec& task, const Variables* vars) const {
-  return BecomeOn(state_->connection, task, vars);
-}
-
 Become TaskExecutor::BecomeFor(const TaskRun& run) const {
-  // Before its items are known (planned ahead), the task's own variables.
-  const Variables& vars = run.items.empty() ? run.top() : run.vars();
-  return BecomeOn(run.target != nullptr ? run.target->connection : state_->connection, run.task,
-                  &vars);
+  const ConnectionSettings& connection =
+      run.target != nullptr ? run.target->connection : state_->connection;
+  const TaskSpec& task = run.task;
+  const PlayBecome& play = state_->play_become;
+  Become b;
+  b.enabled = connection.become || ctx_.options->become;
+  if (play.become) b.enabled = *play.become;
+  if (task.become) b.enabled = *task.become;
+  if (!task.become_template.empty()) {
+    // Before its items are known (planned ahead), the task's own variables.
+    Result<std::optional<bool>> templated =
+        TemplatedBecome(task, run.items.empty() ? run.top() : run.vars());
+    if (templated.ok() && *templated) b.enabled = **templated;
+  }
+  b.user = connection.become_user;
+  if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
+  if (!play.user.empty()) b.user = play.user;
+  if (!task.become_user.empty()) b.user = task.become_user;
+  b.flags = task.become_flags.value_or(ctx_.play->become_flags);
+  return b;
 }
 
 Result<std::optional<bool>> TaskExecutor::TemplatedBecome(const TaskSpec& task,
@@ -170,26 +182,6 @@ Result<std::optional<bool>> TaskExecutor::TemplatedBecome(const TaskSpec& task,
       fmt::format("{}rendered to {}, which is not a boolean (true/false, "
                   "yes/no, on/off, 1/0)",
                   where, v->is_string() ? "'" + v->get<std::string>() + "'" : ToText(*v)));
-}
-
-// The keywords over the connection's become defaults, and -b over both.
-Become TaskExecutor::BecomeOn(const ConnectionSettings& connection, const TaskSpec& task,
-                              const Variables* vars) const {
-  const PlayBecome& play = state_->play_become;
-  Become b;
-  b.enabled = connection.become || ctx_.options->become;
-  if (play.become) b.enabled = *play.become;
-  if (task.become) b.enabled = *task.become;
-  if (vars != nullptr && !task.become_template.empty()) {
-    Result<std::optional<bool>> templated = TemplatedBecome(task, *vars);
-    if (templated.ok() && *templated) b.enabled = **templated;
-  }
-  b.user = connection.become_user;
-  if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
-  if (!play.user.empty()) b.user = play.user;
-  if (!task.become_user.empty()) b.user = task.become_user;
-  b.flags = task.become_flags.value_or(ctx_.play->become_flags);
-  return b;
 }
 
 Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& module,

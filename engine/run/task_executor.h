@@ -131,12 +131,11 @@ class TaskExecutor {
   void RememberIncluded(const std::string& name, const Value& value) const;
   void Capture(HostVarsBoard::Once* into) { capture_ = into; }
 
-  // The task's become; a templated `become` (TaskSpec::become_template)
-  // rendered with `vars`, or, without them or when it cannot be rendered
-  // (PlanAttempt reports that), as if not written.
-  Become BecomeFor(const TaskSpec& task, const Variables* vars = nullptr) const;
-  // The become of the run's current item: on a delegated host, with that
-  // host's become defaults under the keywords.
+  // The become of the run's current item: the keywords over the become
+  // defaults of the host's connection (a delegated host's when delegated),
+  // and -b over both. A templated `become` (TaskSpec::become_template) is
+  // rendered with the item's variables; one that cannot be rendered counts
+  // as not written (PlanAttempt reports it).
   Become BecomeFor(const TaskRun& run) const;
 
   // A task that only steers the run (meta end_host...): why its `when`
@@ -156,12 +155,10 @@ class TaskExecutor {
 
  private:
   struct Planned;
-  // The task's become on a host reached with `connection` (BecomeFor).
-  Become BecomeOn(const ConnectionSettings& connection, const TaskSpec& task,
-                  const Variables* vars) const;
-  // The host a delegated set_fact or include_vars with delegate_facts gives
-  // its values to; "" for the host's own (task_executor_controller.cc).
-  Result<std::string> FactsTarget(TaskRun* run) const;
+  // delegate_facts: gives a delegated set_fact's or include_vars' values to
+  // the delegated host; false when they are the host's own
+  // (task_executor_controller.cc).
+  Result<bool> HandOver(TaskRun* run, const Value& registered, const Value& included) const;
   // A templated `become` rendered with `vars`: nullopt when the task has
   // none; an error names where it is written and what it rendered to.
   static Result<std::optional<bool>> TemplatedBecome(const TaskSpec& task, const Variables& vars);

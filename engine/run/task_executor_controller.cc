@@ -18,18 +18,19 @@
 
 namespace hostprep {
 
-// delegate_facts: the host a delegated set_fact or include_vars gives its
-// values to; "" when they are the host's own (no delegate_facts, or
+// delegate_facts: a delegated set_fact or include_vars gives its values to
+// the delegated host (HostVarsBoard::Give) instead of this one. True when
+// it did; false when they are this host's own (no delegate_facts, or
 // delegated to itself). An error: delegate_to cannot be rendered, or names
 // no host of the inventory (Ansible would make one up).
-Result<std::string> TaskExecutor::FactsTarget(TaskRun* run) const {
+Result<bool> TaskExecutor::HandOver(TaskRun* run, const Value& registered,
+                                    const Value& included) const {
   const TaskSpec& task = run->task;
-  if (!task.delegate_facts.value_or(false) || task.delegate_to.empty()) return std::string();
+  if (!task.delegate_facts.value_or(false) || task.delegate_to.empty()) return false;
   Result<std::string> name = DelegateName(run);
-  if (!name.ok() || name->empty()) return name;
-  if (ctx_.hostvars != nullptr && ctx_.inventory != nullptr &&
-      ctx_.inventory->FindHost(*name) != nullptr)
-    return name;
+  if (!name.ok()) return name.status();
+  if (name->empty()) return false;
+  if (ctx_.hostvars != nullptr && ctx_.hostvars->Give(*name, registered, included)) return true;
   return Status::Error(
       fmt::format("{}delegate_facts: '{}' is not a host of the inventory: give "
                   "its values to a host hostprep knows",
@@ -58,17 +59,14 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
       if (*v != Value(OmitToken())) facts[it.key()] = FactValue(std::move(*v));
     }
   }
-  Result<std::string> target = FactsTarget(run);
-  if (!target.ok()) {
+  Result<bool> handed = HandOver(run, facts, Value::object());
+  if (!handed.ok()) {
     a.status = TaskStatus::kFailed;
-    a.message = target.message();
+    a.message = handed.message();
     return p;
   }
   a.result = Value::object({{"ansible_facts", facts}});
-  if (!target->empty()) {
-    ctx_.hostvars->Give(*target, facts, Value::object());
-    return p;
-  }
+  if (*handed) return p;
   for (auto it = facts.begin(); it != facts.end(); ++it) {
     Remember(it.key(), it.value());
     run->SetFact(it.key(), it.value());
@@ -151,20 +149,17 @@ TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
     a.message = task.module_location.Prefix() + "include_vars: " + loaded.message();
     return p;
   }
-  Result<std::string> target = FactsTarget(run);
-  if (!target.ok()) {
+  Result<bool> handed = HandOver(run, Value::object(), loaded->vars);
+  if (!handed.ok()) {
     a.status = TaskStatus::kFailed;
-    a.message = target.message();
+    a.message = handed.message();
     return p;
   }
   Value files = Value::array();
   for (const std::string& f : loaded->files) files.push_back(f);
   a.result = Value::object(
       {{"ansible_facts", loaded->vars}, {"ansible_included_var_files", std::move(files)}});
-  if (!target->empty()) {
-    ctx_.hostvars->Give(*target, Value::object(), loaded->vars);
-    return p;
-  }
+  if (*handed) return p;
   for (auto it = loaded->vars.begin(); it != loaded->vars.end(); ++it) {
     RememberIncluded(it.key(), it.value());
     run->SetIncluded(it.key(), it.value());
