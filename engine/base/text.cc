@@ -254,4 +254,15 @@ size_t FindInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  std::string out;
+  for (size_t bad = FindInvalidUtf8(s); bad != std::string_view::npos; bad = FindInvalidUtf8(s)) {
+    out.append(s.substr(0, bad));
+    out.append("\xef\xbf\xbd");
+    s.remove_prefix(bad + 1);
+  }
+  out.append(s);
+  return out;
+}
+
 }  // namespace hostprep

@@ -49,6 +49,10 @@ std::string LineBreakProblem(std::string_view s);
 // which JSON values cannot hold either), or npos when there is none.
 size_t FindInvalidUtf8(std::string_view s);
 
+// `s` with every byte that FindInvalidUtf8 would point at replaced by U+FFFD,
+// as Ansible decodes what a host sent (errors='replace').
+std::string ReplaceInvalidUtf8(std::string_view s);
+
 // A slug for task ids: lower case, runs of other characters become '-'.
 std::string Slugify(std::string_view s);
 

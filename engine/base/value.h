@@ -24,10 +24,16 @@ bool Truthy(const Value& v);
 // false for their opposites; nullopt for anything else.
 std::optional<bool> AnsibleBoolean(const Value& v);
 
-// Renders a value as text the way a template would: strings as they are,
-// numbers and bools in YAML/Python spelling (True/False like Jinja), lists and
-// mappings as compact JSON.
+// Renders a value as text the way a template would (Python's str() with
+// Ansible's finalize): strings as they are, null as "", numbers and bools in
+// Python spelling (True/False), lists and mappings as PyRepr.
 std::string ToText(const Value& v);
+
+// Python's repr(): strings quoted and escaped as Python does ('a', "it's",
+// 'a\nb'), None, True, False, numbers, and lists and mappings as Python
+// prints them (['a', 1], {'k': None}). What Jinja shows for a list or a
+// mapping inside text.
+std::string PyRepr(const Value& v);
 
 }  // namespace hostprep
 

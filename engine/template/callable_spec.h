@@ -20,6 +20,10 @@ struct CallableParam {
 struct CallableSpec {
   std::string name;  // canonical name; aliases point at the same spec
   std::vector<CallableParam> params;
+  // Positional arguments beyond `params` are accepted and passed after
+  // them, as Python's *args (`"%s-%s" | format(a, b)`,
+  // `map('regex_replace', 'a', 'b')`).
+  bool varargs = false;
 };
 
 }  // namespace hostprep

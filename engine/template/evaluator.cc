@@ -545,7 +545,7 @@ Result<Evaluator::Operand> Evaluator::EvalCall(const Node& node, std::string_vie
   Status s = Materialize(&*input);
   if (!s.ok()) return s;
   std::vector<Value> args;
-  for (size_t k = 0; k < spec.params.size(); ++k) {
+  for (size_t k = 0; k + 1 < node.kids.size(); ++k) {
     if (!node.kids[k + 1]) {
       args.push_back(spec.params[k].default_value);
       continue;

@@ -484,6 +484,13 @@ bool Parser::BindArguments(Node* call, const Token& name_tok, std::vector<NodePt
   const auto& params = call->spec->params;
   std::string what =
       (call->kind == NodeKind::kFilter ? "filter '" : "test '") + name_tok.text + "'";
+  std::vector<NodePtr> extra;
+  if (call->spec->varargs) {
+    while (positional.size() > params.size()) {
+      extra.insert(extra.begin(), std::move(positional.back()));
+      positional.pop_back();
+    }
+  }
   if (positional.size() > params.size()) {
     Fail(what + " takes " +
              (params.empty() ? std::string("no arguments")
@@ -518,6 +525,7 @@ bool Parser::BindArguments(Node* call, const Token& name_tok, std::vector<NodePt
     }
   }
   for (NodePtr& b : bound) call->kids.push_back(std::move(b));
+  for (NodePtr& e : extra) call->kids.push_back(std::move(e));
   call->end = PrevEnd();
   return true;
 }

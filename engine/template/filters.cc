@@ -510,7 +510,8 @@ const std::vector<std::string>& FilterNames() {
 
 Result<Value> ApplyFilter(const CallableSpec& spec, const Value& input, const Args& args) {
   auto it = ByName().find(spec.name);
-  if (it == ByName().end() || args.size() != spec.params.size()) {
+  if (it == ByName().end() || args.size() < spec.params.size() ||
+      (!spec.varargs && args.size() != spec.params.size())) {
     return Status::Error("internal error: bad call of filter '" + spec.name + "'");
   }
   return it->second->fn(input, args);

@@ -66,7 +66,7 @@ TEST_CASE("with_ lookups say what is wrong with their terms") {
         "with_sequence: bad format '%s%s' (one directive such as %d, %02d or %x)");
   CHECK(Error("sequence", R"("end=1000000")") == "with_sequence: more than 100000 items");
   CHECK(Error("subelements", R"([[{"n": "a"}], "g"])") ==
-        "with_subelements: no key 'g' in {\"n\":\"a\"}");
+        "with_subelements: no key 'g' in {'n': 'a'}");
   CHECK(Error("subelements", R"([[{"g": 1}], "g"])") ==
         "with_subelements: 'g' must hold a list, not integer");
   CHECK(Error("lines", R"(["cat x"])") == "with_lines is not supported");

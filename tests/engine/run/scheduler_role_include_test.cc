@@ -94,7 +94,7 @@ TEST_CASE("a public include_role shares its role's variables with the host's lat
                        "h1,h2,", &rec);
   CHECK(s.exit_code() == 0);
   CHECK(f.hosts["h1"].Content("/etc/before") == "none []");
-  CHECK(f.hosts["h1"].Content("/etc/later") == "default [\"svc\"]");
+  CHECK(f.hosts["h1"].Content("/etc/later") == "default ['svc']");
   CHECK(f.hosts["h2"].Content("/etc/later") == "none []");
 }
 
