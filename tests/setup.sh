@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ccache
   clang libclang-rt-14-dev
   shellcheck
-  libssh-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
+  libssh-dev libcrypt-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils

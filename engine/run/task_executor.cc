@@ -21,6 +21,40 @@ namespace hostprep {
 
 namespace {
 
+// What a template's {% include %} and {% import %} find, as Ansible's
+// template action searches: beside the template first, then the task's
+// search paths (their templates/ directories, then themselves).
+class LocalTemplateLoader : public TemplateLoader {
+ public:
+  LocalTemplateLoader(const ReadSource& source, const std::string& template_path,
+                      const std::vector<std::string>& search_paths, const std::string& play_dir)
+      : source_(source), search_paths_(search_paths), play_dir_(play_dir) {
+    dir_ = std::filesystem::path(template_path).parent_path().string();
+  }
+  Result<std::optional<Found>> Load(const std::string& name) const override {
+    std::vector<std::string> candidates;
+    if (!name.empty() && name[0] == '/') {
+      candidates.push_back(name);
+    } else {
+      candidates.push_back(dir_ + "/" + name);
+      for (std::string& c : LocalFileCandidates(name, "templates", search_paths_, play_dir_)) {
+        candidates.push_back(std::move(c));
+      }
+    }
+    for (const std::string& c : candidates) {
+      std::optional<std::string> text = source_.ReadLocal(c);
+      if (text) return std::optional<Found>(Found{std::move(*text), c});
+    }
+    return std::optional<Found>();
+  }
+
+ private:
+  const ReadSource& source_;
+  const std::vector<std::string>& search_paths_;
+  const std::string& play_dir_;
+  std::string dir_;
+};
+
 constexpr const char* kNoLogMessage = "the output has been hidden due to no_log: true";
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
@@ -299,11 +333,14 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
                                              task.search_paths, ctx_.play->dir);
       std::optional<std::string> text = source.ReadLocal(path);
       if (text && read.render) {
-        Result<Value> rendered = Templar(vars).RenderString(*text);
+        TemplateOptions options;
+        options.origin = path;
+        const LocalTemplateLoader loader(source, path, task.search_paths, ctx_.play->dir);
+        Result<std::string> rendered = Templar(vars).RenderDocument(*text, options, &loader);
         if (rendered.ok()) {
-          r.content = ToText(*rendered);
+          r.content = std::move(*rendered);
         } else {
-          r.status = rendered.status().WithContext("template " + path);
+          r.status = rendered.status();
         }
       } else {
         r.content = std::move(text);

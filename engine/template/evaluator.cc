@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/template/evaluator_internal.h"
 #include "engine/template/filters.h"
 #include "engine/template/predicates.h"
 #include "engine/template/template_parser.h"
@@ -117,22 +118,16 @@ Result<Value> Evaluator::EvaluateExpression(std::string_view expr) {
 Result<Evaluator::Operand> Evaluator::RenderTemplate(std::string_view text) {
   Result<ParsedTemplate> parsed = ParseTemplate(text);
   if (!parsed.ok()) return parsed.status();
-  if (parsed->single_expression) {
-    for (const TemplatePart& part : parsed->parts) {
-      if (part.expr) return Eval(*part.expr, parsed->source);
-    }
+  if (const Node* single = parsed->single()) {
+    if (frames_.empty()) return Eval(*single, parsed->source);
   }
   std::string out;
-  for (const TemplatePart& part : parsed->parts) {
-    if (!part.expr) {
-      out += part.text;
-      continue;
+  Status s = RenderParsed(*parsed, &out);
+  if (!s.ok()) {
+    if (s.message().rfind(kUndefinedMark, 0) == 0) {
+      return Undefined(s.message().substr(kUndefinedMark.size()));
     }
-    Result<Operand> r = Eval(*part.expr, parsed->source);
-    if (!r.ok() || !r->defined) return r;
-    Status s = Materialize(&*r);
-    if (!s.ok()) return s;
-    out += ToText(r->get());
+    return s;
   }
   return Of(Value(std::move(out)));
 }
@@ -218,6 +213,11 @@ Result<Evaluator::Operand> Evaluator::RenderStored(const Value* stored, const st
 }
 
 Result<Evaluator::Operand> Evaluator::Lookup(const std::string& name) {
+  if (const Value* local = FindLocal(name)) {
+    Operand op;
+    op.ref = local;
+    return op;
+  }
   const VarEntry* entry = vars_.Find(name);
   if (!entry && name == "hostvars" && vars_.host_scopes() != nullptr) {
     Operand op;
@@ -426,6 +426,19 @@ Result<Evaluator::Operand> Evaluator::Eval(const Node& node, std::string_view sr
       if (!a.ok()) return a.status();
       Result<Value> b = value(1);
       if (!b.ok()) return b.status();
+      if (node.name == "%" && a->is_string()) {
+        // Python's printf-style formatting, as the format filter does it.
+        const CallableSpec* format = FindFilter("format");
+        std::vector<Value> args;
+        if (b->is_array()) {
+          args.assign(b->begin(), b->end());
+        } else {
+          args.push_back(*b);
+        }
+        Result<Value> r = ApplyFilter(*format, *a, args);
+        if (!r.ok()) return r.status();
+        return Of(std::move(*r));
+      }
       Result<Value> r = Arithmetic(node.name, *a, *b);
       if (!r.ok()) return r.status();
       return Of(std::move(*r));
@@ -443,6 +456,8 @@ Result<Evaluator::Operand> Evaluator::Eval(const Node& node, std::string_view sr
     case NodeKind::kFilter:
     case NodeKind::kTest:
       return EvalCall(node, src);
+    case NodeKind::kCall:
+      return EvalFunctionCall(node, src);
   }
   return Status::Error("internal error: unknown expression node");
 }

@@ -24,6 +24,11 @@
 // of a condition uses Ansible's Truthy (templar.h). None renders as "" in
 // text, as ToText does (Jinja would print "None").
 //
+// Statements ({% if %}, {% for %}, {% set %}, macros...) render as Jinja2
+// does; names they bind live in frames above Variables and shadow it. A
+// template rendered from a file (TemplateOptions::origin) names the file,
+// line and column of the statement where a rendering error happened.
+//
 // An Evaluator keeps the stack of variables being rendered (to detect
 // loops) and the renderings done so far (each variable is rendered once), so
 // it is single-threaded and meant to be used for one call.
@@ -31,18 +36,37 @@
 #ifndef HOSTPREP_ENGINE_TEMPLATE_EVALUATOR_H_
 #define HOSTPREP_ENGINE_TEMPLATE_EVALUATOR_H_
 
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"
 #include "engine/template/expression_parser.h"
+#include "engine/template/template_parser.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
+
+// Finds the templates that `{% include %}` and `{% import %}` name, as
+// Ansible's template search path does. Thread-safe for reading.
+class TemplateLoader {
+ public:
+  struct Found {
+    std::string source;
+    std::string origin;  // the path, for messages
+  };
+  virtual ~TemplateLoader() = default;
+  // The template called `name`; nullopt when no such template exists, an
+  // error when it exists but cannot be read.
+  virtual Result<std::optional<Found>> Load(const std::string& name) const = 0;
+};
 
 class Evaluator {
  public:
@@ -57,6 +81,12 @@ class Evaluator {
 
   // The value of a bare expression.
   Result<Value> EvaluateExpression(std::string_view expr);
+
+  // A whole template as Ansible's template module renders it: always
+  // text, trailing newlines of the source kept. `loader` finds what it
+  // includes and imports (null: none can be).
+  Result<std::string> RenderDocument(std::string_view text, const TemplateOptions& options,
+                                     const TemplateLoader* loader);
 
  private:
   // An intermediate value. It borrows from Variables when it can (`ref`), and
@@ -79,7 +109,50 @@ class Evaluator {
   static Operand Of(Value v);
   static Operand Undefined(std::string why);
 
+  // A macro and where its body looks up names after its own frame.
+  struct Frame;
+  struct Macro {
+    const Stmt* stmt = nullptr;
+    const ParsedTemplate* tmpl = nullptr;
+    const Frame* parent = nullptr;
+  };
+  // The variables a template sets (`set`, for targets, macro parameters),
+  // innermost last; a name not found here is looked up in Variables.
+  struct Frame {
+    const Frame* parent = nullptr;
+    Frame* prev = nullptr;  // the scope to return to when this frame goes
+    std::unordered_map<std::string, Value> vars;
+    std::unordered_map<std::string, Macro> macros;
+    std::unordered_map<std::string, const Frame*> modules;  // `import ... as name`
+    // A recursive for loop, for `loop(items)` in its body.
+    const Stmt* loop = nullptr;
+    const ParsedTemplate* loop_tmpl = nullptr;
+    int loop_depth = 0;
+  };
+  using Args = std::vector<std::pair<std::string, Value>>;  // name "" = positional
+
   Result<Operand> RenderTemplate(std::string_view text);
+  Status RenderParsed(const ParsedTemplate& t, std::string* out);
+  Status RenderBody(const std::vector<Stmt>& body, const ParsedTemplate& t, std::string* out);
+  Status RenderStmt(const Stmt& s, const ParsedTemplate& t, std::string* out);
+  Status RenderFor(const Stmt& s, const ParsedTemplate& t, const Value& items, int depth,
+                   std::string* out);
+  Status RenderIncludeOrImport(const Stmt& s, const ParsedTemplate& t, std::string* out);
+  Result<const ParsedTemplate*> LoadTemplate(const Value& name, const ParsedTemplate& from,
+                                             bool ignore_missing);
+  Status Assign(const std::vector<std::string>& targets, const Value& v, Frame* frame);
+  Frame& Push(const Frame* parent);
+  void Pop();
+  const Value* FindLocal(const std::string& name) const;
+  Value* FindLocalMutable(const std::string& name);
+  const Macro* FindMacro(const std::string& name) const;
+  const Frame* FindModule(const std::string& name) const;
+  Result<Operand> EvalFunctionCall(const Node& node, std::string_view src);
+  Result<Args> EvalArgs(const Node& node, std::string_view src);
+  Result<Value> CallMacro(const Macro& m, const Args& args, const Macro* caller);
+  Result<Value> CallGlobal(const std::string& name, const Args& args, const Node& node);
+  Result<Value> CallMethod(const Node& callee, std::string_view src, const Args& args);
+  Status Locate(const Status& s, const ParsedTemplate& t, size_t pos);
   Result<Operand> RenderVariableText(const std::string& text, const std::string& owner,
                                      const std::string& origin);
   Result<Operand> RenderStored(const Value* stored, const std::string& owner,
@@ -104,6 +177,21 @@ class Evaluator {
   // and lists or mappings holding templates.
   std::unordered_map<const Value*, Operand> rendered_;
   std::unordered_map<const Value*, Value> materialized_;
+
+  std::deque<Frame> frames_;
+  Frame* scope_ = nullptr;  // where names are looked up first; null: only Variables
+  TemplateOptions options_;
+  // The {% call %} whose macro call is being evaluated, and its body as
+  // the `caller` macro.
+  const Node* caller_node_ = nullptr;
+  Macro caller_;
+  std::deque<Frame> module_frames_;  // imported templates' top-level names
+  std::unordered_set<const Value*> namespaces_;
+  const TemplateLoader* loader_ = nullptr;
+  std::vector<std::unique_ptr<ParsedTemplate>> loaded_;
+  std::unordered_map<std::string, const ParsedTemplate*> loaded_by_name_;
+  int call_depth_ = 0;
+  size_t output_size_ = 0;
 };
 
 }  // namespace hostprep

@@ -152,19 +152,23 @@ constexpr std::string_view kOneCharOperators = "+-*/%~<>()[]{},:.|=";
 }  // namespace
 
 bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutput* out,
-                   SyntaxIssue* issue) {
+                   SyntaxIssue* issue, bool statement) {
+  const std::string_view close = statement ? "%}" : "}}";
   bool in_template = open_pos != kBareExpression;
   std::string closers;
   size_t i = start;
   out->tokens.clear();
   out->strip_after = false;
+  out->keep_after = false;
   while (true) {
     while (i < text.size() && IsSpace(text[i])) ++i;
     Token tok;
     tok.pos = i;
     if (i >= text.size()) {
       if (in_template) {
-        *issue = {"unterminated '{{' (missing '}}')", open_pos};
+        *issue = {
+            statement ? "unterminated '{%' (missing '%}')" : "unterminated '{{' (missing '}}')",
+            open_pos};
         return false;
       }
       tok.end = i;
@@ -173,11 +177,14 @@ bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutp
       return true;
     }
     std::string_view rest = text.substr(i);
-    if (in_template && closers.empty() && (rest.starts_with("}}") || rest.starts_with("-}}"))) {
+    if (in_template && closers.empty() &&
+        (rest.starts_with(close) || ((rest[0] == '-' || (statement && rest[0] == '+')) &&
+                                     rest.substr(1).starts_with(close)))) {
       out->strip_after = rest[0] == '-';
+      out->keep_after = rest[0] == '+';
       tok.end = i;
       out->tokens.push_back(std::move(tok));
-      out->end = i + (out->strip_after ? 3 : 2);
+      out->end = i + (rest[0] == close[0] ? 2 : 3);
       return true;
     }
     char c = text[i];

@@ -49,18 +49,20 @@ struct Token {
 
 struct LexOutput {
   std::vector<Token> tokens;  // always ends with one kEnd token
-  size_t end = 0;             // offset just after the closing "}}" (template mode)
-  bool strip_after = false;   // the block closed with "-}}"
+  size_t end = 0;             // offset just after the closing "}}" or "%}" (template mode)
+  bool strip_after = false;   // the tag closed with "-}}" or "-%}"
+  bool keep_after = false;    // the tag closed with "+%}"
 };
 
 // Lexes `text` from offset `start`. In template mode (`open_pos` is the
-// offset of the "{{" that opened the block) lexing stops at the first "}}"
-// outside brackets; without it (`open_pos` == kBareExpression) it runs to the
-// end of `text`. Returns false and fills `issue` on an error (unterminated
-// string or block, unexpected character, integer literal too large).
+// offset of the "{{" or "{%" that opened the tag) lexing stops at the first
+// "}}" (or "%}" when `statement`) outside brackets; without it (`open_pos`
+// == kBareExpression) it runs to the end of `text`. Returns false and fills
+// `issue` on an error (unterminated string or tag, unexpected character,
+// integer literal too large).
 inline constexpr size_t kBareExpression = static_cast<size_t>(-1);
 bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutput* out,
-                   SyntaxIssue* issue);
+                   SyntaxIssue* issue, bool statement = false);
 
 }  // namespace hostprep
 

@@ -21,241 +21,272 @@ bool IsKeyword(const std::string& s) {
          s == "else";
 }
 
-class Parser {
- public:
-  Parser(const std::vector<Token>& tokens, SyntaxIssue* issue) : t_(tokens), issue_(issue) {}
+const std::vector<std::string>& KnownMethods() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v = {
+        // str
+        "capitalize", "casefold", "center", "count", "endswith", "expandtabs", "find", "format",
+        "index", "isalnum", "isalpha", "isdecimal", "isdigit", "islower", "isnumeric", "isspace",
+        "istitle", "isupper", "join", "ljust", "lower", "lstrip", "partition", "replace", "rfind",
+        "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines", "startswith",
+        "strip", "swapcase", "title", "upper", "zfill",
+        // list and dict (the mutating ones only on a template's own variables)
+        "append", "copy", "extend", "get", "insert", "items", "keys", "pop", "remove", "setdefault",
+        "update", "values",
+        // the loop object
+        "cycle", "changed"};
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  }();
+  return names;
+}
 
-  NodePtr ParseAll() {
-    NodePtr n = CondExpr();
-    if (!n) return nullptr;
-    if (Cur().kind != TokenKind::kEnd) return Unexpected();
-    return n;
-  }
+}  // namespace
 
- private:
-  const Token& Cur() const { return t_[i_]; }
-  const Token& Peek() const { return t_[std::min(i_ + 1, t_.size() - 1)]; }
-  void Advance() {
-    if (i_ + 1 < t_.size()) ++i_;
-  }
-  bool IsOp(std::string_view op) const {
-    return Cur().kind == TokenKind::kOperator && Cur().text == op;
-  }
-  bool IsName(std::string_view name) const {
-    return Cur().kind == TokenKind::kName && Cur().text == name;
-  }
-  size_t PrevEnd() const { return i_ > 0 ? t_[i_ - 1].end : Cur().pos; }
+const std::vector<std::string>& MethodNames() { return KnownMethods(); }
 
-  std::nullptr_t Fail(std::string detail, size_t pos, IssueKind kind = IssueKind::kSyntax,
-                      std::string hint = "") {
-    if (!failed_) *issue_ = {std::move(detail), pos, kind, std::move(hint)};
-    failed_ = true;
-    return nullptr;
-  }
+bool IsKnownMethod(std::string_view name) {
+  return std::binary_search(KnownMethods().begin(), KnownMethods().end(), name);
+}
 
-  static std::string Describe(const Token& t) {
-    switch (t.kind) {
-      case TokenKind::kEnd:
-        return "end of expression";
-      case TokenKind::kString:
-        return "string '" + t.text + "'";
-      case TokenKind::kInteger:
-      case TokenKind::kFloat:
-        return "number " + t.number.dump();
-      default:
-        return "'" + t.text + "'";
-    }
-  }
-  std::nullptr_t Unexpected() { return Fail("unexpected " + Describe(Cur()), Cur().pos); }
+ExpressionParser::NodePtr ExpressionParser::Expression(bool with_condexpr) {
+  return CondExpr(with_condexpr);
+}
 
-  bool Expect(std::string_view op) {
-    if (IsOp(op)) {
-      Advance();
-      return true;
-    }
-    Fail("expected '" + std::string(op) + "' but found " + Describe(Cur()), Cur().pos);
-    return false;
+ExpressionParser::NodePtr ExpressionParser::Tuple(bool with_condexpr) {
+  size_t begin = Cur().pos;
+  NodePtr first = CondExpr(with_condexpr);
+  if (!first || !IsOp(",")) return first;
+  std::vector<NodePtr> items;
+  items.push_back(std::move(first));
+  while (IsOp(",")) {
+    Advance();
+    if (AtEnd() || IsOp(")") || IsOp("=")) break;
+    NodePtr item = CondExpr(with_condexpr);
+    if (!item) return nullptr;
+    items.push_back(std::move(item));
   }
+  NodePtr n = Make(NodeKind::kList, begin);
+  n->kids = std::move(items);
+  return n;
+}
 
-  NodePtr Make(NodeKind kind, size_t begin) {
-    auto n = std::make_unique<Node>();
-    n->kind = kind;
-    n->begin = begin;
-    n->end = PrevEnd();
-    return n;
+ExpressionParser::NodePtr ExpressionParser::FilterChain(NodePtr input) {
+  NodePtr node = Callable(NodeKind::kFilter, std::move(input), false);
+  while (node && IsOp("|")) {
+    Advance();
+    node = Callable(NodeKind::kFilter, std::move(node), false);
   }
-  NodePtr Join(NodeKind kind, NodePtr a, NodePtr b, std::string name = "") {
-    auto n = Make(kind, a->begin);
-    n->name = std::move(name);
-    n->kids.push_back(std::move(a));
-    n->kids.push_back(std::move(b));
-    return n;
-  }
+  return node;
+}
 
-  // Counts nesting for the functions that recurse into themselves.
-  struct Depth {
-    explicit Depth(int* d) : d_(d) { ++*d_; }
-    ~Depth() { --*d_; }
-    int* d_;
-  };
-  bool TooDeep() {
-    if (depth_ <= kMaxDepth) return false;
-    Fail("expression nested too deeply", Cur().pos);
+std::nullptr_t ExpressionParser::Fail(std::string detail, size_t pos, IssueKind kind,
+                                      std::string hint) {
+  if (!failed_) *issue_ = {std::move(detail), pos, kind, std::move(hint)};
+  failed_ = true;
+  return nullptr;
+}
+
+std::string ExpressionParser::Describe(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kEnd:
+      return "end of expression";
+    case TokenKind::kString:
+      return "string '" + t.text + "'";
+    case TokenKind::kInteger:
+    case TokenKind::kFloat:
+      return "number " + t.number.dump();
+    default:
+      return "'" + t.text + "'";
+  }
+}
+
+std::nullptr_t ExpressionParser::Unexpected() {
+  return Fail("unexpected " + Describe(Cur()), Cur().pos);
+}
+
+bool ExpressionParser::Expect(std::string_view op) {
+  if (IsOp(op)) {
+    Advance();
     return true;
   }
+  Fail("expected '" + std::string(op) + "' but found " + Describe(Cur()), Cur().pos);
+  return false;
+}
 
-  NodePtr CondExpr() {
-    Depth guard(&depth_);
-    if (TooDeep()) return nullptr;
-    NodePtr body = Or();
-    while (body && IsName("if")) {
-      Advance();
-      NodePtr cond = Or();
-      if (!cond) return nullptr;
-      NodePtr otherwise;
-      if (IsName("else")) {
-        Advance();
-        if (!(otherwise = CondExpr())) return nullptr;
-      }
-      NodePtr n = Join(NodeKind::kCondExpr, std::move(body), std::move(cond));
-      n->kids.push_back(std::move(otherwise));
-      body = std::move(n);
-    }
-    return body;
-  }
+ExpressionParser::NodePtr ExpressionParser::Make(NodeKind kind, size_t begin) {
+  auto n = std::make_unique<Node>();
+  n->kind = kind;
+  n->begin = begin;
+  n->end = PrevEnd();
+  return n;
+}
 
-  NodePtr Or() {
-    NodePtr left = And();
-    while (left && IsName("or")) {
-      Advance();
-      NodePtr right = And();
-      if (!right) return nullptr;
-      left = Join(NodeKind::kOr, std::move(left), std::move(right));
-    }
-    return left;
-  }
+ExpressionParser::NodePtr ExpressionParser::Join(NodeKind kind, NodePtr a, NodePtr b,
+                                                 std::string name) {
+  auto n = Make(kind, a->begin);
+  n->name = std::move(name);
+  n->kids.push_back(std::move(a));
+  n->kids.push_back(std::move(b));
+  return n;
+}
 
-  NodePtr And() {
-    NodePtr left = Not();
-    while (left && IsName("and")) {
-      Advance();
-      NodePtr right = Not();
-      if (!right) return nullptr;
-      left = Join(NodeKind::kAnd, std::move(left), std::move(right));
-    }
-    return left;
-  }
+bool ExpressionParser::TooDeep() {
+  if (depth_ <= kMaxDepth) return false;
+  Fail("expression nested too deeply", Cur().pos);
+  return true;
+}
 
-  NodePtr Not() {
-    Depth guard(&depth_);
-    if (TooDeep()) return nullptr;
-    if (!IsName("not")) return Compare();
-    size_t begin = Cur().pos;
+ExpressionParser::NodePtr ExpressionParser::CondExpr(bool with_condexpr) {
+  Depth guard(&depth_);
+  if (TooDeep()) return nullptr;
+  NodePtr body = Or();
+  while (body && with_condexpr && IsName("if")) {
     Advance();
-    NodePtr operand = Not();
+    NodePtr cond = Or();
+    if (!cond) return nullptr;
+    NodePtr otherwise;
+    if (IsName("else")) {
+      Advance();
+      if (!(otherwise = CondExpr())) return nullptr;
+    }
+    NodePtr n = Join(NodeKind::kCondExpr, std::move(body), std::move(cond));
+    n->kids.push_back(std::move(otherwise));
+    body = std::move(n);
+  }
+  return body;
+}
+
+ExpressionParser::NodePtr ExpressionParser::Or() {
+  NodePtr left = And();
+  while (left && IsName("or")) {
+    Advance();
+    NodePtr right = And();
+    if (!right) return nullptr;
+    left = Join(NodeKind::kOr, std::move(left), std::move(right));
+  }
+  return left;
+}
+
+ExpressionParser::NodePtr ExpressionParser::And() {
+  NodePtr left = Not();
+  while (left && IsName("and")) {
+    Advance();
+    NodePtr right = Not();
+    if (!right) return nullptr;
+    left = Join(NodeKind::kAnd, std::move(left), std::move(right));
+  }
+  return left;
+}
+
+ExpressionParser::NodePtr ExpressionParser::Not() {
+  Depth guard(&depth_);
+  if (TooDeep()) return nullptr;
+  if (!IsName("not")) return Compare();
+  size_t begin = Cur().pos;
+  Advance();
+  NodePtr operand = Not();
+  if (!operand) return nullptr;
+  NodePtr n = Make(NodeKind::kNot, begin);
+  n->kids.push_back(std::move(operand));
+  return n;
+}
+
+// The comparison operator at the cursor ("" if none), consuming it.
+std::string ExpressionParser::CompareOp() {
+  static constexpr std::string_view kOps[] = {"==", "!=", "<", "<=", ">", ">="};
+  for (std::string_view op : kOps) {
+    if (IsOp(op)) {
+      Advance();
+      return std::string(op);
+    }
+  }
+  if (IsName("in")) {
+    Advance();
+    return "in";
+  }
+  if (IsName("not") && Peek().kind == TokenKind::kName && Peek().text == "in") {
+    Advance();
+    Advance();
+    return "not in";
+  }
+  return "";
+}
+
+ExpressionParser::NodePtr ExpressionParser::Compare() {
+  NodePtr left = Math1();
+  if (!left) return nullptr;
+  NodePtr cmp;
+  for (std::string op = CompareOp(); !op.empty(); op = CompareOp()) {
+    NodePtr right = Math1();
+    if (!right) return nullptr;
+    if (!cmp) {
+      cmp = Make(NodeKind::kCompare, left->begin);
+      cmp->kids.push_back(std::move(left));
+    }
+    cmp->ops.push_back(op);
+    cmp->kids.push_back(std::move(right));
+    cmp->end = PrevEnd();
+  }
+  return cmp ? std::move(cmp) : std::move(left);
+}
+
+// One level of left-associative binary operators.
+template <typename Next>
+ExpressionParser::NodePtr ExpressionParser::Binary(std::initializer_list<std::string_view> ops,
+                                                   Next next) {
+  NodePtr left = (this->*next)();
+  while (left) {
+    auto it = std::find_if(ops.begin(), ops.end(), [&](std::string_view op) { return IsOp(op); });
+    if (it == ops.end()) break;
+    Advance();
+    NodePtr right = (this->*next)();
+    if (!right) return nullptr;
+    left = Join(NodeKind::kBinary, std::move(left), std::move(right), std::string(*it));
+  }
+  return left;
+}
+
+ExpressionParser::NodePtr ExpressionParser::Math1() {
+  return Binary({"+", "-"}, &ExpressionParser::Concat);
+}
+
+ExpressionParser::NodePtr ExpressionParser::Concat() {
+  return Binary({"~"}, &ExpressionParser::Math2);
+}
+
+ExpressionParser::NodePtr ExpressionParser::Math2() {
+  return Binary({"*", "/", "//", "%"}, &ExpressionParser::Pow);
+}
+
+ExpressionParser::NodePtr ExpressionParser::Pow() {
+  return Binary({"**"}, &ExpressionParser::UnaryWithFilter);
+}
+
+ExpressionParser::NodePtr ExpressionParser::UnaryWithFilter() { return Unary(true); }
+
+ExpressionParser::NodePtr ExpressionParser::Unary(bool with_filter) {
+  Depth guard(&depth_);
+  if (TooDeep()) return nullptr;
+  NodePtr node;
+  if (IsOp("-") || IsOp("+")) {
+    size_t begin = Cur().pos;
+    NodeKind kind = IsOp("-") ? NodeKind::kNegate : NodeKind::kPlus;
+    Advance();
+    NodePtr operand = Unary(false);
     if (!operand) return nullptr;
-    NodePtr n = Make(NodeKind::kNot, begin);
-    n->kids.push_back(std::move(operand));
-    return n;
+    node = Make(kind, begin);
+    node->kids.push_back(std::move(operand));
+  } else {
+    node = Primary();
   }
+  if (node) node = Postfix(std::move(node));
+  if (node && with_filter) node = FilterExpr(std::move(node));
+  return node;
+}
 
-  // The comparison operator at the cursor ("" if none), consuming it.
-  std::string CompareOp() {
-    static constexpr std::string_view kOps[] = {"==", "!=", "<", "<=", ">", ">="};
-    for (std::string_view op : kOps) {
-      if (IsOp(op)) {
-        Advance();
-        return std::string(op);
-      }
-    }
-    if (IsName("in")) {
-      Advance();
-      return "in";
-    }
-    if (IsName("not") && Peek().kind == TokenKind::kName && Peek().text == "in") {
-      Advance();
-      Advance();
-      return "not in";
-    }
-    return "";
-  }
-
-  NodePtr Compare() {
-    NodePtr left = Math1();
-    if (!left) return nullptr;
-    NodePtr cmp;
-    for (std::string op = CompareOp(); !op.empty(); op = CompareOp()) {
-      NodePtr right = Math1();
-      if (!right) return nullptr;
-      if (!cmp) {
-        cmp = Make(NodeKind::kCompare, left->begin);
-        cmp->kids.push_back(std::move(left));
-      }
-      cmp->ops.push_back(op);
-      cmp->kids.push_back(std::move(right));
-      cmp->end = PrevEnd();
-    }
-    return cmp ? std::move(cmp) : std::move(left);
-  }
-
-  // One level of left-associative binary operators.
-  template <typename Next>
-  NodePtr Binary(std::initializer_list<std::string_view> ops, Next next) {
-    NodePtr left = (this->*next)();
-    while (left) {
-      auto it = std::find_if(ops.begin(), ops.end(), [&](std::string_view op) { return IsOp(op); });
-      if (it == ops.end()) break;
-      Advance();
-      NodePtr right = (this->*next)();
-      if (!right) return nullptr;
-      left = Join(NodeKind::kBinary, std::move(left), std::move(right), std::string(*it));
-    }
-    return left;
-  }
-  NodePtr Math1() { return Binary({"+", "-"}, &Parser::Concat); }
-  NodePtr Concat() { return Binary({"~"}, &Parser::Math2); }
-  NodePtr Math2() { return Binary({"*", "/", "//", "%"}, &Parser::Pow); }
-  NodePtr Pow() { return Binary({"**"}, &Parser::UnaryWithFilter); }
-  NodePtr UnaryWithFilter() { return Unary(true); }
-
-  NodePtr Unary(bool with_filter) {
-    Depth guard(&depth_);
-    if (TooDeep()) return nullptr;
-    NodePtr node;
-    if (IsOp("-") || IsOp("+")) {
-      size_t begin = Cur().pos;
-      NodeKind kind = IsOp("-") ? NodeKind::kNegate : NodeKind::kPlus;
-      Advance();
-      NodePtr operand = Unary(false);
-      if (!operand) return nullptr;
-      node = Make(kind, begin);
-      node->kids.push_back(std::move(operand));
-    } else {
-      node = Primary();
-    }
-    if (node) node = Postfix(std::move(node));
-    if (node && with_filter) node = FilterExpr(std::move(node));
-    return node;
-  }
-
-  NodePtr Primary();
-  NodePtr Sequence(NodeKind kind, std::string_view close, size_t begin, NodePtr first);
-  NodePtr Postfix(NodePtr node);
-  NodePtr Subscript(NodePtr node);
-  NodePtr FilterExpr(NodePtr node);
-  NodePtr Callable(NodeKind kind, NodePtr input, bool negated);
-  bool BindArguments(Node* call, const Token& name_tok, std::vector<NodePtr> positional,
-                     std::vector<std::pair<const Token*, NodePtr>> keyword);
-  std::nullptr_t CallNotSupported(const Node& callee);
-
-  const std::vector<Token>& t_;
-  size_t i_ = 0;
-  int depth_ = 0;
-  bool failed_ = false;
-  SyntaxIssue* issue_;
-};
-
-NodePtr Parser::Primary() {
+ExpressionParser::NodePtr ExpressionParser::Primary() {
   const Token& tok = Cur();
   size_t begin = tok.pos;
   switch (tok.kind) {
@@ -320,7 +351,8 @@ NodePtr Parser::Primary() {
 
 // The rest of a list, tuple or dict literal after its opening bracket (and,
 // for a tuple, its first item), up to and including `close`.
-NodePtr Parser::Sequence(NodeKind kind, std::string_view close, size_t begin, NodePtr first) {
+ExpressionParser::NodePtr ExpressionParser::Sequence(NodeKind kind, std::string_view close,
+                                                     size_t begin, NodePtr first) {
   std::vector<NodePtr> items;
   if (first) {
     items.push_back(std::move(first));
@@ -345,17 +377,65 @@ NodePtr Parser::Sequence(NodeKind kind, std::string_view close, size_t begin, No
   return n;
 }
 
-std::nullptr_t Parser::CallNotSupported(const Node& callee) {
-  std::string what = "calls are not supported by hostprep";
-  if (callee.kind == NodeKind::kGetAttr) {
-    what = "method calls such as '." + callee.name + "()' are not supported by hostprep";
-  } else if (callee.kind == NodeKind::kName) {
-    what = "function calls such as '" + callee.name + "()' are not supported by hostprep";
+// A call: a function (`range(3)`), a macro, or a method (`s.split(',')`).
+// Which functions and macros exist is known only with the whole template
+// (macros, imports), so the template parser checks names; methods are
+// checked here.
+ExpressionParser::NodePtr ExpressionParser::Call(NodePtr callee) {
+  // `m.name()` on a plain name may call a macro of an imported template
+  // (`{% import 'x.j2' as m %}`): the template parser checks those.
+  if (callee->kind == NodeKind::kGetAttr && !IsKnownMethod(callee->name) &&
+      callee->kids[0]->kind != NodeKind::kName) {
+    return Fail("unknown method '." + callee->name + "()'", Cur().pos, IssueKind::kUnknownName,
+                DidYouMeanSuffix(callee->name, KnownMethods()));
   }
-  return Fail(what + "; use a filter instead", Cur().pos, IssueKind::kUnsupported);
+  if (callee->kind != NodeKind::kName && callee->kind != NodeKind::kGetAttr) {
+    return Fail("only functions, macros and methods can be called", Cur().pos);
+  }
+  Advance();  // (
+  NodePtr n = Make(NodeKind::kCall, callee->begin);
+  n->kids.push_back(std::move(callee));
+  if (!CallArguments(n.get())) return nullptr;
+  n->end = PrevEnd();
+  return n;
 }
 
-NodePtr Parser::Postfix(NodePtr node) {
+bool ExpressionParser::CallArguments(Node* call) {
+  bool keywords = false;
+  while (!IsOp(")")) {
+    std::string key;
+    size_t at = Cur().pos;
+    if (IsOp("*") || IsOp("**")) {
+      Fail("'*' and '**' arguments are not supported by hostprep", at, IssueKind::kUnsupported);
+      return false;
+    }
+    if (Cur().kind == TokenKind::kName && Peek().kind == TokenKind::kOperator &&
+        Peek().text == "=") {
+      key = Cur().text;
+      Advance();
+      Advance();
+      keywords = true;
+    } else if (keywords) {
+      Fail("positional argument after a keyword argument", at);
+      return false;
+    }
+    if (!key.empty() &&
+        std::find(call->arg_names.begin(), call->arg_names.end(), key) != call->arg_names.end()) {
+      Fail("argument '" + key + "' given twice", at);
+      return false;
+    }
+    NodePtr arg = CondExpr();
+    if (!arg) return false;
+    call->kids.push_back(std::move(arg));
+    call->arg_names.push_back(std::move(key));
+    if (IsOp(")")) break;
+    if (!Expect(",")) return false;
+  }
+  Advance();  // )
+  return true;
+}
+
+ExpressionParser::NodePtr ExpressionParser::Postfix(NodePtr node) {
   while (node) {
     if (IsOp(".")) {
       Advance();
@@ -371,7 +451,7 @@ NodePtr Parser::Postfix(NodePtr node) {
     } else if (IsOp("[")) {
       node = Subscript(std::move(node));
     } else if (IsOp("(")) {
-      return CallNotSupported(*node);
+      node = Call(std::move(node));
     } else {
       break;
     }
@@ -379,7 +459,7 @@ NodePtr Parser::Postfix(NodePtr node) {
   return node;
 }
 
-NodePtr Parser::Subscript(NodePtr node) {
+ExpressionParser::NodePtr ExpressionParser::Subscript(NodePtr node) {
   Advance();  // [
   NodePtr parts[3];
   bool slice = false;
@@ -400,7 +480,7 @@ NodePtr Parser::Subscript(NodePtr node) {
   return n;
 }
 
-NodePtr Parser::FilterExpr(NodePtr node) {
+ExpressionParser::NodePtr ExpressionParser::FilterExpr(NodePtr node) {
   while (node) {
     if (IsOp("|")) {
       Advance();
@@ -410,8 +490,6 @@ NodePtr Parser::FilterExpr(NodePtr node) {
       bool negated = IsName("not");
       if (negated) Advance();
       node = Callable(NodeKind::kTest, std::move(node), negated);
-    } else if (IsOp("(")) {
-      return CallNotSupported(*node);
     } else {
       break;
     }
@@ -422,7 +500,7 @@ NodePtr Parser::FilterExpr(NodePtr node) {
 // A filter or test name and its arguments: `join(',')`, `default(1, true)`,
 // `version('1.2', operator='>=')`, and a test's one bare argument
 // (`x is divisibleby 3`).
-NodePtr Parser::Callable(NodeKind kind, NodePtr input, bool negated) {
+ExpressionParser::NodePtr ExpressionParser::Callable(NodeKind kind, NodePtr input, bool negated) {
   bool filter = kind == NodeKind::kFilter;
   const char* what = filter ? "filter" : "test";
   if (Cur().kind != TokenKind::kName) {
@@ -479,8 +557,9 @@ NodePtr Parser::Callable(NodeKind kind, NodePtr input, bool negated) {
   return n;
 }
 
-bool Parser::BindArguments(Node* call, const Token& name_tok, std::vector<NodePtr> positional,
-                           std::vector<std::pair<const Token*, NodePtr>> keyword) {
+bool ExpressionParser::BindArguments(Node* call, const Token& name_tok,
+                                     std::vector<NodePtr> positional,
+                                     std::vector<std::pair<const Token*, NodePtr>> keyword) {
   const auto& params = call->spec->params;
   std::string what =
       (call->kind == NodeKind::kFilter ? "filter '" : "test '") + name_tok.text + "'";
@@ -530,14 +609,16 @@ bool Parser::BindArguments(Node* call, const Token& name_tok, std::vector<NodePt
   return true;
 }
 
-}  // namespace
-
 std::unique_ptr<Node> ParseTokens(const std::vector<Token>& tokens, SyntaxIssue* issue) {
   if (tokens.empty()) {
     *issue = {"empty expression", 0};
     return nullptr;
   }
-  return Parser(tokens, issue).ParseAll();
+  ExpressionParser parser(tokens, issue);
+  std::unique_ptr<Node> n = parser.Expression();
+  if (!n) return nullptr;
+  if (!parser.AtEnd()) return parser.Unexpected();
+  return n;
 }
 
 void CollectNames(const Node& node, std::vector<std::string>* names) {

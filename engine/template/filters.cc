@@ -1,21 +1,34 @@
+// The filter registry and the filters on single values: conversions (int,
+// float, bool, string, list), length, first/last, ternary and friends. The
+// other themes live in filters_*.cc and register through
+// filters_internal.h.
 #include "engine/template/filters.h"
+
+#include <pthread.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 
 #include "engine/base/text.h"
+#include "engine/template/filters_internal.h"
 #include "engine/template/value_ops.h"
 
 namespace hostprep {
-namespace {
+namespace filters_internal {
 
-using Args = std::vector<Value>;
-using FilterFn = Result<Value> (*)(const Value&, const Args&);
+const Value& Unset() {
+  static const Value* unset = new Value({{"\x01hostprep-unset\x01", true}});
+  return *unset;
+}
+bool IsUnset(const Value& v) { return v.is_object() && v == Unset(); }
+
+CallableParam Opt(std::string name, Value def) { return {std::move(name), std::move(def), false}; }
+CallableParam Req(std::string name) { return {std::move(name), Value(), true}; }
 
 Status FilterError(std::string_view filter, const std::string& what) {
   return Status::Error(std::string(filter) + ": " + what);
@@ -25,15 +38,6 @@ Status WrongType(std::string_view filter, std::string_view expected, const Value
   return FilterError(filter, "expected " + std::string(expected) + ", got " + TypeName(got));
 }
 
-Result<Value> Default(const Value& in, const Args& a) {
-  // Only reached for a defined input; the evaluator handles undefined ones.
-  // `default(v, true)` replaces falsy values with Python's truthiness, so the
-  // string "no" is kept.
-  return a[1].get<bool>() && !PyTruthy(in) ? a[0] : in;
-}
-
-// The items a Jinja filter iterates over: list items, string characters,
-// mapping keys.
 Result<Value> Iterable(std::string_view filter, const Value& in) {
   if (in.is_array()) return in;
   Value out = Value::array();
@@ -47,98 +51,295 @@ Result<Value> Iterable(std::string_view filter, const Value& in) {
   return out;
 }
 
-Result<Value> Join(const Value& in, const Args& a) {
-  Result<Value> items = Iterable("join", in);
-  if (!items.ok()) return items.status();
-  std::string sep = ToText(a[0]), out;
-  bool first = true;
-  for (const Value& item : *items) {
-    if (!first) out += sep;
-    first = false;
-    if (a[1].is_null()) {
-      out += ToText(item);
-    } else if (item.is_object() && item.contains(ToText(a[1]))) {
-      out += ToText(item[ToText(a[1])]);
-    } else {
-      return FilterError("join", "an item has no attribute '" + ToText(a[1]) + "'");
+const Value* GetItem(const Value& v, const Value& key) {
+  if (v.is_object()) {
+    if (!key.is_string()) {
+      if (!IsNumeric(key)) return nullptr;
+      auto it = v.find(ToText(key));  // keys of mappings from YAML are text here
+      return it == v.end() ? nullptr : &*it;
     }
+    auto it = v.find(key.get_ref<const std::string&>());
+    return it == v.end() ? nullptr : &*it;
   }
-  return Value(out);
-}
-
-std::string MapChars(std::string s, int (*fn)(int)) {
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x80) c = static_cast<char>(fn(c));
+  if (v.is_array() && IsIntegral(key)) {
+    long long i = AsInteger(key), n = static_cast<long long>(v.size());
+    if (i < 0) i += n;
+    return i >= 0 && i < n ? &v[static_cast<size_t>(i)] : nullptr;
   }
-  return s;
+  return nullptr;
 }
 
-Result<Value> Lower(const Value& in, const Args&) {
-  return Value(MapChars(ToText(in), std::tolower));
-}
-Result<Value> Upper(const Value& in, const Args&) {
-  return Value(MapChars(ToText(in), std::toupper));
-}
-
-Result<Value> TrimFilter(const Value& in, const Args& a) {
-  std::string s = ToText(in);
-  if (a[0].is_null()) return Value(Trim(s));
-  std::string chars = ToText(a[0]);
-  size_t b = s.find_first_not_of(chars);
-  if (b == std::string::npos) return Value("");
-  return Value(s.substr(b, s.find_last_not_of(chars) - b + 1));
+const Value* GetAttribute(const Value& v, std::string_view dotted) {
+  const Value* cur = &v;
+  for (const std::string& part : Split(dotted, '.')) {
+    Value key(part);
+    if (!cur->is_object() && !part.empty() && part.size() < 19 &&
+        part.find_first_not_of("0123456789") == std::string::npos) {
+      key = std::stoll(part);
+    }
+    cur = GetItem(*cur, key);
+    if (cur == nullptr) return nullptr;
+  }
+  return cur;
 }
 
-// Python's int(text, base), which allows surrounding whitespace, a sign, and
-// a 0x/0o/0b prefix matching the base.
+Result<long long> IntArg(std::string_view filter, std::string_view what, const Value& v) {
+  if (!IsIntegral(v)) return WrongType(filter, "an integer " + std::string(what), v);
+  return AsInteger(v);
+}
+
+// Python's int(text, base): surrounding whitespace, a sign, a prefix that
+// matches the base (any of 0x/0o/0b with base 0), single underscores
+// between digits.
 bool ParseInteger(std::string s, int base, long long* out) {
-  s = Trim(s);
-  std::string digits = s;
+  std::string digits = Trim(s);
   bool neg = false;
   if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
     neg = digits[0] == '-';
     digits.erase(0, 1);
   }
-  if (digits.size() > 2 && digits[0] == '0') {
-    char p = static_cast<char>(std::tolower(digits[1]));
-    if ((p == 'x' && base == 16) || (p == 'o' && base == 8) || (p == 'b' && base == 2)) {
+  if (digits.size() > 1 && digits[0] == '0') {
+    char p = static_cast<char>(std::tolower(static_cast<unsigned char>(digits[1])));
+    int prefixed = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+    if (prefixed != 0 && (base == prefixed || base == 0)) {
+      base = prefixed;
       digits.erase(0, 2);
+      if (!digits.empty() && digits[0] == '_') digits.erase(0, 1);
     }
   }
-  digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
-  if (digits.empty() || !std::isalnum(static_cast<unsigned char>(digits[0]))) return false;
+  if (base == 0) {
+    base = 10;
+    if (digits.size() > 1 && digits[0] == '0' &&
+        digits.find_first_not_of("0_") != std::string::npos)
+      return false;  // Python refuses "012" with base 0
+  }
+  std::string clean;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (digits[i] != '_') {
+      clean += digits[i];
+    } else if (i == 0 || i + 1 == digits.size() || digits[i + 1] == '_') {
+      return false;
+    }
+  }
+  if (clean.empty() || !std::isalnum(static_cast<unsigned char>(clean[0]))) return false;
   char* end = nullptr;
   errno = 0;
-  long long v = std::strtoll(digits.c_str(), &end, base);
-  if (errno != 0 || *end != '\0') return false;
-  *out = neg ? -v : v;
+  unsigned long long v = std::strtoull(clean.c_str(), &end, base);
+  if (errno != 0 || *end != '\0' || v > (neg ? 9223372036854775808ULL : 9223372036854775807ULL))
+    return false;
+  *out = neg ? static_cast<long long>(0 - v) : static_cast<long long>(v);
   return true;
 }
 
-// Python's float(text): decimal or exponent notation, inf and nan.
 bool ParseFloat(const std::string& text, double* out) {
-  std::string s = Trim(text);
-  if (s.empty() || s.find_first_of("xXpP") != std::string::npos) return false;
-  char* end = nullptr;
-  *out = std::strtod(s.c_str(), &end);
-  return *end == '\0';
+  std::string s = Trim(text), clean;
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) clean += s[i++];
+  std::string rest = ToLower(s.substr(i));
+  if (rest == "inf" || rest == "infinity" || rest == "nan") {
+    *out = std::strtod((clean + rest).c_str(), nullptr);
+    return true;
+  }
+  // digits [. digits] [e [sign] digits], underscores only between digits.
+  bool any_digit = false, seen_dot = false, seen_exp = false;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      any_digit = true;
+      clean += c;
+    } else if (c == '_') {
+      if (i == 0 || i + 1 >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i - 1])) ||
+          !std::isdigit(static_cast<unsigned char>(s[i + 1])))
+        return false;
+    } else if (c == '.' && !seen_dot && !seen_exp) {
+      seen_dot = true;
+      clean += c;
+    } else if ((c == 'e' || c == 'E') && any_digit && !seen_exp) {
+      seen_exp = true;
+      clean += c;
+      if (i + 1 < s.size() && (s[i + 1] == '+' || s[i + 1] == '-')) clean += s[++i];
+      if (i + 1 >= s.size()) return false;
+    } else {
+      return false;
+    }
+  }
+  if (!any_digit) return false;
+  *out = std::strtod(clean.c_str(), nullptr);
+  return true;
 }
 
+double PyRoundHalfEven(double x) {
+  double r = std::round(x);
+  if (std::fabs(x - std::trunc(x)) == 0.5) r = 2.0 * std::round(x / 2.0);
+  return r;
+}
+
+std::string PyStr(const Value& v) { return v.is_null() ? "None" : ToText(v); }
+
+std::vector<std::string> SplitLines(std::string_view s) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t skip = 0;
+    if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      skip = 1;
+    } else if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {
+      skip = 0;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
+      skip = 1;
+    } else if (c == 0xE2 && s.substr(i, 3) >= "\xE2\x80\xA8" && s.substr(i, 3) <= "\xE2\x80\xA9") {
+      skip = 2;
+    } else {
+      cur += static_cast<char>(c);
+      continue;
+    }
+    i += skip;
+    lines.push_back(std::move(cur));
+    cur.clear();
+  }
+  if (!cur.empty()) lines.push_back(std::move(cur));
+  return lines;
+}
+
+std::string PyFloat(double d) {
+  if (std::isnan(d)) return "nan";
+  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
+  return PyRepr(Value(d));
+}
+
+namespace {
+
+// Lower and upper case pairs beyond ASCII that Python maps: Latin-1,
+// Latin Extended-A (even/odd pairs), Greek and Cyrillic capitals.
+char32_t LowerCodePoint(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + 32 : c;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
+  if (c >= 0x100 && c <= 0x137 && c % 2 == 0) return c + 1;
+  if (c >= 0x139 && c <= 0x148 && c % 2 == 1) return c + 1;
+  if (c >= 0x14A && c <= 0x177 && c % 2 == 0) return c + 1;
+  if (c == 0x178) return 0xFF;
+  if (c >= 0x179 && c <= 0x17E && c % 2 == 1) return c + 1;
+  if ((c >= 0x391 && c <= 0x3A9 && c != 0x3A2)) return c + 32;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
+  return c;
+}
+
+char32_t UpperCodePoint(char32_t c) {
+  if (c < 0x80) return c >= 'a' && c <= 'z' ? c - 32 : c;
+  if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
+  if (c == 0xFF) return 0x178;
+  if (c >= 0x101 && c <= 0x137 && c % 2 == 1) return c - 1;
+  if (c >= 0x13A && c <= 0x148 && c % 2 == 0) return c - 1;
+  if (c >= 0x14B && c <= 0x177 && c % 2 == 1) return c - 1;
+  if (c >= 0x17A && c <= 0x17E && c % 2 == 0) return c - 1;
+  if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;
+  if (c >= 0x430 && c <= 0x44F) return c - 32;
+  if (c >= 0x450 && c <= 0x45F) return c - 80;
+  return c;
+}
+
+std::string EncodeUtf8(char32_t c) {
+  std::string out;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
+// Maps the two-byte UTF-8 characters (and ASCII) through `fn`; the rest,
+// including invalid bytes, is kept as it is. ß upper-cases to "SS".
+std::string MapCase(std::string_view s, char32_t (*fn)(char32_t), bool upper) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(fn(c));
+    } else if (c >= 0xC2 && c <= 0xDF && i + 1 < s.size() &&
+               (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+      char32_t cp = ((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F);
+      ++i;
+      out += upper && cp == 0xDF ? std::string("SS") : EncodeUtf8(fn(cp));
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string PyLower(std::string_view s) { return MapCase(s, LowerCodePoint, false); }
+std::string PyUpper(std::string_view s) { return MapCase(s, UpperCodePoint, true); }
+
+namespace {
+
+struct StackCall {
+  const std::function<Status()>* fn;
+  Status result;
+};
+
+void* RunStackCall(void* arg) {
+  auto* call = static_cast<StackCall*>(arg);
+  call->result = (*call->fn)();
+  return nullptr;
+}
+
+}  // namespace
+
+Status RunWithLargeStack(size_t size, const std::function<Status()>& fn) {
+  // std::regex matches by recursion, about one frame per character: a long
+  // subject on an ordinary stack would overflow. The stack is reserved, not
+  // committed, so only what the match uses costs memory.
+  if (size < 4096) return fn();
+  StackCall call{&fn, Status::Ok()};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, std::min<size_t>(size * 1024 + (64u << 20), size_t{4} << 30));
+  pthread_t thread;
+  int rc = pthread_create(&thread, &attr, RunStackCall, &call);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return Status::Error("cannot start a thread for a regular expression");
+  pthread_join(thread, nullptr);
+  return call.result;
+}
+
+namespace {
+
 Result<Value> Int(const Value& in, const Args& a) {
-  long long base = a[1].is_number_integer() ? a[1].get<long long>() : -1;
-  if (base != 2 && base != 8 && base != 10 && base != 16) {
-    return FilterError("int", "base must be 2, 8, 10 or 16, got " + ToText(a[1]));
+  if (!IsIntegral(a[1])) return WrongType("int", "an integer base", a[1]);
+  long long base = AsInteger(a[1]);
+  if (base != 0 && (base < 2 || base > 36)) {
+    return FilterError("int", "base must be 0 or between 2 and 36, got " + ToText(a[1]));
   }
   if (IsIntegral(in)) return Value(AsInteger(in));
   double d = 0;
-  if (in.is_number_float()) d = in.get<double>();
-  if (in.is_string()) {
+  if (in.is_number_float()) {
+    d = in.get<double>();
+  } else if (in.is_string()) {
+    const std::string& s = in.get_ref<const std::string&>();
     long long v = 0;
-    if (ParseInteger(in.get<std::string>(), static_cast<int>(base), &v)) return Value(v);
-    if (base != 10 || !ParseFloat(in.get<std::string>(), &d)) return a[0];
+    if (ParseInteger(s, static_cast<int>(base), &v)) return Value(v);
+    if (!ParseFloat(s, &d)) return a[0];
+    std::string digits = Trim(s);
+    if (digits.find_first_not_of("+-0123456789_") == std::string::npos) {
+      return FilterError("int", "'" + digits + "' does not fit in 64 bits");
+    }
+  } else {
+    return a[0];
   }
-  if (!in.is_number_float() && !in.is_string()) return a[0];
-  if (!std::isfinite(d) || std::fabs(d) >= 9.2e18) return a[0];
+  if (std::isnan(d)) return FilterError("int", "cannot convert float NaN to integer");
+  if (std::isinf(d)) return FilterError("int", "cannot convert float infinity to integer");
+  if (std::fabs(d) >= 9.2e18) return FilterError("int", PyFloat(d) + " does not fit in 64 bits");
   return Value(static_cast<long long>(d));
 }
 
@@ -149,11 +350,12 @@ Result<Value> Float(const Value& in, const Args& a) {
   return a[0];
 }
 
-// Ansible's bool filter: yes/on/1/true (any case) and 1 are true, the rest false.
+// Ansible's bool filter (to_bool): none and booleans as they are;
+// yes/on/1/true (any case) and the number 1 are true, the rest false.
 Result<Value> Bool(const Value& in, const Args&) {
-  if (in.is_boolean()) return in;
+  if (in.is_boolean() || in.is_null()) return in;
   if (in.is_string()) {
-    std::string s = ToLower(Trim(in.get<std::string>()));
+    std::string s = PyLower(in.get<std::string>());
     return Value(s == "yes" || s == "on" || s == "1" || s == "true");
   }
   if (IsNumeric(in)) return Value(AsDouble(in) == 1.0);
@@ -167,32 +369,6 @@ Result<Value> Length(const Value& in, const Args&) {
   return WrongType("length", "a string, list or mapping", in);
 }
 
-// Python's str.replace, including an empty `old` (insert between characters).
-Result<Value> Replace(const Value& in, const Args& a) {
-  std::string s = ToText(in), from = ToText(a[0]), to = ToText(a[1]);
-  long long count = a[2].is_null() ? -1 : AsInteger(a[2]);
-  if (!a[2].is_null() && !IsIntegral(a[2])) return WrongType("replace", "an integer count", a[2]);
-  std::string out;
-  if (from.empty()) {
-    std::vector<std::string> chars = Utf8Chars(s);
-    for (size_t i = 0; i <= chars.size(); ++i) {
-      if (count < 0 || static_cast<long long>(i) < count) out += to;
-      if (i < chars.size()) out += chars[i];
-    }
-    return Value(out);
-  }
-  size_t pos = 0;
-  for (long long n = 0; count < 0 || n < count; ++n) {
-    size_t hit = s.find(from, pos);
-    if (hit == std::string::npos) break;
-    out.append(s, pos, hit - pos);
-    out += to;
-    pos = hit + from.size();
-  }
-  out.append(s, pos, std::string::npos);
-  return Value(out);
-}
-
 Result<Value> FirstOrLast(std::string_view name, const Value& in) {
   Result<Value> items = Iterable(name, in);
   if (!items.ok()) return items.status();
@@ -202,282 +378,154 @@ Result<Value> FirstOrLast(std::string_view name, const Value& in) {
 Result<Value> First(const Value& in, const Args&) { return FirstOrLast("first", in); }
 Result<Value> Last(const Value& in, const Args&) { return FirstOrLast("last", in); }
 
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-Result<Value> B64Encode(const Value& in, const Args&) {
-  std::string s = ToText(in), out;
-  for (size_t i = 0; i < s.size(); i += 3) {
-    unsigned n = static_cast<unsigned char>(s[i]) << 16;
-    if (i + 1 < s.size()) n |= static_cast<unsigned char>(s[i + 1]) << 8;
-    if (i + 2 < s.size()) n |= static_cast<unsigned char>(s[i + 2]);
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += i + 1 < s.size() ? kBase64[(n >> 6) & 63] : '=';
-    out += i + 2 < s.size() ? kBase64[n & 63] : '=';
-  }
-  return Value(out);
-}
-
-Result<Value> B64Decode(const Value& in, const Args&) {
-  std::string s = ToText(in), out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (char c : s) {
-    if (c == '=' || c == '\n' || c == '\r') continue;
-    const char* p = std::strchr(kBase64, c);
-    if (c == '\0' || p == nullptr) return FilterError("b64decode", "not valid base64");
-    acc = (acc << 6) | static_cast<unsigned>(p - kBase64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
-    }
-  }
-  return Value(out);
-}
-
-Result<Value> String(const Value& in, const Args&) { return Value(ToText(in)); }
+Result<Value> String(const Value& in, const Args&) { return Value(PyStr(in)); }
 Result<Value> List(const Value& in, const Args&) { return Iterable("list", in); }
+Result<Value> Lower(const Value& in, const Args&) { return Value(PyLower(ToText(in))); }
+Result<Value> Upper(const Value& in, const Args&) { return Value(PyUpper(ToText(in))); }
 
-Result<Value> Unique(const Value& in, const Args&) {
-  Result<Value> items = Iterable("unique", in);
-  if (!items.ok()) return items.status();
-  Value out = Value::array();
-  for (const Value& item : *items) {
-    if (std::none_of(out.begin(), out.end(),
-                     [&](const Value& o) { return ValuesEqual(o, item); })) {
-      out.push_back(item);
-    }
+Result<Value> Default(const Value& in, const Args& a) {
+  // Only reached for a defined input; the evaluator handles undefined ones.
+  return PyTruthy(a[1]) && !PyTruthy(in) ? a[0] : in;
+}
+
+Result<Value> Ternary(const Value& in, const Args& a) {
+  if (in.is_null() && !a[2].is_null()) return a[2];
+  return PyTruthy(in) ? a[0] : a[1];
+}
+
+// Reached for defined values only: the evaluator reports undefined ones.
+Result<Value> Mandatory(const Value& in, const Args&) { return in; }
+
+Result<Value> TypeDebug(const Value& in, const Args&) {
+  switch (in.type()) {
+    case Value::value_t::null:
+      return Value("NoneType");
+    case Value::value_t::boolean:
+      return Value("bool");
+    case Value::value_t::number_integer:
+    case Value::value_t::number_unsigned:
+      return Value("int");
+    case Value::value_t::number_float:
+      return Value("float");
+    case Value::value_t::string:
+      return Value("str");
+    case Value::value_t::array:
+      return Value("list");
+    default:
+      return Value("dict");
   }
+}
+
+// Jinja's attr reads Python attributes, never items: values here have none
+// (Jinja gives undefined, which Ansible reports when used).
+Result<Value> Attr(const Value& in, const Args& a) {
+  return FilterError("attr", "the " + TypeName(in) + " has no attribute " + PyRepr(a[0]) +
+                                 " (use an index: x[" + PyRepr(a[0]) + "])");
+}
+
+Result<Value> Items(const Value& in, const Args&) {
+  if (in.is_null()) return Value::array();
+  if (!in.is_object()) return WrongType("items", "a mapping", in);
+  Value out = Value::array();
+  for (auto it = in.begin(); it != in.end(); ++it) out.push_back({it.key(), it.value()});
   return out;
-}
-
-// Jinja's sort: case-insensitive for strings unless case_sensitive is set.
-Result<Value> Sort(const Value& in, const Args& a) {
-  Result<Value> items = Iterable("sort", in);
-  if (!items.ok()) return items.status();
-  std::vector<Value> keys, values(items->begin(), items->end());
-  for (const Value& v : values) {
-    Value key = v;
-    if (!a[2].is_null())
-      key = v.is_object() && v.contains(ToText(a[2])) ? v[ToText(a[2])] : Value();
-    if (key.is_string() && !PyTruthy(a[1])) key = ToLower(key.get<std::string>());
-    keys.push_back(key);
-  }
-  std::vector<size_t> order(values.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  Status error;
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    Result<int> c = CompareValues(keys[x], keys[y], "<");
-    if (!c.ok() && error.ok()) error = c.status();
-    return c.ok() && (PyTruthy(a[0]) ? *c > 0 : *c < 0);
-  });
-  if (!error.ok()) return error.WithContext("sort");
-  Value out = Value::array();
-  for (size_t i : order) out.push_back(values[i]);
-  return out;
-}
-
-Result<Value> Reverse(const Value& in, const Args&) {
-  Result<Value> items = Iterable("reverse", in);
-  if (!items.ok()) return items.status();
-  Value out = Value::array();
-  for (auto it = items->rbegin(); it != items->rend(); ++it) out.push_back(*it);
-  if (!in.is_string()) return out;
-  std::string s;
-  for (const Value& c : out) s += c.get<std::string>();
-  return Value(s);
-}
-
-Result<Value> MinOrMax(std::string_view name, const Value& in) {
-  Result<Value> items = Iterable(name, in);
-  if (!items.ok()) return items.status();
-  if (items->empty()) return FilterError(name, "the " + TypeName(in) + " is empty");
-  Value best = items->front();
-  for (const Value& v : *items) {
-    Result<int> c = CompareValues(v, best, "<");
-    if (!c.ok()) return c.status().WithContext(std::string(name));
-    if (name == "min" ? *c < 0 : *c > 0) best = v;
-  }
-  return best;
-}
-Result<Value> Min(const Value& in, const Args&) { return MinOrMax("min", in); }
-Result<Value> Max(const Value& in, const Args&) { return MinOrMax("max", in); }
-
-Result<Value> Sum(const Value& in, const Args& a) {
-  if (!in.is_array()) return WrongType("sum", "a list", in);
-  if (!IsNumeric(a[1])) return WrongType("sum", "a number to start from", a[1]);
-  bool integral = IsIntegral(a[1]);
-  long long total = AsInteger(a[1]);
-  double ftotal = AsDouble(a[1]);
-  for (const Value& item : in) {
-    Value v =
-        a[0].is_null() ? item : (item.is_object() ? item.value(ToText(a[0]), Value()) : Value());
-    if (!IsNumeric(v)) return WrongType("sum", "numbers", v);
-    integral = integral && IsIntegral(v);
-    total += AsInteger(v);
-    ftotal += AsDouble(v);
-  }
-  return integral ? Value(total) : Value(ftotal);
 }
 
 Result<Value> Abs(const Value& in, const Args&) {
-  if (IsIntegral(in)) return Value(std::llabs(AsInteger(in)));
+  if (IsIntegral(in)) {
+    long long v = AsInteger(in);
+    if (v == std::numeric_limits<long long>::min()) return FilterError("abs", "integer overflow");
+    return Value(v < 0 ? -v : v);
+  }
   if (in.is_number()) return Value(std::fabs(in.get<double>()));
   return WrongType("abs", "a number", in);
 }
 
+// Python's round(x, n): half to even on the exact binary value, which
+// printf's correctly rounded conversion gives.
+double PyRound(double x, long long n) {
+  if (!std::isfinite(x)) return x;
+  if (n >= 0) {
+    if (n > 330) return x;
+    std::vector<char> buf(400 + static_cast<size_t>(n));
+    std::snprintf(buf.data(), buf.size(), "%.*f", static_cast<int>(n), x);
+    return std::strtod(buf.data(), nullptr);
+  }
+  if (n < -330) return 0.0 * x;
+  double scale = std::pow(10.0, static_cast<double>(-n));
+  double y = x / scale, r = std::round(y);
+  if (std::fabs(y - std::trunc(y)) == 0.5) r = 2.0 * std::round(y / 2.0);
+  return r * scale;
+}
+
 Result<Value> Round(const Value& in, const Args& a) {
   if (!IsNumeric(in)) return WrongType("round", "a number", in);
-  if (!IsIntegral(a[0])) return WrongType("round", "an integer precision", a[0]);
+  Result<long long> precision = IntArg("round", "precision", a[0]);
+  if (!precision.ok()) return precision.status();
   std::string method = ToText(a[1]);
-  double scale = std::pow(10.0, static_cast<double>(AsInteger(a[0])));
-  double x = AsDouble(in) * scale;
-  if (method == "common") {
-    x = std::round(x);
-  } else if (method == "floor") {
-    x = std::floor(x);
-  } else if (method == "ceil") {
-    x = std::ceil(x);
-  } else {
+  if (method != "common" && method != "floor" && method != "ceil") {
     return FilterError("round", "method must be 'common', 'floor' or 'ceil', got '" + method + "'");
   }
+  if (method == "common") {
+    if (IsIntegral(in) && *precision >= 0) return Value(AsInteger(in));
+    return Value(PyRound(AsDouble(in), *precision));
+  }
+  double scale = std::pow(10.0, static_cast<double>(std::clamp(*precision, -400LL, 400LL)));
+  double x = AsDouble(in) * scale;
+  x = method == "floor" ? std::floor(x) : std::ceil(x);
   return Value(x / scale);
 }
 
-// Python's os.path.basename and os.path.dirname.
-Result<Value> Basename(const Value& in, const Args&) {
-  std::string s = ToText(in);
-  size_t slash = s.rfind('/');
-  return Value(slash == std::string::npos ? s : s.substr(slash + 1));
-}
+}  // namespace
 
-Result<Value> Dirname(const Value& in, const Args&) {
-  std::string s = ToText(in);
-  size_t slash = s.rfind('/');
-  if (slash == std::string::npos) return Value("");
-  std::string head = s.substr(0, slash + 1);
-  if (head.find_first_not_of('/') != std::string::npos) {
-    while (!head.empty() && head.back() == '/') head.pop_back();
-  }
-  return Value(head);
-}
-
-Result<Value> Quote(const Value& in, const Args&) { return Value(ShellQuote(ToText(in))); }
-
-// Invalid UTF-8 in a value must not throw out of dump().
-std::string SafeDump(const Value& v) {
-  return v.dump(-1, ' ', false, Value::error_handler_t::replace);
-}
-
-// Python's json.dumps layout (", " and ": "), which Ansible's to_json keeps.
-std::string PyJson(const Value& v) {
-  std::string out;
-  if (v.is_array()) {
-    out = "[";
-    for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + PyJson(v[i]);
-    return out + "]";
-  }
-  if (v.is_object()) {
-    out = "{";
-    bool first = true;
-    for (auto it = v.begin(); it != v.end(); ++it) {
-      out += (first ? "" : ", ") + SafeDump(Value(it.key())) + ": " + PyJson(it.value());
-      first = false;
-    }
-    return out + "}";
-  }
-  return SafeDump(v);
-}
-Result<Value> ToJson(const Value& in, const Args&) { return Value(PyJson(in)); }
-
-void Merge(Value* into, const Value& from, bool recursive) {
-  for (auto it = from.begin(); it != from.end(); ++it) {
-    auto existing = into->find(it.key());
-    if (recursive && existing != into->end() && existing->is_object() && it->is_object()) {
-      Merge(&*existing, *it, true);
-    } else {
-      (*into)[it.key()] = *it;
-    }
-  }
-}
-
-Result<Value> Combine(const Value& in, const Args& a) {
-  if (!in.is_object()) return WrongType("combine", "a mapping", in);
-  if (!a[0].is_object()) return WrongType("combine", "a mapping to combine with", a[0]);
-  Value out = in;
-  Merge(&out, a[0], PyTruthy(a[1]));
-  return out;
-}
-
-Result<Value> Dict2Items(const Value& in, const Args& a) {
-  if (!in.is_object()) return WrongType("dict2items", "a mapping", in);
-  Value out = Value::array();
-  for (auto it = in.begin(); it != in.end(); ++it) {
-    out.push_back({{ToText(a[0]), it.key()}, {ToText(a[1]), it.value()}});
-  }
-  return out;
-}
-
-Result<Value> Items2Dict(const Value& in, const Args& a) {
-  if (!in.is_array()) return WrongType("items2dict", "a list", in);
-  Value out = Value::object();
-  std::string k = ToText(a[0]), v = ToText(a[1]);
-  for (const Value& item : in) {
-    if (!item.is_object() || !item.contains(k) || !item.contains(v)) {
-      return FilterError("items2dict", "every item needs the keys '" + k + "' and '" + v + "'");
-    }
-    out[ToText(item[k])] = item[v];
-  }
-  return out;
-}
-
-struct FilterEntry {
-  CallableSpec spec;
-  FilterFn fn;
-  std::vector<std::string> aliases;
-};
-
-CallableParam Opt(std::string name, Value def) { return {std::move(name), std::move(def), false}; }
-CallableParam Req(std::string name) { return {std::move(name), Value(), true}; }
-
-const std::vector<FilterEntry>& Entries() {
-  static const std::vector<FilterEntry> entries = {
+void AddCoreFilters(std::vector<FilterEntry>* out) {
+  std::vector<FilterEntry> entries = {
       {{"default", {Opt("default_value", ""), Opt("boolean", false)}}, Default, {"d"}},
-      {{"join", {Opt("d", ""), Opt("attribute", nullptr)}}, Join, {}},
-      {{"lower", {}}, Lower, {}},
-      {{"upper", {}}, Upper, {}},
-      {{"trim", {Opt("chars", nullptr)}}, TrimFilter, {}},
       {{"int", {Opt("default", 0), Opt("base", 10)}}, Int, {}},
       {{"float", {Opt("default", 0.0)}}, Float, {}},
       {{"bool", {}}, Bool, {}},
       {{"length", {}}, Length, {"count"}},
-      {{"replace", {Req("old"), Req("new"), Opt("count", nullptr)}}, Replace, {}},
       {{"first", {}}, First, {}},
       {{"last", {}}, Last, {}},
-      {{"b64encode", {}}, B64Encode, {}},
-      {{"b64decode", {}}, B64Decode, {}},
       {{"string", {}}, String, {}},
       {{"list", {}}, List, {}},
-      {{"unique", {}}, Unique, {}},
-      {{"sort", {Opt("reverse", false), Opt("case_sensitive", false), Opt("attribute", nullptr)}},
-       Sort,
-       {}},
-      {{"reverse", {}}, Reverse, {}},
-      {{"min", {}}, Min, {}},
-      {{"max", {}}, Max, {}},
-      {{"sum", {Opt("attribute", nullptr), Opt("start", 0)}}, Sum, {}},
+      {{"lower", {}}, Lower, {}},
+      {{"upper", {}}, Upper, {}},
+      {{"ternary", {Req("true_val"), Req("false_val"), Opt("none_val", nullptr)}}, Ternary, {}},
+      {{"mandatory", {Opt("msg", nullptr)}}, Mandatory, {}},
+      {{"type_debug", {}}, TypeDebug, {}},
+      {{"attr", {Req("name")}}, Attr, {}},
+      {{"items", {}}, Items, {}},
       {{"abs", {}}, Abs, {}},
       {{"round", {Opt("precision", 0), Opt("method", "common")}}, Round, {}},
-      {{"basename", {}}, Basename, {}},
-      {{"dirname", {}}, Dirname, {}},
-      {{"quote", {}}, Quote, {}},
-      {{"to_json", {}}, ToJson, {}},
-      {{"combine", {Req("other"), Opt("recursive", false)}}, Combine, {}},
-      {{"dict2items", {Opt("key_name", "key"), Opt("value_name", "value")}}, Dict2Items, {}},
-      {{"items2dict", {Opt("key_name", "key"), Opt("value_name", "value")}}, Items2Dict, {}},
   };
-  return entries;
+  for (FilterEntry& e : entries) out->push_back(std::move(e));
+}
+
+}  // namespace filters_internal
+
+namespace {
+
+using filters_internal::FilterEntry;
+
+const std::vector<FilterEntry>& Entries() {
+  static const auto* entries = [] {
+    auto* all = new std::vector<FilterEntry>();
+    filters_internal::AddCoreFilters(all);
+    filters_internal::AddTextFilters(all);
+    filters_internal::AddFormatFilters(all);
+    filters_internal::AddCollectionFilters(all);
+    filters_internal::AddHigherOrderFilters(all);
+    filters_internal::AddSetFilters(all);
+    filters_internal::AddDataFilters(all);
+    filters_internal::AddYamlFilters(all);
+    filters_internal::AddHashFilters(all);
+    filters_internal::AddRandomFilters(all);
+    filters_internal::AddRegexFilters(all);
+    filters_internal::AddPathFilters(all);
+    return all;
+  }();
+  return *entries;
 }
 
 const std::map<std::string, const FilterEntry*, std::less<>>& ByName() {
@@ -508,7 +556,8 @@ const std::vector<std::string>& FilterNames() {
   return names;
 }
 
-Result<Value> ApplyFilter(const CallableSpec& spec, const Value& input, const Args& args) {
+Result<Value> ApplyFilter(const CallableSpec& spec, const Value& input,
+                          const std::vector<Value>& args) {
   auto it = ByName().find(spec.name);
   if (it == ByName().end() || args.size() < spec.params.size() ||
       (!spec.varargs && args.size() != spec.params.size())) {

@@ -49,9 +49,12 @@ void CollectReferences(const Value& v, std::set<std::string>* out) {
     Result<ParsedTemplate> parsed = ParseTemplate(s);
     if (!parsed.ok()) return;
     std::vector<std::string> names;
-    for (const TemplatePart& part : parsed->parts) {
-      if (part.expr) CollectNames(*part.expr, &names);
-    }
+    VisitExpressions(
+        parsed->body,
+        [](const Node& n, void* ctx) {
+          CollectNames(n, static_cast<std::vector<std::string>*>(ctx));
+        },
+        &names);
     out->insert(names.begin(), names.end());
   } else if (v.is_array() || v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it) {
@@ -70,6 +73,12 @@ Result<Value> Templar::Render(const Value& v) const {
 Result<Value> Templar::RenderString(std::string_view text) const {
   if (!NeedsRendering(text)) return Value(std::string(text));
   return Guarded<Value>([&] { return Evaluator(vars_).RenderText(text); });
+}
+
+Result<std::string> Templar::RenderDocument(std::string_view text, const TemplateOptions& options,
+                                            const TemplateLoader* loader) const {
+  return Guarded<std::string>(
+      [&] { return Evaluator(vars_).RenderDocument(text, options, loader); });
 }
 
 Result<Value> Templar::Evaluate(std::string_view expr) const {

@@ -1,13 +1,10 @@
 // Templating: "{{ expr }}" inside any string, and bare expressions for `when`,
 // `changed_when`, `failed_when`.
 //
-// Expressions: variables with dotted paths and indexes (a.b, a['b'], a[0]),
-// string/number/bool/none/list/mapping literals, comparison (== != < <= > >=),
-// `in` / `not in`, `not`, `and`, `or`, `is defined` / `is not defined`,
-// `is undefined`, parentheses, `~` concatenation, arithmetic + - * / %, and
-// filters with `|`: default(v[, true]) (alias d), join(sep), lower, upper,
-// trim, int, bool, length (alias count), replace(a, b), first, last,
-// b64encode, string, list.
+// Templates are Jinja2 as Ansible renders them: statements
+// (template_parser.h), the full expression grammar (expression_parser.h),
+// calls of macros, globals and methods, and the filters and tests of
+// filters.h and predicates.h.
 //
 // Rendering is lazy and recursive: when a template uses a variable whose
 // value is itself a string with "{{", that value is rendered then, with the
@@ -31,6 +28,8 @@
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"
+#include "engine/template/evaluator.h"
+#include "engine/template/template_parser.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -49,6 +48,13 @@ class Templar {
 
   // Renders one string as Render does.
   Result<Value> RenderString(std::string_view text) const;
+
+  // Renders a whole template file as Ansible's template module does: Jinja
+  // statements, trim_blocks on, always text, the trailing newlines of the
+  // source kept. Errors name options.origin with line and column. `loader`
+  // finds what `{% include %}` and `{% import %}` name (null: nothing).
+  Result<std::string> RenderDocument(std::string_view text, const TemplateOptions& options,
+                                     const TemplateLoader* loader) const;
 
   // Evaluates a bare expression (no braces): `when: x is defined and y`.
   Result<Value> Evaluate(std::string_view expr) const;

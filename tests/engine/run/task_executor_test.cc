@@ -296,6 +296,38 @@ TEST_CASE("executor renders a controller template beside the playbook with the t
   CHECK(out.events[0].result["text"] == "hello ops");
 }
 
+TEST_CASE("executor renders a template that includes and imports others from the search path") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - show: {src: templates/chrony.conf.j2}
+      vars: {servers: [a.ntp, b.ntp]}
+)");
+  f.answers.controller["/srv/templates/chrony.conf.j2"] =
+      "{% import 'macros.j2' as m %}\n"
+      "{% for s in servers %}\n"
+      "{{ m.server(s) }}\n"
+      "{% endfor %}\n"
+      "{% include 'footer.j2' %}\n";
+  f.answers.controller["/srv/templates/macros.j2"] =
+      "{% macro server(name) %}server {{ name }} iburst{% endmacro %}\n";
+  f.answers.controller["/srv/templates/footer.j2"] = "# {{ servers | length }} servers\n";
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(out.events[0].result["text"] == "server a.ntp iburst\nserver b.ntp iburst\n# 2 servers\n");
+}
+
+TEST_CASE("executor names the template file, line and column of a rendering error") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - show: {src: templates/motd.j2}
+)");
+  f.answers.controller["/srv/templates/motd.j2"] = "hello\n{% include 'missing.j2' %}\n";
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(out.events[0].message ==
+        "/srv/templates/motd.j2:2:1: template 'missing.j2' not found in the template search path");
+}
+
 TEST_CASE("executor skips a task whose when is false before asking for anything") {
   Fixture f(R"(
 - hosts: all

@@ -56,15 +56,15 @@ TEST_CASE("evaluator keeps undefined values until they are used") {
 TEST_CASE("evaluator renders lists of a variable lazily per element") {
   Variables vars;
   vars.Set("base", "/opt", "vars");
-  vars.Set("paths", Value::parse(R"(["{{ base }}/a", "{{ broken.split() }}"])"), "vars");
+  vars.Set("paths", Value::parse(R"(["{{ base }}/a", "{{ broken.nope() }}"])"), "vars");
   Evaluator e(vars);
   CHECK(Show(e.EvaluateExpression("paths[0]")) == R"("/opt/a")");
   CHECK(Show(e.EvaluateExpression("paths | length"))
             .find("error: in variable 'paths' (from "
-                  "vars): unsupported syntax") == 0);
+                  "vars): unknown method '.nope()'") == 0);
   CHECK(Show(e.EvaluateExpression("paths[1] is defined"))
-            .find("error: in variable 'paths' (from vars): unsupported syntax in "
-                  "'{{ broken.split() }}'") == 0);
+            .find("error: in variable 'paths' (from vars): unknown method '.nope()' in "
+                  "'{{ broken.nope() }}'") == 0);
 }
 
 TEST_CASE("evaluator does not render strings that came from literals or results") {

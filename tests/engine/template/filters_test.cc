@@ -5,35 +5,19 @@
 #include <string>
 
 #include "engine/template/templar.h"
+#include "tests/engine/template/filter_test_util.h"
 
 namespace hostprep {
 namespace {
 
-// Filters are tested through templates, which is how users reach them and
-// which exercises argument binding too.
-std::string Eval(const std::string& expr) {
-  Variables vars;
-  vars.SetAll(Value::parse(R"({
+constexpr const char* kVars = R"({
     "words": ["b", "A", "c"], "nums": [3, 1, 2, 1], "mixed": [1, "a"],
     "users": [{"name": "x", "n": 2}, {"name": "y", "n": 5}],
     "m": {"k1": 1, "k2": {"a": 1}}, "s": "héllo", "text": "  pad  "
-  })"),
-              "vars");
-  Result<Value> r = Templar(vars).Evaluate(expr);
-  return r.ok() ? r->dump() : "error: " + r.message();
-}
+  })";
 
-struct Case {
-  const char* expr;
-  const char* want;
-};
-
-void CheckAll(std::initializer_list<Case> cases) {
-  for (const Case& c : cases) {
-    std::string expr = c.expr;
-    CAPTURE(expr);
-    CHECK(Eval(c.expr) == c.want);
-  }
+void CheckAll(std::initializer_list<testing::FilterCase> cases) {
+  testing::CheckAllOver(kVars, cases);
 }
 
 TEST_CASE("filter default replaces undefined and optionally falsy values") {
@@ -58,14 +42,14 @@ TEST_CASE("filter join lower upper trim") {
       {"words | join(', ')", R"("b, A, c")"},
       {"words | join(d='-')", R"("b-A-c")"},
       {"nums | join(',')", R"("3,1,2,1")"},
-      {"[true, none, 1.5] | join(' ')", R"("True  1.5")"},
+      {"[true, none, 1.5] | join(' ')", R"("True None 1.5")"},
       {"'abc' | join('.')", R"("a.b.c")"},
       {"m | join(',')", R"("k1,k2")"},
       {"users | join(',', attribute='name')", R"("x,y")"},
       {"users | join(',', attribute='zz')", "error: join: an item has no attribute 'zz'"},
       {"5 | join", "error: join: expected a list, string or mapping, got integer"},
-      {"'MiXed É' | lower", R"("mixed É")"},
-      {"'MiXed é' | upper", R"("MIXED é")"},
+      {"'MiXed É' | lower", R"("mixed é")"},
+      {"'MiXed é' | upper", R"("MIXED É")"},
       {"true | lower", R"("true")"},
       {"text | trim", R"("pad")"},
       {"'xxpadxx' | trim('x')", R"("pad")"},
@@ -87,14 +71,16 @@ TEST_CASE("filter int float and bool convert like Jinja and Ansible") {
       {"none | int", "0"},
       {"[1] | int", "0"},
       {"'1e3' | int", "1000"},
-      {"'inf' | int", "0"},
+      {"'inf' | int", "error: int: cannot convert float infinity to integer"},
       {"'ff' | int(base=16)", "255"},
       {"'0x1F' | int(0, 16)", "31"},
       {"'0b101' | int(base=2)", "5"},
       {"'777' | int(base=8)", "511"},
       {"'1_000' | int", "1000"},
-      {"'99999999999999999999' | int", "0"},
-      {"'z' | int(base=3)", "error: int: base must be 2, 8, 10 or 16, got 3"},
+      {"'99999999999999999999' | int",
+       "error: int: '99999999999999999999' does not fit in 64 bits"},
+      {"'z' | int(base=3)", "0"},
+      {"'z' | int(base=1)", "error: int: base must be 0 or between 2 and 36, got 1"},
       {"'2.5' | float", "2.5"},
       {"3 | float", "3.0"},
       {"'x' | float", "0.0"},
@@ -110,7 +96,7 @@ TEST_CASE("filter int float and bool convert like Jinja and Ansible") {
       {"'false' | bool", "false"},
       {"'0' | bool", "false"},
       {"'maybe' | bool", "false"},
-      {"none | bool", "false"},
+      {"none | bool", "null"},
       {"true | bool", "true"},
   });
 }
@@ -159,10 +145,10 @@ TEST_CASE("filter b64encode b64decode string and list") {
       {"'foo' | b64encode", R"("Zm9v")"},
       {"'hello world' | b64encode", R"("aGVsbG8gd29ybGQ=")"},
       {"'aGVsbG8gd29ybGQ=' | b64decode", R"("hello world")"},
-      {"'a$b' | b64decode", "error: b64decode: not valid base64"},
+      {"'a$b' | b64decode", "error: b64decode: incorrect padding"},
       {"5 | string", R"("5")"},
       {"true | string", R"("True")"},
-      {"none | string", R"("")"},
+      {"none | string", R"("None")"},
       {"[1, 'a'] | string", R"("[1, 'a']")"},
       {"'ab' | list", R"(["a","b"])"},
       {"m | list", R"(["k1","k2"])"},
@@ -191,7 +177,7 @@ TEST_CASE("filter unique sort reverse min max sum") {
       {"[1, 2.5] | sum", "3.5"},
       {"users | sum(attribute='n')", "7"},
       {"nums | sum(start=10)", "17"},
-      {"words | sum", "error: sum: expected numbers, got string"},
+      {"words | sum", "error: sum: cannot add string to integer (use join for strings)"},
   });
 }
 
@@ -200,7 +186,7 @@ TEST_CASE("filter abs round basename dirname quote to_json") {
       {"-3 | abs", "3"},
       {"-2.5 | abs", "2.5"},
       {"'x' | abs", "error: abs: expected a number, got string"},
-      {"2.5 | round", "3.0"},
+      {"2.5 | round", "2.0"},
       {"2.4 | round", "2.0"},
       {"3.14159 | round(2)", "3.14"},
       {"2.1 | round(0, 'ceil')", "3.0"},
@@ -214,7 +200,7 @@ TEST_CASE("filter abs round basename dirname quote to_json") {
       {"'/etc' | dirname", R"("/")"},
       {"'name' | dirname", R"("")"},
       {"'//x' | dirname", R"("//")"},
-      {"\"it's\" | quote", R"("'it'\\''s'")"},
+      {"\"it's\" | quote", R"("'it'\"'\"'s'")"},
       {"'plain' | quote", R"("plain")"},
       {"'' | quote", R"("''")"},
       {"{'a': [1, 'x'], 'b': none} | to_json", R"("{\"a\": [1, \"x\"], \"b\": null}")"},
@@ -227,7 +213,7 @@ TEST_CASE("filter combine dict2items items2dict") {
       {"m | combine({'k2': {'b': 2}})", R"({"k1":1,"k2":{"b":2}})"},
       {"m | combine({'k2': {'b': 2}}, recursive=true)", R"({"k1":1,"k2":{"a":1,"b":2}})"},
       {"m | combine(1)", "error: combine: expected a mapping to combine with, got integer"},
-      {"words | combine({})", "error: combine: expected a mapping, got list"},
+      {"words | combine({})", "error: combine: expected mappings, got string"},
       {"{'a': 1} | dict2items", R"([{"key":"a","value":1}])"},
       {"{'a': 1} | dict2items('k', 'v')", R"([{"k":"a","v":1}])"},
       {"[{'key': 'a', 'value': 1}] | items2dict", R"({"a":1})"},
@@ -240,7 +226,8 @@ TEST_CASE("filter lookup knows names and aliases") {
   REQUIRE(FindFilter("d") != nullptr);
   CHECK(FindFilter("d") == FindFilter("default"));
   CHECK(FindFilter("count") == FindFilter("length"));
-  CHECK(FindFilter("regex_replace") == nullptr);
+  CHECK(FindFilter("regex_replace") != nullptr);
+  CHECK(FindFilter("nope") == nullptr);
   const std::vector<std::string>& names = FilterNames();
   CHECK(std::is_sorted(names.begin(), names.end()));
   CHECK(std::find(names.begin(), names.end(), "b64encode") != names.end());

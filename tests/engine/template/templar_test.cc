@@ -310,18 +310,16 @@ TEST_CASE("templar says which Jinja features hostprep does not support") {
   Variables vars = TestVars();
   Templar t(vars);
   Case cases[] = {
-      {"{{ name.split(',') }}",
-       "error: unsupported syntax in '{{ name.split(',') }}' at column 14: method calls such as "
-       "'.split()' are not supported by hostprep; use a filter instead"},
-      {"{{ lookup('env', 'HOME') }}",
-       "error: unsupported syntax in '{{ lookup('env', 'HOME') }}' at column 10: function calls "
-       "such as 'lookup()' are not supported by hostprep; use a filter instead"},
-      {"{% if flag %}x{% endif %}",
-       "error: unsupported syntax in '{% if flag %}x{% endif %}' at column 1: '{% if %}' "
-       "statements are not supported by hostprep; use 'when' or 'loop' on the task, or filters"},
-      {"{{ name | regex_replace('a', 'b') }}",
-       "error: unknown filter 'regex_replace' in '{{ name | regex_replace('a', 'b') }}' at "
-       "column 11"},
+      {"{{ name.nope(',') }}",
+       "error: unknown method '.nope()' in '{{ name.nope(',') }}' at column 13"},
+      {"{{ lookalike('env', 'HOME') }}",
+       "error: unknown function 'lookalike()' in '{{ lookalike('env', 'HOME') }}' at column 4"},
+      {"{% extends 'base.j2' %}",
+       "error: unsupported syntax in '{% extends 'base.j2' %}' at column 4: '{% extends %}' "
+       "(template inheritance) is not supported by hostprep"},
+      {"{{ name | regex_replacer('a', 'b') }}",
+       "error: unknown filter 'regex_replacer' in '{{ name | regex_replacer('a', 'b') }}' at "
+       "column 11 (did you mean 'regex_replace'?)"},
       {"{{ name | lowr }}",
        "error: unknown filter 'lowr' in '{{ name | lowr }}' at column 11 (did you mean 'lower'?)"},
       {"{{ name is strng }}",
@@ -351,7 +349,7 @@ TEST_CASE("templar renders variables lazily and recursively") {
   vars.Set("ports", "{{ [80, 443] }}", "play vars");
   vars.Set("dirs", Value::parse(R"(["{{ bin_dir }}", "/etc", {"deep": "{{ prefix }}/x"}])"),
            "play vars");
-  vars.Set("bad", "{{ prefix.split('/') }}", "group_vars/k8s.yml");
+  vars.Set("bad", "{{ prefix.nope('/') }}", "group_vars/k8s.yml");
   vars.Set("uses_missing", "{{ nope }}/x", "group_vars/all.yml");
   vars.Set("uses_bad", "{{ bad }}", "host_vars/node1.yml");
   vars.Set("list_bad", Value::parse(R"(["ok", "{{ nope }}"])"), "play vars");
@@ -375,17 +373,16 @@ TEST_CASE("templar renders variables lazily and recursively") {
       {"{{ uses_missing }}",
        "error: in variable 'uses_missing' (from group_vars/all.yml): undefined variable 'nope'"},
       {"{{ bad }}",
-       "error: in variable 'bad' (from group_vars/k8s.yml): unsupported syntax in "
-       "'{{ prefix.split('/') }}' at column 16: method calls such as '.split()' are not "
-       "supported by hostprep; use a filter instead"},
+       "error: in variable 'bad' (from group_vars/k8s.yml): unknown method "
+       "'.nope()' in '{{ prefix.nope('/') }}' at column 15"},
       {"{{ uses_bad }}",
        "error: in variable 'uses_bad' (from host_vars/node1.yml): in variable 'bad' (from "
-       "group_vars/k8s.yml): unsupported syntax in '{{ prefix.split('/') }}' at column 16: "
-       "method calls such as '.split()' are not supported by hostprep; use a filter instead"},
+       "group_vars/k8s.yml): unknown method '.nope()' in "
+       "'{{ prefix.nope('/') }}' at column 15"},
       {"{{ uses_bad | default(1) }}",
        "error: in variable 'uses_bad' (from host_vars/node1.yml): in variable 'bad' (from "
-       "group_vars/k8s.yml): unsupported syntax in '{{ prefix.split('/') }}' at column 16: "
-       "method calls such as '.split()' are not supported by hostprep; use a filter instead"},
+       "group_vars/k8s.yml): unknown method '.nope()' in "
+       "'{{ prefix.nope('/') }}' at column 15"},
       {"{{ list_bad }}",
        "error: in variable 'list_bad' (from play vars): undefined variable 'nope'"},
       {"{{ list_bad[1] }}",
@@ -527,8 +524,8 @@ TEST_CASE("syntax checks parse without evaluating") {
   CHECK(CheckTemplateSyntax(Value::parse(R"({"{{ k | nope }}": 1})")).message() ==
         "unknown filter 'nope' in '{{ k | nope }}' at column 8");
   CHECK(CheckTemplateSyntax(Value("{% for x in y %}")).message() ==
-        "unsupported syntax in '{% for x in y %}' at column 1: '{% for %}' statements are not "
-        "supported by hostprep; use 'when' or 'loop' on the task, or filters");
+        "syntax error in '{% for x in y %}' at column 17: unexpected end of template; expected "
+        "'else' or 'endfor'");
   CHECK(CheckExpressionSyntax("x is defined and y | bool").ok());
   CHECK(CheckExpressionSyntax("x is defined and").message() ==
         "syntax error in 'x is defined and' at column 17: unexpected end of expression");

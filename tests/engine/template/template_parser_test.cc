@@ -12,11 +12,13 @@ std::string Parts(std::string_view text) {
   Result<ParsedTemplate> r = ParseTemplate(text);
   if (!r.ok()) return "error: " + r.message();
   std::string s = r->single_expression ? "single:" : "";
-  for (const TemplatePart& p : r->parts) {
-    if (p.expr) {
+  for (const Stmt& p : r->body) {
+    if (p.kind == StmtKind::kOutput) {
       s += "{" + r->source.substr(p.expr->begin, p.expr->end - p.expr->begin) + "}";
-    } else {
+    } else if (p.kind == StmtKind::kText) {
       s += "[" + p.text + "]";
+    } else {
+      s += "<stmt>";
     }
   }
   return s;
@@ -56,12 +58,17 @@ TEST_CASE("template parser formats errors with text and column") {
   } cases[] = {
       {"{{ a + }}", "error: syntax error in '{{ a + }}' at column 8: unexpected end of expression"},
       {"ab {{ x", "error: syntax error in 'ab {{ x' at column 4: unterminated '{{' (missing '}}')"},
-      {"{%- set x = 1 %}",
-       "error: unsupported syntax in '{%- set x = 1 %}' at column 1: '{% set %}' statements are "
-       "not supported by hostprep; use 'when' or 'loop' on the task, or filters"},
-      {"{%",
-       "error: unsupported syntax in '{%' at column 1: '{%' statements are not supported by "
-       "hostprep; use 'when' or 'loop' on the task, or filters"},
+      {"{% if x %}a",
+       "error: syntax error in '{% if x %}a' at column 12: unexpected end of "
+       "template; expected 'elif' or 'else' or 'endif'"},
+      {"{% endfor %}", "error: syntax error in '{% endfor %}' at column 4: unexpected 'endfor'"},
+      {"{%", "error: syntax error in '{%' at column 1: unterminated '{%' (missing '%}')"},
+      {"{% do x %}",
+       "error: unsupported syntax in '{% do x %}' at column 4: '{% do %}' is a "
+       "Jinja extension that Ansible does not enable; hostprep does not support "
+       "it either"},
+      {"{{ f(1) }}", "error: unknown function 'f()' in '{{ f(1) }}' at column 4"},
+      {"{{ s.nope() }}", "error: unknown method '.nope()' in '{{ s.nope() }}' at column 10"},
       {"{{ x | nope }}", "error: unknown filter 'nope' in '{{ x | nope }}' at column 8"},
   };
   for (const auto& c : cases) {
