@@ -13,6 +13,7 @@
 #include "engine/cli/ansible_config.h"
 #include "engine/cli/cli.h"
 #include "engine/graph/task_graph.h"
+#include "engine/run/static_templates.h"
 #include "engine/template/variables.h"
 #include "engine/transport/local_transport.h"
 #include "engine/transport/ssh_config.h"
@@ -38,6 +39,7 @@ std::unique_ptr<Playbook> LoadPlaybookOrReport(const std::string& path,
     for (const Play& play : pb->plays) {
       std::optional<Diagnostic> cycle = TaskGraph::FindCycle(play);
       if (cycle) diags.Add(cycle->location, cycle->message);
+      CheckStaticTemplates(play, modules, &diags);
     }
   }
   if (!diags.empty()) {
@@ -315,7 +317,7 @@ class DefaultTransportFactory : public TransportFactory {
     if (std::find(groups.begin(), groups.end(), "bastion") == groups.end()) return;
     Variables vars;
     inventory->HostVariables("bastion", &vars);
-    Result<ConnectionSettings> settings = ReadConnectionSettings("bastion", vars);
+    Result<ConnectionSettings> settings = ReadConnectionSettings("bastion", vars, &vars);
     has_bastion_ = true;
     if (settings.ok()) {
       bastion_ = *settings;

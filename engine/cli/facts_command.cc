@@ -26,7 +26,7 @@ Result<Value> HostFacts(const Inventory& inv, const std::string& host, const Val
   inv.HostVariables(host, &vars);
   Variables top(&vars);
   top.SetAll(extra, "extra vars (-e)");
-  Result<ConnectionSettings> settings = ReadConnectionSettings(host, top);
+  Result<ConnectionSettings> settings = ReadConnectionSettings(host, top, &vars);
   if (!settings.ok()) return settings.status();
   if (!connection.empty()) settings->connection = connection;
   Result<std::unique_ptr<Transport>> t = factory->Create(host, *settings);

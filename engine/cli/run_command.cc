@@ -81,6 +81,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("become,b", po::bool_switch(&opts.become), "become (sudo) for every play")
       ("become-user", po::value(&become_user), "user to become (default root)")
       ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
+      ("allow-lookup-commands", po::bool_switch(&opts.allow_lookup_commands), "let the pipe and lines lookups run shell commands on this machine (off by default: a template cannot run a command here unless you say so)")
       ("output,o", po::value(&output), "text (default) or json (one event per line)")
       ("trace", po::value(&trace_file), "write a Chrome trace-event JSON of the run (Perfetto, chrome://tracing): a lane per host, spans for connect, probe and apply round trips and tasks")
       ("stats", po::bool_switch(&show_stats), "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, applying")

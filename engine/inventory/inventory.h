@@ -134,7 +134,8 @@ class Inventory {
 };
 
 // Connection settings for one host, read from its (rendered) variables.
-// Both `ansible_X` and plain `X` names are accepted; ansible_ wins.
+// `ansible_X` names are read from every layer; plain `X` names only from
+// the inventory (see ReadConnectionSettings); ansible_ wins.
 struct ConnectionSettings {
   std::string connection = "ssh";  // ssh | local
   std::string address;             // ansible_host, else the inventory name
@@ -151,9 +152,13 @@ struct ConnectionSettings {
 // text is not one (1 to 65535, digits only).
 std::optional<int> ParsePort(const std::string& text);
 
-// Reads the connection variables for `host` from `vars`, rendering templates
-// in them. Errors name the variable.
-Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const Variables& vars);
+// Reads the connection variables for `host`: `ansible_X` from `vars` (every
+// layer, -e included), plain `X` (`port`, `user`, `host`...) only from
+// `plain`, the host's inventory variables, or from nowhere when it is null:
+// a play or role variable named `port` must not move the SSH connection.
+// Templates in them are rendered with `vars`. Errors name the variable.
+Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const Variables& vars,
+                                                  const Variables* plain);
 
 }  // namespace hostprep
 

@@ -19,10 +19,10 @@ Result<ConnectionSettings> DelegateSettings(const std::string& name, const Inven
   }
   Variables top(&vars);
   top.SetAll(extra_vars, "extra vars (-e)");
-  Result<ConnectionSettings> settings = ReadConnectionSettings(name, top);
+  Result<ConnectionSettings> settings = ReadConnectionSettings(name, top, &vars);
   if (!settings.ok()) return settings;
   const bool own_connection =
-      top.Find("ansible_connection") != nullptr || top.Find("connection") != nullptr;
+      top.Find("ansible_connection") != nullptr || vars.Find("connection") != nullptr;
   if (!own_connection)
     settings->connection = IsLocalName(name) && IsLocalName(settings->address) ? "local" : "ssh";
   if (settings->user.empty()) settings->user = defaults.user;

@@ -112,6 +112,7 @@ class HostPlay {
   void SetVariables() {
     const RunOptions& opts = *ctx_.options;
     inventory_vars_.SetFallback(roles_.defaults());
+    inventory_vars_.SetLookups(ctx_.lookups);
     ctx_.inventory->HostVariables(state_->name, &inventory_vars_);
     inventory_vars_.Set("groups", *ctx_.groups, "inventory");
     if (ctx_.play_hosts_all != nullptr)
@@ -133,7 +134,7 @@ class HostPlay {
 
   void SetFacts(const Value& facts) {
     facts_vars_.Clear();
-    facts_vars_.SetAll(FactsAsVariables(facts), "facts");
+    facts_vars_.SetAll(FactsAsVariables(facts), "facts", Trust::kData);
   }
 
   // The play's remote_user and port, rendered for the host, where the
@@ -169,7 +170,9 @@ class HostPlay {
       return HostOutcome::kFailed;
     }
     state_->play_become = std::move(*become);
-    Result<ConnectionSettings> settings = ReadConnectionSettings(state_->name, top_);
+    Variables inventory;  // where plain `port`, `user`... count: see ReadConnectionSettings
+    ctx_.inventory->HostVariables(state_->name, &inventory);
+    Result<ConnectionSettings> settings = ReadConnectionSettings(state_->name, top_, &inventory);
     if (!settings.ok()) {
       sink_->Post(HostEvent(ctx_, *state_, "connect", TaskStatus::kFailed, settings.message()));
       return HostOutcome::kFailed;

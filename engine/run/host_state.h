@@ -90,6 +90,7 @@ struct PlayContext {
   IncludeLoader* includes = nullptr;         // the play's; thread-safe; null: no include runs
   PlayEnd* end = nullptr;                    // the play's; null: no meta end_* runs
   HostVarsBoard* hostvars = nullptr;         // the run's; null: `hostvars` is undefined
+  const Lookups* lookups = nullptr;          // the play's; null: lookup() fails
 };
 
 enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };

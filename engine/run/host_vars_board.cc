@@ -33,9 +33,10 @@ HostVarsBoard::HostVarsBoard(const Inventory& inventory, Value groups, Value ext
 
 HostVarsBoard::~HostVarsBoard() = default;
 
-void HostVarsBoard::BeginPlay(Value magic) {
+void HostVarsBoard::BeginPlay(Value magic, const Lookups* lookups) {
   std::lock_guard<std::mutex> lock(mu_);
   magic_ = std::make_shared<const Value>(std::move(magic));
+  lookups_ = lookups;
   for (auto& [host, entry] : entries_) entry.scope.reset();
 }
 
@@ -230,15 +231,16 @@ std::shared_ptr<const HostVarsBoard::HostScope> HostVarsBoard::Build(const std::
   auto scope = std::make_shared<HostScope>(entry->inventory.get());
   scope->magic_values = magic_;
   scope->magic.SetAll(*magic_, "hostprep");
+  scope->magic.SetLookups(lookups_);
   if (entry->facts) {
     // As Ansible injects them: ansible_<name> and ansible_facts (hostprep's
     // own unprefixed names stay the host's own).
     for (auto it = entry->facts->begin(); it != entry->facts->end(); ++it)
-      scope->facts.Set("ansible_" + it.key(), it.value(), "facts");
-    scope->facts.Set("ansible_facts", *entry->facts, "facts");
+      scope->facts.Set("ansible_" + it.key(), it.value(), "facts", Trust::kData);
+    scope->facts.Set("ansible_facts", *entry->facts, "facts", Trust::kData);
   }
   scope->included.SetAll(entry->included, "include_vars");
-  scope->registered.SetAll(entry->registered, "register or set_fact");
+  scope->registered.SetAll(entry->registered, "register or set_fact", Trust::kData);
   scope->extra.SetAll(extra_vars_, "extra vars (-e)");
   return scope;
 }

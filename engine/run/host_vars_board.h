@@ -75,8 +75,9 @@ class HostVarsBoard {
   void PostOnce(const void* task, size_t occurrence, Once result);
 
   // The magic variables every host has in the play starting (playbook_dir,
-  // omit, ansible_version, ...). Call while no worker runs.
-  void BeginPlay(Value magic);
+  // omit, ansible_version, ...), and what lookup() runs in its hosts'
+  // variables (not owned; null: none). Call while no worker runs.
+  void BeginPlay(Value magic, const Lookups* lookups = nullptr);
 
   // `host`'s worker starts its play (before it gathers facts), finished
   // the tasks before `done_rank`, and ended the play (idempotent; gives up
@@ -181,6 +182,7 @@ class HostVarsBoard {
   mutable size_t slots_used_ = 0;
   std::map<std::pair<const void*, size_t>, Once> once_;  // this batch's
   std::shared_ptr<const Value> magic_;
+  const Lookups* lookups_ = nullptr;
 };
 
 }  // namespace hostprep

@@ -17,7 +17,7 @@ Resources DeclaredResources(const TaskSpec& task, const Module& module, const Va
   }
   for (const Value& item : items) {
     Variables scope(&vars);
-    if (task.loop) scope.Set(task.loop_var, item, "loop item");
+    if (task.loop) scope.Set(task.loop_var, item, "loop item", Trust::kData);
     Result<Value> args = Templar(scope).Render(task.args);
     if (!args.ok()) continue;
     std::vector<ArgError> errors;

@@ -30,6 +30,9 @@ struct RunOptions {
   bool become = false;                 // -b: become for every play
   std::string become_user;             // --become-user
   SshOptions ssh;                      // --private-key, --user, --known-hosts, ...
+  // --allow-lookup-commands: the pipe and lines lookups may run shell
+  // commands on the controller (controller_lookups.h).
+  bool allow_lookup_commands = false;
 };
 
 // The most hosts run at once when --forks is not given: each host holds a

@@ -13,6 +13,7 @@
 
 #include "engine/base/text.h"
 #include "engine/playbook/task_selection.h"
+#include "engine/run/controller_lookups.h"
 #include "engine/run/magic_variables.h"
 #include "engine/run/play_keywords.h"
 #include "engine/template/templar.h"
@@ -232,7 +233,9 @@ void Scheduler::RunPlay(const Play& play) {
   PlayEnd end;
   ctx.end = &end;
   ctx.play_hosts_all = &hosts_all;
-  hostvars_.BeginPlay(PlayMagicVariables(play, options_));
+  const ControllerLookups lookups(play.dir, options_.allow_lookup_commands);
+  ctx.lookups = &lookups;
+  hostvars_.BeginPlay(PlayMagicVariables(play, options_), &lookups);
   ctx.hostvars = &hostvars_;
   for (const auto& batch : SerialBatches(hosts, settings->serial)) {
     end.batch.store(false);

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <optional>
 
 #include "engine/base/secrets.h"
@@ -13,6 +12,7 @@
 #include "engine/playbook/task_list.h"
 #include "engine/run/included_vars.h"
 #include "engine/run/local_files.h"
+#include "engine/run/local_templates.h"
 #include "engine/run/loop_items.h"
 #include "engine/run/task_run.h"
 #include "engine/template/templar.h"
@@ -20,40 +20,6 @@
 namespace hostprep {
 
 namespace {
-
-// What a template's {% include %} and {% import %} find, as Ansible's
-// template action searches: beside the template first, then the task's
-// search paths (their templates/ directories, then themselves).
-class LocalTemplateLoader : public TemplateLoader {
- public:
-  LocalTemplateLoader(const ReadSource& source, const std::string& template_path,
-                      const std::vector<std::string>& search_paths, const std::string& play_dir)
-      : source_(source), search_paths_(search_paths), play_dir_(play_dir) {
-    dir_ = std::filesystem::path(template_path).parent_path().string();
-  }
-  Result<std::optional<Found>> Load(const std::string& name) const override {
-    std::vector<std::string> candidates;
-    if (!name.empty() && name[0] == '/') {
-      candidates.push_back(name);
-    } else {
-      candidates.push_back(dir_ + "/" + name);
-      for (std::string& c : LocalFileCandidates(name, "templates", search_paths_, play_dir_)) {
-        candidates.push_back(std::move(c));
-      }
-    }
-    for (const std::string& c : candidates) {
-      std::optional<std::string> text = source_.ReadLocal(c);
-      if (text) return std::optional<Found>(Found{std::move(*text), c});
-    }
-    return std::optional<Found>();
-  }
-
- private:
-  const ReadSource& source_;
-  const std::vector<std::string>& search_paths_;
-  const std::string& play_dir_;
-  std::string dir_;
-};
 
 constexpr const char* kNoLogMessage = "the output has been hidden due to no_log: true";
 
@@ -174,10 +140,12 @@ std::unique_ptr<TaskRun> TaskExecutor::NewRun(const TaskSpec& task, const Module
   static const Value kNoParams = Value::object();
   const bool in_role = roles_ != nullptr && task.role >= 0 &&
                        static_cast<size_t>(task.role) < ctx_.play->roles.size();
-  return std::make_unique<TaskRun>(task, module, in_role ? roles_->For(task) : host_vars_,
-                                   state_->registered, ctx_.options->extra_vars,
-                                   in_role ? ctx_.play->roles[task.role].params : kNoParams, frame,
-                                   &state_->included_vars);
+  auto run = std::make_unique<TaskRun>(task, module, in_role ? roles_->For(task) : host_vars_,
+                                       state_->registered, ctx_.options->extra_vars,
+                                       in_role ? ctx_.play->roles[task.role].params : kNoParams,
+                                       frame, &state_->included_vars);
+  run->SetSearchPath(ctx_.play->dir);
+  return run;
 }
 
 TaskExecutor::~TaskExecutor() = default;
@@ -336,7 +304,9 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
         TemplateOptions options;
         options.origin = path;
         const LocalTemplateLoader loader(source, path, task.search_paths, ctx_.play->dir);
-        Result<std::string> rendered = Templar(vars).RenderDocument(*text, options, &loader);
+        const Variables template_vars = TemplateVars(vars, path);
+        Result<std::string> rendered =
+            Templar(template_vars).RenderDocument(*text, options, &loader);
         if (rendered.ok()) {
           r.content = std::move(*rendered);
         } else {
@@ -530,9 +500,10 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
   registered["changed"] = a->changed;
   registered["failed"] = a->status == TaskStatus::kFailed;
   for (const char* key : {"rc", "stdout", "stderr", "stdout_lines", "stderr_lines"}) {
-    scope.Set(key, a->result[key], "the command's result");
+    scope.Set(key, a->result[key], "the command's result", Trust::kData);
   }
-  if (!task.register_as.empty()) scope.Set(task.register_as, registered, "the command's result");
+  if (!task.register_as.empty())
+    scope.Set(task.register_as, registered, "the command's result", Trust::kData);
   Templar t(scope);
   if (!task.failed_when.empty()) {
     bool failed = false;
@@ -790,7 +761,7 @@ bool TaskExecutor::Until(TaskRun* run, TaskAttempt* a) const {
   Variables scope(&run->vars());
   if (!task.register_as.empty()) {
     scope.Set(task.register_as, Registered(a->status, a->changed, a->message, a->result),
-              "this attempt");
+              "this attempt", Trust::kData);
   }
   Templar templar(scope);
   for (const Expression& cond : task.until) {

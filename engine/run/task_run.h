@@ -63,7 +63,7 @@ class TaskRun {
         top_(&includes_) {
     task_vars_.SetAll(spec.vars, spec.vars_origin);
     if (included_vars != nullptr) included_.SetAll(*included_vars, "include_vars");
-    registered_.SetAll(registered_results, "a registered result");
+    registered_.SetAll(registered_results, "a registered result", Trust::kData);
     params_.SetAll(role_params, "role parameters");
     if (frame != nullptr) includes_.SetAll(frame->params, "include parameters");
     top_.SetAll(extra_vars, "extra vars (-e)");
@@ -89,7 +89,8 @@ class TaskRun {
   void SetItemVariables(Variables* scope) const {
     const Value values = ItemValues();
     for (auto it = values.begin(); it != values.end(); ++it)
-      scope->Set(it.key(), it.value(), it.key() == task.loop_var ? "loop item" : "loop");
+      scope->Set(it.key(), it.value(), it.key() == task.loop_var ? "loop item" : "loop",
+                 Trust::kData);
     scope->Set("ansible_loop_var", task.loop_var, "loop");
     if (!task.index_var.empty()) scope->Set("ansible_index_var", task.index_var, "loop");
   }
@@ -120,9 +121,18 @@ class TaskRun {
 
   // A fact set by this task (set_fact): seen by its next items.
   void SetFact(const std::string& name, const Value& value) {
-    registered_.Set(name, value, "set_fact");
+    registered_.Set(name, value, "set_fact", Trust::kData);
     item_vars_.reset();
     item_scope_.reset();
+  }
+
+  // ansible_search_path, as Ansible sets it for a task: its search paths
+  // and the playbook's directory, where its lookups find their files.
+  void SetSearchPath(const std::string& playbook_dir) {
+    Value paths = Value::array();
+    for (const std::string& p : task.search_paths) paths.push_back(p);
+    paths.push_back(playbook_dir);
+    task_vars_.Set("ansible_search_path", std::move(paths), "hostprep", Trust::kData);
   }
 
   // A variable include_vars read (its next items see it).

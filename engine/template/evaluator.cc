@@ -42,7 +42,12 @@ std::string Article(const std::string& type) { return (type[0] == 'i' ? "an " : 
 Value ScopeVars(const Variables& scope) {
   Value out = Value::object();
   for (const std::string& name : scope.Names()) {
-    const Value& raw = scope.Find(name)->value;
+    const VarEntry& entry = *scope.Find(name);
+    const Value& raw = entry.value;
+    if (entry.trust == Trust::kData) {
+      out[name] = raw;
+      continue;
+    }
     Result<Value> v = Evaluator(scope).RenderValue(raw);
     out[name] = v.ok() ? std::move(*v) : raw;
   }
@@ -225,11 +230,12 @@ Result<Evaluator::Operand> Evaluator::Lookup(const std::string& name) {
     return op;
   }
   if (!entry) return Undefined("undefined variable '" + name + "'");
+  Operand op;
+  op.ref = &entry->value;
+  if (entry->trust == Trust::kData) return op;  // never rendered: see Trust
   if (entry->value.is_string() && NeedsRendering(entry->value.get_ref<const std::string&>())) {
     return RenderStored(&entry->value, name, entry->origin);
   }
-  Operand op;
-  op.ref = &entry->value;
   op.owner = name;
   op.origin = entry->origin;
   return op;

@@ -151,6 +151,7 @@ class Evaluator {
   Result<Args> EvalArgs(const Node& node, std::string_view src);
   Result<Value> CallMacro(const Macro& m, const Args& args, const Macro* caller);
   Result<Value> CallGlobal(const std::string& name, const Args& args, const Node& node);
+  Result<Value> CallLookup(const std::string& function, const Args& args);
   Result<Value> CallMethod(const Node& callee, std::string_view src, const Args& args);
   Status Locate(const Status& s, const ParsedTemplate& t, size_t pos);
   Result<Operand> RenderVariableText(const std::string& text, const std::string& owner,

@@ -524,6 +524,64 @@ Result<Value> Evaluator::CallMacro(const Macro& m, const Args& args, const Macro
   return Value(std::move(out));
 }
 
+// lookup(name, *terms, wantlist=False, errors='strict', **options) and
+// query() (wantlist=True), as Ansible's Templar._lookup: the plugin's list
+// as it is for query; for lookup, its strings joined with ',' (one value
+// that is not a string on its own, several as a list, none as []). With
+// errors='ignore' or 'warn' a failing plugin gives None ([] for query);
+// hostprep has no warning channel here, so 'warn' is silent.
+Result<Value> Evaluator::CallLookup(const std::string& function, const Args& args) {
+  const Value plugin = Arg(args, 0, "");
+  if (!plugin.is_string()) {
+    return Status::Error(function + "() needs the lookup's name as its first argument, such as " +
+                         function + "('file', 'motd.txt')");
+  }
+  const std::string name = plugin.get<std::string>();
+  bool wantlist = function != "lookup";
+  std::string errors = "strict";
+  Value terms = Value::array();
+  Value options = Value::object();
+  for (size_t i = 1; i < args.size(); ++i) {
+    const auto& [key, v] = args[i];
+    if (key.empty()) {
+      terms.push_back(v);
+    } else if (key == "wantlist") {
+      wantlist = Truthy(v);
+    } else if (key == "errors") {
+      errors = ToText(v);
+      if (errors != "strict" && errors != "warn" && errors != "ignore") {
+        return Status::Error(function + "('" + name +
+                             "'): errors must be strict, warn or ignore, not '" + errors + "'");
+      }
+    } else if (key != "allow_unsafe") {  // results are never rendered again: see Trust
+      options[key] = v;
+    }
+  }
+  const Lookups* lookups = vars_.lookups();
+  if (lookups == nullptr) {
+    return Status::Error(function + "('" + name +
+                         "') cannot run here: lookups run only in a play's tasks and variables");
+  }
+  Result<Value> ran = lookups->Run(name, terms, options, vars_);
+  if (!ran.ok()) {
+    if (errors == "strict") return ran.status().WithContext(function + "('" + name + "')");
+    return wantlist ? Value::array() : Value(nullptr);
+  }
+  if (wantlist || ran->empty()) return std::move(*ran);
+  const bool all_text =
+      std::all_of(ran->begin(), ran->end(), [](const Value& v) { return v.is_string(); });
+  if (all_text) {
+    std::string joined;
+    for (size_t i = 0; i < ran->size(); ++i) {
+      if (i > 0) joined += ',';
+      joined += (*ran)[i].get_ref<const std::string&>();
+    }
+    return Value(std::move(joined));
+  }
+  if (ran->size() == 1) return (*ran)[0];
+  return std::move(*ran);
+}
+
 Result<Value> Evaluator::CallGlobal(const std::string& name, const Args& args, const Node& node) {
   (void)node;
   if (name == "range") {
@@ -581,9 +639,7 @@ Result<Value> Evaluator::CallGlobal(const std::string& name, const Args& args, c
   }
   if (name == "caller")
     return Status::Error("caller() can only be called inside a macro used by '{% call %}'");
-  if (name == "lookup" || name == "query" || name == "q") {
-    return Status::Error(name + "() is not supported by hostprep yet");
-  }
+  if (name == "lookup" || name == "query" || name == "q") return CallLookup(name, args);
   return Status::Error("function '" + name + "()' is not supported by hostprep");
 }
 

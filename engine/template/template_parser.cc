@@ -1,10 +1,15 @@
 #include "engine/template/template_parser.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <set>
 
+#include "engine/base/text.h"
 #include "engine/template/expression_lexer.h"
 #include "engine/template/template_scanner.h"
+#include "engine/template/variables.h"
 
 namespace hostprep {
 namespace {
@@ -581,18 +586,31 @@ bool TreeBuilder::Import(Piece& p, std::vector<Stmt>* body, bool from) {
   return true;
 }
 
-// Jinja's own functions, and what Ansible adds to them.
+// Jinja's own functions, and what Ansible adds to them, that hostprep has.
 bool IsGlobalFunction(const std::string& name) {
-  static const std::set<std::string> kNames = {"range",  "dict",   "namespace", "lookup", "query",
-                                               "q",      "now",    "loop",      "caller", "super",
-                                               "lipsum", "cycler", "joiner",    "undef"};
+  static const std::set<std::string> kNames = {"range", "dict", "namespace", "lookup", "query",
+                                               "q",     "now",  "loop",      "caller"};
   return kNames.count(name) > 0;
 }
 
-// Called names: "f" for f(), "m.f" for m.f() where f is no known method.
+// Jinja's functions that hostprep does not have: refused by name.
+bool IsUnsupportedFunction(const std::string& name) {
+  static const std::set<std::string> kNames = {"super", "lipsum", "cycler", "joiner", "undef"};
+  return kNames.count(name) > 0;
+}
+
+// Called names: "f" for f(), "m.f" for m.f() where f is no known method,
+// and "lookup:x" for lookup('x', ...) (query and q too) naming its plugin
+// with a literal.
 void CollectCalls(const Node& n, std::vector<std::pair<std::string, size_t>>* calls) {
   if (n.kind == NodeKind::kCall && n.kids[0]->kind == NodeKind::kName) {
-    calls->emplace_back(n.kids[0]->name, n.kids[0]->begin);
+    const std::string& f = n.kids[0]->name;
+    calls->emplace_back(f, n.kids[0]->begin);
+    if ((f == "lookup" || f == "query" || f == "q") && n.kids.size() > 1 &&
+        n.arg_names[0].empty() && n.kids[1]->kind == NodeKind::kLiteral &&
+        n.kids[1]->literal.is_string()) {
+      calls->emplace_back("lookup:" + n.kids[1]->literal.get<std::string>(), n.kids[1]->begin);
+    }
   }
   if (n.kind == NodeKind::kCall && n.kids[0]->kind == NodeKind::kGetAttr &&
       !IsKnownMethod(n.kids[0]->name)) {
@@ -614,6 +632,18 @@ bool TreeBuilder::CheckCalls(const std::vector<Stmt>& body) {
   VisitExpressions(body, CollectCallsVisitor, &calls);
   for (const auto& [name, pos] : calls) {
     if (IsGlobalFunction(name) || callables_.count(name)) continue;
+    if (IsUnsupportedFunction(name)) {
+      return Fail("function '" + name + "()' is not supported by hostprep", pos,
+                  IssueKind::kUnknownName);
+    }
+    if (name.starts_with("lookup:")) {
+      const std::string plugin = name.substr(7);
+      const std::vector<std::string>& known = LookupNames();
+      if (std::find(known.begin(), known.end(), plugin) != known.end()) continue;
+      return Fail("unknown lookup '" + plugin + "'" + DidYouMeanSuffix(plugin, known) +
+                      " (hostprep has " + fmt::format("{}", fmt::join(known, ", ")) + ")",
+                  pos, IssueKind::kUnknownName);
+    }
     const size_t dot = name.find('.');
     if (dot == std::string::npos) {
       return Fail("unknown function '" + name + "()'", pos, IssueKind::kUnknownName);
@@ -644,7 +674,63 @@ void VisitExpressions(const std::vector<Stmt>& body, void (*visit)(const Node&, 
 
 bool NeedsRendering(std::string_view text) { return FindTag(text, 0) != std::string_view::npos; }
 
-Result<ParsedTemplate> ParseTemplate(std::string_view text, const TemplateOptions& options) {
+namespace {
+
+// "#jinja2: trim_blocks: False, lstrip_blocks: True" on a template's first
+// line changes how the rest is read, as Ansible's Templar does.
+Status ApplyHeader(std::string_view* text, TemplateOptions* o) {
+  constexpr std::string_view kHeader = "#jinja2:";
+  if (!text->starts_with(kHeader)) return Status::Ok();
+  size_t eol = text->find('\n');
+  std::string_view line =
+      text->substr(kHeader.size(),
+                   eol == std::string_view::npos ? std::string_view::npos : eol - kHeader.size());
+  *text = eol == std::string_view::npos ? std::string_view() : text->substr(eol + 1);
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\r'))
+      v.remove_suffix(1);
+    return std::string(v);
+  };
+  size_t start = 0;
+  while (start <= line.size()) {
+    size_t comma = line.find(',', start);
+    std::string_view pair =
+        line.substr(start, comma == std::string_view::npos ? line.npos : comma - start);
+    start = comma == std::string_view::npos ? line.size() + 1 : comma + 1;
+    size_t colon = pair.find(':');
+    if (colon == std::string_view::npos) {
+      return Status::Error("the '#jinja2:' header needs key: value pairs, got '" + trim(pair) +
+                           "'");
+    }
+    const std::string key = trim(pair.substr(0, colon)), value = trim(pair.substr(colon + 1));
+    bool* flag = key == "trim_blocks"             ? &o->trim_blocks
+                 : key == "lstrip_blocks"         ? &o->lstrip_blocks
+                 : key == "keep_trailing_newline" ? &o->keep_trailing_newline
+                                                  : nullptr;
+    if (key == "newline_sequence" && (value == "'\\n'" || value == "\"\\n\"")) continue;
+    if (!flag) {
+      return Status::Error("the '#jinja2:' header sets '" + key +
+                           "', which hostprep does not support (trim_blocks, lstrip_blocks and "
+                           "keep_trailing_newline are)");
+    }
+    if (value != "True" && value != "False") {
+      return Status::Error("the '#jinja2:' header sets '" + key + "' to '" + value +
+                           "'; it takes True or False");
+    }
+    *flag = value == "True";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ParsedTemplate> ParseTemplate(std::string_view text, const TemplateOptions& given) {
+  TemplateOptions options = given;
+  Status header = ApplyHeader(&text, &options);
+  if (!header.ok()) {
+    return options.origin.empty() ? header : header.WithContext(options.origin + ":1");
+  }
   ParsedTemplate out;
   out.origin = options.origin;
   out.source = NormalizeNewlines(text);

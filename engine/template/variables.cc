@@ -5,13 +5,14 @@
 
 namespace hostprep {
 
-void Variables::Set(const std::string& name, Value value, std::string origin) {
-  vars_[name] = VarEntry{std::move(value), std::move(origin)};
+void Variables::Set(const std::string& name, Value value, std::string origin, Trust trust) {
+  vars_[name] = VarEntry{std::move(value), std::move(origin), trust};
 }
 
-void Variables::SetAll(const Value& mapping, const std::string& origin) {
+void Variables::SetAll(const Value& mapping, const std::string& origin, Trust trust) {
   if (!mapping.is_object()) return;
-  for (auto it = mapping.begin(); it != mapping.end(); ++it) Set(it.key(), it.value(), origin);
+  for (auto it = mapping.begin(); it != mapping.end(); ++it)
+    Set(it.key(), it.value(), origin, trust);
 }
 
 const Variables* Variables::NearestFallback() const {
@@ -26,6 +27,20 @@ const HostScopes* Variables::host_scopes() const {
     if (scope->host_scopes_ != nullptr) return scope->host_scopes_;
   }
   return nullptr;
+}
+
+const Lookups* Variables::lookups() const {
+  for (const Variables* scope = this; scope != nullptr; scope = scope->parent_) {
+    if (scope->lookups_ != nullptr) return scope->lookups_;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& LookupNames() {
+  static const std::vector<std::string> kNames = {
+      "dict", "env",    "file", "fileglob", "first_found", "indexed_items", "items",    "lines",
+      "list", "nested", "pipe", "sequence", "subelements", "template",      "together", "vars"};
+  return kNames;
 }
 
 const VarEntry* Variables::Find(std::string_view name) const {

@@ -16,11 +16,30 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/base/status.h"
 #include "engine/base/value.h"
 
 namespace hostprep {
 
 class Variables;
+
+// What `lookup()` and `query()` call: Ansible's lookup plugins, which read
+// the controller (files, templates, the environment). Implemented by the
+// run (engine/run/controller_lookups.h), which knows where a task's files
+// are. Thread-safe.
+class Lookups {
+ public:
+  virtual ~Lookups() = default;
+  // Runs plugin `name` on `terms` (a list: the call's positional
+  // arguments) with `options` (a mapping: its keyword arguments), reading
+  // variables from `vars`; the plugin's list of results, as Ansible's
+  // LookupBase.run returns it. Errors say what was not found or allowed.
+  virtual Result<Value> Run(const std::string& name, const Value& terms, const Value& options,
+                            const Variables& vars) const = 0;
+};
+
+// The lookup plugins hostprep has, sorted: what `lookup('x')` may name.
+const std::vector<std::string>& LookupNames();
 
 // Other hosts' variables, as the `hostvars` magic variable reads them
 // (`hostvars['node2'].ansible_default_ipv4`). Implemented by the run, which
@@ -39,9 +58,20 @@ class HostScopes {
   virtual std::string MissingHint(const std::string& host, const std::string& name) const = 0;
 };
 
+// Whether the templates inside a variable's value are rendered when a
+// template reads it. Playbooks, vars files, role files, inventories and -e
+// are the operator's own text: kTemplate. What a host sent back (facts,
+// registered results) and values that are already the result of rendering
+// (set_fact, loop items) are kData and never rendered again, so a host
+// cannot make the controller evaluate a template it wrote. This is Ansible
+// 2.19's trust rule; 2.14 marked host data "unsafe" to the same end (its
+// set_fact values were rendered again, hostprep's are not).
+enum class Trust { kTemplate, kData };
+
 struct VarEntry {
   Value value;
   std::string origin;  // "inventories/prod/group_vars/all.yml", "play vars", "-e", ...
+  Trust trust = Trust::kTemplate;
 };
 
 class Variables {
@@ -50,9 +80,10 @@ class Variables {
   explicit Variables(const Variables* parent) : parent_(parent) {}
 
   // Sets (or replaces) a variable in this scope.
-  void Set(const std::string& name, Value value, std::string origin);
+  void Set(const std::string& name, Value value, std::string origin,
+           Trust trust = Trust::kTemplate);
   // Sets every key of a mapping; does nothing for other values.
-  void SetAll(const Value& mapping, const std::string& origin);
+  void SetAll(const Value& mapping, const std::string& origin, Trust trust = Trust::kTemplate);
 
   // Scopes below every parent: a name no scope of the chain defines is
   // looked up in the nearest fallback set on the chain (and its own chain).
@@ -65,6 +96,12 @@ class Variables {
   void SetHostScopes(const HostScopes* hosts) { host_scopes_ = hosts; }
   // The nearest HostScopes set on the chain, or null.
   const HostScopes* host_scopes() const;
+
+  // What `lookup()` runs, for this scope and its children. Not owned;
+  // null: lookups fail with a message saying they are unavailable here.
+  void SetLookups(const Lookups* lookups) { lookups_ = lookups; }
+  // The nearest Lookups set on the chain, or null.
+  const Lookups* lookups() const;
 
   // Removes every variable of this scope (not of its parents).
   void Clear() { vars_.clear(); }
@@ -87,6 +124,7 @@ class Variables {
   const Variables* parent_ = nullptr;
   const Variables* fallback_ = nullptr;
   const HostScopes* host_scopes_ = nullptr;
+  const Lookups* lookups_ = nullptr;
 };
 
 }  // namespace hostprep

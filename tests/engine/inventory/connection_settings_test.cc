@@ -13,7 +13,7 @@ TEST_CASE("connection settings read ansible_ names, plain names and templates") 
   vars.Set("user", "deploy", "hosts.ini");
   vars.Set("ansible_become", "yes", "group_vars/all.yml");
   vars.Set("ansible_ssh_private_key_file", "~/.ssh/id_ed25519", "group_vars/all.yml");
-  Result<ConnectionSettings> s = ReadConnectionSettings("node1", vars);
+  Result<ConnectionSettings> s = ReadConnectionSettings("node1", vars, &vars);
   REQUIRE(s.ok());
   CHECK(s->address == "10.0.0.11");
   CHECK(s->port == 2222);
@@ -24,9 +24,34 @@ TEST_CASE("connection settings read ansible_ names, plain names and templates") 
   CHECK(s->connection == "ssh");
 }
 
+TEST_CASE("plain connection names count only from the inventory, never from play or role vars") {
+  Variables inventory;
+  inventory.Set("port", "2200", "hosts.ini");
+  Variables play(&inventory);
+  play.Set("ssh_port", "2222", "roles/sshd/defaults/main.yml");
+  play.Set("user", "www-data", "play vars");
+  play.Set("host", "10.9.9.9", "play vars");
+  play.Set("connection", "local", "play vars");
+  Result<ConnectionSettings> s = ReadConnectionSettings("node1", play, &inventory);
+  REQUIRE(s.ok());
+  CHECK(s->port == 2200);
+  CHECK(s->user.empty());
+  CHECK(s->address == "node1");
+  CHECK(s->connection == "ssh");
+  // The prefixed names count from every layer, -e included.
+  play.Set("ansible_port", "2022", "extra vars (-e)");
+  s = ReadConnectionSettings("node1", play, &inventory);
+  REQUIRE(s.ok());
+  CHECK(s->port == 2022);
+  // Without an inventory scope no plain name counts.
+  s = ReadConnectionSettings("node1", inventory, nullptr);
+  REQUIRE(s.ok());
+  CHECK(s->port == 0);
+}
+
 TEST_CASE("connection settings default to the inventory name over ssh") {
   Variables vars;
-  Result<ConnectionSettings> s = ReadConnectionSettings("node1", vars);
+  Result<ConnectionSettings> s = ReadConnectionSettings("node1", vars, &vars);
   REQUIRE(s.ok());
   CHECK(s->address == "node1");
   CHECK(s->port == 0);
@@ -36,15 +61,15 @@ TEST_CASE("connection settings default to the inventory name over ssh") {
 TEST_CASE("connection settings refuse what they cannot use, naming it") {
   Variables vars;
   vars.Set("ansible_port", "ssh", "hosts.ini");
-  CHECK(ReadConnectionSettings("node1", vars).message() ==
+  CHECK(ReadConnectionSettings("node1", vars, &vars).message() ==
         "host node1: ansible_port 'ssh' is not a port number");
   Variables winrm;
   winrm.Set("ansible_connection", "winrm", "hosts.ini");
-  CHECK(ReadConnectionSettings("node1", winrm).message() ==
+  CHECK(ReadConnectionSettings("node1", winrm, &winrm).message() ==
         "host node1: connection 'winrm' is not supported (use ssh or local)");
   Variables broken;
   broken.Set("ansible_host", "{{ nope }}", "hosts.ini");
-  CHECK(ReadConnectionSettings("node1", broken).message() ==
+  CHECK(ReadConnectionSettings("node1", broken, &broken).message() ==
         "variable 'ansible_host' (from hosts.ini): undefined variable 'nope'");
 }
 
@@ -88,10 +113,10 @@ TEST_CASE("connection settings refuse hostile addresses, users and ports before 
     CAPTURE(c.value);
     Variables vars;
     vars.Set(c.var, std::string(c.value), "hosts.ini");
-    CHECK(ReadConnectionSettings("node1", vars).message() == c.message);
+    CHECK(ReadConnectionSettings("node1", vars, &vars).message() == c.message);
   }
   // The inventory name is the address when ansible_host is not set.
-  CHECK(ReadConnectionSettings("-oProxyCommand=x", Variables()).message() ==
+  CHECK(ReadConnectionSettings("-oProxyCommand=x", Variables(), nullptr).message() ==
         "host -oProxyCommand=x: the inventory host name \"-oProxyCommand=x\" is not a host name "
         "or address: it starts with '-'; set ansible_host to a DNS name or an IP address");
   // Names that are fine: IPv6 with a zone, an internationalized name, a local
@@ -99,11 +124,11 @@ TEST_CASE("connection settings refuse hostile addresses, users and ports before 
   for (const char* ok : {"fe80::1%eth0", "2001:db8::1", "bücher.example", "node_1.lan"}) {
     Variables vars;
     vars.Set("ansible_host", std::string(ok), "hosts.ini");
-    CHECK(ReadConnectionSettings("node1", vars).ok());
+    CHECK(ReadConnectionSettings("node1", vars, &vars).ok());
   }
   Variables local;
   local.Set("ansible_connection", std::string("local"), "hosts.ini");
-  CHECK(ReadConnectionSettings("my laptop", local).ok());
+  CHECK(ReadConnectionSettings("my laptop", local, &local).ok());
 }
 
 }  // namespace

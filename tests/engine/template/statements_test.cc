@@ -127,6 +127,23 @@ TEST_CASE("lstrip_blocks and keep_trailing_newline change whitespace as in Jinja
   CHECK(Render(t, "{% if flag %}\nb{% endif %}\n", o) == "\nb\n");
 }
 
+TEST_CASE("a #jinja2 header on the first line changes how the template is read") {
+  Variables vars = OracleVars();
+  Templar t(vars);
+  CHECK(
+      Render(t, "#jinja2: lstrip_blocks: True\na\n    {% if flag %}\n  b\n    {% endif %}\nc\n") ==
+      "a\n  b\nc\n");
+  CHECK(
+      Render(t,
+             "#jinja2: trim_blocks: False, lstrip_blocks: False\n{% if flag %}\nb{% endif %}\n") ==
+      "\nb\n");
+  CHECK(Render(t, "#jinja2: block_start_string: '[%'\n") ==
+        "error: the '#jinja2:' header sets 'block_start_string', which hostprep does not support "
+        "(trim_blocks, lstrip_blocks and keep_trailing_newline are)");
+  CHECK(Render(t, "#jinja2: trim_blocks: yes\n") ==
+        "error: the '#jinja2:' header sets 'trim_blocks' to 'yes'; it takes True or False");
+}
+
 TEST_CASE("runaway templates stop with an error") {
   Variables vars = OracleVars();
   Templar t(vars);

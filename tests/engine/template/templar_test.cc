@@ -325,6 +325,17 @@ TEST_CASE("templar says which Jinja features hostprep does not support") {
       {"{{ name is strng }}",
        "error: unknown test 'strng' in '{{ name is strng }}' at column 12 (did you mean "
        "'string'?)"},
+      {"{{ lookup('fle', 'motd') }}",
+       "error: unknown lookup 'fle' (did you mean 'file'?) (hostprep has dict, env, file, "
+       "fileglob, first_found, indexed_items, items, lines, list, nested, pipe, sequence, "
+       "subelements, template, together, vars) in '{{ lookup('fle', 'motd') }}' at column 11"},
+      {"{{ query('password', '/tmp/x') }}",
+       "error: unknown lookup 'password' (hostprep has dict, env, file, fileglob, first_found, "
+       "indexed_items, items, lines, list, nested, pipe, sequence, subelements, template, "
+       "together, vars) in '{{ query('password', '/tmp/x') }}' at column 10"},
+      {"{{ cycler(1, 2) }}",
+       "error: function 'cycler()' is not supported by hostprep in '{{ cycler(1, 2) }}' at "
+       "column 4"},
   };
   for (const Case& c : cases) {
     std::string input = c.input;
@@ -388,6 +399,31 @@ TEST_CASE("templar renders variables lazily and recursively") {
       {"{{ list_bad[1] }}",
        "error: in variable 'list_bad' (from play vars): undefined variable 'nope'"},
       {"{{ prefix }} ok even though bad is broken", R"("/usr/local ok even though bad is broken")"},
+  };
+  for (const Case& c : cases) {
+    std::string input = c.input;
+    CAPTURE(input);
+    CHECK(Show(t.RenderString(c.input)) == c.want);
+  }
+}
+
+TEST_CASE("templar never renders the templates inside data: facts, registered results, set_fact") {
+  Variables vars;
+  vars.Set("secret", "s3cret", "group_vars/all.yml");
+  vars.Set("facts_name", "{{ secret }}", "facts", Trust::kData);
+  vars.Set("result", Value::parse(R"({"stdout": "{{ secret }}", "lines": ["{{ secret }}"]})"),
+           "a registered result", Trust::kData);
+  vars.Set("operator", "{{ secret }}", "play vars");
+  vars.Set("points_at_data", "{{ result.stdout }}", "play vars");
+  Templar t(vars);
+  Case cases[] = {
+      {"{{ facts_name }}", R"("{{ secret }}")"},
+      {"{{ result.stdout }}", R"("{{ secret }}")"},
+      {"{{ result.lines[0] }}", R"("{{ secret }}")"},
+      {"{{ result }}", R"({"stdout":"{{ secret }}","lines":["{{ secret }}"]})"},
+      {"x{{ result.lines | first }}x", R"("x{{ secret }}x")"},
+      {"{{ points_at_data }}", R"("{{ secret }}")"},
+      {"{{ operator }}", R"("s3cret")"},
   };
   for (const Case& c : cases) {
     std::string input = c.input;

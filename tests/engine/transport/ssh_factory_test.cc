@@ -45,7 +45,7 @@ TEST_CASE("ssh factory sends every host through the inventory's bastion host") {
   auto connect = [&](const std::string& host) {
     Variables vars;
     inv->HostVariables(host, &vars);
-    Result<ConnectionSettings> settings = ReadConnectionSettings(host, vars);
+    Result<ConnectionSettings> settings = ReadConnectionSettings(host, vars, &vars);
     REQUIRE(settings.ok());
     Result<std::unique_ptr<Transport>> t = factory->Create(host, *settings);
     if (!t.ok()) FAIL(t.message());

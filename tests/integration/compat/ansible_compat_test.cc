@@ -18,11 +18,13 @@ using hostprep::testing::compat::CheckSameFiles;
 using hostprep::testing::compat::CheckSameResults;
 using hostprep::testing::compat::CleanPaths;
 using hostprep::testing::compat::kAnsibleNode;
+using hostprep::testing::compat::kHost;
 using hostprep::testing::compat::kHostprepNode;
 using hostprep::testing::compat::ListBoth;
 using hostprep::testing::compat::OnNode;
 using hostprep::testing::compat::RunBoth;
 using hostprep::testing::compat::RunEachOnAll;
+using hostprep::testing::compat::RunTwins;
 using hostprep::testing::compat::SideBySide;
 
 // The same results from both, and Ansible's exit code the one the playbook
@@ -47,6 +49,15 @@ TEST_CASE("compat: a directory layout matches Ansible's on the first run and on 
   Both again = RunBoth("layout.yml");
   CheckSame(again, 0);
   CheckSameFiles({"/etc/hpcompat", "/etc/hpcompat-legacy"});
+}
+
+TEST_CASE("compat: template files render byte for byte as Ansible's template module renders them") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunTwins("templates.yml", "templates_twin.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  Both again = RunTwins("templates.yml", "templates_twin.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
 }
 
 TEST_CASE("compat: commands with creates, removes, chdir, argv and registered results match") {
@@ -122,6 +133,12 @@ TEST_CASE("compat: ignored failures count as Ansible counts them") {
 TEST_CASE("compat: registered stdout, stdin and creates/removes read as Ansible's") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("registered.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: lookups in a role read its files, templates and variables as Ansible's do") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("lookups.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
 }
 

@@ -1,0 +1,43 @@
+// Template files on the controller as Ansible's template action renders
+// them: the variables it adds over the task's, and where `{% include %}`
+// and `{% import %}` look. Shared by the template writer (task_executor)
+// and the template lookup (controller_lookups).
+#ifndef HOSTPREP_ENGINE_RUN_LOCAL_TEMPLATES_H_
+#define HOSTPREP_ENGINE_RUN_LOCAL_TEMPLATES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/run/read_source.h"
+#include "engine/template/evaluator.h"
+#include "engine/template/variables.h"
+
+namespace hostprep {
+
+// A scope over `task_vars` with what Ansible's template action adds for the
+// template at `path`: ansible_managed (Ansible's default text),
+// template_path, template_fullpath, template_host, template_uid. Reads the
+// file's owner and the machine's host name. `task_vars` must outlive it.
+Variables TemplateVars(const Variables& task_vars, const std::string& path);
+
+// What a template's {% include %} and {% import %} find, as Ansible's
+// template action searches: beside the template first, then the task's
+// search paths (their templates/ directories, then themselves), then the
+// playbook's directory. Borrows everything it is given.
+class LocalTemplateLoader : public TemplateLoader {
+ public:
+  LocalTemplateLoader(const ReadSource& source, const std::string& template_path,
+                      const std::vector<std::string>& search_paths, const std::string& play_dir);
+  Result<std::optional<Found>> Load(const std::string& name) const override;
+
+ private:
+  const ReadSource& source_;
+  const std::vector<std::string>& search_paths_;
+  const std::string& play_dir_;
+  std::string dir_;
+};
+
+}  // namespace hostprep
+
+#endif  // HOSTPREP_ENGINE_RUN_LOCAL_TEMPLATES_H_
