@@ -27,6 +27,7 @@ commands:
   graph PLAYBOOK [-i INV]   draw each play's task graph (text, dot, mermaid)
   inventory -i INV          show the inventory: --list, --graph, --host NAME
   facts -i INV              gather and print facts of the hosts
+  template FILE [-e VARS]   render a template as the template module would, and print it
   modules                   list the built-in modules
   doc MODULE                show a module's arguments and examples
   version                   print the version
@@ -54,11 +55,11 @@ int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
       {"run", RunCommand},     {"validate", ValidateCommand},
       {"graph", GraphCommand}, {"inventory", InventoryCommand},
       {"facts", FactsCommand}, {"modules", ModulesCommand},
-      {"doc", DocCommand}};
+      {"doc", DocCommand},     {"template", TemplateCommand}};
   auto it = commands.find(command);
   if (it == commands.end()) {
-    std::vector<std::string> names = {"run",   "validate", "graph", "inventory",
-                                      "facts", "modules",  "doc",   "version"};
+    std::vector<std::string> names = {"run",     "validate", "graph",   "inventory", "facts",
+                                      "modules", "doc",      "version", "template"};
     fmt::print(stderr, "hostprep: unknown command '{}'{}\n{}", command,
                DidYouMeanSuffix(command, names), kUsage);
     return kExitBadOption;

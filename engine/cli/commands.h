@@ -19,6 +19,7 @@ int GraphCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
 int InventoryCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 int ModulesCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
+int TemplateCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 int DocCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 
 }  // namespace hostprep

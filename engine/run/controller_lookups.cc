@@ -21,22 +21,6 @@ namespace hostprep {
 
 namespace {
 
-// Files read straight from this machine: what the template lookup's
-// includes read. Nothing about hosts is ever asked of it.
-class ControllerFiles : public ReadSource {
- public:
-  std::optional<ReadResult> Find(const Become&, const RemoteRead&) const override {
-    return std::nullopt;
-  }
-  std::optional<std::string> ReadLocal(const std::string& path) const override {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-};
-
 // The options a plugin takes; any other is refused by name, so a typo in
 // `rstrip=False` does not silently keep the default.
 Status CheckOptions(const std::string& plugin, const Value& options,

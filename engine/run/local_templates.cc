@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "engine/run/local_files.h"
 
@@ -32,6 +34,14 @@ Variables TemplateVars(const Variables& task_vars, const std::string& path) {
     }
   }
   return v;
+}
+
+std::optional<std::string> ControllerFiles::ReadLocal(const std::string& path) const {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 LocalTemplateLoader::LocalTemplateLoader(const ReadSource& source, const std::string& template_path,

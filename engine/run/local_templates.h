@@ -15,6 +15,17 @@
 
 namespace hostprep {
 
+// Files read straight from this machine, as a ReadSource: what templates
+// rendered outside a host's run (lookups, `hostprep template`) read.
+// Nothing about hosts is ever asked of it.
+class ControllerFiles : public ReadSource {
+ public:
+  std::optional<ReadResult> Find(const Become&, const RemoteRead&) const override {
+    return std::nullopt;
+  }
+  std::optional<std::string> ReadLocal(const std::string& path) const override;
+};
+
 // A scope over `task_vars` with what Ansible's template action adds for the
 // template at `path`: ansible_managed (Ansible's default text),
 // template_path, template_fullpath, template_host, template_uid. Reads the

@@ -434,9 +434,14 @@ Result<Evaluator::Operand> Evaluator::Eval(const Node& node, std::string_view sr
       if (!b.ok()) return b.status();
       if (node.name == "%" && a->is_string()) {
         // Python's printf-style formatting, as the format filter does it.
+        // Only a tuple spreads into the arguments: a list (a variable's,
+        // a filter's, `[...]`) is one argument, as in Python.
         const CallableSpec* format = FindFilter("format");
         std::vector<Value> args;
-        if (b->is_array()) {
+        const Node& right = *node.kids[1];
+        const bool tuple =
+            right.kind == NodeKind::kList && right.begin < src.size() && src[right.begin] == '(';
+        if (b->is_array() && tuple) {
           args.assign(b->begin(), b->end());
         } else {
           args.push_back(*b);

@@ -541,7 +541,7 @@ ExpressionParser::NodePtr ExpressionParser::Callable(NodeKind kind, NodePtr inpu
     }
     Advance();
   } else if (!filter && (Cur().kind == TokenKind::kString || Cur().kind == TokenKind::kInteger ||
-                         Cur().kind == TokenKind::kFloat ||
+                         Cur().kind == TokenKind::kFloat || IsOp("[") || IsOp("{") ||
                          (Cur().kind == TokenKind::kName && !IsKeyword(Cur().text)))) {
     NodePtr arg = Primary();
     if (arg) arg = Postfix(std::move(arg));

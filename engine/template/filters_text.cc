@@ -227,6 +227,9 @@ Result<Value> Indent(const Value& in, const Args& a) {
 }
 
 Result<Value> Truncate(const Value& in, const Args& a) {
+  // Jinja measures its input with len(): a number has none.
+  if (!in.is_string() && !in.is_array() && !in.is_object())
+    return WrongType("truncate", "a string", in);
   Result<long long> length = IntArg("truncate", "length", a[0]);
   if (!length.ok()) return length.status();
   Result<long long> leeway =

@@ -106,6 +106,9 @@ class Scanner {
       *block_begin_ = tag;
       size_t next = 0;
       if (kind == '#') {
+        // The text before a comment is a piece of its own, as in Jinja's
+        // lexer: a later "{{-" strips only the text after the comment.
+        FlushText(tag);
         next = Comment(inner);
       } else if (kind == '{') {
         next = Tag(tag, inner, Piece::kOutput);

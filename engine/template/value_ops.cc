@@ -156,7 +156,12 @@ Result<Value> FloatOp(std::string_view op, double x, double y) {
 }  // namespace
 
 Result<Value> Arithmetic(std::string_view op, const Value& a, const Value& b) {
-  if (op == "~") return Value(ToText(a) + ToText(b));
+  if (op == "~") {
+    // Python's str(): None is "None" here, though a template prints None
+    // as nothing (Ansible's finalize).
+    auto str = [](const Value& v) { return v.is_null() ? std::string("None") : ToText(v); };
+    return Value(str(a) + str(b));
+  }
   if (IsNumeric(a) && IsNumeric(b)) {
     if (IsIntegral(a) && IsIntegral(b) && op != "/")
       return IntegerOp(op, AsInteger(a), AsInteger(b));

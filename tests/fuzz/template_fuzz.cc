@@ -4,7 +4,7 @@
 // variables that are templates themselves, a loop between two variables, a
 // variable with a syntax error, a host's output that is not UTF-8).
 //
-// The text is rendered as a template, evaluated as a bare expression and as
+// The text is rendered as a template (a string and a file), evaluated as a bare expression and as
 // a condition, checked for syntax, scanned for the variables it reads, and
 // stored as a variable that another template reads (lazy rendering). The
 // syntax check and the renderings must agree: what passes the check never
@@ -75,6 +75,13 @@ void FuzzTemplate(const std::string& text) {
   }
   if (!syntax.ok()) fuzz::Require(!rendered.ok(), "a template with a syntax error does not render");
   (void)ReferencedVariables(Value(text));
+
+  // The text as a template file: Ansible's trailing newlines, trim_blocks,
+  // a `#jinja2:` header, errors located in the file.
+  TemplateOptions document;
+  document.origin = "fuzz.j2";
+  const Result<std::string> file = templar.RenderDocument(text, document, nullptr);
+  if (!file.ok()) fuzz::RequireMessage(file.message());
 
   const Status expr_syntax = CheckExpressionSyntax(text);
   if (!expr_syntax.ok()) fuzz::RequireMessage(expr_syntax.message());

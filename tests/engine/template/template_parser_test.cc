@@ -29,20 +29,14 @@ TEST_CASE("template parser splits text and expressions") {
     const char* text;
     const char* want;
   } cases[] = {
-      {"{{ a }}", "single:{a}"},
-      {" \n{{ a.b | int }}\t", "[ \n]{a.b | int}[\t]"},
-      {"x{{ a }}", "[x]{a}"},
-      {"{{ a }}{{ b }}", "{a}{b}"},
-      {"a {{ b }} c", "[a ]{b}[ c]"},
-      {"a\n  {{- b -}}\n  c", "[a]{b}[c]"},
-      {"a {# note #} b", "[a  b]"},
-      {"a {#- note -#} b", "[ab]"},
-      {"{# only #}{{ x }}", "single:{x}"},
+      {"{{ a }}", "single:{a}"},        {" \n{{ a.b | int }}\t", "[ \n]{a.b | int}[\t]"},
+      {"x{{ a }}", "[x]{a}"},           {"{{ a }}{{ b }}", "{a}{b}"},
+      {"a {{ b }} c", "[a ]{b}[ c]"},   {"a\n  {{- b -}}\n  c", "[a]{b}[c]"},
+      {"a {# note #} b", "[a ][ b]"},  // the text around a comment: two pieces, as in Jinja
+      {"a {#- note -#} b", "[a][b]"},   {"{# only #}{{ x }}", "single:{x}"},
       {"${#a} {#- b", "[${#a} {#- b]"},  // no "#}": not a comment
-      {"{ {a} }", "[{ {a} }]"},
-      {"}} {", "[}} {]"},
-      {"{{ '}}' }}", "single:{'}}'}"},
-      {"{{ {'a': 1} }}", "single:{{'a': 1}}"},
+      {"{ {a} }", "[{ {a} }]"},         {"}} {", "[}} {]"},
+      {"{{ '}}' }}", "single:{'}}'}"},  {"{{ {'a': 1} }}", "single:{{'a': 1}}"},
   };
   for (const auto& c : cases) {
     std::string text = c.text;
