@@ -12,6 +12,7 @@
 
 #include "engine/base/text.h"
 #include "engine/playbook/keywords.h"
+#include "engine/run/local_templates.h"
 
 namespace hostprep {
 
@@ -68,7 +69,8 @@ enum class Kind {
   kFlag,
   kHostKeyChecking,
   kBecomeMethod,
-  kStrategy
+  kStrategy,
+  kManaged,
 };
 
 struct Setting {
@@ -88,6 +90,9 @@ constexpr Setting kSettings[] = {
     {"defaults", "forks", "ANSIBLE_FORKS", "--forks", Kind::kNumber},
     {"defaults", "timeout", "ANSIBLE_TIMEOUT", "--timeout", Kind::kNumber},
     {"defaults", "strategy", "ANSIBLE_STRATEGY", "--strategy", Kind::kStrategy},
+    {"defaults", "ansible_managed", "ANSIBLE_MANAGED_STR", "--ansible-managed", Kind::kManaged},
+    {"defaults", "allow_broken_conditionals", "ANSIBLE_ALLOW_BROKEN_CONDITIONALS",
+     "--allow-broken-conditionals", Kind::kFlag},
     {"ssh_connection", "ssh_args", "ANSIBLE_SSH_ARGS", "--ssh-args", Kind::kText},
     {"privilege_escalation", "become", "ANSIBLE_BECOME", "--become", Kind::kFlag},
     {"privilege_escalation", "become_user", "ANSIBLE_BECOME_USER", "--become-user", Kind::kText},
@@ -151,6 +156,12 @@ Status AddWords(const Setting& s, const std::string& value, const std::string& w
         return Status::Error(fmt::format(
             "{}: strategy '{}' is not supported: hostprep has linear and free", where, v));
       }
+      words->insert(words->end(), {s.option, v});
+      return Status::Ok();
+    case Kind::kManaged:
+      // Python's configparser keeps the lines of a continued value.
+      if (Status checked = CheckManagedFormat(v); !checked.ok())
+        return Status::Error(fmt::format("{}: {}", where, checked.message()));
       words->insert(words->end(), {s.option, v});
       return Status::Ok();
     case Kind::kBecomeMethod:

@@ -17,6 +17,7 @@
 #include "engine/playbook/keywords.h"
 #include "engine/playbook/task_selection.h"
 #include "engine/run/facts_cache.h"
+#include "engine/run/local_templates.h"
 #include "engine/run/scheduler.h"
 
 namespace hostprep {
@@ -82,6 +83,8 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("become-user", po::value(&become_user), "user to become (default root)")
       ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
       ("allow-lookup-commands", po::bool_switch(&opts.allow_lookup_commands), "let the pipe and lines lookups run shell commands on this machine (off by default: a template cannot run a command here unless you say so)")
+      ("allow-broken-conditionals", po::bool_switch(&opts.allow_broken_conditionals), "count a condition that is not a boolean by its truthiness, as Ansible 2.14 did (default: an error, as in Ansible 2.19)")
+      ("ansible-managed", po::value(&opts.ansible_managed), "the text of {{ ansible_managed }} in template files, with {host}, {uid}, {file} and strftime's %-codes (ansible.cfg's ansible_managed; default 'Ansible managed')")
       ("output,o", po::value(&output), "text (default) or json (one event per line)")
       ("trace", po::value(&trace_file), "write a Chrome trace-event JSON of the run (Perfetto, chrome://tracing): a lane per host, spans for connect, probe and apply round trips and tasks")
       ("stats", po::bool_switch(&show_stats), "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, applying")
@@ -127,6 +130,10 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   }
   if (opts.forks < 0) {
     fmt::print(stderr, "hostprep run: --forks must be 1 or more\n");
+    return kExitBadOption;
+  }
+  if (Status s = CheckManagedFormat(opts.ansible_managed); !s.ok()) {
+    fmt::print(stderr, "hostprep run: --ansible-managed: {}\n", s.message());
     return kExitBadOption;
   }
   if (detailed && !opts.check) {

@@ -29,6 +29,7 @@ int TemplateCommand(const std::vector<std::string>& args, const ModuleRegistry&)
   std::vector<std::string> inventories, extra;
   int repeat = 1;
   bool allow_commands = false;
+  std::string managed = kDefaultAnsibleManaged;
   po::options_description desc(
       "usage: hostprep template TEMPLATE [-e VARS] [-i INVENTORY --host HOST]\n\n"
       "Renders TEMPLATE as the template module renders it for a host (Ansible's Jinja2,\n"
@@ -40,6 +41,8 @@ int TemplateCommand(const std::vector<std::string>& args, const ModuleRegistry&)
       "host", po::value(&host), "render with this inventory host's variables")(
       "allow-lookup-commands", po::bool_switch(&allow_commands),
       "let the pipe and lines lookups run shell commands")(
+      "ansible-managed", po::value(&managed),
+      "the text of {{ ansible_managed }} (ansible.cfg's ansible_managed)")(
       "repeat", po::value(&repeat),
       "render N times and say on stderr how long one render took (for benchmarks)")(
       "template", po::value(&path), "the template file");
@@ -47,6 +50,14 @@ int TemplateCommand(const std::vector<std::string>& args, const ModuleRegistry&)
   pos.add("template", 1);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  if (Status s = StoreAnsibleConfig(desc, &vm); !s.ok()) {
+    fmt::print(stderr, "hostprep template: {}\n", s.message());
+    return kExitBadOption;
+  }
+  if (Status s = CheckManagedFormat(managed); !s.ok()) {
+    fmt::print(stderr, "hostprep template: {}\n", s.message());
+    return kExitBadOption;
+  }
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << desc << "\n";
@@ -81,14 +92,14 @@ int TemplateCommand(const std::vector<std::string>& args, const ModuleRegistry&)
   }
   std::error_code ec;
   const std::string here = std::filesystem::current_path(ec).string();
-  const ControllerLookups lookups(here, allow_commands);
+  const ControllerLookups lookups(here, allow_commands, managed);
   inventory_vars.SetLookups(&lookups);
   inventory_vars.Set("ansible_search_path", Value::array({here}), "hostprep", Trust::kData);
   inventory_vars.Set("omit", OmitToken(), "hostprep");
   if (host.empty()) inventory_vars.Set("inventory_hostname", "localhost", "hostprep");
   Variables top(&inventory_vars);
   top.SetAll(extra_vars, "extra vars (-e)");
-  const Variables template_vars = TemplateVars(top, path);
+  const Variables template_vars = TemplateVars(top, path, path, managed);
   const std::vector<std::string> search_paths;
   const LocalTemplateLoader loader(files, path, search_paths, here);
   TemplateOptions options;

@@ -145,7 +145,7 @@ Result<Value> ControllerLookups::Template(const Value& terms, const Value& optio
     if (!text) {
       return Status::Error("the template file " + *name + " could not be found for the lookup");
     }
-    const Variables added = TemplateVars(vars, path);
+    const Variables added = TemplateVars(vars, *name, path, managed_format_);
     Variables scope(&added);
     scope.SetAll(template_vars, "template_vars");
     TemplateOptions o;

@@ -27,9 +27,13 @@ namespace hostprep {
 class ControllerLookups : public Lookups {
  public:
   // `playbook_dir`: where files are found outside a task and where pipe
-  // runs; `allow_commands`: whether pipe and lines may run.
-  ControllerLookups(std::string playbook_dir, bool allow_commands)
-      : playbook_dir_(std::move(playbook_dir)), allow_commands_(allow_commands) {}
+  // runs; `allow_commands`: whether pipe and lines may run;
+  // `managed_format`: ansible.cfg's ansible_managed, for the template lookup.
+  ControllerLookups(std::string playbook_dir, bool allow_commands,
+                    std::string managed_format = "Ansible managed")
+      : playbook_dir_(std::move(playbook_dir)),
+        allow_commands_(allow_commands),
+        managed_format_(std::move(managed_format)) {}
 
   Result<Value> Run(const std::string& name, const Value& terms, const Value& options,
                     const Variables& vars) const override;
@@ -44,6 +48,7 @@ class ControllerLookups : public Lookups {
 
   std::string playbook_dir_;
   bool allow_commands_;
+  std::string managed_format_;
 };
 
 }  // namespace hostprep

@@ -12,27 +12,106 @@
 
 namespace hostprep {
 
-Variables TemplateVars(const Variables& task_vars, const std::string& path) {
+namespace {
+
+// `format` with its {host}, {uid} and {file} fields replaced, as Python's
+// str.format; unknown fields were refused by CheckManagedFormat, and are
+// kept as written here.
+std::string FillManagedFields(const std::string& format, const std::string& host,
+                              const std::string& uid, const std::string& file) {
+  std::string out;
+  for (size_t i = 0; i < format.size(); ++i) {
+    const char c = format[i];
+    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      const size_t end = format.find('}', i);
+      const std::string field = end == std::string::npos ? "" : format.substr(i + 1, end - i - 1);
+      const std::string* value = field == "host"   ? &host
+                                 : field == "uid"  ? &uid
+                                 : field == "file" ? &file
+                                                   : nullptr;
+      if (value != nullptr) {
+        out += *value;
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+// time.strftime(text, localtime(mtime)): glibc's strftime, as Python's.
+std::string FormatTime(const std::string& text, time_t mtime) {
+  if (text.find('%') == std::string::npos) return text;
+  struct tm local {};
+  localtime_r(&mtime, &local);
+  std::string buf(text.size() * 4 + 256, '\0');
+  const size_t n = strftime(buf.data(), buf.size(), text.c_str(), &local);
+  return n == 0 ? text : buf.substr(0, n);
+}
+
+}  // namespace
+
+Status CheckManagedFormat(const std::string& format) {
+  for (size_t i = 0; i < format.size(); ++i) {
+    const char c = format[i];
+    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
+      ++i;
+      continue;
+    }
+    if (c == '}') {
+      return Status::Error("ansible_managed has a single '}'; write '}}' for a brace");
+    }
+    if (c != '{') continue;
+    const size_t end = format.find('}', i);
+    if (end == std::string::npos) {
+      return Status::Error("ansible_managed has a '{' without its '}'; write '{{' for a brace");
+    }
+    const std::string field = format.substr(i + 1, end - i - 1);
+    if (field != "host" && field != "uid" && field != "file") {
+      return Status::Error("ansible_managed has the field {" + field +
+                           "}; the fields are {host}, {uid} and {file} (write '{{' for a brace)");
+    }
+    i = end;
+  }
+  return Status::Ok();
+}
+
+Variables TemplateVars(const Variables& task_vars, const std::string& given,
+                       const std::string& found, const std::string& managed_format) {
   Variables v(&task_vars);
   std::error_code ec;
-  const std::string full = std::filesystem::absolute(path, ec).string();
+  const std::string full = std::filesystem::absolute(found, ec).lexically_normal().string();
   char host[256] = {};
   gethostname(host, sizeof(host) - 1);
-  v.Set("ansible_managed", "Ansible managed", "template");
-  v.Set("template_path", path, "template");
-  v.Set("template_fullpath", ec ? path : full, "template");
+  v.Set("template_path", given, "template");
+  v.Set("template_fullpath", ec ? found : full, "template");
   v.Set("template_host", std::string(host), "template");
+  std::string uid;
+  time_t mtime = 0;
   struct stat st {};
-  if (stat(path.c_str(), &st) == 0) {
+  if (stat(found.c_str(), &st) == 0) {
+    mtime = st.st_mtime;
     struct passwd pw {};
     struct passwd* found = nullptr;
     char buf[4096];
     if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &found) == 0 && found) {
-      v.Set("template_uid", std::string(found->pw_name), "template");
+      uid = found->pw_name;
+      v.Set("template_uid", uid, "template");
     } else {
+      uid = std::to_string(st.st_uid);
       v.Set("template_uid", static_cast<long long>(st.st_uid), "template");
     }
   }
+  // Data, never rendered again: a '{{' in the setting stays text, as in
+  // Ansible, which does not template the result either.
+  v.Set("ansible_managed", FormatTime(FillManagedFields(managed_format, host, uid, given), mtime),
+        "ansible.cfg ansible_managed", Trust::kData);
   return v;
 }
 

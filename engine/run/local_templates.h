@@ -26,11 +26,23 @@ class ControllerFiles : public ReadSource {
   std::optional<std::string> ReadLocal(const std::string& path) const override;
 };
 
+// Ansible's default text of {{ ansible_managed }}.
+inline constexpr char kDefaultAnsibleManaged[] = "Ansible managed";
+
+// Checks an ansible_managed setting (ansible.cfg) as Python's str.format
+// would take it: {host}, {uid} and {file} are the only fields, "{{" and "}}"
+// are braces. The error says which field is unknown.
+Status CheckManagedFormat(const std::string& format);
+
 // A scope over `task_vars` with what Ansible's template action adds for the
-// template at `path`: ansible_managed (Ansible's default text),
-// template_path, template_fullpath, template_host, template_uid. Reads the
-// file's owner and the machine's host name. `task_vars` must outlive it.
-Variables TemplateVars(const Variables& task_vars, const std::string& path);
+// template the task names `given` and that was found at `found`:
+// template_path (`given`, as Ansible 2.14 gives it), template_fullpath
+// (`found`, absolute), template_host, template_uid, and ansible_managed:
+// `managed_format` with {host}, {uid} and {file} (`given`) filled in and
+// strftime applied with the file's modification time. Reads the file's
+// owner and mtime and the machine's host name. `task_vars` must outlive it.
+Variables TemplateVars(const Variables& task_vars, const std::string& given,
+                       const std::string& found, const std::string& managed_format);
 
 // What a template's {% include %} and {% import %} find, as Ansible's
 // template action searches: beside the template first, then the task's

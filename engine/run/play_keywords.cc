@@ -94,7 +94,12 @@ Result<std::string> Hosts(const Play& play, const Variables& vars) {
 }  // namespace
 
 PlayScope::PlayScope(const Play& play, const Value& groups, const RunOptions& options)
-    : magic_(&defaults_), vars_(&magic_), roles_(&vars_), extra_(&roles_) {
+    : lookups_(play.dir, options.allow_lookup_commands, options.ansible_managed),
+      magic_(&defaults_),
+      vars_(&magic_),
+      roles_(&vars_),
+      extra_(&roles_) {
+  defaults_.SetLookups(&lookups_);
   defaults_.SetAll(play.role_defaults, "role defaults");
   magic_.SetAll(PlayMagicVariables(play, options), "hostprep");
   magic_.Set("groups", groups, "inventory");

@@ -22,6 +22,7 @@
 #include "engine/base/status.h"
 #include "engine/base/value.h"
 #include "engine/playbook/playbook.h"
+#include "engine/run/controller_lookups.h"
 #include "engine/run/run_options.h"
 #include "engine/template/variables.h"
 
@@ -30,7 +31,9 @@ namespace hostprep {
 // The variables of a play before any host, as Ansible's get_vars(play=...)
 // gives them, lowest first: its roles' defaults, the magic variables that
 // are the same for every host (and `groups`), its vars and vars_files, its
-// roles' vars, -e. Borrows `play` and `groups`; not copyable.
+// roles' vars, -e; with the controller's lookups (files found from the
+// play's directory), as Ansible templates play keywords with them. Borrows
+// `play` and `groups`; not copyable.
 class PlayScope {
  public:
   PlayScope(const Play& play, const Value& groups, const RunOptions& options);
@@ -39,6 +42,7 @@ class PlayScope {
   const Variables& vars() const { return extra_; }
 
  private:
+  ControllerLookups lookups_;
   Variables defaults_;
   Variables magic_;
   Variables vars_;

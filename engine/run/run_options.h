@@ -33,6 +33,13 @@ struct RunOptions {
   // --allow-lookup-commands: the pipe and lines lookups may run shell
   // commands on the controller (controller_lookups.h).
   bool allow_lookup_commands = false;
+  // --allow-broken-conditionals (ansible.cfg allow_broken_conditionals):
+  // conditions count by truthiness as in Ansible 2.14 instead of having to
+  // be booleans as in 2.19 (ConditionRule in templar.h).
+  bool allow_broken_conditionals = false;
+  // ansible.cfg's ansible_managed: the text of {{ ansible_managed }} in
+  // template files (TemplateVars in local_templates.h).
+  std::string ansible_managed = "Ansible managed";
 };
 
 // The most hosts run at once when --forks is not given: each host holds a

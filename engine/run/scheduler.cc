@@ -233,7 +233,8 @@ void Scheduler::RunPlay(const Play& play) {
   PlayEnd end;
   ctx.end = &end;
   ctx.play_hosts_all = &hosts_all;
-  const ControllerLookups lookups(play.dir, options_.allow_lookup_commands);
+  const ControllerLookups lookups(play.dir, options_.allow_lookup_commands,
+                                  options_.ansible_managed);
   ctx.lookups = &lookups;
   hostvars_.BeginPlay(PlayMagicVariables(play, options_), &lookups);
   ctx.hostvars = &hostvars_;

@@ -304,7 +304,8 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
         TemplateOptions options;
         options.origin = path;
         const LocalTemplateLoader loader(source, path, task.search_paths, ctx_.play->dir);
-        const Variables template_vars = TemplateVars(vars, path);
+        const Variables template_vars =
+            TemplateVars(vars, read.path, path, ctx_.options->ansible_managed);
         Result<std::string> rendered =
             Templar(template_vars).RenderDocument(*text, options, &loader);
         if (rendered.ok()) {
@@ -508,7 +509,7 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
   if (!task.failed_when.empty()) {
     bool failed = false;
     for (const Expression& e : task.failed_when) {  // a list is ORed, as Ansible does
-      Result<bool> r = t.EvaluateCondition(e.text);
+      Result<bool> r = t.EvaluateCondition(e.text, Rule());
       if (!r.ok()) {
         a->status = TaskStatus::kFailed;
         a->message = e.location.Prefix() + "failed_when: " + r.message();
@@ -527,7 +528,7 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
   if (!task.changed_when.empty() && a->status != TaskStatus::kFailed) {
     bool changed = true;
     for (const Expression& e : task.changed_when) {  // a list is ANDed, as Ansible does
-      Result<bool> r = t.EvaluateCondition(e.text);
+      Result<bool> r = t.EvaluateCondition(e.text, Rule());
       if (!r.ok()) {
         a->status = TaskStatus::kFailed;
         a->message = e.location.Prefix() + "changed_when: " + r.message();
@@ -590,7 +591,7 @@ bool TaskExecutor::CanSpeculate(const TaskSpec& task) const {
 Result<std::string> TaskExecutor::SkipReason(const TaskSpec& task, const Variables& vars) const {
   Templar templar(vars);
   for (const Expression& cond : task.when) {
-    Result<bool> r = templar.EvaluateCondition(cond.text);
+    Result<bool> r = templar.EvaluateCondition(cond.text, Rule());
     if (!r.ok()) return Status::Error(cond.location.Prefix() + "when: " + r.message());
     if (!*r) return "condition '" + cond.text + "' was false";
   }
@@ -765,7 +766,7 @@ bool TaskExecutor::Until(TaskRun* run, TaskAttempt* a) const {
   }
   Templar templar(scope);
   for (const Expression& cond : task.until) {
-    Result<bool> held = templar.EvaluateCondition(cond.text);
+    Result<bool> held = templar.EvaluateCondition(cond.text, Rule());
     if (!held.ok()) {
       a->status = TaskStatus::kFailed;
       a->message = cond.location.Prefix() + "until: " + held.message();

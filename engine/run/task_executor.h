@@ -29,6 +29,7 @@
 #include "engine/run/included_vars.h"
 #include "engine/run/read_source.h"
 #include "engine/run/role_variables.h"
+#include "engine/template/templar.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -196,6 +197,11 @@ class TaskExecutor {
   // (a `when` is false: the reason), "" when it runs, or the error of a
   // `when` that cannot be evaluated.
   Result<std::string> SkipReason(const TaskSpec& task, const Variables& vars) const;
+  // How conditions decide in this run (--allow-broken-conditionals).
+  ConditionRule Rule() const {
+    return ctx_.options->allow_broken_conditionals ? ConditionRule::kTruthy
+                                                   : ConditionRule::kBoolean;
+  }
   // What the actions' outcome makes of the attempt: rc/stdout/stderr of a
   // command, the backup file, a failure (with what would fix a refusal
   // when the task ran without `become`).

@@ -1,10 +1,13 @@
 #include "engine/template/expression_parser.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "engine/base/text.h"
 #include "engine/template/filters.h"
+#include "engine/template/filters_regex.h"
 #include "engine/template/predicates.h"
 
 namespace hostprep {
@@ -509,6 +512,19 @@ ExpressionParser::NodePtr ExpressionParser::Callable(NodeKind kind, NodePtr inpu
   }
   const Token& name_tok = Cur();
   const CallableSpec* spec = filter ? FindFilter(name_tok.text) : FindTest(name_tok.text);
+  if (!spec && filter) {
+    // Filters Jinja or Ansible has and hostprep refuses by name, with why.
+    static const std::map<std::string, std::string, std::less<>> kRefused = {
+        {"urlize", "it writes HTML links, which no configuration file needs"},
+        {"win_basename", "Windows paths are not supported"},
+        {"win_dirname", "Windows paths are not supported"},
+        {"win_splitdrive", "Windows paths are not supported"},
+    };
+    if (auto it = kRefused.find(name_tok.text); it != kRefused.end()) {
+      return Fail("filter '" + name_tok.text + "' is not supported by hostprep: " + it->second,
+                  name_tok.pos, IssueKind::kUnsupported);
+    }
+  }
   if (!spec) {
     return Fail(std::string("unknown ") + what + " '" + name_tok.text + "'", name_tok.pos,
                 IssueKind::kUnknownName,
@@ -554,6 +570,19 @@ ExpressionParser::NodePtr ExpressionParser::Callable(NodeKind kind, NodePtr inpu
   n->negated = negated;
   n->kids.push_back(std::move(input));
   if (!BindArguments(n.get(), name_tok, std::move(positional), std::move(keyword))) return nullptr;
+  // A regular expression written as a literal is compiled now, so a pattern
+  // hostprep cannot run (lookbehind...) or a broken one fails validation.
+  static const std::set<std::string, std::less<>> kRegexFilters = {"regex_replace", "regex_search",
+                                                                   "regex_findall"};
+  static const std::set<std::string, std::less<>> kRegexTests = {"match", "search", "regex"};
+  if ((filter ? kRegexFilters : kRegexTests).count(spec->name) > 0 && n->kids.size() > 1 &&
+      n->kids[1] && n->kids[1]->kind == NodeKind::kLiteral && n->kids[1]->literal.is_string()) {
+    Result<PyRegex> re = PyRegex::Compile(n->kids[1]->literal.get<std::string>(), false, false);
+    if (!re.ok()) {
+      return Fail(std::string(what) + " '" + spec->name + "': " + re.message(), n->kids[1]->begin,
+                  IssueKind::kUnsupported);
+    }
+  }
   return n;
 }
 

@@ -396,25 +396,7 @@ Result<Value> Ternary(const Value& in, const Args& a) {
 // Reached for defined values only: the evaluator reports undefined ones.
 Result<Value> Mandatory(const Value& in, const Args&) { return in; }
 
-Result<Value> TypeDebug(const Value& in, const Args&) {
-  switch (in.type()) {
-    case Value::value_t::null:
-      return Value("NoneType");
-    case Value::value_t::boolean:
-      return Value("bool");
-    case Value::value_t::number_integer:
-    case Value::value_t::number_unsigned:
-      return Value("int");
-    case Value::value_t::number_float:
-      return Value("float");
-    case Value::value_t::string:
-      return Value("str");
-    case Value::value_t::array:
-      return Value("list");
-    default:
-      return Value("dict");
-  }
-}
+Result<Value> TypeDebug(const Value& in, const Args&) { return Value(PyTypeName(in)); }
 
 // Jinja's attr reads Python attributes, never items: values here have none
 // (Jinja gives undefined, which Ansible reports when used).

@@ -164,13 +164,6 @@ Result<Value> PathJoin(const Value& in, const Args&) {
   return Value(path);
 }
 
-Status NoWindows(std::string_view filter) {
-  return FilterError(filter, "Windows paths are not supported by hostprep");
-}
-Result<Value> WinBasename(const Value&, const Args&) { return NoWindows("win_basename"); }
-Result<Value> WinDirname(const Value&, const Args&) { return NoWindows("win_dirname"); }
-Result<Value> WinSplitDrive(const Value&, const Args&) { return NoWindows("win_splitdrive"); }
-
 }  // namespace
 
 void AddPathFilters(std::vector<FilterEntry>* out) {
@@ -183,9 +176,6 @@ void AddPathFilters(std::vector<FilterEntry>* out) {
       {{"realpath", {}}, RealPath, {}},
       {{"relpath", {Opt("start", nullptr)}}, RelPath, {}},
       {{"path_join", {}}, PathJoin, {}},
-      {{"win_basename", {}}, WinBasename, {}},
-      {{"win_dirname", {}}, WinDirname, {}},
-      {{"win_splitdrive", {}}, WinSplitDrive, {}},
   };
   for (FilterEntry& e : entries) out->push_back(std::move(e));
 }

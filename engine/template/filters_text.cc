@@ -412,10 +412,6 @@ Result<Value> XmlAttr(const Value& in, const Args& a) {
   return Value(out);
 }
 
-Result<Value> Urlize(const Value&, const Args&) {
-  return FilterError("urlize", "not supported by hostprep");
-}
-
 Result<Value> TrimFilter(const Value& in, const Args& a) {
   std::vector<std::string> chars = Utf8Chars(PyStr(in));
   std::vector<std::string> strip;
@@ -607,7 +603,6 @@ void AddTextFilters(std::vector<FilterEntry>* out) {
        {}},
       {{"urlencode", {}}, UrlEncode, {}},
       {{"xmlattr", {Opt("autospace", true)}}, XmlAttr, {}},
-      {{"urlize", {}, true}, Urlize, {}},
       {{"trim", {Opt("chars", nullptr)}}, TrimFilter, {}},
       {{"replace", {Req("old"), Req("new"), Opt("count", nullptr)}}, Replace, {}},
       {{"split", {Opt("sep", nullptr), Opt("maxsplit", -1)}}, SplitFilter, {}},

@@ -2,11 +2,16 @@
 // (sorted keys, allow_unicode, width 80): block collections, flow style for
 // collections of scalars in to_yaml, and PyYAML's choice between plain,
 // single-quoted and double-quoted scalars, including its folding of long
-// lines. from_yaml is refused: the template library has no YAML parser.
+// lines. from_yaml and from_yaml_all read YAML as Ansible's safe loader does.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cmath>
 #include <regex>
 
+#include "engine/base/text.h"
+#include "engine/base/yaml_scalar.h"
 #include "engine/template/filters_internal.h"
 #include "engine/template/value_ops.h"
 
@@ -325,9 +330,129 @@ Result<Value> ToNiceYaml(const Value& in, const Args& a) {
   return Dump("to_nice_yaml", in, a[0], true);
 }
 
+// Bounds for text that may come from a host (a registered stdout): its size,
+// the values it holds once aliases are expanded (an alias bomb is a few
+// lines), and how deep it nests.
+constexpr size_t kMaxLoadBytes = size_t{32} << 20;
+constexpr size_t kMaxLoadValues = 2'000'000;
+constexpr int kMaxLoadDepth = 500;
+
+// Converts one parsed node as PyYAML's SafeLoader builds it: plain scalars
+// typed by YAML 1.1 (ScalarToValue), quoted ones strings, the standard
+// !!str/!!int/!!float/!!bool/!!null/!!seq/!!map tags honoured, any other
+// tag refused as SafeLoader refuses it; a repeated key keeps its last value.
+Status Convert(const YAML::Node& node, int depth, size_t* budget, Value* out) {
+  if (*budget == 0)
+    return Status::Error(
+        fmt::format("more than {} values once aliases are expanded", kMaxLoadValues));
+  if (depth > kMaxLoadDepth)
+    return Status::Error(fmt::format("nested more than {} levels deep", kMaxLoadDepth));
+  --*budget;
+  const std::string tag = node.Tag();
+  const std::string kStd = "tag:yaml.org,2002:";
+  const std::string std_name = StartsWith(tag, kStd) ? tag.substr(kStd.size()) : "";
+  const bool plain_tag = tag.empty() || tag == "?" || tag == "!";
+  if (!plain_tag && std_name.empty()) {
+    return Status::Error("could not determine a constructor for the tag '" + tag + "'");
+  }
+  if (!node.IsDefined() || node.IsNull()) {
+    *out = std_name == "str" ? Value("") : Value(nullptr);
+    return Status::Ok();
+  }
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    if (std_name.empty()) {
+      *out = ScalarToValue(text, tag == "!");
+    } else if (std_name == "str") {
+      *out = Value(text);
+    } else {
+      Value typed = ScalarToValue(text, false);
+      const bool fits = (std_name == "int" && typed.is_number_integer()) ||
+                        (std_name == "float" && typed.is_number()) ||
+                        (std_name == "bool" && typed.is_boolean()) ||
+                        (std_name == "null" && typed.is_null());
+      if (!fits) {
+        return Status::Error(
+            fmt::format("'{}' is not a valid value for the tag '!!{}'", text, std_name));
+      }
+      *out = std_name == "float" ? Value(typed.get<double>()) : typed;
+    }
+    return Status::Ok();
+  }
+  if (node.IsSequence()) {
+    if (!std_name.empty() && std_name != "seq")
+      return Status::Error("the tag '!!" + std_name + "' does not apply to a list");
+    *out = Value::array();
+    for (const YAML::Node& item : node) {
+      Value v;
+      if (Status s = Convert(item, depth + 1, budget, &v); !s.ok()) return s;
+      out->push_back(std::move(v));
+    }
+    return Status::Ok();
+  }
+  if (!std_name.empty() && std_name != "map")
+    return Status::Error("the tag '!!" + std_name + "' does not apply to a mapping");
+  *out = Value::object();
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar() && !kv.first.IsNull())
+      return Status::Error("a mapping or list as a key (found unhashable key)");
+    Value key, value;
+    if (Status s = Convert(kv.first, depth + 1, budget, &key); !s.ok()) return s;
+    if (Status s = Convert(kv.second, depth + 1, budget, &value); !s.ok()) return s;
+    (*out)[key.is_string() ? key.get<std::string>() : ToText(key)] = std::move(value);
+  }
+  return Status::Ok();
+}
+
+// The documents of `text`: yaml-cpp's exceptions stop here.
+Result<std::vector<Value>> LoadDocuments(std::string_view filter, const std::string& text) {
+  if (text.size() > kMaxLoadBytes) {
+    return FilterError(filter, fmt::format("the text is larger than {} MiB", kMaxLoadBytes >> 20));
+  }
+  if (FindInvalidUtf8(text) != std::string::npos || text.find('\0') != std::string::npos)
+    return FilterError(filter, "the text is not UTF-8");
+  std::vector<YAML::Node> nodes;
+  try {
+    nodes = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    std::string where =
+        e.mark.is_null() ? ""
+                         : fmt::format(" at line {} column {}", e.mark.line + 1, e.mark.column + 1);
+    return FilterError(filter, "invalid YAML" + where + ": " + e.msg);
+  }
+  std::vector<Value> docs;
+  size_t budget = kMaxLoadValues;
+  for (const YAML::Node& node : nodes) {
+    Value v;
+    if (Status s = Convert(node, 0, &budget, &v); !s.ok()) return FilterError(filter, s.message());
+    docs.push_back(std::move(v));
+  }
+  return docs;
+}
+
+// Ansible's from_yaml: a string is loaded (one document; none is None),
+// anything else passes through.
 Result<Value> FromYaml(const Value& in, const Args&) {
   if (!in.is_string()) return in;
-  return FilterError("from_yaml", "not supported by hostprep (use from_json)");
+  Result<std::vector<Value>> docs = LoadDocuments("from_yaml", in.get<std::string>());
+  if (!docs.ok()) return docs.status();
+  if (docs->size() > 1) {
+    return FilterError("from_yaml",
+                       "expected a single document in the stream, found several "
+                       "(use from_yaml_all)");
+  }
+  return docs->empty() ? Value(nullptr) : std::move(docs->front());
+}
+
+// Ansible's from_yaml_all: every document of a string, as a list (Ansible
+// returns a generator, which templates turn into a list with `| list`).
+Result<Value> FromYamlAll(const Value& in, const Args&) {
+  if (!in.is_string()) return in;
+  Result<std::vector<Value>> docs = LoadDocuments("from_yaml_all", in.get<std::string>());
+  if (!docs.ok()) return docs.status();
+  Value out = Value::array();
+  for (Value& d : *docs) out.push_back(std::move(d));
+  return out;
 }
 
 }  // namespace
@@ -336,7 +461,8 @@ void AddYamlFilters(std::vector<FilterEntry>* out) {
   std::vector<FilterEntry> entries = {
       {{"to_yaml", {Opt("indent", 2)}}, ToYaml, {}},
       {{"to_nice_yaml", {Opt("indent", 4)}}, ToNiceYaml, {}},
-      {{"from_yaml", {}}, FromYaml, {"from_yaml_all"}},
+      {{"from_yaml", {}}, FromYaml, {}},
+      {{"from_yaml_all", {}}, FromYamlAll, {}},
   };
   for (FilterEntry& e : entries) out->push_back(std::move(e));
 }

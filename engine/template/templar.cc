@@ -1,5 +1,7 @@
 #include "engine/template/templar.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <random>
 #include <vector>
@@ -7,6 +9,7 @@
 #include "engine/base/text.h"
 #include "engine/template/evaluator.h"
 #include "engine/template/template_parser.h"
+#include "engine/template/value_ops.h"
 
 namespace hostprep {
 namespace {
@@ -85,13 +88,41 @@ Result<Value> Templar::Evaluate(std::string_view expr) const {
   return Guarded<Value>([&] { return Evaluator(vars_).EvaluateExpression(expr); });
 }
 
-// Ansible treats an empty condition as true, and accepts a condition
-// wrapped in "{{ }}" (with a warning); both are accepted here. Text around
-// a "{{ }}" (`x == '{{ y }}'`) is refused: Ansible would render it and then
-// evaluate the result as code, which breaks on quotes in values.
-Result<bool> Templar::EvaluateCondition(std::string_view expr) const {
+namespace {
+
+// What to write instead of a condition that gave `v`, by its type.
+std::string ConditionAdvice(std::string_view text, const Value& v) {
+  std::string expr = Trim(std::string(text));
+  if (StartsWith(expr, "{{") && EndsWith(expr, "}}"))  // "{{ x }}": suggest bare expressions
+    expr = Trim(expr.substr(2, expr.size() - 4));
+  if (v.is_string()) {
+    return fmt::format(
+        "write '{0} | bool' for a yes/no string, or '{0} | length > 0' for "
+        "\"not empty\"",
+        expr);
+  }
+  if (v.is_array() || v.is_object()) return fmt::format("write '{} | length > 0'", expr);
+  if (v.is_null()) return fmt::format("write '{} is not none'", expr);
+  return fmt::format("write '{} != 0' or '{} | bool'", expr, expr);
+}
+
+const char kBrokenConditionalsHint[] =
+    "(or set allow_broken_conditionals = true under [defaults] in ansible.cfg to count values by "
+    "their truthiness, as Ansible 2.14 did)";
+
+}  // namespace
+
+// Ansible accepts a condition wrapped in "{{ }}" (2.19 with a deprecation
+// warning); so does hostprep. Text around a "{{ }}" (`x == '{{ y }}'`) is
+// refused: Ansible would render it and then evaluate the result as code,
+// which breaks on quotes in values.
+Result<bool> Templar::EvaluateCondition(std::string_view expr, ConditionRule rule) const {
   std::string text = Trim(expr);
-  if (text.empty()) return true;
+  if (text.empty()) {
+    if (rule == ConditionRule::kTruthy) return true;
+    return Status::Error(std::string("the condition is empty; write true, or remove the key ") +
+                         kBrokenConditionalsHint);
+  }
   if (NeedsRendering(text)) {
     Result<ParsedTemplate> parsed = ParseTemplate(text);
     if (!parsed.ok()) return parsed.status();
@@ -101,9 +132,23 @@ Result<bool> Templar::EvaluateCondition(std::string_view expr) const {
                            "\"x == y\"");
     }
   }
-  Result<Value> v = NeedsRendering(text) ? RenderString(text) : Evaluate(text);
+  const bool wrapped = NeedsRendering(text);
+  Result<Value> v = wrapped ? RenderString(text) : Evaluate(text);
   if (!v.ok()) return v.status();
-  return Truthy(*v);
+  if (v->is_boolean()) return v->get<bool>();
+  // Ansible 2.14 evaluates a bare condition inside "{% if %}": Jinja's
+  // truthiness, so the string "false" is true. A wrapped one is rendered
+  // to text first and that text evaluated again: "false", "no", "0" and ""
+  // are false there, which Truthy (Ansible's boolean strings) gives without
+  // running the text as an expression.
+  if (rule == ConditionRule::kTruthy) return wrapped ? Truthy(*v) : PyTruthy(*v);
+  std::string shown = v->is_null() ? "None" : ToText(*v);
+  if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+  return Status::Error(fmt::format(
+      "condition '{}' gave {} (type {}), not true or false, and a condition must be a boolean "
+      "as in Ansible 2.19: {} {}",
+      text, PyRepr(Value(shown)), PyTypeName(*v), ConditionAdvice(text, *v),
+      kBrokenConditionalsHint));
 }
 
 const std::string& OmitToken() {

@@ -34,6 +34,19 @@
 
 namespace hostprep {
 
+// How a condition's value decides: Ansible 2.19's rule, or 2.14's.
+enum class ConditionRule {
+  // Ansible 2.19 (the default): the condition must give true or false.
+  // `when: result.stdout` is an error, not a silent "non-empty means true".
+  kBoolean,
+  // Ansible 2.14, or 2.19 with allow_broken_conditionals: any value counts
+  // by its truthiness, as 2.14.18 evaluates it: Jinja's (a non-empty string
+  // is true, even "false") for a bare expression, Ansible's boolean strings
+  // (Truthy in value.h) for one wrapped in "{{ }}"; an empty condition is
+  // true.
+  kTruthy,
+};
+
 class Templar {
  public:
   explicit Templar(const Variables& vars) : vars_(vars) {}
@@ -59,9 +72,11 @@ class Templar {
   // Evaluates a bare expression (no braces): `when: x is defined and y`.
   Result<Value> Evaluate(std::string_view expr) const;
 
-  // Evaluates a condition: the expression's truthiness (Truthy in value.h).
-  // A condition written with braces ("{{ x }}") is accepted too.
-  Result<bool> EvaluateCondition(std::string_view expr) const;
+  // Evaluates a condition (`when`, `changed_when`, `failed_when`, `until`).
+  // A condition written with braces ("{{ x }}") is accepted too. Under
+  // ConditionRule::kBoolean a value that is not a boolean, and an empty
+  // condition, are errors that say how to write the condition instead.
+  Result<bool> EvaluateCondition(std::string_view expr, ConditionRule rule) const;
 
  private:
   const Variables& vars_;

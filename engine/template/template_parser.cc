@@ -599,6 +599,15 @@ bool IsUnsupportedFunction(const std::string& name) {
   return kNames.count(name) > 0;
 }
 
+// Why a lookup('plugin', ...) named with a literal cannot run: "" when
+// hostprep has the plugin.
+std::string UnknownLookup(const std::string& plugin) {
+  const std::vector<std::string>& known = LookupNames();
+  if (std::find(known.begin(), known.end(), plugin) != known.end()) return "";
+  return "unknown lookup '" + plugin + "'" + DidYouMeanSuffix(plugin, known) + " (hostprep has " +
+         fmt::format("{}", fmt::join(known, ", ")) + ")";
+}
+
 // Called names: "f" for f(), "m.f" for m.f() where f is no known method,
 // and "lookup:x" for lookup('x', ...) (query and q too) naming its plugin
 // with a literal.
@@ -637,12 +646,9 @@ bool TreeBuilder::CheckCalls(const std::vector<Stmt>& body) {
                   IssueKind::kUnknownName);
     }
     if (name.starts_with("lookup:")) {
-      const std::string plugin = name.substr(7);
-      const std::vector<std::string>& known = LookupNames();
-      if (std::find(known.begin(), known.end(), plugin) != known.end()) continue;
-      return Fail("unknown lookup '" + plugin + "'" + DidYouMeanSuffix(plugin, known) +
-                      " (hostprep has " + fmt::format("{}", fmt::join(known, ", ")) + ")",
-                  pos, IssueKind::kUnknownName);
+      const std::string unknown = UnknownLookup(name.substr(7));
+      if (unknown.empty()) continue;
+      return Fail(unknown, pos, IssueKind::kUnknownName);
     }
     const size_t dot = name.find('.');
     if (dot == std::string::npos) {
@@ -774,9 +780,18 @@ Result<ParsedExpression> ParseExpression(std::string_view expr) {
   for (const auto& [name, pos] : calls) {
     if (IsGlobalFunction(name) && name != "caller" && name != "loop" && name != "super") continue;
     const size_t dot = name.find('.');
-    issue = {dot == std::string::npos ? "unknown function '" + name + "()'"
-                                      : "unknown method '." + name.substr(dot + 1) + "()'",
-             pos, IssueKind::kUnknownName};
+    if (name.starts_with("lookup:")) {
+      const std::string unknown = UnknownLookup(name.substr(7));
+      if (unknown.empty()) continue;
+      issue = {unknown, pos, IssueKind::kUnknownName};
+    } else if (IsUnsupportedFunction(name)) {
+      issue = {"function '" + name + "()' is not supported by hostprep", pos,
+               IssueKind::kUnknownName};
+    } else {
+      issue = {dot == std::string::npos ? "unknown function '" + name + "()'"
+                                        : "unknown method '." + name.substr(dot + 1) + "()'",
+               pos, IssueKind::kUnknownName};
+    }
     return FormatTemplateIssue(expr, issue, 0, "");
   }
   return out;

@@ -5,6 +5,26 @@
 
 namespace hostprep {
 
+std::string PyTypeName(const Value& v) {
+  switch (v.type()) {
+    case Value::value_t::null:
+      return "NoneType";
+    case Value::value_t::boolean:
+      return "bool";
+    case Value::value_t::number_integer:
+    case Value::value_t::number_unsigned:
+      return "int";
+    case Value::value_t::number_float:
+      return "float";
+    case Value::value_t::string:
+      return "str";
+    case Value::value_t::array:
+      return "list";
+    default:
+      return "dict";
+  }
+}
+
 bool PyTruthy(const Value& v) {
   // Only strings differ from Ansible's Truthy: any non-empty string is true.
   if (v.is_string()) return !v.get_ref<const std::string&>().empty();

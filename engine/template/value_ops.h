@@ -17,6 +17,10 @@ namespace hostprep {
 // unlike Truthy() in value.h, the string "false" is true here, as in Jinja.
 bool PyTruthy(const Value& v);
 
+// Python's name for the value's type: NoneType, bool, int, float, str,
+// list, dict (type_debug, and messages that name a type as Ansible does).
+std::string PyTypeName(const Value& v);
+
 // Booleans take part in arithmetic and comparison as 0 and 1, as in Python.
 bool IsNumeric(const Value& v);
 bool IsIntegral(const Value& v);  // integer or boolean

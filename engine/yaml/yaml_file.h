@@ -11,6 +11,7 @@
 
 #include "engine/base/source.h"
 #include "engine/base/value.h"
+#include "engine/base/yaml_scalar.h"  // ScalarToValue, the typing ToValue applies
 
 namespace hostprep {
 
@@ -48,9 +49,6 @@ bool IsQuotedScalar(const YAML::Node& node);
 // spellings are booleans; decimal, 0x hex and leading-0 octal (0644 = 420)
 // integers; floats; ~, null and empty are null. Quoted scalars stay strings.
 Value ToValue(const YAML::Node& node);
-
-// A scalar's Value as ToValue would give it.
-Value ScalarToValue(const std::string& text, bool quoted);
 
 // A compact description for messages: "a mapping", "a list", "the string 'x'".
 std::string DescribeNode(const YAML::Node& node);

@@ -275,4 +275,43 @@ $HP validate site.yml 2>&1 | head -2 | cut -d, -f1 || true
         "site.yml:3:11: role 'hp_cfg' not found (looked in roles\n");
 }
 
+// Ansible 2.19's rule by default: `when: answer` with answer "yes" is an
+// error that says how to write it; ansible.cfg or the environment bring
+// back 2.14's truthiness. ansible.cfg's ansible_managed reaches templates.
+TEST_CASE("e2e: a condition must be a boolean unless ansible.cfg allows broken conditionals") {
+  Output out = Sandboxed(R"SH(
+p=/etc/hostprep-cond-project
+mkdir -p $p/templates
+printf -- '- hosts: all\n  gather_facts: false\n  vars: {answer: "yes"}\n  tasks:\n    - name: strict\n      file: {path: /etc/hostprep-cond-e2e.txt, template: t.j2}\n      when: answer\n' > $p/site.yml
+printf '# {{ ansible_managed }}\n' > $p/templates/t.j2
+touch -d '2024-05-06 07:08:09' $p/templates/t.j2
+cd $p
+$HP run site.yml -i localhost, -c local --color never > /etc/hostprep-cond-e2e.out
+echo "exit $?"
+grep -E "^(changed|ok|failed)" /etc/hostprep-cond-e2e.out; rm /etc/hostprep-cond-e2e.out
+ANSIBLE_ALLOW_BROKEN_CONDITIONALS=yes $HP run site.yml -i localhost, -c local --color never | grep -E "^(changed|ok|failed)"
+cat /etc/hostprep-cond-e2e.txt; rm /etc/hostprep-cond-e2e.txt
+printf '[defaults]\nallow_broken_conditionals = True\nansible_managed = managed by {uid} from {file} (%%Y-%%m-%%d)\n' > ansible.cfg
+TZ=UTC $HP run site.yml -i localhost, -c local --color never | grep -E "^(changed|ok|failed)"
+cat /etc/hostprep-cond-e2e.txt
+printf '[defaults]\nansible_managed = by {user}\n' > ansible.cfg
+$HP run site.yml -i localhost, -c local; echo "exit $?"
+)SH");
+  CHECK(out.exit_code == 0);
+  CHECK(out.text ==
+        "exit 2\n"
+        "failed: [localhost] strict => site.yml:7:13: when: condition 'answer' gave 'yes' (type "
+        "str), not true or false, and a condition must be a boolean as in Ansible 2.19: write "
+        "'answer | bool' for a yes/no string, or 'answer | length > 0' for \"not empty\" (or set "
+        "allow_broken_conditionals = true under [defaults] in ansible.cfg to count values by "
+        "their truthiness, as Ansible 2.14 did)\n"
+        "changed: [localhost] strict\n"
+        "# Ansible managed\n"
+        "changed: [localhost] strict\n"
+        "# managed by root from t.j2 (2024-05-06)\n"
+        "hostprep run: /etc/hostprep-cond-project/ansible.cfg:2: ansible_managed has the field "
+        "{user}; the fields are {host}, {uid} and {file} (write '{{' for a brace)\n"
+        "exit 5\n");
+}
+
 }  // namespace

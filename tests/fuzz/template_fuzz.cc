@@ -96,8 +96,10 @@ void FuzzTemplate(const std::string& text) {
   }
   (void)ReferencedVariablesInExpression(text);
 
-  const Result<bool> condition = templar.EvaluateCondition(text);
-  if (!condition.ok()) fuzz::RequireMessage(condition.message());
+  for (ConditionRule rule : {ConditionRule::kBoolean, ConditionRule::kTruthy}) {
+    const Result<bool> condition = templar.EvaluateCondition(text, rule);
+    if (!condition.ok()) fuzz::RequireMessage(condition.message());
+  }
 
   // The text as a variable's value, rendered lazily through another template
   // and inside a list.

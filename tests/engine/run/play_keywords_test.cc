@@ -89,6 +89,21 @@ TEST_CASE("a play's strategy is its own, written or templated, else the run's de
   CHECK(linear(3, "free"));
 }
 
+TEST_CASE("play keywords may use lookups, with files found from the play's directory") {
+  PlaybookFixture fx;
+  fx.Write("targets.txt", "web\n");
+  auto out = fx.Parse(
+      "- hosts: \"{{ lookup('file', 'targets.txt') }}\"\n"
+      "  serial: \"{{ query('items', [1, 2]) }}\"\n  tasks: []\n");
+  REQUIRE_MESSAGE(out.playbook != nullptr, out.messages);
+  const Play& play = out.playbook->plays[0];
+  const PlayScope scope(play, Value::object(), RunOptions{});
+  Result<PlaySettings> s = ResolvePlaySettings(play, scope.vars());
+  REQUIRE_MESSAGE(s.ok(), s.message());
+  CHECK(s->hosts == "web");
+  CHECK(s->serial == std::vector<Value>{1, 2});
+}
+
 TEST_CASE("a templated hosts pattern renders from -e and vars, a list as a union") {
   const std::string play =
       "- hosts: \"{{ target | default(fallback) }}\"\n"

@@ -118,7 +118,7 @@ TEST_CASE("match and search tests apply regular expressions") {
       {"'my-ubuntu' is match('ubuntu')", "false"},
       {"'my-ubuntu' is search('ubuntu')", "true"},
       {"'UBUNTU' is match('ubuntu', ignorecase=true)", "true"},
-      {"'x' is match('(')",
+      {"'x' is match('(' ~ '')",  // built while rendering: a literal fails the syntax check
        "error: test 'match' bad pattern '(': missing ), unterminated subpattern"},
   };
   for (const Case& c : cases) {

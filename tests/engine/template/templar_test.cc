@@ -490,7 +490,7 @@ TEST_CASE("templar render walks lists and mappings including keys") {
   CHECK(Show(t.Render(Value(12))) == "12");
 }
 
-TEST_CASE("templar evaluates conditions with Ansible truthiness") {
+TEST_CASE("with allow_broken_conditionals a condition counts by Ansible 2.14 truthiness") {
   Variables vars = TestVars();
   vars.Set("cli_flag", "false", "-e");
   vars.Set("yes_text", "yes", "-e");
@@ -511,34 +511,97 @@ TEST_CASE("templar evaluates conditions with Ansible truthiness") {
       {"count > 5", false},
       {"name == 'web'", true},
       {"missing is defined", false},
-      {"cli_flag", false},
+      // Values checked with ansible-playbook 2.14.18: a bare string is true
+      // when not empty, even "false"; wrapped in {{ }} it reads as a boolean.
+      {"cli_flag", true},
+      {"{{ cli_flag }}", false},
       {"cli_flag | bool", false},
       {"yes_text", true},
-      {"not cli_flag", false},  // inside the expression "false" is a non-empty string
+      {"not cli_flag", false},
       {"nothing", false},
       {"words", true},
       {"", true},
       {"empty", false},
-      {"'no'", false},
+      {"'no'", true},
+      {"{{ 'no' }}", false},
       {"conf.tls.on and count == 3", true},
   };
   for (const Cond& c : cases) {
     std::string expr = c.expr;
     CAPTURE(expr);
-    Result<bool> r = t.EvaluateCondition(c.expr);
+    Result<bool> r = t.EvaluateCondition(c.expr, ConditionRule::kTruthy);
     REQUIRE(r.ok());
     CHECK(*r == c.want);
   }
-  CHECK(t.EvaluateCondition("missing").message() == "undefined variable 'missing'");
-  CHECK(t.EvaluateCondition("a +").message() ==
+  CHECK(t.EvaluateCondition("missing", ConditionRule::kTruthy).message() ==
+        "undefined variable 'missing'");
+  CHECK(t.EvaluateCondition("a +", ConditionRule::kTruthy).message() ==
         "syntax error in 'a +' at column 4: unexpected end of expression");
-  CHECK(t.EvaluateCondition("name == '{{ name }}'").message() ==
+  CHECK(t.EvaluateCondition("name == '{{ name }}'", ConditionRule::kTruthy).message() ==
         "condition 'name == '{{ name }}'' mixes text and '{{ }}'; write it as a bare expression "
         "such as \"x == y\"");
-  CHECK(t.EvaluateCondition("{{ a +").message() ==
+  CHECK(t.EvaluateCondition("{{ a +", ConditionRule::kTruthy).message() ==
         "syntax error in '{{ a +' at column 1: unterminated '{{' (missing '}}')");
-  CHECK(t.EvaluateCondition("x }}").message() ==
+  CHECK(t.EvaluateCondition("x }}", ConditionRule::kTruthy).message() ==
         "syntax error in 'x }}' at column 3: unexpected '}'");
+}
+
+TEST_CASE("a condition must give a boolean, as in Ansible 2.19") {
+  Variables vars = TestVars();
+  vars.Set("cli_flag", "false", "-e");
+  vars.Set("nothing_here", Value(), "-e");
+  Templar t(vars);
+  struct Cond {
+    const char* expr;
+    bool want;
+  } ok[] = {
+      {"true", true},
+      {"False", false},
+      {"{{ count > 2 }}", true},
+      {"count > 5", false},
+      {"cli_flag | bool", false},
+      {"words | length > 0", true},
+      {"not cli_flag", false},
+      {"missing is defined", false},
+  };
+  for (const Cond& c : ok) {
+    std::string expr = c.expr;
+    CAPTURE(expr);
+    Result<bool> r = t.EvaluateCondition(c.expr, ConditionRule::kBoolean);
+    REQUIRE(r.ok());
+    CHECK(*r == c.want);
+  }
+  const char kHint[] =
+      " (or set allow_broken_conditionals = true under [defaults] in ansible.cfg to count values "
+      "by their truthiness, as Ansible 2.14 did)";
+  struct Bad {
+    const char* expr;
+    std::string message;
+  } bad[] = {
+      {"cli_flag",
+       "condition 'cli_flag' gave 'false' (type str), not true or false, and a condition must be "
+       "a boolean as in Ansible 2.19: write 'cli_flag | bool' for a yes/no string, or "
+       "'cli_flag | length > 0' for \"not empty\""},
+      {"words",
+       "condition 'words' gave \"['a', 'b', 'c']\" (type list), not true or false, and a "
+       "condition must be a boolean as in Ansible 2.19: write 'words | length > 0'"},
+      {"{{ count }}",
+       "condition '{{ count }}' gave '3' (type int), not true or false, and a condition must be a "
+       "boolean as in Ansible 2.19: write 'count != 0' or 'count | bool'"},
+      {"name is defined and name",
+       "condition 'name is defined and name' gave 'web' (type str), not true or false, and a "
+       "condition must be a boolean as in Ansible 2.19: write 'name is defined and name | bool' "
+       "for a yes/no string, or 'name is defined and name | length > 0' for \"not empty\""},
+      {"nothing_here",
+       "condition 'nothing_here' gave 'None' (type NoneType), not true or false, and a "
+       "condition must be a boolean as in Ansible 2.19: write 'nothing_here is not none'"},
+      {"  ", "the condition is empty; write true, or remove the key"},
+  };
+  for (const Bad& b : bad) {
+    std::string expr = b.expr;
+    CAPTURE(expr);
+    CHECK(t.EvaluateCondition(b.expr, ConditionRule::kBoolean).message() == b.message + kHint);
+  }
 }
 
 TEST_CASE("IsTemplate finds what Jinja2 sees: expressions, statements and comments") {
@@ -563,10 +626,31 @@ TEST_CASE("syntax checks parse without evaluating") {
         "syntax error in '{% for x in y %}' at column 17: unexpected end of template; expected "
         "'else' or 'endfor'");
   CHECK(CheckExpressionSyntax("x is defined and y | bool").ok());
+  CHECK(CheckExpressionSyntax("lookup('vars', item) and q('env', 'HOME')").ok());
+  CHECK(CheckExpressionSyntax("lookup('nope', 'x')")
+            .message()
+            .starts_with("unknown lookup 'nope' (hostprep has dict, env, file, "));
+  CHECK(CheckExpressionSyntax("cycler(1, 2)").message() ==
+        "function 'cycler()' is not supported by hostprep in 'cycler(1, 2)' at column 1");
   CHECK(CheckExpressionSyntax("x is defined and").message() ==
         "syntax error in 'x is defined and' at column 17: unexpected end of expression");
   CHECK(CheckExpressionSyntax("x | lenght > 1").message() ==
         "unknown filter 'lenght' in 'x | lenght > 1' at column 5 (did you mean 'length'?)");
+}
+
+TEST_CASE("a literal regular expression hostprep cannot run is refused by the syntax check") {
+  CHECK(CheckTemplateSyntax(Value("{{ x | regex_replace('^(?P<k>\\w+)=', '\\g<k>: ') }}")).ok());
+  CHECK(CheckExpressionSyntax("x is match('^v[0-9]+$')").ok());
+  CHECK(CheckExpressionSyntax("x | regex_search(pattern)").ok());  // a variable: when rendered
+  CHECK(CheckTemplateSyntax(Value("{{ x | regex_replace('(?<=a)b', 'c') }}")).message() ==
+        "unsupported syntax in '{{ x | regex_replace('(?<=a)b', 'c') }}' at column 22: filter "
+        "'regex_replace': bad pattern '(?<=a)b': lookbehind (?<=...) is not supported");
+  CHECK(CheckExpressionSyntax("x is search('a(')").message() ==
+        "unsupported syntax in 'x is search('a(')' at column 13: test 'search': bad pattern "
+        "'a(': missing ), unterminated subpattern");
+  CHECK(CheckExpressionSyntax("x | regex_findall('(?x) a b')").message() ==
+        "unsupported syntax in 'x | regex_findall('(?x) a b')' at column 19: filter "
+        "'regex_findall': bad pattern '(?x) a b': verbose patterns (?x) are not supported");
 }
 
 TEST_CASE("referenced variables are the top-level names an expression reads") {
@@ -609,7 +693,7 @@ TEST_CASE("templar gives an error or a value for random garbage") {
     if (i % 4 == 1) s += " }}";
     Result<Value> r = t.RenderString(s);
     Result<Value> e = t.Evaluate(s);
-    (void)t.EvaluateCondition(s);
+    (void)t.EvaluateCondition(s, ConditionRule::kBoolean);
     (void)CheckTemplateSyntax(Value(s));
     (void)ReferencedVariables(Value(s));
     if (r.ok()) {

@@ -136,6 +136,17 @@ TEST_CASE("compat: registered stdout, stdin and creates/removes read as Ansible'
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: with allow_broken_conditionals, conditions count by truthiness as in 2.14") {
+  CleanPaths clean({"/etc/hpcompat"});
+  // Only hostprep sees it: ansible-playbook runs with `env -i`, and 2.14
+  // counts values by truthiness anyway.
+  setenv("ANSIBLE_ALLOW_BROKEN_CONDITIONALS", "true", 1);
+  Both both = RunBoth("truthy_conditions.yml");
+  unsetenv("ANSIBLE_ALLOW_BROKEN_CONDITIONALS");
+  CheckSame(both, 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: lookups in a role read its files, templates and variables as Ansible's do") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("lookups.yml"), 0);
