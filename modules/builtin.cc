@@ -8,6 +8,7 @@
 #include "modules/kernel_module.h"
 #include "modules/package.h"
 #include "modules/service.h"
+#include "modules/shell.h"
 #include "modules/swap.h"
 #include "modules/sysctl.h"
 #include "modules/validate_argument_spec.h"
@@ -21,6 +22,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<PackageModule>());
   registry->Register(std::make_unique<ServiceModule>());
+  registry->Register(std::make_unique<ShellModule>());
   registry->Register(std::make_unique<SwapModule>());
   registry->Register(std::make_unique<SysctlModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());

@@ -12,6 +12,7 @@ namespace {
 ArgSpec MakeSpec() {
   ArgSpec spec;
   spec.name = "command";
+  spec.ansible_names = {"ansible.builtin.command", "ansible.legacy.command"};
   spec.summary = "run a command on the target";
   spec.description =
       "Runs a program on the target and reports it as changed, unless `creates` names a "
@@ -47,6 +48,14 @@ ArgSpec MakeSpec() {
        {},
        {},
        "Run `cmd` through /bin/sh -c, with pipes, redirections and variables."},
+      {"executable",
+       ArgType::kString,
+       false,
+       nullptr,
+       {},
+       {},
+       "With `shell: true`: the shell that runs `cmd`, an absolute path (default /bin/sh). "
+       "Without a shell it is not used, as in Ansible."},
       {"chdir",
        ArgType::kString,
        false,
@@ -113,7 +122,10 @@ std::string UnderChdir(const Value& args, const std::string& path) {
 Result<std::vector<std::string>> CommandArgv(const Value& args) {
   if (args.contains("argv")) return args["argv"].get<std::vector<std::string>>();
   const std::string cmd = StringArg(args, "cmd");
-  if (args.value("shell", false)) return std::vector<std::string>{"/bin/sh", "-c", cmd};
+  if (args.value("shell", false)) {
+    const std::string shell = StringArg(args, "executable");
+    return std::vector<std::string>{shell.empty() ? "/bin/sh" : shell, "-c", cmd};
+  }
   return SplitCommandLine(cmd);
 }
 
@@ -187,6 +199,11 @@ void CommandModule::Validate(const Value& args, bool templates_pending,
     } else if (Trim(StringArg(args, "cmd")).empty()) {
       errors->push_back({"cmd", "argument 'cmd' is empty: give the command to run"});
     }
+  }
+  if (args.contains("executable") && !IsPendingTemplate(args["executable"]) &&
+      !StartsWith(StringArg(args, "executable"), "/")) {
+    errors->push_back({"executable", fmt::format("'executable' must be an absolute path, not '{}'",
+                                                 StringArg(args, "executable"))});
   }
   if (args.contains("argv") && args["argv"].is_array()) {
     if (args["argv"].empty()) {

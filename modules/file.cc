@@ -17,6 +17,7 @@ constexpr size_t kMaxDiffBytes = 1 << 20;
 ArgSpec MakeSpec() {
   ArgSpec spec;
   spec.name = "file";
+  spec.ansible_names = {"ansible.builtin.file", "ansible.legacy.file"};
   spec.summary = "manage a file, directory or symlink, its content and attributes";
   spec.description =
       "Makes `path` a file with the given content, a directory, a symlink, or absent, and "

@@ -197,7 +197,11 @@ int ModulesCommand(const std::vector<std::string>& args, const ModuleRegistry& m
   size_t width = 20;
   for (const std::string& name : modules.names()) width = std::max(width, name.size() + 1);
   for (const std::string& name : modules.names()) {
-    fmt::print("{:<{}} {}\n", name, width, modules.Find(name)->spec().summary);
+    const ArgSpec& spec = modules.Find(name)->spec();
+    fmt::print("{:<{}} {}\n", name, width, spec.summary);
+    if (!spec.ansible_names.empty()) {
+      fmt::print("{:<{}} also as {}\n", "", width, fmt::join(spec.ansible_names, ", "));
+    }
   }
   return kExitOk;
 }
@@ -240,6 +244,8 @@ int DocCommand(const std::vector<std::string>& args, const ModuleRegistry& modul
   }
   const ArgSpec& s = m->spec();
   std::string out = fmt::format("{} - {}\n\n", s.name, s.summary);
+  if (!s.ansible_names.empty())
+    out += fmt::format("Ansible's names: {}\n\n", fmt::join(s.ansible_names, ", "));
   if (!s.description.empty()) out += Trim(s.description) + "\n\n";
   out += "ARGUMENTS\n";
   for (const ArgDef& a : s.args) {

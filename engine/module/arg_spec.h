@@ -37,6 +37,10 @@ struct ArgDef {
 
 struct ArgSpec {
   std::string name;         // module key in a task: "file", "command"
+  // Ansible's fully qualified names for the same module, which tasks may
+  // write instead of `name` ("ansible.builtin.command"): only where this
+  // module takes Ansible's arguments and gives Ansible's results.
+  std::vector<std::string> ansible_names;
   std::string summary;      // one line for `hostprep modules`
   std::string description;  // paragraphs for `hostprep doc`
   std::vector<ArgDef> args;

@@ -3,13 +3,16 @@
 namespace hostprep {
 
 void ModuleRegistry::Register(std::unique_ptr<Module> module) {
+  for (const std::string& alias : module->spec().ansible_names)
+    ansible_names_[alias] = module.get();
   std::string name = module->spec().name;
   modules_[name] = std::move(module);
 }
 
 const Module* ModuleRegistry::Find(const std::string& name) const {
-  auto it = modules_.find(name);
-  return it == modules_.end() ? nullptr : it->second.get();
+  if (auto it = modules_.find(name); it != modules_.end()) return it->second.get();
+  auto alias = ansible_names_.find(name);
+  return alias == ansible_names_.end() ? nullptr : alias->second;
 }
 
 std::vector<std::string> ModuleRegistry::names() const {

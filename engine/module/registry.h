@@ -1,4 +1,5 @@
-// The set of modules a run knows, by task key. Filled once at start-up
+// The set of modules a run knows, by task key: each module's own name and
+// its Ansible names (ArgSpec::ansible_names). Filled once at start-up
 // (modules/builtin.h), then read-only and thread-safe.
 #ifndef HOSTPREP_ENGINE_MODULE_REGISTRY_H_
 #define HOSTPREP_ENGINE_MODULE_REGISTRY_H_
@@ -15,11 +16,13 @@ namespace hostprep {
 class ModuleRegistry {
  public:
   void Register(std::unique_ptr<Module> module);
-  const Module* Find(const std::string& name) const;  // nullptr when unknown
-  std::vector<std::string> names() const;             // sorted
+  // By its name or one of its Ansible names; nullptr when unknown.
+  const Module* Find(const std::string& name) const;
+  std::vector<std::string> names() const;  // the modules' own names, sorted
 
  private:
   std::map<std::string, std::unique_ptr<Module>> modules_;
+  std::map<std::string, const Module*> ansible_names_;
 };
 
 }  // namespace hostprep

@@ -80,6 +80,7 @@ class TaskParser {
   TaskDraft& draft_;
   TaskSpec& task_;
   std::vector<std::string> module_keys_;  // as written, in order
+  std::string module_kind_;  // the module's own name (command for ansible.builtin.command)
   std::string loop_key_;                  // "loop" or "with_...", once read
   std::optional<YAML::Node> args_;        // `args:`, merged into the module's arguments
   bool has_action_keyword_ = false;       // block, include_tasks, set_fact... (refused)
@@ -255,12 +256,16 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
   std::string name = key;
   const Module* module = modules_.Find(key);
   if (module == nullptr && key.find('.') != std::string::npos) {
-    // Ansible's fully qualified names (ansible.builtin.file): say what to
-    // write, then read the arguments anyway so their errors show up now.
+    // An Ansible name hostprep does not take (ansible.posix.sysctl) whose
+    // last word is one of hostprep's own modules: that module does the job
+    // with its own arguments. Read them anyway so their errors show now.
     name = key.substr(key.rfind('.') + 1);
     module = modules_.Find(name);
     if (module == nullptr) return false;
-    reader_.Error(key_node, fmt::format("'{}' is an Ansible module name: write '{}'", key, name));
+    reader_.Error(key_node, fmt::format("'{}' is not supported yet with Ansible's arguments: "
+                                        "hostprep's own '{}' module does that job with its own "
+                                        "(see hostprep doc {})",
+                                        key, name, name));
   }
   if (module == nullptr) return false;
   module_keys_.push_back(key);
@@ -270,6 +275,7 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
                               draft_.label, module_keys_[0], key));
     return true;
   }
+  module_kind_ = module->spec().name;
   ParseModuleArgs(*module, name, key_node, value, draft_.label, &reader_, &task_,
                   args_ ? &*args_ : nullptr);
   return true;
@@ -582,9 +588,10 @@ void TaskParser::Finish(const YAML::Node& node) {
                                     draft_.label));
   }
   for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {
-    if (key.has_value() && !module_keys_.empty() && task_.module != "command") {
-      reader_.Error(*key, fmt::format("{}: '{}' is only supported on 'command' tasks (this task "
-                                      "runs '{}')",
+    if (key.has_value() && !module_keys_.empty() && module_kind_ != "command" &&
+        module_kind_ != "shell") {
+      reader_.Error(*key, fmt::format("{}: '{}' is only supported on 'command' and 'shell' tasks "
+                                      "(this task runs '{}')",
                                       draft_.label, key->Scalar(), task_.module));
     }
   }
@@ -597,7 +604,7 @@ void TaskParser::Finish(const YAML::Node& node) {
                   fmt::format("{}: 'loop_control' needs a 'loop'", draft_.label));
   }
   if (register_node_.has_value()) CheckRegister();
-  if (task_.module == "validate_argument_spec") ReadOptionsFromVars();
+  if (module_kind_ == "validate_argument_spec") ReadOptionsFromVars();
   if (run_once_key_.has_value() && !RunsOnce(task_.kind)) {
     reader_.Error(
         *run_once_key_,

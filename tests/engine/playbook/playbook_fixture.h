@@ -63,6 +63,7 @@ inline void ValidateFile(const Value& args, bool, std::vector<ArgError>* errors)
 inline void RegisterTestModules(ModuleRegistry* registry) {
   ArgSpec file;
   file.name = "file";
+  file.ansible_names = {"ansible.builtin.file"};
   file.args = {Arg("path", ArgType::kString, true, {}, {"dest"}),
                Arg("state", ArgType::kString, false, {"absent", "directory", "file", "touch"}),
                Arg("mode", ArgType::kMode), Arg("content", ArgType::kString)};

@@ -66,6 +66,15 @@ TEST_CASE("compat: commands with creates, removes, chdir, argv and registered re
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: shell tasks and fully qualified module names run as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("shell.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  Both again = RunBoth("shell.yml");
+  CheckSame(again, 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: variables, extra vars and conditions match Ansible's") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("conditions.yml", {"-e", "site_env=prod"}), 0);
