@@ -1,8 +1,5 @@
 #include "modules/shell.h"
 
-#include <fmt/format.h>
-
-#include "engine/base/text.h"
 #include "modules/module_util.h"
 
 namespace hostprep::modules {
