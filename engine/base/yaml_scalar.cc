@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 
+#include "engine/base/text.h"
+
 namespace hostprep {
 
 Value ScalarToValue(const std::string& s, bool quoted) {
@@ -33,6 +35,10 @@ Value ScalarToValue(const std::string& s, bool quoted) {
     // Out of range: keep the text; a module that needs a number says so.
   }
   return Value(s);
+}
+
+size_t FindNonYamlByte(std::string_view text) {
+  return std::min(FindInvalidUtf8(text), text.find('\0'));
 }
 
 }  // namespace hostprep

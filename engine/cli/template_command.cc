@@ -18,6 +18,7 @@
 #include "engine/cli/common.h"
 #include "engine/run/controller_lookups.h"
 #include "engine/run/local_templates.h"
+#include "engine/run/run_options.h"
 #include "engine/template/templar.h"
 
 namespace hostprep {

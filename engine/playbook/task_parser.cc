@@ -588,11 +588,11 @@ void TaskParser::Finish(const YAML::Node& node) {
                                     draft_.label));
   }
   for (const std::optional<YAML::Node>& key : {changed_when_key_, failed_when_key_}) {
-    if (key.has_value() && !module_keys_.empty() && module_kind_ != "command" &&
-        module_kind_ != "shell") {
-      reader_.Error(*key, fmt::format("{}: '{}' is only supported on 'command' and 'shell' tasks "
-                                      "(this task runs '{}')",
-                                      draft_.label, key->Scalar(), task_.module));
+    // (An include's are refused by CheckInclude.)
+    if (key.has_value() && task_.module == "meta") {
+      reader_.Error(*key, fmt::format("{}: '{}' is not supported on 'meta' (it has no result "
+                                      "to judge)",
+                                      draft_.label, key->Scalar()));
     }
   }
   if (!task_.index_var.empty() && task_.index_var == task_.loop_var) {

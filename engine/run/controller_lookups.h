@@ -29,8 +29,7 @@ class ControllerLookups : public Lookups {
   // `playbook_dir`: where files are found outside a task and where pipe
   // runs; `allow_commands`: whether pipe and lines may run;
   // `managed_format`: ansible.cfg's ansible_managed, for the template lookup.
-  ControllerLookups(std::string playbook_dir, bool allow_commands,
-                    std::string managed_format = "Ansible managed")
+  ControllerLookups(std::string playbook_dir, bool allow_commands, std::string managed_format)
       : playbook_dir_(std::move(playbook_dir)),
         allow_commands_(allow_commands),
         managed_format_(std::move(managed_format)) {}

@@ -15,10 +15,10 @@ namespace hostprep {
 namespace {
 
 // `format` with its {host}, {uid} and {file} fields replaced, as Python's
-// str.format; unknown fields were refused by CheckManagedFormat, and are
-// kept as written here.
-std::string FillManagedFields(const std::string& format, const std::string& host,
-                              const std::string& uid, const std::string& file) {
+// str.format does; "{{" and "}}" are braces. Any other field, or a lone
+// brace, is an error saying what to write.
+Result<std::string> FillManagedFields(const std::string& format, const std::string& host,
+                                      const std::string& uid, const std::string& file) {
   std::string out;
   for (size_t i = 0; i < format.size(); ++i) {
     const char c = format[i];
@@ -27,20 +27,28 @@ std::string FillManagedFields(const std::string& format, const std::string& host
       ++i;
       continue;
     }
-    if (c == '{') {
-      const size_t end = format.find('}', i);
-      const std::string field = end == std::string::npos ? "" : format.substr(i + 1, end - i - 1);
-      const std::string* value = field == "host"   ? &host
-                                 : field == "uid"  ? &uid
-                                 : field == "file" ? &file
-                                                   : nullptr;
-      if (value != nullptr) {
-        out += *value;
-        i = end;
-        continue;
-      }
+    if (c == '}') {
+      return Status::Error("ansible_managed has a single '}'; write '}}' for a brace");
     }
-    out += c;
+    if (c != '{') {
+      out += c;
+      continue;
+    }
+    const size_t end = format.find('}', i);
+    if (end == std::string::npos) {
+      return Status::Error("ansible_managed has a '{' without its '}'; write '{{' for a brace");
+    }
+    const std::string field = format.substr(i + 1, end - i - 1);
+    const std::string* value = field == "host"   ? &host
+                               : field == "uid"  ? &uid
+                               : field == "file" ? &file
+                                                 : nullptr;
+    if (value == nullptr) {
+      return Status::Error("ansible_managed has the field {" + field +
+                           "}; the fields are {host}, {uid} and {file} (write '{{' for a brace)");
+    }
+    out += *value;
+    i = end;
   }
   return out;
 }
@@ -58,28 +66,7 @@ std::string FormatTime(const std::string& text, time_t mtime) {
 }  // namespace
 
 Status CheckManagedFormat(const std::string& format) {
-  for (size_t i = 0; i < format.size(); ++i) {
-    const char c = format[i];
-    if ((c == '{' || c == '}') && i + 1 < format.size() && format[i + 1] == c) {
-      ++i;
-      continue;
-    }
-    if (c == '}') {
-      return Status::Error("ansible_managed has a single '}'; write '}}' for a brace");
-    }
-    if (c != '{') continue;
-    const size_t end = format.find('}', i);
-    if (end == std::string::npos) {
-      return Status::Error("ansible_managed has a '{' without its '}'; write '{{' for a brace");
-    }
-    const std::string field = format.substr(i + 1, end - i - 1);
-    if (field != "host" && field != "uid" && field != "file") {
-      return Status::Error("ansible_managed has the field {" + field +
-                           "}; the fields are {host}, {uid} and {file} (write '{{' for a brace)");
-    }
-    i = end;
-  }
-  return Status::Ok();
+  return FillManagedFields(format, "", "", "").status();
 }
 
 Variables TemplateVars(const Variables& task_vars, const std::string& given,
@@ -110,7 +97,9 @@ Variables TemplateVars(const Variables& task_vars, const std::string& given,
   }
   // Data, never rendered again: a '{{' in the setting stays text, as in
   // Ansible, which does not template the result either.
-  v.Set("ansible_managed", FormatTime(FillManagedFields(managed_format, host, uid, given), mtime),
+  // The format was checked when it was read; a broken one renders as written.
+  Result<std::string> managed = FillManagedFields(managed_format, host, uid, given);
+  v.Set("ansible_managed", FormatTime(managed.ok() ? *managed : managed_format, mtime),
         "ansible.cfg ansible_managed", Trust::kData);
   return v;
 }

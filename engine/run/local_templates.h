@@ -26,9 +26,6 @@ class ControllerFiles : public ReadSource {
   std::optional<std::string> ReadLocal(const std::string& path) const override;
 };
 
-// Ansible's default text of {{ ansible_managed }}.
-inline constexpr char kDefaultAnsibleManaged[] = "Ansible managed";
-
 // Checks an ansible_managed setting (ansible.cfg) as Python's str.format
 // would take it: {host}, {uid} and {file} are the only fields, "{{" and "}}"
 // are braces. The error says which field is unknown.

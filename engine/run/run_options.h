@@ -10,6 +10,9 @@
 
 namespace hostprep {
 
+// Ansible's default text of {{ ansible_managed }}.
+inline constexpr char kDefaultAnsibleManaged[] = "Ansible managed";
+
 struct RunOptions {
   bool check = false;                  // --check: plan only, change nothing
   bool diff = false;                   // --diff: compute and show diffs
@@ -39,7 +42,7 @@ struct RunOptions {
   bool allow_broken_conditionals = false;
   // ansible.cfg's ansible_managed: the text of {{ ansible_managed }} in
   // template files (TemplateVars in local_templates.h).
-  std::string ansible_managed = "Ansible managed";
+  std::string ansible_managed = kDefaultAnsibleManaged;
 };
 
 // The most hosts run at once when --forks is not given: each host holds a

@@ -392,13 +392,6 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
     a.message = change.message + " (not run in check mode)";
     return p;
   }
-  if (check && change.changed && !task.changed_when.empty()) {
-    // Whether it would change depends on output we do not have without running it.
-    a.status = TaskStatus::kSkipped;
-    a.changed = false;
-    a.message = "check mode: not run (changed_when needs the command's result)";
-    return p;
-  }
   if (!check) p.actions = std::move(change.actions);
   if (!p.actions.empty() && !task.environment.empty()) {
     if (Status env = AddEnvironment(task, vars, &p.actions); !env.ok()) {
@@ -492,31 +485,52 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
   }
 }
 
-// changed_when / failed_when, evaluated on a command's real result with the
-// result visible under its register name and as rc/stdout/stderr.
+// changed_when, then failed_when, as Ansible's TaskExecutor evaluates them:
+// on every task with a result (a module's real or check-mode result, a
+// set_fact), with the task's register name holding the result; failed_when
+// sees the changed that changed_when decided. A command's rc, stdout and
+// stderr are also plain variables (hostprep's shorthand). A condition that
+// cannot be evaluated fails the task.
 void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttempt* a) const {
-  if (!a->ran_command) return;
+  if (task.changed_when.empty() && task.failed_when.empty()) return;
+  if (a->status == TaskStatus::kSkipped || a->status == TaskStatus::kUnreachable) return;
   Variables scope(&vars);
-  Value registered = a->result;
-  registered["changed"] = a->changed;
-  registered["failed"] = a->status == TaskStatus::kFailed;
-  for (const char* key : {"rc", "stdout", "stderr", "stdout_lines", "stderr_lines"}) {
-    scope.Set(key, a->result[key], "the command's result", Trust::kData);
+  if (a->ran_command) {
+    for (const char* key : {"rc", "stdout", "stderr", "stdout_lines", "stderr_lines"})
+      scope.Set(key, a->result[key], "the command's result", Trust::kData);
   }
-  if (!task.register_as.empty())
-    scope.Set(task.register_as, registered, "the command's result", Trust::kData);
-  Templar t(scope);
-  if (!task.failed_when.empty()) {
-    bool failed = false;
-    for (const Expression& e : task.failed_when) {  // a list is ORed, as Ansible does
+  auto show = [&] {
+    if (task.register_as.empty()) return;
+    scope.Set(task.register_as, Registered(a->status, a->changed, a->message, a->result),
+              "the task's result", Trust::kData);
+  };
+  // False when a condition could not be evaluated (the task has failed).
+  auto holds = [&](const std::vector<Expression>& conds, const char* keyword, bool any, bool* out) {
+    Templar t(scope);
+    *out = !any;
+    for (const Expression& e : conds) {
       Result<bool> r = t.EvaluateCondition(e.text, Rule());
       if (!r.ok()) {
         a->status = TaskStatus::kFailed;
-        a->message = e.location.Prefix() + "failed_when: " + r.message();
-        return;
+        a->message = e.location.Prefix() + keyword + ": " + r.message();
+        return false;
       }
-      failed = failed || *r;
+      *out = any ? (*out || *r) : (*out && *r);
     }
+    return true;
+  };
+  show();
+  if (!task.changed_when.empty()) {
+    bool changed = false;
+    if (!holds(task.changed_when, "changed_when", /*any=*/false, &changed)) return;
+    a->changed = changed;
+    if (a->status != TaskStatus::kFailed)
+      a->status = changed ? TaskStatus::kChanged : TaskStatus::kOk;
+    show();
+  }
+  if (!task.failed_when.empty()) {
+    bool failed = false;
+    if (!holds(task.failed_when, "failed_when", /*any=*/true, &failed)) return;
     if (failed) {
       a->status = TaskStatus::kFailed;
       if (a->message.empty()) a->message = "failed_when condition matched";
@@ -524,20 +538,6 @@ void TaskExecutor::Judge(const TaskSpec& task, const Variables& vars, TaskAttemp
       a->status = a->changed ? TaskStatus::kChanged : TaskStatus::kOk;
       a->message.clear();
     }
-  }
-  if (!task.changed_when.empty() && a->status != TaskStatus::kFailed) {
-    bool changed = true;
-    for (const Expression& e : task.changed_when) {  // a list is ANDed, as Ansible does
-      Result<bool> r = t.EvaluateCondition(e.text, Rule());
-      if (!r.ok()) {
-        a->status = TaskStatus::kFailed;
-        a->message = e.location.Prefix() + "changed_when: " + r.message();
-        return;
-      }
-      changed = changed && *r;
-    }
-    a->changed = changed;
-    a->status = changed ? TaskStatus::kChanged : TaskStatus::kOk;
   }
 }
 

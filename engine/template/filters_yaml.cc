@@ -330,11 +330,9 @@ Result<Value> ToNiceYaml(const Value& in, const Args& a) {
   return Dump("to_nice_yaml", in, a[0], true);
 }
 
-// Bounds for text that may come from a host (a registered stdout): its size,
-// the values it holds once aliases are expanded (an alias bomb is a few
-// lines), and how deep it nests.
-constexpr size_t kMaxLoadBytes = size_t{32} << 20;
-constexpr size_t kMaxLoadValues = 2'000'000;
+// Text may come from a host (a registered stdout): besides the bounds of
+// every YAML text (kMaxYamlBytes, kMaxYamlNodes: an alias bomb is a few
+// lines), how deep it nests.
 constexpr int kMaxLoadDepth = 500;
 
 // Converts one parsed node as PyYAML's SafeLoader builds it: plain scalars
@@ -344,7 +342,7 @@ constexpr int kMaxLoadDepth = 500;
 Status Convert(const YAML::Node& node, int depth, size_t* budget, Value* out) {
   if (*budget == 0)
     return Status::Error(
-        fmt::format("more than {} values once aliases are expanded", kMaxLoadValues));
+        fmt::format("more than {} values once aliases are expanded", kMaxYamlNodes));
   if (depth > kMaxLoadDepth)
     return Status::Error(fmt::format("nested more than {} levels deep", kMaxLoadDepth));
   --*budget;
@@ -406,10 +404,10 @@ Status Convert(const YAML::Node& node, int depth, size_t* budget, Value* out) {
 
 // The documents of `text`: yaml-cpp's exceptions stop here.
 Result<std::vector<Value>> LoadDocuments(std::string_view filter, const std::string& text) {
-  if (text.size() > kMaxLoadBytes) {
-    return FilterError(filter, fmt::format("the text is larger than {} MiB", kMaxLoadBytes >> 20));
+  if (text.size() > kMaxYamlBytes) {
+    return FilterError(filter, fmt::format("the text is larger than {} MiB", kMaxYamlBytes >> 20));
   }
-  if (FindInvalidUtf8(text) != std::string::npos || text.find('\0') != std::string::npos)
+  if (FindNonYamlByte(text) != std::string::npos)
     return FilterError(filter, "the text is not UTF-8");
   std::vector<YAML::Node> nodes;
   try {
@@ -421,7 +419,7 @@ Result<std::vector<Value>> LoadDocuments(std::string_view filter, const std::str
     return FilterError(filter, "invalid YAML" + where + ": " + e.msg);
   }
   std::vector<Value> docs;
-  size_t budget = kMaxLoadValues;
+  size_t budget = kMaxYamlNodes;
   for (const YAML::Node& node : nodes) {
     Value v;
     if (Status s = Convert(node, 0, &budget, &v); !s.ok()) return FilterError(filter, s.message());

@@ -155,8 +155,7 @@ bool Parse(const std::string& text, const std::string& name, YamlDocument* doc,
     doc->root = YAML::Node();
     return false;
   }
-  if (const size_t bad = std::min(FindInvalidUtf8(text), text.find('\0'));
-      bad != std::string::npos) {
+  if (const size_t bad = FindNonYamlByte(text); bad != std::string::npos) {
     const unsigned char byte = static_cast<unsigned char>(text[bad]);
     diags->Add(
         LocationOfByte(name, text, bad),

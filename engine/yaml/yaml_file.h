@@ -11,15 +11,9 @@
 
 #include "engine/base/source.h"
 #include "engine/base/value.h"
-#include "engine/base/yaml_scalar.h"  // ScalarToValue, the typing ToValue applies
+#include "engine/base/yaml_scalar.h"  // ScalarToValue, kMaxYamlBytes, kMaxYamlNodes
 
 namespace hostprep {
-
-// Bounds on what one YAML file may hold, so that no input takes unbounded
-// time or memory: its size, and the number of values it holds once aliases
-// are expanded. Both are far beyond any playbook, inventory or vars file.
-inline constexpr size_t kMaxYamlBytes = size_t{32} << 20;
-inline constexpr size_t kMaxYamlNodes = 2'000'000;
 
 struct YamlDocument {
   std::string path;  // as given; used in every location

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "engine/run/run_options.h"
 #include "engine/template/templar.h"
 #include "tests/temp_tree.h"
 
@@ -33,7 +34,7 @@ struct Fixture {
 // with the lookups of a run; "error: ..." when it fails.
 std::string Render(const Fixture& f, const std::string& text, bool in_role = false,
                    bool allow_commands = false) {
-  const ControllerLookups lookups(f.pb, allow_commands);
+  const ControllerLookups lookups(f.pb, allow_commands, kDefaultAnsibleManaged);
   Variables play;
   play.SetLookups(&lookups);
   play.Set("who", "W", "play vars");

@@ -266,6 +266,65 @@ TEST_CASE("executor registers a command's result without its trailing line break
   CHECK(f.state.registered["said"]["changed"] == true);
 }
 
+// Runs the play's first task to its end: actions complete with `outcome`.
+TaskOutcome RunToEnd(Fixture* f, const ActionOutcome& outcome = ActionOutcome{}) {
+  TaskExecutor executor(f->ctx, &f->state, f->vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f->task(0));
+  for (TaskStep step = executor.Prepare(run.get(), f->answers); step.kind != TaskStep::Kind::kDone;
+       step = executor.Prepare(run.get(), f->answers)) {
+    if (step.kind == TaskStep::Kind::kAct) executor.Complete(run.get(), outcome);
+  }
+  return executor.Finish(std::move(run));
+}
+
+TEST_CASE("changed_when and failed_when judge any module's result, as in Ansible") {
+  struct Case {
+    const char* keywords;
+    bool check;
+    const char* status;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"changed_when: false", false, "ok", ""},
+      {"changed_when: false", true, "ok", ""},  // judged on the check-mode result too
+      {"changed_when: r.changed and false", false, "ok", ""},
+      {"failed_when: r.changed", false, "failed", "failed_when condition matched"},
+      // changed_when first: failed_when sees the changed it decided.
+      {"changed_when: false\n      failed_when: r.changed", false, "ok", ""},
+      {"failed_when: r.nope", false, "failed",
+       "/srv/site.yml:6:20: failed_when: 'r' has no attribute 'nope'"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.keywords);
+    Fixture f(std::string(R"(
+- hosts: all
+  tasks:
+    - put: {path: /etc/a.conf, content: "new\n"}
+      register: r
+      )") + c.keywords +
+              "\n");
+    f.options.check = c.check;
+    f.answers.host["/etc/a.conf"] = "old\n";
+    TaskOutcome out = RunToEnd(&f);
+    CHECK(Statuses(out) == std::vector<std::string>{c.status});
+    CHECK(out.events[0].message == c.message);
+  }
+}
+
+TEST_CASE("changed_when on a failed command sets changed and the task stays failed") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - run: "false"
+      register: r
+      changed_when: true
+)");
+  TaskOutcome out = RunToEnd(&f, Exited(1));
+  CHECK(Statuses(out) == std::vector<std::string>{"failed"});
+  CHECK(f.state.registered["r"]["changed"] == true);
+  CHECK(f.state.registered["r"]["failed"] == true);
+}
+
 TEST_CASE("executor makes a task unreachable when its reads could not be made") {
   Fixture f(R"(
 - hosts: all

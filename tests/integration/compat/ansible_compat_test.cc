@@ -75,6 +75,15 @@ TEST_CASE("compat: shell tasks and fully qualified module names run as in Ansibl
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: changed_when and failed_when judge any module's result as in Ansible") {
+  CleanPaths clean({"/etc/hpcompat"});
+  CheckSame(RunBoth("judged.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("judged.yml", {"--check"}), 0);
+  CheckSame(RunBoth("judged.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: variables, extra vars and conditions match Ansible's") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("conditions.yml", {"-e", "site_env=prod"}), 0);
