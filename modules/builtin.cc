@@ -2,8 +2,11 @@
 
 #include <memory>
 
+#include "modules/assert.h"
 #include "modules/command.h"
 #include "modules/containerd_config.h"
+#include "modules/debug.h"
+#include "modules/fail.h"
 #include "modules/file.h"
 #include "modules/kernel_module.h"
 #include "modules/package.h"
@@ -16,8 +19,11 @@
 namespace hostprep::modules {
 
 void RegisterBuiltinModules(ModuleRegistry* registry) {
+  registry->Register(std::make_unique<AssertModule>());
   registry->Register(std::make_unique<CommandModule>());
   registry->Register(std::make_unique<ContainerdConfigModule>());
+  registry->Register(std::make_unique<DebugModule>());
+  registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<PackageModule>());

@@ -60,6 +60,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   std::vector<std::string> inventories, tags, skip_tags, extra;
   RunOptions opts;
   opts.facts_cache_dir = FactsCache::DefaultDir();
+  opts.verbosity = verbosity;
   bool detailed = false, show_stats = false;
   ListingRequest listing;
   std::string trace_file;

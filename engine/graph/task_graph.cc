@@ -60,6 +60,7 @@ std::set<std::string> VariablesReadBy(const TaskSpec& task) {
   for (const Expression& e : task.when) add(ReferencedVariablesInExpression(e.text));
   for (const Expression& e : task.changed_when) add(ReferencedVariablesInExpression(e.text));
   for (const Expression& e : task.failed_when) add(ReferencedVariablesInExpression(e.text));
+  for (const Expression& e : task.arg_expressions) add(ReferencedVariablesInExpression(e.text));
   if (task.loop) add(ReferencedVariables(*task.loop));
   add(ReferencedVariables(task.vars));
   return names;

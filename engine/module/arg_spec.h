@@ -33,6 +33,10 @@ struct ArgDef {
   // A value the run must never show (Ansible's no_log on an argument): the
   // engine hides it in every output once the task's arguments are rendered.
   bool secret = false;
+  // An expression or condition (debug's var, assert's that): the engine
+  // hands it to the module as written, unrendered, and the module asks for
+  // its value with a Read::Evaluate or Read::Condition.
+  bool expression = false;
 };
 
 struct ArgSpec {

@@ -35,6 +35,12 @@ struct Read {
     kLocalFile,  // a file on the controller, relative to the playbook's directory;
                  // with `render` true it is rendered as a template with the
                  // task's variables (file: template:)
+    // Answered on the controller from the task's variables, into
+    // ReadResult::value (debug's var, assert's that): `path` holds the text.
+    kEvaluate,   // a bare expression; its value, or the string
+                 // "VARIABLE IS NOT DEFINED!" when it is undefined
+    kCondition,  // a condition, under the run's rule (Templar::EvaluateCondition)
+    kSetting,    // a setting of the run by name: "verbosity" (the -v count)
   };
   Kind kind = Kind::kStat;
   std::string path;
@@ -46,6 +52,14 @@ struct Read {
   static Read Query(std::vector<std::string> a) { return {Kind::kExec, "", std::move(a), false}; }
   static Read Local(std::string p, bool render_template) {
     return {Kind::kLocalFile, std::move(p), {}, render_template};
+  }
+  static Read Evaluate(std::string expr) { return {Kind::kEvaluate, std::move(expr), {}, false}; }
+  static Read Condition(std::string expr) { return {Kind::kCondition, std::move(expr), {}, false}; }
+  static Read Setting(std::string name) { return {Kind::kSetting, std::move(name), {}, false}; }
+  // Answered without the host.
+  bool on_controller() const {
+    return kind == Kind::kLocalFile || kind == Kind::kEvaluate || kind == Kind::kCondition ||
+           kind == Kind::kSetting;
   }
 };
 
@@ -88,6 +102,12 @@ struct Change {
   bool predictable = true;
   bool skipped = false;            // the module decided not to act (creates: exists)
   std::string skip_reason;
+  // The module decided the task fails (fail, assert): `message` says why,
+  // `result` is registered as it is.
+  bool failed = false;
+  // What the output shows under the task's line even when it is ok, as
+  // Ansible's debug and assert are always shown; null = nothing.
+  Value display;
 };
 
 // Resources a task touches, for the automatic graph edges. Strings:

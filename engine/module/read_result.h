@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/base/value.h"
 
 namespace hostprep {
 
@@ -64,6 +65,7 @@ struct ReadResult {
   std::optional<std::string>
       content;      // kReadFile (and the engine's local reads); nullopt = missing
   ExecResult exec;  // kExec
+  Value value;      // the controller's answers: kEvaluate, kCondition, kSetting
 };
 
 // The two answers are the same: same error, content, file info and output.

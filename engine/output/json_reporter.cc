@@ -37,6 +37,7 @@ void JsonReporter::Task(const TaskEvent& e) {
   if (!e.message.empty()) event["message"] = e.message;
   if (include_diff_ && !e.diff.empty()) event["diff"] = e.diff;
   if (!e.result.empty()) event["result"] = e.result;
+  if (!e.display.is_null()) event["display"] = e.display;
   Emit(event);
 }
 

@@ -37,6 +37,9 @@ struct TaskEvent {
   bool check_mode = false;
   double duration_seconds = 0;
   Value result = Value::object();  // registered-style result (rc, stdout, ...); hidden by no_log
+  // Shown under the task's line whatever its status (debug's message,
+  // assert's); null = nothing. Hidden by no_log.
+  Value display;
   // PLAY RECAP counts a task once per host: a loop's items all have
   // counts_in_recap false but the last, whose recap_status sums up the items.
   bool counts_in_recap = true;

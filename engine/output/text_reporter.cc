@@ -88,7 +88,8 @@ void TextReporter::PlayStart(const std::string& play, const std::vector<std::str
 }
 
 void TextReporter::Task(const TaskEvent& e) {
-  bool quiet = e.status == TaskStatus::kOk || e.status == TaskStatus::kSkipped;
+  bool quiet =
+      (e.status == TaskStatus::kOk || e.status == TaskStatus::kSkipped) && e.display.is_null();
   if (quiet && !options_.show_ok) return;
   std::string status = TaskStatusName(e.status);
   if (e.status == TaskStatus::kChanged && e.check_mode) status = "changed";
@@ -97,7 +98,14 @@ void TextReporter::Task(const TaskEvent& e) {
   std::string line = fmt::format("{}: [{}] {}{}", Paint(status, StatusColor(e.status)), host,
                                  e.handler ? "handler: " : "", e.task);
   if (!e.item.empty()) line += fmt::format(" (item={})", e.item);
-  if (!e.message.empty()) line += " => " + e.message;
+  if (!e.display.is_null()) {
+    // As Ansible shows debug and assert: the value as indented JSON with
+    // sorted keys (an assert's message is in it).
+    const nlohmann::json sorted = e.display;
+    line += " => " + sorted.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
+  } else if (!e.message.empty()) {
+    line += " => " + e.message;
+  }
   std::string text = line + "\n";
   if (options_.verbosity > 0 && e.result.is_object()) {
     for (const char* stream : {"stdout", "stderr"}) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
 
 namespace hostprep {
@@ -50,6 +51,27 @@ void ParseModuleArgs(const Module& module, const std::string& name, const YAML::
   // Validate looks at combinations of arguments; after a spec error some are
   // missing, and its complaints would only repeat the first error.
   if (errors.empty()) module.Validate(task->args, /*templates_pending=*/true, &errors);
+
+  // Arguments that are expressions: their syntax now, with their place.
+  for (const ArgDef& def : spec.args) {
+    if (!def.expression || !task->args.contains(def.name)) continue;
+    const YAML::Node* holder = value.IsMap() && value[def.name]                           ? &value
+                               : extra != nullptr && extra->IsMap() && (*extra)[def.name] ? extra
+                                                                                          : nullptr;
+    if (holder != nullptr) {
+      reader->ReadConditions(def.name, (*holder)[def.name], context, &task->arg_expressions);
+    } else if (task->args[def.name].is_string()) {
+      // Written as key=value words: the place is the whole string's.
+      Expression expr{task->args[def.name].get<std::string>(), reader->At(value)};
+      Status syntax = IsTemplate(expr.text) ? CheckTemplateSyntax(Value(expr.text))
+                                            : CheckExpressionSyntax(expr.text);
+      if (!syntax.ok()) {
+        reader->Error(value, fmt::format("{}: {}", context, syntax.message()));
+      } else {
+        task->arg_expressions.push_back(std::move(expr));
+      }
+    }
+  }
 
   for (const ArgError& error : errors) {
     SourceLocation at = task->module_location;

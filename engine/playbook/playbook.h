@@ -145,6 +145,9 @@ struct TaskSpec {
   int delay = 5;                  // seconds between attempts
   std::vector<Expression> changed_when;
   std::vector<Expression> failed_when;
+  // The module arguments that are bare expressions (debug's var, assert's
+  // that; ArgDef::expression), for their syntax and the variables they read.
+  std::vector<Expression> arg_expressions;
   Value vars = Value::object();  // task vars
   std::string vars_origin;       // "playbooks/site.yml:12 (task vars)"
   // `environment`: the play's, its containers' and its own, outermost

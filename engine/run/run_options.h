@@ -15,6 +15,7 @@ inline constexpr char kDefaultAnsibleManaged[] = "Ansible managed";
 
 struct RunOptions {
   bool check = false;                  // --check: plan only, change nothing
+  int verbosity = 0;                   // -v count (debug's verbosity)
   bool diff = false;                   // --diff: compute and show diffs
   std::vector<std::string> tags;       // --tags: run only tasks with one of these
   std::vector<std::string> skip_tags;  // --skip-tags

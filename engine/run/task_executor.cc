@@ -62,15 +62,22 @@ RemoteRead ToRemote(const Read& read) {
 }
 
 // The registered value of one attempt: the module's result plus the status
-// fields every registered result has.
+// fields Ansible registers: `failed` for a task that ran, `skipped` (true)
+// for one that did not.
 Value Registered(const TaskStatus status, bool changed, const std::string& message,
                  const Value& result) {
   Value r = result.is_object() ? result : Value::object();
   r["changed"] = changed;
-  r["failed"] = status == TaskStatus::kFailed;
-  r["skipped"] = status == TaskStatus::kSkipped;
+  if (status == TaskStatus::kSkipped) {
+    r["skipped"] = true;
+  } else {
+    r["failed"] = status == TaskStatus::kFailed;
+  }
   if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
-  if (!message.empty()) r["msg"] = message;
+  // The message in words, unless the module gave a list (fail's, assert's
+  // msg may be one, and is registered as written).
+  const bool listed = r.contains("msg") && r["msg"].is_array();
+  if (!message.empty() && !listed) r["msg"] = message;
   return r;
 }
 
@@ -195,6 +202,10 @@ Result<Value> TaskExecutor::RenderArgs(const TaskSpec& task, const Module& modul
   Templar templar(vars);
   Value args = Value::object();
   for (auto it = task.args.begin(); it != task.args.end(); ++it) {
+    if (const ArgDef* def = module.spec().Find(it.key()); def != nullptr && def->expression) {
+      args[it.key()] = it.value();  // the module asks for its value (Read::Evaluate)
+      continue;
+    }
     Result<Value> r = templar.Render(it.value());
     if (!r.ok()) return Status::Error(where(it.key()) + r.message());
     args[it.key()] = *r;
@@ -283,7 +294,7 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
     if (!args.ok()) continue;
     const Become become = BecomeFor(run);
     for (const Read& read : module->Probe(*args, facts)) {
-      if (read.kind != Read::Kind::kLocalFile) out.push_back({become, ToRemote(read)});
+      if (!read.on_controller()) out.push_back({become, ToRemote(read)});
     }
   }
   return out;
@@ -294,6 +305,10 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
                           std::vector<ReadResult>* results, Planned* planned) const {
   for (const Read& read : reads) {
     ReadResult r;
+    if (read.on_controller() && read.kind != Read::Kind::kLocalFile) {
+      results->push_back(AnswerOnController(read, vars));
+      continue;
+    }
     if (read.kind == Read::Kind::kLocalFile) {
       // A file on the controller, found as Ansible finds it, rendered when
       // asked; missing: content stays nullopt and the module says so.
@@ -329,6 +344,51 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
     planned->guard.push_back(remote);
     results->push_back(std::move(*hit));
   }
+}
+
+// The reads a module asks of the controller: an expression's value, a
+// condition under the run's rule, a setting of the run.
+ReadResult TaskExecutor::AnswerOnController(const Read& read, const Variables& vars) const {
+  ReadResult r;
+  Templar templar(vars);
+  auto take = [&r](auto result) {
+    if (result.ok()) {
+      r.value = std::move(*result);
+    } else {
+      r.status = result.status();
+    }
+  };
+  switch (read.kind) {
+    case Read::Kind::kSetting:
+      if (read.path == "verbosity") {
+        r.value = ctx_.options->verbosity;
+      } else {
+        r.status = Status::Error("internal error: no run setting '" + read.path + "'");
+      }
+      break;
+    case Read::Kind::kCondition:
+      take(templar.EvaluateCondition(read.path, Rule()));
+      break;
+    default:
+      take(EvaluateShown(templar, read.path));
+      break;
+  }
+  return r;
+}
+
+// debug's var: a bare expression, or a template ("{{ x }}"); an undefined
+// value is the text "VARIABLE IS NOT DEFINED!" as Ansible shows it, with
+// why after it under -v.
+Result<Value> TaskExecutor::EvaluateShown(const Templar& templar, const std::string& text) const {
+  const bool wrapped = IsTemplate(text);
+  Result<Value> value = wrapped ? templar.RenderString(text) : templar.Evaluate(text);
+  if (value.ok() || wrapped) return value;
+  Result<bool> defined =
+      templar.EvaluateCondition("(" + text + ") is defined", ConditionRule::kBoolean);
+  if (!defined.ok() || *defined) return value;
+  std::string shown = "VARIABLE IS NOT DEFINED!";
+  if (ctx_.options->verbosity > 0) shown += ": " + value.message();
+  return Value(shown);
 }
 
 TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& source) {
@@ -375,6 +435,12 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   Change& change = *planned;
   a.result = change.result;
   a.diff = change.diff;
+  a.display = change.display;
+  if (change.failed) {
+    a.status = TaskStatus::kFailed;
+    a.message = change.message;
+    return p;
+  }
   const bool check = task.check_mode.value_or(ctx_.options->check);
   // Plan's message describes what would happen: worth showing in check mode only.
   if (check) a.message = change.message;
@@ -826,6 +892,7 @@ bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
   run->last_registered = registered;
   out.events.push_back(Event(*run, a.status, a.changed, a.message, ctx_.options->diff ? a.diff : "",
                              a.result, item ? Label(run) : ""));
+  if (!task.no_log) out.events.back().display = a.display;
   // A failed item does not end the loop: as in Ansible every item runs,
   // and the task has failed when one did. A lost host ends it.
   if (lost) {

@@ -214,6 +214,8 @@ class TaskExecutor {
   // The current item's label in output: loop_control.label rendered, or
   // ItemLabel of the item.
   std::string Label(TaskRun* run) const;
+  ReadResult AnswerOnController(const Read& read, const Variables& vars) const;
+  Result<Value> EvaluateShown(const Templar& templar, const std::string& text) const;
   TaskEvent Event(const TaskRun& run, TaskStatus status, bool changed, std::string message,
                   std::string diff, const Value& result, std::string item) const;
 

@@ -28,6 +28,7 @@ struct TaskAttempt {
   std::string message;
   std::string diff;
   Value result = Value::object();
+  Value display;  // Change::display
 };
 
 // An attempt as far as the answers read so far take it.

@@ -52,6 +52,30 @@ TEST_CASE("text output prints one line per task result, diffs only with --diff")
         "failed: [node1] containerd config => write /etc/x: permission denied\n");
 }
 
+TEST_CASE("text output shows what debug and assert display, even for an ok task") {
+  Capture out;
+  TextReporterOptions options;
+  options.show_ok = false;  // ok tasks hidden, but not what they display
+  TextReporter r(out.file(), options);
+  TaskEvent shown = Event(TaskStatus::kOk);
+  shown.task = "where";
+  shown.display = Value::object({{"msg", "node1 runs Debian"}});
+  r.Task(shown);
+  r.Task(Event(TaskStatus::kOk));  // nothing to show: hidden
+  TaskEvent failed = Event(TaskStatus::kFailed, "too small");
+  failed.task = "check";
+  failed.display = Value::object({{"assertion", "cpus >= 2"}, {"msg", "too small"}});
+  r.Task(failed);
+  CHECK(out.text() ==
+        "ok: [node1] where => {\n"
+        "    \"msg\": \"node1 runs Debian\"\n"
+        "}\n"
+        "failed: [node1] check => {\n"
+        "    \"assertion\": \"cpus >= 2\",\n"
+        "    \"msg\": \"too small\"\n"
+        "}\n");
+}
+
 TEST_CASE("text and json output show where a delegated task ran, as Ansible does") {
   Capture text;
   TextReporter r(text.file(), TextReporterOptions{});

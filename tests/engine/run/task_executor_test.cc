@@ -8,6 +8,9 @@
 #include <map>
 
 #include "engine/run/task_run.h"
+#include "modules/assert.h"
+#include "modules/debug.h"
+#include "modules/fail.h"
 #include "tests/engine/run/run_test_util.h"
 
 namespace hostprep {
@@ -83,6 +86,9 @@ struct Fixture {
     modules.Register(std::make_unique<testing::RunModule>());
     modules.Register(std::make_unique<ShowModule>());
     modules.Register(std::make_unique<GuessModule>());
+    modules.Register(std::make_unique<modules::DebugModule>());
+    modules.Register(std::make_unique<modules::FailModule>());
+    modules.Register(std::make_unique<modules::AssertModule>());
     Diagnostics diags;
     playbook = ParsePlaybookString(yaml, "/srv/site.yml", modules, &diags);
     REQUIRE_MESSAGE(playbook != nullptr, diags.Format());
@@ -397,6 +403,101 @@ TEST_CASE("executor skips a task whose when is false before asking for anything"
   TaskOutcome out = DoneWithoutSteps(&f);
   CHECK(Statuses(out) == std::vector<std::string>{"skipped"});
   CHECK(out.events[0].message == "condition 'false' was false");
+}
+
+TEST_CASE("debug, fail and assert are answered on the controller, without a host read") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - debug: {var: size * 2}
+      vars: {size: 3}
+)");
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(Statuses(out) == std::vector<std::string>{"ok"});
+  CHECK(out.events[0].display == Value::object({{"size * 2", 6}}));
+}
+
+TEST_CASE("debug var shows an undefined variable as Ansible does") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - debug: {var: nowhere.to_be_seen}
+      register: r
+)");
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(Statuses(out) == std::vector<std::string>{"ok"});
+  CHECK(out.events[0].display ==
+        Value::object({{"nowhere.to_be_seen", "VARIABLE IS NOT DEFINED!"}}));
+  CHECK(f.state.registered["r"]["changed"] == false);
+}
+
+TEST_CASE("debug with verbosity follows the run's -v count") {
+  for (int v : {0, 1}) {
+    CAPTURE(v);
+    Fixture f(R"(
+- hosts: all
+  tasks:
+    - debug: {msg: detail, verbosity: 1}
+)");
+    f.options.verbosity = v;
+    TaskOutcome out = DoneWithoutSteps(&f);
+    CHECK(Statuses(out) == std::vector<std::string>{v == 0 ? "skipped" : "ok"});
+  }
+}
+
+TEST_CASE("fail fails the host with its rendered message") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - fail: {msg: "release {{ release }} is too old"}
+      when: release | int < 12
+      vars: {release: "11"}
+)");
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(Statuses(out) == std::vector<std::string>{"failed"});
+  CHECK(out.events[0].message == "release 11 is too old");
+}
+
+TEST_CASE("assert judges its conditions under the run's rule and registers the failing one") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - assert:
+        that: [cpus >= 1, cpus >= 2]
+        fail_msg: "{{ cpus }} CPU is not enough"
+      vars: {cpus: 1}
+      register: r
+      ignore_errors: true
+)");
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(Statuses(out) == std::vector<std::string>{"ignored"});
+  CHECK(out.events[0].message == "1 CPU is not enough");
+  CHECK(f.state.registered["r"]["assertion"] == "cpus >= 2");
+  CHECK(f.state.registered["r"]["evaluated_to"] == false);
+  CHECK(f.state.registered["r"]["failed"] == true);
+
+  Fixture broken(R"(
+- hosts: all
+  tasks:
+    - assert: {that: name}
+      vars: {name: web}
+)");
+  TaskOutcome refused = DoneWithoutSteps(&broken);
+  CHECK(Statuses(refused) == std::vector<std::string>{"failed"});
+  CHECK(refused.events[0].message.find("| length > 0") != std::string::npos);
+}
+
+TEST_CASE("no_log hides what debug would show") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - debug: {var: token}
+      vars: {token: s3cr3t}
+      no_log: true
+)");
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(Statuses(out) == std::vector<std::string>{"ok"});
+  CHECK(out.events[0].display.is_null());
 }
 
 }  // namespace

@@ -84,6 +84,14 @@ TEST_CASE("compat: changed_when and failed_when judge any module's result as in 
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: debug, assert and fail show, register and fail as in Ansible") {
+  CheckSame(RunBoth("messages.yml"), 2);
+  Both verbose = RunBoth("messages.yml", {"-v", "--skip-tags", "undefined"});
+  CheckSame(verbose, 2);
+  // debug's verbosity: 1 task runs under -v, on both.
+  CHECK(verbose.hostprep.recap[kHost]["skipped"] == 1);
+}
+
 TEST_CASE("compat: variables, extra vars and conditions match Ansible's") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("conditions.yml", {"-e", "site_env=prod"}), 0);

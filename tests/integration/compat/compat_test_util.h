@@ -26,6 +26,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -69,6 +70,7 @@ struct TaskResult {
   std::string task;
   std::string item;    // the loop item as JSON; empty for a task without a loop
   std::string status;  // ok, changed, skipped, failed, ignored or unreachable
+  std::string shown;   // what the output shows under the result (debug, assert)
 };
 
 // A run, normalised: the same for both tools when they behaved the same.
@@ -98,6 +100,7 @@ struct Run {
           if (r.play != play) continue;
           std::string line = r.status + ": [" + host + "] " + r.task;
           if (!r.item.empty()) line += " (item=" + r.item + ")";
+          if (!r.shown.empty()) line += " => " + r.shown;
           lines.push_back(line);
         }
       }
@@ -133,6 +136,28 @@ inline std::string AnsibleStatus(const nlohmann::json& r) {
   return "ok";
 }
 
+// What a result shows under its line, as one JSON line with the node's
+// name as kHost: the keys the output shows, without what each tool adds
+// for itself (status flags, loop bookkeeping, "_ansible_*").
+inline std::string Shown(nlohmann::json shown, const std::string& node) {
+  if (!shown.is_object()) return "";
+  for (const char* key : {"changed", "failed", "skipped", "action", "item", "ansible_loop_var",
+                          "ansible_index_var", "ansible_loop"})
+    shown.erase(key);
+  for (auto it = shown.begin(); it != shown.end();) {
+    it = it.key().rfind("_ansible", 0) == 0 ? shown.erase(it) : std::next(it);
+  }
+  return ReplaceAll(shown.dump(), node, kHost);
+}
+
+// What Ansible's output shows under a result: debug's and assert's value
+// (`_ansible_verbose_always`) and a failed assert's.
+inline std::string AnsibleShown(const nlohmann::json& r, const std::string& node) {
+  const bool assert_failed = r.value("action", "") == "assert" && Truthy(r, "failed");
+  if (!Truthy(r, "_ansible_verbose_always") && !assert_failed) return "";
+  return Shown(r, node);
+}
+
 // A loop's per-item results: `results` holding objects with the loop
 // variable's name (TaskExecutor._run_loop sets ansible_loop_var on each).
 // A module's own `results` (apt, dnf: a list of strings) is not one.
@@ -159,7 +184,10 @@ inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_
   Run run;
   run.exit_code = exit_code;
   run.raw = out + err;
-  nlohmann::json doc = nlohmann::json::parse(out, nullptr, false);
+  // Under -v Ansible prints "Using ... as config file" before the document.
+  const size_t start = out.compare(0, 1, "{") == 0 ? 0 : out.find("\n{");
+  const std::string document = start == std::string::npos ? out : out.substr(start);
+  nlohmann::json doc = nlohmann::json::parse(document, nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("plays")) {
     run.error = "ansible-playbook printed no JSON document";
     return run;
@@ -199,14 +227,16 @@ inline Run ReadAnsible(const std::string& out, const std::string& err, int exit_
         return ignored && s == "failed" ? std::string("ignored") : s;
       };
       if (!IsLoopResult(r)) {
-        results.push_back({list[i].play, list[i].task, "", status(r)});
+        results.push_back({list[i].play, list[i].task, "", status(r), AnsibleShown(r, node)});
         continue;
       }
       for (const nlohmann::json& item : r["results"]) {
         const std::string var = item.value("ansible_loop_var", "item");
         const std::string value = item.contains(var) ? item[var].dump() : "null";
-        results.push_back(
-            {list[i].play, list[i].task, ReplaceAll(value, node, kHost), status(item)});
+        nlohmann::json shown_item = item;
+        shown_item["action"] = r.value("action", "");
+        results.push_back({list[i].play, list[i].task, ReplaceAll(value, node, kHost), status(item),
+                           AnsibleShown(shown_item, node)});
       }
     }
   }
@@ -246,7 +276,7 @@ inline Run ReadHostprep(const std::string& out, const std::string& err, int exit
            e.contains("item_value") ? ReplaceAll(e["item_value"].dump(), node, kHost)
            : e.contains("item")     ? ReplaceAll(e["item"].dump(), node, kHost)
                                     : "",
-           e.value("status", "")});
+           e.value("status", ""), e.contains("display") ? Shown(e["display"], node) : ""});
     } else if (event == "recap") {
       for (const auto& [host, s] : e["hosts"].items()) {
         std::map<std::string, int>& counts = run.recap[ReplaceAll(host, node, kHost)];

@@ -74,6 +74,37 @@ TEST_CASE("compat harness: reads hostprep's JSON events into the same lines") {
   CHECK(run.Lines() == kExpected);
 }
 
+TEST_CASE("compat harness: compares what debug and assert show, not each tool's own keys") {
+  Run ansible = ReadAnsible(R"JSON({"plays": [{"play": {"name": "p"}, "tasks": [
+  {"task": {"name": "say"}, "hosts": {"node1": {"_ansible_verbose_always": true,
+    "_ansible_no_log": false, "action": "debug", "changed": false, "msg": "on node1"}}},
+  {"task": {"name": "cmd"}, "hosts": {"node1": {"action": "command", "changed": true,
+    "stdout": "x"}}},
+  {"task": {"name": "check"}, "hosts": {"node1": {"action": "assert", "changed": false,
+    "failed": true, "assertion": "a", "evaluated_to": false, "msg": "no"}}}]}],
+ "stats": {"node1": {"changed": 1, "failures": 1, "ignored": 0, "ok": 1, "rescued": 0,
+   "skipped": 0, "unreachable": 0}}})JSON",
+                            "", 2, "node1");
+  Run hostprep = ReadHostprep(
+      R"JSON({"event":"play_start","play":"p","hosts":["node2"]}
+{"event":"task","host":"node2","task":"say","status":"ok","display":{"msg":"on node2"}}
+{"event":"task","host":"node2","task":"cmd","status":"changed","result":{"stdout":"x"}}
+{"event":"task","host":"node2","task":"check","status":"failed","display":{"assertion":"a","changed":false,"evaluated_to":false,"msg":"no"}}
+{"event":"recap","hosts":{"node2":{"ok":1,"changed":1,"unreachable":0,"failed":1,"skipped":0,"rescued":0,"ignored":0}}}
+)JSON",
+      "", 2, "node2");
+  const std::vector<std::string> expected = {
+      "PLAY [p]",
+      "ok: [HOST] say => {\"msg\":\"on HOST\"}",
+      "changed: [HOST] cmd",
+      "failed: [HOST] check => {\"assertion\":\"a\",\"evaluated_to\":false,\"msg\":\"no\"}",
+      "RECAP HOST: ok=1 changed=1 unreachable=0 failed=1 skipped=0 rescued=0 ignored=0",
+      "EXIT 2",
+  };
+  CHECK(ansible.Lines() == expected);
+  CHECK(hostprep.Lines() == expected);
+}
+
 TEST_CASE("compat harness: output that is not JSON is an error, not an empty run") {
   CHECK(ReadAnsible("ERROR! the playbook could not be found", "", 1, "node1").error ==
         "ansible-playbook printed no JSON document");
