@@ -62,23 +62,28 @@ RemoteRead ToRemote(const Read& read) {
 }
 
 // The registered value of one attempt: the module's result plus the status
-// fields Ansible registers: `failed` for a task that ran, `skipped` (true)
-// for one that did not.
+// fields Ansible registers (`skipped` only when the module skipped).
 Value Registered(const TaskStatus status, bool changed, const std::string& message,
                  const Value& result) {
   Value r = result.is_object() ? result : Value::object();
   r["changed"] = changed;
-  if (status == TaskStatus::kSkipped) {
-    r["skipped"] = true;
-  } else {
-    r["failed"] = status == TaskStatus::kFailed;
-  }
+  r["failed"] = status == TaskStatus::kFailed;
+  if (status == TaskStatus::kSkipped) r["skipped"] = true;
   if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
   // The message in words, unless the module gave a list (fail's, assert's
   // msg may be one, and is registered as written).
   const bool listed = r.contains("msg") && r["msg"].is_array();
   if (!message.empty() && !listed) r["msg"] = message;
   return r;
+}
+
+// What a task that did not run (its when was false, its loop empty)
+// registers: as Ansible, no `failed`.
+Value NotRun(const std::string& reason, Value result) {
+  result["changed"] = false;
+  result["skipped"] = true;
+  result["msg"] = reason;
+  return result;
 }
 
 // Marks a loop's item events so the recap counts the task once, with the
@@ -693,8 +698,7 @@ void TaskExecutor::Begin(TaskRun* run) const {
     Result<std::string> skip = SkipReason(task, run->top());
     if (!skip.ok()) return error(skip.message());
     if (!skip->empty()) {
-      return end(TaskStatus::kSkipped, *skip,
-                 Registered(TaskStatus::kSkipped, false, *skip, Value::object()));
+      return end(TaskStatus::kSkipped, *skip, NotRun(*skip, Value::object()));
     }
     run->items = {std::nullopt};
     run->item_checked = true;
@@ -708,8 +712,7 @@ void TaskExecutor::Begin(TaskRun* run) const {
   }
   if (rendered->empty()) {
     return end(TaskStatus::kSkipped, "no items in loop",
-               Registered(TaskStatus::kSkipped, false, "no items in loop",
-                          Value::object({{"results", Value::array()}})));
+               NotRun("no items in loop", Value::object({{"results", Value::array()}})));
   }
   for (const Value& item : *rendered) run->items.emplace_back(item);
 }
@@ -727,8 +730,8 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
             !skip.ok() ? (task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed)
                        : TaskStatus::kSkipped;
         const std::string msg = skip.ok() ? *skip : skip.message();
-        Value registered = Registered(skip.ok() ? TaskStatus::kSkipped : TaskStatus::kFailed, false,
-                                      msg, Value::object());
+        Value registered =
+            skip.ok() ? NotRun(msg, Value::object()) : Registered(TaskStatus::kFailed, false, msg, Value::object());
         AddItemFields(*run, &registered);
         run->loop_results.push_back(registered);
         run->out.events.push_back(Event(*run, status, false, msg, "", Value::object(), Label(run)));

@@ -487,6 +487,27 @@ TEST_CASE("assert judges its conditions under the run's rule and registers the f
   CHECK(refused.events[0].message.find("| length > 0") != std::string::npos);
 }
 
+TEST_CASE("a registered result has Ansible's status keys: failed when it ran, skipped when not") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - debug: {msg: hi}
+      register: ran
+    - debug: {msg: hi}
+      register: not_run
+      when: false
+)");
+  RunToEnd(&f);
+  CHECK(f.state.registered["ran"]["failed"] == false);
+  CHECK_FALSE(f.state.registered["ran"].contains("skipped"));
+  TaskExecutor executor(f.ctx, &f.state, f.vars);
+  std::unique_ptr<TaskRun> run = executor.Start(f.task(1));
+  REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+  executor.Finish(std::move(run));
+  CHECK(f.state.registered["not_run"]["skipped"] == true);
+  CHECK_FALSE(f.state.registered["not_run"].contains("failed"));
+}
+
 TEST_CASE("no_log hides what debug would show") {
   Fixture f(R"(
 - hosts: all
