@@ -5,6 +5,7 @@
 #include "modules/assert.h"
 #include "modules/command.h"
 #include "modules/containerd_config.h"
+#include "modules/copy.h"
 #include "modules/debug.h"
 #include "modules/fail.h"
 #include "modules/file.h"
@@ -14,6 +15,7 @@
 #include "modules/shell.h"
 #include "modules/swap.h"
 #include "modules/sysctl.h"
+#include "modules/template.h"
 #include "modules/validate_argument_spec.h"
 
 namespace hostprep::modules {
@@ -22,6 +24,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<AssertModule>());
   registry->Register(std::make_unique<CommandModule>());
   registry->Register(std::make_unique<ContainerdConfigModule>());
+  registry->Register(std::make_unique<CopyModule>());
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
@@ -31,6 +34,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<ShellModule>());
   registry->Register(std::make_unique<SwapModule>());
   registry->Register(std::make_unique<SysctlModule>());
+  registry->Register(std::make_unique<TemplateModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());
 }
 

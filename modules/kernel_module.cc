@@ -110,11 +110,6 @@ std::vector<std::string> Names(const Value& args) {
 }
 
 bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
-// A boolean argument; `fallback` while it is still a template (validation
-// before any host is known sees "{{ prestage_runtime }}").
-bool BoolArg(const Value& args, const char* key, bool fallback) {
-  return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
-}
 // False for certain: a template ("{{ x }}") may still turn out true.
 bool KnownFalse(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_boolean() && !args[key].get<bool>();

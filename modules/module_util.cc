@@ -8,6 +8,15 @@ std::string StringArg(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
 }
 
+bool BoolArg(const Value& args, const char* key, bool fallback) {
+  return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
+}
+
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 std::vector<std::string> SplitLinesKeepEnds(std::string_view text) {
   std::vector<std::string> lines;
   size_t start = 0;

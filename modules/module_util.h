@@ -16,6 +16,14 @@ namespace hostprep::modules {
 // args[key] as a string, or "" when it is missing or not a string.
 std::string StringArg(const Value& args, const char* key);
 
+// args[key] as a boolean, or `fallback` when it is missing or not a boolean
+// yet: at validate time a templated one is still "{{ ... }}" (nlohmann's
+// value() would throw on it).
+bool BoolArg(const Value& args, const char* key, bool fallback);
+
+// The last component of a path: "files/bin/helm" -> "helm".
+std::string BaseName(const std::string& path);
+
 // Splits text into lines, each keeping its "\n" (the last one may lack it),
 // so that joining them gives the text back byte for byte.
 std::vector<std::string> SplitLinesKeepEnds(std::string_view text);

@@ -162,11 +162,6 @@ std::string KeyProblem(const std::string& key) {
       Quoted(key));
 }
 
-// Validate sees "{{ ... }}" for a templated boolean: nlohmann's value()
-// would throw, so a non-boolean reads as the default.
-bool BoolArg(const Value& args, const char* key, bool fallback) {
-  return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
-}
 bool Persist(const Value& args) { return BoolArg(args, "persist", true); }
 bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
 bool SetsRuntime(const Value& args) { return !Absent(args) && BoolArg(args, "runtime", true); }

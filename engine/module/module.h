@@ -46,6 +46,10 @@ struct Read {
   std::string path;
   std::vector<std::string> argv;
   bool render = false;
+  // For a rendered kLocalFile: Jinja's trim_blocks and lstrip_blocks, as
+  // Ansible's template module sets them by default.
+  bool trim_blocks = true;
+  bool lstrip_blocks = false;
 
   static Read Stat(std::string p) { return {Kind::kStat, std::move(p), {}, false}; }
   static Read File(std::string p) { return {Kind::kReadFile, std::move(p), {}, false}; }
@@ -86,6 +90,7 @@ struct Action {
   std::string stdin_data;
   std::vector<std::string> validate_argv;
   bool backup = false;  // keep PATH.<timestamp>~ of the old file
+  bool follow = true;   // kWriteFile: false replaces a symlink at path (WriteRequest)
 };
 
 // The outcome of Plan.

@@ -41,6 +41,8 @@ struct FileInfo {
   std::string group;  // group name (numeric id when the name is unknown)
   uint64_t size = 0;
   std::string link_target;  // for kSymlink
+  uint32_t uid = 0;         // numeric owner and group, as Ansible reports them
+  uint32_t gid = 0;
   bool exists() const { return type != FileType::kMissing; }
 };
 

@@ -173,17 +173,22 @@ bool FieldReader::ReadConditions(const std::string& key, const YAML::Node& node,
     Expression expr;
     expr.text = v.is_boolean() ? (v.get<bool>() ? "true" : "false") : v.get<std::string>();
     expr.location = At(item);
-    // EvaluateCondition accepts "{{ x }}" too, so check that form as a template.
-    Status syntax = IsTemplate(expr.text) ? CheckTemplateSyntax(Value(expr.text))
-                                          : CheckExpressionSyntax(expr.text);
-    if (!syntax.ok()) {
-      Error(item, fmt::format("{}: {}", context, syntax.message()));
-      ok = false;
-      continue;
-    }
-    out->push_back(std::move(expr));
+    if (!AddExpression(std::move(expr), item, context, out)) ok = false;
   }
   return ok;
+}
+
+bool FieldReader::AddExpression(Expression expr, const YAML::Node& at, const std::string& context,
+                                std::vector<Expression>* out) {
+  // EvaluateCondition accepts "{{ x }}" too, so check that form as a template.
+  Status syntax = IsTemplate(expr.text) ? CheckTemplateSyntax(Value(expr.text))
+                                        : CheckExpressionSyntax(expr.text);
+  if (!syntax.ok()) {
+    Error(at, fmt::format("{}: {}", context, syntax.message()));
+    return false;
+  }
+  out->push_back(std::move(expr));
+  return true;
 }
 
 void FieldReader::CheckTemplates(const YAML::Node& node, const std::string& context) {

@@ -65,6 +65,10 @@ class FieldReader {
   // ("task 'x'") and reported at the expression.
   bool ReadConditions(const std::string& key, const YAML::Node& node, const std::string& context,
                       std::vector<Expression>* out);
+  // One expression (or "{{ }}" template) written at `at`: its syntax
+  // checked as ReadConditions checks each, then added to `out`.
+  bool AddExpression(Expression expr, const YAML::Node& at, const std::string& context,
+                     std::vector<Expression>* out);
 
   // Checks the syntax of every template in the strings under `node` (keys
   // included), reporting each error at the string that holds it, prefixed

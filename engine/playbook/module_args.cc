@@ -5,7 +5,6 @@
 #include <map>
 #include <vector>
 
-#include "engine/template/templar.h"
 #include "engine/yaml/yaml_file.h"
 
 namespace hostprep {
@@ -62,14 +61,8 @@ void ParseModuleArgs(const Module& module, const std::string& name, const YAML::
       reader->ReadConditions(def.name, (*holder)[def.name], context, &task->arg_expressions);
     } else if (task->args[def.name].is_string()) {
       // Written as key=value words: the place is the whole string's.
-      Expression expr{task->args[def.name].get<std::string>(), reader->At(value)};
-      Status syntax = IsTemplate(expr.text) ? CheckTemplateSyntax(Value(expr.text))
-                                            : CheckExpressionSyntax(expr.text);
-      if (!syntax.ok()) {
-        reader->Error(value, fmt::format("{}: {}", context, syntax.message()));
-      } else {
-        task->arg_expressions.push_back(std::move(expr));
-      }
+      reader->AddExpression({task->args[def.name].get<std::string>(), reader->At(value)}, value,
+                            context, &task->arg_expressions);
     }
   }
 

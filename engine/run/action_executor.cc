@@ -83,6 +83,7 @@ void AddWrite(const Action& a, Batch* batch) {
   w.owner = a.owner;
   w.group = a.group;
   w.validate_argv = a.validate_argv;
+  w.follow = a.follow;
   batch->Add(Step::Write(std::move(w)), StepRole::Kind::kWrite, a.path);
 }
 

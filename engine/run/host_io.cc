@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <sstream>
+#include "engine/run/local_files.h"
 
 namespace hostprep {
 
@@ -93,12 +92,10 @@ std::optional<ReadResult> HostIo::Find(const Become& become, const RemoteRead& r
 }
 
 std::optional<std::string> HostIo::ReadLocal(const std::string& path) const {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return ReadControllerFile(path);
 }
+
+FileInfo HostIo::StatLocal(const std::string& path) const { return StatControllerFile(path); }
 
 Result<std::vector<ReadResult>> HostIo::Read(const std::vector<PendingRead>& reads) {
   if (reads.empty()) return std::vector<ReadResult>{};

@@ -67,6 +67,7 @@ class HostIo : public ReadSource {
 
   std::optional<ReadResult> Find(const Become& become, const RemoteRead& read) const override;
   std::optional<std::string> ReadLocal(const std::string& path) const override;
+  FileInfo StatLocal(const std::string& path) const override;
   bool Has(const PendingRead& read) const { return cache_.Contains(read.become, read.read); }
 
   // The host changed (or the plans were made with other facts) since the

@@ -1,9 +1,12 @@
 #include "engine/run/local_files.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "engine/base/text.h"
 
@@ -17,6 +20,32 @@ std::string Join(const std::string& dir, const std::string& name) {
 }
 
 }  // namespace
+
+std::optional<std::string> ReadControllerFile(const std::string& path) {
+  // A directory opens as a stream that reads nothing: never take that for
+  // an empty file.
+  if (StatControllerFile(path).type != FileType::kFile) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return text.str();
+}
+
+FileInfo StatControllerFile(const std::string& path) {
+  struct stat st;
+  FileInfo info;
+  if (::stat(path.c_str(), &st) != 0) return info;
+  info.type = S_ISREG(st.st_mode)   ? FileType::kFile
+              : S_ISDIR(st.st_mode) ? FileType::kDirectory
+                                    : FileType::kOther;
+  info.mode = st.st_mode & 07777;
+  info.size = static_cast<uint64_t>(st.st_size);
+  info.uid = st.st_uid;
+  info.gid = st.st_gid;
+  return info;
+}
 
 std::vector<std::string> LocalFileCandidates(const std::string& name, const std::string& subdir,
                                              const std::vector<std::string>& search_paths,

@@ -7,15 +7,17 @@
 // include_vars) unless the name already starts with that directory, then
 // `<dir>/<name>`.
 //
-// Reads only the file system's metadata; thread-safe.
+// Reads only the file system (FindLocalFile only its metadata); thread-safe.
 #ifndef HOSTPREP_ENGINE_RUN_LOCAL_FILES_H_
 #define HOSTPREP_ENGINE_RUN_LOCAL_FILES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"
+#include "engine/module/read_result.h"
 
 namespace hostprep {
 
@@ -24,6 +26,14 @@ namespace hostprep {
 std::string FindLocalFile(const std::string& name, const std::string& subdir,
                           const std::vector<std::string>& search_paths,
                           const std::string& playbook_dir);
+
+// The content of a regular file on the controller (symlinks followed);
+// nullopt when it is missing, unreadable or not a regular file.
+std::optional<std::string> ReadControllerFile(const std::string& path);
+
+// The type and permission bits of a path on the controller, symlinks
+// followed; kMissing when it does not exist or cannot be read.
+FileInfo StatControllerFile(const std::string& path);
 
 // Every candidate, in the order they are tried.
 std::vector<std::string> LocalFileCandidates(const std::string& name, const std::string& subdir,

@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "engine/run/local_files.h"
 
@@ -105,11 +103,11 @@ Variables TemplateVars(const Variables& task_vars, const std::string& given,
 }
 
 std::optional<std::string> ControllerFiles::ReadLocal(const std::string& path) const {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return ReadControllerFile(path);
+}
+
+FileInfo ControllerFiles::StatLocal(const std::string& path) const {
+  return StatControllerFile(path);
 }
 
 LocalTemplateLoader::LocalTemplateLoader(const ReadSource& source, const std::string& template_path,

@@ -24,6 +24,7 @@ class ControllerFiles : public ReadSource {
     return std::nullopt;
   }
   std::optional<std::string> ReadLocal(const std::string& path) const override;
+  FileInfo StatLocal(const std::string& path) const override;
 };
 
 // Checks an ansible_managed setting (ansible.cfg) as Python's str.format

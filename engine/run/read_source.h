@@ -22,6 +22,10 @@ class ReadSource {
   // The content of a file on the controller (an absolute path); nullopt
   // when it does not exist or cannot be read.
   virtual std::optional<std::string> ReadLocal(const std::string& path) const = 0;
+
+  // The type and permission bits of a file on the controller (symlinks
+  // followed); kMissing when it does not exist.
+  virtual FileInfo StatLocal(const std::string& path) const = 0;
 };
 
 }  // namespace hostprep

@@ -60,6 +60,8 @@ void CheckTask(const TaskSpec& task, const Play& play, const ModuleRegistry& mod
     text << in.rdbuf();
     TemplateOptions options;
     options.origin = path;
+    options.trim_blocks = read.trim_blocks;
+    options.lstrip_blocks = read.lstrip_blocks;
     Result<ParsedTemplate> parsed = ParseTemplate(text.str(), options);
     if (parsed.ok()) continue;
     Diagnostic d = FromParseError(path, parsed.message());

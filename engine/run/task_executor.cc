@@ -310,19 +310,18 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
                           std::vector<ReadResult>* results, Planned* planned) const {
   for (const Read& read : reads) {
     ReadResult r;
-    if (read.on_controller() && read.kind != Read::Kind::kLocalFile) {
-      results->push_back(AnswerOnController(read, vars));
-      continue;
-    }
     if (read.kind == Read::Kind::kLocalFile) {
       // A file on the controller, found as Ansible finds it, rendered when
       // asked; missing: content stays nullopt and the module says so.
       const std::string path = FindLocalFile(read.path, read.render ? "templates" : "files",
                                              task.search_paths, ctx_.play->dir);
       std::optional<std::string> text = source.ReadLocal(path);
+      r.stat = source.StatLocal(path);
       if (text && read.render) {
         TemplateOptions options;
         options.origin = path;
+        options.trim_blocks = read.trim_blocks;
+        options.lstrip_blocks = read.lstrip_blocks;
         const LocalTemplateLoader loader(source, path, task.search_paths, ctx_.play->dir);
         const Variables template_vars =
             TemplateVars(vars, read.path, path, ctx_.options->ansible_managed);
@@ -337,6 +336,10 @@ void TaskExecutor::Answer(const TaskSpec& task, const std::vector<Read>& reads,
         r.content = std::move(text);
       }
       results->push_back(std::move(r));
+      continue;
+    }
+    if (read.on_controller()) {
+      results->push_back(AnswerOnController(read, vars));
       continue;
     }
     const RemoteRead remote = ToRemote(read);
@@ -730,8 +733,8 @@ TaskStep TaskExecutor::Prepare(TaskRun* run, const ReadSource& source) {
             !skip.ok() ? (task.ignore_errors ? TaskStatus::kIgnored : TaskStatus::kFailed)
                        : TaskStatus::kSkipped;
         const std::string msg = skip.ok() ? *skip : skip.message();
-        Value registered =
-            skip.ok() ? NotRun(msg, Value::object()) : Registered(TaskStatus::kFailed, false, msg, Value::object());
+        Value registered = skip.ok() ? NotRun(msg, Value::object())
+                                     : Registered(TaskStatus::kFailed, false, msg, Value::object());
         AddItemFields(*run, &registered);
         run->loop_results.push_back(registered);
         run->out.events.push_back(Event(*run, status, false, msg, "", Value::object(), Label(run)));

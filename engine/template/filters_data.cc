@@ -273,3 +273,14 @@ void AddDataFilters(std::vector<FilterEntry>* out) {
 }
 
 }  // namespace hostprep::filters_internal
+
+namespace hostprep {
+
+Result<std::string> PyJsonDumps(const Value& v) {
+  std::string out;
+  Status s = filters_internal::AppendJson(v, filters_internal::JsonStyle{}, 0, &out);
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace hostprep

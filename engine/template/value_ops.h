@@ -50,6 +50,12 @@ Result<bool> Contains(const Value& haystack, const Value& needle);
 std::vector<std::string> Utf8Chars(std::string_view s);
 size_t Utf8Length(std::string_view s);
 
+// Python's json.dumps(v) with its defaults: one line, ", " and ": "
+// between items, keys in their order, non-ASCII escaped as \uXXXX (what
+// Ansible's copy writes for a mapping or list given as content). Errors:
+// values nested too deep.
+Result<std::string> PyJsonDumps(const Value& v);
+
 }  // namespace hostprep
 
 #endif  // HOSTPREP_ENGINE_TEMPLATE_VALUE_OPS_H_

@@ -245,8 +245,9 @@ Status FakeTransport::WriteFile(const WriteRequest& request) {
   if (Status s = CheckAccess("write", request.path); !s.ok()) return s;
   stats_.bytes_sent += request.content.size();
   const std::string& path = request.path;
-  // Written through a symlink to the file it resolves to, like the real one.
-  const std::string target = Resolve(path);
+  // Written through a symlink to the file it resolves to, like the real one;
+  // or, without follow, in the link's place.
+  const std::string target = request.follow ? Resolve(path) : path;
   if (target.empty()) return Status::Error(fmt::format("write {}: too many symlinks", path));
   auto old = entries_.find(target);
   if (old != entries_.end() && old->second.info.type == FileType::kDirectory) {
@@ -281,7 +282,7 @@ Status FakeTransport::WriteFile(const WriteRequest& request) {
     }
   }
 
-  const bool replacing = old != entries_.end();
+  const bool replacing = old != entries_.end() && old->second.info.type != FileType::kSymlink;
   FileInfo info{FileType::kFile, 0644, "root", "root", request.content.size(), ""};
   if (replacing) {
     info.mode = old->second.info.mode;

@@ -135,6 +135,8 @@ Result<FileInfo> ParseStat(const std::string& path, const ExecResult& result) {
     info.type = TypeFromMode(raw);
     info.mode = static_cast<unsigned>(raw & 07777);
     info.size = std::stoull(fields[3]);
+    info.uid = static_cast<uint32_t>(std::stoul(fields[1]));
+    info.gid = static_cast<uint32_t>(std::stoul(fields[2]));
   } catch (const std::exception&) {
     return Status::Error(fmt::format("stat {}: unexpected output from stat: '{}'", path, out));
   }

@@ -314,7 +314,7 @@ ExecRequest StepsCommand(const std::vector<Step>& steps, const Become& become,
         break;
       case Step::Kind::kWrite: {
         const WriteRequest& w = step.write;
-        argv.insert(argv.end(), {"w", std::to_string(w.content.size()), w.path,
+        argv.insert(argv.end(), {w.follow ? "w" : "W", std::to_string(w.content.size()), w.path,
                                  w.mode ? fmt::format("{:o}", *w.mode) : "", w.owner, w.group});
         add_argv(w.validate_argv);
         request.stdin_data += w.content;

@@ -40,6 +40,10 @@ struct WriteRequest {
   // A command run on the new content before it replaces `path`; "%s" in any
   // argument is replaced by the temp file's path. Non-zero exit = refused.
   std::vector<std::string> validate_argv;
+  // A symlink at `path`: true writes to the file it resolves to; false
+  // replaces the link itself with the new file (Ansible's copy with
+  // follow: false).
+  bool follow = true;
   Become become;
 };
 

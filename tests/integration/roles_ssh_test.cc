@@ -2,7 +2,7 @@
 // bootstrap roles have (tests/integration/testdata/role_project: roles with
 // defaults and per-OS vars, include_vars with_first_found, include_tasks on
 // ansible_os_family, a meta dependency, an argument spec, set_fact, assert,
-// debug, a block, loops, handlers, include_role and import_role) applied
+// debug, copy and template, a block, loops, handlers, include_role and import_role) applied
 // over real SSH, then run again: the re-run changes nothing and costs each
 // host one round trip after the SSH handshake, as a playbook without any of these does (with the
 // facts cache a user has by default; without one, two: the tasks named by

@@ -15,7 +15,10 @@
 #   X SIZE N ARGV...       a command; its stdin is the next SIZE bytes of ours
 #   w SIZE PATH MODE OWNER GROUP N VALIDATE...
 #                          an atomic write (ParseWriteFile's exit codes); the
-#                          content is the next SIZE bytes of our stdin
+#                          content is the next SIZE bytes of our stdin; a
+#                          symlink at PATH is written through
+#   W SIZE PATH ...        the same, but a symlink at PATH is replaced by
+#                          the new file
 # A failed change (X or w) or guard (g) stops the batch: later records are
 # not run and get no answer.
 #
@@ -148,7 +151,7 @@ query() {
       eval "set -- \"\${3}\" $c"
       j=0; while [ $j -lt $i ]; do unset P$j R$j; j=$((j + 1)); done
       unset -f tmp end take one again flush argv query
-      unset M N t F L i stop qs qr k n c j p r d l cl kl a z o e rc x
+      unset M N t F L i stop qs qr k n c j p r d l cl kl a z o e rc x wk
       eval "shift; $1"
     ) </dev/null
   else
@@ -209,8 +212,8 @@ while [ $# -gt 0 ]; do
       [ "$rc" = 0 ] || stop=1
     fi
     shift $n ;;
-  w)
-    flush
+  w|W)
+    wk=$k; flush
     n=$6
     if [ -z "$stop" ]; then
       tmp; F="$F $i"
@@ -218,11 +221,14 @@ while [ $# -gt 0 ]; do
       z=$1; mode=$3; owner=$4; group=$5; nv=$6
       case $2 in /*) p=$2 ;; *) p=./$2 ;; esac
       shift 6
-      if [ -L "$p" ]; then
+      nl=
+      if [ "$wk" = W ]; then
+        if [ -L "$p" ]; then nl=1; fi
+      elif [ -L "$p" ]; then
         l=$(readlink -f -- "$p" && echo x) || l=
         case $l in /*x) p=${l%?x} ;; *) echo "cannot resolve the symlink $p" >&2; exit 1 ;; esac
       fi
-      if [ -d "$p" ]; then echo 'is a directory' >&2; exit 21; fi
+      if [ -z "$nl" ] && [ -d "$p" ]; then echo 'is a directory' >&2; exit 21; fi
       d=${p%/*}; [ -n "$d" ] || d=/
       if [ ! -d "$d" ]; then echo "directory $d does not exist" >&2; exit 22; fi
       tmp=
@@ -231,7 +237,7 @@ while [ $# -gt 0 ]; do
       true >"$f" || exit 1
       set +C; tmp=$f
       head -c "$z" >>"$tmp" || exit 1
-      if [ -e "$p" ]; then
+      if [ -z "$nl" ] && [ -e "$p" ]; then
         a=$(stat -c '%s %a %u %g' -- "$tmp" "$p") || exit 1
         old=${a#*"
 "}; a=${a%%"
@@ -260,7 +266,9 @@ while [ $# -gt 0 ]; do
         err=$(eval "$c" 2>&1 </dev/null >/dev/null) || { rc=$?; [ -n "$err" ] || err="$v1 exited $rc"; printf '%s\n' "$err" >&2; exit 25; }
       fi
       sync -- "$tmp" 2>/dev/null || sync
-      mv -f -- "$tmp" "$p" || exit 1
+      # -T: a link being replaced may point to a directory, never move into it.
+      if [ "$wk" = W ]; then mv -fT -- "$tmp" "$p" || exit 1
+      else mv -f -- "$tmp" "$p" || exit 1; fi
       tmp=
       ) >"$t/$i.o" 2>"$t/$i.e"
       rc=$?

@@ -68,6 +68,11 @@ class Answers : public ReadSource {
     if (it == controller.end()) return std::nullopt;
     return it->second;
   }
+  FileInfo StatLocal(const std::string& path) const override {
+    FileInfo info;
+    if (controller.count(path)) info = {FileType::kFile, 0644, "root", "root", 0, ""};
+    return info;
+  }
   std::map<std::string, std::optional<std::string>> host;
   std::map<std::string, std::string> controller;
 };

@@ -386,6 +386,35 @@ TEST_CASE("local transport writes through a symlink to its target") {
   CHECK(Entries(dir / "real") == std::vector<std::string>{"target"});
 }
 
+TEST_CASE("local transport without follow replaces a symlink, even one to a directory") {
+  TempDir dir;
+  LocalTransport t;
+  fs::create_directory(dir / "real");
+  Spit(dir / "real/target", "old");
+  fs::create_symlink("real/target", dir / "link");
+  fs::create_symlink("real", dir / "dirlink");
+  // After a read in the same batch, as a probe leaves the queue.
+  WriteRequest link = Write(dir / "link", "new");
+  link.follow = false;
+  WriteRequest dirlink = Write(dir / "dirlink", "file");
+  dirlink.follow = false;
+  dirlink.mode = 0600;
+  Result<std::vector<StepResult>> r =
+      t.RunSteps({Step::Read({RemoteRead::Kind::kStat, dir / "link", {}}), Step::Write(link),
+                  Step::Write(dirlink)},
+                 Become{}, 0);
+  REQUIRE(r.ok());
+  CHECK((*r)[1].status.ok());
+  CHECK((*r)[2].status.ok());
+  CHECK_FALSE(fs::is_symlink(dir / "link"));
+  CHECK(Slurp(dir / "link") == "new");
+  CHECK(ModeOf(dir / "link") == 0644);  // a new file's, not the link's 0777
+  CHECK(Slurp(dir / "real/target") == "old");
+  CHECK_FALSE(fs::is_symlink(dir / "dirlink"));
+  CHECK(Slurp(dir / "dirlink") == "file");
+  CHECK(Entries(dir / "real") == std::vector<std::string>{"target"});
+}
+
 TEST_CASE("local transport refuses to write a directory or into a missing one") {
   TempDir dir;
   LocalTransport t;

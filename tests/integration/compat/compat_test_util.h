@@ -442,29 +442,20 @@ inline Both ReadOutputs(const std::filesystem::path& dir, const std::string& ans
 // Runs testdata/compat/PLAYBOOK with ansible-playbook on node1 and with
 // hostprep on node2 at the same time, each with `args` (--tags, -e, --check:
 // options both take), and reads both outputs. Each tool gets 150 s.
-// As RunBoth, with hostprep running its twin of the playbook: the same
-// tasks, names and files, where a module hostprep does not have yet under
-// Ansible's name is written with hostprep's own (template: -> file's
-// template:).
-inline Both RunTwins(const std::string& playbook, const std::string& hostprep_twin,
-                     const std::vector<std::string>& args = {}) {
+inline Both RunBoth(const std::string& playbook, const std::vector<std::string>& args = {}) {
   TempDir tmp;
   const std::string t = tmp.path().string();
   std::string extra;
   for (const std::string& a : args) extra += " " + SingleQuoted(a);
   const std::string ansible = AnsiblePlaybook(tmp.path()) + " --limit " + kAnsibleNode + " " +
                               PlaybookPath(playbook) + extra;
-  const std::string hostprep = HostprepRun() + " --limit " + kHostprepNode + " -o json " +
-                               PlaybookPath(hostprep_twin) + extra;
+  const std::string hostprep =
+      HostprepRun() + " --limit " + kHostprepNode + " -o json " + PlaybookPath(playbook) + extra;
   const std::string script = "cd " + t + " && { " + ansible +
                              " >a.out 2>a.err; echo $? >a.rc; } & " + "cd " + t + " && { " +
                              hostprep + " >h.out 2>h.err; echo $? >h.rc; }; " + "wait";
   RunCommand(script);
   return ReadOutputs(tmp.path(), kAnsibleNode, kHostprepNode);
-}
-
-inline Both RunBoth(const std::string& playbook, const std::vector<std::string>& args = {}) {
-  return RunTwins(playbook, playbook, args);
 }
 
 // Runs testdata/compat/PLAYBOOK with ansible-playbook and then with
