@@ -10,7 +10,9 @@
 #include "modules/fail.h"
 #include "modules/file.h"
 #include "modules/kernel_module.h"
+#include "modules/lineinfile.h"
 #include "modules/package.h"
+#include "modules/replace.h"
 #include "modules/service.h"
 #include "modules/shell.h"
 #include "modules/swap.h"
@@ -29,7 +31,9 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
+  registry->Register(std::make_unique<LineInFileModule>());
   registry->Register(std::make_unique<PackageModule>());
+  registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<ServiceModule>());
   registry->Register(std::make_unique<ShellModule>());
   registry->Register(std::make_unique<SwapModule>());

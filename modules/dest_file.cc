@@ -16,12 +16,6 @@ std::string WithoutSlashes(std::string path) {
   return path;
 }
 
-std::string ParentOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos || slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
 std::string Join(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
@@ -129,7 +123,7 @@ bool WouldWrite(const FileInfo& real, const ReadResult& old, const std::string& 
 }  // namespace
 
 std::vector<ArgDef> DestArgs() {
-  return {
+  std::vector<ArgDef> args = {
       {"dest",
        ArgType::kString,
        true,
@@ -145,31 +139,6 @@ std::vector<ArgDef> DestArgs() {
        {},
        {"thirsty"},
        "false: leave a file that exists alone, whatever it holds."},
-      {"backup",
-       ArgType::kBool,
-       false,
-       false,
-       {},
-       {},
-       "Keep the replaced file as DEST.<timestamp>~ (registered as backup_file)."},
-      {"mode",
-       ArgType::kRaw,
-       false,
-       nullptr,
-       {},
-       {},
-       "Permission bits ('0644', quoted, or 'u=rw,g=r,o=r'), or preserve: the source's. A "
-       "new file gets 0644 and a replaced one keeps its mode when this is not given."},
-      {"owner", ArgType::kString, false, nullptr, {}, {}, "The owning user (name or id)."},
-      {"group", ArgType::kString, false, nullptr, {}, {}, "The owning group (name or id)."},
-      {"validate",
-       ArgType::kString,
-       false,
-       nullptr,
-       {},
-       {},
-       "A command that checks the new content before it replaces the file; %s is the path "
-       "of the new content. Split on whitespace and run without a shell."},
       {"follow",
        ArgType::kBool,
        false,
@@ -178,30 +147,24 @@ std::vector<ArgDef> DestArgs() {
        {},
        "A symlink at dest: false replaces the link with the file, as Ansible does; true writes "
        "to the file it points to."},
-      {"unsafe_writes",
-       ArgType::kBool,
-       false,
-       false,
-       {},
-       {},
-       "Accepted for Ansible's playbooks; the write is always atomic."},
   };
+  for (ArgDef& def : WriteArgs()) {
+    if (def.name == "mode") {
+      def.type = ArgType::kRaw;  // or preserve
+      def.description += " preserve: the source's mode.";
+    }
+    args.push_back(std::move(def));
+  }
+  return args;
 }
 
 void ValidateDest(const Value& args, std::vector<ArgError>* errors) {
   auto ready = [&](const char* key) { return args.contains(key) && !IsPendingTemplate(args[key]); };
-  if (ready("dest") && !StartsWith(StringArg(args, "dest"), "/")) {
-    errors->push_back({"dest", fmt::format("argument 'dest' must be an absolute path, not {}",
-                                           Quoted(StringArg(args, "dest")))});
-  }
+  ValidateWriteArgs(args, "dest", errors);
   if (ready("mode") && args["mode"] != "preserve") {
     unsigned mode = 0;
     std::string error;
     if (!ParseMode(args["mode"], &mode, &error)) errors->push_back({"mode", error});
-  }
-  if (ready("validate") && StringArg(args, "validate").find("%s") == std::string::npos) {
-    errors->push_back(
-        {"validate", "argument 'validate' must contain %s, the path of the new content"});
   }
 }
 
@@ -289,25 +252,17 @@ Result<Change> PlanDest(const DestFile& d, const std::string& content,
   if (real.type == FileType::kSymlink && !d.follow) {
     return ReplaceLink(d, placed->path, content, old);
   }
-  if (real.type == FileType::kSymlink) {
-    // Written through to what the link points to, whose stat is one more
-    // read (the link's own stat names only the link).
-    real_path = StartsWith(real.link_target, "/") ? real.link_target
-                                                  : Join(ParentOf(placed->path), real.link_target);
-    if (reads.size() == probed) {
-      Change more;
-      more.more_reads = {Read::Stat(real_path)};
-      return more;
-    }
-    const ReadResult& target = reads[probed];
-    if (!target.status.ok()) return target.status;
-    if (target.stat.type == FileType::kSymlink) {
-      return Status::Error(
-          fmt::format("dest {} is a link to another link ({}): give the final path instead",
-                      placed->path, real_path));
-    }
-    real = target.stat;
+  // Written through a link to what it points to, whose stat is one more
+  // read (the link's own stat names only the link).
+  Result<Followed> followed = FollowLink("dest", placed->path, real, reads, probed);
+  if (!followed.ok()) return followed.status();
+  if (!followed->more.empty()) {
+    Change more;
+    more.more_reads = std::move(followed->more);
+    return more;
   }
+  real_path = followed->real_path;
+  real = followed->real;
 
   Attrs want{d.mode, d.owner, d.group};
   const Ids ids{real.exists() ? std::to_string(real.uid) : "",

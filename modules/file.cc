@@ -54,31 +54,6 @@ ArgSpec MakeSpec() {
        {},
        {},
        "A template on the controller, rendered with the task's variables."},
-      {"mode",
-       ArgType::kMode,
-       false,
-       nullptr,
-       {},
-       {},
-       "Permission bits: '0644' (quote it) or 'u=rw,g=r,o=r'. A new file gets 0644 and a "
-       "replaced one keeps its mode when this is not given."},
-      {"owner", ArgType::kString, false, nullptr, {}, {}, "The owning user (name or id)."},
-      {"group", ArgType::kString, false, nullptr, {}, {}, "The owning group (name or id)."},
-      {"backup",
-       ArgType::kBool,
-       false,
-       false,
-       {},
-       {},
-       "Keep the replaced file as PATH.<timestamp>~."},
-      {"validate",
-       ArgType::kString,
-       false,
-       nullptr,
-       {},
-       {},
-       "A command that checks the new content before it replaces the file; %s is the path "
-       "of the new content. Split on whitespace and run without a shell."},
       {"force",
        ArgType::kBool,
        false,
@@ -87,6 +62,7 @@ ArgSpec MakeSpec() {
        {},
        "With state link: replace a regular file at `path` with the link."},
   };
+  for (ArgDef& def : WriteArgs()) spec.args.push_back(std::move(def));
   spec.mutually_exclusive = {{"content", "src", "template"}};
   spec.examples =
       "- name: containerd drop-in\n"

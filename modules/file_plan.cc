@@ -143,6 +143,102 @@ FileInfo After(FileInfo info, const Attrs& want) {
 
 // Everything Plan knows, with a symlink at `path` already followed.
 
+std::vector<ArgDef> WriteArgs() {
+  return {
+      {"backup",
+       ArgType::kBool,
+       false,
+       false,
+       {},
+       {},
+       "Keep the replaced file as PATH.<timestamp>~ (registered as backup_file)."},
+      {"validate",
+       ArgType::kString,
+       false,
+       nullptr,
+       {},
+       {},
+       "A command that checks the new content before it replaces the file; %s is the path "
+       "of the new content. Split on whitespace and run without a shell."},
+      {"mode",
+       ArgType::kMode,
+       false,
+       nullptr,
+       {},
+       {},
+       "Permission bits ('0644', quoted, or 'u=rw,g=r,o=r'). A new file gets 0644 and a "
+       "replaced one keeps its mode when this is not given."},
+      {"owner", ArgType::kString, false, nullptr, {}, {}, "The owning user (name or id)."},
+      {"group", ArgType::kString, false, nullptr, {}, {}, "The owning group (name or id)."},
+      {"unsafe_writes",
+       ArgType::kBool,
+       false,
+       false,
+       {},
+       {},
+       "Accepted for Ansible's playbooks; the write is always atomic."},
+  };
+}
+
+void ValidateWriteArgs(const Value& args, const char* path_key, std::vector<ArgError>* errors) {
+  auto ready = [&](const char* key) { return args.contains(key) && !IsPendingTemplate(args[key]); };
+  if (ready(path_key) &&
+      !(args[path_key].is_string() && StartsWith(args[path_key].get<std::string>(), "/"))) {
+    errors->push_back(
+        {path_key, fmt::format("argument '{}' must be an absolute path, not {}", path_key,
+                               Quoted(args[path_key].is_string() ? args[path_key].get<std::string>()
+                                                                 : args[path_key].dump()))});
+  }
+  if (ready("validate") && !(args["validate"].is_string() &&
+                             args["validate"].get<std::string>().find("%s") != std::string::npos)) {
+    errors->push_back(
+        {"validate", "argument 'validate' must contain %s, the path of the new content"});
+  }
+}
+
+Attrs AttrsFrom(const Value& args) {
+  Attrs want;
+  if (args.contains("mode") && args["mode"].is_number_integer()) {
+    want.mode = args["mode"].get<unsigned>();
+  }
+  if (args.contains("owner") && args["owner"].is_string()) want.owner = args["owner"];
+  if (args.contains("group") && args["group"].is_string()) want.group = args["group"];
+  return want;
+}
+
+bool ChangesAttrs(const Change& change) {
+  if (!change.result.contains("changed_fields")) return false;
+  for (const Value& field : change.result["changed_fields"]) {
+    if (field == "mode" || field == "owner" || field == "group") return true;
+  }
+  return false;
+}
+
+std::string EditMessage(std::string msg, bool attrs) {
+  if (!attrs) return msg;
+  return msg + (msg.empty() ? "" : " and ") + "ownership, perms or SE linux context changed";
+}
+
+Result<Followed> FollowLink(const std::string& what, const std::string& path, const FileInfo& lstat,
+                            const std::vector<ReadResult>& reads, size_t probed) {
+  if (lstat.type != FileType::kSymlink) return Followed{path, lstat, {}};
+  std::string real_path = lstat.link_target;
+  if (!StartsWith(real_path, "/")) {
+    const size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+    real_path = dir == "/" ? "/" + real_path : dir + "/" + real_path;
+  }
+  if (reads.size() <= probed) return Followed{real_path, lstat, {Read::Stat(real_path)}};
+  const ReadResult& target = reads[probed];
+  if (!target.status.ok()) return target.status;
+  if (target.stat.type == FileType::kSymlink) {
+    return Status::Error(
+        fmt::format("{} {} is a link to another link ({}): give the final path instead", what, path,
+                    real_path));
+  }
+  return Followed{real_path, target.stat, {}};
+}
+
 std::vector<std::string> ValidateArgv(const std::string& command) {
   std::vector<std::string> argv;
   for (const std::string& word : Fields(command)) argv.push_back(word);

@@ -68,6 +68,39 @@ Change Finish(Draft d, const std::string& state, const FileInfo& final_info);
 // The attributes a path will have after the change, for the result.
 FileInfo After(FileInfo info, const Attrs& want);
 
+// The arguments every module that writes a file's content shares, with
+// Ansible's names and defaults: backup, validate, mode, owner, group,
+// unsafe_writes (accepted; writes are always atomic).
+std::vector<ArgDef> WriteArgs();
+
+// Checks what WriteArgs and the path argument `path_key` ("path", "dest")
+// can be checked for: the path absolute, validate holding %s.
+void ValidateWriteArgs(const Value& args, const char* path_key, std::vector<ArgError>* errors);
+
+// mode (a kMode argument, already an integer), owner and group from a
+// task's arguments.
+Attrs AttrsFrom(const Value& args);
+
+// Whether a plan from PlanContent changes mode, owner or group.
+bool ChangesAttrs(const Change& change);
+
+// Ansible's message for a file edit (lineinfile, replace): `msg`, then
+// "ownership, perms or SE linux context changed" when `attrs` changed.
+std::string EditMessage(std::string msg, bool attrs);
+
+// What a symlink at `path` resolves to, one level, as the writer follows
+// it. Not a symlink: `path` and `lstat` themselves. A symlink: its target's
+// path, and its stat from reads[probed] once read; until then `more` holds
+// the one read to ask for (Change::more_reads). `what` names the argument
+// in the error for a link to a link ("path", "dest").
+struct Followed {
+  std::string real_path;
+  FileInfo real;
+  std::vector<Read> more;
+};
+Result<Followed> FollowLink(const std::string& what, const std::string& path, const FileInfo& lstat,
+                            const std::vector<ReadResult>& reads, size_t probed);
+
 // A `validate` command ("visudo -cf %s") as the argv the writer runs: split
 // on whitespace, never through a shell.
 std::vector<std::string> ValidateArgv(const std::string& command);

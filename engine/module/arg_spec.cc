@@ -300,9 +300,14 @@ Value NormalizeArgs(const ArgSpec& spec, const Value& args, bool templates_pendi
 
   for (const auto& group : spec.mutually_exclusive) {
     std::vector<std::string> present;
+    // Given, and not just its default: arguments normalised once already
+    // (the engine renders and normalises again) hold their defaults, and
+    // a default never conflicts (lineinfile's backrefs: false beside
+    // search_string).
     for (const std::string& name : group) {
-      if (in.contains(name) ||
-          (spec.Find(name) && out.contains(name) && spec.Find(name)->default_value != out[name])) {
+      const ArgDef* def = spec.Find(name);
+      if (out.contains(name) &&
+          (def == nullptr || def->default_value.is_null() || def->default_value != out[name])) {
         present.push_back(name);
       }
     }

@@ -71,9 +71,12 @@ Value Registered(const TaskStatus status, bool changed, const std::string& messa
   if (status == TaskStatus::kSkipped) r["skipped"] = true;
   if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
   // The message in words, unless the module gave a list (fail's, assert's
-  // msg may be one, and is registered as written).
+  // msg may be one, and is registered as written) or, for a task that did
+  // not fail, its own msg (lineinfile's "line added", also in check mode,
+  // where the message says what the run would do).
   const bool listed = r.contains("msg") && r["msg"].is_array();
-  if (!message.empty() && !listed) r["msg"] = message;
+  const bool own = r.contains("msg") && status != TaskStatus::kFailed;
+  if (!message.empty() && !listed && !own) r["msg"] = message;
   return r;
 }
 

@@ -341,10 +341,13 @@ PyRegex::Match ToMatch(const std::wsmatch& m, const std::wstring& subject, size_
   PyRegex::Match out;
   for (size_t g = 0; g <= groups && g < m.size(); ++g) {
     if (m[g].matched) {
-      out.groups.push_back(Encode(std::wstring_view(subject).substr(
-          static_cast<size_t>(m[g].first - subject.begin()), static_cast<size_t>(m[g].length()))));
+      const size_t start = static_cast<size_t>(m[g].first - subject.begin());
+      const size_t length = static_cast<size_t>(m[g].length());
+      out.groups.push_back(Encode(std::wstring_view(subject).substr(start, length)));
+      out.spans.emplace_back(start, start + length);
     } else {
       out.groups.push_back(std::nullopt);
+      out.spans.emplace_back(std::string::npos, std::string::npos);
     }
   }
   out.begin = static_cast<size_t>(m[0].first - subject.begin());
@@ -401,6 +404,20 @@ struct Piece {
   std::string text;
   int group = -1;
 };
+
+// The template's pieces with the match's groups filled in (a group that
+// did not take part is empty, as in Python 3.5 and later).
+Status AppendExpanded(const PyRegex::Match& m, const std::vector<Piece>& pieces, std::string* out) {
+  for (const Piece& p : pieces) {
+    if (p.group >= 0) {
+      *out += m.groups[static_cast<size_t>(p.group)].value_or("");
+    } else {
+      *out += p.text;
+    }
+    if (out->size() > (size_t{1} << 30)) return Status::Error("result is too large");
+  }
+  return Status::Ok();
+}
 
 Result<std::vector<Piece>> ParseTemplate(const PyRegex& re, std::string_view t) {
   std::vector<Piece> pieces(1);
@@ -476,17 +493,18 @@ Result<std::string> PyRegex::Substitute(std::string_view subject, std::string_vi
   size_t pos = 0;
   for (const Match& m : *matches) {
     out += Encode(std::wstring_view(s).substr(pos, m.begin - pos));
-    for (const Piece& p : *pieces) {
-      if (p.group >= 0) {
-        out += m.groups[static_cast<size_t>(p.group)].value_or("");
-      } else {
-        out += p.text;
-      }
-      if (out.size() > (size_t{1} << 30)) return Status::Error("result is too large");
-    }
+    if (Status done = AppendExpanded(m, *pieces, &out); !done.ok()) return done;
     pos = m.end;
   }
   return out + Encode(std::wstring_view(s).substr(pos));
+}
+
+Result<std::string> PyRegex::Expand(const Match& m, std::string_view templ) const {
+  Result<std::vector<Piece>> pieces = ParseTemplate(*this, templ);
+  if (!pieces.ok()) return pieces.status();
+  std::string out;
+  if (Status s = AppendExpanded(m, *pieces, &out); !s.ok()) return s;
+  return out;
 }
 
 namespace filters_internal {

@@ -16,6 +16,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/base/status.h"
@@ -30,6 +31,9 @@ class PyRegex {
     std::vector<std::optional<std::string>> groups;
     size_t begin = 0;  // code point offsets in the subject
     size_t end = 0;
+    // Each group's [start, end) in code points, as match.span(g); {npos,
+    // npos} for a group that did not take part.
+    std::vector<std::pair<size_t, size_t>> spans;
   };
   enum class Mode { kSearch, kMatch, kFullMatch };
 
@@ -44,6 +48,10 @@ class PyRegex {
   // re.sub(template, subject, count): \1, \g<1>, \g<name>, \n escapes.
   Result<std::string> Substitute(std::string_view subject, std::string_view templ,
                                  size_t count) const;
+
+  // match.expand(template): the template with \1, \g<name>... taken from
+  // `m`, a match of this pattern.
+  Result<std::string> Expand(const Match& m, std::string_view templ) const;
 
   size_t group_count() const { return groups_; }
   // The group number of a named group, or -1.

@@ -78,6 +78,29 @@ TEST_CASE("compat: copy and template place, keep and register files as Ansible's
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: lineinfile and replace edit files and register as Ansible's do") {
+  CleanPaths clean({"/etc/hpcompat"});
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(OnNode(node,
+                   "mkdir -p /etc/hpcompat && printf '%s\\n' '# sshd' '#PermitRootLogin yes' "
+                   "'PasswordAuthentication yes' 'UsePAM yes' "
+                   "'Subsystem sftp /usr/lib/openssh/sftp-server' 'Subsystem other /bin/true' "
+                   ">/etc/hpcompat/sshd_config && printf '%s\\n' "
+                   "'UUID=abc / ext4 errors=remount-ro 0 1' '/swap.img none swap sw 0 0' "
+                   ">/etc/hpcompat/fstab && cp /etc/hpcompat/fstab /etc/hpcompat/fstab.replace && "
+                   "printf '%s\\n' 'mirror=a' '[main]' 'mirror=b' '[other]' 'mirror=c' "
+                   ">/etc/hpcompat/app.ini")
+                .exit_code == 0);
+  CheckSame(RunBoth("lines.yml", {"--check"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("lines.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  Both again = RunBoth("lines.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: commands with creates, removes, chdir, argv and registered results match") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("commands.yml"), 0);
