@@ -15,6 +15,7 @@
 #include "modules/replace.h"
 #include "modules/service.h"
 #include "modules/shell.h"
+#include "modules/stat.h"
 #include "modules/swap.h"
 #include "modules/sysctl.h"
 #include "modules/template.h"
@@ -36,6 +37,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<ServiceModule>());
   registry->Register(std::make_unique<ShellModule>());
+  registry->Register(std::make_unique<StatModule>());
   registry->Register(std::make_unique<SwapModule>());
   registry->Register(std::make_unique<SysctlModule>());
   registry->Register(std::make_unique<TemplateModule>());

@@ -261,9 +261,12 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
     }
     return out;
   }
+  // A condition that cannot be judged yet (it reads what an earlier task
+  // registers: `when: conf.stat.exists`) does not stop the read-ahead: reads
+  // are harmless, and one left for later costs the host a round trip.
   if (!task.loop) {
     Result<std::string> skip = SkipReason(task, run.top());
-    if (!skip.ok() || !skip->empty()) return out;
+    if (skip.ok() && !skip->empty()) return out;
     run.items = {std::nullopt};
   } else {
     Result<Value> rendered = Items(task, run.top());
@@ -274,7 +277,7 @@ std::vector<PendingRead> TaskExecutor::PlannedReads(const HostTask& host_task, V
   for (; run.item < run.items.size(); run.NextItem()) {
     if (run.current_item()) {
       Result<std::string> skip = SkipReason(task, run.vars());
-      if (!skip.ok() || !skip->empty()) continue;
+      if (skip.ok() && !skip->empty()) continue;
     }
     if (include_vars) {
       // What it will read, for the tasks after it to be read ahead with.

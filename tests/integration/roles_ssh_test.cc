@@ -2,11 +2,11 @@
 // bootstrap roles have (tests/integration/testdata/role_project: roles with
 // defaults and per-OS vars, include_vars with_first_found, include_tasks on
 // ansible_os_family, a meta dependency, an argument spec, set_fact, assert,
-// debug, copy, template and lineinfile, a block, loops, handlers, include_role and import_role)
-// applied over real SSH, then run again: the re-run changes nothing and costs each host one round
-// trip after the SSH handshake, as a playbook without any of these does (with the facts cache a
-// user has by default; without one, two: the tasks named by the facts are read once they are
-// known), in lock-step too.
+// debug, copy, template, lineinfile, stat with a when on what it registered, a block, loops,
+// handlers, include_role and import_role) applied over real SSH, then run again: the re-run changes
+// nothing and costs each host one round trip after the SSH handshake, as a playbook without any of
+// these does (with the facts cache a user has by default; without one, two: the tasks named by the
+// facts are read once they are known), in lock-step too.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -54,7 +54,7 @@ TEST_CASE("ssh: a role-based project re-runs unchanged in one round trip per hos
   REQUIRE(applied.size() == 3);
   for (const auto& [host, stats] : applied.items()) {
     CAPTURE(host);
-    CHECK(stats["changed"].get<int>() == 10);
+    CHECK(stats["changed"].get<int>() == 11);
     CHECK(stats["failed"].get<int>() == 0);
   }
   Output again = Shell(cache + kRun + " -o json --stats");
@@ -65,7 +65,7 @@ TEST_CASE("ssh: a role-based project re-runs unchanged in one round trip per hos
   for (const auto& [host, stats] : rerun.items()) {
     CAPTURE(host);
     CHECK(stats["changed"].get<int>() == 0);
-    CHECK(stats["ok"].get<int>() == 16);
+    CHECK(stats["ok"].get<int>() == 18);
     CHECK(stats["cost"]["round_trips"].get<int>() == 1);
   }
   Output uncached = Shell(std::string(kRun) + " -o json --stats");
