@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "modules/assert.h"
+#include "modules/blockinfile.h"
 #include "modules/command.h"
 #include "modules/containerd_config.h"
 #include "modules/copy.h"
@@ -25,6 +26,7 @@ namespace hostprep::modules {
 
 void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<AssertModule>());
+  registry->Register(std::make_unique<BlockInFileModule>());
   registry->Register(std::make_unique<CommandModule>());
   registry->Register(std::make_unique<ContainerdConfigModule>());
   registry->Register(std::make_unique<CopyModule>());

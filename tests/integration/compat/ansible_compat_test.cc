@@ -78,7 +78,7 @@ TEST_CASE("compat: copy and template place, keep and register files as Ansible's
   CheckSameFiles({"/etc/hpcompat"});
 }
 
-TEST_CASE("compat: lineinfile and replace edit files and register as Ansible's do") {
+TEST_CASE("compat: lineinfile, blockinfile and replace edit files and register as Ansible's do") {
   CleanPaths clean({"/etc/hpcompat"});
   for (const char* node : {kAnsibleNode, kHostprepNode})
     REQUIRE(OnNode(node,
