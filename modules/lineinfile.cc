@@ -8,6 +8,7 @@
 #include "engine/template/filters_regex.h"
 #include "modules/file_plan.h"
 #include "modules/module_util.h"
+#include "modules/text_edit.h"
 
 namespace hostprep::modules {
 
@@ -126,11 +127,6 @@ ArgSpec MakeSpec() {
       "backup_file. --diff shows content and attribute changes in one block; check mode "
       "reports exactly what a run would change.";
   return spec;
-}
-
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 
 // Python's bytes.rstrip(b'\r\n').
@@ -349,66 +345,27 @@ void LineInFileModule::Validate(const Value& args, bool templates_pending,
 
 std::vector<Read> LineInFileModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
-  const std::string path = StringArg(args, "path");
-  return {Read::Stat(path), Read::File(path), Read::Stat(Parent(path))};
+  return ProbeTextEdit(StringArg(args, "path"));
 }
 
 Result<Change> LineInFileModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                       const Value& facts) const {
-  constexpr size_t kProbed = 3;
-  if (reads.size() < kProbed) {
-    return Status::Error(fmt::format("internal error: lineinfile got {} reads", reads.size()));
-  }
   (void)facts;
-  const std::string path = StringArg(args, "path");
-  for (const ReadResult& r : {reads[0], reads[2]}) {
-    if (!r.status.ok()) return r.status;
+  size_t found = 0;
+  Result<Change> change =
+      PlanTextEdit(args, reads, "file not present",
+                   [&](const std::optional<std::string>& text) -> Result<TextEdit> {
+                     Result<LineEdit> edit = EditLines(args, text.value_or(""));
+                     if (!edit.ok()) return edit.status();
+                     found = edit->found;
+                     return TextEdit{std::move(edit->text), std::move(edit->msg)};
+                   });
+  // Not planned yet, or no file for state absent: Ansible registers no more.
+  if (!change.ok() || !change->more_reads.empty() || !change->result.contains("path")) {
+    return change;
   }
-  Result<Followed> followed = FollowLink("path", path, reads[0].stat, reads, kProbed);
-  if (!followed.ok()) return followed.status();
-  if (!followed->more.empty()) {
-    Change more;
-    more.more_reads = std::move(followed->more);
-    return more;
-  }
-  const FileInfo& real = followed->real;
-  if (real.type == FileType::kDirectory) {
-    return Status::Error(fmt::format("path {} is a directory", path));
-  }
-  const bool exists = real.exists();
-  if (!exists && Absent(args)) {
-    Change none;
-    none.result["msg"] = "file not present";
-    return none;
-  }
-  if (!exists && !BoolArg(args, "create", false)) {
-    return Status::Error(
-        fmt::format("file {} does not exist (create: true would create it)", path));
-  }
-  if (exists && !reads[1].status.ok()) return reads[1].status;
-  Result<LineEdit> edit = EditLines(args, exists ? reads[1].content.value_or("") : "");
-  if (!edit.ok()) return edit.status();
-
-  const Attrs want = AttrsFrom(args);
-  const Ids ids{exists ? std::to_string(real.uid) : "", exists ? std::to_string(real.gid) : ""};
-  const ContentTarget target{path, followed->real_path, real, ids, exists ? &reads[1] : nullptr};
-  const ContentWrite write{edit->text, want, BoolArg(args, "backup", false),
-                           ValidateArgv(StringArg(args, "validate"))};
-  Result<Change> change = PlanContent(target, write);
-  if (!change.ok()) return change;
-  if (!exists && !reads[2].stat.exists()) {
-    change->actions.insert(change->actions.begin(),
-                           MakeAction(Action::Kind::kMakeDirectory, Parent(path), Attrs{}));
-  }
-  // Ansible's message, with its words for an attribute change (for a new
-  // file: attributes other than a new file's 0644 root:root).
-  const bool attrs = exists ? ChangesAttrs(*change)
-                            : (want.mode && *want.mode != 0644) ||
-                                  (!want.owner.empty() && want.owner != "root") ||
-                                  (!want.group.empty() && want.group != "root");
-  change->result["msg"] = EditMessage(edit->msg, attrs);
   change->result["backup"] = "";
-  if (Absent(args)) change->result["found"] = edit->found;
+  if (Absent(args)) change->result["found"] = found;
   return change;
 }
 
