@@ -100,11 +100,6 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-std::optional<std::string> OptArg(const Value& args, const char* key) {
-  if (!args.contains(key) || !args[key].is_string()) return std::nullopt;
-  return args[key].get<std::string>();
-}
-
 // re.sub('{mark}', mark, marker), without its line break.
 std::string Marker(const Value& args, const char* mark_key) {
   std::string marker = StringArg(args, "marker");
@@ -266,7 +261,7 @@ std::vector<Read> BlockInFileModule::Probe(const Value& args, const Value& facts
 Result<Change> BlockInFileModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                        const Value& facts) const {
   (void)facts;
-  return PlanTextEdit(args, reads, fmt::format("File {} not present", StringArg(args, "path")),
+  return PlanTextEdit(args, reads, {fmt::format("File {} not present", StringArg(args, "path"))},
                       [&](const std::optional<std::string>& text) -> Result<TextEdit> {
                         Result<BlockEdit> edit = EditBlock(args, text);
                         if (!edit.ok()) return edit.status();
@@ -274,11 +269,6 @@ Result<Change> BlockInFileModule::Plan(const Value& args, const std::vector<Read
                       });
 }
 
-Resources BlockInFileModule::Declare(const Value& args) const {
-  Resources r;
-  if (!args.contains("path") || IsPendingTemplate(args["path"])) return r;
-  r.needs.push_back("path:" + StringArg(args, "path"));
-  return r;
-}
+Resources BlockInFileModule::Declare(const Value& args) const { return DeclarePath(args); }
 
 }  // namespace hostprep::modules

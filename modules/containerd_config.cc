@@ -10,6 +10,7 @@
 #include "engine/base/unified_diff.h"
 #include "engine/template/templar.h"
 #include "modules/containerd_toml.h"
+#include "modules/module_util.h"
 
 namespace hostprep::modules {
 
@@ -151,12 +152,6 @@ std::string Str(const Value& args, const char* key) {
 }
 
 bool Pending(const Value& v) { return v.is_string() && IsTemplate(v.get<std::string>()); }
-
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
 
 std::string HostsPath(const Value& args, const std::string& registry) {
   std::string dir = Str(args, "config_path");

@@ -265,10 +265,9 @@ Result<Change> PlanDest(const DestFile& d, const std::string& content,
   real = followed->real;
 
   Attrs want{d.mode, d.owner, d.group};
-  const Ids ids{real.exists() ? std::to_string(real.uid) : "",
-                real.exists() ? std::to_string(real.gid) : ""};
   ContentWrite write{content, want, d.backup, d.validate_argv};
-  const ContentTarget target{placed->path, real_path, real, ids, real.exists() ? &old : nullptr};
+  const ContentTarget target{placed->path, real_path, real, IdsOf(real),
+                             real.exists() ? &old : nullptr};
   Result<Change> change = PlanContent(target, write);
   if (!change.ok()) return change;
   if (placed->make_parent) {

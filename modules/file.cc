@@ -97,23 +97,11 @@ std::string CleanPath(std::string path) {
   return path;
 }
 
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 std::string StateOf(const Value& args) { return args.value("state", std::string("file")); }
 
 bool HasContentSource(const Value& args) {
   return args.contains("content") || args.contains("template") ||
          (args.contains("src") && StateOf(args) != "link");
-}
-
-bool NeedsIds(const Value& args) {
-  const std::string state = StateOf(args);
-  if (state == "link" || state == "absent") return false;
-  return IsNumericId(Str(args, "owner")) || IsNumericId(Str(args, "group"));
 }
 
 struct Input {
@@ -127,7 +115,7 @@ struct Input {
   std::string real_path;
   size_t content_index;  // reads[] of the target's content, when compared
   size_t local_index;    // reads[] of src/template, when read
-  Ids ids = {};          // of what `path` resolves to, when owner/group are numbers
+  Ids ids = {};          // of what `path` resolves to
 };
 
 Result<std::string> DesiredContent(const Input& in) {
@@ -258,12 +246,6 @@ Result<Change> PlanTouch(const Input& in) {
                 After(in.real, in.want));
 }
 
-std::string LinkTargetPath(const std::string& path, const std::string& target) {
-  if (StartsWith(target, "/")) return target;
-  const std::string dir = Parent(path);
-  return dir == "/" ? "/" + target : dir + "/" + target;
-}
-
 }  // namespace
 
 FileModule::FileModule() : spec_(MakeSpec()) {}
@@ -319,7 +301,6 @@ std::vector<Read> FileModule::Probe(const Value& args, const Value& facts) const
     if (args.contains("template")) reads.push_back(Read::Local(Str(args, "template"), true));
     if (args.contains("src")) reads.push_back(Read::Local(Str(args, "src"), false));
   }
-  if (NeedsIds(args)) reads.push_back(Read::Query({"stat", "-L", "-c", "%u %g", "--", path}));
   return reads;
 }
 
@@ -345,25 +326,19 @@ Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>
   if (args.contains("mode")) in.want.mode = args["mode"].get<unsigned>();
   in.want.owner = Str(args, "owner");
   in.want.group = Str(args, "group");
-  if (NeedsIds(args)) in.ids = ParseIds(reads[probed - 1]);
-
   // State file, directory and touch manage what a symlink points to.
-  if (in.lstat.type == FileType::kSymlink && in.state != "absent" && in.state != "link") {
-    in.real_path = LinkTargetPath(in.path, in.lstat.link_target);
-    if (reads.size() == probed) {
+  if (in.state != "absent" && in.state != "link") {
+    Result<Followed> followed = FollowLink("path", in.path, in.lstat, reads, probed);
+    if (!followed.ok()) return followed.status();
+    if (!followed->more.empty()) {
       Change more;
-      more.more_reads = {Read::Stat(in.real_path)};
+      more.more_reads = std::move(followed->more);
       return more;
     }
-    const ReadResult& target = reads[probed];
-    if (!target.status.ok()) return target.status;
-    if (target.stat.type == FileType::kSymlink) {
-      return Status::Error(
-          fmt::format("path {} is a link to another link ({}): give the final path instead",
-                      in.path, in.real_path));
-    }
-    in.real = target.stat;
+    in.real_path = followed->real_path;
+    in.real = followed->real;
   }
+  in.ids = IdsOf(in.real);
 
   if (in.state == "directory") return PlanDirectory(in);
   if (in.state == "absent") return PlanAbsent(in);

@@ -35,16 +35,9 @@ bool IsNumericId(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-// From `stat -L -c '%u %g'`; empty when the path is missing or stat failed
-// (a path being created has no ids to compare).
-Ids ParseIds(const ReadResult& read) {
-  if (!read.status.ok() || read.exec.exit_code != 0) return {};
-  std::vector<std::string> words;
-  for (const std::string& w : Split(Trim(read.exec.stdout_data), ' ')) {
-    if (!w.empty()) words.push_back(w);
-  }
-  if (words.size() != 2 || !IsNumericId(words[0]) || !IsNumericId(words[1])) return {};
-  return {words[0], words[1]};
+Ids IdsOf(const FileInfo& info) {
+  if (!info.exists()) return {};
+  return {std::to_string(info.uid), std::to_string(info.gid)};
 }
 
 // Whether the owner or group `have` (a name, or a number for an unknown
@@ -224,8 +217,7 @@ Result<Followed> FollowLink(const std::string& what, const std::string& path, co
   if (lstat.type != FileType::kSymlink) return Followed{path, lstat, {}};
   std::string real_path = lstat.link_target;
   if (!StartsWith(real_path, "/")) {
-    const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+    const std::string dir = Parent(path);
     real_path = dir == "/" ? "/" + real_path : dir + "/" + real_path;
   }
   if (reads.size() <= probed) return Followed{real_path, lstat, {Read::Stat(real_path)}};

@@ -44,8 +44,9 @@ struct Draft {
 // "absent", "file", "directory", "link", "special file".
 std::string FileTypeName(FileType type);
 bool IsNumericId(const std::string& s);
-// From `stat -L -c '%u %g'`; empty when the path is missing or stat failed.
-Ids ParseIds(const ReadResult& read);
+// The numeric ids of what `info` describes; empty for a missing path (a
+// path being created has no ids to compare).
+Ids IdsOf(const FileInfo& info);
 // Whether the owner or group `have` (a name, or a number for an unknown
 // one; `id` its number when known) differs from `want` (a name or number).
 bool Differs(const std::string& want, const std::string& have, const std::string& id);

@@ -135,11 +135,6 @@ std::string_view StripEnd(std::string_view line) {
   return line;
 }
 
-std::optional<std::string> OptArg(const Value& args, const char* key) {
-  if (!args.contains(key) || !args[key].is_string()) return std::nullopt;
-  return args[key].get<std::string>();
-}
-
 Result<PyRegex> Compile(const char* key, const std::string& pattern) {
   Result<PyRegex> re = PyRegex::Compile(pattern, false, false);
   if (!re.ok()) return Status::Error(fmt::format("{}: {}", key, re.message()));
@@ -353,7 +348,7 @@ Result<Change> LineInFileModule::Plan(const Value& args, const std::vector<ReadR
   (void)facts;
   size_t found = 0;
   Result<Change> change =
-      PlanTextEdit(args, reads, "file not present",
+      PlanTextEdit(args, reads, {"file not present"},
                    [&](const std::optional<std::string>& text) -> Result<TextEdit> {
                      Result<LineEdit> edit = EditLines(args, text.value_or(""));
                      if (!edit.ok()) return edit.status();
@@ -369,11 +364,6 @@ Result<Change> LineInFileModule::Plan(const Value& args, const std::vector<ReadR
   return change;
 }
 
-Resources LineInFileModule::Declare(const Value& args) const {
-  Resources r;
-  if (!args.contains("path") || IsPendingTemplate(args["path"])) return r;
-  r.needs.push_back("path:" + StringArg(args, "path"));
-  return r;
-}
+Resources LineInFileModule::Declare(const Value& args) const { return DeclarePath(args); }
 
 }  // namespace hostprep::modules

@@ -12,9 +12,27 @@ bool BoolArg(const Value& args, const char* key, bool fallback) {
   return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
 }
 
+std::optional<std::string> OptArg(const Value& args, const char* key) {
+  if (!args.contains(key) || !args[key].is_string()) return std::nullopt;
+  return args[key].get<std::string>();
+}
+
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string Parent(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+Resources DeclarePath(const Value& args) {
+  Resources r;
+  if (!args.contains("path") || IsPendingTemplate(args["path"])) return r;
+  r.needs.push_back("path:" + StringArg(args, "path"));
+  return r;
 }
 
 std::vector<std::string> SplitLinesKeepEnds(std::string_view text) {

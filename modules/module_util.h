@@ -1,5 +1,5 @@
-// Small helpers shared by the modules that edit host files line by line
-// (sysctl, swap, kernel_module). Pure functions, thread-safe.
+// Small helpers shared by the modules: arguments, paths, lines, actions.
+// Pure functions, thread-safe.
 #ifndef HOSTPREP_MODULES_MODULE_UTIL_H_
 #define HOSTPREP_MODULES_MODULE_UTIL_H_
 
@@ -21,8 +21,19 @@ std::string StringArg(const Value& args, const char* key);
 // value() would throw on it).
 bool BoolArg(const Value& args, const char* key, bool fallback);
 
+// args[key] when it is a string, else nullopt (missing, or not a string).
+std::optional<std::string> OptArg(const Value& args, const char* key);
+
 // The last component of a path: "files/bin/helm" -> "helm".
 std::string BaseName(const std::string& path);
+
+// The directory of a path: "/etc/app.conf" -> "/etc", "/x" -> "/",
+// "x" -> ".".
+std::string Parent(const std::string& path);
+
+// What a module editing the file named by args["path"] declares: it needs
+// that path (an earlier task may make it); nothing while path is templated.
+Resources DeclarePath(const Value& args);
 
 // Splits text into lines, each keeping its "\n" (the last one may lack it),
 // so that joining them gives the text back byte for byte.

@@ -6,6 +6,7 @@
 #include "engine/template/filters_regex.h"
 #include "modules/file_plan.h"
 #include "modules/module_util.h"
+#include "modules/text_edit.h"
 
 namespace hostprep::modules {
 
@@ -170,58 +171,26 @@ void ReplaceModule::Validate(const Value& args, bool templates_pending,
 
 std::vector<Read> ReplaceModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
-  const std::string path = StringArg(args, "path");
-  return {Read::Stat(path), Read::File(path)};
+  return ProbeTextEdit(StringArg(args, "path"));
 }
 
 Result<Change> ReplaceModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                    const Value& facts) const {
-  constexpr size_t kProbed = 2;
-  if (reads.size() < kProbed) {
-    return Status::Error(fmt::format("internal error: replace got {} reads", reads.size()));
-  }
   (void)facts;
-  const std::string path = StringArg(args, "path");
-  if (!reads[0].status.ok()) return reads[0].status;
-  Result<Followed> followed = FollowLink("path", path, reads[0].stat, reads, kProbed);
-  if (!followed.ok()) return followed.status();
-  if (!followed->more.empty()) {
-    Change more;
-    more.more_reads = std::move(followed->more);
-    return more;
-  }
-  const FileInfo& real = followed->real;
-  if (real.type == FileType::kDirectory) {
-    return Status::Error(fmt::format("path {} is a directory", path));
-  }
-  if (!real.exists()) return Status::Error(fmt::format("path {} does not exist", path));
-  if (!reads[1].status.ok()) return reads[1].status;
-  Result<Replaced> replaced = ReplaceIn(args, reads[1].content.value_or(""));
-  if (!replaced.ok()) return replaced.status();
-  if (!SectionPattern(args).empty() && replaced->count == 0 &&
-      StartsWith(replaced->msg, "Pattern for")) {
-    // As Ansible: said so, and nothing else is looked at, attributes included.
-    Change none;
-    none.result["msg"] = replaced->msg;
-    none.result["rc"] = 0;
-    return none;
-  }
-  const ContentTarget target{path, followed->real_path, real,
-                             Ids{std::to_string(real.uid), std::to_string(real.gid)}, &reads[1]};
-  const ContentWrite write{replaced->text, AttrsFrom(args), BoolArg(args, "backup", false),
-                           ValidateArgv(StringArg(args, "validate"))};
-  Result<Change> change = PlanContent(target, write);
-  if (!change.ok()) return change;
-  change->result["msg"] = EditMessage(replaced->msg, ChangesAttrs(*change));
-  change->result["rc"] = 0;
+  Result<Change> change = PlanTextEdit(
+      args, reads, {"", true}, [&](const std::optional<std::string>& text) -> Result<TextEdit> {
+        Result<Replaced> replaced = ReplaceIn(args, text.value_or(""));
+        if (!replaced.ok()) return replaced.status();
+        // As Ansible: after/before that match nothing are said, and nothing
+        // else is looked at, attributes included.
+        const bool settled = !SectionPattern(args).empty() && replaced->count == 0 &&
+                             StartsWith(replaced->msg, "Pattern for");
+        return TextEdit{std::move(replaced->text), std::move(replaced->msg), settled};
+      });
+  if (change.ok() && change->more_reads.empty()) change->result["rc"] = 0;
   return change;
 }
 
-Resources ReplaceModule::Declare(const Value& args) const {
-  Resources r;
-  if (!args.contains("path") || IsPendingTemplate(args["path"])) return r;
-  r.needs.push_back("path:" + StringArg(args, "path"));
-  return r;
-}
+Resources ReplaceModule::Declare(const Value& args) const { return DeclarePath(args); }
 
 }  // namespace hostprep::modules

@@ -11,11 +11,6 @@ namespace {
 
 constexpr size_t kProbed = 3;
 
-std::string Parent(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
-}
-
 }  // namespace
 
 std::vector<Read> ProbeTextEdit(const std::string& path) {
@@ -23,7 +18,7 @@ std::vector<Read> ProbeTextEdit(const std::string& path) {
 }
 
 Result<Change> PlanTextEdit(const Value& args, const std::vector<ReadResult>& reads,
-                            const std::string& absent_msg, const EditFn& edit) {
+                            const MissingFile& missing, const EditFn& edit) {
   if (reads.size() < kProbed) {
     return Status::Error(fmt::format("internal error: {} reads for {}", reads.size(), kProbed));
   }
@@ -43,9 +38,12 @@ Result<Change> PlanTextEdit(const Value& args, const std::vector<ReadResult>& re
     return Status::Error(fmt::format("path {} is a directory", path));
   }
   const bool exists = real.exists();
+  if (!exists && missing.must_exist) {
+    return Status::Error(fmt::format("path {} does not exist", path));
+  }
   if (!exists && StringArg(args, "state") == "absent") {
     Change none;
-    none.result["msg"] = absent_msg;
+    none.result["msg"] = missing.absent_msg;
     return none;
   }
   if (!exists && !BoolArg(args, "create", false)) {
@@ -56,10 +54,15 @@ Result<Change> PlanTextEdit(const Value& args, const std::vector<ReadResult>& re
   Result<TextEdit> edited =
       edit(exists ? std::optional<std::string>(reads[1].content.value_or("")) : std::nullopt);
   if (!edited.ok()) return edited.status();
+  if (edited->settled) {
+    Change none;
+    none.result["msg"] = edited->msg;
+    return none;
+  }
 
   const Attrs want = AttrsFrom(args);
-  const Ids ids{exists ? std::to_string(real.uid) : "", exists ? std::to_string(real.gid) : ""};
-  const ContentTarget target{path, followed->real_path, real, ids, exists ? &reads[1] : nullptr};
+  const ContentTarget target{path, followed->real_path, real, IdsOf(real),
+                             exists ? &reads[1] : nullptr};
   const ContentWrite write{edited->text, want, BoolArg(args, "backup", false),
                            ValidateArgv(StringArg(args, "validate"))};
   Result<Change> change = PlanContent(target, write);

@@ -11,21 +11,12 @@
 namespace hostprep::modules {
 namespace {
 
+using testing::FileContent;
+using testing::FileStat;
+
 using Kind = Action::Kind;
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(BlockInFileModule(), raw); }
-
-ReadResult Stat(FileType type) {
-  ReadResult r;
-  r.stat = {type, 0644, "root", "root", 0, ""};
-  return r;
-}
-
-ReadResult Content(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
-}
 
 // Each case's expected text and message are what Ansible 2.14's blockinfile
 // module (Debian's ansible) wrote and answered for the same file and
@@ -98,8 +89,8 @@ TEST_CASE("blockinfile edits a file as Ansible's blockinfile does") {
     raw["path"] = "/etc/app.conf";
     const Value args = Args(raw);
     const std::vector<ReadResult> reads = {
-        c.before ? Stat(FileType::kFile) : Stat(FileType::kMissing), Content(c.before),
-        Stat(FileType::kDirectory)};
+        c.before ? FileStat(FileType::kFile) : FileStat(FileType::kMissing), FileContent(c.before),
+        FileStat(FileType::kDirectory)};
     Result<Change> change = BlockInFileModule().Plan(args, reads, Value::object());
     REQUIRE(change.ok());
     CHECK(change->changed == c.changed);
@@ -116,8 +107,8 @@ TEST_CASE("blockinfile edits a file as Ansible's blockinfile does") {
 
 TEST_CASE("blockinfile leaves a missing file alone for state absent and needs create otherwise") {
   Value absent = Args({{"path", "/etc/app.conf"}, {"state", "absent"}});
-  const std::vector<ReadResult> missing = {Stat(FileType::kMissing), Content(std::nullopt),
-                                           Stat(FileType::kDirectory)};
+  const std::vector<ReadResult> missing = {FileStat(FileType::kMissing), FileContent(std::nullopt),
+                                           FileStat(FileType::kDirectory)};
   Result<Change> c = BlockInFileModule().Plan(absent, missing, Value::object());
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);

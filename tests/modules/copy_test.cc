@@ -10,32 +10,22 @@
 namespace hostprep::modules {
 namespace {
 
+using testing::FileContent;
+using testing::FileStat;
+
 using Kind = Action::Kind;
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(CopyModule(), raw); }
 
-ReadResult Stat(FileType type, unsigned mode = 0644, std::string owner = "root",
-                std::string group = "root", std::string target = "") {
-  ReadResult r;
-  r.stat = {type, mode, std::move(owner), std::move(group), 0, std::move(target)};
-  return r;
-}
-
-ReadResult Content(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
-}
-
 // A file on the controller: its content and mode.
 ReadResult Local(std::optional<std::string> content, unsigned mode = 0644) {
-  ReadResult r = Content(content);
+  ReadResult r = FileContent(content);
   if (content) r.stat = {FileType::kFile, mode, "me", "me", content->size(), ""};
   return r;
 }
 
-const ReadResult kMissing = Stat(FileType::kMissing);
-const ReadResult kDir = Stat(FileType::kDirectory, 0755);
+const ReadResult kMissing = FileStat(FileType::kMissing);
+const ReadResult kDir = FileStat(FileType::kDirectory, 0755);
 
 // The reads Probe asks for, as "kind:path".
 std::vector<std::string> Probed(const Value& args) {
@@ -56,7 +46,8 @@ TEST_CASE("copy writes content to a new file and registers Ansible's keys") {
                      {"mode", "0644"}});
   CHECK(Probed(args) == std::vector<std::string>{"stat:/etc/modules-load.d/k8s.conf",
                                                  "read:/etc/modules-load.d/k8s.conf"});
-  Result<Change> c = CopyModule().Plan(args, {kMissing, Content(std::nullopt)}, Value::object());
+  Result<Change> c =
+      CopyModule().Plan(args, {kMissing, FileContent(std::nullopt)}, Value::object());
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 1);
@@ -76,10 +67,10 @@ TEST_CASE("copy writes content to a new file and registers Ansible's keys") {
 
 TEST_CASE("copy leaves a file with the same content alone and registers its ids") {
   Value args = Args({{"dest", "/etc/app.conf"}, {"content", "a=1\n"}});
-  ReadResult have = Stat(FileType::kFile, 0640, "app", "adm");
+  ReadResult have = FileStat(FileType::kFile, 0640, "app", "adm");
   have.stat.uid = 998;
   have.stat.gid = 4;
-  Result<Change> c = CopyModule().Plan(args, {have, Content("a=1\n")}, Value::object());
+  Result<Change> c = CopyModule().Plan(args, {have, FileContent("a=1\n")}, Value::object());
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->actions.empty());
@@ -98,7 +89,8 @@ TEST_CASE("copy writes a mapping given as content as Python's json.dumps does") 
   Value args =
       Args({{"dest", "/etc/app.json"},
             {"content", Value::parse(R"({"name": "é", "ports": [80, 443], "tls": true})")}});
-  Result<Change> c = CopyModule().Plan(args, {kMissing, Content(std::nullopt)}, Value::object());
+  Result<Change> c =
+      CopyModule().Plan(args, {kMissing, FileContent(std::nullopt)}, Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
   CHECK(c->actions[0].content == R"({"name": "\u00e9", "ports": [80, 443], "tls": true})");
@@ -111,7 +103,7 @@ TEST_CASE("copy puts a controller file into a directory dest under its own name"
                                                    "read:/usr/local/bin/helm",
                                                    "stat:/usr/local/bin"});
     Result<Change> c = CopyModule().Plan(
-        args, {Local("ELF"), kMissing, Content(std::nullopt), kDir}, Value::object());
+        args, {Local("ELF"), kMissing, FileContent(std::nullopt), kDir}, Value::object());
     REQUIRE(c.ok());
     REQUIRE(c->actions.size() == 1);
     CHECK(c->actions[0].path == "/usr/local/bin/helm");
@@ -120,7 +112,7 @@ TEST_CASE("copy puts a controller file into a directory dest under its own name"
   SUBCASE("dest ending with a slash that does not exist: created first") {
     Value args = Args({{"src", "helm"}, {"dest", "/opt/tools/"}, {"directory_mode", "0750"}});
     Result<Change> c = CopyModule().Plan(
-        args, {Local("ELF"), kMissing, Content(std::nullopt), kMissing}, Value::object());
+        args, {Local("ELF"), kMissing, FileContent(std::nullopt), kMissing}, Value::object());
     REQUIRE(c.ok());
     REQUIRE(c->actions.size() == 2);
     CHECK(c->actions[0].kind == Kind::kMakeDirectory);
@@ -136,7 +128,7 @@ TEST_CASE("copy puts a controller file into a directory dest under its own name"
     ReadResult not_a_file;
     not_a_file.status = Status::Error("read /usr/local/bin: is a directory");
     Result<Change> c = CopyModule().Plan(
-        args, {Local("ELF"), kDir, not_a_file, Stat(FileType::kFile), Content("ELF")},
+        args, {Local("ELF"), kDir, not_a_file, FileStat(FileType::kFile), FileContent("ELF")},
         Value::object());
     REQUIRE(c.ok());
     CHECK_FALSE(c->changed);
@@ -147,7 +139,7 @@ TEST_CASE("copy puts a controller file into a directory dest under its own name"
 TEST_CASE("copy with force false leaves an existing file alone, whatever it holds") {
   Value args = Args({{"dest", "/etc/app.conf"}, {"content", "new\n"}, {"force", false}});
   Result<Change> c =
-      CopyModule().Plan(args, {Stat(FileType::kFile), Content("old\n")}, Value::object());
+      CopyModule().Plan(args, {FileStat(FileType::kFile), FileContent("old\n")}, Value::object());
   REQUIRE(c.ok());
   CHECK_FALSE(c->changed);
   CHECK(c->actions.empty());
@@ -155,10 +147,10 @@ TEST_CASE("copy with force false leaves an existing file alone, whatever it hold
 }
 
 TEST_CASE("copy replaces a symlink at dest with the file, or follows it when asked") {
-  const ReadResult link = Stat(FileType::kSymlink, 0777, "root", "root", "../run/app.conf");
+  const ReadResult link = FileStat(FileType::kSymlink, 0777, "root", "root", "../run/app.conf");
   SUBCASE("follow false, Ansible's default: the link goes, whatever it pointed to") {
     Value args = Args({{"dest", "/etc/app.conf"}, {"content", "a=1\n"}});
-    Result<Change> c = CopyModule().Plan(args, {link, Content("a=1\n")}, Value::object());
+    Result<Change> c = CopyModule().Plan(args, {link, FileContent("a=1\n")}, Value::object());
     REQUIRE(c.ok());
     CHECK(c->changed);
     REQUIRE(c->actions.size() == 1);
@@ -169,12 +161,12 @@ TEST_CASE("copy replaces a symlink at dest with the file, or follows it when ask
   }
   SUBCASE("follow true: written to the file the link points to, which is read next") {
     Value args = Args({{"dest", "/etc/app.conf"}, {"content", "a=2\n"}, {"follow", true}});
-    Result<Change> more = CopyModule().Plan(args, {link, Content("a=1\n")}, Value::object());
+    Result<Change> more = CopyModule().Plan(args, {link, FileContent("a=1\n")}, Value::object());
     REQUIRE(more.ok());
     REQUIRE(more->more_reads.size() == 1);
     CHECK(more->more_reads[0].path == "/etc/../run/app.conf");
     Result<Change> c = CopyModule().Plan(
-        args, {link, Content("a=1\n"), Stat(FileType::kFile, 0600)}, Value::object());
+        args, {link, FileContent("a=1\n"), FileStat(FileType::kFile, 0600)}, Value::object());
     REQUIRE(c.ok());
     REQUIRE(c->actions.size() == 1);
     CHECK(c->actions[0].path == "/etc/app.conf");
@@ -185,10 +177,11 @@ TEST_CASE("copy replaces a symlink at dest with the file, or follows it when ask
 
 TEST_CASE("copy keeps the source's mode with mode preserve") {
   Value args = Args({{"src", "run.sh"}, {"dest", "/usr/local/bin/run"}, {"mode", "preserve"}});
-  Result<Change> c = CopyModule().Plan(args,
-                                       {Local("#!/bin/sh\n", 0750), kMissing, Content(std::nullopt),
-                                        kMissing, Content(std::nullopt)},
-                                       Value::object());
+  Result<Change> c =
+      CopyModule().Plan(args,
+                        {Local("#!/bin/sh\n", 0750), kMissing, FileContent(std::nullopt), kMissing,
+                         FileContent(std::nullopt)},
+                        Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
   CHECK(c->actions[0].mode == 0750u);
@@ -206,8 +199,8 @@ TEST_CASE("copy from a file on the target with remote_src") {
                                  "read:/root/.kube/config/admin.conf"});
   Result<Change> c =
       CopyModule().Plan(args,
-                        {Stat(FileType::kFile, 0600), Content("apiVersion: v1\n"), kMissing,
-                         Content(std::nullopt), kMissing, Content(std::nullopt)},
+                        {FileStat(FileType::kFile, 0600), FileContent("apiVersion: v1\n"), kMissing,
+                         FileContent(std::nullopt), kMissing, FileContent(std::nullopt)},
                         Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
@@ -215,8 +208,8 @@ TEST_CASE("copy from a file on the target with remote_src") {
   SUBCASE("a missing remote source fails the task, naming it") {
     Result<Change> missing =
         CopyModule().Plan(args,
-                          {kMissing, Content(std::nullopt), kMissing, Content(std::nullopt),
-                           kMissing, Content(std::nullopt)},
+                          {kMissing, FileContent(std::nullopt), kMissing, FileContent(std::nullopt),
+                           kMissing, FileContent(std::nullopt)},
                           Value::object());
     CHECK(missing.message() == "src '/etc/kubernetes/admin.conf' does not exist on the target");
   }
@@ -225,10 +218,10 @@ TEST_CASE("copy from a file on the target with remote_src") {
 TEST_CASE("copy fails before writing where Ansible's copy would fail") {
   SUBCASE("a missing controller file") {
     Value args = Args({{"src", "nope.conf"}, {"dest", "/etc/nope.conf"}});
-    Result<Change> c = CopyModule().Plan(
-        args,
-        {Local(std::nullopt), kMissing, Content(std::nullopt), kMissing, Content(std::nullopt)},
-        Value::object());
+    Result<Change> c = CopyModule().Plan(args,
+                                         {Local(std::nullopt), kMissing, FileContent(std::nullopt),
+                                          kMissing, FileContent(std::nullopt)},
+                                         Value::object());
     CHECK(c.message() == "src 'nope.conf' does not exist on the controller");
   }
   SUBCASE("a directory on the controller") {
@@ -236,7 +229,7 @@ TEST_CASE("copy fails before writing where Ansible's copy would fail") {
     ReadResult dir = Local(std::nullopt);
     dir.stat.type = FileType::kDirectory;
     Result<Change> c = CopyModule().Plan(
-        args, {dir, kMissing, Content(std::nullopt), kMissing, Content(std::nullopt)},
+        args, {dir, kMissing, FileContent(std::nullopt), kMissing, FileContent(std::nullopt)},
         Value::object());
     CHECK(c.message() ==
           "src 'conf.d' is a directory on the controller: copying a directory tree is not "
@@ -253,7 +246,8 @@ TEST_CASE("copy fails before writing where Ansible's copy would fail") {
     Value args = Args({{"dest", "/etc/app.conf"},
                        {"content", "a=1\n"},
                        {"checksum", "0000000000000000000000000000000000000000"}});
-    Result<Change> c = CopyModule().Plan(args, {kMissing, Content(std::nullopt)}, Value::object());
+    Result<Change> c =
+        CopyModule().Plan(args, {kMissing, FileContent(std::nullopt)}, Value::object());
     CHECK(c.message() ==
           "the content to copy has SHA-1 checksum 9dc9cfd3b38b77561ec22b49a723432e26181003, "
           "not the expected 0000000000000000000000000000000000000000: nothing was written");

@@ -10,6 +10,10 @@
 namespace hostprep::modules {
 namespace {
 
+using testing::FailedRead;
+using testing::FileContent;
+using testing::FileStat;
+
 using Kind = Action::Kind;
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(FileModule(), raw); }
@@ -24,26 +28,7 @@ std::vector<std::string> Errors(const Value& raw, bool templates_pending = false
   return out;
 }
 
-ReadResult Stat(FileType type, unsigned mode = 0644, std::string owner = "root",
-                std::string group = "root", std::string target = "") {
-  ReadResult r;
-  r.stat = {type, mode, std::move(owner), std::move(group), 0, std::move(target)};
-  return r;
-}
-
-ReadResult Content(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
-}
-
-ReadResult Failed(const std::string& message) {
-  ReadResult r;
-  r.status = Status::Error(message);
-  return r;
-}
-
-const ReadResult kMissing = Stat(FileType::kMissing);
+const ReadResult kMissing = FileStat(FileType::kMissing);
 
 // Plans with `reads`, first checking that Probe asks for `probe` (kind:path).
 Result<Change> PlanWith(const Value& args, const std::vector<std::string>& probe,
@@ -64,7 +49,7 @@ Result<Change> PlanWith(const Value& args, const std::vector<std::string>& probe
 TEST_CASE("file creates a missing file with its content and shows it all in the diff") {
   Value args = Args({{"path", "/etc/app.conf"}, {"content", "a=1\nb=2\n"}, {"mode", "0600"}});
   Result<Change> c = PlanWith(args, {"stat:/etc/app.conf", "read:/etc/app.conf"},
-                              {kMissing, Content(std::nullopt)});
+                              {kMissing, FileContent(std::nullopt)});
   REQUIRE(c.ok());
   CHECK(c->changed);
   CHECK(c->message == "would create file /etc/app.conf");
@@ -91,7 +76,7 @@ TEST_CASE("file with the same content and attributes changes nothing") {
   Value args =
       Args({{"path", "/etc/app.conf"}, {"content", "a=1\n"}, {"mode", "0644"}, {"owner", "root"}});
   Result<Change> c = PlanWith(args, {"stat:/etc/app.conf", "read:/etc/app.conf"},
-                              {Stat(FileType::kFile), Content("a=1\n")});
+                              {FileStat(FileType::kFile), FileContent("a=1\n")});
   REQUIRE(c.ok());
   CHECK(!c->changed);
   CHECK(c->actions.empty());
@@ -109,7 +94,7 @@ TEST_CASE("file rewrites changed content and shows content and mode in one diff"
                      {"validate", "app --check  %s"}});
   Result<Change> c =
       PlanWith(args, {"stat:/etc/app.conf", "read:/etc/app.conf"},
-               {Stat(FileType::kFile, 0644, "root", "app"), Content("port=80\nhost=a\n")});
+               {FileStat(FileType::kFile, 0644, "root", "app"), FileContent("port=80\nhost=a\n")});
   REQUIRE(c.ok());
   CHECK(c->changed);
   CHECK(c->diff ==
@@ -128,7 +113,7 @@ TEST_CASE("file with only attributes differing sets them without rewriting") {
   Value args =
       Args({{"path", "/etc/app.conf"}, {"content", "x\n"}, {"owner", "app"}, {"group", "app"}});
   Result<Change> c = PlanWith(args, {"stat:/etc/app.conf", "read:/etc/app.conf"},
-                              {Stat(FileType::kFile), Content("x\n")});
+                              {FileStat(FileType::kFile), FileContent("x\n")});
   REQUIRE(c.ok());
   CHECK(c->diff ==
         "--- before: /etc/app.conf\n+++ after: /etc/app.conf\nowner: root -> app\n"
@@ -143,17 +128,19 @@ TEST_CASE("file with only attributes differing sets them without rewriting") {
 
 TEST_CASE("file reads src and template contents on the controller") {
   Value src = Args({{"dest", "/etc/motd"}, {"src", "files/motd"}});
-  Result<Change> c = PlanWith(src, {"stat:/etc/motd", "read:/etc/motd", "local:files/motd"},
-                              {Stat(FileType::kFile), Content("old\n"), Content("new\n")});
+  Result<Change> c =
+      PlanWith(src, {"stat:/etc/motd", "read:/etc/motd", "local:files/motd"},
+               {FileStat(FileType::kFile), FileContent("old\n"), FileContent("new\n")});
   REQUIRE(c.ok());
   CHECK(c->actions.at(0).content == "new\n");
 
   Value tpl = Args({{"name", "/etc/motd"}, {"template", "motd.j2"}});
   c = PlanWith(tpl, {"stat:/etc/motd", "read:/etc/motd", "template:motd.j2"},
-               {kMissing, Content(std::nullopt), Content(std::nullopt)});
+               {kMissing, FileContent(std::nullopt), FileContent(std::nullopt)});
   CHECK(c.message() == "template 'motd.j2' does not exist on the controller");
-  c = PlanWith(tpl, {"stat:/etc/motd", "read:/etc/motd", "template:motd.j2"},
-               {kMissing, Content(std::nullopt), Failed("motd.j2:3:4: undefined variable 'x'")});
+  c = PlanWith(
+      tpl, {"stat:/etc/motd", "read:/etc/motd", "template:motd.j2"},
+      {kMissing, FileContent(std::nullopt), FailedRead("motd.j2:3:4: undefined variable 'x'")});
   CHECK(c.message() == "motd.j2:3:4: undefined variable 'x'");
 }
 
@@ -164,7 +151,7 @@ TEST_CASE("file skips the diff of binary content but still writes it") {
       6);
   Value args = Args({{"path", "/usr/local/bin/tool"}, {"content", binary}});
   Result<Change> c = PlanWith(args, {"stat:/usr/local/bin/tool", "read:/usr/local/bin/tool"},
-                              {Stat(FileType::kFile, 0755), Content("old")});
+                              {FileStat(FileType::kFile, 0755), FileContent("old")});
   REQUIRE(c.ok());
   CHECK(c->diff ==
         "--- before: /usr/local/bin/tool\n+++ after: /usr/local/bin/tool\n"
@@ -174,7 +161,7 @@ TEST_CASE("file skips the diff of binary content but still writes it") {
 
 TEST_CASE("file without content manages the attributes of what exists") {
   Value args = Args({{"path", "/srv/data"}, {"mode", "0750"}});
-  Result<Change> c = PlanWith(args, {"stat:/srv/data"}, {Stat(FileType::kDirectory, 0755)});
+  Result<Change> c = PlanWith(args, {"stat:/srv/data"}, {FileStat(FileType::kDirectory, 0755)});
   REQUIRE(c.ok());
   CHECK(c->diff == "--- before: /srv/data\n+++ after: /srv/data\nmode: 0755 -> 0750\n");
   REQUIRE(c->actions.size() == 1);
@@ -185,10 +172,11 @@ TEST_CASE("file without content manages the attributes of what exists") {
   CHECK(c.message() ==
         "file /srv/data does not exist (use state: touch to create it, or give content)");
   c = PlanWith(Args({{"path", "/srv/data"}, {"state", "file"}}), {"stat:/srv/data"},
-               {Stat(FileType::kDirectory)});
+               {FileStat(FileType::kDirectory)});
   CHECK(c.message() == "path /srv/data is a directory, not a file (use state: directory)");
   c = PlanWith(Args({{"path", "/srv/data"}, {"content", "x"}}),
-               {"stat:/srv/data", "read:/srv/data"}, {Stat(FileType::kDirectory), Content("")});
+               {"stat:/srv/data", "read:/srv/data"},
+               {FileStat(FileType::kDirectory), FileContent("")});
   CHECK(c.message() == "cannot write file /srv/data: it is a directory");
 }
 
@@ -209,13 +197,13 @@ TEST_CASE("file state directory creates, adjusts or refuses") {
   CHECK(c->actions[0].mode == 0750u);
   CHECK(c->actions[0].owner == "app");
 
-  c = PlanWith(args, {"stat:/var/lib/app"}, {Stat(FileType::kDirectory, 0750, "app")});
+  c = PlanWith(args, {"stat:/var/lib/app"}, {FileStat(FileType::kDirectory, 0750, "app")});
   REQUIRE(c.ok());
   CHECK(!c->changed);
-  c = PlanWith(args, {"stat:/var/lib/app"}, {Stat(FileType::kDirectory, 0700, "app")});
+  c = PlanWith(args, {"stat:/var/lib/app"}, {FileStat(FileType::kDirectory, 0700, "app")});
   REQUIRE(c.ok());
   CHECK(c->actions.at(0).kind == Kind::kSetAttributes);
-  c = PlanWith(args, {"stat:/var/lib/app"}, {Stat(FileType::kFile)});
+  c = PlanWith(args, {"stat:/var/lib/app"}, {FileStat(FileType::kFile)});
   CHECK(c.message() == "path /var/lib/app exists and is a file, not a directory");
 }
 
@@ -226,13 +214,13 @@ TEST_CASE("file state absent removes whatever is there, links included") {
     std::string diff;
   };
   const std::vector<Case> cases = {
-      {Stat(FileType::kFile),
+      {FileStat(FileType::kFile),
        "--- before: /etc/old.conf\n+++ after: /etc/old.conf\n"
        "state: file -> absent\n"},
-      {Stat(FileType::kDirectory),
+      {FileStat(FileType::kDirectory),
        "--- before: /etc/old.conf\n+++ after: /etc/old.conf\n"
        "state: directory -> absent\n"},
-      {Stat(FileType::kSymlink, 0777, "root", "root", "/x"),
+      {FileStat(FileType::kSymlink, 0777, "root", "root", "/x"),
        "--- before: /etc/old.conf\n+++ after: /etc/old.conf\nstate: link -> absent\n"},
   };
   for (const Case& k : cases) {
@@ -267,27 +255,28 @@ TEST_CASE("file state link creates, retargets, or replaces only with force") {
   CHECK(c->message == "would create link /usr/local/bin/kubectl");
   CHECK(c->result["target"] == "/opt/k8s/kubectl");
 
-  c = PlanWith(args, probe, {Stat(FileType::kSymlink, 0777, "root", "root", "/opt/k8s/kubectl")});
+  c = PlanWith(args, probe,
+               {FileStat(FileType::kSymlink, 0777, "root", "root", "/opt/k8s/kubectl")});
   REQUIRE(c.ok());
   CHECK(!c->changed);
-  c = PlanWith(args, probe, {Stat(FileType::kSymlink, 0777, "root", "root", "/opt/old")});
+  c = PlanWith(args, probe, {FileStat(FileType::kSymlink, 0777, "root", "root", "/opt/old")});
   REQUIRE(c.ok());
   CHECK(c->diff ==
         "--- before: /usr/local/bin/kubectl\n+++ after: /usr/local/bin/kubectl\n"
         "target: /opt/old -> /opt/k8s/kubectl\n");
   CHECK(c->actions.at(0).kind == Kind::kSymlink);
 
-  c = PlanWith(args, probe, {Stat(FileType::kFile)});
+  c = PlanWith(args, probe, {FileStat(FileType::kFile)});
   CHECK(c.message() ==
         "path /usr/local/bin/kubectl exists and is a file: set force: true to "
         "replace it with a link");
-  c = PlanWith(args, probe, {Stat(FileType::kDirectory)});
+  c = PlanWith(args, probe, {FileStat(FileType::kDirectory)});
   CHECK(c.message() ==
         "path /usr/local/bin/kubectl is a directory: remove it first (state: "
         "absent) to put a link there");
   Value forced = args;
   forced["force"] = true;
-  c = PlanWith(forced, probe, {Stat(FileType::kFile)});
+  c = PlanWith(forced, probe, {FileStat(FileType::kFile)});
   REQUIRE(c.ok());
   CHECK(c->message == "would replace with a link /usr/local/bin/kubectl");
   CHECK(c->actions.at(0).kind == Kind::kSymlink);
@@ -305,7 +294,7 @@ TEST_CASE("file state touch creates a file or updates its times") {
         "--- before: /var/run/app.stamp\n+++ after: /var/run/app.stamp\n"
         "state: absent -> file\nmode: 0600\n");
 
-  c = PlanWith(args, {"stat:/var/run/app.stamp"}, {Stat(FileType::kFile, 0600)});
+  c = PlanWith(args, {"stat:/var/run/app.stamp"}, {FileStat(FileType::kFile, 0600)});
   REQUIRE(c.ok());
   CHECK(c->changed);
   CHECK(c->message == "would touch /var/run/app.stamp");
@@ -320,8 +309,8 @@ TEST_CASE("file follows a symlink one level with one more read") {
   Value args =
       Args({{"path", "/etc/resolv.conf"}, {"content", "nameserver 1.1.1.1\n"}, {"mode", "0644"}});
   std::vector<ReadResult> reads = {
-      Stat(FileType::kSymlink, 0777, "root", "root", "../run/resolv.conf"),
-      Content("nameserver 1.1.1.1\n")};
+      FileStat(FileType::kSymlink, 0777, "root", "root", "../run/resolv.conf"),
+      FileContent("nameserver 1.1.1.1\n")};
   Result<Change> first = module.Plan(args, reads, Value::object());
   REQUIRE(first.ok());
   CHECK(!first->changed);
@@ -329,7 +318,7 @@ TEST_CASE("file follows a symlink one level with one more read") {
   CHECK(first->more_reads[0].kind == Read::Kind::kStat);
   CHECK(first->more_reads[0].path == "/etc/../run/resolv.conf");
 
-  reads.push_back(Stat(FileType::kFile, 0600));
+  reads.push_back(FileStat(FileType::kFile, 0600));
   Result<Change> second = module.Plan(args, reads, Value::object());
   REQUIRE(second.ok());
   CHECK(second->diff ==
@@ -338,68 +327,76 @@ TEST_CASE("file follows a symlink one level with one more read") {
   CHECK(second->actions[0].kind == Kind::kSetAttributes);
   CHECK(second->actions[0].path == "/etc/../run/resolv.conf");
 
-  reads.back() = Stat(FileType::kSymlink, 0777, "root", "root", "/x");
+  reads.back() = FileStat(FileType::kSymlink, 0777, "root", "root", "/x");
   CHECK(module.Plan(args, reads, Value::object()).message() ==
         "path /etc/resolv.conf is a link to another link (/etc/../run/resolv.conf): give the "
         "final path instead");
 }
 
-ReadResult Ids(std::string out, int exit_code = 0) {
-  ReadResult r;
-  r.exec = {exit_code, std::move(out), exit_code == 0 ? "" : "stat: cannot stat"};
+// A stat answer for a path owned by `owner`:`group`, whose ids are `uid`
+// and `gid`.
+ReadResult OwnedBy(FileType type, std::string owner, std::string group, uint32_t uid,
+                   uint32_t gid) {
+  ReadResult r = FileStat(type, type == FileType::kDirectory ? 0755 : 0644, std::move(owner),
+                          std::move(group));
+  r.stat.uid = uid;
+  r.stat.gid = gid;
   return r;
 }
 
 TEST_CASE("file compares an owner or group given as a number with the path's ids") {
   Value args = Args({{"path", "/etc/app.conf"}, {"owner", "4321"}, {"group", "4321"}});
-  const std::vector<std::string> probe = {"stat:/etc/app.conf", "query:/etc/app.conf"};
-  const ReadResult named = Stat(FileType::kFile, 0644, "hpuser", "hpuser");
   struct Case {
-    ReadResult ids;
+    ReadResult stat;
     std::string diff;
   };
   for (const Case& c : std::vector<Case>{
-           {Ids("4321 4321\n"), ""},
-           {Ids("4321 0\n"),
-            "--- before: /etc/app.conf\n+++ after: /etc/app.conf\ngroup: hpuser -> 4321\n"},
-           {Ids("", 1),
+           {OwnedBy(FileType::kFile, "hpuser", "hpuser", 4321, 4321), ""},
+           {OwnedBy(FileType::kFile, "hpuser", "root", 4321, 0),
+            "--- before: /etc/app.conf\n+++ after: /etc/app.conf\ngroup: root -> 4321\n"},
+           {OwnedBy(FileType::kFile, "hpuser", "hpuser", 1000, 1000),
             "--- before: /etc/app.conf\n+++ after: /etc/app.conf\nowner: hpuser -> 4321\n"
             "group: hpuser -> 4321\n"},
        }) {
     CAPTURE(c.diff);
     FileModule module;
-    std::vector<std::string> asked;
-    for (const Read& r : module.Probe(args, Value::object())) {
-      asked.push_back(std::string(r.kind == Read::Kind::kExec ? "query:" : "stat:") +
-                      (r.kind == Read::Kind::kExec ? r.argv.back() : r.path));
-      if (r.kind == Read::Kind::kExec) {
-        CHECK(r.argv ==
-              std::vector<std::string>{"stat", "-L", "-c", "%u %g", "--", "/etc/app.conf"});
-      }
-    }
-    CHECK(asked == probe);
-    Result<Change> change = module.Plan(args, {named, c.ids}, Value::object());
+    // The ids come with the path's stat: no read of their own.
+    CHECK(module.Probe(args, Value::object()).size() == 1);
+    Result<Change> change = module.Plan(args, {c.stat}, Value::object());
     REQUIRE(change.ok());
     CHECK(change->diff == c.diff);
     CHECK(change->changed == !c.diff.empty());
   }
 }
 
-TEST_CASE("file reads ids only for numeric owners and groups of paths it keeps") {
+TEST_CASE("file compares numeric ids with what a symlink points to") {
+  Value args = Args({{"path", "/etc/app.conf"}, {"group", "0"}});
+  const ReadResult link = FileStat(FileType::kSymlink, 0777, "hpuser", "hpuser", "app.real");
+  FileModule module;
+  Result<Change> first = module.Plan(args, {link}, Value::object());
+  REQUIRE(first.ok());
+  REQUIRE(first->more_reads.size() == 1);
+  CHECK(first->more_reads[0].path == "/etc/app.real");
+  Result<Change> second =
+      module.Plan(args, {link, OwnedBy(FileType::kFile, "root", "root", 0, 0)}, Value::object());
+  REQUIRE(second.ok());
+  CHECK_FALSE(second->changed);
+}
+
+TEST_CASE("file reads nothing but the stat for owners, groups and states without content") {
   FileModule module;
   for (const Value& raw : std::vector<Value>{
            {{"path", "/x"}, {"owner", "hpuser"}},
+           {{"path", "/x"}, {"owner", "1000"}, {"group", "1000"}},
            {{"path", "/x"}, {"state", "absent"}},
            {{"path", "/x"}, {"state", "link"}, {"src", "/y"}},
        }) {
     CAPTURE(raw.dump());
-    for (const Read& r : module.Probe(Args(raw), Value::object())) {
-      CHECK(r.kind != Read::Kind::kExec);
-    }
+    CHECK(module.Probe(Args(raw), Value::object()).size() == 1);
   }
   Value dir = Args({{"path", "/srv/x"}, {"state", "directory"}, {"group", "0"}});
-  Result<Change> change = module.Plan(
-      dir, {Stat(FileType::kDirectory, 0755, "root", "root"), Ids("0 0\n")}, Value::object());
+  Result<Change> change =
+      module.Plan(dir, {OwnedBy(FileType::kDirectory, "root", "root", 0, 0)}, Value::object());
   REQUIRE(change.ok());
   CHECK_FALSE(change->changed);
 }
@@ -407,10 +404,10 @@ TEST_CASE("file reads ids only for numeric owners and groups of paths it keeps")
 TEST_CASE("file passes on failed reads") {
   Value args = Args({{"path", "/root/x"}, {"content", "x"}});
   CHECK(PlanWith(args, {"stat:/root/x", "read:/root/x"},
-                 {Failed("stat /root/x: permission denied"), Content(std::nullopt)})
+                 {FailedRead("stat /root/x: permission denied"), FileContent(std::nullopt)})
             .message() == "stat /root/x: permission denied");
   CHECK(PlanWith(args, {"stat:/root/x", "read:/root/x"},
-                 {Stat(FileType::kFile), Failed("read /root/x: permission denied")})
+                 {FileStat(FileType::kFile), FailedRead("read /root/x: permission denied")})
             .message() == "read /root/x: permission denied");
 }
 

@@ -11,24 +11,15 @@
 namespace hostprep::modules {
 namespace {
 
+using testing::FileContent;
+using testing::FileStat;
+
 using Kind = Action::Kind;
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(LineInFileModule(), raw); }
 
-ReadResult Stat(FileType type, unsigned mode = 0644) {
-  ReadResult r;
-  r.stat = {type, mode, "root", "root", 0, ""};
-  return r;
-}
-
-ReadResult Content(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
-}
-
-const ReadResult kMissing = Stat(FileType::kMissing);
-const ReadResult kDir = Stat(FileType::kDirectory, 0755);
+const ReadResult kMissing = FileStat(FileType::kMissing);
+const ReadResult kDir = FileStat(FileType::kDirectory, 0755);
 
 // Each case's expected text and message are what Ansible 2.14's lineinfile
 // module (Debian's ansible) wrote and answered for the same file and
@@ -100,8 +91,8 @@ TEST_CASE("lineinfile edits a file as Ansible's lineinfile does") {
     raw["path"] = "/etc/app.conf";
     if (!c.before) raw["create"] = true;
     const Value args = Args(raw);
-    const std::vector<ReadResult> reads = {c.before ? Stat(FileType::kFile) : kMissing,
-                                           Content(c.before), kDir};
+    const std::vector<ReadResult> reads = {c.before ? FileStat(FileType::kFile) : kMissing,
+                                           FileContent(c.before), kDir};
     Result<Change> change = LineInFileModule().Plan(args, reads, Value::object());
     REQUIRE(change.ok());
     CHECK(change->changed == c.changed);
@@ -118,10 +109,11 @@ TEST_CASE("lineinfile edits a file as Ansible's lineinfile does") {
 
 TEST_CASE("lineinfile counts the lines state absent removed") {
   Value args = Args({{"path", "/etc/fstab"}, {"regexp", "\\sswap\\s"}, {"state", "absent"}});
-  Result<Change> c = LineInFileModule().Plan(
-      args,
-      {Stat(FileType::kFile), Content("/a none swap sw 0 0\n/ ext4\n/b none swap sw\n"), kDir},
-      Value::object());
+  Result<Change> c =
+      LineInFileModule().Plan(args,
+                              {FileStat(FileType::kFile),
+                               FileContent("/a none swap sw 0 0\n/ ext4\n/b none swap sw\n"), kDir},
+                              Value::object());
   REQUIRE(c.ok());
   CHECK(c->result["found"] == 2);
   CHECK(c->result["msg"] == "2 line(s) removed");
@@ -129,7 +121,7 @@ TEST_CASE("lineinfile counts the lines state absent removed") {
         "--- before: /etc/fstab\n+++ after: /etc/fstab\n@@ -1,3 +1 @@\n-/a none swap sw 0 0\n"
         " / ext4\n-/b none swap sw\n");
   Result<Change> gone =
-      LineInFileModule().Plan(args, {kMissing, Content(std::nullopt), kDir}, Value::object());
+      LineInFileModule().Plan(args, {kMissing, FileContent(std::nullopt), kDir}, Value::object());
   REQUIRE(gone.ok());
   CHECK_FALSE(gone->changed);
   CHECK(gone->result["msg"] == "file not present");
@@ -138,11 +130,11 @@ TEST_CASE("lineinfile counts the lines state absent removed") {
 TEST_CASE("lineinfile creates a missing file, and its directory, only with create") {
   Value args = Args({{"path", "/etc/app/app.conf"}, {"line", "a=1"}});
   CHECK(LineInFileModule()
-            .Plan(args, {kMissing, Content(std::nullopt), kMissing}, Value::object())
+            .Plan(args, {kMissing, FileContent(std::nullopt), kMissing}, Value::object())
             .message() == "file /etc/app/app.conf does not exist (create: true would create it)");
   args = Args({{"path", "/etc/app/app.conf"}, {"line", "a=1"}, {"create", true}, {"mode", "0600"}});
-  Result<Change> c =
-      LineInFileModule().Plan(args, {kMissing, Content(std::nullopt), kMissing}, Value::object());
+  Result<Change> c = LineInFileModule().Plan(args, {kMissing, FileContent(std::nullopt), kMissing},
+                                             Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 2);
   CHECK(c->actions[0].kind == Kind::kMakeDirectory);
@@ -155,7 +147,7 @@ TEST_CASE("lineinfile creates a missing file, and its directory, only with creat
 TEST_CASE("lineinfile sets attributes when the line is already there, in Ansible's words") {
   Value args = Args({{"path", "/etc/app.conf"}, {"line", "a=1"}, {"mode", "0600"}});
   Result<Change> c = LineInFileModule().Plan(
-      args, {Stat(FileType::kFile, 0644), Content("a=1\n"), kDir}, Value::object());
+      args, {FileStat(FileType::kFile, 0644), FileContent("a=1\n"), kDir}, Value::object());
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 1);
@@ -167,13 +159,13 @@ TEST_CASE("lineinfile edits the file a symlink points to") {
   Value args = Args({{"path", "/etc/resolv.conf"}, {"line", "nameserver 10.0.0.2"}});
   ReadResult link;
   link.stat = {FileType::kSymlink, 0777, "root", "root", 0, "../run/resolv.conf"};
-  const std::vector<ReadResult> probe = {link, Content("nameserver 10.0.0.1\n"), kDir};
+  const std::vector<ReadResult> probe = {link, FileContent("nameserver 10.0.0.1\n"), kDir};
   Result<Change> more = LineInFileModule().Plan(args, probe, Value::object());
   REQUIRE(more.ok());
   REQUIRE(more->more_reads.size() == 1);
   CHECK(more->more_reads[0].path == "/etc/../run/resolv.conf");
   std::vector<ReadResult> all = probe;
-  all.push_back(Stat(FileType::kFile));
+  all.push_back(FileStat(FileType::kFile));
   Result<Change> c = LineInFileModule().Plan(args, all, Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);

@@ -37,6 +37,22 @@ inline Value NormalizedArgs(const Module& module, const Value& raw) {
   return args;
 }
 
+// A kStat answer: the path's type, mode, owner and group (ids 0), and a
+// symlink's target.
+inline ReadResult FileStat(FileType type, unsigned mode = 0644, std::string owner = "root",
+                           std::string group = "root", std::string link_target = "") {
+  ReadResult r;
+  r.stat = {type, mode, std::move(owner), std::move(group), 0, std::move(link_target)};
+  return r;
+}
+
+// A read that failed with `message`.
+inline ReadResult FailedRead(const std::string& message) {
+  ReadResult r;
+  r.status = Status::Error(message);
+  return r;
+}
+
 // A kReadFile answer: the content, or nullopt for a missing file.
 inline ReadResult FileContent(std::optional<std::string> content) {
   ReadResult r;

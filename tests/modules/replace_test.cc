@@ -11,21 +11,15 @@
 namespace hostprep::modules {
 namespace {
 
+using testing::FileContent;
+using testing::FileStat;
+
+// The file's directory, the probe's third read.
+const ReadResult kDir = FileStat(FileType::kDirectory, 0755);
+
 using Kind = Action::Kind;
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(ReplaceModule(), raw); }
-
-ReadResult Stat(FileType type, unsigned mode = 0644) {
-  ReadResult r;
-  r.stat = {type, mode, "root", "root", 0, ""};
-  return r;
-}
-
-ReadResult Content(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
-}
 
 // Each case's expected text and message are what Ansible 2.14's replace
 // module (Debian's ansible) wrote and answered for the same file and
@@ -79,8 +73,8 @@ TEST_CASE("replace edits a file as Ansible's replace does") {
     Value raw = Value::parse(c.args);
     raw["path"] = "/etc/app.conf";
     const Value args = Args(raw);
-    Result<Change> change =
-        ReplaceModule().Plan(args, {Stat(FileType::kFile), Content(c.before)}, Value::object());
+    Result<Change> change = ReplaceModule().Plan(
+        args, {FileStat(FileType::kFile), FileContent(c.before), kDir}, Value::object());
     REQUIRE(change.ok());
     CHECK(change->changed == c.changed);
     CHECK(change->result["msg"] == c.msg);
@@ -98,18 +92,20 @@ TEST_CASE("replace edits a file as Ansible's replace does") {
 TEST_CASE("replace fails on a file that is not there or a directory, naming it") {
   Value args = Args({{"path", "/etc/app.conf"}, {"regexp", "a"}});
   CHECK(ReplaceModule()
-            .Plan(args, {Stat(FileType::kMissing), Content(std::nullopt)}, Value::object())
+            .Plan(args, {FileStat(FileType::kMissing), FileContent(std::nullopt), kDir},
+                  Value::object())
             .message() == "path /etc/app.conf does not exist");
   CHECK(ReplaceModule()
-            .Plan(args, {Stat(FileType::kDirectory), Content(std::nullopt)}, Value::object())
+            .Plan(args, {FileStat(FileType::kDirectory), FileContent(std::nullopt), kDir},
+                  Value::object())
             .message() == "path /etc/app.conf is a directory");
 }
 
 TEST_CASE("replace sets attributes and says so in Ansible's words") {
   Value args =
       Args({{"path", "/etc/app.conf"}, {"regexp", "^a=1$"}, {"replace", "a=2"}, {"mode", "0600"}});
-  Result<Change> c =
-      ReplaceModule().Plan(args, {Stat(FileType::kFile), Content("a=1\n")}, Value::object());
+  Result<Change> c = ReplaceModule().Plan(
+      args, {FileStat(FileType::kFile), FileContent("a=1\n"), kDir}, Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
   CHECK(c->actions[0].mode == 0600u);

@@ -10,29 +10,20 @@
 namespace hostprep::modules {
 namespace {
 
+using testing::FileContent;
+using testing::FileStat;
+
 Value Args(const Value& raw) { return testing::NormalizedArgs(TemplateModule(), raw); }
-
-ReadResult Stat(FileType type, unsigned mode = 0644) {
-  ReadResult r;
-  r.stat = {type, mode, "root", "root", 0, ""};
-  return r;
-}
-
-ReadResult Content(std::optional<std::string> content) {
-  ReadResult r;
-  r.content = std::move(content);
-  return r;
-}
 
 // The rendered template, as the engine answers it.
 ReadResult Rendered(std::optional<std::string> text, unsigned mode = 0644) {
-  ReadResult r = Content(text);
+  ReadResult r = FileContent(text);
   if (text) r.stat = {FileType::kFile, mode, "me", "me", text->size(), ""};
   return r;
 }
 
-const ReadResult kMissing = Stat(FileType::kMissing);
-const ReadResult kDir = Stat(FileType::kDirectory, 0755);
+const ReadResult kMissing = FileStat(FileType::kMissing);
+const ReadResult kDir = FileStat(FileType::kDirectory, 0755);
 
 TEST_CASE("template asks for its source rendered with the task's block options") {
   SUBCASE("Ansible's defaults: trim_blocks on, lstrip_blocks off") {
@@ -59,10 +50,11 @@ TEST_CASE("template asks for its source rendered with the task's block options")
 
 TEST_CASE("template writes what the template rendered to and diffs it with the old file") {
   Value args = Args({{"src", "app.conf.j2"}, {"dest", "/etc/app.conf"}, {"backup", true}});
-  Result<Change> c = TemplateModule().Plan(args,
-                                           {Rendered("port=8080\n"), Stat(FileType::kFile),
-                                            Content("port=80\n"), kMissing, Content(std::nullopt)},
-                                           Value::object());
+  Result<Change> c =
+      TemplateModule().Plan(args,
+                            {Rendered("port=8080\n"), FileStat(FileType::kFile),
+                             FileContent("port=80\n"), kMissing, FileContent(std::nullopt)},
+                            Value::object());
   REQUIRE(c.ok());
   CHECK(c->changed);
   REQUIRE(c->actions.size() == 1);
@@ -78,7 +70,7 @@ TEST_CASE("template writes what the template rendered to and diffs it with the o
 TEST_CASE("template keeps the template's mode with mode preserve") {
   Value args = Args({{"src", "run.sh.j2"}, {"dest", "/usr/local/bin/"}, {"mode", "preserve"}});
   Result<Change> c = TemplateModule().Plan(
-      args, {Rendered("#!/bin/sh\n", 0755), kMissing, Content(std::nullopt), kDir},
+      args, {Rendered("#!/bin/sh\n", 0755), kMissing, FileContent(std::nullopt), kDir},
       Value::object());
   REQUIRE(c.ok());
   REQUIRE(c->actions.size() == 1);
@@ -88,8 +80,8 @@ TEST_CASE("template keeps the template's mode with mode preserve") {
 
 TEST_CASE("template fails, naming the template, when it cannot be had") {
   Value args = Args({{"src", "gone.j2"}, {"dest", "/etc/gone"}});
-  const std::vector<ReadResult> rest = {kMissing, Content(std::nullopt), kMissing,
-                                        Content(std::nullopt)};
+  const std::vector<ReadResult> rest = {kMissing, FileContent(std::nullopt), kMissing,
+                                        FileContent(std::nullopt)};
   std::vector<ReadResult> reads = {Rendered(std::nullopt)};
   reads.insert(reads.end(), rest.begin(), rest.end());
   CHECK(TemplateModule().Plan(args, reads, Value::object()).message() ==
