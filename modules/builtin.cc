@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "modules/ansible_sysctl.h"
 #include "modules/assert.h"
 #include "modules/blockinfile.h"
 #include "modules/command.h"
@@ -25,6 +26,7 @@
 namespace hostprep::modules {
 
 void RegisterBuiltinModules(ModuleRegistry* registry) {
+  registry->Register(std::make_unique<AnsibleSysctlModule>());
   registry->Register(std::make_unique<AssertModule>());
   registry->Register(std::make_unique<BlockInFileModule>());
   registry->Register(std::make_unique<CommandModule>());

@@ -117,7 +117,10 @@ ArgSpec MakeSpec() {
       "systemd-sysctl end up with); when it must change, its first line gets the new value and "
       "the later lines of that key are removed (Ansible keeps the first). Unknown keys are "
       "found before anything changes. With `runtime: false` the live values are not read. In "
-      "check mode nothing is written and the diff shows what would change.";
+      "check mode nothing is written and the diff shows what would change. A task written "
+      "`sysctl:` runs this module only when it uses one of its own arguments (`values`, `file`, "
+      "`runtime`, `persist`, `minimum`, `ignore_unknown`); with Ansible's arguments alone it "
+      "runs Ansible's (`hostprep doc ansible.posix.sysctl`).";
   return spec;
 }
 
@@ -150,7 +153,9 @@ std::vector<Key> Keys(const Value& args) {
   return keys;
 }
 
-std::string KeyProblem(const std::string& key) {
+}  // namespace
+
+std::string SysctlKeyProblem(const std::string& key) {
   if (key.empty()) return "a sysctl key is empty: give a name like net.ipv4.ip_forward";
   bool bad = key.find("..") != std::string::npos || key.find("//") != std::string::npos ||
              key.front() == '.' || key.front() == '/' || key.front() == '-';
@@ -161,6 +166,8 @@ std::string KeyProblem(const std::string& key) {
       "net.ipv4.ip_forward",
       Quoted(key));
 }
+
+namespace {
 
 bool Persist(const Value& args) { return BoolArg(args, "persist", true); }
 bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
@@ -249,18 +256,15 @@ std::string EditFile(const std::string& content, const std::vector<Key>& keys,
   return out;
 }
 
-struct LiveValue {
-  std::string state;  // value, missing, unreadable
-  std::string value;
-};
+}  // namespace
 
-Result<std::map<std::string, LiveValue>> ParseLive(const ReadResult& read) {
+Result<std::map<std::string, SysctlLive>> ParseSysctlLive(const ReadResult& read) {
   if (!read.status.ok()) return read.status.WithContext("read the live sysctl values");
   if (read.exec.exit_code != 0) {
     return Status::Error(fmt::format("read the live sysctl values: exit {}: {}",
                                      read.exec.exit_code, Trim(read.exec.stderr_data)));
   }
-  std::map<std::string, LiveValue> live;
+  std::map<std::string, SysctlLive> live;
   for (const std::string& line : SplitLinesKeepEnds(read.exec.stdout_data)) {
     const std::string body(LineBody(line));
     const size_t tab = body.find('\t');
@@ -280,11 +284,19 @@ Result<std::map<std::string, LiveValue>> ParseLive(const ReadResult& read) {
   return live;
 }
 
+namespace {
+
 std::string Shown(const std::optional<std::string>& v) {
   return v ? (v->empty() ? "\"\"" : *v) : "(unset)";
 }
 
 }  // namespace
+
+Read SysctlLiveRead(const std::vector<std::string>& keys) {
+  std::vector<std::string> argv = {"/bin/sh", "-c", scripts::kSysctlRead, "sh"};
+  for (const std::string& k : keys) argv.push_back(SysctlProcPath(k));
+  return Read::Query(std::move(argv));
+}
 
 std::string SysctlProcPath(const std::string& key) {
   const size_t sep = key.find_first_of("./");
@@ -329,7 +341,7 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
   const std::string value_arg = args.contains("values") ? "values" : "value";
   for (const Key& k : Keys(args)) {
     if (!IsPendingTemplate(Value(k.name))) {
-      const std::string problem = KeyProblem(k.name);
+      const std::string problem = SysctlKeyProblem(k.name);
       if (!problem.empty())
         errors->push_back({args.contains("values") ? "values" : "name", problem});
     }
@@ -377,9 +389,9 @@ std::vector<Read> SysctlModule::Probe(const Value& args, const Value& facts) con
   std::vector<Read> reads;
   if (Persist(args)) reads.push_back(Read::File(FilePath(args)));
   if (ReadsRuntime(args)) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", scripts::kSysctlRead, "sh"};
-    for (const Key& k : Keys(args)) argv.push_back(SysctlProcPath(k.name));
-    reads.push_back(Read::Query(std::move(argv)));
+    std::vector<std::string> names;
+    for (const Key& k : Keys(args)) names.push_back(k.name);
+    reads.push_back(SysctlLiveRead(names));
   }
   // Last, so the reads above keep their places: where does `file` lead?
   if (Persist(args))
@@ -393,7 +405,7 @@ namespace {
 Result<std::map<std::string, std::string>> LiveValues(const std::vector<Key>& keys,
                                                       const ReadResult& read,
                                                       std::vector<std::string>* unknown) {
-  Result<std::map<std::string, LiveValue>> live = ParseLive(read);
+  Result<std::map<std::string, SysctlLive>> live = ParseSysctlLive(read);
   if (!live.ok()) return live.status();
   std::map<std::string, std::string> values;
   for (const Key& k : keys) {

@@ -2,6 +2,7 @@
 #ifndef HOSTPREP_MODULES_SYSCTL_H_
 #define HOSTPREP_MODULES_SYSCTL_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,23 @@ namespace hostprep::modules {
 // dots become slashes and slashes dots; a key whose first separator is '/'
 // is already a path.
 std::string SysctlProcPath(const std::string& key);
+
+// Why `key` cannot be a sysctl key (empty, spaces, '=', "..", a leading
+// '.', '/' or '-'); "" when it can.
+std::string SysctlKeyProblem(const std::string& key);
+
+// One query reading the live values of `keys` (modules/scripts/sysctl_read.sh).
+Read SysctlLiveRead(const std::vector<std::string>& keys);
+
+// A key's live state in that query's answer.
+struct SysctlLive {
+  std::string state;  // value, missing (the kernel does not know it), unreadable
+  std::string value;  // for "value": each line of it followed by a space
+};
+
+// The answer to SysctlLiveRead, by /proc/sys path (SysctlProcPath); an error
+// when the query failed.
+Result<std::map<std::string, SysctlLive>> ParseSysctlLive(const ReadResult& read);
 
 // A value as the kernel prints it, for comparison: whitespace-separated
 // fields joined by one space; yes/true/on -> "1", no/false/off -> "0".

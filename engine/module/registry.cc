@@ -15,6 +15,18 @@ const Module* ModuleRegistry::Find(const std::string& name) const {
   return alias == ansible_names_.end() ? nullptr : alias->second;
 }
 
+const Module* ModuleRegistry::FindFor(const std::string& name,
+                                      const std::vector<std::string>& arg_names) const {
+  const Module* own = Find(name);
+  auto alias = ansible_names_.find(name);
+  if (own == nullptr || alias == ansible_names_.end() || alias->second == own) return own;
+  const Module* ansible = alias->second;
+  for (const std::string& arg : arg_names) {
+    if (ansible->spec().Find(arg) == nullptr && own->spec().Find(arg) != nullptr) return own;
+  }
+  return ansible;
+}
+
 std::vector<std::string> ModuleRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& [name, module] : modules_) out.push_back(name);

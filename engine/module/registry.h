@@ -18,6 +18,12 @@ class ModuleRegistry {
   void Register(std::unique_ptr<Module> module);
   // By its name or one of its Ansible names; nullptr when unknown.
   const Module* Find(const std::string& name) const;
+  // The module a task keyed `name` with arguments `arg_names` runs. A short
+  // name that is both one of hostprep's modules and another module's Ansible
+  // name (`sysctl`) runs the Ansible one, unless an argument is one only
+  // hostprep's own module knows: a role written for Ansible gets Ansible's
+  // outcome, a playbook using hostprep's own arguments keeps its module.
+  const Module* FindFor(const std::string& name, const std::vector<std::string>& arg_names) const;
   std::vector<std::string> names() const;  // the modules' own names, sorted
 
  private:

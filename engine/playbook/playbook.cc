@@ -20,9 +20,12 @@ std::string TaskSpec::DisplayName() const {
     return name.empty() ? module + " : " + include->role : name;
   std::string shown = name;
   if (shown.empty()) {
-    shown = id.empty() || id == module || !role_name.empty() || kind == TaskKind::kInclude
-                ? module
-                : fmt::format("{} ({})", module, id);
+    const std::string& written = module_key.empty() ? module : module_key;
+    // An id derived from the module (ansible-builtin-file) is not shown.
+    shown = id.empty() || id == module || id == Slugify(module) || !role_name.empty() ||
+                    kind == TaskKind::kInclude
+                ? written
+                : fmt::format("{} ({})", written, id);
   }
   return role_name.empty() ? shown : role_name + " : " + shown;
 }

@@ -87,6 +87,10 @@ struct TaskSpec {
   TaskKind kind = TaskKind::kModule;
   bool implicit = false;           // added by hostprep (a section's flush), not written
   std::string module;              // "file", "command", ... ("meta" for the other kinds)
+  // The module key as written when it names another module than `module`
+  // (`sysctl:` run by ansible.posix.sysctl): what a task without a name
+  // shows, as Ansible shows it. Empty otherwise.
+  std::string module_key;
   SourceLocation module_location;  // the module key
   Value args = Value::object();    // normalised with templates pending (NormalizeArgs)
   // Location of each top-level argument key, for errors found per host once

@@ -40,6 +40,26 @@ std::string Label(const YAML::Node& node, size_t index, bool is_handler,
   return fmt::format("{} {}", kind, index + 1);
 }
 
+// The argument names a task gives its module: the keys of its mapping or
+// key=value words, and of `args:`.
+std::vector<std::string> ArgNames(const YAML::Node& value, const std::optional<YAML::Node>& args) {
+  std::vector<std::string> names;
+  auto add = [&](const YAML::Node& mapping) {
+    for (const auto& kv : mapping) {
+      if (kv.first.IsScalar()) names.push_back(kv.first.Scalar());
+    }
+  };
+  if (value.IsMap()) add(value);
+  if (value.IsScalar()) {
+    Result<Value> words = ParseKeyValues(value.Scalar());
+    if (words.ok() && words->is_object()) {
+      for (auto it = words->begin(); it != words->end(); ++it) names.push_back(it.key());
+    }
+  }
+  if (args && args->IsMap()) add(*args);
+  return names;
+}
+
 bool IsIdText(const std::string& id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](unsigned char c) {
     return std::isalnum(c) || c == '-' || c == '_' || c == '.';
@@ -254,7 +274,9 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
     return true;
   }
   std::string name = key;
-  const Module* module = modules_.Find(key);
+  const Module* module = modules_.FindFor(key, ArgNames(value, args_));
+  const bool other = module != nullptr && module != modules_.Find(key);
+  if (other) name = module->spec().name;  // the module the task's arguments call for
   if (module == nullptr && key.find('.') != std::string::npos) {
     // An Ansible name hostprep does not take (ansible.posix.sysctl) whose
     // last word is one of hostprep's own modules: that module does the job
@@ -278,6 +300,7 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
   module_kind_ = module->spec().name;
   ParseModuleArgs(*module, name, key_node, value, draft_.label, &reader_, &task_,
                   args_ ? &*args_ : nullptr);
+  if (other) task_.module_key = key;
   return true;
 }
 

@@ -76,7 +76,8 @@ const TaskSpec* FindStartTask(const Play& play, const std::string& pattern,
 }
 
 std::string ListedName(const TaskSpec& task) {
-  return task.name.empty() ? task.module : task.DisplayName();
+  return task.name.empty() ? (task.module_key.empty() ? task.module : task.module_key)
+                           : task.DisplayName();
 }
 
 }  // namespace hostprep

@@ -767,8 +767,8 @@ class HostPlay {
       result["changed"] = e.changed;
       if (!e.message.empty()) result["msg"] = e.message;
     }
-    state_->registered["ansible_failed_task"] =
-        Value::object({{"name", task.name}, {"action", task.module}});
+    state_->registered["ansible_failed_task"] = Value::object(
+        {{"name", task.name}, {"action", task.module_key.empty() ? task.module : task.module_key}});
     state_->registered["ansible_failed_result"] = std::move(result);
   }
 

@@ -54,7 +54,7 @@ TEST_CASE("ssh: a role-based project re-runs unchanged in one round trip per hos
   REQUIRE(applied.size() == 3);
   for (const auto& [host, stats] : applied.items()) {
     CAPTURE(host);
-    CHECK(stats["changed"].get<int>() == 11);
+    CHECK(stats["changed"].get<int>() == 12);
     CHECK(stats["failed"].get<int>() == 0);
   }
   Output again = Shell(cache + kRun + " -o json --stats");
@@ -65,7 +65,7 @@ TEST_CASE("ssh: a role-based project re-runs unchanged in one round trip per hos
   for (const auto& [host, stats] : rerun.items()) {
     CAPTURE(host);
     CHECK(stats["changed"].get<int>() == 0);
-    CHECK(stats["ok"].get<int>() == 18);
+    CHECK(stats["ok"].get<int>() == 19);
     CHECK(stats["cost"]["round_trips"].get<int>() == 1);
   }
   Output uncached = Shell(std::string(kRun) + " -o json --stats");

@@ -148,7 +148,8 @@ TEST_CASE("an error in an imported playbook names that file, with its line and c
   CHECK(out.playbook == nullptr);
   CHECK(out.messages ==
         "DIR/site.yml:5:16: 'retries' must be an integer, not 'many'\n"
-        "DIR/plays/node.yml:3:7: task 't' has no module (one of: command, file, kernel_module, "
+        "DIR/plays/node.yml:3:7: task 't' has no module (one of: ansible.posix.sysctl, command, "
+        "file, kernel_module, "
         "service, sysctl)\n"
         "DIR/plays/node.yml:4:7: unknown key 'comand' in task 't' (did you mean 'command'?)\n");
   CHECK(out.errors.find("          comand: ls\n          ^\n") != std::string::npos);

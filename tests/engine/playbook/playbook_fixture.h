@@ -85,8 +85,18 @@ inline void RegisterTestModules(ModuleRegistry* registry) {
 
   ArgSpec sysctl;
   sysctl.name = "sysctl";
-  sysctl.args = {Arg("file", ArgType::kString), Arg("values", ArgType::kMap, true)};
+  sysctl.args = {Arg("file", ArgType::kString), Arg("values", ArgType::kMap),
+                 Arg("name", ArgType::kString), Arg("value", ArgType::kString)};
   registry->Register(std::make_unique<SpecModule>(sysctl));
+
+  // Ansible's, taking the short name `sysctl` unless hostprep's arguments are used.
+  ArgSpec ansible_sysctl;
+  ansible_sysctl.name = "ansible.posix.sysctl";
+  ansible_sysctl.ansible_names = {"sysctl", "ansible.builtin.sysctl"};
+  ansible_sysctl.args = {Arg("name", ArgType::kString, true, {}, {"key"}),
+                         Arg("value", ArgType::kString, false, {}, {"val"}),
+                         Arg("sysctl_file", ArgType::kString), Arg("sysctl_set", ArgType::kBool)};
+  registry->Register(std::make_unique<SpecModule>(ansible_sysctl));
 
   ArgSpec kernel_module;
   kernel_module.name = "kernel_module";

@@ -180,7 +180,8 @@ TEST_CASE("role errors name the file and line, and every one is reported") {
   CHECK(out.messages ==
         "DIR/roles/loop_b/meta/main.yml:1:16: role 'loop_a' depends on itself "
         "(DIR/roles/loop_a -> DIR/roles/loop_b -> DIR/roles/loop_a)\n"
-        "DIR/roles/broken/tasks/main.yml:1:3: task 'bad' has no module (one of: command, file, "
+        "DIR/roles/broken/tasks/main.yml:1:3: task 'bad' has no module (one of: "
+        "ansible.posix.sysctl, command, file, "
         "kernel_module, service, sysctl)\n"
         "DIR/roles/broken/tasks/main.yml:2:3: unknown key 'comand' in task 'bad' (did you mean "
         "'command'?)\n"

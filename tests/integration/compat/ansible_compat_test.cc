@@ -101,6 +101,30 @@ TEST_CASE("compat: lineinfile, blockinfile and replace edit files and register a
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: sysctl keeps keys, rewrites the file and sets live values as Ansible's does") {
+  CleanPaths clean({"/etc/hpcompat"});
+  // Only net.* keys: each test host has its own network namespace, and so
+  // its own values of them.
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(
+        OnNode(node,
+               "mkdir -p /etc/hpcompat && printf '%s\\n' '# node settings' "
+               "'  net.ipv4.conf.all.rp_filter = 1 ' '; legacy' 'net.ipv6.conf.all.forwarding=0' "
+               "'net.ipv4.conf.all.rp_filter=0' 'net.ipv4.ip_local_port_range = 20000   60999' "
+               ">/etc/hpcompat/sysctl.conf && sysctl -q -w net.ipv4.ip_forward=0 "
+               "net.ipv4.tcp_keepalive_time=7200 net.ipv4.conf.all.rp_filter=0 "
+               "'net.ipv4.ip_local_port_range=32768 60999'")
+            .exit_code == 0);
+  CheckSame(RunBoth("sysctls.yml", {"--check"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("sysctls.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  Both again = RunBoth("sysctls.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: commands with creates, removes, chdir, argv and registered results match") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("commands.yml"), 0);
