@@ -262,6 +262,7 @@ Result<Change> AnsibleSysctlModule::Plan(const Value& args, const std::vector<Re
 
   Change change;
   change.changed = d.changed;
+  change.command_output = false;  // Ansible registers no rc or stdout
   const std::string shown_live = live ? Trim(*live) : "(unknown)";
   if (d.set_live) {
     std::vector<std::string> argv = {"sysctl"};

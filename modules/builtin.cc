@@ -11,8 +11,10 @@
 #include "modules/debug.h"
 #include "modules/fail.h"
 #include "modules/file.h"
+#include "modules/ini_file.h"
 #include "modules/kernel_module.h"
 #include "modules/lineinfile.h"
+#include "modules/modprobe.h"
 #include "modules/package.h"
 #include "modules/replace.h"
 #include "modules/service.h"
@@ -35,8 +37,10 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
+  registry->Register(std::make_unique<IniFileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<LineInFileModule>());
+  registry->Register(std::make_unique<ModprobeModule>());
   registry->Register(std::make_unique<PackageModule>());
   registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<ServiceModule>());

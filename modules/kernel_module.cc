@@ -153,7 +153,9 @@ std::string FileProblem(const std::string& file) {
   return "";
 }
 
-std::string BuiltinPath(const Value& facts) {
+}  // namespace
+
+std::string ModulesBuiltinPath(const Value& facts) {
   const std::string kernel = facts.contains("kernel") && facts["kernel"].is_string()
                                  ? facts["kernel"].get<std::string>()
                                  : "";
@@ -164,7 +166,7 @@ std::string BuiltinPath(const Value& facts) {
 // two alike): nothing else can name a module, and the name becomes a file
 // name under /etc/modules-load.d and /etc/modprobe.d and a word of modprobe's
 // command line.
-std::string NameProblem(const std::string& name) {
+std::string KernelModuleNameProblem(const std::string& name) {
   bool bad = name.empty() || name.front() == '-';
   for (char c : name) {
     bad = bad || !(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
@@ -175,6 +177,8 @@ std::string NameProblem(const std::string& name) {
       "digits, '_' and '-', not starting with '-')",
       Escaped(name));
 }
+
+namespace {
 
 // Reads the file at reads[*next] (missing = nullopt).
 Result<std::optional<std::string>> TakeFile(const std::vector<ReadResult>& reads, size_t* next,
@@ -254,7 +258,7 @@ void KernelModuleModule::Validate(const Value& args, bool templates_pending,
   }
   for (const std::string& name : names) {
     if (IsPendingTemplate(Value(name))) continue;
-    const std::string problem = NameProblem(name);
+    const std::string problem = KernelModuleNameProblem(name);
     if (!problem.empty()) errors->push_back({"name", problem});
   }
   if (!Params(args).empty() && names.size() > 1) {
@@ -292,7 +296,7 @@ std::vector<Read> KernelModuleModule::Probe(const Value& args, const Value& fact
   std::vector<Read> reads;
   if (Runtime(args)) {
     reads.push_back(Read::File("/proc/modules"));
-    const std::string builtin = BuiltinPath(facts);
+    const std::string builtin = ModulesBuiltinPath(facts);
     if (!builtin.empty()) reads.push_back(Read::File(builtin));
   }
   if (Persist(args)) {
@@ -344,7 +348,7 @@ Status PlanRuntime(const Value& args, const std::vector<ReadResult>& reads, cons
   if (!*proc) return Status::Error("read /proc/modules: it does not exist: is /proc mounted?");
   const std::set<std::string> loaded = ParseProcModules(**proc);
   std::set<std::string> builtin;
-  const std::string builtin_path = BuiltinPath(facts);
+  const std::string builtin_path = ModulesBuiltinPath(facts);
   if (!builtin_path.empty()) {
     Result<std::optional<std::string>> list = TakeFile(reads, next, builtin_path);
     if (!list.ok()) return list.status();

@@ -11,6 +11,13 @@
 
 namespace hostprep::modules {
 
+// The running kernel's modules.builtin, from facts["kernel"]; "" unknown.
+std::string ModulesBuiltinPath(const Value& facts);
+
+// Why `name` cannot name a kernel module (letters, digits, '_' and '-', not
+// starting with '-'); "" when it can.
+std::string KernelModuleNameProblem(const std::string& name);
+
 // A module name as the kernel lists it: '-' becomes '_'.
 std::string KernelModuleCanonicalName(const std::string& name);
 

@@ -106,6 +106,11 @@ struct Change {
   // the task skipped, as Ansible does, instead of guessing.
   bool predictable = true;
   bool skipped = false;            // the module decided not to act (creates: exists)
+  // Whether a kExec action's rc, stdout and stderr become the task's
+  // registered result, as command's and shell's do; false for a module whose
+  // commands are its own business (sysctl -p), whose result Ansible does not
+  // fill with them. A non-zero exit fails the task either way.
+  bool command_output = true;
   std::string skip_reason;
   // The module decided the task fails (fail, assert): `message` says why,
   // `result` is registered as it is.

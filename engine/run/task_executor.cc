@@ -448,6 +448,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   if (!planned.ok()) return fail(planned.status());
   Change& change = *planned;
   a.result = change.result;
+  a.command_output = change.command_output;
   a.diff = change.diff;
   a.display = change.display;
   if (change.failed) {
@@ -540,15 +541,17 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
   if (!done.backup_file.empty()) a.result["backup_file"] = done.backup_file;
   if (done.ran_command) {
     const ExecResult& e = done.last_exec;
-    a.ran_command = true;
-    // As Ansible's command module keeps them: without the trailing line
-    // breaks (`echo blue` registers "blue").
-    const std::string out = StripLineEnds(e.stdout_data), err = StripLineEnds(e.stderr_data);
-    a.result["rc"] = e.exit_code;
-    a.result["stdout"] = out;
-    a.result["stderr"] = err;
-    a.result["stdout_lines"] = Lines(out);
-    a.result["stderr_lines"] = Lines(err);
+    a.ran_command = a.command_output;
+    if (a.command_output) {
+      // As Ansible's command module keeps them: without the trailing line
+      // breaks (`echo blue` registers "blue").
+      const std::string out = StripLineEnds(e.stdout_data), err = StripLineEnds(e.stderr_data);
+      a.result["rc"] = e.exit_code;
+      a.result["stdout"] = out;
+      a.result["stderr"] = err;
+      a.result["stdout_lines"] = Lines(out);
+      a.result["stderr_lines"] = Lines(err);
+    }
     if (e.exit_code != 0) {
       a.status = TaskStatus::kFailed;
       std::string detail = FirstLine(e.stderr_data);

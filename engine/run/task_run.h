@@ -25,6 +25,7 @@ struct TaskAttempt {
   TaskStatus status = TaskStatus::kOk;
   bool changed = false;
   bool ran_command = false;
+  bool command_output = true;  // Change::command_output
   std::string message;
   std::string diff;
   Value result = Value::object();

@@ -172,6 +172,7 @@ TEST_CASE("ansible sysctl plans its commands and the write, in Ansible's order")
   CHECK(change->diff.find("net.ipv4.ip_forward (runtime): 0 -> 1\n") == 0);
   CHECK(change->diff.find("+net.ipv4.ip_forward=1") != std::string::npos);
   CHECK(change->result == Value::object());  // Ansible registers only changed
+  CHECK_FALSE(change->command_output);       // not sysctl -p's output either
 
   Result<Change> same =
       module.Plan(args, {FileContent("net.ipv4.ip_forward=1\n"), Live("net/ipv4/ip_forward", "1 ")},

@@ -125,6 +125,24 @@ TEST_CASE("compat: sysctl keeps keys, rewrites the file and sets live values as 
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: ini_file sets, adds and removes options and sections as Ansible's does") {
+  CleanPaths clean({"/etc/hpcompat"});
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(OnNode(node,
+                   "mkdir -p /etc/hpcompat && printf '%s\\n' '; app settings' '[Time]' "
+                   "'#NTP=' 'FallbackNTP=0.pool' 'FallbackNTP=1.pool' '' '[legacy]' 'old = 1' "
+                   "'[mysqld]' 'port = 3306' >/etc/hpcompat/app.ini")
+                .exit_code == 0);
+  CheckSame(RunBoth("inis.yml", {"--check"}), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  CheckSame(RunBoth("inis.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  Both again = RunBoth("inis.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: commands with creates, removes, chdir, argv and registered results match") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("commands.yml"), 0);

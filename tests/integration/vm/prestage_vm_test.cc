@@ -7,61 +7,28 @@
 // The steps depend on each other (the VM's state carries over), so they are one
 // test case.
 #include <doctest/doctest.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <vector>
 
-#include "tests/shell_test_util.h"
+#include "tests/integration/vm/vm_test_util.h"
 
 namespace {
 
 using hostprep::testing::Count;
 using hostprep::testing::Has;
 using hostprep::testing::Output;
-using hostprep::testing::RunCommand;
-using hostprep::testing::SingleQuoted;
+using hostprep::testing::TempTree;
+using hostprep::testing::vm::OneRoundTrip;
+using hostprep::testing::vm::VmShell;
 
-std::string VmDir() {
-  const char* dir = std::getenv("HOSTPREP_VM");
-  REQUIRE_MESSAGE(dir != nullptr, "run through ctest: the vm_host fixture sets HOSTPREP_VM");
-  return dir;
-}
-
-// A temp dir of the test, removed when the test ends, also when it fails.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "hostprep-vm-XXXXXX").string();
-    REQUIRE(mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-// Runs `script` with bash from the source directory. Set for the script: $HP
-// the binary, $D the VM's run dir, $T the test's temp dir, X CMD... (run CMD on
-// the guest as root), and RUN [ARGS...], which runs the pre-stage against the
-// VM over SSH and then prints "exit N".
+// VmShell with RUN [ARGS...], which runs the pre-stage against the VM over
+// SSH and then prints "exit N".
 Output Vm(const std::string& temp, const std::string& script) {
-  const std::string dir = VmDir();
-  const std::string body =
-      "set -u\nexport HOSTPREP_FACTS_CACHE=$T/facts\n"
-      "X() { tests/vm/vmhost ssh $D \"$@\"; }\n"
-      "RUN() { $HP run playbooks/kubespray-prestage.yml -i $T/inventory.ini -c ssh "
-      "--known-hosts $D/known_hosts --ssh-config none \"$@\"; echo \"exit $?\"; }\n" +
-      script;
-  return RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && HP=" + HOSTPREP_BINARY +
-                    " D=" + dir + " T=" + temp + " bash -c " + SingleQuoted(body));
+  return VmShell(temp,
+                 "RUN() { $HP run playbooks/kubespray-prestage.yml -i $T/inventory.ini -c ssh "
+                 "--known-hosts $D/known_hosts --ssh-config none \"$@\"; echo \"exit $?\"; }\n" +
+                     script);
 }
 
 // Kubespray's inventory shape (the VM is the control plane and etcd) with the
@@ -162,17 +129,9 @@ void CheckState(const std::string& text) {
   CHECK(Has(text, "\ncontainerd: active enabled\n"));
 }
 
-// The --stats row of `box` says one round trip after connecting.
-bool OneRoundTrip(const std::string& text) {
-  const size_t recap = text.rfind("PLAY RECAP");
-  if (recap == std::string::npos) return false;
-  const std::string row = "\nbox" + std::string(23, ' ') + std::string(11, ' ') + "1 ";
-  return text.find(row, recap) != std::string::npos;
-}
-
 TEST_CASE("vm: the Kubespray pre-stage checks, applies, re-applies and survives a cold reboot") {
-  TempDir temp;
-  const std::string t = temp.path();
+  TempTree temp;
+  const std::string t = temp.dir();
 
   Output setup = Vm(t, kSetup);
   INFO(setup.text);
