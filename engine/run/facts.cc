@@ -150,6 +150,22 @@ Value FactsAsVariables(const Value& facts) {
   return vars;
 }
 
+bool SameStableFacts(const Value& a, const Value& b) {
+  if (!a.is_object() || !b.is_object()) return a == b;
+  static const std::set<std::string> kVolatile = {"date_time",   "uptime_seconds", "memfree_mb",
+                                                  "swapfree_mb", "memory_mb",      "mounts"};
+  auto stable = [](const Value& facts) {
+    Value out = facts;
+    for (const std::string& key : kVolatile) out.erase(key);
+    if (out.contains("env") && out["env"].is_object()) {
+      out["env"].erase("SSH_CLIENT");
+      out["env"].erase("SSH_CONNECTION");
+    }
+    return out;
+  };
+  return stable(a) == stable(b);
+}
+
 RemoteRead FactsRead() {
   RemoteRead read;
   read.kind = RemoteRead::Kind::kExec;

@@ -44,10 +44,14 @@ using hostprep::testing::Output;
 using hostprep::testing::RunCommand;
 using hostprep::testing::SingleQuoted;
 using hostprep::testing::compat::AnsiblePlaybook;
+using hostprep::testing::compat::Both;
+using hostprep::testing::compat::CheckSameResults;
+using hostprep::testing::compat::HostprepRun;
 using hostprep::testing::compat::HostsDir;
 using hostprep::testing::compat::kAnsibleNode;
 using hostprep::testing::compat::OnNode;
 using hostprep::testing::compat::ReadFile;
+using hostprep::testing::compat::ReadOutputs;
 using hostprep::testing::compat::TempDir;
 using json = nlohmann::json;
 
@@ -257,6 +261,42 @@ TEST_CASE("compat: hostprep's facts are Ansible's setup facts, name for name, va
   CheckSameFacts(user);
   CHECK(user.hostprep["user_id"] == "hpuser");
   CHECK(user.hostprep["user_dir"] == "/home/hpuser");
+}
+
+// Ansible gathers in each play, with the play's become and not a task's:
+// a login user's facts are the user's own even where every task becomes
+// root, and root's in a play that becomes root.
+constexpr char kBecomePlaybook[] = R"YML(
+- name: tasks become root, the play does not
+  hosts: node1
+  tasks:
+    - name: the login user's facts
+      become: true
+      debug:
+        msg: "{{ ansible_user_id }} {{ ansible_user_uid }} {{ ansible_user_dir }} {{ ansible_env.HOME }} {{ ansible_env.USER }} {{ ansible_env.SUDO_USER | default('-') }} {{ ansible_real_user_id }}"
+- name: the play becomes root
+  hosts: node1
+  become: true
+  tasks:
+    - name: root's facts
+      debug:
+        msg: "{{ ansible_user_id }} {{ ansible_user_uid }} {{ ansible_user_dir }} {{ ansible_env.HOME }} {{ ansible_env.USER }} {{ ansible_env.SUDO_USER | default('-') }} {{ ansible_real_user_id }}"
+)YML";
+
+TEST_CASE("compat: facts are gathered with the play's become, in each play, as Ansible's") {
+  TempDir tmp;
+  const std::string t = tmp.path().string();
+  { std::ofstream(tmp.path() / "become.yml") << kBecomePlaybook; }
+  const std::string args = " -e ansible_user=hpuser " + SingleQuoted(t + "/become.yml");
+  RunCommand("cd " + t + " && { " + AnsiblePlaybook(tmp.path()) + args +
+             " >a.out 2>a.err; echo $? >a.rc; }; " + HostprepRun() + " -o json" + args +
+             " >h.out 2>h.err; echo $? >h.rc");
+  const Both both = ReadOutputs(tmp.path(), kAnsibleNode, kAnsibleNode);
+  CheckSameResults(both);
+  CHECK_MESSAGE(both.ansible.exit_code == 0, both.ansible.raw);
+  CHECK_MESSAGE(both.ansible.raw.find("hpuser 4321 /home/hpuser /home/hpuser hpuser - 4321") !=
+                    std::string::npos,
+                both.ansible.raw);
 }
 
 }  // namespace
