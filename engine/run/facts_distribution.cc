@@ -308,13 +308,283 @@ Props Guess(const Distro& d) {
   return g;
 }
 
-}  // namespace
+// The parsers of Ansible's DistributionFiles, by distribution name: whether
+// the file is that distribution's, and the facts it gives.
+bool ParseDebian(const FactsInput& in, const std::string& data, const std::string& path,
+                 const Props& /*collected*/, Props* out) {
+  static const std::regex kPretty(R"(PRETTY_NAME=[^(]+ \(?([^)]+?)\))");
+  static const std::regex kVersionQuoted(R"re(VERSION_ID="(.*)")re");
+  static const std::regex kDistribRelease("DISTRIB_RELEASE=(.*)");
+  static const std::regex kCodenameQuoted(R"re(VERSION_CODENAME="?([^"]+)"?)re");
+  Props& f = *out;
+  auto version = [&](bool major_whole) {
+    if (auto v = Search(data, kVersionQuoted)) {
+      f["distribution_version"] = *v;
+      f["distribution_major_version"] = major_whole ? *v : Split(*v, '.')[0];
+    }
+  };
+  if (Contains(data, "Debian") || Contains(data, "Raspbian")) {
+    f["distribution"] = "Debian";
+    if (auto r = Search(data, kPretty)) f["distribution_release"] = *r;
+    // Ansible asks dpkg about tzdata when nothing named the release:
+    // not done here, the release stays NA.
+    static const std::regex kMinor(R"((\d+)\.(\d+))");
+    for (const std::string& line : in.Lines("/etc/debian_version")) {
+      const std::string l = PyStrip(line).substr(0, kRegexLine);
+      std::smatch m;
+      if (std::regex_search(l, m, kMinor)) f["distribution_minor_version"] = m[2].str();
+    }
+  } else if (Contains(data, "Ubuntu")) {
+    f["distribution"] = "Ubuntu";
+  } else if (Contains(data, "SteamOS")) {
+    f["distribution"] = "SteamOS";
+  } else if ((path == "/etc/lsb-release" || path == "/etc/os-release") &&
+             (Contains(data, "Kali") || Contains(data, "Parrot"))) {
+    f["distribution"] = Contains(data, "Kali") ? "Kali" : "Parrot";
+    if (auto r = Search(data, kDistribRelease)) f["distribution_release"] = *r;
+  } else if (Contains(data, "Devuan")) {
+    f["distribution"] = "Devuan";
+    static const std::regex kDevuan(R"re(PRETTY_NAME="?[^("]+ \(?([^) "]+)\)?)re");
+    if (auto r = Search(data, kDevuan)) f["distribution_release"] = *r;
+    version(true);
+  } else if (Contains(data, "Cumulus")) {
+    f["distribution"] = "Cumulus Linux";
+    if (auto v = Search(data, std::regex("VERSION_ID=(.*)"))) {
+      f["distribution_version"] = *v;
+      f["distribution_major_version"] = Split(*v, '.')[0];
+    }
+    if (auto r = Search(data, std::regex(R"re(VERSION="(.*)")re"))) f["distribution_release"] = *r;
+  } else if (Contains(data, "Mint")) {
+    f["distribution"] = "Linux Mint";
+    version(false);
+  } else if (Contains(data, "UOS") || Contains(data, "Uos") || Contains(data, "uos") ||
+             Contains(data, "Deepin") || Contains(data, "deepin")) {
+    const bool uos = Contains(data, "UOS") || Contains(data, "Uos") || Contains(data, "uos");
+    f["distribution"] = uos ? "Uos" : "Deepin";
+    if (auto r = Search(data, kCodenameQuoted)) f["distribution_release"] = *r;
+    version(false);
+  } else {
+    return false;
+  }
+  return true;
+}
 
-// (Continued in ParseDistFile and AddDistributionFacts below.)
-bool ParseDistFile(const FactsInput& in, const std::string& name, const std::string& data,
-                   const std::string& path, const Props& collected, Props* out);
+bool ParseSuse(const FactsInput& in, const std::string& data, const std::string& path,
+               const Props& collected, Props* out) {
+  Props& f = *out;
+  const std::string lower = ToLower(data);
+  if (!Contains(lower, "suse")) return false;
+  if (path == "/etc/os-release") {
+    static const std::regex kName("^NAME=(.*)");
+    static const std::regex kVersion(R"re(^VERSION_ID="?([0-9]+\.?[0-9]*)"?)re");
+    static const std::regex kMinor(R"re(^VERSION_ID="?[0-9]+\.?([0-9]*)"?)re");
+    for (const std::string& line : Split(data, '\n')) {
+      if (line.size() > kRegexLine) continue;
+      std::smatch m;
+      if (std::regex_search(line, m, kName)) {
+        std::string name = m[1].str();
+        while (!name.empty() && name.front() == '"') name.erase(0, 1);
+        while (!name.empty() && name.back() == '"') name.pop_back();
+        f["distribution"] = name;
+      }
+      if (std::regex_search(line, m, kVersion)) {
+        f["distribution_version"] = m[1].str();
+        f["distribution_major_version"] = Split(m[1].str(), '.')[0];
+      }
+      if (Contains(lower, "open")) {
+        if (std::regex_search(line, m, kMinor)) f["distribution_release"] = m[1].str();
+      } else if (Contains(lower, "enterprise") && Contains(line, "VERSION_ID")) {
+        if (std::regex_search(line, m, kMinor))
+          f["distribution_release"] = m[1].length() > 0 ? m[1].str() : "0";
+      }
+    }
+  } else if (path == "/etc/SuSE-release") {
+    if (Contains(lower, "open")) {
+      f["distribution"] =
+          PySplit(Split(data, '\n')[0]).empty() ? "" : PySplit(Split(data, '\n')[0])[0];
+      if (auto r = Search(data, std::regex("CODENAME *= *(.+)")))
+        f["distribution_release"] = PyStrip(*r);
+    } else if (Contains(lower, "enterprise")) {
+      if (Contains(data, "Server"))
+        f["distribution"] = "SLES";
+      else if (Contains(data, "Desktop"))
+        f["distribution"] = "SLED";
+      if (auto r = Search(data, std::regex("PATCHLEVEL = ([0-9]+)"))) {
+        f["distribution_release"] = *r;
+        f["distribution_version"] = Get(collected, "distribution_version") + "." + *r;
+      }
+    }
+  }
+  if (EndsWith(in.Get("baseproduct"), "SLES_SAP.prod")) f["distribution"] = "SLES_SAP";
+  return true;
+}
 
-namespace {
+std::string Unquoted(std::string v) {
+  while (!v.empty() && v.front() == '"') v.erase(0, 1);
+  while (!v.empty() && v.back() == '"') v.pop_back();
+  return v;
+}
+
+// The other parsers of Ansible's DistributionFiles, for the files below:
+// whether the file is that distribution's, and the facts it gives.
+using DistParser = bool (*)(const FactsInput& in, const std::string& data, const std::string& path,
+                            const Props& collected, Props* out);
+
+std::optional<std::string> Quoted(const std::string& data, const char* key) {
+  return Search(data, std::regex(std::string(key) + "=\"(.*)\""));
+}
+
+bool ParseSlackware(const FactsInput&, const std::string& data, const std::string&, const Props&,
+                    Props* f) {
+  if (!Contains(data, "Slackware")) return false;
+  (*f)["distribution"] = "Slackware";
+  if (auto v = Search(data, std::regex(R"(\w+[.]\w+\+?)"), 0)) (*f)["distribution_version"] = *v;
+  return true;
+}
+
+bool ParseAmazon(const FactsInput&, const std::string& data, const std::string& path, const Props&,
+                 Props* f) {
+  if (!Contains(data, "Amazon")) return false;
+  (*f)["distribution"] = "Amazon";
+  if (path == "/etc/os-release") {
+    if (auto v = Quoted(data, "VERSION_ID")) {
+      const std::vector<std::string> parts = Split(*v, '.');
+      (*f)["distribution_version"] = *v;
+      (*f)["distribution_major_version"] = parts[0];
+      (*f)["distribution_minor_version"] = parts.size() > 1 ? parts[1] : "NA";
+    }
+    return true;
+  }
+  std::string version = "NA";
+  for (const std::string& word : PySplit(data)) {
+    if (IsDigits(word)) {
+      version = word;
+      break;
+    }
+  }
+  (*f)["distribution_version"] = version;
+  return true;
+}
+
+// OpenWrt's and Mandriva's: DISTRIB_RELEASE and DISTRIB_CODENAME, quoted.
+bool ParseDistrib(const std::string& data, const char* name, Props* f) {
+  if (!Contains(data, name)) return false;
+  (*f)["distribution"] = name;
+  if (auto v = Quoted(data, "DISTRIB_RELEASE")) (*f)["distribution_version"] = *v;
+  if (auto r = Quoted(data, "DISTRIB_CODENAME")) (*f)["distribution_release"] = *r;
+  return true;
+}
+
+bool ParseOpenWrt(const FactsInput&, const std::string& data, const std::string&, const Props&,
+                  Props* f) {
+  return ParseDistrib(data, "OpenWrt", f);
+}
+
+bool ParseMandriva(const FactsInput&, const std::string& data, const std::string&, const Props&,
+                   Props* f) {
+  return ParseDistrib(data, "Mandriva", f);
+}
+
+bool ParseAlpine(const FactsInput&, const std::string& data, const std::string&, const Props&,
+                 Props* f) {
+  (*f)["distribution"] = "Alpine";
+  (*f)["distribution_version"] = data;
+  return true;
+}
+
+bool ParseNA(const FactsInput&, const std::string& data, const std::string&, const Props& collected,
+             Props* f) {
+  for (const std::string& line : Split(data, '\n')) {
+    if (StartsWith(line, "NAME=")) (*f)["distribution"] = Unquoted(line.substr(5));
+    if (StartsWith(line, "VERSION=") && Get(collected, "distribution_version") == "NA")
+      (*f)["distribution_version"] = Unquoted(line.substr(8));
+  }
+  return true;
+}
+
+// Ansible asks distro's id (the guess's distribution, lower-cased).
+bool ParseCoreos(const FactsInput&, const std::string& data, const std::string&,
+                 const Props& collected, Props* f) {
+  if (ToLower(Get(collected, "distribution")) != "coreos" || data.empty()) return false;
+  if (auto r = Search(data, std::regex("^GROUP=(.*)"))) (*f)["distribution_release"] = Unquoted(*r);
+  return true;
+}
+
+bool ParseFlatcar(const FactsInput&, const std::string& data, const std::string&,
+                  const Props& collected, Props* f) {
+  if (ToLower(Get(collected, "distribution")) != "flatcar" || data.empty()) return false;
+  if (auto v = Search(data, std::regex("VERSION=(.*)"))) {
+    (*f)["distribution_version"] = Unquoted(*v);
+    (*f)["distribution_major_version"] = Split(Unquoted(*v), '.')[0];
+  }
+  return true;
+}
+
+bool ParseClearLinux(const FactsInput&, const std::string& data, const std::string&, const Props&,
+                     Props* f) {
+  if (auto n = Quoted(data, "NAME")) {
+    if (!Contains(*n, "Clear Linux")) return false;
+    (*f)["distribution"] = *n;
+  }
+  if (auto v = Search(data, std::regex("VERSION_ID=(.*)"))) {
+    (*f)["distribution_major_version"] = *v;
+    (*f)["distribution_version"] = *v;
+  }
+  if (auto r = Search(data, std::regex("ID=(.*)"))) (*f)["distribution_release"] = *r;
+  return true;
+}
+
+bool ParseCentOS(const FactsInput&, const std::string& data, const std::string&, const Props&,
+                 Props* f) {
+  if (Contains(data, "CentOS Stream")) {
+    (*f)["distribution_release"] = "Stream";
+  } else if (Contains(data, "TencentOS Server")) {
+    (*f)["distribution"] = "TencentOS";
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Ansible's _parse_dist_file: a search string, Arch's alias, or the
+// distribution's own parser (none for Gentoo: Ansible moves on).
+bool ParseDistFile(const FactsInput& in, const std::string& name, const std::string& content,
+                   const std::string& path, const Props& collected, Props* out) {
+  static const std::map<std::string, std::string> kSearch = {{"OracleLinux", "Oracle Linux"},
+                                                             {"RedHat", "Red Hat"},
+                                                             {"Altlinux", "ALT"},
+                                                             {"SMGL", "Source Mage GNU/Linux"}};
+  static const std::map<std::string, DistParser> kParsers = {{"Slackware", ParseSlackware},
+                                                             {"Amazon", ParseAmazon},
+                                                             {"OpenWrt", ParseOpenWrt},
+                                                             {"Alpine", ParseAlpine},
+                                                             {"SUSE", ParseSuse},
+                                                             {"Debian", ParseDebian},
+                                                             {"Mandriva", ParseMandriva},
+                                                             {"NA", ParseNA},
+                                                             {"Coreos", ParseCoreos},
+                                                             {"Flatcar", ParseFlatcar},
+                                                             {"ClearLinux", ParseClearLinux},
+                                                             {"CentOS", ParseCentOS}};
+  const std::string data = StripQuotes(content);
+  if (auto it = kSearch.find(name); it != kSearch.end()) {
+    if (Contains(data, it->second)) {
+      (*out)["distribution"] = name;
+      (*out)["distribution_file_search_string"] = it->second;
+    } else {
+      const std::vector<std::string> words = PySplit(data);
+      (*out)["distribution"] = words.empty() ? "" : words[0];
+    }
+    return true;
+  }
+  if (name == "Archlinux") {
+    if (!Contains(data, "Arch Linux")) return false;
+    (*out)["distribution"] = name;
+    return true;
+  }
+  auto parser = kParsers.find(name);
+  return parser != kParsers.end() && parser->second(in, data, path, collected, out);
+}
 
 // Ansible's OSDIST_LIST: the files it tries in order, the first one parsed
 // deciding the distribution.
@@ -581,240 +851,6 @@ void AddServiceMgrFacts(const FactsInput& in, Value* facts) {
     }
   }
   (*facts)["service_mgr"] = name.empty() ? "service" : name;
-}
-
-}  // namespace hostprep
-
-namespace hostprep {
-
-namespace {
-
-// The parsers of Ansible's DistributionFiles, by distribution name: whether
-// the file is that distribution's, and the facts it gives.
-bool ParseDebian(const FactsInput& in, const std::string& data, const std::string& path,
-                 const Props& /*collected*/, Props* out) {
-  static const std::regex kPretty(R"(PRETTY_NAME=[^(]+ \(?([^)]+?)\))");
-  static const std::regex kVersionQuoted(R"re(VERSION_ID="(.*)")re");
-  static const std::regex kDistribRelease("DISTRIB_RELEASE=(.*)");
-  static const std::regex kCodenameQuoted(R"re(VERSION_CODENAME="?([^"]+)"?)re");
-  Props& f = *out;
-  auto version = [&](bool major_whole) {
-    if (auto v = Search(data, kVersionQuoted)) {
-      f["distribution_version"] = *v;
-      f["distribution_major_version"] = major_whole ? *v : Split(*v, '.')[0];
-    }
-  };
-  if (Contains(data, "Debian") || Contains(data, "Raspbian")) {
-    f["distribution"] = "Debian";
-    if (auto r = Search(data, kPretty)) f["distribution_release"] = *r;
-    // Ansible asks dpkg about tzdata when nothing named the release:
-    // not done here, the release stays NA.
-    static const std::regex kMinor(R"((\d+)\.(\d+))");
-    for (const std::string& line : in.Lines("/etc/debian_version")) {
-      const std::string l = PyStrip(line).substr(0, kRegexLine);
-      std::smatch m;
-      if (std::regex_search(l, m, kMinor)) f["distribution_minor_version"] = m[2].str();
-    }
-  } else if (Contains(data, "Ubuntu")) {
-    f["distribution"] = "Ubuntu";
-  } else if (Contains(data, "SteamOS")) {
-    f["distribution"] = "SteamOS";
-  } else if ((path == "/etc/lsb-release" || path == "/etc/os-release") &&
-             (Contains(data, "Kali") || Contains(data, "Parrot"))) {
-    f["distribution"] = Contains(data, "Kali") ? "Kali" : "Parrot";
-    if (auto r = Search(data, kDistribRelease)) f["distribution_release"] = *r;
-  } else if (Contains(data, "Devuan")) {
-    f["distribution"] = "Devuan";
-    static const std::regex kDevuan(R"re(PRETTY_NAME="?[^("]+ \(?([^) "]+)\)?)re");
-    if (auto r = Search(data, kDevuan)) f["distribution_release"] = *r;
-    version(true);
-  } else if (Contains(data, "Cumulus")) {
-    f["distribution"] = "Cumulus Linux";
-    if (auto v = Search(data, std::regex("VERSION_ID=(.*)"))) {
-      f["distribution_version"] = *v;
-      f["distribution_major_version"] = Split(*v, '.')[0];
-    }
-    if (auto r = Search(data, std::regex(R"re(VERSION="(.*)")re"))) f["distribution_release"] = *r;
-  } else if (Contains(data, "Mint")) {
-    f["distribution"] = "Linux Mint";
-    version(false);
-  } else if (Contains(data, "UOS") || Contains(data, "Uos") || Contains(data, "uos") ||
-             Contains(data, "Deepin") || Contains(data, "deepin")) {
-    const bool uos = Contains(data, "UOS") || Contains(data, "Uos") || Contains(data, "uos");
-    f["distribution"] = uos ? "Uos" : "Deepin";
-    if (auto r = Search(data, kCodenameQuoted)) f["distribution_release"] = *r;
-    version(false);
-  } else {
-    return false;
-  }
-  return true;
-}
-
-bool ParseSuse(const FactsInput& in, const std::string& data, const std::string& path,
-               const Props& collected, Props* out) {
-  Props& f = *out;
-  const std::string lower = ToLower(data);
-  if (!Contains(lower, "suse")) return false;
-  if (path == "/etc/os-release") {
-    static const std::regex kName("^NAME=(.*)");
-    static const std::regex kVersion(R"re(^VERSION_ID="?([0-9]+\.?[0-9]*)"?)re");
-    static const std::regex kMinor(R"re(^VERSION_ID="?[0-9]+\.?([0-9]*)"?)re");
-    for (const std::string& line : Split(data, '\n')) {
-      if (line.size() > kRegexLine) continue;
-      std::smatch m;
-      if (std::regex_search(line, m, kName)) {
-        std::string name = m[1].str();
-        while (!name.empty() && name.front() == '"') name.erase(0, 1);
-        while (!name.empty() && name.back() == '"') name.pop_back();
-        f["distribution"] = name;
-      }
-      if (std::regex_search(line, m, kVersion)) {
-        f["distribution_version"] = m[1].str();
-        f["distribution_major_version"] = Split(m[1].str(), '.')[0];
-      }
-      if (Contains(lower, "open")) {
-        if (std::regex_search(line, m, kMinor)) f["distribution_release"] = m[1].str();
-      } else if (Contains(lower, "enterprise") && Contains(line, "VERSION_ID")) {
-        if (std::regex_search(line, m, kMinor))
-          f["distribution_release"] = m[1].length() > 0 ? m[1].str() : "0";
-      }
-    }
-  } else if (path == "/etc/SuSE-release") {
-    if (Contains(lower, "open")) {
-      f["distribution"] =
-          PySplit(Split(data, '\n')[0]).empty() ? "" : PySplit(Split(data, '\n')[0])[0];
-      if (auto r = Search(data, std::regex("CODENAME *= *(.+)")))
-        f["distribution_release"] = PyStrip(*r);
-    } else if (Contains(lower, "enterprise")) {
-      if (Contains(data, "Server"))
-        f["distribution"] = "SLES";
-      else if (Contains(data, "Desktop"))
-        f["distribution"] = "SLED";
-      if (auto r = Search(data, std::regex("PATCHLEVEL = ([0-9]+)"))) {
-        f["distribution_release"] = *r;
-        f["distribution_version"] = Get(collected, "distribution_version") + "." + *r;
-      }
-    }
-  }
-  if (EndsWith(in.Get("baseproduct"), "SLES_SAP.prod")) f["distribution"] = "SLES_SAP";
-  return true;
-}
-
-std::string Unquoted(std::string v) {
-  while (!v.empty() && v.front() == '"') v.erase(0, 1);
-  while (!v.empty() && v.back() == '"') v.pop_back();
-  return v;
-}
-
-}  // namespace
-
-bool ParseDistFile(const FactsInput& in, const std::string& name, const std::string& content,
-                   const std::string& path, const Props& collected, Props* out) {
-  static const std::map<std::string, std::string> kSearch = {{"OracleLinux", "Oracle Linux"},
-                                                             {"RedHat", "Red Hat"},
-                                                             {"Altlinux", "ALT"},
-                                                             {"SMGL", "Source Mage GNU/Linux"}};
-  Props& f = *out;
-  const std::string data = StripQuotes(content);
-  if (auto it = kSearch.find(name); it != kSearch.end()) {
-    if (Contains(data, it->second)) {
-      f["distribution"] = name;
-      f["distribution_file_search_string"] = it->second;
-    } else {
-      const std::vector<std::string> words = PySplit(data);
-      f["distribution"] = words.empty() ? "" : words[0];
-    }
-    return true;
-  }
-  if (name == "Archlinux") {
-    if (!Contains(data, "Arch Linux")) return false;
-    f["distribution"] = name;
-    return true;
-  }
-  const std::string distro_id =
-      ToLower(collected.count("distribution") ? collected.at("distribution") : "");
-  if (name == "Slackware") {
-    if (!Contains(data, "Slackware")) return false;
-    f["distribution"] = name;
-    if (auto v = Search(data, std::regex(R"(\w+[.]\w+\+?)"), 0)) f["distribution_version"] = *v;
-  } else if (name == "Amazon") {
-    if (!Contains(data, "Amazon")) return false;
-    f["distribution"] = "Amazon";
-    if (path == "/etc/os-release") {
-      if (auto v = Search(data, std::regex(R"re(VERSION_ID="(.*)")re"))) {
-        f["distribution_version"] = *v;
-        const std::vector<std::string> parts = Split(*v, '.');
-        f["distribution_major_version"] = parts[0];
-        f["distribution_minor_version"] = parts.size() > 1 ? parts[1] : "NA";
-      }
-    } else {
-      std::string version = "NA";
-      for (const std::string& word : PySplit(data)) {
-        if (IsDigits(word)) {
-          version = word;
-          break;
-        }
-      }
-      f["distribution_version"] = version;
-    }
-  } else if (name == "OpenWrt") {
-    if (!Contains(data, "OpenWrt")) return false;
-    f["distribution"] = name;
-    if (auto v = Search(data, std::regex(R"re(DISTRIB_RELEASE="(.*)")re")))
-      f["distribution_version"] = *v;
-    if (auto r = Search(data, std::regex(R"re(DISTRIB_CODENAME="(.*)")re")))
-      f["distribution_release"] = *r;
-  } else if (name == "Alpine") {
-    f["distribution"] = "Alpine";
-    f["distribution_version"] = data;
-  } else if (name == "SUSE") {
-    return ParseSuse(in, data, path, collected, out);
-  } else if (name == "Debian") {
-    return ParseDebian(in, data, path, collected, out);
-  } else if (name == "Mandriva") {
-    if (!Contains(data, "Mandriva")) return false;
-    f["distribution"] = name;
-    if (auto v = Search(data, std::regex(R"re(DISTRIB_RELEASE="(.*)")re")))
-      f["distribution_version"] = *v;
-    if (auto r = Search(data, std::regex(R"re(DISTRIB_CODENAME="(.*)")re")))
-      f["distribution_release"] = *r;
-  } else if (name == "NA") {
-    for (const std::string& line : Split(data, '\n')) {
-      if (StartsWith(line, "NAME=")) f["distribution"] = Unquoted(line.substr(5));
-      if (StartsWith(line, "VERSION=") && Get(collected, "distribution_version") == "NA")
-        f["distribution_version"] = Unquoted(line.substr(8));
-    }
-  } else if (name == "Coreos") {
-    if (distro_id != "coreos" || data.empty()) return false;
-    if (auto r = Search(data, std::regex("^GROUP=(.*)"))) f["distribution_release"] = Unquoted(*r);
-  } else if (name == "Flatcar") {
-    if (distro_id != "flatcar" || data.empty()) return false;
-    if (auto v = Search(data, std::regex("VERSION=(.*)"))) {
-      f["distribution_version"] = Unquoted(*v);
-      f["distribution_major_version"] = Split(Unquoted(*v), '.')[0];
-    }
-  } else if (name == "ClearLinux") {
-    if (auto n = Search(data, std::regex(R"re(NAME="(.*)")re"))) {
-      if (!Contains(*n, "Clear Linux")) return false;
-      f["distribution"] = *n;
-    }
-    if (auto v = Search(data, std::regex("VERSION_ID=(.*)"))) {
-      f["distribution_major_version"] = *v;
-      f["distribution_version"] = *v;
-    }
-    if (auto r = Search(data, std::regex("ID=(.*)"))) f["distribution_release"] = *r;
-  } else if (name == "CentOS") {
-    if (Contains(data, "CentOS Stream")) {
-      f["distribution_release"] = "Stream";
-    } else if (Contains(data, "TencentOS Server")) {
-      f["distribution"] = "TencentOS";
-    } else {
-      return false;
-    }
-  } else {
-    return false;  // Gentoo: Ansible has no parser for it and moves on
-  }
-  return true;
 }
 
 }  // namespace hostprep

@@ -77,82 +77,92 @@ long long Count(const std::string& value) {
   return n > (1 << 20) ? 0 : n;
 }
 
-void AddCpu(const FactsInput& in, Value* facts) {
-  if (!in.HasFile("/proc/cpuinfo")) return;
-  Value& f = *facts;
-  const std::string arch = f.value("architecture", "");
-  const bool xen = in.Exists("/proc/xen") || in.Content("/sys/hypervisor/type") == "xen";
-  bool xen_paravirt = false;
+// What Ansible counts in cpuinfo, line by line.
+struct Cpuinfo {
+  Value processor = Value::array();  // the model, vendor and number lines' values
   long long i = 0, vendors = 0, models = 0, processors = 0;
-  std::string physid = "0", coreid = "0";
+  bool xen_paravirt = false;
+  std::optional<long long> cores_given;
   // Python dicts keep insertion order; Ansible reads the first value.
   std::vector<std::pair<std::string, long long>> sockets, cores;
-  auto set = [](std::vector<std::pair<std::string, long long>>& d, const std::string& k,
-                long long v, bool only_new) {
-    for (auto& [key, value] : d) {
-      if (key == k) {
-        if (!only_new) value = v;
-        return;
-      }
+};
+
+void SetIn(std::vector<std::pair<std::string, long long>>* d, const std::string& k, long long v,
+           bool only_new) {
+  for (auto& [key, value] : *d) {
+    if (key == k) {
+      if (!only_new) value = v;
+      return;
     }
-    d.emplace_back(k, v);
-  };
-  Value processor = Value::array();
-  std::optional<long long> cores_given;
+  }
+  d->emplace_back(k, v);
+}
+
+Cpuinfo ReadCpuinfo(const FactsInput& in, bool xen) {
+  Cpuinfo c;
+  std::string physid = "0", coreid = "0";
   for (const std::string& line : in.Lines("/proc/cpuinfo")) {
     const size_t colon = line.find(':');
     const std::string key = PyStrip(line.substr(0, colon));
     const std::string val = colon == std::string::npos ? "" : PyStrip(line.substr(colon + 1));
-    if (xen && key == "flags") {
-      if (val.find("vme") == std::string::npos) xen_paravirt = true;
-    }
+    if (xen && key == "flags" && val.find("vme") == std::string::npos) c.xen_paravirt = true;
     if (key == "model name" || key == "Processor" || key == "vendor_id" || key == "cpu" ||
         key == "Vendor" || key == "processor") {
-      processor.push_back(val);
-      if (key == "vendor_id") ++vendors;
-      if (key == "model name") ++models;
-      if (key == "processor") ++processors;
-      ++i;
+      c.processor.push_back(val);
+      if (key == "vendor_id") ++c.vendors;
+      if (key == "model name") ++c.models;
+      if (key == "processor") ++c.processors;
+      ++c.i;
     } else if (key == "physical id") {
       physid = val;
-      set(sockets, physid, 1, true);
+      SetIn(&c.sockets, physid, 1, true);
     } else if (key == "core id") {
       coreid = val;
       // (sic: Ansible tests the core id against the sockets)
       bool in_sockets = false;
-      for (auto& [k, v] : sockets) in_sockets = in_sockets || k == coreid;
-      if (!in_sockets) set(cores, coreid, 1, false);
+      for (auto& [k, v] : c.sockets) in_sockets = in_sockets || k == coreid;
+      if (!in_sockets) SetIn(&c.cores, coreid, 1, false);
     } else if (key == "cpu cores") {
-      set(sockets, physid, Count(val), false);
+      SetIn(&c.sockets, physid, Count(val), false);
     } else if (key == "siblings") {
-      set(cores, coreid, Count(val), false);
+      SetIn(&c.cores, coreid, Count(val), false);
     } else if (key == "# processors") {
-      cores_given = Count(val);
+      c.cores_given = Count(val);
     } else if (key == "ncpus active") {
-      i = Count(val);
+      c.i = Count(val);
     }
   }
-  f["processor"] = processor;
-  if (cores_given) f["processor_cores"] = *cores_given;
-  if (vendors > 0 && vendors == models) i = vendors;
+  return c;
+}
+
+void AddCpu(const FactsInput& in, Value* facts) {
+  if (!in.HasFile("/proc/cpuinfo")) return;
+  Value& f = *facts;
+  const std::string arch = f.value("architecture", "");
+  Cpuinfo c =
+      ReadCpuinfo(in, in.Exists("/proc/xen") || in.Content("/sys/hypervisor/type") == "xen");
+  f["processor"] = c.processor;
+  if (c.cores_given) f["processor_cores"] = *c.cores_given;
+  long long i = c.vendors > 0 && c.vendors == c.models ? c.vendors : c.i;
   if (StartsWith(arch, "armv") || StartsWith(arch, "aarch") || StartsWith(arch, "ppc"))
-    i = processors;
+    i = c.processors;
   if (arch == "s390x") return;
-  if (xen_paravirt) {
+  if (c.xen_paravirt) {
     f["processor_count"] = i;
     f["processor_cores"] = i;
     f["processor_threads_per_core"] = 1;
     f["processor_vcpus"] = i;
     return;
   }
-  const long long count = sockets.empty() ? i : static_cast<long long>(sockets.size());
-  const long long per_socket = !sockets.empty() && sockets[0].second ? sockets[0].second : 1;
-  const long long threads = cores.empty() ? 1 / per_socket : cores[0].second / per_socket;
+  const long long count = c.sockets.empty() ? i : static_cast<long long>(c.sockets.size());
+  const long long per_socket = !c.sockets.empty() && c.sockets[0].second ? c.sockets[0].second : 1;
+  const long long threads = c.cores.empty() ? 1 / per_socket : c.cores[0].second / per_socket;
   f["processor_count"] = count;
   f["processor_cores"] = per_socket;
   f["processor_threads_per_core"] = threads;
   f["processor_vcpus"] = threads * count * per_socket;
-  long long nproc = processors;
+  // sched_getaffinity's count, else the processor lines.
+  long long nproc = c.processors;
   for (const std::string& line : in.Lines("/proc/self/status")) {
     if (StartsWith(line, "Cpus_allowed_list:")) {
       const long long n = CpuListCount(line.substr(18));

@@ -76,79 +76,130 @@ struct Network {
   Value all4 = Value::array(), all6 = Value::array();
 };
 
-// Ansible's parse_ip_output for `device`, on primary or secondary lines.
-void ParseIpLines(const std::vector<std::string>& lines, bool secondary, const std::string& device,
-                  const std::string& macaddress, Network* n) {
+// Where an interface's address lines go, as Ansible's parse_ip_output
+// puts them: `device` the interface asked about, `macaddress` what its
+// sysfs address file held.
+struct IpContext {
+  const std::string& device;
+  const std::string& macaddress;
+  bool secondary;
+};
+
+// "inet ADDRESS[/PREFIX] [brd BROADCAST] ... LABEL".
+void AddIpv4(const std::vector<std::string>& w, const IpContext& at, Network* n) {
+  std::string address = w[1], length = "32", broadcast;
+  const size_t slash = w[1].find('/');
+  if (slash != std::string::npos) {
+    address = w[1].substr(0, slash);
+    length = w[1].substr(slash + 1);
+    if (w.size() > 3 && w[2] == "brd") broadcast = w[3];
+  }
+  const std::optional<uint32_t> bin = Ipv4(address);
+  const long long bits = ToInt(length);
+  if (!bin || bits < 0 || bits > 32) return;
+  const uint32_t mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
+  const Value entry = {{"address", address},
+                       {"broadcast", broadcast},
+                       {"netmask", Dotted(mask)},
+                       {"network", Dotted(*bin & mask)},
+                       {"prefix", length}};
   Value& ifs = n->interfaces;
+  const std::string& device = at.device;
+  const std::string iface = w.back();  // the label: the device, or an alias
+  if (iface != device) ifs[iface] = Value::object();
+  if (!at.secondary && !ifs[iface].contains("ipv4")) {
+    ifs[iface]["ipv4"] = entry;
+  } else {
+    if (!ifs[iface].contains("ipv4_secondaries")) ifs[iface]["ipv4_secondaries"] = Value::array();
+    ifs[iface]["ipv4_secondaries"].push_back(entry);
+  }
+  if (at.secondary) {
+    if (!ifs[device].contains("ipv4_secondaries")) ifs[device]["ipv4_secondaries"] = Value::array();
+    if (device != iface) ifs[device]["ipv4_secondaries"].push_back(entry);
+  }
+  if (n->v4.value("address", "\x01") == address) {
+    for (const char* key : {"broadcast", "netmask", "network", "prefix"}) n->v4[key] = entry[key];
+    n->v4["macaddress"] = at.macaddress;
+    if (ifs[device].contains("mtu")) n->v4["mtu"] = ifs[device]["mtu"];
+    n->v4["type"] = ifs[device].value("type", "unknown");
+    n->v4["alias"] = iface;
+  }
+  if (!StartsWith(address, "127.")) n->all4.push_back(address);
+}
+
+// "inet6 ADDRESS/PREFIX scope SCOPE" or "inet6 ADDRESS peer PEER/PREFIX scope SCOPE".
+void AddIpv6(const std::vector<std::string>& w, const IpContext& at, Network* n) {
+  std::string address, prefix, scope;
+  if (w[2] == "peer") {
+    if (w.size() < 6 || w[3].find('/') == std::string::npos) return;
+    address = w[1];
+    prefix = w[3].substr(w[3].find('/') + 1);
+    scope = w[5];
+  } else {
+    const size_t slash = w[1].find('/');
+    if (slash == std::string::npos) return;
+    address = w[1].substr(0, slash);
+    prefix = w[1].substr(slash + 1);
+    scope = w[3];
+  }
+  Value& dev = n->interfaces[at.device];
+  if (!dev.contains("ipv6")) dev["ipv6"] = Value::array();
+  dev["ipv6"].push_back({{"address", address}, {"prefix", prefix}, {"scope", scope}});
+  if (n->v6.value("address", "\x01") == address) {
+    n->v6["prefix"] = prefix;
+    n->v6["scope"] = scope;
+    n->v6["macaddress"] = at.macaddress;
+    if (dev.contains("mtu")) n->v6["mtu"] = dev["mtu"];
+    n->v6["type"] = dev.value("type", "unknown");
+  }
+  if (address != "::1") n->all6.push_back(address);
+}
+
+void ParseIpLines(const std::vector<std::string>& lines, const IpContext& at, Network* n) {
   for (const std::string& line : lines) {
     const std::vector<std::string> w = PySplit(line);
-    if (w.empty()) continue;
-    if (w[0] == "inet" && w.size() >= 2) {
-      std::string address = w[1], length = "32", broadcast;
-      const size_t slash = w[1].find('/');
-      if (slash != std::string::npos) {
-        address = w[1].substr(0, slash);
-        length = w[1].substr(slash + 1);
-        if (w.size() > 3 && w[2] == "brd") broadcast = w[3];
-      }
-      const std::optional<uint32_t> bin = Ipv4(address);
-      const long long bits = ToInt(length);
-      if (!bin || bits < 0 || bits > 32) continue;
-      const uint32_t mask = bits == 0 ? 0 : ~uint32_t{0} << (32 - bits);
-      const Value entry = {{"address", address},
-                           {"broadcast", broadcast},
-                           {"netmask", Dotted(mask)},
-                           {"network", Dotted(*bin & mask)},
-                           {"prefix", length}};
-      const std::string iface = w.back();
-      if (iface != device) ifs[iface] = Value::object();
-      if (!secondary && !ifs[iface].contains("ipv4")) {
-        ifs[iface]["ipv4"] = entry;
-      } else {
-        if (!ifs[iface].contains("ipv4_secondaries"))
-          ifs[iface]["ipv4_secondaries"] = Value::array();
-        ifs[iface]["ipv4_secondaries"].push_back(entry);
-      }
-      if (secondary) {
-        if (!ifs[device].contains("ipv4_secondaries"))
-          ifs[device]["ipv4_secondaries"] = Value::array();
-        if (device != iface) ifs[device]["ipv4_secondaries"].push_back(entry);
-      }
-      if (n->v4.value("address", "\x01") == address) {
-        for (const char* key : {"broadcast", "netmask", "network", "prefix"})
-          n->v4[key] = entry[key];
-        n->v4["macaddress"] = macaddress;
-        if (ifs[device].contains("mtu")) n->v4["mtu"] = ifs[device]["mtu"];
-        n->v4["type"] = ifs[device].value("type", "unknown");
-        n->v4["alias"] = w.back();
-      }
-      if (!StartsWith(address, "127.")) n->all4.push_back(address);
-    } else if (w[0] == "inet6" && w.size() >= 4) {
-      std::string address, prefix, scope;
-      if (w[2] == "peer") {
-        if (w.size() < 6 || w[3].find('/') == std::string::npos) continue;
-        address = w[1];
-        prefix = w[3].substr(w[3].find('/') + 1);
-        scope = w[5];
-      } else {
-        const size_t slash = w[1].find('/');
-        if (slash == std::string::npos) continue;
-        address = w[1].substr(0, slash);
-        prefix = w[1].substr(slash + 1);
-        scope = w[3];
-      }
-      if (!ifs[device].contains("ipv6")) ifs[device]["ipv6"] = Value::array();
-      ifs[device]["ipv6"].push_back({{"address", address}, {"prefix", prefix}, {"scope", scope}});
-      if (n->v6.value("address", "\x01") == address) {
-        n->v6["prefix"] = prefix;
-        n->v6["scope"] = scope;
-        n->v6["macaddress"] = macaddress;
-        if (ifs[device].contains("mtu")) n->v6["mtu"] = ifs[device]["mtu"];
-        n->v6["type"] = ifs[device].value("type", "unknown");
-      }
-      if (address != "::1") n->all6.push_back(address);
+    if (w.size() >= 2 && w[0] == "inet") AddIpv4(w, at, n);
+    if (w.size() >= 4 && w[0] == "inet6") AddIpv6(w, at, n);
+  }
+}
+
+// A bridge's ports, id and STP, or a bond's slaves and modes; true for a
+// bond with a primary (see SysfsInterface).
+bool AddBridgeOrBond(const FactsInput& in, const std::string& dev, Value* i) {
+  const std::string path = "/sys/class/net/" + dev + "/";
+  auto content = [&](const std::string& file) { return in.Content(path + file); };
+  auto has = [&](const std::string& file) { return in.HasFile(path + file); };
+  auto first = [](const std::string& s) {
+    const std::vector<std::string> w = PySplit(s);
+    return w.empty() ? std::string() : w[0];
+  };
+  bool primary_set = false;
+  for (const std::string& b : in.All("bridge")) {
+    if (b != dev) continue;
+    (*i)["type"] = "bridge";
+    (*i)["interfaces"] = Value::array();
+    for (const std::string& port : in.All("bridge_port")) {
+      if (StartsWith(port, dev + " ")) (*i)["interfaces"].push_back(port.substr(dev.size() + 1));
+    }
+    if (has("bridge/bridge_id")) (*i)["id"] = content("bridge/bridge_id");
+    if (has("bridge/stp_state")) (*i)["stp"] = content("bridge/stp_state") == "1";
+  }
+  for (const std::string& b : in.All("bonding")) {
+    if (b != dev) continue;
+    (*i)["type"] = "bonding";
+    (*i)["slaves"] = Value(PySplit(content("bonding/slaves")));
+    (*i)["mode"] = first(content("bonding/mode"));
+    (*i)["miimon"] = first(content("bonding/miimon"));
+    (*i)["lacp_rate"] = first(content("bonding/lacp_rate"));
+    const std::string primary = content("bonding/primary");
+    if (!primary.empty()) {
+      (*i)["primary"] = primary;
+      if (has("bonding/all_slaves_active"))
+        (*i)["all_slaves_active"] = content("bonding/all_slaves_active") == "1";
+      primary_set = true;
     }
   }
+  return primary_set;
 }
 
 // What the sysfs files of one interface say.
@@ -173,37 +224,9 @@ Value SysfsInterface(const FactsInput& in, const std::string& dev, std::string* 
     auto t = kTypes.find(content("type"));
     i["type"] = t == kTypes.end() ? "unknown" : t->second;
   }
-  bool path_moved = false;  // (sic: Ansible's path points into bonding/ from here)
-  for (const std::string& b : in.All("bridge")) {
-    if (b != dev) continue;
-    i["type"] = "bridge";
-    i["interfaces"] = Value::array();
-    for (const std::string& port : in.All("bridge_port")) {
-      if (StartsWith(port, dev + " ")) i["interfaces"].push_back(port.substr(dev.size() + 1));
-    }
-    if (has("bridge/bridge_id")) i["id"] = content("bridge/bridge_id");
-    if (has("bridge/stp_state")) i["stp"] = content("bridge/stp_state") == "1";
-  }
-  for (const std::string& b : in.All("bonding")) {
-    if (b != dev) continue;
-    auto first = [](const std::string& s) {
-      const std::vector<std::string> w = PySplit(s);
-      return w.empty() ? std::string() : w[0];
-    };
-    i["type"] = "bonding";
-    i["slaves"] = Value(PySplit(content("bonding/slaves")));
-    i["mode"] = first(content("bonding/mode"));
-    i["miimon"] = first(content("bonding/miimon"));
-    i["lacp_rate"] = first(content("bonding/lacp_rate"));
-    const std::string primary = content("bonding/primary");
-    if (!primary.empty()) {
-      i["primary"] = primary;
-      if (has("bonding/all_slaves_active"))
-        i["all_slaves_active"] = content("bonding/all_slaves_active") == "1";
-      path_moved = true;
-    }
-  }
-  if (path_moved) return i;
+  // (sic: with a bond's primary set, Ansible's path points into bonding/
+  // from here on, and it finds none of the files below)
+  if (AddBridgeOrBond(in, dev, &i)) return i;
   for (const std::string& s : in.All("bonding_slave")) {
     if (s == dev) i["perm_macaddress"] = content("bonding_slave/perm_hwaddr");
   }
@@ -242,8 +265,8 @@ void AddNetworkFacts(const FactsInput& in, Value* facts) {
                           std::find(w.begin(), w.end(), "temporary") != w.end();
       (second ? secondary : primary).push_back(line);
     }
-    ParseIpLines(primary, false, dev, macaddress, &n);
-    ParseIpLines(secondary, true, dev, macaddress, &n);
+    ParseIpLines(primary, {dev, macaddress, false}, &n);
+    ParseIpLines(secondary, {dev, macaddress, true}, &n);
   }
   Value& f = *facts;
   Value names = Value::array();

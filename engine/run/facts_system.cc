@@ -183,6 +183,7 @@ class Virtual {
  private:
   void Containers();
   void Dmi();
+  void Cpuinfo();
   void Late();
 
   const FactsInput& in_;
@@ -276,21 +277,7 @@ void Virtual::Dmi() {
   if (vendor == "OpenStack Foundation") guest("openstack", "openstack");
 }
 
-void Virtual::Late() {
-  for (const std::string& line : in_.Lines("/proc/self/status")) {
-    if (!StartsWith(line, "VxID:")) continue;
-    const std::string id = PyStrip(line.substr(5));
-    if (!IsDigits(id.substr(0, 1))) continue;
-    if (!found_) type_ = "linux_vserver";
-    if (id[0] == '0') {
-      host_.insert("linux_vserver");
-      if (!found_) role_ = "host";
-    } else {
-      guest_.insert("linux_vserver");
-      if (!found_) role_ = "guest";
-    }
-    found_ = true;
-  }
+void Virtual::Cpuinfo() {
   for (const std::string& line : in_.Lines("/proc/cpuinfo")) {
     std::string tech, type;
     if (StartsWith(line, "model name") && Contains(line, "QEMU Virtual CPU")) {
@@ -321,6 +308,24 @@ void Virtual::Late() {
     }
     found_ = true;
   }
+}
+
+void Virtual::Late() {
+  for (const std::string& line : in_.Lines("/proc/self/status")) {
+    if (!StartsWith(line, "VxID:")) continue;
+    const std::string id = PyStrip(line.substr(5));
+    if (!IsDigits(id.substr(0, 1))) continue;
+    if (!found_) type_ = "linux_vserver";
+    if (id[0] == '0') {
+      host_.insert("linux_vserver");
+      if (!found_) role_ = "host";
+    } else {
+      guest_.insert("linux_vserver");
+      if (!found_) role_ = "guest";
+    }
+    found_ = true;
+  }
+  Cpuinfo();
   if (in_.Exists("/sys/module/kvm/initstate")) {
     host_.insert("kvm");
     if (!found_) {
