@@ -382,6 +382,9 @@ void AddVirtualizationFacts(const FactsInput& in, Value* facts) {
 
 void AddMiscFacts(const FactsInput& in, Value* facts) {
   Value& f = *facts;
+  // Local facts: Ansible's {} where /etc/ansible/facts.d is missing; its
+  // files (scripts to run, JSON or INI to read) are not read.
+  if (!in.Exists("/etc/ansible/facts.d")) f["local"] = Value::object();
   for (const char* dir : {"/etc/ssh", "/etc/openssh", "/etc"}) {
     bool done = false;
     for (const char* algo : {"dsa", "rsa", "ecdsa", "ed25519"}) {

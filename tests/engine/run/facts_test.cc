@@ -178,7 +178,7 @@ TEST_CASE("facts of a test host's output are Ansible's, name for name and type f
                   "swap": {"cached": 0, "free": 0, "total": 0, "used": 0}},
     "processor": ["0", "AuthenticAMD", "AMD EPYC", "1", "AuthenticAMD", "AMD EPYC"],
     "processor_count": 1, "processor_cores": 2, "processor_threads_per_core": 1,
-    "processor_vcpus": 2, "processor_nproc": 2, "uptime_seconds": 12549,
+    "processor_vcpus": 2, "processor_nproc": 2, "uptime_seconds": 12549, "local": {},
     "ssh_host_key_ed25519_public": "AAAAC3NzaC1lZDI1NTE5AAAAIKPH",
     "ssh_host_key_ed25519_public_keytype": "ssh-ed25519",
     "mounts": [
