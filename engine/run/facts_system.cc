@@ -380,7 +380,64 @@ void AddVirtualizationFacts(const FactsInput& in, Value* facts) {
   for (auto it = found.begin(); it != found.end(); ++it) (*facts)[it.key()] = it.value();
 }
 
+namespace {
+
+// Python's shlex.split(text, posix=False): words split at blanks, a quoted
+// word kept with its quotes and ended by its closing quote; nullopt for a
+// quote never closed (Ansible then gives an empty mapping).
+std::optional<std::vector<std::string>> ShlexSplitNonPosix(const std::string& text) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (i < text.size()) {
+    if (blank(text[i])) {
+      ++i;
+    } else if (text[i] == '"' || text[i] == '\'') {
+      const size_t end = text.find(text[i], i + 1);
+      if (end == std::string::npos) return std::nullopt;
+      words.push_back(text.substr(i, end - i + 1));
+      i = end + 1;
+    } else {
+      const size_t start = i;
+      while (i < text.size() && !blank(text[i])) ++i;
+      words.push_back(text.substr(start, i - start));
+    }
+  }
+  return words;
+}
+
+// cmdline (a key's last value) and proc_cmdline (a repeated key's values
+// as a list), as Ansible's cmdline collector reads /proc/cmdline.
+void AddCmdlineFacts(const FactsInput& in, Value* facts) {
+  const std::string data = in.Content("/proc/cmdline");
+  if (data.empty()) return;
+  Value cmdline = Value::object(), proc = Value::object();
+  const std::optional<std::vector<std::string>> words = ShlexSplitNonPosix(data);
+  for (const std::string& word : words ? *words : std::vector<std::string>()) {
+    const size_t eq = word.find('=');
+    if (eq == std::string::npos) {
+      cmdline[word] = true;
+      proc[word] = true;
+      continue;
+    }
+    const std::string key = word.substr(0, eq), value = word.substr(eq + 1);
+    cmdline[key] = value;
+    if (!proc.contains(key)) {
+      proc[key] = value;
+    } else if (proc[key].is_array()) {
+      proc[key].push_back(value);
+    } else {
+      proc[key] = Value::array({proc[key], value});
+    }
+  }
+  (*facts)["cmdline"] = cmdline;
+  (*facts)["proc_cmdline"] = proc;
+}
+
+}  // namespace
+
 void AddMiscFacts(const FactsInput& in, Value* facts) {
+  AddCmdlineFacts(in, facts);
   Value& f = *facts;
   // Local facts: Ansible's {} where /etc/ansible/facts.d is missing; its
   // files (scripts to run, JSON or INI to read) are not read.

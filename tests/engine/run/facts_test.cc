@@ -300,6 +300,23 @@ TEST_CASE("facts read resolv.conf as Ansible's dns collector") {
   CHECK(o.Facts()["dns"] == Value::object());
 }
 
+TEST_CASE("facts split the kernel command line as Ansible does, Python's non-POSIX shlex") {
+  // The expected mappings are what Python 3.11 and Ansible's code made of it.
+  ScriptOutput o;
+  o.files["/proc/cmdline"] =
+      "BOOT_IMAGE=/vmlinuz root=UUID=ab ro console=tty0 console=ttyS0,115200 quiet \"a b=c\" "
+      "x\"y z=1 quiet=2 console=hvc0\n";
+  CheckFacts(o.Facts(), R"json({
+    "cmdline": {"BOOT_IMAGE": "/vmlinuz", "root": "UUID=ab", "ro": true, "console": "hvc0",
+                "quiet": "2", "\"a b": "c\"", "x\"y": true, "z": "1"},
+    "proc_cmdline": {"BOOT_IMAGE": "/vmlinuz", "root": "UUID=ab", "ro": true,
+                     "console": ["tty0", "ttyS0,115200", "hvc0"], "quiet": [true, "2"],
+                     "\"a b": "c\"", "x\"y": true, "z": "1"}})json");
+  // An unclosed quote: shlex raises, Ansible keeps empty mappings.
+  o.files["/proc/cmdline"] = "ro 'never closed\n";
+  CheckFacts(o.Facts(), R"json({"cmdline": {}, "proc_cmdline": {}})json");
+}
+
 TEST_CASE("facts tell selinux, apparmor and fips from what the kernel shows") {
   ScriptOutput o;
   o.values = {"exists=/sys/fs/selinux/enforce", "exists=/sys/kernel/security/apparmor"};
