@@ -459,6 +459,20 @@ void AddMiscFacts(const FactsInput& in, Value* facts) {
     }
     if (done) break;
   }
+  // Ansible's are os.getloadavg()'s, the kernel's averages in 1/2048ths;
+  // /proc/loadavg gives them to two decimals.
+  const std::vector<std::string> load = PySplit(in.Content("/proc/loadavg"));
+  if (load.size() >= 3) {
+    Value avg = Value::object();
+    const char* names[] = {"1m", "5m", "15m"};
+    for (size_t k = 0; k < 3; ++k) {
+      const std::vector<std::string> parts = Split(load[k], '.');
+      if (parts.size() != 2 || !IsDigits(parts[0]) || !IsDigits(parts[1]) || load[k].size() > 12)
+        break;
+      avg[names[k]] = std::stod(load[k]);
+    }
+    if (avg.size() == 3) f["loadavg"] = avg;
+  }
   const std::vector<std::string> uptime = PySplit(in.Content("/proc/uptime"));
   if (!uptime.empty()) {
     const std::string whole = Split(uptime[0], '.')[0];

@@ -242,7 +242,7 @@ if [ -e /proc/xen ]; then skip="^(bugs|vmx flags|power management)	"; fi
 dmi=/sys/devices/virtual/dmi/id
 set -- /usr/lib/os-release /etc/*[-_][rv]e[lr][es][ai][so][en] /etc/coreos/update.conf \
   /proc/meminfo /proc/cpuinfo /proc/self/status /proc/1/cgroup /proc/1/comm /proc/uptime \
-  /proc/cmdline \
+  /proc/cmdline /proc/loadavg \
   /proc/sys/crypto/fips_enabled /run/systemd/container /proc/xen/capabilities \
   /sys/hypervisor/type /etc/resolv.conf /etc/machine-id /var/lib/dbus/machine-id \
   /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config \

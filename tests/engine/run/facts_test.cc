@@ -86,6 +86,7 @@ ScriptOutput TestHost() {
       {"/proc/1/cgroup", "1:cpu:/\n0::/\n"},
       {"/proc/1/comm", "process_api\n"},
       {"/proc/uptime", "12549.07 11322.20\n"},
+      {"/proc/loadavg", "1.41 1.14 1.15 2/301 12345\n"},
       {"/etc/resolv.conf", "nameserver 10.255.255.53\n"},
       {"/etc/machine-id", "3d1219c7c4c5404aaa1f6d2a48adfda4\n"},
       {"/etc/ssh/ssh_host_ed25519_key.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKPH root@vm\n"},
@@ -179,6 +180,7 @@ TEST_CASE("facts of a test host's output are Ansible's, name for name and type f
     "processor": ["0", "AuthenticAMD", "AMD EPYC", "1", "AuthenticAMD", "AMD EPYC"],
     "processor_count": 1, "processor_cores": 2, "processor_threads_per_core": 1,
     "processor_vcpus": 2, "processor_nproc": 2, "uptime_seconds": 12549, "local": {},
+    "loadavg": {"1m": 1.41, "5m": 1.14, "15m": 1.15},
     "ssh_host_key_ed25519_public": "AAAAC3NzaC1lZDI1NTE5AAAAIKPH",
     "ssh_host_key_ed25519_public_keytype": "ssh-ed25519",
     "mounts": [

@@ -6,6 +6,8 @@
 //   date_time      the clock moved between the two: the epochs within 10 s,
 //                  the zone the same
 //   uptime_seconds the same, within 10 s
+//   loadavg        the load moves, and /proc/loadavg has two decimals where
+//                  Ansible's getloadavg has the kernel's 1/2048ths: within 1
 //   memfree_mb, memory_mb  free memory moves: within 10 % of the total
 //   mounts         the free blocks and inodes move: within 1 %; as a set
 //                  (Ansible lists them as its threads finish)
@@ -176,6 +178,12 @@ bool Same(const std::string& key, const json& a, const json& h, const json& fact
     return std::fabs(std::stod(a.value("epoch", "0")) - std::stod(h.value("epoch", "0"))) <= 10;
   }
   if (key == "uptime_seconds") return Near(a, h, 10);
+  if (key == "loadavg") {
+    if (!a.is_object() || !h.is_object() || a.size() != h.size()) return false;
+    for (auto it = a.begin(); it != a.end(); ++it)
+      if (!Near(it.value(), h.value(it.key(), json()), 1.0)) return false;
+    return true;
+  }
   const double total = facts.value("memtotal_mb", 0.0);
   if (key == "memfree_mb") return Near(a, h, total / 10);
   if (key == "memory_mb") {
