@@ -439,6 +439,7 @@ void AddCmdlineFacts(const FactsInput& in, Value* facts) {
 void AddMiscFacts(const FactsInput& in, Value* facts) {
   AddCmdlineFacts(in, facts);
   Value& f = *facts;
+  if (in.Get("chroot") == "0" || in.Get("chroot") == "1") f["is_chroot"] = in.Get("chroot") == "1";
   // Local facts: Ansible's {} where /etc/ansible/facts.d is missing; its
   // files (scripts to run, JSON or INI to read) are not read.
   if (!in.Exists("/etc/ansible/facts.d")) f["local"] = Value::object();

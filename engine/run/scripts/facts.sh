@@ -221,6 +221,18 @@ if [ -r /proc/1/comm ]; then read -r comm < /proc/1/comm; fi
 case "$comm" in ''|init|*sh)
   if [ -L /sbin/init ]; then echo "init_link=$(readlink /sbin/init 2>/dev/null)"; fi ;;
 esac
+# Ansible's is_chroot: $debian_chroot, else whether / is PID 1's root (test
+# -ef: the same device and inode), which only root can see (and not always
+# in a container); where it cannot, Ansible compares /'s inode with its
+# file system's root inode (a `stat`): left out here.
+
+if [ -n "${debian_chroot:-}" ]; then
+  echo "chroot=1"
+elif [ -e /proc/1/root/. ]; then
+  # shellcheck disable=SC3013 # dash, bash, busybox and mksh have -ef; another sh fails (2): nothing
+  [ / -ef /proc/1/root/. ] 2>/dev/null
+  case $? in 0) echo "chroot=0" ;; 1) echo "chroot=1" ;; esac
+fi
 # PID 1's environment (root only) names a container; the shell's `read`
 # drops its NUL separators, so a variable is found by its text alone.
 

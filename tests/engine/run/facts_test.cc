@@ -319,6 +319,18 @@ TEST_CASE("facts split the kernel command line as Ansible does, Python's non-POS
   CheckFacts(o.Facts(), R"json({"cmdline": {}, "proc_cmdline": {}})json");
 }
 
+TEST_CASE("facts tell a chroot only where the script could see PID 1's root") {
+  ScriptOutput o;
+  o.values = {"chroot=1"};
+  CHECK(o.Facts()["is_chroot"] == true);
+  o.values = {"chroot=0"};
+  CHECK(o.Facts()["is_chroot"] == false);
+  o.values = {"chroot=maybe"};
+  CHECK(!o.Facts().contains("is_chroot"));
+  o.values = {};
+  CHECK(!o.Facts().contains("is_chroot"));
+}
+
 TEST_CASE("facts tell selinux, apparmor and fips from what the kernel shows") {
   ScriptOutput o;
   o.values = {"exists=/sys/fs/selinux/enforce", "exists=/sys/kernel/security/apparmor"};
