@@ -175,16 +175,22 @@ fi
 if [ -z "$user" ]; then user=${owned%%:*}; fi
 echo "user=$user"
 echo "passwd=${named:-$owned}"
-# Programs as Ansible's get_bin_path finds them: $PATH, then /sbin,
-# /usr/sbin and /usr/local/sbin; $bin is what to run.
+# Programs as Ansible's get_bin_path finds them: an executable file in
+# $PATH, then in /sbin, /usr/sbin and /usr/local/sbin; $bin is its path.
+# busybox's applets can do less (no ip -batch, no date -f): a program that
+# is busybox is asked once, for what busybox can answer.
 
 have() {
-  bin=$1
-  if command -v "$1" >/dev/null 2>&1; then return 0; fi
-  for dir in /sbin /usr/sbin /usr/local/sbin; do
-    if [ -x "$dir/$1" ] && [ ! -d "$dir/$1" ]; then bin=$dir/$1; return 0; fi
+  bin=; saved=$IFS; IFS=:
+  for dir in $PATH /sbin /usr/sbin /usr/local/sbin; do
+    if [ -n "$dir" ] && [ -x "$dir/$1" ] && [ ! -d "$dir/$1" ]; then bin=$dir/$1; break; fi
   done
-  return 1
+  IFS=$saved
+  [ -n "$bin" ]
+}
+busybox() {
+  # shellcheck disable=SC3013 # dash, bash, busybox and mksh have -ef; another sh: not busybox
+  { [ "$bin" -ef /bin/busybox ] || [ "$bin" -ef /usr/bin/busybox ]; } 2>/dev/null
 }
 for tool in systemctl initctl lsb_release findmnt dmidecode; do
   if have "$tool"; then echo "have=$tool"; fi
@@ -310,36 +316,45 @@ else
 fi
 # The routes Ansible asks for (to 8.8.8.8 and to an address of Google's,
 # for the default interface, address and gateway) and every address, with
-# one `ip -batch` (-force: a missing route does not end the batch); an ip
-# without -batch (busybox) is asked for the addresses alone, and has no
-# `route get` for Ansible to ask either.
+# one `ip -batch` (-force: a missing route does not end the batch).
+# busybox's ip has neither -batch nor `route get` (for Ansible either): it
+# is asked for the addresses alone; another ip that refuses -batch is
+# asked for them again.
 
 if have ip; then
   echo "net=begin"
-  out=$("$bin" -force -batch - 2>/dev/null <<'IP'
+  if busybox; then
+    "$bin" addr show 2>/dev/null
+  else
+    out=$("$bin" -force -batch - 2>/dev/null <<'IP'
 route get 8.8.8.8
 route get 2404:6800:400a:800::1012
 addr show
 IP
 )
-  if [ -z "$out" ]; then out=$("$bin" addr show 2>/dev/null); fi
-  printf '%s\n' "$out"
+    if [ -z "$out" ]; then out=$("$bin" addr show 2>/dev/null); fi
+    printf '%s\n' "$out"
+  fi
   echo "net=end"
 fi
 # The clock, as Ansible's date_time reads it: now (to the microsecond), and
 # the zone's name on 15 January and 15 July, the one of the two with the
 # larger offset being the zone's daylight-saving name (tzname[1]). One
 # GNU date reads the three from stdin; busybox's date has no -f and is
-# asked for now alone.
+# asked for now alone (another date without -f: asked again).
 
 format='+date=%Y %m %A %w %W %d %H %M %S %s %N %Z %z'
-if ! date -f - "$format" 2>/dev/null <<'DATE'
+if have date; then
+  if busybox; then
+    "$bin" "$format" 2>/dev/null
+  elif ! "$bin" -f - "$format" 2>/dev/null <<'DATE'
 now
 jan 15
 jul 15
 DATE
-then
-  date "$format" 2>/dev/null
+  then
+    "$bin" "$format" 2>/dev/null
+  fi
 fi
 # The mounts Ansible lists from /etc/mtab (else /proc/mounts): those with
 # a device path (or host:/path), picked by a grep, since a mount table can
