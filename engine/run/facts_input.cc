@@ -61,13 +61,14 @@ Result<FactsInput> FactsInput::Read(std::string_view output) {
   }
   rest.remove_suffix(kEnd.size());
   bool in_net = false;
-  size_t count = 0;
-  while (!rest.empty() && count < kMaxLines) {
+  size_t count = 0, kept = 0;
+  while (!rest.empty() && count < kMaxLines && kept < kMaxBytes) {
     size_t nl = rest.find('\n');
     std::string_view raw = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     ++count;
     if (raw.size() > kMaxLine) raw = raw.substr(0, kMaxLine);
+    kept += raw.size();
     std::string line = ReplaceInvalidUtf8(raw);
     if (in_net) {
       if (line == "net=end") {

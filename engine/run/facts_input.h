@@ -26,6 +26,7 @@ class FactsInput {
   static constexpr size_t kMaxLine = 64 * 1024;
   static constexpr size_t kMaxLines = 200000;
   static constexpr size_t kMaxFileLines = 20000;
+  static constexpr size_t kMaxBytes = 16 << 20;  // kept in all
 
   // Errors when the output does not end with the script's end line.
   static Result<FactsInput> Read(std::string_view output);
