@@ -14,8 +14,9 @@
 # of more than a few lines is cheaper read by a program. So: one grep for
 # the files (os-release, meminfo, cpuinfo, /sys/class/net/*, DMI, ...), one
 # `ip -batch` for the routes and addresses (netlink: no file lists IPv4
-# addresses), one `date` for the clock, one `stat -f` for the mounts' sizes;
-# short answers (kernel, host name, uid) the shell reads itself. Each
+# addresses), one `date` for the clock, and for the mounts a grep (the
+# table can be long) and one `stat -f` (their sizes); short answers
+# (kernel, host name, uid, passwd's line) the shell reads itself. Each
 # shortcut falls back to the program that answered before.
 # POSIX sh only (dash, busybox ash, bash as sh); no `local`, no $'...'.
 # uname(2) answers from the UTS namespace that /proc/sys/kernel shows,
