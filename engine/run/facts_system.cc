@@ -22,7 +22,9 @@ bool Contains(const std::string& s, const std::string& part) {
 // The environment the shell that runs the script was started with: the
 // login shell's (or sudo's, with become), read from /proc/PID/environ, so
 // that what the batch script itself exports (LC_ALL=C) is not in it. As
-// Python's os.environ: the first of two same names wins.
+// Python's os.environ: the first of two same names wins. Under become,
+// sudo's SUDO_COMMAND is hostprep's own batch command, a script with the
+// tasks' arguments in it: left out (Ansible's names its own command).
 void AddEnvFacts(const FactsInput& in, Value* facts) {
   Value env = Value::object();
   for (const auto& [path, lines] : in.files()) {
@@ -37,6 +39,9 @@ void AddEnvFacts(const FactsInput& in, Value* facts) {
     }
     break;
   }
+  if (env.contains("SUDO_COMMAND") &&
+      env["SUDO_COMMAND"].get<std::string>().find('\n') != std::string::npos)
+    env.erase("SUDO_COMMAND");
   (*facts)["env"] = env;
 }
 

@@ -262,6 +262,17 @@ TEST_CASE("facts name the user as Python's getpass and pwd do, ids as numbers") 
   CHECK(g["real_user_id"] == 5000);
 }
 
+TEST_CASE("facts env leaves out hostprep's own batch command that sudo names") {
+  ScriptOutput o;
+  o.files["/proc/7/environ"] =
+      Nul("HOME=/root@SUDO_USER=hpuser@SUDO_COMMAND=/usr/bin/sh -c LC_ALL=C; export LC_ALL\n"
+          "IFS= read -r M --password s3cret@A=1@A=2@=x@novalue@");
+  CHECK(nlohmann::json::parse(o.Facts()["env"].dump()) ==
+        nlohmann::json::parse(R"json({"HOME": "/root", "SUDO_USER": "hpuser", "A": "1"})json"));
+  o.files["/proc/7/environ"] = Nul("SUDO_COMMAND=/bin/bash@");
+  CHECK(o.Facts()["env"]["SUDO_COMMAND"] == "/bin/bash");
+}
+
 TEST_CASE("facts date_time names the zone's summer name as tzname[1], from one date call") {
   ScriptOutput o;
   o.values = {"date=2024 03 Friday 5 11 15 09 05 07 1710489907 5 CET +0100",
