@@ -10,7 +10,7 @@ build_dir=${1:-$root/build}
 packages=(
   build-essential cmake ninja-build pkg-config git ccache
   clang libclang-rt-14-dev
-  shellcheck
+  shellcheck busybox
   libssh-dev libcrypt-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils

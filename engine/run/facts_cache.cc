@@ -1,5 +1,6 @@
 #include "engine/run/facts_cache.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -70,13 +71,20 @@ void FactsCache::Store(const std::string& host, const std::string& connection,
   const std::string path = PathFor(host, connection);
   const std::string tmp = fmt::format("{}.{}.{}.tmp", path, getpid(),
                                       std::hash<std::thread::id>()(std::this_thread::get_id()));
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << facts.dump();
-    if (!out) {
-      std::filesystem::remove(tmp, ec);
-      return;
-    }
+  // Readable by the user alone: the facts hold the host's environment,
+  // which may carry secrets (tokens, passwords exported in a login file).
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  const std::string text = facts.dump();
+  size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  if (close(fd) != 0 || done != text.size()) {
+    std::filesystem::remove(tmp, ec);
+    return;
   }
   std::filesystem::rename(tmp, path, ec);
   if (ec) std::filesystem::remove(tmp, ec);

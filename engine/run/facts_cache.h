@@ -6,7 +6,8 @@
 // So a stale or missing cache costs one more round trip, never a wrong plan.
 //
 // Files: DIR/NAME-HASH.json, one per host and connection, written
-// atomically. Thread-safe for different hosts (different files).
+// atomically and readable by the user alone (the facts hold the host's
+// environment). Thread-safe for different hosts (different files).
 #ifndef HOSTPREP_ENGINE_RUN_FACTS_CACHE_H_
 #define HOSTPREP_ENGINE_RUN_FACTS_CACHE_H_
 

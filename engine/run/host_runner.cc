@@ -204,7 +204,10 @@ class HostPlay {
       sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kFailed, wanted.message()));
       return HostOutcome::kFailed;
     }
-    const bool gather = *wanted && !state_->facts;
+    // Once per run, but again for a play that gathers with another become
+    // (Ansible gathers in each play: user_id and env are its user's).
+    const bool gather = *wanted && (!state_->facts ||
+                                    !SameBecome(state_->facts_become, executor_.GatheringBecome()));
     if (!gather) {
       if (state_->facts) SetFacts(*state_->facts);
       if (*wanted) ReportFactsGathered();
@@ -228,7 +231,7 @@ class HostPlay {
     SetFacts(*state_->facts);
     if (ctx_.hostvars != nullptr) ctx_.hostvars->SetFacts(state_->name, *state_->facts);
     ReportFactsGathered();
-    if (state_->facts != guessed) {
+    if (!guessed || !SameStableFacts(*state_->facts, *guessed)) {
       // Stored only when they changed: 200 hosts renaming files in one
       // directory on every run queue on its lock.
       facts_cache.Store(state_->name, key, *state_->facts);
@@ -261,13 +264,16 @@ class HostPlay {
   }
 
   // The facts together with the reads of every task, in one round trip.
-  // The facts run with the tasks' become so that one sudo serves both; if
-  // that batch fails they are asked again alone, without become, so that a
-  // refused sudo fails the tasks that need it, not the host. Returns kOk,
-  // or the outcome of a host whose facts could not be read (reported).
+  // The facts run with the play's become, as Ansible gathers them, so that
+  // user_id, env and the rest are the play's user's; when the tasks run
+  // with the same become (the usual case) one sudo serves both, otherwise
+  // the reads take a round trip per become. If that batch fails the facts
+  // are asked again alone, without become, so that a refused sudo fails
+  // the tasks that need it, not the host. Returns kOk, or the outcome of a
+  // host whose facts could not be read (reported).
   HostOutcome GatherFactsAndProbe() {
     std::vector<PendingRead> reads = ReadsOf(executor_, plan_->Remaining(), &io_);
-    PendingRead facts{reads.empty() ? Become{} : reads.front().become, FactsRead()};
+    PendingRead facts{executor_.GatheringBecome(), FactsRead()};
     reads.insert(reads.begin(), facts);
     Result<std::vector<ReadResult>> answers = io_.Read(reads);
     if (!answers.ok() && reads.size() > 1) {
@@ -286,6 +292,7 @@ class HostPlay {
       return HostOutcome::kFailed;
     }
     state_->facts = std::move(*parsed);
+    state_->facts_become = facts.become;
     return HostOutcome::kOk;
   }
 

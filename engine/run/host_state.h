@@ -11,6 +11,7 @@
 #include "engine/base/status.h"
 #include "engine/base/value.h"
 #include "engine/inventory/inventory.h"
+#include "engine/module/read_result.h"
 #include "engine/module/registry.h"
 #include "engine/output/reporter.h"
 #include "engine/output/trace.h"
@@ -33,7 +34,8 @@ struct HostState {
   HostIo io;                              // the connection, answers read ahead, cost
   ConnectionSettings connection;          // this play's settings (become defaults, address)
   PlayBecome play_become;                 // this play's become keywords, rendered for the host
-  std::optional<Value> facts;             // gathered once per run
+  std::optional<Value> facts;             // gathered once per run (per become)
+  Become facts_become;                    // the become the facts were gathered with
   Value registered = Value::object();     // register: results, by name (and set_fact)
   Value included_vars = Value::object();  // include_vars, below registered results
   bool unreachable = false;               // stays out of later plays, as in Ansible

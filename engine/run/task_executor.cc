@@ -188,6 +188,18 @@ Become TaskExecutor::BecomeFor(const TaskRun& run) const {
   return b;
 }
 
+Become TaskExecutor::GatheringBecome() const {
+  const PlayBecome& play = state_->play_become;
+  Become b;
+  b.enabled = state_->connection.become || ctx_.options->become;
+  if (play.become) b.enabled = *play.become;
+  b.user = state_->connection.become_user;
+  if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
+  if (!play.user.empty()) b.user = play.user;
+  b.flags = ctx_.play->become_flags;
+  return b;
+}
+
 Result<std::optional<bool>> TaskExecutor::TemplatedBecome(const TaskSpec& task,
                                                           const Variables& vars) {
   if (task.become_template.empty()) return std::optional<bool>();

@@ -138,6 +138,9 @@ class TaskExecutor {
   // rendered with the item's variables; one that cannot be rendered counts
   // as not written (PlanAttempt reports it).
   Become BecomeFor(const TaskRun& run) const;
+  // The become of the play's fact gathering, as Ansible's: the play's
+  // keywords over the connection's defaults, and -b over both; no task's.
+  Become GatheringBecome() const;
 
   // A task that only steers the run (meta end_host...): why its `when`
   // skips it ("" when it runs), or the error of a `when` that cannot be

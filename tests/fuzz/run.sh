@@ -38,7 +38,7 @@ case $seconds in
 esac
 [ $# -eq 0 ] || shift
 all_targets=(playbook ini_inventory yaml_inventory dynamic_inventory template ssh_config
-  batch_answer)
+  batch_answer facts_output)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
@@ -51,7 +51,7 @@ done
 # --fixed: inputs per target for 30 s here (2 cores, ASan+UBSan), scaled to
 # SECONDS. Measured executions in 30 s: playbook 20-26k, ini_inventory
 # 14-39k, yaml_inventory 33-45k, dynamic_inventory 187-205k, template 34-42k,
-# ssh_config 80-87k, batch_answer 480-594k.
+# ssh_config 80-87k, batch_answer 480-594k, facts_output 5k (the machine busy).
 runs_of() {
   local per30
   case $1 in
@@ -62,6 +62,7 @@ runs_of() {
     template) per30=32000 ;;
     ssh_config) per30=75000 ;;
     batch_answer) per30=450000 ;;
+    facts_output) per30=5000 ;;
   esac
   echo $((per30 * seconds / 30))
 }
@@ -76,6 +77,7 @@ dicts_of() {
     template) echo jinja ;;
     ssh_config) echo ssh_config ;;
     batch_answer) echo batch_answer ;;
+    facts_output) echo facts_output ;;
   esac
 }
 

@@ -1,53 +1,73 @@
 #!/bin/sh
-# The facts script (engine/run/facts.cc parses what it prints).
+# The facts script (engine/run/facts*.cc parse what it prints).
 # Embedded at build time without its comment lines; checked by shellcheck.
 #
-# Prints key=value lines. Every probe tolerates a missing tool or file so that
-# a minimal host (busybox, no iproute2, no timeout, no /proc) still answers.
+# Prints what Ansible's fact collectors read, for the controller to compute
+# the facts as they do: key=value lines, the lines of many files as
+# "PATH:LINE" (one grep), and between "net=begin" and "net=end" what `ip`
+# answered. Every probe tolerates a missing tool or file so that a minimal
+# host (busybox, no iproute2, no timeout, no /sys) still answers.
 #
 # The script runs on every host on every run, and on a re-run it is most of
 # the target's work: starting a process costs far more than the shell's own
-# builtins, so it reads files with `read` and starts a program only where no
-# file holds the answer. On a current Linux with its name in /etc/hosts and
-# no default route it starts none; with a default route it starts one `ip`.
-# Every shortcut falls back to the program that answered before, so each fact
-# has the value it had when the script ran uname, hostname -f, id and ip.
+# builtins, but the shell's `read` takes one byte per system call, so a file
+# of more than a few lines is cheaper read by a program. So: one grep for
+# the files (os-release, meminfo, cpuinfo, /sys/class/net/*, DMI, ...), one
+# `ip -batch` for the routes and addresses (netlink: no file lists IPv4
+# addresses), one `date` for the clock, and for the mounts a grep (the
+# table can be long) and one `stat -f` (their sizes); short answers
+# (kernel, host name, uid, passwd's line) the shell reads itself. Each
+# shortcut falls back to the program that answered before.
 # POSIX sh only (dash, busybox ash, bash as sh); no `local`, no $'...'.
 # uname(2) answers from the UTS namespace that /proc/sys/kernel shows,
 # except under a personality: linux32 rewrites the machine (i686), uname26
 # the release. So /proc only with the plain personality 00000000; older
 # kernels have no /proc/sys/kernel/arch and still run `uname -m`.
 
-if [ -r /etc/os-release ]; then . /etc/os-release; fi
-echo "id=${ID:-}"
-echo "id_like=${ID_LIKE:-}"
-echo "version_id=${VERSION_ID:-}"
-echo "codename=${VERSION_CODENAME:-}"
 lower=abcdefghijklmnopqrstuvwxyz; upper=ABCDEFGHIJKLMNOPQRSTUVWXYZ; digits=0123456789
-pers=; kernel=; arch=; node=
+pers=; kernel=; arch=; node=; ostype=; kversion=
 if [ -r /proc/self/personality ]; then read -r pers < /proc/self/personality; fi
 if [ "$pers" = 00000000 ]; then
   if [ -r /proc/sys/kernel/osrelease ]; then read -r kernel < /proc/sys/kernel/osrelease; fi
   if [ -r /proc/sys/kernel/arch ]; then read -r arch < /proc/sys/kernel/arch; fi
 fi
 if [ -r /proc/sys/kernel/hostname ]; then read -r node < /proc/sys/kernel/hostname; fi
+if [ -r /proc/sys/kernel/ostype ]; then read -r ostype < /proc/sys/kernel/ostype; fi
+if [ -r /proc/sys/kernel/version ]; then IFS= read -r kversion < /proc/sys/kernel/version; fi
 kernel=${kernel:-$(uname -r)}; arch=${arch:-$(uname -m)}; node=${node:-$(uname -n)}
+ostype=${ostype:-$(uname -s)}; kversion=${kversion:-$(uname -v)}
 echo "kernel=$kernel"
 echo "arch=$arch"
 echo "hostname=$node"
-# hostname -f prints the canonical name NSS gives for the host name, and
-# may ask DNS: on an air-gapped host with an unreachable resolver that
-# would stall every run, hence the 2 s bound. When NSS asks /etc/hosts
-# first and the name is there, the answer is the first name of the first
-# line naming it (glibc 2.36, measured: comments cut at '#', names matched
-# without case, lines with a bad address skipped, the last of several
-# hosts: lines obeyed). The shell reads that line itself when it can
-# judge it the same way, and leaves to hostname -f: no single hosts:
-# line starting with plain `files` (none: musl, or glibc's DNS-first
-# default), an upper-case or odd name that could match, a matching line whose address
-# is not a plain dotted quad (an IPv6 line answers getaddrinfo but not
-# busybox's gethostbyname), no match within the first 64 lines. Without
-# hostname, the answer was and is the host name.
+echo "system=$ostype"
+echo "kernel_version=$kversion"
+# Ansible's userspace_bits are its Python's; ours are the shell's own: a
+# 64-bit process has mappings above 4 GiB (more than 8 hex digits).
+
+bits=
+if [ -r /proc/self/maps ]; then
+  bits=32
+  while read -r range _; do
+    case "${range%%-*}" in ?????????*) bits=64; break ;; esac
+  done < /proc/self/maps
+fi
+echo "bits=$bits"
+# Ansible's fqdn is Python's socket.getfqdn(): the host name looked up, its
+# address looked up again, and of the names that give, the first with a
+# dot. When NSS asks /etc/hosts first and the name is there, the forward
+# answer is the first line naming it, and the reverse one the first line
+# with that address (glibc 2.36, measured: comments cut at '#', names
+# matched without case, lines with a bad address skipped, the last of
+# several hosts: lines obeyed). The shell reads those lines itself when it
+# can judge them the same way, and leaves to `hostname -f` (the canonical
+# name: the same but where the first name has no dot and an alias has)
+# otherwise: no single hosts: line starting with plain `files` (none: musl,
+# or glibc's DNS-first default), an upper-case or odd name that could
+# match, a line before the match whose address is not a plain dotted quad
+# or IPv6, a matching line whose address is not a plain dotted quad (an
+# IPv6 line answers getaddrinfo but not busybox's gethostbyname), no match
+# within the first 64 lines. Without hostname, the answer was and is the
+# host name.
 
 is_ipv4() {
   case "$1" in ''|*[!$digits.]*|*..*|.*|*.) return 1 ;; esac
@@ -73,7 +93,7 @@ if command -v hostname >/dev/null 2>&1; then
     fi ;;
   esac
   if [ "$files_first" = 1 ]; then
-    lines=0; set -f
+    lines=0; unsure=; set -f
     while read -r line; do
       lines=$((lines + 1)); if [ $lines -gt 64 ]; then break; fi
       set -- ${line%%#*}
@@ -87,9 +107,22 @@ if command -v hostname >/dev/null 2>&1; then
         esac
       done
       if [ -n "$odd" ]; then break; fi
-      if [ -n "$hit" ]; then
-        if is_ipv4 "$addr"; then fqdn=$1; fi
-        break
+      if is_ipv4 "$addr"; then
+        # h_10_0_0_1: the names of the first line with that address
+        rest=$addr; key=h
+        while :; do key=${key}_${rest%%.*}; case "$rest" in *.*) rest=${rest#*.} ;; *) break ;; esac; done
+        eval "if [ -z \"\${$key+x}\" ]; then $key=\$*; fi"
+        if [ -n "$hit" ]; then
+          if [ -z "$unsure" ]; then
+            eval "set -- \$$key"
+            fqdn=$1
+            for name; do case "$name" in *.*) fqdn=$name; break ;; esac; done
+          fi
+          break
+        fi
+      else
+        if [ -n "$hit" ]; then break; fi
+        case "$addr" in *:*) ;; *) unsure=1 ;; esac
       fi
     done < /etc/hosts
     set +f
@@ -105,93 +138,256 @@ else
   fqdn=$node
 fi
 echo "fqdn=$fqdn"
-# `id -u` prints the effective uid: the second number of Uid: in the
-# shell's own /proc/self/status (the shell opens the file for `read`).
+# The ids as getuid() and the rest give them: Uid: and Gid: of the shell's
+# own /proc/self/status (real, effective), else `id`. The user as Python's
+# getpass.getuser() names it: $LOGNAME, $USER, $LNAME or $USERNAME, else
+# the name of the uid. Its passwd entry as getpwnam() then getpwuid() find
+# it: /etc/passwd read by the shell (NSS's `files`), `getent` for a user
+# only another source knows.
 
-uid=${SUDO_UID:-}
-if [ -z "$uid" ] && [ -r /proc/self/status ]; then
-  while read -r key _ euid _; do
-    if [ "$key" = Uid: ]; then uid=$euid; break; fi
+ruid=; euid=; rgid=; egid=
+if [ -r /proc/self/status ]; then
+  while read -r key real eff _; do
+    case "$key" in
+      Uid:) ruid=$real; euid=$eff ;;
+      Gid:) rgid=$real; egid=$eff; break ;;
+    esac
   done < /proc/self/status
 fi
-echo "uid=${uid:-$(id -u)}"
+if [ -z "$ruid" ]; then ruid=$(id -ru); euid=$(id -u); rgid=$(id -rg); egid=$(id -g); fi
+echo "uid=$ruid $euid $rgid $egid"
+user=${LOGNAME:-${USER:-${LNAME:-${USERNAME:-}}}}
+named=; owned=
+if [ -r /etc/passwd ]; then
+  while IFS= read -r line; do
+    case "$line" in
+      "$user":*) if [ -n "$user" ]; then named=$line; break; fi ;;
+    esac
+    if [ -z "$owned" ]; then
+      rest=${line#*:}; rest=${rest#*:}
+      if [ "${rest%%:*}" = "$ruid" ]; then owned=$line; if [ -z "$user" ]; then break; fi; fi
+    fi
+  done < /etc/passwd
+fi
+if [ -z "$named$owned" ] && command -v getent >/dev/null 2>&1; then
+  if [ -n "$user" ]; then named=$(getent passwd "$user"); fi
+  if [ -z "$named" ]; then owned=$(getent passwd "$ruid"); fi
+fi
+if [ -z "$user" ]; then user=${owned%%:*}; fi
+echo "user=$user"
+echo "passwd=${named:-$owned}"
+# Programs as Ansible's get_bin_path finds them: an executable file in
+# $PATH, then in /sbin, /usr/sbin and /usr/local/sbin; $bin is its path.
+# busybox's applets can do less (no ip -batch, no date -f): a program that
+# is busybox is asked once, for what busybox can answer.
 
-while read -r key value _; do
-  case "$key" in
-    MemTotal:) echo "memtotal_kb=$value" ;;
-    SwapTotal:) echo "swaptotal_kb=$value"; break ;;
-  esac
-done < /proc/meminfo
-for m in apt-get dnf yum zypper apk pacman; do
-  if command -v "$m" >/dev/null 2>&1; then echo "pkg=$m"; break; fi
+have() {
+  bin=; saved=$IFS; IFS=:
+  for dir in $PATH /sbin /usr/sbin /usr/local/sbin; do
+    if [ -n "$dir" ] && [ -x "$dir/$1" ] && [ ! -d "$dir/$1" ]; then bin=$dir/$1; break; fi
+  done
+  IFS=$saved
+  [ -n "$bin" ]
+}
+busybox() {
+  # shellcheck disable=SC3013 # dash, bash, busybox and mksh have -ef; another sh: not busybox
+  { [ "$bin" -ef /bin/busybox ] || [ "$bin" -ef /usr/bin/busybox ]; } 2>/dev/null
+}
+for tool in systemctl initctl lsb_release findmnt dmidecode; do
+  if have "$tool"; then echo "have=$tool"; fi
 done
-if [ -d /run/systemd/system ]; then echo "svc=systemd"; elif command -v rc-service >/dev/null 2>&1; then echo "svc=openrc"; else echo "svc=service"; fi
-# The default route and its interface's first IPv4 address, as
-# `ip -4 route show default | head -n 1` and `ip -4 -o addr show dev DEV`
-# give them. /proc/net/route lists the main table in key order, default
-# routes (destination and mask 00000000, in either byte order) first:
-# without one, ip would print no route, so it is not started. Otherwise
-# one `ip -batch` answers both questions; an ip without -batch (busybox)
-# is asked twice as before.
+# What exists decides the package manager (Ansible's fixed paths), the
+# service manager, virtualization (/proc/*, /sys/module/*/initstate: the
+# loaded modules /proc/modules lists), AppArmor and the release files that
+# count even when empty.
 
-if command -v ip >/dev/null 2>&1; then
-  routed=1
-  if [ -r /proc/net/route ]; then
-    routed=
-    while read -r _ dest _ _ _ _ _ mask _; do
-      case "$dest" in
-        Destination) ;;
-        00000000) if [ "$mask" = 00000000 ]; then routed=1; break; fi ;;
-        *) break ;;
-      esac
-    done < /proc/net/route
+for path in /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/bin/zypper \
+  /usr/sbin/urpmi /usr/bin/pacman /bin/opkg /usr/pkg/bin/pkgin /opt/local/bin/pkgin \
+  /opt/tools/bin/pkgin /opt/local/bin/port /usr/local/bin/brew /opt/homebrew/bin/brew \
+  /sbin/apk /usr/sbin/pkg /usr/sbin/swlist /usr/bin/emerge /usr/sbin/pkgadd /usr/bin/pkg \
+  /usr/bin/xbps-install /usr/local/sbin/pkg /usr/bin/swupd /usr/sbin/sorcery /usr/bin/installp \
+  /QOpenSys/pkgs/bin/yum /run/ostree-booted /usr/bin/rpm \
+  /run/systemd/system/ /dev/.run/systemd/ /dev/.systemd/ /etc/init/ /sbin/openrc /etc/init.d/ \
+  /proc/vz /proc/lve /proc/bc /.dockerenv /.dockerinit /proc/xen /dev/kvm /rhev/ \
+  /sys/module/kvm/initstate /sys/module/vboxdrv/initstate /sys/module/virtio/initstate \
+  /sys/kernel/security/apparmor /sys/fs/selinux/enforce /etc/vmware-release /etc/arch-release \
+  /etc/mtab /etc/os-release /usr/lib/os-release /sys/devices/virtual/dmi/id/product_name \
+  /etc/ansible/facts.d; do
+  if [ -e "$path" ]; then echo "exists=$path"; fi
+done
+if [ -e /usr/bin/rpm ] && [ -e /usr/bin/apt-get ]; then
+  if /usr/bin/rpm -q --whatprovides /usr/bin/apt-get >/dev/null 2>&1; then echo "apt_rpm=1"; fi
+fi
+if [ -L /etc/products.d/baseproduct ]; then
+  echo "baseproduct=$(readlink -f /etc/products.d/baseproduct 2>/dev/null)"
+fi
+# PID 1's name decides the service manager; /sbin/init's link only where
+# that name says nothing (unreadable, init, a shell), as Ansible asks.
+comm=
+if [ -r /proc/1/comm ]; then read -r comm < /proc/1/comm; fi
+case "$comm" in ''|init|*sh)
+  if [ -L /sbin/init ]; then echo "init_link=$(readlink /sbin/init 2>/dev/null)"; fi ;;
+esac
+# Ansible's is_chroot: $debian_chroot, else whether / is PID 1's root (test
+# -ef: the same device and inode), which only root can see (and not always
+# in a container); where it cannot, Ansible compares /'s inode with its
+# file system's root inode (a `stat`): left out here.
+
+if [ -n "${debian_chroot:-}" ]; then
+  echo "chroot=1"
+elif [ -e /proc/1/root/. ]; then
+  # shellcheck disable=SC3013 # dash, bash, busybox and mksh have -ef; another sh fails (2): nothing
+  [ / -ef /proc/1/root/. ] 2>/dev/null
+  case $? in 0) echo "chroot=0" ;; 1) echo "chroot=1" ;; esac
+fi
+# PID 1's environment (root only) names a container; the shell's `read`
+# drops its NUL separators, so a variable is found by its text alone.
+
+if [ -r /proc/1/environ ]; then
+  { IFS= read -r penv < /proc/1/environ; } 2>/dev/null || :
+  case "$penv" in *container=lxc*) echo "pid1_container=lxc" ;; esac
+  case "$penv" in *container=podman*) echo "pid1_container=podman" ;; esac
+  case "$penv" in container=?*|*container=?*) echo "pid1_container=any" ;; esac
+fi
+# The files, in one grep: "PATH:LINE" for each line. cpuinfo's flags and
+# bugs lines (most of its bytes) are left out, except on Xen where the
+# flags tell paravirtualization. Unreadable and missing files print
+# nothing (-s); -a keeps a file with NULs (the environment) as text. The
+# shell's globs read their directory each: one for /etc's release and
+# version files, one for the interfaces, whose files are named one by one.
+
+skip="^(bugs|flags|vmx flags|power management)	"
+if [ -e /proc/xen ]; then skip="^(bugs|vmx flags|power management)	"; fi
+dmi=/sys/devices/virtual/dmi/id
+set -- /usr/lib/os-release /etc/*[-_][rv]e[lr][es][ai][so][en] /etc/coreos/update.conf \
+  /proc/meminfo /proc/cpuinfo /proc/self/status /proc/1/cgroup /proc/1/comm /proc/uptime \
+  /proc/cmdline /proc/loadavg \
+  /proc/sys/crypto/fips_enabled /run/systemd/container /proc/xen/capabilities \
+  /sys/hypervisor/type /etc/resolv.conf /etc/machine-id /var/lib/dbus/machine-id \
+  /sys/fs/selinux/enforce /sys/fs/selinux/policyvers /etc/selinux/config \
+  /etc/ssh/ssh_host_*_key.pub /etc/openssh/ssh_host_*_key.pub /etc/ssh_host_*_key.pub
+if [ -e "$dmi" ]; then
+  for name in bios_date bios_vendor bios_version board_asset_tag board_name board_serial \
+    board_vendor board_version chassis_asset_tag chassis_serial chassis_vendor \
+    chassis_version chassis_type product_name product_serial product_uuid product_version \
+    sys_vendor product_family; do
+    set -- "$@" "$dmi/$name"
+  done
+fi
+# An interface: what sysfs says of it, and the directories and links that
+# say what it is.
+
+for path in /sys/class/net/*; do
+  if [ ! -d "$path" ]; then continue; fi
+  dev=${path##*/}
+  echo "interface=$dev"
+  set -- "$@" "$path/address" "$path/mtu" "$path/operstate" "$path/type" "$path/flags" \
+    "$path/speed"
+  if [ -d "$path/bridge" ]; then
+    echo "bridge=$dev"
+    set -- "$@" "$path/bridge/bridge_id" "$path/bridge/stp_state"
+    for port in "$path"/brif/*; do
+      if [ -e "$port" ]; then echo "bridge_port=$dev ${port##*/}"; fi
+    done
   fi
-  gw=; dev=; address=
-  set -f
-  if [ -z "$routed" ]; then
-    :
-  elif out=$(ip -4 -batch - 2>/dev/null <<'IP'
-route show default
+  if [ -d "$path/bonding" ]; then
+    echo "bonding=$dev"
+    for name in slaves mode miimon lacp_rate primary all_slaves_active; do
+      set -- "$@" "$path/bonding/$name"
+    done
+  fi
+  if [ -d "$path/bonding_slave" ]; then
+    echo "bonding_slave=$dev"
+    set -- "$@" "$path/bonding_slave/perm_hwaddr"
+  fi
+  if [ -e "$path/device" ] && cd -P "$path/device" 2>/dev/null; then
+    echo "pciid=$dev ${PWD##*/}"
+    if cd -P "$path/device/driver/module" 2>/dev/null; then echo "module=$dev ${PWD##*/}"; fi
+  fi
+done
+cd / || :
+if command -v grep >/dev/null 2>&1; then
+  grep -s -H -a -v -E -e "$skip" -- "$@" "/proc/$$/environ"
+else
+  for path in /etc/os-release /usr/lib/os-release /etc/debian_version /proc/meminfo; do
+    if [ -r "$path" ]; then
+      while IFS= read -r line || [ -n "$line" ]; do echo "$path:$line"; done < "$path"
+    fi
+  done
+fi
+# The routes Ansible asks for (to 8.8.8.8 and to an address of Google's,
+# for the default interface, address and gateway) and every address, with
+# one `ip -batch` (-force: a missing route does not end the batch).
+# busybox's ip has neither -batch nor `route get` (for Ansible either): it
+# is asked for the addresses alone; another ip that refuses -batch is
+# asked for them again.
+
+if have ip; then
+  echo "net=begin"
+  if busybox; then
+    "$bin" addr show 2>/dev/null
+  else
+    out=$("$bin" -force -batch - 2>/dev/null <<'IP'
+route get 8.8.8.8
+route get 2404:6800:400a:800::1012
 addr show
 IP
-); then
-    first=1; ours=
-    while read -r line; do
-      set -- $line
-      case "$1" in
-        [$digits]*:)
-          first=
-          if [ -n "$ours" ]; then break; fi
-          case "$2" in "$dev:"|"$dev@"*) if [ -n "$dev" ]; then ours=1; fi ;; esac ;;
-        inet) if [ -n "$ours" ]; then address=${2%%/*}; break; fi ;;
-        *)
-          if [ -n "$first" ]; then
-            first=
-            while [ $# -gt 0 ]; do
-              case "$1" in via) gw="$2"; shift ;; dev) dev="$2"; shift ;; esac
-              shift
-            done
-          fi ;;
-      esac
-    done <<EOF
-$out
-EOF
-  else
-    # shellcheck disable=SC2046 # split into words on purpose: the route's fields
-    set -- $(ip -4 route show default 2>/dev/null | head -n 1)
-    while [ $# -gt 0 ]; do
-      case "$1" in via) gw="$2"; shift ;; dev) dev="$2"; shift ;; esac
-      shift
-    done
-    if [ -n "$dev" ]; then
-      # shellcheck disable=SC2046 # split into words on purpose: the address's fields
-      set -- $(ip -4 -o addr show dev "$dev" 2>/dev/null | head -n 1)
-      address=${4%%/*}
-    fi
+)
+    if [ -z "$out" ]; then out=$("$bin" addr show 2>/dev/null); fi
+    printf '%s\n' "$out"
   fi
-  set +f
-  echo "gateway=$gw"
-  echo "interface=$dev"
-  if [ -n "$dev" ]; then echo "address=$address"; fi
+  echo "net=end"
+fi
+# The clock, as Ansible's date_time reads it: now (to the microsecond), and
+# the zone's name on 15 January and 15 July, the one of the two with the
+# larger offset being the zone's daylight-saving name (tzname[1]). One
+# GNU date reads the three from stdin; busybox's date has no -f and is
+# asked for now alone (another date without -f: asked again).
+
+format='+date=%Y %m %A %w %W %d %H %M %S %s %N %Z %z'
+if have date; then
+  if busybox; then
+    "$bin" "$format" 2>/dev/null
+  elif ! "$bin" -f - "$format" 2>/dev/null <<'DATE'
+now
+jan 15
+jul 15
+DATE
+  then
+    "$bin" "$format" 2>/dev/null
+  fi
+fi
+# The mounts Ansible lists from /etc/mtab (else /proc/mounts): those with
+# a device path (or host:/path), picked by a grep, since a mount table can
+# be long; with findmnt installed, the bind mounts it shows (a root other
+# than / in mountinfo, picked by the same grep); and their sizes as
+# statvfs gives them, from one `stat -f` (network file systems are left
+# out: a dead server would hang it).
+
+mtab=/proc/mounts
+if [ -e /etc/mtab ]; then mtab=/etc/mtab; fi
+info=
+if have findmnt; then info=/proc/self/mountinfo; fi
+if command -v grep >/dev/null 2>&1; then
+  grep -s -H -E -e '^(/|\\|[^ ]*:/)' -e '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ /[^ ]' -- \
+    "$mtab" ${info:+"$info"} | {
+    points=; set -f
+    while IFS= read -r line; do
+      printf '%s\n' "$line"
+      case "$line" in "$mtab:"*) ;; *) continue ;; esac
+      # shellcheck disable=SC2086 # split into words on purpose: the entry's fields
+      set -- ${line#"$mtab:"}
+      if [ $# -lt 4 ]; then continue; fi
+      case "$3" in none|nfs|nfs4|cifs|smb3|smbfs|ncpfs|afs|9p|ceph|glusterfs|lustre|gpfs|fuse.*) continue ;; esac
+      case "$2" in *\\*) continue ;; esac
+      points="$points $2"
+    done
+    if [ -n "$points" ] && command -v stat >/dev/null 2>&1; then
+      # shellcheck disable=SC2086 # split on purpose: no blank in a point without a backslash
+      set -- $points
+      stat -f -c 'statfs=%S %s %b %a %c %d %n' -- "$@" 2>/dev/null
+    fi
+    set +f
+  }
 fi
 echo "end=hostprep-facts"

@@ -85,7 +85,9 @@ class Hosts : public TransportFactory {
     if (it == fakes_.end()) {
       it = fakes_.emplace(host, std::make_unique<FakeTransport>(host)).first;
       ExecResult facts;
-      facts.stdout_data = "id=debian\nversion_id=12\nend=hostprep-facts\n";
+      facts.stdout_data =
+          "exists=/etc/os-release\n/etc/os-release:NAME=\"Debian GNU/Linux\"\n"
+          "/etc/os-release:ID=debian\n/etc/os-release:VERSION_ID=\"12\"\nend=hostprep-facts\n";
       it->second->AddExecResponse(FactsRequest().argv, facts);
       it->second->AddDirectory("/etc/modules-load.d");
       it->second->AddExecResponse({"true"}, ExecResult{});

@@ -142,7 +142,9 @@ TEST_CASE("a delegated task plans with the delegated host's facts") {
   testing::SchedulerFixture f;
   testing::TempTree tree;
   ExecResult alpine;
-  alpine.stdout_data = "id=alpine\nversion_id=3.19\nend=hostprep-facts\n";
+  alpine.stdout_data =
+      "exists=/etc/os-release\n/etc/os-release:ID=alpine\n/etc/os-release:VERSION_ID=3.19.1\n"
+      "/etc/alpine-release:3.19.1\nend=hostprep-facts\n";
   f.hosts["d1"].AddExecResponse(FactsRequest().argv, alpine);
   Recorder rec;
   RunSummary s = f.Run(R"(
