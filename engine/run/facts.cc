@@ -166,10 +166,11 @@ bool SameStableFacts(const Value& a, const Value& b) {
   return stable(a) == stable(b);
 }
 
-RemoteRead FactsRead() {
+RemoteRead FactsRead(bool as_caller) {
   RemoteRead read;
   read.kind = RemoteRead::Kind::kExec;
   read.argv = FactsRequest().argv;
+  if (as_caller) read.argv.insert(read.argv.end(), {"sh", "caller"});
   return read;
 }
 

@@ -27,7 +27,9 @@ ExecRequest FactsRequest();
 Result<Value> ParseFacts(const ExecResult& result);
 
 // FactsRequest as a read, to go with a host's other reads in one round trip.
-RemoteRead FactsRead();
+// `as_caller`: it runs under the tasks' sudo only to share their round trip;
+// the user facts (user_id, user_uid, user_dir...) are the calling user's.
+RemoteRead FactsRead(bool as_caller = false);
 
 // The facts in the answer to FactsRead: parsed, or the read's own error.
 Result<Value> ParseFacts(const ReadResult& answer);

@@ -264,20 +264,24 @@ class HostPlay {
   }
 
   // The facts together with the reads of every task, in one round trip.
-  // The facts run with the play's become, as Ansible gathers them, so that
-  // user_id, env and the rest are the play's user's; when the tasks run
-  // with the same become (the usual case) one sudo serves both, otherwise
-  // the reads take a round trip per become. If that batch fails the facts
-  // are asked again alone, without become, so that a refused sudo fails
-  // the tasks that need it, not the host. Returns kOk, or the outcome of a
-  // host whose facts could not be read (reported).
+  // The facts are the play's user's, as Ansible gathers them. A play that
+  // does not become whose tasks do (a role's `become: true` on each task)
+  // would need a round trip per become: there the facts ride in the tasks'
+  // sudo and name the user who called it (FactsRead as_caller). If that
+  // batch fails the facts are asked again alone, without become, so that a
+  // refused sudo fails the tasks that need it, not the host. Returns kOk,
+  // or the outcome of a host whose facts could not be read (reported).
   HostOutcome GatherFactsAndProbe() {
     std::vector<PendingRead> reads = ReadsOf(executor_, plan_->Remaining(), &io_);
-    PendingRead facts{executor_.GatheringBecome(), FactsRead()};
+    const Become wanted = executor_.GatheringBecome();
+    const bool as_caller = !wanted.enabled && !reads.empty() && reads.front().become.enabled;
+    PendingRead facts{as_caller ? reads.front().become : wanted, FactsRead(as_caller)};
     reads.insert(reads.begin(), facts);
     Result<std::vector<ReadResult>> answers = io_.Read(reads);
+    Become gathered_as = wanted;  // whose facts they are
     if (!answers.ok() && reads.size() > 1) {
-      facts.become = Become{};
+      facts = PendingRead{Become{}, FactsRead()};
+      gathered_as = Become{};
       answers = io_.Read({facts});
     }
     if (!answers.ok()) {
@@ -292,7 +296,7 @@ class HostPlay {
       return HostOutcome::kFailed;
     }
     state_->facts = std::move(*parsed);
-    state_->facts_become = facts.become;
+    state_->facts_become = gathered_as;
     return HostOutcome::kOk;
   }
 

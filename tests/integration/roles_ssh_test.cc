@@ -91,4 +91,27 @@ TEST_CASE("ssh: a role-based project re-runs unchanged in one round trip per hos
   Shell(reset);
 }
 
+TEST_CASE("ssh: a play whose tasks become has the login user's facts and re-runs in one trip") {
+  // A facts cache of the test's own, as every user has one by default.
+  const std::string run =
+      "HOSTPREP_FACTS_CACHE=/var/tmp/hostprep-become-ssh-facts $HP run "
+      "tests/integration/testdata/become_tasks/site.yml -i $D/inventory.ini --limit node1 "
+      "-e ansible_user=hpuser -o json --stats $SSH";
+  const std::string reset =
+      "$TH exec $D node1 rm -f /etc/hpbecome-marker\nrm -rf /var/tmp/hostprep-become-ssh-facts\n";
+  Output first = Shell(reset + run + "\n$TH exec $D node1 cat /etc/hpbecome-marker\n" +
+                       "$TH exec $D node1 id -u hpuser\n");
+  INFO(first.text);
+  CHECK(Recap(first.text)["node1"]["changed"] == 1);
+  // The facts rode in the task's sudo, yet name hpuser, as Ansible's would.
+  CHECK(first.text.find("\nhpuser ") != std::string::npos);
+  CHECK(first.text.find(" /home/hpuser\n") != std::string::npos);
+  Output again = Shell(run);
+  INFO(again.text);
+  const nlohmann::json rerun = Recap(again.text);
+  CHECK(rerun["node1"]["changed"] == 0);
+  CHECK(rerun["node1"]["cost"]["round_trips"] == 1);
+  Shell(reset);
+}
+
 }  // namespace

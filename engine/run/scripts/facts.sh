@@ -24,6 +24,11 @@
 # the release. So /proc only with the plain personality 00000000; older
 # kernels have no /proc/sys/kernel/arch and still run `uname -m`.
 
+# $1 = caller: the script runs under sudo only so that it rides in the
+# tasks' batch; the user facts are those of the user who called sudo
+# (SUDO_UID, SUDO_GID, SUDO_USER), as the play, which does not become,
+# would gather them.
+mode=${1:-}
 lower=abcdefghijklmnopqrstuvwxyz; upper=ABCDEFGHIJKLMNOPQRSTUVWXYZ; digits=0123456789
 pers=; kernel=; arch=; node=; ostype=; kversion=
 if [ -r /proc/self/personality ]; then read -r pers < /proc/self/personality; fi
@@ -155,8 +160,11 @@ if [ -r /proc/self/status ]; then
   done < /proc/self/status
 fi
 if [ -z "$ruid" ]; then ruid=$(id -ru); euid=$(id -u); rgid=$(id -rg); egid=$(id -g); fi
-echo "uid=$ruid $euid $rgid $egid"
 user=${LOGNAME:-${USER:-${LNAME:-${USERNAME:-}}}}
+if [ "$mode" = caller ] && [ -n "${SUDO_UID:-}" ]; then
+  ruid=$SUDO_UID; euid=$SUDO_UID; rgid=${SUDO_GID:-$SUDO_UID}; egid=$rgid; user=${SUDO_USER:-}
+fi
+echo "uid=$ruid $euid $rgid $egid"
 named=; owned=
 if [ -r /etc/passwd ]; then
   while IFS= read -r line; do

@@ -387,6 +387,26 @@ TEST_CASE("facts script starts a program only where no file answers, with the sa
 
 // A minimal host: busybox's sh and applets alone (its ip without -batch or
 // `route get`, its date without -f, grep without GNU's -a checks).
+TEST_CASE("facts script names the user who called sudo when asked to, and only then") {
+  // As under the tasks' sudo in a play that does not become (FactsRead
+  // as_caller): sudo's SUDO_* name the caller. `nobody` is in every passwd.
+  const struct passwd* nobody = getpwnam("nobody");
+  REQUIRE(nobody != nullptr);
+  const std::string uid = std::to_string(nobody->pw_uid), gid = std::to_string(nobody->pw_gid);
+  const std::vector<std::string> env = {
+      "env", "SUDO_UID=" + uid, "SUDO_GID=" + gid, "SUDO_USER=nobody", "/bin/sh", "-c", Script()};
+  std::vector<std::string> caller = env;
+  caller.insert(caller.end(), {"sh", "caller"});
+  const Value as_caller = RunFacts(caller);
+  CHECK(as_caller["user_id"] == "nobody");
+  CHECK(as_caller["user_uid"] == nobody->pw_uid);
+  CHECK(as_caller["user_gid"] == nobody->pw_gid);
+  CHECK(as_caller["user_dir"] == nobody->pw_dir);
+  const Value plain = RunFacts(env);
+  CHECK(plain["user_id"] == GetUser());
+  CHECK(plain["user_uid"] == getuid());
+}
+
 TEST_CASE("facts script answers on a busybox host, with what busybox can tell") {
   if (!fs::exists("/bin/busybox")) {
     MESSAGE("skipped: no /bin/busybox (tests/setup.sh installs it)");

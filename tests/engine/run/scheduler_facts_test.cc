@@ -1,7 +1,12 @@
-// Fact gathering through a run: with the play's become, as Ansible's
-// gathering task, not a task's; again in a later play that gathers with
-// another become, and not in one that gathers with the same.
+// Fact gathering through a run: the play's user's, as Ansible's gathering
+// task, not a task's (a play that does not become rides in its tasks' sudo
+// and names the caller); again in a later play that gathers with another
+// become, and not in one that gathers with the same.
 #include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 #include "engine/run/facts.h"
 #include "tests/engine/run/scheduler_test_util.h"
@@ -11,12 +16,21 @@ namespace {
 
 using testing::Recorder;
 
-// How `host` ran the facts script each time: "root" or "login", in order.
+// How `host` ran the facts script each time, in order: "root", "login", or
+// "caller" (under the tasks' sudo, naming the user who called it).
 std::string Gatherings(testing::SchedulerFixture& f, const char* host) {
   std::string out;
+  const std::vector<std::string> script = FactsRequest().argv;
   for (const FakeTransport::Call& c : f.hosts[host].calls()) {
-    if (c.kind != FakeTransport::Call::Kind::kExec || c.argv != FactsRequest().argv) continue;
-    out += (out.empty() ? "" : " ") + std::string(c.become.enabled ? "root" : "login");
+    if (c.kind != FakeTransport::Call::Kind::kExec || c.argv.size() < script.size() ||
+        !std::equal(script.begin(), script.end(), c.argv.begin())) {
+      continue;
+    }
+    const bool caller = c.argv.back() == "caller";
+    CHECK(caller == (c.argv != script));
+    out += (out.empty() ? "" : " ") +
+           std::string(caller ? (c.become.enabled ? "caller" : "caller without sudo")
+                              : (c.become.enabled ? "root" : "login"));
   }
   return out;
 }
@@ -42,7 +56,9 @@ TEST_CASE("facts are gathered with the play's become, again only for a play with
 )",
                        "h1,", &rec);
   CHECK(s.exit_code() == 0);
-  CHECK(Gatherings(f, "h1") == "login root");
+  // The first play's facts ride in its task's sudo, as the login user's; the
+  // second play's user is the same; the third becomes root.
+  CHECK(Gatherings(f, "h1") == "caller root");
 }
 
 }  // namespace
