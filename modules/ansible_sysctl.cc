@@ -296,9 +296,9 @@ Result<Change> AnsibleSysctlModule::Plan(const Value& args, const std::vector<Re
 
 Resources AnsibleSysctlModule::Declare(const Value& args) const {
   Resources r;
-  if (args.contains("name") && !IsPendingTemplate(args["name"]) &&
-      StartsWith(SysctlProcPath(Trim(StringArg(args, "name"))), "net/bridge/")) {
-    r.needs.push_back("kmod:br_netfilter");
+  if (args.contains("name") && !IsPendingTemplate(args["name"])) {
+    const std::string module = SysctlKeyModule(Trim(StringArg(args, "name")));
+    if (!module.empty()) r.needs.push_back("kmod:" + module);
   }
   const std::string file = FilePath(args);
   if (!IsPendingTemplate(Value(file))) r.needs.push_back("path:" + file);

@@ -216,6 +216,12 @@ void RemoveIfPresent(const std::string& path, const std::optional<std::string>& 
 
 }  // namespace
 
+void ProvideKernelModule(const std::string& name, Resources* r) {
+  r->provides.push_back("kmod:" + name);
+  const std::string canonical = KernelModuleCanonicalName(name);
+  if (canonical != name) r->provides.push_back("kmod:" + canonical);
+}
+
 std::string KernelModuleCanonicalName(const std::string& name) {
   std::string out = name;
   for (char& c : out) {
@@ -433,9 +439,7 @@ Resources KernelModuleModule::Declare(const Value& args) const {
   // keeps its edge when only the files are managed (runtime: false).
   for (const std::string& name : Names(args)) {
     if (absent || IsPendingTemplate(Value(name))) continue;
-    r.provides.push_back("kmod:" + name);
-    const std::string canonical = KernelModuleCanonicalName(name);
-    if (canonical != name) r.provides.push_back("kmod:" + canonical);
+    ProvideKernelModule(name, &r);
   }
   if (!Persist(args) || (args.contains("file") && IsPendingTemplate(args["file"]))) return r;
   for (const PersistUnit& unit : PersistUnits(args)) {

@@ -18,6 +18,10 @@ std::string ModulesBuiltinPath(const Value& facts);
 // starting with '-'); "" when it can.
 std::string KernelModuleNameProblem(const std::string& name);
 
+// What a task that loads kernel module `name` provides to the graph:
+// "kmod:NAME", and the canonical name when it differs.
+void ProvideKernelModule(const std::string& name, Resources* r);
+
 // A module name as the kernel lists it: '-' becomes '_'.
 std::string KernelModuleCanonicalName(const std::string& name);
 

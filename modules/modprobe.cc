@@ -224,21 +224,14 @@ std::map<std::string, std::string> ModprobePersistence(const std::string& name,
 
 bool ModprobeLoaded(const std::string& name, const std::string& proc_modules,
                     const std::optional<std::string>& builtin) {
-  std::string canonical = name;
-  for (char& c : canonical) {
-    if (c == '-') c = '_';
-  }
+  const std::string listed = KernelModuleCanonicalName(name) + " ";
   for (const std::string& line : SplitLinesKeepEnds(proc_modules)) {
-    if (StartsWith(line, canonical + " ")) return true;
+    if (StartsWith(line, listed)) return true;
   }
   if (!builtin) return false;
   const std::string file = "/" + name + ".ko";
   for (const std::string& line : SplitLinesKeepEnds(*builtin)) {
-    std::string trimmed = line;
-    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
-      trimmed.pop_back();
-    }
-    if (EndsWith(trimmed, file)) return true;
+    if (EndsWith(Trim(line), file)) return true;  // line.rstrip().endswith(), as Ansible
   }
   return false;
 }
@@ -354,11 +347,7 @@ Resources ModprobeModule::Declare(const Value& args) const {
   Resources r;
   if (!args.contains("name") || IsPendingTemplate(args["name"])) return r;
   const std::string name = StringArg(args, "name");
-  if (StringArg(args, "state") != "absent") {
-    r.provides.push_back("kmod:" + name);
-    const std::string canonical = KernelModuleCanonicalName(name);
-    if (canonical != name) r.provides.push_back("kmod:" + canonical);
-  }
+  if (StringArg(args, "state") != "absent") ProvideKernelModule(name, &r);
   return r;
 }
 

@@ -292,6 +292,10 @@ std::string Shown(const std::optional<std::string>& v) {
 
 }  // namespace
 
+std::string SysctlKeyModule(const std::string& key) {
+  return StartsWith(SysctlProcPath(key), "net/bridge/") ? "br_netfilter" : "";
+}
+
 Read SysctlLiveRead(const std::vector<std::string>& keys) {
   std::vector<std::string> argv = {"/bin/sh", "-c", scripts::kSysctlRead, "sh"};
   for (const std::string& k : keys) argv.push_back(SysctlProcPath(k));
@@ -576,8 +580,8 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
 Resources SysctlModule::Declare(const Value& args) const {
   Resources r;
   for (const Key& k : Keys(args)) {
-    if (StartsWith(SysctlProcPath(k.name), "net/bridge/")) {
-      r.needs.push_back("kmod:br_netfilter");
+    if (const std::string module = SysctlKeyModule(k.name); !module.empty()) {
+      r.needs.push_back("kmod:" + module);
       break;
     }
   }

@@ -21,6 +21,10 @@ std::string SysctlProcPath(const std::string& key);
 // '.', '/' or '-'); "" when it can.
 std::string SysctlKeyProblem(const std::string& key);
 
+// The kernel module a key exists only with (br_netfilter for net.bridge.*),
+// for the graph edge to the task that loads it; "" for other keys.
+std::string SysctlKeyModule(const std::string& key);
+
 // One query reading the live values of `keys` (modules/scripts/sysctl_read.sh).
 Read SysctlLiveRead(const std::vector<std::string>& keys);
 
