@@ -11,6 +11,7 @@
 #include "modules/debug.h"
 #include "modules/fail.h"
 #include "modules/file.h"
+#include "modules/getent.h"
 #include "modules/ini_file.h"
 #include "modules/kernel_module.h"
 #include "modules/lineinfile.h"
@@ -18,6 +19,7 @@
 #include "modules/package.h"
 #include "modules/replace.h"
 #include "modules/service.h"
+#include "modules/setup.h"
 #include "modules/shell.h"
 #include "modules/stat.h"
 #include "modules/swap.h"
@@ -37,6 +39,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
+  registry->Register(std::make_unique<GetentModule>());
   registry->Register(std::make_unique<IniFileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<LineInFileModule>());
@@ -44,6 +47,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<PackageModule>());
   registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<ServiceModule>());
+  registry->Register(std::make_unique<SetupModule>());
   registry->Register(std::make_unique<ShellModule>());
   registry->Register(std::make_unique<StatModule>());
   registry->Register(std::make_unique<SwapModule>());

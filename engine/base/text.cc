@@ -265,4 +265,30 @@ std::string ReplaceInvalidUtf8(std::string_view s) {
   return out;
 }
 
+std::vector<std::string> PySplitLines(std::string_view s) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t skip = 0;
+    if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      skip = 1;
+    } else if (c == '\n' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) {
+      skip = 0;
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) {
+      skip = 1;
+    } else if (c == 0xE2 && s.substr(i, 3) >= "\xE2\x80\xA8" && s.substr(i, 3) <= "\xE2\x80\xA9") {
+      skip = 2;
+    } else {
+      cur += static_cast<char>(c);
+      continue;
+    }
+    i += skip;
+    lines.push_back(std::move(cur));
+    cur.clear();
+  }
+  if (!cur.empty()) lines.push_back(std::move(cur));
+  return lines;
+}
+
 }  // namespace hostprep

@@ -14,6 +14,10 @@ bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
 std::string ToLower(std::string_view s);
 
+// Python's str.splitlines(): \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085,
+// U+2028 and U+2029 end lines; no empty last line.
+std::vector<std::string> PySplitLines(std::string_view s);
+
 // The candidate closest to `word` by edit distance, or "" when none is close
 // enough to be a likely typo (distance <= max(1, len/3)).
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);

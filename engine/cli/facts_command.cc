@@ -1,17 +1,17 @@
 // hostprep facts -i INV [--limit P]: gathers facts from every host, in
 // parallel, and prints them as one JSON mapping host -> facts.
+#include <fmt/format.h>
+
 #include <atomic>
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
 #include <thread>
 
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
-
 #include "engine/cli/cli.h"
 #include "engine/cli/commands.h"
 #include "engine/cli/common.h"
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 
 namespace hostprep {
 
@@ -21,7 +21,8 @@ namespace {
 
 // Facts of one host, or the error that kept us from them.
 Result<Value> HostFacts(const Inventory& inv, const std::string& host, const Value& extra,
-                        const std::string& connection, TransportFactory* factory) {
+                        const std::string& connection, const FactSubset& subset,
+                        TransportFactory* factory) {
   Variables vars;
   inv.HostVariables(host, &vars);
   Variables top(&vars);
@@ -33,25 +34,45 @@ Result<Value> HostFacts(const Inventory& inv, const std::string& host, const Val
   if (!t.ok()) return t.status();
   Status s = (*t)->Connect();
   if (!s.ok()) return s;
-  Result<ExecResult> out = (*t)->Exec(FactsRequest());
+  ExecRequest request;
+  request.argv = FactsRead(false, subset).argv;
+  Result<ExecResult> out = (*t)->Exec(request);
   if (!out.ok()) return out.status();
-  return ParseFacts(*out);
+  Result<Value> all = ParseFacts(*out);
+  if (!all.ok()) return all;
+  return SelectFacts(*all, subset);
+}
+
+// setup's filter over the facts' names as setup returns them (ansible_...).
+Value Filtered(const Value& facts, const std::vector<std::string>& patterns) {
+  Value out = Value::object();
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    if (FactFilterKeeps(patterns, FactVariableName(it.key(), facts))) out[it.key()] = it.value();
+  }
+  return out;
 }
 
 }  // namespace
 
 int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
-  std::vector<std::string> inventories, extra;
+  std::vector<std::string> inventories, extra, subsets, filters;
   std::string limit = "all", connection;
   int forks = 0;
   SshCliOptions ssh;
-  po::options_description desc("usage: hostprep facts -i INVENTORY [--limit PATTERN]\n\noptions");
-  desc.add_options()("help,h", "show this help")(
-      "inventory,i", po::value(&inventories), "inventory (repeatable)")(
-      "limit,l", po::value(&limit), "host pattern (default all)")(
-      "extra-vars,e", po::value(&extra), "variables, as for run")(
+  po::options_description desc(
+      "usage: hostprep facts -i INVENTORY [--limit PATTERN] [--gather-subset LIST] "
+      "[--filter PATTERN]\n\noptions");
+  desc.add_options()("help,h", "show this help")("inventory,i", po::value(&inventories),
+                                                 "inventory (repeatable)")(
+      "limit,l", po::value(&limit), "host pattern (default all)")("extra-vars,e", po::value(&extra),
+                                                                  "variables, as for run")(
       "connection,c", po::value(&connection), "connection type for every host: ssh or local")(
-      "forks,f", po::value(&forks), "hosts at once (default all, up to 256)");
+      "forks,f", po::value(&forks), "hosts at once (default all, up to 256)")(
+      "gather-subset", po::value(&subsets),
+      "Ansible's gather_subset: min, network, !hardware... (repeatable or comma-separated; "
+      "default all)")(
+      "filter", po::value(&filters),
+      "only facts whose name (ansible_...) matches this shell pattern (repeatable)");
   AddSshOptions(&desc, &ssh);
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -66,6 +87,11 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   }
   Value extra_vars;
   if (int code = ReadExtraVarsOrReport("facts", extra, &extra_vars); code != kExitOk) return code;
+  Result<FactSubset> subset = ResolveFactSubset(subsets);
+  if (!subset.ok()) {
+    fmt::print(stderr, "hostprep facts: --gather-subset: {}\n", subset.message());
+    return kExitBadOption;
+  }
   Result<SshOptions> ssh_options = ResolveSshOptions(ssh);
   if (!ssh_options.ok()) {
     fmt::print(stderr, "hostprep facts: {}\n", ssh_options.message());
@@ -78,7 +104,8 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
     fmt::print(stderr, "hostprep facts: {}\n", hosts.message());
     return kExitBadInput;
   }
-  std::unique_ptr<TransportFactory> factory = MakeTransportFactory(inv.get(), std::move(*ssh_options));
+  std::unique_ptr<TransportFactory> factory =
+      MakeTransportFactory(inv.get(), std::move(*ssh_options));
   std::vector<Result<Value>> results(hosts->size(), Status::Error("not gathered"));
   std::atomic<size_t> next{0};
   size_t workers = std::min<size_t>(hosts->size(), forks > 0 ? forks : 256);
@@ -86,7 +113,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   for (size_t w = 0; w < workers; ++w) {
     threads.emplace_back([&] {
       for (size_t i = next++; i < hosts->size(); i = next++) {
-        results[i] = HostFacts(*inv, (*hosts)[i], extra_vars, connection, factory.get());
+        results[i] = HostFacts(*inv, (*hosts)[i], extra_vars, connection, *subset, factory.get());
       }
     });
   }
@@ -95,7 +122,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
   int code = kExitOk;
   for (size_t i = 0; i < hosts->size(); ++i) {
     if (results[i].ok()) {
-      out[(*hosts)[i]] = *results[i];
+      out[(*hosts)[i]] = Filtered(*results[i], filters);
     } else {
       fmt::print(stderr, "unreachable: [{}] {}\n", (*hosts)[i], results[i].message());
       code = kExitUnreachable;

@@ -148,14 +148,28 @@ void PlayParser::ReadPort(const YAML::Node& value) {
   play_.port = port;
 }
 
-// How facts are gathered, and how hosts pace each other. hostprep gathers
-// one small fixed set in the first round trip whatever the subset, which is
-// at least what Ansible's 'min' gives. `strategy`: Ansible's two that
-// come with it (the others need Python plugins).
+// How facts are gathered, and how hosts pace each other. `gather_subset`
+// is resolved here, so that a misspelt subset fails before any host is
+// contacted. `strategy`: Ansible's two that come with it (the others need
+// Python plugins).
 bool PlayParser::ReadGathering(const std::string& key, const YAML::Node& value) {
   if (key == "gather_subset") {
     std::vector<std::string> subsets;
-    reader_.ReadStringList(key, value, &subsets);
+    if (!reader_.ReadStringList(key, value, &subsets)) return true;
+    for (const std::string& s : subsets) {
+      if (IsTemplate(s)) {
+        reader_.Error(value,
+                      "'gather_subset' must be written out (min, network, !hardware...): "
+                      "hostprep resolves it before the play runs, not from a template");
+        return true;
+      }
+    }
+    Result<FactSubset> subset = ResolveFactSubset(subsets);
+    if (!subset.ok()) {
+      reader_.Error(value, "gather_subset: " + subset.message());
+      return true;
+    }
+    play_.gather_subset = std::move(*subset);
   } else if (key == "strategy") {
     std::string strategy;
     if (!reader_.ReadString(key, value, &strategy)) return true;

@@ -12,6 +12,7 @@
 
 #include "engine/base/source.h"
 #include "engine/base/value.h"
+#include "engine/facts/fact_subset.h"
 #include "engine/module/registry.h"
 
 namespace hostprep {
@@ -241,6 +242,9 @@ struct Play {
   // An import_playbook's `when`: before every task's own, not handlers'.
   std::vector<Expression> when;
   bool gather_facts = true;
+  // `gather_subset`, resolved: which of Ansible's fact collectors the play's
+  // gathering runs (all by default).
+  FactSubset gather_subset = FactSubset::All();
   std::vector<Value> serial;     // batch sizes: integers or "30%" strings; empty = all
   int max_fail_percentage = -1;  // -1 = unset (any failure fails only that host)
   bool any_errors_fatal = false;

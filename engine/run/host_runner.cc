@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "engine/base/text.h"
+#include "engine/facts/facts.h"
 #include "engine/graph/task_graph.h"
 #include "engine/playbook/task_list.h"
 #include "engine/playbook/task_selection.h"
-#include "engine/run/facts.h"
 #include "engine/run/facts_cache.h"
 #include "engine/run/host_io.h"
 #include "engine/run/host_plan.h"
@@ -90,7 +90,9 @@ class HostPlay {
         top_(&roles_.play()),
         executor_(ctx, state, roles_.play(), &roles_),
         hostvars_(ctx.hostvars, state->name),
-        linear_(ctx.settings != nullptr && ctx.settings->linear && ctx.hostvars != nullptr) {}
+        linear_(ctx.settings != nullptr && ctx.settings->linear && ctx.hostvars != nullptr) {
+    executor_.OnFacts([this](const Value& facts) { AddFacts(facts); });
+  }
 
   HostOutcome Run() {
     // What other hosts' delegated tasks did before this play is behind the
@@ -135,6 +137,15 @@ class HostPlay {
   void SetFacts(const Value& facts) {
     facts_vars_.Clear();
     facts_vars_.SetAll(FactsAsVariables(facts), "facts", Trust::kData);
+  }
+
+  // Facts a task set (setup's ansible_facts), over the host's: for the
+  // tasks after, and for other hosts' hostvars.
+  void AddFacts(const Value& facts) {
+    if (!state_->facts) state_->facts = Value::object();
+    MergeFacts(facts, &*state_->facts);
+    SetFacts(*state_->facts);
+    if (ctx_.hostvars != nullptr) ctx_.hostvars->SetFacts(state_->name, *state_->facts);
   }
 
   // The play's remote_user and port, rendered for the host, where the
@@ -205,8 +216,10 @@ class HostPlay {
       return HostOutcome::kFailed;
     }
     // Once per run, but again for a play that gathers with another become
-    // (Ansible gathers in each play: user_id and env are its user's).
-    const bool gather = *wanted && (!state_->facts ||
+    // (Ansible gathers in each play: user_id and env are its user's) or
+    // wants collectors the earlier gathering left out (gather_subset).
+    const FactSubset& subset = ctx_.play->gather_subset;
+    const bool gather = *wanted && (!state_->facts || !state_->facts_subset.Covers(subset) ||
                                     !SameBecome(state_->facts_become, executor_.GatheringBecome()));
     if (!gather) {
       if (state_->facts) SetFacts(*state_->facts);
@@ -215,26 +228,39 @@ class HostPlay {
       io_.ReadAhead(ReadsOf(executor_, plan_->Remaining(), &io_));
       return HostOutcome::kOk;
     }
+    // The cache keeps one entry per subset: plays that gather different
+    // subsets do not take each other's for a change.
     const FactsCache facts_cache(ctx_.options->facts_cache_dir);
-    const std::string key = TransportKey(state_->connection);
+    std::string key = TransportKey(state_->connection);
+    if (!subset.Covers(FactSubset::All())) {
+      key += " subset=";
+      for (const std::string& word : subset.spec) key += word + ",";
+    }
+    const std::optional<Value> known = state_->facts;
     const std::optional<Value> guessed = facts_cache.Load(state_->name, key);
     if (guessed) {
-      state_->facts = guessed;
-      SetFacts(*guessed);
+      state_->facts = known.value_or(Value::object());
+      MergeFacts(*guessed, &*state_->facts);
+      SetFacts(*state_->facts);
     }
     if (!BuildGraph()) return HostOutcome::kFailed;
-    HostOutcome probed = GatherFactsAndProbe();
-    if (probed != HostOutcome::kOk) {
-      state_->facts.reset();
-      return probed;
+    Result<Value> gathered = GatherFactsAndProbe();
+    if (!gathered.ok()) {
+      state_->facts = known;
+      return gathered.status().unreachable() ? HostOutcome::kUnreachable : HostOutcome::kFailed;
     }
+    // Over what earlier plays gathered, as Ansible merges a gathering into
+    // the host's facts.
+    state_->facts = known.value_or(Value::object());
+    MergeFacts(*gathered, &*state_->facts);
+    state_->facts_subset.Add(subset);
     SetFacts(*state_->facts);
     if (ctx_.hostvars != nullptr) ctx_.hostvars->SetFacts(state_->name, *state_->facts);
     ReportFactsGathered();
-    if (!guessed || !SameStableFacts(*state_->facts, *guessed)) {
+    if (!guessed || !SameStableFacts(*gathered, *guessed)) {
       // Stored only when they changed: 200 hosts renaming files in one
       // directory on every run queue on its lock.
-      facts_cache.Store(state_->name, key, *state_->facts);
+      facts_cache.Store(state_->name, key, *gathered);
       // Planned with no or other facts: read ahead again, with these, when
       // a read misses.
       io_.MarkStale();
@@ -269,18 +295,20 @@ class HostPlay {
   // would need a round trip per become: there the facts ride in the tasks'
   // sudo and name the user who called it (FactsRead as_caller). If that
   // batch fails the facts are asked again alone, without become, so that a
-  // refused sudo fails the tasks that need it, not the host. Returns kOk,
-  // or the outcome of a host whose facts could not be read (reported).
-  HostOutcome GatherFactsAndProbe() {
+  // refused sudo fails the tasks that need it, not the host. Returns the
+  // facts of the play's gather_subset, or the error of a host whose facts
+  // could not be read (reported; unreachable when it was lost).
+  Result<Value> GatherFactsAndProbe() {
+    const FactSubset& subset = ctx_.play->gather_subset;
     std::vector<PendingRead> reads = ReadsOf(executor_, plan_->Remaining(), &io_);
     const Become wanted = executor_.GatheringBecome();
     const bool as_caller = !wanted.enabled && !reads.empty() && reads.front().become.enabled;
-    PendingRead facts{as_caller ? reads.front().become : wanted, FactsRead(as_caller)};
+    PendingRead facts{as_caller ? reads.front().become : wanted, FactsRead(as_caller, subset)};
     reads.insert(reads.begin(), facts);
     Result<std::vector<ReadResult>> answers = io_.Read(reads);
     Become gathered_as = wanted;  // whose facts they are
     if (!answers.ok() && reads.size() > 1) {
-      facts = PendingRead{Become{}, FactsRead()};
+      facts = PendingRead{Become{}, FactsRead(false, subset)};
       gathered_as = Become{};
       answers = io_.Read({facts});
     }
@@ -288,16 +316,15 @@ class HostPlay {
       sink_->Post(
           HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kUnreachable, answers.message()));
       state_->unreachable = true;
-      return HostOutcome::kUnreachable;
+      return Status::Unreachable(answers.message());
     }
-    Result<Value> parsed = ParseFacts((*answers)[0]);
+    Result<Value> parsed = ParseFacts((*answers)[0], subset);
     if (!parsed.ok()) {
       sink_->Post(HostEvent(ctx_, *state_, kGatheringFacts, TaskStatus::kFailed, parsed.message()));
-      return HostOutcome::kFailed;
+      return parsed.status();
     }
-    state_->facts = std::move(*parsed);
     state_->facts_become = gathered_as;
-    return HostOutcome::kOk;
+    return parsed;
   }
 
   void ReportFactsGathered() {
@@ -583,6 +610,7 @@ class HostPlay {
         executor_.Remember(it.key(), it.value());
       for (auto it = taken->included.begin(); it != taken->included.end(); ++it)
         executor_.RememberIncluded(it.key(), it.value());
+      if (!taken->facts.empty()) AddFacts(taken->facts);
       if (!taken->failed) return HostOutcome::kOk;
       state_->failed = true;
       return HostOutcome::kFailed;
@@ -597,15 +625,16 @@ class HostPlay {
     return ran;
   }
 
-  // What other hosts' delegated set_fact and include_vars gave this one
+  // What other hosts' delegated set_fact, include_vars and setup gave this one
   // (delegate_facts) since it last looked: its own from now on.
   void TakeGiven() {
     if (ctx_.hostvars == nullptr) return;
-    auto [registered, included] = ctx_.hostvars->TakeGiven(state_->name);
-    for (auto it = registered.begin(); it != registered.end(); ++it)
+    const HostVarsBoard::Given given = ctx_.hostvars->TakeGiven(state_->name);
+    for (auto it = given.registered.begin(); it != given.registered.end(); ++it)
       executor_.Remember(it.key(), it.value());
-    for (auto it = included.begin(); it != included.end(); ++it)
+    for (auto it = given.included.begin(); it != given.included.end(); ++it)
       executor_.RememberIncluded(it.key(), it.value());
+    if (!given.facts.empty()) AddFacts(given.facts);
   }
 
   // Another host's delegated task acted on this one since the host last
@@ -793,9 +822,9 @@ class HostPlay {
   RoleVariables roles_;
   Variables top_;
   TaskExecutor executor_;
-  HostVarsBoard::View hostvars_;  // what this host's templates read as `hostvars`
-  const bool linear_;             // strategy: linear (HostVarsBoard::AwaitTurn)
-  size_t touches_seen_ = 0;       // HostVarsBoard::Touches when last looked
+  HostVarsBoard::View hostvars_;                 // what this host's templates read as `hostvars`
+  const bool linear_;                            // strategy: linear (HostVarsBoard::AwaitTurn)
+  size_t touches_seen_ = 0;                      // HostVarsBoard::Touches when last looked
   std::map<const TaskSpec*, size_t> once_seen_;  // run_once tasks reached, how often
   std::optional<TaskGraph> graph_;
   std::optional<HostPlan> plan_;

@@ -10,6 +10,7 @@
 
 #include "engine/base/status.h"
 #include "engine/base/value.h"
+#include "engine/facts/fact_subset.h"
 #include "engine/inventory/inventory.h"
 #include "engine/module/read_result.h"
 #include "engine/module/registry.h"
@@ -36,6 +37,7 @@ struct HostState {
   PlayBecome play_become;                 // this play's become keywords, rendered for the host
   std::optional<Value> facts;             // gathered once per run (per become)
   Become facts_become;                    // the become the facts were gathered with
+  FactSubset facts_subset;                // the collectors gathered so far
   Value registered = Value::object();     // register: results, by name (and set_fact)
   Value included_vars = Value::object();  // include_vars, below registered results
   bool unreachable = false;               // stays out of later plays, as in Ansible

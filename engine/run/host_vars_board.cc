@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "engine/facts/facts.h"
+
 namespace hostprep {
 
 // One host's variables as hostvars shows them, lowest first: inventory (the
@@ -88,28 +90,32 @@ void HostVarsBoard::AwaitTurn(const View& reader) {
   });
 }
 
-bool HostVarsBoard::Give(const std::string& host, const Value& registered, const Value& included) {
+bool HostVarsBoard::Give(const std::string& host, const Given& given) {
   if (!known_.count(host)) return false;
   std::lock_guard<std::mutex> lock(mu_);
   Entry& entry = EntryOf(host);
-  for (auto it = registered.begin(); it != registered.end(); ++it) {
+  for (auto it = given.registered.begin(); it != given.registered.end(); ++it) {
     entry.registered[it.key()] = it.value();
-    entry.given_registered[it.key()] = it.value();
+    entry.given.registered[it.key()] = it.value();
   }
-  for (auto it = included.begin(); it != included.end(); ++it) {
+  for (auto it = given.included.begin(); it != given.included.end(); ++it) {
     entry.included[it.key()] = it.value();
-    entry.given_included[it.key()] = it.value();
+    entry.given.included[it.key()] = it.value();
+  }
+  if (!given.facts.empty()) {
+    if (!entry.facts) entry.facts = Value::object();
+    MergeFacts(given.facts, &*entry.facts);
+    MergeFacts(given.facts, &entry.given.facts);
   }
   entry.scope.reset();
   return true;
 }
 
-std::pair<Value, Value> HostVarsBoard::TakeGiven(const std::string& host) {
+HostVarsBoard::Given HostVarsBoard::TakeGiven(const std::string& host) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(host);
-  if (it == entries_.end()) return {Value::object(), Value::object()};
-  return {std::exchange(it->second.given_registered, Value::object()),
-          std::exchange(it->second.given_included, Value::object())};
+  if (it == entries_.end()) return {};
+  return std::exchange(it->second.given, Given{});
 }
 
 void HostVarsBoard::Touch(const std::string& host) {
@@ -233,11 +239,9 @@ std::shared_ptr<const HostVarsBoard::HostScope> HostVarsBoard::Build(const std::
   scope->magic.SetAll(*magic_, "hostprep");
   scope->magic.SetLookups(lookups_);
   if (entry->facts) {
-    // As Ansible injects them: ansible_<name> and ansible_facts (hostprep's
-    // own unprefixed names stay the host's own).
-    for (auto it = entry->facts->begin(); it != entry->facts->end(); ++it)
-      scope->facts.Set("ansible_" + it.key(), it.value(), "facts", Trust::kData);
-    scope->facts.Set("ansible_facts", *entry->facts, "facts", Trust::kData);
+    // As Ansible injects them (hostprep's own unprefixed names stay the
+    // host's own).
+    scope->facts.SetAll(FactsAsVariables(*entry->facts, false), "facts", Trust::kData);
   }
   scope->included.SetAll(entry->included, "include_vars");
   scope->registered.SetAll(entry->registered, "register or set_fact", Trust::kData);

@@ -63,6 +63,7 @@ class HostVarsBoard {
   struct Once {
     Value registered = Value::object();
     Value included = Value::object();
+    Value facts = Value::object();  // a module's ansible_facts (setup...), merged
     bool failed = false;
     std::string host;  // the host that ran it
   };
@@ -95,14 +96,20 @@ class HostVarsBoard {
   // its run. The reader has nothing of its own unfinished before it.
   void AwaitTurn(const View& reader);
 
-  // delegate_facts: another host's delegated set_fact (registered) or
-  // include_vars (included) gave `host` these values: in its hostvars at
-  // once, and its own from its next task (TakeGiven). False: `host` is not
-  // in the inventory.
-  bool Give(const std::string& host, const Value& registered, const Value& included);
-  // What was given to `host` since it last took (objects, empty when
+  // delegate_facts: another host's delegated set_fact (registered),
+  // include_vars (included) or module's ansible_facts (facts, merged over
+  // the host's) gave `host` these values: in its hostvars at once, and its
+  // own from its next task (TakeGiven). False: `host` is not in the
+  // inventory.
+  struct Given {
+    Value registered = Value::object();
+    Value included = Value::object();
+    Value facts = Value::object();
+  };
+  bool Give(const std::string& host, const Given& given);
+  // What was given to `host` since it last took (empty objects when
   // nothing was).
-  std::pair<Value, Value> TakeGiven(const std::string& host);
+  Given TakeGiven(const std::string& host);
 
   // A delegated task acted on `host` (by name): whatever that host read
   // ahead may no longer hold. Touches(host) counts the times, for the host
@@ -156,8 +163,7 @@ class HostVarsBoard {
     Rank done_rank;
     bool slot = false;                       // holds one of the batch's slots
     size_t touches = 0;                      // see Touch
-    Value given_registered = Value::object();  // see Give, until taken
-    Value given_included = Value::object();
+    Given given;                             // see Give, until taken
     std::shared_ptr<const HostScope> scope;  // the last one built; reset by every write
   };
 

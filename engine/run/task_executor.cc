@@ -895,6 +895,14 @@ bool TaskExecutor::EndAttempt(TaskRun* run, TaskStep* wait) const {
     wait->wait_seconds = task.delay;
     return true;
   }
+  if ((a.status == TaskStatus::kOk || a.status == TaskStatus::kChanged) &&
+      task.kind == TaskKind::kModule && a.result.contains("ansible_facts") &&
+      a.result["ansible_facts"].is_object()) {
+    if (Status kept = KeepFacts(run, a.result["ansible_facts"]); !kept.ok()) {
+      a.status = TaskStatus::kFailed;
+      a.message = kept.message();
+    }
+  }
   if (a.status == TaskStatus::kFailed && task.ignore_errors) a.status = TaskStatus::kIgnored;
   TaskOutcome& out = run->out;
   const bool lost = a.status == TaskStatus::kUnreachable;

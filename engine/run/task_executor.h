@@ -16,6 +16,7 @@
 #ifndef HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 #define HOSTPREP_ENGINE_RUN_TASK_EXECUTOR_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,6 +133,11 @@ class TaskExecutor {
   void RememberIncluded(const std::string& name, const Value& value) const;
   void Capture(HostVarsBoard::Once* into) { capture_ = into; }
 
+  // Where the ansible_facts a module returns (setup) go: the host's runner
+  // merges them over the host's facts, and the tasks after see them. Unset,
+  // they are registered only.
+  void OnFacts(std::function<void(const Value& facts)> sink) { facts_sink_ = std::move(sink); }
+
   // The become of the run's current item: the keywords over the become
   // defaults of the host's connection (a delegated host's when delegated),
   // and -b over both. A templated `become` (TaskSpec::become_template) is
@@ -159,10 +165,13 @@ class TaskExecutor {
 
  private:
   struct Planned;
-  // delegate_facts: gives a delegated set_fact's or include_vars' values to
-  // the delegated host; false when they are the host's own
+  // delegate_facts: gives a delegated set_fact's, include_vars' or module's
+  // facts to the delegated host; false when they are the host's own
   // (task_executor_controller.cc).
-  Result<bool> HandOver(TaskRun* run, const Value& registered, const Value& included) const;
+  Result<bool> HandOver(TaskRun* run, const HostVarsBoard::Given& given) const;
+  // A module's ansible_facts set on the host (or handed over); an error
+  // when delegate_facts names no host.
+  Status KeepFacts(TaskRun* run, const Value& returned) const;
   // A templated `become` rendered with `vars`: nullopt when the task has
   // none; an error names where it is written and what it rendered to.
   static Result<std::optional<bool>> TemplatedBecome(const TaskSpec& task, const Variables& vars);
@@ -231,6 +240,7 @@ class TaskExecutor {
   const Variables& host_vars_;
   const RoleVariables* roles_;
   HostVarsBoard::Once* capture_ = nullptr;
+  std::function<void(const Value& facts)> facts_sink_;
 };
 
 // A set_fact value as Ansible's set_fact keeps it: a string that reads as a

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "engine/base/text.h"
+#include "engine/facts/facts.h"
 #include "engine/playbook/keywords.h"
 #include "engine/playbook/task_list.h"
 #include "engine/run/included_vars.h"
@@ -18,23 +19,41 @@
 
 namespace hostprep {
 
-// delegate_facts: a delegated set_fact or include_vars gives its values to
-// the delegated host (HostVarsBoard::Give) instead of this one. True when
+// delegate_facts: a delegated set_fact, include_vars or module's
+// ansible_facts gives its values to the delegated host
+// (HostVarsBoard::Give) instead of this one. True when
 // it did; false when they are this host's own (no delegate_facts, or
 // delegated to itself). An error: delegate_to cannot be rendered, or names
 // no host of the inventory (Ansible would make one up).
-Result<bool> TaskExecutor::HandOver(TaskRun* run, const Value& registered,
-                                    const Value& included) const {
+Result<bool> TaskExecutor::HandOver(TaskRun* run, const HostVarsBoard::Given& given) const {
   const TaskSpec& task = run->task;
   if (!task.delegate_facts.value_or(false) || task.delegate_to.empty()) return false;
   Result<std::string> name = DelegateName(run);
   if (!name.ok()) return name.status();
   if (name->empty()) return false;
-  if (ctx_.hostvars != nullptr && ctx_.hostvars->Give(*name, registered, included)) return true;
+  if (ctx_.hostvars != nullptr && ctx_.hostvars->Give(*name, given)) return true;
   return Status::Error(
       fmt::format("{}delegate_facts: '{}' is not a host of the inventory: give "
                   "its values to a host hostprep knows",
                   task.delegate_location.Prefix(), *name));
+}
+
+// A module's ansible_facts (setup), named as Ansible's modules return
+// them: set on the host over its facts, as Ansible's strategy sets them
+// (a run_once task's on the batch's other hosts too, through Capture),
+// or with delegate_facts on the delegated host.
+Status TaskExecutor::KeepFacts(TaskRun* run, const Value& returned) const {
+  Value facts = Value::object();
+  for (auto it = returned.begin(); it != returned.end(); ++it) {
+    const std::string& key = it.key();
+    facts[StartsWith(key, "ansible_") ? key.substr(8) : key] = it.value();
+  }
+  Result<bool> handed = HandOver(run, {Value::object(), Value::object(), facts});
+  if (!handed.ok()) return handed.status();
+  if (*handed) return Status::Ok();
+  if (facts_sink_) facts_sink_(facts);
+  if (capture_ != nullptr) MergeFacts(facts, &capture_->facts);
+  return Status::Ok();
 }
 
 // set_fact: the values rendered, set on the host (and for the task's next
@@ -59,7 +78,7 @@ TaskExecutor::Planned TaskExecutor::SetFacts(TaskRun* run) const {
       if (*v != Value(OmitToken())) facts[it.key()] = FactValue(std::move(*v));
     }
   }
-  Result<bool> handed = HandOver(run, facts, Value::object());
+  Result<bool> handed = HandOver(run, {facts, Value::object(), Value::object()});
   if (!handed.ok()) {
     a.status = TaskStatus::kFailed;
     a.message = handed.message();
@@ -149,7 +168,7 @@ TaskExecutor::Planned TaskExecutor::IncludeVars(TaskRun* run) const {
     a.message = task.module_location.Prefix() + "include_vars: " + loaded.message();
     return p;
   }
-  Result<bool> handed = HandOver(run, Value::object(), loaded->vars);
+  Result<bool> handed = HandOver(run, {Value::object(), loaded->vars, Value::object()});
   if (!handed.ok()) {
     a.status = TaskStatus::kFailed;
     a.message = handed.message();

@@ -62,10 +62,6 @@ bool ParseFloat(const std::string& text, double* out);
 // as it is. (ToText differs for none, which Ansible prints as "".)
 std::string PyStr(const Value& v);
 
-// Python's str.splitlines(): \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085,
-// U+2028 and U+2029 end lines; no empty last line.
-std::vector<std::string> SplitLines(std::string_view s);
-
 // Python's round(x): half to even.
 double PyRoundHalfEven(double x);
 

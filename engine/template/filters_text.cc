@@ -212,7 +212,7 @@ Result<Value> Indent(const Value& in, const Args& a) {
     if (*width > (1 << 20)) return FilterError("indent", "width is too large");
     pad = std::string(std::max(0LL, *width), ' ');
   }
-  std::vector<std::string> lines = SplitLines(PyStr(in) + "\n");
+  std::vector<std::string> lines = PySplitLines(PyStr(in) + "\n");
   std::string out;
   if (PyTruthy(a[2])) {
     out = Join(lines, "\n" + pad);
@@ -356,7 +356,7 @@ Result<Value> WordWrap(const Value& in, const Args& a) {
   }
   std::string wrap = a[2].is_null() ? "\n" : PyStr(a[2]);
   std::vector<std::string> out;
-  for (const std::string& line : SplitLines(PyStr(in))) {
+  for (const std::string& line : PySplitLines(PyStr(in))) {
     out.push_back(
         Join(WrapLine(Utf8Chars(line), static_cast<size_t>(*width), PyTruthy(a[1]), PyTruthy(a[3])),
              wrap));

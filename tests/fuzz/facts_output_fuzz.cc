@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 #include "tests/fuzz/fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 
 namespace hostprep {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/facts/facts.h"
 #include "engine/module/module.h"
-#include "engine/run/facts.h"
 #include "engine/run/host_io.h"
 #include "engine/transport/fake_transport.h"
 
@@ -88,7 +88,7 @@ class Hosts : public TransportFactory {
       facts.stdout_data =
           "exists=/etc/os-release\n/etc/os-release:NAME=\"Debian GNU/Linux\"\n"
           "/etc/os-release:ID=debian\n/etc/os-release:VERSION_ID=\"12\"\nend=hostprep-facts\n";
-      it->second->AddExecResponse(FactsRequest().argv, facts);
+      it->second->AddExecResponse(FactsRead().argv, facts);
       it->second->AddDirectory("/etc/modules-load.d");
       it->second->AddExecResponse({"true"}, ExecResult{});
       it->second->AddExecResponse({"false"}, ExecResult{1, "", "it failed\n"});

@@ -145,7 +145,7 @@ TEST_CASE("a delegated task plans with the delegated host's facts") {
   alpine.stdout_data =
       "exists=/etc/os-release\n/etc/os-release:ID=alpine\n/etc/os-release:VERSION_ID=3.19.1\n"
       "/etc/alpine-release:3.19.1\nend=hostprep-facts\n";
-  f.hosts["d1"].AddExecResponse(FactsRequest().argv, alpine);
+  f.hosts["d1"].AddExecResponse(FactsRead().argv, alpine);
   Recorder rec;
   RunSummary s = f.Run(R"(
 - hosts: h1
@@ -162,7 +162,7 @@ TEST_CASE("a delegated task plans with the delegated host's facts") {
   CHECK(f.hosts["d1"].Content("/etc/Debian") == "x");
   bool gathered = false;
   for (const FakeTransport::Call& c : f.hosts["d1"].calls())
-    gathered = gathered || c.argv == FactsRequest().argv;
+    gathered = gathered || c.argv == FactsRead().argv;
   CHECK(gathered);
 }
 
@@ -186,7 +186,7 @@ TEST_CASE("a delegated host that gathered facts in the run is not asked for them
   CHECK(s.exit_code() == 0);
   int gathered = 0;
   for (const FakeTransport::Call& c : f.hosts["h2"].calls())
-    gathered += c.argv == FactsRequest().argv ? 1 : 0;
+    gathered += c.argv == FactsRead().argv ? 1 : 0;
   CHECK(gathered == 1);
   CHECK(f.hosts["h2"].Content("/etc/x") == "x");
 }

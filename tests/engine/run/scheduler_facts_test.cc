@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 #include "tests/engine/run/scheduler_test_util.h"
 
 namespace hostprep {
@@ -20,7 +20,7 @@ using testing::Recorder;
 // "caller" (under the tasks' sudo, naming the user who called it).
 std::string Gatherings(testing::SchedulerFixture& f, const char* host) {
   std::string out;
-  const std::vector<std::string> script = FactsRequest().argv;
+  const std::vector<std::string> script = FactsRead().argv;
   for (const FakeTransport::Call& c : f.hosts[host].calls()) {
     if (c.kind != FakeTransport::Call::Kind::kExec || c.argv.size() < script.size() ||
         !std::equal(script.begin(), script.end(), c.argv.begin())) {

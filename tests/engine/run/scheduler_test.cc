@@ -13,7 +13,7 @@
 #include <map>
 #include <mutex>
 
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 #include "engine/transport/fake_transport.h"
 #include "tests/engine/run/scheduler_test_util.h"
 

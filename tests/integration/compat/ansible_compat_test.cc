@@ -280,6 +280,16 @@ TEST_CASE("compat: each play that gathers facts reports and counts Gathering Fac
   CheckSameFiles({"/etc/hpcompat"});
 }
 
+TEST_CASE("compat: gather_subset and setup with filter give and set the facts Ansible's do") {
+  CheckSame(RunBoth("setup.yml"), 0);
+  CheckSame(RunBoth("setup.yml", {"--check"}), 0);
+}
+
+TEST_CASE("compat: getent sets the facts Ansible's getent sets") {
+  CheckSame(RunBoth("getent.yml"), 0);
+  CheckSame(RunBoth("getent.yml", {"--check"}), 0);
+}
+
 TEST_CASE("compat: tasks run in the order written, as in Ansible, even out of dependency order") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("order.yml"), 0);

@@ -8,7 +8,7 @@
 #include <set>
 
 #include "engine/base/text.h"
-#include "engine/run/facts_input.h"
+#include "engine/facts/facts_input.h"
 
 namespace hostprep {
 

@@ -9,7 +9,7 @@
 #include <map>
 
 #include "engine/base/text.h"
-#include "engine/run/facts_input.h"
+#include "engine/facts/facts_input.h"
 
 namespace hostprep {
 
@@ -274,7 +274,10 @@ void AddNetworkFacts(const FactsInput& in, Value* facts) {
     std::string key = name;
     std::replace(key.begin(), key.end(), ':', '_');
     names.push_back(key);
-    // An interface named like another fact does not replace it.
+    // Its fact is named as Ansible's namespace names facts: '-' as '_'
+    // ("br-lan" is ansible_br_lan). One named like another fact does not
+    // replace it.
+    std::replace(key.begin(), key.end(), '-', '_');
     if (!f.contains(key)) f[key] = value;
   }
   f["interfaces"] = names;

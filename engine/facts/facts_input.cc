@@ -1,4 +1,4 @@
-#include "engine/run/facts_input.h"
+#include "engine/facts/facts_input.h"
 
 #include "engine/base/text.h"
 

@@ -1,4 +1,4 @@
-// The facts script (engine/run/scripts/facts.sh) run on this machine: what
+// The facts script (engine/facts/scripts/facts.sh) run on this machine: what
 // it reports against what the machine's own tools say, which programs it
 // starts, and how it reads /etc/hosts for the fully qualified name.
 #include <doctest/doctest.h>
@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "engine/base/text.h"
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 #include "engine/transport/local_transport.h"
 
 namespace hostprep {
@@ -112,7 +112,7 @@ Value RunFacts(const std::vector<std::string>& argv) {
 }
 
 const std::string& Script() {
-  static const std::string script = FactsRequest().argv.at(2);
+  static const std::string script = FactsRead().argv.at(2);
   return script;
 }
 
@@ -141,8 +141,8 @@ std::string GetUser() {
 }
 
 TEST_CASE("facts script reports this machine as uname, /proc, os-release, Python and ip do") {
-  CHECK(FactsRequest().argv.at(0) == "/bin/sh");
-  Value facts = RunFacts(FactsRequest().argv);
+  CHECK(FactsRead().argv.at(0) == "/bin/sh");
+  Value facts = RunFacts(FactsRead().argv);
 
   struct utsname u;
   REQUIRE(uname(&u) == 0);
@@ -192,7 +192,8 @@ struct Probe {
 };
 
 Probe RunWithStandIns(const std::string& script, const std::vector<std::string>& argv_prefix,
-                      const std::string& missing, bool ip_without_batch) {
+                      const std::string& missing, bool ip_without_batch,
+                      const std::vector<std::string>& script_args = {}) {
   TempDir dir;
   const std::string log = dir / "log";
   WriteText(log, "");
@@ -218,6 +219,7 @@ Probe RunWithStandIns(const std::string& script, const std::vector<std::string>&
                                  std::string("/bin/sh"), std::string("-c"), script}) {
     argv.push_back(arg);
   }
+  argv.insert(argv.end(), script_args.begin(), script_args.end());
   Probe probe{RunFacts(argv), ""};
   std::vector<std::string> started;
   for (const std::string& line : Split(ReadText(log), '\n')) {
@@ -294,7 +296,7 @@ TEST_CASE("facts script starts a program only where no file answers, with the sa
   Probe base = RunWithStandIns(script, {}, "", false);
   CHECK(base.facts["fqdn"] == node + ".facts.test");
   CHECK(base.programs == with({}));
-  Value plain = RunFacts(FactsRequest().argv);
+  Value plain = RunFacts(FactsRead().argv);
   // (not lsb: lsb_release is not on the stand-ins' PATH, so there is none)
   for (const char* key : {"kernel", "arch", "nodename", "user_id", "memtotal_mb", "default_ipv4",
                           "distribution_version", "interfaces", "pkg_mgr"}) {
@@ -423,7 +425,7 @@ TEST_CASE("facts script answers on a busybox host, with what busybox can tell") 
   CHECK(facts["kernel"] == u.release);
   CHECK(facts["nodename"] == u.nodename);
   CHECK(facts["memtotal_mb"] == MeminfoMb("MemTotal"));
-  CHECK(facts["os_family"] == RunFacts(FactsRequest().argv)["os_family"]);
+  CHECK(facts["os_family"] == RunFacts(FactsRead().argv)["os_family"]);
   CHECK(facts["user_id"] == "root");
   CHECK(facts["env"]["PATH"] == dir / "");
   CHECK(facts["date_time"]["tz"].is_string());
@@ -497,6 +499,58 @@ TEST_CASE("facts script reads the fully qualified name from /etc/hosts as Python
     Value facts = RunFacts(
         {"/usr/bin/env", "PATH=" + (dir / "") + ":/usr/bin:/bin", "/bin/sh", "-c", script});
     CHECK(facts["fqdn"] == Replace(row.fqdn, "N", node));
+  }
+}
+
+TEST_CASE("facts script starts none of the programs of the collectors a subset leaves out") {
+  // The script's arguments for a subset, after `sh -c SCRIPT`.
+  auto args = [](const std::vector<std::string>& spec) {
+    Result<FactSubset> subset = ResolveFactSubset(spec);
+    REQUIRE(subset.ok());
+    const std::vector<std::string> argv = FactsRead(false, *subset).argv;
+    return std::vector<std::string>(argv.begin() + 3, argv.end());
+  };
+  CHECK(args({"all"}).empty());
+  CHECK(args({"min"}) == std::vector<std::string>{"sh", "", "net mounts"});
+  CHECK(args({"!all", "!min"}) == std::vector<std::string>{"sh", "", "net mounts date"});
+  CHECK(args({"!all", "network"}) == std::vector<std::string>{"sh", "", "mounts"});
+
+  const Probe all = RunWithStandIns(Script(), {}, "", false);
+  const Probe min = RunWithStandIns(Script(), {}, "", false, args({"min"}));
+  const Probe none = RunWithStandIns(Script(), {}, "", false, args({"!all", "!min"}));
+  // min: one grep (the files) instead of two, no ip, no stat -f.
+  auto without = [](std::string programs, const std::vector<std::string>& gone) {
+    std::vector<std::string> left = Split(programs, ' ');
+    for (const std::string& g : gone) {
+      auto it = std::find(left.begin(), left.end(), g);
+      if (it != left.end()) left.erase(it);
+    }
+    return Sorted(left);
+  };
+  CHECK(min.programs == without(all.programs, {"grep", "ip", "stat"}));
+  CHECK(none.programs == without(min.programs, {"date"}));
+  // What the script did not read is not there, and the subset's facts
+  // leave out what it would have been.
+  CHECK(!min.facts.contains("all_ipv4_addresses"));
+  CHECK(min.facts.value("mounts", Value::array()).empty());
+  const Value selected = SelectFacts(min.facts, *ResolveFactSubset({"min"}));
+  for (const char* key : {"interfaces", "default_ipv4", "all_ipv4_addresses", "memtotal_mb"}) {
+    CAPTURE(key);
+    CHECK(!selected.contains(key));
+  }
+  CHECK(min.facts.contains("date_time"));
+  CHECK(!none.facts.contains("date_time"));
+  for (const char* key : {"distribution", "kernel", "user_id", "pkg_mgr", "memtotal_mb"}) {
+    CAPTURE(key);
+    CHECK(min.facts[key] == all.facts[key]);
+  }
+}
+
+TEST_CASE("every fact the script gives on this machine belongs to one of Ansible's collectors") {
+  const Value facts = RunFacts(FactsRead().argv);
+  for (auto it = facts.begin(); it != facts.end(); ++it) {
+    CAPTURE(it.key());
+    CHECK(!FactCollector(it.key(), facts).empty());
   }
 }
 

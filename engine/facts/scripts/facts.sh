@@ -1,5 +1,5 @@
 #!/bin/sh
-# The facts script (engine/run/facts*.cc parse what it prints).
+# The facts script (engine/facts/facts*.cc parse what it prints).
 # Embedded at build time without its comment lines; checked by shellcheck.
 #
 # Prints what Ansible's fact collectors read, for the controller to compute
@@ -28,7 +28,13 @@
 # tasks' batch; the user facts are those of the user who called sudo
 # (SUDO_UID, SUDO_GID, SUDO_USER), as the play, which does not become,
 # would gather them.
+# $2 = the sections a gather_subset leaves out, words: net (ip and the
+# interfaces), mounts, date.
 mode=${1:-}
+skip_sections=" ${2:-} "
+wants() {
+  case "$skip_sections" in *" $1 "*) return 1 ;; esac
+}
 lower=abcdefghijklmnopqrstuvwxyz; upper=ABCDEFGHIJKLMNOPQRSTUVWXYZ; digits=0123456789
 pers=; kernel=; arch=; node=; ostype=; kversion=
 if [ -r /proc/self/personality ]; then read -r pers < /proc/self/personality; fi
@@ -283,9 +289,13 @@ if [ -e "$dmi" ]; then
   done
 fi
 # An interface: what sysfs says of it, and the directories and links that
-# say what it is.
+# say what it is; none without net (a name holds no blank: the unquoted
+# glob expands whole).
 
-for path in /sys/class/net/*; do
+ifaces=
+if wants net; then ifaces='/sys/class/net/*'; fi
+# shellcheck disable=SC2086 # expanded on purpose: the glob, when wanted
+for path in $ifaces; do
   if [ ! -d "$path" ]; then continue; fi
   dev=${path##*/}
   echo "interface=$dev"
@@ -330,7 +340,7 @@ fi
 # is asked for the addresses alone; another ip that refuses -batch is
 # asked for them again.
 
-if have ip; then
+if wants net && have ip; then
   echo "net=begin"
   if busybox; then
     "$bin" addr show 2>/dev/null
@@ -353,7 +363,7 @@ fi
 # asked for now alone (another date without -f: asked again).
 
 format='+date=%Y %m %A %w %W %d %H %M %S %s %N %Z %z'
-if have date; then
+if wants date && have date; then
   if busybox; then
     "$bin" "$format" 2>/dev/null
   elif ! "$bin" -f - "$format" 2>/dev/null <<'DATE'
@@ -376,7 +386,7 @@ mtab=/proc/mounts
 if [ -e /etc/mtab ]; then mtab=/etc/mtab; fi
 info=
 if have findmnt; then info=/proc/self/mountinfo; fi
-if command -v grep >/dev/null 2>&1; then
+if wants mounts && command -v grep >/dev/null 2>&1; then
   grep -s -H -E -e '^(/|\\|[^ ]*:/)' -e '^[0-9]+ [0-9]+ [0-9]+:[0-9]+ /[^ ]' -- \
     "$mtab" ${info:+"$info"} | {
     points=; set -f

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "engine/run/facts.h"
-#include "tests/engine/run/facts_test_util.h"
+#include "engine/facts/facts.h"
+#include "tests/engine/facts/facts_test_util.h"
 
 namespace hostprep {
 namespace {

@@ -5,15 +5,15 @@
 // facts_compat_test.cc makes the same comparison live). The hostile
 // outputs check that nothing the target prints can crash the parser or
 // make facts that cannot be printed.
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
-#include "engine/run/facts_input.h"
-#include "tests/engine/run/facts_test_util.h"
+#include "engine/facts/facts_input.h"
+#include "tests/engine/facts/facts_test_util.h"
 
 namespace hostprep {
 namespace {
@@ -231,8 +231,12 @@ TEST_CASE("facts refuse output that is not the script's") {
 }
 
 TEST_CASE("facts are visible with the ansible_ prefix and as ansible_facts, the old ones plain") {
-  Value facts = {{"os_family", "Debian"}, {"domain", "example"}};
+  Value facts = {{"os_family", "Debian"}, {"domain", "example"}, {"local", Value::object()}};
   facts["eth0"] = Value::object();
+  facts["interfaces"] = Value::array({"eth0"});
+  // Set by a module without the prefix (getent), and by setup's bookkeeping.
+  facts["getent_passwd"] = Value::object({{"root", Value::array({"x"})}});
+  facts["module_setup"] = true;
   Value vars = FactsAsVariables(facts);
   CHECK(vars["os_family"] == "Debian");
   CHECK(vars["ansible_os_family"] == "Debian");
@@ -243,6 +247,16 @@ TEST_CASE("facts are visible with the ansible_ prefix and as ansible_facts, the 
   // `domain is defined` true.
   CHECK(!vars.contains("domain"));
   CHECK(!vars.contains("eth0"));
+  CHECK(vars["ansible_eth0"] == Value::object());
+  // As Ansible injects what a module returned without the prefix.
+  CHECK(vars["getent_passwd"]["root"] == Value::array({"x"}));
+  CHECK(vars["ansible_facts"]["getent_passwd"]["root"] == Value::array({"x"}));
+  CHECK(!vars.contains("ansible_getent_passwd"));
+  CHECK(vars["module_setup"] == true);
+  // Ansible keeps the prefix of ansible_local alone in ansible_facts.
+  CHECK(vars["ansible_local"] == Value::object());
+  CHECK(vars["ansible_facts"]["ansible_local"] == Value::object());
+  CHECK(!vars["ansible_facts"].contains("local"));
 }
 
 TEST_CASE("facts name the user as Python's getpass and pwd do, ids as numbers") {

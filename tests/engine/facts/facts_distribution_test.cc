@@ -9,7 +9,7 @@
 #include <string>
 
 #include "engine/base/value.h"
-#include "tests/engine/run/facts_test_util.h"
+#include "tests/engine/facts/facts_test_util.h"
 
 namespace hostprep {
 namespace {

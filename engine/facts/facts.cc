@@ -1,10 +1,10 @@
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 
 #include <set>
 
 #include "engine/base/text.h"
-#include "engine/run/facts_input.h"
-#include "engine/run/scripts.h"  // generated from scripts/*.sh
+#include "engine/facts/facts_input.h"
+#include "engine/facts/scripts.h"  // generated from scripts/*.sh
 
 namespace hostprep {
 
@@ -107,13 +107,6 @@ void AddUserFacts(const FactsInput& in, Value* facts) {
   }
 }
 
-// The script, and why it reads as it does: scripts/facts.sh.
-ExecRequest FactsRequest() {
-  ExecRequest r;
-  r.argv = {"/bin/sh", "-c", scripts::kFacts};
-  return r;
-}
-
 Result<Value> ParseFacts(const ExecResult& result) {
   if (result.exit_code != 0) {
     return Status::Error("gathering facts failed (exit " + std::to_string(result.exit_code) +
@@ -140,13 +133,18 @@ Result<Value> ParseFacts(const ExecResult& result) {
   return f;
 }
 
-Value FactsAsVariables(const Value& facts) {
+Value FactsAsVariables(const Value& facts, bool plain) {
   Value vars = Value::object();
+  Value namespaced = Value::object();
   for (auto it = facts.begin(); it != facts.end(); ++it) {
-    if (PlainNames().count(it.key()) > 0) vars[it.key()] = it.value();
-    vars["ansible_" + it.key()] = it.value();
+    if (plain && PlainNames().count(it.key()) > 0) vars[it.key()] = it.value();
+    const std::string name = FactVariableName(it.key(), facts);
+    vars[name] = it.value();
+    // Ansible takes the prefix off every fact in ansible_facts but
+    // ansible_local (vars/clean.py, namespace_facts).
+    namespaced[name == "ansible_local" ? name : it.key()] = it.value();
   }
-  vars["ansible_facts"] = facts;
+  vars["ansible_facts"] = namespaced;
   return vars;
 }
 
@@ -166,17 +164,37 @@ bool SameStableFacts(const Value& a, const Value& b) {
   return stable(a) == stable(b);
 }
 
-RemoteRead FactsRead(bool as_caller) {
+// The script, and why it reads as it does: scripts/facts.sh. Its first
+// argument is the mode, its second the sections left out; without either
+// the command is the plain `sh -c SCRIPT`.
+RemoteRead FactsRead(bool as_caller, const FactSubset& subset) {
   RemoteRead read;
   read.kind = RemoteRead::Kind::kExec;
-  read.argv = FactsRequest().argv;
-  if (as_caller) read.argv.insert(read.argv.end(), {"sh", "caller"});
+  read.argv = {"/bin/sh", "-c", scripts::kFacts};
+  std::string skip;
+  if (!subset.Has("network")) skip += " net";
+  if (!subset.Has("hardware")) skip += " mounts";
+  if (!subset.Has("date_time")) skip += " date";
+  if (as_caller || !skip.empty())
+    read.argv.insert(read.argv.end(), {"sh", as_caller ? "caller" : ""});
+  if (!skip.empty()) read.argv.push_back(Trim(skip));
   return read;
 }
 
 Result<Value> ParseFacts(const ReadResult& answer) {
   if (!answer.status.ok()) return answer.status;
   return ParseFacts(answer.exec);
+}
+
+Result<Value> ParseFacts(const ReadResult& answer, const FactSubset& subset) {
+  Result<Value> all = ParseFacts(answer);
+  if (!all.ok()) return all;
+  return SelectFacts(*all, subset);
+}
+
+void MergeFacts(const Value& later, Value* facts) {
+  if (!facts->is_object()) *facts = Value::object();
+  for (auto it = later.begin(); it != later.end(); ++it) (*facts)[it.key()] = it.value();
 }
 
 }  // namespace hostprep

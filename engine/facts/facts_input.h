@@ -1,4 +1,4 @@
-// What the facts script (engine/run/scripts/facts.sh) printed, sorted for
+// What the facts script (engine/facts/scripts/facts.sh) printed, sorted for
 // the fact builders: its key=value lines, the lines of the files its grep
 // read ("PATH:LINE"), and what `ip` answered. The target's output is
 // untrusted: reading it is bounded (lines, line length, files), invalid
@@ -6,8 +6,8 @@
 // line. The builders (facts_*.cc) each add one group of Ansible's facts
 // from it; they are pure and never fail: what is missing stays out, as in
 // Ansible's collectors.
-#ifndef HOSTPREP_ENGINE_RUN_FACTS_INPUT_H_
-#define HOSTPREP_ENGINE_RUN_FACTS_INPUT_H_
+#ifndef HOSTPREP_ENGINE_FACTS_FACTS_INPUT_H_
+#define HOSTPREP_ENGINE_FACTS_FACTS_INPUT_H_
 
 #include <map>
 #include <string>
@@ -95,4 +95,4 @@ void AddNetworkFacts(const FactsInput& in, Value* facts);
 
 }  // namespace hostprep
 
-#endif  // HOSTPREP_ENGINE_RUN_FACTS_INPUT_H_
+#endif  // HOSTPREP_ENGINE_FACTS_FACTS_INPUT_H_

@@ -1,7 +1,7 @@
-// Builds what the facts script prints (engine/run/scripts/facts.sh), for
+// Builds what the facts script prints (engine/facts/scripts/facts.sh), for
 // the tests of what the controller makes of it.
-#ifndef HOSTPREP_TESTS_ENGINE_RUN_FACTS_TEST_UTIL_H_
-#define HOSTPREP_TESTS_ENGINE_RUN_FACTS_TEST_UTIL_H_
+#ifndef HOSTPREP_TESTS_ENGINE_FACTS_FACTS_TEST_UTIL_H_
+#define HOSTPREP_TESTS_ENGINE_FACTS_FACTS_TEST_UTIL_H_
 
 #include <doctest/doctest.h>
 
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/base/text.h"
-#include "engine/run/facts.h"
+#include "engine/facts/facts.h"
 
 namespace hostprep::testing {
 
@@ -50,4 +50,4 @@ struct ScriptOutput {
 
 }  // namespace hostprep::testing
 
-#endif  // HOSTPREP_TESTS_ENGINE_RUN_FACTS_TEST_UTIL_H_
+#endif  // HOSTPREP_TESTS_ENGINE_FACTS_FACTS_TEST_UTIL_H_
