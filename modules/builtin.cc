@@ -17,6 +17,7 @@
 #include "modules/lineinfile.h"
 #include "modules/modprobe.h"
 #include "modules/package.h"
+#include "modules/pam_limits.h"
 #include "modules/replace.h"
 #include "modules/service.h"
 #include "modules/setup.h"
@@ -45,6 +46,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<LineInFileModule>());
   registry->Register(std::make_unique<ModprobeModule>());
   registry->Register(std::make_unique<PackageModule>());
+  registry->Register(std::make_unique<PamLimitsModule>());
   registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<ServiceModule>());
   registry->Register(std::make_unique<SetupModule>());

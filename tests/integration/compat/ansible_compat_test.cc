@@ -290,6 +290,27 @@ TEST_CASE("compat: getent sets the facts Ansible's getent sets") {
   CheckSame(RunBoth("getent.yml", {"--check"}), 0);
 }
 
+TEST_CASE("compat: pam_limits edits limits files as Ansible's does") {
+  CleanPaths clean({"/etc/hpcompat"});
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(OnNode(node,
+                   "mkdir -p /etc/hpcompat/limits.d && printf '%s\\n' '# limits' "
+                   "'*   soft   nproc   8192' 'root hard core 100 # dumps' '' '# End of file' "
+                   ">/etc/hpcompat/limits.conf")
+                .exit_code == 0);
+  CheckSame(RunBoth("pam_limits.yml", {"--check"}), 0);
+  // Ansible's check mode creates the missing limits.d file, empty;
+  // hostprep's writes nothing (README, pam_limits).
+  CheckSameFiles({"/etc/hpcompat/limits.conf"});
+  CHECK(OnNode(kHostprepNode, "test -e /etc/hpcompat/limits.d/90-k8s.conf").exit_code != 0);
+  CheckSame(RunBoth("pam_limits.yml"), 0);
+  CheckSameFiles({"/etc/hpcompat"});
+  Both again = RunBoth("pam_limits.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CheckSameFiles({"/etc/hpcompat"});
+}
+
 TEST_CASE("compat: tasks run in the order written, as in Ansible, even out of dependency order") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("order.yml"), 0);
