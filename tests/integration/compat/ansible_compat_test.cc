@@ -14,6 +14,7 @@
 namespace {
 
 using hostprep::testing::compat::Both;
+using hostprep::testing::compat::CheckSame;
 using hostprep::testing::compat::CheckSameFiles;
 using hostprep::testing::compat::CheckSameResults;
 using hostprep::testing::compat::CleanPaths;
@@ -25,14 +26,6 @@ using hostprep::testing::compat::OnNode;
 using hostprep::testing::compat::RunBoth;
 using hostprep::testing::compat::RunEachOnAll;
 using hostprep::testing::compat::SideBySide;
-
-// The same results from both, and Ansible's exit code the one the playbook
-// is written for, so that two runs that both broke early do not pass.
-void CheckSame(const Both& both, int exit_code) {
-  CheckSameResults(both);
-  CHECK_MESSAGE(both.ansible.exit_code == exit_code, both.ansible.raw);
-  CHECK_MESSAGE(!both.ansible.results.empty(), both.ansible.raw);
-}
 
 TEST_CASE("compat: a directory layout matches Ansible's on the first run and on the re-run") {
   CleanPaths clean({"/etc/hpcompat", "/etc/hpcompat-legacy"});

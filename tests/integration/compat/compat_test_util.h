@@ -1,9 +1,12 @@
 // "Ansible is the oracle": runs one playbook with Debian's ansible-playbook
-// against node1 and with hostprep against node2 of the netns test hosts that
-// the ctest fixture `compat_hosts` starts ($HOSTPREP_TESTHOSTS), reads both
-// outputs into one normalised form (the plays, each host's task results in
-// order, one per loop item, the recap and the exit code) and compares them,
-// and the files the run left under given paths on both hosts.
+// against one host and with hostprep against its twin, reads both outputs
+// into one normalised form (the plays, each host's task results in order,
+// one per loop item, the recap and the exit code) and compares them, and
+// the state the run left on both hosts (files under given paths, the output
+// of a command). The twins are a `Twins`: by default node1 and node2 of the
+// netns test hosts that the ctest fixture `compat_hosts` starts
+// ($HOSTPREP_TESTHOSTS, NetnsTwins()); the systemd-nspawn twins of
+// tests/integration/nspawn/compat are the other pair.
 //
 // Ansible runs with `env -i` and a private temp dir: its own empty
 // ansible.cfg (ANSIBLE_CONFIG, so no ansible.cfg of the machine or of the
@@ -43,6 +46,9 @@ inline constexpr const char* kHostprepNode = "node2";
 // Stands for the host's name in task names, items and the recap, so that
 // node1's results and node2's compare.
 inline constexpr const char* kHost = "HOST";
+// ansible-playbook's remote temp dir on its host (remote_tmp), kept out of
+// the login user's home.
+inline constexpr const char* kAnsibleRemoteTemp = "/tmp/.hpcompat-ansible";
 
 inline std::string HostsDir() {
   const char* dir = std::getenv("HOSTPREP_TESTHOSTS");
@@ -50,6 +56,32 @@ inline std::string HostsDir() {
                   "run through ctest: the compat_hosts fixture sets HOSTPREP_TESTHOSTS");
   return dir;
 }
+
+// One host of a compat run and how to reach it.
+struct Node {
+  std::string name;         // its inventory name: what the results normalise to kHost
+  std::string inventory;    // an inventory file that names it
+  std::string known_hosts;  // a known_hosts file with its host key
+  // Shell words that run the command after them inside the host, from the
+  // source directory (its harness's `exec`).
+  std::string exec;
+};
+
+// The host ansible-playbook runs on and the one hostprep runs on: the
+// same kind of host, in the same state before each run.
+struct Twins {
+  Node ansible;
+  Node hostprep;
+};
+
+// A host of the netns test hosts ($HOSTPREP_TESTHOSTS): all in one inventory.
+inline Node NetnsNode(const std::string& name) {
+  const std::string dir = HostsDir();
+  return {name, dir + "/inventory.ini", dir + "/known_hosts",
+          "tests/hosts/testhosts exec " + dir + " " + name};
+}
+
+inline Twins NetnsTwins() { return {NetnsNode(kAnsibleNode), NetnsNode(kHostprepNode)}; }
 
 inline std::string ReadFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -290,14 +322,17 @@ inline Run ReadHostprep(const std::string& out, const std::string& err, int exit
   return run;
 }
 
-// Both lists side by side, lines that differ marked with `|`.
+// Both lists side by side, lines that differ marked with `|`, under the
+// names of the hosts they came from.
 inline std::string SideBySide(const std::vector<std::string>& left,
-                              const std::vector<std::string>& right) {
+                              const std::vector<std::string>& right,
+                              const std::string& left_node = kAnsibleNode,
+                              const std::string& right_node = kHostprepNode) {
   size_t width = 24;
   for (const std::string& l : left) width = std::max(width, l.size());
-  std::string out = "ansible-playbook (" + std::string(kAnsibleNode) + ")";
+  std::string out = "ansible-playbook (" + left_node + ")";
   out.resize(width, ' ');
-  out += "   hostprep (" + std::string(kHostprepNode) + ")\n";
+  out += "   hostprep (" + right_node + ")\n";
   for (size_t i = 0; i < std::max(left.size(), right.size()); ++i) {
     std::string l = i < left.size() ? left[i] : "";
     const std::string r = i < right.size() ? right[i] : "";
@@ -308,16 +343,25 @@ inline std::string SideBySide(const std::vector<std::string>& left,
   return out;
 }
 
-// Runs the shell command `script` inside `node` (its /etc, /root, /tmp).
+// Runs the shell command `script` inside `node`, followed by `args` ($1...).
+inline Output OnNode(const Node& node, const std::string& script,
+                     const std::vector<std::string>& args = {}) {
+  std::string command = std::string("cd ") + HOSTPREP_SOURCE_DIR + " && " + node.exec + " sh -c " +
+                        SingleQuoted(script) + " sh";
+  for (const std::string& a : args) command += " " + SingleQuoted(a);
+  return RunCommand(command);
+}
+
+// Runs the shell command `script` inside the netns host `node` (its /etc,
+// /root, /tmp).
 inline Output OnNode(const std::string& node, const std::string& script) {
-  return RunCommand(std::string("cd ") + HOSTPREP_SOURCE_DIR + " && tests/hosts/testhosts exec " +
-                    HostsDir() + " " + node + " sh -c " + SingleQuoted(script));
+  return OnNode(NetnsNode(node), script);
 }
 
 // What paths hold on a node: for each path and everything below it a line
 // "NAME TYPE MODE OWNER GROUP [SHA256]" (NAME as stat's %N: quoted, with a
 // symlink's target), sorted; "PATH absent" for a path that does not exist.
-inline std::string Files(const std::string& node, const std::vector<std::string>& paths) {
+inline std::string Files(const Node& node, const std::vector<std::string>& paths) {
   constexpr const char* kScript = R"SH(
 for p in "$@"; do
   if [ ! -e "$p" ] && [ ! -L "$p" ]; then printf '%s absent\n' "$p"; continue; fi
@@ -330,21 +374,20 @@ for p in "$@"; do
     done' sh {} + | LC_ALL=C sort
 done
 )SH";
-  std::string command = std::string("cd ") + HOSTPREP_SOURCE_DIR +
-                        " && tests/hosts/testhosts exec " + HostsDir() + " " + node + " sh -c " +
-                        SingleQuoted(kScript) + " sh";
-  for (const std::string& p : paths) command += " " + SingleQuoted(p);
-  Output out = RunCommand(command);
+  Output out = OnNode(node, kScript, paths);
   REQUIRE_MESSAGE(out.exit_code == 0, out.text);
   return out.text;
 }
 
-// Removes `paths` on both nodes when made and again when it goes out of
+// Removes `paths` on both twins when made and again when it goes out of
 // scope, so that each test starts clean and leaves nothing, also when a
 // check fails.
 class CleanPaths {
  public:
-  explicit CleanPaths(std::vector<std::string> paths) : paths_(std::move(paths)) { Clean(); }
+  explicit CleanPaths(std::vector<std::string> paths, Twins twins = NetnsTwins())
+      : paths_(std::move(paths)), twins_(std::move(twins)) {
+    Clean();
+  }
   ~CleanPaths() { Clean(); }
   CleanPaths(const CleanPaths&) = delete;
   CleanPaths& operator=(const CleanPaths&) = delete;
@@ -353,9 +396,10 @@ class CleanPaths {
   void Clean() const {
     std::string command = "rm -rf --";
     for (const std::string& p : paths_) command += " " + SingleQuoted(p);
-    for (const char* node : {kAnsibleNode, kHostprepNode}) OnNode(node, command);
+    for (const Node* node : {&twins_.ansible, &twins_.hostprep}) OnNode(*node, command);
   }
   std::vector<std::string> paths_;
+  Twins twins_;
 };
 
 // A temp dir on the controller, removed with everything in it.
@@ -383,40 +427,47 @@ struct Both {
   Run hostprep;
 };
 
-// The ansible-playbook command line the compat tests run, with `tmp` as its
-// private dir (its ansible.cfg written there) and the test hosts'
-// inventory: everything but the options and the playbook. `callback`: the
-// stdout callback (the JSON one the tests read results from, by default).
-inline std::string AnsiblePlaybook(const std::filesystem::path& tmp,
+// The ansible-playbook command line the compat tests run against `node`'s
+// inventory and host key, with `tmp` as its private dir (its ansible.cfg
+// written there): everything but the options and the playbook. `callback`:
+// the stdout callback (the JSON one the tests read results from, by default).
+inline std::string AnsiblePlaybook(const Node& node, const std::filesystem::path& tmp,
                                    const std::string& callback = "ansible.posix.json") {
-  const std::string dir = HostsDir();
   const std::string t = tmp.string();
   {
     std::ofstream cfg(tmp / "ansible.cfg");
     cfg << "# written by the compat tests: every setting comes from the environment\n"
            "[defaults]\n";
   }
-  const std::string ssh_args = "-F /dev/null -o ControlMaster=no -o UserKnownHostsFile=" + dir +
-                               "/known_hosts -o GlobalKnownHostsFile=/dev/null"
-                               " -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes";
+  const std::string ssh_args =
+      "-F /dev/null -o ControlMaster=no -o UserKnownHostsFile=" + node.known_hosts +
+      " -o GlobalKnownHostsFile=/dev/null"
+      " -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes";
   return "env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=" + t + "/home" +
          " ANSIBLE_CONFIG=" + t + "/ansible.cfg ANSIBLE_HOME=" + t + "/home" +
          " ANSIBLE_LOCAL_TEMP=" + t + "/local ANSIBLE_SSH_CONTROL_PATH_DIR=" + t + "/cp" +
-         " ANSIBLE_REMOTE_TEMP=/tmp/.hpcompat-ansible" + " ANSIBLE_STDOUT_CALLBACK=" + callback +
+         " ANSIBLE_REMOTE_TEMP=" + kAnsibleRemoteTemp + " ANSIBLE_STDOUT_CALLBACK=" + callback +
          " ANSIBLE_JSON_INDENT=0 ANSIBLE_NOCOLOR=1" +
          " ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 ANSIBLE_HOST_KEY_CHECKING=True" +
          " ANSIBLE_PIPELINING=True ANSIBLE_RETRY_FILES_ENABLED=False" +
          " ANSIBLE_SSH_ARGS=" + SingleQuoted(ssh_args) + " timeout -k 5 150 ansible-playbook -i " +
-         dir + "/inventory.ini";
+         node.inventory;
 }
 
-// The hostprep command line the compat tests run, but the options and the
-// playbook.
-inline std::string HostprepRun() {
-  const std::string dir = HostsDir();
-  return std::string("timeout -k 5 150 ") + HOSTPREP_BINARY + " run -i " + dir +
-         "/inventory.ini -c ssh --known-hosts " + dir + "/known_hosts --ssh-config none";
+// The same against the netns test hosts' inventory (every host in it).
+inline std::string AnsiblePlaybook(const std::filesystem::path& tmp,
+                                   const std::string& callback = "ansible.posix.json") {
+  return AnsiblePlaybook(NetnsNode(kAnsibleNode), tmp, callback);
 }
+
+// The hostprep command line the compat tests run against `node`'s inventory
+// and host key, but the options and the playbook.
+inline std::string HostprepRun(const Node& node) {
+  return std::string("timeout -k 5 150 ") + HOSTPREP_BINARY + " run -i " + node.inventory +
+         " -c ssh --known-hosts " + node.known_hosts + " --ssh-config none";
+}
+
+inline std::string HostprepRun() { return HostprepRun(NetnsNode(kHostprepNode)); }
 
 inline std::string PlaybookPath(const std::string& playbook) {
   return SingleQuoted(std::string(HOSTPREP_SOURCE_DIR) + "/tests/integration/testdata/compat/" +
@@ -439,23 +490,30 @@ inline Both ReadOutputs(const std::filesystem::path& dir, const std::string& ans
   return both;
 }
 
-// Runs testdata/compat/PLAYBOOK with ansible-playbook on node1 and with
-// hostprep on node2 at the same time, each with `args` (--tags, -e, --check:
-// options both take), and reads both outputs. Each tool gets 150 s.
-inline Both RunBoth(const std::string& playbook, const std::vector<std::string>& args = {}) {
+// Runs testdata/compat/PLAYBOOK with ansible-playbook on the Ansible twin
+// and with hostprep on the other at the same time, each with `args` (--tags,
+// -e, --check: options both take), and reads both outputs. Each tool gets
+// 150 s.
+inline Both RunBoth(const Twins& twins, const std::string& playbook,
+                    const std::vector<std::string>& args = {}) {
   TempDir tmp;
   const std::string t = tmp.path().string();
   std::string extra;
   for (const std::string& a : args) extra += " " + SingleQuoted(a);
-  const std::string ansible = AnsiblePlaybook(tmp.path()) + " --limit " + kAnsibleNode + " " +
-                              PlaybookPath(playbook) + extra;
-  const std::string hostprep =
-      HostprepRun() + " --limit " + kHostprepNode + " -o json " + PlaybookPath(playbook) + extra;
+  const std::string ansible = AnsiblePlaybook(twins.ansible, tmp.path()) + " --limit " +
+                              twins.ansible.name + " " + PlaybookPath(playbook) + extra;
+  const std::string hostprep = HostprepRun(twins.hostprep) + " --limit " + twins.hostprep.name +
+                               " -o json " + PlaybookPath(playbook) + extra;
   const std::string script = "cd " + t + " && { " + ansible +
                              " >a.out 2>a.err; echo $? >a.rc; } & " + "cd " + t + " && { " +
                              hostprep + " >h.out 2>h.err; echo $? >h.rc; }; " + "wait";
   RunCommand(script);
-  return ReadOutputs(tmp.path(), kAnsibleNode, kHostprepNode);
+  return ReadOutputs(tmp.path(), twins.ansible.name, twins.hostprep.name);
+}
+
+// The same on node1 and node2 of the netns test hosts.
+inline Both RunBoth(const std::string& playbook, const std::vector<std::string>& args = {}) {
+  return RunBoth(NetnsTwins(), playbook, args);
 }
 
 // Runs testdata/compat/PLAYBOOK with ansible-playbook and then with
@@ -502,17 +560,68 @@ inline void CheckSameResults(const Both& both) {
   CHECK_MESSAGE((readable && a == h), message);
 }
 
-// Checks that `paths` hold the same on both nodes.
-inline void CheckSameFiles(const std::vector<std::string>& paths) {
-  const std::string a = Files(kAnsibleNode, paths);
-  const std::string h = Files(kHostprepNode, paths);
-  std::vector<std::string> al, hl;
-  std::istringstream as(a), hs(h);
-  for (std::string l; std::getline(as, l);) al.push_back(l);
-  for (std::string l; std::getline(hs, l);) hl.push_back(l);
-  const std::string message = "the files differ:\n" + SideBySide(al, hl);
+inline std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+// The same results from both, and Ansible's exit code the one the playbook
+// is written for, so that two runs that both broke early do not pass.
+inline void CheckSame(const Both& both, int exit_code) {
+  CheckSameResults(both);
+  CHECK_MESSAGE(both.ansible.exit_code == exit_code, both.ansible.raw);
+  CHECK_MESSAGE(!both.ansible.results.empty(), both.ansible.raw);
+}
+
+// Checks that `paths` hold the same on both twins.
+inline void CheckSameFiles(const Twins& twins, const std::vector<std::string>& paths) {
+  const std::string a = Files(twins.ansible, paths);
+  const std::string h = Files(twins.hostprep, paths);
+  const std::string message =
+      "the files differ:\n" +
+      SideBySide(SplitLines(a), SplitLines(h), twins.ansible.name, twins.hostprep.name);
   const bool same = a == h;
   CHECK_MESSAGE(same, message);
+}
+
+inline void CheckSameFiles(const std::vector<std::string>& paths) {
+  CheckSameFiles(NetnsTwins(), paths);
+}
+
+// `diff -u` of two texts, under the names of the hosts they came from: long
+// outputs (every package dpkg knows) differ in a line or two, which side by
+// side would shift all the lines after.
+inline std::string UnifiedDiff(const std::string& a, const std::string& h,
+                               const std::string& a_node, const std::string& h_node) {
+  TempDir tmp;
+  std::ofstream(tmp.path() / "a") << a;
+  std::ofstream(tmp.path() / "h") << h;
+  const std::string t = tmp.path().string();
+  return RunCommand("diff -u --label " + SingleQuoted("ansible-playbook (" + a_node + ")") +
+                    " --label " + SingleQuoted("hostprep (" + h_node + ")") + " " + t + "/a " + t +
+                    "/h")
+      .text;
+}
+
+// The state helper: runs the shell command `script` on both twins and
+// checks that both print the same and exit alike, each twin's name read as
+// kHost (for `dpkg-query -W`, `systemctl is-enabled UNIT`, `hostname`).
+// Returns what the Ansible twin printed, its name as kHost, and then
+// "exit N", for the test to check what the state is.
+inline std::string CheckSameOnBoth(const Twins& twins, const std::string& script) {
+  auto state = [&](const Node& node) {
+    const Output out = OnNode(node, script);
+    return ReplaceAll(out.text, node.name, kHost) + "exit " + std::to_string(out.exit_code) + "\n";
+  };
+  const std::string a = state(twins.ansible);
+  const std::string h = state(twins.hostprep);
+  const std::string message = "the twins differ after: " + script + "\n" +
+                              UnifiedDiff(a, h, twins.ansible.name, twins.hostprep.name);
+  const bool same = a == h;  // not in the check: doctest would print both whole
+  CHECK_MESSAGE(same, message);
+  return a;
 }
 
 }  // namespace hostprep::testing::compat
