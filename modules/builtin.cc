@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "modules/ansible_sysctl.h"
+#include "modules/apt.h"
 #include "modules/assert.h"
 #include "modules/blockinfile.h"
 #include "modules/command.h"
@@ -32,6 +33,7 @@ namespace hostprep::modules {
 
 void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<AnsibleSysctlModule>());
+  registry->Register(std::make_unique<AptModule>());
   registry->Register(std::make_unique<AssertModule>());
   registry->Register(std::make_unique<BlockInFileModule>());
   registry->Register(std::make_unique<CommandModule>());

@@ -413,21 +413,6 @@ Prediction LocalPrediction(const std::string& state, const std::vector<Spec>& sp
 
 // ---- the change ----
 
-std::string StepText(const PackageStep& s, bool diff) {
-  switch (s.op) {
-    case PackageStep::Op::kInstall:
-      return fmt::format("{}{}{}", diff ? "+ " : "", s.name,
-                         s.new_version.empty() ? "" : " " + s.new_version);
-    case PackageStep::Op::kRemove:
-      return fmt::format("{}{}{}", diff ? "- " : "", s.name,
-                         s.old_version.empty() ? "" : " " + s.old_version);
-    case PackageStep::Op::kUpgrade:
-      return fmt::format("{}{} {} -> {}", diff ? "~ " : "", s.name, s.old_version,
-                         s.new_version.empty() ? "newest" : s.new_version);
-  }
-  return "";
-}
-
 Change Finish(const std::string& backend, const Value& args, const Prediction& p, bool cache_update,
               const std::vector<Spec>& specs, const std::map<std::string, std::string>& installed) {
   const std::string state = args.value("state", std::string("present"));
@@ -472,8 +457,8 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
   Value installed_names = Value::array(), removed = Value::array(), upgraded = Value::array();
   std::vector<std::string> words;
   for (const PackageStep& s : p.steps) {
-    change.diff += StepText(s, true) + "\n";
-    words.push_back(StepText(s, false));
+    change.diff += PackageStepText(s, true) + "\n";
+    words.push_back(PackageStepText(s, false));
     (s.op == PackageStep::Op::kInstall  ? installed_names
      : s.op == PackageStep::Op::kRemove ? removed
                                         : upgraded)
@@ -486,7 +471,7 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
   auto part = [&](PackageStep::Op op, const char* verb) {
     std::vector<std::string> items;
     for (const PackageStep& s : p.steps) {
-      if (s.op == op) items.push_back(StepText(s, false));
+      if (s.op == op) items.push_back(PackageStepText(s, false));
     }
     if (!items.empty()) parts.push_back(fmt::format("{} {}", verb, fmt::join(items, ", ")));
   };
@@ -511,6 +496,21 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
 }
 
 }  // namespace
+
+std::string PackageStepText(const PackageStep& s, bool diff) {
+  switch (s.op) {
+    case PackageStep::Op::kInstall:
+      return fmt::format("{}{}{}", diff ? "+ " : "", s.name,
+                         s.new_version.empty() ? "" : " " + s.new_version);
+    case PackageStep::Op::kRemove:
+      return fmt::format("{}{}{}", diff ? "- " : "", s.name,
+                         s.old_version.empty() ? "" : " " + s.old_version);
+    case PackageStep::Op::kUpgrade:
+      return fmt::format("{}{} {} -> {}", diff ? "~ " : "", s.name, s.old_version,
+                         s.new_version.empty() ? "newest" : s.new_version);
+  }
+  return "";
+}
 
 std::string PackageNameOf(const std::string& spec) {
   std::string name = spec.substr(0, spec.find_first_of("=<>"));
@@ -538,7 +538,7 @@ AptSimulation ParseAptSimulation(const std::string& out, const std::string& err)
       continue;
     }
     const bool inst = StartsWith(line, "Inst ");
-    if (!inst && !StartsWith(line, "Remv ")) continue;
+    if (!inst && !StartsWith(line, "Remv ") && !StartsWith(line, "Purg ")) continue;
     std::vector<std::string> w = Split(line.substr(5), ' ');
     if (w.empty() || w[0].empty()) continue;
     PackageStep step;

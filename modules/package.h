@@ -20,7 +20,10 @@ struct PackageStep {
   std::string new_version;  // kInstall, kUpgrade; "" = not known before the run
 };
 
-// What `apt-get -s` predicts: its Inst/Remv lines, and its "E:" lines.
+// A step as the message ("jq 1.6-2") or the diff ("+ jq 1.6-2") shows it.
+std::string PackageStepText(const PackageStep& step, bool diff);
+
+// What `apt-get -s` predicts: its Inst/Remv/Purg lines, and its "E:" lines.
 struct AptSimulation {
   std::vector<PackageStep> steps;
   std::vector<std::string> errors;  // without the "E: " prefix
@@ -33,7 +36,8 @@ struct AptSimulation {
 std::map<std::string, std::string> ParseDpkgQuery(const std::string& out);
 
 // Parses `apt-get -s install|remove` output: "Inst NAME [OLD] (NEW ...)" and
-// "Remv NAME [OLD]" lines; "E: ..." lines from either stream.
+// "Remv NAME [OLD]" lines ("Purg" with --purge); "E: ..." lines from either
+// stream.
 AptSimulation ParseAptSimulation(const std::string& out, const std::string& err);
 
 // The installed packages in `rpm -q --qf '%{NAME}\t%{VERSION}-%{RELEASE}\n'`

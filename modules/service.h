@@ -1,4 +1,5 @@
-// `service`: the state of a systemd unit: running or not, enabled at boot or
+// `service`, also Ansible's systemd, systemd_service and service (on systemd
+// hosts): the state of a systemd unit: running or not, enabled at boot or
 // not, masked or not.
 #ifndef HOSTPREP_MODULES_SERVICE_H_
 #define HOSTPREP_MODULES_SERVICE_H_
@@ -15,13 +16,15 @@ namespace hostprep::modules {
 // suffix (.socket, .timer, .target, ...) is kept.
 std::string UnitNameOf(const std::string& name);
 
-// The key=value lines of `systemctl show`. Later duplicates win.
+// The key=value lines of `systemctl show`, as Ansible's systemd module reads
+// them: an Exec* value that opens a '{' on one line runs to the line that
+// ends with '}'. Later duplicates win.
 std::map<std::string, std::string> ParseSystemctlShow(const std::string& out);
 
-// Probe: ONE read, `systemctl show --property=LoadState,ActiveState,SubState,
-// UnitFileState,FragmentPath --no-pager -- UNIT`. Plan orders the
-// actions: daemon-reload, unmask, enable/disable, start/stop/restart/reload,
-// mask. The diff has one line per property that changes:
+// Probe: ONE read, `systemctl show --no-pager -- UNIT` (every property: the
+// registered status). Plan orders the actions: daemon-reload, daemon-reexec,
+// unmask, enable/disable, start/stop/restart/reload, mask. The diff has one line per property that
+// changes:
 //   masked: yes -> no
 //   enabled: disabled -> enabled
 //   active: inactive -> active

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/module/registry.h"
+#include "modules/builtin.h"
 #include "tests/modules/module_test_util.h"
 
 namespace hostprep::modules {
@@ -53,10 +55,31 @@ TEST_CASE("service reads the unit with one systemctl show") {
   std::vector<Read> probe =
       module.Probe(Args({{"name", "containerd"}, {"state", "started"}}), kSystemd);
   REQUIRE(probe.size() == 1);
-  CHECK(probe[0].argv ==
-        Words{"systemctl", "show",
-              "--property=LoadState,ActiveState,SubState,UnitFileState,FragmentPath", "--no-pager",
-              "--", "containerd.service"});
+  CHECK(probe[0].argv == Words{"systemctl", "show", "--no-pager", "--", "containerd.service"});
+  // daemon_reload alone names no unit and reads nothing.
+  CHECK(module.Probe(Args({{"daemon_reload", true}}), kSystemd).empty());
+}
+
+TEST_CASE("service is also Ansible's systemd, systemd_service and service") {
+  ModuleRegistry registry;
+  RegisterBuiltinModules(&registry);
+  for (const char* name :
+       {"service", "ansible.builtin.service", "ansible.legacy.service", "systemd",
+        "ansible.builtin.systemd", "systemd_service", "ansible.builtin.systemd_service"}) {
+    CAPTURE(name);
+    const Module* module = registry.FindFor(name, {"name", "state", "enabled"});
+    REQUIRE(module != nullptr);
+    CHECK(module->spec().name == "service");
+  }
+  // Ansible's aliases and the arguments its service module ignores on systemd.
+  Value args = Args({{"service", "containerd"},
+                     {"daemon-reload", true},
+                     {"state", "started"},
+                     {"sleep", 3},
+                     {"args", "-x"}});
+  CHECK(args["name"] == "containerd");
+  CHECK(args["daemon_reload"] == true);
+  CHECK(Errors({{"unit", "containerd"}, {"state", "started"}, {"pattern", "containerd"}}).empty());
 }
 
 TEST_CASE("service unit names get .service unless they have a unit suffix") {
@@ -88,8 +111,60 @@ TEST_CASE("service starts and enables a stopped, disabled unit in that order") {
   CHECK(change->diff == "enabled: disabled -> enabled\nactive: inactive -> active\n");
   CHECK(change->message == "would enable, start containerd.service");
   CHECK(Argvs(*change) == std::vector<Words>{Ctl("enable"), Ctl("start")});
-  CHECK(change->result["name"] == "containerd.service");
+  // Registered as Ansible's systemd registers: the name as given, the unit's
+  // properties as read before acting, the enablement and state it leaves.
+  CHECK(change->result["name"] == "containerd");
   CHECK(change->result["status"]["ActiveState"] == "inactive");
+  CHECK(change->result["status"]["FragmentPath"] == "/lib/systemd/system/containerd.service");
+  CHECK(change->result["enabled"] == true);
+  CHECK(change->result["state"] == "started");
+  CHECK(!change->command_output);
+}
+
+TEST_CASE("service passes no_block and force to every systemctl command") {
+  Result<Change> change = PlanWith({{"name", "containerd"},
+                                    {"state", "started"},
+                                    {"enabled", true},
+                                    {"daemon_reload", true},
+                                    {"no_block", true},
+                                    {"force", true}},
+                                   Show("loaded", "inactive", "disabled"));
+  REQUIRE(change.ok());
+  CHECK(Argvs(*change) ==
+        std::vector<Words>{
+            {"systemctl", "--no-block", "--force", "daemon-reload"},
+            {"systemctl", "--no-block", "--force", "enable", "--", "containerd.service"},
+            {"systemctl", "--no-block", "--force", "start", "--", "containerd.service"}});
+}
+
+TEST_CASE("service stops a deactivating unit and restarts a stopped one by starting it") {
+  Result<Change> change =
+      PlanWith({{"name", "containerd"}, {"state", "stopped"}}, Show("loaded", "deactivating", ""));
+  REQUIRE(change.ok());
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("stop")});
+  CHECK(change->result["state"] == "stopped");
+  change = PlanWith({{"name", "containerd"}, {"state", "restarted"}},
+                    Show("loaded", "inactive", "enabled"));
+  REQUIRE(change.ok());
+  CHECK(Argvs(*change) == std::vector<Words>{Ctl("start")});
+  CHECK(change->result["state"] == "started");
+}
+
+TEST_CASE("service reads every property, Exec values over several lines as Ansible does") {
+  ReadResult show;
+  show.exec.stdout_data =
+      "Type=simple\nLoadState=loaded\nActiveState=active\nUnitFileState=enabled\n"
+      "ExecStart={ path=/usr/bin/containerd ; argv[]=/usr/bin/containerd ;\n"
+      "  ignore_errors=no }\nDescription={ not a multi-line value\nMainPID=42\n";
+  Result<Change> change = PlanWith({{"name", "containerd"}, {"state", "started"}}, show);
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+  const Value& status = change->result["status"];
+  CHECK(status["ExecStart"] ==
+        "{ path=/usr/bin/containerd ; argv[]=/usr/bin/containerd ;\n  ignore_errors=no }");
+  CHECK(status["Description"] == "{ not a multi-line value");
+  CHECK(status["MainPID"] == "42");
+  CHECK(status["Type"] == "simple");
 }
 
 TEST_CASE("service in the asked state changes nothing") {
@@ -107,9 +182,8 @@ TEST_CASE("service in the asked state changes nothing") {
       {{{"name", "containerd"}, {"state", "started"}}, Show("loaded", "activating", "enabled")},
       {{{"name", "swap.target"}, {"masked", true}}, Show("masked", "inactive", "masked")},
       {{{"name", "containerd"}, {"masked", false}}, Show("loaded", "active", "enabled")},
-      // A unit that does not exist is stopped, disabled and not masked.
-      {{{"name", "nosuch"}, {"state", "stopped"}, {"enabled", false}, {"masked", false}},
-       Show("not-found", "inactive", "")},
+      // A unit that does not exist is not masked.
+      {{{"name", "nosuch"}, {"masked", false}}, Show("not-found", "inactive", "")},
   };
   for (const Case& c : cases) {
     CAPTURE(c.raw.dump());
@@ -189,6 +263,25 @@ TEST_CASE("service daemon-reload runs first and alone is no change") {
   CHECK(change->message == "would daemon-reload containerd.service");
   CHECK(Argvs(*change) == std::vector<Words>{{"systemctl", "daemon-reload"}});
 
+  // systemd has loaded the unit's files as they are: nothing to reload, and
+  // an unchanged re-run acts on nothing. Without a unit, the reload runs.
+  ReadResult loaded = Show("loaded", "active", "enabled");
+  loaded.exec.stdout_data += "NeedDaemonReload=no\n";
+  change = PlanWith({{"name", "containerd"}, {"daemon_reload", true}}, loaded);
+  REQUIRE(change.ok());
+  CHECK(change->actions.empty());
+  CHECK(change->message == "");
+  ReadResult edited = Show("loaded", "active", "enabled");
+  edited.exec.stdout_data += "NeedDaemonReload=yes\n";
+  change = PlanWith({{"name", "containerd"}, {"daemon_reload", true}}, edited);
+  CHECK(Argvs(*change) == std::vector<Words>{{"systemctl", "daemon-reload"}});
+  change = ServiceModule().Plan(Args({{"daemon_reload", true}}), {}, kSystemd);
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+  CHECK(change->message == "would daemon-reload");
+  CHECK(Argvs(*change) == std::vector<Words>{{"systemctl", "daemon-reload"}});
+  CHECK(change->result["name"].is_null());
+
   // A unit file just written is not loaded yet: planned as stopped and disabled.
   change =
       PlanWith({{"name", "app"}, {"daemon_reload", true}, {"state", "started"}, {"enabled", true}},
@@ -202,14 +295,25 @@ TEST_CASE("service daemon-reload runs first and alone is no change") {
 }
 
 TEST_CASE("service errors name the unit and what would fix it") {
-  CHECK(PlanWith({{"name", "nosuch"}, {"state", "started"}}, Show("not-found", "inactive", ""))
-            .message() ==
-        "unit nosuch.service not found: install the package that provides it, or write its unit "
-        "file and set daemon_reload: true");
-  CHECK(PlanWith({{"name", "nosuch"}, {"enabled", true}}, Show("not-found", "inactive", ""))
-            .message() ==
-        "unit nosuch.service not found: install the package that provides it, or write its unit "
-        "file and set daemon_reload: true");
+  // As Ansible's systemd: a unit systemd does not know fails whatever state
+  // or enablement is asked, stopped and disabled too.
+  for (const Value& raw : std::vector<Value>{{{"name", "nosuch"}, {"state", "started"}},
+                                             {{"name", "nosuch"}, {"state", "stopped"}},
+                                             {{"name", "nosuch"}, {"enabled", true}},
+                                             {{"name", "nosuch"}, {"enabled", false}}}) {
+    CAPTURE(raw.dump());
+    CHECK(PlanWith(raw, Show("not-found", "inactive", "")).message() ==
+          "Could not find the requested service nosuch: host (install the package that provides "
+          "it, or write its unit file and set daemon_reload: true)");
+  }
+  ReadResult bad = Show("bad-setting", "inactive", "disabled");
+  bad.exec.stdout_data +=
+      "LoadError=org.freedesktop.systemd1.BadUnitSetting \"Unit app.service "
+      "has a bad unit file setting.\"\n";
+  CHECK(PlanWith({{"name", "app"}, {"state", "started"}}, bad).message() ==
+        "Error loading unit file 'app.service': org.freedesktop.systemd1.BadUnitSetting \"Unit "
+        "app.service has a bad unit file setting.\" (fix the unit file, then set "
+        "daemon_reload: true)");
   CHECK(
       PlanWith({{"name", "containerd"}, {"state", "started"}}, Show("masked", "inactive", "masked"))
           .message() == "unit containerd.service is masked: cannot start it (set masked: false)");
@@ -242,7 +346,21 @@ TEST_CASE("service arguments are checked") {
               "containerd.service"});
   CHECK(Errors({{"name", "../etc/x"}, {"state", "started"}}).size() == 1);
   CHECK(Errors({{"name", "containerd"}}) ==
-        Words{": module 'service' needs one of 'state', 'enabled', 'masked', 'daemon_reload'"});
+        Words{": module 'service' needs one of 'state', 'enabled', 'masked', 'daemon_reload', "
+              "'daemon_reexec'"});
+  CHECK(Errors({{"state", "started"}}) ==
+        Words{": missing parameter(s) required by 'state': name (name the unit, e.g. name: "
+              "containerd)"});
+  CHECK(Errors({{"daemon_reload", true}}).empty());
+  CHECK(Errors({{"name", "kube*"}, {"state", "stopped"}}) ==
+        Words{"name: glob patterns are not supported in a unit name, found in 'kube*': name "
+              "each unit in its own task or loop"});
+  CHECK(Errors({{"name", "app"}, {"state", "started"}, {"scope", "user"}}) ==
+        Words{"scope: scope user is not supported: hostprep manages the system's units only "
+              "(remove scope, or use system)"});
+  CHECK(Errors({{"name", "app"}, {"state", "started"}, {"use", "sysvinit"}}) ==
+        Words{"use: service manager 'sysvinit' is not supported: hostprep manages systemd units "
+              "only (use auto or systemd)"});
   CHECK(Errors({{"name", "containerd"}, {"state", "running"}}).at(0) ==
         "state: argument 'state' must be one of started, stopped, restarted, reloaded, not "
         "'running'");

@@ -315,6 +315,8 @@ inline Run ReadHostprep(const std::string& out, const std::string& err, int exit
         for (const char* name :
              {"ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"})
           counts[name] = s.value(name, 0);
+        // --stats: the run's cost, beside the counts Lines() compares.
+        if (s.contains("cost")) counts["round_trips"] = s["cost"].value("round_trips", -1);
       }
     }
   }
@@ -503,7 +505,7 @@ inline Both RunBoth(const Twins& twins, const std::string& playbook,
   const std::string ansible = AnsiblePlaybook(twins.ansible, tmp.path()) + " --limit " +
                               twins.ansible.name + " " + PlaybookPath(playbook) + extra;
   const std::string hostprep = HostprepRun(twins.hostprep) + " --limit " + twins.hostprep.name +
-                               " -o json " + PlaybookPath(playbook) + extra;
+                               " -o json --stats " + PlaybookPath(playbook) + extra;
   const std::string script = "cd " + t + " && { " + ansible +
                              " >a.out 2>a.err; echo $? >a.rc; } & " + "cd " + t + " && { " +
                              hostprep + " >h.out 2>h.err; echo $? >h.rc; }; " + "wait";

@@ -205,9 +205,9 @@ RUN $T/p.yml
 )SH");
   INFO(out.text);
   CHECK(Has(out.text,
-            "failed: [box] start the missing => unit hostprep-no-such-unit.service not found: "
-            "install the package that provides it, or write its unit file and set "
-            "daemon_reload: true\n"));
+            "failed: [box] start the missing => Could not find the requested service "
+            "hostprep-no-such-unit: host (install the package that provides it, or write its "
+            "unit file and set daemon_reload: true)\n"));
   CHECK(Has(out.text, " failed=1 "));
   CHECK(Has(out.text, "exit 2\n"));
 }
