@@ -446,14 +446,23 @@ Ask AskRemove(const Value& args, const std::vector<AptPackage>& pkgs,
 
 // ---- apt-get's simulation ----
 
-// The names apt-get could not find, from its "E:" lines; empty when an
-// error is of another kind.
+// The names apt-get has no version of, from its "E:" lines (a name the
+// lists lack, or one they know only as another package's dependency);
+// empty when an error is of another kind.
 std::vector<std::string> Unlocatable(const AptSimulation& sim) {
   std::vector<std::string> names;
-  const std::string prefix = "Unable to locate package ";
+  const std::string unknown = "Unable to locate package ";
+  const std::string quoted = "Package '";
+  const std::string no_candidate = "' has no installation candidate";
   for (const std::string& e : sim.errors) {
-    if (!StartsWith(e, prefix)) return {};
-    names.push_back(e.substr(prefix.size()));
+    if (StartsWith(e, unknown)) {
+      names.push_back(e.substr(unknown.size()));
+    } else if (StartsWith(e, quoted) && e.size() > quoted.size() + no_candidate.size() &&
+               e.compare(e.size() - no_candidate.size(), no_candidate.size(), no_candidate) == 0) {
+      names.push_back(e.substr(quoted.size(), e.size() - quoted.size() - no_candidate.size()));
+    } else {
+      return {};
+    }
   }
   return names;
 }

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "modules/ansible_package.h"
 #include "modules/ansible_sysctl.h"
 #include "modules/apt.h"
 #include "modules/assert.h"
@@ -18,9 +19,11 @@
 #include "modules/lineinfile.h"
 #include "modules/modprobe.h"
 #include "modules/package.h"
+#include "modules/package_facts.h"
 #include "modules/pam_limits.h"
 #include "modules/replace.h"
 #include "modules/service.h"
+#include "modules/service_facts.h"
 #include "modules/setup.h"
 #include "modules/shell.h"
 #include "modules/stat.h"
@@ -32,6 +35,7 @@
 namespace hostprep::modules {
 
 void RegisterBuiltinModules(ModuleRegistry* registry) {
+  registry->Register(std::make_unique<AnsiblePackageModule>());
   registry->Register(std::make_unique<AnsibleSysctlModule>());
   registry->Register(std::make_unique<AptModule>());
   registry->Register(std::make_unique<AssertModule>());
@@ -48,9 +52,11 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<LineInFileModule>());
   registry->Register(std::make_unique<ModprobeModule>());
   registry->Register(std::make_unique<PackageModule>());
+  registry->Register(std::make_unique<PackageFactsModule>());
   registry->Register(std::make_unique<PamLimitsModule>());
   registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<ServiceModule>());
+  registry->Register(std::make_unique<ServiceFactsModule>());
   registry->Register(std::make_unique<SetupModule>());
   registry->Register(std::make_unique<ShellModule>());
   registry->Register(std::make_unique<StatModule>());

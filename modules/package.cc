@@ -161,14 +161,6 @@ std::map<std::string, std::string> ByGivenName(const std::map<std::string, std::
   return out;
 }
 
-std::string BackendOf(const Value& args, const Value& facts) {
-  const std::string use = args.value("use", std::string("auto"));
-  if (use != "auto") return use;
-  return facts.contains("pkg_mgr") && facts["pkg_mgr"].is_string()
-             ? facts["pkg_mgr"].get<std::string>()
-             : "";
-}
-
 bool CacheAge(const Value& args) { return args.contains("cache_valid_time"); }
 
 std::string Timeout(const Value& args) { return std::to_string(args.value("lock_timeout", 120)); }
@@ -618,6 +610,14 @@ std::map<std::string, std::string> ParseApkVersion(
   return upgrades;
 }
 
+std::string PackageBackend(const Value& args, const Value& facts) {
+  const std::string use = args.value("use", std::string("auto"));
+  if (use != "auto") return use;
+  return facts.contains("pkg_mgr") && facts["pkg_mgr"].is_string()
+             ? facts["pkg_mgr"].get<std::string>()
+             : "";
+}
+
 PackageModule::PackageModule() : spec_(MakeSpec()) {}
 
 void PackageModule::Validate(const Value& args, bool templates_pending,
@@ -651,7 +651,7 @@ void PackageModule::Validate(const Value& args, bool templates_pending,
 }
 
 std::vector<Read> PackageModule::Probe(const Value& args, const Value& facts) const {
-  const std::string backend = BackendOf(args, facts);
+  const std::string backend = PackageBackend(args, facts);
   if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) return {};
   std::vector<Read> reads = {InstalledRead(backend, SpecsOf(args, backend))};
   if (backend == "apt" && CacheAge(args)) {
@@ -663,7 +663,7 @@ std::vector<Read> PackageModule::Probe(const Value& args, const Value& facts) co
 
 Result<Change> PackageModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                    const Value& facts) const {
-  const std::string backend = BackendOf(args, facts);
+  const std::string backend = PackageBackend(args, facts);
   if (std::find(kBackends.begin(), kBackends.end(), backend) == kBackends.end()) {
     return Status::Error(fmt::format(
         "package manager '{}' is not supported: set use: to apt, dnf, yum, zypper or apk",

@@ -23,6 +23,10 @@ struct PackageStep {
 // A step as the message ("jq 1.6-2") or the diff ("+ jq 1.6-2") shows it.
 std::string PackageStepText(const PackageStep& step, bool diff);
 
+// The package manager a task runs: its `use`, or with `use: auto` the
+// host's pkg_mgr fact ("" when unknown).
+std::string PackageBackend(const Value& args, const Value& facts);
+
 // What `apt-get -s` predicts: its Inst/Remv/Purg lines, and its "E:" lines.
 struct AptSimulation {
   std::vector<PackageStep> steps;

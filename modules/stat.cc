@@ -121,10 +121,7 @@ uint64_t MakeDev(uint64_t major, uint64_t minor) {
 }
 
 Status AddStatLine(const std::string& line, Value* out) {
-  std::vector<std::string> f;
-  for (const std::string& w : Split(line, ' ')) {
-    if (!w.empty()) f.push_back(w);
-  }
+  const std::vector<std::string> f = PySplit(line);
   if (f.size() != 16) return Status::Error(fmt::format("unexpected stat answer '{}'", line));
   const unsigned long raw = std::stoul(f[0], nullptr, 16);
   const unsigned type = raw & 0170000, mode = raw & 07777;

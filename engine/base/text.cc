@@ -265,6 +265,49 @@ std::string ReplaceInvalidUtf8(std::string_view s) {
   return out;
 }
 
+namespace {
+
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+}  // namespace
+
+std::string PyStrip(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && IsBlank(s[b])) ++b;
+  while (e > b && IsBlank(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+std::vector<std::string> PySplit(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && IsBlank(s[i])) ++i;
+    size_t start = i;
+    while (i < s.size() && !IsBlank(s[i])) ++i;
+    if (i > start) out.emplace_back(s.substr(start, i - start));
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<std::string>> SplitSections(std::string_view out) {
+  std::map<std::string, std::vector<std::string>> sections;
+  std::vector<std::string>* current = nullptr;
+  for (const std::string& line : Split(out, '\n')) {
+    if (!StartsWith(line, "@@ ")) {
+      if (current != nullptr) current->push_back(line);
+      continue;
+    }
+    const std::string header = line.substr(3);
+    const size_t space = header.find(' ');
+    current = &sections[header.substr(0, space)];
+    if (space != std::string::npos) current->push_back(header.substr(space + 1));
+  }
+  return sections;
+}
+
 std::vector<std::string> PySplitLines(std::string_view s) {
   std::vector<std::string> lines;
   std::string cur;

@@ -2,6 +2,7 @@
 #ifndef HOSTPREP_ENGINE_BASE_TEXT_H_
 #define HOSTPREP_ENGINE_BASE_TEXT_H_
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,15 @@ std::string ToLower(std::string_view s);
 // Python's str.splitlines(): \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085,
 // U+2028 and U+2029 end lines; no empty last line.
 std::vector<std::string> PySplitLines(std::string_view s);
+
+// Python's str.strip() (ASCII blanks) and str.split() (on runs of blanks).
+std::string PyStrip(std::string_view s);
+std::vector<std::string> PySplit(std::string_view s);
+
+// A script's answer cut at its "@@ NAME [REST]" lines: NAME -> the lines up
+// to the next such line, with REST (when given) as the first. Lines before
+// the first marker are dropped.
+std::map<std::string, std::vector<std::string>> SplitSections(std::string_view out);
 
 // The candidate closest to `word` by edit distance, or "" when none is close
 // enough to be a likely typo (distance <= max(1, len/3)).

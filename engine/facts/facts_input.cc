@@ -8,30 +8,7 @@ namespace {
 
 constexpr std::string_view kEnd = "end=hostprep-facts";
 
-bool IsBlank(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 }  // namespace
-
-std::string PyStrip(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && IsBlank(s[b])) ++b;
-  while (e > b && IsBlank(s[e - 1])) --e;
-  return std::string(s.substr(b, e - b));
-}
-
-std::vector<std::string> PySplit(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && IsBlank(s[i])) ++i;
-    size_t start = i;
-    while (i < s.size() && !IsBlank(s[i])) ++i;
-    if (i > start) out.emplace_back(s.substr(start, i - start));
-  }
-  return out;
-}
 
 bool IsDigits(std::string_view s) {
   if (s.empty()) return false;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "engine/base/text.h"
 #include "engine/base/value.h"
 
 namespace hostprep {
@@ -68,9 +69,6 @@ class FactsInput {
   bool ran_ip_ = false;
 };
 
-// Python's str.strip() (ASCII blanks) and str.split() (on runs of blanks).
-std::string PyStrip(std::string_view s);
-std::vector<std::string> PySplit(std::string_view s);
 // Decimal digits only (Python's isdigit for ASCII), not empty.
 bool IsDigits(std::string_view s);
 // A non-negative integer, or `fallback` for anything else (too large too).

@@ -323,6 +323,13 @@ TEST_CASE("apt refreshes the lists when older than cache_valid_time, a refresh a
   REQUIRE(change.ok());
   CHECK(change->changed);
   CHECK(change->diff == "+ newpkg\n");
+
+  // So is one the stale lists know only as another package's dependency.
+  change = PlanWith({{"name", "ebtables"}, {"update_cache", true}},
+                    {Ran(1, ""), Ran(0, ""), Ran(0, "1700003601\n"), Ran(0, stat),
+                     Ran(100, "", "E: Package 'ebtables' has no installation candidate\n")});
+  REQUIRE(change.ok());
+  CHECK(change->message == "would refresh the package lists, then install ebtables");
 }
 
 TEST_CASE("apt fails as Ansible's apt for a package no list has") {
@@ -332,6 +339,12 @@ TEST_CASE("apt fails as Ansible's apt for a package no list has") {
   CHECK(change.message() ==
         "No package matching 'nosuch' is available (check the name, set update_cache: true, or "
         "add the repository that has it)");
+  change = PlanWith({{"name", "ebtables"}},
+                    {Ran(1, ""), Ran(0, ""),
+                     Ran(100, "", "E: Package 'ebtables' has no installation candidate\n")});
+  CHECK(change.message() ==
+        "No package matching 'ebtables' is available (check the name, set update_cache: true, "
+        "or add the repository that has it)");
   change =
       PlanWith({{"name", "jq"}}, {Ran(1, ""), Ran(0, ""), Ran(100, "", "E: Broken packages\n")});
   CHECK(change.message() == "'apt-get install jq' failed: Broken packages");

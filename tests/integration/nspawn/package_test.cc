@@ -149,9 +149,9 @@ RUN $T/p.yml
 )SH");
   INFO(out.text);
   CHECK(Has(out.text,
-            "failed: [box] install the missing => package hostprep-no-such-package not in the "
-            "package lists: check the name, set update_cache: true, or add the repository that "
-            "has it\n"));
+            "failed: [box] install the missing => No package matching "
+            "'hostprep-no-such-package' is available (check the name, set update_cache: true, "
+            "or add the repository that has it)\n"));
   CHECK(Has(out.text, " failed=1 "));
   CHECK(Has(out.text, "exit 2\n"));
 }
@@ -178,7 +178,7 @@ Q hello
 )SH");
   INFO(out.text);
   // Empty lists: not found, and a day's validity does not refresh fresh lists.
-  CHECK(Count(out.text, "failed: [box] hello => package hello not in the package lists") == 2);
+  CHECK(Count(out.text, "failed: [box] hello => No package matching 'hello' is available") == 2);
   // Lists older than cache_valid_time are refreshed, then hello installs.
   CHECK(Count(out.text, "changed: [box] hello\n") == 2);
   CHECK(Count(out.text, "hello 2.10-3 install ok installed\n") == 2);

@@ -1,0 +1,123 @@
+#include "modules/ansible_package.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace hostprep::modules {
+
+namespace {
+
+// What Ansible's package passes to dnf, yum, zypper and apk that hostprep's
+// own package takes there.
+const std::vector<std::string> kEveryBackend = {"name", "state", "update_cache", "lock_timeout"};
+
+ArgSpec MakeSpec(const ArgSpec& apt) {
+  ArgSpec spec;
+  spec.name = "ansible.builtin.package";
+  spec.ansible_names = {"package", "ansible.legacy.package"};
+  spec.summary = "Ansible's package: the host's package manager module (apt on Debian)";
+  spec.description =
+      "Ansible's package module: runs the module of the host's package manager (the pkg_mgr "
+      "fact, or `use`) with the task's arguments, as Ansible's package action does. On apt "
+      "hosts that is apt, with all of Ansible's apt arguments, results and changed flags (see "
+      "hostprep doc apt); on dnf, yum, zypper and apk hosts hostprep's own package module, "
+      "with name, state (present, latest, absent), update_cache and lock_timeout.";
+  spec.args = apt.args;
+  spec.args.push_back({"use",
+                       ArgType::kString,
+                       false,
+                       "auto",
+                       {"auto", "apt", "dnf", "yum", "zypper", "apk"},
+                       {},
+                       "The package manager: auto (default, from the pkg_mgr fact) or one of "
+                       "the others."});
+  spec.mutually_exclusive = apt.mutually_exclusive;
+  spec.required_one_of = apt.required_one_of;
+  spec.examples =
+      "- name: tools, on any distribution\n"
+      "  ansible.builtin.package:\n"
+      "    name: [curl, jq]\n"
+      "    state: present\n";
+  spec.notes =
+      "Differences from Ansible: on dnf, yum, zypper and apk hosts only name, state, "
+      "update_cache and lock_timeout are taken (Ansible passes any argument to that "
+      "package manager's module); others are refused there. hostprep's own package module "
+      "(`hostprep doc package`) is what a task named `package` runs only through this one.";
+  return spec;
+}
+
+// The facts apt sees: `use: apt` wins over the host's pkg_mgr fact.
+Value AptFacts(const Value& facts) {
+  Value out = facts.is_object() ? facts : Value::object();
+  out["pkg_mgr"] = "apt";
+  return out;
+}
+
+}  // namespace
+
+AnsiblePackageModule::AnsiblePackageModule() : spec_(MakeSpec(apt_.spec())) {}
+
+void AnsiblePackageModule::Validate(const Value& args, bool templates_pending,
+                                    std::vector<ArgError>* errors) const {
+  Value apt_args = args;
+  apt_args.erase("use");
+  apt_.Validate(apt_args, templates_pending, errors);
+}
+
+Result<Value> AnsiblePackageModule::BackendArgs(const Value& args,
+                                                const std::string& backend) const {
+  Value out = args;
+  out.erase("use");
+  if (backend == "apt") return out;
+  // Another package manager: hostprep's package, with what it takes.
+  std::vector<ArgError> ignored;  // the empty mapping lacks a name: only defaults matter
+  const Value defaults = NormalizeArgs(spec_, Value::object(), true, &ignored);
+  Value own = Value::object();
+  for (const auto& [key, value] : out.items()) {
+    const bool shared =
+        std::find(kEveryBackend.begin(), kEveryBackend.end(), key) != kEveryBackend.end();
+    if (shared) {
+      own[key] = value;
+    } else if (!defaults.contains(key) || defaults[key] != value) {
+      return Status::Error(fmt::format(
+          "argument '{}' works with apt, and this host's package manager is {} (hostprep's "
+          "package takes name, state, update_cache and lock_timeout there)",
+          key, backend));
+    }
+  }
+  const std::string state = own.value("state", std::string("present"));
+  if (state != "present" && state != "absent" && state != "latest") {
+    return Status::Error(
+        fmt::format("state {} works with apt, and this host's package manager "
+                    "is {} (use present, latest or absent)",
+                    state, backend));
+  }
+  own["use"] = backend;
+  return own;
+}
+
+std::vector<Read> AnsiblePackageModule::Probe(const Value& args, const Value& facts) const {
+  const std::string backend = PackageBackend(args, facts);
+  Result<Value> backend_args = BackendArgs(args, backend);
+  if (!backend_args.ok()) return {};
+  return backend == "apt" ? apt_.Probe(*backend_args, AptFacts(facts))
+                          : package_.Probe(*backend_args, facts);
+}
+
+Result<Change> AnsiblePackageModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
+                                          const Value& facts) const {
+  const std::string backend = PackageBackend(args, facts);
+  Result<Value> backend_args = BackendArgs(args, backend);
+  if (!backend_args.ok()) return backend_args.status();
+  if (backend == "apt") return apt_.Plan(*backend_args, reads, AptFacts(facts));
+  return package_.Plan(*backend_args, reads, facts);
+}
+
+Resources AnsiblePackageModule::Declare(const Value& args) const {
+  Value apt_args = args;
+  apt_args.erase("use");
+  return apt_.Declare(apt_args);
+}
+
+}  // namespace hostprep::modules
