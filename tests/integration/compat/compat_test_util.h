@@ -575,6 +575,22 @@ inline void CheckSame(const Both& both, int exit_code) {
   CHECK_MESSAGE(!both.ansible.results.empty(), both.ansible.raw);
 }
 
+// What hostprep's run of testdata/compat/PLAYBOOK on node2 cost it in round
+// trips after the SSH handshake (`--stats`), as its recap event says; -1
+// when the run printed no recap.
+inline int HostprepRoundTrips(const std::string& playbook) {
+  const Output out = RunCommand(HostprepRun() + " --limit " + kHostprepNode + " -o json --stats " +
+                                PlaybookPath(playbook) + " 2>/dev/null");
+  std::istringstream lines(out.text);
+  for (std::string line; std::getline(lines, line);) {
+    const nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (!e.is_object() || e.value("event", "") != "recap") continue;
+    const nlohmann::json cost = e["hosts"][kHostprepNode].value("cost", nlohmann::json::object());
+    return cost.value("round_trips", -1);
+  }
+  return -1;
+}
+
 // Checks that `paths` hold the same on both twins.
 inline void CheckSameFiles(const Twins& twins, const std::vector<std::string>& paths) {
   const std::string a = Files(twins.ansible, paths);
