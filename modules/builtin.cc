@@ -6,10 +6,12 @@
 #include "modules/ansible_sysctl.h"
 #include "modules/apt.h"
 #include "modules/assert.h"
+#include "modules/authorized_key.h"
 #include "modules/blockinfile.h"
 #include "modules/command.h"
 #include "modules/containerd_config.h"
 #include "modules/copy.h"
+#include "modules/cron.h"
 #include "modules/debug.h"
 #include "modules/fail.h"
 #include "modules/file.h"
@@ -39,10 +41,12 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<AnsibleSysctlModule>());
   registry->Register(std::make_unique<AptModule>());
   registry->Register(std::make_unique<AssertModule>());
+  registry->Register(std::make_unique<AuthorizedKeyModule>());
   registry->Register(std::make_unique<BlockInFileModule>());
   registry->Register(std::make_unique<CommandModule>());
   registry->Register(std::make_unique<ContainerdConfigModule>());
   registry->Register(std::make_unique<CopyModule>());
+  registry->Register(std::make_unique<CronModule>());
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());

@@ -16,6 +16,7 @@ packages=(
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils
   ansible
+  cron
   containerd
   debootstrap systemd-container dpkg-dev
   qemu-system-x86 qemu-utils e2fsprogs

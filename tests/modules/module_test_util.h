@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,26 @@ inline ReadResult FileContent(std::optional<std::string> content) {
   ReadResult r;
   r.content = std::move(content);
   return r;
+}
+
+// Checks a plan against what Ansible's module gave for the same input: its
+// failure message, or its changed flag and what it registered (`result`,
+// JSON; keys in any order). True when the plan changes something and
+// ran as expected, for the caller to check how; false when nothing more is
+// to be checked (it failed as Ansible's did, or changes nothing).
+inline bool MatchesAnsible(const Result<Change>& change, bool failed, const std::string& msg,
+                           bool changed, const char* result) {
+  if (failed) {
+    REQUIRE(!change.ok());
+    CHECK(change.message() == msg);
+    return false;
+  }
+  REQUIRE_MESSAGE(change.ok(), change.message());
+  CHECK(change->changed == changed);
+  CHECK(nlohmann::json::parse(change->result.dump()) == nlohmann::json::parse(result));
+  if (changed) return true;
+  CHECK(change->actions.empty());
+  return false;
 }
 
 // A module's probe script run for real: written to script.sh in a fresh

@@ -16,12 +16,14 @@ namespace {
 using hostprep::testing::compat::Both;
 using hostprep::testing::compat::CheckSame;
 using hostprep::testing::compat::CheckSameFiles;
+using hostprep::testing::compat::CheckSameOnBoth;
 using hostprep::testing::compat::CheckSameResults;
 using hostprep::testing::compat::CleanPaths;
 using hostprep::testing::compat::kAnsibleNode;
 using hostprep::testing::compat::kHost;
 using hostprep::testing::compat::kHostprepNode;
 using hostprep::testing::compat::ListBoth;
+using hostprep::testing::compat::NetnsTwins;
 using hostprep::testing::compat::OnNode;
 using hostprep::testing::compat::RunBoth;
 using hostprep::testing::compat::RunEachOnAll;
@@ -302,6 +304,68 @@ TEST_CASE("compat: pam_limits edits limits files as Ansible's does") {
   CheckSame(again, 0);
   CHECK(again.hostprep.recap[kHost]["changed"] == 0);
   CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: cron keeps crontabs and cron.d files as Ansible's does") {
+  CleanPaths clean({"/etc/cron.d/hpcompat-jobs", "/etc/cron.d/hpcompat-once",
+                    "/var/spool/cron/crontabs/root", "/var/spool/cron/crontabs/hpuser"});
+  for (const char* node : {kAnsibleNode, kHostprepNode}) {
+    REQUIRE(
+        OnNode(node, "test -d /var/spool/cron/crontabs && ! test -e /var/spool/cron/crontabs/root")
+            .exit_code == 0);
+    REQUIRE(OnNode(node,
+                   "printf '%s\\n' 'SHELL=/bin/sh' '#Ansible: old' '0 * * * * root /bin/old' "
+                   ">/etc/cron.d/hpcompat-jobs && printf '%s\\n' '#Ansible: once' "
+                   "'@reboot root /bin/true' >/etc/cron.d/hpcompat-once")
+                .exit_code == 0);
+  }
+  // What cron reads: the users' crontabs (without the header crontab adds,
+  // which names a temp file and the time), their modes and owners, and the files.
+  const std::string crontabs =
+      "crontab -l; crontab -u hpuser -l; cd /var/spool/cron/crontabs && stat -c '%n %a %U %G' *";
+  CheckSame(RunBoth("cron.yml", {"--check"}), 0);
+  CheckSameOnBoth(NetnsTwins(), crontabs);
+  CheckSameFiles({"/etc/cron.d/hpcompat-jobs", "/etc/cron.d/hpcompat-once"});
+  CheckSame(RunBoth("cron.yml"), 0);
+  const std::string after = CheckSameOnBoth(NetnsTwins(), crontabs);
+  CHECK(after.find("#Ansible: hpcompat backup\n0 2 * * * /usr/local/bin/backup --all\n") !=
+        std::string::npos);
+  CheckSameFiles({"/etc/cron.d/hpcompat-jobs", "/etc/cron.d/hpcompat-once"});
+  CHECK(OnNode(kHostprepNode, "test -e /etc/cron.d/hpcompat-once").exit_code != 0);
+  Both again = RunBoth("cron.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CheckSameOnBoth(NetnsTwins(), crontabs);
+  CheckSameFiles({"/etc/cron.d/hpcompat-jobs", "/etc/cron.d/hpcompat-once"});
+  // Unchanged, the whole play costs one round trip: the reads of every task.
+  CHECK(again.hostprep.recap[kHost]["round_trips"] == 1);
+}
+
+TEST_CASE("compat: authorized_key keeps key files as Ansible's does") {
+  CleanPaths clean({"/home/hpuser/.ssh", "/etc/hpcompat"});
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(OnNode(node,
+                   "mkdir -p /etc/hpcompat/keys && printf '%s\\n' '# old' 'ssh-rsa AAAAold x' "
+                   ">/etc/hpcompat/keys/admin && printf '%s\\n' '# ops' "
+                   "'ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQChpcompatBobKey bob@work' "
+                   "'ssh-ed25519 AAAAops ops' >/etc/hpcompat/keys/ops")
+                .exit_code == 0);
+  const std::vector<std::string> paths = {"/home/hpuser/.ssh", "/etc/hpcompat"};
+  CheckSame(RunBoth("authorized_key.yml", {"--check"}), 0);
+  CheckSameFiles(paths);
+  CheckSame(RunBoth("authorized_key.yml"), 0);
+  CheckSameFiles(paths);
+  const std::string made = CheckSameOnBoth(NetnsTwins(),
+                                           "stat -c '%n %a %U %G' /home/hpuser/.ssh "
+                                           "/home/hpuser/.ssh/authorized_keys");
+  CHECK(made ==
+        "/home/hpuser/.ssh 700 hpuser hpuser\n/home/hpuser/.ssh/authorized_keys 600 hpuser "
+        "hpuser\nexit 0\n");
+  Both again = RunBoth("authorized_key.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CheckSameFiles(paths);
+  CHECK(again.hostprep.recap[kHost]["round_trips"] == 1);
 }
 
 TEST_CASE("compat: tasks run in the order written, as in Ansible, even out of dependency order") {
