@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "engine/facts/fact_subset.h"
+#include "engine/facts/facts.h"
+
 namespace hostprep::modules {
 
 namespace {
@@ -45,6 +48,18 @@ ArgSpec MakeSpec(const ArgSpec& apt) {
       "package manager's module); others are refused there. hostprep's own package module "
       "(`hostprep doc package`) is what a task named `package` runs only through this one.";
   return spec;
+}
+
+// Whether the package manager must be read from the host, as Ansible's
+// package action runs setup (gather_subset '!all') when the fact is missing.
+bool Undetected(const Value& args, const Value& facts) {
+  return args.value("use", std::string("auto")) == "auto" &&
+         !(facts.contains("pkg_mgr") && facts["pkg_mgr"].is_string());
+}
+
+RemoteRead MinimalFactsRead() {
+  Result<FactSubset> minimal = ResolveFactSubset({"!all"});
+  return FactsRead(false, minimal.ok() ? *minimal : FactSubset::All());
 }
 
 // The facts apt sees: `use: apt` wins over the host's pkg_mgr fact.
@@ -98,6 +113,11 @@ Result<Value> AnsiblePackageModule::BackendArgs(const Value& args,
 }
 
 std::vector<Read> AnsiblePackageModule::Probe(const Value& args, const Value& facts) const {
+  if (Undetected(args, facts)) {
+    std::vector<Read> reads = {Read::Query(MinimalFactsRead().argv)};
+    for (Read& r : Probe(args, AptFacts(facts))) reads.push_back(std::move(r));
+    return reads;
+  }
   const std::string backend = PackageBackend(args, facts);
   Result<Value> backend_args = BackendArgs(args, backend);
   if (!backend_args.ok()) return {};
@@ -105,8 +125,31 @@ std::vector<Read> AnsiblePackageModule::Probe(const Value& args, const Value& fa
                           : package_.Probe(*backend_args, facts);
 }
 
+Result<Change> AnsiblePackageModule::PlanDetected(const Value& args,
+                                                  const std::vector<ReadResult>& reads,
+                                                  const Value& facts) const {
+  if (reads.empty()) return Status::Error("internal error: package reads are missing");
+  Result<FactSubset> minimal = ResolveFactSubset({"!all"});
+  Result<Value> gathered = ParseFacts(reads[0], minimal.ok() ? *minimal : FactSubset::All());
+  if (!gathered.ok()) return gathered.status();
+  Value known = facts.is_object() ? facts : Value::object();
+  known["pkg_mgr"] = gathered->value("pkg_mgr", std::string());
+  const std::vector<ReadResult> apt_reads(reads.begin() + 1, reads.end());
+  if (known["pkg_mgr"] == "apt") return Plan(args, apt_reads, known);
+  // Another package manager: its reads after apt's, in a second round trip.
+  const size_t apt_count = Probe(args, AptFacts(facts)).size();
+  if (apt_reads.size() == apt_count) {
+    Change more;
+    more.more_reads = Probe(args, known);
+    if (more.more_reads.empty()) return Plan(args, {}, known);  // the error of that backend
+    return more;
+  }
+  return Plan(args, std::vector<ReadResult>(apt_reads.begin() + apt_count, apt_reads.end()), known);
+}
+
 Result<Change> AnsiblePackageModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                           const Value& facts) const {
+  if (Undetected(args, facts)) return PlanDetected(args, reads, facts);
   const std::string backend = PackageBackend(args, facts);
   Result<Value> backend_args = BackendArgs(args, backend);
   if (!backend_args.ok()) return backend_args.status();

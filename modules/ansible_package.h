@@ -30,6 +30,12 @@ class AnsiblePackageModule final : public Module {
  private:
   // The backend module's arguments: apt's without `use`; package's.
   Result<Value> BackendArgs(const Value& args, const std::string& backend) const;
+  // Without the pkg_mgr fact (gather_facts: false) and `use: auto`: the
+  // facts of the minimal subset are read first, with apt's reads (the
+  // common case, one round trip); another package manager's reads follow
+  // in a second.
+  Result<Change> PlanDetected(const Value& args, const std::vector<ReadResult>& reads,
+                              const Value& facts) const;
 
   AptModule apt_;
   PackageModule package_;

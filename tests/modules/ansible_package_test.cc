@@ -5,8 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/facts/fact_subset.h"
+#include "engine/facts/facts.h"
 #include "engine/module/registry.h"
 #include "modules/builtin.h"
+#include "tests/engine/facts/facts_test_util.h"
 #include "tests/modules/module_test_util.h"
 
 namespace hostprep::modules {
@@ -88,6 +91,51 @@ TEST_CASE("package checks apt's arguments before anything runs") {
               "(name each package)"});
   CHECK(testing::ArgErrors(AnsiblePackageModule(), {{"name", "jq"}, {"use", "pacman"}}).size() ==
         1);
+}
+
+// The minimal facts of a host whose os-release says `id` and whose
+// package manager is the program at `tool`.
+ReadResult MinimalFacts(const std::string& id, const std::string& tool) {
+  testing::ScriptOutput out;
+  out.values = {"system=Linux", "kernel=6.1.0", "arch=x86_64", "exists=/etc/os-release",
+                "exists=" + tool};
+  out.files["/etc/os-release"] = "NAME=\"" + id + "\"\nID=" + id + "\nVERSION_ID=\"12\"\n";
+  ReadResult r;
+  r.exec.stdout_data = out.Text();
+  return r;
+}
+
+TEST_CASE("package without facts reads the package manager as Ansible's package does") {
+  AnsiblePackageModule module;
+  const Value args = Args({{"name", "jq"}});
+  // One round trip on an apt host: the minimal facts read with apt's reads.
+  std::vector<Read> probe = module.Probe(args, Value::object());
+  REQUIRE(probe.size() == 3);
+  Result<FactSubset> minimal = ResolveFactSubset({"!all"});
+  REQUIRE(minimal.ok());
+  CHECK(probe[0].argv == FactsRead(false, *minimal).argv);
+  CHECK(probe[1].argv[0] == "dpkg-query");
+  Result<Change> change = module.Plan(args,
+                                      {MinimalFacts("debian", "/usr/bin/apt-get"),
+                                       Ran(0, "jq\tinstall ok installed\t1.6-2.1\n"), Ran(0, "")},
+                                      Value::object());
+  REQUIRE_MESSAGE(change.ok(), change.message());
+  CHECK(!change->changed);
+  CHECK(change->result["cache_updated"] == false);
+
+  // Another package manager: its own reads in a second round trip.
+  const std::vector<ReadResult> first = {MinimalFacts("fedora", "/usr/bin/dnf"), Ran(127, ""),
+                                         Ran(127, "")};
+  Result<Change> ask = module.Plan(args, first, Value::object());
+  REQUIRE_MESSAGE(ask.ok(), ask.message());
+  REQUIRE(ask->more_reads.size() == 1);
+  CHECK(ask->more_reads[0].argv[0] == "rpm");
+  std::vector<ReadResult> all = first;
+  all.push_back(Ran(0, "jq\t1.6-2.fc39\n"));
+  change = module.Plan(args, all, Value::object());
+  REQUIRE_MESSAGE(change.ok(), change.message());
+  CHECK(!change->changed);
+  CHECK(change->result["backend"] == "dnf");
 }
 
 }  // namespace
