@@ -106,7 +106,7 @@ std::string FilePath(const Value& args) {
 }
 
 // Python's str.split() == str.split() of two values, as _values_is_equal.
-bool SameFields(const std::string& a, const std::string& b) { return Fields(a) == Fields(b); }
+bool SameFields(const std::string& a, const std::string& b) { return PySplit(a) == PySplit(b); }
 
 // A key line of the file as Ansible's parser takes it (the line stripped):
 // not empty, not a #/; comment, holding '='.

@@ -13,6 +13,7 @@
 #include "modules/copy.h"
 #include "modules/cron.h"
 #include "modules/debug.h"
+#include "modules/dpkg_selections.h"
 #include "modules/fail.h"
 #include "modules/file.h"
 #include "modules/getent.h"
@@ -48,6 +49,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<CopyModule>());
   registry->Register(std::make_unique<CronModule>());
   registry->Register(std::make_unique<DebugModule>());
+  registry->Register(std::make_unique<DpkgSelectionsModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<GetentModule>());

@@ -233,7 +233,7 @@ Result<Followed> FollowLink(const std::string& what, const std::string& path, co
 
 std::vector<std::string> ValidateArgv(const std::string& command) {
   std::vector<std::string> argv;
-  for (const std::string& word : Fields(command)) argv.push_back(word);
+  for (const std::string& word : PySplit(command)) argv.push_back(word);
   return argv;
 }
 

@@ -233,7 +233,7 @@ std::string KernelModuleCanonicalName(const std::string& name) {
 std::set<std::string> ParseProcModules(const std::string& content) {
   std::set<std::string> names;
   for (const std::string& line : SplitLinesKeepEnds(content)) {
-    const std::vector<std::string> fields = Fields(line);
+    const std::vector<std::string> fields = PySplit(line);
     if (!fields.empty()) names.insert(KernelModuleCanonicalName(fields[0]));
   }
   return names;
@@ -334,7 +334,7 @@ Status PlanLoad(const std::string& name, bool absent, const std::string& params,
   }
   if (loaded || builtin) return Status::Ok();
   std::vector<std::string> argv = {"modprobe", name};
-  for (std::string& p : Fields(params)) argv.push_back(std::move(p));
+  for (std::string& p : PySplit(params)) argv.push_back(std::move(p));
   d->actions.push_back(ExecAction(std::move(argv)));
   d->lines.push_back(fmt::format("module {}: not loaded -> loaded", name));
   d->what.push_back("load " + name);
@@ -390,7 +390,7 @@ Status PlanPersist(const Value& args, const std::vector<ReadResult>& reads, size
       // Validate allows params with one name only, so the unit holds one.
       WriteIfDifferent(
           OptionsFile(unit.conf), *options,
-          fmt::format("options {} {}\n", unit.names.front(), fmt::join(Fields(params), " ")), d);
+          fmt::format("options {} {}\n", unit.names.front(), fmt::join(PySplit(params), " ")), d);
     }
   }
   return Status::Ok();

@@ -190,7 +190,7 @@ std::map<std::string, std::string> ModprobePersistence(const std::string& name,
       }
     }
   }
-  const std::vector<std::string> words = Fields(params);
+  const std::vector<std::string> words = PySplit(params);
   const bool params_set = std::set<std::string>(words.begin(), words.end()) == permanent;
   auto lists = [&](const std::string& line) { return ListsModule(line, name); };
   auto options = [&](const std::string& line) { return OptionsParam(line, name).has_value(); };
@@ -254,7 +254,7 @@ void ModprobeModule::Validate(const Value& args, bool templates_pending,
                                              Escaped(params), broken)});
     return;
   }
-  for (const std::string& word : Fields(params)) {
+  for (const std::string& word : PySplit(params)) {
     const size_t eq = word.find('=');
     bool key_ok = eq != std::string::npos && eq > 0 && eq + 1 < word.size();
     for (size_t i = 0; key_ok && i < eq; ++i) key_ok = IsWordChar(word[i]);
@@ -293,7 +293,7 @@ Result<Change> ModprobeModule::Plan(const Value& args, const std::vector<ReadRes
   change.result = {{"name", name}, {"params", params}, {"state", state}};
   change.command_output = false;  // Ansible registers no rc or stdout
   std::vector<std::string> argv = {"modprobe", name};
-  for (const std::string& word : Fields(params)) argv.push_back(word);
+  for (const std::string& word : PySplit(params)) argv.push_back(word);
   if (state == "present" && !loaded) {
     // Can it be loaded? Asked before anything changes, in check mode too.
     if (reads.size() == probed) {

@@ -1,5 +1,6 @@
 #include "modules/module_util.h"
 
+#include "engine/base/text.h"
 #include "engine/base/unified_diff.h"
 
 namespace hostprep::modules {
@@ -51,18 +52,6 @@ std::string_view LineBody(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   return line;
-}
-
-std::vector<std::string> Fields(std::string_view s) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-    size_t start = i;
-    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) ++i;
-    if (i > start) out.emplace_back(s.substr(start, i - start));
-  }
-  return out;
 }
 
 Action WriteFileAction(const std::string& path, std::string content) {

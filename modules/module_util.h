@@ -42,9 +42,6 @@ std::vector<std::string> SplitLinesKeepEnds(std::string_view text);
 // The line without its trailing "\n" (and "\r" before it).
 std::string_view LineBody(std::string_view line);
 
-// Whitespace-separated fields of `s` (spaces, tabs, newlines).
-std::vector<std::string> Fields(std::string_view s);
-
 // An atomic write of `content` to `path`; the mode of an existing file is
 // kept, a new file gets 0644 (the transport's default).
 Action WriteFileAction(const std::string& path, std::string content);

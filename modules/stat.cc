@@ -175,7 +175,7 @@ void AddAttributes(std::map<std::string, std::string>& lines, Value* out) {
   (*out)["attributes"] = Value::array();
   (*out)["attr_flags"] = "";
   if (!lines.count("attr")) return;
-  const std::vector<std::string> words = Fields(lines["attr"]);
+  const std::vector<std::string> words = PySplit(lines["attr"]);
   if (words.size() < 2) return;
   std::string flags;
   for (char c : words[1]) {

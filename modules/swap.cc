@@ -237,7 +237,7 @@ std::vector<std::string> ParseProcSwaps(const std::string& content) {
   std::vector<std::string> devices;
   bool header = true;
   for (const std::string& line : SplitLinesKeepEnds(content)) {
-    const std::vector<std::string> fields = Fields(line);
+    const std::vector<std::string> fields = PySplit(line);
     if (header) {
       header = false;
       if (!fields.empty() && fields[0] == "Filename") continue;
@@ -250,7 +250,7 @@ std::vector<std::string> ParseProcSwaps(const std::string& content) {
 std::string CommentOutSwapLines(const std::string& fstab, std::vector<std::string>* commented) {
   std::string out;
   for (const std::string& line : SplitLinesKeepEnds(fstab)) {
-    const std::vector<std::string> fields = Fields(line);
+    const std::vector<std::string> fields = PySplit(line);
     if (fields.size() >= 3 && fields[0][0] != '#' && fields[2] == "swap") {
       out += "# " + line;
       commented->emplace_back(LineBody(line));

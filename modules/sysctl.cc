@@ -321,7 +321,7 @@ std::string SysctlCompareForm(const std::string& value) {
   if (lower == "yes" || lower == "true" || lower == "on") return "1";
   if (lower == "no" || lower == "false" || lower == "off") return "0";
   std::string out;
-  for (const std::string& f : Fields(value)) out += (out.empty() ? "" : " ") + f;
+  for (const std::string& f : PySplit(value)) out += (out.empty() ? "" : " ") + f;
   return out;
 }
 
