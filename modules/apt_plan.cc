@@ -253,8 +253,11 @@ void AptPlan::Clean() { actions_.push_back(ExecAction(Join(kEnv, {"apt-get", "cl
 void AptPlan::Refresh(long long now, long long lists_time) {
   cache_time_ = lists_time;
   // Ansible's rule: refresh unless the lists' time plus cache_valid_time
-  // is still ahead of now.
-  if (lists_time + args_.value("cache_valid_time", 0LL) >= now) return;
+  // is still ahead of now. Ansible compares to the microsecond, so lists
+  // written in the same second as now are older with no cache_valid_time:
+  // update_cache alone always refreshes.
+  const long long valid = args_.value("cache_valid_time", 0LL);
+  if (valid > 0 && lists_time + valid >= now) return;
   refresh_ = true;
   cache_time_ = now;
   const std::vector<std::string> retry = {

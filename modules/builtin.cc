@@ -33,6 +33,7 @@
 #include "modules/swap.h"
 #include "modules/sysctl.h"
 #include "modules/template.h"
+#include "modules/timezone.h"
 #include "modules/validate_argument_spec.h"
 
 namespace hostprep::modules {
@@ -69,6 +70,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<SwapModule>());
   registry->Register(std::make_unique<SysctlModule>());
   registry->Register(std::make_unique<TemplateModule>());
+  registry->Register(std::make_unique<TimezoneModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());
 }
 

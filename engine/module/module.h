@@ -101,6 +101,10 @@ struct Change {
   std::string message;             // one line for the output ("would run: ls")
   std::vector<Read> more_reads;    // non-empty: read these too, then Plan again
   Value result = Value::object();  // module return values (path, state, ...)
+  // Return values only a real run registers (merged over `result` when the
+  // actions are to run, not in check mode): what Ansible's module says it
+  // did, such as timezone's msg.
+  Value applied_result = Value::object();
   // False when whether the host would change cannot be told without acting
   // (a command with neither creates nor removes): check mode then reports
   // the task skipped, as Ansible does, instead of guessing.

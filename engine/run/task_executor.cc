@@ -70,13 +70,16 @@ Value Registered(const TaskStatus status, bool changed, const std::string& messa
   r["failed"] = status == TaskStatus::kFailed;
   if (status == TaskStatus::kSkipped) r["skipped"] = true;
   if (status == TaskStatus::kUnreachable) r["unreachable"] = true;
-  // The message in words, unless the module gave a list (fail's, assert's
-  // msg may be one, and is registered as written) or, for a task that did
-  // not fail, its own msg (lineinfile's "line added", also in check mode,
-  // where the message says what the run would do).
+  // Why it failed, was skipped or unreachable, in words, unless the module
+  // gave a list (fail's, assert's msg may be one, and is registered as
+  // written) or, for a task that did not fail, its own msg (lineinfile's
+  // "line added"). What check mode says a task would do is output only: as
+  // Ansible's modules, a task that is ok or changed registers the module's
+  // own msg or none.
   const bool listed = r.contains("msg") && r["msg"].is_array();
   const bool own = r.contains("msg") && status != TaskStatus::kFailed;
-  if (!message.empty() && !listed && !own) r["msg"] = message;
+  const bool done = status == TaskStatus::kOk || status == TaskStatus::kChanged;
+  if (!message.empty() && !listed && !own && !done) r["msg"] = message;
   return r;
 }
 
@@ -485,7 +488,10 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
     a.message = change.message + " (not run in check mode)";
     return p;
   }
-  if (!check) p.actions = std::move(change.actions);
+  if (!check) {
+    p.actions = std::move(change.actions);
+    for (const auto& [key, value] : change.applied_result.items()) a.result[key] = value;
+  }
   if (!p.actions.empty() && !task.environment.empty()) {
     if (Status env = AddEnvironment(task, vars, &p.actions); !env.ok()) {
       p.actions.clear();  // nothing runs without its environment
