@@ -87,6 +87,7 @@ class TaskParser {
   void ReadSetFact(const YAML::Node& key_node, const YAML::Node& value);
   void ReadIncludeVars(const YAML::Node& key_node, const YAML::Node& value);
   bool AddAction(const YAML::Node& key_node);
+  void RefuseModule(const YAML::Node& key_node);
   void ReadLoop(const std::string& key, const YAML::Node& value);
   void ReadLoopVar(const std::string& key, const YAML::Node& value, std::string* out);
   void ReadLoopControl(const YAML::Node& value);
@@ -283,7 +284,10 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
     // with its own arguments. Read them anyway so their errors show now.
     name = key.substr(key.rfind('.') + 1);
     module = modules_.Find(name);
-    if (module == nullptr) return false;
+    if (module == nullptr) {
+      RefuseModule(key_node);
+      return true;
+    }
     reader_.Error(key_node, fmt::format("'{}' is not supported yet with Ansible's arguments: "
                                         "hostprep's own '{}' module does that job with its own "
                                         "(see hostprep doc {})",
@@ -302,6 +306,36 @@ bool TaskParser::ReadModule(const std::string& key, const YAML::Node& key_node,
                   args_ ? &*args_ : nullptr);
   if (other) task_.module_key = key;
   return true;
+}
+
+// A module's full name (community.general.ufw) hostprep does not have: one
+// error, with the names it has, and no Python to fall back on.
+void TaskParser::RefuseModule(const YAML::Node& key_node) {
+  const std::string key = key_node.Scalar();
+  const size_t dot = key.rfind('.');
+  // A typo is looked for in the last word (ansible.builtin.comand), and
+  // suggested under the same collection when hostprep has that name.
+  std::vector<std::string> words = modules_.names();
+  std::vector<std::string> full;
+  for (const std::string& own : modules_.names()) {
+    for (const std::string& alias : modules_.Find(own)->spec().ansible_names) {
+      full.push_back(alias);
+      words.push_back(alias.substr(alias.rfind('.') + 1));
+    }
+  }
+  std::string hint;
+  const std::string word = DidYouMean(key.substr(dot + 1), words);
+  if (!word.empty()) {
+    const std::string same = key.substr(0, dot + 1) + word;
+    hint = fmt::format(" (did you mean '{}'?)",
+                       std::find(full.begin(), full.end(), same) != full.end() ? same : word);
+  }
+  reader_.Error(key_node,
+                fmt::format("module '{}' is not one hostprep has{}: hostprep's modules are built "
+                            "in and nothing runs Python on the hosts, so there is no fallback "
+                            "(`hostprep modules` lists them with their Ansible names)",
+                            key, hint));
+  has_action_keyword_ = true;  // reported: not "no module" as well
 }
 
 // Notes the task's action key; false (reported) when it already has one.

@@ -285,6 +285,20 @@ TEST_CASE("task parser takes a module's Ansible names, and points at hostprep's 
             "arguments: hostprep's own 'service' module does that job with its own (see hostprep "
             "doc service)\n",
             0) == 0);
+  // A full name hostprep has no module for: one error, a typo's correction
+  // under the same collection.
+  auto missing =
+      fx.Parse(PlayWith("    - name: t\n"
+                        "      ansible.builtin.fil: {path: /x}\n"
+                        "    - community.general.ufw: {rule: allow}\n"));
+  CHECK(missing.messages ==
+        "DIR/site.yml:4:7: module 'ansible.builtin.fil' is not one hostprep has (did you mean "
+        "'ansible.builtin.file'?): hostprep's modules are built in and nothing runs Python on "
+        "the hosts, so there is no fallback (`hostprep modules` lists them with their Ansible "
+        "names)\n"
+        "DIR/site.yml:5:7: module 'community.general.ufw' is not one hostprep has: hostprep's "
+        "modules are built in and nothing runs Python on the hosts, so there is no fallback "
+        "(`hostprep modules` lists them with their Ansible names)\n");
 }
 
 TEST_CASE("task parser gives a short name shared with an Ansible module by the arguments") {
