@@ -479,6 +479,8 @@ Result<UserProbe> ParseUserProbe(const std::string& out) {
         return Status::Error("getent printed a shadow entry that is not one: " + Quoted(value));
     } else if (tag == "home") {
       p.home_exists = value == "exists";
+    } else if (tag == "oldhome") {
+      p.old_home_exists = value == "exists";
     } else if (tag == "parent") {
       p.home_parent_is_dir = value == "directory";
     } else if (tag == "key") {
@@ -632,8 +634,10 @@ Result<Change> UserModule::Plan(const Value& args, const std::vector<ReadResult>
     gid = new_gid;
     comment = r.comment.value_or(p.passwd->comment);
     shell = r.shell.value_or(p.passwd->shell);
-    // The missing home Ansible makes after the account is in place.
-    if (r.create_home && p.home_exists == false) {
+    // The missing home Ansible makes after the account is in place (usermod
+    // -m has moved the old one there, if there was one).
+    const bool moved = r.home && *r.home != p.passwd->home && r.move_home && p.old_home_exists;
+    if (r.create_home && p.home_exists == false && !moved) {
       change.changed = true;
       change.actions.push_back(
           ScriptAction(scripts::kUserHome, {home, r.skeleton.value_or("/etc/skel"), r.name}));

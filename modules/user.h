@@ -51,6 +51,7 @@ struct UserProbe {
   long long min_days = -1, max_days = -1, expire_days = -1;
   std::vector<GroupEntry> groups;   // the whole group database
   std::optional<bool> home_exists;  // nullopt: no home to look at
+  bool old_home_exists = false;     // the passwd entry's home exists
   bool home_parent_is_dir = true;
   std::string key_file;  // "" when not asked
   bool private_key = false, public_key = false;

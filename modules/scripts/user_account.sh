@@ -12,6 +12,7 @@
 #             never leaves the host)
 #   shadow    MIN MAX EXPIRE of shadow's entry (-1 for an empty field)
 #   group     one line of the group database each
+#   oldhome   exists or missing: the passwd entry's home
 #   home      exists or missing: HOME, else the passwd entry's home
 #   parent    directory or missing: HOME's directory
 #   key       the key file's path; keystate private-present public-present
@@ -31,7 +32,9 @@ else
   if [ -n "$sp" ]; then
     printf '%s\n' "$sp" | awk -F: '{ printf "shadow %s %s %s\n", ($4 == "" ? -1 : $4), ($5 == "" ? -1 : $5), ($8 == "" ? -1 : $8) }'
   fi
-  if [ -z "$home" ]; then home=$(printf '%s\n' "$pw" | cut -d: -f6); fi
+  old=$(printf '%s\n' "$pw" | cut -d: -f6)
+  if [ -e "$old" ]; then echo 'oldhome exists'; else echo 'oldhome missing'; fi
+  if [ -z "$home" ]; then home=$old; fi
 fi
 if [ -n "$home" ]; then
   if [ -e "$home" ]; then echo 'home exists'; else echo 'home missing'; fi

@@ -3,11 +3,13 @@
 # Ansible's module makes it (create_homedir, chown_homedir).
 # Embedded at build time without its comment lines; checked by shellcheck.
 #
-# Arguments: HOME SKEL USER. A copy of SKEL (symlinks kept) when it exists,
+# Arguments: HOME SKEL USER. Nothing when HOME exists; else a copy of SKEL (symlinks kept) when it exists,
 # else an empty directory with its parents; then the mode login.defs' UMASK
 # gives, and everything in it owned by USER and USER's group.
 home=$1 skel=$2 user=$3
-if [ -e "$skel" ]; then
+if [ -e "$home" ]; then
+  exit 0
+elif [ -e "$skel" ]; then
   up=${home%/*}
   mkdir -p -- "${up:-/}"
   cp -RPp -- "$skel" "$home"

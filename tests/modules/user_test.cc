@@ -189,6 +189,21 @@ TEST_CASE("user plans Ansible's commands for each change") {
        Existing(),
        true,
        {{"usermod", "-d", "/srv/deploy", "-m", "deploy"}}},
+      {"a home moved where none is: usermod -m moves the old one there",
+       R"({"name": "deploy", "home": "/srv/deploy", "move_home": true})",
+       std::string(kGroups) +
+           "passwd deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash\npassword 0 x\noldhome "
+           "exists\nhome missing\n",
+       true,
+       {{"usermod", "-d", "/srv/deploy", "-m", "deploy"}}},
+      {"a home changed without moving: the new one is made from the skeleton",
+       R"({"name": "deploy", "home": "/srv/deploy"})",
+       std::string(kGroups) +
+           "passwd deploy:x:1001:1001:Deploy:/home/deploy:/bin/bash\npassword 0 x\noldhome "
+           "exists\nhome missing\n",
+       true,
+       {{"usermod", "-d", "/srv/deploy", "deploy"},
+        {"user_home.sh", "/srv/deploy", "/etc/skel", "deploy"}}},
       {"expiry set, same day, never",
        R"({"name": "deploy", "expires": 1767225600})",
        Existing(kHash, "0 99999 20454"),

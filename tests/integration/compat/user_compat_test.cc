@@ -110,4 +110,31 @@ TEST_CASE("compat: user keeps accounts, homes and keys as Ansible's does") {
   CHECK(again.hostprep.recap[kHost]["round_trips"] == 1);
 }
 
+TEST_CASE("compat: user changes existing accounts as Ansible's does") {
+  CleanAccounts clean;
+  for (const char* node : {kAnsibleNode, kHostprepNode})
+    REQUIRE(OnNode(node,
+                   "groupadd -g 4810 hpc-a && groupadd -g 4811 hpc-b && "
+                   "useradd -m -u 4812 -G hpc-a,sudo -s /bin/sh -c Old hpc-app && "
+                   "touch /home/hpc-app/data && useradd -M -u 4813 hpc-nohome && "
+                   "useradd -M -u 4814 -G hpc-a -p '!$6$x$y' hpc-unlock")
+                .exit_code == 0);
+  const std::string before = CheckSameOnBoth(NetnsTwins(), kAccounts);
+  CheckSame(RunBoth("user_changes.yml", {"--check"}), 0);
+  CHECK(CheckSameOnBoth(NetnsTwins(), kAccounts) == before);
+  CheckSame(RunBoth("user_changes.yml"), 0);
+  const std::string after = CheckSameOnBoth(NetnsTwins(), kAccounts);
+  CHECK(after.find("hpc-app:x:4812:4812:App:/home/hpc-app2:/bin/bash\n") != std::string::npos);
+  CHECK(after.find("/home/hpc-app2/data regular empty file 644 root root\n") != std::string::npos);
+  CHECK(after.find("/home/hpc-nohome/.profile regular file 644 hpc-nohome hpc-nohome\n") !=
+        std::string::npos);
+  CHECK(after.find("hpc-unlock:$6$x$y:") != std::string::npos);
+  Both again = RunBoth("user_changes.yml");
+  CheckSame(again, 0);
+  CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  CHECK(again.ansible.recap[kHost]["changed"] == 0);
+  CHECK(CheckSameOnBoth(NetnsTwins(), kAccounts) == after);
+  CHECK(again.hostprep.recap[kHost]["round_trips"] == 1);
+}
+
 }  // namespace
