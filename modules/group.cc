@@ -73,7 +73,9 @@ ArgSpec MakeSpec() {
       "other than Linux are refused by name. The gid of a group created without `gid` is "
       "registered only from the next run on (hostprep plans before it acts: the number "
       "groupadd picks is not known then). Check mode registers `name` and `state` as well "
-      "(Ansible's registers only `changed` when it would create or remove the group).";
+      "(Ansible's registers only `changed` when it would create or remove the group). The "
+      "commands' own output is not registered as `stdout`/`stderr`. 2.14's group has no "
+      "`force` or `members`: they are refused as unknown arguments.";
   return spec;
 }
 

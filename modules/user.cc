@@ -144,7 +144,13 @@ ArgSpec MakeSpec() {
       "them, the default shell, and ssh_fingerprint / ssh_public_key of a key made by this "
       "run (ssh_key_file is registered). Check mode registers what the run would register "
       "(Ansible's registers only `changed` for a user it would create or remove). `expires` "
-      "is compared by its UTC day, as Ansible's.";
+      "is compared by its UTC day, as Ansible's. The commands' own output (userdel's "
+      "\"mail spool not found\", useradd's warnings) is not registered as `stdout`/`stderr`. "
+      "A `group` or `groups` a new user names that the host lacks fails with useradd's message "
+      "(Ansible's: \"Group X does not exist\"); for an existing user the message is Ansible's. "
+      "A new user's home whose parent is missing gets the parent with mkdir -p before useradd "
+      "makes the home (Ansible copies the skeleton itself first: the same files, modes and "
+      "owners). `password_expire_warn` came after Ansible 2.14 and is refused as unknown.";
   return spec;
 }
 
