@@ -163,6 +163,11 @@ void GroupModule::Validate(const Value& args, bool templates_pending,
         {"non_unique", "non_unique is True but all of the following are missing: gid"});
 }
 
+Resources GroupModule::Declare(const Value& args) const {
+  if (!ArgReady(args, "name") || StringArg(args, "state") == "absent") return {};
+  return {{"group:" + StringArg(args, "name")}, {}};
+}
+
 std::vector<Read> GroupModule::Probe(const Value& args, const Value& facts) const {
   if (!RequireLinux("group", facts).ok()) return {};
   return {Read::Query({"getent", "group", StringArg(args, "name")})};

@@ -24,6 +24,9 @@ class GroupModule final : public Module {
   std::vector<Read> Probe(const Value& args, const Value& facts) const override;
   Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                       const Value& facts) const override;
+  // Provides "group:NAME" when present: a user task naming the group comes
+  // after it in a graph-ordered play.
+  Resources Declare(const Value& args) const override;
 
  private:
   ArgSpec spec_;

@@ -551,6 +551,21 @@ void UserModule::Validate(const Value& args, bool templates_pending,
          "without one, or place a key made elsewhere with copy"});
 }
 
+Resources UserModule::Declare(const Value& args) const {
+  if (!ArgReady(args, "name") || StringArg(args, "state") == "absent") return {};
+  const std::string name = StringArg(args, "name");
+  Resources r;
+  r.provides.push_back("user:" + name);
+  if (BoolArg(args, "create_home", true) && !IsPendingTemplate(args.value("home", Value())))
+    r.provides.push_back("dir:" + OptArg(args, "home").value_or("/home/" + name));
+  if (ArgReady(args, "group")) r.needs.push_back("group:" + StringArg(args, "group"));
+  std::string joined;
+  if (ArgReady(args, "groups"))
+    for (const std::string& g : WantedGroups(args, &joined).value_or(std::set<std::string>{}))
+      r.needs.push_back("group:" + g);
+  return r;
+}
+
 std::vector<Read> UserModule::Probe(const Value& args, const Value& facts) const {
   if (!RequireLinux("user", facts).ok()) return {};
   std::string key;

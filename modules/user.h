@@ -30,6 +30,10 @@ class UserModule final : public Module {
   std::vector<Read> Probe(const Value& args, const Value& facts) const override;
   Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                       const Value& facts) const override;
+  // Needs "group:G" for `group` and each of `groups`; provides "user:NAME"
+  // and, when it makes the home, "dir:HOME" (given, or /home/NAME), so that
+  // a file in the home comes after it in a graph-ordered play.
+  Resources Declare(const Value& args) const override;
 
  private:
   ArgSpec spec_;

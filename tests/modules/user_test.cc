@@ -323,6 +323,22 @@ TEST_CASE("user refuses values that would corrupt the account databases and Linu
             .empty());
 }
 
+TEST_CASE("user and group declare what orders them in a graph-ordered play") {
+  UserModule user;
+  Resources r = user.Declare(NormalizedArgs(
+      user, Value::parse(R"({"name": "deploy", "group": "ops", "groups": ["sudo", "a,b"]})")));
+  CHECK(r.provides == std::vector<std::string>{"user:deploy", "dir:/home/deploy"});
+  CHECK(r.needs == std::vector<std::string>{"group:ops", "group:a", "group:b", "group:sudo"});
+  r = user.Declare(NormalizedArgs(
+      user, Value::parse(R"({"name": "svc", "home": "/srv/svc", "create_home": false})")));
+  CHECK(r.provides == std::vector<std::string>{"user:svc"});
+  CHECK(user.Declare(NormalizedArgs(user, Value::parse(R"({"name": "x", "state": "absent"})")))
+            .provides.empty());
+  GroupModule group;
+  CHECK(group.Declare(NormalizedArgs(group, Value::parse(R"({"name": "ops"})"))).provides ==
+        std::vector<std::string>{"group:ops"});
+}
+
 TEST_CASE("user tells a crypt hash from clear text as Ansible's module warns") {
   CHECK(LooksHashed(kHash));
   CHECK(LooksHashed("!"));
