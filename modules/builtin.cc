@@ -17,6 +17,7 @@
 #include "modules/fail.h"
 #include "modules/file.h"
 #include "modules/getent.h"
+#include "modules/group.h"
 #include "modules/ini_file.h"
 #include "modules/kernel_module.h"
 #include "modules/lineinfile.h"
@@ -34,6 +35,7 @@
 #include "modules/sysctl.h"
 #include "modules/template.h"
 #include "modules/timezone.h"
+#include "modules/user.h"
 #include "modules/validate_argument_spec.h"
 
 namespace hostprep::modules {
@@ -54,6 +56,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<GetentModule>());
+  registry->Register(std::make_unique<GroupModule>());
   registry->Register(std::make_unique<IniFileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<LineInFileModule>());
@@ -71,6 +74,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<SysctlModule>());
   registry->Register(std::make_unique<TemplateModule>());
   registry->Register(std::make_unique<TimezoneModule>());
+  registry->Register(std::make_unique<UserModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());
 }
 

@@ -13,6 +13,10 @@ bool BoolArg(const Value& args, const char* key, bool fallback) {
   return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
 }
 
+bool ArgReady(const Value& args, const char* key) {
+  return args.contains(key) && !args[key].is_null() && !IsPendingTemplate(args[key]);
+}
+
 std::optional<std::string> OptArg(const Value& args, const char* key) {
   if (!args.contains(key) || !args[key].is_string()) return std::nullopt;
   return args[key].get<std::string>();

@@ -21,6 +21,10 @@ std::string StringArg(const Value& args, const char* key);
 // value() would throw on it).
 bool BoolArg(const Value& args, const char* key, bool fallback);
 
+// Whether args[key] is given and its value known (not null, not a template
+// still to render): what Validate may check.
+bool ArgReady(const Value& args, const char* key);
+
 // args[key] when it is a string, else nullopt (missing, or not a string).
 std::optional<std::string> OptArg(const Value& args, const char* key);
 
