@@ -18,6 +18,7 @@
 #include "modules/file.h"
 #include "modules/getent.h"
 #include "modules/group.h"
+#include "modules/hostname.h"
 #include "modules/ini_file.h"
 #include "modules/kernel_module.h"
 #include "modules/lineinfile.h"
@@ -57,6 +58,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<GetentModule>());
   registry->Register(std::make_unique<GroupModule>());
+  registry->Register(std::make_unique<HostnameModule>());
   registry->Register(std::make_unique<IniFileModule>());
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<LineInFileModule>());
