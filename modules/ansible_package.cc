@@ -57,9 +57,10 @@ bool Undetected(const Value& args, const Value& facts) {
          !(facts.contains("pkg_mgr") && facts["pkg_mgr"].is_string());
 }
 
-RemoteRead MinimalFactsRead() {
+// gather_subset '!all', as Ansible's package action asks setup for it.
+FactSubset MinimalSubset() {
   Result<FactSubset> minimal = ResolveFactSubset({"!all"});
-  return FactsRead(false, minimal.ok() ? *minimal : FactSubset::All());
+  return minimal.ok() ? *minimal : FactSubset::All();
 }
 
 // The facts apt sees: `use: apt` wins over the host's pkg_mgr fact.
@@ -114,7 +115,7 @@ Result<Value> AnsiblePackageModule::BackendArgs(const Value& args,
 
 std::vector<Read> AnsiblePackageModule::Probe(const Value& args, const Value& facts) const {
   if (Undetected(args, facts)) {
-    std::vector<Read> reads = {Read::Query(MinimalFactsRead().argv)};
+    std::vector<Read> reads = {Read::Query(FactsRead(false, MinimalSubset()).argv)};
     for (Read& r : Probe(args, AptFacts(facts))) reads.push_back(std::move(r));
     return reads;
   }
@@ -129,8 +130,7 @@ Result<Change> AnsiblePackageModule::PlanDetected(const Value& args,
                                                   const std::vector<ReadResult>& reads,
                                                   const Value& facts) const {
   if (reads.empty()) return Status::Error("internal error: package reads are missing");
-  Result<FactSubset> minimal = ResolveFactSubset({"!all"});
-  Result<Value> gathered = ParseFacts(reads[0], minimal.ok() ? *minimal : FactSubset::All());
+  Result<Value> gathered = ParseFacts(reads[0], MinimalSubset());
   if (!gathered.ok()) return gathered.status();
   Value known = facts.is_object() ? facts : Value::object();
   known["pkg_mgr"] = gathered->value("pkg_mgr", std::string());

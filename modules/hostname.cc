@@ -57,8 +57,6 @@ const std::set<std::string> kFileDistributions = {
     "debian", "ubuntu", "kali",  "parrot",        "linuxmint", "linaro", "devuan", "raspbian",
     "uos",    "deepin", "kylin", "cumulus-linux", "neon",      "void",   "pop"};
 
-std::string Stripped(const std::string& s) { return PyStrip(s); }
-
 }  // namespace
 
 Result<std::string> HostnameStrategy(const std::string& use, bool systemd,
@@ -148,8 +146,8 @@ Result<Change> HostnameModule::Plan(const Value& args, const std::vector<ReadRes
                                          Trim(v.substr(7 + w[0].size()))));
       }
     }
-    current = Stripped(got["transient"]);
-    permanent = Stripped(got["static"]);
+    current = PyStrip(got["transient"]);
+    permanent = PyStrip(got["static"]);
     if ((permanent != name || current != name) && name.size() > 64) {
       return Status::Error(
           "name cannot be longer than 64 characters on systemd servers, try a shorter name");
@@ -163,7 +161,7 @@ Result<Change> HostnameModule::Plan(const Value& args, const std::vector<ReadRes
   } else {
     const std::string file = *strategy == "sles" ? "/etc/HOSTNAME" : "/etc/hostname";
     const std::string line = got[*strategy == "sles" ? "etc_HOSTNAME" : "etc_hostname"];
-    permanent = line == "none" ? "" : Stripped(line);
+    permanent = line == "none" ? "" : PyStrip(line);
     current = permanent;  // Ansible's FileStrategy reads the file for both
     if (permanent != name) {
       // As Ansible's AlpineStrategy: `hostname -F` runs before the file is

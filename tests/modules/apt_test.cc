@@ -22,11 +22,7 @@ const Words kEnv = {"env", "DEBIAN_FRONTEND=noninteractive", "DEBIAN_PRIORITY=cr
 Value Args(const Value& raw) { return testing::NormalizedArgs(AptModule(), raw); }
 Words Errors(const Value& raw) { return testing::ArgErrors(AptModule(), raw); }
 
-ReadResult Ran(int rc, std::string out, std::string err = "") {
-  ReadResult r;
-  r.exec = {rc, std::move(out), std::move(err)};
-  return r;
-}
+using testing::Ran;
 
 Words Cat(Words head, const Words& tail) {
   head.insert(head.end(), tail.begin(), tail.end());

@@ -12,11 +12,7 @@ namespace {
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(DpkgSelectionsModule(), raw); }
 
-ReadResult Ran(int rc, std::string out, std::string err = "") {
-  ReadResult r;
-  r.exec = {rc, std::move(out), std::move(err)};
-  return r;
-}
+using testing::Ran;
 
 TEST_CASE("dpkg_selections reads the selection as Ansible's module does") {
   CHECK(ParseDpkgSelection("jq\t\t\t\t\thold\n") == "hold");

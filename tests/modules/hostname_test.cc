@@ -14,11 +14,7 @@ using Words = std::vector<std::string>;
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(HostnameModule(), raw); }
 
-ReadResult Ran(std::string out) {
-  ReadResult r;
-  r.exec = {0, std::move(out), ""};
-  return r;
-}
+using testing::Ran;
 
 std::string Systemd(const std::string& transient, const std::string& stat, std::string extra = "") {
   return "systemd yes\nid debian\nkernel " + transient + "\ntransient " + transient + "\nstatic " +
@@ -41,7 +37,7 @@ TEST_CASE("hostname sets the static name, then the transient one, with hostnamec
   HostnameModule module;
   const Value args = Args({{"name", "node1.example.org"}});
   Result<Change> change =
-      module.Plan(args, {Ran(Systemd("old", "old", "fqdn_name node1.example.org\n"))}, {});
+      module.Plan(args, {Ran(0, Systemd("old", "old", "fqdn_name node1.example.org\n"))}, {});
   REQUIRE(change.ok());
   CHECK(change->changed);
   REQUIRE(change->actions.size() == 2);
@@ -59,7 +55,7 @@ TEST_CASE("hostname sets the static name, then the transient one, with hostnamec
   CHECK(change->diff == "- hostname = old\n+ hostname = node1.example.org\n");
 
   // Only the static name differs: the running name and its fqdn stay.
-  change = module.Plan(Args({{"name", "node1"}}), {Ran(Systemd("node1", "old"))},
+  change = module.Plan(Args({{"name", "node1"}}), {Ran(0, Systemd("node1", "old"))},
                        {{"fqdn", "node1.lan"}});
   REQUIRE(change.ok());
   REQUIRE(change->actions.size() == 1);
@@ -68,18 +64,19 @@ TEST_CASE("hostname sets the static name, then the transient one, with hostnamec
   CHECK(change->result["ansible_facts"]["ansible_domain"] == "lan");
 
   change = module.Plan(Args({{"name", "node1"}}),
-                       {Ran(Systemd("node1", "node1", "fqdn_kernel node1\n"))}, {});
+                       {Ran(0, Systemd("node1", "node1", "fqdn_kernel node1\n"))}, {});
   REQUIRE(change.ok());
   CHECK(!change->changed);
   CHECK(change->actions.empty());
   CHECK(change->result["ansible_facts"]["ansible_domain"] == "");
 
-  CHECK(module.Plan(Args({{"name", std::string(65, 'a')}}), {Ran(Systemd("old", "old"))}, {})
+  CHECK(module.Plan(Args({{"name", std::string(65, 'a')}}), {Ran(0, Systemd("old", "old"))}, {})
             .message() ==
         "name cannot be longer than 64 characters on systemd servers, try a shorter name");
   CHECK(module
             .Plan(args,
-                  {Ran("systemd yes\nid debian\nkernel x\ntransient failed 1 Failed to connect "
+                  {Ran(0,
+                       "systemd yes\nid debian\nkernel x\ntransient failed 1 Failed to connect "
                        "to bus\nstatic x\n")},
                   {})
             .message() == "Command failed rc=1, out=, err=Failed to connect to bus");
@@ -91,7 +88,7 @@ TEST_CASE("hostname without systemd writes /etc/hostname as Ansible's file strat
   const std::string debian =
       "systemd no\nid debian\nkernel box\netc_hostname box\n"
       "etc_HOSTNAME none\nfqdn_name node2\nfqdn_kernel box.lan\n";
-  Result<Change> change = module.Plan(args, {Ran(debian)}, {});
+  Result<Change> change = module.Plan(args, {Ran(0, debian)}, {});
   REQUIRE(change.ok());
   CHECK(change->changed);
   REQUIRE(change->actions.size() == 1);
@@ -102,13 +99,13 @@ TEST_CASE("hostname without systemd writes /etc/hostname as Ansible's file strat
   CHECK(change->result["ansible_facts"]["ansible_fqdn"] == "box.lan");
 
   const std::string alpine = "systemd no\nid alpine\nkernel box\netc_hostname box\n";
-  change = module.Plan(args, {Ran(alpine)}, {});
+  change = module.Plan(args, {Ran(0, alpine)}, {});
   REQUIRE(change.ok());
   REQUIRE(change->actions.size() == 2);
   CHECK(change->actions[0].argv == Words{"hostname", "-F", "/etc/hostname"});
 
   change =
-      module.Plan(args, {Ran("systemd no\nid debian\nkernel box\netc_hostname  node2 \n")}, {});
+      module.Plan(args, {Ran(0, "systemd no\nid debian\nkernel box\netc_hostname  node2 \n")}, {});
   REQUIRE(change.ok());
   CHECK(!change->changed);
 }

@@ -48,6 +48,13 @@ inline ReadResult FileStat(FileType type, unsigned mode = 0644, std::string owne
 }
 
 // A read that failed with `message`.
+// A read whose command exited `rc` printing `out` and `err`.
+inline ReadResult Ran(int rc, std::string out, std::string err = "") {
+  ReadResult r;
+  r.exec = {rc, std::move(out), std::move(err)};
+  return r;
+}
+
 inline ReadResult FailedRead(const std::string& message) {
   ReadResult r;
   r.status = Status::Error(message);

@@ -19,11 +19,7 @@ std::vector<std::string> Errors(const Value& raw) {
   return testing::ArgErrors(PackageModule(), raw);
 }
 
-ReadResult Ran(int rc, std::string out, std::string err = "") {
-  ReadResult r;
-  r.exec = {rc, std::move(out), std::move(err)};
-  return r;
-}
+using testing::Ran;
 
 Value Facts(const std::string& pkg_mgr) { return {{"pkg_mgr", pkg_mgr}}; }
 const Value kApt = Facts("apt");

@@ -12,11 +12,7 @@ namespace {
 
 Value Args(const Value& raw) { return testing::NormalizedArgs(TimezoneModule(), raw); }
 
-ReadResult Ran(std::string out) {
-  ReadResult r;
-  r.exec = {0, std::move(out), ""};
-  return r;
-}
+using testing::Ran;
 
 // Debian 12's `timedatectl status`.
 std::string Systemd(const std::string& zone, const std::string& rtc) {
@@ -80,7 +76,7 @@ TEST_CASE("timezone edits /etc/timezone as Ansible's module does") {
 TEST_CASE("timezone sets a zone with timedatectl, and registers Ansible's diff and msg") {
   TimezoneModule module;
   const Value args = Args({{"name", "Europe/Berlin"}});
-  Result<Change> change = module.Plan(args, {Ran(Systemd("Etc/UTC", "no"))}, {});
+  Result<Change> change = module.Plan(args, {Ran(0, Systemd("Etc/UTC", "no"))}, {});
   REQUIRE(change.ok());
   CHECK(change->changed);
   REQUIRE(change->actions.size() == 1);
@@ -92,14 +88,14 @@ TEST_CASE("timezone sets a zone with timedatectl, and registers Ansible's diff a
         "executed `/usr/bin/timedatectl set-timezone Europe/Berlin`");
   CHECK(change->message == "would set the time zone to Europe/Berlin");
 
-  change = module.Plan(args, {Ran(Systemd("Europe/Berlin", "no"))}, {});
+  change = module.Plan(args, {Ran(0, Systemd("Europe/Berlin", "no"))}, {});
   REQUIRE(change.ok());
   CHECK(!change->changed);
   CHECK(change->actions.empty());
   CHECK(!change->applied_result.contains("msg"));
 
   change = module.Plan(Args({{"hwclock", "local"}, {"name", "Europe/Berlin"}}),
-                       {Ran(Systemd("Etc/UTC", "no"))}, {});
+                       {Ran(0, Systemd("Etc/UTC", "no"))}, {});
   REQUIRE(change.ok());
   REQUIRE(change->actions.size() == 2);
   CHECK(change->actions[0].argv ==
@@ -108,7 +104,7 @@ TEST_CASE("timezone sets a zone with timedatectl, and registers Ansible's diff a
         "executed `/usr/bin/timedatectl set-local-rtc yes`\n"
         "executed `/usr/bin/timedatectl set-timezone Europe/Berlin`");
 
-  CHECK(module.Plan(args, {Ran("zonefile no\ntimedatectl none\n")}, {}).message() ==
+  CHECK(module.Plan(args, {Ran(0, "zonefile no\ntimedatectl none\n")}, {}).message() ==
         "Error message:\ngiven timezone \"Europe/Berlin\" is not available");
 }
 
@@ -116,7 +112,7 @@ TEST_CASE("timezone without systemd edits the files and runs dpkg-reconfigure, o
   TimezoneModule module;
   const Value args = Args({{"name", "Europe/Berlin"}});
   Result<Change> change =
-      module.Plan(args, {Ran(Files("Etc/UTC\n", "link-ok /usr/share/zoneinfo/Etc/UTC"))}, {});
+      module.Plan(args, {Ran(0, Files("Etc/UTC\n", "link-ok /usr/share/zoneinfo/Etc/UTC"))}, {});
   REQUIRE(change.ok());
   CHECK(change->changed);
   REQUIRE(change->actions.size() == 3);
@@ -132,16 +128,17 @@ TEST_CASE("timezone without systemd edits the files and runs dpkg-reconfigure, o
   CHECK(change->applied_result["msg"] == "Added 1 line and deleted 1 line(s) on /etc/timezone");
 
   change = module.Plan(
-      args, {Ran(Files("Europe/Berlin\n", "link-ok /usr/share/zoneinfo/Europe/Berlin"))}, {});
+      args, {Ran(0, Files("Europe/Berlin\n", "link-ok /usr/share/zoneinfo/Europe/Berlin"))}, {});
   REQUIRE(change.ok());
   CHECK(!change->changed);
 
-  CHECK(module.Plan(Args({{"hwclock", "UTC"}}), {Ran(Files("Etc/UTC\n", "file"))}, {})
+  CHECK(module.Plan(Args({{"hwclock", "UTC"}}), {Ran(0, Files("Etc/UTC\n", "file"))}, {})
             .message()
             .find("hwclock is set through timedatectl") == 0);
   CHECK(module
             .Plan(args,
-                  {Ran("zonefile yes\ntimedatectl none\nreconfigure none\nlocaltime "
+                  {Ran(0,
+                       "zonefile yes\ntimedatectl none\nreconfigure none\nlocaltime "
                        "file\nsame no\ntimezone-missing\n")},
                   {})
             .message()
