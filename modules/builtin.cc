@@ -16,6 +16,7 @@
 #include "modules/dpkg_selections.h"
 #include "modules/fail.h"
 #include "modules/file.h"
+#include "modules/get_url.h"
 #include "modules/getent.h"
 #include "modules/group.h"
 #include "modules/hostname.h"
@@ -54,6 +55,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<CronModule>());
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<DpkgSelectionsModule>());
+  registry->Register(std::make_unique<GetUrlModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
   registry->Register(std::make_unique<GetentModule>());

@@ -14,6 +14,7 @@
 #ifndef HOSTPREP_ENGINE_MODULE_MODULE_H_
 #define HOSTPREP_ENGINE_MODULE_MODULE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -115,6 +116,11 @@ struct Change {
   // commands are its own business (sysctl -p), whose result Ansible does not
   // fill with them. A non-zero exit fails the task either way.
   bool command_output = true;
+  // What the last command's answer says that Plan could not know: return
+  // values merged over `result` after the actions ran (get_url's checksum
+  // of what it downloaded). When the command failed, a `msg` among them
+  // becomes the task's message. Pure: the answer is the target's, untrusted.
+  std::function<Value(const ExecResult&)> read_output;
   std::string skip_reason;
   // The module decided the task fails (fail, assert): `message` says why,
   // `result` is registered as it is.

@@ -464,6 +464,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   Change& change = *planned;
   a.result = change.result;
   a.command_output = change.command_output;
+  a.read_output = change.read_output;
   a.diff = change.diff;
   a.display = change.display;
   if (change.failed) {
@@ -570,11 +571,17 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
       a.result["stdout_lines"] = Lines(out);
       a.result["stderr_lines"] = Lines(err);
     }
+    Value told = a.read_output ? a.read_output(e) : Value::object();
+    if (told.is_object()) {
+      for (const auto& [key, value] : told.items()) a.result[key] = value;
+    }
     if (e.exit_code != 0) {
       a.status = TaskStatus::kFailed;
       std::string detail = FirstLine(e.stderr_data);
-      a.message = fmt::format("non-zero return code {}{}", e.exit_code,
-                              detail.empty() ? "" : ": " + detail);
+      a.message = told.is_object() && told.value("msg", Value()).is_string()
+                      ? told["msg"].get<std::string>()
+                      : fmt::format("non-zero return code {}{}", e.exit_code,
+                                    detail.empty() ? "" : ": " + detail);
     }
   }
   if (!done.status.ok()) {

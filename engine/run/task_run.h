@@ -6,6 +6,7 @@
 #define HOSTPREP_ENGINE_RUN_TASK_RUN_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ struct TaskAttempt {
   bool changed = false;
   bool ran_command = false;
   bool command_output = true;  // Change::command_output
+  std::function<Value(const ExecResult&)> read_output;  // Change::read_output
   std::string message;
   std::string diff;
   Value result = Value::object();

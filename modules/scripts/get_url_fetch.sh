@@ -1,0 +1,61 @@
+#!/bin/sh
+# Used by modules/get_url.cc (ansible.builtin.get_url): downloads URL to DEST
+# (OP "download") or only sets DEST's attributes (OP "attrs"). Embedded at
+# build time without its comment lines; checked by shellcheck.
+#
+# Arguments: OP URL DEST TMP ALGO WANT BACKUP MODE OWNER GROUP, then curl's
+# options. The body goes to a new file in TMP (or DEST's directory); when
+# ALGO is given its digest must be WANT, else DEST is left as it was. The
+# new file takes DEST's mode and owner when DEST exists (0666 less the
+# umask when not), then MODE (octal), OWNER and GROUP when given; BACKUP 1
+# keeps a copy of DEST as DEST.PID.YYYY-MM-DD@HH:MM:SS~; then it replaces
+# DEST in one rename. Prints lines "KEY VALUE": status, elapsed, sha1, md5,
+# backup_file, then "stat UID GID MODE SIZE LINKS", "owner NAME" and
+# "group NAME" of DEST; on failure "msg TEXT" (and exit status 1).
+op=$1 url=$2 dest=$3 tmp=$4 algo=$5 want=$6 backup=$7 mode=$8 owner=$9 group=${10}
+shift 10
+fail() {
+  printf 'msg %s\n' "$1"
+  exit 1
+}
+set_attrs() {
+  if [ -n "$mode" ]; then chmod -- "$mode" "$1" || fail "chmod $mode failed on $1"; fi
+  if [ -n "$owner" ]; then chown -- "$owner" "$1" || fail "chown $owner failed on $1"; fi
+  if [ -n "$group" ]; then chgrp -- "$group" "$1" || fail "chgrp $group failed on $1"; fi
+}
+if [ "$op" = download ]; then
+  dir=${tmp:-$(dirname -- "$dest")}
+  new=$(mktemp "$dir/.get_url.XXXXXXXX") || fail "cannot make a temporary file in $dir"
+  trap 'rm -f "$new" "$new.err"' EXIT
+  start=$(date +%s)
+  code=$(curl -sS -L -o "$new" -w '%{http_code}' "$@" -- "$url" 2>"$new.err") ||
+    fail "Request failed: $(head -n 1 "$new.err")"
+  printf 'status %s\nelapsed %s\n' "$code" "$(($(date +%s) - start))"
+  case $url in
+    file:*) ;;
+    *) [ "$code" = 200 ] || fail "Request failed" ;;
+  esac
+  if [ -n "$algo" ]; then
+    got=$("${algo}sum" < "$new" | cut -d' ' -f1)
+    [ "$got" = "$want" ] || fail "The checksum for $dest did not match $want; it was $got."
+  fi
+  if [ -e "$dest" ]; then
+    { chmod "$(stat -L -c %a -- "$dest")" "$new" && chown "$(stat -L -c %u:%g -- "$dest")" "$new"; } ||
+      fail "cannot give the download $dest's mode and owner"
+  else
+    chmod "$(printf '%o' $((0666 & ~$(umask))))" "$new" || fail "chmod failed on $new"
+  fi
+  set_attrs "$new"
+  if [ "$backup" = 1 ] && [ -e "$dest" ]; then
+    saved="$dest.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
+    cp -p -- "$dest" "$saved" || fail "Could not make backup of $dest to $saved"
+    printf 'backup_file %s\n' "$saved"
+  fi
+  mv -f -- "$new" "$dest" || fail "failed to copy the download to $dest"
+  printf 'sha1 %s\nmd5 %s\n' "$(sha1sum < "$dest" | cut -d' ' -f1)" \
+    "$(md5sum < "$dest" | cut -d' ' -f1)"
+else
+  set_attrs "$dest"
+fi
+printf 'stat %s\nowner %s\ngroup %s\n' "$(stat -c '%u %g %a %s %h' -- "$dest")" \
+  "$(stat -c %U -- "$dest")" "$(stat -c %G -- "$dest")"
