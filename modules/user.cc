@@ -141,8 +141,8 @@ ArgSpec MakeSpec() {
       "`role` are ignored as Ansible ignores them on Linux; hosts other than Linux are "
       "refused by name. hostprep plans before it acts, so values only the commands decide "
       "are registered from the next run on: the uid and group of a user created without "
-      "them, the default shell, and ssh_fingerprint / ssh_public_key of a key made by this "
-      "run (ssh_key_file is registered). Check mode registers what the run would register "
+      "them and the default shell (a key made by this run registers its ssh_fingerprint and "
+      "ssh_public_key, as ssh-keygen tells them). Check mode registers what the run would register "
       "(Ansible's registers only `changed` for a user it would create or remove). `expires` "
       "is compared by its UTC day, as Ansible's. The commands' own output (userdel's "
       "\"mail spool not found\", useradd's warnings) is not registered as `stdout`/`stderr`. "
@@ -423,6 +423,7 @@ void PlanSshKey(const Value& args, const UserRequest& r, const UserProbe& p,
   }
   const std::optional<std::string> comment = OptArg(args, "ssh_key_comment");
   change->changed = true;
+  change->read_output = ReadSshKeyOutput;
   change->actions.push_back(
       ScriptAction(scripts::kUserSshkey,
                    {key, r.name, type, std::to_string(IntArg(args, "ssh_key_bits").value_or(0)),
@@ -430,6 +431,19 @@ void PlanSshKey(const Value& args, const UserRequest& r, const UserProbe& p,
 }
 
 }  // namespace
+
+Value ReadSshKeyOutput(const ExecResult& exec) {
+  Value v = Value::object();
+  if (exec.exit_code != 0) return v;
+  for (const std::string& line : PySplitLines(exec.stdout_data)) {
+    const size_t space = line.find(' ');
+    if (space == std::string::npos) continue;
+    const std::string tag = line.substr(0, space), value = line.substr(space + 1);
+    if (tag == "fingerprint") v["ssh_fingerprint"] = value;
+    if (tag == "pubkey") v["ssh_public_key"] = Trim(value);
+  }
+  return v;
+}
 
 bool LooksHashed(const std::string& password) {
   if (password.empty() || password == "*" || password == "!" || password == "*************")
@@ -671,12 +685,13 @@ Result<Change> UserModule::Plan(const Value& args, const std::vector<ReadResult>
   result["home"] = home;
   if (!shell.empty() || !created) result["shell"] = shell;
   if (r.groups) result["groups"] = r.groups_joined;
-  if (BoolArg(args, "generate_ssh_key", false)) PlanSshKey(args, r, p, home, &change, &warnings);
   std::vector<std::string> chage = ChageArgv(args, p, created, r.name);
   if (!chage.empty()) {
     change.changed = true;
     change.actions.push_back(ExecAction(std::move(chage)));
   }
+  // Last: a key it makes says its fingerprint (Change::read_output).
+  if (BoolArg(args, "generate_ssh_key", false)) PlanSshKey(args, r, p, home, &change, &warnings);
   return finish();
 }
 

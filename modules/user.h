@@ -68,6 +68,10 @@ Result<UserProbe> ParseUserProbe(const std::string& out);
 // not look like a crypt hash.
 bool LooksHashed(const std::string& password);
 
+// ssh_fingerprint and ssh_public_key from the answer of the key's
+// generation (modules/scripts/user_sshkey.sh); none when it failed.
+Value ReadSshKeyOutput(const ExecResult& exec);
+
 // The YYYY-MM-DD of `seconds` since the epoch (UTC).
 std::string EpochDate(double seconds);
 

@@ -6,7 +6,8 @@
 # Arguments: KEYFILE USER TYPE BITS COMMENT_GIVEN COMMENT FORCE. The key's
 # directory is made 0700 and the user's when missing; COMMENT_GIVEN 0 means
 # Ansible's default comment ("ansible-generated on HOSTNAME"); FORCE 1
-# replaces an existing pair. No passphrase (hostprep refuses one).
+# replaces an existing pair. No passphrase (hostprep refuses one). Prints
+# "fingerprint LINE" (ssh-keygen -l's) and "pubkey LINE" of the new key.
 key=$1 user=$2 type=$3 bits=$4 given=$5 comment=$6 force=$7
 dir=${key%/*}
 dir=${dir:-/}
@@ -21,3 +22,4 @@ if [ "$bits" -gt 0 ]; then set -- "$@" -b "$bits"; fi
 set -- "$@" -C "$comment" -f "$key" -N ''
 if [ -e "$key" ]; then echo y | "$@" >/dev/null; else "$@" </dev/null >/dev/null; fi
 chown -- "$user:" "$key" "$key.pub"
+printf 'fingerprint %s\npubkey %s\n' "$(ssh-keygen -l -f "$key" | head -n 1)" "$(head -n 1 "$key.pub")"

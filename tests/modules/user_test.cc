@@ -372,5 +372,15 @@ TEST_CASE("user's probe script reads an account without printing its hash") {
   CHECK_FALSE(none->passwd.has_value());
 }
 
+TEST_CASE("user registers the fingerprint of a key it makes, as ssh-keygen tells it") {
+  const Value v = ReadSshKeyOutput(
+      {0,
+       "fingerprint 256 SHA256:abc ansible-generated on n1 (ED25519)\npubkey ssh-ed25519 AAAA c \n",
+       ""});
+  CHECK(v["ssh_fingerprint"] == "256 SHA256:abc ansible-generated on n1 (ED25519)");
+  CHECK(v["ssh_public_key"] == "ssh-ed25519 AAAA c");
+  CHECK(ReadSshKeyOutput({1, "fingerprint x\n", "ssh-keygen: failed"}).empty());
+}
+
 }  // namespace
 }  // namespace hostprep::modules
