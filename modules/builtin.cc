@@ -13,6 +13,7 @@
 #include "modules/copy.h"
 #include "modules/cron.h"
 #include "modules/debug.h"
+#include "modules/dnf.h"
 #include "modules/dpkg_selections.h"
 #include "modules/fail.h"
 #include "modules/file.h"
@@ -55,6 +56,8 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<CronModule>());
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<DpkgSelectionsModule>());
+  registry->Register(std::make_unique<DnfModule>("dnf"));
+  registry->Register(std::make_unique<DnfModule>("yum"));
   registry->Register(std::make_unique<GetUrlModule>());
   registry->Register(std::make_unique<FailModule>());
   registry->Register(std::make_unique<FileModule>());
