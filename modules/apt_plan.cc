@@ -248,6 +248,16 @@ std::vector<std::string> AptPlan::AptGet(const std::vector<std::string>& verb,
   return argv;
 }
 
+std::vector<std::string> AptUpdateArgv(int retries, int max_delay) {
+  const std::vector<std::string> retry = {"sh",
+                                          "-c",
+                                          kRetry,
+                                          "sh",
+                                          std::to_string(std::max(1, retries)),
+                                          std::to_string(std::max(0, max_delay))};
+  return Join(retry, Join(kEnv, {"apt-get", "-q", "update"}));
+}
+
 void AptPlan::Clean() { actions_.push_back(ExecAction(Join(kEnv, {"apt-get", "clean"}))); }
 
 void AptPlan::Refresh(long long now, long long lists_time) {
@@ -260,14 +270,8 @@ void AptPlan::Refresh(long long now, long long lists_time) {
   if (valid > 0 && lists_time + valid >= now) return;
   refresh_ = true;
   cache_time_ = now;
-  const std::vector<std::string> retry = {
-      "sh",
-      "-c",
-      kRetry,
-      "sh",
-      std::to_string(std::max(1, args_.value("update_cache_retries", 5))),
-      std::to_string(std::max(0, args_.value("update_cache_retry_max_delay", 12)))};
-  actions_.push_back(ExecAction(Join(retry, Join(kEnv, {"apt-get", "-q", "update"}))));
+  actions_.push_back(ExecAction(AptUpdateArgv(args_.value("update_cache_retries", 5),
+                                              args_.value("update_cache_retry_max_delay", 12))));
 }
 
 Change AptPlan::AskToSimulate(const std::vector<std::string>& verb,

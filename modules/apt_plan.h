@@ -57,6 +57,11 @@ bool AptCleanWouldDelete(const std::string& simulation_out);
 // `--auto-remove` after them.
 std::vector<std::string> AptUpgradeVerb(const std::string& mode, const Value& args);
 
+// `apt-get -q update` as Ansible's apt and apt_repository run it, tried up
+// to `retries` times (at least once), waiting 1, 2, 4... seconds, at most
+// `max_delay`, between tries.
+std::vector<std::string> AptUpdateArgv(int retries, int max_delay);
+
 // One task's plan, in the order Ansible's apt acts: clean, refresh, then
 // the one apt-get run, then apt-mark.
 class AptPlan {

@@ -5,6 +5,8 @@
 #include "modules/ansible_package.h"
 #include "modules/ansible_sysctl.h"
 #include "modules/apt.h"
+#include "modules/apt_key.h"
+#include "modules/apt_repository.h"
 #include "modules/assert.h"
 #include "modules/authorized_key.h"
 #include "modules/blockinfile.h"
@@ -12,6 +14,7 @@
 #include "modules/containerd_config.h"
 #include "modules/copy.h"
 #include "modules/cron.h"
+#include "modules/deb822_repository.h"
 #include "modules/debug.h"
 #include "modules/dnf.h"
 #include "modules/dpkg_selections.h"
@@ -47,6 +50,8 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<AnsiblePackageModule>());
   registry->Register(std::make_unique<AnsibleSysctlModule>());
   registry->Register(std::make_unique<AptModule>());
+  registry->Register(std::make_unique<AptKeyModule>());
+  registry->Register(std::make_unique<AptRepositoryModule>());
   registry->Register(std::make_unique<AssertModule>());
   registry->Register(std::make_unique<AuthorizedKeyModule>());
   registry->Register(std::make_unique<BlockInFileModule>());
@@ -54,6 +59,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<ContainerdConfigModule>());
   registry->Register(std::make_unique<CopyModule>());
   registry->Register(std::make_unique<CronModule>());
+  registry->Register(std::make_unique<Deb822RepositoryModule>());
   registry->Register(std::make_unique<DebugModule>());
   registry->Register(std::make_unique<DpkgSelectionsModule>());
   registry->Register(std::make_unique<DnfModule>("dnf"));

@@ -142,37 +142,7 @@ void CommentOut(const char* dir, const Matches& matches, std::map<std::string, s
 }  // namespace
 
 Result<ModprobeConf> ParseModprobeConf(const std::string& out) {
-  ModprobeConf conf;
-  size_t at = 0;
-  while (at < out.size()) {
-    const size_t eol = out.find('\n', at);
-    if (eol == std::string::npos) break;
-    const std::string head = out.substr(at, eol - at);
-    at = eol + 1;
-    if (StartsWith(head, "N ")) {
-      conf.missing_dirs.push_back(head.substr(2));
-      continue;
-    }
-    const size_t space = head.find(' ', 2);
-    uint64_t size = 0;
-    bool ok = StartsWith(head, "F ") && space != std::string::npos && space > 2;
-    for (size_t i = 2; ok && i < space; ++i) {
-      ok = std::isdigit(static_cast<unsigned char>(head[i])) != 0 && size < (1ULL << 40);
-      size = size * 10 + static_cast<uint64_t>(head[i] - '0');
-    }
-    if (!ok || size > out.size() - at) {
-      return Status::Error(
-          fmt::format("read {} and {}: unexpected answer (a file changed while it was read?): {}",
-                      kLoadDir, kOptionsDir, Escaped(head.substr(0, 80))));
-    }
-    conf.files[head.substr(space + 1)] = out.substr(at, size);
-    at += size;
-  }
-  if (at != out.size()) {
-    return Status::Error(fmt::format("read {} and {}: the answer ends in the middle of a line",
-                                     kLoadDir, kOptionsDir));
-  }
-  return conf;
+  return ParseFileListing(out, fmt::format("{} and {}", kLoadDir, kOptionsDir));
 }
 
 std::map<std::string, std::string> ModprobePersistence(const std::string& name,

@@ -11,15 +11,13 @@
 #include <vector>
 
 #include "engine/module/module.h"
+#include "modules/module_util.h"
 
 namespace hostprep::modules {
 
 // The files of /etc/modules-load.d and /etc/modprobe.d by path, as the
 // probe script prints them; an error for output that is not the script's.
-struct ModprobeConf {
-  std::map<std::string, std::string> files;  // path -> content
-  std::vector<std::string> missing_dirs;
-};
+using ModprobeConf = FileListing;
 Result<ModprobeConf> ParseModprobeConf(const std::string& out);
 
 // What the persistence files become for `persistent` (present or absent)

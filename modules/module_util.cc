@@ -1,5 +1,10 @@
 #include "modules/module_util.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdint>
+
 #include "engine/base/text.h"
 #include "engine/base/unified_diff.h"
 
@@ -83,6 +88,39 @@ Action RemoveAction(const std::string& path) {
 std::string FileDiff(const std::string& path, const std::optional<std::string>& before,
                      const std::string& after) {
   return UnifiedDiff(before.value_or(""), after, "before: " + path, "after: " + path);
+}
+
+Result<FileListing> ParseFileListing(const std::string& out, const std::string& what) {
+  FileListing listing;
+  size_t at = 0;
+  while (at < out.size()) {
+    const size_t eol = out.find('\n', at);
+    if (eol == std::string::npos) break;
+    const std::string head = out.substr(at, eol - at);
+    at = eol + 1;
+    if (StartsWith(head, "N ")) {
+      listing.missing_dirs.push_back(head.substr(2));
+      continue;
+    }
+    const size_t space = head.find(' ', 2);
+    uint64_t size = 0;
+    bool ok = StartsWith(head, "F ") && space != std::string::npos && space > 2;
+    for (size_t i = 2; ok && i < space; ++i) {
+      ok = std::isdigit(static_cast<unsigned char>(head[i])) != 0 && size < (1ULL << 40);
+      size = size * 10 + static_cast<uint64_t>(head[i] - '0');
+    }
+    if (!ok || size > out.size() - at) {
+      return Status::Error(
+          fmt::format("read {}: unexpected answer (a file changed while it was read?): {}", what,
+                      Escaped(head.substr(0, 80))));
+    }
+    listing.files[head.substr(space + 1)] = out.substr(at, size);
+    at += size;
+  }
+  if (at != out.size()) {
+    return Status::Error(fmt::format("read {}: the answer ends in the middle of a line", what));
+  }
+  return listing;
 }
 
 }  // namespace hostprep::modules

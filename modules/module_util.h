@@ -3,6 +3,7 @@
 #ifndef HOSTPREP_MODULES_MODULE_UTIL_H_
 #define HOSTPREP_MODULES_MODULE_UTIL_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +61,16 @@ Action RemoveAction(const std::string& path);
 // module labels it ("before: PATH" / "after: PATH"); a missing file is "".
 std::string FileDiff(const std::string& path, const std::optional<std::string>& before,
                      const std::string& after);
+
+// Regular files a probe script printed as "F SIZE PATH" followed by exactly
+// SIZE bytes of the file, and directories it found missing as "N DIR"
+// (modules/scripts/modprobe_conf.sh, apt_sources.sh). An answer in any other
+// shape is an error naming `what` was read.
+struct FileListing {
+  std::map<std::string, std::string> files;  // path -> content
+  std::vector<std::string> missing_dirs;
+};
+Result<FileListing> ParseFileListing(const std::string& out, const std::string& what);
 
 }  // namespace hostprep::modules
 
