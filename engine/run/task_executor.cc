@@ -448,7 +448,10 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   std::vector<Read> reads = module.Probe(args, facts);
   std::vector<ReadResult> results;
   Result<Change> planned = Status::Error("not planned");
-  // Plan may ask for more reads when the first answers decide what to read.
+  const bool check = task.check_mode.value_or(ctx_.options->check);
+  // Plan may ask for more reads when the first answers decide what to read;
+  // not in check mode when the task is to be skipped there anyway (a
+  // wait_for's wait).
   for (int round = 0;; ++round) {
     if (round == 4) {
       return fail(
@@ -458,6 +461,7 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
     if (!p.missing.empty()) return p;
     planned = module.Plan(args, results, facts);
     if (!planned.ok() || planned->more_reads.empty()) break;
+    if (check && !planned->check_mode_skip.empty()) break;
     reads = planned->more_reads;
   }
   if (!planned.ok()) return fail(planned.status());
@@ -466,12 +470,18 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   a.command_output = change.command_output;
   a.diff = change.diff;
   a.display = change.display;
+  if (change.reports) a.report_args = args;
+  if (check && !change.check_mode_skip.empty()) {
+    a.status = TaskStatus::kSkipped;
+    a.message = change.check_mode_skip;
+    a.result = Value::object();
+    return p;
+  }
   if (change.failed) {
     a.status = TaskStatus::kFailed;
     a.message = change.message;
     return p;
   }
-  const bool check = task.check_mode.value_or(ctx_.options->check);
   // Plan's message describes what would happen: worth showing in check mode only.
   if (check) a.message = change.message;
   if (change.skipped) {
@@ -819,7 +829,26 @@ void TaskExecutor::Complete(TaskRun* run, const ActionOutcome& done) const {
   TaskAttempt a = std::move(*run->acting);
   run->acting.reset();
   Absorb(done, BecomeFor(*run), &a);
+  if (a.report_args && done.status.ok() && done.ran_command && done.last_exec.exit_code == 0)
+    TakeReport(*run, done.last_exec, &a);
   run->ended = std::move(a);
+}
+
+// What a module whose actions report (Change::reports) says they did.
+void TaskExecutor::TakeReport(const TaskRun& run, const ExecResult& output, TaskAttempt* a) const {
+  Result<Change> report = run.module->Report(*a->report_args, output);
+  if (!report.ok()) {
+    a->status = TaskStatus::kFailed;
+    a->changed = false;
+    a->message = report.message();
+    return;
+  }
+  for (const auto& [key, value] : report->result.items()) a->result[key] = value;
+  a->changed = report->changed;
+  a->status = report->failed    ? TaskStatus::kFailed
+              : report->changed ? TaskStatus::kChanged
+                                : TaskStatus::kOk;
+  if (report->failed) a->message = report->message;
 }
 
 void TaskExecutor::Fail(TaskRun* run, const Status& status) const {

@@ -30,6 +30,8 @@ struct TaskAttempt {
   std::string diff;
   Value result = Value::object();
   Value display;  // Change::display
+  // Change::reports: the arguments Module::Report is called with.
+  std::optional<Value> report_args;
 };
 
 // An attempt as far as the answers read so far take it.
