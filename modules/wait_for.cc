@@ -138,7 +138,8 @@ ArgSpec MakeSpec() {
       "target, "
       "not on the controller; `search_regex` is matched there with grep -P (PCRE, which "
       "reads Python's syntax, (?P<name>...) included), and `match_groups` and "
-      "`match_groupdict` are taken from the file's content with Python's rules. What a "
+      "`match_groupdict` are taken, with Python's rules, from the text grep found (the file does "
+      "not travel). What a "
       "port sends is matched line by line as it arrives. A pattern using what hostprep's "
       "Python regex engine lacks (lookbehind, scoped flags) is refused at validate time. "
       "`drained` takes IP addresses in `host` and `exclude_hosts`, not names. Argument "
@@ -255,8 +256,9 @@ Value GroupValue(const std::optional<std::string>& g) {
   return g ? Value(ReplaceInvalidUtf8(*g)) : Value();
 }
 
-// match_groups and match_groupdict of the first match in `content`, as
-// Python's re.search with re.MULTILINE gives them.
+// match_groups and match_groupdict of the first match, as Python's
+// re.search with re.MULTILINE gives them: the pattern matched again, with
+// Python's rules, on the text grep -P found first in the file.
 void AddGroups(const std::string& pattern, const std::string& content, Value* result) {
   Result<PyRegex> re = PyRegex::Compile(pattern, false, true);
   if (!re.ok()) return;

@@ -18,7 +18,8 @@
 # Prints one line "RESULT ELAPSED [MESSAGE]", RESULT one of ok, notyet,
 # timeout, error. After "ok" for a path: "stat LINE" (stat -c '%u %g %U %G
 # %a %h %s %F', when the path exists) or "nostat", then with REGEX the
-# file's content (the module takes the groups from it).
+# text of its first match in the file (the module takes the groups from it:
+# the file itself, a log maybe, does not travel).
 mode=$1 kind=$2 state=$3 timeout=$4 delay=$5 pause=$6 connect=$7
 host=$8 port=$9
 shift 9
@@ -121,7 +122,9 @@ report_ok() {
     else
       echo nostat
     fi
-    if [ -n "$regex" ] && [ "$state" != absent ]; then cat -- "$path"; fi
+    if [ -n "$regex" ] && [ "$state" != absent ]; then
+      grep -Pzoa -m 1 -- "(?m)$regex" "$path" 2>/dev/null | head -z -n 1 | tr -d '\000'
+    fi
   fi
   exit 0
 }
