@@ -41,8 +41,10 @@
 #include "modules/sysctl.h"
 #include "modules/template.h"
 #include "modules/timezone.h"
+#include "modules/unarchive.h"
 #include "modules/user.h"
 #include "modules/validate_argument_spec.h"
+#include "modules/wait_for.h"
 
 namespace hostprep::modules {
 
@@ -87,8 +89,10 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<SysctlModule>());
   registry->Register(std::make_unique<TemplateModule>());
   registry->Register(std::make_unique<TimezoneModule>());
+  registry->Register(std::make_unique<UnarchiveModule>());
   registry->Register(std::make_unique<UserModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());
+  registry->Register(std::make_unique<WaitForModule>());
 }
 
 }  // namespace hostprep::modules

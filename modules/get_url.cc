@@ -389,7 +389,7 @@ Change KeepFile(const Task& t, const std::string& path, const FileInfo& have, Va
   if (change.changed) {
     change.message = fmt::format("would change {}: {}", path, fmt::join(d.fields, ", "));
     change.actions.push_back(FetchAction(t, "attrs", path));
-    change.read_output = ReadGetUrlOutput;
+    change.reports = true;
     change.command_output = false;
   }
   return change;
@@ -462,7 +462,7 @@ Change Download(const Task& t, const Probed& p, const Target& target, Value resu
   change.changed = true;
   change.message = fmt::format("would download {} to {}", t.url, target.path);
   change.actions.push_back(FetchAction(t, "download", target.path));
-  change.read_output = ReadGetUrlOutput;
+  change.reports = true;
   change.command_output = false;
   change.result = std::move(result);
   change.result["changed"] = true;
@@ -561,7 +561,6 @@ Value ReadGetUrlOutput(const ExecResult& exec) {
     const size_t space = line.find(' ');
     const std::string key = line.substr(0, space);
     const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
-    const std::vector<std::string> words = PySplit(rest);
     auto number = [](const std::string& s) -> Value {
       return !s.empty() && std::all_of(s.begin(), s.end(), ::isdigit) ? Value(std::stoull(s))
                                                                       : Value(s);
@@ -570,23 +569,10 @@ Value ReadGetUrlOutput(const ExecResult& exec) {
     if (key == "sha1") v["checksum_src"] = rest;
     if (key == "md5") v["md5sum"] = rest;
     if (key == "backup_file") v["backup_file"] = rest;
-    if (key == "status" && IsHexDigest(rest)) v["status_code"] = number(rest);
+    if (key == "status") v["status_code"] = number(rest);
     if (key == "elapsed") v["elapsed"] = number(rest);
-    if (key == "owner") v["owner"] = rest;
-    if (key == "group") v["group"] = rest;
-    if (key == "stat" && words.size() == 5) {
-      std::string mode = words[2];
-      while (mode.size() < 3) mode = "0" + mode;
-      v["uid"] = number(words[0]);
-      v["gid"] = number(words[1]);
-      v["mode"] = "0" + mode;
-      v["size"] = number(words[3]);
-      v["state"] = words[4] == "1" ? "file" : "hard";
-    }
+    if (key == "stat") AddPathInfo(rest, &v);
   }
-  // stat names an owner without a user as UNKNOWN; Ansible gives the number.
-  if (v.value("owner", "") == "UNKNOWN" && v.contains("uid")) v["owner"] = ToText(v["uid"]);
-  if (v.value("group", "") == "UNKNOWN" && v.contains("gid")) v["group"] = ToText(v["gid"]);
   return v;
 }
 
@@ -752,6 +738,19 @@ Result<Change> GetUrlModule::Plan(const Value& args, const std::vector<ReadResul
   result["checksum_src"] = p.body_sha1;
   result["status_code"] = 200;
   return KeepFile(t, target.path, target.info, result, ok_msg, ok_msg);
+}
+
+Result<Change> GetUrlModule::Report(const Value& args, const ExecResult& output) const {
+  (void)args;
+  Change done;
+  done.result = ReadGetUrlOutput(output);
+  if (output.exit_code != 0) {
+    done.failed = true;
+    done.message = done.result.value("msg", std::string("the download failed"));
+    return done;
+  }
+  done.changed = true;
+  return done;
 }
 
 Resources GetUrlModule::Declare(const Value& args) const { return DeclareDest(args); }

@@ -42,8 +42,8 @@ std::optional<std::string> DigestFromSums(const std::vector<std::string>& lines,
 std::string FilenameFromHeaders(const std::vector<std::string>& headers);
 
 // The download's answer (modules/scripts/get_url_fetch.sh) as return values:
-// checksum_src, md5sum, status_code, elapsed, backup_file and the path facts
-// of dest (uid, gid, owner, group, mode, size, state); `msg` on failure.
+// checksum_src, md5sum, status_code, elapsed, backup_file and dest's path
+// facts (AddPathInfo); `msg` on failure.
 Value ReadGetUrlOutput(const ExecResult& exec);
 
 // One read in the probe round trip: what is at dest, its digests, and the
@@ -60,6 +60,8 @@ class GetUrlModule final : public Module {
   std::vector<Read> Probe(const Value& args, const Value& facts) const override;
   Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                       const Value& facts) const override;
+  // What the download (or the attributes' change) did, from its answer.
+  Result<Change> Report(const Value& args, const ExecResult& output) const override;
   Resources Declare(const Value& args) const override;
 
  private:

@@ -14,6 +14,13 @@ std::string StringArg(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
 }
 
+std::vector<std::string> ListArg(const Value& args, const char* key) {
+  std::vector<std::string> out;
+  if (args.contains(key) && args[key].is_array())
+    for (const Value& v : args[key]) out.push_back(v.is_string() ? v.get<std::string>() : "");
+  return out;
+}
+
 bool BoolArg(const Value& args, const char* key, bool fallback) {
   return args.contains(key) && args[key].is_boolean() ? args[key].get<bool>() : fallback;
 }
@@ -121,6 +128,32 @@ Result<FileListing> ParseFileListing(const std::string& out, const std::string& 
     return Status::Error(fmt::format("read {}: the answer ends in the middle of a line", what));
   }
   return listing;
+}
+
+void AddPathInfo(const std::string& stat_line, Value* result) {
+  // uid gid user group mode links size type...
+  std::vector<std::string> f;
+  size_t at = 0;
+  for (int i = 0; i < 7; ++i) {
+    const size_t end = stat_line.find(' ', at);
+    if (end == std::string::npos) return;
+    f.push_back(stat_line.substr(at, end - at));
+    at = end + 1;
+  }
+  const std::string type = stat_line.substr(at);
+  for (size_t i : {0, 1, 4, 5, 6})
+    if (f[i].empty() || f[i].find_first_not_of("0123456789") != std::string::npos) return;
+  Value& r = *result;
+  r["uid"] = std::stoul(f[0]);
+  r["gid"] = std::stoul(f[1]);
+  r["owner"] = f[2] == "UNKNOWN" ? f[0] : f[2];
+  r["group"] = f[3] == "UNKNOWN" ? f[1] : f[3];
+  r["mode"] = FormatMode(static_cast<unsigned>(std::stoul(f[4], nullptr, 8)));
+  r["state"] = type == "symbolic link" ? "link"
+               : type == "directory"   ? "directory"
+               : std::stoul(f[5]) > 1  ? "hard"
+                                       : "file";
+  r["size"] = std::stoull(f[6]);
 }
 
 }  // namespace hostprep::modules

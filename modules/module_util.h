@@ -17,6 +17,10 @@ namespace hostprep::modules {
 // args[key] as a string, or "" when it is missing or not a string.
 std::string StringArg(const Value& args, const char* key);
 
+// The strings of args[key], a list (kList); empty when it is missing or
+// not a list yet.
+std::vector<std::string> ListArg(const Value& args, const char* key);
+
 // args[key] as a boolean, or `fallback` when it is missing or not a boolean
 // yet: at validate time a templated one is still "{{ ... }}" (nlohmann's
 // value() would throw on it).
@@ -71,6 +75,14 @@ struct FileListing {
   std::vector<std::string> missing_dirs;
 };
 Result<FileListing> ParseFileListing(const std::string& out, const std::string& what);
+
+// Ansible's add_path_info (module_utils/basic.py), which modules returning
+// a `path` or `dest` get: uid, gid, owner and group (the ids when they have
+// no name), mode ("0755"), state (link, directory, hard for a file with
+// more links, file) and size, from the line `stat -c '%u %g %U %G %a %h %s
+// %F' -- PATH` prints (lstat; the type last, as it may hold blanks).
+// Adds nothing for a line it cannot read (the path did not exist).
+void AddPathInfo(const std::string& stat_line, Value* result);
 
 }  // namespace hostprep::modules
 

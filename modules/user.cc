@@ -423,7 +423,7 @@ void PlanSshKey(const Value& args, const UserRequest& r, const UserProbe& p,
   }
   const std::optional<std::string> comment = OptArg(args, "ssh_key_comment");
   change->changed = true;
-  change->read_output = ReadSshKeyOutput;
+  change->reports = true;  // its fingerprint: Report
   change->actions.push_back(
       ScriptAction(scripts::kUserSshkey,
                    {key, r.name, type, std::to_string(IntArg(args, "ssh_key_bits").value_or(0)),
@@ -565,6 +565,14 @@ void UserModule::Validate(const Value& args, bool templates_pending,
          "without one, or place a key made elsewhere with copy"});
 }
 
+Result<Change> UserModule::Report(const Value& args, const ExecResult& output) const {
+  (void)args;
+  Change done;
+  done.changed = true;
+  done.result = ReadSshKeyOutput(output);
+  return done;
+}
+
 Resources UserModule::Declare(const Value& args) const {
   if (!ArgReady(args, "name") || StringArg(args, "state") == "absent") return {};
   const std::string name = StringArg(args, "name");
@@ -690,7 +698,7 @@ Result<Change> UserModule::Plan(const Value& args, const std::vector<ReadResult>
     change.changed = true;
     change.actions.push_back(ExecAction(std::move(chage)));
   }
-  // Last: a key it makes says its fingerprint (Change::read_output).
+  // Last: a key it makes says its fingerprint (Change::reports).
   if (BoolArg(args, "generate_ssh_key", false)) PlanSshKey(args, r, p, home, &change, &warnings);
   return finish();
 }

@@ -33,6 +33,8 @@ class UserModule final : public Module {
   // Needs "group:G" for `group` and each of `groups`; provides "user:NAME"
   // and, when it makes the home, "dir:HOME" (given, or /home/NAME), so that
   // a file in the home comes after it in a graph-ordered play.
+  // A key generate_ssh_key made: its fingerprint and public key.
+  Result<Change> Report(const Value& args, const ExecResult& output) const override;
   Resources Declare(const Value& args) const override;
 
  private:

@@ -14,7 +14,6 @@
 #ifndef HOSTPREP_ENGINE_MODULE_MODULE_H_
 #define HOSTPREP_ENGINE_MODULE_MODULE_H_
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -116,11 +115,17 @@ struct Change {
   // commands are its own business (sysctl -p), whose result Ansible does not
   // fill with them. A non-zero exit fails the task either way.
   bool command_output = true;
-  // What the last command's answer says that Plan could not know: return
-  // values merged over `result` after the actions ran (get_url's checksum
-  // of what it downloaded). When the command failed, a `msg` among them
-  // becomes the task's message. Pure: the answer is the target's, untrusted.
-  std::function<Value(const ExecResult&)> read_output;
+  // The task's last kExec action reports what it did, on its stdout: the
+  // engine hands that output to Module::Report, whose Change then says
+  // whether the host changed, whether the task failed, and what it
+  // registers (unarchive decides on the target whether to extract an
+  // archive it has just uploaded). Such a task is unpredictable in check
+  // mode unless `predictable` says otherwise.
+  bool reports = false;
+  // Non-empty: in check mode the task is skipped with this message, whatever
+  // Plan found (a failure included), as Ansible's module is where it does
+  // not support check mode (unarchive with tar).
+  std::string check_mode_skip;
   std::string skip_reason;
   // The module decided the task fails (fail, assert): `message` says why,
   // `result` is registered as it is.
@@ -161,6 +166,16 @@ class Module {
   // `reads` answers Probe's reads in order, followed by any more_reads.
   virtual Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                               const Value& facts) const = 0;
+
+  // For a Change with `reports`: what the task did, from the output of its
+  // last kExec action (which exited 0). The returned Change's changed,
+  // failed, message and result replace the planned ones; its result is
+  // merged over the planned result. Pure, like Plan.
+  virtual Result<Change> Report(const Value& args, const ExecResult& output) const {
+    (void)args;
+    (void)output;
+    return Status::Error("internal error: this module reports nothing from its actions");
+  }
 
   virtual Resources Declare(const Value& args) const {
     (void)args;

@@ -448,7 +448,10 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
   std::vector<Read> reads = module.Probe(args, facts);
   std::vector<ReadResult> results;
   Result<Change> planned = Status::Error("not planned");
-  // Plan may ask for more reads when the first answers decide what to read.
+  const bool check = task.check_mode.value_or(ctx_.options->check);
+  // Plan may ask for more reads when the first answers decide what to read;
+  // not in check mode when the task is to be skipped there anyway (a
+  // wait_for's wait).
   for (int round = 0;; ++round) {
     if (round == 4) {
       return fail(
@@ -458,21 +461,27 @@ TaskExecutor::Planned TaskExecutor::PlanAttempt(TaskRun* run, const ReadSource& 
     if (!p.missing.empty()) return p;
     planned = module.Plan(args, results, facts);
     if (!planned.ok() || planned->more_reads.empty()) break;
+    if (check && !planned->check_mode_skip.empty()) break;
     reads = planned->more_reads;
   }
   if (!planned.ok()) return fail(planned.status());
   Change& change = *planned;
   a.result = change.result;
   a.command_output = change.command_output;
-  a.read_output = change.read_output;
   a.diff = change.diff;
   a.display = change.display;
+  if (change.reports) a.report_args = args;
+  if (check && !change.check_mode_skip.empty()) {
+    a.status = TaskStatus::kSkipped;
+    a.message = change.check_mode_skip;
+    a.result = Value::object();
+    return p;
+  }
   if (change.failed) {
     a.status = TaskStatus::kFailed;
     a.message = change.message;
     return p;
   }
-  const bool check = task.check_mode.value_or(ctx_.options->check);
   // Plan's message describes what would happen: worth showing in check mode only.
   if (check) a.message = change.message;
   if (change.skipped) {
@@ -571,17 +580,11 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
       a.result["stdout_lines"] = Lines(out);
       a.result["stderr_lines"] = Lines(err);
     }
-    Value told = a.read_output ? a.read_output(e) : Value::object();
-    if (told.is_object()) {
-      for (const auto& [key, value] : told.items()) a.result[key] = value;
-    }
     if (e.exit_code != 0) {
       a.status = TaskStatus::kFailed;
       std::string detail = FirstLine(e.stderr_data);
-      a.message = told.is_object() && told.value("msg", Value()).is_string()
-                      ? told["msg"].get<std::string>()
-                      : fmt::format("non-zero return code {}{}", e.exit_code,
-                                    detail.empty() ? "" : ": " + detail);
+      a.message = fmt::format("non-zero return code {}{}", e.exit_code,
+                              detail.empty() ? "" : ": " + detail);
     }
   }
   if (!done.status.ok()) {
@@ -826,7 +829,33 @@ void TaskExecutor::Complete(TaskRun* run, const ActionOutcome& done) const {
   TaskAttempt a = std::move(*run->acting);
   run->acting.reset();
   Absorb(done, BecomeFor(*run), &a);
+  if (a.report_args && done.status.ok() && done.ran_command) TakeReport(*run, done.last_exec, &a);
   run->ended = std::move(a);
+}
+
+// What a module whose actions report (Change::reports) says they did. A
+// command that exited non-zero leaves the task failed: its report may only
+// say why, and add to what it registers.
+void TaskExecutor::TakeReport(const TaskRun& run, const ExecResult& output, TaskAttempt* a) const {
+  Result<Change> report = run.module->Report(*a->report_args, output);
+  if (output.exit_code != 0) {
+    if (!report.ok() || !report->failed) return;
+    for (const auto& [key, value] : report->result.items()) a->result[key] = value;
+    if (!report->message.empty()) a->message = report->message;
+    return;
+  }
+  if (!report.ok()) {
+    a->status = TaskStatus::kFailed;
+    a->changed = false;
+    a->message = report.message();
+    return;
+  }
+  for (const auto& [key, value] : report->result.items()) a->result[key] = value;
+  a->changed = report->changed;
+  a->status = report->failed    ? TaskStatus::kFailed
+              : report->changed ? TaskStatus::kChanged
+                                : TaskStatus::kOk;
+  if (report->failed) a->message = report->message;
 }
 
 void TaskExecutor::Fail(TaskRun* run, const Status& status) const {

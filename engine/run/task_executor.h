@@ -218,6 +218,7 @@ class TaskExecutor {
   // command, the backup file, a failure (with what would fix a refusal
   // when the task ran without `become`).
   void Absorb(const ActionOutcome& done, const Become& become, TaskAttempt* attempt) const;
+  void TakeReport(const TaskRun& run, const ExecResult& output, TaskAttempt* a) const;
   // changed_when / failed_when on a command's real result.
   void Judge(const TaskSpec& task, const Variables& vars, TaskAttempt* attempt) const;
   // delegate_to for the current item: "" when it runs on the host itself,

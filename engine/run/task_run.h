@@ -6,7 +6,6 @@
 #define HOSTPREP_ENGINE_RUN_TASK_RUN_H_
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,11 +26,12 @@ struct TaskAttempt {
   bool changed = false;
   bool ran_command = false;
   bool command_output = true;  // Change::command_output
-  std::function<Value(const ExecResult&)> read_output;  // Change::read_output
   std::string message;
   std::string diff;
   Value result = Value::object();
   Value display;  // Change::display
+  // Change::reports: the arguments Module::Report is called with.
+  std::optional<Value> report_args;
 };
 
 // An attempt as far as the answers read so far take it.

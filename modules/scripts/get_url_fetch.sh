@@ -10,8 +10,8 @@
 # umask when not), then MODE (octal), OWNER and GROUP when given; BACKUP 1
 # keeps a copy of DEST as DEST.PID.YYYY-MM-DD@HH:MM:SS~; then it replaces
 # DEST in one rename. Prints lines "KEY VALUE": status, elapsed, sha1, md5,
-# backup_file, then "stat UID GID MODE SIZE LINKS", "owner NAME" and
-# "group NAME" of DEST; on failure "msg TEXT" (and exit status 1).
+# backup_file, then "stat UID GID USER GROUP MODE LINKS SIZE TYPE" of DEST;
+# on failure "msg TEXT" (and exit status 1).
 op=$1 url=$2 dest=$3 tmp=$4 algo=$5 want=$6 backup=$7 mode=$8 owner=$9 group=${10}
 shift 10
 fail() {
@@ -57,5 +57,4 @@ if [ "$op" = download ]; then
 else
   set_attrs "$dest"
 fi
-printf 'stat %s\nowner %s\ngroup %s\n' "$(stat -c '%u %g %a %s %h' -- "$dest")" \
-  "$(stat -c %U -- "$dest")" "$(stat -c %G -- "$dest")"
+printf 'stat %s\n' "$(stat -c '%u %g %U %G %a %h %s %F' -- "$dest")"

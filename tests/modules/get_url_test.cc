@@ -138,7 +138,7 @@ TEST_CASE("get_url downloads a missing file, asking the server first") {
   CHECK(change->actions[0].argv[4] == "download");
   CHECK(change->actions[0].argv[11] == "755");
   CHECK(!change->command_output);
-  REQUIRE(change->read_output);
+  CHECK(change->reports);
 
   // The destination's directory is missing: Ansible's message, before any download.
   std::string answer = Answer("missing", "HEAD", "200");
@@ -244,7 +244,7 @@ TEST_CASE("get_url registers what the download says about the file") {
   Value v = ReadGetUrlOutput(
       {0,
        "status 200\nelapsed 1\nbackup_file /opt/t.tgz.77.2026-12-07@10:00:00~\nsha1 abc\nmd5 "
-       "def\nstat 0 1234 755 6 1\nowner root\ngroup UNKNOWN\n",
+       "def\nstat 0 1234 root UNKNOWN 755 1 6 regular file\n",
        ""});
   CHECK(v["status_code"] == 200);
   CHECK(v["elapsed"] == 1);
@@ -256,11 +256,17 @@ TEST_CASE("get_url registers what the download says about the file") {
   CHECK(v["owner"] == "root");
   CHECK(v["group"] == "1234");
   CHECK(v["backup_file"] == "/opt/t.tgz.77.2026-12-07@10:00:00~");
-  v = ReadGetUrlOutput({1,
-                        "status 200\nelapsed 0\nmsg The checksum for /x did not match a; it "
-                        "was b.\n",
-                        ""});
-  CHECK(v["msg"] == "The checksum for /x did not match a; it was b.");
+  // A failed download fails the task with Ansible's message.
+  Result<Change> failed = GetUrlModule().Report(
+      Args({}),
+      {1, "status 200\nelapsed 0\nmsg The checksum for /x did not match a; it was b.\n", ""});
+  REQUIRE(failed.ok());
+  CHECK(failed->failed);
+  CHECK(failed->message == "The checksum for /x did not match a; it was b.");
+  Result<Change> done = GetUrlModule().Report(Args({}), {0, "status 200\nsha1 abc\n", ""});
+  REQUIRE(done.ok());
+  CHECK(done->changed);
+  CHECK(done->result["checksum_src"] == "abc");
 }
 
 TEST_CASE("get_url into a directory names the file as the response or the URL does") {

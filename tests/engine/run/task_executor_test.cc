@@ -53,6 +53,31 @@ class GuessModule : public testing::RunModule {
   }
 };
 
+// `judge`: acts, and the action's output tells what happened
+// (Change::reports); not run in check mode (Change::check_mode_skip).
+class JudgeModule : public testing::RunModule {
+ public:
+  JudgeModule() : RunModule("judge") {}
+  Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
+                      const Value& facts) const override {
+    Result<Change> c = RunModule::Plan(args, reads, facts);
+    c->predictable = false;
+    c->reports = true;
+    c->command_output = false;
+    c->check_mode_skip = "judge does not support check mode";
+    return c;
+  }
+  Result<Change> Report(const Value&, const ExecResult& output) const override {
+    if (output.stdout_data == "garbage") return Status::Error("judge: no verdict");
+    Change c;
+    c.changed = output.stdout_data == "new";
+    c.failed = output.stdout_data == "broken";
+    c.message = c.failed ? "judge found it broken" : "";
+    c.result["verdict"] = output.stdout_data;
+    return c;
+  }
+};
+
 // Files on the host (read without regard to become) and on the controller.
 class Answers : public ReadSource {
  public:
@@ -91,6 +116,7 @@ struct Fixture {
     modules.Register(std::make_unique<testing::RunModule>());
     modules.Register(std::make_unique<ShowModule>());
     modules.Register(std::make_unique<GuessModule>());
+    modules.Register(std::make_unique<JudgeModule>());
     modules.Register(std::make_unique<modules::DebugModule>());
     modules.Register(std::make_unique<modules::FailModule>());
     modules.Register(std::make_unique<modules::AssertModule>());
@@ -524,6 +550,60 @@ TEST_CASE("no_log hides what debug would show") {
   TaskOutcome out = DoneWithoutSteps(&f);
   CHECK(Statuses(out) == std::vector<std::string>{"ok"});
   CHECK(out.events[0].display.is_null());
+}
+
+}  // namespace
+}  // namespace hostprep
+
+namespace hostprep {
+namespace {
+
+TEST_CASE("executor takes what a reporting module says its action did") {
+  struct Row {
+    std::string out;
+    std::string status;
+    std::string message;
+  };
+  const std::vector<Row> rows = {{"same", "ok", ""},
+                                 {"new", "changed", ""},
+                                 {"broken", "failed", "judge found it broken"},
+                                 {"garbage", "failed", "judge: no verdict"}};
+  for (const Row& row : rows) {
+    CAPTURE(row.out);
+    Fixture f(R"(
+- hosts: all
+  tasks:
+    - judge: "extract-if-needed"
+      register: judged
+)");
+    TaskExecutor executor(f.ctx, &f.state, f.vars);
+    std::unique_ptr<TaskRun> run = executor.Start(f.task(0));
+    REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kAct);
+    executor.Complete(run.get(), Exited(0, row.out));
+    REQUIRE(executor.Prepare(run.get(), f.answers).kind == TaskStep::Kind::kDone);
+    TaskOutcome out = executor.Finish(std::move(run));
+    CHECK(Statuses(out) == std::vector<std::string>{row.status});
+    CHECK(out.events[0].message == row.message);
+    CHECK(out.changed == (row.status == "changed"));
+    // Its own result, not the command's rc and output.
+    CHECK_FALSE(f.state.registered["judged"].contains("rc"));
+    if (row.out != "garbage") CHECK(f.state.registered["judged"]["verdict"] == row.out);
+  }
+}
+
+TEST_CASE("executor in check mode skips a task its module skips there, as Ansible's") {
+  Fixture f(R"(
+- hosts: all
+  tasks:
+    - judge: "extract-if-needed"
+      register: judged
+)");
+  f.options.check = true;
+  TaskOutcome out = DoneWithoutSteps(&f);
+  CHECK(Statuses(out) == std::vector<std::string>{"skipped"});
+  CHECK(out.events[0].message == "judge does not support check mode");
+  CHECK(f.state.registered["judged"]["msg"] == "judge does not support check mode");
+  CHECK(f.state.registered["judged"]["skipped"] == true);
 }
 
 }  // namespace
