@@ -32,6 +32,8 @@
 #include "modules/package_facts.h"
 #include "modules/pam_limits.h"
 #include "modules/replace.h"
+#include "modules/rpm_key.h"
+#include "modules/selinux.h"
 #include "modules/service.h"
 #include "modules/service_facts.h"
 #include "modules/setup.h"
@@ -80,6 +82,8 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<PackageFactsModule>());
   registry->Register(std::make_unique<PamLimitsModule>());
   registry->Register(std::make_unique<ReplaceModule>());
+  registry->Register(std::make_unique<RpmKeyModule>());
+  registry->Register(std::make_unique<SelinuxModule>());
   registry->Register(std::make_unique<ServiceModule>());
   registry->Register(std::make_unique<ServiceFactsModule>());
   registry->Register(std::make_unique<SetupModule>());

@@ -15,7 +15,7 @@ packages=(
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils
-  ansible
+  ansible python3-selinux
   cron
   containerd
   debootstrap systemd-container dpkg-dev
