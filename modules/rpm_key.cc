@@ -180,11 +180,9 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
   }
   Change change;
   change.command_output = false;
-  change.read_output = [](const ExecResult& r) {
-    return r.exit_code == 0 ? Value::object() : Value{{"msg", r.stderr_data}};
-  };
   if (present == imported) return change;
   change.changed = true;
+  change.reports = true;  // a failed rpm's stderr: Report
   if (!present) {
     const std::string name =
         "gpg-pubkey-" + ToLower(keyid.substr(keyid.size() > 8 ? keyid.size() - 8 : 0));
@@ -213,6 +211,18 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
   change.actions.push_back(ExecAction({*rpm, "--import", key}));
   change.message = fmt::format("would import {} (key id {})", key, keyid);
   return change;
+}
+
+Result<Change> RpmKeyModule::Report(const Value& args, const ExecResult& output) const {
+  (void)args;
+  Change done;
+  done.changed = output.exit_code == 0;
+  if (output.exit_code != 0) {
+    done.failed = true;
+    done.message = output.stderr_data;
+    done.result["msg"] = output.stderr_data;
+  }
+  return done;
 }
 
 }  // namespace hostprep::modules

@@ -36,6 +36,8 @@ class RpmKeyModule final : public Module {
   std::vector<Read> Probe(const Value& args, const Value& facts) const override;
   Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                       const Value& facts) const override;
+  // A failed command: Ansible's message for it.
+  Result<Change> Report(const Value& args, const ExecResult& output) const override;
 
  private:
   ArgSpec spec_;

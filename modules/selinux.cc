@@ -320,12 +320,7 @@ Result<Change> SelinuxModule::Plan(const Value& args, const std::vector<ReadResu
     change.actions.push_back(
         ExecAction({*probed->grubby, "--update-kernel=ALL",
                     requested_kernel_enabled ? "--remove-args" : "--args", "selinux=0"}));
-    const std::string failed = requested_kernel_enabled
-                                   ? "unable to remove selinux=0 from kernel config"
-                                   : "unable to add selinux=0 to kernel config";
-    change.read_output = [failed](const ExecResult& r) {
-      return r.exit_code == 0 ? Value::object() : Value{{"msg", failed}};
-    };
+    change.reports = true;  // grubby's failure: Report
     msgs.push_back(
         fmt::format("Kernel SELinux state changed from '{}' to '{}'",
                     !kernel_enabled ? "<inconsistent>" : (*kernel_enabled ? "enabled" : "disabled"),
@@ -354,6 +349,19 @@ Resources SelinuxModule::Declare(const Value& args) const {
   if (args.contains("configfile") && !IsPendingTemplate(args["configfile"]))
     r.needs.push_back("path:" + StringArg(args, "configfile"));
   return r;
+}
+
+Result<Change> SelinuxModule::Report(const Value& args, const ExecResult& output) const {
+  Change done;
+  done.changed = output.exit_code == 0;
+  if (output.exit_code != 0) {
+    done.failed = true;
+    done.message = StringArg(args, "state") != "disabled"
+                       ? "unable to remove selinux=0 from kernel config"
+                       : "unable to add selinux=0 to kernel config";
+    done.result["msg"] = done.message;
+  }
+  return done;
 }
 
 }  // namespace hostprep::modules

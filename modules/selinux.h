@@ -45,6 +45,8 @@ class SelinuxModule final : public Module {
   std::vector<Read> Probe(const Value& args, const Value& facts) const override;
   Result<Change> Plan(const Value& args, const std::vector<ReadResult>& reads,
                       const Value& facts) const override;
+  // A failed command: Ansible's message for it.
+  Result<Change> Report(const Value& args, const ExecResult& output) const override;
   Resources Declare(const Value& args) const override;
 
  private:

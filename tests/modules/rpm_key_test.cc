@@ -60,8 +60,8 @@ TEST_CASE("rpm_key imports a key file rpm does not know") {
   CHECK(change->result.empty());
   CHECK_FALSE(change->command_output);
   CHECK(change->message == "would import /etc/pki/k.asc (key id F8D2585B8783D481)");
-  REQUIRE(change->read_output);
-  CHECK(change->read_output({1, "", "error: k.asc: import read failed(2).\n"})["msg"] ==
+  CHECK(change->reports);
+  CHECK(RpmKeyModule().Report({}, {1, "", "error: k.asc: import read failed(2).\n"})->message ==
         "error: k.asc: import read failed(2).\n");
 
   // Known: nothing to do.

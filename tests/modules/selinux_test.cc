@@ -218,9 +218,12 @@ TEST_CASE("selinux sets selinux=0 on every kernel through grubby") {
         std::vector<std::string>{"/usr/sbin/grubby", "--update-kernel=ALL", "--args", "selinux=0"});
   CHECK(change->result["msg"] ==
         "Kernel SELinux state changed from '<inconsistent>' to 'disabled'");
-  REQUIRE(change->read_output);
-  CHECK(change->read_output({1, "", ""})["msg"] == "unable to add selinux=0 to kernel config");
-  CHECK(change->read_output({0, "", ""}).empty());
+  CHECK(change->reports);
+  Result<Change> failed = module.Report(kernel, {1, "", ""});
+  REQUIRE(failed.ok());
+  CHECK(failed->failed);
+  CHECK(failed->message == "unable to add selinux=0 to kernel config");
+  CHECK(module.Report(kernel, {0, "", ""})->changed);
   change = module.Plan(kernel,
                        Reads(disabled, std::string(kNoSelinux) +
                                            "@@ grubby 0 /usr/sbin/grubby\nargs=\"selinux=0\"\n"),
