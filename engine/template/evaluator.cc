@@ -473,10 +473,12 @@ Result<Evaluator::Operand> Evaluator::Eval(const Node& node, std::string_view sr
   return Status::Error("internal error: unknown expression node");
 }
 
-// Python slicing: a[start:stop:step] with negative and missing bounds.
+// Python slicing: a[start:stop:step] with negative and missing bounds. A
+// slice of something undefined stays undefined, as Ansible's Undefined
+// gives itself for any item (`x.missing[:-1] | default('d')`).
 Result<Evaluator::Operand> Evaluator::EvalSlice(const Node& node, std::string_view src) {
   Result<Operand> obj = Eval(*node.kids[0], src);
-  if (!obj.ok()) return obj;
+  if (!obj.ok() || !obj->defined) return obj;
   Status s = Materialize(&*obj);
   if (!s.ok()) return s;
   long long bounds[3] = {0, 0, 1};

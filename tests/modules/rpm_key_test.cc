@@ -140,7 +140,7 @@ TEST_CASE("rpm_key fails as Ansible's module does") {
   }
 }
 
-TEST_CASE("rpm_key refuses a key rpm would take for an option; other values stay data") {
+TEST_CASE("rpm_key refuses a key rpm would take for an option, other values stay data") {
   RpmKeyModule module;
   const std::vector<std::string> errors = testing::ArgErrors(module, Value{{"key", "--dbpath=/x"}});
   REQUIRE(errors.size() == 1);
