@@ -6,6 +6,7 @@
 
 #include "engine/facts/fact_subset.h"
 #include "engine/facts/facts.h"
+#include "modules/module_util.h"
 
 namespace hostprep::modules {
 
@@ -87,20 +88,16 @@ Result<Value> AnsiblePackageModule::BackendArgs(const Value& args,
   out.erase("use");
   if (backend == "apt") return out;
   // Another package manager: hostprep's package, with what it takes.
-  std::vector<ArgError> ignored;  // the empty mapping lacks a name: only defaults matter
-  const Value defaults = NormalizeArgs(spec_, Value::object(), true, &ignored);
+  if (const std::vector<std::string> set = SetAwayFromDefaults(spec_, out, kEveryBackend);
+      !set.empty()) {
+    return Status::Error(fmt::format(
+        "argument '{}' works with apt, and this host's package manager is {} (hostprep's "
+        "package takes name, state, update_cache and lock_timeout there)",
+        set.front(), backend));
+  }
   Value own = Value::object();
-  for (const auto& [key, value] : out.items()) {
-    const bool shared =
-        std::find(kEveryBackend.begin(), kEveryBackend.end(), key) != kEveryBackend.end();
-    if (shared) {
-      own[key] = value;
-    } else if (!defaults.contains(key) || defaults[key] != value) {
-      return Status::Error(fmt::format(
-          "argument '{}' works with apt, and this host's package manager is {} (hostprep's "
-          "package takes name, state, update_cache and lock_timeout there)",
-          key, backend));
-    }
+  for (const std::string& key : kEveryBackend) {
+    if (out.contains(key)) own[key] = out[key];
   }
   const std::string state = own.value("state", std::string("present"));
   if (state != "present" && state != "absent" && state != "latest") {

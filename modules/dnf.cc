@@ -121,22 +121,17 @@ ArgSpec MakeSpec(const std::string& name) {
 DnfModule::DnfModule(const std::string& name) : spec_(MakeSpec(name)) {}
 
 Result<Value> DnfModule::PackageArgs(const Value& args, const Value& facts) const {
-  std::vector<ArgError> ignored;  // the empty mapping lacks a name: only defaults matter
-  const Value defaults = NormalizeArgs(spec_, Value::object(), true, &ignored);
+  std::vector<std::string> taken = kTaken;
+  taken.push_back("use_backend");  // which of dnf or yum: the host's package manager decides
+  if (const std::vector<std::string> set = SetAwayFromDefaults(spec_, args, taken); !set.empty()) {
+    return Status::Error(
+        fmt::format("argument '{}' of {} is not supported by hostprep yet: it takes name, "
+                    "state, update_cache and lock_timeout",
+                    set.front(), spec_.name));
+  }
   Value own = Value::object();
-  for (const auto& [key, value] : args.items()) {
-    if (std::find(kTaken.begin(), kTaken.end(), key) != kTaken.end()) {
-      if (!value.is_null()) own[key] = value;
-      continue;
-    }
-    const bool unset = value.is_null() || (value.is_array() && value.empty()) ||
-                       (defaults.contains(key) && defaults[key] == value) || (key == "use_backend");
-    if (!unset) {
-      return Status::Error(
-          fmt::format("argument '{}' of {} is not supported by hostprep yet: it takes name, "
-                      "state, update_cache and lock_timeout",
-                      key, spec_.name));
-    }
+  for (const std::string& key : kTaken) {
+    if (args.contains(key) && !args[key].is_null()) own[key] = args[key];
   }
   std::string state =
       args.value("state", Value()).is_string() ? args["state"].get<std::string>() : "present";

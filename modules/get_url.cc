@@ -557,10 +557,7 @@ std::string FilenameFromHeaders(const std::vector<std::string>& headers) {
 
 Value ReadGetUrlOutput(const ExecResult& exec) {
   Value v = Value::object();
-  for (const std::string& line : PySplitLines(exec.stdout_data)) {
-    const size_t space = line.find(' ');
-    const std::string key = line.substr(0, space);
-    const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
+  for (const auto& [key, rest] : KeyValueLines(exec.stdout_data)) {
     auto number = [](const std::string& s) -> Value {
       return !s.empty() && std::all_of(s.begin(), s.end(), ::isdigit) ? Value(std::stoull(s))
                                                                       : Value(s);
@@ -742,14 +739,9 @@ Result<Change> GetUrlModule::Plan(const Value& args, const std::vector<ReadResul
 
 Result<Change> GetUrlModule::Report(const Value& args, const ExecResult& output) const {
   (void)args;
-  Change done;
-  done.result = ReadGetUrlOutput(output);
-  if (output.exit_code != 0) {
-    done.failed = true;
-    done.message = done.result.value("msg", std::string("the download failed"));
-    return done;
-  }
-  done.changed = true;
+  const Value said = ReadGetUrlOutput(output);
+  Change done = ChangedUnlessFailed(output, said.value("msg", std::string("the download failed")));
+  done.result.update(said);
   return done;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -154,6 +155,42 @@ void AddPathInfo(const std::string& stat_line, Value* result) {
                : std::stoul(f[5]) > 1  ? "hard"
                                        : "file";
   r["size"] = std::stoull(f[6]);
+}
+
+std::vector<std::pair<std::string, std::string>> KeyValueLines(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> lines;
+  for (const std::string& line : PySplitLines(text)) {
+    const size_t blank = line.find(' ');
+    lines.emplace_back(line.substr(0, blank),
+                       blank == std::string::npos ? "" : line.substr(blank + 1));
+  }
+  return lines;
+}
+
+Change ChangedUnlessFailed(const ExecResult& output, const std::string& failure) {
+  Change done;
+  done.changed = output.exit_code == 0;
+  if (output.exit_code != 0) {
+    done.failed = true;
+    done.message = failure;
+    done.result["msg"] = failure;
+  }
+  return done;
+}
+
+std::vector<std::string> SetAwayFromDefaults(const ArgSpec& spec, const Value& args,
+                                             const std::vector<std::string>& taken) {
+  std::vector<ArgError>
+      ignored;  // the empty mapping may lack a required name: only defaults matter
+  const Value defaults = NormalizeArgs(spec, Value::object(), true, &ignored);
+  std::vector<std::string> set;
+  for (const auto& [key, value] : args.items()) {
+    if (std::find(taken.begin(), taken.end(), key) != taken.end()) continue;
+    const bool unset = value.is_null() || (value.is_array() && value.empty()) ||
+                       (defaults.contains(key) && defaults[key] == value);
+    if (!unset) set.push_back(key);
+  }
+  return set;
 }
 
 }  // namespace hostprep::modules

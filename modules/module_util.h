@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/base/value.h"
@@ -83,6 +84,22 @@ Result<FileListing> ParseFileListing(const std::string& out, const std::string& 
 // %F' -- PATH` prints (lstat; the type last, as it may hold blanks).
 // Adds nothing for a line it cannot read (the path did not exist).
 void AddPathInfo(const std::string& stat_line, Value* result);
+
+// The lines `KEY VALUE` a module's script prints on the target, each split
+// at its first blank (VALUE "" when there is none), in order.
+std::vector<std::pair<std::string, std::string>> KeyValueLines(const std::string& text);
+
+// Module::Report for a module whose one command either did the change or
+// failed: changed when it exited 0; otherwise failed, `failure` as the
+// message and the registered msg.
+Change ChangedUnlessFailed(const ExecResult& output, const std::string& failure);
+
+// The names of `args` (normalised against `spec`) that are not in `taken`
+// and are set away from their defaults (null and an empty list count as
+// unset), in order: what a module handing its work to another engine must
+// refuse, since that engine would not honour them.
+std::vector<std::string> SetAwayFromDefaults(const ArgSpec& spec, const Value& args,
+                                             const std::vector<std::string>& taken);
 
 }  // namespace hostprep::modules
 

@@ -215,14 +215,7 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
 
 Result<Change> RpmKeyModule::Report(const Value& args, const ExecResult& output) const {
   (void)args;
-  Change done;
-  done.changed = output.exit_code == 0;
-  if (output.exit_code != 0) {
-    done.failed = true;
-    done.message = output.stderr_data;
-    done.result["msg"] = output.stderr_data;
-  }
-  return done;
+  return ChangedUnlessFailed(output, output.stderr_data);
 }
 
 }  // namespace hostprep::modules

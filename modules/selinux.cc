@@ -352,16 +352,9 @@ Resources SelinuxModule::Declare(const Value& args) const {
 }
 
 Result<Change> SelinuxModule::Report(const Value& args, const ExecResult& output) const {
-  Change done;
-  done.changed = output.exit_code == 0;
-  if (output.exit_code != 0) {
-    done.failed = true;
-    done.message = StringArg(args, "state") != "disabled"
-                       ? "unable to remove selinux=0 from kernel config"
-                       : "unable to add selinux=0 to kernel config";
-    done.result["msg"] = done.message;
-  }
-  return done;
+  return ChangedUnlessFailed(output, StringArg(args, "state") != "disabled"
+                                         ? "unable to remove selinux=0 from kernel config"
+                                         : "unable to add selinux=0 to kernel config");
 }
 
 }  // namespace hostprep::modules

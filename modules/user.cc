@@ -435,10 +435,7 @@ void PlanSshKey(const Value& args, const UserRequest& r, const UserProbe& p,
 Value ReadSshKeyOutput(const ExecResult& exec) {
   Value v = Value::object();
   if (exec.exit_code != 0) return v;
-  for (const std::string& line : PySplitLines(exec.stdout_data)) {
-    const size_t space = line.find(' ');
-    if (space == std::string::npos) continue;
-    const std::string tag = line.substr(0, space), value = line.substr(space + 1);
+  for (const auto& [tag, value] : KeyValueLines(exec.stdout_data)) {
     if (tag == "fingerprint") v["ssh_fingerprint"] = value;
     if (tag == "pubkey") v["ssh_public_key"] = Trim(value);
   }
