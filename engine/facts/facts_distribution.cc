@@ -224,6 +224,11 @@ Props DistroReleaseFile(const FactsInput& in) {
 struct Distro {
   Props os, lsb, release;
   std::string debian_version;
+  // Ansible's module_utils use the target's own `distro` when its Python
+  // has one (python3-distro, 1.8 on Debian 12) and the copy ansible-core
+  // 2.14 bundles (1.6) otherwise; only 1.7 and later count
+  // /etc/debian_version's point release ("12.5" rather than "12").
+  bool system_distro = false;
 
   std::string Id() const {
     auto normalize = [](std::string id, const Props& table) {
@@ -254,8 +259,9 @@ struct Distro {
         Get(ParseReleaseLine(Get(lsb, "description")), "version_id"),
         ""};
     const std::vector<std::string> like = PySplit(Get(os, "id_like"));
-    if (Id() == "debian" || std::find(like.begin(), like.end(), "debian") != like.end())
-      versions.push_back(debian_version);
+    const bool debian =
+        Id() == "debian" || std::find(like.begin(), like.end(), "debian") != like.end();
+    if (debian && system_distro) versions.push_back(debian_version);
     std::string version;
     for (const std::string& v : versions) {
       if (best) {
@@ -679,6 +685,11 @@ void AddDistributionFacts(const FactsInput& in, Value* facts) {
   d.os = ParseOsRelease(Joined(in.Lines(OsReleasePath(in))));
   d.lsb = LsbRelease(in, d.os);
   d.release = DistroReleaseFile(in);
+  // The script lists the python3 `distro` packages it found (a pip's too).
+  const std::vector<std::string> found = in.All("exists");
+  d.system_distro = std::any_of(found.begin(), found.end(), [](const std::string& path) {
+    return Contains(path, "/python3") && EndsWith(path, "-packages/distro");
+  });
   const std::vector<std::string>& debian = in.Lines("/etc/debian_version");
   if (!debian.empty()) {
     d.debian_version = debian[0];

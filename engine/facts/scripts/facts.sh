@@ -226,7 +226,8 @@ for path in /usr/bin/rpm-ostree /usr/bin/yum /usr/bin/dnf /usr/bin/apt-get /usr/
   /sys/module/kvm/initstate /sys/module/vboxdrv/initstate /sys/module/virtio/initstate \
   /sys/kernel/security/apparmor /sys/fs/selinux/enforce /etc/vmware-release /etc/arch-release \
   /etc/mtab /etc/os-release /usr/lib/os-release /sys/devices/virtual/dmi/id/product_name \
-  /etc/ansible/facts.d; do
+  /etc/ansible/facts.d /usr/lib/python3/dist-packages/distro /usr/lib/python3*/site-packages/distro \
+  /usr/local/lib/python3*/dist-packages/distro /usr/local/lib/python3*/site-packages/distro; do
   if [ -e "$path" ]; then echo "exists=$path"; fi
 done
 if [ -e /usr/bin/rpm ] && [ -e /usr/bin/apt-get ]; then

@@ -27,7 +27,9 @@ TEST_CASE("facts name the distribution and lsb as Ansible does, for each distrib
     const std::string name = row["name"].get<std::string>();
     INFO(name);
     ScriptOutput o;
-    o.values = {"system=Linux", "exists=/usr/lib/os-release"};  // empty in the namespace
+    // Empty in the namespace; and the table was made with python3-distro.
+    o.values = {"system=Linux", "exists=/usr/lib/os-release",
+                "exists=/usr/lib/python3/dist-packages/distro"};
     if (row["lsb_release"].get<bool>()) o.values.push_back("have=lsb_release");
     for (auto it = row["files"].begin(); it != row["files"].end(); ++it) {
       o.values.push_back("exists=" + it.key());
@@ -44,6 +46,31 @@ TEST_CASE("facts name the distribution and lsb as Ansible does, for each distrib
       if (it.key().rfind("distribution", 0) == 0)
         CHECK_MESSAGE(want.contains(it.key()), "not Ansible's: " << it.key());
     }
+  }
+}
+
+// As Ansible 2.14 on a Debian host: its module_utils take the host's
+// python3-distro (1.8) when it is there, their own copy (1.6) when not, and
+// only 1.8 reads the point release from /etc/debian_version (the oracle:
+// tests/integration/nspawn/compat/facts_compat_test.cc, whose host has no
+// python3-distro).
+TEST_CASE("facts give Debian's point release only where the host's Python has distro 1.8") {
+  for (const char* distro : {"", "/usr/lib/python3/dist-packages/distro",
+                             "/usr/local/lib/python3.11/dist-packages/distro"}) {
+    CAPTURE(distro);
+    ScriptOutput o;
+    o.values = {"system=Linux", "exists=/etc/os-release"};
+    if (*distro != '\0') o.values.push_back(std::string("exists=") + distro);
+    o.files["/etc/os-release"] =
+        "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\n"
+        "VERSION_ID=\"12\"\nVERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n";
+    o.files["/etc/debian_version"] = "12.15\n";
+    const Value facts = o.Facts();
+    CHECK(facts["distribution"] == "Debian");
+    CHECK(facts["distribution_version"] == (*distro != '\0' ? "12.15" : "12"));
+    CHECK(facts["distribution_major_version"] == "12");
+    CHECK(facts["distribution_minor_version"] == "15");
+    CHECK(facts["distribution_release"] == "bookworm");
   }
 }
 

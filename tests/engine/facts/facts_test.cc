@@ -62,6 +62,7 @@ ScriptOutput TestHost() {
               "exists=/.dockerenv",
               "exists=/dev/kvm",
               "exists=/etc/mtab",
+              "exists=/usr/lib/python3/dist-packages/distro",
               "exists=/etc/os-release",
               "exists=/usr/lib/os-release",
               "interface=eth0",
