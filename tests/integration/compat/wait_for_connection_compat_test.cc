@@ -99,7 +99,9 @@ TEST_CASE("wait_for_connection waits through an sshd that is stopped and started
   const size_t at = h.find("waited ");
   REQUIRE(at != std::string::npos);
   CHECK(std::stoi(h.substr(at + 7)) >= 3);
-  CHECK(h.find("\"task\": \"runs again\"") != std::string::npos);
+  CHECK(h.find("\"task\":\"runs again\",\"task_id\":\"runs-again\",\"handler\":false,"
+               "\"status\":\"changed\"") != std::string::npos);
+  CHECK(h.find("\"status\":\"unreachable\"") == std::string::npos);
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ TEST_CASE("vm: reboot waits for a new boot id and the tasks after it run on the 
   Output again = Vm(t, "RUN --stats\n");
   INFO(again.text);
   CHECK(Has(again.text, "\nexit 0\n"));
-  CHECK(Has(again.text, "skipping: [box] reboot"));
+  CHECK(Has(again.text, "skipped: [box] reboot => condition"));
   CHECK(Count(again.text, "changed=0 ") == 1);
   CHECK(OneRoundTrip(again.text));
   Vm(t, "X rm -f /root/hp-after-reboot\n");
