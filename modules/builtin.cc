@@ -31,6 +31,7 @@
 #include "modules/package.h"
 #include "modules/package_facts.h"
 #include "modules/pam_limits.h"
+#include "modules/reboot.h"
 #include "modules/replace.h"
 #include "modules/rpm_key.h"
 #include "modules/selinux.h"
@@ -47,6 +48,7 @@
 #include "modules/user.h"
 #include "modules/validate_argument_spec.h"
 #include "modules/wait_for.h"
+#include "modules/wait_for_connection.h"
 
 namespace hostprep::modules {
 
@@ -81,6 +83,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<PackageModule>());
   registry->Register(std::make_unique<PackageFactsModule>());
   registry->Register(std::make_unique<PamLimitsModule>());
+  registry->Register(std::make_unique<RebootModule>());
   registry->Register(std::make_unique<ReplaceModule>());
   registry->Register(std::make_unique<RpmKeyModule>());
   registry->Register(std::make_unique<SelinuxModule>());
@@ -97,6 +100,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<UserModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());
   registry->Register(std::make_unique<WaitForModule>());
+  registry->Register(std::make_unique<WaitForConnectionModule>());
 }
 
 }  // namespace hostprep::modules

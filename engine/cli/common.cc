@@ -346,7 +346,9 @@ class DefaultTransportFactory : public TransportFactory {
     }
     Result<SshRoute> route = ResolveSshRoute(host, settings, ssh_, bastion);
     if (!route.ok()) return route.status();
-    return std::unique_ptr<Transport>(std::make_unique<SshTransport>(std::move(*route), ssh_));
+    SshOptions ssh = ssh_;
+    if (settings.connect_timeout > 0) ssh.connect_timeout = settings.connect_timeout;
+    return std::unique_ptr<Transport>(std::make_unique<SshTransport>(std::move(*route), ssh));
   }
 
  private:

@@ -146,6 +146,9 @@ struct ConnectionSettings {
   std::string become_user;      // "" = root
   bool become = false;
   bool become_set = false;  // whether the inventory said anything about become
+  // Seconds to connect; 0: the run's (--timeout). Set only by a task that
+  // waits for the host (reboot's and wait_for_connection's connect_timeout).
+  int connect_timeout = 0;
 };
 
 // A TCP port number written as text ("22", " 2222 "), or nullopt when the

@@ -40,7 +40,8 @@ struct Read {
     kEvaluate,   // a bare expression; its value, or the string
                  // "VARIABLE IS NOT DEFINED!" when it is undefined
     kCondition,  // a condition, under the run's rule (Templar::EvaluateCondition)
-    kSetting,    // a setting of the run by name: "verbosity" (the -v count)
+    kSetting,    // a setting of the run by name: "verbosity" (the -v count),
+                 // "connection" (the host's: "ssh", "local")
   };
   Kind kind = Kind::kStat;
   std::string path;
@@ -67,6 +68,53 @@ struct Read {
   }
 };
 
+// What no round trip of actions can do: the host goes away (a reboot) and
+// the engine waits for it to come back, over new connections (reboot,
+// wait_for_connection). The engine, in order:
+//   1. runs `command` (the reboot command) when there is one; the
+//      connection dropping under it counts as success,
+//   2. waits `delay_seconds`,
+//   3. with `boot_id_argv`: drops the connection and connects again (each
+//      connection within `connect_timeout_seconds`), until that command
+//      exits 0 with a non-empty output other than `boot_id`, for at most
+//      `timeout_seconds`: the reboot is proven by the boot id changing,
+//      never by a connection dropping,
+//   4. runs `test` (a connection that answers it is enough when empty),
+//      reconnecting after each failure, for at most `timeout_seconds`
+//      more.
+// Between tries it waits `sleep_seconds`, or when 0 1, 2, 4... seconds up
+// to 12, as Ansible's reboot. The commands run as the task's become. What
+// the engine did reaches Module::Report as an ExecResult with exit code 0
+// and AwaitReport as JSON on stdout. The answers read before it no longer
+// hold: the host's state after it is unknown. An action of its own: the
+// engine never batches it with other tasks' actions.
+struct Await {
+  std::vector<std::string> command;
+  int delay_seconds = 0;
+  std::vector<std::string> boot_id_argv;
+  std::string boot_id;
+  std::vector<std::string> test;
+  int timeout_seconds = 600;
+  int connect_timeout_seconds = 0;  // 0: the run's (--timeout)
+  int sleep_seconds = 0;
+};
+
+// How an Await went, for Module::Report (stdout of its ExecResult, as JSON).
+struct AwaitReport {
+  // Where it stopped: "done", or the step that failed: "command" (it exited
+  // non-zero: rc/stdout/stderr), "boot_id" or "test" (out of time; `error`
+  // says what the last try saw).
+  std::string stage = "done";
+  int elapsed = 0;  // whole seconds from after `command` (from the start without one)
+  int rc = 0;
+  std::string stdout_data;
+  std::string stderr_data;
+  std::string error;
+
+  std::string ToJson() const;
+  // An output that is not an AwaitReport: an error.
+  static Result<AwaitReport> Parse(const ExecResult& output);
+};
 
 // One step that changes a host. The engine performs them in order.
 struct Action {
@@ -78,6 +126,7 @@ struct Action {
     kSetAttributes,  // mode/owner/group of path, no content change
     kTouch,          // create empty or update times
     kExec,           // argv with stdin_data; non-zero exit fails the task
+    kAwait,          // `await`: the host goes away and comes back (see Await)
   };
   Kind kind = Kind::kExec;
   std::string path;
@@ -91,6 +140,7 @@ struct Action {
   std::vector<std::string> validate_argv;
   bool backup = false;  // keep PATH.<timestamp>~ of the old file
   bool follow = true;   // kWriteFile: false replaces a symlink at path (WriteRequest)
+  Await await;          // kAwait: the only action of its task
 };
 
 // The outcome of Plan.

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include "engine/base/text.h"
@@ -113,6 +115,10 @@ void AddAction(const Action& a, Batch* batch) {
     case Action::Kind::kExec:
       batch->Add(Step::Exec(a.argv, a.stdin_data), StepRole::Kind::kCommand);
       break;
+    case Action::Kind::kAwait:
+      // HostPlay carries it out itself (HostIo::Await), never in a batch.
+      std::fprintf(stderr, "internal error: a wait for the host reached a batch of actions\n");
+      std::abort();
   }
 }
 

@@ -62,6 +62,16 @@ class HostIo : public ReadSource {
   // new login sees group changes made since). Its cost is kept.
   Status Reconnect(TransportFactory* factory, const ConnectionSettings& settings);
 
+  // Carries out an Await (engine/module/module.h) for reboot and
+  // wait_for_connection: the one action that drops and makes the host's
+  // connection itself, with `settings` (its connect timeout the Await's).
+  // Blocks up to the Await's delay and twice its timeout. What happened is
+  // reported as Module::Report reads it (AwaitReport on stdout). The
+  // answers read before are forgotten unless the connection that read them
+  // answered the test and nothing else ran (a host already reachable).
+  ActionOutcome Await(TransportFactory* factory, const ConnectionSettings& settings,
+                      const hostprep::Await& await, const Become& become);
+
   // Times, round trips and bytes so far.
   HostCost cost() const;
 
@@ -111,6 +121,8 @@ class HostIo : public ReadSource {
   // Drops every answer before a change; keeps what the change's round trip
   // read after it (those of `after`); fresh again when that was all of them.
   void Forget();
+  // Closes the connection, keeping what it cost.
+  void Drop();
   void KeepAfterChange(const Become& become, const ReadsAfter& after,
                        std::optional<std::vector<ReadResult>> answers);
 

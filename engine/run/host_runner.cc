@@ -516,6 +516,10 @@ class HostPlay {
           }
           break;
         case TaskStep::Kind::kAct:
+          if (IsAwait(step.actions)) {
+            executor_.Complete(run.get(), Await(step));
+            break;
+          }
           if (step.target != nullptr) {
             // What the target read ahead, when it is a host of the run, is
             // forgotten before its next task (ForgetIfTouched); this
@@ -542,6 +546,27 @@ class HostPlay {
     span.args()["failed"] = outcome.failed;
     if (Report(task, outcome, plan_->position())) return HostOutcome::kOk;
     return Stop(outcome);
+  }
+
+  // A module asked the engine to wait for the host (Action::kAwait: reboot,
+  // wait_for_connection); it is the only action of its task.
+  static bool IsAwait(const std::vector<Action>& actions) {
+    return actions.size() == 1 && actions[0].kind == Action::Kind::kAwait;
+  }
+
+  // The host goes away and comes back over new connections (HostIo::Await):
+  // a delegated host's connection is not this host's to drop. Afterwards
+  // the tasks still to run read the host's state again; its facts stay.
+  ActionOutcome Await(const TaskStep& step) {
+    if (step.target != nullptr) {
+      ActionOutcome refused;
+      refused.status = Status::Error(
+          fmt::format("cannot wait for a delegated host ({}): hostprep drops and makes only the "
+                      "connection of the host the task runs for; run the task on {} itself",
+                      step.target->name, step.target->name));
+      return refused;
+    }
+    return io_.Await(ctx_.transports, state_->connection, step.actions[0].await, step.become);
   }
 
   // The host `name` a task is delegated to, connected, with its facts
@@ -676,7 +701,7 @@ class HostPlay {
     // Planned with another host's variables from before that host got
     // here (the board would have waited): planned again in turn instead.
     if (hostvars_.TakeBlocked()) return false;
-    if (unit.step.kind == TaskStep::Kind::kRead) return false;
+    if (unit.step.kind == TaskStep::Kind::kRead || IsAwait(unit.step.actions)) return false;
     bool changes = unit.step.changes;
     if (unit.step.kind == TaskStep::Kind::kDone) {
       unit.outcome = executor_.Finish(std::move(unit.run));

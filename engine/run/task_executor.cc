@@ -303,6 +303,8 @@ ReadResult TaskExecutor::AnswerOnController(const Read& read, const Variables& v
     case Read::Kind::kSetting:
       if (read.path == "verbosity") {
         r.value = ctx_.options->verbosity;
+      } else if (read.path == "connection") {
+        r.value = state_->connection.connection;
       } else {
         r.status = Status::Error("internal error: no run setting '" + read.path + "'");
       }

@@ -165,6 +165,7 @@ int FakeTransport::CountCalls(Call::Kind kind) const {
 Status FakeTransport::BeginOperation() {
   if (unreachable_)
     return Status::Unreachable(fmt::format("connect to {}: {}", name_, *unreachable_));
+  if (lost_) return Status::Unreachable(fmt::format("connection to {} lost", name_));
   if (operations_left_) {
     if (*operations_left_ <= 0)
       return Status::Unreachable(fmt::format("connection to {} lost", name_));
@@ -205,8 +206,18 @@ Status FakeTransport::Connect() {
   calls_.push_back({Call::Kind::kConnect, "", {}, "", {}});
   if (unreachable_)
     return Status::Unreachable(fmt::format("connect to {}: {}", name_, *unreachable_));
+  if (refused_connects_ > 0) {
+    --refused_connects_;
+    return Status::Unreachable(fmt::format("connect to {}: connection refused", name_));
+  }
+  lost_ = false;
   connected_ = true;
   return Status::Ok();
+}
+
+void FakeTransport::LoseConnection(int refused_connects) {
+  lost_ = true;
+  refused_connects_ = refused_connects;
 }
 
 Result<ExecResult> FakeTransport::Exec(const ExecRequest& request) {

@@ -66,6 +66,11 @@ class FakeTransport final : public Transport {
   // WriteFile, Stat), every operation fails with "connection to NAME lost",
   // an unreachable Status, as a real transport reports a lost connection.
   void FailAfter(int operations);
+  // The host goes away (a reboot): every operation fails with "connection
+  // to NAME lost" until a Connect succeeds, and the next
+  // `refused_connects` Connects fail with "connect to NAME: connection
+  // refused" (unreachable Statuses).
+  void LoseConnection(int refused_connects);
 
   // --- what happened.
   const std::vector<Call>& calls() const { return calls_; }
@@ -110,6 +115,8 @@ class FakeTransport final : public Transport {
   std::vector<std::pair<std::vector<std::string>, ExecResult>> responses_;
   std::optional<std::string> unreachable_;
   std::optional<int> operations_left_;
+  bool lost_ = false;         // LoseConnection: until the next Connect
+  int refused_connects_ = 0;  // LoseConnection: Connects still to refuse
   bool connected_ = false;
   std::vector<Call> calls_;
   TransportStats stats_;
