@@ -650,14 +650,19 @@ Result<Change> MountModule::Plan(const Value& args, const std::vector<ReadResult
 Result<Change> MountModule::Report(const Value& args, const ExecResult& output) const {
   (void)args;
   Change change;
-  if (output.exit_code == 0) {
+  const std::string& out = output.stdout_data;
+  if (output.exit_code == 0 && out == "ok\n") {
     change.changed = true;
     return change;
   }
+  // A failure leaves the task unchanged, as Ansible's fail_json does.
   change.failed = true;
-  std::string message = output.stdout_data;
-  if (EndsWith(message, "\n")) message.pop_back();
-  change.message = message.empty() ? Trim(output.stderr_data) : message;
+  if (output.exit_code == 0 && StartsWith(out, "failed\n")) {
+    change.message = out.substr(7);
+  } else {
+    change.message = fmt::format("the mount script gave no answer (exit code {}): {}",
+                                 output.exit_code, Trim(out + output.stderr_data));
+  }
   return change;
 }
 

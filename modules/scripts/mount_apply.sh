@@ -18,7 +18,8 @@
 # ARG... ends with "--" and what follows it (src, for an ephemeral mount).
 # With RESTORE 1 the fstab's old content comes on stdin: a failed mount puts
 # it back in FSTAB, and removes the directories it made, as Ansible does.
-# On failure prints Ansible's message and exits 1.
+# Prints "ok", or "failed" and Ansible's message on the next lines; exits
+# 0 either way (the module's Report reads the answer).
 PATH=$PATH:/sbin:/usr/sbin:/usr/local/sbin
 op=$1 name=$2
 shift 2
@@ -27,8 +28,31 @@ restore=0
 fstab=
 
 fail() {
-  printf '%s\n' "$1"
-  exit 1
+  printf 'failed\n%s' "$1"
+  exit 0
+}
+
+# Runs a command, its output (stdout and stderr, trailing line breaks
+# kept, as Ansible's module joins them) in $out.
+run() {
+  out=$(
+    "$@" 2>&1
+    r=$?
+    echo .
+    exit "$r"
+  )
+  r=$?
+  out=${out%.}
+  return "$r"
+}
+
+# $out, for $(trimmed): without its trailing line breaks, as the messages
+# Ansible's module takes from Python's exceptions.
+trimmed() { printf '%s' "$out"; }
+
+ok() {
+  echo ok
+  exit 0
 }
 
 # Puts the fstab back and removes the directories made, newest first.
@@ -61,12 +85,12 @@ make_dirs() {
   for part; do
     if [ "$first" = 1 ]; then cur=$cur$part; first=0; else cur=$cur/$part; fi
     if [ ! -e "$cur" ]; then
-      if ! out=$(mkdir -- "$cur" 2>&1); then
+      if ! run mkdir -- "$cur"; then
         [ -d "$cur" ] && continue
         # As Ansible's module: the directories made so far stay.
         created=
         rollback
-        fail "Error making dir $name: $out"
+        fail "Error making dir $name: $(trimmed)"
       fi
       created="$cur
 $created"
@@ -76,14 +100,14 @@ $created"
 
 case $op in
   umount)
-    out=$(umount -- "$name" 2>&1) || fail "Error unmounting $name: $out"
+    run umount -- "$name" || fail "Error unmounting $name: $out"
     ;;
   absent)
     if [ "$1" = 1 ]; then
-      out=$(umount -- "$name" 2>&1) || fail "Error unmounting $name: $out"
+      run umount -- "$name" || fail "Error unmounting $name: $out"
     fi
     if [ "$2" = 1 ]; then
-      out=$(rmdir -- "$name" 2>&1) || fail "Error rmdir $name: $out"
+      run rmdir -- "$name" || fail "Error rmdir $name: $(trimmed)"
     fi
     ;;
   mount | remount | remounted)
@@ -92,13 +116,13 @@ case $op in
     if [ "$op" = remounted ]; then what=remounting; else what=mounting; fi
     [ "$mkdir" = 1 ] && make_dirs
     if [ "$op" = mount ]; then
-      out=$(mount "$@" "$name" 2>&1) && exit 0
+      run mount "$@" "$name" && ok
     else
-      out=$(mount -o "$ropts" "$@" "$name" 2>&1) && exit 0
+      run mount -o "$ropts" "$@" "$name" && ok
       if [ "$op" = remounted ] && [ "$ropts" != remount ]; then
         fail 'Options were specified with remounted, but the remount command failed. Failing in order to prevent an unexpected mount result. Try replacing this command with a "state: unmounted" followed by a "state: mounted" using the full desired mount options instead.'
       fi
-      out=$(umount -- "$name" 2>&1) && out=$(mount "$@" "$name" 2>&1) && exit 0
+      run umount -- "$name" && run mount "$@" "$name" && ok
     fi
     rollback
     fail "Error $what $name: $out"
@@ -107,3 +131,4 @@ case $op in
     fail "mount_apply.sh: unknown operation $op"
     ;;
 esac
+ok

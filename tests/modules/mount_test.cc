@@ -466,16 +466,36 @@ TEST_CASE("mount reads mountinfo as Ansible's get_linux_mounts does") {
 
 TEST_CASE("mount reports what its script did") {
   const Value args = Args(kTmpfs);
-  Result<Change> ok = MountModule().Report(args, {0, "", ""});
+  Result<Change> ok = MountModule().Report(args, {0, "ok\n", ""});
   REQUIRE(ok.ok());
   CHECK(ok->changed);
   CHECK_FALSE(ok->failed);
   Result<Change> failed = MountModule().Report(
-      args, {1, "Error mounting /mnt/data: mount: /mnt/data: unknown filesystem type 'x'.\n", ""});
+      args,
+      {0, "failed\nError mounting /mnt/data: mount: /mnt/data: unknown filesystem type.\n", ""});
   REQUIRE(failed.ok());
   CHECK(failed->failed);
+  CHECK_FALSE(failed->changed);
   CHECK(failed->message ==
-        "Error mounting /mnt/data: mount: /mnt/data: unknown filesystem type 'x'.");
+        "Error mounting /mnt/data: mount: /mnt/data: unknown filesystem type.\n");
+  Result<Change> broken = MountModule().Report(args, {2, "", "sh: 1: syntax error\n"});
+  REQUIRE(broken.ok());
+  CHECK(broken->failed);
+  CHECK(broken->message == "the mount script gave no answer (exit code 2): sh: 1: syntax error");
+}
+
+// The apply script run for real, with its mount and umount replaced by
+// stand-ins that fail: the fstab put back, the directories it made removed.
+TEST_CASE("mount's apply script undoes a failed mount as Ansible's module does") {
+  const testing::ScriptRun run = testing::RunScript(scripts::kMountApply, R"(
+mkdir bin && printf '%s\n' '#!/bin/sh' 'echo "mount: $*: no such fs" >&2' 'exit 32' >bin/mount
+chmod +x bin/mount && echo new >fstab
+printf 'old\n' | PATH=$PWD/bin:$PATH sh script.sh mount a/b/c fstab 1 1 remount --
+echo && cat fstab && ls && sh script.sh bogus x)");
+  CHECK(run.status == 0);
+  CHECK(run.out ==
+        "failed\nError mounting a/b/c: mount: -- a/b/c: no such fs\n\nold\nbin\nfstab\nscript.sh\n"
+        "failed\nmount_apply.sh: unknown operation bogus");
 }
 
 TEST_CASE("mount fails on an fstab it cannot read or that is not UTF-8") {

@@ -132,4 +132,29 @@ TEST_CASE("compat: mount keeps mounts and the fstab as Ansible's does") {
       std::string::npos);
 }
 
+TEST_CASE("compat: mount ephemeral, remounted and failed mounts as Ansible's") {
+  CleanMounts clean;
+  for (const char* node : {kAnsibleNode, kHostprepNode}) {
+    const auto out = OnNode(node,
+                            "cp /etc/fstab /root/.hpc-fstab && mkdir -p /root/hpc-mount/other && "
+                            "mount -t tmpfs -o size=1m tmpfs /root/hpc-mount/other");
+    REQUIRE_MESSAGE(out.exit_code == 0, out.text);
+  }
+  const std::string before = CheckSameOnBoth(NetnsTwins(), kState);
+  Both check = RunBoth("mount_states.yml", {"--check"});
+  CheckSame(check, 0);
+  CHECK(CheckSameOnBoth(NetnsTwins(), kState) == before);
+
+  Both run = RunBoth("mount_states.yml");
+  CheckSame(run, 0);
+  CHECK(run.ansible.recap[kHost]["changed"] == 4);
+  CHECK(run.ansible.recap[kHost]["ignored"] == 2);
+  const std::string after = CheckSameOnBoth(NetnsTwins(), kState);
+  // The failed mount left the fstab as it was and no directory behind;
+  // the ephemeral mount's directories stay.
+  CHECK(after.substr(0, after.find("== dirs")) == before.substr(0, before.find("== dirs")));
+  CHECK(after.find("/root/hpc-mount/bad") == std::string::npos);
+  CHECK(after.find("/root/hpc-mount/eph/data directory 755\n") != std::string::npos);
+}
+
 }  // namespace
