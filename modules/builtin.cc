@@ -28,6 +28,7 @@
 #include "modules/kernel_module.h"
 #include "modules/lineinfile.h"
 #include "modules/modprobe.h"
+#include "modules/mount.h"
 #include "modules/package.h"
 #include "modules/package_facts.h"
 #include "modules/pam_limits.h"
@@ -80,6 +81,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<KernelModuleModule>());
   registry->Register(std::make_unique<LineInFileModule>());
   registry->Register(std::make_unique<ModprobeModule>());
+  registry->Register(std::make_unique<MountModule>());
   registry->Register(std::make_unique<PackageModule>());
   registry->Register(std::make_unique<PackageFactsModule>());
   registry->Register(std::make_unique<PamLimitsModule>());

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/text.h"
+#include "modules/fstab.h"
 #include "modules/module_util.h"
 #include "modules/scripts.h"  // generated from scripts/*.sh
 
@@ -75,21 +76,6 @@ ArgSpec MakeSpec() {
 
 std::string FstabPath(const Value& args) {
   return args.contains("fstab") ? StringArg(args, "fstab") : kDefaultFstab;
-}
-
-// /proc/swaps escapes space, tab, newline and backslash as \ooo.
-std::string DecodeOctal(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
-        s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-      out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
-      i += 3;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 // `systemctl mask` links the unit to /dev/null; systemd also takes an empty
@@ -248,17 +234,14 @@ std::vector<std::string> ParseProcSwaps(const std::string& content) {
 }
 
 std::string CommentOutSwapLines(const std::string& fstab, std::vector<std::string>* commented) {
-  std::string out;
-  for (const std::string& line : SplitLinesKeepEnds(fstab)) {
-    const std::vector<std::string> fields = PySplit(line);
-    if (fields.size() >= 3 && fields[0][0] != '#' && fields[2] == "swap") {
-      out += "# " + line;
-      commented->emplace_back(LineBody(line));
-    } else {
-      out += line;
+  std::vector<FstabLine> lines = ReadFstab(fstab);
+  for (FstabLine& line : lines) {
+    if (line.entry() && line.fields.size() >= 3 && line.fields[2] == "swap") {
+      commented->emplace_back(LineBody(line.text));
+      line.text = "# " + line.text;
     }
   }
-  return out;
+  return WriteFstab(lines);
 }
 
 SwapModule::SwapModule() : spec_(MakeSpec()) {}
