@@ -112,9 +112,11 @@ ArgSpec MakeSpec() {
       "    policy: deny\n"
       "    direction: incoming\n";
   spec.notes =
-      "Where ufw is inactive, `ufw status verbose` says only so: a default policy or logging "
-      "level changed then is made and reported ok, as Ansible's module reports it (its check "
-      "mode says changed there; hostprep's predicts the real run). A `state: enabled` on an "
+      "Where ufw is inactive, `ufw status verbose` says only so: a default policy changed "
+      "then is made and reported ok, as Ansible's module reports it (its check mode says "
+      "changed there; hostprep's predicts the real run), and a `logging` task is reported "
+      "changed whatever it does, as Ansible's module reports it (the level ufw.conf holds "
+      "decides whether hostprep runs `ufw logging`). A `state: enabled` on an "
       "active ufw whose ufw.conf says ENABLED=yes runs nothing (Ansible's runs `ufw enable`, "
       "which reloads the rules: use `state: reloaded` for that). ufw's dry run cannot show "
       "the IPv6 half of a `limit` rule (it assumes IPv6 rate limiting unsupported): hostprep "
@@ -311,6 +313,18 @@ struct Probed {
   std::map<std::string, std::string> conf;  // ufw.conf and /etc/default/ufw
 };
 
+// Whether Ansible's module calls `logging: VALUE` a change, from what
+// `ufw status verbose` said before: always when it names no logging level.
+bool LoggingSaysChanged(const std::string& status, const std::string& value) {
+  static const std::regex kLogging(R"(Logging: (on|off)(?: \(([a-z]+)\))?)");
+  std::smatch m;
+  if (!std::regex_search(status, m, kLogging)) return true;
+  const std::string on_off = m[1].str();
+  const std::string level = m[2].matched ? m[2].str() : "";
+  if (value == "off") return on_off != "off";
+  return on_off == "off" || (value != "on" && value != level);
+}
+
 // `ufw status verbose` and the tuples as scripts/ufw_report.sh compares
 // them after the commands.
 std::string StateText(const Probed& p) {
@@ -486,9 +500,9 @@ Result<Change> UfwModule::Plan(const Value& args, const std::vector<ReadResult>&
   change.command_output = false;
   auto fail = [&change](const ExecResult& r, const std::vector<std::string>& commands) {
     change.failed = true;
+    // Ansible's msg: what ufw printed, as it printed it.
     change.message = r.stderr_data.empty() ? r.stdout_data : r.stderr_data;
     change.result = {{"msg", change.message}, {"commands", commands}};
-    change.message = RStrip(change.message);
     return change;
   };
   if (reads[1].exec.exit_code != 0) return fail(reads[1].exec, {status_cmd});
@@ -606,10 +620,14 @@ Result<Change> UfwModule::Plan(const Value& args, const std::vector<ReadResult>&
       if (differs || !certain || reset) run.push_back(RuleArgv(words));
     } else {  // logging
       real_cmds.push_back(ufw + " logging " + value);
-      std::string level = value;
+      // Ansible's module says changed from the status it read before, in
+      // check mode and in a real run alike: always when the status shows no
+      // logging (ufw inactive).
+      always_changed = always_changed || LoggingSaysChanged(p.status, value);
       const std::string now = p.conf["loglevel"];
+      std::string level = value;
       if (value == "on") level = now.empty() || now == "off" ? "low" : now;
-      if (reset || level != p.conf["loglevel"]) run.push_back({"logging", value});
+      if (reset || level != now) run.push_back({"logging", value});
       after.loglevel = level;
     }
   }
@@ -628,7 +646,8 @@ Result<Change> UfwModule::Plan(const Value& args, const std::vector<ReadResult>&
     change.actions.push_back(ExecAction(full));
     shown.push_back(fmt::format("ufw {}", fmt::join(argv, " ")));
   }
-  Action report = ExecAction({"/bin/sh", "-c", scripts::kUfwReport, "sh", ufw});
+  Action report =
+      ExecAction({"/bin/sh", "-c", scripts::kUfwReport, "sh", ufw, always_changed ? "yes" : "no"});
   report.stdin_data = StateText(p);
   change.actions.push_back(std::move(report));
   change.reports = true;
@@ -637,12 +656,13 @@ Result<Change> UfwModule::Plan(const Value& args, const std::vector<ReadResult>&
 }
 
 Result<Change> UfwModule::Report(const Value& args, const ExecResult& output) const {
+  (void)args;  // what Plan decided travels through the report script: "@@ always"
   Change done;
   if (output.exit_code != 0) {
     // A ufw command failed: Ansible's module fails with what it printed.
     done.failed = true;
-    done.message = RStrip(output.stderr_data.empty() ? output.stdout_data : output.stderr_data);
-    done.result["msg"] = output.stderr_data.empty() ? output.stdout_data : output.stderr_data;
+    done.message = output.stderr_data.empty() ? output.stdout_data : output.stderr_data;
+    done.result["msg"] = done.message;
     return done;
   }
   const auto sections = SplitSections(output.stdout_data);
@@ -658,9 +678,10 @@ Result<Change> UfwModule::Report(const Value& args, const ExecResult& output) co
     done.result["msg"] = text;
     return done;
   }
-  const std::string state = Str(args, "state");
-  done.changed = state == "reloaded" || state == "reset" || same == sections.end() ||
-                 same->second.empty() || same->second[0] != "yes";
+  const auto always = sections.find("always");
+  const bool said =
+      always != sections.end() && !always->second.empty() && always->second[0] == "yes";
+  done.changed = said || same == sections.end() || same->second.empty() || same->second[0] != "yes";
   done.result["msg"] = text;
   return done;
 }

@@ -3,11 +3,12 @@
 # that ran ufw commands. Reads nothing but ufw's state; changes nothing.
 # Embedded at build time without its comment lines; checked by shellcheck.
 #
-# Arguments: UFW (its path). Stdin: what `ufw status verbose` printed and the
+# Arguments: UFW (its path) and ALWAYS ("yes" when Ansible's module says
+# changed whatever ufw did: reload, reset, logging on an inactive ufw). Stdin: what `ufw status verbose` printed and the
 # "### tuple" lines of the user rules files held before the task's commands
 # ran, as ufw.cc's UfwStateText writes them. Prints "@@ same yes" or
 # "@@ same no" (whether the state is still that: Ansible's module reports a
-# change when it is not), then "@@ status 0" and what `ufw status verbose`
+# change when it is not) and "@@ always ALWAYS", then "@@ status 0" and what `ufw status verbose`
 # prints now; when that fails, only "@@ status RC" and what it said.
 ufw=$1
 before=$(cat)
@@ -24,5 +25,6 @@ tuples=$(for f in /lib/ufw/user.rules /lib/ufw/user6.rules /etc/ufw/user.rules \
 done)
 now=$(printf '%s\n@@@@\n%s' "$status" "$tuples")
 if [ "$now" = "$before" ]; then echo '@@ same yes'; else echo '@@ same no'; fi
+echo "@@ always $2"
 echo "@@ status $rc"
 printf '%s\n' "$status"

@@ -206,8 +206,8 @@ TEST_CASE("ufw adds a new rule and registers Ansible's commands") {
   CHECK(Argv(change->actions[0]) ==
         std::vector<std::string>{"env", "LANG=C", "/usr/sbin/ufw", "allow", "from", "any", "to",
                                  "any", "port", "22", "proto", "tcp", "comment", "ssh"});
-  CHECK(Argv(change->actions[1]) ==
-        std::vector<std::string>{"/bin/sh", "-c", scripts::kUfwReport, "sh", "/usr/sbin/ufw"});
+  CHECK(Argv(change->actions[1]) == std::vector<std::string>{"/bin/sh", "-c", scripts::kUfwReport,
+                                                             "sh", "/usr/sbin/ufw", "no"});
   CHECK(change->actions[1].stdin_data == "Status: inactive\n@@@@\n");
   CHECK(change->result ==
         Value{{"commands",
@@ -328,6 +328,25 @@ TEST_CASE("ufw sets a default policy that an inactive ufw does not show, and rep
   CHECK(change->actions.empty());
 }
 
+TEST_CASE(
+    "ufw logging on an inactive ufw is a change, as Ansible's module says, with nothing run") {
+  UfwModule module;
+  Result<Change> change = module.Plan(Args({{"logging", "on"}}), Reads(Host{}), {});
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(change->actions.empty());
+  // Its changed skips the grep after the status, as Ansible's does.
+  CHECK(change->applied_result["commands"] == Value{"/usr/sbin/ufw status verbose", kGrep,
+                                                    "/usr/sbin/ufw logging on",
+                                                    "/usr/sbin/ufw status verbose"});
+  change = module.Plan(Args({{"logging", "high"}}), Reads(Host{}), {});
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(Argv(change->actions[0]) ==
+        std::vector<std::string>{"env", "LANG=C", "/usr/sbin/ufw", "logging", "high"});
+  CHECK(Argv(change->actions[1]).back() == "yes");
+}
+
 TEST_CASE("ufw logging on keeps a level that is on and turns off logging to low") {
   UfwModule module;
   Host on;
@@ -362,7 +381,7 @@ TEST_CASE("ufw fails with ufw's own message, and without ufw with Ansible's") {
       module.Plan(args, Reads(Host{}, ExecResult{1, "", "ERROR: Bad port '99999'\n"}), {});
   REQUIRE(change.ok());
   CHECK(change->failed);
-  CHECK(change->message == "ERROR: Bad port '99999'");
+  CHECK(change->message == "ERROR: Bad port '99999'\n");
   CHECK(change->result["msg"] == "ERROR: Bad port '99999'\n");
   CHECK(change->result["commands"].size() == 4);
   std::vector<ReadResult> none = Reads(Host{});
@@ -401,15 +420,21 @@ TEST_CASE("ufw reports a change when the state after its commands differs") {
   REQUIRE(done.ok());
   CHECK(done->changed);
   CHECK(done->result["msg"] == "Status: active");
-  done = module.Report(Args({{"default", "deny"}}),
-                       ExecResult{0, "@@ same yes\n@@ status 0\nStatus: inactive\n", ""});
+  done = module.Report(
+      Args({{"default", "deny"}}),
+      ExecResult{0, "@@ same yes\n@@ always no\n@@ status 0\nStatus: inactive\n", ""});
   REQUIRE(done.ok());
   CHECK_FALSE(done->changed);
+  done =
+      module.Report(Args({{"state", "reloaded"}}),
+                    ExecResult{0, "@@ same yes\n@@ always yes\n@@ status 0\nStatus: active\n", ""});
+  REQUIRE(done.ok());
+  CHECK(done->changed);
   done = module.Report(Args({{"state", "enabled"}}),
                        ExecResult{1, "", "ERROR: problem running ufw-init\n"});
   REQUIRE(done.ok());
   CHECK(done->failed);
-  CHECK(done->message == "ERROR: problem running ufw-init");
+  CHECK(done->message == "ERROR: problem running ufw-init\n");
 }
 
 }  // namespace
