@@ -472,186 +472,245 @@ std::vector<Read> UfwModule::Probe(const Value& args, const Value& facts) const 
   return reads;
 }
 
+namespace {
+
+// What the task's commands come to, worked out one command after another
+// in Ansible's order.
+struct Planning {
+  explicit Planning(const Probed& probed) : p(probed) {}
+  const Probed& p;
+  std::vector<std::string> check_cmds, real_cmds;  // Ansible's `commands`, by mode
+  std::vector<std::vector<std::string>> run;       // ufw's argv after its path
+  std::vector<std::string> shown;                  // the same, for the output
+  Shown before, after;
+  bool routing_off = false;     // the status says "disabled (routed)"
+  bool always_changed = false;  // Ansible's module says changed whatever ufw does
+  bool certain = true;          // whether the change could be told beforehand
+  bool rules_change = false;
+  bool reset = false;  // the task resets ufw first: every later command runs
+
+  void Run(std::vector<std::string> argv, std::string text) {
+    run.push_back(std::move(argv));
+    shown.push_back("ufw " + text);
+  }
+};
+
+// A failed ufw query: Ansible's msg is what ufw printed, as it printed it.
+Change Failed(const ExecResult& r, const std::vector<std::string>& commands) {
+  Change change;
+  change.command_output = false;
+  change.failed = true;
+  change.message = r.stderr_data.empty() ? r.stdout_data : r.stderr_data;
+  change.result = {{"msg", change.message}, {"commands", commands}};
+  return change;
+}
+
+void PlanState(const std::string& value, Planning* w) {
+  static const std::map<std::string, std::string> kVerb = {
+      {"enabled", "enable"}, {"disabled", "disable"}, {"reloaded", "reload"}, {"reset", "reset"}};
+  const std::string verb = kVerb.at(value);
+  w->real_cmds.push_back(w->p.ufw + " -f " + verb);
+  const bool enabled_at_boot = w->p.conf.count("enabled") && w->p.conf.at("enabled") == "yes";
+  bool act = true;
+  if (value == "enabled") {
+    act = !w->before.active || !enabled_at_boot;
+    w->after.active = true;
+  } else if (value == "disabled") {
+    act = w->before.active || enabled_at_boot;
+    w->after.active = false;
+  } else {
+    w->always_changed = true;
+    if (value == "reset") {
+      w->reset = true;
+      w->after.active = false;
+    }
+  }
+  if (act) w->Run({"-f", verb}, "-f " + verb);
+}
+
+void PlanDefault(const std::string& value, const std::string& direction, Planning* w) {
+  const std::string words = value + (direction.empty() ? "" : " " + direction);
+  w->real_cmds.push_back(w->p.ufw + " default " + words);
+  const auto now = w->p.conf.find(PolicyKey(direction));
+  if (w->reset || now == w->p.conf.end() || ToLower(ConfPolicy(value)) != now->second) {
+    std::vector<std::string> argv = {"default", value};
+    if (!direction.empty()) argv.push_back(direction);
+    w->Run(argv, "default " + words);
+  }
+  if (direction == "outgoing") {
+    w->after.out = value;
+  } else if (direction == "routed") {
+    if (!w->routing_off) w->after.routed = value;
+  } else {
+    w->after.in = value;
+  }
+}
+
+void PlanLogging(const std::string& value, Planning* w) {
+  w->real_cmds.push_back(w->p.ufw + " logging " + value);
+  // Ansible's module says changed from the status it read before, in check
+  // mode and in a real run alike: always when the status shows no logging
+  // (ufw inactive).
+  w->always_changed = w->always_changed || LoggingSaysChanged(w->p.status, value);
+  const auto it = w->p.conf.find("loglevel");
+  const std::string now = it == w->p.conf.end() ? "" : it->second;
+  std::string level = value;
+  if (value == "on") level = now.empty() || now == "off" ? "low" : now;
+  if (w->reset || level != now) w->Run({"logging", value}, "logging " + value);
+  w->after.loglevel = level;
+}
+
+// Whether the rule changes ufw's rules files, from ufw's dry run: each file
+// it printed against the file's tuple lines now. Only the IPv6 half of a
+// limit rule, which the dry run leaves out, may be beyond telling.
+void PlanRuleChange(const DryRun& d, const std::vector<UfwWord>& words, Planning* w) {
+  const Probed& p = w->p;
+  bool differs = false;
+  if (d.v4 && *d.v4 != p.tuples.v4) differs = true;
+  if (d.v6 && *d.v6 != p.tuples.v6) differs = true;
+  const auto ipv6 = p.conf.find("ipv6");
+  if (d.v6_limit_unknown && ipv6 != p.conf.end() && ipv6->second == "yes") {
+    // ufw adds and removes the IPv6 half of a limit rule with the IPv4
+    // half: predictable when the limit rules of both files agree.
+    const bool v4_part = d.v4.has_value() || d.v4_skipped;
+    if (!v4_part || AnyLimitRules(p.tuples.v4, "0.0.0.0/0") != AnyLimitRules(p.tuples.v6, "::/0"))
+      w->certain = false;
+  }
+  w->rules_change = w->rules_change || differs;
+  if (differs || !w->certain || w->reset) w->Run(RuleArgv(words), RuleShown(words).substr(1));
+}
+
+// The rule command. Returns a Change to stop at: a failure, or one more
+// read (a relative insert's position, a ufw too old for comments).
+std::optional<Change> PlanRule(const Value& args, const std::vector<ReadResult>& reads,
+                               Planning* w) {
+  if (reads.size() < 7) return Failed({1, "", "internal error: no ufw rule reads"}, {});
+  const std::string version_cmd = w->p.ufw + " --version";
+  w->check_cmds.push_back(version_cmd);
+  w->real_cmds.push_back(version_cmd);
+  if (reads[5].exec.exit_code != 0) return Failed(reads[5].exec, w->real_cmds);
+  const auto version = UfwVersion(reads[5].exec.stdout_data);
+  if (!version) {
+    Change change = Failed({0, "Failed to get ufw version.", ""}, {});
+    change.result.erase("commands");  // Ansible's says msg, rc and out alone here
+    change.result["rc"] = 0;
+    change.result["out"] = reads[5].exec.stdout_data;
+    return change;
+  }
+  const bool with_comment = version->first > 0 || version->second >= 35;
+  std::optional<long long> insert = AbsoluteInsert(args);
+  const bool relative = RelativeInsert(args);
+  if (relative)
+    insert = UfwRelativeInsert(*insert, Str(args, "insert_relative_to"), reads[6].exec.stdout_data);
+  const std::vector<UfwWord> words = UfwRuleWords(args, insert, with_comment);
+  const std::vector<std::string> wanted = DryRunWords(words);
+  // The probe asked ufw about the rule with its comment and an absolute
+  // position; an old ufw (no comments) or a relative position needs one
+  // more read.
+  const ReadResult* answer = nullptr;
+  if (!relative && wanted == DryRunWords(UfwRuleWords(args, AbsoluteInsert(args), true))) {
+    answer = &reads[6];
+  } else if (reads.size() > 7) {
+    answer = &reads[7];
+  } else {
+    Change more;
+    more.more_reads = {Query(wanted)};
+    return more;
+  }
+  w->check_cmds.push_back(w->p.ufw + " --dry-run" + RuleShown(words));
+  w->real_cmds.push_back(w->p.ufw + RuleShown(words));
+  if (answer->exec.exit_code != 0) return Failed(answer->exec, w->real_cmds);
+  PlanRuleChange(ParseDryRun(answer->exec.stdout_data), words, w);
+  return std::nullopt;
+}
+
+// What the probe read: ufw's and grep's paths, the status, the tuples and
+// the config files; an error when ufw or grep is missing.
+Result<Probed> ReadProbe(const std::vector<ReadResult>& reads) {
+  Probed p;
+  const std::vector<std::string> bin = Split(reads[0].exec.stdout_data, '\n');
+  if (bin.size() < 3) return Status::Error("unexpected answer from the ufw read");
+  for (const auto& [i, name] : {std::pair{0, "ufw"}, std::pair{1, "grep"}}) {
+    if (bin[i] == "-")
+      return Status::Error(
+          fmt::format("Failed to find required executable \"{}\" in paths: {}", name, bin[2]));
+  }
+  p.ufw = bin[0];
+  p.grep = bin[1];
+  p.status = reads[1].exec.stdout_data;
+  p.tuples = ParseTuples(reads[2].exec.stdout_data);
+  p.conf = UfwConfig(reads[3].content);
+  for (const auto& [k, v] : UfwConfig(reads[4].content)) p.conf[k] = v;
+  return p;
+}
+
+Shown ShownBefore(const Probed& p, bool routing_off) {
+  auto conf = [&p](const char* key) {
+    const auto it = p.conf.find(key);
+    return it == p.conf.end() ? std::string() : it->second;
+  };
+  Shown s;
+  s.active = StartsWith(p.status, "Status: active");
+  s.loglevel = conf("loglevel");
+  s.in = PolicyWord(conf("default_input_policy"));
+  s.out = PolicyWord(conf("default_output_policy"));
+  s.routed = routing_off ? "disabled" : PolicyWord(conf("default_forward_policy"));
+  return s;
+}
+
+}  // namespace
+
 Result<Change> UfwModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                const Value& facts) const {
   (void)facts;
   if (reads.size() < 5) return Status::Error("internal error: no ufw reads");
   for (const ReadResult& r : reads)
     if (!r.status.ok()) return r.status;
-  Probed p;
-  {
-    const std::vector<std::string> bin = Split(reads[0].exec.stdout_data, '\n');
-    if (bin.size() < 3) return Status::Error("unexpected answer from the ufw read");
-    for (const auto& [i, name] : {std::pair{0, "ufw"}, std::pair{1, "grep"}}) {
-      if (bin[i] == "-")
-        return Status::Error(
-            fmt::format("Failed to find required executable \"{}\" in paths: {}", name, bin[2]));
-    }
-    p.ufw = bin[0];
-    p.grep = bin[1];
-  }
+  Result<Probed> probed = ReadProbe(reads);
+  if (!probed.ok()) return probed.status();
+  const Probed& p = *probed;
   const std::string status_cmd = p.ufw + " status verbose";
   std::string grep_cmd = p.grep + " -h '^### tuple'";
   for (const char* f : kGrepFiles) grep_cmd += std::string(" ") + f;
-  std::vector<std::string> check_cmds = {status_cmd, grep_cmd};
-  std::vector<std::string> real_cmds = check_cmds;
+  if (reads[1].exec.exit_code != 0) return Failed(reads[1].exec, {status_cmd});
 
-  Change change;
-  change.command_output = false;
-  auto fail = [&change](const ExecResult& r, const std::vector<std::string>& commands) {
-    change.failed = true;
-    // Ansible's msg: what ufw printed, as it printed it.
-    change.message = r.stderr_data.empty() ? r.stdout_data : r.stderr_data;
-    change.result = {{"msg", change.message}, {"commands", commands}};
-    return change;
-  };
-  if (reads[1].exec.exit_code != 0) return fail(reads[1].exec, {status_cmd});
-  p.status = reads[1].exec.stdout_data;
-  p.tuples = ParseTuples(reads[2].exec.stdout_data);
-  p.conf = UfwConfig(reads[3].content);
-  for (const auto& [k, v] : UfwConfig(reads[4].content)) p.conf[k] = v;
-
-  Shown before;
-  before.active = StartsWith(p.status, "Status: active");
-  before.loglevel = p.conf["loglevel"];
-  before.in = PolicyWord(p.conf["default_input_policy"]);
-  before.out = PolicyWord(p.conf["default_output_policy"]);
-  const bool routing_off = p.status.find("disabled (routed)") != std::string::npos;
-  before.routed = routing_off ? "disabled" : PolicyWord(p.conf["default_forward_policy"]);
-  Shown after = before;
-  bool enabled_at_boot = p.conf["enabled"] == "yes";
-
-  std::vector<std::vector<std::string>> run;  // ufw's argv after its path
-  bool always_changed = false, certain = true, rules_change = false, reset = false;
-  const std::string ufw = p.ufw;
+  Planning w{p};
+  w.check_cmds = w.real_cmds = {status_cmd, grep_cmd};
+  w.routing_off = p.status.find("disabled (routed)") != std::string::npos;
+  w.before = w.after = ShownBefore(p, w.routing_off);
   for (const std::string& command : Commands(args)) {
     const std::string value = Str(args, command.c_str());
     if (command == "state") {
-      static const std::map<std::string, std::string> kVerb = {{"enabled", "enable"},
-                                                               {"disabled", "disable"},
-                                                               {"reloaded", "reload"},
-                                                               {"reset", "reset"}};
-      const std::string verb = kVerb.at(value);
-      real_cmds.push_back(ufw + " -f " + verb);
-      bool act = true;
-      if (value == "enabled") {
-        act = !before.active || !enabled_at_boot;
-        after.active = true;
-      } else if (value == "disabled") {
-        act = before.active || enabled_at_boot;
-        after.active = false;
-      } else {
-        always_changed = true;
-        if (value == "reset") {
-          reset = true;
-          after.active = false;
-        }
-      }
-      if (act) run.push_back({"-f", verb});
+      PlanState(value, &w);
     } else if (command == "default") {
-      const std::string direction = Str(args, "direction");
-      real_cmds.push_back(ufw + " default " + value + (direction.empty() ? "" : " " + direction));
-      const char* key = PolicyKey(direction);
-      if (reset || ToLower(ConfPolicy(value)) != p.conf[key]) {
-        std::vector<std::string> argv = {"default", value};
-        if (!direction.empty()) argv.push_back(direction);
-        run.push_back(argv);
-      }
-      if (direction == "outgoing") {
-        after.out = value;
-      } else if (direction == "routed") {
-        if (!routing_off) after.routed = value;
-      } else {
-        after.in = value;
-      }
+      PlanDefault(value, Str(args, "direction"), &w);
     } else if (command == "rule") {
-      if (reads.size() < 7) return Status::Error("internal error: no ufw rule reads");
-      const std::string version_cmd = ufw + " --version";
-      check_cmds.push_back(version_cmd);
-      real_cmds.push_back(version_cmd);
-      if (reads[5].exec.exit_code != 0) return fail(reads[5].exec, real_cmds);
-      const auto version = UfwVersion(reads[5].exec.stdout_data);
-      if (!version) {
-        change.failed = true;
-        change.message = "Failed to get ufw version.";
-        change.result = {{"msg", change.message},
-                         {"rc", 0},
-                         {"out", reads[5].exec.stdout_data},
-                         {"commands", real_cmds}};
-        return change;
-      }
-      const bool with_comment = version->first > 0 || version->second >= 35;
-      std::optional<long long> insert = AbsoluteInsert(args);
-      const bool relative = RelativeInsert(args);
-      if (relative)
-        insert =
-            UfwRelativeInsert(*insert, Str(args, "insert_relative_to"), reads[6].exec.stdout_data);
-      const std::vector<UfwWord> words = UfwRuleWords(args, insert, with_comment);
-      const std::vector<std::string> wanted = DryRunWords(words);
-      // The probe asked ufw about the rule with its comment and an absolute
-      // position; an old ufw (no comments) or a relative position needs
-      // one more read.
-      const ReadResult* answer = nullptr;
-      if (!relative && wanted == DryRunWords(UfwRuleWords(args, AbsoluteInsert(args), true))) {
-        answer = &reads[6];
-      } else if (reads.size() > 7) {
-        answer = &reads[7];
-      } else {
-        change.more_reads = {Query(wanted)};
-        return change;
-      }
-      const ExecResult& dry_run = answer->exec;
-      check_cmds.push_back(ufw + " --dry-run" + RuleShown(words));
-      real_cmds.push_back(ufw + RuleShown(words));
-      if (dry_run.exit_code != 0) return fail(dry_run, real_cmds);
-      const DryRun d = ParseDryRun(dry_run.stdout_data);
-      bool differs = false;
-      if (d.v4 && *d.v4 != p.tuples.v4) differs = true;
-      if (d.v6 && *d.v6 != p.tuples.v6) differs = true;
-      if (d.v6_limit_unknown && p.conf["ipv6"] == "yes") {
-        // ufw adds and removes the IPv6 half of a limit rule with the IPv4
-        // half; its dry run shows only that one.
-        const bool v4_part = d.v4.has_value() || d.v4_skipped;
-        if (!v4_part ||
-            AnyLimitRules(p.tuples.v4, "0.0.0.0/0") != AnyLimitRules(p.tuples.v6, "::/0"))
-          certain = false;
-      }
-      rules_change = rules_change || differs;
-      if (differs || !certain || reset) run.push_back(RuleArgv(words));
-    } else {  // logging
-      real_cmds.push_back(ufw + " logging " + value);
-      // Ansible's module says changed from the status it read before, in
-      // check mode and in a real run alike: always when the status shows no
-      // logging (ufw inactive).
-      always_changed = always_changed || LoggingSaysChanged(p.status, value);
-      const std::string now = p.conf["loglevel"];
-      std::string level = value;
-      if (value == "on") level = now.empty() || now == "off" ? "low" : now;
-      if (reset || level != now) run.push_back({"logging", value});
-      after.loglevel = level;
+      if (std::optional<Change> stop = PlanRule(args, reads, &w)) return *stop;
+    } else {
+      PlanLogging(value, &w);
     }
   }
-  real_cmds.push_back(status_cmd);
-  if (!always_changed) real_cmds.push_back(grep_cmd);
+  w.real_cmds.push_back(status_cmd);
+  if (!w.always_changed) w.real_cmds.push_back(grep_cmd);
 
-  change.changed = always_changed || rules_change || !(before == after) || !certain;
-  change.predictable = certain;
-  change.result = {{"commands", check_cmds}};
-  change.applied_result = {{"commands", real_cmds}, {"msg", RStrip(p.status)}};
-  if (run.empty()) return change;
-  std::vector<std::string> shown;
-  for (const std::vector<std::string>& argv : run) {
-    std::vector<std::string> full = {"env", "LANG=C", ufw};
+  Change change;
+  change.command_output = false;
+  change.changed = w.always_changed || w.rules_change || !(w.before == w.after) || !w.certain;
+  change.predictable = w.certain;
+  change.result = {{"commands", w.check_cmds}};
+  change.applied_result = {{"commands", w.real_cmds}, {"msg", RStrip(p.status)}};
+  if (w.run.empty()) return change;
+  for (const std::vector<std::string>& argv : w.run) {
+    std::vector<std::string> full = {"env", "LANG=C", p.ufw};
     full.insert(full.end(), argv.begin(), argv.end());
     change.actions.push_back(ExecAction(full));
-    shown.push_back(fmt::format("ufw {}", fmt::join(argv, " ")));
   }
-  Action report =
-      ExecAction({"/bin/sh", "-c", scripts::kUfwReport, "sh", ufw, always_changed ? "yes" : "no"});
+  Action report = ExecAction(
+      {"/bin/sh", "-c", scripts::kUfwReport, "sh", p.ufw, w.always_changed ? "yes" : "no"});
   report.stdin_data = StateText(p);
   change.actions.push_back(std::move(report));
   change.reports = true;
-  change.message = fmt::format("would run: {}", fmt::join(shown, "; "));
+  change.message = fmt::format("would run: {}", fmt::join(w.shown, "; "));
   return change;
 }
 
