@@ -45,6 +45,7 @@
 #include "modules/sysctl.h"
 #include "modules/template.h"
 #include "modules/timezone.h"
+#include "modules/ufw.h"
 #include "modules/unarchive.h"
 #include "modules/user.h"
 #include "modules/validate_argument_spec.h"
@@ -98,6 +99,7 @@ void RegisterBuiltinModules(ModuleRegistry* registry) {
   registry->Register(std::make_unique<SysctlModule>());
   registry->Register(std::make_unique<TemplateModule>());
   registry->Register(std::make_unique<TimezoneModule>());
+  registry->Register(std::make_unique<UfwModule>());
   registry->Register(std::make_unique<UnarchiveModule>());
   registry->Register(std::make_unique<UserModule>());
   registry->Register(std::make_unique<ValidateArgumentSpecModule>());
