@@ -49,6 +49,16 @@ struct Rebooting {
   }
 };
 
+// A host that goes away when it runs `go-away`: it refuses the next
+// `refusals` connection attempts, then answers again.
+void GoesAway(FakeTransport& host, int refusals) {
+  host.SetExecHandler([&host, refusals](const ExecRequest& r) -> std::optional<ExecResult> {
+    if (r.argv != std::vector<std::string>{"go-away"}) return std::nullopt;
+    host.LoseConnection(refusals);
+    return ExecResult{};
+  });
+}
+
 struct Fixture : testing::SchedulerFixture {
   Fixture() {
     modules.Register(std::make_unique<modules::RebootModule>());
@@ -253,13 +263,7 @@ TEST_CASE("wait_for_connection on a reachable host is one round trip on its conn
 TEST_CASE("wait_for_connection reconnects until the host is back") {
   Fixture f;
   FakeTransport& h1 = f.hosts["h1"];
-  h1.SetExecHandler([&h1](const ExecRequest& r) -> std::optional<ExecResult> {
-    if (r.argv == std::vector<std::string>{"go-away"}) {
-      h1.LoseConnection(2);
-      return ExecResult{};
-    }
-    return std::nullopt;
-  });
+  GoesAway(h1, 2);
   Recorder rec;
   RunSummary s = f.Run(R"(
 - hosts: all
@@ -279,13 +283,7 @@ TEST_CASE("wait_for_connection reconnects until the host is back") {
 TEST_CASE("wait_for_connection fails with what timed out and what to raise") {
   Fixture f;
   FakeTransport& h1 = f.hosts["h1"];
-  h1.SetExecHandler([&h1](const ExecRequest& r) -> std::optional<ExecResult> {
-    if (r.argv == std::vector<std::string>{"go-away"}) {
-      h1.LoseConnection(1000);
-      return ExecResult{};
-    }
-    return std::nullopt;
-  });
+  GoesAway(h1, 1000);
   Recorder rec;
   RunSummary s = f.Run(R"(
 - hosts: all
