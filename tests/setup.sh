@@ -1,26 +1,41 @@
 #!/usr/bin/env bash
 # Installs what hostprep needs to build and test, from Debian's packages, and
 # builds it. Installs only what is missing, so it is safe (and quick) to run
-# again. Usage: tests/setup.sh [BUILD_DIR]   (default: build/)
+# again.
+# Usage: tests/setup.sh [--demo] [BUILD_DIR]   (default: build/)
+#   --demo   only what the demo needs: the build tools and libraries, the SSH
+#            test hosts' tools, and the hostprep binary (not the tests)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+demo=0
+if [ "${1:-}" = --demo ]; then
+  demo=1
+  shift
+fi
 build_dir=${1:-$root/build}
 
+# What building hostprep and running the demo's SSH test hosts need.
 packages=(
   build-essential cmake ninja-build pkg-config git ccache
-  clang libclang-rt-14-dev
-  shellcheck busybox
   libssh-dev libcrypt-dev libyaml-cpp-dev libfmt-dev libspdlog-dev libboost-program-options-dev
   doctest-dev nlohmann-json3-dev libtomlplusplus-dev
   util-linux coreutils
-  openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils
-  ansible python3-selinux
-  cron
-  containerd
-  debootstrap systemd-container dpkg-dev
-  qemu-system-x86 qemu-utils e2fsprogs
+  openssh-server openssh-client sudo iproute2 openssl procps findutils jq
 )
+# What the whole test suite needs beside them: the fuzzers' clang, Ansible as
+# the oracle, real components (cron, containerd), the nspawn and VM test hosts.
+if ((!demo)); then
+  packages+=(
+    clang libclang-rt-14-dev
+    shellcheck busybox nftables python3 bash-completion man-db
+    ansible python3-selinux
+    cron
+    containerd
+    debootstrap systemd-container dpkg-dev
+    qemu-system-x86 qemu-utils e2fsprogs
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -48,4 +63,8 @@ fi
 
 cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHOSTPREP_WERROR=ON \
   >/dev/null
-cmake --build "$build_dir"
+if ((demo)); then
+  cmake --build "$build_dir" --target hostprep
+else
+  cmake --build "$build_dir"
+fi

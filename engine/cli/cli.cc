@@ -12,6 +12,7 @@
 
 #include "engine/base/text.h"
 #include "engine/cli/commands.h"
+#include "engine/cli/version.h"
 
 namespace hostprep {
 
@@ -30,7 +31,7 @@ commands:
   template FILE [-e VARS]   render a template as the template module would, and print it
   modules                   list the built-in modules
   doc MODULE                show a module's arguments and examples
-  version                   print the version
+  version                   print the version and the commit it was built from
 
 `hostprep COMMAND --help` shows the options of a command.
 )";
@@ -48,7 +49,7 @@ int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
     return kExitOk;
   }
   if (command == "version" || command == "--version") {
-    std::puts("hostprep 0.1.0");
+    std::puts(VersionLine().c_str());
     return kExitOk;
   }
   const std::map<std::string, CommandFn> commands = {

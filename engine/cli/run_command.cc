@@ -1,12 +1,11 @@
 // hostprep run PLAYBOOK -i INV [options]
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
-
-#include <boost/program_options.hpp>
-#include <fmt/format.h>
 
 #include "engine/cli/cli.h"
 #include "engine/cli/commands.h"
@@ -19,6 +18,7 @@
 #include "engine/run/facts_cache.h"
 #include "engine/run/local_templates.h"
 #include "engine/run/scheduler.h"
+#include "engine/transport/ssh_log.h"
 
 namespace hostprep {
 
@@ -56,6 +56,7 @@ bool HasStartTask(const Playbook& playbook, const RunOptions& opts) {
 int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& modules) {
   std::vector<std::string> args = raw_args;
   const int verbosity = TakeVerbosity(&args);
+  EnableSshLog(verbosity);
   std::string playbook_path, output = "text", color = "auto", connection, become_user;
   std::vector<std::string> inventories, tags, skip_tags, extra;
   RunOptions opts;

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "engine/base/text.h"
+#include "engine/transport/ssh_log.h"
 
 namespace hostprep {
 
@@ -306,6 +307,8 @@ void EnableTcpKeepalive(int fd, const SshEndpoint& ep) {
 Status Handshake(ssh_session s, const SshEndpoint& ep, const SshOptions& options,
                  const Deadline& deadline, bool tunnelled, bool* transient) {
   ssh_set_blocking(s, 0);
+  SshLog(fmt::format("connecting to {} at {}:{} as {}{}", ep.name, ep.address, ep.port, ep.user,
+                     tunnelled ? " through the bastion's tunnel" : ""));
   const std::optional<int> rc = UntilDone(s, deadline, SSH_AGAIN, [&] { return ssh_connect(s); });
   if (!rc) {
     *transient = true;
@@ -317,9 +320,19 @@ Status Handshake(ssh_session s, const SshEndpoint& ep, const SshOptions& options
     return Status::Error(fmt::format("{}: {}", ep.Label(), error.text));
   }
   if (!tunnelled) EnableTcpKeepalive(ssh_get_fd(s), ep);
+  if (SshLogEnabled()) {
+    SshLog(fmt::format("connected: {} server, host key {}",
+                       ssh_get_serverbanner(s) ? ssh_get_serverbanner(s) : "unknown",
+                       Fingerprint(s)));
+  }
   Status verified = VerifyHostKey(s, ep, options, options.known_hosts);
   if (!verified.ok()) return verified;
-  return Authenticate(s, ep, options, deadline, transient);
+  SshLog(options.host_key_checking == HostKeyChecking::kOff
+             ? "host key not checked (--host-key-checking off)"
+             : fmt::format("host key verified against {}", options.known_hosts));
+  Status authenticated = Authenticate(s, ep, options, deadline, transient);
+  if (authenticated.ok()) SshLog(fmt::format("authenticated as {}", ep.user));
+  return authenticated;
 }
 
 // A direct-tcpip channel from `bastion` to `target`, opened before the
@@ -493,6 +506,7 @@ Status SshConnection::StartPump(SshChannelPtr channel, int fd) {
 // that joins it.
 void SshConnection::Pump(ssh_channel raw, int fd) {
   constexpr size_t kMaxBuffered = 1 << 20;  // then stop reading: flow control does the rest
+  ScopedSshLogHost log_host(target_.name + " via bastion");
   SshChannelPtr channel(raw);
   ssh_channel ch = channel.get();
   ssh_session bastion = via_->session();

@@ -11,6 +11,7 @@
 
 #include "engine/base/text.h"
 #include "engine/transport/ssh_config.h"
+#include "engine/transport/ssh_log.h"
 
 namespace hostprep {
 
@@ -182,6 +183,7 @@ std::string SshTransport::description() const {
 
 Status SshTransport::Connect() {
   if (connection_) return Status::Ok();
+  ScopedSshLogHost log_host(route_.target.name);
   Result<std::unique_ptr<SshConnection>> conn =
       SshConnection::Open(route_.target, route_.jumps, options_);
   if (!conn.ok()) return Status::Unreachable(conn.message());
@@ -200,8 +202,25 @@ Result<ExecResult> SshTransport::RunCommand(const std::vector<std::string>& argv
   std::string command;
   for (const std::string& arg : argv) command += (command.empty() ? "" : " ") + ShellQuote(arg);
   ++stats_.round_trips;
+  ScopedSshLogHost log_host(route_.target.name);
+  const auto start = std::chrono::steady_clock::now();
+  // The command by its size only: its words may hold values a task does not
+  // want shown (a no_log task's arguments).
+  SshLog(fmt::format("exec channel {}: a {}-byte command line, {} bytes of input",
+                     stats_.round_trips, command.size(), stdin_data.size()));
   Result<ExecResult> result = RunOnChannel(command, stdin_data, timeout_seconds);
   if (!result.ok() && result.status().unreachable()) broken_ = true;
+  if (SshLogEnabled()) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    SshLog(result.ok() ? fmt::format("exec channel {}: exit {} after {} ms, {} bytes of output, "
+                                     "{} bytes of errors",
+                                     stats_.round_trips, result->exit_code, ms,
+                                     result->stdout_data.size(), result->stderr_data.size())
+                       : fmt::format("exec channel {}: failed after {} ms: {}", stats_.round_trips,
+                                     ms, result.message()));
+  }
   return result;
 }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The demo: installs what is missing, builds hostprep, starts three throw-away
-# SSH test hosts (network namespaces with their own sshd and /etc, see
-# tests/hosts/README.md), and runs the example pre-stage playbook on them over
-# SSH: validate, graph, check with diff, apply, and a re-apply that reports
-# changed=0. The hosts are removed at the end, also on failure or Ctrl-C.
+# The demo: installs what is missing, builds the hostprep binary (not the
+# tests), starts three throw-away SSH test hosts (network namespaces with
+# their own sshd and /etc, see tests/hosts/README.md), and runs the example
+# pre-stage playbook on them over SSH: validate, graph, check with diff, apply,
+# and a re-apply that reports changed=0. The hosts are removed at the end, also
+# on failure or Ctrl-C.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-"$root/tests/setup.sh" "$root/build"
+"$root/tests/setup.sh" --demo "$root/build"
 
 hp="$root/build/hostprep"
 testhosts="$root/tests/hosts/testhosts"

@@ -119,6 +119,38 @@ $TH exec $D node5 stat -c "%U %a" /etc/hostprep-become
   CHECK(out.text.find("password exit 0\n0\nroot 644\n") != std::string::npos);
 }
 
+// -vvv: what `ansible-playbook -vvv` users look at when a connection fails.
+TEST_CASE("ssh: -vvv shows each host's SSH conversation on stderr and never the sudo password") {
+  Output out = Shell(R"SH(
+t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
+HOSTPREP_BECOME_PASSWORD=$(cat $D/become-password) $HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH -e ansible_user=hpuser -b -vvv >$t/out 2>$t/err
+echo "exit $?"
+echo "password seen $(cat $t/out $t/err | grep -c "$(cat $D/become-password)")"
+grep -c '^[0-9:.]* <node5> libssh: ' $t/err | sed 's/^[1-9][0-9]*$/libssh lines/'
+grep -o '<node5> connecting to .*' $t/err | sed 's/at [0-9.]*:22/at ADDR:22/'
+grep -c '<node5> host key verified against .*/known_hosts$' $t/err
+grep -o '<node5> authenticated as .*' $t/err
+grep -o '<node5> exec channel 1: a [0-9]*-byte command line, [0-9]* bytes of input$' $t/err | sed 's/[0-9][0-9]*-byte/N-byte/; s/, [0-9]* bytes/, M bytes/'
+grep -c '<node5> exec channel [0-9]*: exit 0 after [0-9]* ms' $t/err | sed 's/^[1-9][0-9]*$/exits logged/'
+$HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH -e ansible_user=hpuser -b -vv >$t/out 2>$t/err
+echo "quiet at -vv: $(grep -c 'libssh\|exec channel' $t/err)"
+)SH");
+  INFO(out.text);
+  // The inventory's bastion group routes every node through the bastion.
+  CHECK(out.text ==
+        "exit 0\n"
+        "password seen 0\n"
+        "libssh lines\n"
+        "<node5> connecting to bastion at ADDR:22 as root\n"
+        "<node5> connecting to node5 at ADDR:22 as hpuser through the bastion's tunnel\n"
+        "2\n"
+        "<node5> authenticated as root\n"
+        "<node5> authenticated as hpuser\n"
+        "<node5> exec channel 1: a N-byte command line, M bytes of input\n"
+        "exits logged\n"
+        "quiet at -vv: 0\n");
+}
+
 TEST_CASE("ssh: a host behind the bastion is reached through it") {
   Output out = Shell(std::string(kRun).replace(std::string(kRun).find("--limit nodes"), 13,
                                               "--limit hidden1") +
