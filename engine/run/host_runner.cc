@@ -116,16 +116,24 @@ class HostPlay {
     inventory_vars_.SetFallback(roles_.defaults());
     inventory_vars_.SetLookups(ctx_.lookups);
     ctx_.inventory->HostVariables(state_->name, &inventory_vars_);
-    inventory_vars_.Set("groups", *ctx_.groups, "inventory");
-    if (ctx_.play_hosts_all != nullptr)
-      inventory_vars_.Set("ansible_play_hosts_all", *ctx_.play_hosts_all, "hostprep");
-    if (ctx_.play_hosts != nullptr)
-      inventory_vars_.Set("ansible_play_hosts", *ctx_.play_hosts, "hostprep");
-    if (ctx_.play_batch != nullptr) {
-      inventory_vars_.Set("ansible_play_batch", *ctx_.play_batch, "hostprep");
-      inventory_vars_.Set("play_hosts", *ctx_.play_batch, "hostprep");
+    if (ctx_.batch_shared != nullptr) {
+      // The batch's shared magic variables sit below the inventory's in the
+      // chain, and win over them as when they were set here: an inventory
+      // variable of the same name is dropped.
+      inventory_vars_.SetParent(ctx_.batch_shared);
+      for (const std::string& name : ctx_.batch_shared->Names()) inventory_vars_.Erase(name);
+    } else {
+      inventory_vars_.Set("groups", *ctx_.groups, "inventory");
+      if (ctx_.play_hosts_all != nullptr)
+        inventory_vars_.Set("ansible_play_hosts_all", *ctx_.play_hosts_all, "hostprep");
+      if (ctx_.play_hosts != nullptr)
+        inventory_vars_.Set("ansible_play_hosts", *ctx_.play_hosts, "hostprep");
+      if (ctx_.play_batch != nullptr) {
+        inventory_vars_.Set("ansible_play_batch", *ctx_.play_batch, "hostprep");
+        inventory_vars_.Set("play_hosts", *ctx_.play_batch, "hostprep");
+      }
+      inventory_vars_.SetAll(PlayMagicVariables(*ctx_.play, opts), "hostprep");
     }
-    inventory_vars_.SetAll(PlayMagicVariables(*ctx_.play, opts), "hostprep");
     if (ctx_.hostvars != nullptr) inventory_vars_.SetHostScopes(&hostvars_);
     Value role_names = Value::array();
     for (const std::string& name : ctx_.play->role_names) role_names.push_back(name);

@@ -89,6 +89,11 @@ struct PlayContext {
   const Value* play_hosts_all = nullptr;
   const Value* play_hosts = nullptr;
   const Value* play_batch = nullptr;
+  // The variables above that are the same on every host of the batch
+  // (groups and the play's host lists, names a play's hosts all see), held
+  // once for all of them: each host's inventory scope has it as its parent.
+  // At 10,000 hosts a copy per host was 10,000 lists of 10,000 names.
+  const Variables* batch_shared = nullptr;
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
   Trace* trace = nullptr;                    // --trace; null when not asked for
   IncludeLoader* includes = nullptr;         // the play's; thread-safe; null: no include runs

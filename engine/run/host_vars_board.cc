@@ -31,7 +31,9 @@ HostVarsBoard::HostVarsBoard(const Inventory& inventory, Value groups, Value ext
       groups_(std::move(groups)),
       extra_vars_(std::move(extra_vars)),
       known_(inventory.host_names().begin(), inventory.host_names().end()),
-      magic_(std::make_shared<const Value>(Value::object())) {}
+      magic_(std::make_shared<const Value>(Value::object())) {
+  groups_scope_.Set("groups", groups_, "inventory");
+}
 
 HostVarsBoard::~HostVarsBoard() = default;
 
@@ -232,7 +234,10 @@ std::shared_ptr<const HostVarsBoard::HostScope> HostVarsBoard::Build(const std::
   if (!entry->inventory) {
     entry->inventory = std::make_unique<Variables>();
     inventory_.HostVariables(host, entry->inventory.get());
-    entry->inventory->Set("groups", groups_, "inventory");
+    // `groups`, held once for every host (it names them all), wins over an
+    // inventory variable of that name.
+    entry->inventory->SetParent(&groups_scope_);
+    entry->inventory->Erase("groups");
   }
   auto scope = std::make_shared<HostScope>(entry->inventory.get());
   scope->magic_values = magic_;

@@ -178,6 +178,7 @@ class HostVarsBoard {
   const Inventory& inventory_;
   const Value groups_;
   const Value extra_vars_;
+  Variables groups_scope_;       // `groups`, the parent of every host's inventory scope (Build)
   std::set<std::string> known_;  // the inventory's hosts
 
   mutable std::mutex mu_;

@@ -250,6 +250,14 @@ void Scheduler::RunPlay(const Play& play) {
     for (const std::string& h : batch) in_batch.push_back(h);
     ctx.play_hosts = &remaining;
     ctx.play_batch = &in_batch;
+    Variables shared;
+    shared.Set("groups", groups_, "inventory");
+    shared.Set("ansible_play_hosts_all", hosts_all, "hostprep");
+    shared.Set("ansible_play_hosts", remaining, "hostprep");
+    shared.Set("ansible_play_batch", in_batch, "hostprep");
+    shared.Set("play_hosts", in_batch, "hostprep");
+    shared.SetAll(PlayMagicVariables(play, options_), "hostprep");
+    ctx.batch_shared = &shared;
     if (!RunBatch(ctx, batch) || end.play.load()) break;
   }
 }

@@ -105,6 +105,14 @@ class Variables {
 
   // Removes every variable of this scope (not of its parents).
   void Clear() { vars_.clear(); }
+  // Removes `name` from this scope (not from its parents).
+  void Erase(const std::string& name) { vars_.erase(name); }
+
+  // The scope below this one (borrowed; must outlive this scope; null:
+  // none), for a scope made before its parent is known. Many scopes may
+  // share one parent, which they only read: a play's variables that are the
+  // same on every host are held once, not once per host.
+  void SetParent(const Variables* parent) { parent_ = parent; }
 
   // The nearest definition of `name`, or nullptr.
   const VarEntry* Find(std::string_view name) const;

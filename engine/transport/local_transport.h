@@ -20,7 +20,7 @@ namespace hostprep {
 // Become uses `sudo -n`, skipped when already running as the wanted user.
 // Not thread-safe (one host, one worker); SIGPIPE is blocked only in the
 // calling thread while a command runs, never changed process-wide.
-class LocalTransport final : public ShellTransport {
+class LocalTransport : public ShellTransport {
  public:
   LocalTransport();
 

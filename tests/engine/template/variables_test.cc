@@ -22,6 +22,24 @@ TEST_CASE("variables find the nearest definition through parent scopes") {
   CHECK(all.parent() == nullptr);
 }
 
+TEST_CASE("many scopes share one parent set after they were made, and erase only their own names") {
+  Variables shared;
+  shared.Set("groups", Value::object({{"all", Value::array({"n1", "n2"})}}), "inventory");
+  Variables n1, n2;
+  n1.Set("groups", "from the inventory", "host_vars/n1.yml");
+  n1.Set("own", 1, "host_vars/n1.yml");
+  n1.SetParent(&shared);
+  n2.SetParent(&shared);
+  CHECK(n1.Find("groups")->value == "from the inventory");
+  n1.Erase("groups");
+  CHECK(n1.Find("groups")->value["all"][1] == "n2");
+  CHECK(&n1.Find("groups")->value == &n2.Find("groups")->value);
+  CHECK(n1.Find("own")->value == 1);
+  CHECK(shared.Find("own") == nullptr);
+  n1.Erase("no such name");
+  CHECK(n1.Names() == std::vector<std::string>{"groups", "own"});
+}
+
 TEST_CASE("variables set replaces a value in the same scope") {
   Variables v;
   v.Set("x", "old", "a.yml");
