@@ -20,7 +20,8 @@ TEST_CASE("ssh: --junit and --results describe every host's task results") {
 T=$(mktemp -d)
 for h in node1 node2; do $TH exec $D $h rm -f /etc/hostprep-ci.txt; done
 $HP run tests/integration/testdata/ci.yml -i $D/inventory.ini --limit node1:node2 $SSH --junit $T/report.xml --results $T/results.json > $T/out.txt
-echo "== exit"; echo $?
+rc=$?
+echo "== exit"; echo $rc
 echo "== xmllint"; xmllint --noout $T/report.xml && echo well-formed
 x() { echo "$1 = $(xmllint --xpath "$1" $T/report.xml)"; }
 echo "== xpath"
@@ -62,7 +63,7 @@ rm -rf $T
         "count(//testcase[@classname and @name and @time]) = 8\n"
         "count(//testcase[@classname=\"node1\"]) = 4\n"
         "string(//testcase[@classname=\"node2\" and @name=\"fail on node2\"]/failure/@message) = "
-        "non-zero return code\n"
+        "non-zero return code 3: bad <thing> & \"more\"\n"
         "string(//testcase[@classname=\"node2\" and @name=\"fail on node2\"]/failure) = stdout:\n"
         "to stdout\nstderr:\nbad <thing> & \"more\"\n"
         "string(//testcase[@classname=\"node1\" and @name=\"fail on node2\"]/skipped/@message) = "
@@ -77,8 +78,8 @@ rm -rf $T
         "node1 only node1 changed -\n"
         "node1 read hostname ok -\n"
         "node1 write marker changed -\n"
-        "node2 fail on node2 failed non-zero return code\n"
-        "node2 only node1 skipped condition 'inventory_hostname == 'node2'' was false\n"
+        "node2 fail on node2 failed non-zero return code 3: bad <thing> & \"more\"\n"
+        "node2 only node1 skipped condition 'inventory_hostname == 'node1'' was false\n"
         "node2 read hostname ok -\n"
         "node2 write marker changed -\n");
 }

@@ -49,7 +49,7 @@ TEST_CASE("fleet: three shards merged equal one run over 30 hosts") {
 rm -rf $T; mkdir -p $T
 reset
 $RUN --junit $T/one.xml --results $T/one.json > $T/one.txt 2>&1
-echo "== one exit"; echo $?
+rc=$?; echo "== one exit"; echo $rc
 reset
 start=$(date +%s.%N)
 for i in 1 2 3; do
@@ -60,7 +60,7 @@ echo "== shard exits"; cat $T/rc1 $T/rc2 $T/rc3
 echo "== shard hosts"; for i in 1 2 3; do recap $T/s$i.txt | grep -o '^node[0-9]*'; done | sort -V | uniq -c | awk '{print $1}' | sort | uniq -c
 echo "== shard 1 hosts"; recap $T/s1.txt | grep -o '^node[0-9]*' | sort -V | tr '\n' ' '; echo
 $HP report merge $T/r1.json $T/r2.json $T/r3.json --junit $T/merged.xml --results $T/merged.json --color never > $T/merged.txt 2>&1
-echo "== merge exit"; echo $?
+rc=$?; echo "== merge exit"; echo $rc
 echo "== recaps equal"; recap $T/one.txt > $T/one.recap; recap $T/merged.txt > $T/merged.recap
 cmp $T/one.recap $T/merged.recap && echo same
 echo "== one recap"; cat $T/one.recap
