@@ -78,12 +78,13 @@ int MergeCommand(const std::vector<std::string>& args) {
   desc.add_options()("help,h", "show this help")("junit", po::value(&junit),
                                                  "write the merged JUnit XML report there")(
       "results", po::value(&results), "write the merged results there (a results file again)")(
-      "color", po::value(&color), "auto (default), always or never")("files", po::value(&files),
-                                                                     "the results files");
+      "color", po::value(&color), "auto (default), always or never");
+  po::options_description all;
+  all.add(desc).add_options()("files", po::value(&files), "the results files");
   po::positional_options_description pos;
   pos.add("files", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     std::cout << desc << "\n";
@@ -136,11 +137,12 @@ int MergeCommand(const std::vector<std::string>& args) {
 }  // namespace
 
 int ReportCommand(const std::vector<std::string>& args, const ModuleRegistry&) {
-  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
-    std::fputs("usage: hostprep report merge RESULTS.json... [--junit FILE] [--results FILE]\n",
-               args.empty() ? stderr : stdout);
-    return args.empty() ? kExitBadOption : kExitOk;
+  if (args.empty()) {
+    fmt::print(stderr, "hostprep report: missing subcommand (see hostprep report merge --help)\n");
+    return kExitBadOption;
   }
+  // `report --help` is merge's: the one subcommand there is.
+  if (args[0] == "-h" || args[0] == "--help") return MergeCommand({"--help"});
   if (args[0] != "merge") {
     fmt::print(stderr,
                "hostprep report: unknown subcommand '{}' (the one there is: merge; see hostprep "
