@@ -112,7 +112,7 @@ int MergeCommand(const std::vector<std::string>& args) {
   }
   std::vector<RunResults> parts;
   if (!ReadAll(files, &parts)) return kExitBadInput;
-  Result<RunResults> merged = MergeResults(parts, files);
+  Result<RunResults> merged = MergeResults(std::move(parts), files);
   if (!merged.ok()) {
     fmt::print(stderr, "hostprep report merge: {}\n", merged.message());
     return kExitBadInput;

@@ -287,7 +287,7 @@ Result<std::vector<std::string>> MergePlays(const std::vector<RunResults>& parts
 
 }  // namespace
 
-Result<RunResults> MergeResults(const std::vector<RunResults>& parts,
+Result<RunResults> MergeResults(std::vector<RunResults> parts,
                                 const std::vector<std::string>& files) {
   RunResults out;
   if (parts.empty()) return out;
@@ -298,8 +298,8 @@ Result<RunResults> MergeResults(const std::vector<RunResults>& parts,
   out.merged_from = files;
   std::map<std::string, size_t> file_of_host;
   for (size_t i = 0; i < parts.size(); ++i) {
-    const RunResults& part = parts[i];
-    for (const HostResult& h : part.hosts) {
+    RunResults& part = parts[i];
+    for (HostResult& h : part.hosts) {
       auto [it, added] = file_of_host.emplace(h.host, i);
       if (!added) {
         return Status::Error(fmt::format(
@@ -307,7 +307,7 @@ Result<RunResults> MergeResults(const std::vector<RunResults>& parts,
             "host is in one shard",
             files[i], h.host, files[it->second]));
       }
-      out.hosts.push_back(h);
+      out.hosts.push_back(std::move(h));
     }
     out.check_mode = out.check_mode || part.check_mode;
     out.changed = out.changed || part.changed;
@@ -324,9 +324,9 @@ Result<RunResults> MergeResults(const std::vector<RunResults>& parts,
                             std::pair(b.first_play, b.inventory_index);
                    });
   for (size_t play = 0; play < out.plays.size(); ++play) {
-    for (const RunResults& part : parts) {
-      for (const ResultRecord& r : part.results) {
-        if (static_cast<size_t>(r.play) == play) out.results.push_back(r);
+    for (RunResults& part : parts) {
+      for (ResultRecord& r : part.results) {
+        if (static_cast<size_t>(r.play) == play) out.results.push_back(std::move(r));
       }
     }
   }
