@@ -29,6 +29,7 @@ if ((!demo)); then
   packages+=(
     clang libclang-rt-14-dev
     shellcheck busybox nftables python3 bash-completion man-db
+    libxml2-utils
     ansible python3-selinux
     cron
     containerd

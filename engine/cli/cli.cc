@@ -29,6 +29,7 @@ commands:
   inventory -i INV          show the inventory: --list, --graph, --host NAME
   facts -i INV              gather and print facts of the hosts
   template FILE [-e VARS]   render a template as the template module would, and print it
+  report merge RESULTS...   one recap, JUnit report and exit code from the --results files of shards
   modules                   list the built-in modules
   doc MODULE                show a module's arguments and examples
   version                   print the version and the commit it was built from
@@ -53,14 +54,15 @@ int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
     return kExitOk;
   }
   const std::map<std::string, CommandFn> commands = {
-      {"run", RunCommand},     {"validate", ValidateCommand},
-      {"graph", GraphCommand}, {"inventory", InventoryCommand},
-      {"facts", FactsCommand}, {"modules", ModulesCommand},
-      {"doc", DocCommand},     {"template", TemplateCommand}};
+      {"run", RunCommand},      {"validate", ValidateCommand},
+      {"graph", GraphCommand},  {"inventory", InventoryCommand},
+      {"facts", FactsCommand},  {"modules", ModulesCommand},
+      {"doc", DocCommand},      {"template", TemplateCommand},
+      {"report", ReportCommand}};
   auto it = commands.find(command);
   if (it == commands.end()) {
     std::vector<std::string> names = {"run",     "validate", "graph",   "inventory", "facts",
-                                      "modules", "doc",      "version", "template"};
+                                      "modules", "doc",      "version", "template",  "report"};
     fmt::print(stderr, "hostprep: unknown command '{}'{}\n{}", command,
                DidYouMeanSuffix(command, names), kUsage);
     return kExitBadOption;

@@ -21,6 +21,7 @@ int FactsCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
 int ModulesCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 int TemplateCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 int DocCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
+int ReportCommand(const std::vector<std::string>& args, const ModuleRegistry& modules);
 
 }  // namespace hostprep
 

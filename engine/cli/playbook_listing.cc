@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine/playbook/task_selection.h"
+#include "engine/run/host_selection.h"
 #include "engine/run/play_keywords.h"
 #include "engine/run/scheduler.h"
 
@@ -14,20 +15,13 @@ namespace hostprep {
 
 namespace {
 
-// The play's hosts within --limit, in inventory order.
+// The play's hosts within --limit, --shard and --retry-failed, in inventory order.
 std::vector<std::string> PlayHosts(const Play& play, const Inventory& inventory,
                                    const RunOptions& options) {
   Result<std::vector<std::string>> matched =
       inventory.Match(PlayPattern(play, inventory.GroupsValue(), options));
   if (!matched.ok()) return {};
-  std::vector<std::string> hosts = *matched;
-  if (!options.limit.empty()) {
-    Result<std::vector<std::string>> limit = inventory.Match(options.limit);
-    const std::set<std::string> allowed =
-        limit.ok() ? std::set<std::string>(limit->begin(), limit->end()) : std::set<std::string>{};
-    std::erase_if(hosts, [&](const std::string& h) { return !allowed.count(h); });
-  }
-  return hosts;
+  return SelectRunHosts(inventory, options, *matched, nullptr);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "engine/cli/commands.h"
 #include "engine/cli/common.h"
 #include "engine/cli/playbook_listing.h"
+#include "engine/cli/run_outputs.h"
 #include "engine/output/json_reporter.h"
 #include "engine/output/text_reporter.h"
 #include "engine/playbook/keywords.h"
@@ -98,6 +99,8 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
       ("detailed-exitcode", po::bool_switch(&detailed),
        "with --check: exit 6 when changes are pending, 0 when none")
       ("playbook", po::value(&playbook_path), "the playbook");
+  RunOutputOptions outputs;
+  AddRunOutputOptions(&desc, &outputs);
   AddSshOptions(&desc, &ssh);
   po::positional_options_description pos;
   pos.add("playbook", 1);
@@ -140,6 +143,10 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   }
   if (detailed && !opts.check) {
     fmt::print(stderr, "hostprep run: --detailed-exitcode needs --check\n");
+    return kExitBadOption;
+  }
+  if (Status s = ApplyRunOutputOptions(outputs, &opts); !s.ok()) {
+    fmt::print(stderr, "hostprep run: {}\n", s.message());
     return kExitBadOption;
   }
   opts.tags = SplitList(tags);
@@ -187,7 +194,9 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
     reporter = std::make_unique<TextReporter>(stdout, t);
   }
   std::unique_ptr<TransportFactory> transports = MakeTransportFactory(inventory.get(), opts.ssh);
-  Scheduler scheduler(*playbook, *inventory, modules, transports.get(), reporter.get(), opts);
+  RunOutputs report_files(outputs, playbook_path, *inventory, reporter.get());
+  Scheduler scheduler(*playbook, *inventory, modules, transports.get(), report_files.reporter(),
+                      opts);
   Trace trace;
   if (!trace_file.empty()) scheduler.set_trace(&trace);
   RunSummary summary = scheduler.Run();
@@ -198,8 +207,7 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   if (!summary.error.empty()) fmt::print(stderr, "hostprep run: {}\n", summary.error);
   int code = summary.exit_code();
   if (code == kExitOk && detailed && summary.changed) code = kExitDrift;
-  reporter->RunEnd(code);
-  return code;
+  return report_files.Finish(summary, opts, detailed, code);
 }
 
 }  // namespace hostprep

@@ -1,14 +1,12 @@
 #include "engine/output/junit_reporter.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
+#include <string_view>
 
 #include "engine/base/secrets.h"
 #include "engine/base/text.h"
+#include "engine/output/atomic_file.h"
 
 namespace hostprep {
 
@@ -18,7 +16,26 @@ bool Failed(const TaskEvent& e) {
   return e.status == TaskStatus::kFailed || e.status == TaskStatus::kUnreachable;
 }
 
+// Text for an attribute or element: bytes that are not UTF-8 become U+FFFD
+// and control characters go, so that every CI parser takes the file.
+std::string XmlText(std::string_view text) { return XmlEscaped(ReplaceInvalidUtf8(text)); }
+
 }  // namespace
+
+std::string JunitFailureOutput(const TaskEvent& e) {
+  std::string out;
+  if (e.result.is_object()) {
+    for (const char* stream : {"stdout", "stderr"}) {
+      auto it = e.result.find(stream);
+      if (it == e.result.end() || !it->is_string() || it->get<std::string>().empty()) continue;
+      std::string text = it->get<std::string>();
+      if (text.back() != '\n') text += '\n';
+      out += fmt::format("{}:\n{}", stream, text);
+    }
+  }
+  if (!e.diff.empty()) out += "diff:\n" + e.diff + (e.diff.back() == '\n' ? "" : "\n");
+  return out;
+}
 
 JunitReporter::JunitReporter(std::string path) : path_(std::move(path)) {}
 
@@ -42,17 +59,18 @@ std::string JunitReporter::Xml() const {
     for (const TaskEvent& e : suite.cases) {
       std::string name = e.task + (e.item.empty() ? "" : " (item=" + e.item + ")");
       cases += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
-                           XmlEscaped(e.host), XmlEscaped(name), e.duration_seconds);
+                           XmlText(e.host), XmlText(name), e.duration_seconds);
       time += e.duration_seconds;
       if (Failed(e)) {
         ++failures;
         cases += fmt::format(">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                             TaskStatusName(e.status), XmlEscaped(e.message), XmlEscaped(e.diff));
+                             TaskStatusName(e.status), XmlText(e.message),
+                             XmlText(JunitFailureOutput(e)));
         cases += "    </testcase>\n";
       } else if (e.status == TaskStatus::kSkipped) {
         ++skipped;
-        cases +=
-            fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n", XmlEscaped(e.message));
+        cases += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                             XmlText(e.message));
       } else {
         cases += fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n",
                              TaskStatusName(e.status));
@@ -61,7 +79,7 @@ std::string JunitReporter::Xml() const {
     body += fmt::format(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
         "time=\"{:.3f}\">\n{}  </testsuite>\n",
-        XmlEscaped(suite.name), suite.cases.size(), failures, skipped, time, cases);
+        XmlText(suite.name), suite.cases.size(), failures, skipped, time, cases);
     all_tests += static_cast<int>(suite.cases.size());
     all_failures += failures;
     all_skipped += skipped;
@@ -69,26 +87,13 @@ std::string JunitReporter::Xml() const {
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"hostprep\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" "
+      "<testsuites name=\"hostprep\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
       "time=\"{:.3f}\">\n{}</testsuites>\n",
       all_tests, all_failures, all_skipped, all_time, body);
 }
 
 void JunitReporter::RunEnd(int) {
-  const std::string tmp = path_ + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "w");
-  if (f == nullptr) {
-    write_status_ = Status::Error(fmt::format("--junit {}: {}", path_, std::strerror(errno)));
-    return;
-  }
-  const std::string xml = Secrets::Redact(Xml());
-  bool ok = std::fwrite(xml.data(), 1, xml.size(), f) == xml.size();
-  ok = std::fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) {
-    write_status_ = Status::Error(fmt::format("--junit {}: {}", path_, std::strerror(errno)));
-    std::remove(tmp.c_str());
-  }
+  write_status_ = WriteFileAtomically("--junit", path_, Secrets::Redact(Xml()));
 }
 
 }  // namespace hostprep

@@ -1,8 +1,10 @@
 // A JUnit XML report for CI systems (--junit FILE): one <testsuite> per play,
 // one <testcase> per task result per host (classname = host, name = task),
-// failed and unreachable results as <failure>, skipped ones as <skipped>.
-// The file is written at RunEnd, atomically (temp file + rename), so a CI job
-// never reads half a report.
+// failed and unreachable results as <failure> (the message as its message,
+// the command's output as its text), skipped ones as <skipped> with the
+// reason. The elements and attributes are those GitLab, Jenkins and GitHub
+// read. The file is written at RunEnd, atomically (temp file + rename), so a
+// CI job never reads half a report; secrets are redacted.
 #ifndef HOSTPREP_ENGINE_OUTPUT_JUNIT_REPORTER_H_
 #define HOSTPREP_ENGINE_OUTPUT_JUNIT_REPORTER_H_
 
@@ -13,6 +15,10 @@
 #include "engine/output/reporter.h"
 
 namespace hostprep {
+
+// The text of a failed result's <failure>: its stdout, stderr and diff,
+// each under a "stdout:" (...) line; "" when it has none.
+std::string JunitFailureOutput(const TaskEvent& event);
 
 class JunitReporter : public Reporter {
  public:

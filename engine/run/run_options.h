@@ -2,6 +2,8 @@
 #ifndef HOSTPREP_ENGINE_RUN_RUN_OPTIONS_H_
 #define HOSTPREP_ENGINE_RUN_RUN_OPTIONS_H_
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,12 @@ struct RunOptions {
   // the first play that has it run nothing, and that play runs from it.
   std::string start_at_task;
   std::string limit;                   // --limit: a host pattern intersected with each play's
+  // --shard I/N: each play keeps only its hosts whose name hashes to shard
+  // I of N (ShardOfHost in host_selection.h); count 0 = no sharding.
+  int shard_index = 0;  // 1..shard_count
+  int shard_count = 0;
+  // --retry-failed: each play keeps only these hosts; unset = no such limit.
+  std::optional<std::set<std::string>> retry_hosts;
   Value extra_vars = Value::object();  // -e: highest precedence
   int forks = 0;                       // --forks: concurrent hosts; 0 = all (capped)
   // --strategy: how hosts pace each other in plays that do not say:

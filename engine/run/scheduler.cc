@@ -14,6 +14,7 @@
 #include "engine/base/text.h"
 #include "engine/playbook/task_selection.h"
 #include "engine/run/controller_lookups.h"
+#include "engine/run/host_selection.h"
 #include "engine/run/magic_variables.h"
 #include "engine/run/play_keywords.h"
 #include "engine/template/templar.h"
@@ -177,17 +178,10 @@ void Scheduler::RunPlay(const Play& play) {
   } else {
     hosts = *matched;
   }
-  if (!options_.limit.empty()) {
-    Result<std::vector<std::string>> limit = inventory_.Match(options_.limit);
-    std::set<std::string> allowed;
-    if (limit.ok()) {
-      allowed.insert(limit->begin(), limit->end());
-    } else {
-      reporter_->Warning(fmt::format("--limit: {}", limit.message()));
-    }
-    std::erase_if(hosts, [&](const std::string& h) { return !allowed.count(h); });
-  }
-  // ansible_play_hosts_all: the pattern's hosts within --limit, earlier
+  std::string limit_error;
+  hosts = SelectRunHosts(inventory_, options_, std::move(hosts), &limit_error);
+  if (!limit_error.empty()) reporter_->Warning(fmt::format("--limit: {}", limit_error));
+  // ansible_play_hosts_all: the pattern's hosts within --limit (and --shard), earlier
   // plays' failures included, as Ansible's list ignores only batch limits.
   Value hosts_all = Value::array();
   for (const std::string& h : hosts) hosts_all.push_back(h);

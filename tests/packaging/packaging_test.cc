@@ -21,7 +21,7 @@ using testing::SingleQuoted;
 const std::string kHostprep = HOSTPREP_BINARY;
 const std::string kSource = HOSTPREP_SOURCE_DIR;
 const char* const kCommands[] = {"run",      "validate", "graph", "inventory", "facts",
-                                 "template", "modules",  "doc",   "version"};
+                                 "template", "modules",  "doc",   "report",    "version"};
 
 // The man page's text with roff's escaped hyphens ("\-") as plain ones.
 std::string ManPage() {
@@ -50,7 +50,8 @@ TEST_CASE(
     CHECK_MESSAGE(page.find(".B " + command + "\n") != std::string::npos,
                   "the man page has no entry for the command " << command);
   }
-  for (const std::string command : {"run", "validate", "graph", "inventory", "facts", "template"}) {
+  for (const std::string command :
+       {"run", "validate", "graph", "inventory", "facts", "template", "report merge"}) {
     for (const std::string& option : HelpOptions(command)) {
       // --playbook is the positional PLAYBOOK's name inside the parser.
       if (option == "--help" || option == "--playbook") continue;
@@ -99,6 +100,8 @@ TEST_CASE("bash completion offers the commands, a command's options and the modu
   const std::string run = Complete("run --ch");
   CHECK(run == "--check\n");
   CHECK(Complete("run --output ") == "text\njson\n");
+  CHECK(Complete("report ") == "merge\n");
+  CHECK(Complete("report merge --ju") == "--junit\n");
   const std::string doc = Complete("doc ansible.builtin.lineinf");
   CHECK(doc == "ansible.builtin.lineinfile\n");
 }

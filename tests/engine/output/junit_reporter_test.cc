@@ -6,19 +6,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/engine/output/output_test_util.h"
+
 namespace hostprep {
 namespace {
 
-TaskEvent Event(const std::string& host, const std::string& task, TaskStatus status,
-                const std::string& message = "") {
-  TaskEvent e;
-  e.host = host;
-  e.task = task;
-  e.status = status;
-  e.message = message;
-  e.duration_seconds = 0.25;
-  return e;
-}
+using testing::Event;
 
 TEST_CASE("junit report has a suite per play and a case per result") {
   JunitReporter r("/nonexistent/report.xml");
@@ -28,7 +21,8 @@ TEST_CASE("junit report has a suite per play and a case per result") {
   r.Task(Event("n1", "debian only", TaskStatus::kSkipped, "condition 'x' was false"));
   CHECK(r.Xml() ==
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<testsuites name=\"hostprep\" tests=\"3\" failures=\"1\" skipped=\"1\" time=\"0.750\">\n"
+        "<testsuites name=\"hostprep\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
+        "time=\"0.750\">\n"
         "  <testsuite name=\"nodes\" tests=\"3\" failures=\"1\" errors=\"0\" skipped=\"1\" "
         "time=\"0.750\">\n"
         "    <testcase classname=\"n1\" name=\"swap off\" time=\"0.250\">\n"
@@ -43,6 +37,22 @@ TEST_CASE("junit report has a suite per play and a case per result") {
         "    </testcase>\n"
         "  </testsuite>\n"
         "</testsuites>\n");
+}
+
+TEST_CASE("junit failures carry the command's output, as UTF-8 without control characters") {
+  JunitReporter r("");
+  r.PlayStart("nodes", {"n1"}, false);
+  TaskEvent e = Event("n1", "apt", TaskStatus::kFailed, "non-zero return code");
+  e.result = {{"rc", 100}, {"stdout", "Reading lists\x1b[0m\n"}, {"stderr", "E: bad \xff byte"}};
+  r.Task(e);
+  r.Task(Event("n1", "unreachable one", TaskStatus::kUnreachable, "connect: refused"));
+  const std::string xml = r.Xml();
+  CHECK(xml.find("      <failure type=\"failed\" message=\"non-zero return code\">stdout:\n"
+                 "Reading lists[0m\nstderr:\nE: bad \xef\xbf\xbd byte\n</failure>\n") !=
+        std::string::npos);
+  CHECK(xml.find("<failure type=\"unreachable\" message=\"connect: refused\"></failure>") !=
+        std::string::npos);
+  CHECK(xml.find("failures=\"2\" errors=\"0\"") != std::string::npos);
 }
 
 TEST_CASE("junit report is written at the end of the run, or says why not") {
