@@ -1,8 +1,10 @@
 #include "engine/cli/cli.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <functional>
@@ -37,6 +39,22 @@ commands:
 `hostprep COMMAND --help` shows the options of a command.
 )";
 
+// Every host keeps its SSH session (a socket; two through a bastion) for the
+// whole run, and a run may reach thousands of hosts: the default soft limit on
+// open files (1024) would refuse connections long before anything else ran
+// out. The hard limit is the operator's ceiling: the soft one is raised
+// towards it, to at most 65536 (the programs hostprep starts inherit it, and
+// some close every possible descriptor one by one).
+void RaiseOpenFileLimit() {
+  constexpr rlim_t kEnough = 65536;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t want = std::min(limit.rlim_max, kEnough);
+  if (limit.rlim_cur >= want) return;
+  limit.rlim_cur = want;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
@@ -67,6 +85,7 @@ int RunCli(int argc, char** argv, const ModuleRegistry& modules) {
                DidYouMeanSuffix(command, names), kUsage);
     return kExitBadOption;
   }
+  if (command == "run" || command == "facts") RaiseOpenFileLimit();
   std::vector<std::string> args(argv + 2, argv + argc);
   try {
     return it->second(args, modules);
