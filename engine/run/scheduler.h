@@ -42,6 +42,7 @@ class Scheduler {
   Scheduler(const Playbook& playbook, const Inventory& inventory, const ModuleRegistry& modules,
             TransportFactory* transports, Reporter* reporter, const RunOptions& options);
 
+  // Runs every play, then closes every connection of the run (all at once).
   RunSummary Run();
 
   // Spans for --trace go to `trace` (borrowed; may be null).
@@ -49,6 +50,7 @@ class Scheduler {
 
  private:
   void RunPlay(const Play& play);
+  void CloseConnections();
   // Runs one batch of hosts; returns false when the play must stop.
   bool RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch);
 
