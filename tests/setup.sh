@@ -16,7 +16,7 @@ packages=(
   util-linux coreutils
   openssh-server openssh-client sudo iproute2 nftables python3 openssl jq procps findutils
   ansible python3-selinux
-  cron
+  cron unzip zip
   containerd
   debootstrap systemd-container dpkg-dev
   qemu-system-x86 qemu-utils e2fsprogs
