@@ -823,6 +823,12 @@ Result<Change> GetUrlModule::Report(const Value& args, const ExecResult& output)
       done.changed = false;
       done.result["changed"] = false;
     }
+    if (key == "failed") {  // an asking download that failed: nothing changed
+      done.changed = false;
+      done.failed = true;
+      done.result["changed"] = false;
+      done.message = said.value("msg", std::string("the download failed"));
+    }
   }
   return done;
 }

@@ -14,12 +14,15 @@
 # DEST in one rename. Prints lines "KEY VALUE": status, elapsed, sha1, md5,
 # backup_file, then "stat UID GID USER GROUP MODE LINKS SIZE TYPE" of DEST;
 # on failure "msg TEXT" (and exit status 1). The ask ops also print "msg
-# TEXT" (urllib's), and "same CODE" when DEST is kept. curl's options may
+# TEXT" (urllib's), "same CODE" when DEST is kept, and "failed" (exit
+# status 0) instead of exit status 1, so that the report says it changed
+# nothing. curl's options may
 # hold "-K -": its config (credentials, headers) is then this script's stdin.
 op=$1 url=$2 dest=$3 tmp=$4 algo=$5 want=$6 backup=$7 mode=$8 owner=$9 group=${10}
 shift 10
 fail() {
   printf 'msg %s\n' "$1"
+  case $op in ask*) printf 'failed\n' && exit 0 ;; esac
   exit 1
 }
 set_attrs() {

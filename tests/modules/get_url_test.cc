@@ -399,6 +399,13 @@ TEST_CASE("get_url gives curl a password and headers on its stdin, never in its 
   report = GetUrlModule().Report(args, {0, "status 200\nelapsed 0\nmsg OK (6 bytes)\n", ""});
   REQUIRE(report.ok());
   CHECK(report->changed);
+  report = GetUrlModule().Report(
+      args, {0, "status 401\nelapsed 0\nmsg OK (0 bytes)\nmsg Request failed\nfailed\n", ""});
+  REQUIRE(report.ok());
+  CHECK(report->failed);
+  CHECK(!report->changed);
+  CHECK(report->message == "Request failed");
+  CHECK(report->result["status_code"] == 401);
 
   // A checksum the file has: no request at all, as without secrets.
   const Value sums =

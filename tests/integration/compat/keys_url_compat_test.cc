@@ -144,6 +144,10 @@ TEST_CASE("compat: apt_key from a URL and get_url with credentials as Ansible's 
   CheckSame(again, 0);
   CHECK(again.ansible.recap[kHost]["changed"] == 0);
   CHECK(again.hostprep.recap[kHost]["changed"] == 0);
+  // The probe (the key's URL downloaded to read its id, as Ansible's), then
+  // one round trip for each of the three downloads that ask the server with
+  // their secrets on stdin (a probe's read has no stdin to carry them).
+  CHECK(again.hostprep.recap[kHost]["round_trips"] == 4);
   CheckSameFiles({"/root/hpkeys"});
 }
 

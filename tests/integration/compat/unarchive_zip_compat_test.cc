@@ -54,10 +54,11 @@ zip -q -y "$out/app.zip" app app/bin app/bin/tool app/bin/helper app/docs app/do
   app/app.conf app/tool-link
 )SH";
 
-// Each path's modification time below `kZipDirs`, sorted: unzip sets them
-// from the archive on both twins.
+// Each extracted file's modification time, sorted: unzip sets them from
+// the archive (a directory's and a symlink's are the run's own).
 constexpr const char* kTimes =
-    "find /root/hpzip -path /root/hpzip/rel -prune -o -exec stat -c '%n %Y' {} + | LC_ALL=C sort";
+    "find /root/hpzip -path /root/hpzip/rel -prune -o -type f -exec stat -c '%n %Y' {} + | "
+    "LC_ALL=C sort";
 
 class ZipRelease {
  public:
