@@ -25,7 +25,7 @@ ArgSpec MakeSpec() {
   spec.summary = "extract a tar or zip archive into a directory";
   spec.description =
       "Ansible's unarchive module for tar archives (.tar, .tar.gz/.tgz, .tar.bz2, .tar.xz, "
-      ".tar.zst) and, with `remote_src`, zip archives: `src` is a file on the controller (found as "
+      ".tar.zst) and zip archives: `src` is a file on the controller (found as "
       "copy finds it, sent to the "
       "target) or, with `remote_src: true`, a file on the target; `dest` must be an "
       "existing directory. As Ansible's module, it runs `tar --diff` and extracts only "
@@ -145,8 +145,10 @@ ArgSpec MakeSpec() {
   spec.notes =
       "A zip archive needs unzip (and zipinfo, or unzip -Z) on the host, as Ansible's "
       "module does; without unzip the task fails saying to install it. A zip archive from "
-      "the controller (without remote_src) is refused when the task runs: copy it to the "
-      "host first. Each member's CRC-32 is computed with gzip on the host. A URL in `src` "
+      "the controller is listed there (its central directory; zip64 is refused: copy it to "
+      "the host and use remote_src), dest's side is read in one more round trip, and the "
+      "archive is sent only when it is to be extracted. Each member's CRC-32 is computed "
+      "with gzip on the host. A URL in `src` "
       "is refused (download it first with get_url, then use remote_src). As Ansible's "
       "module with tar, check mode skips the task (\"does not "
       "support check mode when using gtar\"); a `creates` path that exists or a dest that "
@@ -275,6 +277,17 @@ Value Files(const Value& args, const std::vector<std::string>& listed) {
   return files;
 }
 
+// The failure of a zip archive on a host without unzip.
+Change NoUnzip(const std::string& src) {
+  Change change;
+  change.failed = true;
+  change.message = fmt::format(
+      "{} is a zip archive and the target has no unzip: install the unzip package on the "
+      "host (a package task before this one), as Ansible's unarchive needs unzip and zipinfo",
+      src);
+  return change;
+}
+
 // Registers the extraction's `extract_results` as Ansible's module does:
 // the command `cmd`, and from the script's answer its rc (returned), out
 // and err.
@@ -291,10 +304,13 @@ int ExtractResults(const std::map<std::string, std::vector<std::string>>& s,
 // A zip archive on the target: what the probe read decides, as Ansible's
 // ZipArchive.is_unarchived; the action extracts (unless only attributes
 // differ) and sets the attributes of the members it names on stdin.
+// `upload`: the archive read on the controller (`base` what it lists), sent
+// on the action's stdin.
 Result<Change> PlanZip(const Value& args, const std::map<std::string, std::vector<std::string>>& s,
-                       const std::string& src, const std::string& handler) {
+                       const std::string& src, const std::string& handler,
+                       const std::string* upload = nullptr, ZipFacts base = {}) {
   const std::string dest = StringArg(args, "dest");
-  Result<ZipFacts> facts = ParseZipFacts(s, dest);
+  Result<ZipFacts> facts = ParseZipFacts(s, dest, std::move(base));
   if (!facts.ok()) return facts.status();
   const ZipCheck check = CheckZip(args, *facts);
   Change change;
@@ -313,15 +329,17 @@ Result<Change> PlanZip(const Value& args, const std::map<std::string, std::vecto
   change.changed = !check.unarchived || attrs > 0;
   change.diff = check.diff;
   if (!change.changed) return change;
-  std::vector<std::string> argv = ScriptArgv(args, "zip-apply", src);
+  std::vector<std::string> argv = ScriptArgv(args, "zip-apply", upload ? "-" : src);
   argv.erase(argv.begin() + 12, argv.end());  // the tar and zipinfo words
   argv.push_back("@UNZIP@");
   if (!check.unarchived) {
     const std::vector<std::string> words = UnzipWords(args, "@SRC@", check.excludes);
     argv.insert(argv.end(), words.begin(), words.end());
   }
+  argv.push_back("@MEMBERS@");
+  argv.insert(argv.end(), members.begin(), members.end());
   Action apply = ExecAction(std::move(argv));
-  apply.stdin_data = JoinLines(members);
+  if (upload) apply.stdin_data = *upload;
   change.actions.push_back(std::move(apply));
   change.message = fmt::format("would extract {} into {}", src, dest);
   return change;
@@ -333,9 +351,13 @@ Result<Change> ReportZip(const Value& args,
   Change change;
   change.changed = true;
   AddPathInfo(Section(s, "deststat"), &change.result);
-  if (s.count("extract") == 0) return change;
   const std::string dest = StringArg(args, "dest");
-  const std::string src = StringArg(args, "src");
+  std::string src = StringArg(args, "src");
+  if (!RemoteSrc(args) && StartsWith(Section(s, "src"), "ok ")) {
+    src = Section(s, "src").substr(3);  // where the upload went, as Ansible registers it
+    change.result["src"] = src;
+  }
+  if (s.count("extract") == 0) return change;
   std::vector<std::string> cmd = {Section(s, "unzip")};
   for (const std::string& w : Body(s, "cmd")) cmd.push_back(w);
   if (ExtractResults(s, cmd, &change.result) != 0) {
@@ -383,19 +405,14 @@ Result<Change> Interpret(const Value& args, const std::string& answer, bool appl
                     "to extract the file is installed.\n{}",
                     src, Trim(JoinLines(Body(s, "reasons")))));
   }
-  if (handler == "nounzip") {
-    change.check_mode_skip.clear();
-    return fail(fmt::format(
-        "{} is a zip archive and the target has no unzip: install the unzip package on the "
-        "host (a package task before this one), as Ansible's unarchive needs unzip and zipinfo",
-        src));
-  }
+  if (handler == "nounzip") return NoUnzip(src);
   if (StartsWith(handler, "Zip")) {
     change.check_mode_skip.clear();
     if (applied) {
       return fail(
-          fmt::format("{} is a zip archive: hostprep's unarchive extracts a zip archive only with "
-                      "remote_src: true (copy it to the target first)",
+          fmt::format("{} is a zip archive that does not start with a zip header (a "
+                      "self-extracting one?): copy it to the target first and give "
+                      "remote_src: true",
                       StringArg(args, "src")));
     }
     return PlanZip(args, s, src, handler);
@@ -422,6 +439,44 @@ Result<Change> Interpret(const Value& args, const std::string& answer, bool appl
       change.changed = false;
       return fail(fmt::format("failed to unpack {} to {}", src, dest));
     }
+  }
+  return change;
+}
+
+// A zip archive on the controller: read there (its central directory),
+// then one more read on the host (dest's side of the comparison, the DOS
+// times as local times), planned as a zip archive on the host is, and sent
+// on the action's stdin when it is to be extracted.
+Result<Change> PlanUploadedZip(const Value& args, const std::vector<ReadResult>& reads,
+                               size_t first) {
+  const std::string& content = *reads[first + 1].content;
+  std::vector<std::string> stamps;
+  Result<ZipFacts> listed = ReadZipDirectory(args, content, &stamps);
+  if (!listed.ok()) return listed.status();
+  if (reads.size() < first + 3) {
+    std::vector<std::string> argv = ScriptArgv(args, "zip-stat", "");
+    argv.erase(argv.begin() + 12, argv.end());
+    argv.push_back("@NAMES@");
+    argv.insert(argv.end(), listed->names.begin(), listed->names.end());
+    argv.push_back("@STAMPS@");
+    argv.insert(argv.end(), stamps.begin(), stamps.end());
+    Change more;
+    more.more_reads = {Read::Query(std::move(argv))};
+    return more;
+  }
+  const ExecResult& e = reads[first + 2].exec;
+  if (e.exit_code != 0) {
+    return Status::Error(fmt::format("the unarchive script failed on the target (rc={}): {}",
+                                     e.exit_code, Trim(e.stderr_data)));
+  }
+  const auto s = SplitSections(e.stdout_data);
+  const std::string handler = Section(s, "handler");
+  if (handler == "nounzip") return NoUnzip(StringArg(args, "src"));
+  Result<Change> change =
+      PlanZip(args, s, StringArg(args, "src"), handler, &content, std::move(*listed));
+  if (change.ok()) {
+    change->reports = !change->actions.empty();
+    change->command_output = false;
   }
   return change;
 }
@@ -552,6 +607,7 @@ Result<Change> UnarchiveModule::Plan(const Value& args, const std::vector<ReadRe
           "on the target",
           Quoted(StringArg(args, "src"))));
     }
+    if (IsZip(*local.content)) return PlanUploadedZip(args, reads, first);
     change.changed = true;
     change.predictable = false;
     change.check_mode_skip = kCheckModeSkip;

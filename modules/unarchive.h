@@ -1,6 +1,6 @@
 // `unarchive` (ansible.builtin.unarchive): extracts a tar archive (plain,
-// gzip, bzip2, xz, zstd) from the controller or the target, or a zip
-// archive on the target, into an existing directory, only when the archive
+// gzip, bzip2, xz, zstd) or a zip archive from the controller or the
+// target into an existing directory, only when the archive
 // and the directory differ as Ansible's module judges it (tar --diff; for
 // zip, unarchive_zip.h), then sets owner, group and mode on what it holds.
 #ifndef HOSTPREP_MODULES_UNARCHIVE_H_
@@ -33,8 +33,10 @@ std::string PyShellQuote(const std::string& text);
 //    (zipinfo's listing, CRCs, dest's stats: unarchive_zip.h), the plan
 //    decides, and the action (`zip-apply`) runs unzip and sets attributes.
 // `creates` (a stat) and a dest that is not a directory end the task in the
-// probe. Check mode skips a tar task as Ansible's module does; a zip task
-// is checked.
+// probe. A zip archive on the controller is read there (ReadZipDirectory),
+// dest's side in one more read (`zip-stat`), and it is sent to `zip-apply`
+// only when it is to be extracted. Check mode skips a tar task as Ansible's
+// module does; a zip task is checked.
 class UnarchiveModule final : public Module {
  public:
   UnarchiveModule();

@@ -4,7 +4,9 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 
 #include "engine/base/text.h"
@@ -203,14 +205,55 @@ void CompareEntry(const Value& args, const ZipFacts& facts, const Entry& e, ZipC
   }
 }
 
+// zipinfo's listing of a unix mode: type, then rwx with the special bits.
+std::string PermString(unsigned mode, bool dir) {
+  const unsigned type = mode & kTypeMask;
+  std::string out = type == kDir || (type == 0 && dir) ? "d"
+                    : type == kLink                    ? "l"
+                    : type == kReg || type == 0        ? "-"
+                                                       : "p";
+  const char* rwx = "rwxrwxrwx";
+  for (int i = 0; i < 9; ++i) out += (mode & (0400u >> i)) ? rwx[i] : '-';
+  auto special = [&](size_t pos, unsigned bit, char on) {
+    if (mode & bit) out[pos] = out[pos] == 'x' ? on : static_cast<char>(std::toupper(on));
+  };
+  special(3, 04000, 's');
+  special(6, 02000, 's');
+  special(9, 01000, 't');
+  return out;
+}
+
+// What zipinfo's patterns leave of a listing the controller made: the
+// members matching no `exclude` (after -x), or those matching an `include`,
+// whose pattern matching nothing makes zipinfo fail (rc 11), as Ansible's
+// module sees it.
+void FilterListing(const Value& args, ZipFacts* f) {
+  const std::vector<std::string> include = ListArg(args, "include");
+  const std::vector<std::string> exclude = ListArg(args, "exclude");
+  std::vector<std::string> kept;
+  std::vector<bool> used(include.size(), false);
+  for (size_t n = 0; n < f->zipinfo.size(); ++n) {
+    const std::string& name = f->names[n];
+    bool keep = include.empty();
+    for (size_t i = 0; i < include.size(); ++i) {
+      if (Matches(include[i], name)) keep = used[i] = true;
+    }
+    for (const std::string& e : exclude) keep = keep && !Matches(e, name);
+    if (keep) kept.push_back(f->zipinfo[n]);
+  }
+  f->zipinfo = std::move(kept);
+  if (std::find(used.begin(), used.end(), false) != used.end()) f->zipinfo_rc = 11;
+}
+
 }  // namespace
 
-Result<ZipFacts> ParseZipFacts(const Sections& s, const std::string& dest) {
-  ZipFacts f;
+Result<ZipFacts> ParseZipFacts(const Sections& s, const std::string& dest, ZipFacts base) {
+  ZipFacts f = std::move(base);
   const std::vector<std::string> ids = PySplit(Value0(s, "ids"));
   const std::vector<std::string> future = PySplit(Value0(s, "future"));
+  const bool listed = s.count("zipinfo") > 0;
   if (ids.size() != 2 || future.size() != 2 || !ToInt(ids[0]) || !ToInt(ids[1]) ||
-      !ToInt(Value0(s, "zipinfo")) || !ToInt(Value0(s, "umask"), 8)) {
+      (listed && !ToInt(Value0(s, "zipinfo"))) || !ToInt(Value0(s, "umask"), 8)) {
     return Status::Error(
         "the unarchive script's zip answer is incomplete (ids, future, umask "
         "or zipinfo missing)");
@@ -222,9 +265,11 @@ Result<ZipFacts> ParseZipFacts(const Sections& s, const std::string& dest) {
   f.want_uid = IdOrNone(future[0]);
   f.want_gid = IdOrNone(future[1]);
   f.umask = static_cast<unsigned>(*ToInt(Value0(s, "umask"), 8));
-  f.zipinfo_rc = static_cast<int>(*ToInt(Value0(s, "zipinfo")));
-  f.zipinfo = Lines(s, "zipinfo", true);
-  f.names = Lines(s, "names", false);
+  if (listed) {
+    f.zipinfo_rc = static_cast<int>(*ToInt(Value0(s, "zipinfo")));
+    f.zipinfo = Lines(s, "zipinfo", true);
+    f.names = Lines(s, "names", false);
+  }
   for (const std::string& line : Lines(s, "crc", false)) {
     const std::vector<std::string> w = SplitFields(line, 7);
     if (w.size() == 8 && w[6].size() == 8 && ToInt(w[0]))
@@ -287,6 +332,78 @@ ZipCheck CheckZip(const Value& args, const ZipFacts& facts) {
   }
   if (!includes.empty()) check.unarchived = false;
   return check;
+}
+
+bool IsZip(const std::string& bytes) { return bytes.compare(0, 4, "PK\x03\x04", 4) == 0; }
+
+Result<ZipFacts> ReadZipDirectory(const Value& args, const std::string& b,
+                                  std::vector<std::string>* host_stamps) {
+  auto u16 = [&](size_t at) {
+    return static_cast<unsigned>(static_cast<unsigned char>(b[at])) |
+           static_cast<unsigned>(static_cast<unsigned char>(b[at + 1])) << 8;
+  };
+  auto u32 = [&](size_t at) { return static_cast<uint32_t>(u16(at) | u16(at + 2) << 16); };
+  auto unreadable = [](const char* why) {
+    return Status::Error(
+        fmt::format("the zip archive on the controller cannot be read here ({}): copy it to the "
+                    "host and give remote_src: true",
+                    why));
+  };
+  size_t end = std::string::npos;
+  for (size_t i = b.size() >= 22 ? b.size() - 22 : 0; b.size() >= 22; --i) {
+    if (u32(i) == 0x06054b50) {
+      end = i;
+      break;
+    }
+    if (i == 0 || b.size() - i > 65535 + 22) break;
+  }
+  if (end == std::string::npos) return unreadable("no central directory");
+  const unsigned entries = u16(end + 10);
+  size_t at = u32(end + 16);
+  if (entries == 0xFFFF || at == 0xFFFFFFFF) return unreadable("zip64");
+  ZipFacts f;
+  for (unsigned n = 0; n < entries; ++n) {
+    if (at + 46 > b.size() || u32(at) != 0x02014b50)
+      return unreadable("a broken central directory");
+    const bool unix_made = static_cast<unsigned char>(b[at + 5]) == 3;
+    const unsigned time = u16(at + 12), date = u16(at + 14);
+    const size_t name_len = u16(at + 28), extra_len = u16(at + 30), comment_len = u16(at + 32);
+    if (at + 46 + name_len + extra_len > b.size()) return unreadable("a broken central directory");
+    const std::string name = b.substr(at + 46, name_len);
+    const std::string extra = b.substr(at + 46 + name_len, extra_len);
+    std::string stamp;
+    for (size_t x = 0; x + 4 <= extra.size();
+         x += 4 + (extra[x + 2] & 0xFF) + (extra[x + 3] & 0xFF) * 256) {
+      const unsigned id =
+          static_cast<unsigned char>(extra[x]) | static_cast<unsigned char>(extra[x + 1]) << 8;
+      if (id == 0x5455 && x + 9 <= extra.size() && (extra[x + 4] & 1)) {
+        const auto seconds = static_cast<int32_t>(
+            static_cast<uint32_t>(static_cast<unsigned char>(extra[x + 5])) |
+            static_cast<uint32_t>(static_cast<unsigned char>(extra[x + 6])) << 8 |
+            static_cast<uint32_t>(static_cast<unsigned char>(extra[x + 7])) << 16 |
+            static_cast<uint32_t>(static_cast<unsigned char>(extra[x + 8])) << 24);
+        stamp = fmt::format("U{:014d}", static_cast<long long>(seconds) + 10000000000000LL);
+        f.times[stamp] = seconds;
+      }
+    }
+    if (stamp.empty()) {
+      stamp =
+          fmt::format("{:04d}{:02d}{:02d}.{:02d}{:02d}{:02d}", 1980 + (date >> 9), (date >> 5) & 15,
+                      date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2);
+      if (std::find(host_stamps->begin(), host_stamps->end(), stamp) == host_stamps->end())
+        host_stamps->push_back(stamp);
+    }
+    const bool dir = !name.empty() && name.back() == '/';
+    const std::string perm =
+        unix_made ? PermString(u32(at + 38) >> 16, dir) : (dir ? "drwx---" : "-rw-a--");
+    f.zipinfo.push_back(
+        fmt::format("{}  3.0 unx {} bx stor {} {}", perm, u32(at + 24), stamp, name));
+    f.names.push_back(name);
+    f.archive_crc[name] = u32(at + 16);
+    at += 46 + name_len + extra_len + comment_len;
+  }
+  FilterListing(args, &f);
+  return f;
 }
 
 std::vector<std::string> ZipMembers(const Value& args, const std::vector<std::string>& names) {

@@ -42,10 +42,24 @@ struct ZipFacts {
   std::map<std::string, unsigned long> dest_crc;     // regular member file -> CRC-32
 };
 
-// Reads the zip sections of the script's answer; `dest` is the directory
-// the stat lines' paths start with.
+// Reads the zip sections of the script's answer over `base` (what the
+// controller read of an archive it sends, ReadZipDirectory); `dest` is the
+// directory the stat lines' paths start with.
 Result<ZipFacts> ParseZipFacts(const std::map<std::string, std::vector<std::string>>& sections,
-                               const std::string& dest);
+                               const std::string& dest, ZipFacts base = {});
+
+// Whether `bytes` start as a zip archive does (a local file header).
+bool IsZip(const std::string& bytes);
+
+// A zip archive read on the controller (its central directory): the
+// listing zipinfo -T -s would print on the host, filtered by `exclude` and
+// `include` as zipinfo's patterns filter it, the names and the CRC-32s. A
+// member's time is its UT extra field's (in `times` already, under a key
+// "U" and 14 digits), else its DOS time "YYYYMMDD.HHMMSS", to be read as a
+// local time on the host: those are added to `host_stamps`. An archive it
+// cannot read (no central directory, zip64) is an error saying so.
+Result<ZipFacts> ReadZipDirectory(const Value& args, const std::string& bytes,
+                                  std::vector<std::string>* host_stamps);
 
 // What Ansible's ZipArchive.is_unarchived decides.
 struct ZipCheck {

@@ -6,9 +6,12 @@
 #   MODE    inspect: read-only, tells whether a tar archive is extracted in
 #           DEST as Ansible's module judges it, or prints what the plan needs
 #           to judge a zip archive; apply: extracts a tar archive when it is
-#           not, then sets OWNER/GROUP/FMODE on its files; zip-apply: runs
+#           not, then sets OWNER/GROUP/FMODE on its files; zip-stat (SRC
+#           ""): prints what the plan needs to judge a zip archive read on
+#           the controller, whose members follow @NAMES@ and the zipinfo
+#           times to read as local times follow @STAMPS@; zip-apply: runs
 #           unzip with the words after @UNZIP@ (none: no extraction), then
-#           sets OWNER/GROUP/FMODE on the members named on stdin
+#           sets OWNER/GROUP/FMODE on the members after @MEMBERS@
 #   SRC     the archive on the target, or "-": it comes on stdin (uploaded
 #           from the controller), kept in a temporary file removed at the end
 #   DEST    the directory to extract into
@@ -39,9 +42,6 @@ deststat() {
 }
 
 echo "@@ uid $(id -u)"
-if [ "$mode" = zip-apply ]; then
-  list=$(cat)
-fi
 if [ "$src" = - ]; then
   tmp=$(mktemp -d) || exit 1
   src=$tmp/source
@@ -52,10 +52,12 @@ if [ ! -d "$dest" ]; then
   exit 0
 fi
 echo "@@ dest ok"
-if [ ! -e "$src" ]; then echo "@@ src missing"; exit 0; fi
-if [ ! -r "$src" ]; then echo "@@ src unreadable"; exit 0; fi
-if [ ! -s "$src" ]; then echo "@@ src empty"; exit 0; fi
-echo "@@ src ok $src"
+if [ "$mode" != zip-stat ]; then
+  if [ ! -e "$src" ]; then echo "@@ src missing"; exit 0; fi
+  if [ ! -r "$src" ]; then echo "@@ src unreadable"; exit 0; fi
+  if [ ! -s "$src" ]; then echo "@@ src empty"; exit 0; fi
+  echo "@@ src ok $src"
+fi
 
 # Runs `tar VERB -C DEST WORDS...` with $zipflag for @ZIP@ (left out when
 # empty) and the archive for @SRC@.
@@ -145,15 +147,21 @@ crc32() {
   gzip -1 -c -- "$1" | tail -c 8 | od -An -tx1 -N4 | awk '{ print $4 $3 $2 $1 }'
 }
 
+# The arguments after the word $1 up to the word $2 (or the end), one a
+# line; $3... are the arguments.
+words_after() (
+  mark=$1 end=$2
+  shift 2
+  while [ $# -gt 0 ] && [ "$1" != "$mark" ]; do shift; done
+  [ $# -gt 0 ] && shift
+  for w do
+    if [ "$w" = "$end" ]; then break; fi
+    printf '%s\n' "$w"
+  done
+)
+
 # What unarchive_zip.cc needs to judge the zip archive against DEST.
 zip_facts() {
-  echo "@@ ids $(id -u) $(id -g)"
-  echo "@@ groups $(id -G)"
-  fu='' fg=''
-  if [ -n "$owner" ]; then fu=$(id -u -- "$owner" 2>/dev/null); fi
-  if [ -n "$group" ]; then fg=$(getent group -- "$group" | cut -d: -f3); fi
-  echo "@@ future ${fu:--} ${fg:--}"
-  echo "@@ umask $(umask)"
   zi=$(run_zipinfo "$@" 2>/dev/null)
   echo "@@ zipinfo $?"
   printf '%s\n' "$zi"
@@ -162,8 +170,21 @@ zip_facts() {
   printf '%s\n' "$names"
   echo "@@ crc"
   unzip -v -- "$src" 2>/dev/null
+  dest_facts "$(printf '%s\n' "$zi" | awk 'NF >= 8 && length($7) == 15 { print $7 }' | sort -u)"
+}
+
+# What DEST holds of the archive's $names, and $1's zipinfo times (one a
+# line) as seconds since the epoch, read as the host's local times.
+dest_facts() {
+  echo "@@ ids $(id -u) $(id -g)"
+  echo "@@ groups $(id -G)"
+  fu='' fg=''
+  if [ -n "$owner" ]; then fu=$(id -u -- "$owner" 2>/dev/null); fi
+  if [ -n "$group" ]; then fg=$(getent group -- "$group" | cut -d: -f3); fi
+  echo "@@ future ${fu:--} ${fg:--}"
+  echo "@@ umask $(umask)"
   echo "@@ times"
-  printf '%s\n' "$zi" | awk 'NF >= 8 && length($7) == 15 { print $7 }' | sort -u |
+  printf '%s\n' "$1" | grep -v '^$' |
     sed 's/^\(....\)\(..\)\(..\)\.\(..\)\(..\)\(..\)$/\1-\2-\3 \4:\5:\6/' |
     date -f - '+%Y%m%d.%H%M%S %s' 2>/dev/null
   echo "@@ stat"
@@ -179,13 +200,17 @@ zip_facts() {
 }
 
 # Runs unzip with the words after @UNZIP@ (@SRC@ is the archive) when there
-# are any, then sets the attributes of the members listed on stdin.
+# are any, then sets the attributes of the members after @MEMBERS@.
 zip_apply() {
+  list=$(words_after @MEMBERS@ '' "$@")
   while [ $# -gt 0 ] && [ "$1" != @UNZIP@ ]; do shift; done
   [ $# -gt 0 ] && shift
-  if [ $# -gt 0 ]; then
+  if [ $# -gt 0 ] && [ "$1" != @MEMBERS@ ]; then
+    stop=
     for w do
       shift
+      if [ "$w" = @MEMBERS@ ]; then stop=1; fi
+      if [ -n "$stop" ]; then continue; fi
       if [ "$w" = @SRC@ ]; then set -- "$@" "$src"; else set -- "$@" "$w"; fi
     done
     echo "@@ unzip $(command -v unzip)"
@@ -196,6 +221,19 @@ zip_apply() {
   if [ -n "$owner$group$fmode" ]; then echo "@@ attrs $(attributes)"; fi
 }
 
+if [ "$mode" = zip-stat ]; then
+  if ! command -v unzip >/dev/null 2>&1; then
+    echo "@@ handler nounzip"
+  elif command -v zipinfo >/dev/null 2>&1; then
+    echo "@@ handler ZipArchive"
+  else
+    echo "@@ handler ZipZArchive"
+  fi
+  names=$(words_after @NAMES@ @STAMPS@ "$@")
+  dest_facts "$(words_after @STAMPS@ '' "$@")"
+  deststat
+  exit 0
+fi
 if [ "$mode" = zip-apply ]; then
   echo "@@ zipapply"
   zip_apply "$@"

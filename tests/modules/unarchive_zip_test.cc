@@ -1,11 +1,15 @@
 #include "modules/unarchive_zip.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
+#include "engine/base/text.h"
 #include "modules/scripts.h"
 #include "modules/unarchive.h"
 #include "tests/modules/module_test_util.h"
@@ -115,8 +119,8 @@ TEST_CASE("unarchive re-extracts a zip archive when a member differs in dest as 
   CHECK(apply.argv[2] == std::string(scripts::kUnarchive));
   CHECK(std::vector<std::string>(apply.argv.begin() + 4, apply.argv.end()) ==
         std::vector<std::string>{"zip-apply", "/srv/rel/app.zip", "/opt/app", "1", "1", "", "", "",
-                                 "@UNZIP@", "-o", "@SRC@", "-d", "/opt/app"});
-  CHECK(apply.stdin_data == "app/\napp/tool\napp/link\napp/my notes\n");
+                                 "@UNZIP@", "-o", "@SRC@", "-d", "/opt/app", "@MEMBERS@", "app/",
+                                 "app/tool", "app/link", "app/my notes"});
   CHECK(change->reports);
   CHECK(change->predictable);
   CHECK(!change->command_output);
@@ -143,8 +147,7 @@ TEST_CASE("unarchive judges a zip archive against mode, owner, keep_newer and ex
   CHECK(std::vector<std::string>(change->actions[0].argv.begin() + 12,
                                  change->actions[0].argv.end()) ==
         std::vector<std::string>{"@UNZIP@", "-o", "@SRC@", "-x", "app/link", "app/my notes", "app/",
-                                 "-d", "/opt/app"});
-  CHECK(change->actions[0].stdin_data == "app/tool\n");
+                                 "-d", "/opt/app", "@MEMBERS@", "app/tool"});
 
   // keep_newer: a member newer in dest is left out of the extraction.
   args = Args({{"src", "/srv/rel/app.zip"},
@@ -161,10 +164,10 @@ TEST_CASE("unarchive judges a zip archive against mode, owner, keep_newer and ex
   change = PlanFor(args, answer);
   REQUIRE(change.ok());
   CHECK(change->diff == ">f++++++.?? app/my notes\n");
-  CHECK(
-      std::vector<std::string>(change->actions[0].argv.begin() + 12,
-                               change->actions[0].argv.end()) ==
-      std::vector<std::string>{"@UNZIP@", "-o", "-q", "@SRC@", "-x", "app/tool", "-d", "/opt/app"});
+  CHECK(std::vector<std::string>(change->actions[0].argv.begin() + 12,
+                                 change->actions[0].argv.end()) ==
+        std::vector<std::string>{"@UNZIP@", "-o", "-q", "@SRC@", "-x", "app/tool", "-d", "/opt/app",
+                                 "@MEMBERS@", "app/", "app/tool", "app/link", "app/my notes"});
 }
 
 TEST_CASE("unarchive fails a zip archive the target cannot handle, saying what to do") {
@@ -216,9 +219,7 @@ TEST_CASE("unarchive's script extracts a zip archive on this machine, values sta
   REQUIRE(change->actions.size() == 1);
   std::string line;
   for (const std::string& a : change->actions[0].argv) line += testing::SingleQuoted(a) + " ";
-  tree.Write("members", change->actions[0].stdin_data);
-  const testing::Output ran =
-      testing::RunCommand(line + "< " + testing::SingleQuoted(tree.dir() + "/members"));
+  const testing::Output ran = testing::RunCommand(line);
   Result<Change> report = module.Report(args, {ran.exit_code, ran.text, ""});
   REQUIRE(report.ok());
   CHECK(!report->failed);
@@ -238,6 +239,109 @@ TEST_CASE("unarchive's script extracts a zip archive on this machine, values sta
   change = probe();
   REQUIRE(change.ok());
   CHECK(change->diff == ".fc......?? app/tool\n");
+  CHECK(!std::filesystem::exists(tree.dir() + "/pwned"));
+}
+
+// A zip archive made here with zip(1) in `dir`/app.zip: a 0750 directory, a
+// program, a private file, a symlink, all at 1700000000.
+std::string MakeZip(const std::string& dir) {
+  const testing::Output made = testing::RunCommand(
+      "cd " + testing::SingleQuoted(dir) +
+      " && mkdir -p src/app/bin && cd src && printf 'tool\\n' >app/bin/tool && "
+      "printf 'secret\\n' >'app/my notes' && ln -s bin/tool app/link && chmod 750 app/bin && "
+      "chmod 755 app/bin/tool && chmod 600 'app/my notes' && "
+      "touch -h -d @1700000000 app/bin/tool 'app/my notes' app/link app/bin app && "
+      "zip -q -y ../app.zip app app/bin app/bin/tool 'app/my notes' app/link");
+  REQUIRE_MESSAGE(made.exit_code == 0, made.text);
+  return dir + "/app.zip";
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST_CASE("unarchive reads a zip archive on the controller as zipinfo lists it on the host") {
+  testing::TempTree tree;
+  const std::string archive = MakeZip(tree.dir());
+  std::vector<std::string> stamps;
+  Result<ZipFacts> listed =
+      ReadZipDirectory(Args({{"src", "a"}, {"dest", "/d"}}), ReadBytes(archive), &stamps);
+  REQUIRE(listed.ok());
+  CHECK(stamps.empty());  // zip(1) writes UT times
+  CHECK(listed->names ==
+        std::vector<std::string>{"app/", "app/bin/", "app/bin/tool", "app/my notes", "app/link"});
+  // zipinfo's own listing: the same types, modes, sizes and names.
+  const testing::Output zi = testing::RunCommand("zipinfo -T -s " + testing::SingleQuoted(archive) +
+                                                 " | awk 'length($7) == 15 { print $1, $4 }'");
+  std::string ours;
+  for (const std::string& line : listed->zipinfo) {
+    const std::vector<std::string> w = PySplit(line);
+    ours += w[0] + " " + w[3] + "\n";
+  }
+  CHECK(ours == zi.text);
+  const testing::Output crc = testing::RunCommand("unzip -v " + testing::SingleQuoted(archive) +
+                                                  " | awk '$8 == \"app/bin/tool\" { print $7 }'");
+  CHECK(fmt::format("{:08x}\n", listed->archive_crc["app/bin/tool"]) == crc.text);
+  CHECK(listed->times.begin()->second == 1700000000);
+
+  // Patterns as zipinfo's: an include matching nothing fails it.
+  listed = ReadZipDirectory(
+      Args({{"src", "a"}, {"dest", "/d"}, {"include", Value::array({"app/bin/*", "nothing"})}}),
+      ReadBytes(archive), &stamps);
+  REQUIRE(listed.ok());
+  CHECK(listed->zipinfo.size() == 2);
+  CHECK(listed->zipinfo_rc == 11);
+  CHECK(!ReadZipDirectory(Args({{"src", "a"}, {"dest", "/d"}}), "PK\x03\x04 cut short", &stamps)
+             .ok());
+}
+
+TEST_CASE("unarchive sends a controller zip archive only when dest differs") {
+  testing::TempTree tree;
+  const std::string archive = MakeZip(tree.dir());
+  const std::string dest = tree.dir() + "/it's \"$(touch " + tree.dir() + "/pwned)\"";
+  std::filesystem::create_directories(dest);
+  const UnarchiveModule module;
+  const Value args = Args({{"src", "app.zip"}, {"dest", dest}, {"mode", "0750"}});
+  const std::vector<ReadResult> probed = {testing::FileStat(FileType::kDirectory),
+                                          testing::FileContent(ReadBytes(archive))};
+  auto run = [&](const std::vector<std::string>& argv, const std::string& stdin_file) {
+    std::string line;
+    for (const std::string& a : argv) line += testing::SingleQuoted(a) + " ";
+    if (!stdin_file.empty()) line += "< " + testing::SingleQuoted(stdin_file);
+    const testing::Output out = testing::RunCommand(line);
+    return Ran(out.exit_code, out.text);
+  };
+  auto plan = [&] {
+    Result<Change> more = module.Plan(args, probed, {});
+    REQUIRE(more.ok());
+    REQUIRE(more->more_reads.size() == 1);
+    std::vector<ReadResult> reads = probed;
+    reads.push_back(run(more->more_reads[0].argv, ""));
+    return module.Plan(args, reads, {});
+  };
+  Result<Change> change = plan();
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(change->check_mode_skip.empty());
+  CHECK(change->diff.find(">f++++++.?? app/bin/tool\n") != std::string::npos);
+  REQUIRE(change->actions.size() == 1);
+  CHECK(change->actions[0].argv[5] == "-");
+  CHECK(change->actions[0].stdin_data == ReadBytes(archive));
+  Result<Change> report = module.Report(args, run(change->actions[0].argv, archive).exec);
+  REQUIRE(report.ok());
+  CHECK(!report->failed);
+  CHECK(report->result["extract_results"]["rc"] == 0);
+  CHECK(StartsWith(report->result["src"].get<std::string>(), "/tmp/"));
+  CHECK(std::filesystem::exists(dest + "/app/bin/tool"));
+  CHECK((std::filesystem::status(dest + "/app/my notes").permissions() &
+         std::filesystem::perms::all) == static_cast<std::filesystem::perms>(0750));
+
+  change = plan();
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+  CHECK(change->actions.empty());
+  CHECK(change->result["state"] == "directory");  // dest's stat, as Ansible registers it
   CHECK(!std::filesystem::exists(tree.dir() + "/pwned"));
 }
 
