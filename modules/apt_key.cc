@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "engine/base/text.h"
+#include "modules/get_url.h"
 #include "modules/module_util.h"
 #include "modules/scripts.h"  // generated from scripts/*.sh
 
@@ -24,7 +25,8 @@ ArgSpec MakeSpec() {
   spec.summary = "Ansible's apt_key: add or remove a key apt trusts, with apt-key on the host";
   spec.description =
       "Ansible's apt_key module: adds a key to apt's keys (state present) from a key file on "
-      "the host (`file`) or key text (`data`, armored), into `keyring` or apt's "
+      "the host (`file`), key text (`data`, armored) or a URL the host downloads with curl "
+      "(`url`, as get_url does), into `keyring` or apt's "
       "/etc/apt/trusted.gpg, when `apt-key adv --list-public-keys` does not list it; or "
       "removes it (state absent, `apt-key del`) when it is listed. The key is known by `id` "
       "(8 or 16 hex digits or a fingerprint; a short 8-digit id compares short ids) or, "
@@ -70,7 +72,9 @@ ArgSpec MakeSpec() {
        nullptr,
        {},
        {},
-       "Refused: downloading needs the network (see notes)."},
+       "The key's URL (http, https, ftp or file), downloaded by the host with curl: without "
+       "`id` on every run, to read the key's id (as Ansible's module does); with `id` only "
+       "when the key is to be added."},
       {"keyserver",
        ArgType::kString,
        false,
@@ -84,7 +88,7 @@ ArgSpec MakeSpec() {
        true,
        {},
        {},
-       "Accepted and ignored: hostprep downloads nothing here."},
+       "Verify the server's certificate when downloading `url`."},
   };
   spec.mutually_exclusive = {{"data", "file", "keyserver", "url"}};
   spec.examples =
@@ -98,9 +102,11 @@ ArgSpec MakeSpec() {
       "    id: 9DC858229FC7DD38854AE2D88D81803C0EBFCD88\n"
       "    state: absent\n";
   spec.notes =
-      "Where hostprep differs from Ansible on purpose: `url` and `keyserver` are refused at "
-      "validate time, since fetching a key needs the network (put the key on the host with "
-      "copy, then give `file`, or give its text as `data`, for example from a file lookup); "
+      "Where hostprep differs from Ansible on purpose: `keyserver` is refused at validate "
+      "time (put the key on the host with copy, then give `file`, or give its text as "
+      "`data`, for example from a file lookup); `url` needs curl on the host, and a key "
+      "added from a URL without `id` is downloaded twice (to read its id in the probe, then "
+      "to add it), the check after adding telling if the two differed; "
       "reading a key's id runs gpg in a temporary home (Ansible's leaves root's ~/.gnupg "
       "behind), and listing a keyring that does not exist does not make it empty as apt-key "
       "would (so a check run leaves no file); `after` is what the listing will be (the keys "
@@ -177,6 +183,13 @@ void NoNetwork(const Value& args, const char* key, std::vector<ArgError>* errors
                         key)});
 }
 
+// A key from a URL whose id is not given: the probe downloads it to read
+// the id, as Ansible's module does on every run.
+bool UrlWithoutId(const Value& args) {
+  return ArgReady(args, "url") && !ArgReady(args, "file") && !ArgReady(args, "data") &&
+         StringArg(args, "id").empty();
+}
+
 }  // namespace
 
 std::vector<std::string> ParseAptKeyIds(const std::string& out) {
@@ -188,8 +201,11 @@ AptKeyModule::AptKeyModule() : spec_(MakeSpec()) {}
 void AptKeyModule::Validate(const Value& args, bool templates_pending,
                             std::vector<ArgError>* errors) const {
   (void)templates_pending;
-  NoNetwork(args, "url", errors);
   NoNetwork(args, "keyserver", errors);
+  if (ArgReady(args, "url") && StringArg(args, "url").find("://") == std::string::npos) {
+    errors->push_back({"url", fmt::format("{} is not a URL (http, https, ftp or file)",
+                                          Quoted(StringArg(args, "url")))});
+  }
 }
 
 std::vector<Read> AptKeyModule::Probe(const Value& args, const Value& facts) const {
@@ -202,6 +218,10 @@ std::vector<Read> AptKeyModule::Probe(const Value& args, const Value& facts) con
   } else if (ArgReady(args, "data")) {
     reads.push_back(
         Read::Query({"/bin/sh", "-c", scripts::kAptKeyId, "sh", "data", StringArg(args, "data")}));
+  } else if (UrlWithoutId(args)) {
+    reads.push_back(
+        Read::Query(KeyUrlArgv(StringArg(args, "url"), args,
+                               {"env", "LC_ALL=C", "gpg", "--batch", "--with-colons", "@KEY@"})));
   }
   return reads;
 }
@@ -211,7 +231,9 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
   (void)facts;
   const bool has_file = ArgReady(args, "file");
   const bool has_data = !has_file && ArgReady(args, "data");
-  if (reads.size() < ((has_file || has_data) ? 2u : 1u)) {
+  const bool has_url = !has_file && !has_data && ArgReady(args, "url");
+  const bool read_source = has_file || has_data || UrlWithoutId(args);
+  if (reads.size() < (read_source ? 2u : 1u)) {
     return Status::Error("internal error: too few apt_key reads");
   }
   for (const ReadResult& r : reads) {
@@ -232,8 +254,19 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
   const std::vector<ListedKey> listing = ParseListing(all_out);
 
   std::vector<std::string> source_ids;  // the file's or text's keys
-  if (has_file || has_data) {
+  if (read_source) {
     const ExecResult& gpg = reads[1].exec;
+    if (has_url && gpg.exit_code == kKeyUrlDownloadFailed) {
+      Change failed;
+      failed.failed = true;
+      failed.message = fmt::format("Failed to download key at {}: {}", StringArg(args, "url"),
+                                   Trim(gpg.stderr_data));
+      return failed;
+    }
+    if (has_url && gpg.exit_code != 0) {
+      return Status::Error(fmt::format("error getting key id from url: {}: {}",
+                                       StringArg(args, "url"), Trim(gpg.stderr_data)));
+    }
     if (gpg.exit_code != 0) {
       return Status::Error(fmt::format(
           "Unable to extract key from '{}': {}",
@@ -265,10 +298,14 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
   if (StringArg(args, "state") == "present") {
     const bool listed_now = Contains(before, short_format ? key->short_id : key->fingerprint);
     if (listed_now) return change;
-    if (!has_file && !has_data) return Status::Error("No key to add ... how did i get here?!?!");
+    if (!has_file && !has_data && !has_url)
+      return Status::Error("No key to add ... how did i get here?!?!");
     Action add = ExecAction(apt_key);
     add.argv.push_back("add");
-    if (has_file) {
+    if (has_url) {
+      add.argv.push_back("@KEY@");
+      add.argv = KeyUrlArgv(StringArg(args, "url"), args, add.argv);
+    } else if (has_file) {
       add.argv.push_back(StringArg(args, "file"));
     } else {
       add.argv.push_back("-");
@@ -284,6 +321,8 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
       const std::string sid = short_format ? s.substr(s.size() >= 8 ? s.size() - 8 : 0) : s;
       if (!Contains(before, sid)) after.push_back(sid);
     }
+    // A key from a URL with its id given is not read before: its id alone.
+    if (source_ids.empty()) after.push_back(short_format ? key->short_id : key->fingerprint);
     after.insert(after.end(),
                  before.begin() + static_cast<std::ptrdiff_t>(std::min(split, before.size())),
                  before.end());

@@ -114,14 +114,16 @@ ArgSpec MakeSpec() {
        nullptr,
        {},
        {"username"},
-       "User name for HTTP basic authentication (the password from ~/.netrc)."},
+       "User name for HTTP basic authentication (with url_password, or the password from "
+       "~/.netrc)."},
       {"url_password",
        ArgType::kString,
        false,
        nullptr,
        {},
        {"password"},
-       "Refused: see the notes; put the password in ~/.netrc on the host."},
+       "Password for HTTP basic authentication: given to curl on its stdin (curl -K -), never "
+       "in its arguments."},
       {"force_basic_auth",
        ArgType::kBool,
        false,
@@ -157,10 +159,14 @@ ArgSpec MakeSpec() {
       "HEAD and reports a change whenever the server does not answer 304), and it "
       "registers checksum_src null where Ansible registers the SHA-1 of the HEAD's empty "
       "body. A download whose digest is not `checksum` fails without touching dest (Ansible "
-      "moves it into place, then removes it). A password is refused, as `url_password` or "
-      "in the URL: it would travel in curl's arguments, which every user of the host can "
-      "read in the process list while it runs; ~/.netrc on the host serves (use_netrc). "
-      "Header values travel the same way: keep secrets out of `headers`. seuser, serole, "
+      "moves it into place, then removes it). `url_password` and `headers` reach curl as a "
+      "config on its stdin (curl -K -), never in its arguments, which every user of the host "
+      "can read in the process list; since only a change's command gets a stdin, such a "
+      "task's probe asks the server nothing: an existing file whose digest is `checksum` "
+      "is left alone, otherwise the download step asks (If-Modified-Since the file's time) "
+      "and the host keeps the file when the answer is 304 or the same bytes; check mode "
+      "cannot tell and skips the task, and `dest` must be a file path (not a directory). A "
+      "password in the URL is refused (it would be in curl's arguments). seuser, serole, "
       "setype, selevel and attributes are refused.";
   return spec;
 }
@@ -188,17 +194,25 @@ bool IsUrl(const std::string& text) {
 
 bool HasLineBreak(const std::string& s) { return s.find_first_of("\r\n") != std::string::npos; }
 
-// curl's options for every request the task makes.
-std::vector<std::string> CurlOptions(const Value& args) {
+}  // namespace
+
+std::vector<std::string> GetUrlCurlOptions(const Value& args) {
   const std::string timeout = std::to_string(args.value("timeout", Value(10)).get<int64_t>());
-  std::vector<std::string> opts = {
-      "--connect-timeout",          timeout, "--speed-limit", "1", "--speed-time", timeout, "-A",
-      StringArg(args, "http_agent")};
+  std::vector<std::string> opts = {"--connect-timeout",
+                                   timeout,
+                                   "--speed-limit",
+                                   "1",
+                                   "--speed-time",
+                                   timeout,
+                                   "-A",
+                                   OptArg(args, "http_agent").value_or("ansible-httpget")};
   if (!BoolArg(args, "use_proxy", true)) opts.insert(opts.end(), {"--noproxy", "*"});
   if (!BoolArg(args, "validate_certs", true)) opts.push_back("-k");
   if (BoolArg(args, "decompress", true)) opts.push_back("--compressed");
   if (BoolArg(args, "use_netrc", true)) opts.push_back("--netrc-optional");
-  if (const auto user = OptArg(args, "url_username")) opts.insert(opts.end(), {"-u", *user + ":"});
+  const bool secrets = HasCurlSecrets(args);
+  if (const auto user = OptArg(args, "url_username"); user && !secrets)
+    opts.insert(opts.end(), {"-u", *user + ":"});
   if (const auto cert = OptArg(args, "client_cert")) opts.insert(opts.end(), {"--cert", *cert});
   if (const auto key = OptArg(args, "client_key")) opts.insert(opts.end(), {"--key", *key});
   const Value ciphers = args.value("ciphers", Value());
@@ -207,14 +221,49 @@ std::vector<std::string> CurlOptions(const Value& args) {
     for (const Value& c : ciphers) names.push_back(ToText(c));
     opts.insert(opts.end(), {"--ciphers", fmt::format("{}", fmt::join(names, ":"))});
   }
+  // The password and the headers come in a config on stdin (CurlSecretConfig).
+  if (secrets) opts.insert(opts.end(), {"-K", "-"});
+  return opts;
+}
+
+bool HasCurlSecrets(const Value& args) {
+  const Value headers = args.value("headers", Value());
+  return OptArg(args, "url_password").has_value() || (headers.is_object() && !headers.empty());
+}
+
+std::string CurlSecretConfig(const Value& args) {
+  auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '\\' || c == '"') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string config;
+  if (const auto password = OptArg(args, "url_password")) {
+    config +=
+        "user = " + quoted(OptArg(args, "url_username").value_or("") + ":" + *password) + "\n";
+  }
   const Value headers = args.value("headers", Value());
   if (headers.is_object()) {
     for (const auto& [name, value] : headers.items()) {
-      opts.insert(opts.end(), {"-H", name + ": " + (value.is_null() ? "" : ToText(value))});
+      config += "header = " + quoted(name + ": " + (value.is_null() ? "" : ToText(value))) + "\n";
     }
   }
-  return opts;
+  return config;
 }
+
+std::vector<std::string> KeyUrlArgv(const std::string& url, const Value& args,
+                                    const std::vector<std::string>& command) {
+  std::vector<std::string> argv = {"/bin/sh", "-c", scripts::kKeyUrl, "sh", url};
+  for (std::string& opt : GetUrlCurlOptions(args)) argv.push_back(std::move(opt));
+  argv.push_back("@CMD@");
+  argv.insert(argv.end(), command.begin(), command.end());
+  return argv;
+}
+
+namespace {
 
 // The parsed sections of the probe's answer.
 struct Probed {
@@ -348,7 +397,7 @@ struct Target {
 
 Action FetchAction(const Task& t, const std::string& op, const std::string& path) {
   const GetUrlChecksum none;
-  const GetUrlChecksum& checksum = op == "download" ? t.checksum : none;
+  const GetUrlChecksum& checksum = op == "attrs" ? none : t.checksum;
   std::vector<std::string> argv = {"/bin/sh",
                                    "-c",
                                    scripts::kGetUrlFetch,
@@ -363,7 +412,7 @@ Action FetchAction(const Task& t, const std::string& op, const std::string& path
                                    ModeText(t.want),
                                    t.want.owner,
                                    t.want.group};
-  for (std::string& opt : CurlOptions(t.args)) argv.push_back(std::move(opt));
+  for (std::string& opt : GetUrlCurlOptions(t.args)) argv.push_back(std::move(opt));
   return ExecAction(std::move(argv));
 }
 
@@ -469,6 +518,32 @@ Change Download(const Task& t, const Probed& p, const Target& target, Value resu
   change.result["msg"] = ok_msg;
   if (!p.body_sha1.empty()) change.result["checksum_src"] = p.body_sha1;
   change.applied_result["status_code"] = 200;  // Ansible's check mode registers none
+  return change;
+}
+
+// With url_password or headers, which reach curl only on a change's stdin:
+// the probe asked the server nothing, so the download step asks
+// (If-Modified-Since the file's time unless `forced`) and the host keeps
+// the file when the answer is 304 or the bytes it holds (Report tells).
+Result<Change> AskingDownload(const Task& t, const Probed& p, const FileInfo& info, bool forced,
+                              Value result) {
+  if (p.kind == "dir") {
+    return Status::Error(
+        fmt::format("{} is a directory: get_url with url_password or headers needs dest to be "
+                    "the file's path (the probe, which cannot send them, cannot ask the server "
+                    "for the file's name)",
+                    t.dest));
+  }
+  if (p.kind == "missing" && !p.parent) {
+    result["msg"] = fmt::format("Destination {} does not exist", Parent(t.dest));
+    return Failed(result, result["msg"].get<std::string>());
+  }
+  if (info.exists()) result["checksum_dest"] = p.sha1;
+  Change change = Download(t, p, Target{t.dest, info, p.sha1}, std::move(result), "");
+  change.result.erase("msg");
+  change.actions[0] = FetchAction(t, forced ? "ask-force" : "ask", t.dest);
+  change.actions[0].stdin_data = CurlSecretConfig(t.args);
+  change.predictable = false;
   return change;
 }
 
@@ -598,10 +673,9 @@ void GetUrlModule::Validate(const Value& args, bool templates_pending,
     Result<GetUrlChecksum> checksum = ParseGetUrlChecksum(StringArg(args, "checksum"));
     if (!checksum.ok()) errors->push_back({"checksum", checksum.message()});
   }
-  if (args.contains("url_password") && !args["url_password"].is_null()) {
-    errors->push_back({"url_password",
-                       "a password would be readable in the host's process list while curl "
-                       "runs: put the credentials in ~/.netrc on the host (use_netrc: true)"});
+  for (const char* key : {"url_username", "url_password"}) {
+    if (ready(key) && HasLineBreak(StringArg(args, key)))
+      errors->push_back({key, fmt::format("argument '{}' holds a line break", key)});
   }
   if (ready("headers") && args["headers"].is_object()) {
     for (const auto& [name, value] : args["headers"].items()) {
@@ -645,8 +719,9 @@ std::vector<Read> GetUrlModule::Probe(const Value& args, const Value& facts) con
                                    c.url,
                                    BoolArg(args, "force", false) ? "1" : "0",
                                    OptArg(args, "tmp_dest").value_or(""),
-                                   UrlFilename(StringArg(args, "url"))};
-  for (std::string& opt : CurlOptions(args)) argv.push_back(std::move(opt));
+                                   UrlFilename(StringArg(args, "url")),
+                                   HasCurlSecrets(args) ? "0" : "1"};
+  for (std::string& opt : GetUrlCurlOptions(args)) argv.push_back(std::move(opt));
   // The last stat is for a directory dest: the file the URL names in it.
   return {Read::Stat(StringArg(args, "dest")), Read::Query(std::move(argv)),
           Read::Stat(InDirectory(StringArg(args, "dest"), UrlFilename(StringArg(args, "url"))))};
@@ -692,6 +767,7 @@ Result<Change> GetUrlModule::Plan(const Value& args, const std::vector<ReadResul
   } else if (p.kind == "other") {
     return Status::Error(fmt::format("{} is neither a file nor a directory", t.dest));
   }
+  if (HasCurlSecrets(args)) return AskingDownload(t, p, info, forced, std::move(result));
   if (std::optional<Change> answered = Answered(p, t.url, t.dest, info, forced)) {
     return *answered;
   }
@@ -742,6 +818,18 @@ Result<Change> GetUrlModule::Report(const Value& args, const ExecResult& output)
   const Value said = ReadGetUrlOutput(output);
   Change done = ChangedUnlessFailed(output, said.value("msg", std::string("the download failed")));
   done.result.update(said);
+  for (const auto& [key, rest] : KeyValueLines(output.stdout_data)) {
+    if (key == "same" && output.exit_code == 0) {  // 304, or the bytes dest holds
+      done.changed = false;
+      done.result["changed"] = false;
+    }
+    if (key == "failed") {  // an asking download that failed: nothing changed
+      done.changed = false;
+      done.failed = true;
+      done.result["changed"] = false;
+      done.message = said.value("msg", std::string("the download failed"));
+    }
+  }
   return done;
 }
 

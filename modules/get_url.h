@@ -41,6 +41,27 @@ std::optional<std::string> DigestFromSums(const std::vector<std::string>& lines,
 // (its base name), from the last response's headers; "" when none.
 std::string FilenameFromHeaders(const std::vector<std::string>& headers);
 
+// curl's options for a request with these get_url arguments (timeout,
+// http_agent, use_proxy, validate_certs, decompress, use_netrc, url_username,
+// client_cert, client_key, ciphers, headers); what is missing takes
+// Ansible's fetch_url default. apt_key and rpm_key give theirs.
+std::vector<std::string> GetUrlCurlOptions(const Value& args);
+
+// Whether the arguments hold what must stay out of curl's argv (visible in
+// the host's process list): url_password, headers. GetUrlCurlOptions then
+// adds `-K -` and leaves them out; CurlSecretConfig is curl's config for
+// them, for the command's stdin.
+bool HasCurlSecrets(const Value& args);
+std::string CurlSecretConfig(const Value& args);
+
+// The argv that downloads `url` on the host with GetUrlCurlOptions(args)
+// and runs `command` on it, "@KEY@" in it standing for the downloaded file
+// (modules/scripts/key_url.sh). It exits 90, the reason on stderr, when the
+// download fails; otherwise with the command's status.
+inline constexpr int kKeyUrlDownloadFailed = 90;
+std::vector<std::string> KeyUrlArgv(const std::string& url, const Value& args,
+                                    const std::vector<std::string>& command);
+
 // The download's answer (modules/scripts/get_url_fetch.sh) as return values:
 // checksum_src, md5sum, status_code, elapsed, backup_file and dest's path
 // facts (AddPathInfo); `msg` on failure.

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "engine/base/text.h"
+#include "modules/get_url.h"
 #include "modules/module_util.h"
 #include "modules/scripts.h"
 
@@ -23,7 +24,9 @@ ArgSpec MakeSpec() {
       "(`rpm --import`) unless rpm already knows its key id; with `state: absent` erases the "
       "key (`rpm --erase --allmatches gpg-pubkey-KEYID`) when rpm knows it. The key id comes "
       "from gpg's listing of the file, or is given as `key` itself (eight or more hex "
-      "digits). `fingerprint` checks the file before it is imported. Registers `changed` "
+      "digits), or a URL the host downloads with curl (as get_url does) on every run, as "
+      "Ansible's module does to read its key id. `fingerprint` checks the file before it is "
+      "imported. Registers `changed` "
       "only, as Ansible's. The reads (rpm's gpg-pubkey packages and the key file, listed by "
       "gpg) ride in the probe round trip.";
   spec.args = {
@@ -33,7 +36,8 @@ ArgSpec MakeSpec() {
        nullptr,
        {},
        {},
-       "A key file's path on the host, or a key id (`0xDEADB33F`, to remove a key)."},
+       "A key file's path on the host, a URL (http, https, ftp or file), or a key id "
+       "(`0xDEADB33F`, to remove a key)."},
       {"state", ArgType::kString, false, "present", {"present", "absent"}, {}, "The key's state."},
       {"fingerprint",
        ArgType::kList,
@@ -49,7 +53,7 @@ ArgSpec MakeSpec() {
        true,
        {},
        {},
-       "Check the server's certificate when `key` is a URL (URLs are refused, see the notes)."},
+       "Check the server's certificate when `key` is a URL."},
   };
   spec.examples =
       "- name: the Kubernetes repository's key\n"
@@ -58,9 +62,9 @@ ArgSpec MakeSpec() {
       "    fingerprint: DE15 B144 86CD 377B 9E87  6E1A 2346 54DA 9A29 6436\n"
       "  when: ansible_os_family == \"RedHat\"\n";
   spec.notes =
-      "Differences from Ansible: a URL as `key` fails when the task runs on a host (validation "
-      "passes, so a role whose rpm_key tasks are skipped by `when:` runs): download it with "
-      "get_url first and give its path. `fingerprint` is a list (as in newer Ansible): each "
+      "Differences from Ansible: a URL as `key` needs curl on the host; a key to import is "
+      "downloaded twice (in the probe to read its id, then to import it). `fingerprint` is a "
+      "list (as in newer Ansible): each "
       "must be the fingerprint of the key or one of its subkeys, where Ansible 2.14 compares "
       "one with the key's first. A key starting with `-` is refused: rpm and gpg would take it "
       "for an option. Without rpm on the host the task fails, as Ansible's does; on Debian, "
@@ -115,7 +119,10 @@ void RpmKeyModule::Validate(const Value& args, bool templates_pending,
 std::vector<Read> RpmKeyModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
   const std::string key = StringArg(args, "key");
-  const bool file = !IsUrl(key) && !IsRpmKeyId(key);
+  if (IsUrl(key)) {
+    return {Read::Query(KeyUrlArgv(key, args, {"/bin/sh", "-c", scripts::kRpmKey, "sh", "@KEY@"}))};
+  }
+  const bool file = !IsRpmKeyId(key);
   return {Read::Query({"/bin/sh", "-c", scripts::kRpmKey, "sh", file ? key : ""})};
 }
 
@@ -124,6 +131,14 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
   (void)facts;
   if (reads.empty()) return Status::Error("internal error: no rpm_key read");
   if (!reads[0].status.ok()) return reads[0].status;
+  const std::string key = StringArg(args, "key");
+  if (IsUrl(key) && reads[0].exec.exit_code == kKeyUrlDownloadFailed) {
+    Change failed;
+    failed.failed = true;
+    failed.message = fmt::format("failed to fetch key at {} , error was: {}", key,
+                                 Trim(reads[0].exec.stderr_data));
+    return failed;
+  }
   if (reads[0].exec.exit_code != 0)
     return Status::Error(fmt::format("the rpm key read failed (rc={}): {}", reads[0].exec.exit_code,
                                      Trim(reads[0].exec.stderr_data)));
@@ -147,13 +162,13 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
   if (!gpg || gpg->empty())
     return Status::Error("Failed to find required executable \"gpg2\" on the host (nor gpg)");
 
-  const std::string key = StringArg(args, "key");
   const bool present = StringArg(args, "state") == "present";
-  if (IsUrl(key))
-    return Status::Error(fmt::format(
-        "key {} is a URL, which hostprep's rpm_key does not fetch: download it with get_url "
-        "first and give its path",
-        Quoted(key)));
+  if (IsUrl(key) && head("armored") != "yes") {
+    Change failed;
+    failed.failed = true;
+    failed.message = "Not a public key: " + key;
+    return failed;
+  }
   const std::optional<std::string> keyfile_head = head("keyfile");
   const std::vector<std::string> keyfile = body("keyfile");
   std::string keyid;
@@ -208,7 +223,9 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
           fmt::format("The specified fingerprint, '{}', does not match the key fingerprint '{}'",
                       want, primary));
   }
-  change.actions.push_back(ExecAction({*rpm, "--import", key}));
+  change.actions.push_back(ExecAction(IsUrl(key)
+                                          ? KeyUrlArgv(key, args, {*rpm, "--import", "@KEY@"})
+                                          : std::vector<std::string>{*rpm, "--import", key}));
   change.message = fmt::format("would import {} (key id {})", key, keyid);
   return change;
 }

@@ -9,6 +9,7 @@
 #include "engine/base/text.h"
 #include "modules/module_util.h"
 #include "modules/scripts.h"  // generated from scripts/*.sh
+#include "modules/unarchive_zip.h"
 
 namespace hostprep::modules {
 
@@ -21,17 +22,23 @@ ArgSpec MakeSpec() {
   ArgSpec spec;
   spec.name = "unarchive";
   spec.ansible_names = {"ansible.builtin.unarchive", "ansible.legacy.unarchive"};
-  spec.summary = "extract a tar archive from the controller or the target into a directory";
+  spec.summary = "extract a tar or zip archive into a directory";
   spec.description =
       "Ansible's unarchive module for tar archives (.tar, .tar.gz/.tgz, .tar.bz2, .tar.xz, "
-      ".tar.zst): `src` is a file on the controller (found as copy finds it, sent to the "
+      ".tar.zst) and zip archives: `src` is a file on the controller (found as "
+      "copy finds it, sent to the "
       "target) or, with `remote_src: true`, a file on the target; `dest` must be an "
       "existing directory. As Ansible's module, it runs `tar --diff` and extracts only "
       "when tar reports a missing file, a different modification time, mode, owner or group "
       "(the last three unless `mode`, `owner` or `group` are given), then sets `owner`, "
       "`group` and `mode` on every file of the archive and its top folders. `creates` skips "
       "the task when the path exists. `exclude`, `include`, `keep_newer` and `extra_opts` "
-      "reach tar as Ansible passes them. Registers `dest`, `src`, `handler`, "
+      "reach tar as Ansible passes them. A zip archive is judged as Ansible's ZipArchive "
+      "judges it, from `zipinfo` and each member's type, size, modification time, CRC-32, "
+      "mode (`mode`, else the archive's), owner and group (`owner`/`group`, else the "
+      "connecting user's) in dest, read in the probe round trip, then extracted with `unzip "
+      "-o`; check mode and the diff (Ansible's itemized lines) come from that comparison. "
+      "Registers `dest`, `src`, `handler`, "
       "`extract_results` (cmd, rc, out, err) when it extracted, `files` with `list_files`, "
       "and dest's uid, gid, owner, group, mode, state and size.";
   spec.args = {
@@ -136,9 +143,14 @@ ArgSpec MakeSpec() {
       "    include: [linux-amd64/helm]\n"
       "    creates: /usr/local/bin/helm\n";
   spec.notes =
-      "Only tar archives: a zip archive is refused with a message (hostprep does not run "
-      "Ansible's zip comparison), and so is a URL in `src` (download it first, then use "
-      "remote_src). As Ansible's module with tar, check mode skips the task (\"does not "
+      "A zip archive needs unzip (and zipinfo, or unzip -Z) on the host, as Ansible's "
+      "module does; without unzip the task fails saying to install it. A zip archive from "
+      "the controller is listed there (its central directory; zip64 is refused: copy it to "
+      "the host and use remote_src), dest's side is read in one more round trip, and the "
+      "archive is sent only when it is to be extracted. Each member's CRC-32 is computed "
+      "with gzip on the host. A URL in `src` "
+      "is refused (download it first with get_url, then use remote_src). As Ansible's "
+      "module with tar, check mode skips the task (\"does not "
       "support check mode when using gtar\"); a `creates` path that exists or a dest that "
       "is not a directory are told in check mode too. With remote_src, an archive already "
       "extracted costs no round trip beyond the probe; a controller archive is sent each "
@@ -206,6 +218,15 @@ std::vector<std::string> ScriptArgv(const Value& args, const std::string& mode,
                                    StringArg(args, "group")};
   const std::vector<std::string> words = TarWords(args);
   argv.insert(argv.end(), words.begin(), words.end());
+  // zipinfo's patterns, as Ansible's ZipArchive.is_unarchived gives them.
+  argv.push_back("@ZIPINFO@");
+  const std::vector<std::string> exclude = ListArg(args, "exclude");
+  if (!exclude.empty()) {
+    argv.push_back("-x");
+    argv.insert(argv.end(), exclude.begin(), exclude.end());
+  }
+  const std::vector<std::string> include = ListArg(args, "include");
+  argv.insert(argv.end(), include.begin(), include.end());
   return argv;
 }
 
@@ -256,6 +277,97 @@ Value Files(const Value& args, const std::vector<std::string>& listed) {
   return files;
 }
 
+// The failure of a zip archive on a host without unzip.
+Change NoUnzip(const std::string& src) {
+  Change change;
+  change.failed = true;
+  change.message = fmt::format(
+      "{} is a zip archive and the target has no unzip: install the unzip package on the "
+      "host (a package task before this one), as Ansible's unarchive needs unzip and zipinfo",
+      src);
+  return change;
+}
+
+// Registers the extraction's `extract_results` as Ansible's module does:
+// the command `cmd`, and from the script's answer its rc (returned), out
+// and err.
+int ExtractResults(const std::map<std::string, std::vector<std::string>>& s,
+                   const std::vector<std::string>& cmd, Value* result) {
+  const int rc = std::stoi("0" + Section(s, "extract"));
+  (*result)["extract_results"] = {{"cmd", cmd},
+                                  {"rc", rc},
+                                  {"out", JoinLines(Body(s, "out"))},
+                                  {"err", JoinLines(Body(s, "err"))}};
+  return rc;
+}
+
+// A zip archive on the target: what the probe read decides, as Ansible's
+// ZipArchive.is_unarchived; the action extracts (unless only attributes
+// differ) and sets the attributes of the members it names on stdin.
+// `upload`: the archive read on the controller (`base` what it lists), sent
+// on the action's stdin.
+Result<Change> PlanZip(const Value& args, const std::map<std::string, std::vector<std::string>>& s,
+                       const std::string& src, const std::string& handler,
+                       const std::string* upload = nullptr, ZipFacts base = {}) {
+  const std::string dest = StringArg(args, "dest");
+  Result<ZipFacts> facts = ParseZipFacts(s, dest, std::move(base));
+  if (!facts.ok()) return facts.status();
+  const ZipCheck check = CheckZip(args, *facts);
+  Change change;
+  if (!check.error.empty()) {
+    change.failed = true;
+    change.message = check.error;
+    return change;
+  }
+  const std::vector<std::string> members = ZipMembers(args, facts->names);
+  change.result["dest"] = dest;
+  change.result["src"] = src;
+  change.result["handler"] = handler;
+  if (args.value("list_files", false)) change.result["files"] = members;
+  AddPathInfo(Section(s, "deststat"), &change.result);
+  const int attrs = ZipAttributeChanges(args, *facts, members);
+  change.changed = !check.unarchived || attrs > 0;
+  change.diff = check.diff;
+  if (!change.changed) return change;
+  std::vector<std::string> argv = ScriptArgv(args, "zip-apply", upload ? "-" : src);
+  argv.erase(argv.begin() + 12, argv.end());  // the tar and zipinfo words
+  argv.push_back("@UNZIP@");
+  if (!check.unarchived) {
+    const std::vector<std::string> words = UnzipWords(args, "@SRC@", check.excludes);
+    argv.insert(argv.end(), words.begin(), words.end());
+  }
+  argv.push_back("@MEMBERS@");
+  argv.insert(argv.end(), members.begin(), members.end());
+  Action apply = ExecAction(std::move(argv));
+  if (upload) apply.stdin_data = *upload;
+  change.actions.push_back(std::move(apply));
+  change.message = fmt::format("would extract {} into {}", src, dest);
+  return change;
+}
+
+// What zip-apply did: its unzip's results, as Ansible's extract_results.
+Result<Change> ReportZip(const Value& args,
+                         const std::map<std::string, std::vector<std::string>>& s) {
+  Change change;
+  change.changed = true;
+  AddPathInfo(Section(s, "deststat"), &change.result);
+  const std::string dest = StringArg(args, "dest");
+  std::string src = StringArg(args, "src");
+  if (!RemoteSrc(args) && StartsWith(Section(s, "src"), "ok ")) {
+    src = Section(s, "src").substr(3);  // where the upload went, as Ansible registers it
+    change.result["src"] = src;
+  }
+  if (s.count("extract") == 0) return change;
+  std::vector<std::string> cmd = {Section(s, "unzip")};
+  for (const std::string& w : Body(s, "cmd")) cmd.push_back(w);
+  if (ExtractResults(s, cmd, &change.result) != 0) {
+    change.changed = false;
+    change.failed = true;
+    change.message = fmt::format("failed to unpack {} to {}", src, dest);
+  }
+  return change;
+}
+
 // The change the script's answer tells: `applied` when it ran `apply`.
 Result<Change> Interpret(const Value& args, const std::string& answer, bool applied) {
   const auto s = SplitSections(answer);
@@ -266,6 +378,7 @@ Result<Change> Interpret(const Value& args, const std::string& answer, bool appl
     change.message = std::move(message);
     return change;
   };
+  if (s.count("zipapply") > 0) return ReportZip(args, s);
   if (s.find("dest") == s.end()) {
     return Status::Error(fmt::format("the unarchive script gave no answer: {}", Quoted(answer)));
   }
@@ -292,11 +405,17 @@ Result<Change> Interpret(const Value& args, const std::string& answer, bool appl
                     "to extract the file is installed.\n{}",
                     src, Trim(JoinLines(Body(s, "reasons")))));
   }
-  if (handler == "ZipArchive") {
-    return fail(
-        fmt::format("{} is a zip archive: hostprep's unarchive extracts tar archives "
-                    "only (unzip it with a command task)",
-                    StringArg(args, "src")));
+  if (handler == "nounzip") return NoUnzip(src);
+  if (StartsWith(handler, "Zip")) {
+    change.check_mode_skip.clear();
+    if (applied) {
+      return fail(
+          fmt::format("{} is a zip archive that does not start with a zip header (a "
+                      "self-extracting one?): copy it to the target first and give "
+                      "remote_src: true",
+                      StringArg(args, "src")));
+    }
+    return PlanZip(args, s, src, handler);
   }
   change.result["dest"] = dest;
   change.result["src"] = src;
@@ -316,15 +435,48 @@ Result<Change> Interpret(const Value& args, const std::string& answer, bool appl
         cmd.push_back(w == "@SRC@" ? src : w);
       }
     }
-    const int rc = std::stoi("0" + Section(s, "extract"));
-    change.result["extract_results"] = {{"cmd", cmd},
-                                        {"rc", rc},
-                                        {"out", JoinLines(Body(s, "out"))},
-                                        {"err", JoinLines(Body(s, "err"))}};
-    if (rc != 0) {
+    if (ExtractResults(s, cmd, &change.result) != 0) {
       change.changed = false;
       return fail(fmt::format("failed to unpack {} to {}", src, dest));
     }
+  }
+  return change;
+}
+
+// A zip archive on the controller: read there (its central directory),
+// then one more read on the host (dest's side of the comparison, the DOS
+// times as local times), planned as a zip archive on the host is, and sent
+// on the action's stdin when it is to be extracted.
+Result<Change> PlanUploadedZip(const Value& args, const std::vector<ReadResult>& reads,
+                               size_t first) {
+  const std::string& content = *reads[first + 1].content;
+  std::vector<std::string> stamps;
+  Result<ZipFacts> listed = ReadZipDirectory(args, content, &stamps);
+  if (!listed.ok()) return listed.status();
+  if (reads.size() < first + 3) {
+    std::vector<std::string> argv = ScriptArgv(args, "zip-stat", "");
+    argv.erase(argv.begin() + 12, argv.end());
+    argv.push_back("@NAMES@");
+    argv.insert(argv.end(), listed->names.begin(), listed->names.end());
+    argv.push_back("@STAMPS@");
+    argv.insert(argv.end(), stamps.begin(), stamps.end());
+    Change more;
+    more.more_reads = {Read::Query(std::move(argv))};
+    return more;
+  }
+  const ExecResult& e = reads[first + 2].exec;
+  if (e.exit_code != 0) {
+    return Status::Error(fmt::format("the unarchive script failed on the target (rc={}): {}",
+                                     e.exit_code, Trim(e.stderr_data)));
+  }
+  const auto s = SplitSections(e.stdout_data);
+  const std::string handler = Section(s, "handler");
+  if (handler == "nounzip") return NoUnzip(StringArg(args, "src"));
+  Result<Change> change =
+      PlanZip(args, s, StringArg(args, "src"), handler, &content, std::move(*listed));
+  if (change.ok()) {
+    change->reports = !change->actions.empty();
+    change->command_output = false;
   }
   return change;
 }
@@ -436,6 +588,11 @@ Result<Change> UnarchiveModule::Plan(const Value& args, const std::vector<ReadRe
     Result<Change> seen = Interpret(args, e.stdout_data, false);
     if (!seen.ok() || seen->failed || !seen->changed) return seen;
     change = std::move(*seen);
+    if (!change.actions.empty()) {  // a zip archive: planned from the probe
+      change.reports = true;
+      change.command_output = false;
+      return change;
+    }
     Action apply = ExecAction(ScriptArgv(args, "apply", StringArg(args, "src")));
     change.actions.push_back(std::move(apply));
   } else {
@@ -450,6 +607,7 @@ Result<Change> UnarchiveModule::Plan(const Value& args, const std::vector<ReadRe
           "on the target",
           Quoted(StringArg(args, "src"))));
     }
+    if (IsZip(*local.content)) return PlanUploadedZip(args, reads, first);
     change.changed = true;
     change.predictable = false;
     change.check_mode_skip = kCheckModeSkip;

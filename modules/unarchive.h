@@ -1,8 +1,8 @@
 // `unarchive` (ansible.builtin.unarchive): extracts a tar archive (plain,
-// gzip, bzip2, xz, zstd) from the controller or the target into an existing
-// directory, only when the archive and the directory differ as Ansible's
-// module judges it (tar --diff), then sets owner, group and mode on what it
-// holds.
+// gzip, bzip2, xz, zstd) or a zip archive from the controller or the
+// target into an existing directory, only when the archive
+// and the directory differ as Ansible's module judges it (tar --diff; for
+// zip, unarchive_zip.h), then sets owner, group and mode on what it holds.
 #ifndef HOSTPREP_MODULES_UNARCHIVE_H_
 #define HOSTPREP_MODULES_UNARCHIVE_H_
 
@@ -29,8 +29,14 @@ std::string PyShellQuote(const std::string& text);
 //  - src on the controller: read there, then sent as the action's stdin to
 //    `apply`, which decides on the target, as Ansible's module does after its
 //    upload; the task reports what it did (Change::reports).
+//  - a zip archive with remote_src: the probe prints what the plan needs
+//    (zipinfo's listing, CRCs, dest's stats: unarchive_zip.h), the plan
+//    decides, and the action (`zip-apply`) runs unzip and sets attributes.
 // `creates` (a stat) and a dest that is not a directory end the task in the
-// probe. Check mode skips the task as Ansible's module does with tar.
+// probe. A zip archive on the controller is read there (ReadZipDirectory),
+// dest's side in one more read (`zip-stat`), and it is sent to `zip-apply`
+// only when it is to be extracted. Check mode skips a tar task as Ansible's
+// module does; a zip task is checked.
 class UnarchiveModule final : public Module {
  public:
   UnarchiveModule();

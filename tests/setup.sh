@@ -31,7 +31,7 @@ if ((!demo)); then
     shellcheck busybox nftables python3 bash-completion man-db
     libxml2-utils
     ansible python3-selinux
-    cron
+    cron unzip zip
     containerd
     debootstrap systemd-container dpkg-dev
     qemu-system-x86 qemu-utils e2fsprogs

@@ -3,11 +3,13 @@
 # DEST and what the server answers. Embedded at build time without its
 # comment lines; checked by shellcheck.
 #
-# Arguments: URL DEST ALGO WANT SUMS_URL FORCE TMP NAME, then curl's options for
+# Arguments: URL DEST ALGO WANT SUMS_URL FORCE TMP NAME ASK, then curl's options for
 # every request. ALGO: md5, sha1, sha224, sha256, sha384, sha512 or "";
 # WANT: the checksum asked for in the task ("" for none or a SUMS_URL);
 # FORCE: 1 or 0; TMP: the directory for the response ("" = mktemp's); NAME:
-# the file's name in DEST when DEST is a directory, as the URL gives it.
+# the file's name in DEST when DEST is a directory, as the URL gives it; ASK:
+# 0 when the server is not to be asked for URL (the request needs what only
+# the download step's stdin carries: request none), else 1.
 # Prints sections, each a line "@@ NAME" and its text:
 #   curl     "none" when the host has no curl, and nothing after it
 #   dest     file, dir, other or missing (symlinks followed)
@@ -26,8 +28,8 @@
 #            second, so that the answer read again as a guard compares
 #   body     the body's SHA-1, for a GET answered 200
 #   named    DEST/NAME's SHA-1 (nothing when it is not a file), DEST a directory
-url=$1 dest=$2 algo=$3 want=$4 sums_url=$5 force=$6 tmp=$7 name=$8
-shift 8
+url=$1 dest=$2 algo=$3 want=$4 sums_url=$5 force=$6 tmp=$7 name=$8 ask=$9
+shift 9
 if ! command -v curl >/dev/null 2>&1; then
   printf '@@ curl\nnone\n'
   exit 0
@@ -59,7 +61,8 @@ if [ -n "$sums_url" ]; then
   printf '\n@@ sums_status\n%s\n@@ sums_error\n' "$code"
   cat "$work/err"
 fi
-if [ "$kind" = file ] && [ "$force" = 0 ] && [ -n "$want" ] && [ "$digest" = "$want" ]; then
+if [ "$ask" = 0 ] ||
+  { [ "$kind" = file ] && [ "$force" = 0 ] && [ -n "$want" ] && [ "$digest" = "$want" ]; }; then
   printf '@@ request\nnone\n'
   exit 0
 fi

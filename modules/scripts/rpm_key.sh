@@ -9,6 +9,7 @@
 #                   fingerprints (stderr mixed in), and gpg's exit status
 #   @@ imported RC  when rpm knows gpg-pubkey packages: gpg's colon listing
 #                   of their descriptions, as Ansible's module pipes them
+#   @@ armored yes  when KEY is a file holding an armored public key block
 #   @@ imported none  when it knows none
 key=$1
 if ! rpm=$(command -v rpm); then
@@ -23,6 +24,10 @@ printf '@@ rpm %s\n@@ gpg %s\n' "$rpm" "$gpg"
 if [ -n "$key" ] && [ -f "$key" ]; then
   info=$("$gpg" --no-tty --batch --with-colons --fixed-list-mode --with-fingerprint -- "$key" 2>&1)
   printf '@@ keyfile %s\n%s\n' "$?" "$info"
+  if grep -q -e '-----BEGIN PGP PUBLIC KEY BLOCK-----' -- "$key" &&
+    grep -q -e '-----END PGP PUBLIC KEY BLOCK-----' -- "$key"; then
+    echo '@@ armored yes'
+  fi
 fi
 if "$rpm" -q gpg-pubkey >/dev/null 2>&1; then
   info=$("$rpm" -q gpg-pubkey --qf '%{description}' |

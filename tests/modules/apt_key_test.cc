@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -129,13 +130,49 @@ TEST_CASE("apt_key fails as Ansible's does") {
   CHECK(change.message() == "Failed to find required executable gpg in paths: /usr/bin");
 }
 
-TEST_CASE("apt_key refuses what needs the network") {
+TEST_CASE("apt_key adds a key from a URL the host downloads, reading its id first") {
   AptKeyModule module;
-  CHECK(testing::ArgErrors(module, {{"url", "https://example.org/key.asc"}}) ==
-        std::vector<std::string>{
-            "url: apt_key's url needs the network, which hostprep does not use for this module: "
-            "put the key on the host first (copy) and give file:, or give its armored text as "
-            "data:"});
+  const Value args = Args({{"url", "https://repo.invalid/key.gpg"}, {"keyring", "/k.gpg"}});
+  std::vector<Read> probe = module.Probe(args, {});
+  REQUIRE(probe.size() == 2);
+  const std::vector<std::string>& fetch = probe[1].argv;
+  CHECK(fetch[2] == std::string(scripts::kKeyUrl));
+  CHECK(fetch[4] == "https://repo.invalid/key.gpg");
+  CHECK(std::vector<std::string>(std::find(fetch.begin(), fetch.end(), "@CMD@") + 1, fetch.end()) ==
+        std::vector<std::string>{"env", "LC_ALL=C", "gpg", "--batch", "--with-colons", "@KEY@"});
+  Result<Change> change = module.Plan(args, {Ran(0, ""), Ran(0, kColons)}, {});
+  REQUIRE(testing::MatchesAnsible(change, false, "", true,
+                                  R"({"id": "119A4161818A6E2E", "key_id": "119A4161818A6E2E",
+                                      "short_id": "818A6E2E", "fp": "119A4161818A6E2E",
+                                      "before": []})"));
+  REQUIRE(change->actions.size() == 2);
+  const std::vector<std::string>& add = change->actions[0].argv;
+  CHECK(add[4] == "https://repo.invalid/key.gpg");
+  CHECK(std::vector<std::string>(std::find(add.begin(), add.end(), "@CMD@") + 1, add.end()) ==
+        std::vector<std::string>{"apt-key", "--keyring", "/k.gpg", "add", "@KEY@"});
+  CHECK(change->applied_result["after"] == Value::array({"119A4161818A6E2E", "2222333344445555"}));
+
+  // With its id, nothing is downloaded while the key is there.
+  const Value known = Args({{"url", "https://repo.invalid/key.gpg"}, {"id", "818A6E2E"}});
+  probe = module.Probe(known, {});
+  CHECK(probe.size() == 1);
+  change = module.Plan(known, {Ran(0, kListed)}, {});
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+
+  change =
+      module.Plan(args, {Ran(0, ""), Ran(90, "", "Request failed: Could not resolve host\n")}, {});
+  REQUIRE(change.ok());
+  CHECK(change->failed);
+  CHECK(change->message ==
+        "Failed to download key at https://repo.invalid/key.gpg: Request failed: Could not "
+        "resolve host");
+}
+
+TEST_CASE("apt_key refuses what needs a key server") {
+  AptKeyModule module;
+  CHECK(testing::ArgErrors(module, {{"url", "/tmp/key.asc"}}) ==
+        std::vector<std::string>{"url: '/tmp/key.asc' is not a URL (http, https, ftp or file)"});
   CHECK(
       testing::ArgErrors(module, {{"id", "818A6E2E"}, {"keyserver", "keys.example.org"}}).size() ==
       1);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -96,7 +97,8 @@ TEST_CASE("get_url refuses what would leak a secret or become more of a request"
     if (!raw.contains("url")) raw["url"] = kUrl;
     return testing::ArgErrors(module, raw);
   };
-  CHECK(errors({{"url_password", "s3cret"}}).size() == 1);
+  CHECK(errors({{"url_password", "s3cret"}}).empty());
+  CHECK(errors({{"url_password", "s3\ncret"}}).size() == 1);
   CHECK(errors({{"url", "https://me:s3cret@h.invalid/x"}}) ==
         std::vector<std::string>{
             "url: the URL holds a password, which would be readable in the host's process list "
@@ -113,16 +115,16 @@ TEST_CASE("get_url refuses what would leak a secret or become more of a request"
 }
 
 TEST_CASE("get_url downloads a missing file, asking the server first") {
-  const Value args = Args({{"mode", "0755"}, {"headers", {{"X-Trace", "1"}}}});
+  const Value args = Args({{"mode", "0755"}, {"http_agent", "roles/1"}});
   const std::vector<Read> probe = GetUrlModule().Probe(args, {});
   REQUIRE(probe.size() == 3);
   CHECK(probe[2].path == "/opt/tool.tgz/tool-1.0.tgz");
   CHECK(probe[0].kind == Read::Kind::kStat);
   const std::vector<std::string>& argv = probe[1].argv;
-  REQUIRE(argv.size() > 11);
-  CHECK(std::vector<std::string>(argv.begin() + 4, argv.begin() + 12) ==
-        std::vector<std::string>{kUrl, "/opt/tool.tgz", "", "", "", "0", "", "tool-1.0.tgz"});
-  CHECK(std::find(argv.begin(), argv.end(), "X-Trace: 1") != argv.end());
+  REQUIRE(argv.size() > 12);
+  CHECK(std::vector<std::string>(argv.begin() + 4, argv.begin() + 13) ==
+        std::vector<std::string>{kUrl, "/opt/tool.tgz", "", "", "", "0", "", "tool-1.0.tgz", "1"});
+  CHECK(std::find(argv.begin(), argv.end(), "roles/1") != argv.end());
 
   Result<Change> change = Plan(args, Stat(FileType::kMissing), Answer("missing", "HEAD", "200"));
   REQUIRE(change.ok());
@@ -315,7 +317,7 @@ TEST_CASE("get_url's scripts download, check and replace a file atomically") {
     return testing::RunScript(script, cmd);
   };
   testing::ScriptRun probe = run(scripts::kGetUrlProbe, {url, dir + "/dest", "sha256", kHelloSha256,
-                                                         "", "0", "", "src", "-A", "x"});
+                                                         "", "0", "", "src", "1", "-A", "x"});
   CHECK(probe.status == 0);
   const Value args = Args(
       {{"url", url}, {"dest", dir + "/dest"}, {"checksum", std::string("sha256:") + kHelloSha256}});
@@ -354,8 +356,93 @@ TEST_CASE("get_url's scripts download, check and replace a file atomically") {
 
   // Now the checksum is there: no request at all.
   probe = run(scripts::kGetUrlProbe,
-              {url, dir + "/dest", "sha256", kHelloSha256, "", "0", "", "src", "-A", "x"});
+              {url, dir + "/dest", "sha256", kHelloSha256, "", "0", "", "src", "1", "-A", "x"});
   CHECK(probe.out.find("@@ request\nnone\n") != std::string::npos);
+}
+
+TEST_CASE("get_url gives curl a password and headers on its stdin, never in its arguments") {
+  const Value args = Args({{"url_username", "alice"},
+                           {"url_password", "s3cr\"et\\"},
+                           {"force_basic_auth", true},
+                           {"headers", {{"X-Token", "t0ken"}}}});
+  auto leaks = [](const std::vector<std::string>& argv) {
+    for (const std::string& a : argv)
+      if (a.find("s3cr") != std::string::npos || a.find("t0ken") != std::string::npos ||
+          a.find("alice") != std::string::npos)
+        return true;
+    return false;
+  };
+  const std::vector<Read> probe = GetUrlModule().Probe(args, {});
+  CHECK(!leaks(probe[1].argv));
+  CHECK(probe[1].argv[12] == "0");  // the probe asks the server nothing
+
+  // The file is there without a checksum: the download step asks.
+  Result<Change> change = Plan(args, Stat(FileType::kFile), Answer("file", "none", ""));
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  CHECK(!change->predictable);  // check mode cannot tell
+  REQUIRE(change->actions.size() == 1);
+  const Action& fetch = change->actions[0];
+  CHECK(fetch.argv[4] == "ask");
+  CHECK(!leaks(fetch.argv));
+  const std::vector<std::string> k = {"-K", "-"};
+  CHECK(std::search(fetch.argv.begin(), fetch.argv.end(), k.begin(), k.end()) != fetch.argv.end());
+  CHECK(fetch.stdin_data == "user = \"alice:s3cr\\\"et\\\\\"\nheader = \"X-Token: t0ken\"\n");
+
+  // The server answered 304, or sent the bytes dest holds: no change.
+  Result<Change> report = GetUrlModule().Report(
+      args, {0, "status 304\nelapsed 0\nmsg HTTP Error 304: Not Modified\nsame 304\n", ""});
+  REQUIRE(report.ok());
+  CHECK(!report->changed);
+  CHECK(report->result["msg"] == "HTTP Error 304: Not Modified");
+  CHECK(report->result["status_code"] == 304);
+  report = GetUrlModule().Report(args, {0, "status 200\nelapsed 0\nmsg OK (6 bytes)\n", ""});
+  REQUIRE(report.ok());
+  CHECK(report->changed);
+  report = GetUrlModule().Report(
+      args, {0, "status 401\nelapsed 0\nmsg OK (0 bytes)\nmsg Request failed\nfailed\n", ""});
+  REQUIRE(report.ok());
+  CHECK(report->failed);
+  CHECK(!report->changed);
+  CHECK(report->message == "Request failed");
+  CHECK(report->result["status_code"] == 401);
+
+  // A checksum the file has: no request at all, as without secrets.
+  const Value sums =
+      Args({{"url_password", "s3cret"}, {"checksum", std::string("sha256:") + kHelloSha256}});
+  change = Plan(sums, Stat(FileType::kFile),
+                Answer("file", "none", "", std::string("@@ digest\n") + kHelloSha256 + "\n"));
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+
+  change = Plan(args, Stat(FileType::kDirectory), Answer("dir", "none", ""));
+  CHECK(!change.ok());
+}
+
+TEST_CASE("get_url's download step reads curl's config from stdin and keeps the same bytes") {
+  testing::TempTree tree;
+  const std::string dir = tree.dir();
+  tree.Write("src", "hello\n");
+  tree.Write("dest", "hello\n");
+  tree.Write("config", "header = \"X-Token: t0ken\"\n");
+  const std::string url = "file://" + dir + "/src";
+  std::string cmd = "sh script.sh ask '" + url + "' '" + dir +
+                    "/dest' '' '' '' 0 '' '' '' -K - < '" + dir + "/config'";
+  testing::ScriptRun same = testing::RunScript(scripts::kGetUrlFetch, cmd);
+  CHECK(same.status == 0);
+  INFO(same.out);
+  Result<Change> report = GetUrlModule().Report(Args({}), {0, same.out, ""});
+  REQUIRE(report.ok());
+  CHECK(!report->changed);
+  tree.Write("src", "world\n");
+  testing::ScriptRun got = testing::RunScript(scripts::kGetUrlFetch, cmd);
+  CHECK(got.status == 0);
+  report = GetUrlModule().Report(Args({}), {0, got.out, ""});
+  REQUIRE(report.ok());
+  CHECK(report->changed);
+  std::stringstream now;
+  now << std::ifstream(dir + "/dest").rdbuf();
+  CHECK(now.str() == "world\n");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -127,10 +128,6 @@ TEST_CASE("rpm_key fails as Ansible's module does") {
       {{{"key", "/k.asc"}},
        std::string(kTools) + "@@ keyfile 0\nuid::::\n" + kNoneImported,
        "Unexpected gpg output"},
-      {{{"key", "https://example.com/k.asc"}},
-       std::string(kTools) + kNoneImported,
-       "key 'https://example.com/k.asc' is a URL, which hostprep's rpm_key does not fetch: "
-       "download it with get_url first and give its path"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.message);
@@ -138,6 +135,47 @@ TEST_CASE("rpm_key fails as Ansible's module does") {
     REQUIRE_FALSE(change.ok());
     CHECK(change.message() == c.message);
   }
+}
+
+TEST_CASE("rpm_key downloads a key given by URL on the host, as Ansible's module fetches it") {
+  const Value args = Args({{"key", "https://repo.invalid/RPM-GPG-KEY"}, {"validate_certs", false}});
+  const std::vector<Read> probe = RpmKeyModule().Probe(args, {});
+  REQUIRE(probe.size() == 1);
+  const std::vector<std::string>& argv = probe[0].argv;
+  CHECK(argv[2] == std::string(scripts::kKeyUrl));
+  CHECK(argv[4] == "https://repo.invalid/RPM-GPG-KEY");
+  CHECK(std::find(argv.begin(), argv.end(), "-k") != argv.end());  // validate_certs: false
+  const auto cmd = std::find(argv.begin(), argv.end(), "@CMD@");
+  REQUIRE(cmd != argv.end());
+  CHECK(std::vector<std::string>(cmd + 1, argv.end()) ==
+        std::vector<std::string>{"/bin/sh", "-c", scripts::kRpmKey, "sh", "@KEY@"});
+
+  // Downloaded and armored, not imported yet: imported from the URL again.
+  Result<Change> change = RpmKeyModule().Plan(
+      args, {Ran(0, std::string(kTools) + kKeyFile + "@@ armored yes\n" + kNoneImported)}, {});
+  REQUIRE(change.ok());
+  CHECK(change->changed);
+  REQUIRE(change->actions.size() == 1);
+  const std::vector<std::string>& import = change->actions[0].argv;
+  CHECK(import[4] == "https://repo.invalid/RPM-GPG-KEY");
+  CHECK(std::vector<std::string>(std::find(import.begin(), import.end(), "@CMD@") + 1,
+                                 import.end()) ==
+        std::vector<std::string>{"/usr/bin/rpm", "--import", "@KEY@"});
+  // Known already: nothing to do.
+  change = RpmKeyModule().Plan(
+      args, {Ran(0, std::string(kTools) + kKeyFile + "@@ armored yes\n" + kImported)}, {});
+  REQUIRE(change.ok());
+  CHECK(!change->changed);
+
+  change = RpmKeyModule().Plan(args, {Ran(0, std::string(kTools) + kKeyFile + kNoneImported)}, {});
+  REQUIRE(change.ok());
+  CHECK(change->failed);
+  CHECK(change->message == "Not a public key: https://repo.invalid/RPM-GPG-KEY");
+  change = RpmKeyModule().Plan(args, {Ran(90, "", "HTTP Error 404\n")}, {});
+  REQUIRE(change.ok());
+  CHECK(change->failed);
+  CHECK(change->message ==
+        "failed to fetch key at https://repo.invalid/RPM-GPG-KEY , error was: HTTP Error 404");
 }
 
 TEST_CASE("rpm_key refuses a key rpm would take for an option, other values stay data") {
