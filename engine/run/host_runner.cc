@@ -21,7 +21,6 @@
 #include "engine/run/host_io.h"
 #include "engine/run/host_plan.h"
 #include "engine/run/host_state.h"
-#include "engine/run/magic_variables.h"
 #include "engine/run/resources.h"
 #include "engine/run/role_variables.h"
 #include "engine/run/task_executor.h"
@@ -122,17 +121,6 @@ class HostPlay {
       // variable of the same name is dropped.
       inventory_vars_.SetParent(ctx_.batch_shared);
       for (const std::string& name : ctx_.batch_shared->Names()) inventory_vars_.Erase(name);
-    } else {
-      inventory_vars_.Set("groups", *ctx_.groups, "inventory");
-      if (ctx_.play_hosts_all != nullptr)
-        inventory_vars_.Set("ansible_play_hosts_all", *ctx_.play_hosts_all, "hostprep");
-      if (ctx_.play_hosts != nullptr)
-        inventory_vars_.Set("ansible_play_hosts", *ctx_.play_hosts, "hostprep");
-      if (ctx_.play_batch != nullptr) {
-        inventory_vars_.Set("ansible_play_batch", *ctx_.play_batch, "hostprep");
-        inventory_vars_.Set("play_hosts", *ctx_.play_batch, "hostprep");
-      }
-      inventory_vars_.SetAll(PlayMagicVariables(*ctx_.play, opts), "hostprep");
     }
     if (ctx_.hostvars != nullptr) inventory_vars_.SetHostScopes(&hostvars_);
     Value role_names = Value::array();

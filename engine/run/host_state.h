@@ -81,18 +81,13 @@ struct PlayContext {
   const RunOptions* options = nullptr;
   TransportFactory* transports = nullptr;
   const PlaySettings* settings = nullptr;    // the play's keywords, rendered
-  const Value* groups = nullptr;             // the `groups` magic variable
-  // The play's hosts as Ansible's magic variables give them: every host its
-  // pattern matches (ansible_play_hosts_all, --limit aside), those not
-  // failed when the batch started (ansible_play_hosts), and the batch's
-  // (ansible_play_batch, play_hosts). Arrays of names; null: not set.
-  const Value* play_hosts_all = nullptr;
-  const Value* play_hosts = nullptr;
-  const Value* play_batch = nullptr;
-  // The variables above that are the same on every host of the batch
-  // (groups and the play's host lists, names a play's hosts all see), held
-  // once for all of them: each host's inventory scope has it as its parent.
-  // At 10,000 hosts a copy per host was 10,000 lists of 10,000 names.
+  // The magic variables that are the same on every host of the batch:
+  // `groups`, the play's hosts as Ansible gives them (every host its pattern
+  // matches: ansible_play_hosts_all, --limit aside; those not failed when
+  // the batch started: ansible_play_hosts; the batch's: ansible_play_batch,
+  // play_hosts) and the play's (playbook_dir, omit...). Held once for all of
+  // them: each host's inventory scope has it as its parent (a copy per host
+  // was, at 10,000 hosts, 10,000 lists of 10,000 names). Null: none set.
   const Variables* batch_shared = nullptr;
   const std::atomic<bool>* abort = nullptr;  // set by the coordinator: stop before the next task
   Trace* trace = nullptr;                    // --trace; null when not asked for

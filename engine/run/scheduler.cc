@@ -242,14 +242,12 @@ void Scheduler::RunPlay(const Play& play) {
   ctx.modules = &modules_;
   ctx.options = &options_;
   ctx.transports = transports_;
-  ctx.groups = &groups_;
   ctx.abort = &abort;
   ctx.trace = trace_;
   IncludeLoader includes(play, modules_);
   ctx.includes = &includes;
   PlayEnd end;
   ctx.end = &end;
-  ctx.play_hosts_all = &hosts_all;
   const ControllerLookups lookups(play.dir, options_.allow_lookup_commands,
                                   options_.ansible_managed);
   ctx.lookups = &lookups;
@@ -265,8 +263,6 @@ void Scheduler::RunPlay(const Play& play) {
     }
     Value in_batch = Value::array();
     for (const std::string& h : batch) in_batch.push_back(h);
-    ctx.play_hosts = &remaining;
-    ctx.play_batch = &in_batch;
     Variables shared;
     shared.Set("groups", groups_, "inventory");
     shared.Set("ansible_play_hosts_all", hosts_all, "hostprep");

@@ -321,8 +321,8 @@ Status Handshake(ssh_session s, const SshEndpoint& ep, const SshOptions& options
   }
   if (!tunnelled) EnableTcpKeepalive(ssh_get_fd(s), ep);
   if (SshLogEnabled()) {
-    SshLog(fmt::format("connected: {} server, host key {}",
-                       ssh_get_serverbanner(s) ? ssh_get_serverbanner(s) : "unknown",
+    const char* banner = ssh_get_serverbanner(s);
+    SshLog(fmt::format("connected: {} server, host key {}", banner ? banner : "unknown",
                        Fingerprint(s)));
   }
   Status verified = VerifyHostKey(s, ep, options, options.known_hosts);
