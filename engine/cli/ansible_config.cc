@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/base/text.h"
+#include "engine/module/read_result.h"
 #include "engine/playbook/keywords.h"
 #include "engine/run/local_templates.h"
 
@@ -77,7 +78,7 @@ struct Setting {
   const char* section;
   const char* key;
   const char* env;
-  const char* option;  // "" = not an option (become_method: checked only)
+  const char* option;
   Kind kind;
 };
 
@@ -96,7 +97,8 @@ constexpr Setting kSettings[] = {
     {"ssh_connection", "ssh_args", "ANSIBLE_SSH_ARGS", "--ssh-args", Kind::kText},
     {"privilege_escalation", "become", "ANSIBLE_BECOME", "--become", Kind::kFlag},
     {"privilege_escalation", "become_user", "ANSIBLE_BECOME_USER", "--become-user", Kind::kText},
-    {"privilege_escalation", "become_method", "ANSIBLE_BECOME_METHOD", "", Kind::kBecomeMethod},
+    {"privilege_escalation", "become_method", "ANSIBLE_BECOME_METHOD", "--become-method",
+     Kind::kBecomeMethod},
     {"privilege_escalation", "become_ask_pass", "ANSIBLE_BECOME_ASK_PASS", "--ask-become-pass",
      Kind::kFlag},
 };
@@ -165,10 +167,14 @@ Status AddWords(const Setting& s, const std::string& value, const std::string& w
       words->insert(words->end(), {s.option, v});
       return Status::Ok();
     case Kind::kBecomeMethod:
-      if (v.empty() || v == "sudo" || v == "ansible.builtin.sudo") return Status::Ok();
+      if (v.empty()) return Status::Ok();
+      if (BecomeMethodNamed(v)) {
+        words->insert(words->end(), {s.option, v});
+        return Status::Ok();
+      }
       return Status::Error(fmt::format(
-          "{}: become_method '{}' is not supported: hostprep becomes another user with sudo "
-          "(remove the setting, or set it to sudo)",
+          "{}: become_method '{}' is not supported: hostprep becomes another user with sudo or "
+          "su (remove the setting, or set it to one of them)",
           where, v));
   }
   return Status::Ok();

@@ -158,7 +158,7 @@ void AddSshOptions(po::options_description* desc, SshCliOptions* out) {
       ("max-output-mb", po::value(&out->max_output_mb),
        "MiB one command may print before it is stopped and fails (default 64)")
       ("ask-become-pass,K", po::bool_switch(&out->ask_become_pass),
-       "ask once for the sudo password (or set HOSTPREP_BECOME_PASSWORD)")
+       "ask once for the become password: sudo's, or the become user's for su (or set HOSTPREP_BECOME_PASSWORD)")
       ("ssh-config", po::value(&out->ssh_config), "ssh client config (default ~/.ssh/config)")
       ("ssh-args", po::value(&out->ssh_args), "ssh options for every host, as ansible.cfg's "
        "[ssh_connection] ssh_args: -J/ProxyJump (for hosts whose ansible_ssh_common_args name "

@@ -58,7 +58,8 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   std::vector<std::string> args = raw_args;
   const int verbosity = TakeVerbosity(&args);
   EnableSshLog(verbosity);
-  std::string playbook_path, output = "text", color = "auto", connection, become_user;
+  std::string playbook_path, output = "text", color = "auto", connection, become_user,
+                             become_method;
   std::vector<std::string> inventories, tags, skip_tags, extra;
   RunOptions opts;
   opts.facts_cache_dir = FactsCache::DefaultDir();
@@ -70,35 +71,54 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   SshCliOptions ssh;
   po::options_description desc(
       "usage: hostprep run PLAYBOOK -i INVENTORY [options]\n\noptions");
-  desc.add_options()
-      ("help,h", "show this help")
-      ("inventory,i", po::value(&inventories), "inventory file, directory, script or 'h1,h2,' (repeatable)")
-      ("check,C", po::bool_switch(&opts.check), "plan only: report what would change, change nothing")
-      ("diff,D", po::bool_switch(&opts.diff), "show the diff of every change")
-      ("limit,l", po::value(&opts.limit), "further limit the hosts to a pattern")
-      ("tags,t", po::value(&tags), "run only tasks with these tags (comma-separated, repeatable)")
-      ("skip-tags", po::value(&skip_tags), "skip tasks with these tags")
-      ("extra-vars,e", po::value(&extra), "variables: key=value, @file.yml or a mapping (repeatable)")
-      ("forks,f", po::value(&opts.forks), "hosts run at once (default: all, up to 256)")
-      ("strategy", po::value(&strategy), "for plays that set none: free (default; hosts never wait for each other) or linear (each task on every host before the next)")
-      ("connection,c", po::value(&connection), "connection type for every host: ssh or local")
-      ("become,b", po::bool_switch(&opts.become), "become (sudo) for every play")
-      ("become-user", po::value(&become_user), "user to become (default root)")
-      ("task-timeout", po::value(&opts.task_timeout), "seconds a command may run (default: no limit)")
-      ("allow-lookup-commands", po::bool_switch(&opts.allow_lookup_commands), "let the pipe and lines lookups run shell commands on this machine (off by default: a template cannot run a command here unless you say so)")
-      ("allow-broken-conditionals", po::bool_switch(&opts.allow_broken_conditionals), "count a condition that is not a boolean by its truthiness, as Ansible 2.14 did (default: an error, as in Ansible 2.19)")
-      ("ansible-managed", po::value(&opts.ansible_managed), "the text of {{ ansible_managed }} in template files, with {host}, {uid}, {file} and strftime's %-codes (ansible.cfg's ansible_managed; default 'Ansible managed')")
-      ("output,o", po::value(&output), "text (default) or json (one event per line)")
-      ("trace", po::value(&trace_file), "write a Chrome trace-event JSON of the run (Perfetto, chrome://tracing): a lane per host, spans for connect, probe and apply round trips and tasks")
-      ("stats", po::bool_switch(&show_stats), "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, applying")
-      ("color", po::value(&color), "auto (default), always or never")
-      ("start-at-task", po::value(&opts.start_at_task), "start at the first task with this name (or 'role : name', or a glob); the plays before its play run nothing")
-      ("list-tasks", po::bool_switch(&listing.tasks), "list the tasks the run would take, with their tags, and exit")
-      ("list-tags", po::bool_switch(&listing.tags), "list the tags of each play and of the tasks the run would take, and exit")
-      ("list-hosts", po::bool_switch(&listing.hosts), "list the hosts of each play, and exit")
-      ("detailed-exitcode", po::bool_switch(&detailed),
-       "with --check: exit 6 when changes are pending, 0 when none")
-      ("playbook", po::value(&playbook_path), "the playbook");
+  desc.add_options()("help,h", "show this help")(
+      "inventory,i", po::value(&inventories),
+      "inventory file, directory, script or 'h1,h2,' (repeatable)")(
+      "check,C", po::bool_switch(&opts.check),
+      "plan only: report what would change, change nothing")("diff,D", po::bool_switch(&opts.diff),
+                                                             "show the diff of every change")(
+      "limit,l", po::value(&opts.limit), "further limit the hosts to a pattern")(
+      "tags,t", po::value(&tags), "run only tasks with these tags (comma-separated, repeatable)")(
+      "skip-tags", po::value(&skip_tags), "skip tasks with these tags")(
+      "extra-vars,e", po::value(&extra),
+      "variables: key=value, @file.yml or a mapping (repeatable)")(
+      "forks,f", po::value(&opts.forks), "hosts run at once (default: all, up to 256)")(
+      "strategy", po::value(&strategy),
+      "for plays that set none: free (default; hosts never wait for each other) or linear (each "
+      "task on every host before the next)")("connection,c", po::value(&connection),
+                                             "connection type for every host: ssh or local")(
+      "become,b", po::bool_switch(&opts.become), "become (sudo, or su) for every play")(
+      "become-user", po::value(&become_user), "user to become (default root)")(
+      "become-method", po::value(&become_method),
+      "sudo (default) or su, for plays and tasks that set no become_method and hosts whose "
+      "inventory sets no ansible_become_method")("task-timeout", po::value(&opts.task_timeout),
+                                                 "seconds a command may run (default: no limit)")(
+      "allow-lookup-commands", po::bool_switch(&opts.allow_lookup_commands),
+      "let the pipe and lines lookups run shell commands on this machine (off by default: a "
+      "template cannot run a command here unless you say so)")(
+      "allow-broken-conditionals", po::bool_switch(&opts.allow_broken_conditionals),
+      "count a condition that is not a boolean by its truthiness, as Ansible 2.14 did (default: an "
+      "error, as in Ansible 2.19)")(
+      "ansible-managed", po::value(&opts.ansible_managed),
+      "the text of {{ ansible_managed }} in template files, with {host}, {uid}, {file} and "
+      "strftime's %-codes (ansible.cfg's ansible_managed; default 'Ansible managed')")(
+      "output,o", po::value(&output), "text (default) or json (one event per line)")(
+      "trace", po::value(&trace_file),
+      "write a Chrome trace-event JSON of the run (Perfetto, chrome://tracing): a lane per host, "
+      "spans for connect, probe and apply round trips and tasks")(
+      "stats", po::bool_switch(&show_stats),
+      "after the recap, what the run cost per host: round trips, bytes, time connecting, probing, "
+      "applying")("color", po::value(&color), "auto (default), always or never")(
+      "start-at-task", po::value(&opts.start_at_task),
+      "start at the first task with this name (or 'role : name', or a glob); the plays before its "
+      "play run nothing")("list-tasks", po::bool_switch(&listing.tasks),
+                          "list the tasks the run would take, with their tags, and exit")(
+      "list-tags", po::bool_switch(&listing.tags),
+      "list the tags of each play and of the tasks the run would take, and exit")(
+      "list-hosts", po::bool_switch(&listing.hosts), "list the hosts of each play, and exit")(
+      "detailed-exitcode", po::bool_switch(&detailed),
+      "with --check: exit 6 when changes are pending, 0 when none")(
+      "playbook", po::value(&playbook_path), "the playbook");
   RunOutputOptions outputs;
   AddRunOutputOptions(&desc, &outputs);
   AddSshOptions(&desc, &ssh);
@@ -153,6 +173,14 @@ int RunCommand(const std::vector<std::string>& raw_args, const ModuleRegistry& m
   opts.skip_tags = SplitList(skip_tags);
   opts.connection = connection;
   opts.become_user = become_user;
+  if (!become_method.empty()) {
+    opts.become_method = BecomeMethodNamed(become_method);
+    if (!opts.become_method) {
+      fmt::print(stderr, "hostprep run: --become-method must be sudo or su, not '{}'\n",
+                 become_method);
+      return kExitBadOption;
+    }
+  }
   Value extra_vars;
   if (int code = ReadExtraVarsOrReport("run", extra, &extra_vars); code != kExitOk) return code;
   opts.extra_vars = std::move(extra_vars);

@@ -130,6 +130,17 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
       return Status::Error(fmt::format("host {}: ansible_port '{}' is not a port number", host, p));
     s.port = *n;
   }
+  std::string method;
+  if (Status st = text("become_method", &method); !st.ok()) return st;
+  if (!Trim(method).empty()) {
+    s.become_method = BecomeMethodNamed(method);
+    if (!s.become_method) {
+      return Status::Error(fmt::format(
+          "host {}: ansible_become_method '{}' is not supported: hostprep becomes another user "
+          "with sudo or su",
+          host, Trim(method)));
+    }
+  }
   Result<Value> become = Lookup(vars, plain, "become");
   if (!become.ok()) return become.status();
   if (!become->is_null()) {

@@ -44,6 +44,7 @@
 #include "engine/base/source.h"
 #include "engine/base/status.h"
 #include "engine/base/value.h"
+#include "engine/module/read_result.h"
 #include "engine/template/variables.h"
 
 namespace hostprep {
@@ -144,6 +145,8 @@ struct ConnectionSettings {
   std::string private_key_file;
   std::string ssh_common_args;  // ansible_ssh_common_args, then ansible_ssh_extra_args
   std::string become_user;      // "" = root
+  // ansible_become_method; unset: the run's (--become-method), else sudo.
+  std::optional<BecomeMethod> become_method;
   bool become = false;
   bool become_set = false;  // whether the inventory said anything about become
   // Seconds to connect; 0: the run's (--timeout). Set only by a task that

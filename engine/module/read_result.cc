@@ -1,9 +1,19 @@
 #include "engine/module/read_result.h"
 
+#include "engine/base/text.h"
+
 namespace hostprep {
 
+std::optional<BecomeMethod> BecomeMethodNamed(const std::string& name) {
+  const std::string n = Trim(name);
+  if (n == "sudo" || n == "ansible.builtin.sudo") return BecomeMethod::kSudo;
+  if (n == "su" || n == "ansible.builtin.su") return BecomeMethod::kSu;
+  return std::nullopt;
+}
+
 bool SameBecome(const Become& a, const Become& b) {
-  return a.enabled == b.enabled && (!a.enabled || (a.user == b.user && a.flags == b.flags));
+  return a.enabled == b.enabled &&
+         (!a.enabled || (a.user == b.user && a.flags == b.flags && a.method == b.method));
 }
 
 bool SameAnswer(const ReadResult& a, const ReadResult& b) {

@@ -16,12 +16,20 @@
 
 namespace hostprep {
 
-// Privilege escalation for one request: run as `user` through sudo.
+// How a host's commands become another user: Ansible's become_method.
+enum class BecomeMethod { kSudo, kSu };
+
+// Privilege escalation for one request: run as `user` through sudo or su.
 struct Become {
   bool enabled = false;
   std::string user;                     // "" = root
-  std::vector<std::string> flags = {};  // sudo options (become_flags): -H, -E
+  std::vector<std::string> flags = {};  // become_flags: sudo's -H, -E; su's -m
+  BecomeMethod method = BecomeMethod::kSudo;
 };
+
+// The method a become_method value names (sudo, su, ansible.builtin.sudo,
+// ansible.builtin.su, spaces around), or nullopt.
+std::optional<BecomeMethod> BecomeMethodNamed(const std::string& name);
 
 // The two run as the same user (the user does not matter without become).
 bool SameBecome(const Become& a, const Become& b);

@@ -121,7 +121,7 @@ bool PlayParser::ReadTarget(const std::string& key, const YAML::Node& value) {
   } else if (key == "gather_facts") {
     reader_.ReadBool(key, value, &play_.gather_facts);
   } else if (key == "become_method") {
-    ReadBecomeMethod(&reader_, value);
+    ReadBecomeMethod(&reader_, value, &play_.become_method);
   } else if (key == "become_flags") {
     ReadBecomeFlags(&reader_, value, &play_.become_flags);
   } else if (key == "remote_user") {

@@ -123,6 +123,7 @@ struct TaskSpec {
   std::string become_user;
   // become_flags, checked (ReadBecomeFlags); unset: the play's.
   std::optional<std::vector<std::string>> become_flags;
+  std::optional<BecomeMethod> become_method;  // unset: the play's
   std::vector<std::string> tags;
   bool no_log = false;
   bool ignore_errors = false;
@@ -228,6 +229,9 @@ struct Play {
   std::optional<bool> become;
   std::string become_user;
   std::vector<std::string> become_flags;  // checked (ReadBecomeFlags)
+  // Unset: --become-method (ansible.cfg's), else the host's
+  // ansible_become_method, else sudo.
+  std::optional<BecomeMethod> become_method;
   // `remote_user` and `port` (templates allowed): the login of hosts whose
   // inventory sets no ansible_user (ansible_port), as in Ansible, where
   // connection variables win over play keywords.

@@ -129,6 +129,7 @@ Inherited Inherited::Within(const Inherited& outer) const {
   }
   if (!become_user.empty()) out.become_user = become_user;
   if (become_flags) out.become_flags = become_flags;
+  if (become_method) out.become_method = become_method;
   if (ignore_errors) out.ignore_errors = ignore_errors;
   if (ignore_unreachable) out.ignore_unreachable = ignore_unreachable;
   if (no_log) out.no_log = no_log;
@@ -174,6 +175,7 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   }
   if (task->become_user.empty()) task->become_user = become_user;
   if (!task->become_flags) task->become_flags = become_flags;
+  if (!task->become_method) task->become_method = become_method;
   // A task's own `ignore_errors: false` cannot be told from none here; as in
   // Ansible, a parent's true is what users write these for.
   if (ignore_errors && *ignore_errors) task->ignore_errors = true;
@@ -229,7 +231,7 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
     Value env;
     if (ReadEnvironment(reader, value, &env)) out->environment.push_back(std::move(env));
   } else if (key == "become_method") {
-    ReadBecomeMethod(reader, value);
+    ReadBecomeMethod(reader, value, &out->become_method);
   } else if (key == "become_flags") {
     std::vector<std::string> flags;
     if (ReadBecomeFlags(reader, value, &flags)) out->become_flags = flags;
@@ -248,19 +250,28 @@ bool ReadBecomeFlags(FieldReader* reader, const YAML::Node& value, std::vector<s
   std::string text;
   if (!reader->ReadString("become_flags", value, &text)) return false;
   out->clear();
-  for (const std::string& word : Split(text, ' ')) {
-    const std::string flag = Trim(word);
+  const std::vector<std::string> words = Split(text, ' ');
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string flag = Trim(words[i]);
     if (flag.empty() || flag == "-n" || flag == "--non-interactive" || flag == "-S" ||
-        flag == "--stdin") {
+        flag == "--stdin" || StartsWith(flag, "--shell=")) {
       continue;
     }
-    if (flag == "-H" || flag == "--set-home" || flag == "-E" || flag == "--preserve-env") {
+    if (flag == "-s" || flag == "--shell") {  // su's shell: the next word
+      while (i + 1 < words.size() && Trim(words[i + 1]).empty()) ++i;
+      ++i;
+      continue;
+    }
+    if (flag == "-p" || flag == "--preserve-environment") flag = "-m";
+    if (flag == "-H" || flag == "--set-home" || flag == "-E" || flag == "--preserve-env" ||
+        flag == "-m") {
       if (std::find(out->begin(), out->end(), flag) == out->end()) out->push_back(flag);
       continue;
     }
-    reader->Error(value, fmt::format("'become_flags' may hold -H (--set-home) and -E "
-                                     "(--preserve-env), not '{}': hostprep runs 'sudo -n', or "
-                                     "'sudo -S' with --ask-become-pass, and no shell",
+    reader->Error(value, fmt::format("'become_flags' may hold sudo's -H (--set-home) and -E "
+                                     "(--preserve-env), or su's -m (--preserve-environment), "
+                                     "not '{}': hostprep runs 'sudo -n' ('sudo -S' with "
+                                     "--ask-become-pass) or 'su -s /bin/sh', and no shell",
                                      flag));
     return false;
   }
@@ -288,13 +299,17 @@ bool ReadBecome(FieldReader* reader, const YAML::Node& value, const std::string&
   return true;
 }
 
-bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value) {
+bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value,
+                      std::optional<BecomeMethod>* out) {
   std::string method;
   if (!reader->ReadString("become_method", value, &method)) return false;
-  if (Trim(method) == "sudo" || Trim(method) == "ansible.builtin.sudo") return true;
+  if (std::optional<BecomeMethod> named = BecomeMethodNamed(method)) {
+    *out = named;
+    return true;
+  }
   reader->Error(value, fmt::format("'become_method: {}' is not supported: hostprep becomes "
-                                   "another user with sudo ('sudo -n', or 'sudo -S' with "
-                                   "--ask-become-pass); write 'sudo' or leave it out",
+                                   "another user with sudo or su; write one of them or leave "
+                                   "it out (sudo)",
                                    method));
   return false;
 }

@@ -35,6 +35,7 @@ struct Inherited {
   SourceLocation become_location;
   std::string become_user;
   std::optional<std::vector<std::string>> become_flags;
+  std::optional<BecomeMethod> become_method;
   std::optional<bool> ignore_errors;
   std::optional<bool> ignore_unreachable;
   std::optional<bool> no_log;
@@ -69,13 +70,17 @@ bool ReadInheritedKey(FieldReader* reader, const std::string& key, const YAML::N
 bool ReadBecome(FieldReader* reader, const YAML::Node& value, const std::string& label,
                 std::optional<bool>* out, std::string* templ, SourceLocation* at);
 
-// Reads a `become_method:` value: hostprep becomes another user with sudo,
-// so 'sudo' is the one it takes. False (reported) for any other.
-bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value);
+// Reads a `become_method:` value into `out`: sudo or su (short names or
+// ansible.builtin.*). False (reported) for any other.
+bool ReadBecomeMethod(FieldReader* reader, const YAML::Node& value,
+                      std::optional<BecomeMethod>* out);
 
-// Reads `become_flags:` into the sudo options hostprep passes on: -H
-// (--set-home) and -E (--preserve-env); -n and -S are hostprep's to choose
-// and dropped. False (reported) for any other word.
+// Reads `become_flags:` into the options hostprep passes on: sudo's -H
+// (--set-home) and -E (--preserve-env), su's -m (-p,
+// --preserve-environment); -n and -S are hostprep's to choose and dropped,
+// as is su's `-s SHELL` (hostprep's su always runs /bin/sh). Each method
+// takes its own and leaves the other's out (remote_shell.h). False
+// (reported) for any other word.
 bool ReadBecomeFlags(FieldReader* reader, const YAML::Node& value, std::vector<std::string>* out);
 
 // Reads `delegate_facts:` (TaskSpec::delegate_facts) into `out`.

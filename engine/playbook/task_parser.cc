@@ -208,7 +208,7 @@ bool TaskParser::ReadBehaviour(const std::string& key, const YAML::Node& value) 
   } else if (key == "become_user") {
     reader_.ReadString(key, value, &task_.become_user);
   } else if (key == "become_method") {
-    ReadBecomeMethod(&reader_, value);
+    ReadBecomeMethod(&reader_, value, &task_.become_method);
   } else if (key == "become_flags") {
     std::vector<std::string> flags;
     if (ReadBecomeFlags(&reader_, value, &flags)) task_.become_flags = flags;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/base/value.h"
+#include "engine/module/read_result.h"
 #include "engine/transport/ssh_options.h"
 
 namespace hostprep {
@@ -41,6 +42,7 @@ struct RunOptions {
   std::string connection;              // -c: overrides plays and inventory when set
   bool become = false;                 // -b: become for every play
   std::string become_user;             // --become-user
+  std::optional<BecomeMethod> become_method;  // --become-method
   SshOptions ssh;                      // --private-key, --user, --known-hosts, ...
   // --allow-lookup-commands: the pipe and lines lookups may run shell
   // commands on the controller (controller_lookups.h).

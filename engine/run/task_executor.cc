@@ -100,7 +100,17 @@ Become TaskExecutor::BecomeFor(const TaskRun& run) const {
   if (!play.user.empty()) b.user = play.user;
   if (!task.become_user.empty()) b.user = task.become_user;
   b.flags = task.become_flags.value_or(ctx_.play->become_flags);
+  b.method = task.become_method.value_or(PlayBecomeMethod(connection));
   return b;
+}
+
+// Ansible's order for the method: the task's (or its block's), the play's,
+// then --become-method (ansible.cfg's), then the host's inventory, as for
+// the user above. `connection`: the host the command runs on.
+BecomeMethod TaskExecutor::PlayBecomeMethod(const ConnectionSettings& connection) const {
+  if (ctx_.play->become_method) return *ctx_.play->become_method;
+  if (ctx_.options->become_method) return *ctx_.options->become_method;
+  return connection.become_method.value_or(BecomeMethod::kSudo);
 }
 
 Become TaskExecutor::GatheringBecome() const {
@@ -112,6 +122,7 @@ Become TaskExecutor::GatheringBecome() const {
   if (!ctx_.options->become_user.empty()) b.user = ctx_.options->become_user;
   if (!play.user.empty()) b.user = play.user;
   b.flags = ctx_.play->become_flags;
+  b.method = PlayBecomeMethod(state_->connection);
   return b;
 }
 

@@ -147,6 +147,7 @@ class TaskExecutor {
   // The become of the play's fact gathering, as Ansible's: the play's
   // keywords over the connection's defaults, and -b over both; no task's.
   Become GatheringBecome() const;
+  BecomeMethod PlayBecomeMethod(const ConnectionSettings& connection) const;
 
   // A task that only steers the run (meta end_host...): why its `when`
   // skips it ("" when it runs), or the error of a `when` that cannot be

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 
@@ -54,12 +55,29 @@ std::string ShellFailureReason(const ExecResult& result) {
   return text;
 }
 
+bool BecomeWraps(const Become& become, const std::string& login_user) {
+  return become.enabled && (become.user.empty() ? "root" : become.user) != login_user;
+}
+
+namespace {
+
+// become_flags are written for one method; each takes its own.
+std::vector<std::string> SudoFlags(const Become& become) {
+  std::vector<std::string> out;
+  for (const std::string& flag : become.flags)
+    if (flag != "-m") out.push_back(flag);
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> BecomeArgv(const Become& become, const std::string& login_user,
                                     const std::vector<std::string>& argv) {
+  if (!BecomeWraps(become, login_user)) return argv;
   const std::string user = become.user.empty() ? "root" : become.user;
-  if (!become.enabled || user == login_user) return argv;
   std::vector<std::string> out = {"sudo"};
-  out.insert(out.end(), become.flags.begin(), become.flags.end());
+  const std::vector<std::string> flags = SudoFlags(become);
+  out.insert(out.end(), flags.begin(), flags.end());
   for (const char* arg : {"-n", "-u"}) out.push_back(arg);
   out.push_back(user);
   out.push_back("--");
@@ -74,13 +92,56 @@ std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::str
   static const char kSkipPassword[] =
       "while IFS= read -r l; do [ \"$l\" = \"$0\" ] && break; done; exec \"$@\"";
   std::vector<std::string> out = {"sudo"};
-  out.insert(out.end(), become.flags.begin(), become.flags.end());
+  const std::vector<std::string> flags = SudoFlags(become);
+  out.insert(out.end(), flags.begin(), flags.end());
   const std::vector<std::string> rest = {
       "-S", "-p", "",   "-u",          become.user.empty() ? "root" : become.user,
       "--", "sh", "-c", kSkipPassword, marker};
   out.insert(out.end(), rest.begin(), rest.end());
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
+}
+
+std::vector<std::string> SuBecomeArgv(const Become& become, const std::string& marker,
+                                      bool with_password, const std::vector<std::string>& argv) {
+  const bool keep_env =
+      std::find(become.flags.begin(), become.flags.end(), "-m") != become.flags.end();
+  std::vector<std::string> out = {"sh",
+                                  "-c",
+                                  scripts::kSuBecome,
+                                  marker,
+                                  become.user.empty() ? "root" : become.user,
+                                  keep_env ? "-m" : "",
+                                  with_password ? "1" : "0"};
+  out.insert(out.end(), argv.begin(), argv.end());
+  return out;
+}
+
+Status CheckSuBecome(const ExecResult& result, const Become& become, const std::string& marker,
+                     bool with_password) {
+  if (result.exit_code != 125 || !StartsWith(result.stderr_data, marker + " ")) {
+    return Status::Ok();
+  }
+  const std::string user = become.user.empty() ? "root" : become.user;
+  std::string said = Trim(result.stderr_data.substr(marker.size() + 1));
+  if (StartsWith(said, "su: ")) said = said.substr(4);
+  if (Contains(said, "Authentication failure")) {
+    return Status::Error(
+        with_password
+            ? fmt::format("su rejected the become password: it must be {}'s password", user)
+            : fmt::format("su needs {}'s password on this host: use --ask-become-pass, or log in "
+                          "as root",
+                          user));
+  }
+  if (Contains(said, "does not exist")) {
+    return Status::Error(fmt::format("become: user {} does not exist on this host", user));
+  }
+  if (Contains(said, "su: not found") || Contains(said, "su: command not found")) {
+    return Status::Error(
+        "become_method su needs su, which is not installed on this host: install it (util-linux), "
+        "or use sudo");
+  }
+  return Status::Error(fmt::format("su did not run the command as {}: {}", user, said));
 }
 
 Status CheckBecome(const ExecResult& result) {
@@ -170,7 +231,22 @@ Status ParseWriteFile(const std::string& path, const ExecResult& result) {
   }
 }
 
+Result<ExecResult> ShellTransport::SuExec(const ExecRequest& request) {
+  const bool with_password = !become_password_.empty();
+  Result<ExecResult> result = RunCommand(
+      SuBecomeArgv(request.become, become_marker_, with_password, request.argv),
+      with_password ? become_password_ + "\n" + become_marker_ + "\n" + request.stdin_data
+                    : request.stdin_data,
+      request.timeout_seconds);
+  if (!result.ok()) return result;
+  Status su = CheckSuBecome(*result, request.become, become_marker_, with_password);
+  if (!su.ok()) return su;
+  return result;
+}
+
 Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
+  if (request.become.method == BecomeMethod::kSu && BecomeWraps(request.become, login_user()))
+    return SuExec(request);
   std::vector<std::string> argv = BecomeArgv(request.become, login_user(), request.argv);
   const bool with_password = argv.size() != request.argv.size() && !become_password_.empty();
   if (with_password) argv = PasswordBecomeArgv(request.become, become_marker_, request.argv);
@@ -198,8 +274,11 @@ Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
 
 void ShellTransport::set_become_password(std::string password) {
   become_password_ = std::move(password);
+}
+
+std::string ShellTransport::NewBecomeMarker() {
   std::random_device random;
-  become_marker_ = fmt::format("hostprep-become-{:08x}{:08x}", random(), random());
+  return fmt::format("hostprep-become-{:08x}{:08x}", random(), random());
 }
 
 Result<std::optional<std::string>> ShellTransport::ReadFile(const std::string& path,

@@ -22,8 +22,12 @@
 
 namespace hostprep {
 
-// The argv that runs `argv` with `become`: unchanged when become is off or
-// already satisfied (`login_user` is the requested user; "" means root), else
+// Whether `become` changes who runs a command: it is on and `login_user`
+// is not the requested user ("" means root).
+bool BecomeWraps(const Become& become, const std::string& login_user);
+
+// The argv that runs `argv` with `become` through sudo: unchanged unless
+// BecomeWraps, else
 //   sudo -n -u USER -- argv...
 // `-n` makes sudo fail instead of prompting; see CheckBecome.
 std::vector<std::string> BecomeArgv(const Become& become, const std::string& login_user,
@@ -37,6 +41,23 @@ std::vector<std::string> BecomeArgv(const Become& become, const std::string& log
 // wraps: call it only when BecomeArgv did.
 std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::string& marker,
                                             const std::vector<std::string>& argv);
+
+// The argv that runs `argv` as become.user through su (become_method: su):
+// scripts/su_become.sh, which gives su only the password (the first line of
+// stdin when `with_password`, followed by a line holding `marker`, as for
+// PasswordBecomeArgv) and the command the rest of stdin, runs
+// `su [-m] -s /bin/sh -c ... -- USER`, so the command is never a shell line
+// and works for users whose login shell is not sh, and reports su's own
+// refusal after `marker` with exit 125 (CheckSuBecome). Only su's -m of
+// become.flags is passed on. Call it only when BecomeWraps.
+std::vector<std::string> SuBecomeArgv(const Become& become, const std::string& marker,
+                                      bool with_password, const std::vector<std::string>& argv);
+
+// An error when su refused to run the command (SuBecomeArgv's exit 125 with
+// its marker): a wrong or missing password, an unknown user. Ok otherwise,
+// including when the command ran and failed.
+Status CheckSuBecome(const ExecResult& result, const Become& become, const std::string& marker,
+                     bool with_password);
 
 // An error when a command run through sudo was refused by sudo itself
 // ("sudo needs a password on this host: use --ask-become-pass"); ok otherwise,
@@ -89,8 +110,9 @@ class ShellTransport : public Transport {
   Result<std::vector<StepResult>> RunSteps(const std::vector<Step>& steps, const Become& become,
                                            int timeout_seconds) final;
 
-  // With a password, become uses PasswordBecomeArgv instead of `sudo -n`.
-  // The password only ever travels on the command's stdin.
+  // With a password, become uses PasswordBecomeArgv instead of `sudo -n`,
+  // and su gets it (SuBecomeArgv). The password only ever travels on the
+  // command's stdin.
   void set_become_password(std::string password);
 
  protected:
@@ -105,8 +127,13 @@ class ShellTransport : public Transport {
   virtual std::string login_user() const = 0;
 
  private:
+  Result<ExecResult> SuExec(const ExecRequest& request);
+
   std::string become_password_;
-  std::string become_marker_;  // random per transport, see PasswordBecomeArgv
+  // Random per transport, see PasswordBecomeArgv and SuBecomeArgv.
+  std::string become_marker_ = NewBecomeMarker();
+
+  static std::string NewBecomeMarker();
 };
 
 }  // namespace hostprep

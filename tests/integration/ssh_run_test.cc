@@ -119,6 +119,38 @@ $TH exec $D node5 stat -c "%U %a" /etc/hostprep-become
   CHECK(out.text.find("password exit 0\n0\nroot 644\n") != std::string::npos);
 }
 
+TEST_CASE("ssh: become with su from a non-root login gives the password to su's stdin only") {
+  // node5's root has the become password; hpuser logs in and su's to root.
+  Output out = Shell(R"SH(
+as_hpuser="-e ansible_user=hpuser -b --become-method su"
+$TH exec $D node5 rm -f /etc/hostprep-become
+$HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH $as_hpuser
+echo "no password exit $?"
+HOSTPREP_BECOME_PASSWORD=wrong-one $HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH $as_hpuser
+echo "wrong password exit $?"
+HOSTPREP_BECOME_PASSWORD=$(cat $D/become-password) $HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH $as_hpuser -o json > /tmp/hostprep-su-$$.json
+echo "password exit $?"
+grep -c "$(cat $D/become-password)" /tmp/hostprep-su-$$.json
+rm -f /tmp/hostprep-su-$$.json
+$TH exec $D node5 stat -c "%U %a" /etc/hostprep-become
+$TH exec $D node5 cat /etc/hostprep-become
+HOSTPREP_BECOME_PASSWORD=$(cat $D/become-password) $HP run tests/integration/testdata/become.yml -i $D/inventory.ini --limit node5 $SSH $as_hpuser | grep -E "^node5 +: ok=1 +changed=0 "
+echo "again exit $?"
+)SH");
+  INFO(out.text);
+  CHECK(out.text.find("failed: [node5] write become marker => ") != std::string::npos);
+  CHECK(out.text.find("su needs root's password on this host: use --ask-become-pass, or log in "
+                      "as root") != std::string::npos);
+  CHECK(out.text.find("no password exit 2") != std::string::npos);
+  CHECK(out.text.find("su rejected the become password: it must be root's password") !=
+        std::string::npos);
+  CHECK(out.text.find("wrong password exit 2") != std::string::npos);
+  // The file's content went to the command through su intact, and the
+  // password appears nowhere in the output.
+  CHECK(out.text.find("password exit 0\n0\nroot 644\nwritten as root\n") != std::string::npos);
+  CHECK(out.text.find("again exit 0") != std::string::npos);
+}
+
 // -vvv: what `ansible-playbook -vvv` users look at when a connection fails.
 TEST_CASE("ssh: -vvv shows each host's SSH conversation on stderr and never the sudo password") {
   Output out = Shell(R"SH(

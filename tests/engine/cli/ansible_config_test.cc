@@ -102,7 +102,8 @@ TEST_CASE("ansible.cfg in the current directory gives the settings hostprep uses
         "--inventory " + d + "/inventory/hosts.yml --inventory " + d +
             "/inventory/extra.ini --user deploy --private-key " + d +
             "/keys/id_ed25519 --host-key-checking off --forks 20 --timeout 30 --strategy linear "
-            "--ssh-args -o ControlMaster=auto -o ControlPersist=60s --become --become-user admin");
+            "--ssh-args -o ControlMaster=auto -o ControlPersist=60s --become --become-user admin "
+            "--become-method sudo");
   CHECK(warnings.empty());
   // roles_path reaches the role loader, relative paths from the file's
   // directory and ~ expanded.
@@ -118,12 +119,14 @@ TEST_CASE("ANSIBLE_* variables win over the file's keys, relative to the current
   scope.env.Set("ANSIBLE_BECOME", "False");
   scope.env.Set("ANSIBLE_ROLES_PATH", "/opt/roles");
   scope.env.Set("ANSIBLE_STRATEGY", "free");
+  scope.env.Set("ANSIBLE_BECOME_METHOD", "su");
   std::vector<std::string> warnings;
   const std::string d = tree.dir();
   CHECK(Words(AnsibleConfigArguments(&warnings)) ==
         "--inventory other.yml --user deploy --private-key " + d +
             "/keys/id_ed25519 --host-key-checking off --forks 5 --timeout 30 --strategy free "
-            "--ssh-args -o ControlMaster=auto -o ControlPersist=60s --become-user admin");
+            "--ssh-args -o ControlMaster=auto -o ControlPersist=60s --become-user admin "
+            "--become-method su");
   CHECK(std::string(std::getenv("ANSIBLE_ROLES_PATH")) == "/opt/roles");
 }
 
@@ -166,9 +169,9 @@ TEST_CASE("ansible.cfg mistakes name the file and line") {
        "CFG:2: forks must be a whole number of 1 or more, not 'lots'"},
       {"[defaults]\nhost_key_checking = maybe\n",
        "CFG:2: host_key_checking must be a boolean (true or false), not 'maybe'"},
-      {"[privilege_escalation]\nbecome_method = su\n",
-       "CFG:2: become_method 'su' is not supported: hostprep becomes another user with sudo "
-       "(remove the setting, or set it to sudo)"},
+      {"[privilege_escalation]\nbecome_method = pbrun\n",
+       "CFG:2: become_method 'pbrun' is not supported: hostprep becomes another user with sudo "
+       "or su (remove the setting, or set it to one of them)"},
       {"[defaults]\nstrategy = host_pinned\n",
        "CFG:2: strategy 'host_pinned' is not supported: hostprep has linear and free"},
       {"forks = 2\n", "CFG:1: 'forks = 2' comes before any [section] (put it under [defaults])"},

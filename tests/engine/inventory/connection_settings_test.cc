@@ -22,6 +22,11 @@ TEST_CASE("connection settings read ansible_ names, plain names and templates") 
   CHECK(s->become_set);
   CHECK(s->private_key_file == "~/.ssh/id_ed25519");
   CHECK(s->connection == "ssh");
+  CHECK_FALSE(s->become_method.has_value());
+  vars.Set("become_method", "ansible.builtin.su", "hosts.ini");
+  s = ReadConnectionSettings("node1", vars, &vars);
+  REQUIRE(s.ok());
+  CHECK(s->become_method == BecomeMethod::kSu);
 }
 
 TEST_CASE("plain connection names count only from the inventory, never from play or role vars") {
@@ -67,6 +72,11 @@ TEST_CASE("connection settings refuse what they cannot use, naming it") {
   winrm.Set("ansible_connection", "winrm", "hosts.ini");
   CHECK(ReadConnectionSettings("node1", winrm, &winrm).message() ==
         "host node1: connection 'winrm' is not supported (use ssh or local)");
+  Variables doas;
+  doas.Set("ansible_become_method", "doas", "hosts.ini");
+  CHECK(ReadConnectionSettings("node1", doas, &doas).message() ==
+        "host node1: ansible_become_method 'doas' is not supported: hostprep becomes another "
+        "user with sudo or su");
   Variables broken;
   broken.Set("ansible_host", "{{ nope }}", "hosts.ini");
   CHECK(ReadConnectionSettings("node1", broken, &broken).message() ==

@@ -83,13 +83,13 @@ TEST_CASE("play parser reports each wrong play field at its value") {
        "(every task on every host of the batch before the next) and 'free' (hosts never wait "
        "for each other)"},
       {"port: 70000", "DIR/site.yml:2:9: 'port' must be a port number (1 to 65535), not 70000"},
-      {"become_method: su",
-       "DIR/site.yml:2:18: 'become_method: su' is not supported: hostprep becomes another user "
-       "with sudo ('sudo -n', or 'sudo -S' with --ask-become-pass); write 'sudo' or leave it "
-       "out"},
+      {"become_method: doas",
+       "DIR/site.yml:2:18: 'become_method: doas' is not supported: hostprep becomes another "
+       "user with sudo or su; write one of them or leave it out (sudo)"},
       {"become_flags: -i",
-       "DIR/site.yml:2:17: 'become_flags' may hold -H (--set-home) and -E (--preserve-env), not "
-       "'-i': hostprep runs 'sudo -n', or 'sudo -S' with --ask-become-pass, and no shell"},
+       "DIR/site.yml:2:17: 'become_flags' may hold sudo's -H (--set-home) and -E "
+       "(--preserve-env), or su's -m (--preserve-environment), not '-i': hostprep runs 'sudo -n' "
+       "('sudo -S' with --ask-become-pass) or 'su -s /bin/sh', and no shell"},
   };
   for (const Case& c : cases) {
     CAPTURE(c.line);

@@ -197,8 +197,29 @@ TEST_CASE("become_flags keeps -H and -E for sudo and refuses what would change h
   CHECK(play.tasks[2].become_flags == std::vector<std::string>{"-E"});
   auto bad = fx.Parse(PlayWith("    - command: ls\n      become_flags: -H -i\n"));
   CHECK(bad.messages ==
-        "DIR/site.yml:4:21: 'become_flags' may hold -H (--set-home) and -E (--preserve-env), not "
-        "'-i': hostprep runs 'sudo -n', or 'sudo -S' with --ask-become-pass, and no shell\n");
+        "DIR/site.yml:4:21: 'become_flags' may hold sudo's -H (--set-home) and -E "
+        "(--preserve-env), or su's -m (--preserve-environment), not '-i': hostprep runs 'sudo -n' "
+        "('sudo -S' with --ask-become-pass) or 'su -s /bin/sh', and no shell\n");
+}
+
+TEST_CASE("become_method su is read at every level and tasks inherit it from blocks and roles") {
+  PlaybookFixture fx;
+  auto r = fx.Parse(
+      "- hosts: all\n  become_method: ansible.builtin.su\n  become_flags: -p -s /bin/bash\n"
+      "  tasks:\n"
+      "    - name: own\n      command: ls\n      become_method: sudo\n"
+      "    - name: the play's\n      command: ls\n"
+      "    - block:\n        - command: ls\n      become_method: su\n"
+      "      become_flags: --shell=/bin/zsh --preserve-environment\n");
+  CHECK(r.errors == "");
+  REQUIRE(r.playbook != nullptr);
+  const Play& play = r.playbook->plays[0];
+  CHECK(play.become_method == BecomeMethod::kSu);
+  CHECK(play.become_flags == std::vector<std::string>{"-m"});
+  CHECK(play.tasks[0].become_method == BecomeMethod::kSudo);
+  CHECK_FALSE(play.tasks[1].become_method.has_value());
+  CHECK(play.tasks[2].become_method == BecomeMethod::kSu);
+  CHECK(play.tasks[2].become_flags == std::vector<std::string>{"-m"});
 }
 
 TEST_CASE(

@@ -162,6 +162,88 @@ TEST_CASE("become wraps argv in sudo -n only when the user differs") {
         std::vector<std::string>{"sudo", "-H", "-E", "-n", "-u", "postgres", "--", "cat",
                                  "/etc/shadow"});
   CHECK(PasswordBecomeArgv({true, "", {"-H"}}, "MARK", argv)[1] == "-H");
+  // su's -m is not sudo's.
+  CHECK(BecomeArgv({true, "postgres", {"-m"}}, "root", argv) ==
+        std::vector<std::string>{"sudo", "-n", "-u", "postgres", "--", "cat", "/etc/shadow"});
+}
+
+TEST_CASE("become with su runs the argv as data behind su's script, with su's flags only") {
+  const std::vector<std::string> argv = {"cat", "$(reboot)"};
+  const Become su{true, "", {"-H", "-m"}, BecomeMethod::kSu};
+  CHECK(BecomeWraps(su, "deploy"));
+  CHECK_FALSE(BecomeWraps(su, "root"));
+  const std::vector<std::string> out = SuBecomeArgv(su, "MARK", true, argv);
+  REQUIRE(out.size() == 9);
+  CHECK(out[0] == "sh");
+  CHECK(out[1] == "-c");
+  CHECK(std::vector<std::string>(out.begin() + 3, out.end()) ==
+        std::vector<std::string>{"MARK", "root", "-m", "1", "cat", "$(reboot)"});
+  CHECK(SuBecomeArgv({true, "postgres", {}, BecomeMethod::kSu}, "MARK", false, argv)[4] ==
+        "postgres");
+  CHECK(SuBecomeArgv({true, "postgres", {}, BecomeMethod::kSu}, "MARK", false, argv)[5] == "");
+}
+
+TEST_CASE("su refusals become clear errors, a command's own failure does not") {
+  struct Case {
+    ExecResult result;
+    bool with_password;
+    std::string message;  // "" = ok
+  };
+  const std::vector<Case> cases = {
+      {{125, "", "MARK su: Authentication failure\n"},
+       false,
+       "su needs postgres's password on this host: use --ask-become-pass, or log in as root"},
+      {{125, "", "MARK su: Authentication failure\n"},
+       true,
+       "su rejected the become password: it must be postgres's password"},
+      {{125, "",
+        "MARK su: user postgres does not exist or the user entry does not contain all "
+        "the required fields\n"},
+       false,
+       "become: user postgres does not exist on this host"},
+      {{125, "", "MARK sh: 1: su: not found\n"},
+       false,
+       "become_method su needs su, which is not installed on this host: install it "
+       "(util-linux), or use sudo"},
+      {{125, "", "MARK This account is currently not available.\n"},
+       false,
+       "su did not run the command as postgres: This account is currently not available."},
+      // The command's own exit 125 and words: not su's, whatever they say.
+      {{125, "", "su: Authentication failure\n"}, false, ""},
+      {{125, "", "OTHER su: Authentication failure\n"}, false, ""},
+      {{1, "", "MARK su: Authentication failure\n"}, false, ""},
+      {{0, "", ""}, false, ""},
+  };
+  const Become become{true, "postgres", {}, BecomeMethod::kSu};
+  for (const Case& c : cases) {
+    CAPTURE(c.result.stderr_data);
+    Status s = CheckSuBecome(c.result, become, "MARK", c.with_password);
+    CHECK(s.ok() == c.message.empty());
+    CHECK(s.message() == c.message);
+  }
+}
+
+TEST_CASE("local transport becomes another user with su, stdin and exit code passed through") {
+  if (geteuid() != 0) return;  // root's su needs no password
+  LocalTransport t;
+  ExecRequest request;
+  request.argv = {"sh", "-c", "id -un; cat; echo to-stderr >&2; exit 3"};
+  request.stdin_data = "line one\nline two\n";
+  request.become = {true, "nobody", {}, BecomeMethod::kSu};
+  Result<ExecResult> r = t.Exec(request);
+  REQUIRE(r.ok());
+  CHECK(r->exit_code == 3);
+  CHECK(r->stdout_data == "nobody\nline one\nline two\n");
+  CHECK(r->stderr_data == "to-stderr\n");
+  // A value is an argument, never shell code.
+  request.argv = {"printf", "%s|", "$(id)", "a b", "-c"};
+  request.stdin_data.clear();
+  r = t.Exec(request);
+  REQUIRE(r.ok());
+  CHECK(r->stdout_data == "$(id)|a b|-c|");
+  request.become.user = "no-such-user-hp";
+  r = t.Exec(request);
+  CHECK(r.message() == "become: user no-such-user-hp does not exist on this host");
 }
 
 TEST_CASE("sudo refusals become clear errors") {

@@ -541,10 +541,38 @@ TEST_CASE("compat: delegate_to another host and to localhost runs where Ansible 
   CheckSame(RunBoth("delegate.yml"), 0);
 }
 
-TEST_CASE("compat: delegate_facts gives a delegated set_fact's value to the other host") {
+TEST_CASE(
+    "compat: delegate_facts gives a delegated set_fact's value and setup's facts to the other "
+    "host") {
   CleanPaths clean({"/etc/hpcompat"});
   CheckSame(RunBoth("delegate_facts.yml"), 0);
   CheckSameFiles({"/etc/hpcompat"});
+}
+
+TEST_CASE("compat: become_method su runs tasks as the become user, as Ansible's su does") {
+  CleanPaths clean({"/home/hpuser/hpcompat"});
+  CheckSame(RunBoth("become_su.yml"), 0);
+  CheckSameFiles({"/home/hpuser/hpcompat"});
+  // Unchanged: the re-run reports what Ansible's reports.
+  CheckSame(RunBoth("become_su.yml"), 0);
+}
+
+TEST_CASE("compat: a project's ansible.cfg gives roles_path and become, read by both tools") {
+  CleanPaths clean({"/home/hpuser/hpcompat"});
+  const std::string config = std::string("roles_path = ") + HOSTPREP_SOURCE_DIR +
+                             "/tests/integration/testdata/compat/cfg_roles\n"
+                             "[privilege_escalation]\n"
+                             "become = True\n"
+                             "become_user = hpuser\n"
+                             "become_method = su\n";
+  CheckSame(RunBoth(NetnsTwins(), "cfg_project.yml", {}, config), 0);
+  CheckSameFiles({"/home/hpuser/hpcompat"});
+  CheckSame(RunBoth(NetnsTwins(), "cfg_project.yml", {}, config), 0);
+  // Without the file, neither finds the role (Ansible exits 1 there, hostprep
+  // 4 as for every playbook it cannot load).
+  const Both bare = RunBoth("cfg_project.yml");
+  CHECK(bare.ansible.exit_code == 1);
+  CHECK(bare.hostprep.exit_code == 4);
 }
 
 TEST_CASE("compat: a role's argument spec checks its inputs where and as Ansible does") {

@@ -433,13 +433,18 @@ struct Both {
 // inventory and host key, with `tmp` as its private dir (its ansible.cfg
 // written there): everything but the options and the playbook. `callback`:
 // the stdout callback (the JSON one the tests read results from, by default).
+// `config`: lines for the ansible.cfg after its [defaults] line (more
+// sections may follow); hostprep, run in `tmp`, reads the same file as
+// ./ansible.cfg.
 inline std::string AnsiblePlaybook(const Node& node, const std::filesystem::path& tmp,
-                                   const std::string& callback = "ansible.posix.json") {
+                                   const std::string& callback = "ansible.posix.json",
+                                   const std::string& config = "") {
   const std::string t = tmp.string();
   {
     std::ofstream cfg(tmp / "ansible.cfg");
-    cfg << "# written by the compat tests: every setting comes from the environment\n"
-           "[defaults]\n";
+    cfg << "# written by the compat tests: every other setting comes from the environment\n"
+           "[defaults]\n"
+        << config;
   }
   const std::string ssh_args =
       "-F /dev/null -o ControlMaster=no -o UserKnownHostsFile=" + node.known_hosts +
@@ -497,13 +502,14 @@ inline Both ReadOutputs(const std::filesystem::path& dir, const std::string& ans
 // -e, --check: options both take), and reads both outputs. Each tool gets
 // 150 s.
 inline Both RunBoth(const Twins& twins, const std::string& playbook,
-                    const std::vector<std::string>& args = {}) {
+                    const std::vector<std::string>& args = {}, const std::string& config = "") {
   TempDir tmp;
   const std::string t = tmp.path().string();
   std::string extra;
   for (const std::string& a : args) extra += " " + SingleQuoted(a);
-  const std::string ansible = AnsiblePlaybook(twins.ansible, tmp.path()) + " --limit " +
-                              twins.ansible.name + " " + PlaybookPath(playbook) + extra;
+  const std::string ansible =
+      AnsiblePlaybook(twins.ansible, tmp.path(), "ansible.posix.json", config) + " --limit " +
+      twins.ansible.name + " " + PlaybookPath(playbook) + extra;
   const std::string hostprep = HostprepRun(twins.hostprep) + " --limit " + twins.hostprep.name +
                                " -o json --stats " + PlaybookPath(playbook) + extra;
   const std::string script = "cd " + t + " && { " + ansible +
