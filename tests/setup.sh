@@ -24,7 +24,8 @@ packages=(
   openssh-server openssh-client sudo iproute2 openssl procps findutils jq
 )
 # What the whole test suite needs beside them: the fuzzers' clang, Ansible as
-# the oracle, real components (cron, containerd), the nspawn and VM test hosts.
+# the oracle, real components (cron, containerd, Prometheus' promtool), the nspawn
+# and VM test hosts.
 if ((!demo)); then
   packages+=(
     clang libclang-rt-14-dev
@@ -32,6 +33,7 @@ if ((!demo)); then
     libxml2-utils
     ansible python3-selinux
     cron unzip zip
+    prometheus
     containerd
     debootstrap systemd-container dpkg-dev
     qemu-system-x86 qemu-utils e2fsprogs

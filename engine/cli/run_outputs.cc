@@ -18,7 +18,8 @@ void AddRunOutputOptions(po::options_description* desc, RunOutputOptions* out) {
       ("junit", po::value(&out->junit), "write a JUnit XML report there at the end (a test case per host and task; GitLab, Jenkins and GitHub read it)")
       ("results", po::value(&out->results), "write the run's results there at the end as JSON: plays, per host the recap and ok/failed/unreachable, per task result the status and message, the exit code (for report merge and --retry-failed)")
       ("shard", po::value(&out->shard), "I/N: run only shard I of N of each play's hosts; a host's shard depends on its name alone, so N runs with the same N cover every host once; serial and max_fail_percentage apply within the shard")
-      ("retry-failed", po::value(&out->retry_failed), "a --results FILE of an earlier run: run only the hosts that failed or were unreachable in it (within --limit)");
+      ("retry-failed", po::value(&out->retry_failed), "a --results FILE of an earlier run: run only the hosts that failed or were unreachable in it (within --limit)")
+      ("metrics-file", po::value(&out->metrics_file), "write Prometheus metrics there at the end of the run, atomically (for node_exporter's textfile collector: name it *.prom): per host the changed (with --check: would change), failed and unreachable counts, duration and time of the run");
   // clang-format on
 }
 
@@ -28,6 +29,9 @@ Status ApplyRunOutputOptions(const RunOutputOptions& options, RunOptions* run) {
   }
   if (!options.results.empty()) {
     if (Status s = CheckWritablePath("--results", options.results); !s.ok()) return s;
+  }
+  if (!options.metrics_file.empty()) {
+    if (Status s = CheckWritablePath("--metrics-file", options.metrics_file); !s.ok()) return s;
   }
   if (!options.shard.empty()) {
     if (Status s = ParseShard(options.shard, &run->shard_index, &run->shard_count); !s.ok())
@@ -65,6 +69,10 @@ RunOutputs::RunOutputs(const RunOutputOptions& options, const std::string& playb
     results_->results()->shard = options.shard;
     reporters.push_back(results_.get());
   }
+  if (!options.metrics_file.empty()) {
+    metrics_ = std::make_unique<MetricsReporter>(options.metrics_file, playbook);
+    reporters.push_back(metrics_.get());
+  }
   tee_ = std::make_unique<TeeReporter>(std::move(reporters));
 }
 
@@ -80,8 +88,9 @@ int RunOutputs::Finish(const RunSummary& summary, const RunOptions& run, bool de
   }
   tee_->RunEnd(code);
   bool written = true;
-  for (const Status* s : {junit_ ? &junit_->write_status() : nullptr,
-                          results_ ? &results_->write_status() : nullptr}) {
+  for (const Status* s :
+       {junit_ ? &junit_->write_status() : nullptr, results_ ? &results_->write_status() : nullptr,
+        metrics_ ? &metrics_->write_status() : nullptr}) {
     if (s == nullptr || s->ok()) continue;
     fmt::print(stderr, "hostprep run: {}\n", s->message());
     written = false;

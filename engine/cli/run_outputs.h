@@ -1,6 +1,6 @@
-// hostprep run's options for CI and fleets: --junit FILE, --results FILE,
-// --shard I/N and --retry-failed FILE. Everything here is checked before any
-// host is contacted; the report files are written at the end of the run.
+// hostprep run's options for CI, fleets and monitoring: --junit FILE,
+// --results FILE, --metrics-file FILE, --shard I/N and --retry-failed FILE. Everything here is
+// checked before any host is contacted; the report files are written at the end of the run.
 #ifndef HOSTPREP_ENGINE_CLI_RUN_OUTPUTS_H_
 #define HOSTPREP_ENGINE_CLI_RUN_OUTPUTS_H_
 
@@ -12,6 +12,7 @@
 #include "engine/base/status.h"
 #include "engine/inventory/inventory.h"
 #include "engine/output/junit_reporter.h"
+#include "engine/output/metrics_reporter.h"
 #include "engine/output/results_reporter.h"
 #include "engine/output/run_results.h"
 #include "engine/run/run_options.h"
@@ -25,9 +26,10 @@ struct RunOutputOptions {
   std::string results;       // --results FILE
   std::string shard;         // --shard I/N
   std::string retry_failed;  // --retry-failed FILE (a --results file)
+  std::string metrics_file;  // --metrics-file FILE
 };
 
-// Adds the four options to `desc`.
+// Adds the options to `desc`.
 void AddRunOutputOptions(boost::program_options::options_description* desc, RunOutputOptions* out);
 
 // Checks them (the report files' directories exist and are writable, I/N is
@@ -41,7 +43,7 @@ void AddRunOutputOptions(boost::program_options::options_description* desc, RunO
 // when the run asked for it: what `report merge` exits with.
 int ResultsExitCode(const RunResults& results);
 
-// The reporters of --junit and --results beside the run's own reporter.
+// The reporters of --junit, --results and --metrics-file beside the run's own.
 class RunOutputs {
  public:
   // Borrows `main` and `inventory`; both must outlive this.
@@ -60,6 +62,7 @@ class RunOutputs {
  private:
   std::unique_ptr<JunitReporter> junit_;
   std::unique_ptr<ResultsReporter> results_;
+  std::unique_ptr<MetricsReporter> metrics_;
   std::unique_ptr<TeeReporter> tee_;
 };
 

@@ -84,6 +84,68 @@ rm -rf $T
         "node2 write marker changed -\n");
 }
 
+// Drift alerts (examples/drift): the metrics file of a check run (drift)
+// and of a real one (a failure), read by Prometheus' own promtool, holds
+// what each run's recap says, host by host.
+TEST_CASE("ssh: --metrics-file gives Prometheus each host's drift, failures and run") {
+  Output out = Shell(R"SH(
+T=$(mktemp -d)
+for h in node1 node2; do $TH exec $D $h rm -f /etc/hostprep-ci.txt; done
+compare() {
+  promtool check metrics < $T/hostprep.prom && echo "promtool accepts it"
+  sed 's/playbook="[^"]*",//' $T/hostprep.prom > $T/plain
+  for h in node1 node2; do
+    for c in ok changed failed skipped; do
+      recap=$(grep -E "^$h +:" $T/out.txt | grep -oE "$c=[0-9]+" | cut -d= -f2)
+      metric=$(grep -F "hostprep_host_$c{host=\"$h\",check=\"$1\"} " $T/plain | cut -d' ' -f2)
+      echo "$h $c recap $recap metric $metric"
+    done
+  done
+  grep -E "^hostprep_(host_unreachable|run_exit_code|run_hosts)" $T/plain
+  grep -c 'playbook="tests/integration/testdata/ci.yml"' $T/hostprep.prom
+}
+$HP run tests/integration/testdata/ci.yml -i $D/inventory.ini --limit node1:node2 $SSH --check --detailed-exitcode --metrics-file $T/hostprep.prom > $T/out.txt
+echo "== check $?"
+compare true
+now=$(date +%s)
+stamp=$(grep -E "^hostprep_run_last_timestamp_seconds" $T/hostprep.prom | cut -d' ' -f2 | cut -d. -f1)
+[ $((now - stamp)) -ge 0 ] && [ $((now - stamp)) -lt 300 ] && echo "ended just now"
+$HP run tests/integration/testdata/ci.yml -i $D/inventory.ini --limit node1:node2 $SSH --metrics-file $T/hostprep.prom > $T/out.txt
+echo "== run $?"
+compare false
+echo "== files"; ls $T
+echo "== rules"; promtool check rules examples/drift/alerts.yml
+rm -rf $T
+)SH");
+  INFO(out.text);
+  // Check mode: the shell task is skipped, what would change is drift (6).
+  CHECK(Section(out.text, "check 6") ==
+        "promtool accepts it\n"
+        "node1 ok recap 1 metric 1\nnode1 changed recap 1 metric 1\n"
+        "node1 failed recap 0 metric 0\nnode1 skipped recap 3 metric 3\n"
+        "node2 ok recap 1 metric 1\nnode2 changed recap 1 metric 1\n"
+        "node2 failed recap 0 metric 0\nnode2 skipped recap 3 metric 3\n"
+        "hostprep_host_unreachable{host=\"node1\",check=\"true\"} 0\n"
+        "hostprep_host_unreachable{host=\"node2\",check=\"true\"} 0\n"
+        "hostprep_run_exit_code{check=\"true\"} 6\n"
+        "hostprep_run_hosts{check=\"true\"} 2\n"
+        "20\n"
+        "ended just now\n");
+  CHECK(Section(out.text, "run 2") ==
+        "promtool accepts it\n"
+        "node1 ok recap 3 metric 3\nnode1 changed recap 2 metric 2\n"
+        "node1 failed recap 0 metric 0\nnode1 skipped recap 1 metric 1\n"
+        "node2 ok recap 2 metric 2\nnode2 changed recap 1 metric 1\n"
+        "node2 failed recap 1 metric 1\nnode2 skipped recap 1 metric 1\n"
+        "hostprep_host_unreachable{host=\"node1\",check=\"false\"} 0\n"
+        "hostprep_host_unreachable{host=\"node2\",check=\"false\"} 0\n"
+        "hostprep_run_exit_code{check=\"false\"} 2\n"
+        "hostprep_run_hosts{check=\"false\"} 2\n"
+        "20\n");
+  CHECK(Section(out.text, "files") == "hostprep.prom\nout.txt\nplain\n");  // no temp file left
+  CHECK(Has(out.text, "SUCCESS: 4 rules found"));
+}
+
 TEST_CASE("ssh: a report file in a directory that does not exist stops the run before any host") {
   Output out = Shell(R"SH(
 $HP run tests/integration/testdata/ci.yml -i $D/inventory.ini --limit node1 $SSH --junit /nonexistent/ci/report.xml
