@@ -70,6 +70,11 @@ void HostIo::BeginPlay(Trace* trace, int timeout_seconds) {
   stale_ = false;
 }
 
+void HostIo::EndPlay() {
+  cache_.Clear();
+  stale_ = false;
+}
+
 Status HostIo::Connect(TransportFactory* factory, const ConnectionSettings& settings) {
   const std::string key = TransportKey(settings);
   if (!transport_ || transport_key_ != key) {

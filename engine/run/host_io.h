@@ -55,6 +55,10 @@ class HostIo : public ReadSource {
   // of each command (0: none). Forgets every answer.
   void BeginPlay(Trace* trace, int timeout_seconds);
 
+  // After each play: forgets every answer (the next play reads afresh
+  // anyway), so that a finished host keeps none of them.
+  void EndPlay();
+
   // Opens the connection, making a transport when there is none or the
   // settings differ from the last one's. An error: the host is unreachable.
   Status Connect(TransportFactory* factory, const ConnectionSettings& settings);

@@ -16,4 +16,12 @@ HostCost HostState::cost() const {
   return total;
 }
 
+void HostState::Settle() {
+  // A copy is made in the calling thread's arena; the worker's is freed.
+  if (facts) facts = Value(*facts);
+  registered = Value(registered);
+  included_vars = Value(included_vars);
+  facts_subset = FactSubset(facts_subset);
+}
+
 }  // namespace hostprep

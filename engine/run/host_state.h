@@ -35,7 +35,10 @@ struct HostState {
   HostIo io;                              // the connection, answers read ahead, cost
   ConnectionSettings connection;          // this play's settings (become defaults, address)
   PlayBecome play_become;                 // this play's become keywords, rendered for the host
-  std::optional<Value> facts;             // gathered once per run (per become)
+  // Gathered once per run (per become). Between its plays a host keeps
+  // them on the hostvars board only (parked): see RunHostPlay.
+  std::optional<Value> facts;
+  bool facts_parked = false;
   Become facts_become;                    // the become the facts were gathered with
   FactSubset facts_subset;                // the collectors gathered so far
   Value registered = Value::object();     // register: results, by name (and set_fact)
@@ -48,6 +51,9 @@ struct HostState {
 
   // What the run cost on this host, its delegated tasks included.
   HostCost cost() const;
+  // Between plays, from the scheduler's thread: copies what the host keeps
+  // for the run into that thread's memory (HostVarsBoard::Settle says why).
+  void Settle();
 };
 
 // Where workers post results; the coordinator drains it. Thread-safe.
@@ -100,8 +106,15 @@ struct PlayContext {
 enum class HostOutcome { kOk, kFailed, kUnreachable, kAborted };
 
 // Runs `ctx.play` on one host: connect, facts, graph, tasks, handlers.
-// Blocks; posts every result to `sink`.
-HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sink);
+// Blocks; posts every result to `sink`. Once the play is over on the host,
+// what only a running host needs goes: the answers read ahead, and the
+// facts when the hostvars board holds them (packed there; taken back when
+// the host's next play starts). With `last` (no later play may include the
+// host), or when the host failed or was unreachable (no later play runs
+// it), its connections close too, delegated hosts' with them, and the
+// facts of its delegated hosts are dropped.
+HostOutcome RunHostPlay(const PlayContext& ctx, HostState* state, EventSink* sink,
+                        bool last = false);
 
 }  // namespace hostprep
 

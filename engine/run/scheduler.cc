@@ -135,13 +135,39 @@ Scheduler::Scheduler(const Playbook& playbook, const Inventory& inventory,
 
 RunSummary Scheduler::Run() {
   start_pending_ = !options_.start_at_task.empty();
-  for (const Play& play : playbook_.plays) {
+  PlanLastPlays();
+  for (play_index_ = 0; play_index_ < playbook_.plays.size(); ++play_index_) {
     if (stop_playbook_) break;
-    RunPlay(play);
+    RunPlay(playbook_.plays[play_index_]);
   }
   reporter_->Recap(summary_.stats, summary_.host_order);
   CloseConnections();
   return summary_;
+}
+
+// Why: over SSH, a host that kept its session until the run ended held a
+// socket (and the libssh session's buffers) through every later play it
+// had no part in: 10,000 hosts, 10,000 descriptors. A pattern written as a
+// template is not rendered here (a lookup in it would run twice): it may
+// match every host. A play that turns out to match fewer only keeps some
+// connections open longer; one that matched more would reconnect.
+void Scheduler::PlanLastPlays() {
+  for (size_t i = 0; i < playbook_.plays.size(); ++i) {
+    const Play& play = playbook_.plays[i];
+    std::vector<std::string> hosts = inventory_.host_names();
+    if (!IsTemplate(play.hosts)) {
+      std::vector<std::string> unmatched;
+      Result<std::vector<std::string>> matched = inventory_.Match(play.hosts, &unmatched);
+      hosts = matched.ok() ? SelectRunHosts(inventory_, options_, std::move(*matched), nullptr)
+                           : std::vector<std::string>{};
+    }
+    for (const std::string& host : hosts) last_play_[host] = i;
+  }
+}
+
+bool Scheduler::InLastPlay(const std::string& host) const {
+  auto it = last_play_.find(host);
+  return it == last_play_.end() || it->second <= play_index_;
 }
 
 // Ending a session through a bastion takes about 20 ms (the tunnel's pump
@@ -298,8 +324,8 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
         HostState* state = &hosts_.at(batch[i]);  // map nodes are stable; each used by one worker
         if (i >= workers) hostvars_.Started(batch[i]);
         if (play.linear) hostvars_.TakeSlot(batch[i]);
-        HostOutcome outcome =
-            abort.load() ? HostOutcome::kAborted : RunHostPlay(ctx, state, &queue);
+        HostOutcome outcome = abort.load() ? HostOutcome::kAborted
+                                           : RunHostPlay(ctx, state, &queue, InLastPlay(batch[i]));
         // any_errors_fatal and max_fail_percentage stop the play at once:
         // before this host is seen to end (hosts in lock-step wait for
         // it), and before this worker (or another) starts the next host.
@@ -337,6 +363,8 @@ bool Scheduler::RunBatch(const PlayContext& ctx, const std::vector<std::string>&
     // The worker is done with the host: its transport and times are ours to read.
     HostState& host = hosts_.at(d.host);
     summary_.stats[d.host].cost = host.cost();
+    host.Settle();
+    hostvars_.Settle(d.host);
     if (d.outcome == HostOutcome::kFailed || d.outcome == HostOutcome::kUnreachable) {
       if (d.outcome == HostOutcome::kFailed) summary_.failed = true;
       if (d.outcome == HostOutcome::kUnreachable) summary_.unreachable = true;

@@ -42,7 +42,9 @@ class Scheduler {
   Scheduler(const Playbook& playbook, const Inventory& inventory, const ModuleRegistry& modules,
             TransportFactory* transports, Reporter* reporter, const RunOptions& options);
 
-  // Runs every play, then closes every connection of the run (all at once).
+  // Runs every play. A host's connections close once it is done with the
+  // last play that may include it; those still open close at the end, all
+  // at once.
   RunSummary Run();
 
   // Spans for --trace go to `trace` (borrowed; may be null).
@@ -50,6 +52,10 @@ class Scheduler {
 
  private:
   void RunPlay(const Play& play);
+  // Fills last_play_ before the first play.
+  void PlanLastPlays();
+  // Whether no play after the one running may include `host`.
+  bool InLastPlay(const std::string& host) const;
   void CloseConnections();
   // Runs one batch of hosts; returns false when the play must stop.
   bool RunBatch(const PlayContext& ctx, const std::vector<std::string>& batch);
@@ -63,6 +69,10 @@ class Scheduler {
   Value groups_;
   HostVarsBoard hostvars_;  // what `hostvars` reads, for the whole run
   std::map<std::string, HostState> hosts_;
+  // The index of the last play whose pattern may match each host (absent:
+  // none), and of the play running.
+  std::map<std::string, size_t> last_play_;
+  size_t play_index_ = 0;
   RunSummary summary_;
   Trace* trace_ = nullptr;
   bool stop_playbook_ = false;  // a play ended the run (see RunBatch)

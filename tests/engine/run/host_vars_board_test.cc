@@ -72,6 +72,49 @@ TEST_CASE("hostvars board gives the facts a host gathered, and none before") {
   CHECK(f.board.Facts("node2") == Value::object({{"os_family", "Debian"}}));
 }
 
+TEST_CASE("hostvars board keeps facts packed and gives them back as they were set") {
+  BoardFixture f;
+  REQUIRE(f.inventory != nullptr);
+  CHECK(!f.board.HasFacts("node2"));
+  // Key order, every JSON type, negative and large numbers, fractions, and
+  // text that is not ASCII survive the packing.
+  const Value facts = Value::parse(R"({"zeta": 1, "alpha": [true, false, null],
+      "memtotal_mb": 4294967296, "offset": -7, "load": [0.25, 1.5e-3, 12345.678],
+      "nested": {"b": {"c": "d"}, "a": []}, "label": "n\u00f6de \u2603", "empty": {}})");
+  f.board.SetFacts("node2", facts);
+  CHECK(f.board.HasFacts("node2"));
+  const std::optional<Value> back = f.board.Facts("node2");
+  REQUIRE(back.has_value());
+  CHECK(*back == facts);
+  CHECK(back->dump() == facts.dump());
+  HostVarsBoard::View view(&f.board, "node1");
+  CHECK(Read(view, "node2", "ansible_facts") == facts.dump());
+  // delegate_facts merges over the packed facts.
+  CHECK(f.board.Give("node2", {.facts = Value::object({{"offset", 3}, {"new", "x"}})}));
+  Value merged = facts;
+  merged["offset"] = 3;
+  merged["new"] = "x";
+  CHECK(f.board.Facts("node2") == merged);
+  CHECK(Read(view, "node2", "ansible_facts") == merged.dump());
+}
+
+TEST_CASE("hostvars board keeps a finished host's results, and takes later ones over them") {
+  BoardFixture f;
+  REQUIRE(f.inventory != nullptr);
+  f.board.Started("node2");
+  f.board.SetRegistered("node2", "limits", Value::object({{"stat", {{"exists", true}}}}));
+  f.board.SetIncluded("node2", "pkg", "from include_vars");
+  f.board.Finished("node2");
+  f.board.Settle("node2");  // packed from here
+  HostVarsBoard::View view(&f.board, "node1");
+  CHECK(Read(view, "node2", "limits") == R"({"stat":{"exists":true}})");
+  CHECK(Read(view, "node2", "pkg") == R"("from include_vars")");
+  f.board.SetRegistered("node2", "token", "abc");  // a delegated set_fact, say
+  CHECK(Read(view, "node2", "limits") == R"({"stat":{"exists":true}})");
+  CHECK(Read(view, "node2", "token") == R"("abc")");
+  CHECK(Read(view, "node2", "pkg") == R"("from include_vars")");
+}
+
 TEST_CASE("hostvars board scopes are snapshots that later writes do not change") {
   BoardFixture f;
   HostVarsBoard::View view(&f.board, "node1");

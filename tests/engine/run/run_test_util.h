@@ -4,6 +4,7 @@
 #ifndef HOSTPREP_TESTS_ENGINE_RUN_RUN_TEST_UTIL_H_
 #define HOSTPREP_TESTS_ENGINE_RUN_RUN_TEST_UTIL_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -97,11 +98,18 @@ class Hosts : public TransportFactory {
   }
   Result<std::unique_ptr<Transport>> Create(const std::string& host,
                                             const ConnectionSettings& settings) override {
+    std::atomic<int>* open = nullptr;
     {
       std::lock_guard<std::mutex> lock(mu_);
       created_[host] = settings;
+      open = &open_[host];
     }
-    return std::unique_ptr<Transport>(std::make_unique<Forward>(&(*this)[host]));
+    return std::unique_ptr<Transport>(std::make_unique<Forward>(&(*this)[host], open));
+  }
+  // How many transports made for `host` are open (made and not yet closed).
+  int Open(const std::string& host) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return open_[host].load();
   }
   // The settings of the last transport made for `host`.
   ConnectionSettings Created(const std::string& host) {
@@ -112,7 +120,8 @@ class Hosts : public TransportFactory {
  private:
   class Forward : public Transport {
    public:
-    explicit Forward(FakeTransport* f) : f_(f) {}
+    Forward(FakeTransport* f, std::atomic<int>* open) : f_(f), open_(open) { ++*open_; }
+    ~Forward() override { --*open_; }
     Status Connect() override { return f_->Connect(); }
     Result<ExecResult> Exec(const ExecRequest& r) override { return f_->Exec(r); }
     Result<std::optional<std::string>> ReadFile(const std::string& p, const Become& b) override {
@@ -133,10 +142,12 @@ class Hosts : public TransportFactory {
 
    private:
     FakeTransport* f_;
+    std::atomic<int>* open_;
   };
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<FakeTransport>> fakes_;
   std::map<std::string, ConnectionSettings> created_;
+  std::map<std::string, std::atomic<int>> open_;  // map nodes are stable
 };
 
 }  // namespace hostprep::testing
