@@ -16,7 +16,7 @@ namespace {
 // own package takes there.
 const std::vector<std::string> kEveryBackend = {"name", "state", "update_cache", "lock_timeout"};
 
-ArgSpec MakeSpec(const ArgSpec& apt) {
+ArgSpec AnsiblePackageSpec(const ArgSpec& apt) {
   ArgSpec spec;
   spec.name = "ansible.builtin.package";
   spec.ansible_names = {"package", "ansible.legacy.package"};
@@ -73,7 +73,7 @@ Value AptFacts(const Value& facts) {
 
 }  // namespace
 
-AnsiblePackageModule::AnsiblePackageModule() : spec_(MakeSpec(apt_.spec())) {}
+AnsiblePackageModule::AnsiblePackageModule() : spec_(AnsiblePackageSpec(apt_.spec())) {}
 
 void AnsiblePackageModule::Validate(const Value& args, bool templates_pending,
                                     std::vector<ArgError>* errors) const {

@@ -13,9 +13,9 @@ namespace hostprep::modules {
 
 namespace {
 
-constexpr char kDefaultFile[] = "/etc/sysctl.conf";
+constexpr char kSysctlConf[] = "/etc/sysctl.conf";
 
-ArgSpec MakeSpec() {
+ArgSpec AnsibleSysctlSpec() {
   ArgSpec spec;
   spec.name = "ansible.posix.sysctl";
   spec.ansible_names = {"sysctl", "ansible.builtin.sysctl", "ansible.legacy.sysctl"};
@@ -70,7 +70,7 @@ ArgSpec MakeSpec() {
       {"sysctl_file",
        ArgType::kString,
        false,
-       kDefaultFile,
+       kSysctlConf,
        {},
        {},
        "The absolute path of the file that keeps the key."},
@@ -95,14 +95,13 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool Absent(const Value& args) { return StringArg(args, "state") == "absent"; }
-
 bool ReadsLive(const Value& args) {
-  return BoolArg(args, "reload", true) || (BoolArg(args, "sysctl_set", false) && !Absent(args));
+  return BoolArg(args, "reload", true) ||
+         (BoolArg(args, "sysctl_set", false) && !StateAbsent(args));
 }
 
-std::string FilePath(const Value& args) {
-  return args.contains("sysctl_file") ? StringArg(args, "sysctl_file") : kDefaultFile;
+std::string SysctlFile(const Value& args) {
+  return args.contains("sysctl_file") ? StringArg(args, "sysctl_file") : kSysctlConf;
 }
 
 // Python's str.split() == str.split() of two values, as _values_is_equal.
@@ -110,7 +109,7 @@ bool SameFields(const std::string& a, const std::string& b) { return PySplit(a) 
 
 // A key line of the file as Ansible's parser takes it (the line stripped):
 // not empty, not a #/; comment, holding '='.
-bool KeyLine(const std::string& line, std::string* key, std::string* value) {
+bool ParseSysctlLine(const std::string& line, std::string* key, std::string* value) {
   if (line.empty() || line[0] == '#' || line[0] == ';') return false;
   const size_t eq = line.find('=');
   if (eq == std::string::npos) return false;
@@ -143,7 +142,7 @@ SysctlDecision DecideSysctl(const SysctlRequest& request, const std::optional<st
   std::set<std::string> checked;
   std::string key, value;
   for (const std::string& line : lines) {
-    if (!KeyLine(line, &key, &value)) {
+    if (!ParseSysctlLine(line, &key, &value)) {
       fixed.push_back(line);
       continue;
     }
@@ -181,7 +180,7 @@ SysctlDecision DecideSysctl(const SysctlRequest& request, const std::optional<st
   return d;
 }
 
-AnsibleSysctlModule::AnsibleSysctlModule() : spec_(MakeSpec()) {}
+AnsibleSysctlModule::AnsibleSysctlModule() : spec_(AnsibleSysctlSpec()) {}
 
 void AnsibleSysctlModule::Validate(const Value& args, bool templates_pending,
                                    std::vector<ArgError>* errors) const {
@@ -196,7 +195,7 @@ void AnsibleSysctlModule::Validate(const Value& args, bool templates_pending,
                                                   Quoted(StringArg(args, "sysctl_file")))});
   }
   if (args.contains("state") && IsPendingTemplate(args["state"])) return;
-  if (Absent(args)) return;
+  if (StateAbsent(args)) return;
   if (!args.contains("value") || args["value"].is_null()) {
     errors->push_back({"value", "value is required with state: present: give the value to set"});
     return;
@@ -217,7 +216,7 @@ void AnsibleSysctlModule::Validate(const Value& args, bool templates_pending,
 
 std::vector<Read> AnsibleSysctlModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
-  std::vector<Read> reads = {Read::File(FilePath(args))};
+  std::vector<Read> reads = {Read::File(SysctlFile(args))};
   if (ReadsLive(args)) reads.push_back(SysctlLiveRead({Trim(StringArg(args, "name"))}));
   return reads;
 }
@@ -229,11 +228,11 @@ Result<Change> AnsibleSysctlModule::Plan(const Value& args, const std::vector<Re
   if (reads.size() < 1 + static_cast<size_t>(reads_live)) {
     return Status::Error("internal error: sysctl planned without its reads");
   }
-  const std::string file = FilePath(args);
+  const std::string file = SysctlFile(args);
   if (!reads[0].status.ok()) return reads[0].status.WithContext("read " + file);
   SysctlRequest request{Trim(StringArg(args, "name")),
-                        Absent(args) ? "" : AnsibleSysctlValue(StringArg(args, "value")),
-                        Absent(args), BoolArg(args, "reload", true),
+                        StateAbsent(args) ? "" : AnsibleSysctlValue(StringArg(args, "value")),
+                        StateAbsent(args), BoolArg(args, "reload", true),
                         BoolArg(args, "sysctl_set", false)};
   // `sysctl -e -n KEY` as Ansible reads it: an unknown key prints nothing.
   std::optional<std::string> live;
@@ -300,7 +299,7 @@ Resources AnsibleSysctlModule::Declare(const Value& args) const {
     const std::string module = SysctlKeyModule(Trim(StringArg(args, "name")));
     if (!module.empty()) r.needs.push_back("kmod:" + module);
   }
-  const std::string file = FilePath(args);
+  const std::string file = SysctlFile(args);
   if (!IsPendingTemplate(Value(file))) r.needs.push_back("path:" + file);
   return r;
 }

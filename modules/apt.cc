@@ -8,13 +8,14 @@
 
 #include "engine/base/text.h"
 #include "modules/apt_plan.h"
+#include "modules/module_util.h"
 #include "modules/package.h"
 
 namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec AptSpec() {
   ArgSpec spec;
   spec.name = "apt";
   spec.ansible_names = {"ansible.builtin.apt", "ansible.legacy.apt"};
@@ -236,14 +237,6 @@ ArgSpec MakeSpec() {
 }
 
 // ---- reading what the probe found ----
-
-long long ToNumber(const std::string& text) {
-  try {
-    return std::stoll(Trim(text));
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
 
 // The lists' time as Ansible reads it: the success stamp's mtime, else the
 // lists directory's, else 0; and the target's clock.
@@ -519,7 +512,7 @@ std::map<std::string, DpkgState> ParseDpkgStates(const std::string& out) {
   return states;
 }
 
-AptModule::AptModule() : spec_(MakeSpec()) {}
+AptModule::AptModule() : spec_(AptSpec()) {}
 
 void AptModule::Validate(const Value& args, bool templates_pending,
                          std::vector<ArgError>* errors) const {

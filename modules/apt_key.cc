@@ -18,7 +18,7 @@ namespace {
 
 constexpr char kTrustedMark[] = "@@trusted.gpg\n";
 
-ArgSpec MakeSpec() {
+ArgSpec AptKeySpec() {
   ArgSpec spec;
   spec.name = "apt_key";
   spec.ansible_names = {"ansible.builtin.apt_key", "ansible.legacy.apt_key"};
@@ -139,7 +139,7 @@ std::vector<ListedKey> ParseListing(const std::string& out) {
   return keys;
 }
 
-std::vector<std::string> Ids(const std::vector<ListedKey>& keys, bool short_format) {
+std::vector<std::string> KeyIds(const std::vector<ListedKey>& keys, bool short_format) {
   std::vector<std::string> ids;
   for (const ListedKey& k : keys) {
     ids.push_back(short_format && k.id.size() > 8 ? k.id.substr(k.id.size() - 8) : k.id);
@@ -147,7 +147,7 @@ std::vector<std::string> Ids(const std::vector<ListedKey>& keys, bool short_form
   return ids;
 }
 
-bool Contains(const std::vector<std::string>& ids, const std::string& id) {
+bool HasId(const std::vector<std::string>& ids, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
@@ -193,10 +193,10 @@ bool UrlWithoutId(const Value& args) {
 }  // namespace
 
 std::vector<std::string> ParseAptKeyIds(const std::string& out) {
-  return Ids(ParseListing(out), false);
+  return KeyIds(ParseListing(out), false);
 }
 
-AptKeyModule::AptKeyModule() : spec_(MakeSpec()) {}
+AptKeyModule::AptKeyModule() : spec_(AptKeySpec()) {}
 
 void AptKeyModule::Validate(const Value& args, bool templates_pending,
                             std::vector<ArgError>* errors) const {
@@ -288,7 +288,7 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
   change.result["fp"] = key->fingerprint;
   change.result["key_id"] = key->key_id;
   const bool short_format = key->key_id.size() == 8;
-  const std::vector<std::string> before = Ids(listing, short_format);
+  const std::vector<std::string> before = KeyIds(listing, short_format);
   change.result["before"] = before;
 
   const std::string keyring = StringArg(args, "keyring");
@@ -296,7 +296,7 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
   if (!keyring.empty()) apt_key.insert(apt_key.end(), {"--keyring", keyring});
   std::vector<std::string> after;
   if (StringArg(args, "state") == "present") {
-    const bool listed_now = Contains(before, short_format ? key->short_id : key->fingerprint);
+    const bool listed_now = HasId(before, short_format ? key->short_id : key->fingerprint);
     if (listed_now) return change;
     if (!has_file && !has_data && !has_url)
       return Status::Error("No key to add ... how did i get here?!?!");
@@ -319,7 +319,7 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
                  before.begin() + static_cast<std::ptrdiff_t>(std::min(split, before.size())));
     for (const std::string& s : source_ids) {
       const std::string sid = short_format ? s.substr(s.size() >= 8 ? s.size() - 8 : 0) : s;
-      if (!Contains(before, sid)) after.push_back(sid);
+      if (!HasId(before, sid)) after.push_back(sid);
     }
     // A key from a URL with its id given is not read before: its id alone.
     if (source_ids.empty()) after.push_back(short_format ? key->short_id : key->fingerprint);
@@ -328,7 +328,7 @@ Result<Change> AptKeyModule::Plan(const Value& args, const std::vector<ReadResul
                  before.end());
     change.message = fmt::format("would add key {} with apt-key", key->key_id);
   } else {
-    if (!Contains(before, key->fingerprint)) return change;
+    if (!HasId(before, key->fingerprint)) return change;
     Action del = ExecAction(apt_key);
     del.argv.insert(del.argv.end(), {"del", key->short_id});
     change.actions.push_back(std::move(del));

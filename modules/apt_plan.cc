@@ -46,11 +46,6 @@ constexpr char kDebFields[] =
     "dpkg-query -W -f='${Status}\\t${Version}\\n' -- \"$p\" 2>/dev/null\n"
     "exit 0\n";
 
-std::vector<std::string> Join(std::vector<std::string> head, const std::vector<std::string>& tail) {
-  head.insert(head.end(), tail.begin(), tail.end());
-  return head;
-}
-
 // A character's rank in Debian's order of the non-digit runs: '~' before
 // the end of a run, the end before letters, letters before the others.
 int Order(char c) {
@@ -120,22 +115,23 @@ int CompareDebianVersions(std::string_view a, std::string_view b) {
 
 Read DpkgQueryRead(const std::vector<std::string>& names) {
   return Read::Query(
-      Join({"dpkg-query", "-W", "-f=${Package}\\t${Status}\\t${Version}\\n", "--"}, names));
+      Concat({"dpkg-query", "-W", "-f=${Package}\\t${Status}\\t${Version}\\n", "--"}, names));
 }
 
 Read ShowAutoRead(const std::vector<std::string>& names) {
-  return Read::Query(Join({"apt-mark", "showauto", "--"}, names));
+  return Read::Query(Concat({"apt-mark", "showauto", "--"}, names));
 }
 
 Read PolicyRead(const std::vector<std::string>& names, const Value& args) {
-  std::vector<std::string> argv = Join(kEnv, {"apt-cache"});
+  std::vector<std::string> argv = Concat(kEnv, {"apt-cache"});
   if (args.contains("default_release") && args["default_release"].is_string())
-    argv = Join(argv, {"-o", "APT::Default-Release=" + args["default_release"].get<std::string>()});
-  return Read::Query(Join(Join(argv, {"policy", "--"}), names));
+    argv =
+        Concat(argv, {"-o", "APT::Default-Release=" + args["default_release"].get<std::string>()});
+  return Read::Query(Concat(Concat(argv, {"policy", "--"}), names));
 }
 
 Read MadisonRead(const std::vector<std::string>& names) {
-  return Read::Query(Join(Join(kEnv, {"apt-cache", "madison", "--"}), names));
+  return Read::Query(Concat(Concat(kEnv, {"apt-cache", "madison", "--"}), names));
 }
 
 std::map<std::string, std::string> ParseAptPolicy(const std::string& out) {
@@ -210,13 +206,13 @@ std::vector<std::string> AptUpgradeVerb(const std::string& mode, const Value& ar
 std::vector<std::string> AptPlan::AptGet(const std::vector<std::string>& verb,
                                          const std::vector<std::string>& words,
                                          bool simulate) const {
-  std::vector<std::string> argv = Join(kEnv, {"apt-get", simulate ? "-s" : "-y", "-q"});
+  std::vector<std::string> argv = Concat(kEnv, {"apt-get", simulate ? "-s" : "-y", "-q"});
   const std::string options = args_.value("dpkg_options", std::string());
   for (const std::string& option : Split(options, ',')) {
-    if (!option.empty()) argv = Join(argv, {"-o", "Dpkg::Options::=--" + option});
+    if (!option.empty()) argv = Concat(argv, {"-o", "Dpkg::Options::=--" + option});
   }
-  argv =
-      Join(argv, {"-o", "DPkg::Lock::Timeout=" + std::to_string(args_.value("lock_timeout", 60))});
+  argv = Concat(argv,
+                {"-o", "DPkg::Lock::Timeout=" + std::to_string(args_.value("lock_timeout", 60))});
   const std::string& op = verb[0];
   const std::string state = args_.value("state", std::string("present"));
   const bool installs = op == "install" || op == "build-dep";
@@ -232,19 +228,19 @@ std::vector<std::string> AptPlan::AptGet(const std::vector<std::string>& verb,
     argv.push_back("--no-remove");
   if (op != "remove" && op != "autoremove" && op != "autoclean") {
     if (args_.contains("default_release") && args_["default_release"].is_string())
-      argv = Join(argv, {"-t", args_["default_release"].get<std::string>()});
+      argv = Concat(argv, {"-t", args_["default_release"].get<std::string>()});
     if (installs && args_.contains("install_recommends") &&
         args_["install_recommends"].is_boolean()) {
-      argv = Join(argv, {"-o", std::string("APT::Install-Recommends=") +
-                                   (args_["install_recommends"].get<bool>() ? "yes" : "no")});
+      argv = Concat(argv, {"-o", std::string("APT::Install-Recommends=") +
+                                     (args_["install_recommends"].get<bool>() ? "yes" : "no")});
     }
     if (args_.value("allow_unauthenticated", false)) argv.push_back("--allow-unauthenticated");
     if (args_.value("allow_downgrade", false)) argv.push_back("--allow-downgrades");
     if (installs && args_.value("allow_change_held_packages", false))
       argv.push_back("--allow-change-held-packages");
   }
-  argv = Join(argv, verb);
-  if (!words.empty()) argv = Join(Join(argv, {"--"}), words);
+  argv = Concat(argv, verb);
+  if (!words.empty()) argv = Concat(Concat(argv, {"--"}), words);
   return argv;
 }
 
@@ -255,10 +251,10 @@ std::vector<std::string> AptUpdateArgv(int retries, int max_delay) {
                                           "sh",
                                           std::to_string(std::max(1, retries)),
                                           std::to_string(std::max(0, max_delay))};
-  return Join(retry, Join(kEnv, {"apt-get", "-q", "update"}));
+  return Concat(retry, Concat(kEnv, {"apt-get", "-q", "update"}));
 }
 
-void AptPlan::Clean() { actions_.push_back(ExecAction(Join(kEnv, {"apt-get", "clean"}))); }
+void AptPlan::Clean() { actions_.push_back(ExecAction(Concat(kEnv, {"apt-get", "clean"}))); }
 
 void AptPlan::Refresh(long long now, long long lists_time) {
   cache_time_ = lists_time;
@@ -286,8 +282,8 @@ void AptPlan::Run(const std::vector<std::string>& verb, const std::vector<std::s
   if (!changed) return;
   std::vector<std::string> argv = AptGet(verb, words, false);
   if (args_.contains("policy_rc_d") && args_["policy_rc_d"].is_number_integer()) {
-    argv =
-        Join({"sh", "-c", kPolicyRcD, "sh", std::to_string(args_["policy_rc_d"].get<int>())}, argv);
+    argv = Concat({"sh", "-c", kPolicyRcD, "sh", std::to_string(args_["policy_rc_d"].get<int>())},
+                  argv);
   }
   actions_.push_back(ExecAction(std::move(argv)));
   steps_.insert(steps_.end(), steps.begin(), steps.end());
@@ -297,7 +293,7 @@ void AptPlan::Run(const std::vector<std::string>& verb, const std::vector<std::s
 
 void AptPlan::MarkManual(const std::vector<std::string>& names) {
   if (names.empty()) return;
-  actions_.push_back(ExecAction(Join({"apt-mark", "manual", "--"}, names)));
+  actions_.push_back(ExecAction(Concat({"apt-mark", "manual", "--"}, names)));
 }
 
 void AptPlan::MarkDependencies(const std::vector<PackageStep>& steps, const std::string& package) {

@@ -18,7 +18,7 @@ namespace {
 constexpr char kSourcesList[] = "/etc/apt/sources.list";
 constexpr char kSourcesDir[] = "/etc/apt/sources.list.d";
 
-ArgSpec MakeSpec() {
+ArgSpec AptRepositorySpec() {
   ArgSpec spec;
   spec.name = "apt_repository";
   spec.ansible_names = {"ansible.builtin.apt_repository", "ansible.legacy.apt_repository"};
@@ -273,7 +273,7 @@ std::map<std::string, std::string> DumpAptSources(const AptSources& sources) {
   return out;
 }
 
-AptRepositoryModule::AptRepositoryModule() : spec_(MakeSpec()) {}
+AptRepositoryModule::AptRepositoryModule() : spec_(AptRepositorySpec()) {}
 
 void AptRepositoryModule::Validate(const Value& args, bool templates_pending,
                                    std::vector<ArgError>* errors) const {

@@ -15,7 +15,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec AuthorizedKeySpec() {
   ArgSpec spec;
   spec.name = "authorized_key";
   spec.ansible_names = {"ansible.posix.authorized_key"};
@@ -229,7 +229,7 @@ std::vector<std::string> Words(const std::string& s) {
   return words;
 }
 
-std::string Join(const std::vector<std::string>& words, size_t from, size_t to) {
+std::string WordsBetween(const std::vector<std::string>& words, size_t from, size_t to) {
   std::string out;
   for (size_t i = from; i < to; ++i) out += (i == from ? "" : " ") + words[i];
   return out;
@@ -297,9 +297,9 @@ Result<std::optional<KeyEntry>> ParseKey(std::string raw, size_t rank) {
                                      Quoted(Trim(raw)), words[type]));
   KeyEntry e;
   e.type = words[type];
-  e.options = ParseOptions(Join(words, 0, type));
+  e.options = ParseOptions(WordsBetween(words, 0, type));
   e.key = words[type + 1];
-  e.comment = Join(words, type + 2, words.size());
+  e.comment = WordsBetween(words, type + 2, words.size());
   e.rank = rank;
   return std::optional<KeyEntry>(std::move(e));
 }
@@ -389,7 +389,7 @@ Result<KeysEdit> EditAuthorizedKeys(const KeyRequest& request, const std::string
   return KeysEdit{Serialize(keys.entries()), true};
 }
 
-AuthorizedKeyModule::AuthorizedKeyModule() : spec_(MakeSpec()) {}
+AuthorizedKeyModule::AuthorizedKeyModule() : spec_(AuthorizedKeySpec()) {}
 
 namespace {
 
@@ -410,7 +410,7 @@ struct KeyFileProbe {
   std::optional<std::string> content;
 };
 
-Result<KeyFileProbe> ParseProbe(const ExecResult& exec, const std::string& user) {
+Result<KeyFileProbe> ParseKeyFileProbe(const ExecResult& exec, const std::string& user) {
   if (exec.exit_code != 0)
     return Status::Error(fmt::format("reading the key file of user {} failed: {}", Quoted(user),
                                      Trim(exec.stderr_data)));
@@ -455,7 +455,7 @@ Result<KeyFileProbe> ParseProbe(const ExecResult& exec, const std::string& user)
   return p;
 }
 
-KeyRequest RequestOf(const Value& args) {
+KeyRequest KeyRequestOf(const Value& args) {
   KeyRequest r;
   r.key = StringArg(args, "key");
   r.present = StringArg(args, "state") != "absent";
@@ -467,8 +467,8 @@ KeyRequest RequestOf(const Value& args) {
 
 // add_path_info: what Ansible registers about `path` after the task: the
 // file as written, or as it was (a symlink followed keeps its own).
-void AddPathInfo(const KeyFileProbe& p, const std::string& user, bool written, bool follow,
-                 size_t size, Value* result) {
+void AddKeyFileInfo(const KeyFileProbe& p, const std::string& user, bool written, bool follow,
+                    size_t size, Value* result) {
   const std::vector<std::string>& st = p.lstat;
   const unsigned raw = st.empty() ? 0 : static_cast<unsigned>(std::stoul(st[0], nullptr, 16));
   const bool link = (raw & 0170000) == 0120000;
@@ -554,7 +554,7 @@ Result<Change> AuthorizedKeyModule::Plan(const Value& args, const std::vector<Re
   const std::string user = StringArg(args, "user");
   const ReadResult& read = reads.at(0);
   if (!read.status.ok()) return read.status;
-  Result<KeyFileProbe> probe = ParseProbe(read.exec, user);
+  Result<KeyFileProbe> probe = ParseKeyFileProbe(read.exec, user);
   if (!probe.ok()) return probe.status();
   if (!probe->user_found)
     return Status::Error(fmt::format(
@@ -562,7 +562,7 @@ Result<Change> AuthorizedKeyModule::Plan(const Value& args, const std::vector<Re
         "or name one the host has",
         user, user));
   const std::string existing = probe->content.value_or("");
-  Result<KeysEdit> edit = EditAuthorizedKeys(RequestOf(args), existing);
+  Result<KeysEdit> edit = EditAuthorizedKeys(KeyRequestOf(args), existing);
   if (!edit.ok()) return edit.status();
   Change change;
   // Ansible registers its arguments, a missing one as null.
@@ -608,7 +608,8 @@ Result<Change> AuthorizedKeyModule::Plan(const Value& args, const std::vector<Re
     write.follow = follow;
     change.actions.push_back(std::move(write));
   }
-  if (has_path) AddPathInfo(*probe, user, edit->changed, follow, edit->text.size(), &change.result);
+  if (has_path)
+    AddKeyFileInfo(*probe, user, edit->changed, follow, edit->text.size(), &change.result);
   return change;
 }
 

@@ -14,7 +14,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec BlockInFileSpec() {
   ArgSpec spec;
   spec.name = "blockinfile";
   spec.ansible_names = {"ansible.builtin.blockinfile", "ansible.legacy.blockinfile"};
@@ -114,7 +114,7 @@ std::string Marker(const Value& args, const char* mark_key) {
 }
 
 // Whether a pattern's leading inline flags hold re.MULTILINE: "(?m)...".
-bool Multiline(const std::string& pattern) {
+bool IsMultilinePattern(const std::string& pattern) {
   if (pattern.rfind("(?", 0) != 0) return false;
   const size_t close = pattern.find(')');
   if (close == std::string::npos) return false;
@@ -147,12 +147,12 @@ Result<size_t> InsertAt(const Value& args, const std::optional<std::string>& ori
     pattern = before;
   }
   if (!pattern) return before ? size_t{0} : lines.size();
-  Result<PyRegex> re = PyRegex::Compile(*pattern, false, Multiline(*pattern));
+  Result<PyRegex> re = PyRegex::Compile(*pattern, false, IsMultilinePattern(*pattern));
   if (!re.ok())
     return Status::Error(
         fmt::format("{}: {}", after ? "insertafter" : "insertbefore", re.message()));
   std::optional<size_t> n0;
-  if (Multiline(*pattern)) {
+  if (IsMultilinePattern(*pattern)) {
     Result<std::optional<PyRegex::Match>> m =
         re->Find(original.value_or(""), PyRegex::Mode::kSearch);
     if (!m.ok()) return m.status();
@@ -174,8 +174,6 @@ Result<size_t> InsertAt(const Value& args, const std::optional<std::string>& ori
   return after ? *n0 + 1 : *n0;
 }
 
-bool Absent(const Value& args) { return StringArg(args, "state") == "absent"; }
-
 }  // namespace
 
 Result<BlockEdit> EditBlock(const Value& args, const std::optional<std::string>& original) {
@@ -185,7 +183,7 @@ Result<BlockEdit> EditBlock(const Value& args, const std::optional<std::string>&
   const std::string marker1 = Marker(args, "marker_end") + "\n";
   std::string block = StringArg(args, "block");
   std::vector<std::string> blocklines;
-  if (!Absent(args) && !block.empty()) {
+  if (!StateAbsent(args) && !block.empty()) {
     if (!EndsWith(block, "\n")) block += "\n";
     blocklines.push_back(marker0);
     for (std::string& l : SplitLinesKeepEnds(block)) blocklines.push_back(std::move(l));
@@ -224,7 +222,7 @@ Result<BlockEdit> EditBlock(const Value& args, const std::optional<std::string>&
   return edit;
 }
 
-BlockInFileModule::BlockInFileModule() : spec_(MakeSpec()) {}
+BlockInFileModule::BlockInFileModule() : spec_(BlockInFileSpec()) {}
 
 void BlockInFileModule::Validate(const Value& args, bool templates_pending,
                                  std::vector<ArgError>* errors) const {
@@ -235,7 +233,8 @@ void BlockInFileModule::Validate(const Value& args, bool templates_pending,
     if (!ready(key)) continue;
     const std::string pattern = StringArg(args, key);
     if (pattern == (std::string(key) == "insertafter" ? "EOF" : "BOF")) continue;
-    if (Result<PyRegex> re = PyRegex::Compile(pattern, false, Multiline(pattern)); !re.ok()) {
+    if (Result<PyRegex> re = PyRegex::Compile(pattern, false, IsMultilinePattern(pattern));
+        !re.ok()) {
       errors->push_back({key, fmt::format("{} {}: {}", key, Quoted(pattern), re.message())});
     }
   }

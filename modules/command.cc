@@ -9,7 +9,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec CommandSpec() {
   ArgSpec spec;
   spec.name = "command";
   spec.ansible_names = {"ansible.builtin.command", "ansible.legacy.command"};
@@ -187,7 +187,7 @@ std::string DisplayArgv(const std::vector<std::string>& argv) {
   return out;
 }
 
-CommandModule::CommandModule() : spec_(MakeSpec()) {}
+CommandModule::CommandModule() : spec_(CommandSpec()) {}
 
 void CommandModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {

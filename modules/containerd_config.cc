@@ -18,7 +18,7 @@ namespace {
 
 constexpr unsigned kDefaultMode = 0640;
 
-ArgSpec MakeSpec() {
+ArgSpec ContainerdConfigSpec() {
   ArgSpec spec;
   spec.name = "containerd_config";
   spec.summary = "set keys in containerd's config.toml and write registry mirror hosts.toml files";
@@ -147,14 +147,10 @@ struct Registry {
   std::vector<Mirror> mirrors;
 };
 
-std::string Str(const Value& args, const char* key) {
-  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
-}
-
 bool Pending(const Value& v) { return v.is_string() && IsTemplate(v.get<std::string>()); }
 
 std::string HostsPath(const Value& args, const std::string& registry) {
-  std::string dir = Str(args, "config_path");
+  std::string dir = StringArg(args, "config_path");
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   return dir + "/" + registry + "/hosts.toml";
 }
@@ -528,15 +524,15 @@ Result<int> ConfigVersionForContainerd(const std::string& version_output) {
   return major <= 1 ? 2 : 3;
 }
 
-ContainerdConfigModule::ContainerdConfigModule() : spec_(MakeSpec()) {}
+ContainerdConfigModule::ContainerdConfigModule() : spec_(ContainerdConfigSpec()) {}
 
 void ContainerdConfigModule::Validate(const Value& args, bool templates_pending,
                                       std::vector<ArgError>* errors) const {
   for (const char* key : {"path", "config_path"}) {
     if (!args.contains(key) || Pending(args[key])) continue;
-    if (!StartsWith(Str(args, key), "/")) {
+    if (!StartsWith(StringArg(args, key), "/")) {
       errors->push_back({key, fmt::format("argument '{}' must be an absolute path, not {}", key,
-                                          Quoted(Str(args, key)))});
+                                          Quoted(StringArg(args, key)))});
     }
   }
   if (args.contains("settings") && args["settings"].is_object() &&
@@ -553,7 +549,7 @@ void ContainerdConfigModule::Validate(const Value& args, bool templates_pending,
 
 std::vector<Read> ContainerdConfigModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
-  const std::string path = Str(args, "path");
+  const std::string path = StringArg(args, "path");
   std::vector<Read> reads = {Read::Stat(path), Read::File(path), Read::Stat(Parent(path))};
   for (const Registry& r : Registries(args)) {
     const std::string hosts = HostsPath(args, r.name);
@@ -577,7 +573,7 @@ Result<Change> ContainerdConfigModule::Plan(const Value& args, const std::vector
   Result<Version> version = VersionFrom(args, reads[probed - 1]);
   if (!version.ok()) return version.status();
 
-  const std::string path = Str(args, "path");
+  const std::string path = StringArg(args, "path");
   // A default is not converted by NormalizeArgs: it may still be "0640".
   unsigned mode = kDefaultMode;
   std::string mode_error;
@@ -636,7 +632,7 @@ Resources ContainerdConfigModule::Declare(const Value& args) const {
   r.provides.push_back("config:containerd");
   r.needs.push_back("pkg:containerd");
   if (args.contains("path") && !Pending(args["path"])) {
-    r.needs.push_back("path:" + Str(args, "path"));
+    r.needs.push_back("path:" + StringArg(args, "path"));
   }
   if (args.contains("config_path") && Pending(args["config_path"])) return r;
   std::vector<std::string> ignored;

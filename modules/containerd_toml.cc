@@ -18,7 +18,7 @@ bool IsBareKey(const std::string& key) {
   return true;
 }
 
-const char* TypeName(const toml::node& node) {
+const char* TomlTypeName(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::table:
       return "a table";
@@ -161,7 +161,7 @@ Status SetTomlValue(toml::table* root, const std::vector<std::string>& keys, con
     if (!node->is_table()) {
       const std::vector<std::string> where(keys.begin(), keys.begin() + i + 1);
       return Status::Error(fmt::format("cannot set {}: {} is {}, not a table", TomlKeyPath(keys),
-                                       TomlKeyPath(where), TypeName(*node)));
+                                       TomlKeyPath(where), TomlTypeName(*node)));
     }
     table = node->as_table();
   }
@@ -189,7 +189,7 @@ Status Merge(toml::table* table, std::vector<std::string>* keys, const Value& se
         s = Merge(node->as_table(), keys, value);
       } else {
         s = Status::Error(fmt::format("cannot merge a mapping into {}: it is {}, not a table",
-                                      TomlKeyPath(*keys), TypeName(*node)));
+                                      TomlKeyPath(*keys), TomlTypeName(*node)));
       }
     } else {
       if (value.is_null()) {

@@ -11,7 +11,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec CopySpec() {
   ArgSpec spec;
   spec.name = "copy";
   spec.ansible_names = {"ansible.builtin.copy", "ansible.legacy.copy"};
@@ -161,7 +161,7 @@ Result<Source> SourceOf(const Value& args, const std::vector<ReadResult>& reads)
 
 }  // namespace
 
-CopyModule::CopyModule() : spec_(MakeSpec()) {}
+CopyModule::CopyModule() : spec_(CopySpec()) {}
 
 void CopyModule::Validate(const Value& args, bool templates_pending,
                           std::vector<ArgError>* errors) const {

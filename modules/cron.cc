@@ -18,7 +18,7 @@ namespace {
 constexpr char kMarker[] = "#Ansible: ";
 constexpr char kCronDir[] = "/etc/cron.d";
 
-ArgSpec MakeSpec() {
+ArgSpec CronSpec() {
   ArgSpec spec;
   spec.name = "cron";
   spec.ansible_names = {"ansible.builtin.cron", "ansible.legacy.cron"};
@@ -375,7 +375,7 @@ Result<CronEdit> EditCrontab(const CronRequest& r, const std::string& existing) 
   return edit;
 }
 
-CronModule::CronModule() : spec_(MakeSpec()) {}
+CronModule::CronModule() : spec_(CronSpec()) {}
 
 namespace {
 
@@ -387,7 +387,7 @@ std::string CronFilePath(const Value& args) {
   return (*file)[0] == '/' ? *file : std::string(kCronDir) + "/" + *file;
 }
 
-CronRequest RequestOf(const Value& args) {
+CronRequest CronRequestOf(const Value& args) {
   CronRequest r;
   r.name = StringArg(args, "name");
   r.user = OptArg(args, "user");
@@ -519,7 +519,7 @@ Result<Change> CronModule::Plan(const Value& args, const std::vector<ReadResult>
   } else {
     existing = read.content.value_or("");
   }
-  Result<CronEdit> edit = EditCrontab(RequestOf(args), existing);
+  Result<CronEdit> edit = EditCrontab(CronRequestOf(args), existing);
   if (!edit.ok()) return edit.status();
   Change change;
   change.command_output = false;

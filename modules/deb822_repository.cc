@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kKeyringsDir[] = "/etc/apt/keyrings";
 
-ArgSpec MakeSpec() {
+ArgSpec Deb822RepositorySpec() {
   ArgSpec spec;
   spec.name = "deb822_repository";
   spec.ansible_names = {"ansible.builtin.deb822_repository", "ansible.legacy.deb822_repository"};
@@ -135,7 +135,7 @@ std::string FieldName(const std::string& arg) {
   return Title(dashed);
 }
 
-std::string Multiline(const std::string& value) {
+std::string MultilineField(const std::string& value) {
   std::string out = "\n";
   bool first = true;
   for (const std::string& line : PySplitLines(PyStrip(value))) {
@@ -206,13 +206,13 @@ std::string Deb822Text(const Value& args) {
     } else if (v.is_string()) {
       value = v.get<std::string>();
     }
-    if (value.find('\n') != std::string::npos) value = Multiline(value);
+    if (value.find('\n') != std::string::npos) value = MultilineField(value);
     text += FieldName(key) + ((value.empty() || value[0] == '\n') ? ":" : ": ") + value + "\n";
   }
   return text;
 }
 
-Deb822RepositoryModule::Deb822RepositoryModule() : spec_(MakeSpec()) {}
+Deb822RepositoryModule::Deb822RepositoryModule() : spec_(Deb822RepositorySpec()) {}
 
 void Deb822RepositoryModule::Validate(const Value& args, bool templates_pending,
                                       std::vector<ArgError>* errors) const {

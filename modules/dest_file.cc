@@ -16,7 +16,7 @@ std::string WithoutSlashes(std::string path) {
   return path;
 }
 
-std::string Join(const std::string& dir, const std::string& name) {
+std::string JoinPath(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
@@ -34,7 +34,7 @@ Result<Placed> Place(const DestFile& d, const std::vector<ReadResult>& reads, si
   Placed p;
   if (ToDirectory(d)) {
     // [file stat, file content, dest dir stat]
-    p.path = Join(WithoutSlashes(d.dest), d.source_name);
+    p.path = JoinPath(WithoutSlashes(d.dest), d.source_name);
     p.stat_at = first;
     p.content_at = first + 1;
     const ReadResult& dir = reads[first + 2];
@@ -55,7 +55,7 @@ Result<Placed> Place(const DestFile& d, const std::vector<ReadResult>& reads, si
       return Status::Error(
           fmt::format("dest {} is a directory: content needs the path of a file as dest", d.dest));
     }
-    p.path = Join(d.dest, d.source_name);
+    p.path = JoinPath(d.dest, d.source_name);
     p.stat_at = first + 2;
     p.content_at = first + 3;
     return p;
@@ -207,7 +207,7 @@ Resources DeclareDest(const Value& args) {
 std::vector<Read> ProbeDest(const DestFile& d) {
   if (ToDirectory(d)) {
     const std::string dir = WithoutSlashes(d.dest);
-    const std::string file = Join(dir, d.source_name);
+    const std::string file = JoinPath(dir, d.source_name);
     return {Read::Stat(file), Read::File(file), Read::Stat(dir)};
   }
   // A missing parent directory fails the write, as Ansible's copy fails;
@@ -216,7 +216,7 @@ std::vector<Read> ProbeDest(const DestFile& d) {
   std::vector<Read> reads = {Read::Stat(d.dest), Read::File(d.dest)};
   if (!d.source_name.empty()) {
     // In case dest is a directory: read in the same round trip, not after.
-    const std::string file = Join(d.dest, d.source_name);
+    const std::string file = JoinPath(d.dest, d.source_name);
     reads.push_back(Read::Stat(file));
     reads.push_back(Read::File(file));
   }

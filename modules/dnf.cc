@@ -13,7 +13,7 @@ namespace {
 // Arguments package's engine takes; the others must keep their defaults.
 const std::vector<std::string> kTaken = {"name", "state", "update_cache", "lock_timeout"};
 
-ArgSpec MakeSpec(const std::string& name) {
+ArgSpec DnfSpec(const std::string& name) {
   ArgSpec spec;
   spec.name = name;
   spec.ansible_names = {"ansible.builtin." + name, "ansible.legacy." + name};
@@ -118,7 +118,7 @@ ArgSpec MakeSpec(const std::string& name) {
 
 }  // namespace
 
-DnfModule::DnfModule(const std::string& name) : spec_(MakeSpec(name)) {}
+DnfModule::DnfModule(const std::string& name) : spec_(DnfSpec(name)) {}
 
 Result<Value> DnfModule::PackageArgs(const Value& args, const Value& facts) const {
   std::vector<std::string> taken = kTaken;

@@ -9,7 +9,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec DpkgSelectionsSpec() {
   ArgSpec spec;
   spec.name = "dpkg_selections";
   spec.ansible_names = {"ansible.builtin.dpkg_selections", "ansible.legacy.dpkg_selections"};
@@ -51,7 +51,7 @@ std::string ParseDpkgSelection(const std::string& out) {
   return words.size() > 1 ? words[1] : "";
 }
 
-DpkgSelectionsModule::DpkgSelectionsModule() : spec_(MakeSpec()) {}
+DpkgSelectionsModule::DpkgSelectionsModule() : spec_(DpkgSelectionsSpec()) {}
 
 void DpkgSelectionsModule::Validate(const Value& args, bool templates_pending,
                                     std::vector<ArgError>* errors) const {

@@ -6,12 +6,13 @@
 
 #include "engine/base/text.h"
 #include "modules/file_plan.h"
+#include "modules/module_util.h"
 
 namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec FileSpec() {
   ArgSpec spec;
   spec.name = "file";
   spec.ansible_names = {"ansible.builtin.file", "ansible.legacy.file"};
@@ -88,10 +89,6 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-std::string Str(const Value& args, const char* key) {
-  return args.contains(key) && args[key].is_string() ? args[key].get<std::string>() : "";
-}
-
 std::string CleanPath(std::string path) {
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   return path;
@@ -119,13 +116,13 @@ struct Input {
 };
 
 Result<std::string> DesiredContent(const Input& in) {
-  if (in.args.contains("content")) return Str(in.args, "content");
+  if (in.args.contains("content")) return StringArg(in.args, "content");
   const ReadResult& local = in.reads[in.local_index];
   const char* key = in.args.contains("template") ? "template" : "src";
   if (!local.status.ok()) return local.status;
   if (!local.content) {
     return Status::Error(
-        fmt::format("{} '{}' does not exist on the controller", key, Str(in.args, key)));
+        fmt::format("{} '{}' does not exist on the controller", key, StringArg(in.args, key)));
   }
   return *local.content;
 }
@@ -134,7 +131,7 @@ Result<Change> PlanFileContent(const Input& in) {
   Result<std::string> content = DesiredContent(in);
   if (!content.ok()) return content.status();
   ContentWrite write{std::move(*content), in.want, in.args.value("backup", false),
-                     ValidateArgv(Str(in.args, "validate"))};
+                     ValidateArgv(StringArg(in.args, "validate"))};
   const ContentTarget target{in.path, in.real_path, in.real, in.ids,
                              in.real.exists() ? &in.reads[in.content_index] : nullptr};
   return PlanContent(target, write);
@@ -189,7 +186,7 @@ Result<Change> PlanAbsent(const Input& in) {
 }
 
 Result<Change> PlanLink(const Input& in) {
-  const std::string src = Str(in.args, "src");
+  const std::string src = StringArg(in.args, "src");
   Draft d{in.path};
   Action link = MakeAction(Action::Kind::kSymlink, in.path, {});
   link.target = src;
@@ -248,19 +245,19 @@ Result<Change> PlanTouch(const Input& in) {
 
 }  // namespace
 
-FileModule::FileModule() : spec_(MakeSpec()) {}
+FileModule::FileModule() : spec_(FileSpec()) {}
 
 void FileModule::Validate(const Value& args, bool templates_pending,
                           std::vector<ArgError>* errors) const {
   (void)templates_pending;
   auto ready = [&](const char* key) { return args.contains(key) && !IsPendingTemplate(args[key]); };
-  if (ready("path") && !StartsWith(Str(args, "path"), "/")) {
+  if (ready("path") && !StartsWith(StringArg(args, "path"), "/")) {
     errors->push_back({"path", fmt::format("argument 'path' must be an absolute path, not {}",
-                                           Quoted(Str(args, "path")))});
+                                           Quoted(StringArg(args, "path")))});
   }
   if (args.contains("state") && IsPendingTemplate(args["state"])) return;
   const std::string state = StateOf(args);
-  if (state == "absent" && ready("path") && CleanPath(Str(args, "path")) == "/") {
+  if (state == "absent" && ready("path") && CleanPath(StringArg(args, "path")) == "/") {
     errors->push_back({"path", "refusing to remove /"});
   }
   if (state == "link" && !args.contains("src")) {
@@ -285,7 +282,7 @@ void FileModule::Validate(const Value& args, bool templates_pending,
     if (!HasContentSource(args)) {
       errors->push_back(
           {"validate", "argument 'validate' is only used with content, src or template"});
-    } else if (ready("validate") && Str(args, "validate").find("%s") == std::string::npos) {
+    } else if (ready("validate") && StringArg(args, "validate").find("%s") == std::string::npos) {
       errors->push_back(
           {"validate", "argument 'validate' must contain %s, the path of the new content"});
     }
@@ -294,12 +291,12 @@ void FileModule::Validate(const Value& args, bool templates_pending,
 
 std::vector<Read> FileModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
-  const std::string path = CleanPath(Str(args, "path"));
+  const std::string path = CleanPath(StringArg(args, "path"));
   std::vector<Read> reads = {Read::Stat(path)};
   if (StateOf(args) == "file" && HasContentSource(args)) {
     reads.push_back(Read::File(path));
-    if (args.contains("template")) reads.push_back(Read::Local(Str(args, "template"), true));
-    if (args.contains("src")) reads.push_back(Read::Local(Str(args, "src"), false));
+    if (args.contains("template")) reads.push_back(Read::Local(StringArg(args, "template"), true));
+    if (args.contains("src")) reads.push_back(Read::Local(StringArg(args, "src"), false));
   }
   return reads;
 }
@@ -314,7 +311,7 @@ Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>
   if (!reads[0].status.ok()) return reads[0].status;
   Input in{args,
            reads,
-           CleanPath(Str(args, "path")),
+           CleanPath(StringArg(args, "path")),
            StateOf(args),
            {},
            reads[0].stat,
@@ -324,8 +321,8 @@ Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>
            2};
   in.real_path = in.path;
   if (args.contains("mode")) in.want.mode = args["mode"].get<unsigned>();
-  in.want.owner = Str(args, "owner");
-  in.want.group = Str(args, "group");
+  in.want.owner = StringArg(args, "owner");
+  in.want.group = StringArg(args, "group");
   // State file, directory and touch manage what a symlink points to.
   if (in.state != "absent" && in.state != "link") {
     Result<Followed> followed = FollowLink("path", in.path, in.lstat, reads, probed);
@@ -351,7 +348,7 @@ Result<Change> FileModule::Plan(const Value& args, const std::vector<ReadResult>
 Resources FileModule::Declare(const Value& args) const {
   Resources r;
   if (!args.contains("path") || IsPendingTemplate(args["path"])) return r;
-  const std::string path = CleanPath(Str(args, "path"));
+  const std::string path = CleanPath(StringArg(args, "path"));
   const Value state = args.contains("state") ? args["state"] : Value("file");
   r.needs.push_back("path:" + path);
   if (state == "directory") {

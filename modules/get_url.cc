@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char* kAlgorithms[] = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512"};
 
-ArgSpec MakeSpec() {
+ArgSpec GetUrlSpec() {
   ArgSpec spec;
   spec.name = "get_url";
   spec.ansible_names = {"ansible.builtin.get_url", "ansible.legacy.get_url"};
@@ -266,7 +266,7 @@ std::vector<std::string> KeyUrlArgv(const std::string& url, const Value& args,
 namespace {
 
 // The parsed sections of the probe's answer.
-struct Probed {
+struct DestProbed {
   std::string kind;           // file, dir, other, missing
   bool parent = false;        // dest's directory exists
   std::string digest;         // of dest, by the checksum's algorithm
@@ -295,9 +295,9 @@ std::vector<std::string> AllLines(const std::map<std::string, std::vector<std::s
   return it == s.end() ? std::vector<std::string>{} : it->second;
 }
 
-Probed ParseProbe(const std::string& out) {
+DestProbed ParseDestProbe(const std::string& out) {
   const auto s = SplitSections(out);
-  Probed p;
+  DestProbed p;
   p.kind = First(s, "dest");
   p.parent = First(s, "parent") == "yes";
   p.digest = First(s, "digest");
@@ -368,7 +368,7 @@ std::string InDirectory(const std::string& dir, const std::string& name) {
   return dir + (EndsWith(dir, "/") ? "" : "/") + name;
 }
 
-Change Failed(Value result, std::string message) {
+Change FailedDownload(Value result, std::string message) {
   Change change;
   change.failed = true;
   change.message = std::move(message);
@@ -446,30 +446,31 @@ Change KeepFile(const Task& t, const std::string& path, const FileInfo& have, Va
 
 // The checksum a checksum file gives for the URL's file, into `checksum`;
 // a failed Change when it gives none, as Ansible's module fails.
-std::optional<Change> ResolveSums(const Probed& p, const std::string& url, Value result,
+std::optional<Change> ResolveSums(const DestProbed& p, const std::string& url, Value result,
                                   GetUrlChecksum* checksum) {
   if (checksum->url.empty()) return std::nullopt;
   if (p.sums_status != "200" && Scheme(checksum->url) != "file") {
     Value r = RequestResult(checksum->url, result["dest"]);
     r["msg"] = p.sums_status == "000" ? "Request failed: " + p.sums_error : "Request failed";
     if (p.sums_status != "000") r["status_code"] = std::stoi(p.sums_status);
-    return Failed(r, r["msg"].get<std::string>());
+    return FailedDownload(r, r["msg"].get<std::string>());
   }
   const std::string filename = UrlFilename(url);
   const std::optional<std::string> found = DigestFromSums(p.sums, filename);
   if (!found) {
-    return Failed(Value::object(), fmt::format("Unable to find a checksum for file '{}' in '{}'",
-                                               filename, checksum->url));
+    return FailedDownload(
+        Value::object(),
+        fmt::format("Unable to find a checksum for file '{}' in '{}'", filename, checksum->url));
   }
   checksum->value = NormalizeDigest(*found);
   if (IsHexDigest(checksum->value)) return std::nullopt;
   result["msg"] = "The checksum format is invalid";
-  return Failed(result, "The checksum format is invalid");
+  return FailedDownload(result, "The checksum format is invalid");
 }
 
 // The server's answer when it ends the task: 304 to a conditional request
 // (no change, unless the download is `forced`), no answer, or an error.
-std::optional<Change> Answered(const Probed& p, const std::string& url, const std::string& dest,
+std::optional<Change> Answered(const DestProbed& p, const std::string& url, const std::string& dest,
                                const FileInfo& info, bool forced) {
   if (p.status == "304") {
     if (forced) return std::nullopt;
@@ -490,11 +491,11 @@ std::optional<Change> Answered(const Probed& p, const std::string& url, const st
     r["status_code"] = std::stoi(p.status);
     r["response"] = HttpError(p.status, LastHeaders(p.headers));
   }
-  return Failed(r, r["msg"].get<std::string>());
+  return FailedDownload(r, r["msg"].get<std::string>());
 }
 
 // The download over `target`: a change whatever the file holds now.
-Change Download(const Task& t, const Probed& p, const Target& target, Value result,
+Change Download(const Task& t, const DestProbed& p, const Target& target, Value result,
                 const std::string& ok_msg) {
   Draft d(target.path);
   if (target.info.exists()) {
@@ -525,7 +526,7 @@ Change Download(const Task& t, const Probed& p, const Target& target, Value resu
 // the probe asked the server nothing, so the download step asks
 // (If-Modified-Since the file's time unless `forced`) and the host keeps
 // the file when the answer is 304 or the bytes it holds (Report tells).
-Result<Change> AskingDownload(const Task& t, const Probed& p, const FileInfo& info, bool forced,
+Result<Change> AskingDownload(const Task& t, const DestProbed& p, const FileInfo& info, bool forced,
                               Value result) {
   if (p.kind == "dir") {
     return Status::Error(
@@ -536,7 +537,7 @@ Result<Change> AskingDownload(const Task& t, const Probed& p, const FileInfo& in
   }
   if (p.kind == "missing" && !p.parent) {
     result["msg"] = fmt::format("Destination {} does not exist", Parent(t.dest));
-    return Failed(result, result["msg"].get<std::string>());
+    return FailedDownload(result, result["msg"].get<std::string>());
   }
   if (info.exists()) result["checksum_dest"] = p.sha1;
   Change change = Download(t, p, Target{t.dest, info, p.sha1}, std::move(result), "");
@@ -648,7 +649,7 @@ Value ReadGetUrlOutput(const ExecResult& exec) {
   return v;
 }
 
-GetUrlModule::GetUrlModule() : spec_(MakeSpec()) {}
+GetUrlModule::GetUrlModule() : spec_(GetUrlSpec()) {}
 
 void GetUrlModule::Validate(const Value& args, bool templates_pending,
                             std::vector<ArgError>* errors) const {
@@ -749,7 +750,7 @@ Result<Change> GetUrlModule::Plan(const Value& args, const std::vector<ReadResul
   Result<GetUrlChecksum> parsed = ParseGetUrlChecksum(StringArg(args, "checksum"));
   if (!parsed.ok()) return parsed.status();
   t.checksum = *parsed;
-  const Probed p = ParseProbe(exec.stdout_data);
+  const DestProbed p = ParseDestProbe(exec.stdout_data);
   Value result = RequestResult(t.url, t.dest);
   result["changed"] = false;
   result["checksum_dest"] = nullptr;
@@ -794,7 +795,7 @@ Result<Change> GetUrlModule::Plan(const Value& args, const std::vector<ReadResul
     }
   } else if (p.kind == "missing" && !p.parent) {
     result["msg"] = fmt::format("Destination {} does not exist", Parent(t.dest));
-    return Failed(result, result["msg"].get<std::string>());
+    return FailedDownload(result, result["msg"].get<std::string>());
   }
   if (target.info.exists()) result["checksum_dest"] = target.sha1;
   const std::string ok_msg =
@@ -806,7 +807,7 @@ Result<Change> GetUrlModule::Plan(const Value& args, const std::vector<ReadResul
   if (!t.checksum.algorithm.empty() && p.kind != "dir" && p.digest != t.checksum.value) {
     result["msg"] = fmt::format("The checksum for {} did not match {}; it was {}.", t.dest,
                                 t.checksum.value, p.digest);
-    return Failed(result, result["msg"].get<std::string>());
+    return FailedDownload(result, result["msg"].get<std::string>());
   }
   result["checksum_src"] = p.body_sha1;
   result["status_code"] = 200;

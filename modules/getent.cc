@@ -9,7 +9,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec GetentSpec() {
   ArgSpec spec;
   spec.name = "getent";
   spec.ansible_names = {"ansible.builtin.getent", "ansible.legacy.getent"};
@@ -93,7 +93,7 @@ std::vector<std::string> SplitFields(const std::string& line,
   return out;
 }
 
-Value Strings(const std::vector<std::string>& words, size_t from) {
+Value StringsFrom(const std::vector<std::string>& words, size_t from) {
   Value list = Value::array();
   for (size_t i = from; i < words.size(); ++i) list.push_back(words[i]);
   return list;
@@ -101,7 +101,7 @@ Value Strings(const std::vector<std::string>& words, size_t from) {
 
 }  // namespace
 
-GetentModule::GetentModule() : spec_(MakeSpec()) {}
+GetentModule::GetentModule() : spec_(GetentSpec()) {}
 
 void GetentModule::Validate(const Value& args, bool templates_pending,
                             std::vector<ArgError>* errors) const {
@@ -141,11 +141,11 @@ Result<Change> GetentModule::Plan(const Value& args, const std::vector<ReadResul
       const std::string& name = record[0];
       const int count = ++seen[name];
       if (count == 1) {
-        tree[name] = Strings(record, 1);
+        tree[name] = StringsFrom(record, 1);
         continue;
       }
       if (count == 2) tree[name] = Value::array({tree[name]});
-      tree[name].push_back(Strings(record, 1));
+      tree[name].push_back(StringsFrom(record, 1));
     }
   } else if (rc == 2 && !BoolArg(args, "fail_key", true)) {
     tree[OptArg(args, "key").value_or("")] = nullptr;

@@ -11,7 +11,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec GroupSpec() {
   ArgSpec spec;
   spec.name = "group";
   spec.ansible_names = {"ansible.builtin.group", "ansible.legacy.group"};
@@ -145,7 +145,7 @@ std::vector<std::string> GroupAddArgv(const std::string& name, std::optional<lon
   return argv;
 }
 
-GroupModule::GroupModule() : spec_(MakeSpec()) {}
+GroupModule::GroupModule() : spec_(GroupSpec()) {}
 
 void GroupModule::Validate(const Value& args, bool templates_pending,
                            std::vector<ArgError>* errors) const {

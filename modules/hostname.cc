@@ -16,7 +16,7 @@ const std::vector<std::string> kUses = {"alpine", "debian",  "freebsd", "generic
                                         "macosx", "darwin",  "openbsd", "openrc",  "redhat",
                                         "sles",   "solaris", "systemd"};
 
-ArgSpec MakeSpec() {
+ArgSpec HostnameSpec() {
   ArgSpec spec;
   spec.name = "hostname";
   spec.ansible_names = {"ansible.builtin.hostname", "ansible.legacy.hostname"};
@@ -94,7 +94,7 @@ std::map<std::string, std::string> ParseHostnameRead(const std::string& out) {
   return values;
 }
 
-HostnameModule::HostnameModule() : spec_(MakeSpec()) {}
+HostnameModule::HostnameModule() : spec_(HostnameSpec()) {}
 
 void HostnameModule::Validate(const Value& args, bool templates_pending,
                               std::vector<ArgError>* errors) const {

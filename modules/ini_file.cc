@@ -18,7 +18,7 @@ namespace {
 // lines before any section are a section too.
 constexpr char kTopSection[] = "ad01e11446efb704fcdbdb21f2c43757423d91c5";
 
-ArgSpec MakeSpec() {
+ArgSpec IniFileSpec() {
   ArgSpec spec;
   spec.name = "ini_file";
   spec.ansible_names = {"community.general.ini_file"};
@@ -148,7 +148,7 @@ bool BlankOrComment(const std::string& line) {
   return i == line.size() || (i + 1 == line.size() && line[i] == '\n');
 }
 
-bool Contains(const std::vector<std::string>& values, const std::string& v) {
+bool HasValue(const std::vector<std::string>& values, const std::string& v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
@@ -180,7 +180,7 @@ std::vector<std::string> Values(const Value& args) {
   return values;
 }
 
-IniRequest RequestOf(const Value& args) {
+IniRequest IniRequestOf(const Value& args) {
   return {StringArg(args, "section"),
           StringArg(args, "option"),
           Values(args),
@@ -206,7 +206,7 @@ bool SetOption(const IniRequest& r, const std::string& line_format_sep,
   for (size_t i = 0; i < sec->size(); ++i) {
     const std::optional<std::string> found = MatchOption(r.option, (*sec)[i], true);
     if (!found) continue;
-    if (!values->empty() && Contains(*values, *found)) {
+    if (!values->empty() && HasValue(*values, *found)) {
       const std::string matched = *found;
       if (matched.empty() && r.allow_no_value) {
         update(i, r.option + "\n");
@@ -242,7 +242,7 @@ bool SetOption(const IniRequest& r, const std::string& line_format_sep,
 IniEdit EditIni(const IniRequest& r, const std::string& text) {
   std::vector<std::string> values;
   for (const std::string& v : r.values) {
-    if (!Contains(values, v)) values.push_back(v);
+    if (!HasValue(values, v)) values.push_back(v);
   }
   const std::string sep = r.no_extra_spaces ? "=" : " = ";
   std::vector<std::string> lines = SplitLinesKeepEnds(text);
@@ -294,7 +294,7 @@ IniEdit EditIni(const IniRequest& r, const std::string& text) {
     std::vector<std::string> kept;
     for (const std::string& line : sec) {
       const std::optional<std::string> found = MatchOption(r.option, line, false);
-      const bool drop = found && (r.exclusive || Contains(values, *found));
+      const bool drop = found && (r.exclusive || HasValue(values, *found));
       if (!drop) kept.push_back(line);
     }
     if (kept != sec && (r.exclusive || !values.empty())) {
@@ -327,7 +327,7 @@ IniEdit EditIni(const IniRequest& r, const std::string& text) {
   return edit;
 }
 
-IniFileModule::IniFileModule() : spec_(MakeSpec()) {}
+IniFileModule::IniFileModule() : spec_(IniFileSpec()) {}
 
 void IniFileModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {
@@ -385,7 +385,7 @@ Result<Change> IniFileModule::Plan(const Value& args, const std::vector<ReadResu
   Result<Change> change = PlanTextEdit(
       args, reads, {"OK"}, [&](const std::optional<std::string>& raw) -> Result<TextEdit> {
         const std::string text = AsPythonReads(raw.value_or(""));
-        IniEdit edit = EditIni(RequestOf(args), text);
+        IniEdit edit = EditIni(IniRequestOf(args), text);
         msg = edit.msg;
         // Unchanged as Python reads it: the file stays as it is
         // (a BOM, CRLF line ends).

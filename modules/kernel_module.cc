@@ -12,7 +12,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec KernelModuleSpec() {
   ArgSpec spec;
   spec.name = "kernel_module";
   spec.summary = "load or unload kernel modules, now and at boot";
@@ -102,21 +102,23 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-std::vector<std::string> Names(const Value& args) {
+std::vector<std::string> ModuleNames(const Value& args) {
   if (!args.contains("name") || !args["name"].is_array()) return {};
   std::vector<std::string> names;
   for (const Value& v : args["name"]) names.push_back(v.is_string() ? v.get<std::string>() : "");
   return names;
 }
 
-bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
+bool ModulesAbsent(const Value& args) {
+  return args.value("state", "present") == std::string("absent");
+}
 // False for certain: a template ("{{ x }}") may still turn out true.
 bool KnownFalse(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_boolean() && !args[key].get<bool>();
 }
 bool Runtime(const Value& args) { return BoolArg(args, "runtime", true); }
-bool Persist(const Value& args) { return BoolArg(args, "persist", false); }
-std::string Params(const Value& args) { return Trim(StringArg(args, "params")); }
+bool PersistModules(const Value& args) { return BoolArg(args, "persist", false); }
+std::string ModuleParams(const Value& args) { return Trim(StringArg(args, "params")); }
 
 std::string LoadFile(const std::string& name) { return "/etc/modules-load.d/" + name + ".conf"; }
 std::string OptionsFile(const std::string& name) { return "/etc/modprobe.d/" + name + ".conf"; }
@@ -129,7 +131,7 @@ struct PersistUnit {
 };
 
 std::vector<PersistUnit> PersistUnits(const Value& args) {
-  const std::vector<std::string> names = Names(args);
+  const std::vector<std::string> names = ModuleNames(args);
   const std::string file = StringArg(args, "file");
   if (!file.empty()) return {{file, names}};
   std::vector<PersistUnit> units;
@@ -192,7 +194,7 @@ Result<std::optional<std::string>> TakeFile(const std::vector<ReadResult>& reads
 }
 
 // Collects actions, diff lines and file diffs while planning.
-struct Draft {
+struct KernelModuleDraft {
   std::vector<Action> actions;
   std::vector<std::string> lines;  // "module x: not loaded -> loaded"
   std::string file_diffs;
@@ -200,14 +202,15 @@ struct Draft {
 };
 
 void WriteIfDifferent(const std::string& path, const std::optional<std::string>& old,
-                      const std::string& content, Draft* d) {
+                      const std::string& content, KernelModuleDraft* d) {
   if (old && *old == content) return;
   d->file_diffs += FileDiff(path, old, content);
   d->actions.push_back(WriteFileAction(path, content));
   d->what.push_back("write " + path);
 }
 
-void RemoveIfPresent(const std::string& path, const std::optional<std::string>& old, Draft* d) {
+void RemoveIfPresent(const std::string& path, const std::optional<std::string>& old,
+                     KernelModuleDraft* d) {
   if (!old) return;
   d->file_diffs += FileDiff(path, old, "");
   d->actions.push_back(RemoveAction(path));
@@ -253,12 +256,12 @@ std::set<std::string> ParseModulesBuiltin(const std::string& content) {
   return names;
 }
 
-KernelModuleModule::KernelModuleModule() : spec_(MakeSpec()) {}
+KernelModuleModule::KernelModuleModule() : spec_(KernelModuleSpec()) {}
 
 void KernelModuleModule::Validate(const Value& args, bool templates_pending,
                                   std::vector<ArgError>* errors) const {
   (void)templates_pending;
-  const std::vector<std::string> names = Names(args);
+  const std::vector<std::string> names = ModuleNames(args);
   if (args.contains("name") && args["name"].is_array() && names.empty()) {
     errors->push_back({"name", "argument 'name' is empty: give at least one module name"});
   }
@@ -267,14 +270,14 @@ void KernelModuleModule::Validate(const Value& args, bool templates_pending,
     const std::string problem = KernelModuleNameProblem(name);
     if (!problem.empty()) errors->push_back({"name", problem});
   }
-  if (!Params(args).empty() && names.size() > 1) {
+  if (!ModuleParams(args).empty() && names.size() > 1) {
     errors->push_back(
         {"params", "'params' apply to one module: give one name per task when giving params"});
   }
-  if (!Params(args).empty() && Absent(args)) {
+  if (!ModuleParams(args).empty() && ModulesAbsent(args)) {
     errors->push_back({"params", "'params' have no meaning with state: absent: drop them"});
   }
-  if (const std::string params = Params(args);
+  if (const std::string params = ModuleParams(args);
       !IsPendingTemplate(Value(params)) && !LineBreakProblem(params).empty()) {
     // The options line of /etc/modprobe.d/NAME.conf: one line, its words
     // separated by blanks.
@@ -305,7 +308,7 @@ std::vector<Read> KernelModuleModule::Probe(const Value& args, const Value& fact
     const std::string builtin = ModulesBuiltinPath(facts);
     if (!builtin.empty()) reads.push_back(Read::File(builtin));
   }
-  if (Persist(args)) {
+  if (PersistModules(args)) {
     for (const PersistUnit& unit : PersistUnits(args)) {
       reads.push_back(Read::File(LoadFile(unit.conf)));
       reads.push_back(Read::File(OptionsFile(unit.conf)));
@@ -318,7 +321,7 @@ namespace {
 
 // Plans one module's load state; fails for unloading a built-in module.
 Status PlanLoad(const std::string& name, bool absent, const std::string& params, bool loaded,
-                bool builtin, Draft* d) {
+                bool builtin, KernelModuleDraft* d) {
   if (absent) {
     if (builtin) {
       return Status::Error(fmt::format(
@@ -348,7 +351,7 @@ namespace {
 // Plans loading or unloading every module of the task, from /proc/modules
 // and modules.builtin; records each module's state in `state`.
 Status PlanRuntime(const Value& args, const std::vector<ReadResult>& reads, const Value& facts,
-                   size_t* next, Draft* d, Value* state) {
+                   size_t* next, KernelModuleDraft* d, Value* state) {
   Result<std::optional<std::string>> proc = TakeFile(reads, next, "/proc/modules");
   if (!proc.ok()) return proc.status();
   if (!*proc) return Status::Error("read /proc/modules: it does not exist: is /proc mounted?");
@@ -360,10 +363,10 @@ Status PlanRuntime(const Value& args, const std::vector<ReadResult>& reads, cons
     if (!list.ok()) return list.status();
     if (*list) builtin = ParseModulesBuiltin(**list);
   }
-  for (const std::string& name : Names(args)) {
+  for (const std::string& name : ModuleNames(args)) {
     const std::string canonical = KernelModuleCanonicalName(name);
     const bool is_loaded = loaded.count(canonical) > 0, is_builtin = builtin.count(canonical) > 0;
-    Status s = PlanLoad(name, Absent(args), Params(args), is_loaded, is_builtin, d);
+    Status s = PlanLoad(name, ModulesAbsent(args), ModuleParams(args), is_loaded, is_builtin, d);
     if (!s.ok()) return s;
     (*state)[name] = is_builtin ? "builtin" : is_loaded ? "loaded" : "not loaded";
   }
@@ -372,14 +375,14 @@ Status PlanRuntime(const Value& args, const std::vector<ReadResult>& reads, cons
 
 // Plans the files that load the modules at boot (or their removal).
 Status PlanPersist(const Value& args, const std::vector<ReadResult>& reads, size_t* next,
-                   Draft* d) {
-  const std::string params = Params(args);
+                   KernelModuleDraft* d) {
+  const std::string params = ModuleParams(args);
   for (const PersistUnit& unit : PersistUnits(args)) {
     Result<std::optional<std::string>> load = TakeFile(reads, next, LoadFile(unit.conf));
     if (!load.ok()) return load.status();
     Result<std::optional<std::string>> options = TakeFile(reads, next, OptionsFile(unit.conf));
     if (!options.ok()) return options.status();
-    if (Absent(args)) {
+    if (ModulesAbsent(args)) {
       RemoveIfPresent(LoadFile(unit.conf), *load, d);
       RemoveIfPresent(OptionsFile(unit.conf), *options, d);
       continue;
@@ -401,13 +404,13 @@ Status PlanPersist(const Value& args, const std::vector<ReadResult>& reads, size
 Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<ReadResult>& reads,
                                         const Value& facts) const {
   size_t next = 0;
-  Draft d;
+  KernelModuleDraft d;
   Value state = Value::object();
   if (Runtime(args)) {
     Status s = PlanRuntime(args, reads, facts, &next, &d, &state);
     if (!s.ok()) return s;
   }
-  if (Persist(args)) {
+  if (PersistModules(args)) {
     Status s = PlanPersist(args, reads, &next, &d);
     if (!s.ok()) return s;
   }
@@ -418,13 +421,13 @@ Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<Rea
   change.diff = d.file_diffs;
   for (const std::string& line : d.lines) change.diff += line + "\n";
   if (change.changed) change.message = fmt::format("would {}", fmt::join(d.what, ", "));
-  change.result["name"] = Names(args);
-  change.result["state"] = Absent(args) ? "absent" : "present";
-  change.result["params"] = Params(args);
+  change.result["name"] = ModuleNames(args);
+  change.result["state"] = ModulesAbsent(args) ? "absent" : "present";
+  change.result["params"] = ModuleParams(args);
   change.result["runtime"] = Runtime(args);
   // Without runtime the kernel was not asked: there is no "before" to show.
   if (Runtime(args)) change.result["before"] = state;
-  if (Persist(args)) {
+  if (PersistModules(args)) {
     Value files = Value::array();
     for (const PersistUnit& unit : PersistUnits(args)) files.push_back(LoadFile(unit.conf));
     change.result["files"] = files;
@@ -434,18 +437,18 @@ Result<Change> KernelModuleModule::Plan(const Value& args, const std::vector<Rea
 
 Resources KernelModuleModule::Declare(const Value& args) const {
   Resources r;
-  const bool absent = Absent(args);
+  const bool absent = ModulesAbsent(args);
   // The module is provided by the boot files too, so a net.bridge.* sysctl
   // keeps its edge when only the files are managed (runtime: false).
-  for (const std::string& name : Names(args)) {
+  for (const std::string& name : ModuleNames(args)) {
     if (absent || IsPendingTemplate(Value(name))) continue;
     ProvideKernelModule(name, &r);
   }
-  if (!Persist(args) || (args.contains("file") && IsPendingTemplate(args["file"]))) return r;
+  if (!PersistModules(args) || (args.contains("file") && IsPendingTemplate(args["file"]))) return r;
   for (const PersistUnit& unit : PersistUnits(args)) {
     if (IsPendingTemplate(Value(unit.conf))) continue;
     r.needs.push_back("path:" + LoadFile(unit.conf));
-    if (absent || !Params(args).empty()) r.needs.push_back("path:" + OptionsFile(unit.conf));
+    if (absent || !ModuleParams(args).empty()) r.needs.push_back("path:" + OptionsFile(unit.conf));
   }
   return r;
 }

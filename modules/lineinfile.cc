@@ -14,7 +14,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec LineInFileSpec() {
   ArgSpec spec;
   spec.name = "lineinfile";
   spec.ansible_names = {"ansible.builtin.lineinfile", "ansible.legacy.lineinfile"};
@@ -260,7 +260,7 @@ Result<LineEdit> Present(const Value& args, std::vector<std::string> lines) {
 }
 
 // Ansible's absent(): every line that matches goes.
-Result<LineEdit> Absent(const Value& args, const std::vector<std::string>& lines) {
+Result<LineEdit> PlanLineAbsent(const Value& args, const std::vector<std::string>& lines) {
   const std::optional<std::string> regexp = OptArg(args, "regexp");
   const std::optional<std::string> search = OptArg(args, "search_string");
   const std::string line = StringArg(args, "line");
@@ -292,16 +292,16 @@ Result<LineEdit> Absent(const Value& args, const std::vector<std::string>& lines
   return edit;
 }
 
-bool Absent(const Value& args) { return StringArg(args, "state") == "absent"; }
+bool PlanLineAbsent(const Value& args) { return StringArg(args, "state") == "absent"; }
 
 }  // namespace
 
 Result<LineEdit> EditLines(const Value& args, const std::string& text) {
   std::vector<std::string> lines = SplitLinesKeepEnds(text);
-  return Absent(args) ? Absent(args, lines) : Present(args, std::move(lines));
+  return PlanLineAbsent(args) ? PlanLineAbsent(args, lines) : Present(args, std::move(lines));
 }
 
-LineInFileModule::LineInFileModule() : spec_(MakeSpec()) {}
+LineInFileModule::LineInFileModule() : spec_(LineInFileSpec()) {}
 
 void LineInFileModule::Validate(const Value& args, bool templates_pending,
                                 std::vector<ArgError>* errors) const {
@@ -325,7 +325,7 @@ void LineInFileModule::Validate(const Value& args, bool templates_pending,
     }
   }
   if (args.contains("state") && IsPendingTemplate(args["state"])) return;
-  if (!Absent(args)) {
+  if (!PlanLineAbsent(args)) {
     if (!args.contains("line")) {
       errors->push_back({"line", "line is required with state: present"});
     }
@@ -360,7 +360,7 @@ Result<Change> LineInFileModule::Plan(const Value& args, const std::vector<ReadR
     return change;
   }
   change->result["backup"] = "";
-  if (Absent(args)) change->result["found"] = found;
+  if (PlanLineAbsent(args)) change->result["found"] = found;
   return change;
 }
 

@@ -18,7 +18,7 @@ namespace {
 constexpr char kLoadDir[] = "/etc/modules-load.d";
 constexpr char kOptionsDir[] = "/etc/modprobe.d";
 
-ArgSpec MakeSpec() {
+ArgSpec ModprobeSpec() {
   ArgSpec spec;
   spec.name = "modprobe";
   spec.ansible_names = {"community.general.modprobe"};
@@ -206,7 +206,7 @@ bool ModprobeLoaded(const std::string& name, const std::string& proc_modules,
   return false;
 }
 
-ModprobeModule::ModprobeModule() : spec_(MakeSpec()) {}
+ModprobeModule::ModprobeModule() : spec_(ModprobeSpec()) {}
 
 void ModprobeModule::Validate(const Value& args, bool templates_pending,
                               std::vector<ArgError>* errors) const {

@@ -35,6 +35,27 @@ std::optional<std::string> OptArg(const Value& args, const char* key) {
   return args[key].get<std::string>();
 }
 
+std::optional<long long> OptIntArg(const Value& args, const char* key) {
+  if (!args.contains(key) || !args[key].is_number_integer()) return std::nullopt;
+  return args[key].get<long long>();
+}
+
+bool StateAbsent(const Value& args) { return StringArg(args, "state") == "absent"; }
+
+long long ToNumber(const std::string& text) {
+  try {
+    return std::stoll(Trim(text));
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
+
+std::vector<std::string> Concat(std::vector<std::string> head,
+                                const std::vector<std::string>& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);

@@ -34,6 +34,22 @@ bool ArgReady(const Value& args, const char* key);
 // args[key] when it is a string, else nullopt (missing, or not a string).
 std::optional<std::string> OptArg(const Value& args, const char* key);
 
+// args[key] when it is an integer, else nullopt (missing, or not an integer).
+std::optional<long long> OptIntArg(const Value& args, const char* key);
+
+// Whether args' `state` is "absent".
+bool StateAbsent(const Value& args);
+
+// The integer in `text` (spaces around it allowed), or -1 when there is none.
+long long ToNumber(const std::string& text);
+
+// `head` followed by `tail`: an argv and the names it ends with.
+std::vector<std::string> Concat(std::vector<std::string> head,
+                                const std::vector<std::string>& tail);
+
+// Where mounts and swap are configured, unless the task names another file.
+inline constexpr char kDefaultFstab[] = "/etc/fstab";
+
 // The last component of a path: "files/bin/helm" -> "helm".
 std::string BaseName(const std::string& path);
 

@@ -16,10 +16,9 @@ namespace hostprep::modules {
 
 namespace {
 
-constexpr char kDefaultFstab[] = "/etc/fstab";
 constexpr char kMountInfo[] = "/proc/self/mountinfo";
 
-ArgSpec MakeSpec() {
+ArgSpec MountSpec() {
   ArgSpec spec;
   spec.name = "mount";
   spec.ansible_names = {"ansible.posix.mount"};
@@ -157,26 +156,26 @@ std::string UniversalNewlines(const std::string& s) {
 
 // An fstab entry as Ansible's set_mount reads it: dump and passno missing
 // from a 4- or 5-field line are Python's int 0, which no string equals.
-struct Entry {
+struct FstabEntry {
   std::string src, name, fstype, opts;
   std::optional<std::string> dump, passno;
 };
 
-Entry EntryOf(const std::vector<std::string>& f) {
-  Entry e{f[0], f[1], f[2], f[3], std::nullopt, std::nullopt};
+FstabEntry EntryOf(const std::vector<std::string>& f) {
+  FstabEntry e{f[0], f[1], f[2], f[3], std::nullopt, std::nullopt};
   if (f.size() > 4) e.dump = f[4];
   if (f.size() > 5) e.passno = f[5];
   return e;
 }
 
-std::string LineOf(const Entry& e) {
+std::string LineOf(const FstabEntry& e) {
   return fmt::format("{} {} {} {} {} {}\n", e.src, e.name, e.fstype, e.opts, e.dump.value_or("0"),
                      e.passno.value_or("0"));
 }
 
 // The line is not the one for `a`: another mount point, or a swap line
 // ("none") of another src when src is given.
-bool OtherLine(const Entry& e, const MountArgs& a) {
+bool OtherLine(const FstabEntry& e, const MountArgs& a) {
   return e.name != EscapeFstabField(a.name) ||
          (a.src && e.name == "none" && e.fstype == "swap" && e.src != *a.src);
 }
@@ -246,7 +245,7 @@ bool SameMountSrc(const std::map<std::string, LinuxMount>& mounts, const PathSta
   return false;
 }
 
-struct Probed {
+struct MountProbed {
   std::optional<std::string> fstab;  // the fstab as read (nullopt: missing)
   std::map<std::string, LinuxMount> mounts;
   PathState path;
@@ -292,14 +291,14 @@ Action MountAction(const std::string& op, const MountArgs& a, bool mkdir,
 }
 
 // What Plan gathers before it becomes the Change.
-struct Draft {
+struct MountDraft {
   Change change;
   std::vector<std::string> what;
   bool runs_script = false;
 };
 
 void AddWrite(const MountArgs& a, const std::optional<std::string>& before, const FstabEdit& edit,
-              Draft* d) {
+              MountDraft* d) {
   if (!before) {
     Action mkdir;
     mkdir.kind = Action::Kind::kMakeDirectory;
@@ -312,15 +311,15 @@ void AddWrite(const MountArgs& a, const std::optional<std::string>& before, cons
   d->change.diff = FileDiff(a.fstab, before, edit.after);
 }
 
-void AddScript(Action action, std::string what, Draft* d) {
+void AddScript(Action action, std::string what, MountDraft* d) {
   d->change.actions.push_back(std::move(action));
   d->what.push_back(std::move(what));
   d->runs_script = true;
 }
 
 // mounted and ephemeral.
-Result<Draft> PlanMounted(const MountArgs& a, const Probed& p) {
-  Draft d;
+Result<MountDraft> PlanMounted(const MountArgs& a, const MountProbed& p) {
+  MountDraft d;
   const bool ephemeral = a.state == "ephemeral";
   FstabEdit edit;
   if (!ephemeral) {
@@ -354,8 +353,8 @@ Result<Draft> PlanMounted(const MountArgs& a, const Probed& p) {
   return d;
 }
 
-Result<Draft> PlanState(const MountArgs& a, const Probed& p) {
-  Draft d;
+Result<MountDraft> PlanMountState(const MountArgs& a, const MountProbed& p) {
+  MountDraft d;
   const std::string content = p.fstab.value_or("");
   if (a.state == "present") {
     const FstabEdit edit = SetMountLine(content, a);
@@ -392,8 +391,8 @@ Result<Draft> PlanState(const MountArgs& a, const Probed& p) {
 }
 
 // Reads the probe's answers, in Probe's order.
-Result<Probed> ReadProbe(const MountArgs& a, const std::vector<ReadResult>& reads) {
-  Probed p;
+Result<MountProbed> ReadMountProbe(const MountArgs& a, const std::vector<ReadResult>& reads) {
+  MountProbed p;
   size_t at = 0;
   const size_t want = (NeedsFstab(a.state) ? 1 : 0) + (NeedsMounts(a.state) ? 2 : 0);
   if (reads.size() < want) return Status::Error("internal error: mount planned without its reads");
@@ -473,12 +472,12 @@ MountArgs ResolveMountArgs(const Value& args) {
 
 FstabEdit SetMountLine(const std::string& fstab, const MountArgs& a) {
   FstabEdit edit;
-  const Entry want{EscapeFstabField(a.src.value_or("")),
-                   EscapeFstabField(a.name),
-                   EscapeFstabField(a.fstype.value_or("")),
-                   EscapeFstabField(a.opts),
-                   EscapeFstabField(a.dump),
-                   EscapeFstabField(a.passno)};
+  const FstabEntry want{EscapeFstabField(a.src.value_or("")),
+                        EscapeFstabField(a.name),
+                        EscapeFstabField(a.fstype.value_or("")),
+                        EscapeFstabField(a.opts),
+                        EscapeFstabField(a.dump),
+                        EscapeFstabField(a.passno)};
   bool exists = false;
   for (FstabLine& line : ReadFstab(fstab)) {
     if (!EndsWith(line.text, "\n")) line.text += "\n";
@@ -487,7 +486,7 @@ FstabEdit SetMountLine(const std::string& fstab, const MountArgs& a) {
       edit.after += line.text;
       continue;
     }
-    Entry e = EntryOf(line.fields);
+    FstabEntry e = EntryOf(line.fields);
     if (OtherLine(e, a)) {
       edit.after += line.text;
       continue;
@@ -572,7 +571,7 @@ Result<std::map<std::string, LinuxMount>> ParseLinuxMounts(const std::string& mo
   return mounts;
 }
 
-MountModule::MountModule() : spec_(MakeSpec()) {}
+MountModule::MountModule() : spec_(MountSpec()) {}
 
 void MountModule::Validate(const Value& args, bool templates_pending,
                            std::vector<ArgError>* errors) const {
@@ -630,9 +629,9 @@ Result<Change> MountModule::Plan(const Value& args, const std::vector<ReadResult
                                  const Value& facts) const {
   (void)facts;
   const MountArgs a = ResolveMountArgs(args);
-  Result<Probed> probed = ReadProbe(a, reads);
+  Result<MountProbed> probed = ReadMountProbe(a, reads);
   if (!probed.ok()) return probed.status();
-  Result<Draft> draft = PlanState(a, *probed);
+  Result<MountDraft> draft = PlanMountState(a, *probed);
   if (!draft.ok()) return draft.status();
   Change change = std::move(draft->change);
   change.result = ResultOf(a);

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "engine/base/text.h"
+#include "modules/module_util.h"
 
 namespace hostprep::modules {
 
@@ -16,7 +17,7 @@ constexpr const char* kAptLists = "/var/lib/apt/lists";
 constexpr const char* kApkDatabase = "/lib/apk/db/installed";
 const std::vector<std::string> kBackends = {"apt", "dnf", "yum", "zypper", "apk"};
 
-ArgSpec MakeSpec() {
+ArgSpec PackageSpec() {
   ArgSpec spec;
   spec.name = "package";
   spec.summary = "install, remove or upgrade packages (apt, dnf, yum, zypper, apk)";
@@ -165,7 +166,7 @@ bool CacheAge(const Value& args) { return args.contains("cache_valid_time"); }
 
 std::string Timeout(const Value& args) { return std::to_string(args.value("lock_timeout", 120)); }
 
-std::vector<std::string> Names(const std::vector<Spec>& specs) {
+std::vector<std::string> SpecNames(const std::vector<Spec>& specs) {
   std::vector<std::string> out;
   for (const Spec& s : specs) out.push_back(s.name);
   return out;
@@ -177,19 +178,14 @@ std::vector<std::string> Given(const std::vector<Spec>& specs) {
   return out;
 }
 
-std::vector<std::string> Join(std::vector<std::string> head, const std::vector<std::string>& tail) {
-  head.insert(head.end(), tail.begin(), tail.end());
-  return head;
-}
-
 Read InstalledRead(const std::string& backend, const std::vector<Spec>& specs) {
   if (backend == "apt") {
-    return Read::Query(Join({"dpkg-query", "-W", "-f=${Package}\\t${Status}\\t${Version}\\n", "--"},
-                            Names(specs)));
+    return Read::Query(Concat(
+        {"dpkg-query", "-W", "-f=${Package}\\t${Status}\\t${Version}\\n", "--"}, SpecNames(specs)));
   }
   if (backend == "apk") return Read::File(kApkDatabase);
   return Read::Query(
-      Join({"rpm", "-q", "--qf", "%{NAME}\\t%{VERSION}-%{RELEASE}\\n", "--"}, Names(specs)));
+      Concat({"rpm", "-q", "--qf", "%{NAME}\\t%{VERSION}-%{RELEASE}\\n", "--"}, SpecNames(specs)));
 }
 
 // ---- the package manager's commands ----
@@ -199,10 +195,10 @@ std::vector<std::string> AptGet(const Value& args, const std::string& verb) {
   if (verb != "update") argv.push_back("-y");
   argv.push_back("-q");
   if (verb == "install") {
-    argv = Join(argv,
-                {"-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"});
+    argv = Concat(
+        argv, {"-o", "Dpkg::Options::=--force-confdef", "-o", "Dpkg::Options::=--force-confold"});
   }
-  return Join(argv, {"-o", "DPkg::Lock::Timeout=" + Timeout(args)});
+  return Concat(argv, {"-o", "DPkg::Lock::Timeout=" + Timeout(args)});
 }
 
 // The command for `verb` (update, install, remove, upgrade) on this backend,
@@ -211,7 +207,7 @@ std::vector<std::string> Command(const std::string& backend, const Value& args,
                                  const std::string& verb) {
   if (backend == "apt") {
     if (verb == "update") return AptGet(args, "update");
-    return Join(AptGet(args, verb == "remove" ? "remove" : "install"), {"--"});
+    return Concat(AptGet(args, verb == "remove" ? "remove" : "install"), {"--"});
   }
   if (backend == "dnf" || backend == "yum") {
     if (verb == "update") {
@@ -223,14 +219,14 @@ std::vector<std::string> Command(const std::string& backend, const Value& args,
   if (backend == "zypper") {
     std::vector<std::string> argv = {"env", "ZYPP_LOCK_TIMEOUT=" + Timeout(args), "zypper",
                                      "--non-interactive"};
-    if (verb == "update") return Join(argv, {"refresh"});
-    return Join(argv, {verb == "upgrade" ? "update" : verb, "--"});
+    if (verb == "update") return Concat(argv, {"refresh"});
+    return Concat(argv, {verb == "upgrade" ? "update" : verb, "--"});
   }
   std::vector<std::string> argv = {"apk", "--wait", Timeout(args)};  // apk
-  if (verb == "update") return Join(argv, {"update"});
-  if (verb == "remove") return Join(argv, {"del", "--"});
-  if (verb == "upgrade") return Join(argv, {"add", "--upgrade", "--"});
-  return Join(argv, {"add", "--"});
+  if (verb == "update") return Concat(argv, {"update"});
+  if (verb == "remove") return Concat(argv, {"del", "--"});
+  if (verb == "upgrade") return Concat(argv, {"add", "--upgrade", "--"});
+  return Concat(argv, {"add", "--"});
 }
 
 Action Exec(std::vector<std::string> argv) {
@@ -257,14 +253,6 @@ Result<std::map<std::string, std::string>> Installed(const std::string& backend,
   if (backend == "apt") return ParseDpkgQuery(e.stdout_data);
   if (RpmStyle(backend)) return ByGivenName(ParseRpmQuery(e.stdout_data), specs, e.stdout_data);
   return ParseRpmQuery(e.stdout_data);
-}
-
-long long ToNumber(const std::string& text) {
-  try {
-    return std::stoll(Trim(text));
-  } catch (const std::exception&) {
-    return -1;
-  }
 }
 
 // Whether the apt lists are older than cache_valid_time, from `date +%s`
@@ -333,7 +321,7 @@ Result<Prediction> FromAptSimulation(const ReadResult& read, const std::vector<S
   if (!read.status.ok()) return read.status;
   const AptSimulation sim = ParseAptSimulation(read.exec.stdout_data, read.exec.stderr_data);
   Prediction p;
-  (removing ? p.remove : p.install) = removing ? Names(todo) : Given(todo);
+  (removing ? p.remove : p.install) = removing ? SpecNames(todo) : Given(todo);
   if (read.exec.exit_code == 0) {
     p.steps = sim.steps;
     return p;
@@ -352,11 +340,11 @@ Result<Prediction> FromAptSimulation(const ReadResult& read, const std::vector<S
 
 Read UpgradesRead(const std::string& backend, const std::vector<Spec>& specs) {
   if (backend == "dnf" || backend == "yum") {
-    return Read::Query(Join({backend, "-q", "check-update", "--"}, Names(specs)));
+    return Read::Query(Concat({backend, "-q", "check-update", "--"}, SpecNames(specs)));
   }
   if (backend == "zypper")
     return Read::Query({"zypper", "--non-interactive", "-q", "list-updates"});
-  return Read::Query(Join({"apk", "version", "-l", "<", "--"}, Names(specs)));
+  return Read::Query(Concat({"apk", "version", "-l", "<", "--"}, SpecNames(specs)));
 }
 
 Result<std::map<std::string, std::string>> Upgrades(
@@ -405,8 +393,9 @@ Prediction LocalPrediction(const std::string& state, const std::vector<Spec>& sp
 
 // ---- the change ----
 
-Change Finish(const std::string& backend, const Value& args, const Prediction& p, bool cache_update,
-              const std::vector<Spec>& specs, const std::map<std::string, std::string>& installed) {
+Change FinishPackages(const std::string& backend, const Value& args, const Prediction& p,
+                      bool cache_update, const std::vector<Spec>& specs,
+                      const std::map<std::string, std::string>& installed) {
   const std::string state = args.value("state", std::string("present"));
   Change change;
   // Latest after a refresh: the newest versions are known only then.
@@ -416,13 +405,13 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
     const bool upgrade_all = unknown_latest || (state == "latest" && !p.steps.empty());
     if (upgrade_all) {
       change.actions.push_back(Exec(
-          Join(Command(backend, args, backend == "apk" ? "upgrade" : "install"), Given(specs))));
+          Concat(Command(backend, args, backend == "apk" ? "upgrade" : "install"), Given(specs))));
     } else if (!p.install.empty()) {
-      change.actions.push_back(Exec(Join(Command(backend, args, "install"), p.install)));
+      change.actions.push_back(Exec(Concat(Command(backend, args, "install"), p.install)));
     }
   } else {
     if (!p.install.empty()) {
-      change.actions.push_back(Exec(Join(Command(backend, args, "install"), p.install)));
+      change.actions.push_back(Exec(Concat(Command(backend, args, "install"), p.install)));
     }
     std::vector<std::string> upgrade = p.upgrade;
     if (unknown_latest) {
@@ -432,11 +421,11 @@ Change Finish(const std::string& backend, const Value& args, const Prediction& p
       }
     }
     if (!upgrade.empty()) {
-      change.actions.push_back(Exec(Join(Command(backend, args, "upgrade"), upgrade)));
+      change.actions.push_back(Exec(Concat(Command(backend, args, "upgrade"), upgrade)));
     }
   }
   if (!p.remove.empty()) {
-    change.actions.push_back(Exec(Join(Command(backend, args, "remove"), p.remove)));
+    change.actions.push_back(Exec(Concat(Command(backend, args, "remove"), p.remove)));
   }
   change.changed = !p.steps.empty() || unknown_latest;
   if (!change.changed) {
@@ -618,7 +607,7 @@ std::string PackageBackend(const Value& args, const Value& facts) {
              : "";
 }
 
-PackageModule::PackageModule() : spec_(MakeSpec()) {}
+PackageModule::PackageModule() : spec_(PackageSpec()) {}
 
 void PackageModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {
@@ -700,8 +689,8 @@ Result<Change> PackageModule::Plan(const Value& args, const std::vector<ReadResu
       if (!u.ok()) return u.status();
       upgrades = *u;
     }
-    return Finish(backend, args, LocalPrediction(state, specs, *installed, upgrades), cache_update,
-                  specs, *installed);
+    return FinishPackages(backend, args, LocalPrediction(state, specs, *installed, upgrades),
+                          cache_update, specs, *installed);
   }
 
   // apt: what is to change, then apt-get's own prediction of it.
@@ -720,15 +709,15 @@ Result<Change> PackageModule::Plan(const Value& args, const std::vector<ReadResu
     if (reads.size() == probed) {
       Change more;
       more.more_reads.push_back(
-          Read::Query(Join({"apt-get", "-s", "-q", removing ? "remove" : "install", "--"},
-                           removing ? Names(todo) : Given(todo))));
+          Read::Query(Concat({"apt-get", "-s", "-q", removing ? "remove" : "install", "--"},
+                             removing ? SpecNames(todo) : Given(todo))));
       return more;
     }
     Result<Prediction> sim = FromAptSimulation(reads[probed], todo, removing, cache_update);
     if (!sim.ok()) return sim.status();
     p = *sim;
   }
-  return Finish(backend, args, p, cache_update, specs, *installed);
+  return FinishPackages(backend, args, p, cache_update, specs, *installed);
 }
 
 Resources PackageModule::Declare(const Value& args) const {

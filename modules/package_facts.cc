@@ -15,7 +15,7 @@ namespace {
 // The managers hostprep reads, in the order Ansible's auto tries them.
 const std::vector<std::string> kManagers = {"rpm", "apt"};
 
-ArgSpec MakeSpec() {
+ArgSpec PackageFactsSpec() {
   ArgSpec spec;
   spec.name = "package_facts";
   spec.ansible_names = {"ansible.builtin.package_facts", "ansible.legacy.package_facts"};
@@ -162,7 +162,7 @@ Value ParsePackageFacts(const std::string& out, const std::string& manager) {
   return manager == "apt" ? AptPackages(sections) : RpmPackages(sections);
 }
 
-PackageFactsModule::PackageFactsModule() : spec_(MakeSpec()) {}
+PackageFactsModule::PackageFactsModule() : spec_(PackageFactsSpec()) {}
 
 void PackageFactsModule::Validate(const Value& args, bool templates_pending,
                                   std::vector<ArgError>* errors) const {

@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kLimitsConf[] = "/etc/security/limits.conf";
 
-ArgSpec MakeSpec() {
+ArgSpec PamLimitsSpec() {
   ArgSpec spec;
   spec.name = "pam_limits";
   spec.ansible_names = {"community.general.pam_limits", "community.general.system.pam_limits"};
@@ -77,7 +77,7 @@ bool PyIsDigit(const std::string& v) {
 }
 
 // Python's repr() of a str, as %r prints it in the module's messages.
-std::string PyRepr(const std::string& s) {
+std::string PyStrRepr(const std::string& s) {
   const char quote =
       s.find('\'') != std::string::npos && s.find('"') == std::string::npos ? '"' : '\'';
   std::string out(1, quote);
@@ -117,14 +117,14 @@ std::string InvalidValue(const std::string& item, const std::string& value,
     return fmt::format(
         "{} Value of {} for item {} is invalid. Value must be a number in the range -20 to 19 "
         "inclusive. Refer to the limits.conf(5) manual pages for more details.",
-        prefix, PyRepr(value), PyRepr(item));
+        prefix, PyStrRepr(value), PyStrRepr(item));
   }
   if (Unlimited(value) || PyIsDigit(value)) return "";
   return fmt::format(
       "{} Value of {} for item {} is invalid. Value must either be 'unlimited', 'infinity' or "
       "-1, all of which indicate no limit, or a limit of 0 or larger. Refer to the "
       "limits.conf(5) manual pages for more details.",
-      prefix, PyRepr(value), PyRepr(item));
+      prefix, PyStrRepr(value), PyStrRepr(item));
 }
 
 // str(int(a)) for digits: leading zeros dropped.
@@ -258,7 +258,7 @@ Result<PamLimitsEdit> EditPamLimits(const PamLimit& limit, const std::string& te
   return out;
 }
 
-PamLimitsModule::PamLimitsModule() : spec_(MakeSpec()) {}
+PamLimitsModule::PamLimitsModule() : spec_(PamLimitsSpec()) {}
 
 void PamLimitsModule::Validate(const Value& args, bool templates_pending,
                                std::vector<ArgError>* errors) const {

@@ -14,7 +14,7 @@ namespace {
 constexpr char kDefaultMessage[] = "Reboot initiated by Ansible";
 constexpr char kDefaultBootTime[] = "cat /proc/sys/kernel/random/boot_id";
 
-ArgSpec MakeSpec() {
+ArgSpec RebootSpec() {
   ArgSpec spec;
   spec.name = "reboot";
   spec.ansible_names = {"ansible.builtin.reboot", "ansible.legacy.reboot"};
@@ -164,7 +164,7 @@ std::string TimedOutHint(const std::string& stage, int timeout) {
 
 }  // namespace
 
-RebootModule::RebootModule() : spec_(MakeSpec()) {}
+RebootModule::RebootModule() : spec_(RebootSpec()) {}
 
 std::vector<Read> RebootModule::Probe(const Value& args, const Value& facts) const {
   std::vector<Read> reads = {Read::Setting("connection"),

@@ -12,7 +12,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec ReplaceSpec() {
   ArgSpec spec;
   spec.name = "replace";
   spec.ansible_names = {"ansible.builtin.replace", "ansible.legacy.replace"};
@@ -137,7 +137,7 @@ Result<Replaced> ReplaceIn(const Value& args, const std::string& text) {
                   fmt::format("{} replacements made", matches->size())};
 }
 
-ReplaceModule::ReplaceModule() : spec_(MakeSpec()) {}
+ReplaceModule::ReplaceModule() : spec_(ReplaceSpec()) {}
 
 void ReplaceModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {

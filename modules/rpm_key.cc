@@ -14,7 +14,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec RpmKeySpec() {
   ArgSpec spec;
   spec.name = "rpm_key";
   spec.ansible_names = {"ansible.builtin.rpm_key", "ansible.legacy.rpm_key"};
@@ -73,7 +73,7 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool IsUrl(const std::string& key) { return key.find("://") != std::string::npos; }
+bool IsKeyUrl(const std::string& key) { return key.find("://") != std::string::npos; }
 
 }  // namespace
 
@@ -102,7 +102,7 @@ std::string GpgColonField(const std::vector<std::string>& lines, const std::stri
   return "";
 }
 
-RpmKeyModule::RpmKeyModule() : spec_(MakeSpec()) {}
+RpmKeyModule::RpmKeyModule() : spec_(RpmKeySpec()) {}
 
 void RpmKeyModule::Validate(const Value& args, bool templates_pending,
                             std::vector<ArgError>* errors) const {
@@ -119,7 +119,7 @@ void RpmKeyModule::Validate(const Value& args, bool templates_pending,
 std::vector<Read> RpmKeyModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;
   const std::string key = StringArg(args, "key");
-  if (IsUrl(key)) {
+  if (IsKeyUrl(key)) {
     return {Read::Query(KeyUrlArgv(key, args, {"/bin/sh", "-c", scripts::kRpmKey, "sh", "@KEY@"}))};
   }
   const bool file = !IsRpmKeyId(key);
@@ -132,7 +132,7 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
   if (reads.empty()) return Status::Error("internal error: no rpm_key read");
   if (!reads[0].status.ok()) return reads[0].status;
   const std::string key = StringArg(args, "key");
-  if (IsUrl(key) && reads[0].exec.exit_code == kKeyUrlDownloadFailed) {
+  if (IsKeyUrl(key) && reads[0].exec.exit_code == kKeyUrlDownloadFailed) {
     Change failed;
     failed.failed = true;
     failed.message = fmt::format("failed to fetch key at {} , error was: {}", key,
@@ -163,7 +163,7 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
     return Status::Error("Failed to find required executable \"gpg2\" on the host (nor gpg)");
 
   const bool present = StringArg(args, "state") == "present";
-  if (IsUrl(key) && head("armored") != "yes") {
+  if (IsKeyUrl(key) && head("armored") != "yes") {
     Change failed;
     failed.failed = true;
     failed.message = "Not a public key: " + key;
@@ -223,7 +223,7 @@ Result<Change> RpmKeyModule::Plan(const Value& args, const std::vector<ReadResul
           fmt::format("The specified fingerprint, '{}', does not match the key fingerprint '{}'",
                       want, primary));
   }
-  change.actions.push_back(ExecAction(IsUrl(key)
+  change.actions.push_back(ExecAction(IsKeyUrl(key)
                                           ? KeyUrlArgv(key, args, {*rpm, "--import", "@KEY@"})
                                           : std::vector<std::string>{*rpm, "--import", key}));
   change.message = fmt::format("would import {} (key id {})", key, keyid);

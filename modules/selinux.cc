@@ -13,7 +13,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec SelinuxSpec() {
   ArgSpec spec;
   spec.name = "selinux";
   spec.ansible_names = {"ansible.posix.selinux"};
@@ -88,11 +88,11 @@ bool KeyLine(const std::string& line, const std::string& key) {
   return StartsWith(line, key + "=");
 }
 
-std::string PyRepr(const Value& v) { return v.is_null() ? "None" : v.get<std::string>(); }
+std::string ReprOrNone(const Value& v) { return v.is_null() ? "None" : v.get<std::string>(); }
 
 bool CSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-struct Probed {
+struct SelinuxProbed {
   std::optional<std::string> selinuxfs;  // mount point, when SELinux runs
   bool enforcing = false;
   bool policy_installed = false;
@@ -101,14 +101,14 @@ struct Probed {
   std::vector<std::string> grubby_info;
 };
 
-Result<Probed> ParseProbe(const std::string& out) {
+Result<SelinuxProbed> ParseSelinuxProbe(const std::string& out) {
   const auto sections = SplitSections(out);
   const auto enforce = sections.find("enforce");
   const auto policy = sections.find("policy");
   if (enforce == sections.end() || enforce->second.empty() || policy == sections.end() ||
       policy->second.empty())
     return Status::Error("unexpected answer from the SELinux read");
-  Probed p;
+  SelinuxProbed p;
   const std::vector<std::string> words = PySplit(enforce->second[0]);
   if (words.size() == 2) {
     p.selinuxfs = words[0];
@@ -183,7 +183,7 @@ std::optional<bool> GrubbySelinuxEnabled(const std::vector<std::string>& info) {
   return all_enabled;
 }
 
-SelinuxModule::SelinuxModule() : spec_(MakeSpec()) {}
+SelinuxModule::SelinuxModule() : spec_(SelinuxSpec()) {}
 
 void SelinuxModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {
@@ -217,7 +217,7 @@ Result<Change> SelinuxModule::Plan(const Value& args, const std::vector<ReadResu
   if (reads[3].exec.exit_code != 0)
     return Status::Error(fmt::format("the SELinux read failed (rc={}): {}", reads[3].exec.exit_code,
                                      Trim(reads[3].exec.stderr_data)));
-  Result<Probed> probed = ParseProbe(reads[3].exec.stdout_data);
+  Result<SelinuxProbed> probed = ParseSelinuxProbe(reads[3].exec.stdout_data);
   if (!probed.ok()) return probed.status();
   const std::string configfile = StringArg(args, "configfile");
   const std::string state = StringArg(args, "state");
@@ -265,17 +265,17 @@ Result<Change> SelinuxModule::Plan(const Value& args, const std::vector<ReadResu
   if (policy != Value(runtime_policy)) {
     check_says_changed_only = true;
     msgs.push_back(fmt::format("Running SELinux policy changed from '{}' to '{}'", runtime_policy,
-                               PyRepr(policy)));
+                               ReprOrNone(policy)));
     change.changed = true;
   }
   if (policy != config_policy_v) {
     check_says_changed_only = true;
     if (!probed->policy_installed)
       return Status::Error(
-          fmt::format("Policy {} does not exist in /etc/selinux/", PyRepr(policy)));
+          fmt::format("Policy {} does not exist in /etc/selinux/", ReprOrNone(policy)));
     text = SetSelinuxConfigValue(text, "SELINUXTYPE", policy.get<std::string>());
     msgs.push_back(fmt::format("SELinux policy configuration in '{}' changed from '{}' to '{}'",
-                               configfile, PyRepr(config_policy_v), PyRepr(policy)));
+                               configfile, ReprOrNone(config_policy_v), ReprOrNone(policy)));
     change.changed = true;
   }
   std::optional<std::string> setenforce;

@@ -19,7 +19,7 @@ const std::vector<std::string> kUnitSuffixes = {".service", ".socket",    ".targ
 const std::vector<std::string> kEnabledStates = {
     "enabled", "enabled-runtime", "alias", "static", "indirect", "generated", "transient"};
 
-ArgSpec MakeSpec() {
+ArgSpec ServiceSpec() {
   ArgSpec spec;
   spec.name = "service";
   spec.ansible_names = {
@@ -190,7 +190,7 @@ Action Systemctl(const std::string& verb, const std::string& unit,
 }
 
 // What Plan knows about the unit, and what it builds.
-struct Draft {
+struct ServiceDraft {
   std::string unit;
   std::vector<std::string> flags;
   bool found = false;
@@ -205,7 +205,7 @@ struct Draft {
   bool changed = false;
 };
 
-void Do(Draft* d, const std::string& verb, const std::string& line) {
+void Do(ServiceDraft* d, const std::string& verb, const std::string& line) {
   d->actions.push_back(Systemctl(verb, d->unit, d->flags));
   d->verbs.push_back(verb);
   if (!line.empty()) d->lines.push_back(line);
@@ -213,12 +213,12 @@ void Do(Draft* d, const std::string& verb, const std::string& line) {
 }
 
 // A daemon-wide command (daemon-reload): no unit, no change of its own.
-void DoDaemon(Draft* d, const std::string& verb) {
+void DoDaemon(ServiceDraft* d, const std::string& verb) {
   d->actions.push_back(Systemctl(verb, "", d->flags));
   d->verbs.push_back(verb);
 }
 
-Status PlanMask(const Value& args, Draft* d, bool unmask_phase) {
+Status PlanMask(const Value& args, ServiceDraft* d, bool unmask_phase) {
   if (!args.contains("masked") || !args["masked"].is_boolean()) return Status::Ok();
   const bool want = args["masked"].get<bool>();
   // systemctl mask puts a link to /dev/null at /etc/systemd/system/UNIT and
@@ -241,7 +241,7 @@ Status PlanMask(const Value& args, Draft* d, bool unmask_phase) {
   return Status::Ok();
 }
 
-Status PlanEnabled(const Value& args, Draft* d, Value* result) {
+Status PlanEnabled(const Value& args, ServiceDraft* d, Value* result) {
   if (!args.contains("enabled") || !args["enabled"].is_boolean()) return Status::Ok();
   const bool want = args["enabled"].get<bool>();
   const std::string& now = d->unit_file_state.empty() ? "disabled" : d->unit_file_state;
@@ -261,7 +261,7 @@ Status PlanEnabled(const Value& args, Draft* d, Value* result) {
   return Status::Ok();
 }
 
-Status PlanActive(const Value& args, Draft* d, Value* result) {
+Status PlanActive(const Value& args, ServiceDraft* d, Value* result) {
   const std::string state = args.value("state", std::string());
   if (state.empty()) return Status::Ok();
   const bool will_be_masked = args.value("masked", d->masked);
@@ -291,7 +291,7 @@ Status PlanActive(const Value& args, Draft* d, Value* result) {
 // Ansible's systemd fails on a unit systemd does not know whenever the task
 // asks for its state or its enablement; with a daemon-reload to come, the
 // unit may be one the reload brings in.
-Status CheckFound(const Value& args, const Draft& d) {
+Status CheckFound(const Value& args, const ServiceDraft& d) {
   if (d.found || args.value("daemon_reload", false)) return Status::Ok();
   if (!args.contains("state") && !args.contains("enabled")) return Status::Ok();
   return Status::Error(fmt::format(
@@ -302,7 +302,8 @@ Status CheckFound(const Value& args, const Draft& d) {
 
 // The unit as `systemctl show` describes it, into the draft; an error when
 // systemd cannot load the unit's file.
-Status ReadUnit(const ReadResult& read, Draft* d, std::map<std::string, std::string>* props) {
+Status ReadUnit(const ReadResult& read, ServiceDraft* d,
+                std::map<std::string, std::string>* props) {
   if (!read.status.ok()) return read.status;
   if (read.exec.exit_code != 0) {
     return Status::Error(fmt::format("systemctl show {} failed (exit {}): {}", d->unit,
@@ -367,7 +368,7 @@ std::map<std::string, std::string> ParseSystemctlShow(const std::string& out) {
   return props;
 }
 
-ServiceModule::ServiceModule() : spec_(MakeSpec()) {}
+ServiceModule::ServiceModule() : spec_(ServiceSpec()) {}
 
 void ServiceModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {
@@ -430,7 +431,7 @@ Result<Change> ServiceModule::Plan(const Value& args, const std::vector<ReadResu
   }
   const bool named = args.contains("name");
   if (named && reads.empty()) return Status::Error("internal error: no systemctl show result");
-  Draft d;
+  ServiceDraft d;
   d.flags = Flags(args);
   std::map<std::string, std::string> props;
   if (named) {

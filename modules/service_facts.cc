@@ -12,7 +12,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec ServiceFactsSpec() {
   ArgSpec spec;
   spec.name = "service_facts";
   spec.ansible_names = {"ansible.builtin.service_facts", "ansible.legacy.service_facts"};
@@ -131,7 +131,7 @@ Value ParseServiceFacts(const std::string& out) {
   return services;
 }
 
-ServiceFactsModule::ServiceFactsModule() : spec_(MakeSpec()) {}
+ServiceFactsModule::ServiceFactsModule() : spec_(ServiceFactsSpec()) {}
 
 std::vector<Read> ServiceFactsModule::Probe(const Value& args, const Value& facts) const {
   (void)args;

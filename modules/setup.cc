@@ -9,7 +9,7 @@ namespace {
 
 constexpr char kFactPath[] = "/etc/ansible/facts.d";
 
-ArgSpec MakeSpec() {
+ArgSpec SetupSpec() {
   ArgSpec spec;
   spec.name = "setup";
   spec.ansible_names = {"ansible.builtin.setup", "ansible.legacy.setup"};
@@ -86,7 +86,7 @@ Result<FactSubset> Subset(const Value& args) {
 
 }  // namespace
 
-SetupModule::SetupModule() : spec_(MakeSpec()) {}
+SetupModule::SetupModule() : spec_(SetupSpec()) {}
 
 void SetupModule::Validate(const Value& args, bool templates_pending,
                            std::vector<ArgError>* errors) const {

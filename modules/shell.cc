@@ -10,7 +10,7 @@ ArgDef Text(const char* name, const char* description) {
   return {name, ArgType::kString, false, nullptr, {}, {}, description};
 }
 
-ArgSpec MakeSpec() {
+ArgSpec ShellSpec() {
   ArgSpec spec;
   spec.name = "shell";
   spec.ansible_names = {"ansible.builtin.shell", "ansible.legacy.shell"};
@@ -67,7 +67,7 @@ Value CommandArgs(const Value& args) {
 
 }  // namespace
 
-ShellModule::ShellModule() : spec_(MakeSpec()) {}
+ShellModule::ShellModule() : spec_(ShellSpec()) {}
 
 void ShellModule::Validate(const Value& args, bool templates_pending,
                            std::vector<ArgError>* errors) const {

@@ -13,7 +13,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec StatSpec() {
   ArgSpec spec;
   spec.name = "stat";
   spec.ansible_names = {"ansible.builtin.stat", "ansible.legacy.stat"};
@@ -231,7 +231,7 @@ Result<Value> ParseStatAnswer(const std::string& path, const std::string& answer
   return out;
 }
 
-StatModule::StatModule() : spec_(MakeSpec()) {}
+StatModule::StatModule() : spec_(StatSpec()) {}
 
 std::vector<Read> StatModule::Probe(const Value& args, const Value& facts) const {
   (void)facts;

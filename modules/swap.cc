@@ -17,12 +17,11 @@ namespace hostprep::modules {
 namespace {
 
 constexpr char kProcSwaps[] = "/proc/swaps";
-constexpr char kDefaultFstab[] = "/etc/fstab";
 constexpr char kEtcUnit[] = "/etc/systemd/system/swap.target";
 constexpr char kRunUnit[] = "/run/systemd/system/swap.target";
 constexpr const char* kSystemctlPaths[] = {"/usr/bin/systemctl", "/bin/systemctl"};
 
-ArgSpec MakeSpec() {
+ArgSpec SwapSpec() {
   ArgSpec spec;
   spec.name = "swap";
   spec.summary = "turn swap off now and at boot";
@@ -182,14 +181,14 @@ Status CheckSystemctl(const Value& facts, const ReadResult* stats) {
 }
 
 // What Plan gathers before it becomes the Change.
-struct Draft {
+struct SwapDraft {
   Change change;
   std::string file_diff;
   std::vector<std::string> lines;  // diff lines after the fstab's diff
   std::vector<std::string> what;   // the parts of the message
 };
 
-void AddSwapoff(const std::vector<std::string>& active, Draft* d) {
+void AddSwapoff(const std::vector<std::string>& active, SwapDraft* d) {
   for (const std::string& device : active) {
     d->change.actions.push_back(ExecAction({"swapoff", device}));
     d->lines.push_back(fmt::format("swap: {} (active) -> off", device));
@@ -199,7 +198,7 @@ void AddSwapoff(const std::vector<std::string>& active, Draft* d) {
 }
 
 void AddFstabEdit(const std::string& fstab, const std::string& content,
-                  std::vector<std::string>* commented, Draft* d) {
+                  std::vector<std::string>* commented, SwapDraft* d) {
   std::string after = CommentOutSwapLines(content, commented);
   if (commented->empty()) return;
   d->file_diff = FileDiff(fstab, content, after);
@@ -208,7 +207,7 @@ void AddFstabEdit(const std::string& fstab, const std::string& content,
                                 commented->size() == 1 ? "" : "s", fstab));
 }
 
-Change Finish(Draft d) {
+Change FinishSwap(SwapDraft d) {
   Change change = std::move(d.change);
   change.changed = !change.actions.empty();
   change.diff = std::move(d.file_diff);
@@ -244,7 +243,7 @@ std::string CommentOutSwapLines(const std::string& fstab, std::vector<std::strin
   return WriteFstab(lines);
 }
 
-SwapModule::SwapModule() : spec_(MakeSpec()) {}
+SwapModule::SwapModule() : spec_(SwapSpec()) {}
 
 std::vector<Read> SwapModule::Probe(const Value& args, const Value& facts) const {
   std::vector<Read> reads = {Read::File(kProcSwaps), Read::File(FstabPath(args))};
@@ -280,7 +279,7 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
     unit_state = *state;
   }
 
-  Draft d;
+  SwapDraft d;
   const std::vector<std::string> active = ParseProcSwaps(*reads[0].content);
   AddSwapoff(active, &d);
   std::vector<std::string> commented;
@@ -298,7 +297,7 @@ Result<Change> SwapModule::Plan(const Value& args, const std::vector<ReadResult>
     d.what.push_back("mask swap.target");
   }
 
-  Change change = Finish(std::move(d));
+  Change change = FinishSwap(std::move(d));
   change.result["state"] = "absent";
   change.result["active"] = active;
   change.result["fstab"] = fstab;

@@ -17,7 +17,7 @@ namespace {
 
 constexpr char kDefaultFile[] = "/etc/sysctl.d/99-hostprep.conf";
 
-ArgSpec MakeSpec() {
+ArgSpec SysctlSpec() {
   ArgSpec spec;
   spec.name = "sysctl";
   spec.summary = "set kernel parameters now and keep them in a sysctl.d file";
@@ -170,9 +170,13 @@ std::string SysctlKeyProblem(const std::string& key) {
 namespace {
 
 bool Persist(const Value& args) { return BoolArg(args, "persist", true); }
-bool Absent(const Value& args) { return args.value("state", "present") == std::string("absent"); }
-bool SetsRuntime(const Value& args) { return !Absent(args) && BoolArg(args, "runtime", true); }
-bool Minimum(const Value& args) { return !Absent(args) && BoolArg(args, "minimum", false); }
+bool SettingsAbsent(const Value& args) {
+  return args.value("state", "present") == std::string("absent");
+}
+bool SetsRuntime(const Value& args) {
+  return !SettingsAbsent(args) && BoolArg(args, "runtime", true);
+}
+bool Minimum(const Value& args) { return !SettingsAbsent(args) && BoolArg(args, "minimum", false); }
 bool ReadsRuntime(const Value& args) { return SetsRuntime(args) || Minimum(args); }
 
 // `live` is a number at least `wanted` (both whole numbers).
@@ -325,7 +329,7 @@ std::string SysctlCompareForm(const std::string& value) {
   return out;
 }
 
-SysctlModule::SysctlModule() : spec_(MakeSpec()) {}
+SysctlModule::SysctlModule() : spec_(SysctlSpec()) {}
 
 void SysctlModule::Validate(const Value& args, bool templates_pending,
                             std::vector<ArgError>* errors) const {
@@ -359,7 +363,7 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
                                   k.name, Escaped(k.value), broken)});
     }
   }
-  if (args.contains("name") && !Absent(args)) {
+  if (args.contains("name") && !SettingsAbsent(args)) {
     const bool missing = !args.contains("value") || args["value"].is_null();
     if (missing || (args["value"].is_string() && Trim(args["value"].get<std::string>()).empty())) {
       errors->push_back({"value",
@@ -367,7 +371,7 @@ void SysctlModule::Validate(const Value& args, bool templates_pending,
                          "value to set"});
     }
   }
-  if (Absent(args) && !Persist(args)) {
+  if (SettingsAbsent(args) && !Persist(args)) {
     errors->push_back(
         {"persist",
          "state: absent removes keys from 'file' and 'persist: false' forbids touching it: "
@@ -477,7 +481,7 @@ Result<Change> SysctlModule::Plan(const Value& args, const std::vector<ReadResul
                                   const Value& facts) const {
   (void)facts;
   const std::vector<Key> keys = Keys(args);
-  const bool persist = Persist(args), absent = Absent(args), runtime = ReadsRuntime(args);
+  const bool persist = Persist(args), absent = SettingsAbsent(args), runtime = ReadsRuntime(args);
   const bool set_live = SetsRuntime(args), minimum = Minimum(args);
   const size_t probed = 2 * static_cast<size_t>(persist) + static_cast<size_t>(runtime);
   if (reads.size() < probed) {

@@ -20,7 +20,7 @@ constexpr Delimiter kDelimiters[] = {
     {"variable_end_string", "}}"}, {"comment_start_string", "{#"}, {"comment_end_string", "#}"},
 };
 
-ArgSpec MakeSpec() {
+ArgSpec TemplateSpec() {
   ArgSpec spec;
   spec.name = "template";
   spec.ansible_names = {"ansible.builtin.template", "ansible.legacy.template"};
@@ -106,7 +106,7 @@ bool Ready(const Value& args, const char* key) {
 
 }  // namespace
 
-TemplateModule::TemplateModule() : spec_(MakeSpec()) {}
+TemplateModule::TemplateModule() : spec_(TemplateSpec()) {}
 
 void TemplateModule::Validate(const Value& args, bool templates_pending,
                               std::vector<ArgError>* errors) const {

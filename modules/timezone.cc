@@ -10,7 +10,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec TimezoneSpec() {
   ArgSpec spec;
   spec.name = "timezone";
   spec.ansible_names = {"community.general.timezone", "community.general.system.timezone"};
@@ -196,7 +196,7 @@ std::pair<std::string, int> EditTimezoneFile(const std::string& content, const s
   return {out, static_cast<int>(matched.size())};
 }
 
-TimezoneModule::TimezoneModule() : spec_(MakeSpec()) {}
+TimezoneModule::TimezoneModule() : spec_(TimezoneSpec()) {}
 
 void TimezoneModule::Validate(const Value& args, bool templates_pending,
                               std::vector<ArgError>* errors) const {

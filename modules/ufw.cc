@@ -14,7 +14,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec UfwSpec() {
   ArgSpec spec;
   spec.name = "ufw";
   spec.ansible_names = {"community.general.ufw"};
@@ -136,13 +136,6 @@ constexpr const char* kGrepFiles[] = {"/lib/ufw/user.rules",     "/lib/ufw/user6
 constexpr const char* kRuleArgs[] = {"from_ip", "from_port", "to_ip",        "to_port",      "name",
                                      "comment", "interface", "interface_in", "interface_out"};
 
-std::string Str(const Value& args, const char* key) { return StringArg(args, key); }
-
-std::optional<long long> IntArg(const Value& args, const char* key) {
-  if (!args.contains(key) || !args[key].is_number_integer()) return std::nullopt;
-  return args[key].get<long long>();
-}
-
 Read Query(std::vector<std::string> words) {
   std::vector<std::string> argv = {"/bin/sh", "-c", scripts::kUfw, "sh"};
   argv.insert(argv.end(), words.begin(), words.end());
@@ -154,18 +147,18 @@ Read Query(std::vector<std::string> words) {
 std::vector<std::string> Commands(const Value& args) {
   std::vector<std::string> out;
   for (const char* key : {"state", "default", "rule", "logging"})
-    if (!Str(args, key).empty()) out.push_back(key);
+    if (!StringArg(args, key).empty()) out.push_back(key);
   return out;
 }
 
 bool RelativeInsert(const Value& args) {
-  return !BoolArg(args, "delete", false) && IntArg(args, "insert") &&
-         Str(args, "insert_relative_to") != "zero";
+  return !BoolArg(args, "delete", false) && OptIntArg(args, "insert") &&
+         StringArg(args, "insert_relative_to") != "zero";
 }
 
 std::optional<long long> AbsoluteInsert(const Value& args) {
   if (BoolArg(args, "delete", false)) return std::nullopt;
-  return IntArg(args, "insert");
+  return OptIntArg(args, "insert");
 }
 
 std::vector<std::string> RuleArgv(const std::vector<UfwWord>& words) {
@@ -306,7 +299,7 @@ const char* PolicyKey(const std::string& direction) {
   return "default_input_policy";
 }
 
-struct Probed {
+struct UfwProbed {
   std::string ufw, grep;
   std::string status;  // what `ufw status verbose` printed
   Tuples tuples;
@@ -327,7 +320,7 @@ bool LoggingSaysChanged(const std::string& status, const std::string& value) {
 
 // `ufw status verbose` and the tuples as scripts/ufw_report.sh compares
 // them after the commands.
-std::string StateText(const Probed& p) {
+std::string StateText(const UfwProbed& p) {
   return StripNewlines(p.status) + "\n@@@@\n" + fmt::format("{}", fmt::join(p.tuples.all, "\n"));
 }
 
@@ -342,11 +335,11 @@ std::vector<UfwWord> UfwRuleWords(const Value& args, std::optional<long long> in
   if (BoolArg(args, "route", false)) add("route", {"route"});
   if (BoolArg(args, "delete", false)) add("delete", {"delete"});
   if (insert) add(fmt::format("insert {}", *insert), {"insert", std::to_string(*insert)});
-  add(Str(args, "rule"), {Str(args, "rule")});
-  if (const std::string d = Str(args, "direction"); !d.empty()) add(d, {d});
+  add(StringArg(args, "rule"), {StringArg(args, "rule")});
+  if (const std::string d = StringArg(args, "direction"); !d.empty()) add(d, {d});
   for (auto [key, prefix] : {std::pair{"interface", "on"}, std::pair{"interface_in", "in on"},
                              std::pair{"interface_out", "out on"}}) {
-    const std::string v = Str(args, key);
+    const std::string v = StringArg(args, key);
     if (v.empty()) continue;
     std::vector<std::string> argv = Split(prefix, ' ');
     argv.push_back(v);
@@ -356,12 +349,12 @@ std::vector<UfwWord> UfwRuleWords(const Value& args, std::optional<long long> in
   for (auto [key, word] :
        {std::pair{"from_ip", "from"}, std::pair{"from_port", "port"}, std::pair{"to_ip", "to"},
         std::pair{"to_port", "port"}, std::pair{"proto", "proto"}}) {
-    const std::string v = Str(args, key);
+    const std::string v = StringArg(args, key);
     if (!v.empty()) add(std::string(word) + " " + v, {word, v});
   }
-  if (const std::string app = Str(args, "name"); !app.empty())
+  if (const std::string app = StringArg(args, "name"); !app.empty())
     add("app '" + app + "'", {"app", app});
-  if (const std::string c = Str(args, "comment"); with_comment && !c.empty())
+  if (const std::string c = StringArg(args, "comment"); with_comment && !c.empty())
     add("comment '" + c + "'", {"comment", c});
   return w;
 }
@@ -417,7 +410,7 @@ std::map<std::string, std::string> UfwConfig(const std::optional<std::string>& t
   return out;
 }
 
-UfwModule::UfwModule() : spec_(MakeSpec()) {}
+UfwModule::UfwModule() : spec_(UfwSpec()) {}
 
 void UfwModule::Validate(const Value& args, bool templates_pending,
                          std::vector<ArgError>* errors) const {
@@ -425,7 +418,7 @@ void UfwModule::Validate(const Value& args, bool templates_pending,
   auto known = [&args](const char* key) { return ArgReady(args, key); };
   for (const char* key : kRuleArgs) {
     if (!known(key)) continue;
-    const std::string v = Str(args, key);
+    const std::string v = StringArg(args, key);
     if (StartsWith(v, "--rootdir=") || StartsWith(v, "--datadir=")) {
       errors->push_back({key, fmt::format("{} would tell ufw where its files are, not be a "
                                           "value of the rule: ufw reads --rootdir= and "
@@ -436,7 +429,7 @@ void UfwModule::Validate(const Value& args, bool templates_pending,
   if (known("interface") && !args.contains("direction")) {
     errors->push_back({"interface", "missing parameter(s) required by 'interface': direction"});
   }
-  const std::string direction = known("direction") ? Str(args, "direction") : "";
+  const std::string direction = known("direction") ? StringArg(args, "direction") : "";
   if (known("default") && !direction.empty() && direction != "incoming" &&
       direction != "outgoing" && direction != "routed") {
     errors->push_back({"direction",
@@ -462,7 +455,7 @@ std::vector<Read> UfwModule::Probe(const Value& args, const Value& facts) const 
   (void)facts;
   std::vector<Read> reads = {Query({"bin"}), Query({"run", "status", "verbose"}), Query({"tuples"}),
                              Read::File("/etc/ufw/ufw.conf"), Read::File("/etc/default/ufw")};
-  if (Str(args, "rule").empty()) return reads;
+  if (StringArg(args, "rule").empty()) return reads;
   reads.push_back(Query({"run", "--version"}));
   if (RelativeInsert(args)) {
     reads.push_back(Query({"run", "status", "numbered"}));
@@ -477,8 +470,8 @@ namespace {
 // What the task's commands come to, worked out one command after another
 // in Ansible's order.
 struct Planning {
-  explicit Planning(const Probed& probed) : p(probed) {}
-  const Probed& p;
+  explicit Planning(const UfwProbed& probed) : p(probed) {}
+  const UfwProbed& p;
   std::vector<std::string> check_cmds, real_cmds;  // Ansible's `commands`, by mode
   std::vector<std::vector<std::string>> run;       // ufw's argv after its path
   std::vector<std::string> shown;                  // the same, for the output
@@ -496,7 +489,7 @@ struct Planning {
 };
 
 // A failed ufw query: Ansible's msg is what ufw printed, as it printed it.
-Change Failed(const ExecResult& r, const std::vector<std::string>& commands) {
+Change FailedCommands(const ExecResult& r, const std::vector<std::string>& commands) {
   Change change;
   change.command_output = false;
   change.failed = true;
@@ -505,7 +498,7 @@ Change Failed(const ExecResult& r, const std::vector<std::string>& commands) {
   return change;
 }
 
-void PlanState(const std::string& value, Planning* w) {
+void PlanUfwState(const std::string& value, Planning* w) {
   static const std::map<std::string, std::string> kVerb = {
       {"enabled", "enable"}, {"disabled", "disable"}, {"reloaded", "reload"}, {"reset", "reset"}};
   const std::string verb = kVerb.at(value);
@@ -564,7 +557,7 @@ void PlanLogging(const std::string& value, Planning* w) {
 // it printed against the file's tuple lines now. Only the IPv6 half of a
 // limit rule, which the dry run leaves out, may be beyond telling.
 void PlanRuleChange(const DryRun& d, const std::vector<UfwWord>& words, Planning* w) {
-  const Probed& p = w->p;
+  const UfwProbed& p = w->p;
   bool differs = false;
   if (d.v4 && *d.v4 != p.tuples.v4) differs = true;
   if (d.v6 && *d.v6 != p.tuples.v6) differs = true;
@@ -584,14 +577,14 @@ void PlanRuleChange(const DryRun& d, const std::vector<UfwWord>& words, Planning
 // read (a relative insert's position, a ufw too old for comments).
 std::optional<Change> PlanRule(const Value& args, const std::vector<ReadResult>& reads,
                                Planning* w) {
-  if (reads.size() < 7) return Failed({1, "", "internal error: no ufw rule reads"}, {});
+  if (reads.size() < 7) return FailedCommands({1, "", "internal error: no ufw rule reads"}, {});
   const std::string version_cmd = w->p.ufw + " --version";
   w->check_cmds.push_back(version_cmd);
   w->real_cmds.push_back(version_cmd);
-  if (reads[5].exec.exit_code != 0) return Failed(reads[5].exec, w->real_cmds);
+  if (reads[5].exec.exit_code != 0) return FailedCommands(reads[5].exec, w->real_cmds);
   const auto version = UfwVersion(reads[5].exec.stdout_data);
   if (!version) {
-    Change change = Failed({0, "Failed to get ufw version.", ""}, {});
+    Change change = FailedCommands({0, "Failed to get ufw version.", ""}, {});
     change.result.erase("commands");  // Ansible's says msg, rc and out alone here
     change.result["rc"] = 0;
     change.result["out"] = reads[5].exec.stdout_data;
@@ -601,7 +594,8 @@ std::optional<Change> PlanRule(const Value& args, const std::vector<ReadResult>&
   std::optional<long long> insert = AbsoluteInsert(args);
   const bool relative = RelativeInsert(args);
   if (relative)
-    insert = UfwRelativeInsert(*insert, Str(args, "insert_relative_to"), reads[6].exec.stdout_data);
+    insert = UfwRelativeInsert(*insert, StringArg(args, "insert_relative_to"),
+                               reads[6].exec.stdout_data);
   const std::vector<UfwWord> words = UfwRuleWords(args, insert, with_comment);
   const std::vector<std::string> wanted = DryRunWords(words);
   // The probe asked ufw about the rule with its comment and an absolute
@@ -619,15 +613,15 @@ std::optional<Change> PlanRule(const Value& args, const std::vector<ReadResult>&
   }
   w->check_cmds.push_back(w->p.ufw + " --dry-run" + RuleShown(words));
   w->real_cmds.push_back(w->p.ufw + RuleShown(words));
-  if (answer->exec.exit_code != 0) return Failed(answer->exec, w->real_cmds);
+  if (answer->exec.exit_code != 0) return FailedCommands(answer->exec, w->real_cmds);
   PlanRuleChange(ParseDryRun(answer->exec.stdout_data), words, w);
   return std::nullopt;
 }
 
 // What the probe read: ufw's and grep's paths, the status, the tuples and
 // the config files; an error when ufw or grep is missing.
-Result<Probed> ReadProbe(const std::vector<ReadResult>& reads) {
-  Probed p;
+Result<UfwProbed> ReadUfwProbe(const std::vector<ReadResult>& reads) {
+  UfwProbed p;
   const std::vector<std::string> bin = Split(reads[0].exec.stdout_data, '\n');
   if (bin.size() < 3) return Status::Error("unexpected answer from the ufw read");
   for (const auto& [i, name] : {std::pair{0, "ufw"}, std::pair{1, "grep"}}) {
@@ -644,7 +638,7 @@ Result<Probed> ReadProbe(const std::vector<ReadResult>& reads) {
   return p;
 }
 
-Shown ShownBefore(const Probed& p, bool routing_off) {
+Shown ShownBefore(const UfwProbed& p, bool routing_off) {
   auto conf = [&p](const char* key) {
     const auto it = p.conf.find(key);
     return it == p.conf.end() ? std::string() : it->second;
@@ -666,24 +660,24 @@ Result<Change> UfwModule::Plan(const Value& args, const std::vector<ReadResult>&
   if (reads.size() < 5) return Status::Error("internal error: no ufw reads");
   for (const ReadResult& r : reads)
     if (!r.status.ok()) return r.status;
-  Result<Probed> probed = ReadProbe(reads);
+  Result<UfwProbed> probed = ReadUfwProbe(reads);
   if (!probed.ok()) return probed.status();
-  const Probed& p = *probed;
+  const UfwProbed& p = *probed;
   const std::string status_cmd = p.ufw + " status verbose";
   std::string grep_cmd = p.grep + " -h '^### tuple'";
   for (const char* f : kGrepFiles) grep_cmd += std::string(" ") + f;
-  if (reads[1].exec.exit_code != 0) return Failed(reads[1].exec, {status_cmd});
+  if (reads[1].exec.exit_code != 0) return FailedCommands(reads[1].exec, {status_cmd});
 
   Planning w{p};
   w.check_cmds = w.real_cmds = {status_cmd, grep_cmd};
   w.routing_off = p.status.find("disabled (routed)") != std::string::npos;
   w.before = w.after = ShownBefore(p, w.routing_off);
   for (const std::string& command : Commands(args)) {
-    const std::string value = Str(args, command.c_str());
+    const std::string value = StringArg(args, command.c_str());
     if (command == "state") {
-      PlanState(value, &w);
+      PlanUfwState(value, &w);
     } else if (command == "default") {
-      PlanDefault(value, Str(args, "direction"), &w);
+      PlanDefault(value, StringArg(args, "direction"), &w);
     } else if (command == "rule") {
       if (std::optional<Change> stop = PlanRule(args, reads, &w)) return *stop;
     } else {

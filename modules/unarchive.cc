@@ -18,7 +18,7 @@ namespace {
 constexpr const char* kCheckModeSkip =
     "remote module (ansible.legacy.unarchive) does not support check mode when using gtar";
 
-ArgSpec MakeSpec() {
+ArgSpec UnarchiveSpec() {
   ArgSpec spec;
   spec.name = "unarchive";
   spec.ansible_names = {"ansible.builtin.unarchive", "ansible.legacy.unarchive"};
@@ -160,12 +160,12 @@ ArgSpec MakeSpec() {
   return spec;
 }
 
-bool RemoteSrc(const Value& args) {
+bool ArchiveOnHost(const Value& args) {
   if (args.contains("copy") && args["copy"].is_boolean()) return !args["copy"].get<bool>();
   return args.value("remote_src", false);
 }
 
-std::string ModeText(const Value& args) {
+std::string ModeArgText(const Value& args) {
   return args.contains("mode") && args["mode"].is_number_integer()
              ? FormatMode(args["mode"].get<unsigned>())
              : "";
@@ -213,7 +213,7 @@ std::vector<std::string> ScriptArgv(const Value& args, const std::string& mode,
                                    StringArg(args, "dest"),
                                    StringArg(args, "owner").empty() ? "1" : "0",
                                    StringArg(args, "group").empty() ? "1" : "0",
-                                   ModeText(args),
+                                   ModeArgText(args),
                                    StringArg(args, "owner"),
                                    StringArg(args, "group")};
   const std::vector<std::string> words = TarWords(args);
@@ -353,7 +353,7 @@ Result<Change> ReportZip(const Value& args,
   AddPathInfo(Section(s, "deststat"), &change.result);
   const std::string dest = StringArg(args, "dest");
   std::string src = StringArg(args, "src");
-  if (!RemoteSrc(args) && StartsWith(Section(s, "src"), "ok ")) {
+  if (!ArchiveOnHost(args) && StartsWith(Section(s, "src"), "ok ")) {
     src = Section(s, "src").substr(3);  // where the upload went, as Ansible registers it
     change.result["src"] = src;
   }
@@ -385,14 +385,14 @@ Result<Change> Interpret(const Value& args, const std::string& answer, bool appl
   if (Section(s, "dest") != "ok")
     return fail(fmt::format("dest '{}' must be an existing dir", dest));
   const std::string src_state = Section(s, "src");
-  const std::string shown_src = RemoteSrc(args)
+  const std::string shown_src = ArchiveOnHost(args)
                                     ? StringArg(args, "src")
                                     : (StartsWith(src_state, "ok ") ? src_state.substr(3) : "");
   if (src_state == "missing") return fail(fmt::format("Source '{}' does not exist", shown_src));
   if (src_state == "unreadable") return fail(fmt::format("Source '{}' not readable", shown_src));
   if (src_state == "empty") {
     return fail(fmt::format("Invalid archive '{}', the file is 0 bytes",
-                            RemoteSrc(args) ? shown_src : StringArg(args, "src")));
+                            ArchiveOnHost(args) ? shown_src : StringArg(args, "src")));
   }
   // From here on Ansible's module has picked its tar handler, which ends a
   // check run skipped.
@@ -529,7 +529,7 @@ std::string PyShellQuote(const std::string& text) {
   return out + "'";
 }
 
-UnarchiveModule::UnarchiveModule() : spec_(MakeSpec()) {}
+UnarchiveModule::UnarchiveModule() : spec_(UnarchiveSpec()) {}
 
 void UnarchiveModule::Validate(const Value& args, bool templates_pending,
                                std::vector<ArgError>* errors) const {
@@ -555,7 +555,7 @@ std::vector<Read> UnarchiveModule::Probe(const Value& args, const Value& facts) 
   (void)facts;
   std::vector<Read> reads;
   if (args.contains("creates")) reads.push_back(Read::Stat(StringArg(args, "creates")));
-  if (RemoteSrc(args)) {
+  if (ArchiveOnHost(args)) {
     reads.push_back(Read::Query(ScriptArgv(args, "inspect", StringArg(args, "src"))));
   } else {
     reads.push_back(Read::Stat(StringArg(args, "dest")));
@@ -568,7 +568,7 @@ Result<Change> UnarchiveModule::Plan(const Value& args, const std::vector<ReadRe
                                      const Value& facts) const {
   (void)facts;
   const size_t first = args.contains("creates") ? 1 : 0;
-  if (reads.size() < first + (RemoteSrc(args) ? 1 : 2))
+  if (reads.size() < first + (ArchiveOnHost(args) ? 1 : 2))
     return Status::Error("internal error: unarchive's reads are missing");
   for (const ReadResult& r : reads)
     if (!r.status.ok()) return r.status;
@@ -579,7 +579,7 @@ Result<Change> UnarchiveModule::Plan(const Value& args, const std::vector<ReadRe
     return change;
   }
   const std::string dest = StringArg(args, "dest");
-  if (RemoteSrc(args)) {
+  if (ArchiveOnHost(args)) {
     const ExecResult& e = reads[first].exec;
     if (e.exit_code != 0) {
       return Status::Error(fmt::format("the unarchive script failed on the target (rc={}): {}",

@@ -19,7 +19,7 @@ namespace {
 using Sections = std::map<std::string, std::vector<std::string>>;
 
 // Python's str.split(None, max_split).
-std::vector<std::string> SplitFields(std::string_view s, size_t max_split) {
+std::vector<std::string> SplitColumns(std::string_view s, size_t max_split) {
   std::vector<std::string> out;
   size_t i = 0;
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
@@ -38,7 +38,7 @@ std::vector<std::string> SplitFields(std::string_view s, size_t max_split) {
   return out;
 }
 
-std::optional<long long> ToInt(std::string_view s, int base = 10) {
+std::optional<long long> FieldInt(std::string_view s, int base = 10) {
   long long v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
   if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
@@ -62,7 +62,7 @@ std::string Value0(const Sections& s, const std::string& name) {
 }
 
 std::optional<long long> IdOrNone(const std::string& word) {
-  return word == "-" ? std::nullopt : ToInt(word);
+  return word == "-" ? std::nullopt : FieldInt(word);
 }
 
 // Ansible's _permstr_to_octal: r, w, x, s, t set a bit; the special bits
@@ -87,28 +87,28 @@ constexpr unsigned kLink = 0120000;
 
 // One zipinfo line, as is_unarchived reads it; nullopt for headers and
 // footers.
-struct Entry {
+struct ZipEntry {
   char ztype;
   std::string perm;
   long long size;
   std::string stamp;
   std::string path;
 };
-std::optional<Entry> ReadEntry(const std::string& line) {
-  const std::vector<std::string> pcs = SplitFields(line, 7);
+std::optional<ZipEntry> ReadEntry(const std::string& line) {
+  const std::vector<std::string> pcs = SplitColumns(line, 7);
   if (pcs.size() != 8) return std::nullopt;
   if (pcs[0].size() != 7 && pcs[0].size() != 10) return std::nullopt;
   if (pcs[6].size() != 15) return std::nullopt;
   if (std::string_view("dl-?").find(pcs[0][0]) == std::string_view::npos) return std::nullopt;
   for (size_t i = 1; i < pcs[0].size(); ++i)
     if (std::string_view("rwxstah-").find(pcs[0][i]) == std::string_view::npos) return std::nullopt;
-  const std::optional<long long> size = ToInt(pcs[3]);
+  const std::optional<long long> size = FieldInt(pcs[3]);
   if (!size) return std::nullopt;
-  return Entry{pcs[0][0], pcs[0].substr(1), *size, pcs[6], pcs[7]};
+  return ZipEntry{pcs[0][0], pcs[0].substr(1), *size, pcs[6], pcs[7]};
 }
 
 // The mode is_unarchived expects of an entry that is not a symlink.
-std::optional<unsigned> WantedMode(const Value& args, const Entry& e, const ZipFacts& facts) {
+std::optional<unsigned> WantedMode(const Value& args, const ZipEntry& e, const ZipFacts& facts) {
   if (args.contains("mode") && args["mode"].is_number_integer())
     return args["mode"].get<unsigned>();
   std::string perm = e.perm;
@@ -126,7 +126,7 @@ std::optional<unsigned> WantedMode(const Value& args, const Entry& e, const ZipF
 // Compares one listed entry with dest as is_unarchived does: adds it to
 // `includes` and its itemized line to the check when it differs, or to the
 // excludes when keep_newer keeps dest's newer file.
-void CompareEntry(const Value& args, const ZipFacts& facts, const Entry& e, ZipCheck* check,
+void CompareEntry(const Value& args, const ZipFacts& facts, const ZipEntry& e, ZipCheck* check,
                   std::vector<std::string>* includes) {
   const std::string& path = e.path;
   char ftype = 'f';
@@ -252,42 +252,42 @@ Result<ZipFacts> ParseZipFacts(const Sections& s, const std::string& dest, ZipFa
   const std::vector<std::string> ids = PySplit(Value0(s, "ids"));
   const std::vector<std::string> future = PySplit(Value0(s, "future"));
   const bool listed = s.count("zipinfo") > 0;
-  if (ids.size() != 2 || future.size() != 2 || !ToInt(ids[0]) || !ToInt(ids[1]) ||
-      (listed && !ToInt(Value0(s, "zipinfo"))) || !ToInt(Value0(s, "umask"), 8)) {
+  if (ids.size() != 2 || future.size() != 2 || !FieldInt(ids[0]) || !FieldInt(ids[1]) ||
+      (listed && !FieldInt(Value0(s, "zipinfo"))) || !FieldInt(Value0(s, "umask"), 8)) {
     return Status::Error(
         "the unarchive script's zip answer is incomplete (ids, future, umask "
         "or zipinfo missing)");
   }
-  f.run_uid = *ToInt(ids[0]);
-  f.run_gid = *ToInt(ids[1]);
+  f.run_uid = *FieldInt(ids[0]);
+  f.run_gid = *FieldInt(ids[1]);
   for (const std::string& g : PySplit(Value0(s, "groups")))
-    if (auto v = ToInt(g)) f.groups.push_back(*v);
+    if (auto v = FieldInt(g)) f.groups.push_back(*v);
   f.want_uid = IdOrNone(future[0]);
   f.want_gid = IdOrNone(future[1]);
-  f.umask = static_cast<unsigned>(*ToInt(Value0(s, "umask"), 8));
+  f.umask = static_cast<unsigned>(*FieldInt(Value0(s, "umask"), 8));
   if (listed) {
-    f.zipinfo_rc = static_cast<int>(*ToInt(Value0(s, "zipinfo")));
+    f.zipinfo_rc = static_cast<int>(*FieldInt(Value0(s, "zipinfo")));
     f.zipinfo = Lines(s, "zipinfo", true);
     f.names = Lines(s, "names", false);
   }
   for (const std::string& line : Lines(s, "crc", false)) {
-    const std::vector<std::string> w = SplitFields(line, 7);
-    if (w.size() == 8 && w[6].size() == 8 && ToInt(w[0]))
-      if (auto crc = ToInt(w[6], 16)) f.archive_crc[w[7]] = static_cast<unsigned long>(*crc);
+    const std::vector<std::string> w = SplitColumns(line, 7);
+    if (w.size() == 8 && w[6].size() == 8 && FieldInt(w[0]))
+      if (auto crc = FieldInt(w[6], 16)) f.archive_crc[w[7]] = static_cast<unsigned long>(*crc);
   }
   for (const std::string& line : Lines(s, "times", false)) {
     const std::vector<std::string> w = PySplit(line);
-    if (w.size() == 2 && ToInt(w[1])) f.times[w[0]] = static_cast<double>(*ToInt(w[1]));
+    if (w.size() == 2 && FieldInt(w[1])) f.times[w[0]] = static_cast<double>(*FieldInt(w[1]));
   }
   const std::string prefix = dest + "/";
   for (const std::string& line : Lines(s, "stat", false)) {
-    const std::vector<std::string> w = SplitFields(line, 5);
+    const std::vector<std::string> w = SplitColumns(line, 5);
     if (w.size() != 6 || !StartsWith(w[5], prefix)) continue;
     ZipDestStat st;
-    st.raw_mode = static_cast<unsigned>(ToInt(w[0], 16).value_or(0));
-    st.uid = ToInt(w[1]).value_or(-1);
-    st.gid = ToInt(w[2]).value_or(-1);
-    st.size = ToInt(w[3]).value_or(-1);
+    st.raw_mode = static_cast<unsigned>(FieldInt(w[0], 16).value_or(0));
+    st.uid = FieldInt(w[1]).value_or(-1);
+    st.gid = FieldInt(w[2]).value_or(-1);
+    st.size = FieldInt(w[3]).value_or(-1);
     st.mtime = std::strtod(w[4].c_str(), nullptr);
     std::string name = w[5].substr(prefix.size());
     if (name.size() > 1 && name.back() == '/') name.pop_back();
@@ -296,7 +296,7 @@ Result<ZipFacts> ParseZipFacts(const Sections& s, const std::string& dest, ZipFa
   for (const std::string& line : Lines(s, "sums", false)) {
     const size_t space = line.find(' ');
     if (space == std::string::npos) continue;
-    if (auto crc = ToInt(line.substr(0, space), 16))
+    if (auto crc = FieldInt(line.substr(0, space), 16))
       f.dest_crc[line.substr(space + 1)] = static_cast<unsigned long>(*crc);
   }
   return f;
@@ -323,7 +323,7 @@ ZipCheck CheckZip(const Value& args, const ZipFacts& facts) {
   }
   std::vector<std::string> includes;
   for (const std::string& line : facts.zipinfo) {
-    const std::optional<Entry> e = ReadEntry(line);
+    const std::optional<ZipEntry> e = ReadEntry(line);
     if (!e) continue;
     if (std::find(given_excludes.begin(), given_excludes.end(), e->path) != given_excludes.end())
       continue;

@@ -92,7 +92,7 @@ std::vector<ArgDef> UserArgs() {
   return args;
 }
 
-ArgSpec MakeSpec() {
+ArgSpec UserSpec() {
   ArgSpec spec;
   spec.name = "user";
   spec.ansible_names = {"ansible.builtin.user", "ansible.legacy.user"};
@@ -175,11 +175,6 @@ std::optional<double> ExpiresArg(const Value& args) {
   return std::nullopt;
 }
 
-std::optional<long long> IntArg(const Value& args, const char* key) {
-  if (!args.contains(key) || !args[key].is_number_integer()) return std::nullopt;
-  return args[key].get<long long>();
-}
-
 const GroupEntry* FindGroup(const std::vector<GroupEntry>& groups, const std::string& group) {
   // As grp: a number is a gid first, then a name.
   long long gid = 0;
@@ -231,10 +226,10 @@ struct UserRequest {
   bool update_always = true;
 };
 
-UserRequest RequestOf(const Value& args) {
+UserRequest UserRequestOf(const Value& args) {
   UserRequest r;
   r.name = StringArg(args, "name");
-  r.uid = IntArg(args, "uid");
+  r.uid = OptIntArg(args, "uid");
   r.non_unique = BoolArg(args, "non_unique", false);
   r.group = OptArg(args, "group");
   r.comment = OptArg(args, "comment");
@@ -371,8 +366,8 @@ Result<std::vector<std::string>> UsermodArgv(const UserRequest& r, const UserPro
 std::vector<std::string> ChageArgv(const Value& args, const UserProbe& p, bool created,
                                    const std::string& name) {
   std::vector<std::string> argv = {"chage"};
-  const std::optional<long long> min = IntArg(args, "password_expire_min");
-  const std::optional<long long> max = IntArg(args, "password_expire_max");
+  const std::optional<long long> min = OptIntArg(args, "password_expire_min");
+  const std::optional<long long> max = OptIntArg(args, "password_expire_max");
   if (min && (created || *min != p.min_days)) argv.insert(argv.end(), {"-m", std::to_string(*min)});
   if (max && (created || *max != p.max_days)) argv.insert(argv.end(), {"-M", std::to_string(*max)});
   if (argv.size() == 1) return {};
@@ -426,7 +421,7 @@ void PlanSshKey(const Value& args, const UserRequest& r, const UserProbe& p,
   change->reports = true;  // its fingerprint: Report
   change->actions.push_back(
       ScriptAction(scripts::kUserSshkey,
-                   {key, r.name, type, std::to_string(IntArg(args, "ssh_key_bits").value_or(0)),
+                   {key, r.name, type, std::to_string(OptIntArg(args, "ssh_key_bits").value_or(0)),
                     comment ? "1" : "0", comment.value_or(""), force ? "1" : "0"}));
 }
 
@@ -519,7 +514,7 @@ Result<UserProbe> ParseUserProbe(const std::string& out) {
   return p;
 }
 
-UserModule::UserModule() : spec_(MakeSpec()) {}
+UserModule::UserModule() : spec_(UserSpec()) {}
 
 void UserModule::Validate(const Value& args, bool templates_pending,
                           std::vector<ArgError>* errors) const {
@@ -599,7 +594,7 @@ Result<Change> UserModule::Plan(const Value& args, const std::vector<ReadResult>
   if (Status linux_only = RequireLinux("user", facts); !linux_only.ok()) return linux_only;
   const ReadResult& read = reads.at(0);
   if (!read.status.ok()) return read.status;
-  const UserRequest r = RequestOf(args);
+  const UserRequest r = UserRequestOf(args);
   if (read.exec.exit_code != 0)
     return Status::Error(fmt::format("reading the account {} failed: {}", Quoted(r.name),
                                      Trim(read.exec.stderr_data)));

@@ -25,7 +25,7 @@ const std::map<std::string, std::string>& StateCodes() {
   return codes;
 }
 
-ArgSpec MakeSpec() {
+ArgSpec WaitForSpec() {
   ArgSpec spec;
   spec.name = "wait_for";
   spec.ansible_names = {"ansible.builtin.wait_for", "ansible.legacy.wait_for"};
@@ -163,7 +163,7 @@ bool Started(const Value& args) {
   return state == "started" || state == "present";
 }
 
-std::string IntText(const Value& args, const char* key) {
+std::string IntArgText(const Value& args, const char* key) {
   return args.contains(key) && args[key].is_number_integer()
              ? std::to_string(args[key].get<long long>())
              : "";
@@ -209,9 +209,9 @@ Result<Read> WaitRead(const Value& args, const std::string& mode) {
     }
   }
   return Read::Query(
-      {"/bin/sh", "-c", scripts::kWaitFor, "sh", mode, kind, state, IntText(args, "timeout"),
-       IntText(args, "delay"), IntText(args, "sleep"), IntText(args, "connect_timeout"),
-       StringArg(args, "host"), IntText(args, "port"), StringArg(args, "path"),
+      {"/bin/sh", "-c", scripts::kWaitFor, "sh", mode, kind, state, IntArgText(args, "timeout"),
+       IntArgText(args, "delay"), IntArgText(args, "sleep"), IntArgText(args, "connect_timeout"),
+       StringArg(args, "host"), IntArgText(args, "port"), StringArg(args, "path"),
        StringArg(args, "search_regex"), Joined(codes), Joined(hosts), Joined(exclude)});
 }
 
@@ -223,7 +223,7 @@ std::string TimeoutMessage(const Value& args) {
   if (args.contains("msg") && args["msg"].is_string() && !StringArg(args, "msg").empty())
     return StringArg(args, "msg");
   const std::string kind = KindOf(args), host = StringArg(args, "host"),
-                    port = IntText(args, "port"), path = StringArg(args, "path"),
+                    port = IntArgText(args, "port"), path = StringArg(args, "path"),
                     regex = StringArg(args, "search_regex");
   if (kind == "drained") return fmt::format("Timeout when waiting for {}:{} to drain", host, port);
   if (!Started(args)) {
@@ -307,7 +307,7 @@ std::optional<std::vector<std::string>> ProcNetAddresses(const std::string& host
   return std::nullopt;
 }
 
-WaitForModule::WaitForModule() : spec_(MakeSpec()) {}
+WaitForModule::WaitForModule() : spec_(WaitForSpec()) {}
 
 void WaitForModule::Validate(const Value& args, bool templates_pending,
                              std::vector<ArgError>* errors) const {

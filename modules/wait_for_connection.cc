@@ -10,7 +10,7 @@ namespace hostprep::modules {
 
 namespace {
 
-ArgSpec MakeSpec() {
+ArgSpec WaitForConnectionSpec() {
   ArgSpec spec;
   spec.name = "wait_for_connection";
   spec.ansible_names = {"ansible.builtin.wait_for_connection",
@@ -52,7 +52,7 @@ ArgSpec MakeSpec() {
 
 }  // namespace
 
-WaitForConnectionModule::WaitForConnectionModule() : spec_(MakeSpec()) {}
+WaitForConnectionModule::WaitForConnectionModule() : spec_(WaitForConnectionSpec()) {}
 
 std::vector<Read> WaitForConnectionModule::Probe(const Value& args, const Value& facts) const {
   (void)args;

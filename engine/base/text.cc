@@ -32,6 +32,10 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+bool HasSubstring(std::string_view s, std::string_view part) {
+  return s.find(part) != std::string_view::npos;
+}
+
 std::string ToLower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),

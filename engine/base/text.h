@@ -13,6 +13,7 @@ std::string Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);
+bool HasSubstring(std::string_view s, std::string_view part);
 std::string ToLower(std::string_view s);
 
 // Python's str.splitlines(): \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085,

@@ -19,20 +19,20 @@ namespace hostprep {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string Home() {
+std::string HomeOrRoot() {
   const char* home = std::getenv("HOME");
   return home != nullptr && *home != '\0' ? home : "/root";
 }
 
+namespace {
+
 std::string ExpandUser(const std::string& path) {
-  if (path == "~") return Home();
-  if (StartsWith(path, "~/")) return Home() + path.substr(1);
+  if (path == "~") return HomeOrRoot();
+  if (StartsWith(path, "~/")) return HomeOrRoot() + path.substr(1);
   return path;
 }
 
-bool Exists(const std::string& path) {
+bool IsRegularFile(const std::string& path) {
   std::error_code ec;
   return fs::is_regular_file(path, ec);
 }
@@ -187,11 +187,11 @@ std::string FindAnsibleConfig(std::vector<std::string>* warnings) {
     std::string path = ExpandUser(env);
     std::error_code ec;
     if (fs::is_directory(path, ec)) path += "/ansible.cfg";
-    if (Exists(path)) return path;
+    if (IsRegularFile(path)) return path;
   }
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
-  if (!ec && Exists((cwd / "ansible.cfg").string())) {
+  if (!ec && IsRegularFile((cwd / "ansible.cfg").string())) {
     struct stat st {};
     if (stat(cwd.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) != 0) {
       warnings->push_back(fmt::format(
@@ -202,8 +202,8 @@ std::string FindAnsibleConfig(std::vector<std::string>* warnings) {
       return (cwd / "ansible.cfg").string();
     }
   }
-  if (Exists(Home() + "/.ansible.cfg")) return Home() + "/.ansible.cfg";
-  if (Exists("/etc/ansible/ansible.cfg")) return "/etc/ansible/ansible.cfg";
+  if (IsRegularFile(HomeOrRoot() + "/.ansible.cfg")) return HomeOrRoot() + "/.ansible.cfg";
+  if (IsRegularFile("/etc/ansible/ansible.cfg")) return "/etc/ansible/ansible.cfg";
   return "";
 }
 

@@ -28,6 +28,9 @@ struct ConfigEntry {
 // `warnings` gets why a ./ansible.cfg was ignored.
 std::string FindAnsibleConfig(std::vector<std::string>* warnings);
 
+// The user's home directory: $HOME, or /root when it is unset or empty.
+std::string HomeOrRoot();
+
 // Parses `text` (the file at `path`) as Python's configparser does for
 // Ansible: [sections], `key = value` or `key: value`, keys lower-cased,
 // indented lines continuing a value, comments from '#' or ';' at a line's

@@ -210,11 +210,6 @@ Status ReadAlive(const SshCliOptions& cli, const std::string& given, const char*
   return Status::Ok();
 }
 
-std::string Home() {
-  const char* home = std::getenv("HOME");
-  return home && *home ? home : "/root";
-}
-
 }  // namespace
 
 Status StoreAnsibleConfig(const po::options_description& desc, po::variables_map* vm) {
@@ -286,9 +281,9 @@ Result<SshOptions> ResolveSshOptions(const SshCliOptions& cli) {
     }
   }
   out.user = cli.user;
-  out.known_hosts = cli.known_hosts.empty() ? Home() + "/.ssh/known_hosts" : cli.known_hosts;
-  out.ssh_config = cli.ssh_config.empty() ? Home() + "/.ssh/config" : cli.ssh_config;
-  out.ssh_dir = Home() + "/.ssh";
+  out.known_hosts = cli.known_hosts.empty() ? HomeOrRoot() + "/.ssh/known_hosts" : cli.known_hosts;
+  out.ssh_config = cli.ssh_config.empty() ? HomeOrRoot() + "/.ssh/config" : cli.ssh_config;
+  out.ssh_dir = HomeOrRoot() + "/.ssh";
   if (const char* agent = std::getenv("SSH_AUTH_SOCK")) out.agent_socket = agent;
   if (cli.ask_become_pass) {
     Result<std::string> password = AskPassword("BECOME password: ");

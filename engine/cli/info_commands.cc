@@ -27,9 +27,9 @@ namespace {
 // Parses `args` with `desc` and one positional, then what ansible.cfg
 // gives; returns the exit code when the command is done (after --help, or
 // a bad ansible.cfg), nothing when it goes on.
-std::optional<int> Parse(const std::string& command, const std::vector<std::string>& args,
-                         po::options_description& desc, const char* positional,
-                         po::variables_map* vm) {
+std::optional<int> ParseCommand(const std::string& command, const std::vector<std::string>& args,
+                                po::options_description& desc, const char* positional,
+                                po::variables_map* vm) {
   po::positional_options_description pos;
   if (positional != nullptr) pos.add(positional, 1);
   po::store(po::command_line_parser(args).options(desc).positional(pos).run(), *vm);
@@ -55,7 +55,7 @@ int ValidateCommand(const std::vector<std::string>& args, const ModuleRegistry& 
                                                  "also load and check this inventory (repeatable)")(
       "playbook", po::value(&path), "the playbook");
   po::variables_map vm;
-  if (std::optional<int> done = Parse("validate", args, desc, "playbook", &vm)) return *done;
+  if (std::optional<int> done = ParseCommand("validate", args, desc, "playbook", &vm)) return *done;
   if (path.empty()) {
     fmt::print(stderr, "hostprep validate: missing PLAYBOOK\n");
     return kExitBadOption;
@@ -101,7 +101,7 @@ int GraphCommand(const std::vector<std::string>& args, const ModuleRegistry& mod
       "extra-vars,e", po::value(&extra), "variables, as for run")("playbook", po::value(&path),
                                                                   "the playbook");
   po::variables_map vm;
-  if (std::optional<int> done = Parse("graph", args, desc, "playbook", &vm)) return *done;
+  if (std::optional<int> done = ParseCommand("graph", args, desc, "playbook", &vm)) return *done;
   if (path.empty() || (format != "text" && format != "dot" && format != "mermaid")) {
     fmt::print(stderr, "hostprep graph: need PLAYBOOK and --format text, dot or mermaid\n");
     return kExitBadOption;
@@ -158,7 +158,7 @@ int InventoryCommand(const std::vector<std::string>& args, const ModuleRegistry&
                                                           "one host's merged variables, as JSON")(
       "group", po::value(&graph_root), "root group for --graph (default all)");
   po::variables_map vm;
-  if (std::optional<int> done = Parse("inventory", args, desc, "group", &vm)) return *done;
+  if (std::optional<int> done = ParseCommand("inventory", args, desc, "group", &vm)) return *done;
   if (int(list) + int(graph) + int(!host.empty()) != 1) {
     fmt::print(stderr, "hostprep inventory: give exactly one of --list, --graph, --host NAME\n");
     return kExitBadOption;

@@ -33,7 +33,7 @@ constexpr const char* kMergeUsage =
     "changes of --check --detailed-exitcode runs).\n\noptions";
 
 // Reads every file; prints every file's problem before giving up.
-bool ReadAll(const std::vector<std::string>& files, std::vector<RunResults>* out) {
+bool ReadResultFiles(const std::vector<std::string>& files, std::vector<RunResults>* out) {
   bool ok = true;
   for (const std::string& file : files) {
     Result<RunResults> r = ReadResultsFile(file);
@@ -111,7 +111,7 @@ int MergeCommand(const std::vector<std::string>& args) {
     }
   }
   std::vector<RunResults> parts;
-  if (!ReadAll(files, &parts)) return kExitBadInput;
+  if (!ReadResultFiles(files, &parts)) return kExitBadInput;
   Result<RunResults> merged = MergeResults(std::move(parts), files);
   if (!merged.ok()) {
     fmt::print(stderr, "hostprep report merge: {}\n", merged.message());

@@ -37,10 +37,6 @@ std::optional<std::string> Search(const std::string& text, const std::regex& re,
   return std::nullopt;
 }
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
 // Python's str.strip(chars) for the quote characters ' " and \.
 std::string StripQuotes(const std::string& s) {
   size_t b = 0, e = s.size();
@@ -215,7 +211,7 @@ Props DistroReleaseFile(const FactsInput& in) {
     Props info = ParseReleaseLine(lines.empty() ? "" : lines[0]);
     if (!info.count("name")) continue;
     info["id"] = m[1].str();
-    if (Contains(ToLower(info["name"]), "cloudlinux")) info["id"] = "cloudlinux";
+    if (HasSubstring(ToLower(info["name"]), "cloudlinux")) info["id"] = "cloudlinux";
     return info;
   }
   return {};
@@ -329,7 +325,7 @@ bool ParseDebian(const FactsInput& in, const std::string& data, const std::strin
       f["distribution_major_version"] = major_whole ? *v : Split(*v, '.')[0];
     }
   };
-  if (Contains(data, "Debian") || Contains(data, "Raspbian")) {
+  if (HasSubstring(data, "Debian") || HasSubstring(data, "Raspbian")) {
     f["distribution"] = "Debian";
     if (auto r = Search(data, kPretty)) f["distribution_release"] = *r;
     // Ansible asks dpkg about tzdata when nothing named the release:
@@ -340,32 +336,33 @@ bool ParseDebian(const FactsInput& in, const std::string& data, const std::strin
       std::smatch m;
       if (std::regex_search(l, m, kMinor)) f["distribution_minor_version"] = m[2].str();
     }
-  } else if (Contains(data, "Ubuntu")) {
+  } else if (HasSubstring(data, "Ubuntu")) {
     f["distribution"] = "Ubuntu";
-  } else if (Contains(data, "SteamOS")) {
+  } else if (HasSubstring(data, "SteamOS")) {
     f["distribution"] = "SteamOS";
   } else if ((path == "/etc/lsb-release" || path == "/etc/os-release") &&
-             (Contains(data, "Kali") || Contains(data, "Parrot"))) {
-    f["distribution"] = Contains(data, "Kali") ? "Kali" : "Parrot";
+             (HasSubstring(data, "Kali") || HasSubstring(data, "Parrot"))) {
+    f["distribution"] = HasSubstring(data, "Kali") ? "Kali" : "Parrot";
     if (auto r = Search(data, kDistribRelease)) f["distribution_release"] = *r;
-  } else if (Contains(data, "Devuan")) {
+  } else if (HasSubstring(data, "Devuan")) {
     f["distribution"] = "Devuan";
     static const std::regex kDevuan(R"re(PRETTY_NAME="?[^("]+ \(?([^) "]+)\)?)re");
     if (auto r = Search(data, kDevuan)) f["distribution_release"] = *r;
     version(true);
-  } else if (Contains(data, "Cumulus")) {
+  } else if (HasSubstring(data, "Cumulus")) {
     f["distribution"] = "Cumulus Linux";
     if (auto v = Search(data, std::regex("VERSION_ID=(.*)"))) {
       f["distribution_version"] = *v;
       f["distribution_major_version"] = Split(*v, '.')[0];
     }
     if (auto r = Search(data, std::regex(R"re(VERSION="(.*)")re"))) f["distribution_release"] = *r;
-  } else if (Contains(data, "Mint")) {
+  } else if (HasSubstring(data, "Mint")) {
     f["distribution"] = "Linux Mint";
     version(false);
-  } else if (Contains(data, "UOS") || Contains(data, "Uos") || Contains(data, "uos") ||
-             Contains(data, "Deepin") || Contains(data, "deepin")) {
-    const bool uos = Contains(data, "UOS") || Contains(data, "Uos") || Contains(data, "uos");
+  } else if (HasSubstring(data, "UOS") || HasSubstring(data, "Uos") || HasSubstring(data, "uos") ||
+             HasSubstring(data, "Deepin") || HasSubstring(data, "deepin")) {
+    const bool uos =
+        HasSubstring(data, "UOS") || HasSubstring(data, "Uos") || HasSubstring(data, "uos");
     f["distribution"] = uos ? "Uos" : "Deepin";
     if (auto r = Search(data, kCodenameQuoted)) f["distribution_release"] = *r;
     version(false);
@@ -379,7 +376,7 @@ bool ParseSuse(const FactsInput& in, const std::string& data, const std::string&
                const Props& collected, Props* out) {
   Props& f = *out;
   const std::string lower = ToLower(data);
-  if (!Contains(lower, "suse")) return false;
+  if (!HasSubstring(lower, "suse")) return false;
   if (path == "/etc/os-release") {
     static const std::regex kName("^NAME=(.*)");
     static const std::regex kVersion(R"re(^VERSION_ID="?([0-9]+\.?[0-9]*)"?)re");
@@ -397,23 +394,23 @@ bool ParseSuse(const FactsInput& in, const std::string& data, const std::string&
         f["distribution_version"] = m[1].str();
         f["distribution_major_version"] = Split(m[1].str(), '.')[0];
       }
-      if (Contains(lower, "open")) {
+      if (HasSubstring(lower, "open")) {
         if (std::regex_search(line, m, kMinor)) f["distribution_release"] = m[1].str();
-      } else if (Contains(lower, "enterprise") && Contains(line, "VERSION_ID")) {
+      } else if (HasSubstring(lower, "enterprise") && HasSubstring(line, "VERSION_ID")) {
         if (std::regex_search(line, m, kMinor))
           f["distribution_release"] = m[1].length() > 0 ? m[1].str() : "0";
       }
     }
   } else if (path == "/etc/SuSE-release") {
-    if (Contains(lower, "open")) {
+    if (HasSubstring(lower, "open")) {
       f["distribution"] =
           PySplit(Split(data, '\n')[0]).empty() ? "" : PySplit(Split(data, '\n')[0])[0];
       if (auto r = Search(data, std::regex("CODENAME *= *(.+)")))
         f["distribution_release"] = PyStrip(*r);
-    } else if (Contains(lower, "enterprise")) {
-      if (Contains(data, "Server"))
+    } else if (HasSubstring(lower, "enterprise")) {
+      if (HasSubstring(data, "Server"))
         f["distribution"] = "SLES";
-      else if (Contains(data, "Desktop"))
+      else if (HasSubstring(data, "Desktop"))
         f["distribution"] = "SLED";
       if (auto r = Search(data, std::regex("PATCHLEVEL = ([0-9]+)"))) {
         f["distribution_release"] = *r;
@@ -436,13 +433,13 @@ std::string Unquoted(std::string v) {
 using DistParser = bool (*)(const FactsInput& in, const std::string& data, const std::string& path,
                             const Props& collected, Props* out);
 
-std::optional<std::string> Quoted(const std::string& data, const char* key) {
+std::optional<std::string> QuotedValue(const std::string& data, const char* key) {
   return Search(data, std::regex(std::string(key) + "=\"(.*)\""));
 }
 
 bool ParseSlackware(const FactsInput&, const std::string& data, const std::string&, const Props&,
                     Props* f) {
-  if (!Contains(data, "Slackware")) return false;
+  if (!HasSubstring(data, "Slackware")) return false;
   (*f)["distribution"] = "Slackware";
   if (auto v = Search(data, std::regex(R"(\w+[.]\w+\+?)"), 0)) (*f)["distribution_version"] = *v;
   return true;
@@ -450,10 +447,10 @@ bool ParseSlackware(const FactsInput&, const std::string& data, const std::strin
 
 bool ParseAmazon(const FactsInput&, const std::string& data, const std::string& path, const Props&,
                  Props* f) {
-  if (!Contains(data, "Amazon")) return false;
+  if (!HasSubstring(data, "Amazon")) return false;
   (*f)["distribution"] = "Amazon";
   if (path == "/etc/os-release") {
-    if (auto v = Quoted(data, "VERSION_ID")) {
+    if (auto v = QuotedValue(data, "VERSION_ID")) {
       const std::vector<std::string> parts = Split(*v, '.');
       (*f)["distribution_version"] = *v;
       (*f)["distribution_major_version"] = parts[0];
@@ -474,10 +471,10 @@ bool ParseAmazon(const FactsInput&, const std::string& data, const std::string& 
 
 // OpenWrt's and Mandriva's: DISTRIB_RELEASE and DISTRIB_CODENAME, quoted.
 bool ParseDistrib(const std::string& data, const char* name, Props* f) {
-  if (!Contains(data, name)) return false;
+  if (!HasSubstring(data, name)) return false;
   (*f)["distribution"] = name;
-  if (auto v = Quoted(data, "DISTRIB_RELEASE")) (*f)["distribution_version"] = *v;
-  if (auto r = Quoted(data, "DISTRIB_CODENAME")) (*f)["distribution_release"] = *r;
+  if (auto v = QuotedValue(data, "DISTRIB_RELEASE")) (*f)["distribution_version"] = *v;
+  if (auto r = QuotedValue(data, "DISTRIB_CODENAME")) (*f)["distribution_release"] = *r;
   return true;
 }
 
@@ -528,8 +525,8 @@ bool ParseFlatcar(const FactsInput&, const std::string& data, const std::string&
 
 bool ParseClearLinux(const FactsInput&, const std::string& data, const std::string&, const Props&,
                      Props* f) {
-  if (auto n = Quoted(data, "NAME")) {
-    if (!Contains(*n, "Clear Linux")) return false;
+  if (auto n = QuotedValue(data, "NAME")) {
+    if (!HasSubstring(*n, "Clear Linux")) return false;
     (*f)["distribution"] = *n;
   }
   if (auto v = Search(data, std::regex("VERSION_ID=(.*)"))) {
@@ -542,9 +539,9 @@ bool ParseClearLinux(const FactsInput&, const std::string& data, const std::stri
 
 bool ParseCentOS(const FactsInput&, const std::string& data, const std::string&, const Props&,
                  Props* f) {
-  if (Contains(data, "CentOS Stream")) {
+  if (HasSubstring(data, "CentOS Stream")) {
     (*f)["distribution_release"] = "Stream";
-  } else if (Contains(data, "TencentOS Server")) {
+  } else if (HasSubstring(data, "TencentOS Server")) {
     (*f)["distribution"] = "TencentOS";
   } else {
     return false;
@@ -574,7 +571,7 @@ bool ParseDistFile(const FactsInput& in, const std::string& name, const std::str
                                                              {"CentOS", ParseCentOS}};
   const std::string data = StripQuotes(content);
   if (auto it = kSearch.find(name); it != kSearch.end()) {
-    if (Contains(data, it->second)) {
+    if (HasSubstring(data, it->second)) {
       (*out)["distribution"] = name;
       (*out)["distribution_file_search_string"] = it->second;
     } else {
@@ -584,7 +581,7 @@ bool ParseDistFile(const FactsInput& in, const std::string& name, const std::str
     return true;
   }
   if (name == "Archlinux") {
-    if (!Contains(data, "Arch Linux")) return false;
+    if (!HasSubstring(data, "Arch Linux")) return false;
     (*out)["distribution"] = name;
     return true;
   }
@@ -688,7 +685,7 @@ void AddDistributionFacts(const FactsInput& in, Value* facts) {
   // The script lists the python3 `distro` packages it found (a pip's too).
   const std::vector<std::string> found = in.All("exists");
   d.system_distro = std::any_of(found.begin(), found.end(), [](const std::string& path) {
-    return Contains(path, "/python3") && EndsWith(path, "-packages/distro");
+    return HasSubstring(path, "/python3") && EndsWith(path, "-packages/distro");
   });
   const std::vector<std::string>& debian = in.Lines("/etc/debian_version");
   if (!debian.empty()) {
@@ -744,13 +741,13 @@ void AddLsbFacts(const FactsInput& in, Value* facts) {
       const size_t eq = line.find('=');
       if (eq == std::string::npos) continue;
       const std::string value = PyStrip(line.substr(eq + 1));
-      if (Contains(line, "DISTRIB_ID")) {
+      if (HasSubstring(line, "DISTRIB_ID")) {
         lsb["id"] = value;
-      } else if (Contains(line, "DISTRIB_RELEASE")) {
+      } else if (HasSubstring(line, "DISTRIB_RELEASE")) {
         lsb["release"] = value;
-      } else if (Contains(line, "DISTRIB_DESCRIPTION")) {
+      } else if (HasSubstring(line, "DISTRIB_DESCRIPTION")) {
         lsb["description"] = value;
-      } else if (Contains(line, "DISTRIB_CODENAME")) {
+      } else if (HasSubstring(line, "DISTRIB_CODENAME")) {
         lsb["codename"] = value;
       }
     }

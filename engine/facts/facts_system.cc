@@ -13,10 +13,6 @@ namespace hostprep {
 
 namespace {
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
-
 }  // namespace
 
 // The environment the shell that runs the script was started with: the
@@ -207,9 +203,9 @@ void Virtual::Containers() {
                          rest.find_first_not_of("0123456789abcdef", 1) == rest.find(".scope");
       if (StartsWith(rest, "/") || scope) Guest("docker", "docker");
     }
-    if (Contains(line, "/lxc/") || Contains(line, "/machine.slice/machine-lxc"))
+    if (HasSubstring(line, "/lxc/") || HasSubstring(line, "/machine.slice/machine-lxc"))
       Guest("lxc", "lxc");
-    if (Contains(line, "/system.slice/containerd.service")) Guest("containerd", "containerd");
+    if (HasSubstring(line, "/system.slice/containerd.service")) Guest("containerd", "containerd");
   }
   for (const std::string& c : in_.All("pid1_container")) {
     if (c == "lxc") Guest("lxc", "lxc");
@@ -232,7 +228,7 @@ void Virtual::Containers() {
   if (in_.Exists("/proc/xen")) {
     bool control = false;
     for (const std::string& line : in_.Lines("/proc/xen/capabilities")) {
-      if (Contains(line, "control_d")) control = true;
+      if (HasSubstring(line, "control_d")) control = true;
     }
     if (control) {
       Host("xen", "xen");
@@ -285,18 +281,18 @@ void Virtual::Dmi() {
 void Virtual::Cpuinfo() {
   for (const std::string& line : in_.Lines("/proc/cpuinfo")) {
     std::string tech, type;
-    if (StartsWith(line, "model name") && Contains(line, "QEMU Virtual CPU")) {
+    if (StartsWith(line, "model name") && HasSubstring(line, "QEMU Virtual CPU")) {
       tech = type = "kvm";
-    } else if (StartsWith(line, "vendor_id") && Contains(line, "User Mode Linux")) {
+    } else if (StartsWith(line, "vendor_id") && HasSubstring(line, "User Mode Linux")) {
       tech = type = "uml";
-    } else if (StartsWith(line, "model name") && Contains(line, "UML")) {
+    } else if (StartsWith(line, "model name") && HasSubstring(line, "UML")) {
       tech = type = "uml";
     } else if (StartsWith(line, "machine") &&
-               Contains(line, "CHRP IBM pSeries (emulated by qemu)")) {
+               HasSubstring(line, "CHRP IBM pSeries (emulated by qemu)")) {
       tech = type = "kvm";
-    } else if (StartsWith(line, "vendor_id") && Contains(line, "PowerVM Lx86")) {
+    } else if (StartsWith(line, "vendor_id") && HasSubstring(line, "PowerVM Lx86")) {
       tech = type = "powervm_lx86";
-    } else if (StartsWith(line, "vendor_id") && Contains(line, "IBM/S390")) {
+    } else if (StartsWith(line, "vendor_id") && HasSubstring(line, "IBM/S390")) {
       // Ansible asks lscpu for the hypervisor; not done here.
       guest_.insert("PR/SM");
       if (!found_) type_ = "PR/SM";
@@ -350,7 +346,7 @@ void Virtual::Late() {
       PySplit(in_.Get("uid"))[1] == "0" && in_.Exists("/sys/devices/virtual/dmi/id/product_name")) {
     const std::string product = in_.Content("/sys/devices/virtual/dmi/id/product_name");
     if (StartsWith(product, "VMware")) Guest("VMware", "VMware");
-    if (Contains(product, "BHYVE")) Guest("bhyve", "bhyve");
+    if (HasSubstring(product, "BHYVE")) Guest("bhyve", "bhyve");
   }
   if (in_.Exists("/dev/kvm")) Host("kvm", "kvm");
 }

@@ -7,7 +7,7 @@ namespace hostprep {
 
 namespace {
 
-std::string Label(const TaskSpec& t) {
+std::string NodeLabel(const TaskSpec& t) {
   std::string name = t.DisplayName();
   return t.is_handler ? "handler: " + name : name;
 }
@@ -44,7 +44,7 @@ std::string TaskGraph::ToDot(const std::string& title) const {
       fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n", EscapeQuoted(title));
   for (size_t n = 0; n < nodes_.size(); ++n) {
     out += fmt::format("  \"{}\" [label=\"{}\"{}];\n", EscapeQuoted(nodes_[n]->id),
-                       EscapeQuoted(Label(*nodes_[n])), is_handler(n) ? ", style=dashed" : "");
+                       EscapeQuoted(NodeLabel(*nodes_[n])), is_handler(n) ? ", style=dashed" : "");
   }
   for (const GraphEdge& e : edges_) {
     std::string label = EdgeKindName(e.kind);
@@ -60,7 +60,7 @@ std::string TaskGraph::ToDot(const std::string& title) const {
 std::string TaskGraph::ToMermaid() const {
   std::string out = "flowchart LR\n";
   for (size_t n = 0; n < nodes_.size(); ++n) {
-    std::string text = Label(*nodes_[n]);
+    std::string text = NodeLabel(*nodes_[n]);
     for (char& c : text) {
       if (c == '"') c = '\'';
     }

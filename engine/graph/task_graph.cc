@@ -95,7 +95,7 @@ std::vector<size_t> CyclePath(const std::vector<std::vector<size_t>>& dependents
   return {};
 }
 
-std::string Parent(const std::string& path) {
+std::string ParentDir(const std::string& path) {
   size_t slash = path.find_last_of('/');
   if (slash == std::string::npos || path == "/") return "";
   if (slash == 0) return "/";
@@ -222,7 +222,7 @@ void TaskGraph::AddResourceEdges(const std::vector<Resources>& resources) {
     for (const std::string& need : resources[i].needs) {
       if (need.rfind("path:", 0) == 0) {
         // The nearest ancestor directory that some task provides.
-        for (std::string dir = Parent(need.substr(5)); !dir.empty(); dir = Parent(dir)) {
+        for (std::string dir = ParentDir(need.substr(5)); !dir.empty(); dir = ParentDir(dir)) {
           auto it = providers.find("dir:" + dir);
           if (it == providers.end()) {
             if (dir == "/") break;

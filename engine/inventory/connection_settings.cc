@@ -17,8 +17,8 @@ namespace {
 // `port` or `user` is the role's business, never the connection's (Ansible
 // reads only the prefixed names). Null when neither is set. `used` gets the
 // name of the variable that was set.
-Result<Value> Lookup(const Variables& vars, const Variables* plain, const std::string& name,
-                     std::string* used = nullptr) {
+Result<Value> LookupSetting(const Variables& vars, const Variables* plain, const std::string& name,
+                            std::string* used = nullptr) {
   for (const std::string& key : {"ansible_" + name, name}) {
     const VarEntry* e = key == name ? (plain ? plain->Find(key) : nullptr) : vars.Find(key);
     if (e == nullptr) continue;
@@ -86,13 +86,13 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
   ConnectionSettings s;
   s.address = host;
   auto text = [&](const std::string& name, std::string* out) -> Status {
-    Result<Value> v = Lookup(vars, plain, name);
+    Result<Value> v = LookupSetting(vars, plain, name);
     if (!v.ok()) return v.status();
     if (!v->is_null()) *out = ToText(*v);
     return Status::Ok();
   };
   std::string address_from = "the inventory host name";
-  Result<Value> address = Lookup(vars, plain, "host", &address_from);
+  Result<Value> address = LookupSetting(vars, plain, "host", &address_from);
   if (!address.ok()) return address.status();
   if (!address->is_null()) s.address = ToText(*address);
   for (auto [name, field] : std::initializer_list<std::pair<const char*, std::string*>>{
@@ -115,13 +115,13 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
     if (!st.ok()) return st;
   }
   if (address->is_null()) {
-    Result<Value> old = Lookup(vars, plain, "ssh_host", &address_from);
+    Result<Value> old = LookupSetting(vars, plain, "ssh_host", &address_from);
     if (!old.ok()) return old.status();
     if (!old->is_null()) s.address = ToText(*old);
   }
-  Result<Value> port = Lookup(vars, plain, "port");
+  Result<Value> port = LookupSetting(vars, plain, "port");
   if (!port.ok()) return port.status();
-  if (port->is_null()) port = Lookup(vars, plain, "ssh_port");
+  if (port->is_null()) port = LookupSetting(vars, plain, "ssh_port");
   if (!port.ok()) return port.status();
   if (!port->is_null()) {
     const std::string p = Trim(ToText(*port));
@@ -141,7 +141,7 @@ Result<ConnectionSettings> ReadConnectionSettings(const std::string& host, const
           host, Trim(method)));
     }
   }
-  Result<Value> become = Lookup(vars, plain, "become");
+  Result<Value> become = LookupSetting(vars, plain, "become");
   if (!become.ok()) return become.status();
   if (!become->is_null()) {
     s.become = Truthy(*become);

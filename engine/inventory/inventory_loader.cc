@@ -66,7 +66,7 @@ bool IsExecutableFile(const std::string& path) {
 
 // One inventory file: by extension, else executable -> script, else YAML when
 // it parses as a YAML inventory, else INI.
-bool LoadFile(const std::string& path, InventoryBuilder* builder, Diagnostics* diags) {
+bool LoadInventoryFile(const std::string& path, InventoryBuilder* builder, Diagnostics* diags) {
   std::string ext = ToLower(fs::path(path).extension().string());
   if (ext == ".yml" || ext == ".yaml" || ext == ".json") {
     return LoadYamlSource(path, builder, diags);
@@ -106,7 +106,7 @@ bool LoadDirectory(const std::string& dir, InventoryBuilder* builder, Diagnostic
       if (name == "group_vars" || name == "host_vars" || name == "vars_plugins") continue;
       ok &= LoadDirectory(full, builder, diags);
     } else {
-      ok &= LoadFile(full, builder, diags);
+      ok &= LoadInventoryFile(full, builder, diags);
     }
   }
   return ok;
@@ -166,7 +166,7 @@ std::unique_ptr<Inventory> Inventory::Load(const std::vector<std::string>& sourc
       ok &= LoadDirectory(source, &builder, diags);
       add_base(source);
     } else {
-      ok &= LoadFile(source, &builder, diags);
+      ok &= LoadInventoryFile(source, &builder, diags);
       add_base(fs::path(source).parent_path().string());
     }
   }

@@ -99,7 +99,7 @@ std::optional<Value> ParseDict(const std::string& text) {
 
 // Converts `v` to `type` as Ansible's type checkers do; the error text of
 // the checker when it cannot.
-bool Convert(const std::string& type, Value* v, std::string* error) {
+bool ConvertToType(const std::string& type, Value* v, std::string* error) {
   const Value& in = *v;
   auto cannot = [&](const char* what) {
     *error = fmt::format("{} cannot be converted to {}", PyType(in), what);
@@ -199,7 +199,7 @@ void CheckValue(const std::string& name, const Value& spec, Value* value,
   const std::string type = TypeOf(spec);
   const Value original = *value;
   std::string error;
-  if (!Convert(type, value, &error)) {
+  if (!ConvertToType(type, value, &error)) {
     std::string msg = fmt::format("argument '{}' is of type {}", name, PyType(original));
     if (!context.empty()) msg += " found in '" + Context(context) + "'.";
     errors->push_back(msg + fmt::format(" and we were unable to convert to {}: {}", type, error));
@@ -209,7 +209,7 @@ void CheckValue(const std::string& name, const Value& spec, Value* value,
   if (!elements.empty() && value->is_array()) {
     for (Value& element : *value) {
       const Value before = element;
-      if (!Convert(elements, &element, &error)) {
+      if (!ConvertToType(elements, &element, &error)) {
         std::string msg =
             fmt::format("Elements value for option '{}' is of type {}", name, PyType(before));
         if (!context.empty()) msg += " found in '" + Context(context) + "'.";

@@ -78,9 +78,9 @@ Value ResultsToJson(const RunResults& r) {
 namespace {
 
 // Reads typed fields, remembering the first problem as "FILE: PATH: what".
-class FieldReader {
+class ResultFieldReader {
  public:
-  explicit FieldReader(std::string file) : file_(std::move(file)) {}
+  explicit ResultFieldReader(std::string file) : file_(std::move(file)) {}
 
   const Value* Get(const Value& obj, const std::string& where, const char* key, bool required) {
     auto it = obj.find(key);
@@ -141,7 +141,7 @@ std::optional<TaskStatus> StatusNamed(const std::string& name) {
   return std::nullopt;
 }
 
-HostResult ReadHost(FieldReader* in, const Value& h, const std::string& where) {
+HostResult ReadHost(ResultFieldReader* in, const Value& h, const std::string& where) {
   HostResult out;
   if (!h.is_object()) return in->Fail(where, "expected a mapping"), out;
   out.host = in->String(h, where, "host");
@@ -170,7 +170,8 @@ HostResult ReadHost(FieldReader* in, const Value& h, const std::string& where) {
   return out;
 }
 
-ResultRecord ReadRecord(FieldReader* in, const Value& r, const std::string& where, size_t plays) {
+ResultRecord ReadRecord(ResultFieldReader* in, const Value& r, const std::string& where,
+                        size_t plays) {
   ResultRecord out;
   if (!r.is_object()) return in->Fail(where, "expected a mapping"), out;
   out.play = static_cast<int>(in->Int(r, where, "play"));
@@ -215,7 +216,7 @@ Result<RunResults> ResultsFromJson(const Value& doc, const std::string& file) {
         "same hostprep version",
         file, format.dump(), kResultsFormat));
   }
-  FieldReader in(file);
+  ResultFieldReader in(file);
   RunResults out;
   out.playbook = in.String(doc, "", "playbook");
   out.shard = in.String(doc, "", "shard", false);

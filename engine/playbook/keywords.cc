@@ -92,7 +92,7 @@ const std::map<std::string, std::string>& CommonKeywords() {
   return kMessages;
 }
 
-std::string Lookup(const std::map<std::string, std::string>& table, const std::string& key) {
+std::string TableValue(const std::map<std::string, std::string>& table, const std::string& key) {
   auto it = table.find(key);
   if (it != table.end()) return it->second;
   it = CommonKeywords().find(key);
@@ -111,7 +111,7 @@ std::string UnsupportedPlayKeyword(const std::string& key) {
       {"check_mode",
        "'check_mode' is supported on tasks, not plays: use 'hostprep run --check' for a play"},
   };
-  return Lookup(kMessages, key);
+  return TableValue(kMessages, key);
 }
 
 bool IsActionKeyword(const std::string& key) {
@@ -153,7 +153,7 @@ std::string UnsupportedTaskKeyword(const std::string& key) {
       supported += (supported.empty() ? "with_" : ", with_") + l;
     return "'" + key + "' is not supported (supported: " + supported + ", and loop)";
   }
-  return Lookup(kMessages, key);
+  return TableValue(kMessages, key);
 }
 
 const std::vector<std::string>& LoopLookups() {

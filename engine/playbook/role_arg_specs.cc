@@ -14,11 +14,11 @@ namespace hostprep {
 namespace {
 
 // Whether `v` holds a template anywhere (its value depends on the host).
-bool HoldsTemplate(const Value& v) {
+bool HoldsTemplateValue(const Value& v) {
   if (v.is_string()) return IsTemplate(v.get<std::string>());
   if (v.is_array() || v.is_object()) {
     for (const Value& item : v)
-      if (HoldsTemplate(item)) return true;
+      if (HoldsTemplateValue(item)) return true;
   }
   return false;
 }
@@ -116,7 +116,7 @@ std::string CheckRoleParams(const Value& entry_spec, const Value& params) {
   }
   Value literal = Value::object();
   for (auto it = params.begin(); it != params.end(); ++it)
-    literal[it.key()] = HoldsTemplate(it.value()) ? Value(nullptr) : it.value();
+    literal[it.key()] = HoldsTemplateValue(it.value()) ? Value(nullptr) : it.value();
   return Joined(ValidateRoleArgs(options, literal));
 }
 

@@ -57,11 +57,6 @@ struct RoleLoader::Entry {
 
 namespace {
 
-std::string Join(const std::string& dir, const std::string& name) {
-  if (dir.empty() || dir == ".") return fs::path(name).lexically_normal().string();
-  return (fs::path(dir) / name).lexically_normal().string();
-}
-
 bool IsDir(const std::string& path) {
   std::error_code ec;
   return fs::is_directory(path, ec);
@@ -194,13 +189,13 @@ bool RoleLoader::ReadEntry(const YAML::Node& node, FieldReader* reader, Entry* o
 
 std::string RoleLoader::FindRole(const std::string& name, const std::string& basedir,
                                  std::vector<std::string>* searched) const {
-  std::vector<std::string> dirs = {Join(playbook_dir_, "roles")};
+  std::vector<std::string> dirs = {JoinNormalized(playbook_dir_, "roles")};
   for (const std::string& d : RolesPath()) dirs.push_back(d);
   if (!basedir.empty()) dirs.push_back(basedir);
   dirs.push_back(playbook_dir_);
   for (const std::string& dir : dirs) {
     searched->push_back(dir);
-    const std::string path = fs::path(name).is_absolute() ? name : Join(dir, name);
+    const std::string path = fs::path(name).is_absolute() ? name : JoinNormalized(dir, name);
     if (IsDir(path)) return path;
   }
   return IsDir(name) ? name : "";
@@ -296,12 +291,13 @@ std::string RoleLoader::FindRoleFile(const Role& role, const Entry& entry, const
                                      FieldReader* reader) const {
   const bool vars = dir == "defaults" || dir == "vars";
   auto named = entry.from.find(dir);
-  if (named == entry.from.end()) return FindMainFile(Join(role.path, dir), "main", vars);
-  const std::string found = FindMainFile(Join(role.path, dir), named->second, vars);
+  if (named == entry.from.end()) return FindMainFile(JoinNormalized(role.path, dir), "main", vars);
+  const std::string found = FindMainFile(JoinNormalized(role.path, dir), named->second, vars);
   if (found.empty()) {
-    reader->Error(entry.at, fmt::format("role '{}': '{}_from' names '{}', which is not in {} "
-                                        "(tried the name alone and with .yml, .yaml, .json)",
-                                        role.name, dir, named->second, Join(role.path, dir)));
+    reader->Error(entry.at,
+                  fmt::format("role '{}': '{}_from' names '{}', which is not in {} "
+                              "(tried the name alone and with .yml, .yaml, .json)",
+                              role.name, dir, named->second, JoinNormalized(role.path, dir)));
   }
   return found;
 }
@@ -319,10 +315,11 @@ void RoleLoader::ReadFiles(Role* role, const Entry& entry, FieldReader* reader) 
   }
   // meta/argument_specs.yml wins over meta/main.yml's argument_specs, and
   // the two are not merged, as in Ansible.
-  const std::string specs = FindMainFile(Join(role->path, "meta"), "argument_specs", false);
+  const std::string specs =
+      FindMainFile(JoinNormalized(role->path, "meta"), "argument_specs", false);
   if (!specs.empty() && role->check_specs)
     role->arg_specs = ReadRoleArgSpecsFile(specs, reader, at);
-  const std::string meta = FindMainFile(Join(role->path, "meta"), "main", false);
+  const std::string meta = FindMainFile(JoinNormalized(role->path, "meta"), "main", false);
   if (!meta.empty()) ReadDependencies(role, meta, reader, at, specs.empty());
   if (!role->check_specs || !role->arg_specs.contains(role->entry_point)) return;
   const std::string problems = CheckRoleParams(role->arg_specs[role->entry_point], entry.params);

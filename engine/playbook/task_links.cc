@@ -91,7 +91,7 @@ std::string SuggestId(const std::string& entry, const std::vector<TaskDraft*>& c
 }
 
 // The position of `d` among `tasks`, or tasks.size() when it is not one.
-size_t PositionOf(const TaskDraft* d, const std::vector<TaskDraft*>& tasks) {
+size_t LinkPosition(const TaskDraft* d, const std::vector<TaskDraft*>& tasks) {
   return std::find(tasks.begin(), tasks.end(), d) - tasks.begin();
 }
 
@@ -115,7 +115,7 @@ void CheckAfter(const TaskDraft& d, const IdTable& ids, const std::vector<TaskDr
                                     "(use 'notify')",
                                     d.label, target->label));
     } else if (order == PlayOrder::kSequential && !d.spec.is_handler &&
-               PositionOf(target, tasks) > PositionOf(&d, tasks)) {
+               LinkPosition(target, tasks) > LinkPosition(&d, tasks)) {
       reader->Error(at, fmt::format("{}: 'after' names {}, which comes below it: tasks run in "
                                     "file order (move the task below it, or set 'order: dag' "
                                     "on the play)",

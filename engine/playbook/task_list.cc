@@ -33,11 +33,6 @@ bool Exists(const std::string& path) {
   return fs::exists(path, ec);
 }
 
-std::string Join(const std::string& dir, const std::string& name) {
-  if (dir.empty() || dir == ".") return fs::path(name).lexically_normal().string();
-  return (fs::path(dir) / name).lexically_normal().string();
-}
-
 std::string DirOf(const std::string& path) {
   const std::string dir = fs::path(path).parent_path().string();
   return dir.empty() ? "." : dir;
@@ -95,7 +90,7 @@ std::vector<std::string> MatchingTaskFiles(const IncludeSpec& spec) {
     dirs.push_back(as_path.parent_path().string());
   } else {
     for (const std::string& d : TaskFileDirs(spec.scope, spec.playbook_dir))
-      dirs.push_back(Join(d, as_path.parent_path().string()));
+      dirs.push_back(JoinNormalized(d, as_path.parent_path().string()));
   }
   std::vector<std::string> out;
   for (const std::string& dir : dirs) {
@@ -103,7 +98,7 @@ std::vector<std::string> MatchingTaskFiles(const IncludeSpec& spec) {
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string file = it->path().filename().string();
       if (fnmatch(base.c_str(), file.c_str(), FNM_PERIOD) == 0 && it->is_regular_file(ec))
-        found.push_back(Join(dir, file));
+        found.push_back(JoinNormalized(dir, file));
     }
     std::sort(found.begin(), found.end());
     for (std::string& f : found) {
@@ -194,9 +189,14 @@ void Inherited::ApplyTo(TaskSpec* task) const {
   task->environment.insert(task->environment.begin(), environment.begin(), environment.end());
 }
 
+std::string JoinNormalized(const std::string& dir, const std::string& name) {
+  if (dir.empty() || dir == ".") return fs::path(name).lexically_normal().string();
+  return (fs::path(dir) / name).lexically_normal().string();
+}
+
 std::string FindMainFile(const std::string& dir, const std::string& main, bool or_dir) {
   for (const char* ext : {"", ".yml", ".yaml", ".json"}) {
-    const std::string path = Join(dir, main + ext);
+    const std::string path = JoinNormalized(dir, main + ext);
     std::error_code ec;
     if (fs::is_regular_file(path, ec)) return path;
     if (or_dir && *ext == '\0' && fs::is_directory(path, ec)) return path;
@@ -837,7 +837,7 @@ std::vector<std::string> TaskFileDirs(const TaskListScope& scope, const std::str
   // Ansible's cumulative include path does.
   if (!scope.files.empty()) dirs.push_back(DirOf(scope.files.back()));
   if (!scope.role_path.empty()) {
-    dirs.push_back(Join(scope.role_path, scope.handlers ? "handlers" : "tasks"));
+    dirs.push_back(JoinNormalized(scope.role_path, scope.handlers ? "handlers" : "tasks"));
   } else {
     dirs.push_back(playbook_dir);
   }
@@ -848,7 +848,7 @@ std::string FindTaskFile(const std::string& target, const TaskListScope& scope,
                          const std::string& playbook_dir) {
   if (fs::path(target).is_absolute()) return Exists(target) ? target : "";
   for (const std::string& dir : TaskFileDirs(scope, playbook_dir)) {
-    const std::string c = Join(dir, target);
+    const std::string c = JoinNormalized(dir, target);
     std::error_code ec;
     if (fs::is_regular_file(c, ec)) return c;
   }

@@ -208,6 +208,10 @@ class TaskListParser {
 // directory `dir`/main counts (vars/main/ of several files).
 std::string FindMainFile(const std::string& dir, const std::string& main, bool or_dir);
 
+// `name` under `dir` ("" or "." for the current directory), normalized: how
+// task files and roles name the files they read.
+std::string JoinNormalized(const std::string& dir, const std::string& name);
+
 }  // namespace hostprep
 
 #endif  // HOSTPREP_ENGINE_PLAYBOOK_TASK_LIST_H_

@@ -24,8 +24,8 @@ namespace {
 // The task's name in messages. Found before the keys are read so that the
 // first error already names the task: its `name`, else its module, else its
 // position.
-std::string Label(const YAML::Node& node, size_t index, bool is_handler,
-                  const ModuleRegistry& modules) {
+std::string TaskLabel(const YAML::Node& node, size_t index, bool is_handler,
+                      const ModuleRegistry& modules) {
   const char* kind = is_handler ? "handler" : "task";
   if (node.IsMap()) {
     const YAML::Node name = node["name"];
@@ -686,7 +686,7 @@ TaskDraft ParseTask(const YAML::Node& node, size_t index, bool is_handler,
   draft.spec.is_handler = is_handler;
   draft.spec.index = index;
   draft.spec.location = reader->At(node);
-  draft.label = Label(node, index, is_handler, modules);
+  draft.label = TaskLabel(node, index, is_handler, modules);
   if (!node.IsMap()) {
     reader->Error(node, fmt::format("a {} must be a mapping, not {}",
                                     is_handler ? "handler" : "task", DescribeForError(node)));

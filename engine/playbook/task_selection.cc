@@ -14,7 +14,7 @@ bool HasAny(const std::vector<std::string>& tags, const std::vector<std::string>
   });
 }
 
-bool Contains(const std::vector<std::string>& v, const std::string& s) {
+bool Listed(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
@@ -29,18 +29,18 @@ bool SelectedByTags(const std::vector<std::string>& task_tags, const std::vector
   const std::vector<std::string> own =
       task_tags.empty() ? std::vector<std::string>{"untagged"} : task_tags;
   const bool untagged = task_tags.empty();
-  const bool never = Contains(own, "never");
+  const bool never = Listed(own, "never");
   bool run = true;
   if (!tags.empty()) {
-    run = Contains(own, "always") || (Contains(tags, "all") && !never) || HasAny(own, tags) ||
-          (Contains(tags, "tagged") && !untagged && !never);
+    run = Listed(own, "always") || (Listed(tags, "all") && !never) || HasAny(own, tags) ||
+          (Listed(tags, "tagged") && !untagged && !never);
   } else if (never) {
     run = false;
   }
   if (run && !skip_tags.empty()) {
-    if (Contains(skip_tags, "all")) {
-      run = Contains(own, "always") && !Contains(skip_tags, "always");
-    } else if (HasAny(own, skip_tags) || (Contains(skip_tags, "tagged") && !untagged)) {
+    if (Listed(skip_tags, "all")) {
+      run = Listed(own, "always") && !Listed(skip_tags, "always");
+    } else if (HasAny(own, skip_tags) || (Listed(skip_tags, "tagged") && !untagged)) {
       run = false;
     }
   }

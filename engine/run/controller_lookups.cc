@@ -53,7 +53,7 @@ std::string LStrip(const std::string& s) {
 }
 
 // Python's str.splitlines for the line ends a command prints: \n, \r\n, \r.
-std::vector<std::string> Lines(const std::string& text) {
+std::vector<std::string> TextLines(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -198,7 +198,7 @@ Result<Value> ControllerLookups::Command(const std::string& name, const Value& t
     if (name == "pipe") {
       out.push_back(RStrip(text));
     } else {
-      for (std::string& line : Lines(text)) out.push_back(std::move(line));
+      for (std::string& line : TextLines(text)) out.push_back(std::move(line));
     }
   }
   return out;

@@ -16,8 +16,9 @@ namespace {
 
 // Makes the transport answer `reads` in as few round trips as it can: one
 // per distinct become. Errors in the result are the transport's (host lost).
-Result<std::vector<ReadResult>> ReadAll(Transport* transport, const std::vector<PendingRead>& reads,
-                                        int timeout_seconds) {
+Result<std::vector<ReadResult>> PerformReads(Transport* transport,
+                                             const std::vector<PendingRead>& reads,
+                                             int timeout_seconds) {
   std::vector<ReadResult> results(reads.size());
   std::vector<bool> done(reads.size(), false);
   for (size_t first = 0; first < reads.size(); ++first) {
@@ -246,7 +247,7 @@ Result<std::vector<ReadResult>> HostIo::Read(const std::vector<PendingRead>& rea
   Result<std::vector<ReadResult>> answers = [&] {
     TraceSpan span(trace_, host_, "probe", "probe", &cost_.probe_seconds);
     span.args()["reads"] = reads.size();
-    return ReadAll(transport_.get(), reads, timeout_seconds_);
+    return PerformReads(transport_.get(), reads, timeout_seconds_);
   }();
   if (!answers.ok()) return answers;
   for (size_t i = 0; i < reads.size(); ++i) {

@@ -37,7 +37,7 @@ std::vector<std::string> StrList(const Value& args, const char* key,
 }
 
 // One vars file: a mapping (empty reads as none).
-Status LoadFile(const std::string& path, IncludedVars* out) {
+Status LoadIncludedFile(const std::string& path, IncludedVars* out) {
   std::ifstream in(path, std::ios::binary);
   std::string head(14, '\0');
   in.read(head.data(), 14);
@@ -123,7 +123,7 @@ Result<IncludedVars> LoadDir(const std::string& dir, const Value& args) {
         return Status::Error(fmt::format("{} does not have a valid extension: {}", path,
                                          fmt::join(extensions, ", ")));
       }
-      if (Status s = LoadFile(path, &out); !s.ok()) return s;
+      if (Status s = LoadIncludedFile(path, &out); !s.ok()) return s;
     }
   }
   return out;
@@ -168,7 +168,7 @@ Result<IncludedVars> LoadIncludedVars(const Value& args, const IncludeVarsContex
                     ", ")));
     }
     IncludedVars one;
-    if (Status s = LoadFile(path, &one); !s.ok()) return s;
+    if (Status s = LoadIncludedFile(path, &one); !s.ok()) return s;
     loaded = std::move(one);
   }
   if (!loaded.ok()) return loaded;

@@ -14,7 +14,7 @@ namespace hostprep {
 
 namespace {
 
-std::string Join(const std::string& dir, const std::string& name) {
+std::string JoinPath(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return dir.back() == '/' ? dir + name : dir + "/" + name;
 }
@@ -55,8 +55,8 @@ std::vector<std::string> LocalFileCandidates(const std::string& name, const std:
   const bool named_with_sub = name.substr(0, name.find('/')) == sub;
   std::vector<std::string> out;
   auto add = [&](const std::string& dir) {
-    if (!named_with_sub) out.push_back(Join(Join(dir, sub), name));
-    out.push_back(Join(dir, name));
+    if (!named_with_sub) out.push_back(JoinPath(JoinPath(dir, sub), name));
+    out.push_back(JoinPath(dir, name));
   };
   for (const std::string& dir : search_paths) add(dir);
   add(playbook_dir);
@@ -72,7 +72,7 @@ std::string FindLocalFile(const std::string& name, const std::string& subdir,
     if (std::filesystem::exists(candidate, ec)) return candidate;
   }
   if (!name.empty() && name[0] == '/') return name;
-  return Join(playbook_dir, name);
+  return JoinPath(playbook_dir, name);
 }
 
 namespace {
@@ -164,7 +164,7 @@ Value FileGlob(const Value& patterns, const std::vector<std::string>& search_pat
           FindLocalFile(as_path.parent_path().string(), "files", search_paths, playbook_dir));
     } else {
       for (const std::string& d : paths) {
-        dirs.push_back(Join(d, "files"));
+        dirs.push_back(JoinPath(d, "files"));
         dirs.push_back(d);
       }
     }
@@ -172,7 +172,7 @@ Value FileGlob(const Value& patterns, const std::vector<std::string>& search_pat
     for (const std::string& dir : dirs) {
       glob_t g{};
       std::vector<std::string> found;
-      if (glob(Join(dir, base).c_str(), 0, nullptr, &g) == 0) {
+      if (glob(JoinPath(dir, base).c_str(), 0, nullptr, &g) == 0) {
         for (size_t i = 0; i < g.gl_pathc; ++i) {
           std::error_code ec;
           if (std::filesystem::is_regular_file(g.gl_pathv[i], ec))

@@ -18,7 +18,7 @@ namespace hostprep {
 
 namespace {
 
-std::vector<std::string> Lines(const std::string& text) {
+std::vector<std::string> OutputLines(const std::string& text) {
   std::vector<std::string> lines = Split(text, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
@@ -74,8 +74,8 @@ void TaskExecutor::Absorb(const ActionOutcome& done, const Become& become,
       a.result["rc"] = e.exit_code;
       a.result["stdout"] = out;
       a.result["stderr"] = err;
-      a.result["stdout_lines"] = Lines(out);
-      a.result["stderr_lines"] = Lines(err);
+      a.result["stdout_lines"] = OutputLines(out);
+      a.result["stderr_lines"] = OutputLines(err);
     }
     if (e.exit_code != 0) {
       a.status = TaskStatus::kFailed;

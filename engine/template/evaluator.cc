@@ -13,7 +13,7 @@ namespace {
 
 // Chains of variables deeper than this are almost surely a mistake, and
 // each level costs stack.
-constexpr size_t kMaxNesting = 40;
+constexpr size_t kMaxVariableDepth = 40;
 
 bool ContainsTemplate(const Value& v) {
   if (v.is_string()) return NeedsRendering(v.get_ref<const std::string&>());
@@ -143,9 +143,9 @@ Result<Evaluator::Operand> Evaluator::RenderVariableText(const std::string& text
   if (std::find(active_.begin(), active_.end(), owner) != active_.end()) {
     return Status::Error("recursive loop in variable '" + owner + "'");
   }
-  if (active_.size() >= kMaxNesting) {
-    return Status::Error("variables refer to each other more than " + std::to_string(kMaxNesting) +
-                         " levels deep");
+  if (active_.size() >= kMaxVariableDepth) {
+    return Status::Error("variables refer to each other more than " +
+                         std::to_string(kMaxVariableDepth) + " levels deep");
   }
   active_.push_back(owner);
   Result<Operand> r = RenderTemplate(text);

@@ -14,14 +14,14 @@ namespace {
 // Jinja's range() refuses more items than this (MAX_RANGE).
 constexpr long long kMaxRange = 100000;
 
-using Args = std::vector<std::pair<std::string, Value>>;
+using CallArgs = std::vector<std::pair<std::string, Value>>;
 
 bool IsPySpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
 // Positional argument i, or the keyword `name`, or `def`.
-Value Arg(const Args& args, size_t i, const char* name, Value def = nullptr) {
+Value Arg(const CallArgs& args, size_t i, const char* name, Value def = nullptr) {
   size_t pos = 0;
   for (const auto& [n, v] : args) {
     if (n.empty() && pos++ == i) return v;
@@ -29,7 +29,7 @@ Value Arg(const Args& args, size_t i, const char* name, Value def = nullptr) {
   }
   return def;
 }
-size_t Positional(const Args& args) {
+size_t Positional(const CallArgs& args) {
   return static_cast<size_t>(
       std::count_if(args.begin(), args.end(), [](const auto& a) { return a.first.empty(); }));
 }
@@ -49,7 +49,8 @@ std::string StripChars(const std::string& s, const Value& chars, bool left, bool
 }
 
 // Python's str.split: on runs of whitespace without a separator.
-Result<Value> Split(const std::string& s, const Value& sep, long long maxsplit, bool from_right) {
+Result<Value> SplitMethod(const std::string& s, const Value& sep, long long maxsplit,
+                          bool from_right) {
   Value out = Value::array();
   std::vector<std::string> parts;
   if (sep.is_null()) {
@@ -102,11 +103,11 @@ Result<Value> Split(const std::string& s, const Value& sep, long long maxsplit, 
   return out;
 }
 
-Result<Value> StringMethod(const std::string& s, const std::string& m, const Args& a) {
+Result<Value> StringMethod(const std::string& s, const std::string& m, const CallArgs& a) {
   auto text = [&](size_t i, const char* n) { return ToText(Arg(a, i, n, "")); };
   if (m == "split" || m == "rsplit") {
     Value max = Arg(a, 1, "maxsplit", -1);
-    return Split(s, Arg(a, 0, "sep"), IsIntegral(max) ? AsInteger(max) : -1, m == "rsplit");
+    return SplitMethod(s, Arg(a, 0, "sep"), IsIntegral(max) ? AsInteger(max) : -1, m == "rsplit");
   }
   if (m == "strip") return Value(StripChars(s, Arg(a, 0, "chars"), true, true));
   if (m == "lstrip") return Value(StripChars(s, Arg(a, 0, "chars"), true, false));
@@ -300,7 +301,7 @@ Result<Value> StringMethod(const std::string& s, const std::string& m, const Arg
   return Status::Error("'str' object has no method '" + m + "'");
 }
 
-Result<Value> ListMethod(const Value& l, const std::string& m, const Args& a) {
+Result<Value> ListMethod(const Value& l, const std::string& m, const CallArgs& a) {
   if (m == "index" || m == "count") {
     Value x = Arg(a, 0, "value");
     long long n = 0;
@@ -316,7 +317,7 @@ Result<Value> ListMethod(const Value& l, const std::string& m, const Args& a) {
   return Status::Error("'list' object has no method '" + m + "'");
 }
 
-Result<Value> DictMethod(const Value& d, const std::string& m, const Args& a) {
+Result<Value> DictMethod(const Value& d, const std::string& m, const CallArgs& a) {
   if (m == "items" || m == "keys" || m == "values") {
     Value out = Value::array();
     for (auto it = d.begin(); it != d.end(); ++it) {
@@ -338,7 +339,7 @@ Result<Value> DictMethod(const Value& d, const std::string& m, const Args& a) {
 }
 
 // The mutating methods, on a variable the template set itself.
-Result<Value> Mutate(Value* v, const std::string& m, const Args& a) {
+Result<Value> Mutate(Value* v, const std::string& m, const CallArgs& a) {
   if (v->is_array()) {
     if (m == "append") {
       v->push_back(Arg(a, 0, "object"));
@@ -435,7 +436,7 @@ std::string Now(bool utc, const Value& fmt) {
 }  // namespace
 
 Result<Evaluator::Args> Evaluator::EvalArgs(const Node& node, std::string_view src) {
-  Args out;
+  CallArgs out;
   for (size_t i = 1; i < node.kids.size(); ++i) {
     Result<Value> v = EvalValue(*node.kids[i], src);
     if (!v.ok()) return v.status();
@@ -446,7 +447,7 @@ Result<Evaluator::Args> Evaluator::EvalArgs(const Node& node, std::string_view s
 
 Result<Evaluator::Operand> Evaluator::EvalFunctionCall(const Node& node, std::string_view src) {
   const Node& callee = *node.kids[0];
-  Result<Args> args = EvalArgs(node, src);
+  Result<CallArgs> args = EvalArgs(node, src);
   if (!args.ok()) return args.status();
   Result<Value> r = Value();
   if (callee.kind == NodeKind::kName) {
@@ -470,7 +471,7 @@ Result<Evaluator::Operand> Evaluator::EvalFunctionCall(const Node& node, std::st
   return Of(std::move(*r));
 }
 
-Result<Value> Evaluator::CallMacro(const Macro& m, const Args& args, const Macro* caller) {
+Result<Value> Evaluator::CallMacro(const Macro& m, const CallArgs& args, const Macro* caller) {
   if (call_depth_ >= kMaxCallDepth) {
     return Status::Error("macros call each other more than " + std::to_string(kMaxCallDepth) +
                          " levels deep");
@@ -530,7 +531,7 @@ Result<Value> Evaluator::CallMacro(const Macro& m, const Args& args, const Macro
 // that is not a string on its own, several as a list, none as []). With
 // errors='ignore' or 'warn' a failing plugin gives None ([] for query);
 // hostprep has no warning channel here, so 'warn' is silent.
-Result<Value> Evaluator::CallLookup(const std::string& function, const Args& args) {
+Result<Value> Evaluator::CallLookup(const std::string& function, const CallArgs& args) {
   const Value plugin = Arg(args, 0, "");
   if (!plugin.is_string()) {
     return Status::Error(function + "() needs the lookup's name as its first argument, such as " +
@@ -582,7 +583,8 @@ Result<Value> Evaluator::CallLookup(const std::string& function, const Args& arg
   return std::move(*ran);
 }
 
-Result<Value> Evaluator::CallGlobal(const std::string& name, const Args& args, const Node& node) {
+Result<Value> Evaluator::CallGlobal(const std::string& name, const CallArgs& args,
+                                    const Node& node) {
   (void)node;
   if (name == "range") {
     size_t n = Positional(args);
@@ -643,7 +645,8 @@ Result<Value> Evaluator::CallGlobal(const std::string& name, const Args& args, c
   return Status::Error("function '" + name + "()' is not supported by hostprep");
 }
 
-Result<Value> Evaluator::CallMethod(const Node& callee, std::string_view src, const Args& args) {
+Result<Value> Evaluator::CallMethod(const Node& callee, std::string_view src,
+                                    const CallArgs& args) {
   const Node& obj_node = *callee.kids[0];
   const std::string& m = callee.name;
   if (IsMutating(m)) {

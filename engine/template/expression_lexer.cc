@@ -10,7 +10,7 @@ namespace {
 bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsNameChar(char c) { return IsNameStart(c) || IsDigit(c); }
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsExpressionSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -161,7 +161,7 @@ bool LexExpression(std::string_view text, size_t start, size_t open_pos, LexOutp
   out->strip_after = false;
   out->keep_after = false;
   while (true) {
-    while (i < text.size() && IsSpace(text[i])) ++i;
+    while (i < text.size() && IsExpressionSpace(text[i])) ++i;
     Token tok;
     tok.pos = i;
     if (i >= text.size()) {

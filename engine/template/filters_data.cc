@@ -152,7 +152,7 @@ Result<JsonStyle> StyleFrom(std::string_view filter, const Value& indent, const 
   return style;
 }
 
-Result<Value> Dump(std::string_view filter, const Value& in, const JsonStyle& style) {
+Result<Value> DumpJson(std::string_view filter, const Value& in, const JsonStyle& style) {
   std::string out;
   Status s = AppendJson(in, style, 0, &out);
   if (!s.ok()) return s.WithContext(std::string(filter));
@@ -162,13 +162,13 @@ Result<Value> Dump(std::string_view filter, const Value& in, const JsonStyle& st
 Result<Value> ToJson(const Value& in, const Args& a) {
   Result<JsonStyle> style = StyleFrom("to_json", a[0], a[1], false);
   if (!style.ok()) return style.status();
-  return Dump("to_json", in, *style);
+  return DumpJson("to_json", in, *style);
 }
 
 Result<Value> ToNiceJson(const Value& in, const Args& a) {
   Result<JsonStyle> style = StyleFrom("to_nice_json", a[0], a[1], true);
   if (!style.ok()) return style.status();
-  return Dump("to_nice_json", in, *style);
+  return DumpJson("to_nice_json", in, *style);
 }
 
 // Jinja's tojson: sorted keys, and <, >, & and ' escaped so the text is
@@ -176,7 +176,7 @@ Result<Value> ToNiceJson(const Value& in, const Args& a) {
 Result<Value> ToJsonHtml(const Value& in, const Args& a) {
   Result<JsonStyle> style = StyleFrom("tojson", a[0], true, false);
   if (!style.ok()) return style.status();
-  Result<Value> text = Dump("tojson", in, *style);
+  Result<Value> text = DumpJson("tojson", in, *style);
   if (!text.ok()) return text;
   std::string out;
   for (char c : text->get<std::string>()) {

@@ -400,15 +400,16 @@ Result<std::vector<PyRegex::Match>> PyRegex::FindAll(std::string_view subject, s
 namespace {
 
 // One piece of a parsed re.sub template: literal text or a group.
-struct Piece {
+struct ReplacementPiece {
   std::string text;
   int group = -1;
 };
 
 // The template's pieces with the match's groups filled in (a group that
 // did not take part is empty, as in Python 3.5 and later).
-Status AppendExpanded(const PyRegex::Match& m, const std::vector<Piece>& pieces, std::string* out) {
-  for (const Piece& p : pieces) {
+Status AppendExpanded(const PyRegex::Match& m, const std::vector<ReplacementPiece>& pieces,
+                      std::string* out) {
+  for (const ReplacementPiece& p : pieces) {
     if (p.group >= 0) {
       *out += m.groups[static_cast<size_t>(p.group)].value_or("");
     } else {
@@ -419,8 +420,8 @@ Status AppendExpanded(const PyRegex::Match& m, const std::vector<Piece>& pieces,
   return Status::Ok();
 }
 
-Result<std::vector<Piece>> ParseTemplate(const PyRegex& re, std::string_view t) {
-  std::vector<Piece> pieces(1);
+Result<std::vector<ReplacementPiece>> ParseReplacement(const PyRegex& re, std::string_view t) {
+  std::vector<ReplacementPiece> pieces(1);
   auto group = [&](int g) {
     pieces.push_back({"", g});
     pieces.push_back({});
@@ -484,7 +485,7 @@ Result<std::vector<Piece>> ParseTemplate(const PyRegex& re, std::string_view t) 
 
 Result<std::string> PyRegex::Substitute(std::string_view subject, std::string_view templ,
                                         size_t count) const {
-  Result<std::vector<Piece>> pieces = ParseTemplate(*this, templ);
+  Result<std::vector<ReplacementPiece>> pieces = ParseReplacement(*this, templ);
   if (!pieces.ok()) return pieces.status();
   Result<std::vector<Match>> matches = FindAll(subject, count);
   if (!matches.ok()) return matches.status();
@@ -500,7 +501,7 @@ Result<std::string> PyRegex::Substitute(std::string_view subject, std::string_vi
 }
 
 Result<std::string> PyRegex::Expand(const Match& m, std::string_view templ) const {
-  Result<std::vector<Piece>> pieces = ParseTemplate(*this, templ);
+  Result<std::vector<ReplacementPiece>> pieces = ParseReplacement(*this, templ);
   if (!pieces.ok()) return pieces.status();
   std::string out;
   if (Status s = AppendExpanded(m, *pieces, &out); !s.ok()) return s;

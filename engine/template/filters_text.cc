@@ -10,7 +10,7 @@
 namespace hostprep::filters_internal {
 namespace {
 
-std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
+std::string JoinWith(const std::vector<std::string>& parts, std::string_view sep) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
     if (i) out += sep;
@@ -197,7 +197,7 @@ Result<Value> StripTags(const Value& in, const Args&) {
     }
   }
   if (!cur.empty()) words.push_back(cur);
-  return Value(HtmlUnescape(Join(words, " ")));
+  return Value(HtmlUnescape(JoinWith(words, " ")));
 }
 
 // Jinja 3.1's indent(width=4, first=False, blank=False); a string width is
@@ -215,7 +215,7 @@ Result<Value> Indent(const Value& in, const Args& a) {
   std::vector<std::string> lines = PySplitLines(PyStr(in) + "\n");
   std::string out;
   if (PyTruthy(a[2])) {
-    out = Join(lines, "\n" + pad);
+    out = JoinWith(lines, "\n" + pad);
   } else {
     out = lines.empty() ? "" : lines[0];
     for (size_t i = 1; i < lines.size(); ++i) {
@@ -357,11 +357,11 @@ Result<Value> WordWrap(const Value& in, const Args& a) {
   std::string wrap = a[2].is_null() ? "\n" : PyStr(a[2]);
   std::vector<std::string> out;
   for (const std::string& line : PySplitLines(PyStr(in))) {
-    out.push_back(
-        Join(WrapLine(Utf8Chars(line), static_cast<size_t>(*width), PyTruthy(a[1]), PyTruthy(a[3])),
-             wrap));
+    out.push_back(JoinWith(
+        WrapLine(Utf8Chars(line), static_cast<size_t>(*width), PyTruthy(a[1]), PyTruthy(a[3])),
+        wrap));
   }
-  return Value(Join(out, wrap));
+  return Value(JoinWith(out, wrap));
 }
 
 std::string UrlQuote(const std::string& s, bool for_qs) {
@@ -397,7 +397,7 @@ Result<Value> UrlEncode(const Value& in, const Args&) {
       parts.push_back(UrlQuote(PyStr(item[0]), true) + "=" + UrlQuote(PyStr(item[1]), true));
     }
   }
-  return Value(Join(parts, "&"));
+  return Value(JoinWith(parts, "&"));
 }
 
 Result<Value> XmlAttr(const Value& in, const Args& a) {
@@ -407,7 +407,7 @@ Result<Value> XmlAttr(const Value& in, const Args& a) {
     if (it->is_null()) continue;
     parts.push_back(HtmlEscape(it.key()) + "=\"" + HtmlEscape(PyStr(*it)) + "\"");
   }
-  std::string out = Join(parts, " ");
+  std::string out = JoinWith(parts, " ");
   if (PyTruthy(a[0]) && !out.empty()) out = " " + out;
   return Value(out);
 }
@@ -504,7 +504,7 @@ Result<Value> Quote(const Value& in, const Args&) {
   return Value(out + "'");
 }
 
-std::string Repeat(const std::string& s, long long n) {
+std::string RepeatText(const std::string& s, long long n) {
   std::string out;
   for (long long i = 0; i < n; ++i) out += s;
   return out;
@@ -571,7 +571,7 @@ Result<Value> Comment(const Value& in, const Args& a) {
   }
   std::string out;
   if (!beginning.empty()) out += beginning + newline;
-  if (!prefix.empty()) out += Repeat(prefix == newline ? newline : prefix + newline, counts[0]);
+  if (!prefix.empty()) out += RepeatText(prefix == newline ? newline : prefix + newline, counts[0]);
   std::string text = decoration + ReplaceAll(PyStr(in), newline, newline + decoration);
   out += ReplaceAll(text, decoration + newline, RightStrip(decoration) + newline);
   for (long long i = 0; i < counts[1]; ++i) out += newline + postfix;

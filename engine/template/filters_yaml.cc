@@ -314,7 +314,8 @@ class Emitter {
   size_t column_ = 0;
 };
 
-Result<Value> Dump(std::string_view filter, const Value& in, const Value& indent_arg, bool nice) {
+Result<Value> DumpYaml(std::string_view filter, const Value& in, const Value& indent_arg,
+                       bool nice) {
   Result<long long> indent = IntArg(filter, "indent", indent_arg);
   if (!indent.ok()) return indent.status();
   // PyYAML accepts indents from 2 to 9 and uses 2 otherwise.
@@ -325,9 +326,11 @@ Result<Value> Dump(std::string_view filter, const Value& in, const Value& indent
   return Value(e.out() + "\n");
 }
 
-Result<Value> ToYaml(const Value& in, const Args& a) { return Dump("to_yaml", in, a[0], false); }
+Result<Value> ToYaml(const Value& in, const Args& a) {
+  return DumpYaml("to_yaml", in, a[0], false);
+}
 Result<Value> ToNiceYaml(const Value& in, const Args& a) {
-  return Dump("to_nice_yaml", in, a[0], true);
+  return DumpYaml("to_nice_yaml", in, a[0], true);
 }
 
 // Text may come from a host (a registered stdout): besides the bounds of

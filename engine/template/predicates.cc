@@ -28,20 +28,20 @@ Status TestError(std::string_view test, const std::string& what) {
   return Status::Error("test '" + std::string(test) + "' " + what);
 }
 
-Result<bool> None(const Value& in, const Args&) { return in.is_null(); }
-Result<bool> String(const Value& in, const Args&) { return in.is_string(); }
-Result<bool> Number(const Value& in, const Args&) { return IsNumeric(in); }
-Result<bool> Integer(const Value& in, const Args&) { return in.is_number_integer(); }
-Result<bool> Float(const Value& in, const Args&) { return in.is_number_float(); }
-Result<bool> Boolean(const Value& in, const Args&) { return in.is_boolean(); }
-Result<bool> Mapping(const Value& in, const Args&) { return in.is_object(); }
-Result<bool> Sequence(const Value& in, const Args&) {
+Result<bool> NoneTest(const Value& in, const Args&) { return in.is_null(); }
+Result<bool> StringTest(const Value& in, const Args&) { return in.is_string(); }
+Result<bool> NumberTest(const Value& in, const Args&) { return IsNumeric(in); }
+Result<bool> IntegerTest(const Value& in, const Args&) { return in.is_number_integer(); }
+Result<bool> FloatTest(const Value& in, const Args&) { return in.is_number_float(); }
+Result<bool> BooleanTest(const Value& in, const Args&) { return in.is_boolean(); }
+Result<bool> MappingTest(const Value& in, const Args&) { return in.is_object(); }
+Result<bool> SequenceTest(const Value& in, const Args&) {
   return in.is_string() || in.is_array() || in.is_object();
 }
-Result<bool> True(const Value& in, const Args&) { return in.is_boolean() && in.get<bool>(); }
-Result<bool> False(const Value& in, const Args&) { return in.is_boolean() && !in.get<bool>(); }
-Result<bool> Callable(const Value&, const Args&) { return false; }
-Result<bool> Escaped(const Value&, const Args&) { return false; }
+Result<bool> TrueTest(const Value& in, const Args&) { return in.is_boolean() && in.get<bool>(); }
+Result<bool> FalseTest(const Value& in, const Args&) { return in.is_boolean() && !in.get<bool>(); }
+Result<bool> CallableTest(const Value&, const Args&) { return false; }
+Result<bool> EscapedTest(const Value&, const Args&) { return false; }
 
 // Python's str.islower / isupper: some cased character, none of the other
 // case.
@@ -51,8 +51,8 @@ Result<bool> CaseTest(const Value& in, bool lower) {
   bool cased = l != u || s != l || s != u;
   return cased && s == (lower ? l : u) && l != u;
 }
-Result<bool> Lower(const Value& in, const Args&) { return CaseTest(in, true); }
-Result<bool> Upper(const Value& in, const Args&) { return CaseTest(in, false); }
+Result<bool> LowerTest(const Value& in, const Args&) { return CaseTest(in, true); }
+Result<bool> UpperTest(const Value& in, const Args&) { return CaseTest(in, false); }
 
 // value % num == 0 with Python's modulo, for integers and floats.
 Result<bool> Modulo(std::string_view test, const Value& in, const Value& num, double want) {
@@ -68,14 +68,14 @@ Result<bool> Modulo(std::string_view test, const Value& in, const Value& num, do
   if (r != 0 && ((r < 0) != (n < 0))) r += n;
   return r == want;
 }
-Result<bool> Even(const Value& in, const Args&) { return Modulo("even", in, 2, 0); }
-Result<bool> Odd(const Value& in, const Args&) { return Modulo("odd", in, 2, 1); }
-Result<bool> DivisibleBy(const Value& in, const Args& a) {
+Result<bool> EvenTest(const Value& in, const Args&) { return Modulo("even", in, 2, 0); }
+Result<bool> OddTest(const Value& in, const Args&) { return Modulo("odd", in, 2, 1); }
+Result<bool> DivisibleByTest(const Value& in, const Args& a) {
   return Modulo("divisibleby", in, a[0], 0);
 }
 
-Result<bool> Eq(const Value& in, const Args& a) { return ValuesEqual(in, a[0]); }
-Result<bool> Ne(const Value& in, const Args& a) { return !ValuesEqual(in, a[0]); }
+Result<bool> EqTest(const Value& in, const Args& a) { return ValuesEqual(in, a[0]); }
+Result<bool> NeTest(const Value& in, const Args& a) { return !ValuesEqual(in, a[0]); }
 Result<bool> Order(const Value& in, const Value& other, std::string_view op) {
   Result<int> c = CompareValues(in, other, op);
   if (!c.ok()) return c.status();
@@ -84,16 +84,16 @@ Result<bool> Order(const Value& in, const Value& other, std::string_view op) {
   if (op == ">") return *c > 0;
   return *c >= 0;
 }
-Result<bool> Lt(const Value& in, const Args& a) { return Order(in, a[0], "<"); }
-Result<bool> Le(const Value& in, const Args& a) { return Order(in, a[0], "<="); }
-Result<bool> Gt(const Value& in, const Args& a) { return Order(in, a[0], ">"); }
-Result<bool> Ge(const Value& in, const Args& a) { return Order(in, a[0], ">="); }
-Result<bool> In(const Value& in, const Args& a) { return Contains(a[0], in); }
+Result<bool> LtTest(const Value& in, const Args& a) { return Order(in, a[0], "<"); }
+Result<bool> LeTest(const Value& in, const Args& a) { return Order(in, a[0], "<="); }
+Result<bool> GtTest(const Value& in, const Args& a) { return Order(in, a[0], ">"); }
+Result<bool> GeTest(const Value& in, const Args& a) { return Order(in, a[0], ">="); }
+Result<bool> InTest(const Value& in, const Args& a) { return Contains(a[0], in); }
 Result<bool> ContainsTest(const Value& in, const Args& a) { return Contains(in, a[0]); }
 
 // Python's `is`: the singletons None, True and False, and small values
 // CPython shares; containers are never the same object here.
-Result<bool> SameAs(const Value& in, const Args& a) {
+Result<bool> SameAsTest(const Value& in, const Args& a) {
   if (in.is_array() || in.is_object()) return false;
   return in.type() == a[0].type() && in == a[0];
 }
@@ -117,22 +117,22 @@ Result<bool> Key(const Value& in, std::string_view test, const char* key) {
   if (!r.ok()) return r.status();
   return in.contains(key) && PyTruthy(in[key]);
 }
-Result<bool> Failed(const Value& in, const Args&) { return Key(in, "failed", "failed"); }
-Result<bool> Succeeded(const Value& in, const Args&) {
+Result<bool> FailedTest(const Value& in, const Args&) { return Key(in, "failed", "failed"); }
+Result<bool> SucceededTest(const Value& in, const Args&) {
   Result<bool> failed = Key(in, "succeeded", "failed");
   if (!failed.ok()) return failed;
   return !*failed;
 }
-Result<bool> Unreachable(const Value& in, const Args&) {
+Result<bool> UnreachableTest(const Value& in, const Args&) {
   return Key(in, "unreachable", "unreachable");
 }
-Result<bool> Reachable(const Value& in, const Args&) {
+Result<bool> ReachableTest(const Value& in, const Args&) {
   Result<bool> unreachable = Key(in, "reachable", "unreachable");
   if (!unreachable.ok()) return unreachable;
   return !*unreachable;
 }
-Result<bool> Skipped(const Value& in, const Args&) { return Key(in, "skipped", "skipped"); }
-Result<bool> Changed(const Value& in, const Args&) {
+Result<bool> SkippedTest(const Value& in, const Args&) { return Key(in, "skipped", "skipped"); }
+Result<bool> ChangedTest(const Value& in, const Args&) {
   Result<const Value*> r = ResultOf(in, "changed");
   if (!r.ok()) return r.status();
   if (in.contains("changed")) return PyTruthy(in["changed"]);
@@ -149,8 +149,8 @@ Result<bool> AsyncState(const Value& in, const char* key) {
   if (!in.contains(key)) return true;
   return ValuesEqual(in[key], Value(1));
 }
-Result<bool> Finished(const Value& in, const Args&) { return AsyncState(in, "finished"); }
-Result<bool> Started(const Value& in, const Args&) { return AsyncState(in, "started"); }
+Result<bool> FinishedTest(const Value& in, const Args&) { return AsyncState(in, "finished"); }
+Result<bool> StartedTest(const Value& in, const Args&) { return AsyncState(in, "started"); }
 
 Result<bool> RegexTest(const Value& in, const Value& pattern, const Value& icase,
                        const Value& multiline, const std::string& type, std::string_view test) {
@@ -163,13 +163,13 @@ Result<bool> RegexTest(const Value& in, const Value& pattern, const Value& icase
   if (!m.ok()) return TestError(test, m.message());
   return m->has_value();
 }
-Result<bool> Match(const Value& in, const Args& a) {
+Result<bool> MatchTest(const Value& in, const Args& a) {
   return RegexTest(in, a[0], a[1], a[2], "match", "match");
 }
-Result<bool> Search(const Value& in, const Args& a) {
+Result<bool> SearchTest(const Value& in, const Args& a) {
   return RegexTest(in, a[0], a[1], a[2], "search", "search");
 }
-Result<bool> Regex(const Value& in, const Args& a) {
+Result<bool> RegexTest(const Value& in, const Args& a) {
   return RegexTest(in, a[0], a[1], a[2], PyStr(a[3]), "regex");
 }
 
@@ -181,20 +181,20 @@ Result<bool> AnyAll(const Value& in, bool all, std::string_view test) {
   }
   return all;
 }
-Result<bool> Any(const Value& in, const Args&) { return AnyAll(in, false, "any"); }
-Result<bool> All(const Value& in, const Args&) { return AnyAll(in, true, "all"); }
+Result<bool> AnyTest(const Value& in, const Args&) { return AnyAll(in, false, "any"); }
+Result<bool> AllTest(const Value& in, const Args&) { return AnyAll(in, true, "all"); }
 
 // convert_bool reads boolean-like values (yes, off, 1); others fall back
 // to Python's truthiness, as Ansible's TypeError fallback does.
-Result<bool> Truthy(const Value& in, const Args& a) {
+Result<bool> TruthyTest(const Value& in, const Args& a) {
   if (PyTruthy(a[0])) {
     std::optional<bool> b = AnsibleBoolean(in);
     if (b) return *b;
   }
   return PyTruthy(in);
 }
-Result<bool> Falsy(const Value& in, const Args& a) {
-  Result<bool> t = Truthy(in, a);
+Result<bool> FalsyTest(const Value& in, const Args& a) {
+  Result<bool> t = TruthyTest(in, a);
   if (!t.ok()) return t;
   return !*t;
 }
@@ -210,13 +210,13 @@ Result<bool> SubsetOf(const Value& small, const Value& big, std::string_view tes
   }
   return true;
 }
-Result<bool> Subset(const Value& in, const Args& a) { return SubsetOf(in, a[0], "subset"); }
-Result<bool> Superset(const Value& in, const Args& a) { return SubsetOf(a[0], in, "superset"); }
-Result<bool> Nan(const Value& in, const Args&) {
+Result<bool> SubsetTest(const Value& in, const Args& a) { return SubsetOf(in, a[0], "subset"); }
+Result<bool> SupersetTest(const Value& in, const Args& a) { return SubsetOf(a[0], in, "superset"); }
+Result<bool> NanTest(const Value& in, const Args&) {
   return in.is_number_float() && std::isnan(in.get<double>());
 }
 
-Result<bool> VaultEncrypted(const Value& in, const Args&) {
+Result<bool> VaultEncryptedTest(const Value& in, const Args&) {
   return in.is_string() && StartsWith(in.get<std::string>(), "$ANSIBLE_VAULT;");
 }
 
@@ -237,9 +237,9 @@ Result<bool> IsUri(const Value& in, const Value& schemes) {
   Result<bool> r = Contains(schemes, Value(SchemeOf(in.get<std::string>())));
   return r.ok() && *r;
 }
-Result<bool> Uri(const Value& in, const Args& a) { return IsUri(in, a[0]); }
-Result<bool> Urn(const Value& in, const Args&) { return IsUri(in, Value::array({"urn"})); }
-Result<bool> Url(const Value& in, const Args& a) {
+Result<bool> UriTest(const Value& in, const Args& a) { return IsUri(in, a[0]); }
+Result<bool> UrnTest(const Value& in, const Args&) { return IsUri(in, Value::array({"urn"})); }
+Result<bool> UrlTest(const Value& in, const Args& a) {
   Result<bool> uri = IsUri(in, a[0]);
   if (!uri.ok() || !*uri) return uri;
   const std::string& s = in.get_ref<const std::string&>();
@@ -265,20 +265,20 @@ Result<bool> StatTest(const Value& in, int kind) {
       return ::lstat(p.c_str(), &st) == 0;
   }
 }
-Result<bool> Exists(const Value& in, const Args&) { return StatTest(in, 0); }
-Result<bool> File(const Value& in, const Args&) { return StatTest(in, 1); }
-Result<bool> Directory(const Value& in, const Args&) { return StatTest(in, 2); }
-Result<bool> Link(const Value& in, const Args&) { return StatTest(in, 3); }
-Result<bool> LinkExists(const Value& in, const Args&) { return StatTest(in, 4); }
-Result<bool> Abs(const Value& in, const Args&) { return StartsWith(PyStr(in), "/"); }
-Result<bool> SameFile(const Value& in, const Args& a) {
+Result<bool> ExistsTest(const Value& in, const Args&) { return StatTest(in, 0); }
+Result<bool> FileTest(const Value& in, const Args&) { return StatTest(in, 1); }
+Result<bool> DirectoryTest(const Value& in, const Args&) { return StatTest(in, 2); }
+Result<bool> LinkTest(const Value& in, const Args&) { return StatTest(in, 3); }
+Result<bool> LinkExistsTest(const Value& in, const Args&) { return StatTest(in, 4); }
+Result<bool> AbsTest(const Value& in, const Args&) { return StartsWith(PyStr(in), "/"); }
+Result<bool> SameFileTest(const Value& in, const Args& a) {
   struct stat x, y;
   std::string p = PyStr(in), q = PyStr(a[0]);
   if (::stat(p.c_str(), &x) != 0) return TestError("same_file", "cannot stat '" + p + "'");
   if (::stat(q.c_str(), &y) != 0) return TestError("same_file", "cannot stat '" + q + "'");
   return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
-Result<bool> Mount(const Value& in, const Args&) {
+Result<bool> MountTest(const Value& in, const Args&) {
   std::string p = PyStr(in);
   struct stat st, parent;
   if (::lstat(p.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return false;
@@ -291,7 +291,7 @@ struct TestEntry {
   TestFn fn;  // null for defined and undefined, which the evaluator answers
 };
 
-const std::map<std::string, TestEntry, std::less<>>& Entries() {
+const std::map<std::string, TestEntry, std::less<>>& TestEntries() {
   static const auto* entries = [] {
     auto* m = new std::map<std::string, TestEntry, std::less<>>();
     auto add = [&](std::vector<std::string> names, std::vector<CallableParam> params, TestFn fn) {
@@ -301,70 +301,70 @@ const std::map<std::string, TestEntry, std::less<>>& Entries() {
                                         Opt("multiline", false)};
     std::vector<CallableParam> other = {Req("other")};
     add({"defined", "undefined"}, {}, nullptr);
-    add({"none"}, {}, None);
-    add({"string"}, {}, String);
-    add({"number"}, {}, Number);
-    add({"integer"}, {}, Integer);
-    add({"float"}, {}, Float);
-    add({"boolean"}, {}, Boolean);
-    add({"mapping"}, {}, Mapping);
-    add({"sequence", "iterable"}, {}, Sequence);
-    add({"true"}, {}, True);
-    add({"false"}, {}, False);
-    add({"callable"}, {}, Callable);
-    add({"escaped"}, {}, Escaped);
-    add({"lower"}, {}, Lower);
-    add({"upper"}, {}, Upper);
-    add({"even"}, {}, Even);
-    add({"odd"}, {}, Odd);
-    add({"divisibleby"}, {Req("num")}, DivisibleBy);
-    add({"eq", "equalto", "=="}, other, Eq);
-    add({"ne", "!="}, other, Ne);
-    add({"lt", "lessthan", "<"}, other, Lt);
-    add({"le", "<="}, other, Le);
-    add({"gt", "greaterthan", ">"}, other, Gt);
-    add({"ge", ">="}, other, Ge);
-    add({"in"}, {Req("seq")}, In);
-    add({"sameas"}, other, SameAs);
+    add({"none"}, {}, NoneTest);
+    add({"string"}, {}, StringTest);
+    add({"number"}, {}, NumberTest);
+    add({"integer"}, {}, IntegerTest);
+    add({"float"}, {}, FloatTest);
+    add({"boolean"}, {}, BooleanTest);
+    add({"mapping"}, {}, MappingTest);
+    add({"sequence", "iterable"}, {}, SequenceTest);
+    add({"true"}, {}, TrueTest);
+    add({"false"}, {}, FalseTest);
+    add({"callable"}, {}, CallableTest);
+    add({"escaped"}, {}, EscapedTest);
+    add({"lower"}, {}, LowerTest);
+    add({"upper"}, {}, UpperTest);
+    add({"even"}, {}, EvenTest);
+    add({"odd"}, {}, OddTest);
+    add({"divisibleby"}, {Req("num")}, DivisibleByTest);
+    add({"eq", "equalto", "=="}, other, EqTest);
+    add({"ne", "!="}, other, NeTest);
+    add({"lt", "lessthan", "<"}, other, LtTest);
+    add({"le", "<="}, other, LeTest);
+    add({"gt", "greaterthan", ">"}, other, GtTest);
+    add({"ge", ">="}, other, GeTest);
+    add({"in"}, {Req("seq")}, InTest);
+    add({"sameas"}, other, SameAsTest);
     add({"filter"}, {}, FilterTest);
     add({"test"}, {}, TestTest);
-    add({"failed", "failure"}, {}, Failed);
-    add({"succeeded", "success", "successful"}, {}, Succeeded);
-    add({"unreachable"}, {}, Unreachable);
-    add({"reachable"}, {}, Reachable);
-    add({"changed", "change"}, {}, Changed);
-    add({"skipped", "skip"}, {}, Skipped);
-    add({"finished"}, {}, Finished);
-    add({"started"}, {}, Started);
-    add({"match"}, regex, Match);
-    add({"search"}, regex, Search);
+    add({"failed", "failure"}, {}, FailedTest);
+    add({"succeeded", "success", "successful"}, {}, SucceededTest);
+    add({"unreachable"}, {}, UnreachableTest);
+    add({"reachable"}, {}, ReachableTest);
+    add({"changed", "change"}, {}, ChangedTest);
+    add({"skipped", "skip"}, {}, SkippedTest);
+    add({"finished"}, {}, FinishedTest);
+    add({"started"}, {}, StartedTest);
+    add({"match"}, regex, MatchTest);
+    add({"search"}, regex, SearchTest);
     std::vector<CallableParam> regex_typed = regex;
     regex_typed.push_back(Opt("match_type", "search"));
-    add({"regex"}, regex_typed, Regex);
+    add({"regex"}, regex_typed, RegexTest);
     add({"version", "version_compare"},
         {Req("version"), Opt("operator", "eq"), Opt("strict", nullptr),
          Opt("version_type", nullptr)},
         predicates_internal::VersionTest);
-    add({"any"}, {}, Any);
-    add({"all"}, {}, All);
-    add({"truthy"}, {Opt("convert_bool", false)}, Truthy);
-    add({"falsy"}, {Opt("convert_bool", false)}, Falsy);
-    add({"subset", "issubset"}, {Req("b")}, Subset);
-    add({"superset", "issuperset"}, {Req("b")}, Superset);
+    add({"any"}, {}, AnyTest);
+    add({"all"}, {}, AllTest);
+    add({"truthy"}, {Opt("convert_bool", false)}, TruthyTest);
+    add({"falsy"}, {Opt("convert_bool", false)}, FalsyTest);
+    add({"subset", "issubset"}, {Req("b")}, SubsetTest);
+    add({"superset", "issuperset"}, {Req("b")}, SupersetTest);
     add({"contains"}, {Req("value")}, ContainsTest);
-    add({"nan", "isnan"}, {}, Nan);
-    add({"vault_encrypted"}, {}, VaultEncrypted);
-    add({"uri"}, {Opt("schemes", nullptr)}, Uri);
-    add({"url"}, {Opt("schemes", nullptr)}, Url);
-    add({"urn"}, {}, Urn);
-    add({"exists"}, {}, Exists);
-    add({"file", "is_file"}, {}, File);
-    add({"directory", "is_dir"}, {}, Directory);
-    add({"link", "is_link"}, {}, Link);
-    add({"link_exists"}, {}, LinkExists);
-    add({"abs", "is_abs"}, {}, Abs);
-    add({"same_file", "is_same_file"}, {Req("other")}, SameFile);
-    add({"mount", "is_mount"}, {}, Mount);
+    add({"nan", "isnan"}, {}, NanTest);
+    add({"vault_encrypted"}, {}, VaultEncryptedTest);
+    add({"uri"}, {Opt("schemes", nullptr)}, UriTest);
+    add({"url"}, {Opt("schemes", nullptr)}, UrlTest);
+    add({"urn"}, {}, UrnTest);
+    add({"exists"}, {}, ExistsTest);
+    add({"file", "is_file"}, {}, FileTest);
+    add({"directory", "is_dir"}, {}, DirectoryTest);
+    add({"link", "is_link"}, {}, LinkTest);
+    add({"link_exists"}, {}, LinkExistsTest);
+    add({"abs", "is_abs"}, {}, AbsTest);
+    add({"same_file", "is_same_file"}, {Req("other")}, SameFileTest);
+    add({"mount", "is_mount"}, {}, MountTest);
     return m;
   }();
   return *entries;
@@ -373,22 +373,22 @@ const std::map<std::string, TestEntry, std::less<>>& Entries() {
 }  // namespace
 
 const CallableSpec* FindTest(std::string_view name) {
-  auto it = Entries().find(name);
-  return it == Entries().end() ? nullptr : &it->second.spec;
+  auto it = TestEntries().find(name);
+  return it == TestEntries().end() ? nullptr : &it->second.spec;
 }
 
 const std::vector<std::string>& TestNames() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
-    for (const auto& [name, entry] : Entries()) out.push_back(name);
+    for (const auto& [name, entry] : TestEntries()) out.push_back(name);
     return out;
   }();
   return names;
 }
 
 Result<bool> ApplyTest(const CallableSpec& spec, const Value& input, const Args& args) {
-  auto it = Entries().find(spec.name);
-  if (it == Entries().end() || !it->second.fn || args.size() < spec.params.size() ||
+  auto it = TestEntries().find(spec.name);
+  if (it == TestEntries().end() || !it->second.fn || args.size() < spec.params.size() ||
       (!spec.varargs && args.size() != spec.params.size())) {
     return Status::Error("internal error: bad call of test '" + spec.name + "'");
   }

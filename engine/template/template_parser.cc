@@ -18,7 +18,7 @@ namespace {
 // long template is quoted by the block that holds the problem.
 constexpr size_t kMaxQuoted = 120;
 // Statements nested deeper than this are garbage (or an attack on the stack).
-constexpr int kMaxNesting = 100;
+constexpr int kMaxBlockNesting = 100;
 
 std::string Detail(const SyntaxIssue& issue) {
   switch (issue.kind) {
@@ -106,7 +106,7 @@ class TreeBuilder {
   // Reads statements into `body` until a tag whose word is in `ends`
   // (returned in `*end`, its piece consumed) or the end of the template.
   bool Body(std::vector<Stmt>* body, const std::set<std::string>& ends, std::string* end) {
-    if (++depth_ > kMaxNesting) return Fail("statements nested too deeply", Pos());
+    if (++depth_ > kMaxBlockNesting) return Fail("statements nested too deeply", Pos());
     struct Leave {
       int* d;
       ~Leave() { --*d; }

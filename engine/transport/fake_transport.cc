@@ -33,12 +33,12 @@ std::string Normalize(const std::string& path) {
   return out.empty() ? "/" : out;
 }
 
-std::string Parent(const std::string& normalized) {
+std::string ParentOf(const std::string& normalized) {
   const size_t slash = normalized.rfind('/');
   return slash == 0 ? "/" : normalized.substr(0, slash);
 }
 
-std::string Join(const std::string& dir, const std::string& name) {
+std::string ChildPath(const std::string& dir, const std::string& name) {
   return dir == "/" ? "/" + name : dir + "/" + name;
 }
 
@@ -59,11 +59,11 @@ FakeTransport::FakeTransport(std::string name) : name_(std::move(name)) {
 }
 
 void FakeTransport::MakeParents(const std::string& path) {
-  std::string dir = Parent(path);
+  std::string dir = ParentOf(path);
   std::vector<std::string> missing;
   while (!entries_.count(dir)) {
     missing.push_back(dir);
-    dir = Parent(dir);
+    dir = ParentOf(dir);
   }
   for (const std::string& d : missing) {
     entries_[d].info = {FileType::kDirectory, 0755, "root", "root", 4096, ""};
@@ -109,10 +109,10 @@ std::string FakeTransport::Resolve(const std::string& path) const {
     const std::string part = todo.back();
     todo.pop_back();
     if (part == "..") {
-      current = Parent(current);
+      current = ParentOf(current);
       continue;
     }
-    const std::string next = Join(current, part);
+    const std::string next = ChildPath(current, part);
     auto it = entries_.find(next);
     if (it == entries_.end() || it->second.info.type != FileType::kSymlink) {
       current = next;
@@ -130,8 +130,8 @@ std::string FakeTransport::Resolve(const std::string& path) const {
 FileInfo FakeTransport::Info(const std::string& path) const {
   const std::string p = Normalize(path);
   // lstat: the parents are followed, the last component is not.
-  const std::string parent = p == "/" ? "/" : Resolve(Parent(p));
-  auto it = entries_.find(p == "/" ? p : Join(parent, Base(p)));
+  const std::string parent = p == "/" ? "/" : Resolve(ParentOf(p));
+  auto it = entries_.find(p == "/" ? p : ChildPath(parent, Base(p)));
   return it == entries_.end() ? FileInfo{} : it->second.info;
 }
 
@@ -264,7 +264,7 @@ Status FakeTransport::WriteFile(const WriteRequest& request) {
   if (old != entries_.end() && old->second.info.type == FileType::kDirectory) {
     return Status::Error(fmt::format("write {}: is a directory", path));
   }
-  const std::string dir = Parent(target);
+  const std::string dir = ParentOf(target);
   auto parent = entries_.find(dir);
   if (parent == entries_.end() || parent->second.info.type != FileType::kDirectory) {
     return Status::Error(fmt::format("write {}: directory {} does not exist", path, dir));
@@ -272,7 +272,7 @@ Status FakeTransport::WriteFile(const WriteRequest& request) {
 
   if (!request.validate_argv.empty()) {
     // The temp file exists while validation runs, so a handler can read it.
-    const std::string temp = Join(dir, ".hostprep.fake");
+    const std::string temp = ChildPath(dir, ".hostprep.fake");
     ExecRequest validate;
     validate.become = request.become;
     for (const std::string& arg : request.validate_argv) {

@@ -22,11 +22,9 @@ ExecRequest ShellRequest(const char* script, std::vector<std::string> args, cons
   return request;
 }
 
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
-
 bool IsMissing(const ExecResult& result) {
-  return Contains(result.stderr_data, "No such file or directory") ||
-         Contains(result.stderr_data, "Not a directory");
+  return HasSubstring(result.stderr_data, "No such file or directory") ||
+         HasSubstring(result.stderr_data, "Not a directory");
 }
 
 FileType TypeFromMode(unsigned long raw) {
@@ -46,10 +44,10 @@ FileType TypeFromMode(unsigned long raw) {
 
 std::string ShellFailureReason(const ExecResult& result) {
   const std::string& err = result.stderr_data;
-  if (Contains(err, "Permission denied")) return "permission denied";
-  if (Contains(err, "Read-only file system")) return "read-only file system";
-  if (Contains(err, "No space left on device")) return "no space left on device";
-  if (Contains(err, "Operation not permitted")) return "operation not permitted";
+  if (HasSubstring(err, "Permission denied")) return "permission denied";
+  if (HasSubstring(err, "Read-only file system")) return "read-only file system";
+  if (HasSubstring(err, "No space left on device")) return "no space left on device";
+  if (HasSubstring(err, "Operation not permitted")) return "operation not permitted";
   std::string text = Trim(err);
   if (text.empty()) return fmt::format("failed with exit code {}", result.exit_code);
   return text;
@@ -125,7 +123,7 @@ Status CheckSuBecome(const ExecResult& result, const Become& become, const std::
   const std::string user = become.user.empty() ? "root" : become.user;
   std::string said = Trim(result.stderr_data.substr(marker.size() + 1));
   if (StartsWith(said, "su: ")) said = said.substr(4);
-  if (Contains(said, "Authentication failure")) {
+  if (HasSubstring(said, "Authentication failure")) {
     return Status::Error(
         with_password
             ? fmt::format("su rejected the become password: it must be {}'s password", user)
@@ -133,10 +131,10 @@ Status CheckSuBecome(const ExecResult& result, const Become& become, const std::
                           "as root",
                           user));
   }
-  if (Contains(said, "does not exist")) {
+  if (HasSubstring(said, "does not exist")) {
     return Status::Error(fmt::format("become: user {} does not exist on this host", user));
   }
-  if (Contains(said, "su: not found") || Contains(said, "su: command not found")) {
+  if (HasSubstring(said, "su: not found") || HasSubstring(said, "su: command not found")) {
     return Status::Error(
         "become_method su needs su, which is not installed on this host: install it (util-linux), "
         "or use sudo");
@@ -147,14 +145,15 @@ Status CheckSuBecome(const ExecResult& result, const Become& become, const std::
 Status CheckBecome(const ExecResult& result) {
   if (result.exit_code == 0) return Status::Ok();
   const std::string& err = result.stderr_data;
-  if (Contains(err, "sudo: a password is required") ||
-      Contains(err, "sudo: a terminal is required")) {
+  if (HasSubstring(err, "sudo: a password is required") ||
+      HasSubstring(err, "sudo: a terminal is required")) {
     return Status::Error("sudo needs a password on this host: use --ask-become-pass");
   }
-  if (Contains(err, "incorrect password attempt")) {
+  if (HasSubstring(err, "incorrect password attempt")) {
     return Status::Error("sudo rejected the become password: check it, or the user's sudo rights");
   }
-  if (Contains(err, "is not in the sudoers file") || Contains(err, "is not allowed to execute")) {
+  if (HasSubstring(err, "is not in the sudoers file") ||
+      HasSubstring(err, "is not allowed to execute")) {
     return Status::Error(fmt::format("sudo refused: {}", Trim(err)));
   }
   if (StartsWith(err, "sudo: unknown user")) {
@@ -256,13 +255,13 @@ Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
                        request.timeout_seconds)
           : RunCommand(argv, request.stdin_data, request.timeout_seconds);
   if (!result.ok() || argv.size() == request.argv.size()) return result;
-  if (result->exit_code == 127 && (Contains(result->stderr_data, "sudo: not found") ||
-                                   Contains(result->stderr_data, "sudo: command not found"))) {
+  if (result->exit_code == 127 && (HasSubstring(result->stderr_data, "sudo: not found") ||
+                                   HasSubstring(result->stderr_data, "sudo: command not found"))) {
     return Status::Error(
         "become needs sudo, which is not installed on this host: install sudo, or log in as the "
         "become user");
   }
-  if (result->exit_code == 126 && Contains(result->stderr_data, "sudo: Permission denied")) {
+  if (result->exit_code == 126 && HasSubstring(result->stderr_data, "sudo: Permission denied")) {
     return Status::Error(
         "become needs sudo, which this user may not run on this host (permission denied): check "
         "the mode of sudo, or log in as the become user");

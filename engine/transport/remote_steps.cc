@@ -27,7 +27,7 @@ struct Segment {
   std::vector<std::string_view> tag;  // the tag's words
 };
 
-std::vector<std::string_view> Words(std::string_view text) {
+std::vector<std::string_view> WordViews(std::string_view text) {
   std::vector<std::string_view> out;
   size_t at = 0;
   while (at < text.size()) {
@@ -62,7 +62,7 @@ bool NextSegment(std::string_view out, const std::string& separator, size_t* at,
   const size_t eol = out.find('\n', tag_at);
   if (eol == std::string_view::npos) return false;
   segment->data = out.substr(*at, found - *at);
-  segment->tag = Words(out.substr(tag_at, eol - tag_at));
+  segment->tag = WordViews(out.substr(tag_at, eol - tag_at));
   *at = eol + 1;
   return !segment->tag.empty();
 }
@@ -129,7 +129,7 @@ Status Answers::Stats(const Segment& s) {
   for (size_t k = 0; k < lines.size(); ++k) {
     Result<size_t> i = Index(s.tag[k + 1]);
     if (!i.ok()) return i.status();
-    std::vector<std::string_view> words = Words(lines[k]);
+    std::vector<std::string_view> words = WordViews(lines[k]);
     if (words.size() != 9) return Bad("bad stat line");
     if (IsStat(steps_[*i])) {
       // The single stat's answer: its six fields.
@@ -201,7 +201,7 @@ Status Answers::Files(const Segment& s, std::string_view out, size_t* at) {
   for (;;) {
     const size_t eol = out.find('\n', *at);
     if (eol == std::string_view::npos) return Bad("sizes cut short");
-    std::vector<std::string_view> f = Words(out.substr(*at, eol - *at));
+    std::vector<std::string_view> f = WordViews(out.substr(*at, eol - *at));
     *at = eol + 1;
     if (f.size() != 2) return Bad("bad size line");
     if (f[1] == "total") break;

@@ -71,7 +71,7 @@ std::string ExpandHome(const std::string& path, const std::string& home) {
   return path;
 }
 
-bool ParsePort(const std::string& text, int* port) {
+bool ParseConfigPort(const std::string& text, int* port) {
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > 65535) {
@@ -117,7 +117,7 @@ Result<SshHostConfig> ReadSshConfig(const std::string& path, const std::string& 
     } else if (keyword == "user" && config.user.empty()) {
       config.user = value;
     } else if (keyword == "port" && config.port == 0) {
-      if (!ParsePort(value, &config.port)) {
+      if (!ParseConfigPort(value, &config.port)) {
         return Status::Error(fmt::format("{}:{}: Port must be a number from 1 to 65535, not '{}'",
                                          path, number, value));
       }
@@ -194,7 +194,7 @@ Result<std::vector<JumpSpec>> ParseProxyJump(const std::string& spec) {
     if (hop.host.empty()) {
       return Status::Error(fmt::format("ProxyJump '{}': a hop has no host name", spec));
     }
-    if (!port.empty() && !ParsePort(port, &hop.port)) {
+    if (!port.empty() && !ParseConfigPort(port, &hop.port)) {
       return Status::Error(fmt::format(
           "ProxyJump '{}': the port must be a number from 1 to 65535, not '{}'", spec, port));
     }

@@ -25,8 +25,6 @@ namespace {
 // Appends to known_hosts files from many host threads at once.
 std::mutex known_hosts_mutex;
 
-bool Contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
-
 std::string LibsshError(ssh_session session) {
   std::string text = Trim(ssh_get_error(session));
   if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
@@ -47,19 +45,20 @@ struct ConnectError {
 
 ConnectError DescribeConnectError(ssh_session session, int timeout) {
   const std::string raw = ssh_get_error(session);
-  if (Contains(raw, "Connection refused")) return {"connection refused", true};
-  if (Contains(raw, "No route to host")) return {"no route to host", true};
-  if (Contains(raw, "Network is unreachable")) return {"network is unreachable", true};
-  if (Contains(raw, "Timeout") || Contains(raw, "timed out") || Contains(raw, "timeout")) {
+  if (HasSubstring(raw, "Connection refused")) return {"connection refused", true};
+  if (HasSubstring(raw, "No route to host")) return {"no route to host", true};
+  if (HasSubstring(raw, "Network is unreachable")) return {"network is unreachable", true};
+  if (HasSubstring(raw, "Timeout") || HasSubstring(raw, "timed out") ||
+      HasSubstring(raw, "timeout")) {
     return {fmt::format("connection timed out after {} s", timeout), true};
   }
   // Whether the peer's close came as EOF or as a reset is a matter of timing.
-  if (Contains(raw, "Connection reset") || Contains(raw, "disconnected") ||
-      Contains(raw, "Broken pipe")) {
+  if (HasSubstring(raw, "Connection reset") || HasSubstring(raw, "disconnected") ||
+      HasSubstring(raw, "Broken pipe")) {
     return {"connection closed during the handshake", true};
   }
-  if (Contains(raw, "resolve") || Contains(raw, "getaddrinfo") ||
-      Contains(raw, "Name or service not known")) {
+  if (HasSubstring(raw, "resolve") || HasSubstring(raw, "getaddrinfo") ||
+      HasSubstring(raw, "Name or service not known")) {
     return {fmt::format("cannot resolve the host name: {}", LibsshError(session)), false};
   }
   return {LibsshError(session), false};
@@ -177,7 +176,7 @@ Status VerifyHostKey(ssh_session session, const SshEndpoint& ep, const SshOption
       label, Fingerprint(session), known_hosts, ep.port, ep.address, known_hosts));
 }
 
-std::string Join(const std::vector<std::string>& parts) {
+std::string CommaList(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : ", ") + p;
   return out;
@@ -191,7 +190,7 @@ std::string AllowedMethods(ssh_session session) {
   if (allowed & SSH_AUTH_METHOD_PASSWORD) methods.push_back("password");
   if (allowed & SSH_AUTH_METHOD_INTERACTIVE) methods.push_back("keyboard-interactive");
   if (allowed & SSH_AUTH_METHOD_GSSAPI_MIC) methods.push_back("gssapi");
-  return methods.empty() ? "nothing we can offer" : Join(methods);
+  return methods.empty() ? "nothing we can offer" : CommaList(methods);
 }
 
 // Explicit keys, then the agent, then ssh config's IdentityFile and the
@@ -247,7 +246,7 @@ Status Authenticate(ssh_session session, const SshEndpoint& ep, const SshOptions
   return Status::Error(fmt::format(
       "{}: authentication failed for user '{}' (tried {}): no key was accepted (the server "
       "allows: {}); pass the right key with --private-key or ansible_ssh_private_key_file",
-      ep.Label(), ep.user, Join(tried), AllowedMethods(session)));
+      ep.Label(), ep.user, CommaList(tried), AllowedMethods(session)));
 }
 
 Status SetOption(ssh_session session, enum ssh_options_e option, const void* value,

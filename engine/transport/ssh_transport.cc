@@ -267,6 +267,15 @@ Result<ExecResult> SshTransport::RunOnChannel(const std::string& command,
   callbacks.channel_exit_signal_function = OnExitSignal;
   ssh_callbacks_init(&callbacks);
   ssh_set_channel_callbacks(ch, &callbacks);
+  // libssh keeps a channel closed and freed here (a timeout, an early
+  // return) until the host's close arrives, and runs its callbacks then,
+  // from a later call on the session: they must not point into this frame
+  // after it returns. Declared after `channel`, so removed before its free.
+  struct CallbacksGuard {
+    ssh_channel ch;
+    ssh_channel_callbacks cb;
+    ~CallbacksGuard() { ssh_remove_channel_callbacks(ch, cb); }
+  } callbacks_guard{ch, &callbacks};
   st = until_done("starting a command",
                   [&] { return ssh_channel_request_exec(ch, command.c_str()); });
   if (!st.ok()) return st;

@@ -140,8 +140,8 @@ SourceLocation LocationOfByte(const std::string& file, std::string_view text, si
                         static_cast<int>(offset - line_start) + 1};
 }
 
-bool Parse(const std::string& text, const std::string& name, YamlDocument* doc,
-           Diagnostics* diags) {
+bool ParseYaml(const std::string& text, const std::string& name, YamlDocument* doc,
+               Diagnostics* diags) {
   doc->path = name;
   // yaml-cpp takes any bytes, but a Value holds UTF-8 only (nlohmann throws
   // when printing anything else), and Ansible refuses such a file too. A NUL
@@ -222,12 +222,12 @@ bool LoadYamlFile(const std::string& path, YamlDocument* doc, Diagnostics* diags
     doc->root = YAML::Node();
     return false;
   }
-  return Parse(text, path, doc, diags);
+  return ParseYaml(text, path, doc, diags);
 }
 
 bool LoadYamlString(const std::string& text, const std::string& name, YamlDocument* doc,
                     Diagnostics* diags) {
-  return Parse(text, name, doc, diags);
+  return ParseYaml(text, name, doc, diags);
 }
 
 Value ToValue(const YAML::Node& node) {
