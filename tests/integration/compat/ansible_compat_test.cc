@@ -550,7 +550,9 @@ TEST_CASE(
 }
 
 TEST_CASE("compat: become_method su runs tasks as the become user, as Ansible's su does") {
-  CleanPaths clean({"/home/hpuser/hpcompat"});
+  // Ansible's temp dir as root left it, as earlier tests do: the play names its own.
+  CleanPaths clean({"/home/hpuser/hpcompat", "/tmp/.hpcompat-ansible-hpuser"});
+  OnNode(kAnsibleNode, std::string("mkdir -p -m 0700 ") + kAnsibleRemoteTemp);
   CheckSame(RunBoth("become_su.yml"), 0);
   CheckSameFiles({"/home/hpuser/hpcompat"});
   // Unchanged: the re-run reports what Ansible's reports.
@@ -558,7 +560,7 @@ TEST_CASE("compat: become_method su runs tasks as the become user, as Ansible's 
 }
 
 TEST_CASE("compat: a project's ansible.cfg gives roles_path and become, read by both tools") {
-  CleanPaths clean({"/home/hpuser/hpcompat"});
+  CleanPaths clean({"/home/hpuser/hpcompat", "/tmp/.hpcompat-ansible-hpuser"});
   const std::string config = std::string("roles_path = ") + HOSTPREP_SOURCE_DIR +
                              "/tests/integration/testdata/compat/cfg_roles\n"
                              "[privilege_escalation]\n"
