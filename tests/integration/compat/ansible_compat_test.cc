@@ -20,6 +20,7 @@ using hostprep::testing::compat::CheckSameOnBoth;
 using hostprep::testing::compat::CheckSameResults;
 using hostprep::testing::compat::CleanPaths;
 using hostprep::testing::compat::kAnsibleNode;
+using hostprep::testing::compat::kAnsibleRemoteTemp;
 using hostprep::testing::compat::kHost;
 using hostprep::testing::compat::kHostprepNode;
 using hostprep::testing::compat::ListBoth;
