@@ -53,11 +53,12 @@ std::string ShellFailureReason(const ExecResult& result) {
   return text;
 }
 
-bool BecomeWraps(const Become& become, const std::string& login_user) {
-  return become.enabled && (become.user.empty() ? "root" : become.user) != login_user;
-}
-
 namespace {
+
+// The user become asks for ("" means root).
+std::string BecomeUser(const Become& become) {
+  return become.user.empty() ? "root" : become.user;
+}
 
 // become_flags are written for one method; each takes its own.
 std::vector<std::string> SudoFlags(const Become& become) {
@@ -69,15 +70,18 @@ std::vector<std::string> SudoFlags(const Become& become) {
 
 }  // namespace
 
+bool BecomeWraps(const Become& become, const std::string& login_user) {
+  return become.enabled && BecomeUser(become) != login_user;
+}
+
 std::vector<std::string> BecomeArgv(const Become& become, const std::string& login_user,
                                     const std::vector<std::string>& argv) {
   if (!BecomeWraps(become, login_user)) return argv;
-  const std::string user = become.user.empty() ? "root" : become.user;
   std::vector<std::string> out = {"sudo"};
   const std::vector<std::string> flags = SudoFlags(become);
   out.insert(out.end(), flags.begin(), flags.end());
   for (const char* arg : {"-n", "-u"}) out.push_back(arg);
-  out.push_back(user);
+  out.push_back(BecomeUser(become));
   out.push_back("--");
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
@@ -93,7 +97,7 @@ std::vector<std::string> PasswordBecomeArgv(const Become& become, const std::str
   const std::vector<std::string> flags = SudoFlags(become);
   out.insert(out.end(), flags.begin(), flags.end());
   const std::vector<std::string> rest = {
-      "-S", "-p", "",   "-u",          become.user.empty() ? "root" : become.user,
+      "-S", "-p", "",   "-u",          BecomeUser(become),
       "--", "sh", "-c", kSkipPassword, marker};
   out.insert(out.end(), rest.begin(), rest.end());
   out.insert(out.end(), argv.begin(), argv.end());
@@ -108,7 +112,7 @@ std::vector<std::string> SuBecomeArgv(const Become& become, const std::string& m
                                   "-c",
                                   scripts::kSuBecome,
                                   marker,
-                                  become.user.empty() ? "root" : become.user,
+                                  BecomeUser(become),
                                   keep_env ? "-m" : "",
                                   with_password ? "1" : "0"};
   out.insert(out.end(), argv.begin(), argv.end());
@@ -120,7 +124,7 @@ Status CheckSuBecome(const ExecResult& result, const Become& become, const std::
   if (result.exit_code != 125 || !StartsWith(result.stderr_data, marker + " ")) {
     return Status::Ok();
   }
-  const std::string user = become.user.empty() ? "root" : become.user;
+  const std::string user = BecomeUser(become);
   std::string said = Trim(result.stderr_data.substr(marker.size() + 1));
   if (StartsWith(said, "su: ")) said = said.substr(4);
   if (HasSubstring(said, "Authentication failure")) {
@@ -230,12 +234,15 @@ Status ParseWriteFile(const std::string& path, const ExecResult& result) {
   }
 }
 
+std::string ShellTransport::PasswordStdin(const std::string& stdin_data) const {
+  return become_password_ + "\n" + become_marker_ + "\n" + stdin_data;
+}
+
 Result<ExecResult> ShellTransport::SuExec(const ExecRequest& request) {
   const bool with_password = !become_password_.empty();
   Result<ExecResult> result = RunCommand(
       SuBecomeArgv(request.become, become_marker_, with_password, request.argv),
-      with_password ? become_password_ + "\n" + become_marker_ + "\n" + request.stdin_data
-                    : request.stdin_data,
+      with_password ? PasswordStdin(request.stdin_data) : request.stdin_data,
       request.timeout_seconds);
   if (!result.ok()) return result;
   Status su = CheckSuBecome(*result, request.become, become_marker_, with_password);
@@ -244,17 +251,17 @@ Result<ExecResult> ShellTransport::SuExec(const ExecRequest& request) {
 }
 
 Result<ExecResult> ShellTransport::Exec(const ExecRequest& request) {
-  if (request.become.method == BecomeMethod::kSu && BecomeWraps(request.become, login_user()))
-    return SuExec(request);
-  std::vector<std::string> argv = BecomeArgv(request.become, login_user(), request.argv);
-  const bool with_password = argv.size() != request.argv.size() && !become_password_.empty();
-  if (with_password) argv = PasswordBecomeArgv(request.become, become_marker_, request.argv);
+  if (!BecomeWraps(request.become, login_user()))
+    return RunCommand(request.argv, request.stdin_data, request.timeout_seconds);
+  if (request.become.method == BecomeMethod::kSu) return SuExec(request);
+  const bool with_password = !become_password_.empty();
   Result<ExecResult> result =
       with_password
-          ? RunCommand(argv, become_password_ + "\n" + become_marker_ + "\n" + request.stdin_data,
-                       request.timeout_seconds)
-          : RunCommand(argv, request.stdin_data, request.timeout_seconds);
-  if (!result.ok() || argv.size() == request.argv.size()) return result;
+          ? RunCommand(PasswordBecomeArgv(request.become, become_marker_, request.argv),
+                       PasswordStdin(request.stdin_data), request.timeout_seconds)
+          : RunCommand(BecomeArgv(request.become, login_user(), request.argv), request.stdin_data,
+                       request.timeout_seconds);
+  if (!result.ok()) return result;
   if (result->exit_code == 127 && (HasSubstring(result->stderr_data, "sudo: not found") ||
                                    HasSubstring(result->stderr_data, "sudo: command not found"))) {
     return Status::Error(

@@ -128,6 +128,9 @@ class ShellTransport : public Transport {
 
  private:
   Result<ExecResult> SuExec(const ExecRequest& request);
+  // The stdin of a command run with the become password: the password, the
+  // marker, then the command's own (PasswordBecomeArgv, SuBecomeArgv).
+  std::string PasswordStdin(const std::string& stdin_data) const;
 
   std::string become_password_;
   // Random per transport, see PasswordBecomeArgv and SuBecomeArgv.
